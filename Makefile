@@ -1,0 +1,65 @@
+# `make run`  — install, migrate, load demo data and serve on http://127.0.0.1:8000 (SQLite).
+# `make test` — install what the tests need (PostgreSQL, Chromium), lint, and run the whole suite
+#               on SQLite and on a throwaway PostgreSQL cluster, browser tests included.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local development over plain http: DEBUG on unless the environment says otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: run install install-test system-deps migrate seed lint test test-sqlite test-postgres bench clean
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PIP) install -q -r requirements-test.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(RUN_ENV) $(VENV)/bin/gunicorn coordination.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+# Debian packages the tests need, installed when missing and when we may (root or sudo).
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql postgresql-contrib"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v1 --settings=coordination.settings
+
+test-sqlite: install-test
+	DATABASE_URL= $(PY) -m pytest
+
+test-postgres: install-test
+	.ci/with-postgres $(PY) -m pytest
+
+test: install-test system-deps
+	DEBUG=0 SECRET_KEY=ci $(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+bench: install-test
+	.ci/with-postgres bash bench/run_all.sh
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts

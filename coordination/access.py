@@ -1,0 +1,56 @@
+"""Access checks in one place, the healthchecks way.
+
+- anonymous visitors are sent to the login page;
+- a signed-in user whose role may not use a view gets 403;
+- an object the user's role may use but that belongs to another center answers 404,
+  so outsiders cannot even learn that it exists.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from coordination.models import Role
+
+
+def role_required(*roles):
+    """Decorator: the view is for signed-in users with one of `roles`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = roles
+        return wrapper
+
+    return decorator
+
+
+def staff_required(view):
+    """Admins, coordinators and professionals (the directory's professionals-only part)."""
+    return role_required(Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)(view)
+
+
+def admin_required(view):
+    return role_required(Role.ADMIN)(view)
+
+
+def get_for_user(queryset, user, **lookup):
+    """One object from `queryset.for_user(user)`, or 404 when it is someone else's."""
+    try:
+        return queryset.for_user(user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def require_post(request):
+    if request.method != "POST":
+        raise PermissionDenied

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CoordinationConfig(AppConfig):
+    name = "coordination"
+    verbose_name = "共通（センター・地域・職種・ユーザー）"
+
+    def ready(self):
+        from coordination import dashboard
+        from coordination.models import Role
+
+        dashboard.register_nav("ホーム", "dashboard", (dashboard.PUBLIC, *Role.values), order=0)
+        dashboard.register_nav("管理画面", "admin:index", (Role.ADMIN,), order=99)

@@ -1,0 +1,158 @@
+"""Demo data for coordination: a city with wards and daily-life areas, centers, professions,
+organisations and the fixed demo accounts. Idempotent (get_or_create / update_or_create)."""
+
+from coordination.models import Area, Center, CenterClosure, Organisation, Profession, Role, User
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+CITY = ("北九州市", "401005")
+WARDS = [
+    # (ward, 市町村コード, daily-life areas)
+    ("門司区", "401013", ["門司北圏域", "門司南圏域"]),
+    ("小倉北区", "401064", ["小倉北東圏域", "小倉北西圏域"]),
+    ("小倉南区", "401072", ["小倉南北圏域", "小倉南南圏域"]),
+    ("若松区", "401030", ["若松圏域"]),
+    ("八幡東区", "401081", ["八幡東圏域"]),
+    ("八幡西区", "401099", ["八幡西北圏域", "八幡西南圏域"]),
+    ("戸畑区", "401056", ["戸畑圏域"]),
+]
+CENTERS = [
+    # code, name, wards, phone, closures
+    (
+        "C01",
+        "門司・小倉北 在宅医療・介護連携支援センター",
+        ["門司区", "小倉北区"],
+        "093-321-0001",
+        [("お盆休み", 8, 13, 8, 15), ("年末年始", 12, 29, 1, 3)],
+    ),
+    (
+        "C02",
+        "小倉南 在宅医療・介護連携支援センター",
+        ["小倉南区"],
+        "093-921-0002",
+        [("年末年始", 12, 29, 1, 3)],
+    ),
+    (
+        "C03",
+        "八幡・若松・戸畑 在宅医療・介護連携支援センター",
+        ["八幡東区", "八幡西区", "若松区", "戸畑区"],
+        "093-641-0003",
+        [("年末年始", 12, 29, 1, 3)],
+    ),
+]
+PROFESSIONS = [
+    ("医師", "医師"),
+    ("歯科医師", "歯科医師"),
+    ("薬剤師", "薬剤師"),
+    ("看護師", "看護師"),
+    ("保健師", "保健師"),
+    ("介護支援専門員", "ケアマネ"),
+    ("MSW・社会福祉士", "MSW"),
+    ("理学療法士", "PT"),
+    ("作業療法士", "OT"),
+    ("言語聴覚士", "ST"),
+    ("管理栄養士", "栄養士"),
+    ("歯科衛生士", "歯科衛生士"),
+    ("介護福祉士", "介護福祉士"),
+    ("事務", "事務"),
+    ("行政", "行政"),
+    ("その他", "その他"),
+]
+ORGANISATIONS = [
+    ("医師会", "医", "association", "医師"),
+    ("歯科医師会", "歯", "association", "歯科医師"),
+    ("薬剤師会", "薬", "association", "薬剤師"),
+    ("訪問看護ステーション連絡協議会", "看", "association", "看護師"),
+    ("介護支援専門員協会（ケアマネ協議会）", "ケ", "association", "介護支援専門員"),
+    ("リハビリテーション専門職協議会", "リ", "association", "理学療法士"),
+    ("病院地域連携室連絡会", "病", "institution", "MSW・社会福祉士"),
+    ("地域包括支援センター", "包", "institution", "保健師"),
+    ("市保健福祉局", "市", "government", "行政"),
+]
+USERS = [
+    # username, last, first, role, center code, profession
+    ("demo-admin", "管理", "花子", Role.ADMIN, None, "行政"),
+    ("demo-coordinator", "連携", "看子", Role.COORDINATOR, "C01", "看護師"),
+    ("demo-coordinator2", "調整", "福太郎", Role.COORDINATOR, "C02", "MSW・社会福祉士"),
+    ("demo-professional", "介護", "真理", Role.PROFESSIONAL, None, "介護支援専門員"),
+    ("demo-official", "健康", "局男", Role.OFFICIAL, None, "行政"),
+]
+
+
+def seed(stdout, **options):
+    city, _ = Area.objects.update_or_create(
+        parent=None, name=CITY[0], defaults={"kind": Area.Kind.CITY, "code": CITY[1]}
+    )
+    wards = {}
+    for order, (ward, code, dailies) in enumerate(WARDS):
+        wards[ward], _ = Area.objects.update_or_create(
+            parent=city,
+            name=ward,
+            defaults={"kind": Area.Kind.WARD, "code": code, "sort_order": order},
+        )
+        for d_order, daily in enumerate(dailies):
+            Area.objects.update_or_create(
+                parent=wards[ward],
+                name=daily,
+                defaults={"kind": Area.Kind.DAILY, "sort_order": d_order},
+            )
+    for order, (code, name, ward_names, phone, closures) in enumerate(CENTERS):
+        center, _ = Center.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "phone": phone,
+                "fax": phone[:-1] + "9",
+                "sort_order": order,
+                "address": f"北九州市{ward_names[0]}1丁目1-{order + 1}",
+                "opening_hours": "平日 9:00〜17:00（土日祝・休業日を除く）",
+            },
+        )
+        center.areas.set([wards[w] for w in ward_names])
+        for label, sm, sd, em, ed in closures:
+            CenterClosure.objects.get_or_create(
+                center=center,
+                start_month=sm,
+                start_day=sd,
+                end_month=em,
+                end_day=ed,
+                year=None,
+                defaults={"label": label},
+            )
+    professions = {}
+    for order, (name, short) in enumerate(PROFESSIONS):
+        professions[name], _ = Profession.objects.update_or_create(
+            name=name, defaults={"short_name": short, "sort_order": order}
+        )
+    for order, (name, short, kind, profession) in enumerate(ORGANISATIONS):
+        Organisation.objects.update_or_create(
+            name=name,
+            defaults={
+                "short_name": short,
+                "kind": kind,
+                "profession": professions[profession],
+                "sort_order": order,
+            },
+        )
+    for username, last, first, role, center_code, profession in USERS:
+        user, created = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "last_name": last,
+                "first_name": first,
+                "role": role,
+                "center": Center.objects.get(code=center_code) if center_code else None,
+                "profession": professions[profession],
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+                "is_active": True,
+                "email": f"{username}@example.jp",
+            },
+        )
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+    stdout.write(
+        f"coordination: {Center.objects.count()} centers, {Area.objects.count()} areas, "
+        f"{User.objects.count()} users"
+    )

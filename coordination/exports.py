@@ -1,0 +1,97 @@
+"""The one helper for every CSV/XLSX the portal produces.
+
+Cells are formula-safe: a text starting with = + - @ tab or CR gets a leading ' so that
+Excel shows it as text instead of running it. CSV is UTF-8 with BOM so Excel opens it."""
+
+import csv
+import io
+from urllib.parse import quote
+
+from django.http import HttpResponse
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "○" if value else ""
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def csv_bytes(header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if header:
+        writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets):
+    """sheets: list of (title, header, rows[, options]) → workbook bytes.
+    options may hold `widths` (list of column widths) and `title_rows` (lines above the header)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    thin = Side(style="thin", color="999999")
+    for sheet in sheets:
+        title, header, rows = sheet[:3]
+        options = sheet[3] if len(sheet) > 3 else {}
+        ws = wb.create_sheet(title=title[:31])
+        for line in options.get("title_rows", []):
+            ws.append([safe_cell(line)])
+            ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
+        header_row = ws.max_row + 1 if options.get("title_rows") else 1
+        if header:
+            ws.append([safe_cell(h) for h in header])
+            for cell in ws[header_row]:
+                cell.font = Font(bold=True)
+                cell.fill = PatternFill("solid", fgColor="E8F1FE")
+                cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in rows:
+            # Write strings as strings: openpyxl would otherwise treat "=..." as a formula.
+            ws.append([safe_cell(v) for v in row])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+        for i, width in enumerate(options.get("widths", []), start=1):
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = width
+        ws.print_options.gridLines = True
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = options.get("orientation", "portrait")
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if header:
+            ws.print_title_rows = f"{header_row}:{header_row}"
+            ws.freeze_panes = ws.cell(header_row + 1, 1)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _attachment(response, filename):
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_response(filename, header, rows):
+    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    return _attachment(response, filename)
+
+
+def xlsx_response(filename, sheets):
+    return _attachment(HttpResponse(xlsx_bytes(sheets), content_type=XLSX_TYPE), filename)

@@ -1,0 +1,231 @@
+"""What every app shares: users and roles, centers, areas, professions, organisations."""
+
+import datetime
+
+import jpholiday
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "管理者"
+    COORDINATOR = "coordinator", "コーディネーター"
+    PROFESSIONAL = "professional", "専門職"
+    OFFICIAL = "official", "市職員"
+
+
+# Roles that may see the professionals-only part of the directory.
+STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
+
+
+class Area(models.Model):
+    """A ward (区) or a daily-life area (日常生活圏域); areas nest."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "市町村"
+        WARD = "ward", "区"
+        DAILY = "daily", "日常生活圏域"
+        OTHER = "other", "その他"
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("種別", max_length=10, choices=Kind, default=Kind.WARD)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上位の地域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField(
+        "地域コード", max_length=12, blank=True, help_text="市町村コード等（先頭の0を保持）"
+    )
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地域"
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="area_unique_name_in_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def descendant_ids(self):
+        """This area and every area below it (areas are few, so a loop is fine)."""
+        ids, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = [pk for pk in frontier if pk not in ids]
+            ids.update(frontier)
+        return ids
+
+
+class Center(models.Model):
+    """A 在宅医療・介護連携支援センター. A city has several, each covering some areas."""
+
+    code = models.CharField("センターコード", max_length=10, unique=True)
+    name = models.CharField("名称", max_length=100)
+    address = models.CharField("住所", max_length=200, blank=True)
+    phone = models.CharField("電話番号", max_length=20, blank=True)
+    fax = models.CharField("FAX番号", max_length=20, blank=True)
+    opening_hours = models.CharField("受付時間", max_length=200, blank=True)
+    areas = models.ManyToManyField(Area, verbose_name="担当地域", blank=True, related_name="centers")
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "連携支援センター"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def closed_dates(self, start, end):
+        """The center's own closed days (not weekends/holidays) between start and end inclusive."""
+        result = set()
+        for closure in self.closures.all():
+            result.update(closure.dates_between(start, end))
+        return result
+
+    def open_days(self, start, end, closed=None):
+        """窓口開設日数: weekdays minus national holidays minus this center's closed days."""
+        closed = self.closed_dates(start, end) if closed is None else closed
+        count, day = 0, start
+        while day <= end:
+            if day.weekday() < 5 and not jpholiday.is_holiday(day) and day not in closed:
+                count += 1
+            day += datetime.timedelta(days=1)
+        return count
+
+
+class CenterClosure(models.Model):
+    """A yearly closed period of a center, e.g. 8/13–8/15 or 12/29–1/3 (may wrap the year end).
+    With `year` set, the period applies to that calendar year only."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="closures")
+    label = models.CharField("名称", max_length=50, blank=True)
+    start_month = models.PositiveSmallIntegerField("開始月")
+    start_day = models.PositiveSmallIntegerField("開始日")
+    end_month = models.PositiveSmallIntegerField("終了月")
+    end_day = models.PositiveSmallIntegerField("終了日")
+    year = models.PositiveIntegerField("年（空欄は毎年）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "休業期間"
+        ordering = ["start_month", "start_day"]
+
+    def __str__(self):
+        return f"{self.start_month}/{self.start_day}–{self.end_month}/{self.end_day}"
+
+    def dates_between(self, start, end):
+        years = [self.year] if self.year else range(start.year - 1, end.year + 1)
+        for year in years:
+            first = datetime.date(year, self.start_month, self.start_day)
+            wraps = (self.end_month, self.end_day) < (self.start_month, self.start_day)
+            last = datetime.date(year + wraps, self.end_month, self.end_day)
+            day = max(first, start)
+            while day <= min(last, end):
+                yield day
+                day += datetime.timedelta(days=1)
+
+
+class Profession(models.Model):
+    """職種: used for users, meeting attendance and training attendance."""
+
+    name = models.CharField("職種", max_length=50, unique=True)
+    short_name = models.CharField("略称", max_length=20, blank=True)
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "職種"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    """職能団体 and institutions that take part in meetings and training."""
+
+    class Kind(models.TextChoices):
+        ASSOCIATION = "association", "職能団体"
+        INSTITUTION = "institution", "医療・介護機関"
+        GOVERNMENT = "government", "行政"
+        OTHER = "other", "その他"
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    short_name = models.CharField(
+        "略称", max_length=20, blank=True, help_text="課題ラベル等に使う短い名前（例: 薬）"
+    )
+    kind = models.CharField("種別", max_length=20, choices=Kind, default=Kind.ASSOCIATION)
+    profession = models.ForeignKey(
+        Profession, verbose_name="主な職種", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "団体・機関"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField("役割", max_length=20, choices=Role, default=Role.PROFESSIONAL)
+    center = models.ForeignKey(
+        Center,
+        verbose_name="所属センター",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text="コーディネーターは必須",
+    )
+    profession = models.ForeignKey(
+        Profession, verbose_name="職種", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    affiliation = models.CharField("所属機関", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "ユーザー"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_admin_role(self):
+        return self.role == Role.ADMIN
+
+    @property
+    def is_coordinator(self):
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_official(self):
+        return self.role == Role.OFFICIAL
+
+    @property
+    def sees_professional_fields(self):
+        return self.is_authenticated and self.is_active and self.role in STAFF_ROLES
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.role == Role.COORDINATOR and not self.center_id:
+            raise ValidationError({"center": "コーディネーターには所属センターが必要です。"})
+
+
+class CenterOwnedQuerySet(models.QuerySet):
+    """For records that belong to one center (consultations, meetings, events):
+    admins see all, coordinators their own center's, everybody else nothing."""
+
+    def for_user(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self
+        if user.role == Role.COORDINATOR and user.center_id:
+            return self.filter(center_id=user.center_id)
+        return self.none()

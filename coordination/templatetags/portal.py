@@ -1,0 +1,31 @@
+from django import template
+
+from coordination import dates
+
+register = template.Library()
+
+
+@register.filter
+def wareki(value):
+    """令和8年11月25日"""
+    return dates.wareki(value)
+
+
+@register.filter
+def fiscal_label(year):
+    return dates.fiscal_year_label(int(year))
+
+
+@register.filter
+def get_item(mapping, key):
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number):
+    """The current URL with page= replaced (keeps the filters)."""
+    query = context["request"].GET.copy()
+    query["page"] = page_number
+    return "?" + query.urlencode()

@@ -1,0 +1,38 @@
+"""Japanese-aware text normalisation, shared by search, imports and duplicate checks."""
+
+import re
+import unicodedata
+
+_KATAKANA_TO_HIRAGANA = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
+_DASHES = re.compile(r"[‐‑‒–—―−ーｰ－﹣⁃]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text):
+    """Fold for matching: NFKC (full/half width), case, katakana → hiragana, no spaces.
+
+    ひまわり and ヒマワリ, ＡＢＣ and abc, ｶﾞ and ガ all meet. The long-vowel mark is kept
+    (it is part of words like ケアマネージャー) but both forms of it fold together."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    text = text.translate(_KATAKANA_TO_HIRAGANA)
+    return _SPACES.sub("", text)
+
+
+def nfkc(text):
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def normalize_phone(text):
+    """Full-width digits and any dash → ASCII `092-123-4567`; leading zeros kept."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text)).strip()
+    text = _DASHES.sub("-", text)
+    text = re.sub(r"[()（）\s]+", "-", text).strip("-")
+    return re.sub(r"-{2,}", "-", text)
+
+
+def digits(text):
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""))

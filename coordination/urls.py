@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from coordination import views
+
+urlpatterns = [
+    path("", views.home, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("resources/", include("resources.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "在宅医療・介護連携支援ポータル 管理"
+admin.site.site_title = "連携支援ポータル 管理"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "meetings"
+    verbose_name = "会議・課題（イ・ウ・ク）"

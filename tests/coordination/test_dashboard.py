@@ -1,0 +1,46 @@
+import pytest
+
+from tests.conftest import ROLES
+
+
+@pytest.mark.parametrize(
+    ("role", "heading"),
+    [
+        ("anonymous", "在宅医療・介護連携支援ポータル"),
+        ("admin", "管理者のホーム"),
+        ("coordinator", "コーディネーターのホーム"),
+        ("professional", "専門職のホーム"),
+        ("official", "市職員のホーム"),
+    ],
+)
+def test_dashboard_shows_the_role_home(role, heading, client_for):
+    html = client_for(role).get("/").content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert 'lang="ja"' in html
+
+
+def test_navigation_shows_admin_link_only_to_admins(client_for):
+    for role in ROLES:
+        html = client_for(role).get("/").content.decode()
+        assert ('href="/admin/"' in html) == (role == "admin"), role
+
+
+def test_pages_carry_csp_without_inline_script(client_for):
+    response = client_for("anonymous").get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "<script>" not in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_login_with_password_leads_to_dashboard(cast, client):
+    response = client.post("/accounts/login/", {"username": "coordinator", "password": "test-pass-2026"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "コーディネーターのホーム" in client.get("/").content.decode()
+
+
+def test_wrong_password_shows_japanese_error(cast, client):
+    response = client.post("/accounts/login/", {"username": "coordinator", "password": "nope"})
+    assert response.status_code == 200
+    assert "正しいユーザー名とパスワードを入力してください" in response.content.decode()

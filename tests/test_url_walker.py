@@ -1,0 +1,91 @@
+"""Walks every URL pattern with every role and asserts the status.
+
+A view added without an entry in EXPECTED fails `test_every_url_pattern_has_an_expectation`,
+so each new view is covered the day it is added. Objects that belong to center C01 are
+requested by the C02 coordinator too: that must answer 404 (no cross-center leak)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLES
+from tests.fixtures import world
+
+A, ADM, CO, CO2, PRO, OFF = ROLES
+
+
+@dataclass
+class Expect:
+    statuses: dict  # role → status
+    kwargs: Callable = field(default=lambda w: {})
+    query: str = ""
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def only(*roles, denied=403, anonymous=302, ok=200):
+    result = {A: anonymous}
+    for role in ROLES[1:]:
+        result[role] = ok if role in roles else denied
+    return result
+
+
+PUBLIC = everyone(200)
+STAFF = only(ADM, CO, CO2, PRO)
+ADMIN_ONLY = only(ADM)
+
+
+def own_center(ok=200):
+    """A C01 object: admin and the C01 coordinator only; C02's coordinator gets 404."""
+    result = only(ADM, CO, ok=ok)
+    result[CO2] = 404
+    return result
+
+
+EXPECTED = {
+    "dashboard": Expect(PUBLIC),
+    "healthz": Expect(PUBLIC),
+    "login": Expect(PUBLIC),
+    "logout": Expect(everyone(405)),  # POST only
+    "resources:search": Expect(PUBLIC),
+}
+
+
+def iter_patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from iter_patterns(p, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield prefix + p.name
+
+
+def test_every_url_pattern_has_an_expectation():
+    missing = sorted(set(iter_patterns()) - set(EXPECTED))
+    assert not missing, f"URL names without an access expectation: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_url_status_for_every_role(name, cast, client_for):
+    w = world(cast)
+    expect = EXPECTED[name]
+    url = reverse(name, kwargs=expect.kwargs(w)) + expect.query
+    got = {}
+    for role in ROLES:
+        response = client_for(role).get(url)
+        got[role] = response.status_code
+        if response.status_code == 302 and role == A:
+            assert "/accounts/login/" in response["Location"], (name, response["Location"])
+    assert got == expect.statuses
+
+
+def test_admin_site_only_for_admins(client_for):
+    got = {role: client_for(role).get("/admin/").status_code for role in ROLES}
+    assert got == {A: 302, ADM: 200, CO: 302, CO2: 302, PRO: 302, OFF: 302}
