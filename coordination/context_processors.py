@@ -9,4 +9,8 @@ def portal(request):
     for item in dashboard.nav_for(request.user):
         url = reverse(item.url_name)
         items.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
-    return {"nav_items": items, "portal_debug": settings.DEBUG}
+    return {
+        "nav_items": items,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }

@@ -207,8 +207,16 @@ class User(AbstractUser):
         return self.role == Role.OFFICIAL
 
     @property
+    def can_edit_directory(self):
+        from coordination.access import can_edit_directory
+
+        return can_edit_directory(self)
+
+    @property
     def sees_professional_fields(self):
-        return self.is_authenticated and self.is_active and self.role in STAFF_ROLES
+        from coordination.access import sees_professional_fields
+
+        return sees_professional_fields(self)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ResourcesConfig(AppConfig):
     name = "resources"
     verbose_name = "医療・介護資源（ア）"
+
+    def ready(self):
+        from coordination import dashboard
+        from coordination.models import Role
+
+        everyone = (dashboard.PUBLIC, *Role.values)
+        dashboard.register_nav("医療・介護資源", "resources:search", everyone, order=10)
+        dashboard.register(
+            "resources/_dashboard_panel.html",
+            (dashboard.PUBLIC, Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN),
+            lambda request: {},
+            order=10,
+        )

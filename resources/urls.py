@@ -5,4 +5,11 @@ from resources import views
 app_name = "resources"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("print/", views.print_list, name="print"),
+    path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("new/", views.edit, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
 ]

@@ -5,4 +5,7 @@ from types import SimpleNamespace
 
 
 def world(cast):
-    return SimpleNamespace(cast=cast)
+    from tests.resources.factories import make_facility
+
+    facility = make_facility("ウォーカー医院", area=cast.ward1, windows=[(0, (13, 0), (14, 0))])
+    return SimpleNamespace(cast=cast, facility=facility)

@@ -52,6 +52,13 @@ EXPECTED = {
     "login": Expect(PUBLIC),
     "logout": Expect(everyone(405)),  # POST only
     "resources:search": Expect(PUBLIC),
+    "resources:print": Expect(PUBLIC),
+    "resources:export_csv": Expect(PUBLIC),
+    "resources:export_xlsx": Expect(PUBLIC),
+    "resources:detail": Expect(PUBLIC, kwargs=lambda w: {"pk": w.facility.pk}),
+    "resources:create": Expect(only(ADM, CO, CO2)),
+    "resources:edit": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": w.facility.pk}),
+    "resources:confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility.pk}),  # POST only
 }
 
 

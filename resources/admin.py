@@ -1,0 +1,84 @@
+from django.contrib import admin
+
+from resources.models import (
+    Capability,
+    ContactWindow,
+    Facility,
+    FacilityCapability,
+    FacilityChange,
+    FacilityKind,
+    FacilitySpecialty,
+    Specialty,
+)
+
+
+class ContactWindowInline(admin.TabularInline):
+    model = ContactWindow
+    extra = 1
+
+
+class FacilityCapabilityInline(admin.TabularInline):
+    model = FacilityCapability
+    extra = 1
+    autocomplete_fields = ["capability"]
+
+
+class FacilitySpecialtyInline(admin.TabularInline):
+    model = FacilitySpecialty
+    extra = 1
+    autocomplete_fields = ["specialty"]
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "code", "area", "phone", "confirmed_on", "updated_at")
+    list_filter = ("kind", "area", "accepting", "capabilities")
+    search_fields = ("name", "name_kana", "address", "corporation_name", "code", "phone")
+    list_select_related = ("kind", "area")
+    raw_id_fields = ("confirmed_by", "updated_by")
+    filter_horizontal = ("services",)
+    inlines = [ContactWindowInline, FacilityCapabilityInline, FacilitySpecialtyInline]
+    readonly_fields = ("created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        FacilityChange.objects.create(
+            facility=obj,
+            user=request.user,
+            action=FacilityChange.Action.UPDATE if change else FacilityChange.Action.CREATE,
+            fields=[str(form.fields[f].label) for f in form.changed_data if f in form.fields],
+        )
+
+
+@admin.register(FacilityKind)
+class FacilityKindAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "group", "service_code", "sort_order")
+    list_filter = ("group",)
+    search_fields = ("name", "code", "service_code")
+
+
+@admin.register(Capability)
+class CapabilityAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "group", "sort_order")
+    list_filter = ("group",)
+    search_fields = ("name", "code")
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ("name", "sort_order")
+    search_fields = ("name",)
+
+
+@admin.register(FacilityChange)
+class FacilityChangeAdmin(admin.ModelAdmin):
+    list_display = ("at", "facility", "action", "user")
+    list_filter = ("action",)
+    raw_id_fields = ("facility", "user")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # history is append-only
+
+    def has_delete_permission(self, request, obj=None):
+        return False

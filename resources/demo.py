@@ -1,0 +1,372 @@
+"""Demo facilities: a few hundred believable entries across the demo wards, with capabilities,
+specialties and ケアマネタイム; `--facilities N` adds N synthetic ones in bulk for benchmarks.
+Codes are deterministic, so running seed_demo again adds nothing twice."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from coordination.models import Area
+from resources import reference
+from resources.models import (
+    Capability,
+    ContactWindow,
+    Facility,
+    FacilityCapability,
+    FacilityKind,
+    FacilitySpecialty,
+    Specialty,
+)
+
+# ward: (latitude, longitude, [towns])
+WARDS = {
+    "門司区": (33.925, 130.960, ["大里本町", "栄町", "東本町", "清滝", "柳町", "黄金町", "大里東"]),
+    "小倉北区": (33.880, 130.875, ["大手町", "京町", "魚町", "片野", "三萩野", "黒住町", "中井", "井堀"]),
+    "小倉南区": (33.835, 130.900, ["守恒", "徳力", "志井", "湯川", "葛原", "曽根", "城野"]),
+    "若松区": (33.905, 130.805, ["本町", "浜町", "東二島", "高須", "二島", "青葉台"]),
+    "八幡東区": (33.865, 130.815, ["中央", "春の町", "祇園", "尾倉", "枝光", "西本町"]),
+    "八幡西区": (33.860, 130.745, ["黒崎", "折尾", "陣原", "穴生", "八枝", "引野", "永犬丸"]),
+    "戸畑区": (33.895, 130.830, ["中本町", "新池", "天籟寺", "浅生", "千防", "沢見"]),
+}
+# (kanji, katakana)
+NAMES = [
+    ("ひまわり", "ヒマワリ"),
+    ("さくら", "サクラ"),
+    ("森", "モリ"),
+    ("森田", "モリタ"),
+    ("青葉", "アオバ"),
+    ("みどり", "ミドリ"),
+    ("中央", "チュウオウ"),
+    ("港", "ミナト"),
+    ("山田", "ヤマダ"),
+    ("田中", "タナカ"),
+    ("響", "ヒビキ"),
+    ("あおぞら", "アオゾラ"),
+    ("すこやか", "スコヤカ"),
+    ("やすらぎ", "ヤスラギ"),
+    ("ふれあい", "フレアイ"),
+    ("ＡＢＣ", "エービーシー"),
+    ("紫川", "ムラサキガワ"),
+    ("皿倉", "サラクラ"),
+    ("若戸", "ワカト"),
+    ("足立", "アダチ"),
+    ("平尾台", "ヒラオダイ"),
+    ("海峡", "カイキョウ"),
+    ("城山", "シロヤマ"),
+    ("桜ヶ丘", "サクラガオカ"),
+    ("和光", "ワコウ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("吉田", "ヨシダ"),
+]
+# kind code: (suffix, suffix kana, count per ward, capability pool, specialty pool)
+PLAN = {
+    "clinic": (
+        ["クリニック", "内科医院", "眼科", "耳鼻咽喉科医院", "整形外科", "心療内科クリニック"],
+        [
+            "クリニック",
+            "ナイカイイン",
+            "ガンカ",
+            "ジビインコウカイイン",
+            "セイケイゲカ",
+            "シンリョウナイカクリニック",
+        ],
+        14,
+        [
+            "home-visit",
+            "house-call",
+            "end-of-life",
+            "palliative",
+            "24h",
+            "shienshin-1",
+            "shienshin-2",
+            "shienshin-3",
+            "dementia",
+            "home-oxygen",
+            "tube-feeding",
+            "pressure-ulcer",
+            "ivh",
+            "psychiatric",
+            "pediatric",
+            "ventilator",
+        ],
+        [
+            "内科",
+            "外科",
+            "整形外科",
+            "眼科",
+            "耳鼻咽喉科",
+            "皮膚科",
+            "精神科",
+            "心療内科",
+            "循環器内科",
+            "消化器内科",
+            "小児科",
+            "緩和ケア内科",
+        ],
+    ),
+    "hospital": (
+        ["病院", "記念病院", "総合病院"],
+        ["ビョウイン", "キネンビョウイン", "ソウゴウビョウイン"],
+        3,
+        [
+            "respite",
+            "backup-hospital",
+            "shienbyo-1",
+            "shienbyo-2",
+            "shienbyo-3",
+            "palliative",
+            "ventilator",
+            "ivh",
+            "end-of-life",
+            "house-call",
+        ],
+        ["内科", "外科", "整形外科", "脳神経外科", "リハビリテーション科", "循環器内科", "呼吸器内科"],
+    ),
+    "dental": (
+        ["歯科医院", "デンタルクリニック"],
+        ["シカイイン", "デンタルクリニック"],
+        5,
+        ["home-dental", "dental-support"],
+        ["歯科", "歯科口腔外科", "小児歯科"],
+    ),
+    "pharmacy": (
+        ["薬局", "調剤薬局"],
+        ["ヤッキョク", "チョウザイヤッキョク"],
+        6,
+        ["home-medication", "narcotics", "sterile", "24h"],
+        [],
+    ),
+    "visiting-nursing": (
+        ["訪問看護ステーション"],
+        ["ホウモンカンゴステーション"],
+        5,
+        [
+            "24h",
+            "end-of-life",
+            "ventilator",
+            "tube-feeding",
+            "pressure-ulcer",
+            "ivh",
+            "psychiatric",
+            "pediatric",
+            "pt",
+            "ot",
+            "st",
+            "dementia",
+        ],
+        [],
+    ),
+    "care-management": (
+        ["ケアプランセンター", "居宅介護支援事業所"],
+        ["ケアプランセンター", "キョタクカイゴシエンジギョウショ"],
+        5,
+        [],
+        [],
+    ),
+    "community-support": (["地域包括支援センター"], ["チイキホウカツシエンセンター"], 1, [], []),
+    "home-help": (["ヘルパーステーション"], ["ヘルパーステーション"], 2, [], []),
+    "small-multi": (["小規模多機能ホーム"], ["ショウキボタキノウホーム"], 1, ["dementia"], []),
+    "short-stay": (["ショートステイ"], ["ショートステイ"], 1, ["dementia"], []),
+}
+CORPORATIONS = [
+    ("医療法人", "イリョウホウジン"),
+    ("社会福祉法人", "シャカイフクシホウジン"),
+    ("株式会社", "カブシキガイシャ"),
+    ("合同会社", "ゴウドウガイシャ"),
+    ("一般社団法人", "イッパンシャダンホウジン"),
+]
+
+
+def add_arguments(parser):
+    parser.add_argument(
+        "--facilities",
+        type=int,
+        default=0,
+        metavar="N",
+        help="ベンチマーク用の架空の施設をN件追加します（例: 30000, 400000）",
+    )
+
+
+def seed(stdout, facilities=0, **options):
+    reference.load(FacilityKind, Capability, Specialty)
+    before = Facility.objects.count()
+    _seed_believable(random.Random(20260401))
+    if facilities:
+        _seed_synthetic(facilities, stdout)
+    stdout.write(
+        f"resources: {Facility.objects.count()} facilities ({Facility.objects.count() - before} new)"
+    )
+
+
+def _ward_areas():
+    wards = {a.name: a for a in Area.objects.filter(kind=Area.Kind.WARD, name__in=WARDS)}
+    dailies = {}
+    for daily in Area.objects.filter(kind=Area.Kind.DAILY, parent__in=wards.values()):
+        dailies.setdefault(daily.parent_id, []).append(daily)
+    return wards, dailies
+
+
+def _windows(rng, facility, kind_code):
+    if kind_code not in ("clinic", "hospital", "dental", "visiting-nursing", "pharmacy"):
+        return []
+    windows = []
+    for day in rng.sample(range(5), rng.randint(1, 3)):
+        start = rng.choice([12, 13, 13, 14, 16, 17])
+        windows.append(
+            ContactWindow(
+                facility=facility,
+                kind=ContactWindow.Kind.CALL,
+                weekday=day,
+                start=datetime.time(start, rng.choice([0, 30])),
+                end=datetime.time(start + 1, 0),
+                method=rng.choice([ContactWindow.Method.PHONE] * 3 + [ContactWindow.Method.FAX]),
+            )
+        )
+    if kind_code in ("clinic", "hospital") and rng.random() < 0.7:
+        for day in range(5):
+            windows.append(
+                ContactWindow(
+                    facility=facility,
+                    kind=ContactWindow.Kind.AVOID,
+                    weekday=day,
+                    start=datetime.time(9, 0),
+                    end=datetime.time(12, 0),
+                    note="外来診療中",
+                )
+            )
+    return windows
+
+
+def _seed_believable(rng):
+    wards, dailies = _ward_areas()
+    if not wards:
+        return
+    kinds = {k.code: k for k in FacilityKind.objects.all()}
+    caps = {c.code: c for c in Capability.objects.all()}
+    specs = {s.name: s for s in Specialty.objects.all()}
+    existing = set(Facility.objects.filter(code__startswith="40").values_list("kind__code", "code"))
+    today = timezone.localdate()
+    serial = 0
+    for w_index, (ward_name, (lat, lng, towns)) in enumerate(WARDS.items()):
+        ward = wards.get(ward_name)
+        if ward is None:
+            continue
+        for kind_code, (suffixes, suffix_kana, count, cap_pool, spec_pool) in PLAN.items():
+            for _ in range(count):
+                serial += 1
+                code = f"40{w_index + 1:02d}{serial:06d}"
+                if (kind_code, code) in existing:
+                    continue
+                base, base_kana = rng.choice(NAMES)
+                s_index = rng.randrange(len(suffixes))
+                town = rng.choice(towns)
+                corp, corp_kana = rng.choice(CORPORATIONS)
+                area = rng.choice(dailies.get(ward.pk, [ward]))
+                facility = Facility(
+                    kind=kinds[kind_code],
+                    code=code,
+                    name=f"{base}{suffixes[s_index]}"
+                    if kind_code != "community-support"
+                    else f"{ward_name[:-1]}{town}地域包括支援センター",
+                    name_kana=f"{base_kana}{suffix_kana[s_index]}",
+                    corporation_name=f"{corp}{base}会",
+                    postal_code=f"80{w_index + 1}-{rng.randint(0, 9999):04d}",
+                    address=f"福岡県北九州市{ward_name}{town}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}-{rng.randint(1, 20)}",
+                    area=area,
+                    latitude=round(lat + rng.uniform(-0.02, 0.02), 6),
+                    longitude=round(lng + rng.uniform(-0.025, 0.025), 6),
+                    phone=f"093-{rng.randint(200, 999)}-{rng.randint(0, 9999):04d}",
+                    fax=f"093-{rng.randint(200, 999)}-{rng.randint(0, 9999):04d}",
+                    opening_days=rng.choice(["平日・土曜日", "平日", "平日・土曜日・日曜日"]),
+                    opening_hours=rng.choice(["9:00〜18:00", "8:30〜17:30", "9:00〜12:30 / 14:00〜18:00"]),
+                    closed_days=rng.choice(["日曜・祝日", "木曜午後・日曜・祝日", "土曜午後・日曜・祝日"]),
+                    capacity=rng.choice([None, 19, 60, 120, 199]) if kind_code == "hospital" else None,
+                    direct_phone=f"093-{rng.randint(200, 999)}-{rng.randint(0, 9999):04d}",
+                    contact_person=rng.choice(["地域連携室 看護師", "院長", "事務長", "管理者", "相談員"]),
+                    accepting=rng.choice(["yes", "yes", "consult", "no", ""]),
+                    accepting_stated_on=today - datetime.timedelta(days=rng.randint(0, 200)),
+                    confirmed_on=today - datetime.timedelta(days=rng.choice([10, 60, 200, 300, 420, 800])),
+                )
+                facility.save()
+                chosen = rng.sample(cap_pool, min(len(cap_pool), rng.randint(0, 5))) if cap_pool else []
+                if kind_code == "clinic" and s_index == 0 and "home-visit" not in chosen:
+                    chosen += ["home-visit", "end-of-life"]
+                FacilityCapability.objects.bulk_create(
+                    [
+                        FacilityCapability(facility=facility, capability=caps[c], source="demo")
+                        for c in set(chosen)
+                    ]
+                )
+                if spec_pool:
+                    picked = set(rng.sample(spec_pool, min(len(spec_pool), rng.randint(1, 3))))
+                    if "眼科" in facility.name:
+                        picked.add("眼科")
+                    FacilitySpecialty.objects.bulk_create(
+                        [FacilitySpecialty(facility=facility, specialty=specs[s]) for s in picked]
+                    )
+                ContactWindow.objects.bulk_create(_windows(rng, facility, kind_code))
+
+
+def _seed_synthetic(total, stdout, chunk=5000):
+    """N synthetic facilities (codes 9xxxxxxxxx), in bulk: one INSERT per chunk per table."""
+    rng = random.Random(4242)
+    wards, dailies = _ward_areas()
+    areas = [a for ward in wards.values() for a in dailies.get(ward.pk, [ward])] or [None]
+    kinds = list(FacilityKind.objects.all())
+    kind_weights = [8 if k.code == "clinic" else 3 if k.code in ("pharmacy", "dental") else 1 for k in kinds]
+    caps = list(Capability.objects.all())
+    specs = list(Specialty.objects.all())
+    towns = [(ward, lat, lng, town) for ward, (lat, lng, ts) in WARDS.items() for town in ts]
+    have = set(Facility.objects.filter(code__startswith="9").values_list("code", flat=True))
+    made = 0
+    for start in range(0, total, chunk):
+        batch = []
+        for i in range(start, min(start + chunk, total)):
+            code = f"9{i:09d}"
+            if code in have:
+                continue
+            base, base_kana = rng.choice(NAMES)
+            base2, base2_kana = rng.choice(NAMES)
+            ward, lat, lng, town = rng.choice(towns)
+            kind = rng.choices(kinds, kind_weights)[0]
+            f = Facility(
+                kind=kind,
+                code=code,
+                name=f"{base}{base2}{kind.name[:6]}{i % 97}",
+                name_kana=f"{base_kana}{base2_kana}",
+                corporation_name=f"{rng.choice(CORPORATIONS)[0]}{base2}会",
+                address=f"北九州市{ward}{town}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}-{rng.randint(1, 20)}",
+                area=rng.choice(areas),
+                latitude=round(lat + rng.uniform(-0.03, 0.03), 6),
+                longitude=round(lng + rng.uniform(-0.03, 0.03), 6),
+                phone=f"093-{rng.randint(200, 999)}-{rng.randint(0, 9999):04d}",
+                accepting=rng.choice(["yes", "consult", "no", ""]),
+            )
+            f.build_search()
+            batch.append(f)
+        if not batch:
+            continue
+        Facility.objects.bulk_create(batch, batch_size=1000)
+        ids = dict(Facility.objects.filter(code__in=[f.code for f in batch]).values_list("code", "pk"))
+        links, spec_links, windows = [], [], []
+        for f in batch:
+            pk = ids[f.code]
+            for cap in rng.sample(caps, rng.randint(0, 4)):
+                links.append(FacilityCapability(facility_id=pk, capability=cap, source="synthetic"))
+            if f.kind.group == "medical" and specs:
+                spec_links.append(FacilitySpecialty(facility_id=pk, specialty=rng.choice(specs)))
+            if rng.random() < 0.5:
+                day, hour = rng.randrange(5), rng.choice([12, 13, 14, 16])
+                windows.append(
+                    ContactWindow(
+                        facility_id=pk, weekday=day, start=datetime.time(hour), end=datetime.time(hour + 1)
+                    )
+                )
+        FacilityCapability.objects.bulk_create(links, batch_size=2000)
+        FacilitySpecialty.objects.bulk_create(spec_links, batch_size=2000)
+        ContactWindow.objects.bulk_create(windows, batch_size=2000)
+        made += len(batch)
+        if total >= 20000 and (start // chunk) % 10 == 0:
+            stdout.write(f"  synthetic facilities: {made}/{total}")

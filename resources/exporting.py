@@ -1,0 +1,96 @@
+"""The directory's own spreadsheet format (export now; the import of the same columns gives a
+round trip). Public columns for everybody, professionals-only columns for staff."""
+
+from resources.models import WEEKDAYS, ContactWindow
+
+PUBLIC_COLUMNS = [
+    "ID",
+    "種別",
+    "医療機関番号・事業所番号",
+    "名称",
+    "名称カナ",
+    "法人名",
+    "法人番号",
+    "郵便番号",
+    "住所",
+    "地域",
+    "緯度",
+    "経度",
+    "電話番号",
+    "FAX番号",
+    "URL",
+    "営業日",
+    "受付時間",
+    "休診日",
+    "定員・病床数",
+    "在宅対応機能",
+    "診療科目",
+    "備考",
+    "最終確認日",
+]
+PROFESSIONAL_COLUMNS = [
+    "直通電話",
+    "連絡窓口・担当者",
+    "ケアマネタイム",
+    "連絡を避けてほしい時間",
+    "新規受入状況",
+    "受入状況の確認日",
+    "内部メモ",
+]
+
+
+def windows_text(facility, kind):
+    """`月 13:00-14:00 電話; 木 12:30-13:00 FAX` (the format the importer reads back)."""
+    return "; ".join(
+        f"{WEEKDAYS[w.weekday]} {w.start:%H:%M}-{w.end:%H:%M} {w.get_method_display()}"
+        for w in facility.contact_windows.all()
+        if w.kind == kind
+    )
+
+
+def export_rows(queryset, professional=False):
+    header = PUBLIC_COLUMNS + (PROFESSIONAL_COLUMNS if professional else [])
+    queryset = queryset.select_related("kind", "area").prefetch_related("capabilities", "specialties")
+    if professional:
+        queryset = queryset.prefetch_related("contact_windows")
+
+    def rows():
+        for f in queryset:
+            row = [
+                f.pk,
+                f.kind.name,
+                f.code,
+                f.name,
+                f.name_kana,
+                f.corporation_name,
+                f.corporation_number,
+                f.postal_code,
+                f.address,
+                f.area.name if f.area else "",
+                "" if f.latitude is None else str(f.latitude),
+                "" if f.longitude is None else str(f.longitude),
+                f.phone,
+                f.fax,
+                f.url,
+                f.opening_days,
+                f.opening_hours,
+                f.closed_days,
+                "" if f.capacity is None else f.capacity,
+                ";".join(c.name for c in f.capabilities.all()),
+                ";".join(s.name for s in f.specialties.all()),
+                f.public_note,
+                f.confirmed_on.isoformat() if f.confirmed_on else "",
+            ]
+            if professional:
+                row += [
+                    f.direct_phone,
+                    f.contact_person,
+                    windows_text(f, ContactWindow.Kind.CALL),
+                    windows_text(f, ContactWindow.Kind.AVOID),
+                    f.get_accepting_display() if f.accepting else "",
+                    f.accepting_stated_on.isoformat() if f.accepting_stated_on else "",
+                    f.internal_note,
+                ]
+            yield row
+
+    return header, rows()

@@ -1,0 +1,107 @@
+"""The directory search: one FilterSet behind /resources/, its print view and its exports."""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from coordination.access import sees_professional_fields
+from coordination.models import Area
+from resources.geo import locate
+from resources.models import Capability, Facility, FacilityKind, Specialty
+
+RADIUS_CHOICES = [("1", "1km以内"), ("2", "2km以内"), ("3", "3km以内"), ("5", "5km以内"), ("10", "10km以内")]
+
+
+def now():
+    """The moment "callable now" is judged at (a function so tests can freeze it)."""
+    return timezone.now()
+
+
+class FacilityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="キーワード",
+        method="filter_q",
+        help_text="名称・カナ・住所・法人名。ひらがな/カタカナ、全角/半角は区別しません。",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kind = django_filters.ModelChoiceFilter(
+        label="種別", queryset=FacilityKind.objects.all(), empty_label="すべて"
+    )
+    area = django_filters.ModelChoiceFilter(
+        label="地域", queryset=Area.objects.all(), method="filter_area", empty_label="すべて"
+    )
+    specialty = django_filters.ModelChoiceFilter(
+        label="診療科目", queryset=Specialty.objects.all(), method="filter_specialty", empty_label="すべて"
+    )
+    capabilities = django_filters.ModelMultipleChoiceFilter(
+        label="在宅対応（選んだものすべてに対応）",
+        queryset=Capability.objects.all(),
+        method="filter_capabilities",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    callable_now = django_filters.BooleanFilter(
+        label="★ 今電話できる施設のみ（ケアマネタイム）",
+        method="filter_callable_now",
+        widget=forms.CheckboxInput,
+    )
+    accepting = django_filters.BooleanFilter(
+        label="新規受入可のみ", method="filter_accepting", widget=forms.CheckboxInput
+    )
+    near = django_filters.CharFilter(
+        label="近くの場所（利用者の住所または施設名）",
+        method="filter_noop",
+        help_text="例: 小倉北区大手町1 または 施設名。入力すると近い順に並びます。",
+    )
+    radius = django_filters.ChoiceFilter(
+        label="範囲", choices=RADIUS_CHOICES, method="filter_noop", empty_label="指定なし"
+    )
+    near_facility = django_filters.NumberFilter(method="filter_noop", widget=forms.HiddenInput)
+
+    class Meta:
+        model = Facility
+        fields = []
+
+    PROFESSIONAL_FILTERS = ("callable_now", "accepting")
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        self.place = None  # resolved "near" place: geo.Place
+        if not (user and sees_professional_fields(user)):
+            for name in self.PROFESSIONAL_FILTERS:
+                self.filters.pop(name)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_area(self, queryset, name, value):
+        return queryset.in_area(value)
+
+    def filter_specialty(self, queryset, name, value):
+        return queryset.with_specialty(value)
+
+    def filter_capabilities(self, queryset, name, value):
+        return queryset.with_capabilities(value)
+
+    def filter_callable_now(self, queryset, name, value):
+        return queryset.callable_at(now()) if value else queryset
+
+    def filter_accepting(self, queryset, name, value):
+        return queryset.accepting() if value else queryset
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if data.get("near") or data.get("near_facility"):
+            self.place = locate(data.get("near", ""), data.get("near_facility"))
+            if self.place:
+                radius = float(data["radius"]) if data.get("radius") else None
+                return queryset.near(self.place.latitude, self.place.longitude, radius)
+        return queryset
+
+    @property
+    def is_filtered(self):
+        return self.is_bound and any(v not in (None, "", [], False) for v in self.form.cleaned_data.values())

@@ -1,0 +1,137 @@
+from django import forms
+
+from coordination.forms import DateInput, TimeInput
+from coordination.text import normalize_phone
+from resources.models import (
+    Capability,
+    ContactWindow,
+    Facility,
+    FacilityCapability,
+    FacilityChange,
+    FacilitySpecialty,
+    Specialty,
+)
+
+
+class FacilityForm(forms.ModelForm):
+    capability_set = forms.ModelMultipleChoiceField(
+        label="在宅対応機能",
+        queryset=Capability.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    specialty_set = forms.ModelMultipleChoiceField(
+        label="診療科目",
+        queryset=Specialty.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Facility
+        fields = [
+            "kind",
+            "code",
+            "name",
+            "name_kana",
+            "corporation_name",
+            "corporation_number",
+            "postal_code",
+            "address",
+            "area",
+            "latitude",
+            "longitude",
+            "phone",
+            "fax",
+            "url",
+            "opening_days",
+            "opening_hours",
+            "closed_days",
+            "capacity",
+            "public_note",
+            "direct_phone",
+            "contact_person",
+            "avoid_note",
+            "accepting",
+            "accepting_stated_on",
+            "internal_note",
+        ]
+        widgets = {
+            "accepting_stated_on": DateInput(),
+            "public_note": forms.Textarea(attrs={"rows": 3}),
+            "internal_note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["capability_set"].initial = list(self.instance.capabilities.all())
+            self.fields["specialty_set"].initial = list(self.instance.specialties.all())
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if code and not code.isdigit():
+            raise forms.ValidationError("番号は数字のみで入力してください（先頭の0も含めます）。")
+        return code
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_fax(self):
+        return normalize_phone(self.cleaned_data["fax"])
+
+    def clean_direct_phone(self):
+        return normalize_phone(self.cleaned_data["direct_phone"])
+
+    def clean(self):
+        data = super().clean()
+        kind, code = data.get("kind"), data.get("code")
+        if kind and code:
+            clash = Facility.objects.filter(kind=kind, code=code).exclude(pk=self.instance.pk).first()
+            if clash:
+                self.add_error(
+                    "code", f"この番号は同じ種別の「{clash.name}」(ID {clash.pk}) で登録済みです。"
+                )
+        return data
+
+    def save_with_history(self, user, formset):
+        creating = self.instance.pk is None
+        changed = [self.fields[name].label for name in self.changed_data]
+        facility = self.save(commit=False)
+        facility.updated_by = user
+        facility.save()
+        self._sync(facility, FacilityCapability, "capability", self.cleaned_data["capability_set"])
+        self._sync(facility, FacilitySpecialty, "specialty", self.cleaned_data["specialty_set"])
+        formset.instance = facility
+        formset.save()
+        if formset.has_changed():
+            changed.append("ケアマネタイム・連絡時間")
+        FacilityChange.objects.create(
+            facility=facility,
+            user=user,
+            action=FacilityChange.Action.CREATE if creating else FacilityChange.Action.UPDATE,
+            fields=changed,
+        )
+        return facility
+
+    @staticmethod
+    def _sync(facility, link_model, field, chosen):
+        chosen_ids = {obj.pk for obj in chosen}
+        links = link_model.objects.filter(facility=facility)
+        links.exclude(**{f"{field}_id__in": chosen_ids}).delete()
+        existing = set(links.values_list(f"{field}_id", flat=True))
+        link_model.objects.bulk_create(
+            [link_model(facility=facility, **{f"{field}_id": pk}) for pk in chosen_ids - existing]
+        )
+
+
+class ContactWindowForm(forms.ModelForm):
+    class Meta:
+        model = ContactWindow
+        fields = ["kind", "weekday", "start", "end", "method", "note"]
+        widgets = {"start": TimeInput(), "end": TimeInput()}
+
+
+ContactWindowFormSet = forms.inlineformset_factory(
+    Facility, ContactWindow, form=ContactWindowForm, extra=2, can_delete=True
+)

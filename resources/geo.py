@@ -1,0 +1,68 @@
+"""Where is "near"? The client's home is an address the care manager types, or a facility
+they pick. No outside geocoder is called (no third-party request from any page): an address
+is placed at the facilities of the directory that share the longest start of the normalised
+address (same 町・丁目 first, then the same 町, then the ward), a facility at its own pin."""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg
+
+from coordination.text import nfkc, normalize
+
+
+@dataclass
+class Place:
+    label: str
+    latitude: float
+    longitude: float
+    how: str  # a Japanese sentence saying how the place was found
+
+
+PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
+MIN_PREFIX = 4  # characters: shorter than a ward name is no location
+
+
+def locate(text, facility_id=None):
+    from resources.models import Facility
+
+    if facility_id:
+        facility = Facility.objects.located().filter(pk=facility_id).first()
+        if facility:
+            return Place(
+                facility.name, float(facility.latitude), float(facility.longitude), "選んだ施設の位置"
+            )
+    text = nfkc(text)
+    if not text:
+        return None
+    # A facility name typed in full (or nearly): use its pin.
+    named = Facility.objects.located().filter(search_text__startswith=normalize(text)).order_by("pk")[:2]
+    named = list(named)
+    if len(named) == 1:
+        f = named[0]
+        return Place(f.name, float(f.latitude), float(f.longitude), "施設名に一致した施設の位置")
+    return geocode_address(text)
+
+
+def geocode_address(text):
+    from resources.models import Facility
+
+    # Stored addresses come with or without the prefecture: drop it and match anywhere.
+    wanted = PREFECTURE.sub("", normalize(text))
+    # Try ever shorter starts of the address until some located facilities share it.
+    length = len(wanted)
+    while length >= MIN_PREFIX:
+        prefix = wanted[:length]
+        result = (
+            Facility.objects.located()
+            .filter(search_text__contains=prefix)
+            .aggregate(lat=Avg("latitude"), lng=Avg("longitude"))
+        )
+        if result["lat"] is not None:
+            lat, lng = (float(v) if isinstance(v, Decimal) else v for v in (result["lat"], result["lng"]))
+            exact = length == len(wanted)
+            how = "入力した住所の施設の位置" if exact else f"住所の「{prefix}」付近（登録施設から推定）"
+            return Place(text, lat, lng, how)
+        length = length - 1 if length <= 12 else length - 3
+    return None

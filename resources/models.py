@@ -1,0 +1,460 @@
+"""The directory of medical and care resources (ア).
+
+Kinds, capabilities and specialties are rows, not columns, so an admin can add one without a
+migration. Text search runs on `search_text`, a normalised copy of name, kana, address and
+corporation (see coordination.text.normalize), and on PostgreSQL on two GIN indexes over it:
+pg_trgm for terms of three characters or more, and `search_grams` (every 1- and 2-character
+gram) for the short terms trigram cannot serve (眼科, 森)."""
+
+import datetime
+import math
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from coordination.models import Area
+from coordination.text import normalize
+
+WEEKDAYS = ["月", "火", "水", "木", "金", "土", "日", "祝"]
+HOLIDAY = 7
+
+
+class FacilityKind(models.Model):
+    class Group(models.TextChoices):
+        MEDICAL = "medical", "医療"
+        CARE = "care", "介護"
+        OTHER = "other", "その他"
+
+    code = models.SlugField("コード", max_length=40, unique=True)
+    name = models.CharField("種別", max_length=60, unique=True)
+    group = models.CharField("区分", max_length=10, choices=Group, default=Group.CARE)
+    service_code = models.CharField(
+        "サービスコード",
+        max_length=4,
+        blank=True,
+        help_text="介護サービス情報公表システムのサービス種類コード",
+    )
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施設種別"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Capability(models.Model):
+    """A home-care capability (訪問診療, 往診, 在宅看取り, 支援診1 …)."""
+
+    code = models.SlugField("コード", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True)
+    group = models.CharField("分類", max_length=30, blank=True)
+    description = models.CharField("説明", max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "在宅対応機能"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Specialty(models.Model):
+    name = models.CharField("診療科目", max_length=40, unique=True)
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "診療科目"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+def _ids_by_name(model, terms):
+    """{normalised name: pk} of the rows of a small lookup table whose name is one of `terms`."""
+    wanted = set(terms)
+    return {
+        normalize(name): pk
+        for pk, name in model.objects.values_list("pk", "name")
+        if normalize(name) in wanted
+    }
+
+
+def distance_km(lat1, lng1, lat2, lng2):
+    """Equirectangular distance; exact enough within a city."""
+    x = (lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2)) * 111.32
+    y = (lat2 - lat1) * 110.57
+    return math.hypot(x, y)
+
+
+class FacilityQuerySet(models.QuerySet):
+    def search(self, text):
+        """Every whitespace-separated term must occur in name, kana, address or corporation,
+        folded for width and kana. A term that names a specialty or a capability (眼科,
+        訪問診療) also matches facilities that have it."""
+        terms = [normalize(raw) for raw in (text or "").split()]
+        terms = [t for t in terms if t]
+        if not terms:
+            return self
+        specialty_ids = _ids_by_name(Specialty, terms)
+        capability_ids = _ids_by_name(Capability, terms)
+        for term in terms:
+            if connection.vendor == "postgresql" and len(term) <= 2:
+                # Trigram cannot serve 1–2 character terms: use the 1/2-gram GIN index.
+                condition = Q(
+                    RawSQL(
+                        "string_to_array(resources_facility.search_grams, ' ') @> %s",
+                        ([term],),
+                        output_field=BooleanField(),
+                    )
+                )
+            else:
+                condition = Q(search_text__contains=term)
+            if term in specialty_ids:
+                links = FacilitySpecialty.objects.filter(
+                    facility=OuterRef("pk"), specialty_id=specialty_ids[term]
+                )
+                condition |= Q(Exists(links))
+            if term in capability_ids:
+                links = FacilityCapability.objects.filter(
+                    facility=OuterRef("pk"), capability_id=capability_ids[term]
+                )
+                condition |= Q(Exists(links))
+            self = self.filter(condition)
+        return self
+
+    def with_capabilities(self, capabilities):
+        """Facilities that have ALL of the given capabilities."""
+        for capability in capabilities:
+            self = self.filter(
+                Exists(FacilityCapability.objects.filter(facility=OuterRef("pk"), capability=capability))
+            )
+        return self
+
+    def with_specialty(self, specialty):
+        return self.filter(
+            Exists(FacilitySpecialty.objects.filter(facility=OuterRef("pk"), specialty=specialty))
+        )
+
+    def in_area(self, area):
+        return self.filter(area_id__in=area.descendant_ids())
+
+    def callable_at(self, moment):
+        """★ 電話できる時間帯: a ケアマネタイム window covers `moment` (Asia/Tokyo) and no
+        'avoid' window does. National holidays use the 祝 windows only."""
+        import jpholiday
+
+        local = timezone.localtime(moment)
+        weekday = HOLIDAY if jpholiday.is_holiday(local.date()) else local.weekday()
+        now = local.time().replace(second=0, microsecond=0)
+        windows = ContactWindow.objects.filter(
+            facility=OuterRef("pk"), weekday=weekday, start__lte=now, end__gt=now
+        )
+        return self.filter(Exists(windows.filter(kind=ContactWindow.Kind.CALL))).exclude(
+            Exists(windows.filter(kind=ContactWindow.Kind.AVOID))
+        )
+
+    def accepting(self):
+        return self.filter(accepting=Facility.Accepting.YES)
+
+    def located(self):
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def near(self, lat, lng, radius_km=None):
+        """Annotate `distance` (km) from (lat, lng), keep those within radius_km, nearest first."""
+        kx = math.cos(math.radians(lat)) * 111.32
+        ky = 110.57
+        qs = self.located()
+        if radius_km:
+            dlat, dlng = radius_km / ky, radius_km / kx
+            qs = qs.filter(
+                latitude__range=(lat - dlat, lat + dlat), longitude__range=(lng - dlng, lng + dlng)
+            )
+        # Squared distance in SQL (portable to SQLite); the square root is taken in Python.
+        dx = (Cast(F("longitude"), FloatField()) - Value(lng)) * Value(kx)
+        dy = (Cast(F("latitude"), FloatField()) - Value(lat)) * Value(ky)
+        qs = qs.annotate(distance_sq=dx * dx + dy * dy)
+        if radius_km:
+            qs = qs.filter(distance_sq__lte=radius_km * radius_km)
+        return qs.order_by("distance_sq", "pk")
+
+    def for_listing(self):
+        return self.select_related("kind", "area").prefetch_related("capabilities")
+
+
+class Facility(models.Model):
+    class Accepting(models.TextChoices):
+        UNKNOWN = "", "不明"
+        YES = "yes", "受入可"
+        CONSULT = "consult", "要相談"
+        NO = "no", "受入停止中"
+
+    kind = models.ForeignKey(
+        FacilityKind, verbose_name="種別", on_delete=models.PROTECT, related_name="facilities"
+    )
+    services = models.ManyToManyField(
+        FacilityKind,
+        verbose_name="提供サービス",
+        blank=True,
+        related_name="+",
+        help_text="同じ事業所番号で提供している他のサービス",
+    )
+    name = models.CharField("名称", max_length=200)
+    name_kana = models.CharField("名称（カナ）", max_length=200, blank=True)
+    corporation_name = models.CharField("法人名", max_length=200, blank=True)
+    corporation_number = models.CharField("法人番号", max_length=13, blank=True)
+    code = models.CharField(
+        "医療機関番号・事業所番号",
+        max_length=20,
+        blank=True,
+        help_text="先頭の0を含めて入力（例: 4010100001）",
+    )
+    postal_code = models.CharField("郵便番号", max_length=8, blank=True)
+    address = models.CharField("住所", max_length=300, blank=True)
+    area = models.ForeignKey(
+        Area, verbose_name="地域", null=True, blank=True, on_delete=models.SET_NULL, related_name="facilities"
+    )
+    latitude = models.DecimalField("緯度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("経度", max_digits=9, decimal_places=6, null=True, blank=True)
+    phone = models.CharField("電話番号", max_length=20, blank=True)
+    fax = models.CharField("FAX番号", max_length=20, blank=True)
+    url = models.URLField("ホームページ", max_length=300, blank=True)
+    opening_days = models.CharField("営業日", max_length=100, blank=True, help_text="例: 平日・土曜日")
+    opening_hours = models.CharField("受付時間", max_length=200, blank=True)
+    closed_days = models.CharField("休診日・休業日", max_length=100, blank=True)
+    capacity = models.PositiveIntegerField("定員・病床数", null=True, blank=True)
+    public_note = models.TextField("備考（公開）", blank=True)
+    capabilities = models.ManyToManyField(
+        Capability,
+        verbose_name="在宅対応機能",
+        through="FacilityCapability",
+        blank=True,
+        related_name="facilities",
+    )
+    specialties = models.ManyToManyField(
+        Specialty, verbose_name="診療科目", through="FacilitySpecialty", blank=True, related_name="facilities"
+    )
+
+    # Professionals-only part: never rendered for anonymous visitors or officials.
+    direct_phone = models.CharField("直通電話（専門職向け）", max_length=20, blank=True)
+    contact_person = models.CharField("連絡窓口・担当者", max_length=100, blank=True)
+    avoid_note = models.CharField("連絡を避けてほしい時間（補足）", max_length=200, blank=True)
+    accepting = models.CharField("新規受入状況", max_length=10, choices=Accepting, blank=True, default="")
+    accepting_stated_on = models.DateField("受入状況の確認日", null=True, blank=True)
+    internal_note = models.TextField("内部メモ（専門職向け）", blank=True)
+
+    # Freshness: when somebody confirmed the entry is current, not when the row was saved.
+    confirmed_on = models.DateField("最終確認日", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="確認者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更新者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    search_text = models.TextField(editable=False, default="")
+    search_grams = models.TextField(editable=False, default="")
+
+    objects = FacilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施設・事業所"
+        ordering = ["name_kana", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"], condition=~Q(code=""), name="facility_code_unique_per_kind"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="facility_latlng"),
+            models.Index(fields=["kind", "area"], name="facility_kind_area"),
+            models.Index(fields=["code"], name="facility_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.latitude is not None and self.longitude is not None and not (self.latitude or self.longitude):
+            self.latitude = self.longitude = None  # 0,0 means unknown
+        self.build_search()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text", "search_grams"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("resources:detail", args=[self.pk])
+
+    # --- derived values -----------------------------------------------------------------
+
+    SEARCH_FIELDS = ("name", "name_kana", "address", "corporation_name")
+
+    def build_search(self):
+        parts = [normalize(getattr(self, f)) for f in self.SEARCH_FIELDS]
+        self.search_text = "|".join(parts)
+        self.search_grams = grams_of(parts)
+
+    @property
+    def has_location(self):
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def is_stale(self):
+        if not self.confirmed_on:
+            return True
+        return self.confirmed_on < timezone.localdate() - datetime.timedelta(
+            days=settings.FACILITY_FRESH_DAYS
+        )
+
+    @property
+    def distance_km(self):
+        sq = getattr(self, "distance_sq", None)
+        return None if sq is None else math.sqrt(max(sq, 0))
+
+    def confirm(self, user, on=None):
+        self.confirmed_on = on or timezone.localdate()
+        self.confirmed_by = user
+        self.save(update_fields=["confirmed_on", "confirmed_by", "updated_at"])
+        FacilityChange.objects.create(facility=self, user=user, action=FacilityChange.Action.CONFIRM)
+
+    def is_callable_at(self, moment):
+        """Same rule as FacilityQuerySet.callable_at, on the (prefetched) windows."""
+        import jpholiday
+
+        local = timezone.localtime(moment)
+        weekday = HOLIDAY if jpholiday.is_holiday(local.date()) else local.weekday()
+        now = local.time().replace(second=0, microsecond=0)
+        covering = [w for w in self.contact_windows.all() if w.weekday == weekday and w.start <= now < w.end]
+        return any(w.kind == ContactWindow.Kind.CALL for w in covering) and not any(
+            w.kind == ContactWindow.Kind.AVOID for w in covering
+        )
+
+    def weekly_windows(self):
+        """{kind: [(weekday label, [windows])]} for the ケアマネタイム table."""
+        table = {k: {d: [] for d in range(8)} for k in ContactWindow.Kind.values}
+        for window in self.contact_windows.all():
+            table[window.kind][window.weekday].append(window)
+        return {kind: [(WEEKDAYS[d], days[d]) for d in range(8)] for kind, days in table.items()}
+
+
+def grams_of(parts):
+    grams = set()
+    for part in parts:
+        grams.update(part)
+        grams.update(part[i : i + 2] for i in range(len(part) - 1))
+    grams.discard("|")
+    return " ".join(sorted(grams))
+
+
+class FacilityCapability(models.Model):
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="capability_links")
+    capability = models.ForeignKey(Capability, on_delete=models.CASCADE, related_name="facility_links")
+    source = models.CharField("情報源", max_length=30, blank=True, help_text="manual / kouseikyoku など")
+    since = models.DateField("開始日", null=True, blank=True)
+    note = models.CharField("補足", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施設の在宅対応機能"
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "capability"], name="facility_capability_unique")
+        ]
+        indexes = [models.Index(fields=["capability", "facility"], name="capability_facility")]
+
+    def __str__(self):
+        return f"{self.facility} / {self.capability}"
+
+
+class FacilitySpecialty(models.Model):
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="specialty_links")
+    specialty = models.ForeignKey(Specialty, on_delete=models.CASCADE, related_name="facility_links")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施設の診療科目"
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "specialty"], name="facility_specialty_unique")
+        ]
+        indexes = [models.Index(fields=["specialty", "facility"], name="specialty_facility")]
+
+    def __str__(self):
+        return f"{self.facility} / {self.specialty}"
+
+
+class ContactWindow(models.Model):
+    """ケアマネタイム (when the doctor takes care managers' calls) or a time to avoid calling."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "ケアマネタイム（連絡可）"
+        AVOID = "avoid", "連絡を避けてほしい時間"
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "電話"
+        FAX = "fax", "FAX"
+        EMAIL = "email", "メール"
+        VISIT = "visit", "来所・面談"
+        ANY = "any", "指定なし"
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="contact_windows")
+    kind = models.CharField("種類", max_length=10, choices=Kind, default=Kind.CALL)
+    weekday = models.PositiveSmallIntegerField("曜日", choices=list(enumerate(WEEKDAYS)))
+    start = models.TimeField("開始")
+    end = models.TimeField("終了")
+    method = models.CharField("方法", max_length=10, choices=Method, default=Method.PHONE)
+    note = models.CharField("補足", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "ケアマネタイム・連絡時間"
+        ordering = ["kind", "weekday", "start"]
+        indexes = [models.Index(fields=["facility", "weekday", "kind"], name="window_lookup")]
+
+    def __str__(self):
+        return f"{WEEKDAYS[self.weekday]} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.start and self.end and self.start >= self.end:
+            raise ValidationError({"end": "終了時刻は開始時刻より後にしてください。"})
+
+
+class FacilityChange(models.Model):
+    """Who changed or confirmed a facility, and when (the row's history)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "登録"
+        UPDATE = "update", "更新"
+        CONFIRM = "confirm", "最新と確認"
+        IMPORT = "import", "取込"
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField("日時", default=timezone.now)
+    action = models.CharField("操作", max_length=10, choices=Action)
+    fields = models.JSONField("変更項目", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施設の変更履歴"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.facility} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,54 @@
+import pytest
+
+from tests.conftest import ARTIFACTS, login
+from tests.resources.factories import make_facility
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_professional_finds_home_visit_doctor_opens_it_and_prints_the_list(page, cast):
+    from resources.models import ContactWindow
+
+    make_facility(
+        "ひまわり在宅クリニック",
+        area=cast.ward1,
+        capabilities=["home-visit", "end-of-life"],
+        latitude=33.88,
+        longitude=130.87,
+        direct_phone="093-555-0001",
+        windows=[(1, (13, 0), (14, 0)), (0, (9, 0), (12, 0), ContactWindow.Kind.AVOID)],
+    )
+    make_facility(
+        "看取りなし医院", area=cast.ward1, capabilities=["home-visit"], latitude=33.881, longitude=130.871
+    )
+    make_facility("西区の在宅医院", area=cast.ward2, capabilities=["home-visit", "end-of-life"])
+    login(page, "professional")
+    page.goto(page.base_url + "/resources/")
+    page.get_by_label("地域").select_option(label="東区")
+    page.get_by_label("訪問診療").check()
+    page.get_by_label("在宅看取り").check()
+    page.get_by_role("button", name="検索", exact=True).click()
+    assert page.locator("[data-result-count]").get_attribute("data-result-count") == "1"
+    page.locator(".leaflet-interactive").first.wait_for()  # the marker is drawn even without tiles
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "resources-search.png"), full_page=True)
+
+    page.get_by_role("link", name="ひまわり在宅クリニック").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "ひまわり在宅クリニック"
+    table = page.locator("table.windows").first
+    assert "13:00–14:00" in table.inner_text() and "093-555-0001" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "resources-detail.png"), full_page=True)
+
+    page.go_back()
+    page.get_by_role("link", name="この一覧を印刷（A4）").click()
+    rows = page.locator("table.print-table tbody tr")
+    assert rows.count() == 1 and "ひまわり在宅クリニック" in rows.first.inner_text()
+    assert "093-555-0001" in rows.first.inner_text()
+    page.emulate_media(media="print")
+    assert not page.locator(".site-nav").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "resources-print.png"), full_page=True)
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    assert page.js_errors == [] or all(
+        "tile" in e or "cyberjapandata" in e or "ERR_" in e for e in page.js_errors
+    )

@@ -1,0 +1,130 @@
+import datetime
+
+import pytest
+
+from resources.models import ContactWindow, Facility, FacilityChange
+from tests.resources.factories import capability, kind, make_facility
+
+
+def test_confirm_records_who_and_when(client_for, cast):
+    f = make_facility("確認する医院")
+    response = client_for("coordinator").post(f"/resources/{f.pk}/confirm/")
+    assert response.status_code == 302
+    f.refresh_from_db()
+    assert f.confirmed_on == datetime.date.today() and f.confirmed_by == cast.coordinator
+    assert FacilityChange.objects.filter(facility=f, action="confirm", user=cast.coordinator).count() == 1
+    html = client_for("coordinator").get(f"/resources/{f.pk}/").content.decode()
+    assert "確認者: coordinator" in html and "確認済み" in html
+
+
+@pytest.mark.parametrize(("role", "status"), [("anonymous", 302), ("professional", 403), ("official", 403)])
+def test_confirm_is_refused_to_others(client_for, cast, role, status):
+    f = make_facility("確認する医院")
+    assert client_for(role).post(f"/resources/{f.pk}/confirm/").status_code == status
+    f.refresh_from_db()
+    assert f.confirmed_on is None
+
+
+def test_confirm_button_only_for_editors(client_for, cast):
+    f = make_facility("医院")
+    assert "最新と確認する" in client_for("coordinator").get(f"/resources/{f.pk}/").content.decode()
+    assert "最新と確認する" not in client_for("professional").get(f"/resources/{f.pk}/").content.decode()
+
+
+def _form(f, **changes):
+    data = {
+        "kind": f.kind_id,
+        "code": f.code,
+        "name": f.name,
+        "name_kana": "",
+        "corporation_name": "",
+        "corporation_number": "",
+        "postal_code": "",
+        "address": f.address,
+        "area": "",
+        "latitude": "",
+        "longitude": "",
+        "phone": "",
+        "fax": "",
+        "url": "",
+        "opening_days": "",
+        "opening_hours": "",
+        "closed_days": "",
+        "capacity": "",
+        "public_note": "",
+        "direct_phone": "",
+        "contact_person": "",
+        "avoid_note": "",
+        "accepting": "",
+        "accepting_stated_on": "",
+        "internal_note": "",
+        "windows-TOTAL_FORMS": "1",
+        "windows-INITIAL_FORMS": "0",
+        "windows-MIN_NUM_FORMS": "0",
+        "windows-MAX_NUM_FORMS": "1000",
+        "windows-0-kind": "call",
+        "windows-0-weekday": "2",
+        "windows-0-start": "13:00",
+        "windows-0-end": "14:00",
+        "windows-0-method": "phone",
+        "windows-0-note": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_edit_saves_capabilities_windows_and_history(client_for, cast):
+    f = make_facility("編集前医院", capabilities=["house-call"])
+    data = _form(
+        f, name="編集後医院", phone="０９３－１２３－４５６７", capability_set=[capability("home-visit").pk]
+    )
+    response = client_for("coordinator").post(f"/resources/{f.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    f.refresh_from_db()
+    assert f.name == "編集後医院" and f.phone == "093-123-4567"
+    assert [c.code for c in f.capabilities.all()] == ["home-visit"]
+    assert ContactWindow.objects.get(facility=f).weekday == 2
+    change = FacilityChange.objects.get(facility=f, action="update")
+    assert (
+        change.user == cast.coordinator
+        and "名称" in change.fields
+        and "ケアマネタイム・連絡時間" in change.fields
+    )
+    assert Facility.objects.search("編集後").get() == f  # search text follows the edit
+
+
+def test_edit_errors_name_the_field_and_save_nothing(client_for, cast):
+    f = make_facility("医院A", code="4000000001")
+    make_facility("医院B", code="4000000002")
+    data = _form(f, code="4000000002", **{"windows-0-start": "15:00", "windows-0-end": "14:00"})
+    response = client_for("admin").post(f"/resources/{f.pk}/edit/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "同じ種別の「医院B」" in html and "終了時刻は開始時刻より後" in html
+    f.refresh_from_db()
+    assert f.code == "4000000001" and not ContactWindow.objects.filter(facility=f).exists()
+
+
+def test_code_keeps_leading_zeros_and_must_be_digits(client_for, cast):
+    data = _form(make_facility("x"), name="新規医院", code="0123456789")
+    data["kind"] = kind("clinic").pk
+    response = client_for("admin").post("/resources/new/", data)
+    assert response.status_code == 302
+    assert Facility.objects.get(name="新規医院").code == "0123456789"
+    response = client_for("admin").post("/resources/new/", {**data, "code": "12-AB", "name": "別医院"})
+    assert "数字のみ" in response.content.decode()
+
+
+def test_zero_coordinates_mean_unknown(cast):
+    f = make_facility("座標なし", latitude=0, longitude=0)
+    f.refresh_from_db()
+    assert f.latitude is None and f.longitude is None and not f.has_location
+
+
+def test_detail_shows_map_pin_and_capabilities(client, cast):
+    f = make_facility(
+        "地図の医院", latitude=33.88, longitude=130.87, capabilities=["home-visit", "end-of-life"]
+    )
+    html = client.get(f"/resources/{f.pk}/").content.decode()
+    assert 'data-lat="33.880000"' in html and "leaflet.js" in html
+    assert "<li>訪問診療</li>" in html and "<li>在宅看取り</li>" in html

@@ -1,0 +1,311 @@
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from resources import filters
+from resources.models import ContactWindow, Facility
+from tests.resources.factories import make_facility
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def count(html):
+    return int(re.search(r'data-result-count="(\d+)"', html).group(1))
+
+
+def names(client, query):
+    response = client.get("/resources/?" + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    found = re.findall(r'<h3><a href="/resources/\d+/">([^<]+)</a>', html)
+    assert count(html) == len(found) or count(html) > 20
+    return found
+
+
+@pytest.fixture
+def directory(cast):
+    return {
+        "himawari": make_facility(
+            "ヒマワリ内科クリニック",
+            name_kana="ヒマワリナイカクリニック",
+            area=cast.daily1,
+            capabilities=["home-visit", "end-of-life"],
+            specialties=["内科"],
+            latitude=33.880,
+            longitude=130.875,
+        ),
+        "mori": make_facility(
+            "森医院",
+            name_kana="モリイイン",
+            area=cast.ward2,
+            capabilities=["home-visit"],
+            latitude=33.900,
+            longitude=130.875,
+            address="北九州市若松区本町1-1",
+        ),
+        "eye": make_facility(
+            "さくらクリニック",
+            name_kana="サクラクリニック",
+            area=cast.ward1,
+            specialties=["眼科"],
+            capabilities=["house-call"],
+            latitude=33.885,
+            longitude=130.875,
+        ),
+        "abc": make_facility(
+            "ABC薬局",
+            kind_code="pharmacy",
+            corporation_name="株式会社エービーシー",
+            capabilities=["home-medication"],
+            area=cast.ward1,
+        ),
+        "far": make_facility(
+            "遠方病院",
+            kind_code="hospital",
+            latitude=34.100,
+            longitude=130.875,
+            capabilities=["home-visit", "end-of-life", "respite"],
+            area=cast.ward2,
+        ),
+    }
+
+
+def test_hiragana_finds_katakana_and_full_width_finds_ascii(client, directory):
+    assert names(client, "q=ひまわり") == ["ヒマワリ内科クリニック"]
+    assert names(client, "q=ﾋﾏﾜﾘ") == ["ヒマワリ内科クリニック"]
+    assert names(client, "q=ＡＢＣ") == ["ABC薬局"]
+    assert names(client, "q=abc") == ["ABC薬局"]
+
+
+def test_search_covers_kana_address_and_corporation(client, directory):
+    assert names(client, "q=ナイカクリ") == ["ヒマワリ内科クリニック"]
+    assert names(client, "q=若松区") == ["森医院"]
+    assert names(client, "q=エービーシー") == ["ABC薬局"]
+
+
+def test_two_character_term_matches_name_and_specialty(client, directory):
+    # さくらクリニック has no 眼科 in its name but has the specialty.
+    assert names(client, "q=眼科") == ["さくらクリニック"]
+    assert names(client, "q=内科") == ["ヒマワリ内科クリニック"]
+
+
+def test_one_character_term_returns_the_right_rows(client, directory):
+    assert names(client, "q=森") == ["森医院"]
+
+
+def test_all_terms_must_match(client, directory):
+    assert names(client, "q=訪問診療 若松") == ["森医院"]
+
+
+def test_no_result_says_so_with_a_hint(client, directory):
+    html = client.get("/resources/?q=耳").content.decode()
+    assert count(html) == 0
+    assert "該当する施設はありません" in html and "短い語" in html
+
+
+def test_kind_facet(client, directory):
+    assert names(client, f"kind={directory['abc'].kind_id}") == ["ABC薬局"]
+
+
+def test_area_facet_includes_areas_below(client, cast, directory):
+    # ward1 includes its daily-life area daily1 (ひまわり) and ward1 itself (さくら, ABC).
+    assert sorted(names(client, f"area={cast.ward1.pk}")) == sorted(
+        ["ヒマワリ内科クリニック", "さくらクリニック", "ABC薬局"]
+    )
+
+
+def test_capabilities_require_all_chosen(client, directory):
+    from tests.resources.factories import capability
+
+    visit, eol = capability("home-visit").pk, capability("end-of-life").pk
+    assert sorted(names(client, f"capabilities={visit}")) == sorted(
+        ["ヒマワリ内科クリニック", "森医院", "遠方病院"]
+    )
+    assert sorted(names(client, f"capabilities={visit}&capabilities={eol}")) == [
+        "ヒマワリ内科クリニック",
+        "遠方病院",
+    ]
+
+
+def test_specialty_facet(client, directory):
+    from resources.models import Specialty
+
+    assert names(client, f"specialty={Specialty.objects.get(name='眼科').pk}") == ["さくらクリニック"]
+
+
+def test_facets_combine_with_text(client, cast, directory):
+    from tests.resources.factories import capability
+
+    query = f"q=クリニック&area={cast.ward1.pk}&capabilities={capability('home-visit').pk}"
+    assert names(client, query) == ["ヒマワリ内科クリニック"]
+
+
+def test_near_a_facility_orders_by_distance_and_radius_cuts(client, directory):
+    base = directory["himawari"].pk
+    assert names(client, f"near_facility={base}") == [
+        "ヒマワリ内科クリニック",
+        "さくらクリニック",
+        "森医院",
+        "遠方病院",
+    ]
+    assert names(client, f"near_facility={base}&radius=3") == [
+        "ヒマワリ内科クリニック",
+        "さくらクリニック",
+        "森医院",
+    ]
+    html = client.get(f"/resources/?near_facility={base}").content.decode()
+    assert "約0.6km" in html  # さくら is 0.005° north ≈ 0.55 km
+
+
+def test_near_an_address_is_placed_from_the_directory(client, directory):
+    # 若松区本町 is only 森医院's address; its pin is the estimated place.
+    found = names(client, "near=福岡県北九州市若松区本町1-5&radius=1")
+    assert found == ["森医院"]
+
+
+def test_unknown_near_place_is_reported(client, directory):
+    html = client.get("/resources/?near=存在しない町99").content.decode()
+    assert "位置が分かりませんでした" in html
+    assert count(html) == Facility.objects.count()
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    def freeze(*args):
+        moment = datetime.datetime(*args, tzinfo=TOKYO)
+        monkeypatch.setattr(filters, "now", lambda: moment)
+
+    return freeze
+
+
+def test_callable_now_uses_care_manager_time_and_avoid_hours(client_for, cast, frozen):
+    # Monday 2026-11-30 13:30 Tokyo.
+    make_facility("月曜13時の医院", windows=[(0, (13, 0), (14, 0))])
+    make_facility(
+        "月曜午後だが避ける医院",
+        windows=[(0, (13, 0), (15, 0)), (0, (13, 0), (14, 0), ContactWindow.Kind.AVOID)],
+    )
+    make_facility("火曜の医院", windows=[(1, (13, 0), (14, 0))])
+    make_facility("時間未登録の医院")
+    frozen(2026, 11, 30, 13, 30)
+    pro = client_for("professional")
+    assert names(pro, "callable_now=on") == ["月曜13時の医院"]
+    frozen(2026, 11, 30, 14, 30)  # the avoid window is over
+    assert names(pro, "callable_now=on") == ["月曜午後だが避ける医院"]
+
+
+def test_callable_now_on_a_holiday_uses_holiday_windows(client_for, cast, frozen):
+    make_facility("月曜の医院", windows=[(0, (10, 0), (12, 0))])
+    make_facility("祝日対応の医院", windows=[(7, (10, 0), (12, 0))])
+    frozen(2026, 11, 23, 11, 0)  # 勤労感謝の日, a Monday
+    assert names(client_for("professional"), "callable_now=on") == ["祝日対応の医院"]
+
+
+def test_callable_now_and_accepting_are_not_offered_to_the_public(client, cast):
+    make_facility("月曜の医院", windows=[(0, (0, 0), (23, 59))], accepting="no")
+    html = client.get("/resources/?callable_now=on&accepting=on").content.decode()
+    assert "今電話できる" not in html and "新規受入可のみ" not in html
+    assert count(html) == 1  # the parameters are ignored, not an error
+
+
+def test_accepting_filter(client_for, cast):
+    make_facility("受入可の医院", accepting="yes")
+    make_facility("停止中の医院", accepting="no")
+    assert names(client_for("coordinator"), "accepting=on") == ["受入可の医院"]
+
+
+SECRET = {
+    "direct_phone": "093-999-0001",
+    "contact_person": "地域連携室の秘密担当",
+    "internal_note": "内部メモ本文",
+}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "official"])
+def test_public_html_has_no_professional_fields(client_for, cast, role):
+    f = make_facility("公開医院", windows=[(0, (13, 0), (14, 0))], accepting="yes", **SECRET)
+    for url in ["/resources/", f"/resources/{f.pk}/", "/resources/print/", "/resources/export.csv"]:
+        body = client_for(role).get(url).content.decode("utf-8-sig")
+        assert "公開医院" in body, url
+        for value in SECRET.values():
+            assert value not in body, (url, value)
+        assert "data-professional" not in body and "<caption>ケアマネタイム" not in body, url
+
+
+@pytest.mark.parametrize("role", ["professional", "coordinator", "admin"])
+def test_professionals_see_direct_line_and_care_manager_time(client_for, cast, role):
+    f = make_facility("公開医院", windows=[(2, (13, 0), (14, 0))], **SECRET)
+    html = client_for(role).get(f"/resources/{f.pk}/").content.decode()
+    assert "093-999-0001" in html and "地域連携室の秘密担当" in html
+    assert re.search(
+        r"<caption>ケアマネタイム.*?</caption>.*?<td>—</td><td>—</td><td>13:00–14:00<br>電話", html, re.S
+    )
+
+
+def test_stale_entries_are_flagged(client, cast):
+    today = datetime.date.today()
+    fresh = make_facility("確認済み医院", confirmed_on=today - datetime.timedelta(days=30))
+    stale = make_facility("古い医院", confirmed_on=today - datetime.timedelta(days=400))
+    never = make_facility("未確認医院")
+    assert not fresh.is_stale and stale.is_stale and never.is_stale
+    html = client.get("/resources/").content.decode()
+    assert html.count("1年以上未確認") == 2
+    assert "1年以上確認されていません" in client.get(f"/resources/{stale.pk}/").content.decode()
+
+
+def test_export_is_formula_safe_csv_with_bom(client, cast):
+    make_facility('=HYPERLINK("http://evil")', public_note="+1 とても便利", address="@住所")
+    response = client.get("/resources/export.csv")
+    body = response.content
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1 とても便利" in text and "'@住所" in text
+    assert response["Content-Type"].startswith("text/csv")
+
+
+def test_export_xlsx_is_formula_safe(client, cast):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_facility("-危険な名前", phone="093-111-2222", code="0012345678")
+    response = client.get("/resources/export.xlsx")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in ws[1]]
+    row = [c.value for c in ws[2]]
+    assert row[header.index("名称")] == "'-危険な名前"
+    assert row[header.index("医療機関番号・事業所番号")] == "0012345678"
+    assert ws.cell(2, header.index("名称") + 1).data_type == "s"
+
+
+def test_export_follows_the_search(client, directory):
+    text = client.get("/resources/export.csv?q=森").content.decode("utf-8-sig")
+    assert "森医院" in text and "ヒマワリ" not in text
+
+
+def test_print_view_lists_the_result_with_contacts(client_for, directory):
+    html = client_for("professional").get("/resources/print/?q=クリニック").content.decode()
+    assert "ヒマワリ内科クリニック" in html and "さくらクリニック" in html and "森医院" not in html
+    assert "印刷する" in html and "print.css" in html
+
+
+@pytest.mark.parametrize("role", ["anonymous", "professional"])
+def test_search_page_query_count_does_not_grow_with_results(
+    client_for, cast, django_assert_num_queries, role
+):
+    client = client_for(role)
+    for i in range(3):
+        make_facility(f"医院{i}", capabilities=["home-visit", "house-call"], windows=[(0, (13, 0), (14, 0))])
+    client.get("/resources/?q=医院")  # warm the session
+    # anonymous: kinds, areas, specialties, capabilities (form) + 2 name lookups + count + page + capabilities.
+    # professional: + session, user, contact windows, and the session refresh (savepoint, update, release)
+    # that keeps the idle timeout sliding.
+    expected = 9 if role == "anonymous" else 15
+    with django_assert_num_queries(expected):
+        client.get("/resources/?q=医院")
+    for i in range(3, 25):
+        make_facility(f"医院{i}", capabilities=["home-visit"], windows=[(1, (13, 0), (14, 0))])
+    with django_assert_num_queries(expected):
+        client.get("/resources/?q=医院")
