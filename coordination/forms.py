@@ -29,3 +29,76 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
+
+
+def _attrs_html(attrs):
+    from django.utils.html import format_html_join
+
+    return format_html_join(
+        "",
+        ' {}="{}"',
+        ((k, v) for k, v in attrs.items() if v is not False and v is not None and v is not True),
+    ) + format_html_join("", " {}", ((k,) for k, v in attrs.items() if v is True))
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python: the template-per-option default costs ~0.2 ms an
+    option, and the directory's filter form has about a hundred of them."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+        from django.utils.safestring import mark_safe
+
+        context = self.get_context(name, value, attrs)["widget"]
+        options = []
+        for group_name, group_choices, _ in context["optgroups"]:
+            inner = "".join(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    o["value"],
+                    mark_safe(" selected") if o["selected"] else "",
+                    o["label"],
+                )
+                for o in group_choices
+            )
+            options.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, mark_safe(inner))
+                if group_name
+                else inner
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            _attrs_html(context["attrs"]),
+            mark_safe("".join(options)),
+        )
+
+
+class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes rendered in Python, for the same reason as FastSelect."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+        from django.utils.safestring import mark_safe
+
+        context = self.get_context(name, value, attrs)["widget"]
+        items = []
+        for _, group_choices, _ in context["optgroups"]:
+            for o in group_choices:
+                items.append(
+                    format_html(
+                        '<div><label for="{}"><input type="checkbox" name="{}" value="{}" id="{}"{}> {}</label></div>',
+                        o["attrs"]["id"],
+                        name,
+                        o["value"],
+                        o["attrs"]["id"],
+                        mark_safe(" checked") if o["selected"] else "",
+                        o["label"],
+                    )
+                )
+        wrapper_id = context["attrs"].get("id")
+        return format_html(
+            "<div{}>{}</div>",
+            format_html(' id="{}"', wrapper_id) if wrapper_id else "",
+            mark_safe("".join(items)),
+        )

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from coordination.access import sees_professional_fields
+from coordination.forms import FastCheckboxSelectMultiple, FastSelect
 from coordination.models import Area
 from resources.geo import locate
 from resources.models import Capability, Facility, FacilityKind, Specialty
@@ -25,19 +26,27 @@ class FacilityFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     kind = django_filters.ModelChoiceFilter(
-        label="種別", queryset=FacilityKind.objects.all(), empty_label="すべて"
+        label="種別", queryset=FacilityKind.objects.all(), empty_label="すべて", widget=FastSelect
     )
     area = django_filters.ModelChoiceFilter(
-        label="地域", queryset=Area.objects.all(), method="filter_area", empty_label="すべて"
+        label="地域",
+        queryset=Area.objects.all(),
+        method="filter_area",
+        empty_label="すべて",
+        widget=FastSelect,
     )
     specialty = django_filters.ModelChoiceFilter(
-        label="診療科目", queryset=Specialty.objects.all(), method="filter_specialty", empty_label="すべて"
+        label="診療科目",
+        queryset=Specialty.objects.all(),
+        method="filter_specialty",
+        empty_label="すべて",
+        widget=FastSelect,
     )
     capabilities = django_filters.ModelMultipleChoiceFilter(
         label="在宅対応（選んだものすべてに対応）",
         queryset=Capability.objects.all(),
         method="filter_capabilities",
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
     callable_now = django_filters.BooleanFilter(
         label="★ 今電話できる施設のみ（ケアマネタイム）",
@@ -53,7 +62,7 @@ class FacilityFilter(django_filters.FilterSet):
         help_text="例: 小倉北区大手町1 または 施設名。入力すると近い順に並びます。",
     )
     radius = django_filters.ChoiceFilter(
-        label="範囲", choices=RADIUS_CHOICES, method="filter_noop", empty_label="指定なし"
+        label="範囲", choices=RADIUS_CHOICES, method="filter_noop", empty_label="指定なし", widget=FastSelect
     )
     near_facility = django_filters.NumberFilter(method="filter_noop", widget=forms.HiddenInput)
 

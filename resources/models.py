@@ -87,6 +87,27 @@ def _ids_by_name(model, terms):
     }
 
 
+def _pg_term_condition(term, specialty_id=None, capability_id=None):
+    """One search term on PostgreSQL as `id IN (… UNION …)`, so that each branch runs on its
+    own index: pg_trgm GIN for 3+ characters, the 1/2-gram GIN below that (trigram has no
+    trigrams to look up for 眼科 or 森), and the link tables for a specialty/capability name."""
+    if len(term) <= 2:
+        parts = ["SELECT id FROM resources_facility WHERE string_to_array(search_grams, ' ') @> %s"]
+        params = [[term]]
+    else:
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        parts = ["SELECT id FROM resources_facility WHERE search_text LIKE %s"]
+        params = [f"%{escaped}%"]
+    if specialty_id:
+        parts.append("SELECT facility_id FROM resources_facilityspecialty WHERE specialty_id = %s")
+        params.append(specialty_id)
+    if capability_id:
+        parts.append("SELECT facility_id FROM resources_facilitycapability WHERE capability_id = %s")
+        params.append(capability_id)
+    sql = "resources_facility.id IN (" + " UNION ".join(parts) + ")"
+    return Q(RawSQL(sql, params, output_field=BooleanField()))
+
+
 def distance_km(lat1, lng1, lat2, lng2):
     """Equirectangular distance; exact enough within a city."""
     x = (lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2)) * 111.32
@@ -106,21 +127,12 @@ class FacilityQuerySet(models.QuerySet):
         specialty_ids = _ids_by_name(Specialty, terms)
         capability_ids = _ids_by_name(Capability, terms)
         for term in terms:
-            if connection.vendor == "postgresql" and len(term) <= 2:
-                # Trigram cannot serve 1–2 character terms: use the 1/2-gram GIN index.
-                condition = Q(
-                    RawSQL(
-                        "string_to_array(resources_facility.search_grams, ' ') @> %s",
-                        ([term],),
-                        output_field=BooleanField(),
-                    )
-                )
-            else:
-                condition = Q(search_text__contains=term)
+            if connection.vendor == "postgresql":
+                self = self.filter(_pg_term_condition(term, specialty_ids.get(term), capability_ids.get(term)))
+                continue
+            condition = Q(search_text__contains=term)
             if term in specialty_ids:
-                links = FacilitySpecialty.objects.filter(
-                    facility=OuterRef("pk"), specialty_id=specialty_ids[term]
-                )
+                links = FacilitySpecialty.objects.filter(facility=OuterRef("pk"), specialty_id=specialty_ids[term])
                 condition |= Q(Exists(links))
             if term in capability_ids:
                 links = FacilityCapability.objects.filter(
@@ -288,6 +300,7 @@ class Facility(models.Model):
             models.Index(fields=["latitude", "longitude"], name="facility_latlng"),
             models.Index(fields=["kind", "area"], name="facility_kind_area"),
             models.Index(fields=["code"], name="facility_code"),
+            models.Index(fields=["name_kana", "name", "id"], name="facility_listing_order"),
         ]
 
     def __str__(self):

@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 module.add_arguments(parser)
 
     def handle(self, *args, **options):
+        options = {k: v for k, v in options.items() if k not in ("stdout", "stderr")}
         for module in demo_modules():
             with transaction.atomic():
                 module.seed(self.stdout, **options)
