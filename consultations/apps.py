@@ -4,3 +4,34 @@ from django.apps import AppConfig
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = "相談支援（オ）"
+
+    def ready(self):
+        from consultations import panels
+        from coordination import dashboard
+        from coordination.models import Role
+        from resources import extensions
+
+        dashboard.register_nav("相談記録", "consultations:index", (Role.ADMIN, Role.COORDINATOR), order=20)
+        dashboard.register_nav(
+            "相談実績（月報）",
+            "consultations:reports",
+            (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL),
+            order=21,
+        )
+        dashboard.register(
+            "consultations/_dashboard_open.html",
+            (Role.COORDINATOR, Role.ADMIN),
+            panels.open_consultations,
+            order=5,
+        )
+        dashboard.register(
+            "consultations/_dashboard_reports.html",
+            (Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR),
+            panels.reports_links,
+            order=30,
+        )
+        extensions.register_facility_panel(
+            "consultations/_facility_coordinations.html",
+            panels.facility_coordinations,
+            (Role.ADMIN, Role.COORDINATOR),
+        )

@@ -82,23 +82,31 @@ class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         from django.utils.safestring import mark_safe
 
         context = self.get_context(name, value, attrs)["widget"]
-        items = []
-        for _, group_choices, _ in context["optgroups"]:
-            for o in group_choices:
-                items.append(
-                    format_html(
-                        '<div><label for="{}"><input type="checkbox" name="{}" value="{}" id="{}"{}> {}</label></div>',
-                        o["attrs"]["id"],
-                        name,
-                        o["value"],
-                        o["attrs"]["id"],
-                        mark_safe(" checked") if o["selected"] else "",
-                        o["label"],
-                    )
+        groups = []
+        for group_name, group_choices, _ in context["optgroups"]:
+            items = "".join(
+                format_html(
+                    '<div><label for="{}"><input type="checkbox" name="{}" value="{}" id="{}"{}> {}</label></div>',
+                    o["attrs"]["id"],
+                    name,
+                    o["value"],
+                    o["attrs"]["id"],
+                    mark_safe(" checked") if o["selected"] else "",
+                    o["label"],
                 )
+                for o in group_choices
+            )
+            if group_name:
+                items = format_html(
+                    '<div class="optgroup" role="group" aria-label="{}"><span class="optgroup-label" aria-hidden="true">{}</span>{}</div>',
+                    group_name,
+                    group_name,
+                    mark_safe(items),
+                )
+            groups.append(items)
         wrapper_id = context["attrs"].get("id")
         return format_html(
             "<div{}>{}</div>",
             format_html(' id="{}"', wrapper_id) if wrapper_id else "",
-            mark_safe("".join(items)),
+            mark_safe("".join(groups)),
         )

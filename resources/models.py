@@ -128,11 +128,15 @@ class FacilityQuerySet(models.QuerySet):
         capability_ids = _ids_by_name(Capability, terms)
         for term in terms:
             if connection.vendor == "postgresql":
-                self = self.filter(_pg_term_condition(term, specialty_ids.get(term), capability_ids.get(term)))
+                self = self.filter(
+                    _pg_term_condition(term, specialty_ids.get(term), capability_ids.get(term))
+                )
                 continue
             condition = Q(search_text__contains=term)
             if term in specialty_ids:
-                links = FacilitySpecialty.objects.filter(facility=OuterRef("pk"), specialty_id=specialty_ids[term])
+                links = FacilitySpecialty.objects.filter(
+                    facility=OuterRef("pk"), specialty_id=specialty_ids[term]
+                )
                 condition |= Q(Exists(links))
             if term in capability_ids:
                 links = FacilityCapability.objects.filter(

@@ -8,4 +8,7 @@ def world(cast):
     from tests.resources.factories import make_facility
 
     facility = make_facility("ウォーカー医院", area=cast.ward1, windows=[(0, (13, 0), (14, 0))])
-    return SimpleNamespace(cast=cast, facility=facility)
+    from tests.consultations.factories import make_consultation
+
+    consultation = make_consultation(cast.center1)
+    return SimpleNamespace(cast=cast, facility=facility, consultation=consultation)

@@ -59,7 +59,25 @@ EXPECTED = {
     "resources:create": Expect(only(ADM, CO, CO2)),
     "resources:edit": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": w.facility.pk}),
     "resources:confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility.pk}),  # POST only
+    "consultations:index": Expect(only(ADM, CO, CO2)),
+    "consultations:create": Expect(only(ADM, CO, CO2)),
+    "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),
+    "consultations:detail": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
+    "consultations:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
+    "consultations:add_coordination": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
+    "consultations:add_consent": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
+    "consultations:add_provision": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
 }
+
+
+@pytest.mark.parametrize(
+    "name", ["consultations:add_coordination", "consultations:add_consent", "consultations:add_provision"]
+)
+def test_posts_to_another_centers_consultation_answer_404(name, cast, client_for):
+    w = world(cast)
+    url = reverse(name, kwargs={"pk": w.consultation.pk})
+    got = {role: client_for(role).post(url, {}).status_code for role in ROLES}
+    assert got == {A: 302, ADM: 302, CO: 302, CO2: 404, PRO: 403, OFF: 403}
 
 
 def iter_patterns(resolver=None, prefix=""):

@@ -1,0 +1,253 @@
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+
+from coordination.forms import DateInput, DateTimeInput, FastCheckboxSelectMultiple, FastSelect
+from coordination.models import Area, Role, User
+from coordination.text import normalize
+from consultations.models import Consent, Consultation, ConsultationTopic, Coordination, Topic
+from resources.models import Facility
+
+
+def topic_choices():
+    """[(大分類, [(id, item)]), …] with the top-level items gathered under 「その他の分類」."""
+    topics = list(Topic.objects.filter(active=True).select_related("parent"))
+    groups, leaves = {}, []
+    parents_with_children = {t.parent_id for t in topics if t.parent_id}
+    for t in topics:
+        if t.parent_id:
+            groups.setdefault(t.parent.name, []).append((t.pk, t.name))
+        elif t.pk not in parents_with_children:
+            leaves.append((t.pk, t.name))
+    return [*groups.items(), ("その他の分類", leaves)] if leaves else list(groups.items())
+
+
+def find_facility(text):
+    """A directory facility from `#123` / `123` (its ID) or a name; returns (facility, candidates)."""
+    text = (text or "").strip()
+    if not text:
+        return None, []
+    digits = text.lstrip("#＃")
+    if digits.isdigit():
+        facility = Facility.objects.filter(pk=int(digits)).first()
+        if facility:
+            return facility, []
+    exact = list(Facility.objects.filter(search_text__startswith=normalize(text) + "|")[:2])
+    if len(exact) == 1:
+        return exact[0], []
+    candidates = list(Facility.objects.search(text).select_related("kind")[:10])
+    if len(candidates) == 1:
+        return candidates[0], []
+    return None, candidates
+
+
+class ConsultationForm(forms.ModelForm):
+    topic_ids = forms.TypedMultipleChoiceField(
+        label="相談内容（複数選択可）",
+        coerce=int,
+        widget=FastCheckboxSelectMultiple,
+        required=True,
+        error_messages={"required": "相談内容を1つ以上選んでください。"},
+    )
+    consultant_org = forms.CharField(
+        label="相談者所属",
+        required=False,
+        max_length=200,
+        help_text="施設名（名簿にあれば自動でリンク）、#ID、または自由記入",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "center",
+            "received_at",
+            "method",
+            "consultant_type",
+            "consultant_name",
+            "consultant_location",
+            "client_age",
+            "client_sex",
+            "client_area",
+            "client_care_level",
+            "client_condition",
+            "summary",
+            "response",
+            "result",
+            "status",
+            "follow_up_on",
+            "minutes_spent",
+            "handled_by",
+        ]
+        widgets = {
+            "received_at": DateTimeInput(),
+            "follow_up_on": DateInput(),
+            "method": forms.RadioSelect,
+            "consultant_type": forms.RadioSelect,
+            "consultant_location": forms.RadioSelect,
+            "client_sex": forms.RadioSelect,
+            "status": forms.RadioSelect,
+            "client_care_level": FastSelect,
+            "client_area": FastSelect,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "response": forms.Textarea(attrs={"rows": 3}),
+            "result": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["topic_ids"].choices = topic_choices()
+        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["consultant_type"].empty_label = None
+        self.fields["client_area"].queryset = Area.objects.exclude(kind=Area.Kind.CITY)
+        self.fields["client_age"].widget.attrs.update(min=0, max=130)
+        if user.role == Role.COORDINATOR:
+            del self.fields["center"]
+            center_id = user.center_id
+        else:
+            center_id = self.instance.center_id if self.instance.pk else None
+        staff = User.objects.filter(role__in=[Role.COORDINATOR, Role.ADMIN], is_active=True)
+        self.fields["handled_by"].queryset = staff.filter(center_id=center_id) if center_id else staff
+        self.fields["handled_by"].initial = user.pk if user.role == Role.COORDINATOR else None
+        if self.instance.pk:
+            self.fields["topic_ids"].initial = list(
+                self.instance.topic_links.values_list("topic_id", flat=True)
+            )
+            self.fields["consultant_org"].initial = self.instance.consultant_label
+            self.fields["version"].initial = self.instance.version
+
+    def clean_consultant_org(self):
+        text = self.cleaned_data["consultant_org"].strip()
+        self.linked_facility, _ = find_facility(text) if text else (None, [])
+        return text
+
+    def clean_minutes_spent(self):
+        minutes = self.cleaned_data["minutes_spent"]
+        if minutes is not None and minutes > 24 * 60:
+            raise forms.ValidationError("対応時間は分で入力してください（24時間以内）。")
+        return minutes
+
+    def clean_client_age(self):
+        age = self.cleaned_data["client_age"]
+        if age is not None and age > 130:
+            raise forms.ValidationError("年齢は0〜130の範囲で入力してください。")
+        return age
+
+    def save_for(self, user):
+        """Saves the consultation and its topics. Returns None when somebody else saved this
+        consultation since the form was opened (the version no longer matches)."""
+        consultation = self.save(commit=False)
+        if user.role == Role.COORDINATOR:
+            consultation.center_id = user.center_id
+        consultation.consultant_facility = self.linked_facility
+        consultation.consultant_affiliation = (
+            "" if self.linked_facility else self.cleaned_data["consultant_org"]
+        )
+        consultation.updated_by = user
+        if consultation.pk:
+            claimed = Consultation.objects.filter(
+                pk=consultation.pk, version=self.cleaned_data["version"]
+            ).update(version=F("version") + 1)
+            if not claimed:
+                return None
+            consultation.version = self.cleaned_data["version"] + 1
+        consultation.save()
+        wanted = set(self.cleaned_data["topic_ids"])
+        ConsultationTopic.objects.filter(consultation=consultation).exclude(topic_id__in=wanted).delete()
+        have = set(
+            ConsultationTopic.objects.filter(consultation=consultation).values_list("topic_id", flat=True)
+        )
+        ConsultationTopic.objects.bulk_create(
+            [ConsultationTopic(consultation=consultation, topic_id=t) for t in wanted - have]
+        )
+        return consultation
+
+
+class CoordinationForm(forms.ModelForm):
+    facility_query = forms.CharField(
+        label="連絡先施設（施設名または #ID）",
+        max_length=200,
+        help_text="名簿の施設名の一部でも検索できます。候補が複数あるときは下から選んでください。",
+    )
+    facility_choice = forms.TypedChoiceField(
+        label="候補から選ぶ", coerce=int, required=False, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = Coordination
+        fields = ["contacted_at", "means", "result", "reason", "note"]
+        widgets = {"contacted_at": DateTimeInput(), "means": FastSelect, "result": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacted_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.candidates = []
+        data = self.data if self.is_bound else {}
+        query = data.get(self.add_prefix("facility_query"), "")
+        if query:
+            _, self.candidates = find_facility(query)
+            self.fields["facility_choice"].choices = [
+                (f.pk, f"{f.name}（{f.kind.name}・{f.address}）") for f in self.candidates
+            ]
+        else:
+            del self.fields["facility_choice"]
+
+    def clean(self):
+        data = super().clean()
+        facility, candidates = find_facility(data.get("facility_query", ""))
+        chosen = data.get("facility_choice")
+        if chosen:
+            facility = (
+                next((f for f in candidates if f.pk == chosen), None)
+                or Facility.objects.filter(pk=chosen).first()
+            )
+        if not facility and "facility_query" in data:
+            if candidates:
+                self.add_error("facility_choice", "候補が複数あります。連絡した施設を選んでください。")
+            else:
+                self.add_error(
+                    "facility_query",
+                    "名簿に該当する施設がありません。施設名を確かめるか、先に施設を登録してください。",
+                )
+        self.instance.facility = facility
+        return data
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["consented_by", "consented_on", "how", "scope"]
+        widgets = {"consented_on": DateInput(), "how": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consented_on"].initial = timezone.localdate()
+
+
+class ProvisionForm(forms.Form):
+    recipient = forms.CharField(label="提供先", max_length=200)
+    items = forms.CharField(label="提供した項目", max_length=300, help_text="例: 氏名、病名、ADL、服薬状況")
+    provided_on = forms.DateField(label="提供日", widget=DateInput())
+    consent = forms.ModelChoiceField(
+        label="根拠となる同意", queryset=Consent.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        self.fields["consent"].queryset = consultation.consents.all()
+        self.fields["provided_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        if not self.consultation.consents.exists():
+            raise forms.ValidationError(
+                "本人（または代理人）の同意が記録されていないため、第三者提供を記録できません。先に同意を記録してください。"
+            )
+        provided_on, consent = data.get("provided_on"), data.get("consent")
+        if provided_on and consent and provided_on < consent.consented_on:
+            self.add_error(
+                "provided_on", "提供日が同意日より前になっています。同意前の提供は記録できません。"
+            )
+        return data

@@ -1,0 +1,325 @@
+"""The consultation log (オ): consultations, 連絡調整 rows, consent and third-party provisions,
+and the access log of who opened which consultation."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from coordination.models import Area, Center, CenterOwnedQuerySet
+from resources.models import Facility
+
+
+class Topic(models.Model):
+    """相談内容: a 大分類 (医療, 介護) with items, or a top-level item (連絡調整, その他). Data, so
+    an admin can add e.g. 北九州市's 相談項目 without a migration."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="大分類",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    name = models.CharField("項目", max_length=100)
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+    active = models.BooleanField("使用中", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相談内容"
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="topic_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(parent__isnull=True), name="topic_unique_top_level"
+            ),
+        ]
+
+    def __str__(self):
+        return self.path
+
+    @property
+    def path(self):
+        """`医療/訪問診療できる医療機関に関する事` for items under a 大分類; the bare label at top level."""
+        return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
+
+
+class ConsultantType(models.Model):
+    """相談者区分 (who consulted), one per consultation."""
+
+    name = models.CharField("相談者区分", max_length=50, unique=True)
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相談者区分"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Method(models.TextChoices):
+    PHONE = "phone", "電話"
+    VISIT_CENTER = "walk_in", "来所"
+    FAX = "fax", "FAX"
+    EMAIL = "email", "メール"
+    HOME_VISIT = "visit", "訪問"
+    OTHER = "other", "その他"
+
+
+class ConsultationQuerySet(CenterOwnedQuerySet):
+    def in_period(self, start, end):
+        """received between two local dates, inclusive."""
+        return self.filter(received_at__date__gte=start, received_at__date__lte=end)
+
+    def follow_ups_due(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(follow_up_on__lte=on).exclude(status=Consultation.Status.DONE)
+
+    def open(self):
+        return self.exclude(status=Consultation.Status.DONE)
+
+
+class Consultation(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "対応中"
+        DONE = "done", "完了"
+        CONTINUING = "continuing", "継続"
+
+    class Location(models.TextChoices):
+        INSIDE = "inside", "圏域内"
+        OUTSIDE = "outside", "圏域外"
+        UNKNOWN = "", "不明"
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "女性"
+        MALE = "male", "男性"
+        OTHER = "other", "その他"
+        UNKNOWN = "", "不明"
+
+    class CareLevel(models.TextChoices):
+        UNKNOWN = "", "不明"
+        NONE = "none", "なし"
+        APPLYING = "applying", "申請中"
+        PROGRAM = "program", "事業対象者"
+        SUPPORT1 = "s1", "要支援1"
+        SUPPORT2 = "s2", "要支援2"
+        CARE1 = "c1", "要介護1"
+        CARE2 = "c2", "要介護2"
+        CARE3 = "c3", "要介護3"
+        CARE4 = "c4", "要介護4"
+        CARE5 = "c5", "要介護5"
+
+    center = models.ForeignKey(
+        Center, verbose_name="センター", on_delete=models.PROTECT, related_name="consultations"
+    )
+    received_at = models.DateTimeField("受付日時", default=timezone.now)
+    method = models.CharField("受付方法", max_length=10, choices=Method, default=Method.PHONE)
+    consultant_type = models.ForeignKey(ConsultantType, verbose_name="相談者区分", on_delete=models.PROTECT)
+    consultant_facility = models.ForeignKey(
+        Facility,
+        verbose_name="相談者所属（施設）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consultant_affiliation = models.CharField("相談者所属", max_length=200, blank=True)
+    consultant_name = models.CharField("相談者氏名", max_length=100, blank=True)
+    consultant_location = models.CharField(
+        "相談者の所在", max_length=10, choices=Location, blank=True, default=""
+    )
+    client_age = models.PositiveSmallIntegerField("対象者の年齢", null=True, blank=True)
+    client_sex = models.CharField("対象者の性別", max_length=10, choices=Sex, blank=True, default="")
+    client_area = models.ForeignKey(
+        Area,
+        verbose_name="対象者の居住地域",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    client_care_level = models.CharField("要介護度", max_length=10, choices=CareLevel, blank=True, default="")
+    client_condition = models.CharField("主な疾患・状態", max_length=200, blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name="相談内容", through="ConsultationTopic", related_name="+"
+    )
+    summary = models.TextField("相談概要", blank=True)
+    response = models.TextField("対応内容", blank=True)
+    result = models.TextField("対応結果", blank=True)
+    status = models.CharField("状態", max_length=12, choices=Status, default=Status.OPEN)
+    follow_up_on = models.DateField("次回フォロー日", null=True, blank=True)
+    minutes_spent = models.PositiveIntegerField("対応時間（分）", null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="対応者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相談"
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["center", "received_at"], name="consultation_center_time"),
+            models.Index(fields=["received_at"], name="consultation_time"),
+            models.Index(fields=["center", "status", "follow_up_on"], name="consultation_followup"),
+        ]
+
+    def __str__(self):
+        return f"相談 #{self.pk}（{timezone.localtime(self.received_at):%Y/%m/%d %H:%M}）"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("consultations:detail", args=[self.pk])
+
+    @property
+    def consultant_label(self):
+        return self.consultant_facility.name if self.consultant_facility_id else self.consultant_affiliation
+
+    def has_consent(self):
+        return self.consents.exists()
+
+
+class ConsultationTopic(models.Model):
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="consultation_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "topic"], name="consultation_topic_unique")
+        ]
+        indexes = [models.Index(fields=["topic", "consultation"], name="topic_consultation")]
+
+    def __str__(self):
+        return f"{self.consultation_id} / {self.topic}"
+
+
+class Coordination(models.Model):
+    """★ 連絡調整: one facility contacted on the client's behalf."""
+
+    class Means(models.TextChoices):
+        PHONE = "phone", "電話"
+        FAX = "fax", "FAX"
+        EMAIL = "email", "メール"
+        VISIT = "visit", "訪問・面談"
+        OTHER = "other", "その他"
+
+    class Result(models.TextChoices):
+        ACCEPTED = "accepted", "受入可"
+        DECLINED = "declined", "受入不可"
+        PENDING = "pending", "検討中"
+        NO_ANSWER = "no_answer", "応答なし"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="coordinations")
+    facility = models.ForeignKey(
+        Facility, verbose_name="連絡先施設", on_delete=models.PROTECT, related_name="coordinations"
+    )
+    contacted_at = models.DateTimeField("連絡日時", default=timezone.now)
+    means = models.CharField("連絡方法", max_length=10, choices=Means, default=Means.PHONE)
+    result = models.CharField("結果", max_length=10, choices=Result)
+    reason = models.CharField("受入不可の理由", max_length=200, blank=True)
+    note = models.CharField("メモ", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "連絡調整"
+        ordering = ["contacted_at", "pk"]
+        indexes = [models.Index(fields=["facility", "result"], name="coordination_facility")]
+
+    def __str__(self):
+        return f"{self.facility} {self.get_result_display()}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.result == self.Result.DECLINED and not self.reason.strip():
+            raise ValidationError({"reason": "受入不可の場合は理由を入力してください。"})
+
+
+class Consent(models.Model):
+    """The client's consent to pass their information to third parties (APPI; 北九州市 Q9)."""
+
+    class How(models.TextChoices):
+        ORAL = "oral", "口頭"
+        WRITTEN = "written", "書面"
+        ELECTRONIC = "electronic", "電子（メール等）"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="consents")
+    consented_by = models.CharField("同意した人", max_length=100, help_text="例: 本人、長女（キーパーソン）")
+    consented_on = models.DateField("同意日")
+    how = models.CharField("同意の方法", max_length=12, choices=How)
+    scope = models.CharField(
+        "同意の範囲", max_length=200, blank=True, help_text="例: 医療機関・介護事業所への情報提供"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "同意記録"
+        ordering = ["consented_on", "pk"]
+
+    def __str__(self):
+        return f"{self.consented_on:%Y/%m/%d} {self.consented_by}（{self.get_how_display()}）"
+
+
+class Provision(models.Model):
+    """A record of providing the client's information to a third party (APPI 第三者提供記録)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="provisions")
+    recipient = models.CharField("提供先", max_length=200)
+    items = models.CharField("提供した項目", max_length=300)
+    provided_on = models.DateField("提供日")
+    consent = models.ForeignKey(
+        Consent, verbose_name="根拠となる同意", on_delete=models.PROTECT, related_name="provisions"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "第三者提供記録"
+        ordering = ["provided_on", "pk"]
+
+    def __str__(self):
+        return f"{self.provided_on:%Y/%m/%d} {self.recipient}"
+
+
+class AccessLog(models.Model):
+    """Who opened or exported which consultation, and when. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "閲覧"
+        EDIT = "edit", "編集画面"
+        EXPORT = "export", "出力"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    consultation = models.ForeignKey(
+        Consultation, null=True, on_delete=models.SET_NULL, related_name="access_logs"
+    )
+    action = models.CharField(max_length=10, choices=Action, default=Action.VIEW)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相談の閲覧記録"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} #{self.consultation_id}"

@@ -1,0 +1,34 @@
+"""What consultations contributes to pages of earlier apps (the dashboard, the facility page)."""
+
+from django.db.models import Count, Q
+
+from coordination import dates
+from consultations.models import Consultation, Coordination
+
+
+def open_consultations(request):
+    mine = Consultation.objects.for_user(request.user)
+    today = dates.today()
+    return {
+        "today_open": list(
+            mine.open().filter(received_at__date=today).select_related("consultant_type")[:20]
+        ),
+        "follow_ups": list(
+            mine.follow_ups_due(today).select_related("consultant_type").order_by("follow_up_on")[:20]
+        ),
+    }
+
+
+def reports_links(request):
+    today = dates.today()
+    return {"this_year": today.year, "this_month": today.month, "fiscal_year": dates.fiscal_year(today)}
+
+
+def facility_coordinations(request, facility):
+    """How often this facility was asked in 連絡調整 and how often it accepted (all centers; counts only)."""
+    stats = Coordination.objects.filter(facility=facility).aggregate(
+        asked=Count("id"),
+        accepted=Count("id", filter=Q(result=Coordination.Result.ACCEPTED)),
+        declined=Count("id", filter=Q(result=Coordination.Result.DECLINED)),
+    )
+    return {"stats": stats}

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from consultations import views
+
+app_name = "consultations"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.create, name="create"),
+    path("reports/", views.reports, name="reports"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/coordinations/", views.add_coordination, name="add_coordination"),
+    path("<int:pk>/consents/", views.add_consent, name="add_consent"),
+    path("<int:pk>/provisions/", views.add_provision, name="add_provision"),
+]

@@ -1,0 +1,259 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from coordination.access import get_for_user, role_required
+from coordination.exports import csv_response, xlsx_response
+from coordination.models import Center, Role
+from consultations.filters import ConsultationFilter
+from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
+from consultations.models import AccessLog, Consultation, Provision
+from consultations.reports import PeriodError, Report, period_from
+
+WRITERS = (Role.ADMIN, Role.COORDINATOR)
+REPORT_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
+PAGE_SIZE = 25
+
+
+def _log(request, consultation, action=AccessLog.Action.VIEW):
+    AccessLog.objects.create(
+        user=request.user, consultation=consultation, action=action, path=request.path[:300]
+    )
+
+
+@never_cache
+@role_required(*WRITERS)
+def index(request):
+    queryset = (
+        Consultation.objects.for_user(request.user)
+        .select_related("consultant_type", "handled_by", "center", "consultant_facility")
+        .prefetch_related("topics__parent")
+    )
+    filterset = ConsultationFilter(request.GET or None, queryset=queryset, request=request)
+    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "consultations/index.html",
+        {"filter_form": filterset.form, "page_obj": page, "consultations": page.object_list},
+    )
+
+
+@never_cache
+@role_required(*WRITERS)
+def create(request):
+    form = ConsultationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            consultation = form.save_for(request.user)
+        messages.success(request, f"{consultation}を登録しました。続けて連絡調整や同意を記録できます。")
+        return redirect(consultation)
+    return render(request, "consultations/form.html", {"form": form})
+
+
+@never_cache
+@role_required(*WRITERS)
+def detail(request, pk):
+    consultation = get_for_user(
+        Consultation.objects.select_related(
+            "center", "consultant_type", "consultant_facility", "client_area", "handled_by", "updated_by"
+        ).prefetch_related("topics__parent", "consents", "provisions__consent"),
+        request.user,
+        pk=pk,
+    )
+    _log(request, consultation)
+    return render(
+        request,
+        "consultations/detail.html",
+        {
+            "consultation": consultation,
+            "coordinations": consultation.coordinations.select_related("facility__kind", "recorded_by"),
+            "coordination_form": CoordinationForm(prefix="co"),
+            "consent_form": ConsentForm(prefix="consent"),
+            "provision_form": ProvisionForm(prefix="prov", consultation=consultation),
+        },
+    )
+
+
+@never_cache
+@role_required(*WRITERS)
+def edit(request, pk):
+    consultation = get_for_user(Consultation.objects, request.user, pk=pk)
+    form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save_for(request.user)
+        if saved:
+            messages.success(request, f"{saved}を更新しました。")
+            return redirect(saved)
+        conflict = True
+        current = Consultation.objects.select_related("updated_by").get(pk=pk)
+        messages.error(
+            request,
+            f"この相談は{current.updated_by or '他の人'}が"
+            f"{timezone.localtime(current.updated_at):%H:%M}に更新しました。あなたの変更は保存していません。"
+            "下の入力内容を控えてから、最新の内容を開き直して反映してください。",
+        )
+    else:
+        _log(request, consultation, AccessLog.Action.EDIT)
+    return render(
+        request, "consultations/form.html", {"form": form, "consultation": consultation, "conflict": conflict}
+    )
+
+
+def _add(request, pk, form_class, prefix, label, **form_kwargs):
+    consultation = get_for_user(Consultation.objects, request.user, pk=pk)
+    form = form_class(
+        request.POST, prefix=prefix, **{k: (consultation if v is None else v) for k, v in form_kwargs.items()}
+    )
+    if form.is_valid():
+        return consultation, form
+    for field, errors in form.errors.items():
+        name = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {name + '：' if name else ''}{error}")
+    return consultation, None
+
+
+@require_POST
+@role_required(*WRITERS)
+def add_coordination(request, pk):
+    consultation, form = _add(request, pk, CoordinationForm, "co", "連絡調整")
+    if form:
+        row = form.save(commit=False)
+        row.consultation, row.recorded_by = consultation, request.user
+        row.full_clean()
+        row.save()
+        messages.success(
+            request, f"連絡調整「{row.facility.name}：{row.get_result_display()}」を記録しました。"
+        )
+    return redirect(f"{consultation.get_absolute_url()}#coordinations")
+
+
+@require_POST
+@role_required(*WRITERS)
+def add_consent(request, pk):
+    consultation, form = _add(request, pk, ConsentForm, "consent", "同意")
+    if form:
+        consent = form.save(commit=False)
+        consent.consultation, consent.recorded_by = consultation, request.user
+        consent.save()
+        messages.success(request, f"同意（{consent}）を記録しました。")
+    return redirect(f"{consultation.get_absolute_url()}#consent")
+
+
+@require_POST
+@role_required(*WRITERS)
+def add_provision(request, pk):
+    consultation, form = _add(request, pk, ProvisionForm, "prov", "第三者提供", consultation=None)
+    if form:
+        provision = Provision.objects.create(
+            consultation=consultation, recorded_by=request.user, **form.cleaned_data
+        )
+        messages.success(request, f"第三者提供（{provision}）を記録しました。")
+    return redirect(f"{consultation.get_absolute_url()}#consent")
+
+
+@never_cache
+@role_required(*REPORT_READERS)
+def reports(request):
+    user = request.user
+    centers = Center.objects.prefetch_related("closures")
+    if user.role == Role.COORDINATOR:
+        centers = centers.filter(pk=user.center_id)
+    code = request.GET.get("center")
+    if code:
+        centers = centers.filter(code=code)
+        if not centers:
+            # Another center's code from a coordinator, or an unknown code: nothing to show.
+            raise Http404
+    try:
+        period = period_from(request.GET)
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        period = period_from({})
+    centers = list(centers)
+    report = Report(period, centers).build()
+    cumulative = Report(period.fiscal_to_date(), centers).build() if period.month else None
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _report_export(report, fmt)
+    if fmt:
+        raise PermissionDenied
+    lines = report.table()
+    if cumulative:
+        cumulative_lines = {(line[0], line[1]): line for line in cumulative.table()}
+        lines = [(*line, cumulative_lines.get((line[0], line[1]))) for line in lines]
+    else:
+        lines = [(*line, None) for line in lines]
+    monthly = report.monthly()
+    chart = {
+        "centers": [c.code for c in centers],
+        "months": [label for label, _ in monthly],
+        "monthly": [values for _, values in monthly],
+        "types": [[line[1], line[2]] for line in report.table() if line[0] == "相談者" and line[6] == "item"],
+        "topics": [
+            [line[1], line[2]]
+            for line in report.table(include_subtotals=False)
+            if line[0] == "相談内容" and line[6] == "item"
+        ],
+    }
+    return render(
+        request,
+        "consultations/reports.html",
+        {
+            "report": report,
+            "period": period,
+            "centers": centers,
+            "all_centers": Center.objects.all() if user.role != Role.COORDINATOR else [],
+            "lines": lines,
+            "cumulative": cumulative,
+            "monthly": monthly,
+            "chart": chart,
+            "selected_center": code or "",
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _report_export(report, fmt):
+    codes = [c.code for c in report.centers]
+    header = ["区分", "項目", "合計", *codes, "最少", "最大"]
+    stamp = f"{report.period.start:%Y%m}" if report.period.month else f"FY{report.period.fiscal_year}"
+    if fmt == "csv":
+        rows = [
+            [s, label, total, *per, low, high] for s, label, total, per, low, high, _ in report.table(False)
+        ]
+        return csv_response(f"consultation-report-{stamp}.csv", header, rows)
+    rows = [[s, label, total, *per, low, high] for s, label, total, per, low, high, _ in report.table()]
+    monthly = report.monthly()
+    title = f"在宅医療・介護連携支援センター 相談実績 {report.period.label}"
+    sheets = [
+        (
+            "相談実績",
+            header,
+            rows,
+            {
+                "title_rows": [title, "相談内容は重複計上（1件の相談を該当する項目それぞれに計上）"],
+                "widths": [14, 44, 8] + [10] * len(codes) + [8, 8],
+                "orientation": "portrait",
+            },
+        ),
+        (
+            "月別推移",
+            ["月", *codes, "合計"],
+            [[label, *values, sum(values)] for label, values in monthly],
+            {
+                "title_rows": [f"月別相談件数 {report.period.fiscal_year}年度"],
+                "widths": [14] + [10] * (len(codes) + 1),
+            },
+        ),
+    ]
+    return xlsx_response(f"consultation-report-{stamp}.xlsx", sheets)

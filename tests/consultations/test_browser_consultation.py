@@ -1,0 +1,47 @@
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import ARTIFACTS, login
+from tests.resources.factories import make_facility
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_coordinator_logs_a_call_with_two_topics_and_a_coordination_then_sees_it_in_the_report(page, cast):
+    make_facility("ひまわり在宅クリニック", capabilities=["home-visit"])
+    login(page, "coordinator")
+    page.get_by_role("link", name="相談を記録する").click()
+    page.get_by_role("radio", name="電話").check()
+    page.get_by_role("radio", name="ケアマネージャー").check()
+    page.get_by_label("相談者所属").fill("△△ケアプランセンター")
+    page.get_by_label("対象者の年齢").fill("84")
+    page.get_by_role("group", name="医療").get_by_label("訪問診療できる医療機関に関する事").check()
+    page.get_by_role("group", name="その他の分類").get_by_label("連絡調整").check()
+    page.get_by_label("相談概要").fill("寝たきりで褥瘡のある方。訪問診療医を探したい。")
+    page.get_by_role("button", name="保存する").click()
+    assert "を登録しました" in page.locator(".messages").inner_text()
+
+    page.get_by_label("連絡先施設（施設名または #ID）").fill("ひまわり")
+    page.get_by_role("radio", name="受入可").check()
+    page.get_by_role("button", name="連絡調整を記録").click()
+    assert "ひまわり在宅クリニック" in page.locator("ol.timeline").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "consultation-detail.png"), full_page=True)
+
+    page.get_by_role("link", name="相談実績（月報・年度累計）").first.click()
+    row = page.locator(
+        'tr[data-section="相談内容"][data-item="医療/訪問診療できる医療機関に関する事"] [data-total]'
+    )
+    assert row.inner_text() == "1"
+    assert page.locator('tr[data-section="連絡調整"][data-item="受入可"] [data-total]').inner_text() == "1"
+    page.screenshot(path=str(ARTIFACTS / "consultation-report.png"), full_page=True)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Excelでダウンロード").click()
+    data = open(info.value.path(), "rb").read()
+    ws = load_workbook(io.BytesIO(data))["相談実績"]
+    values = {(r[0], r[1]): r[2] for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert values[("相談者", "ケアマネージャー")] == 1
+    assert values[("相談内容", "連絡調整")] == 1
+    assert page.js_errors == []

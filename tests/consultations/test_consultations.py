@@ -1,0 +1,232 @@
+import datetime
+
+import pytest
+
+from consultations.models import AccessLog, Consultation, Coordination, Provision
+from tests.consultations.factories import make_consultation, topic
+from tests.resources.factories import make_facility
+
+
+def form_data(**changes):
+    data = {
+        "received_at": "2026-08-03T10:15",
+        "method": "phone",
+        "consultant_type": "",
+        "consultant_org": "",
+        "consultant_name": "佐藤",
+        "consultant_location": "inside",
+        "client_age": "84",
+        "client_sex": "female",
+        "client_area": "",
+        "client_care_level": "c5",
+        "client_condition": "褥瘡",
+        "summary": "訪問診療医を探したい",
+        "response": "",
+        "result": "",
+        "status": "open",
+        "follow_up_on": "",
+        "minutes_spent": "15",
+        "handled_by": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_coordinator_logs_a_consultation_for_its_center(client_for, cast):
+    from consultations.models import ConsultantType
+
+    f = make_facility("相談元病院", kind_code="hospital")
+    data = form_data(
+        consultant_type=ConsultantType.objects.get(name="医療関係者").pk,
+        consultant_org="相談元病院",
+        topic_ids=[topic("医療/訪問診療できる医療機関に関する事").pk, topic("介護/ケアマネに関する事").pk],
+    )
+    response = client_for("coordinator").post("/consultations/new/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    c = Consultation.objects.get()
+    assert c.center == cast.center1 and c.consultant_facility == f
+    assert sorted(t.path for t in c.topics.all()) == [
+        "介護/ケアマネに関する事",
+        "医療/訪問診療できる医療機関に関する事",
+    ]
+    assert c.received_at == datetime.datetime(2026, 8, 3, 1, 15, tzinfo=datetime.UTC)  # 10:15 JST
+
+
+def test_missing_topic_and_type_name_the_fields(client_for, cast):
+    response = client_for("coordinator").post("/consultations/new/", form_data(client_age="200"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "相談内容を1つ以上選んでください" in html and "年齢は0〜130" in html
+    assert 'id="id_topic_ids_errors"' in html
+    assert not Consultation.objects.exists()
+
+
+def test_opening_a_consultation_is_logged(client_for, cast):
+    c = make_consultation(cast.center1)
+    assert client_for("coordinator").get(f"/consultations/{c.pk}/").status_code == 200
+    log = AccessLog.objects.get()
+    assert log.user == cast.coordinator and log.consultation == c and log.action == "view"
+    assert client_for("coordinator2").get(f"/consultations/{c.pk}/").status_code == 404
+    assert AccessLog.objects.count() == 1
+
+
+def test_record_pages_send_no_store(client_for, cast):
+    c = make_consultation(cast.center1)
+    response = client_for("coordinator").get(f"/consultations/{c.pk}/")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_coordination_rows_form_a_timeline_and_count_on_the_facility(client_for, cast):
+    c = make_consultation(cast.center1)
+    f = make_facility("連絡先クリニック")
+    client = client_for("coordinator")
+    response = client.post(
+        f"/consultations/{c.pk}/coordinations/",
+        {
+            "co-facility_query": "連絡先クリニック",
+            "co-contacted_at": "2026-08-03T10:30",
+            "co-means": "phone",
+            "co-result": "declined",
+            "co-reason": "",
+        },
+        follow=True,
+    )
+    assert "受入不可の場合は理由を入力してください" in response.content.decode()
+    assert not Coordination.objects.exists()
+    client.post(
+        f"/consultations/{c.pk}/coordinations/",
+        {
+            "co-facility_query": f"#{f.pk}",
+            "co-contacted_at": "2026-08-03T10:30",
+            "co-means": "phone",
+            "co-result": "declined",
+            "co-reason": "新規受入停止中",
+        },
+    )
+    client.post(
+        f"/consultations/{c.pk}/coordinations/",
+        {
+            "co-facility_query": "連絡先",
+            "co-contacted_at": "2026-08-03T11:00",
+            "co-means": "fax",
+            "co-result": "accepted",
+        },
+    )
+    assert list(Coordination.objects.values_list("result", flat=True)) == ["declined", "accepted"]
+    html = client.get(f"/consultations/{c.pk}/").content.decode()
+    assert html.index("新規受入停止中") < html.index("受入可</span>")
+    facility_html = client.get(f"/resources/{f.pk}/").content.decode()
+    assert (
+        'data-coordination-asked="2"' in facility_html and 'data-coordination-accepted="1"' in facility_html
+    )
+    assert (
+        "data-coordination-asked"
+        not in client_for("professional").get(f"/resources/{f.pk}/").content.decode()
+    )
+
+
+def test_ambiguous_facility_asks_to_choose(client_for, cast):
+    c = make_consultation(cast.center1)
+    make_facility("さくら診療所")
+    make_facility("さくら病院", kind_code="hospital")
+    response = client_for("coordinator").post(
+        f"/consultations/{c.pk}/coordinations/",
+        {
+            "co-facility_query": "さくら",
+            "co-contacted_at": "2026-08-03T10:30",
+            "co-means": "phone",
+            "co-result": "pending",
+        },
+        follow=True,
+    )
+    assert "候補が複数あります" in response.content.decode()
+    assert not Coordination.objects.exists()
+
+
+def test_provision_without_consent_is_refused(client_for, cast):
+    c = make_consultation(cast.center1)
+    client = client_for("coordinator")
+    response = client.post(
+        f"/consultations/{c.pk}/provisions/",
+        {
+            "prov-recipient": "訪問看護ステーション",
+            "prov-items": "氏名・病名",
+            "prov-provided_on": "2026-08-04",
+        },
+        follow=True,
+    )
+    assert "同意が記録されていないため、第三者提供を記録できません" in response.content.decode()
+    assert not Provision.objects.exists()
+    client.post(
+        f"/consultations/{c.pk}/consents/",
+        {
+            "consent-consented_by": "本人",
+            "consent-consented_on": "2026-08-03",
+            "consent-how": "oral",
+        },
+    )
+    consent = c.consents.get()
+    response = client.post(
+        f"/consultations/{c.pk}/provisions/",
+        {
+            "prov-recipient": "訪問看護ステーション",
+            "prov-items": "氏名・病名",
+            "prov-provided_on": "2026-08-04",
+            "prov-consent": consent.pk,
+        },
+        follow=True,
+    )
+    assert Provision.objects.get().consent == consent
+    assert "氏名・病名" in response.content.decode()
+
+
+def test_concurrent_edit_is_refused_and_nothing_lost(client_for, cast):
+    from consultations.models import ConsultantType
+
+    c = make_consultation(cast.center1, topics=["連絡調整"], summary="最初の概要")
+    base = form_data(
+        consultant_type=ConsultantType.objects.get(name="訪問看護").pk,
+        topic_ids=[topic("連絡調整").pk],
+        version=str(c.version),
+        center=cast.center1.pk,
+    )
+    first, second = client_for("coordinator"), client_for("admin")
+    assert first.post(f"/consultations/{c.pk}/edit/", {**base, "summary": "Aさんの更新"}).status_code == 302
+    response = second.post(f"/consultations/{c.pk}/edit/", {**base, "summary": "Bさんの更新"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "あなたの変更は保存していません" in html
+    assert "Bさんの更新" in html  # the refused input is still on the form
+    c.refresh_from_db()
+    assert c.summary == "Aさんの更新" and c.version == 2
+
+
+def test_list_filters_and_query_count(client_for, cast, django_assert_num_queries):
+    for i in range(3):
+        make_consultation(
+            cast.center1,
+            (2026, 8, 3 + i, 10, 0),
+            topics=["連絡調整", "医療/その他"],
+            status="open",
+            follow_up_on=datetime.date(2026, 8, 1),
+        )
+    make_consultation(cast.center1, (2026, 8, 10, 10, 0), status="done", summary="完了した相談")
+    make_consultation(cast.center2, (2026, 8, 10, 10, 0), summary="他センターの相談")
+    client = client_for("coordinator")
+    html = client.get("/consultations/").content.decode()
+    assert 'data-result-count="4"' in html and "他センターの相談" not in html
+    assert 'data-result-count="1"' in client.get("/consultations/?status=done").content.decode()
+    assert 'data-result-count="3"' in client.get("/consultations/?follow_up_due=on").content.decode()
+    assert 'data-result-count="1"' in client.get("/consultations/?q=完了").content.decode()
+    with django_assert_num_queries(13):
+        client.get("/consultations/")
+    for i in range(10):
+        make_consultation(cast.center1, (2026, 9, 1 + i, 10, 0), topics=["連絡調整", "介護/その他"])
+    with django_assert_num_queries(13):
+        client.get("/consultations/")
+
+
+@pytest.mark.parametrize("role", ["professional", "official"])
+def test_professionals_and_officials_never_see_a_consultation(client_for, cast, role):
+    c = make_consultation(cast.center1)
+    assert client_for(role).get(f"/consultations/{c.pk}/").status_code == 403
+    assert client_for(role).get("/consultations/").status_code == 403

@@ -1,0 +1,151 @@
+"""Every tally against hand-counted fixtures."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from coordination.models import Center
+from tests.consultations.factories import coordinate, make_consultation
+from tests.resources.factories import make_facility
+
+
+@pytest.fixture
+def august(cast):
+    c1, c2 = cast.center1, cast.center2
+    Center.objects.create(code="C03", name="空センター", sort_order=3)  # no consultations at all
+    f = make_facility("受入病院", kind_code="hospital")
+    a = make_consultation(
+        c1,
+        (2026, 8, 3, 10, 15),
+        "ケアマネージャー",
+        ["医療/訪問診療できる医療機関に関する事", "介護/ケアマネに関する事", "連絡調整"],
+    )
+    coordinate(a, f, "declined", reason="満床")
+    coordinate(a, f, "accepted")
+    make_consultation(
+        c1,
+        (2026, 8, 31, 23, 59),
+        "訪問看護",
+        ["医療/訪問診療できる医療機関に関する事"],
+        method="fax",
+        consultant_location="outside",
+        status="done",
+    )
+    make_consultation(c2, (2026, 8, 1, 0, 0), "ケアマネージャー", ["看取りに関する事"], status="continuing")
+    # Outside August (Tokyo time): 9/1 00:30 JST, and 7/31 23:59 JST.
+    make_consultation(c1, (2026, 9, 1, 0, 30), "ケアマネージャー", ["その他"])
+    make_consultation(c2, (2026, 7, 31, 23, 59), "ケアマネージャー", ["その他"])
+    return cast
+
+
+def rows(client, query):
+    response = client.get("/consultations/reports/?" + query + "&format=csv")
+    assert response.status_code == 200
+    body = response.content
+    assert body.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    header, data = table[0], table[1:]
+    return header, {(r[0], r[1]): dict(zip(header[2:], map(int, r[2:]), strict=True)) for r in data}
+
+
+def test_month_report_csv_columns_and_tallies(client_for, august):
+    header, t = rows(client_for("official"), "year=2026&month=8")
+    assert header == ["区分", "項目", "合計", "C01", "C02", "C03", "最少", "最大"]
+    # 窓口開設日数, August 2026: 21 weekdays − 山の日 (8/11) = 20; C01 also closes 8/13 and 8/14.
+    assert t[("窓口開設日数", "窓口開設日数")] == {
+        "合計": 58,
+        "C01": 18,
+        "C02": 20,
+        "C03": 20,
+        "最少": 18,
+        "最大": 20,
+    }
+    assert ("窓口開設日数", "合計") not in t
+    assert t[("相談者", "ケアマネージャー")] == {
+        "合計": 2,
+        "C01": 1,
+        "C02": 1,
+        "C03": 0,
+        "最少": 0,
+        "最大": 1,
+    }
+    assert t[("相談者", "訪問看護")] == {"合計": 1, "C01": 1, "C02": 0, "C03": 0, "最少": 0, "最大": 1}
+    assert t[("相談者", "合計")] == {"合計": 3, "C01": 2, "C02": 1, "C03": 0, "最少": 0, "最大": 2}
+    # 重複可: consultation A counts under 医療, 介護 and 連絡調整.
+    assert t[("相談内容", "医療/訪問診療できる医療機関に関する事")]["C01"] == 2
+    assert t[("相談内容", "介護/ケアマネに関する事")]["C01"] == 1
+    assert t[("相談内容", "連絡調整")]["合計"] == 1
+    assert t[("相談内容", "看取りに関する事")] == {
+        "合計": 1,
+        "C01": 0,
+        "C02": 1,
+        "C03": 0,
+        "最少": 0,
+        "最大": 1,
+    }
+    assert t[("相談内容", "その他")]["合計"] == 0
+    assert t[("相談内容", "合計")] == {"合計": 5, "C01": 4, "C02": 1, "C03": 0, "最少": 0, "最大": 4}
+    assert t[("受付方法", "FAX")]["C01"] == 1 and t[("受付方法", "電話")]["合計"] == 2
+    assert t[("相談者の所在", "圏域外")]["合計"] == 1
+    assert t[("状態", "完了")]["合計"] == 1 and t[("状態", "継続")]["C02"] == 1
+    assert t[("連絡調整", "受入可")]["C01"] == 1 and t[("連絡調整", "受入不可")]["C01"] == 1
+    assert t[("連絡調整", "合計")]["合計"] == 2
+
+
+def test_fiscal_year_report_and_one_center(client_for, august):
+    _, t = rows(client_for("admin"), "fiscal_year=2026&center=C01")
+    assert t[("相談者", "合計")] == {"合計": 3, "C01": 3, "最少": 3, "最大": 3}  # 8/3, 8/31, 9/1
+
+
+def test_html_report_shows_subtotals_and_fiscal_cumulative(client_for, august):
+    html = client_for("official").get("/consultations/reports/?year=2026&month=8").content.decode()
+    assert 'data-item="医療/小計"' in html and 'data-item="介護/小計"' in html
+    assert "年度累計" in html and 'id="report-chart-data"' in html and "chart.umd.min.js" in html
+
+
+def test_xlsx_has_report_and_monthly_sheets(client_for, august):
+    response = client_for("admin").get("/consultations/reports/?fiscal_year=2026&format=xlsx")
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["相談実績", "月別推移"]
+    monthly = {row[0]: row for row in wb["月別推移"].iter_rows(min_row=3, values_only=True)}
+    assert monthly["2026年8月"][1:] == (2, 1, 0, 3)
+    assert monthly["2026年9月"][1] == 1
+
+
+def test_coordinator_sees_only_its_center_and_cannot_ask_for_another(client_for, august):
+    header, t = rows(client_for("coordinator"), "year=2026&month=8")
+    assert header[3:-2] == ["C01"]
+    assert (
+        client_for("coordinator").get("/consultations/reports/?year=2026&month=8&center=C02").status_code
+        == 404
+    )
+    assert client_for("coordinator").get("/consultations/reports/?center=C02&format=csv").status_code == 404
+
+
+def test_bad_period_is_reported_not_crashing(client_for, august):
+    response = client_for("official").get("/consultations/reports/?year=2026&month=13")
+    assert response.status_code == 200
+    assert "月は1〜12で指定してください" in response.content.decode()
+
+
+def test_report_query_count_is_constant(client_for, august, django_assert_max_num_queries):
+    client = client_for("official")
+    client.get("/consultations/reports/?year=2026&month=8")
+
+    def measure():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/consultations/reports/?year=2026&month=8")
+        return len(ctx)
+
+    before = measure()
+    for i in range(30):
+        make_consultation(
+            august.center2, (2026, 8, 5 + i % 20, 11, 0), "訪問看護", ["看取りに関する事", "その他"]
+        )
+    assert measure() == before
+    assert before <= 30
