@@ -6,8 +6,6 @@ import random
 
 from django.utils import timezone
 
-from coordination import dates
-from coordination.models import Area, Center, Role, User
 from consultations import reference
 from consultations.models import (
     Consent,
@@ -18,6 +16,8 @@ from consultations.models import (
     Method,
     Topic,
 )
+from coordination import dates
+from coordination.models import Area, Center, Role, User
 from resources.models import Facility
 
 CASES = [

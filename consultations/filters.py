@@ -3,9 +3,9 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from consultations.models import ConsultantType, Consultation, Topic
 from coordination.forms import DateInput, FastSelect
 from coordination.models import Role, User
-from consultations.models import ConsultantType, Consultation, Topic
 
 
 class ConsultationFilter(django_filters.FilterSet):

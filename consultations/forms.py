@@ -2,10 +2,10 @@ from django import forms
 from django.db.models import F
 from django.utils import timezone
 
+from consultations.models import Consent, Consultation, ConsultationTopic, Coordination, Topic
 from coordination.forms import DateInput, DateTimeInput, FastCheckboxSelectMultiple, FastSelect
 from coordination.models import Area, Role, User
 from coordination.text import normalize
-from consultations.models import Consent, Consultation, ConsultationTopic, Coordination, Topic
 from resources.models import Facility
 
 

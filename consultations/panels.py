@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Q
 
-from coordination import dates
 from consultations.models import Consultation, Coordination
+from coordination import dates
 
 
 def open_consultations(request):

@@ -9,7 +9,6 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from coordination import dates
 from consultations.models import (
     ConsultantType,
     Consultation,
@@ -18,6 +17,7 @@ from consultations.models import (
     Method,
     Topic,
 )
+from coordination import dates
 
 
 @dataclass

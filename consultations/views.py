@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coordination.access import get_for_user, role_required
-from coordination.exports import csv_response, xlsx_response
-from coordination.models import Center, Role
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, Provision
 from consultations.reports import PeriodError, Report, period_from
+from coordination.access import get_for_user, role_required
+from coordination.exports import csv_response, xlsx_response
+from coordination.models import Center, Role
 
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
 REPORT_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)

@@ -31,8 +31,23 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
+def ensure_reference_data():
+    """Rows loaded by data migrations; a transactional (browser) test flushes them, so later
+    tests load them again."""
+    from consultations import reference as consultation_reference
+    from consultations.models import ConsultantType, Topic
+    from resources import reference as resource_reference
+    from resources.models import Capability, FacilityKind, Specialty
+
+    if not FacilityKind.objects.exists():
+        resource_reference.load(FacilityKind, Capability, Specialty)
+    if not Topic.objects.exists():
+        consultation_reference.load(Topic, ConsultantType)
+
+
 @pytest.fixture
 def cast(db):
+    ensure_reference_data()
     city = Area.objects.create(name="テスト市", kind=Area.Kind.CITY, code="401005")
     ward1 = Area.objects.create(name="東区", kind=Area.Kind.WARD, parent=city, sort_order=1)
     ward2 = Area.objects.create(name="西区", kind=Area.Kind.WARD, parent=city, sort_order=2)
