@@ -323,3 +323,29 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} #{self.consultation_id}"
+
+
+class ConsultationImport(models.Model):
+    """An uploaded past-log file between preview and confirm, and afterwards the record of the
+    import (who, when, file, counts). Kept in the database so any app server can confirm it."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "確認待ち"
+        DONE = "done", "取込済み"
+        REJECTED = "rejected", "エラーのため中止"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.PREVIEW)
+    rows = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相談記録の取込"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_status_display()}）"

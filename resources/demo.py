@@ -170,6 +170,42 @@ PLAN = {
     "small-multi": (["小規模多機能ホーム"], ["ショウキボタキノウホーム"], 1, ["dementia"], []),
     "short-stay": (["ショートステイ"], ["ショートステイ"], 1, ["dementia"], []),
 }
+# For the synthetic bulk: a wider vocabulary, so that a term matches a realistic share of rows.
+SURNAMES = (
+    "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 清水 山崎 森 池田 "
+    "橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤 近藤 村上 遠藤 青木 坂本 斉藤 福田 太田 西村 藤井 "
+    "金子 岡本 藤原 中野 三浦 原田 中川 松田 竹内 小野 田村 中山 和田 石田 森田 上田 原 内田 柴田 酒井 宮崎 横山 高木 "
+    "安藤 宮本 大野 小島 谷口 今井 工藤 高田 増田 丸山 杉山 村田 大塚 新井 小山 平野 藤本 河野 上野 野口 武田 松井 千葉"
+).split()
+PLACES = (
+    "中央 駅前 本町 北 南 東 西 港 山手 桜 緑 若葉 旭 栄 城南 城北 浜 川端 丘 台 野 花園 青山 泉 松ヶ枝 日の出 朝日 "
+    "清水 平和 昭和 大手 新町 元町 宮前 寺町 榎 梅 竹 柳 楠 欅 銀杏 椿 藤 菊 萩 葵 光 希望 未来 ひかり あさひ さくら "
+    "みなと つばさ あおば こもれび やまびこ ぽぷら すずらん ひまわり たんぽぽ"
+).split()
+# Other cities for the national-scale synthetic set: (address prefix, latitude, longitude).
+CITIES = [
+    ("北海道札幌市中央区", 43.06, 141.35),
+    ("宮城県仙台市青葉区", 38.27, 140.87),
+    ("東京都世田谷区", 35.65, 139.65),
+    ("東京都練馬区", 35.74, 139.65),
+    ("神奈川県横浜市港北区", 35.52, 139.63),
+    ("埼玉県さいたま市浦和区", 35.86, 139.65),
+    ("千葉県船橋市", 35.69, 139.98),
+    ("新潟県新潟市中央区", 37.91, 139.04),
+    ("静岡県浜松市中央区", 34.71, 137.73),
+    ("愛知県名古屋市中村区", 35.17, 136.88),
+    ("京都府京都市左京区", 35.03, 135.78),
+    ("大阪府大阪市北区", 34.70, 135.50),
+    ("大阪府堺市堺区", 34.57, 135.48),
+    ("兵庫県神戸市中央区", 34.69, 135.19),
+    ("岡山県岡山市北区", 34.66, 133.92),
+    ("広島県広島市中区", 34.39, 132.46),
+    ("山口県下関市", 33.96, 130.94),
+    ("福岡県福岡市博多区", 33.59, 130.42),
+    ("熊本県熊本市中央区", 32.80, 130.71),
+    ("鹿児島県鹿児島市", 31.60, 130.56),
+    ("沖縄県那覇市", 26.21, 127.68),
+]
 CORPORATIONS = [
     ("医療法人", "イリョウホウジン"),
     ("社会福祉法人", "シャカイフクシホウジン"),
@@ -327,18 +363,21 @@ def _seed_synthetic(total, stdout, chunk=5000):
             code = f"9{i:09d}"
             if code in have:
                 continue
-            base, base_kana = rng.choice(NAMES)
-            base2, base2_kana = rng.choice(NAMES)
+            surname, place = rng.choice(SURNAMES), rng.choice(PLACES)
             ward, lat, lng, town = rng.choice(towns)
+            city = "北九州市" + ward
+            if rng.random() < 0.85:  # most of a national-scale set lies outside the demo city
+                city, lat, lng = rng.choice(CITIES)
+                town = rng.choice(PLACES) + "町"
             kind = rng.choices(kinds, kind_weights)[0]
             f = Facility(
                 kind=kind,
                 code=code,
-                name=f"{base}{base2}{kind.name[:6]}{i % 97}",
-                name_kana=f"{base_kana}{base2_kana}",
-                corporation_name=f"{rng.choice(CORPORATIONS)[0]}{base2}会",
-                address=f"北九州市{ward}{town}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}-{rng.randint(1, 20)}",
-                area=rng.choice(areas),
+                name=f"{surname}{place}{kind.name[:8]}",
+                name_kana="",
+                corporation_name=f"{rng.choice(CORPORATIONS)[0]}{rng.choice(SURNAMES)}会",
+                address=f"{city}{town}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}-{rng.randint(1, 20)}",
+                area=rng.choice(areas) if city.startswith("北九州市") else None,
                 latitude=round(lat + rng.uniform(-0.03, 0.03), 6),
                 longitude=round(lng + rng.uniform(-0.03, 0.03), 6),
                 phone=f"093-{rng.randint(200, 999)}-{rng.randint(0, 9999):04d}",

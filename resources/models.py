@@ -3,8 +3,8 @@
 Kinds, capabilities and specialties are rows, not columns, so an admin can add one without a
 migration. Text search runs on `search_text`, a normalised copy of name, kana, address and
 corporation (see coordination.text.normalize), and on PostgreSQL on two GIN indexes over it:
-pg_trgm for terms of three characters or more, and `search_grams` (every 1- and 2-character
-gram) for the short terms trigram cannot serve (眼科, 森)."""
+pg_trgm for terms of three characters or more, and portal_grams(search_text) (every 1- and 2-character
+gram, an expression index) for the short terms trigram cannot serve (眼科, 森)."""
 
 import datetime
 import math
@@ -88,16 +88,19 @@ def _ids_by_name(model, terms):
 
 
 def _pg_term_condition(term, specialty_id=None, capability_id=None):
-    """One search term on PostgreSQL as `id IN (… UNION …)`, so that each branch runs on its
-    own index: pg_trgm GIN for 3+ characters, the 1/2-gram GIN below that (trigram has no
-    trigrams to look up for 眼科 or 森), and the link tables for a specialty/capability name."""
+    """One search term on PostgreSQL, each branch on its own index: pg_trgm GIN for 3+
+    characters, the 1/2-gram expression GIN below that (trigram has nothing to look up for
+    眼科 or 森). A plain term is a direct condition, so COUNT(*) can be answered from the
+    bitmap; a term that also names a specialty/capability becomes `id IN (… UNION …)`."""
     if len(term) <= 2:
-        parts = ["SELECT id FROM resources_facility WHERE string_to_array(search_grams, ' ') @> %s"]
-        params = [[term]]
+        text_sql, text_params = f"{GRAMS_SQL} @> %s", [[term]]
     else:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        parts = ["SELECT id FROM resources_facility WHERE search_text LIKE %s"]
-        params = [f"%{escaped}%"]
+        text_sql, text_params = "resources_facility.search_text LIKE %s", [f"%{escaped}%"]
+    if not (specialty_id or capability_id):
+        return Q(RawSQL(text_sql, text_params, output_field=BooleanField()))
+    parts = [f"SELECT id FROM resources_facility WHERE {text_sql}"]
+    params = list(text_params)
     if specialty_id:
         parts.append("SELECT facility_id FROM resources_facilityspecialty WHERE specialty_id = %s")
         params.append(specialty_id)
@@ -106,6 +109,10 @@ def _pg_term_condition(term, specialty_id=None, capability_id=None):
         params.append(capability_id)
     sql = "resources_facility.id IN (" + " UNION ".join(parts) + ")"
     return Q(RawSQL(sql, params, output_field=BooleanField()))
+
+
+# The indexed expression (migration 0002): every 1- and 2-character gram of search_text.
+GRAMS_SQL = "portal_grams(resources_facility.search_text)"
 
 
 def distance_km(lat1, lng1, lat2, lng2):
@@ -288,7 +295,6 @@ class Facility(models.Model):
     )
 
     search_text = models.TextField(editable=False, default="")
-    search_grams = models.TextField(editable=False, default="")
 
     objects = FacilityQuerySet.as_manager()
 
@@ -315,7 +321,7 @@ class Facility(models.Model):
             self.latitude = self.longitude = None  # 0,0 means unknown
         self.build_search()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text", "search_grams"}
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -330,7 +336,6 @@ class Facility(models.Model):
     def build_search(self):
         parts = [normalize(getattr(self, f)) for f in self.SEARCH_FIELDS]
         self.search_text = "|".join(parts)
-        self.search_grams = grams_of(parts)
 
     @property
     def has_location(self):
@@ -373,15 +378,6 @@ class Facility(models.Model):
         for window in self.contact_windows.all():
             table[window.kind][window.weekday].append(window)
         return {kind: [(WEEKDAYS[d], days[d]) for d in range(8)] for kind, days in table.items()}
-
-
-def grams_of(parts):
-    grams = set()
-    for part in parts:
-        grams.update(part)
-        grams.update(part[i : i + 2] for i in range(len(part) - 1))
-    grams.discard("|")
-    return " ".join(sorted(grams))
 
 
 class FacilityCapability(models.Model):

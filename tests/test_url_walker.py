@@ -62,6 +62,8 @@ EXPECTED = {
     "consultations:index": Expect(only(ADM, CO, CO2)),
     "consultations:create": Expect(only(ADM, CO, CO2)),
     "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),
+    "consultations:import": Expect(ADMIN_ONLY),
+    "consultations:import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),
     "consultations:detail": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:add_coordination": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),

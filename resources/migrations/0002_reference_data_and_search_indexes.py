@@ -9,11 +9,22 @@ PG_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS facility_search_trgm ON resources_facility "
     "USING gin (search_text gin_trgm_ops)",
+    # Every 1- and 2-character gram of a text (the '|' field separator excluded). Not inlined
+    # by the planner (it has a FROM), so queries match the index expression exactly.
+    """CREATE OR REPLACE FUNCTION portal_grams(t text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+      SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
+        SELECT substr(t, i, 1) AS g FROM generate_series(1, char_length(t)) AS i
+        UNION ALL
+        SELECT substr(t, i, 2) FROM generate_series(1, char_length(t) - 1) AS i
+      ) grams WHERE strpos(g, '|') = 0
+    $$""",
     "CREATE INDEX IF NOT EXISTS facility_search_grams ON resources_facility "
-    "USING gin (string_to_array(search_grams, ' '))",
+    "USING gin (portal_grams(search_text))",
 ]
 PG_BACKWARD = [
     "DROP INDEX IF EXISTS facility_search_grams",
+    "DROP FUNCTION IF EXISTS portal_grams(text)",
     "DROP INDEX IF EXISTS facility_search_trgm",
 ]
 

@@ -1,0 +1,202 @@
+"""Import of past consultation logs (centers start from years of Excel). All or nothing: a file
+with any error imports nothing, and every error names the row and the column."""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from consultations.models import ConsultantType, Consultation, ConsultationTopic, Method, Topic
+from coordination.models import Area, Center
+from coordination.spreadsheets import SpreadsheetError, read_rows
+
+HEADER = [
+    "受付日時",
+    "センター",
+    "受付方法",
+    "相談者区分",
+    "相談者所属",
+    "相談者氏名",
+    "対象者年齢",
+    "対象者性別",
+    "対象者居住区",
+    "相談内容",
+    "相談概要",
+    "対応内容",
+    "対応結果",
+    "状態",
+]
+REQUIRED = ["受付日時", "センター", "相談者区分", "相談内容"]
+SEX = {"男": "male", "男性": "male", "女": "female", "女性": "female", "その他": "other", "不明": "", "": ""}
+DATE_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
+
+
+@dataclass
+class ImportResult:
+    rows: list = field(default_factory=list)  # (row number, Consultation, [Topic])
+    errors: list = field(default_factory=list)  # (row number, column, message)
+    created: int = 0
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def error_lines(self):
+        return [
+            f"{row}行目「{column}」: {message}" if column else f"{row}行目: {message}"
+            for row, column, message in self.errors
+        ]
+
+
+class Lookups:
+    def __init__(self):
+        self.centers = {}
+        for c in Center.objects.all():
+            self.centers[c.code] = c
+            self.centers[c.name] = c
+        self.types = {t.name: t for t in ConsultantType.objects.all()}
+        self.methods = {label: value for value, label in Method.choices}
+        self.statuses = {label: value for value, label in Consultation.Status.choices}
+        self.areas = {a.name: a for a in Area.objects.exclude(kind=Area.Kind.CITY)}
+        self.topics = {t.path: t for t in Topic.objects.select_related("parent")}
+
+
+def _norm(text):
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def parse(data, filename):
+    result = ImportResult()
+    try:
+        rows = read_rows(data, filename)
+        try:
+            _, header = next(rows)
+        except StopIteration:
+            raise SpreadsheetError("ファイルが空です。") from None
+        header = [_norm(h).lstrip("\ufeff") for h in header]
+        unknown = [h for h in header if h and h not in HEADER]
+        missing = [h for h in REQUIRED if h not in header]
+        if missing:
+            raise SpreadsheetError(
+                f"必須の列がありません: {'、'.join(missing)}（1行目の見出しを確認してください）"
+            )
+        if unknown:
+            raise SpreadsheetError(
+                f"知らない列があります: {'、'.join(unknown)}。見出しは {','.join(HEADER)} です。"
+            )
+        lookups = Lookups()
+        seen_rows = False
+        for number, cells in rows:
+            if not any(cells):
+                continue
+            seen_rows = True
+            if len(cells) > len(header):
+                result.errors.append(
+                    (number, "", f"列が多すぎます（見出しは{len(header)}列、この行は{len(cells)}列）。")
+                )
+                continue
+            values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+            _parse_row(number, values, lookups, result)
+        if not seen_rows:
+            raise SpreadsheetError("見出しだけで、取り込むデータ行がありません。")
+    except SpreadsheetError as exc:
+        result.errors.append((0, "", str(exc)))
+    return result
+
+
+def _parse_row(number, v, lk, result):
+    errors = []
+
+    def err(column, message):
+        errors.append((number, column, message))
+
+    received = None
+    m = DATE_RE.match(_norm(v.get("受付日時", "")))
+    if not m:
+        err("受付日時", "日時は 2026-08-03 10:15 または 2026/8/3 10:15 の形で入力してください。")
+    else:
+        y, mo, d, hh, mm = (int(x) if x else 0 for x in m.groups())
+        try:
+            received = timezone.make_aware(datetime.datetime(y, mo, d, hh, mm))
+        except ValueError:
+            err("受付日時", f"存在しない日時です（{v['受付日時']}）。")
+    center = lk.centers.get(_norm(v.get("センター", "")))
+    if not center:
+        err("センター", f"センター「{v.get('センター', '')}」が見つかりません（コードまたは名称）。")
+    method = lk.methods.get(_norm(v.get("受付方法", "")) or "電話")
+    if method is None:
+        err("受付方法", f"「{v['受付方法']}」は受付方法にありません（{'・'.join(lk.methods)}）。")
+    ctype = lk.types.get(_norm(v.get("相談者区分", "")))
+    if not ctype:
+        err("相談者区分", f"「{v.get('相談者区分', '')}」は相談者区分にありません（{'・'.join(lk.types)}）。")
+    age = None
+    if _norm(v.get("対象者年齢", "")):
+        text = _norm(v["対象者年齢"]).removesuffix("歳")
+        if not text.isdigit() or int(text) > 130:
+            err("対象者年齢", f"年齢は0〜130の数字で入力してください（「{v['対象者年齢']}」）。")
+        else:
+            age = int(text)
+    sex = SEX.get(_norm(v.get("対象者性別", "")))
+    if sex is None:
+        err("対象者性別", f"「{v['対象者性別']}」は性別として読めません（男性・女性・その他・不明）。")
+    area = None
+    if _norm(v.get("対象者居住区", "")):
+        area = lk.areas.get(_norm(v["対象者居住区"]))
+        if not area:
+            err("対象者居住区", f"地域「{v['対象者居住区']}」が登録されていません。")
+    status = lk.statuses.get(_norm(v.get("状態", "")) or "完了")
+    if status is None:
+        err("状態", f"「{v['状態']}」は状態にありません（{'・'.join(lk.statuses)}）。")
+    topics = []
+    paths = [p.strip() for p in _norm(v.get("相談内容", "")).split(";") if p.strip()]
+    if not paths:
+        err(
+            "相談内容",
+            "相談内容を1つ以上入力してください（; 区切り、例: 医療/訪問看護に関する事;連絡調整）。",
+        )
+    for path in paths:
+        topic = lk.topics.get(path)
+        if not topic:
+            err("相談内容", f"「{path}」は相談内容にありません（大分類/項目、または連絡調整・その他など）。")
+        elif topic.pk in {t.pk for t in topics}:
+            err("相談内容", f"「{path}」が重複しています。")
+        else:
+            topics.append(topic)
+    if errors:
+        result.errors.extend(errors)
+        return
+    consultation = Consultation(
+        center=center,
+        received_at=received,
+        method=method,
+        consultant_type=ctype,
+        consultant_affiliation=v.get("相談者所属", "")[:200],
+        consultant_name=v.get("相談者氏名", "")[:100],
+        client_age=age,
+        client_sex=sex,
+        client_area=area,
+        summary=v.get("相談概要", ""),
+        response=v.get("対応内容", ""),
+        result=v.get("対応結果", ""),
+        status=status,
+    )
+    result.rows.append((number, consultation, topics))
+
+
+def save(result, user=None):
+    """Writes every parsed row in one transaction; refuses when there is any error."""
+    if not result.ok:
+        raise ValueError("errors present")
+    with transaction.atomic():
+        created = Consultation.objects.bulk_create([c for _, c, _ in result.rows], batch_size=1000)
+        links = [
+            ConsultationTopic(consultation_id=c.pk, topic_id=t.pk)
+            for c, (_, _, topics) in zip(created, result.rows, strict=True)
+            for t in topics
+        ]
+        ConsultationTopic.objects.bulk_create(links, batch_size=5000)
+    result.created = len(created)
+    return result

@@ -1,0 +1,134 @@
+"""Reading the spreadsheets people upload: CSV (UTF-8 with or without BOM, or CP932 as Excel
+saves it) and XLSX. Everything that can go wrong becomes a SpreadsheetError with a Japanese
+message; nothing here writes to the database."""
+
+import csv
+import io
+import zipfile
+
+from django.conf import settings
+
+XLSX_MAX_ENTRIES = 200
+XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+XLSX_MAX_RATIO = 150  # uncompressed / compressed, per entry (zip bombs go far beyond)
+
+
+class SpreadsheetError(ValueError):
+    pass
+
+
+def decode_csv(data):
+    """bytes → str, trying UTF-8 (BOM or not) and then CP932."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")  # a BOM that lies is an error below
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(
+            "文字コードを判別できません。UTF-8 または Shift_JIS（CP932）で保存したCSVを指定してください。"
+        ) from None
+
+
+def check_xlsx(data):
+    """Inspect the zip before openpyxl opens it: entry count and uncompressed size."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise SpreadsheetError("Excelファイル（.xlsx）として読み込めません。ファイルが壊れているか、別の形式です。") from None
+    entries = archive.infolist()
+    if len(entries) > XLSX_MAX_ENTRIES:
+        raise SpreadsheetError("Excelファイルの構成が異常です（内部ファイルが多すぎます）。")
+    total = sum(e.file_size for e in entries)
+    if total > XLSX_MAX_UNCOMPRESSED or any(
+        e.compress_size and e.file_size / e.compress_size > XLSX_MAX_RATIO for e in entries
+    ):
+        raise SpreadsheetError("Excelファイルの展開後のサイズが異常に大きいため、読み込みを中止しました。")
+    if "[Content_Types].xml" not in archive.namelist():
+        raise SpreadsheetError("Excelファイル（.xlsx）として読み込めません。")
+
+
+def read_rows(data, filename):
+    """(row number, [cells as str]) for every row, header included. Row numbers are the ones
+    Excel shows (1-based)."""
+    if not data:
+        raise SpreadsheetError("ファイルが空です。")
+    limit = getattr(settings, "IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+    if len(data) > limit:
+        raise SpreadsheetError(f"ファイルが大きすぎます（上限 {limit // (1024 * 1024)}MB）。分割して取り込んでください。")
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) and not data.startswith(b"PK"):
+        raise SpreadsheetError(
+            "このファイルはHTML（またはXML）で、Excel形式ではありません。Excelで開いて「.xlsx」または「CSV」で保存し直してください。"
+        )
+    name = filename.lower()
+    if data.startswith(b"PK"):
+        return _xlsx_rows(data)
+    if name.endswith((".xlsx", ".xlsm", ".xls")):
+        raise SpreadsheetError("Excelファイル（.xlsx）として読み込めません。ファイルが壊れているか、別の形式です。")
+    return _csv_rows(data)
+
+
+def _csv_rows(data):
+    text = decode_csv(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, [cell.strip() for cell in row]
+    except csv.Error as exc:
+        raise SpreadsheetError(f"CSVの形式に誤りがあります（{reader.line_num}行目付近: {exc}）。") from None
+
+
+def _xlsx_rows(data):
+    check_xlsx(data)
+    import warnings
+
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        except Exception:
+            raise SpreadsheetError("Excelファイル（.xlsx）として読み込めません。") from None
+    sheet = workbook.worksheets[0]
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = []
+        for col, value in enumerate(row, start=1):
+            if isinstance(value, str) and value.startswith("="):
+                raise SpreadsheetError(
+                    f"{number}行目 {col}列目: 数式（{value[:30]}）は取り込めません。値に変換して保存し直してください。"
+                )
+            cells.append(_cell_text(value))
+        while cells and cells[-1] == "":
+            cells.pop()
+        yield number, cells
+    workbook.close()
+
+
+def _cell_text(value):
+    import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def find_header(rows, marker, search_rows=20):
+    """Skip title rows until a row containing `marker` (e.g. 項番); returns (number, header, rest)."""
+    rows = iter(rows)
+    for number, cells in rows:
+        if marker in cells:
+            return number, cells, rows
+        if number >= search_rows:
+            break
+    raise SpreadsheetError(f"見出し行（「{marker}」を含む行）が見つかりません。")
