@@ -92,11 +92,14 @@ def _pg_term_condition(term, specialty_id=None, capability_id=None):
     characters, the 1/2-gram expression GIN below that (trigram has nothing to look up for
     眼科 or 森). A plain term is a direct condition, so COUNT(*) can be answered from the
     bitmap; a term that also names a specialty/capability becomes `id IN (… UNION …)`."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    text_sql, text_params = "resources_facility.search_text LIKE %s", [f"%{escaped}%"]
     if len(term) <= 2:
-        text_sql, text_params = f"{GRAMS_SQL} @> %s", [[term]]
-    else:
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        text_sql, text_params = "resources_facility.search_text LIKE %s", [f"%{escaped}%"]
+        # The gram condition finds the rows through the index; the LIKE is the cheap per-row
+        # test the planner uses when it walks another index (portal_grams is costly per row).
+        # `|| ''` keeps the trigram index away from this LIKE (it has no trigrams to use).
+        text_sql = f"({GRAMS_SQL} @> %s AND (resources_facility.search_text || '') LIKE %s)"
+        text_params = [[term], *text_params]
     if not (specialty_id or capability_id):
         return Q(RawSQL(text_sql, text_params, output_field=BooleanField()))
     parts = [f"SELECT id FROM resources_facility WHERE {text_sql}"]
@@ -156,9 +159,8 @@ class FacilityQuerySet(models.QuerySet):
     def with_capabilities(self, capabilities):
         """Facilities that have ALL of the given capabilities."""
         for capability in capabilities:
-            self = self.filter(
-                Exists(FacilityCapability.objects.filter(facility=OuterRef("pk"), capability=capability))
-            )
+            links = FacilityCapability.objects.filter(facility=OuterRef("pk"), capability=capability)
+            self = self.filter(Exists(links))
         return self
 
     def with_specialty(self, specialty):
@@ -311,6 +313,7 @@ class Facility(models.Model):
             models.Index(fields=["kind", "area"], name="facility_kind_area"),
             models.Index(fields=["code"], name="facility_code"),
             models.Index(fields=["name_kana", "name", "id"], name="facility_listing_order"),
+            models.Index(fields=["accepting", "kind"], name="facility_accepting_kind"),
         ]
 
     def __str__(self):

@@ -12,7 +12,7 @@ PG_FORWARD = [
     # Every 1- and 2-character gram of a text (the '|' field separator excluded). Not inlined
     # by the planner (it has a FROM), so queries match the index expression exactly.
     """CREATE OR REPLACE FUNCTION portal_grams(t text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 5000 AS $$
       SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
         SELECT substr(t, i, 1) AS g FROM generate_series(1, char_length(t)) AS i
         UNION ALL
