@@ -38,7 +38,9 @@ def check_xlsx(data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise SpreadsheetError("Excelファイル（.xlsx）として読み込めません。ファイルが壊れているか、別の形式です。") from None
+        raise SpreadsheetError(
+            "Excelファイル（.xlsx）として読み込めません。ファイルが壊れているか、別の形式です。"
+        ) from None
     entries = archive.infolist()
     if len(entries) > XLSX_MAX_ENTRIES:
         raise SpreadsheetError("Excelファイルの構成が異常です（内部ファイルが多すぎます）。")
@@ -58,7 +60,9 @@ def read_rows(data, filename):
         raise SpreadsheetError("ファイルが空です。")
     limit = getattr(settings, "IMPORT_MAX_BYTES", 50 * 1024 * 1024)
     if len(data) > limit:
-        raise SpreadsheetError(f"ファイルが大きすぎます（上限 {limit // (1024 * 1024)}MB）。分割して取り込んでください。")
+        raise SpreadsheetError(
+            f"ファイルが大きすぎます（上限 {limit // (1024 * 1024)}MB）。分割して取り込んでください。"
+        )
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) and not data.startswith(b"PK"):
         raise SpreadsheetError(
@@ -68,7 +72,9 @@ def read_rows(data, filename):
     if data.startswith(b"PK"):
         return _xlsx_rows(data)
     if name.endswith((".xlsx", ".xlsm", ".xls")):
-        raise SpreadsheetError("Excelファイル（.xlsx）として読み込めません。ファイルが壊れているか、別の形式です。")
+        raise SpreadsheetError(
+            "Excelファイル（.xlsx）として読み込めません。ファイルが壊れているか、別の形式です。"
+        )
     return _csv_rows(data)
 
 
@@ -115,7 +121,9 @@ def _cell_text(value):
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
+        return (
+            value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
+        )
     if isinstance(value, datetime.date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float) and value.is_integer():
