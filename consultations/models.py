@@ -68,10 +68,6 @@ class Method(models.TextChoices):
 
 
 class ConsultationQuerySet(CenterOwnedQuerySet):
-    def in_period(self, start, end):
-        """received between two local dates, inclusive."""
-        return self.filter(received_at__date__gte=start, received_at__date__lte=end)
-
     def follow_ups_due(self, on=None):
         on = on or timezone.localdate()
         return self.filter(follow_up_on__lte=on).exclude(status=Consultation.Status.DONE)
@@ -187,9 +183,6 @@ class Consultation(models.Model):
     @property
     def consultant_label(self):
         return self.consultant_facility.name if self.consultant_facility_id else self.consultant_affiliation
-
-    def has_consent(self):
-        return self.consents.exists()
 
 
 class ConsultationTopic(models.Model):

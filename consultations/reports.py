@@ -240,12 +240,8 @@ class Report:
 
     def monthly(self):
         """Consultations per month of the fiscal year up to the period's end, per center (1 query)."""
-        start, _ = dates.fiscal_year_range(self.period.fiscal_year)
         tz = timezone.get_current_timezone()
-        first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-        after = datetime.datetime.combine(
-            self.period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-        )
+        first, after = self.period.fiscal_to_date().bounds
         counts = (
             Consultation.objects.filter(
                 center_id__in=self.center_ids, received_at__gte=first, received_at__lt=after

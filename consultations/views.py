@@ -109,11 +109,12 @@ def edit(request, pk):
     )
 
 
-def _add(request, pk, form_class, prefix, label, **form_kwargs):
+def _add(request, pk, form_class, prefix, label, takes_consultation=False):
+    """The consultation (404 for another center's) and the bound form when valid; otherwise None,
+    with each error as a message naming the form and the field."""
     consultation = get_for_user(Consultation.objects, request.user, pk=pk)
-    form = form_class(
-        request.POST, prefix=prefix, **{k: (consultation if v is None else v) for k, v in form_kwargs.items()}
-    )
+    extra = {"consultation": consultation} if takes_consultation else {}
+    form = form_class(request.POST, prefix=prefix, **extra)
     if form.is_valid():
         return consultation, form
     for field, errors in form.errors.items():
@@ -153,7 +154,7 @@ def add_consent(request, pk):
 @require_POST
 @role_required(*WRITERS)
 def add_provision(request, pk):
-    consultation, form = _add(request, pk, ProvisionForm, "prov", "第三者提供", consultation=None)
+    consultation, form = _add(request, pk, ProvisionForm, "prov", "第三者提供", takes_consultation=True)
     if form:
         provision = Provision.objects.create(
             consultation=consultation, recorded_by=request.user, **form.cleaned_data
@@ -182,13 +183,14 @@ def reports(request):
         period = period_from({})
     centers = list(centers)
     report = Report(period, centers).build()
-    cumulative = Report(period.fiscal_to_date(), centers).build() if period.month else None
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return _report_export(report, fmt)
     if fmt:
         raise PermissionDenied
-    lines = report.table()
+    table = report.table()
+    cumulative = Report(period.fiscal_to_date(), centers).build() if period.month else None
+    lines = table
     if cumulative:
         cumulative_lines = {(line[0], line[1]): line for line in cumulative.table()}
         lines = [(*line, cumulative_lines.get((line[0], line[1]))) for line in lines]
@@ -199,12 +201,8 @@ def reports(request):
         "centers": [c.code for c in centers],
         "months": [label for label, _ in monthly],
         "monthly": [values for _, values in monthly],
-        "types": [[line[1], line[2]] for line in report.table() if line[0] == "相談者" and line[6] == "item"],
-        "topics": [
-            [line[1], line[2]]
-            for line in report.table(include_subtotals=False)
-            if line[0] == "相談内容" and line[6] == "item"
-        ],
+        "types": [[line[1], line[2]] for line in table if line[0] == "相談者" and line[6] == "item"],
+        "topics": [[line[1], line[2]] for line in table if line[0] == "相談内容" and line[6] == "item"],
     }
     return render(
         request,
@@ -219,7 +217,6 @@ def reports(request):
             "monthly": monthly,
             "chart": chart,
             "selected_center": code or "",
-            "query": request.GET.urlencode(),
         },
     )
 

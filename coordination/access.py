@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from coordination.models import STAFF_ROLES, Role
+from coordination.models import DIRECTORY_EDITORS, STAFF_ROLES, Role
 
 
 def role_required(*roles):
@@ -62,4 +62,4 @@ def sees_professional_fields(user):
 
 
 def can_edit_directory(user):
-    return bool(user.is_authenticated and user.is_active and user.role in (Role.ADMIN, Role.COORDINATOR))
+    return bool(user.is_authenticated and user.is_active and user.role in DIRECTORY_EDITORS)

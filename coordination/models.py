@@ -16,6 +16,8 @@ class Role(models.TextChoices):
 
 # Roles that may see the professionals-only part of the directory.
 STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
+# Roles that may edit and confirm directory entries.
+DIRECTORY_EDITORS = (Role.ADMIN, Role.COORDINATOR)
 
 
 class Area(models.Model):

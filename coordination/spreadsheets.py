@@ -129,14 +129,3 @@ def _cell_text(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def find_header(rows, marker, search_rows=20):
-    """Skip title rows until a row containing `marker` (e.g. 項番); returns (number, header, rest)."""
-    rows = iter(rows)
-    for number, cells in rows:
-        if marker in cells:
-            return number, cells, rows
-        if number >= search_rows:
-            break
-    raise SpreadsheetError(f"見出し行（「{marker}」を含む行）が見つかりません。")

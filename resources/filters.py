@@ -74,7 +74,6 @@ class FacilityFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.user = user
         self.place = None  # resolved "near" place: geo.Place
         if not (user and sees_professional_fields(user)):
             for name in self.PROFESSIONAL_FILTERS:
@@ -110,7 +109,3 @@ class FacilityFilter(django_filters.FilterSet):
                 radius = float(data["radius"]) if data.get("radius") else None
                 return queryset.near(self.place.latitude, self.place.longitude, radius)
         return queryset
-
-    @property
-    def is_filtered(self):
-        return self.is_bound and any(v not in (None, "", [], False) for v in self.form.cleaned_data.values())

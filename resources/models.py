@@ -77,6 +77,15 @@ class Specialty(models.Model):
         return self.name
 
 
+def contact_slot(moment):
+    """(ContactWindow weekday, minute) of a moment in Asia/Tokyo; national holidays are 祝 (7)."""
+    import jpholiday
+
+    local = timezone.localtime(moment)
+    weekday = HOLIDAY if jpholiday.is_holiday(local.date()) else local.weekday()
+    return weekday, local.time().replace(second=0, microsecond=0)
+
+
 def _ids_by_name(model, terms):
     """{normalised name: pk} of the rows of a small lookup table whose name is one of `terms`."""
     wanted = set(terms)
@@ -174,11 +183,7 @@ class FacilityQuerySet(models.QuerySet):
     def callable_at(self, moment):
         """★ 電話できる時間帯: a ケアマネタイム window covers `moment` (Asia/Tokyo) and no
         'avoid' window does. National holidays use the 祝 windows only."""
-        import jpholiday
-
-        local = timezone.localtime(moment)
-        weekday = HOLIDAY if jpholiday.is_holiday(local.date()) else local.weekday()
-        now = local.time().replace(second=0, microsecond=0)
+        weekday, now = contact_slot(moment)
         windows = ContactWindow.objects.filter(
             facility=OuterRef("pk"), weekday=weekday, start__lte=now, end__gt=now
         )
@@ -365,11 +370,7 @@ class Facility(models.Model):
 
     def is_callable_at(self, moment):
         """Same rule as FacilityQuerySet.callable_at, on the (prefetched) windows."""
-        import jpholiday
-
-        local = timezone.localtime(moment)
-        weekday = HOLIDAY if jpholiday.is_holiday(local.date()) else local.weekday()
-        now = local.time().replace(second=0, microsecond=0)
+        weekday, now = contact_slot(moment)
         covering = [w for w in self.contact_windows.all() if w.weekday == weekday and w.start <= now < w.end]
         return any(w.kind == ContactWindow.Kind.CALL for w in covering) and not any(
             w.kind == ContactWindow.Kind.AVOID for w in covering

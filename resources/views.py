@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
 from coordination.exports import csv_response, xlsx_response
-from coordination.models import Role
+from coordination.models import DIRECTORY_EDITORS
 from resources import extensions
 from resources.exporting import export_rows
 from resources.filters import FacilityFilter, now
@@ -17,28 +17,24 @@ from resources.models import Facility
 PAGE_SIZE = 20
 PRINT_LIMIT = 500
 EXPORT_LIMIT = 50_000
-EDITORS = (Role.ADMIN, Role.COORDINATOR)
 
 
 def _filtered(request):
     queryset = Facility.objects.for_listing()
     if sees_professional_fields(request.user):
         queryset = queryset.prefetch_related("contact_windows")
-    return FacilityFilter(request.GET or None, queryset=queryset, user=request.user)
-
-
-def _short_terms(filterset):
-    q = filterset.form.cleaned_data.get("q", "") if filterset.is_bound else ""
-    return [t for t in q.split() if len(t) <= 2]
+    filterset = FacilityFilter(request.GET or None, queryset=queryset, user=request.user)
+    valid = filterset.is_bound and filterset.is_valid()
+    return filterset, (filterset.qs if valid else filterset.queryset), valid
 
 
 def search(request):
-    filterset = _filtered(request)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    filterset, queryset, valid = _filtered(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     moment = now()
+    pro = sees_professional_fields(request.user)
     for facility in page.object_list:
-        facility.callable_now = sees_professional_fields(request.user) and facility.is_callable_at(moment)
+        facility.callable_now = pro and facility.is_callable_at(moment)
     return render(
         request,
         "resources/search.html",
@@ -48,8 +44,10 @@ def search(request):
             "page_obj": page,
             "facilities": page.object_list,
             "place": filterset.place,
-            "short_terms": _short_terms(filterset) if filterset.is_bound and filterset.is_valid() else [],
-            "pro": sees_professional_fields(request.user),
+            "short_terms": [t for t in filterset.form.cleaned_data.get("q", "").split() if len(t) <= 2]
+            if valid
+            else [],
+            "pro": pro,
             "query_string": request.GET.urlencode(),
         },
     )
@@ -57,8 +55,7 @@ def search(request):
 
 def print_list(request):
     """The current result list on A4, with contacts (professionals: direct lines and ケアマネタイム)."""
-    filterset = _filtered(request)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    filterset, queryset, _ = _filtered(request)
     facilities = list(queryset[: PRINT_LIMIT + 1])
     return render(
         request,
@@ -76,8 +73,7 @@ def print_list(request):
 
 
 def export(request, fmt):
-    filterset = _filtered(request)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    _, queryset, _ = _filtered(request)
     header, rows = export_rows(queryset[:EXPORT_LIMIT], professional=sees_professional_fields(request.user))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
@@ -109,7 +105,7 @@ def detail(request, pk):
 
 
 @require_POST
-@role_required(*EDITORS)
+@role_required(*DIRECTORY_EDITORS)
 def confirm(request, pk):
     facility = get_object_or_404(Facility, pk=pk)
     facility.confirm(request.user)
@@ -117,7 +113,7 @@ def confirm(request, pk):
     return redirect(facility)
 
 
-@role_required(*EDITORS)
+@role_required(*DIRECTORY_EDITORS)
 def edit(request, pk=None):
     facility = get_object_or_404(Facility, pk=pk) if pk else None
     form = FacilityForm(request.POST or None, instance=facility)
