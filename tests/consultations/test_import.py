@@ -155,3 +155,16 @@ def test_upload_with_errors_imports_nothing(client_for, cast):
     assert "取り込めません" in html and "3行目「相談者区分」" in html
     assert ConsultationImport.objects.get().status == "rejected"
     assert not Consultation.objects.exists()
+
+
+def test_import_history_query_count_is_constant(client_for, cast, django_assert_num_queries):
+    client = client_for("admin")
+    ConsultationImport.objects.create(user=cast.admin, file_name="a.csv", content=b"")
+    client.get("/consultations/import/")
+    with django_assert_num_queries(6):  # session, user, history (with user), session refresh ×3
+        html = client.get("/consultations/import/").content.decode()
+    assert "a.csv" in html
+    for i in range(10):
+        ConsultationImport.objects.create(user=cast.coordinator, file_name=f"b{i}.csv", content=b"")
+    with django_assert_num_queries(6):
+        client.get("/consultations/import/")

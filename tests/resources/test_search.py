@@ -309,3 +309,23 @@ def test_search_page_query_count_does_not_grow_with_results(
         make_facility(f"医院{i}", capabilities=["home-visit"], windows=[(1, (13, 0), (14, 0))])
     with django_assert_num_queries(expected):
         client.get("/resources/?q=医院")
+
+
+def test_print_view_query_count_does_not_grow_with_results(client_for, cast, django_assert_num_queries):
+    client = client_for("professional")
+    for i in range(2):
+        make_facility(f"印刷医院{i}", capabilities=["home-visit"], windows=[(0, (13, 0), (14, 0))])
+    client.get("/resources/print/?q=印刷")
+
+    def measure():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/resources/print/?q=印刷")
+        return len(ctx)
+
+    before = measure()
+    for i in range(2, 15):
+        make_facility(f"印刷医院{i}", capabilities=["house-call"], windows=[(1, (13, 0), (14, 0))])
+    assert measure() == before
