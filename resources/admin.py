@@ -42,6 +42,7 @@ class FacilityAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
+        obj.mark_manual(form.changed_data)
         super().save_model(request, obj, form, change)
         FacilityChange.objects.create(
             facility=obj,

@@ -99,6 +99,7 @@ class FacilityForm(forms.ModelForm):
         changed = [self.fields[name].label for name in self.changed_data]
         facility = self.save(commit=False)
         facility.updated_by = user
+        facility.mark_manual(self.changed_data)
         facility.save()
         self._sync(facility, FacilityCapability, "capability", self.cleaned_data["capability_set"])
         self._sync(facility, FacilitySpecialty, "specialty", self.cleaned_data["specialty_set"])

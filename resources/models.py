@@ -301,6 +301,12 @@ class Facility(models.Model):
         related_name="+",
     )
 
+    # Identifier in 医療情報ネット (ナビイ) open data: 13 digits, not the 医療機関番号.
+    navii_id = models.CharField("医療情報ネットID", max_length=13, blank=True, db_index=True)
+    # Fields a person edited (form, admin, the portal's own sheet). National data never
+    # overwrites them; see docs/import.md for which format owns which field.
+    manual_fields = models.JSONField("手入力した項目", default=list, blank=True, editable=False)
+
     search_text = models.TextField(editable=False, default="")
 
     objects = FacilityQuerySet.as_manager()
@@ -344,6 +350,11 @@ class Facility(models.Model):
     def build_search(self):
         parts = [normalize(getattr(self, f)) for f in self.SEARCH_FIELDS]
         self.search_text = "|".join(parts)
+
+    def mark_manual(self, field_names):
+        """Remember fields a person set, so that imports of national data leave them alone."""
+        known = {f.name for f in self._meta.fields}
+        self.manual_fields = sorted(set(self.manual_fields) | {n for n in field_names if n in known})
 
     @property
     def has_location(self):
@@ -468,6 +479,14 @@ class FacilityChange(models.Model):
     at = models.DateTimeField("日時", default=timezone.now)
     action = models.CharField("操作", max_length=10, choices=Action)
     fields = models.JSONField("変更項目", default=list, blank=True)
+    batch = models.ForeignKey(
+        "FacilityImport",
+        verbose_name="取込",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "施設の変更履歴"
@@ -475,3 +494,34 @@ class FacilityChange(models.Model):
 
     def __str__(self):
         return f"{self.facility} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class FacilityImport(models.Model):
+    """An uploaded directory file between preview and confirm, and afterwards the record of
+    the import (who, when, file, format, counts). The file is kept in the database until
+    confirm so that any app server can finish it."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "確認待ち"
+        DONE = "done", "取込済み"
+        REJECTED = "rejected", "エラーのため中止"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("日時", default=timezone.now)
+    file_name = models.CharField("ファイル名", max_length=255)
+    format = models.CharField("形式", max_length=40, blank=True)
+    content = models.BinaryField(default=b"")
+    status = models.CharField("状態", max_length=10, choices=Status, default=Status.PREVIEW)
+    rows = models.PositiveIntegerField("行数", default=0)
+    created = models.PositiveIntegerField("新規", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("変更なし", default=0)
+    errors = models.PositiveIntegerField("エラー", default=0)
+    duplicates = models.JSONField("重複の可能性", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施設データの取込"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_status_display()}）"

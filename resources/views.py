@@ -7,12 +7,13 @@ from django.views.decorators.http import require_POST
 
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
 from coordination.exports import csv_response, xlsx_response
-from coordination.models import DIRECTORY_EDITORS
-from resources import extensions
+from coordination.models import DIRECTORY_EDITORS, Role
+from resources import extensions, imports
+from resources.duplicates import possible_duplicates
 from resources.exporting import export_rows
 from resources.filters import FacilityFilter, now
 from resources.forms import ContactWindowFormSet, FacilityForm
-from resources.models import Facility
+from resources.models import Facility, FacilityImport
 
 PAGE_SIZE = 20
 PRINT_LIMIT = 500
@@ -124,3 +125,90 @@ def edit(request, pk=None):
         messages.success(request, f"「{facility.name}」を保存しました。")
         return redirect(facility)
     return render(request, "resources/form.html", {"form": form, "formset": formset, "facility": facility})
+
+
+# --- imports (admins) ------------------------------------------------------------------
+
+
+@role_required(Role.ADMIN)
+def import_upload(request):
+    """Upload → preview (new / changed with the fields / unchanged / errors) → confirm."""
+    batch = plan = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if not upload:
+            messages.error(request, "ファイルを選んでください。")
+        else:
+            data = upload.read()
+            plan = imports.run(data, upload.name)
+            batch = FacilityImport.objects.create(
+                user=request.user,
+                file_name=upload.name[:255],
+                format=plan.format.code if plan.format else "",
+                content=data if plan.ok else b"",
+                rows=plan.rows,
+                created=plan.created,
+                updated=plan.updated,
+                unchanged=plan.unchanged,
+                errors=len(plan.errors),
+                status=FacilityImport.Status.PREVIEW if plan.ok else FacilityImport.Status.REJECTED,
+            )
+    history = FacilityImport.objects.select_related("user").defer("content")[:20]
+    return render(request, "resources/import.html", {"batch": batch, "plan": plan, "history": history})
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def import_confirm(request, pk):
+    batch = get_object_or_404(FacilityImport, pk=pk, status=FacilityImport.Status.PREVIEW)
+    plan = imports.run(bytes(batch.content), batch.file_name, write=True, user=request.user, batch=batch)
+    if not plan.ok:  # the directory or the lookups changed since the preview
+        FacilityImport.objects.filter(pk=batch.pk).update(
+            status=FacilityImport.Status.REJECTED, errors=len(plan.errors), content=b""
+        )
+        messages.error(
+            request,
+            "確認のあとにデータが変わったため、何も取り込みませんでした。もう一度アップロードしてください。"
+            + " ".join(plan.error_lines()[:3]),
+        )
+        return redirect("resources:import")
+    duplicates = [[f.pk for f in group] for group in possible_duplicates(only_ids=plan.changed_ids)]
+    FacilityImport.objects.filter(pk=batch.pk).update(
+        status=FacilityImport.Status.DONE,
+        content=b"",
+        rows=plan.rows,
+        created=plan.created,
+        updated=plan.updated,
+        unchanged=plan.unchanged,
+        errors=0,
+        duplicates=duplicates,
+    )
+    messages.success(
+        request, f"「{batch.file_name}」を取り込みました（新規 {plan.created}件、更新 {plan.updated}件）。"
+    )
+    return redirect("resources:import_detail", pk=batch.pk)
+
+
+@role_required(Role.ADMIN)
+def import_detail(request, pk):
+    batch = get_object_or_404(FacilityImport.objects.select_related("user").defer("content"), pk=pk)
+    changes = batch.changes.select_related("facility__kind").order_by("pk")
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    ids = [pk for group in batch.duplicates for pk in group]
+    facilities = Facility.objects.select_related("kind").in_bulk(ids)
+    groups = [[facilities[pk] for pk in group if pk in facilities] for group in batch.duplicates]
+    return render(
+        request,
+        "resources/import_detail.html",
+        {
+            "batch": batch,
+            "page_obj": page,
+            "changes": page.object_list,
+            "groups": [g for g in groups if len(g) > 1],
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+def duplicates(request):
+    return render(request, "resources/duplicates.html", {"groups": possible_duplicates(limit=200)})

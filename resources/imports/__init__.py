@@ -1,0 +1,589 @@
+"""Importing the directory from spreadsheets: 介護サービス情報公表 open data, the 厚生局 lists,
+医療情報ネット (ナビイ) open data and the portal's own export, recognised from the header row.
+
+One pass, in chunks, so that memory stays bounded by the chunk (plus one key per facility for
+the duplicate check): rows are parsed, matched against the directory and, when writing, saved
+with bulk statements. All or nothing: the writing pass runs in one transaction and rolls back
+when any row has an error, so a file with one bad row changes nothing.
+
+django-import-export is used for the admin's export action and as the baseline of
+bench/imports.py; its per-row Resource.import_data cannot detect these headers, merge the
+厚生局 rows, respect hand-edited fields, or reach the speed target (see docs/import.md)."""
+
+import itertools
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from coordination.spreadsheets import SpreadsheetError, read_rows
+from coordination.text import normalize
+from resources.geo import PREFECTURE
+from resources.imports import cleaning
+from resources.imports.formats import FORMATS, Lookups, PortalFormat, Record
+from resources.models import (
+    ContactWindow,
+    Facility,
+    FacilityCapability,
+    FacilityChange,
+    FacilityKind,
+    FacilitySpecialty,
+)
+
+CHUNK = 2000
+SAMPLE = 100  # rows of each kind listed in the preview
+HEADER_SEARCH_ROWS = 20  # the 厚生局 header is a few title rows down
+PSEUDO_LABELS = {
+    "kind": "種別",
+    "services": "提供サービス",
+    "capabilities": "在宅対応機能",
+    "specialties": "診療科目",
+    "windows": "ケアマネタイム・連絡時間",
+}
+SEARCH_FIELDS = list(Facility.SEARCH_FIELDS)
+
+
+def label(name):
+    if name in PSEUDO_LABELS:
+        return PSEUDO_LABELS[name]
+    return str(Facility._meta.get_field(name).verbose_name)
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class Outcome:
+    action: str  # create / update / unchanged
+    record: Record
+    facility_id: int | None = None
+    changed: list = field(default_factory=list)
+    kept: list = field(default_factory=list)  # national value differs from a hand edit
+
+    @property
+    def changed_labels(self):
+        return [label(n) for n in self.changed]
+
+    @property
+    def kept_labels(self):
+        return [label(n) for n in self.kept]
+
+
+@dataclass
+class Plan:
+    filename: str
+    format: type | None = None
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)  # (row, column, message)
+    warnings: list = field(default_factory=list)
+    samples: dict = field(default_factory=lambda: {"create": [], "update": [], "unchanged": []})
+    ignored_columns: list = field(default_factory=list)
+    changed_ids: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def format_label(self):
+        return self.format.label if self.format else ""
+
+    @staticmethod
+    def _lines(items):
+        return [
+            f"{row}行目「{column}」: {message}" if column else (f"{row}行目: {message}" if row else message)
+            for row, column, message in items
+        ]
+
+    def error_lines(self):
+        return self._lines(self.errors)
+
+    def warning_lines(self):
+        return self._lines(self.warnings)
+
+    def summary(self):
+        return (
+            f"created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, errors {len(self.errors)}"
+        )
+
+
+def _clean_header(cells):
+    return [(c or "").replace("\ufeff", "").strip() for c in cells]
+
+
+def detect(header):
+    """The format whose columns the header row matches best, or None."""
+    scored = [(fmt.score(header), fmt) for fmt in FORMATS]
+    score, fmt = max(scored, key=lambda item: item[0])
+    return fmt if score >= 0.5 else None
+
+
+def run(data, filename, *, write=False, user=None, batch=None, progress=None):
+    """Parse, match and (write=True) save. Returns the Plan; on any error nothing is saved."""
+    plan = Plan(filename)
+    try:
+        if write:
+            with transaction.atomic():
+                _run(plan, data, filename, write, user, batch, progress)
+                if plan.errors:
+                    raise _Rollback
+        else:
+            _run(plan, data, filename, write, user, batch, progress)
+    except _Rollback:
+        plan.changed_ids = []
+    except SpreadsheetError as exc:
+        plan.errors.append((0, "", str(exc)))
+    return plan
+
+
+def _run(plan, data, filename, write, user, batch, progress):
+    rows = read_rows(data, filename)
+    is_csv = not data.startswith(b"PK")
+    first, header_row, header, fmt_class = None, None, None, None
+    for number, cells in itertools.islice(rows, HEADER_SEARCH_ROWS):
+        if not any(cells):
+            continue
+        cleaned = _clean_header(cells)
+        first = first or (number, cleaned)
+        fmt_class = detect(cleaned)
+        if fmt_class:
+            header_row, header = number, cleaned
+            break
+    if first is None:
+        raise SpreadsheetError("ファイルが空です。")
+    if fmt_class is None:
+        number, cells = first
+        raise SpreadsheetError(
+            f"{number}行目の見出し（{'、'.join(h for h in cells[:6] if h)}…）から形式を判別できません。"
+            "取り込めるのは 介護サービス情報公表システムのオープンデータCSV、地方厚生局の届出受理医療機関名簿、"
+            "医療情報ネット（ナビイ）の施設票CSV、このポータルで書き出したファイル です。"
+        )
+    plan.format = fmt_class
+    missing = [c for c in fmt_class.required if c not in header]
+    if missing:
+        raise SpreadsheetError(
+            f"{header_row}行目の見出しに必須の列がありません: {'、'.join(missing)}（{fmt_class.label}として読みました）"
+        )
+    lookups = Lookups()
+    fmt = fmt_class(lookups, filename)
+    if isinstance(fmt, PortalFormat):
+        plan.ignored_columns = [h for h in header if h and h not in fmt_class.columns]
+        owned = fmt.owned_in(header)
+    else:
+        owned = fmt_class.owned
+        if fmt_class.code == "kaigo":
+            plan.ignored_columns = [h for h in header if h and h not in fmt_class.columns]
+    if plan.ignored_columns:
+        plan.warnings.append(
+            (header_row, "", f"知らない列は取り込みません: {'、'.join(plan.ignored_columns)}")
+        )
+
+    seen = {}  # key → first row, for the in-file duplicate check
+    seen_codes = {}
+
+    def records():
+        for number, cells in rows:
+            if not any(cells):
+                continue
+            plan.rows += 1
+            if progress and plan.rows % 5000 == 0:
+                progress(plan.rows)
+            if len(cells) > len(header) or (is_csv and len(cells) < len(header)):
+                plan.errors.append(
+                    (
+                        number,
+                        "",
+                        f"列の数が見出しと違います（見出しは{len(header)}列、この行は{len(cells)}列）。",
+                    )
+                )
+                continue
+            values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+            values.pop("", None)
+            record, errors = fmt.parse(number, values)
+            if errors:
+                plan.errors.extend((number, column, message) for column, message in errors)
+                continue
+            record.rows.append(number)
+            if isinstance(fmt, PortalFormat):
+                code = record.values.get("code")
+                if code:
+                    first = seen_codes.setdefault((record.kind.pk, code), number)
+                    if first != number:
+                        plan.errors.append(
+                            (
+                                number,
+                                "医療機関番号・事業所番号",
+                                f"同じ種別・番号が{first}行目にもあります（{code}）。",
+                            )
+                        )
+                        continue
+                if not record.key:
+                    record.key = f"new:{number}"
+            first = seen.setdefault(record.key, number)
+            if first != number and not fmt_class.rows_merge:
+                plan.errors.append(
+                    (number, fmt_class.key_column, f"「{record.key}」が{first}行目と重複しています。")
+                )
+                continue
+            yield record
+
+    stream = records()
+    if fmt_class.rows_merge:  # 厚生局: one row per 届出; gather a facility's rows first
+        merged = {}
+        for record in stream:
+            if record.key in merged:
+                fmt.merge(merged[record.key], record)
+                merged[record.key].rows.append(record.row)
+            else:
+                merged[record.key] = record
+        stream = iter(merged.values())
+
+    matcher = Matcher(fmt, owned, lookups)
+    while True:
+        chunk = list(itertools.islice(stream, CHUNK))
+        if not chunk:
+            break
+        outcomes = matcher.match(chunk, plan)
+        for outcome in outcomes:
+            setattr(plan, _COUNTERS[outcome.action], getattr(plan, _COUNTERS[outcome.action]) + 1)
+            if len(plan.samples[outcome.action]) < SAMPLE:
+                plan.samples[outcome.action].append(outcome)
+        if write and not plan.errors:
+            plan.changed_ids += matcher.apply(outcomes, user, batch)
+    plan.warnings += fmt.warnings
+    if plan.rows == 0 and not plan.errors:
+        raise SpreadsheetError("見出しだけで、取り込むデータ行がありません。")
+
+
+_COUNTERS = {"create": "created", "update": "updated", "unchanged": "unchanged"}
+
+
+def _address_key(address):
+    """The 厚生局 lists leave out the prefecture that ナビイ writes."""
+    return normalize(PREFECTURE.sub("", cleaning.nfkc(address)))
+
+
+class Matcher:
+    """Finds each record's facility and works out what would change."""
+
+    def __init__(self, fmt, owned, lookups):
+        self.fmt = fmt
+        self.owned = owned
+        self.lk = lookups
+        self.portal = isinstance(fmt, PortalFormat)
+        self.load_fields = sorted(
+            {"id", "kind_id", "code", "navii_id", "manual_fields", *SEARCH_FIELDS}
+            | {("area_id" if f == "area" else "kind_id" if f == "kind" else f) for f in owned}
+        )
+
+    # --- finding ----------------------------------------------------------------------
+
+    def existing(self, chunk):
+        """{record key: facility values dict}"""
+        keys = [r.key for r in chunk]
+        qs = Facility.objects.values(*self.load_fields)
+        code = self.fmt.code
+        if self.portal:
+            ids = [int(k) for k in keys if k.isdigit()]
+            return {str(f["id"]): f for f in qs.filter(pk__in=ids)}
+        if code == "navii":
+            found = {f["navii_id"]: f for f in qs.filter(navii_id__in=keys)}
+            rest = [r for r in chunk if r.key not in found]
+            if rest:  # the same clinic from the 厚生局 list: same name and address, no ナビイ ID yet
+                by_name = {}
+                for f in qs.filter(
+                    name__in={r.values["name"] for r in rest},
+                    navii_id="",
+                    kind__group=FacilityKind.Group.MEDICAL,
+                ):
+                    by_name[(normalize(f["name"]), _address_key(f["address"]))] = f
+                for r in rest:
+                    f = by_name.get((normalize(r.values["name"]), _address_key(r.values["address"])))
+                    if f:
+                        found[r.key] = f
+            return found
+        found = {}
+        kinds = {r.key: r.kind.pk for r in chunk}
+        for f in qs.filter(code__in=keys, kind__group=self.fmt.match_group).order_by("pk"):
+            current = found.get(f["code"])
+            if current is None or (
+                current["kind_id"] != kinds[f["code"]] and f["kind_id"] == kinds[f["code"]]
+            ):
+                found[f["code"]] = f
+        return found
+
+    def links(self, ids):
+        state = {"services": {}, "capabilities": {}, "specialties": {}, "windows": {}}
+        if not ids:
+            return state
+        code = self.fmt.code
+        if code == "kaigo":
+            through = Facility.services.through
+            for fid, kid in through.objects.filter(facility_id__in=ids).values_list(
+                "facility_id", "facilitykind_id"
+            ):
+                state["services"].setdefault(fid, set()).add(kid)
+        if code == "kouseikyoku" or self.portal:
+            for fid, cid, source, since in FacilityCapability.objects.filter(facility_id__in=ids).values_list(
+                "facility_id", "capability_id", "source", "since"
+            ):
+                state["capabilities"].setdefault(fid, {})[cid] = (source, since)
+        if self.portal:
+            for fid, sid in FacilitySpecialty.objects.filter(facility_id__in=ids).values_list(
+                "facility_id", "specialty_id"
+            ):
+                state["specialties"].setdefault(fid, set()).add(sid)
+            for row in ContactWindow.objects.filter(facility_id__in=ids).values_list(
+                "facility_id", "kind", "weekday", "start", "end", "method"
+            ):
+                state["windows"].setdefault(row[0], set()).add(row[1:])
+        return state
+
+    # --- comparing --------------------------------------------------------------------
+
+    def match(self, chunk, plan):
+        existing = self.existing(chunk)
+        if self.portal:
+            self.check_portal(chunk, existing, plan)
+        links = self.links([f["id"] for f in existing.values()])
+        outcomes = []
+        for record in chunk:
+            current = existing.get(record.key)
+            if current is None:
+                if self.portal and record.key.isdigit():
+                    continue  # reported by check_portal
+                outcomes.append(Outcome("create", record))
+                continue
+            record.current = current
+            changed, kept = self.diff(record, current, links)
+            outcomes.append(
+                Outcome("update" if changed else "unchanged", record, current["id"], changed, kept)
+            )
+        return outcomes
+
+    def check_portal(self, chunk, existing, plan):
+        for record in chunk:
+            if record.key.isdigit() and record.key not in existing:
+                plan.errors.append(
+                    (record.row, "ID", f"ID {record.key} の施設はありません（新しい施設はIDを空に）。")
+                )
+        codes = {r.values.get("code") for r in chunk if r.values.get("code")}
+        if not codes:
+            return
+        taken = {
+            (kind_id, code): pk
+            for pk, kind_id, code in Facility.objects.filter(code__in=codes).values_list(
+                "pk", "kind_id", "code"
+            )
+        }
+        for record in chunk:
+            code = record.values.get("code")
+            other = taken.get((record.kind.pk, code)) if code else None
+            if other and str(other) != record.key:
+                plan.errors.append(
+                    (
+                        record.row,
+                        "医療機関番号・事業所番号",
+                        f"番号 {code} は同じ種別の別の施設（ID {other}）で登録済みです。",
+                    )
+                )
+
+    def diff(self, record, current, links):
+        changed, kept = [], []
+        manual = set(current["manual_fields"] or [])
+        secondary = (
+            self.fmt.code == "kaigo" and record.kind.pk != current["kind_id"]
+        )  # another service of the same office: only fills gaps
+        for name in self.owned:
+            if name == "kind":
+                if record.kind.pk != current["kind_id"]:
+                    changed.append("kind")
+                continue
+            column = "area_id" if name == "area" else name
+            new = record.values.get(name)
+            if name == "area":
+                new = new.pk if new else None
+            cur = current[column]
+            if self.portal:
+                if (new or None) != (cur or None):
+                    changed.append(name)
+                continue
+            if new in (None, ""):
+                continue  # national data that says nothing never clears a value
+            if new == cur:
+                continue
+            if secondary or name == "area":
+                if cur in (None, ""):
+                    changed.append(name)
+                continue
+            (kept if name in manual else changed).append(name)
+        fid = current["id"]
+        if self.fmt.code == "kaigo" and secondary and record.kind.pk not in links["services"].get(fid, set()):
+            changed.append("services")
+        if record.capabilities is not None:
+            have = links["capabilities"].get(fid, {})
+            if self.portal:
+                if set(have) != set(record.capabilities):
+                    changed.append("capabilities")
+            else:
+                ours = {cid: since for cid, (source, since) in have.items() if source == self.fmt.code}
+                wanted = {
+                    cid: since for cid, since in record.capabilities.items() if cid not in have or cid in ours
+                }
+                if ours != wanted:
+                    changed.append("capabilities")
+        if record.specialties is not None and record.specialties != links["specialties"].get(fid, set()):
+            changed.append("specialties")
+        if record.windows is not None and set(record.windows) != links["windows"].get(fid, set()):
+            changed.append("windows")
+        return changed, kept
+
+    # --- writing ----------------------------------------------------------------------
+
+    def apply(self, outcomes, user, batch):
+        now = timezone.now()
+        creates = [o for o in outcomes if o.action == "create"]
+        updates = [o for o in outcomes if o.action == "update"]
+        new_objects = []
+        for o in creates:
+            f = Facility(kind=o.record.kind, created_at=now, updated_at=now, updated_by=user)
+            for name, value in o.record.values.items():
+                setattr(f, name, value)
+            if self.fmt.code == "navii":
+                f.navii_id = o.record.key
+            elif not self.portal:
+                f.code = o.record.key
+            if self.portal:
+                f.mark_manual(o.record.values)
+            if f.latitude is not None and f.longitude is not None and not (f.latitude or f.longitude):
+                f.latitude = f.longitude = None
+            f.build_search()
+            new_objects.append(f)
+        Facility.objects.bulk_create(new_objects, batch_size=1000)
+        for o, f in zip(creates, new_objects, strict=True):
+            o.facility_id = f.pk
+            o.changed = [n for n in o.record.values if o.record.values[n] not in (None, "")]
+
+        update_fields = set()
+        objects = []
+        for o in updates:
+            current = o.record.current
+            f = Facility(pk=o.facility_id, kind_id=current["kind_id"])
+            for column in self.load_fields:
+                if column not in ("id", "kind_id"):
+                    setattr(f, column, current[column])
+            for name in o.changed:
+                if name in PSEUDO_LABELS and name != "kind":
+                    continue
+                if name == "kind":
+                    f.kind_id = o.record.kind.pk
+                elif name == "area":
+                    f.area = o.record.values["area"]
+                else:
+                    setattr(f, name, o.record.values[name])
+                update_fields.add("kind_id" if name == "kind" else "area_id" if name == "area" else name)
+            if self.portal:
+                f.mark_manual([n for n in o.changed if n not in PSEUDO_LABELS])
+                update_fields.add("manual_fields")
+            f.build_search()
+            f.updated_at = now
+            f.updated_by = user
+            objects.append(f)
+        if objects:
+            fields = sorted(update_fields | {"search_text", "updated_at", "updated_by"})
+            fields = [n.removesuffix("_id") if n in ("kind_id", "area_id") else n for n in fields]
+            Facility.objects.bulk_update(objects, fields, batch_size=500)
+
+        touched = creates + updates
+        self.apply_links(touched)
+        FacilityChange.objects.bulk_create(
+            [
+                FacilityChange(
+                    facility_id=o.facility_id,
+                    user=user,
+                    at=now,
+                    action=FacilityChange.Action.IMPORT,
+                    fields=o.changed_labels,
+                    batch=batch,
+                )
+                for o in touched
+            ],
+            batch_size=2000,
+        )
+        return [o.facility_id for o in touched]
+
+    def apply_links(self, touched):
+        code = self.fmt.code
+        if code == "kaigo":
+            through = Facility.services.through
+            through.objects.bulk_create(
+                [
+                    through(facility_id=o.facility_id, facilitykind_id=o.record.kind.pk)
+                    for o in touched
+                    if "services" in o.changed
+                ],
+                ignore_conflicts=True,
+            )
+        with_caps = [
+            o
+            for o in touched
+            if o.record.capabilities is not None and (o.action == "create" or "capabilities" in o.changed)
+        ]
+        if with_caps:
+            ids = [o.facility_id for o in with_caps]
+            existing = FacilityCapability.objects.filter(facility_id__in=ids)
+            if self.portal:
+                existing.delete()
+            else:
+                existing.filter(source=code).delete()
+            have = set(
+                FacilityCapability.objects.filter(facility_id__in=ids).values_list(
+                    "facility_id", "capability_id"
+                )
+            )
+            FacilityCapability.objects.bulk_create(
+                [
+                    FacilityCapability(
+                        facility_id=o.facility_id,
+                        capability_id=cid,
+                        since=since,
+                        source="manual" if self.portal else code,
+                    )
+                    for o in with_caps
+                    for cid, since in o.record.capabilities.items()
+                    if (o.facility_id, cid) not in have
+                ]
+            )
+        with_specs = [
+            o
+            for o in touched
+            if o.record.specialties is not None and (o.action == "create" or "specialties" in o.changed)
+        ]
+        if with_specs:
+            FacilitySpecialty.objects.filter(facility_id__in=[o.facility_id for o in with_specs]).delete()
+            FacilitySpecialty.objects.bulk_create(
+                [
+                    FacilitySpecialty(facility_id=o.facility_id, specialty_id=sid)
+                    for o in with_specs
+                    for sid in o.record.specialties
+                ]
+            )
+        with_windows = [
+            o
+            for o in touched
+            if o.record.windows is not None and (o.action == "create" or "windows" in o.changed)
+        ]
+        if with_windows:
+            ContactWindow.objects.filter(facility_id__in=[o.facility_id for o in with_windows]).delete()
+            ContactWindow.objects.bulk_create(
+                [
+                    ContactWindow(facility_id=o.facility_id, kind=k, weekday=d, start=s, end=e, method=m)
+                    for o in with_windows
+                    for k, d, s, e, m in o.record.windows
+                ]
+            )
