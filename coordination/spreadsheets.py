@@ -20,7 +20,13 @@ class SpreadsheetError(ValueError):
 def decode_csv(data):
     """bytes → str, trying UTF-8 (BOM or not) and then CP932."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")  # a BOM that lies is an error below
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SpreadsheetError(
+                "UTF-8の印（BOM）が付いていますが、中身がUTF-8ではありません"
+                f"（先頭から{exc.start}バイト目付近）。UTF-8 で保存し直してください。"
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -11,4 +11,9 @@ def world(cast):
     from tests.consultations.factories import make_consultation
 
     consultation = make_consultation(cast.center1)
-    return SimpleNamespace(cast=cast, facility=facility, consultation=consultation)
+    from resources.models import FacilityImport
+
+    facility_import = FacilityImport.objects.create(user=cast.admin, file_name="walker.csv", status="done")
+    return SimpleNamespace(
+        cast=cast, facility=facility, consultation=consultation, facility_import=facility_import
+    )

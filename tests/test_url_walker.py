@@ -59,6 +59,10 @@ EXPECTED = {
     "resources:create": Expect(only(ADM, CO, CO2)),
     "resources:edit": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": w.facility.pk}),
     "resources:confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility.pk}),  # POST only
+    "resources:import": Expect(ADMIN_ONLY),
+    "resources:import_detail": Expect(ADMIN_ONLY, kwargs=lambda w: {"pk": w.facility_import.pk}),
+    "resources:import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility_import.pk}),
+    "resources:duplicates": Expect(ADMIN_ONLY),
     "consultations:index": Expect(only(ADM, CO, CO2)),
     "consultations:create": Expect(only(ADM, CO, CO2)),
     "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),

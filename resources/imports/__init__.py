@@ -263,6 +263,13 @@ def _run(plan, data, filename, write, user, batch, progress):
 _COUNTERS = {"create": "created", "update": "updated", "unchanged": "unchanged"}
 
 
+def _comparable(value):
+    """Browsers send CRLF from text areas; the sheet gives LF. Empty is empty."""
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").strip()
+    return value or None
+
+
 def _address_key(address):
     """The 厚生局 lists leave out the prefecture that ナビイ writes."""
     return normalize(PREFECTURE.sub("", cleaning.nfkc(address)))
@@ -410,7 +417,7 @@ class Matcher:
                 new = new.pk if new else None
             cur = current[column]
             if self.portal:
-                if (new or None) != (cur or None):
+                if _comparable(new) != _comparable(cur):
                     changed.append(name)
                 continue
             if new in (None, ""):
