@@ -38,7 +38,19 @@ class FacilityAdmin(admin.ModelAdmin):
     raw_id_fields = ("confirmed_by", "updated_by")
     filter_horizontal = ("services",)
     inlines = [ContactWindowInline, FacilityCapabilityInline, FacilitySpecialtyInline]
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "manual_fields")
+    actions = ["export_portal_sheet"]
+
+    @admin.action(description="選択した施設をポータル書式（Excel・取込で戻せる形）で書き出す")
+    def export_portal_sheet(self, request, queryset):
+        from django.utils import timezone
+
+        from coordination.exports import xlsx_response
+        from resources.exporting import export_rows
+
+        header, rows = export_rows(queryset, professional=True)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_response(f"facilities-{stamp}.xlsx", [("施設一覧", header, rows)])
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user

@@ -348,8 +348,12 @@ class Facility(models.Model):
     SEARCH_FIELDS = ("name", "name_kana", "address", "corporation_name")
 
     def build_search(self):
-        parts = [normalize(getattr(self, f)) for f in self.SEARCH_FIELDS]
-        self.search_text = "|".join(parts)
+        self.search_text = self.search_text_for({f: getattr(self, f) for f in self.SEARCH_FIELDS})
+
+    @classmethod
+    def search_text_for(cls, values):
+        """search_text from a dict of field values (imports build rows without instances)."""
+        return "|".join(normalize(values.get(f)) for f in cls.SEARCH_FIELDS)
 
     def mark_manual(self, field_names):
         """Remember fields a person set, so that imports of national data leave them alone."""

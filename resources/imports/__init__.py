@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from coordination import bulk
 from coordination.spreadsheets import SpreadsheetError, read_rows
 from coordination.text import normalize
 from resources.geo import PREFECTURE
@@ -112,6 +113,16 @@ class Plan:
         )
 
 
+def _batch_friendly_session():
+    """PostgreSQL: let the GIN search indexes collect this transaction's new entries in
+    their pending list and merge them in one go, instead of one index insertion per row."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+
+
 def _clean_header(cells):
     return [(c or "").replace("\ufeff", "").strip() for c in cells]
 
@@ -129,6 +140,7 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None):
     try:
         if write:
             with transaction.atomic():
+                _batch_friendly_session()
                 _run(plan, data, filename, write, user, batch, progress)
                 if plan.errors:
                     raise _Rollback
@@ -263,6 +275,10 @@ def _run(plan, data, filename, write, user, batch, progress):
 _COUNTERS = {"create": "created", "update": "updated", "unchanged": "unchanged"}
 
 
+def _column(name):
+    return {"area": "area_id", "kind": "kind_id"}.get(name, name)
+
+
 def _comparable(value):
     """Browsers send CRLF from text areas; the sheet gives LF. Empty is empty."""
     if isinstance(value, str):
@@ -283,9 +299,11 @@ class Matcher:
         self.owned = owned
         self.lk = lookups
         self.portal = isinstance(fmt, PortalFormat)
+        self.blank = bulk.blank_row(Facility)
+        self.model_fields = {f.name for f in Facility._meta.concrete_fields}
         self.load_fields = sorted(
             {"id", "kind_id", "code", "navii_id", "manual_fields", *SEARCH_FIELDS}
-            | {("area_id" if f == "area" else "kind_id" if f == "kind" else f) for f in owned}
+            | {_column(f) for f in owned}
         )
 
     # --- finding ----------------------------------------------------------------------
@@ -454,73 +472,70 @@ class Matcher:
 
     def apply(self, outcomes, user, batch):
         now = timezone.now()
+        user_id = user.pk if user else None
         creates = [o for o in outcomes if o.action == "create"]
         updates = [o for o in outcomes if o.action == "update"]
-        new_objects = []
+        rows = []
         for o in creates:
-            f = Facility(kind=o.record.kind, created_at=now, updated_at=now, updated_by=user)
+            row = dict(self.blank)
+            row.update(kind_id=o.record.kind.pk, created_at=now, updated_at=now, updated_by_id=user_id)
             for name, value in o.record.values.items():
-                setattr(f, name, value)
-            if self.fmt.code == "navii":
-                f.navii_id = o.record.key
-            elif not self.portal:
-                f.code = o.record.key
+                if name == "area":
+                    row["area_id"] = value.pk if value else None
+                else:
+                    row[name] = value
+            if not self.portal and self.fmt.code != "navii":
+                row["code"] = o.record.key
             if self.portal:
-                f.mark_manual(o.record.values)
-            if f.latitude is not None and f.longitude is not None and not (f.latitude or f.longitude):
-                f.latitude = f.longitude = None
-            f.build_search()
-            new_objects.append(f)
-        Facility.objects.bulk_create(new_objects, batch_size=1000)
-        for o, f in zip(creates, new_objects, strict=True):
-            o.facility_id = f.pk
+                row["manual_fields"] = sorted(set(o.record.values) & self.model_fields)
+            if not (row["latitude"] and row["longitude"]):
+                row["latitude"] = row["longitude"] = None  # 0,0 means unknown
+            row["search_text"] = Facility.search_text_for(row)
+            rows.append(row)
+        for o, pk in zip(creates, bulk.insert(Facility, rows), strict=True):
+            o.facility_id = pk
             o.changed = [n for n in o.record.values if o.record.values[n] not in (None, "")]
 
-        update_fields = set()
-        objects = []
+        columns = set()
+        for o in updates:
+            columns.update(_column(n) for n in o.changed if n not in PSEUDO_LABELS or n == "kind")
+        columns = sorted(columns | {"search_text", "updated_at", "updated_by_id"})
+        if self.portal:
+            columns.append("manual_fields")
+        rows = []
         for o in updates:
             current = o.record.current
-            f = Facility(pk=o.facility_id, kind_id=current["kind_id"])
-            for column in self.load_fields:
-                if column not in ("id", "kind_id"):
-                    setattr(f, column, current[column])
+            final = dict(current)
             for name in o.changed:
-                if name in PSEUDO_LABELS and name != "kind":
-                    continue
                 if name == "kind":
-                    f.kind_id = o.record.kind.pk
+                    final["kind_id"] = o.record.kind.pk
                 elif name == "area":
-                    f.area = o.record.values["area"]
-                else:
-                    setattr(f, name, o.record.values[name])
-                update_fields.add("kind_id" if name == "kind" else "area_id" if name == "area" else name)
+                    final["area_id"] = o.record.values["area"].pk if o.record.values["area"] else None
+                elif name not in PSEUDO_LABELS:
+                    final[name] = o.record.values[name]
             if self.portal:
-                f.mark_manual([n for n in o.changed if n not in PSEUDO_LABELS])
-                update_fields.add("manual_fields")
-            f.build_search()
-            f.updated_at = now
-            f.updated_by = user
-            objects.append(f)
-        if objects:
-            fields = sorted(update_fields | {"search_text", "updated_at", "updated_by"})
-            fields = [n.removesuffix("_id") if n in ("kind_id", "area_id") else n for n in fields]
-            Facility.objects.bulk_update(objects, fields, batch_size=500)
+                final["manual_fields"] = sorted(
+                    set(current["manual_fields"] or []) | (set(o.changed) & self.model_fields)
+                )
+            final.update(search_text=Facility.search_text_for(final), updated_at=now, updated_by_id=user_id)
+            rows.append({"id": o.facility_id, **{c: final[c] for c in columns}})
+        bulk.update(Facility, rows)
 
         touched = creates + updates
         self.apply_links(touched)
-        FacilityChange.objects.bulk_create(
+        bulk.insert(
+            FacilityChange,
             [
-                FacilityChange(
-                    facility_id=o.facility_id,
-                    user=user,
-                    at=now,
-                    action=FacilityChange.Action.IMPORT,
-                    fields=o.changed_labels,
-                    batch=batch,
-                )
+                {
+                    "facility_id": o.facility_id,
+                    "user_id": user_id,
+                    "at": now,
+                    "action": FacilityChange.Action.IMPORT,
+                    "fields": o.changed_labels,
+                    "batch_id": batch.pk if batch else None,
+                }
                 for o in touched
             ],
-            batch_size=2000,
         )
         return [o.facility_id for o in touched]
 

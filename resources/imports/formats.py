@@ -51,6 +51,8 @@ class Lookups:
             elif area.kind == Area.Kind.CITY:
                 self.area_keys.append((cleaning.nfkc(area.name), area))
         self.area_keys.sort(key=lambda item: -len(item[0]))
+        self.service_by_name = {normalize(name): target for name, target in NATIONAL_SERVICES.values()}
+        self._national = {}
 
     def area_for(self, address):
         for key, area in self.area_keys:
@@ -59,16 +61,20 @@ class Lookups:
         return None
 
     def national_kind(self, service):
-        """サービスの種類 (name or code) → FacilityKind, or None."""
-        value = cleaning.nfkc(service)
-        by_name = {normalize(name): target for name, target in NATIONAL_SERVICES.values()}
-        target = NATIONAL_SERVICES[value][1] if value in NATIONAL_SERVICES else by_name.get(normalize(value))
-        if target:
-            return self.kind_by_service.get(target)
-        kind = self.kind_by_name.get(normalize(value))
-        if kind is None:
-            kind = self.kind_by_name.get(normalize(value + "事業所"))
-        return kind
+        """サービスの種類 (name or code) → FacilityKind, or None. A file has one or a few
+        distinct values, so the answer is remembered."""
+        if service not in self._national:
+            value = cleaning.nfkc(service)
+            target = NATIONAL_SERVICES[value][1] if value in NATIONAL_SERVICES else None
+            target = target or self.service_by_name.get(normalize(value))
+            if target:
+                kind = self.kind_by_service.get(target)
+            else:
+                kind = self.kind_by_name.get(normalize(value)) or self.kind_by_name.get(
+                    normalize(value + "事業所")
+                )
+            self._national[service] = kind
+        return self._national[service]
 
 
 def _join_address(address, building):

@@ -112,3 +112,14 @@ def test_portal_sheet_errors_name_row_and_column(client_for, directory):
     lines = "\n".join(plan.error_lines())
     assert "2行目「在宅対応機能」: 登録されていない機能です: 空中浮遊" in lines
     assert "3行目「ID」: ID 999999 の施設はありません" in lines
+
+
+def test_admin_action_exports_the_round_trip_sheet(client_for, directory):
+    a, b = directory
+    response = client_for("admin").post(
+        "/admin/resources/facility/",
+        {"action": "export_portal_sheet", "_selected_action": [a.pk]},
+    )
+    assert response.status_code == 200
+    plan = imports.run(response.content, "from-admin.xlsx")
+    assert plan.ok and plan.format.code == "portal" and plan.unchanged == 1

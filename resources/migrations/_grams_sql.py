@@ -1,0 +1,19 @@
+# SQL of portal_grams(text), kept out of the migration so that both directions can use it.
+
+FAST = r"""CREATE OR REPLACE FUNCTION portal_grams(t text) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 5000 AS $$
+BEGIN
+  RETURN string_to_array(t, NULL)
+    || string_to_array(regexp_replace(t, '(..)', E'\\1\x01', 'g'), E'\x01')
+    || string_to_array(regexp_replace(substr(t, 2), '(..)', E'\\1\x01', 'g'), E'\x01');
+END
+$$"""
+
+SLOW = """CREATE OR REPLACE FUNCTION portal_grams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 5000 AS $$
+  SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
+    SELECT substr(t, i, 1) AS g FROM generate_series(1, char_length(t)) AS i
+    UNION ALL
+    SELECT substr(t, i, 2) FROM generate_series(1, char_length(t) - 1) AS i
+  ) grams WHERE strpos(g, '|') = 0
+$$"""
