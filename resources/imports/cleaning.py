@@ -23,16 +23,26 @@ class CellError(ValueError):
 
 
 def text(value):
-    """Strip, undo the export's formula guard ('=…), turn （改行） into a line break."""
-    value = (value or "").strip()
-    if value.startswith("'") and value[1:2] in FORMULA_CHARS:
+    """Strip, undo the export's formula guard ('=…), turn （改行） into a line break.
+    Called for every cell of big files: the common case returns early."""
+    if not value:
+        return ""
+    value = value.strip()
+    if value[:1] == "'" and value[1:2] in FORMULA_CHARS:
         value = value[1:]
-    return value.replace(LINE_BREAK_MARK, "\n").replace("\r\n", "\n")
+    if LINE_BREAK_MARK in value:
+        value = value.replace(LINE_BREAK_MARK, "\n")
+    if "\r" in value:
+        value = value.replace("\r\n", "\n")
+    return value
 
 
 def nfkc(value):
     """Full-width letters and digits as ASCII, half-width kana as full width (addresses, names)."""
-    return unicodedata.normalize("NFKC", text(value)).strip()
+    value = text(value)
+    if value.isascii():
+        return value  # NFKC leaves ASCII as it is
+    return unicodedata.normalize("NFKC", value).strip()
 
 
 def code(value, label, length=None):
