@@ -153,8 +153,13 @@ def import_upload(request):
                 errors=len(plan.errors),
                 status=FacilityImport.Status.PREVIEW if plan.ok else FacilityImport.Status.REJECTED,
             )
-    history = FacilityImport.objects.select_related("user").defer("content")[:20]
-    return render(request, "resources/import.html", {"batch": batch, "plan": plan, "history": history})
+    history = Paginator(FacilityImport.objects.select_related("user").defer("content"), 20)
+    page = history.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "resources/import.html",
+        {"batch": batch, "plan": plan, "history": page.object_list, "page_obj": page},
+    )
 
 
 @require_POST
