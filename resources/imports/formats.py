@@ -425,7 +425,7 @@ class PortalFormat(Format):
     code = "portal"
     label = "このポータルの書式（書き出したファイル）"
     columns = PUBLIC_COLUMNS + PROFESSIONAL_COLUMNS
-    required = ["ID", "種別", "名称"]
+    required = ["種別", "名称"]  # without ID every row is a new facility (a city's own sheet)
     key_column = "ID"
     COLUMN_FIELDS = {
         "医療機関番号・事業所番号": "code",
@@ -457,9 +457,11 @@ class PortalFormat(Format):
 
     @classmethod
     def score(cls, header):
-        if "ID" not in header or "種別" not in header or "名称" not in header:
+        """The portal's columns, or a city's own sheet that uses at least 種別 and 名称 (the
+        columns it does not know are reported and left out)."""
+        if "種別" not in header or "名称" not in header:
             return 0
-        return super().score(header) * 0.99 + 0.01
+        return max(super().score(header), 0.5)
 
     def owned_in(self, header):
         return [self.COLUMN_FIELDS[c] for c in header if c in self.COLUMN_FIELDS] + (

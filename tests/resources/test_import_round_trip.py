@@ -123,3 +123,15 @@ def test_admin_action_exports_the_round_trip_sheet(client_for, directory):
     assert response.status_code == 200
     plan = imports.run(response.content, "from-admin.xlsx")
     assert plan.ok and plan.format.code == "portal" and plan.unchanged == 1
+
+
+def test_a_city_sheet_with_known_and_unknown_columns(cast):
+    rows = [
+        ["種別", "名称", "住所", "電話番号", "訪問エリア"],
+        ["訪問看護ステーション", "東区訪問看護", "テスト市東区2-2", "０９３－１２３－４５６７", "東区全域"],
+    ]
+    plan = imports.run(as_csv(rows, "cp932"), "city.csv", write=True)
+    assert plan.ok and plan.format.code == "portal" and plan.created == 1
+    assert "知らない列は取り込みません: 訪問エリア" in "\n".join(plan.warning_lines())
+    f = Facility.objects.get(name="東区訪問看護")
+    assert f.kind.code == "visiting-nursing" and f.phone == "093-123-4567"
