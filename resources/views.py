@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -166,6 +167,12 @@ def import_upload(request):
 @role_required(Role.ADMIN)
 def import_confirm(request, pk):
     batch = get_object_or_404(FacilityImport, pk=pk, status=FacilityImport.Status.PREVIEW)
+    # Claim the batch first, so that a double click or a second admin cannot run it twice.
+    claimed = FacilityImport.objects.filter(pk=pk, status=FacilityImport.Status.PREVIEW).update(
+        status=FacilityImport.Status.DONE
+    )
+    if not claimed:
+        raise Http404
     plan = imports.run(bytes(batch.content), batch.file_name, write=True, user=request.user, batch=batch)
     if not plan.ok:  # the directory or the lookups changed since the preview
         FacilityImport.objects.filter(pk=batch.pk).update(
