@@ -6,8 +6,7 @@ the duplicate check): rows are parsed, matched against the directory and, when w
 with bulk statements. All or nothing: the writing pass runs in one transaction and rolls back
 when any row has an error, so a file with one bad row changes nothing.
 
-django-import-export is used for the admin's export action and as the baseline of
-bench/imports.py; its per-row Resource.import_data cannot detect these headers, merge the
+django-import-export is the baseline of bench/imports.py; its per-row Resource.import_data cannot detect these headers, merge the
 厚生局 rows, respect hand-edited fields, or reach the speed target (see docs/import.md)."""
 
 import itertools
@@ -182,7 +181,7 @@ def _run(plan, data, filename, write, user, batch, progress):
             f"{header_row}行目の見出しに必須の列がありません: {'、'.join(missing)}（{fmt_class.label}として読みました）"
         )
     lookups = Lookups()
-    fmt = fmt_class(lookups, filename)
+    fmt = fmt_class(lookups)
     if isinstance(fmt, PortalFormat):
         plan.ignored_columns = [h for h in header if h and h not in fmt_class.columns]
         owned = fmt.owned_in(header)
@@ -220,26 +219,25 @@ def _run(plan, data, filename, write, user, batch, progress):
             if errors:
                 plan.errors.extend((number, column, message) for column, message in errors)
                 continue
-            record.rows.append(number)
             if isinstance(fmt, PortalFormat):
                 code = record.values.get("code")
                 if code:
-                    first = seen_codes.setdefault((record.kind.pk, code), number)
-                    if first != number:
+                    first_row = seen_codes.setdefault((record.kind.pk, code), number)
+                    if first_row != number:
                         plan.errors.append(
                             (
                                 number,
                                 "医療機関番号・事業所番号",
-                                f"同じ種別・番号が{first}行目にもあります（{code}）。",
+                                f"同じ種別・番号が{first_row}行目にもあります（{code}）。",
                             )
                         )
                         continue
                 if not record.key:
                     record.key = f"new:{number}"
-            first = seen.setdefault(record.key, number)
-            if first != number and not fmt_class.rows_merge:
+            first_row = seen.setdefault(record.key, number)
+            if first_row != number and not fmt_class.rows_merge:
                 plan.errors.append(
-                    (number, fmt_class.key_column, f"「{record.key}」が{first}行目と重複しています。")
+                    (number, fmt_class.key_column, f"「{record.key}」が{first_row}行目と重複しています。")
                 )
                 continue
             yield record
@@ -250,12 +248,11 @@ def _run(plan, data, filename, write, user, batch, progress):
         for record in stream:
             if record.key in merged:
                 fmt.merge(merged[record.key], record)
-                merged[record.key].rows.append(record.row)
             else:
                 merged[record.key] = record
         stream = iter(merged.values())
 
-    matcher = Matcher(fmt, owned, lookups)
+    matcher = Matcher(fmt, owned)
     while True:
         chunk = list(itertools.islice(stream, CHUNK))
         if not chunk:
@@ -294,10 +291,9 @@ def _address_key(address):
 class Matcher:
     """Finds each record's facility and works out what would change."""
 
-    def __init__(self, fmt, owned, lookups):
+    def __init__(self, fmt, owned):
         self.fmt = fmt
         self.owned = owned
-        self.lk = lookups
         self.portal = isinstance(fmt, PortalFormat)
         self.blank = bulk.blank_row(Facility)
         self.model_fields = {f.name for f in Facility._meta.concrete_fields}

@@ -3,7 +3,7 @@ row into a Record (the values of the fields it owns) or a list of (column, messa
 Which fields each format owns is written in docs/import.md; keep the two in step."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from coordination.text import normalize
 from resources.exporting import PROFESSIONAL_COLUMNS, PUBLIC_COLUMNS
@@ -22,7 +22,6 @@ class Record:
     capabilities: dict | None = None  # capability id → since (None: the format says nothing)
     specialties: set | None = None
     windows: list | None = None  # [(kind, weekday, start, end, method)]
-    rows: list = field(default_factory=list)  # every file row that made this record
 
 
 class Lookups:
@@ -99,9 +98,8 @@ class Format:
         known = sum(1 for h in header if h in cls.columns)
         return known / len(cls.columns) if cls.columns else 0
 
-    def __init__(self, lookups, filename=""):
+    def __init__(self, lookups):
         self.lk = lookups
-        self.filename = filename
         self.warnings = []  # (row, column, message): kept, imported without the value
 
     def warn(self, row, column, message):

@@ -12,10 +12,6 @@ from tests.resources.samples import KAIGO_ROWS, as_csv, kaigo_rows
 pytestmark = pytest.mark.django_db
 
 
-def upload(client, data, name="jigyosho_430.csv"):
-    return client.post("/resources/import/", {"file": _file(data, name)})
-
-
 def _file(data, name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
