@@ -3,7 +3,6 @@ with any error imports nothing, and every error names the row and the column."""
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -11,7 +10,8 @@ from django.utils import timezone
 
 from consultations.models import ConsultantType, Consultation, ConsultationTopic, Method, Topic
 from coordination.models import Area, Center
-from coordination.spreadsheets import SpreadsheetError, read_rows
+from coordination.spreadsheets import SpreadsheetError, error_lines, read_rows
+from coordination.text import nfkc
 
 HEADER = [
     "受付日時",
@@ -45,10 +45,7 @@ class ImportResult:
         return not self.errors
 
     def error_lines(self):
-        return [
-            f"{row}行目「{column}」: {message}" if column else f"{row}行目: {message}"
-            for row, column, message in self.errors
-        ]
+        return error_lines(self.errors)
 
 
 class Lookups:
@@ -64,10 +61,6 @@ class Lookups:
         self.topics = {t.path: t for t in Topic.objects.select_related("parent")}
 
 
-def _norm(text):
-    return unicodedata.normalize("NFKC", text or "").strip()
-
-
 def parse(data, filename):
     result = ImportResult()
     try:
@@ -76,7 +69,7 @@ def parse(data, filename):
             _, header = next(rows)
         except StopIteration:
             raise SpreadsheetError("ファイルが空です。") from None
-        header = [_norm(h).lstrip("\ufeff") for h in header]
+        header = [nfkc(h).lstrip("\ufeff") for h in header]
         unknown = [h for h in header if h and h not in HEADER]
         missing = [h for h in REQUIRED if h not in header]
         if missing:
@@ -114,7 +107,7 @@ def _parse_row(number, v, lk, result):
         errors.append((number, column, message))
 
     received = None
-    m = DATE_RE.match(_norm(v.get("受付日時", "")))
+    m = DATE_RE.match(nfkc(v.get("受付日時", "")))
     if not m:
         err("受付日時", "日時は 2026-08-03 10:15 または 2026/8/3 10:15 の形で入力してください。")
     else:
@@ -123,35 +116,35 @@ def _parse_row(number, v, lk, result):
             received = timezone.make_aware(datetime.datetime(y, mo, d, hh, mm))
         except ValueError:
             err("受付日時", f"存在しない日時です（{v['受付日時']}）。")
-    center = lk.centers.get(_norm(v.get("センター", "")))
+    center = lk.centers.get(nfkc(v.get("センター", "")))
     if not center:
         err("センター", f"センター「{v.get('センター', '')}」が見つかりません（コードまたは名称）。")
-    method = lk.methods.get(_norm(v.get("受付方法", "")) or "電話")
+    method = lk.methods.get(nfkc(v.get("受付方法", "")) or "電話")
     if method is None:
         err("受付方法", f"「{v['受付方法']}」は受付方法にありません（{'・'.join(lk.methods)}）。")
-    ctype = lk.types.get(_norm(v.get("相談者区分", "")))
+    ctype = lk.types.get(nfkc(v.get("相談者区分", "")))
     if not ctype:
         err("相談者区分", f"「{v.get('相談者区分', '')}」は相談者区分にありません（{'・'.join(lk.types)}）。")
     age = None
-    if _norm(v.get("対象者年齢", "")):
-        text = _norm(v["対象者年齢"]).removesuffix("歳")
+    if nfkc(v.get("対象者年齢", "")):
+        text = nfkc(v["対象者年齢"]).removesuffix("歳")
         if not text.isdigit() or int(text) > 130:
             err("対象者年齢", f"年齢は0〜130の数字で入力してください（「{v['対象者年齢']}」）。")
         else:
             age = int(text)
-    sex = SEX.get(_norm(v.get("対象者性別", "")))
+    sex = SEX.get(nfkc(v.get("対象者性別", "")))
     if sex is None:
         err("対象者性別", f"「{v['対象者性別']}」は性別として読めません（男性・女性・その他・不明）。")
     area = None
-    if _norm(v.get("対象者居住区", "")):
-        area = lk.areas.get(_norm(v["対象者居住区"]))
+    if nfkc(v.get("対象者居住区", "")):
+        area = lk.areas.get(nfkc(v["対象者居住区"]))
         if not area:
             err("対象者居住区", f"地域「{v['対象者居住区']}」が登録されていません。")
-    status = lk.statuses.get(_norm(v.get("状態", "")) or "完了")
+    status = lk.statuses.get(nfkc(v.get("状態", "")) or "完了")
     if status is None:
         err("状態", f"「{v['状態']}」は状態にありません（{'・'.join(lk.statuses)}）。")
     topics = []
-    paths = [p.strip() for p in _norm(v.get("相談内容", "")).split(";") if p.strip()]
+    paths = [p.strip() for p in nfkc(v.get("相談内容", "")).split(";") if p.strip()]
     if not paths:
         err(
             "相談内容",

@@ -17,6 +17,14 @@ class SpreadsheetError(ValueError):
     pass
 
 
+def error_lines(errors):
+    """(row, column, message) → `3行目「電話番号」: …`; row 0 is a message about the whole file."""
+    return [
+        f"{row}行目「{column}」: {message}" if column else (f"{row}行目: {message}" if row else message)
+        for row, column, message in errors
+    ]
+
+
 def decode_csv(data):
     """bytes → str, trying UTF-8 (BOM or not) and then CP932."""
     if data.startswith(b"\xef\xbb\xbf"):

@@ -21,7 +21,12 @@ def normalize(text):
 
 
 def nfkc(text):
-    return unicodedata.normalize("NFKC", text or "").strip()
+    """Full-width letters and digits as ASCII, half-width kana as full width; stripped."""
+    if not text:
+        return ""
+    if text.isascii():
+        return text.strip()  # NFKC leaves ASCII as it is (imports call this for every cell)
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def normalize_phone(text):

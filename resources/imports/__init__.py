@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coordination import bulk
-from coordination.spreadsheets import SpreadsheetError, read_rows
+from coordination.spreadsheets import SpreadsheetError, error_lines, read_rows
 from coordination.text import normalize
 from resources.geo import PREFECTURE
 from resources.imports import cleaning
@@ -92,18 +92,11 @@ class Plan:
     def format_label(self):
         return self.format.label if self.format else ""
 
-    @staticmethod
-    def _lines(items):
-        return [
-            f"{row}行目「{column}」: {message}" if column else (f"{row}行目: {message}" if row else message)
-            for row, column, message in items
-        ]
-
     def error_lines(self):
-        return self._lines(self.errors)
+        return error_lines(self.errors)
 
     def warning_lines(self):
-        return self._lines(self.warnings)
+        return error_lines(self.warnings)
 
     def summary(self):
         return (

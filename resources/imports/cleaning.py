@@ -4,13 +4,13 @@ the column). The quirks handled here are the ones seen in the real national file
 
 import datetime
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from coordination.dates import parse_wareki
+from coordination.text import nfkc as text_nfkc
 from coordination.text import normalize_phone
 
 FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,11 +38,8 @@ def text(value):
 
 
 def nfkc(value):
-    """Full-width letters and digits as ASCII, half-width kana as full width (addresses, names)."""
-    value = text(value)
-    if value.isascii():
-        return value  # NFKC leaves ASCII as it is
-    return unicodedata.normalize("NFKC", value).strip()
+    """text() then NFKC (addresses, names, codes)."""
+    return text_nfkc(text(value))
 
 
 def code(value, label, length=None):
@@ -69,7 +66,7 @@ def phone(value):
 def url(value):
     """Repairs the obvious breakage (`https：//`, bare `www.`); anything still not a URL is
     an error."""
-    value = unicodedata.normalize("NFKC", text(value)).strip().replace(" ", "")
+    value = nfkc(value).replace(" ", "")
     if not value:
         return ""
     value = re.sub(r"^(https?):/*", r"\1://", value, flags=re.IGNORECASE)
