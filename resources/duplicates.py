@@ -44,6 +44,7 @@ def possible_duplicates(only_ids=None, limit=500):
     name, and the same address or phone, and not the same code). only_ids: keep the groups
     that contain one of these facilities (the rows of an import)."""
     keys = _repeated_names(only_ids)
+    only = None if only_ids is None else set(only_ids)
     groups = []
     for start in range(0, len(keys), 2000):
         by_name = {}
@@ -56,12 +57,10 @@ def possible_duplicates(only_ids=None, limit=500):
         for f in facilities:
             by_name.setdefault(f.key, []).append(f)
         for members in by_name.values():
-            groups += _split(members)
+            # A name can split into several groups; only those with an import's row count.
+            groups += [g for g in _split(members) if only is None or any(f.pk in only for f in g)]
             if len(groups) >= limit:
                 return groups[:limit]
-    if only_ids is not None:
-        only = set(only_ids)
-        groups = [g for g in groups if any(f.pk in only for f in g)]
     return groups
 
 

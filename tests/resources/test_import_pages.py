@@ -161,3 +161,15 @@ def test_command_with_errors_exits_non_zero_and_saves_nothing(tmp_path, cast):
         out, err = command(tmp_path, as_csv(kaigo_rows(rows)))
     assert not Facility.objects.exists()
     assert FacilityImport.objects.get().status == "rejected"
+
+
+def test_duplicates_of_an_import_are_filtered_before_the_limit(cast):
+    from resources.duplicates import possible_duplicates
+
+    # One name, two separate pairs; only the second pair holds the imported facility.
+    make_facility("ひまわり医院", code="0000011", phone="093-333-3333", address="北の住所")
+    make_facility("ひまわり医院", code="0000012", phone="093-333-3333", address="北の住所")
+    imported = make_facility("ひまわり医院", code="0000001", phone="093-111-1111", address="南の住所")
+    twin = make_facility("ひまわり医院", code="0000002", phone="093-111-1111", address="南の住所")
+    groups = possible_duplicates(only_ids=[imported.pk], limit=1)
+    assert [sorted(f.pk for f in g) for g in groups] == [sorted([imported.pk, twin.pk])]
