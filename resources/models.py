@@ -529,3 +529,24 @@ class FacilityImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name}（{self.get_status_display()}）"
+
+    def finish(self, plan):
+        """Record the writing pass: counts and possible duplicates when it was saved, the
+        error count (and nothing imported) when it was rolled back. The file is not kept."""
+        from resources.duplicates import possible_duplicates
+
+        saved = plan.ok
+        self.format = plan.format.code if plan.format else ""
+        self.status = self.Status.DONE if saved else self.Status.REJECTED
+        self.content = b""
+        self.rows = plan.rows
+        self.created, self.updated, self.unchanged = (
+            (plan.created, plan.updated, plan.unchanged) if saved else (0, 0, 0)
+        )
+        self.errors = len(plan.errors)
+        self.duplicates = (
+            [[f.pk for f in group] for group in possible_duplicates(only_ids=plan.changed_ids)]
+            if saved
+            else []
+        )
+        self.save()

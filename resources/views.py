@@ -174,27 +174,14 @@ def import_confirm(request, pk):
     if not claimed:
         raise Http404
     plan = imports.run(bytes(batch.content), batch.file_name, write=True, user=request.user, batch=batch)
+    batch.finish(plan)
     if not plan.ok:  # the directory or the lookups changed since the preview
-        FacilityImport.objects.filter(pk=batch.pk).update(
-            status=FacilityImport.Status.REJECTED, errors=len(plan.errors), content=b""
-        )
         messages.error(
             request,
             "確認のあとにデータが変わったため、何も取り込みませんでした。もう一度アップロードしてください。"
             + " ".join(plan.error_lines()[:3]),
         )
         return redirect("resources:import")
-    duplicates = [[f.pk for f in group] for group in possible_duplicates(only_ids=plan.changed_ids)]
-    FacilityImport.objects.filter(pk=batch.pk).update(
-        status=FacilityImport.Status.DONE,
-        content=b"",
-        rows=plan.rows,
-        created=plan.created,
-        updated=plan.updated,
-        unchanged=plan.unchanged,
-        errors=0,
-        duplicates=duplicates,
-    )
     messages.success(
         request, f"「{batch.file_name}」を取り込みました（新規 {plan.created}件、更新 {plan.updated}件）。"
     )

@@ -173,3 +173,19 @@ def test_duplicates_of_an_import_are_filtered_before_the_limit(cast):
     twin = make_facility("ひまわり医院", code="0000002", phone="093-111-1111", address="南の住所")
     groups = possible_duplicates(only_ids=[imported.pk], limit=1)
     assert [sorted(f.pk for f in g) for g in groups] == [sorted([imported.pk, twin.pk])]
+
+
+def test_confirm_refuses_when_the_directory_changed_since_the_preview(client_for, cast):
+    f = make_facility("消える医院", code="0000001")
+    rows = [["ID", "種別", "名称"], [str(f.pk), "診療所", "消える医院（改名）"], ["", "診療所", "新しい医院"]]
+    client = client_for("admin")
+    client.post("/resources/import/", {"file": _file(as_csv(rows), "portal.csv")})
+    batch = FacilityImport.objects.get()
+    assert batch.status == "preview"
+    gone = f.pk
+    f.delete()
+    response = client.post(f"/resources/import/{batch.pk}/confirm/", follow=True)
+    assert f"ID {gone} の施設はありません" in response.content.decode()
+    batch.refresh_from_db()
+    assert (batch.status, batch.created, batch.errors, batch.content) == ("rejected", 0, 1, b"")
+    assert not Facility.objects.filter(name="新しい医院").exists()

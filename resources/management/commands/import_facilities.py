@@ -4,7 +4,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from resources import imports
-from resources.duplicates import possible_duplicates
 from resources.models import FacilityImport
 
 
@@ -35,18 +34,7 @@ class Command(BaseCommand):
         if plan.rows >= 5000:
             sys.stderr.write("\n")
         if batch:
-            FacilityImport.objects.filter(pk=batch.pk).update(
-                format=plan.format.code if plan.format else "",
-                status=FacilityImport.Status.DONE if plan.ok else FacilityImport.Status.REJECTED,
-                rows=plan.rows,
-                created=plan.created if plan.ok else 0,
-                updated=plan.updated if plan.ok else 0,
-                unchanged=plan.unchanged if plan.ok else 0,
-                errors=len(plan.errors),
-                duplicates=[[f.pk for f in g] for g in possible_duplicates(only_ids=plan.changed_ids)]
-                if plan.ok
-                else [],
-            )
+            batch.finish(plan)
         for line in plan.warning_lines():
             self.stderr.write(f"注意: {line}")
         if not plan.ok:
