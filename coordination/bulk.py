@@ -13,8 +13,17 @@ def _json_columns(model):
     return {f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)}
 
 
-def _copy_value(value, is_json):
-    return json.dumps(value, ensure_ascii=False) if is_json else value
+def _copy(cursor, sql, model, columns, rows):
+    """COPY (id, row) pairs with `sql`: the id, then the row's `columns` in order."""
+    json_columns = _json_columns(model)
+    flags = [c in json_columns for c in columns]
+    with cursor.cursor.copy(sql) as copy:
+        for pk, row in rows:
+            values = (
+                json.dumps(row[c], ensure_ascii=False) if f else row[c]
+                for c, f in zip(columns, flags, strict=True)
+            )
+            copy.write_row([pk, *values])
 
 
 def blank_row(model):
@@ -33,8 +42,6 @@ def insert(model, rows, batch_size=1000):
         return [o.pk for o in objects]
     table = model._meta.db_table
     columns = list(rows[0])
-    json_columns = _json_columns(model)
-    flags = [c in json_columns for c in columns]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -42,9 +49,7 @@ def insert(model, rows, batch_size=1000):
         )
         ids = [row[0] for row in cursor.fetchall()]
         sql = f"COPY {quote(table)} (id, {', '.join(quote(c) for c in columns)}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for pk, row in zip(ids, rows, strict=True):
-                copy.write_row([pk, *(_copy_value(row[c], f) for c, f in zip(columns, flags, strict=True))])
+        _copy(cursor, sql, model, columns, zip(ids, rows, strict=True))
     return ids
 
 
@@ -60,18 +65,13 @@ def update(model, rows, batch_size=500):
         return
     table = model._meta.db_table
     quote = connection.ops.quote_name
-    json_columns = _json_columns(model)
-    flags = [c in json_columns for c in columns]
     column_list = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE import_update AS SELECT id, {column_list} FROM {quote(table)} WITH NO DATA"
         )
-        with cursor.cursor.copy(f"COPY import_update (id, {column_list}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    [row["id"], *(_copy_value(row[c], f) for c, f in zip(columns, flags, strict=True))]
-                )
+        sql = f"COPY import_update (id, {column_list}) FROM STDIN"
+        _copy(cursor, sql, model, columns, ((row["id"], row) for row in rows))
         assignments = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
         cursor.execute(f"UPDATE {quote(table)} AS t SET {assignments} FROM import_update u WHERE t.id = u.id")
         cursor.execute("DROP TABLE import_update")
