@@ -38,6 +38,36 @@ PROFESSIONAL_COLUMNS = [
     "内部メモ",
 ]
 
+# The columns that are one model field each, for the import of this format
+# (resources/imports/formats.py). The others (ID, 種別, 在宅対応機能, 診療科目, ケアマネタイム,
+# 連絡を避けてほしい時間) are read by the importer column by column.
+COLUMN_FIELDS = {
+    "医療機関番号・事業所番号": "code",
+    "名称": "name",
+    "名称カナ": "name_kana",
+    "法人名": "corporation_name",
+    "法人番号": "corporation_number",
+    "郵便番号": "postal_code",
+    "住所": "address",
+    "地域": "area",
+    "緯度": "latitude",
+    "経度": "longitude",
+    "電話番号": "phone",
+    "FAX番号": "fax",
+    "URL": "url",
+    "営業日": "opening_days",
+    "受付時間": "opening_hours",
+    "休診日": "closed_days",
+    "定員・病床数": "capacity",
+    "備考": "public_note",
+    "最終確認日": "confirmed_on",
+    "直通電話": "direct_phone",
+    "連絡窓口・担当者": "contact_person",
+    "新規受入状況": "accepting",
+    "受入状況の確認日": "accepting_stated_on",
+    "内部メモ": "internal_note",
+}
+
 
 def windows_text(facility, kind):
     """`月 13:00-14:00 電話; 木 12:30-13:00 FAX` (the format the importer reads back)."""

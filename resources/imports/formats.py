@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from coordination.text import normalize
-from resources.exporting import PROFESSIONAL_COLUMNS, PUBLIC_COLUMNS
+from resources.exporting import COLUMN_FIELDS, PROFESSIONAL_COLUMNS, PUBLIC_COLUMNS
 from resources.imports import cleaning
 from resources.imports.cleaning import CellError
 from resources.models import WEEKDAYS, ContactWindow, Facility, FacilityKind
@@ -425,32 +425,7 @@ class PortalFormat(Format):
     columns = PUBLIC_COLUMNS + PROFESSIONAL_COLUMNS
     required = ["種別", "名称"]  # without ID every row is a new facility (a city's own sheet)
     key_column = "ID"
-    COLUMN_FIELDS = {
-        "医療機関番号・事業所番号": "code",
-        "名称": "name",
-        "名称カナ": "name_kana",
-        "法人名": "corporation_name",
-        "法人番号": "corporation_number",
-        "郵便番号": "postal_code",
-        "住所": "address",
-        "地域": "area",
-        "緯度": "latitude",
-        "経度": "longitude",
-        "電話番号": "phone",
-        "FAX番号": "fax",
-        "URL": "url",
-        "営業日": "opening_days",
-        "受付時間": "opening_hours",
-        "休診日": "closed_days",
-        "定員・病床数": "capacity",
-        "備考": "public_note",
-        "最終確認日": "confirmed_on",
-        "直通電話": "direct_phone",
-        "連絡窓口・担当者": "contact_person",
-        "新規受入状況": "accepting",
-        "受入状況の確認日": "accepting_stated_on",
-        "内部メモ": "internal_note",
-    }
+    COLUMN_FIELDS = COLUMN_FIELDS
     TEXT_LIMITS = {f.name: f.max_length for f in Facility._meta.fields if getattr(f, "max_length", None)}
 
     @classmethod

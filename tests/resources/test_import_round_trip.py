@@ -135,3 +135,10 @@ def test_a_city_sheet_with_known_and_unknown_columns(cast):
     assert "知らない列は取り込みません: 訪問エリア" in "\n".join(plan.warning_lines())
     f = Facility.objects.get(name="東区訪問看護")
     assert f.kind.code == "visiting-nursing" and f.phone == "093-123-4567"
+
+
+def test_every_exported_column_is_read_back_by_the_importer():
+    from resources.exporting import COLUMN_FIELDS, PROFESSIONAL_COLUMNS, PUBLIC_COLUMNS
+
+    read_one_by_one = {"ID", "種別", "在宅対応機能", "診療科目", "ケアマネタイム", "連絡を避けてほしい時間"}
+    assert set(PUBLIC_COLUMNS + PROFESSIONAL_COLUMNS) == set(COLUMN_FIELDS) | read_one_by_one
