@@ -13,6 +13,7 @@ from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, ConsultationImport, Provision
 from consultations.reports import PeriodError, Report, period_from
+from coordination import extensions
 from coordination.access import get_for_user, role_required
 from coordination.exports import csv_response, xlsx_response
 from coordination.models import Center, Role
@@ -78,6 +79,7 @@ def detail(request, pk):
             "coordination_form": CoordinationForm(prefix="co"),
             "consent_form": ConsentForm(prefix="consent"),
             "provision_form": ProvisionForm(prefix="prov", consultation=consultation),
+            "panels": extensions.panels("consultation", request, consultation),
         },
     )
 

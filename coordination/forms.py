@@ -110,3 +110,30 @@ class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
             format_html(' id="{}"', wrapper_id) if wrapper_id else "",
             mark_safe("".join(groups)),
         )
+
+
+class ProfessionCountsForm(forms.Form):
+    """One number field per profession (attendance of a meeting or an event entered as counts).
+    `current` maps profession id → count; `counts()` gives back {profession: n} for n > 0."""
+
+    def __init__(self, *args, current=None, **kwargs):
+        from coordination.models import Profession
+
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        self.professions = list(Profession.objects.all())
+        for p in self.professions:
+            self.fields[f"p{p.pk}"] = forms.IntegerField(
+                label=p.name, min_value=0, max_value=10000, required=False, initial=current.get(p.pk)
+            )
+
+    def counts(self):
+        return {
+            p: self.cleaned_data[f"p{p.pk}"] for p in self.professions if self.cleaned_data.get(f"p{p.pk}")
+        }
+
+
+def post_data(request):
+    """The data of a POST, even an empty one (so that it is validated and its errors shown;
+    `request.POST or None` would treat an empty POST as no submission), else None."""
+    return request.POST if request.method == "POST" else None

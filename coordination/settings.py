@@ -32,8 +32,8 @@ INSTALLED_APPS = [
     "coordination",
     "resources",
     "consultations",
-    "meetings",
     "training",
+    "meetings",  # after training: it links 解決策 to training events (and seeds after it)
 ]
 
 MIDDLEWARE = [

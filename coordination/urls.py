@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("resources/", include("resources.urls")),
     path("consultations/", include("consultations.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = "会議・課題（イ・ウ・ク）"
+
+    def ready(self):
+        from coordination import dashboard, extensions
+        from coordination.models import Role
+        from meetings import panels
+
+        dashboard.register_nav(
+            "会議・連携",
+            "meetings:index",
+            (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL, Role.PROFESSIONAL),
+            order=30,
+        )
+        dashboard.register_nav(
+            "課題一覧", "meetings:issues", (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL), order=31
+        )
+        extensions.register(
+            "consultation",
+            "meetings/_consultation_issues.html",
+            panels.consultation_issues,
+            (Role.ADMIN, Role.COORDINATOR),
+        )
+        extensions.register(
+            "event", "meetings/_event_solutions.html", panels.event_solutions, (Role.ADMIN, Role.COORDINATOR)
+        )

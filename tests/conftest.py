@@ -43,6 +43,15 @@ def ensure_reference_data():
         resource_reference.load(FacilityKind, Capability, Specialty)
     if not Topic.objects.exists():
         consultation_reference.load(Topic, ConsultantType)
+    from meetings import reference as meeting_reference
+    from meetings.models import IssueCategory, MeetingKind
+    from training import reference as training_reference
+    from training.models import EventFormat, TaskTemplate, TaskTemplateItem
+
+    if not EventFormat.objects.exists():
+        training_reference.load(EventFormat, TaskTemplate, TaskTemplateItem)
+    if not MeetingKind.objects.exists():
+        meeting_reference.load(MeetingKind, IssueCategory)
 
 
 @pytest.fixture

@@ -14,6 +14,37 @@ def world(cast):
     from resources.models import FacilityImport
 
     facility_import = FacilityImport.objects.create(user=cast.admin, file_name="walker.csv", status="done")
+    from meetings.models import Series, Solution
+    from tests.meetings.factories import make_issue, make_meeting, org
+    from tests.training.factories import make_event, make_survey
+    from training.models import Registration, Task
+
+    event = make_event(cast.center1)
+    survey = make_survey(event, opens=(2020, 1, 1, 0, 0), closes=(2099, 1, 1, 0, 0))
+    registration = Registration.objects.create(
+        event=event, name="山田 花子", organisation="○○病院", profession=cast.nurse
+    )
+    task = Task.objects.create(event=event, phase="before", text="会場予約")
+    pharmacy = org("薬剤師会", "薬")
+    meeting = make_meeting(cast.center1, organisations=[pharmacy])
+    issue = make_issue(cast.center1, organisation=pharmacy, raised_at_meeting=meeting)
+    solution = Solution.objects.create(center=cast.center1, title="同行訪問研修")
+    solution.issues.set([issue])
+    from meetings.models import MeetingKind
+
+    series = Series.objects.create(center=cast.center1, name="地域コア会議", kind=MeetingKind.objects.first())
     return SimpleNamespace(
-        cast=cast, facility=facility, consultation=consultation, facility_import=facility_import
+        cast=cast,
+        facility=facility,
+        consultation=consultation,
+        facility_import=facility_import,
+        event=event,
+        survey=survey,
+        registration=registration,
+        task=task,
+        organisation=pharmacy,
+        meeting=meeting,
+        issue=issue,
+        solution=solution,
+        series=series,
     )

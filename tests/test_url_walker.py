@@ -73,7 +73,69 @@ EXPECTED = {
     "consultations:add_coordination": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:add_consent": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:add_provision": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
+    # training (カ・キ)
+    "training:index": Expect(only(ADM, CO, CO2, PRO)),
+    "training:create": Expect(only(ADM, CO, CO2)),
+    "training:public": Expect(PUBLIC),
+    "training:history": Expect(only(ADM, CO, CO2, OFF)),
+    "training:answer": Expect(PUBLIC, kwargs=lambda w: {"token": w.survey.token}),  # by link, no login
+    "training:detail": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    "training:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    # Professionals sign up for any open event; staff of another center cannot see it.
+    "training:register": Expect({**own_center(), PRO: 200}, kwargs=lambda w: {"pk": w.event.pk}),
+    "training:attendance": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    "training:survey_edit": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    "training:survey_results": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    "training:check_in": Expect(
+        everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}
+    ),
+    "training:cancel": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
+    "training:add_task": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk}),
+    "training:apply_template": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk}),
+    "training:toggle_task": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "tid": w.task.pk}),
+    # meetings (イ・ウ・ク): officials read every center's; professionals only meetings marked shared
+    "meetings:index": Expect(only(ADM, CO, CO2, OFF, PRO)),
+    "meetings:create": Expect(only(ADM, CO, CO2)),
+    "meetings:detail": Expect({**own_center(), OFF: 200, PRO: 404}, kwargs=lambda w: {"pk": w.meeting.pk}),
+    "meetings:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.meeting.pk}),
+    "meetings:attendance": Expect(own_center(), kwargs=lambda w: {"pk": w.meeting.pk}),
+    "meetings:raise_issue": Expect(own_center(), kwargs=lambda w: {"pk": w.meeting.pk}),
+    "meetings:series_index": Expect(only(ADM, CO, CO2, OFF)),
+    "meetings:series_create": Expect(only(ADM, CO, CO2)),
+    "meetings:series_detail": Expect({**own_center(), OFF: 200}, kwargs=lambda w: {"pk": w.series.pk}),
+    "meetings:issues": Expect(only(ADM, CO, CO2, OFF)),
+    "meetings:issue_create": Expect(only(ADM, CO, CO2)),
+    "meetings:issue_detail": Expect({**own_center(), OFF: 200}, kwargs=lambda w: {"pk": w.issue.pk}),
+    "meetings:issue_edit": Expect(own_center(), kwargs=lambda w: {"pk": w.issue.pk}),
+    "meetings:issue_status": Expect(everyone(405), kwargs=lambda w: {"pk": w.issue.pk}),
+    "meetings:solution_create": Expect(only(ADM, CO, CO2)),
+    "meetings:solution_edit": Expect(own_center(), kwargs=lambda w: {"pk": w.solution.pk}),
+    "meetings:organisations": Expect(only(ADM, CO, CO2, OFF)),
+    "meetings:organisation_timeline": Expect(
+        only(ADM, CO, CO2, OFF), kwargs=lambda w: {"pk": w.organisation.pk}
+    ),
+    "meetings:year_summary": Expect(only(ADM, CO, CO2, OFF)),
 }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        ("training:check_in", lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
+        ("training:cancel", lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
+        ("training:add_task", lambda w: {"pk": w.event.pk}),
+        ("training:apply_template", lambda w: {"pk": w.event.pk}),
+        ("training:toggle_task", lambda w: {"pk": w.event.pk, "tid": w.task.pk}),
+        ("meetings:issue_status", lambda w: {"pk": w.issue.pk}),
+    ],
+    ids=lambda p: p[0] if isinstance(p, tuple) else p,
+)
+def test_posts_to_another_centers_event_or_issue_answer_404(name, cast, client_for):
+    w = world(cast)
+    url_name, kwargs = name
+    url = reverse(url_name, kwargs=kwargs(w))
+    got = {role: client_for(role).post(url, {}).status_code for role in ROLES}
+    assert got == {A: 302, ADM: 302, CO: 302, CO2: 404, PRO: 403, OFF: 403}
 
 
 @pytest.mark.parametrize(

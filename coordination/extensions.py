@@ -1,0 +1,28 @@
+"""Panels a later app adds to a page of an earlier app, by named slot.
+
+An earlier app never imports a later one, yet its pages show their data: the facility page
+shows how often the facility accepted 連絡調整 (consultations), the consultation page offers
+「課題として起票」 (meetings), an event page lists the 解決策 it carried out (meetings). The
+later app registers a panel for a slot from its AppConfig.ready(); the earlier app's view asks
+for the slot's panels and its template includes them."""
+
+_panels: dict[str, list] = {}
+
+
+def register(slot, template, context, roles):
+    """context(request, obj) -> dict; shown on `slot` pages to users whose role is in `roles`."""
+    panels = _panels.setdefault(slot, [])
+    if any(p[0] == template for p in panels):
+        return
+    panels.append((template, context, tuple(roles)))
+
+
+def panels(slot, request, obj):
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    return [
+        {"template": template, **context(request, obj)}
+        for template, context, roles in _panels.get(slot, [])
+        if user.role in roles
+    ]

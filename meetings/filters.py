@@ -1,0 +1,71 @@
+import django_filters
+from django.db.models import Q
+
+from coordination.forms import FastSelect
+from coordination.models import Organisation
+from meetings.models import Issue, IssueCategory, IssueStatus, Meeting, MeetingKind, Tier
+from training.filters import fiscal_year_choices
+
+
+class MeetingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="名称・議題・記録・会場")
+    fiscal_year = django_filters.ChoiceFilter(
+        label="年度",
+        choices=fiscal_year_choices,
+        method="filter_year",
+        empty_label="すべて",
+        widget=FastSelect,
+    )
+    tier = django_filters.ChoiceFilter(label="連携の段階", choices=Tier.choices, empty_label="すべて", widget=FastSelect)
+    kind = django_filters.ModelChoiceFilter(
+        label="種類", queryset=MeetingKind.objects.all(), empty_label="すべて", widget=FastSelect
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label="団体・機関",
+        field_name="organisations",
+        queryset=Organisation.objects.all(),
+        empty_label="すべて",
+        widget=FastSelect,
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=term)
+                | Q(agenda__icontains=term)
+                | Q(minutes__icontains=term)
+                | Q(venue__icontains=term)
+                | Q(kind__name__icontains=term)
+            )
+        return queryset
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_fiscal_year(int(value), "held_on")
+
+
+class IssueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="ラベル・課題・内容")
+    status = django_filters.ChoiceFilter(
+        label="状態", choices=IssueStatus.choices, empty_label="すべて", widget=FastSelect
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label="提起した団体", queryset=Organisation.objects.all(), empty_label="すべて", widget=FastSelect
+    )
+    category = django_filters.ModelChoiceFilter(
+        label="分類", queryset=IssueCategory.objects.all(), empty_label="すべて", widget=FastSelect
+    )
+
+    class Meta:
+        model = Issue
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(label__icontains=term) | Q(title__icontains=term) | Q(description__icontains=term)
+            )
+        return queryset

@@ -1,0 +1,314 @@
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+
+from coordination.forms import (
+    DateInput,
+    FastCheckboxSelectMultiple,
+    FastSelect,
+    ProfessionCountsForm,
+    TimeInput,
+)
+from coordination.models import Organisation, Role
+from meetings.models import (
+    Issue,
+    IssueStatus,
+    Meeting,
+    MeetingAttendance,
+    Series,
+    Solution,
+    check_tier,
+)
+from training.models import Event
+
+
+def _center_fields(form, user):
+    """Coordinators always write for their own center: the field is dropped for them."""
+    if user.role == Role.COORDINATOR:
+        del form.fields["center"]
+
+
+def _own(queryset, user, instance):
+    center_id = user.center_id if user.role == Role.COORDINATOR else getattr(instance, "center_id", None)
+    return queryset.filter(center_id=center_id) if center_id else queryset
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "center",
+            "tier",
+            "kind",
+            "series",
+            "title",
+            "held_on",
+            "start_time",
+            "end_time",
+            "delivery",
+            "venue",
+            "organisations",
+            "professions",
+            "agenda",
+            "minutes",
+            "attachments",
+            "next_steps",
+            "issues_discussed",
+            "shared",
+        ]
+        widgets = {
+            "center": FastSelect,
+            "tier": forms.RadioSelect,
+            "kind": FastSelect,
+            "series": FastSelect,
+            "held_on": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "delivery": forms.RadioSelect,
+            "organisations": FastCheckboxSelectMultiple,
+            "professions": FastCheckboxSelectMultiple,
+            "issues_discussed": FastCheckboxSelectMultiple,
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+            "attachments": forms.Textarea(attrs={"rows": 2}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "organisations": "一次連携は1つ、二次連携は2つ以上、三次連携は3つ以上（職種と合わせて数えます）",
+            "attachments": "例: 配布資料 https://… （リンクがなければ名称だけ）",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        _center_fields(self, user)
+        self.fields["tier"].choices = self.fields["tier"].choices[1:]  # no empty radio
+        self.fields["kind"].empty_label = None
+        self.fields["series"].queryset = _own(Series.objects.filter(active=True), user, self.instance)
+        self.fields["issues_discussed"].queryset = _own(
+            Issue.objects.exclude(status=IssueStatus.SOLVED).select_related("organisation"),
+            user,
+            self.instance,
+        ) | Issue.objects.filter(pk__in=self.instance.issues_discussed.all() if self.instance.pk else [])
+        if not self.instance.pk:
+            self.fields["held_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        tier = data.get("tier")
+        if tier is not None:
+            error = check_tier(tier, data.get("organisations") or [], data.get("professions") or [])
+            if error:
+                self.add_error("organisations", error)
+        if data.get("start_time") and data.get("end_time") and data["end_time"] < data["start_time"]:
+            self.add_error("end_time", "終了時刻が開始時刻より前になっています。")
+        series = data.get("series")
+        center = data.get("center") if "center" in self.fields else None
+        center_id = center.pk if center else (self.user.center_id or self.instance.center_id)
+        if series and center_id and series.center_id != center_id:
+            self.add_error("series", "別のセンターの会議体は選べません。")
+        return data
+
+    @transaction.atomic
+    def save_for(self, user):
+        meeting = self.save(commit=False)
+        if user.role == Role.COORDINATOR:
+            meeting.center_id = user.center_id
+        if not meeting.pk:
+            meeting.created_by = user
+        meeting.save()
+        self.save_m2m()
+        return meeting
+
+
+class SeriesForm(forms.ModelForm):
+    class Meta:
+        model = Series
+        fields = ["center", "name", "kind", "tier", "cadence", "note", "active"]
+        widgets = {
+            "center": FastSelect,
+            "kind": FastSelect,
+            "tier": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        _center_fields(self, user)
+        self.fields["tier"].choices = self.fields["tier"].choices[1:]
+
+    def _post_clean(self):
+        if self.user.role == Role.COORDINATOR:
+            self.instance.center_id = self.user.center_id
+        super()._post_clean()
+
+    def save_for(self, user):
+        return self.save()
+
+
+class MeetingAttendanceForm(ProfessionCountsForm):
+    def __init__(self, *args, meeting, **kwargs):
+        current = {a.profession_id: a.count for a in meeting.attendance.all()}
+        super().__init__(*args, current=current, **kwargs)
+        self.meeting = meeting
+
+    @transaction.atomic
+    def save(self):
+        MeetingAttendance.objects.filter(meeting=self.meeting).delete()
+        MeetingAttendance.objects.bulk_create(
+            MeetingAttendance(meeting=self.meeting, profession=p, count=n) for p, n in self.counts().items()
+        )
+
+
+class IssueForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = [
+            "center",
+            "label",
+            "title",
+            "organisation",
+            "profession",
+            "category",
+            "description",
+            "raised_on",
+        ]
+        widgets = {
+            "center": FastSelect,
+            "organisation": FastSelect,
+            "profession": FastSelect,
+            "category": FastSelect,
+            "raised_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, meeting=None, consultation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.meeting, self.consultation = meeting, consultation
+        _center_fields(self, user)
+        if (meeting or consultation) and "center" in self.fields:
+            del self.fields["center"]
+        if meeting and not self.instance.pk:
+            self.fields["raised_on"].initial = meeting.held_on
+            organisations = list(meeting.organisations.all())
+            if len(organisations) == 1:
+                self.fields["organisation"].initial = organisations[0].pk
+        if consultation and not self.instance.pk:
+            self.fields["raised_on"].initial = timezone.localtime(consultation.received_at).date()
+
+    def _post_clean(self):
+        # The model's clean() checks the label per organisation: give it the owner first.
+        if self.meeting:
+            self.instance.center_id = self.meeting.center_id
+            self.instance.raised_at_meeting = self.meeting
+        elif self.consultation:
+            self.instance.center_id = self.consultation.center_id
+            self.instance.raised_from_consultation = self.consultation
+        elif self.user.role == Role.COORDINATOR:
+            self.instance.center_id = self.user.center_id
+        super()._post_clean()
+
+    @transaction.atomic
+    def save_for(self, user):
+        issue = self.save(commit=False)
+        creating = not issue.pk
+        if creating:
+            issue.created_by = user
+        issue.save()
+        if creating:
+            issue.status_changes.create(status=issue.status, changed_on=issue.raised_on, note="提起", by=user)
+        return issue
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="新しい状態", choices=IssueStatus.choices, widget=FastSelect)
+    changed_on = forms.DateField(label="日付", widget=DateInput())
+    note = forms.CharField(label="メモ", max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["changed_on"].initial = timezone.localdate()
+
+
+class SolutionForm(forms.ModelForm):
+    class Meta:
+        model = Solution
+        fields = [
+            "center",
+            "title",
+            "description",
+            "issues",
+            "decided_on",
+            "decided_at_meeting",
+            "meetings",
+            "events",
+        ]
+        widgets = {
+            "center": FastSelect,
+            "issues": FastCheckboxSelectMultiple,
+            "decided_on": DateInput(),
+            "decided_at_meeting": FastSelect,
+            "meetings": FastCheckboxSelectMultiple,
+            "events": FastCheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "meetings": "実施した会議（二次連携の同行訪問研修など）",
+            "events": "実施した研修・イベント",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        _center_fields(self, user)
+        self.fields["issues"].queryset = _own(
+            Issue.objects.select_related("organisation"), user, self.instance
+        )
+        meetings = _own(Meeting.objects.select_related("kind").order_by("-held_on"), user, self.instance)[
+            :200
+        ]
+        self.fields["meetings"].queryset = Meeting.objects.filter(
+            pk__in=[m.pk for m in meetings]
+        ).select_related("kind")
+        self.fields["decided_at_meeting"].queryset = self.fields["meetings"].queryset
+        events = _own(Event.objects.order_by("-starts_at"), user, self.instance)[:200]
+        self.fields["events"].queryset = Event.objects.filter(pk__in=[e.pk for e in events])
+
+    def clean(self):
+        data = super().clean()
+        center_id = (
+            data["center"].pk if data.get("center") else (self.user.center_id or self.instance.center_id)
+        )
+        for name in ("issues", "meetings", "events"):
+            others = [o for o in data.get(name) or [] if center_id and o.center_id != center_id]
+            if others:
+                self.add_error(name, "別のセンターの記録は選べません。")
+        return data
+
+    @transaction.atomic
+    def save_for(self, user):
+        solution = self.save(commit=False)
+        if user.role == Role.COORDINATOR:
+            solution.center_id = user.center_id
+        if not solution.pk:
+            solution.created_by = user
+        solution.save()
+        self.save_m2m()
+        # A 課題 that gets a 解決策 carried out moves on from 未着手/検討中.
+        carried_out = [m.held_on for m in self.cleaned_data.get("meetings") or []] + [
+            timezone.localtime(e.starts_at).date() for e in self.cleaned_data.get("events") or []
+        ]
+        if carried_out:
+            for issue in solution.issues.filter(status__in=[IssueStatus.NEW, IssueStatus.REVIEWING]):
+                issue.change_status(
+                    IssueStatus.IN_PROGRESS, min(carried_out), f"解決策「{solution.title}」を実施", user
+                )
+        return solution
+
+
+class OrganisationChoiceForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="団体・機関", queryset=Organisation.objects.all(), widget=FastSelect, empty_label=None
+    )

@@ -1,0 +1,12 @@
+from django.db import migrations
+
+from meetings import reference
+
+
+def load(apps, schema_editor):
+    reference.load(apps.get_model("meetings", "MeetingKind"), apps.get_model("meetings", "IssueCategory"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("meetings", "0001_initial")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,453 @@
+"""Meetings (イ・ウ・ク): 一次/二次/三次連携 records, recurring bodies, and the register of 課題
+(coordination problems) with their 解決策 and their lineage over the years (釜石市, seed 003)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from consultations.models import Consultation
+from coordination import dates
+from coordination.models import Center, Organisation, Profession, Role
+from training.models import Delivery, Event
+
+
+class MeetingKind(models.Model):
+    """打ち合わせ会, ヒアリング, 同行訪問, 推進協議会 …: data an admin extends."""
+
+    name = models.CharField("種類", max_length=50, unique=True)
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会議の種類"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tier(models.IntegerChoices):
+    PRIMARY = 1, "一次連携"
+    SECONDARY = 2, "二次連携"
+    TERTIARY = 3, "三次連携"
+
+
+# How many counterparts (organisations or professions other than the center) each tier needs.
+TIER_RULES = {
+    Tier.PRIMARY: (1, 1, "一次連携はセンターと1つの団体・職種との連携です。相手を1つだけ選んでください。"),
+    Tier.SECONDARY: (
+        2,
+        None,
+        "二次連携はセンターが2つ以上の団体・職種をつなぐ連携です。相手を2つ以上選んでください。",
+    ),
+    Tier.TERTIARY: (
+        3,
+        None,
+        "三次連携は多職種が一堂に会する場です。参加した団体・職種を3つ以上選んでください。",
+    ),
+}
+
+
+def counterpart_count(organisations, professions):
+    """Organisations plus the professions not already represented by a chosen organisation
+    (薬剤師会 and 薬剤師 together are one counterpart)."""
+    represented = {o.profession_id for o in organisations if o.profession_id}
+    return len(organisations) + len([p for p in professions if p.pk not in represented])
+
+
+def check_tier(tier, organisations, professions):
+    """The Japanese error message when the counterparts do not fit the tier, else None."""
+    if tier not in TIER_RULES:
+        return None
+    low, high, message = TIER_RULES[tier]
+    n = counterpart_count(list(organisations), list(professions))
+    if n < low or (high is not None and n > high):
+        return f"{message}（現在 {n}）"
+    return None
+
+
+class CenterReadableQuerySet(models.QuerySet):
+    """Meetings and 課題 carry no client's personal data: officials read every center's; a
+    coordinator reads and writes its own center's; admins everything."""
+
+    def for_user(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role in (Role.ADMIN, Role.OFFICIAL):
+            return self
+        if user.role == Role.COORDINATOR and user.center_id:
+            return self.filter(center_id=user.center_id)
+        return self.none()
+
+    def editable_by(self, user):
+        if user.is_authenticated and user.is_active and user.role == Role.ADMIN:
+            return self
+        if user.is_authenticated and user.is_active and user.role == Role.COORDINATOR and user.center_id:
+            return self.filter(center_id=user.center_id)
+        return self.none()
+
+    def in_fiscal_year(self, year, field):
+        start, end = dates.fiscal_year_range(year)
+        return self.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+
+
+class Series(models.Model):
+    """A recurring body (地域コア会議 monthly, 地域ケア連絡会議 every two months)."""
+
+    center = models.ForeignKey(
+        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("名称", max_length=100)
+    kind = models.ForeignKey(MeetingKind, verbose_name="種類", on_delete=models.PROTECT, related_name="+")
+    tier = models.PositiveSmallIntegerField("連携の段階", choices=Tier, default=Tier.TERTIARY)
+    cadence = models.CharField("開催頻度", max_length=50, blank=True, help_text="例: 毎月、2か月ごと")
+    note = models.TextField("説明", blank=True)
+    active = models.BooleanField("継続中", default=True)
+
+    objects = CenterReadableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定例の会議体"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["center", "name"], name="series_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class MeetingQuerySet(CenterReadableQuerySet):
+    def for_user(self, user):
+        # Professionals read the meetings marked as shared with them.
+        if user.is_authenticated and user.is_active and user.role == Role.PROFESSIONAL:
+            return self.filter(shared=True)
+        return super().for_user(user)
+
+
+class Meeting(models.Model):
+    center = models.ForeignKey(
+        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="meetings"
+    )
+    tier = models.PositiveSmallIntegerField("連携の段階", choices=Tier)
+    kind = models.ForeignKey(
+        MeetingKind, verbose_name="種類", on_delete=models.PROTECT, related_name="meetings"
+    )
+    series = models.ForeignKey(
+        Series,
+        verbose_name="定例の会議体",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+    )
+    title = models.CharField("名称", max_length=200, blank=True, help_text="空欄なら種類と相手から表示します")
+    held_on = models.DateField("開催日")
+    start_time = models.TimeField("開始時刻", null=True, blank=True)
+    end_time = models.TimeField("終了時刻", null=True, blank=True)
+    delivery = models.CharField("開催方法", max_length=10, choices=Delivery, default=Delivery.IN_PERSON)
+    venue = models.CharField("会場", max_length=200, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name="参加した団体・機関", blank=True, related_name="meetings"
+    )
+    professions = models.ManyToManyField(
+        Profession, verbose_name="参加した職種", blank=True, related_name="+"
+    )
+    agenda = models.TextField("議題", blank=True)
+    minutes = models.TextField("記録（議事要旨）", blank=True)
+    attachments = models.TextField("資料（名称とリンク、1行に1件）", blank=True)
+    next_steps = models.TextField("次のステップ", blank=True)
+    shared = models.BooleanField(
+        "専門職にも公開", default=False, help_text="オンにすると専門職のアカウントでも閲覧できます"
+    )
+    issues_discussed = models.ManyToManyField(
+        "Issue", verbose_name="扱った課題", blank=True, related_name="discussed_at"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会議・連携の記録"
+        ordering = ["-held_on", "-start_time", "-pk"]
+        indexes = [models.Index(fields=["center", "held_on"], name="meeting_center_date")]
+
+    def __str__(self):
+        return f"{self.held_on:%Y/%m/%d} {self.display_title}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def display_title(self):
+        return self.title or self.kind.name
+
+    @property
+    def fiscal_year(self):
+        return dates.fiscal_year(self.held_on)
+
+    def attachment_lines(self):
+        """[(name, url or '')] from the attachments text: `資料名 https://…` or just a name."""
+        result = []
+        for line in self.attachments.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            name, _, rest = line.rpartition(" ")
+            if rest.startswith(("https://", "http://")):
+                result.append((name.strip() or rest, rest))
+            else:
+                result.append((line, ""))
+        return result
+
+
+class MeetingAttendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    profession = models.ForeignKey(
+        Profession, verbose_name="職種", on_delete=models.PROTECT, related_name="+"
+    )
+    count = models.PositiveIntegerField("人数")
+
+    class Meta:
+        ordering = ["profession__sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "profession"], name="meeting_attendance_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.profession} {self.count}"
+
+
+class IssueCategory(models.Model):
+    name = models.CharField("分類", max_length=50, unique=True)
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "課題の分類"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class IssueStatus(models.TextChoices):
+    NEW = "new", "未着手"
+    REVIEWING = "reviewing", "検討中"
+    IN_PROGRESS = "in_progress", "解決策実施中"
+    SOLVED = "solved", "解決"
+    ON_HOLD = "on_hold", "保留"
+
+
+class Issue(models.Model):
+    """A 課題 raised by an organisation or a profession, tracked for years (薬剤師会 H24 課題 A–G)."""
+
+    center = models.ForeignKey(
+        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="+"
+    )
+    label = models.CharField("ラベル", max_length=20, help_text="例: 薬-A（同じ団体の課題で重複不可）")
+    title = models.CharField("課題", max_length=200)
+    description = models.TextField("内容", blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="提起した団体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issues",
+    )
+    profession = models.ForeignKey(
+        Profession,
+        verbose_name="提起した職種",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        IssueCategory, verbose_name="分類", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_on = models.DateField("提起日", default=timezone.localdate)
+    raised_at_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name="提起された会議",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="raised_issues",
+    )
+    raised_from_consultation = models.ForeignKey(
+        Consultation,
+        verbose_name="きっかけの相談",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField("状態", max_length=12, choices=IssueStatus, default=IssueStatus.NEW)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CenterReadableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "課題"
+        ordering = ["organisation__sort_order", "label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "organisation", "label"],
+                condition=models.Q(organisation__isnull=False),
+                name="issue_label_unique_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["center", "profession", "label"],
+                condition=models.Q(organisation__isnull=True),
+                name="issue_label_unique_per_profession",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} {self.title}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("meetings:issue_detail", args=[self.pk])
+
+    @property
+    def raised_by(self):
+        return self.organisation or self.profession
+
+    def clean(self):
+        if not self.organisation_id and not self.profession_id:
+            raise ValidationError({"organisation": "課題を提起した団体または職種を選んでください。"})
+        # Labels are per organisation within a center's register (each center keeps its own 薬-A…).
+        clash = Issue.objects.filter(center_id=self.center_id, label=self.label).exclude(pk=self.pk)
+        clash = (
+            clash.filter(organisation_id=self.organisation_id)
+            if self.organisation_id
+            else clash.filter(organisation__isnull=True, profession_id=self.profession_id)
+        )
+        if self.label and clash.exists():
+            raise ValidationError(
+                {"label": f"ラベル「{self.label}」はこの団体・職種ですでに使われています。"}
+            )
+
+    def change_status(self, status, on, note="", user=None):
+        """Records a dated status change (the history the lineage view shows)."""
+        with transaction.atomic():
+            self.status = status
+            self.save(update_fields=["status"])
+            return IssueStatusChange.objects.create(
+                issue=self, status=status, changed_on=on, note=note, by=user
+            )
+
+    def lineage(self):
+        """The history from raising to resolution: [(年度, [(date, kind, text, object)])], oldest
+        first. Kinds: raised, status, discussed, decided, carried_out."""
+        entries = []
+        origin = "相談から" if self.raised_from_consultation_id else ""
+        if self.raised_at_meeting_id:
+            origin = (
+                f"{self.raised_at_meeting.get_tier_display()}「{self.raised_at_meeting.display_title}」で"
+            )
+        entries.append(
+            (self.raised_on, "raised", f"{origin}提起（{self.raised_by}）", self.raised_at_meeting)
+        )
+        for change in self.status_changes.all():
+            text = f"状態を「{change.get_status_display()}」に" + (f"：{change.note}" if change.note else "")
+            entries.append((change.changed_on, "status", text, None))
+        for meeting in self.discussed_at.all():
+            entries.append(
+                (
+                    meeting.held_on,
+                    "discussed",
+                    f"{meeting.get_tier_display()}「{meeting.display_title}」で検討",
+                    meeting,
+                )
+            )
+        for solution in self.solutions.all():
+            if solution.decided_on:
+                entries.append(
+                    (solution.decided_on, "decided", f"解決策「{solution.title}」を決定", solution)
+                )
+            for meeting in solution.meetings.all():
+                entries.append(
+                    (
+                        meeting.held_on,
+                        "carried_out",
+                        f"解決策「{solution.title}」を{meeting.get_tier_display()}「{meeting.display_title}」で実施",
+                        meeting,
+                    )
+                )
+            for event in solution.events.all():
+                day = timezone.localtime(event.starts_at).date()
+                entries.append(
+                    (day, "carried_out", f"解決策「{solution.title}」を研修「{event.title}」で実施", event)
+                )
+        order = {"raised": 0, "discussed": 1, "decided": 2, "carried_out": 3, "status": 4}
+        entries.sort(key=lambda e: (e[0], order[e[1]]))
+        years = {}
+        for entry in entries:
+            years.setdefault(dates.fiscal_year(entry[0]), []).append(entry)
+        return [(dates.fiscal_year_label(y), rows) for y, rows in sorted(years.items())]
+
+
+class IssueStatusChange(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField("状態", max_length=12, choices=IssueStatus)
+    changed_on = models.DateField("日付")
+    note = models.CharField("メモ", max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_on", "pk"]
+
+    def __str__(self):
+        return f"{self.changed_on} {self.get_status_display()}"
+
+
+class Solution(models.Model):
+    """A 解決策: what will be done, the 課題 it answers, and where it was carried out (a later
+    meeting such as a 二次連携 同行訪問研修, or a training event)."""
+
+    center = models.ForeignKey(
+        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("解決策", max_length=200)
+    description = models.TextField("内容", blank=True)
+    issues = models.ManyToManyField(Issue, verbose_name="対応する課題", related_name="solutions")
+    decided_on = models.DateField("決定日", null=True, blank=True)
+    decided_at_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name="決定した会議",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    meetings = models.ManyToManyField(
+        Meeting, verbose_name="実施した会議", blank=True, related_name="solutions"
+    )
+    events = models.ManyToManyField(Event, verbose_name="実施した研修", blank=True, related_name="solutions")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CenterReadableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "解決策"
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,24 @@
+"""What meetings contributes to pages of earlier apps: the consultation page (raise a 課題 from
+it) and the training event page (the 解決策 it carried out)."""
+
+from meetings.models import Issue, Solution
+
+
+def consultation_issues(request, consultation):
+    return {
+        "consultation": consultation,
+        "issues": list(
+            Issue.objects.for_user(request.user)
+            .filter(raised_from_consultation=consultation)
+            .select_related("organisation", "profession")
+        ),
+    }
+
+
+def event_solutions(request, event):
+    return {
+        "event": event,
+        "solutions": list(
+            Solution.objects.for_user(request.user).filter(events=event).prefetch_related("issues")
+        ),
+    }

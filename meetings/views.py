@@ -1,0 +1,451 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from consultations.models import Consultation
+from coordination import dates
+from coordination.access import get_for_user, role_required
+from coordination.exports import xlsx_response
+from coordination.forms import post_data
+from coordination.models import Organisation, Role
+from meetings import services
+from meetings.filters import IssueFilter, MeetingFilter
+from meetings.forms import IssueForm, MeetingAttendanceForm, MeetingForm, SeriesForm, SolutionForm, StatusForm
+from meetings.models import Issue, Meeting, Series, Solution
+from training.models import Event
+
+WRITERS = (Role.ADMIN, Role.COORDINATOR)
+READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
+PAGE_SIZE = 25
+
+
+def _editable(queryset, request, pk):
+    """The object for writing: admins any, coordinators their center's (another center's: 404)."""
+    obj = queryset.editable_by(request.user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _events_for(user):
+    """Training events a user may see next to meetings (officials: every center's)."""
+    if user.role in (Role.ADMIN, Role.OFFICIAL):
+        return Event.objects.all()
+    return Event.objects.for_user(user)
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL, Role.PROFESSIONAL)
+def index(request):
+    queryset = (
+        Meeting.objects.for_user(request.user)
+        .select_related("kind", "center", "series")
+        .prefetch_related("organisations", "professions")
+    )
+    filterset = MeetingFilter(request.GET or None, queryset=queryset)
+    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/index.html",
+        {"filter_form": filterset.form, "page_obj": page, "meetings": page.object_list},
+    )
+
+
+@never_cache
+@role_required(*WRITERS)
+def create(request):
+    form = MeetingForm(post_data(request), user=request.user, initial=_initial_from(request))
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save_for(request.user)
+        messages.success(request, f"{meeting.get_tier_display()}「{meeting.display_title}」を記録しました。")
+        return redirect(meeting)
+    return render(request, "meetings/form.html", {"form": form})
+
+
+def _initial_from(request):
+    series_id = request.GET.get("series")
+    series = Series.objects.for_user(request.user).filter(pk=series_id).first() if series_id else None
+    if not series:
+        return {}
+    return {"series": series.pk, "kind": series.kind_id, "tier": series.tier}
+
+
+@never_cache
+@role_required(*WRITERS)
+def edit(request, pk):
+    meeting = _editable(Meeting.objects, request, pk)
+    form = MeetingForm(post_data(request), instance=meeting, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save_for(request.user)
+        messages.success(request, f"「{meeting.display_title}」を更新しました。")
+        return redirect(meeting)
+    return render(request, "meetings/form.html", {"form": form, "meeting": meeting})
+
+
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL, Role.PROFESSIONAL)
+def detail(request, pk):
+    meeting = get_for_user(
+        Meeting.objects.select_related("kind", "center", "series", "created_by").prefetch_related(
+            "organisations",
+            "professions",
+            "attendance__profession",
+            "issues_discussed__organisation",
+            "raised_issues__organisation",
+            "solutions__issues",
+        ),
+        request.user,
+        pk=pk,
+    )
+    can_edit = Meeting.objects.editable_by(request.user).filter(pk=pk).exists()
+    attendance = list(meeting.attendance.all())
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "can_edit": can_edit,
+            "attendance": attendance,
+            "attendance_total": sum(a.count for a in attendance),
+            "issue_form": IssueForm(user=request.user, meeting=meeting, prefix="issue") if can_edit else None,
+        },
+    )
+
+
+@never_cache
+@role_required(*WRITERS)
+def attendance(request, pk):
+    meeting = _editable(Meeting.objects.select_related("kind"), request, pk)
+    form = MeetingAttendanceForm(post_data(request), meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "職種別の出席人数を保存しました。")
+        return redirect(meeting)
+    return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})
+
+
+@never_cache
+@role_required(*WRITERS)
+def raise_at_meeting(request, pk):
+    meeting = _editable(Meeting.objects.select_related("kind"), request, pk)
+    form = IssueForm(post_data(request), user=request.user, meeting=meeting, prefix="issue")
+    if request.method == "POST" and form.is_valid():
+        issue = form.save_for(request.user)
+        messages.success(request, f"課題「{issue}」を起票しました。")
+        return redirect(f"{meeting.get_absolute_url()}#raised")
+    return render(request, "meetings/issue_form.html", {"form": form, "meeting": meeting})
+
+
+# --- Series (recurring bodies) ------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def series_index(request):
+    series = (
+        Series.objects.for_user(request.user)
+        .select_related("kind", "center")
+        .annotate(meeting_count=Count("meetings"))
+        .order_by("-active", "name")
+    )
+    return render(request, "meetings/series_index.html", {"series_list": series})
+
+
+@never_cache
+@role_required(*WRITERS)
+def series_create(request):
+    form = SeriesForm(post_data(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        series = form.save_for(request.user)
+        messages.success(request, f"会議体「{series.name}」を登録しました。")
+        return redirect("meetings:series_detail", pk=series.pk)
+    return render(request, "meetings/series_form.html", {"form": form})
+
+
+@role_required(*READERS)
+def series_detail(request, pk):
+    series = get_for_user(Series.objects.select_related("kind", "center"), request.user, pk=pk)
+    meetings = series.meetings.select_related("kind").prefetch_related("organisations").order_by("-held_on")
+    return render(
+        request,
+        "meetings/series_detail.html",
+        {
+            "series": series,
+            "meetings": meetings,
+            "can_edit": Series.objects.editable_by(request.user).filter(pk=pk).exists(),
+        },
+    )
+
+
+# --- 課題 register ------------------------------------------------------------------------------
+
+ISSUE_LIST_RELATED = ("organisation", "profession", "category", "center", "raised_at_meeting__kind")
+
+
+@role_required(*READERS)
+def issues(request):
+    queryset = (
+        Issue.objects.for_user(request.user).select_related(*ISSUE_LIST_RELATED).prefetch_related("solutions")
+    )
+    filterset = IssueFilter(request.GET or None, queryset=queryset)
+    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    if request.GET.get("format") == "xlsx":
+        return _issues_xlsx(results)
+    if request.GET.get("format"):
+        raise PermissionDenied
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/issues.html",
+        {"filter_form": filterset.form, "page_obj": page, "issues": page.object_list},
+    )
+
+
+def _issues_xlsx(issues):
+    header = [
+        "ラベル",
+        "課題",
+        "提起した団体・職種",
+        "分類",
+        "状態",
+        "提起日",
+        "提起の場",
+        "解決策",
+        "担当センター",
+    ]
+    rows = []
+    for i in issues:
+        where = (
+            str(i.raised_at_meeting)
+            if i.raised_at_meeting_id
+            else ("相談" if i.raised_from_consultation_id else "")
+        )
+        rows.append(
+            [
+                i.label,
+                i.title,
+                str(i.raised_by or ""),
+                str(i.category or ""),
+                i.get_status_display(),
+                i.raised_on,
+                where,
+                "、".join(s.title for s in i.solutions.all()),
+                i.center.code,
+            ]
+        )
+    return xlsx_response(
+        "issues.xlsx",
+        [
+            (
+                "課題一覧",
+                header,
+                rows,
+                {
+                    "title_rows": ["在宅医療・介護連携の課題一覧"],
+                    "widths": [10, 40, 24, 20, 12, 12, 30, 40, 10],
+                    "orientation": "landscape",
+                },
+            )
+        ],
+    )
+
+
+@never_cache
+@role_required(*WRITERS)
+def issue_create(request):
+    consultation = None
+    consultation_id = request.GET.get("consultation") or request.POST.get("consultation")
+    if consultation_id:
+        # Raising a 課題 from a consultation: only those who may open the consultation.
+        consultation = get_for_user(Consultation.objects, request.user, pk=consultation_id)
+    form = IssueForm(post_data(request), user=request.user, consultation=consultation)
+    if request.method == "POST" and form.is_valid():
+        issue = form.save_for(request.user)
+        messages.success(request, f"課題「{issue}」を起票しました。")
+        return redirect(consultation or issue)
+    return render(request, "meetings/issue_form.html", {"form": form, "consultation": consultation})
+
+
+@never_cache
+@role_required(*WRITERS)
+def issue_edit(request, pk):
+    issue = _editable(Issue.objects, request, pk)
+    form = IssueForm(post_data(request), instance=issue, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save_for(request.user)
+        messages.success(request, f"課題「{issue}」を更新しました。")
+        return redirect(issue)
+    return render(request, "meetings/issue_form.html", {"form": form, "issue": issue})
+
+
+@role_required(*READERS)
+def issue_detail(request, pk):
+    meetings_kind = Meeting.objects.select_related("kind")
+    issue = get_for_user(
+        Issue.objects.select_related(*ISSUE_LIST_RELATED, "raised_from_consultation").prefetch_related(
+            Prefetch("status_changes"),
+            Prefetch("discussed_at", queryset=meetings_kind),
+            Prefetch(
+                "solutions",
+                queryset=Solution.objects.prefetch_related(
+                    Prefetch("meetings", queryset=meetings_kind), "events", "issues"
+                ),
+            ),
+        ),
+        request.user,
+        pk=pk,
+    )
+    can_edit = Issue.objects.editable_by(request.user).filter(pk=pk).exists()
+    # The consultation link only for those who may open it (officials never see a record).
+    consultation_visible = bool(
+        issue.raised_from_consultation_id
+        and Consultation.objects.for_user(request.user).filter(pk=issue.raised_from_consultation_id).exists()
+    )
+    return render(
+        request,
+        "meetings/issue_detail.html",
+        {
+            "issue": issue,
+            "lineage": issue.lineage(),
+            "can_edit": can_edit,
+            "status_form": StatusForm() if can_edit else None,
+            "consultation_visible": consultation_visible,
+        },
+    )
+
+
+@require_POST
+@role_required(*WRITERS)
+def issue_status(request, pk):
+    issue = _editable(Issue.objects, request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        issue.change_status(d["status"], d["changed_on"], d["note"], request.user)
+        messages.success(request, f"課題「{issue}」の状態を「{issue.get_status_display()}」にしました。")
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"状態の変更: {form.fields[field].label}：{'、'.join(errors)}")
+    return redirect(f"{issue.get_absolute_url()}#lineage")
+
+
+# --- 解決策 ---------------------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(*WRITERS)
+def solution_create(request):
+    initial = {}
+    for name, model in (("meeting", Meeting), ("event", Event), ("issue", Issue)):
+        value = request.GET.get(name)
+        if value and value.isdigit():
+            obj = model.objects.for_user(request.user).filter(pk=value).first()
+            if obj is None:
+                raise Http404
+            initial[{"meeting": "meetings", "event": "events", "issue": "issues"}[name]] = [obj.pk]
+    form = SolutionForm(post_data(request), user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        solution = form.save_for(request.user)
+        messages.success(request, f"解決策「{solution.title}」を記録しました。")
+        first = solution.meetings.first()
+        return redirect(first or solution.issues.first())
+    return render(request, "meetings/solution_form.html", {"form": form})
+
+
+@never_cache
+@role_required(*WRITERS)
+def solution_edit(request, pk):
+    solution = _editable(Solution.objects, request, pk)
+    form = SolutionForm(post_data(request), instance=solution, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save_for(request.user)
+        messages.success(request, f"解決策「{solution.title}」を更新しました。")
+        return redirect(solution.issues.first() or "meetings:issues")
+    return render(request, "meetings/solution_form.html", {"form": form, "solution": solution})
+
+
+# --- Lineage across years -----------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def organisations(request):
+    user = request.user
+    meetings = Meeting.objects.for_user(user)
+    orgs = Organisation.objects.all()
+    counts = dict(meetings.values("organisations").annotate(n=Count("id")).values_list("organisations", "n"))
+    issue_counts = dict(
+        Issue.objects.for_user(user)
+        .values("organisation")
+        .annotate(n=Count("id"))
+        .values_list("organisation", "n")
+    )
+    rows = [(o, counts.get(o.pk, 0), issue_counts.get(o.pk, 0)) for o in orgs]
+    return render(request, "meetings/organisations.html", {"rows": rows})
+
+
+@role_required(*READERS)
+def organisation_timeline(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    user = request.user
+    own_issues, table = services.organisation_timeline(
+        organisation, Meeting.objects.for_user(user), Issue.objects.for_user(user), _events_for(user)
+    )
+    return render(
+        request,
+        "meetings/organisation_timeline.html",
+        {"organisation": organisation, "issues": own_issues, "table": table},
+    )
+
+
+@role_required(*READERS)
+def year_summary(request):
+    user = request.user
+    try:
+        year = int(request.GET.get("fiscal_year") or dates.fiscal_year(dates.today()))
+    except ValueError:
+        year = dates.fiscal_year(dates.today())
+        messages.error(request, "年度は数字で指定してください（例: 2026）。")
+    summary = services.fiscal_year_summary(year, Meeting.objects.for_user(user), Issue.objects.for_user(user))
+    if request.GET.get("format") == "xlsx":
+        return _summary_xlsx(summary)
+    if request.GET.get("format"):
+        raise PermissionDenied
+    return render(request, "meetings/year_summary.html", {"summary": summary, "year": year})
+
+
+def _summary_xlsx(s):
+    title = f"在宅医療・介護連携 会議・課題の実績 {s['label']}"
+    return xlsx_response(
+        f"meetings-FY{s['year']}.xlsx",
+        [
+            (
+                "会議",
+                ["連携の段階", "種類", "回数"],
+                [[r["tier"], r["kind"], r["n"]] for r in s["counts"]]
+                + [[tier, "小計", n] for tier, n in s["tier_totals"].items()]
+                + [["合計", "", s["total"]]],
+                {"title_rows": [title], "widths": [14, 24, 8]},
+            ),
+            (
+                "提起された課題",
+                ["ラベル", "課題", "提起した団体・職種", "提起日", "状態"],
+                [
+                    [i.label, i.title, str(i.raised_by or ""), i.raised_on, i.get_status_display()]
+                    for i in s["raised"]
+                ],
+                {"title_rows": [title], "widths": [10, 40, 24, 12, 12]},
+            ),
+            (
+                "解決した課題",
+                ["ラベル", "課題", "提起した団体・職種", "解決日"],
+                [[i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
+                {"title_rows": [title], "widths": [10, 40, 24, 12]},
+            ),
+        ],
+    )

@@ -1,0 +1,438 @@
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests.training.factories import at, make_event, make_survey, profession
+from training.models import (
+    AttendanceCount,
+    Event,
+    EventOrganisation,
+    Item,
+    Question,
+    Registration,
+    Survey,
+    Task,
+    TaskTemplate,
+    yearly_history,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def register(event, name, prof, org="○○病院"):
+    return event.register(name=name, organisation=org, profession=prof)
+
+
+# --- Capacity and the waiting list --------------------------------------------------------------
+
+
+def test_registrations_over_capacity_go_to_the_waiting_list_in_order(cast):
+    event = make_event(cast.center1, capacity=2)
+    a = register(event, "A", cast.nurse)
+    b = register(event, "B", cast.care_manager)
+    c = register(event, "C", cast.nurse)
+    d = register(event, "D", cast.nurse)
+    assert [r.status for r in (a, b, c, d)] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    promoted = event.cancel(a)
+    assert promoted.pk == c.pk
+    c.refresh_from_db()
+    d.refresh_from_db()
+    assert (c.status, d.status) == ("confirmed", "waitlisted")
+    # Cancelling someone on the waiting list frees no seat.
+    assert event.cancel(d) is None
+    assert event.registrations.confirmed().count() == 2
+
+
+def test_no_capacity_means_nobody_waits(cast):
+    event = make_event(cast.center1, capacity=None)
+    assert {register(event, f"P{i}", cast.nurse).status for i in range(30)} == {"confirmed"}
+
+
+def test_staff_register_on_behalf_and_the_full_event_says_waiting_list(client_for, cast):
+    event = make_event(cast.center1, capacity=1)
+    client = client_for("coordinator")
+    data = {"name": "山田 花子", "organisation": "○○訪問看護", "profession": cast.nurse.pk}
+    client.post(f"/training/{event.pk}/register/", data)
+    response = client.post(f"/training/{event.pk}/register/", {**data, "name": "佐藤 一郎"}, follow=True)
+    assert "キャンセル待ちとして受け付けました" in response.content.decode()
+    assert list(event.registrations.values_list("name", "status")) == [
+        ("山田 花子", "confirmed"),
+        ("佐藤 一郎", "waitlisted"),
+    ]
+
+
+def test_registration_requires_name_organisation_and_profession(client_for, cast):
+    event = make_event(cast.center1)
+    response = client_for("coordinator").post(f"/training/{event.pk}/register/", {"name": "", "organisation": ""})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count("このフィールドは必須です。") == 3
+    assert not event.registrations.exists()
+
+
+def test_professional_signs_up_once_for_an_open_event_of_any_center(client_for, cast):
+    cast.professional.affiliation = "△△ケアプランセンター"
+    cast.professional.save()
+    event = make_event(cast.center2, when=(2099, 1, 10, 18, 0))
+    client = client_for("professional")
+    page = client.get(f"/training/{event.pk}/register/").content.decode()
+    assert 'value="△△ケアプランセンター"' in page
+    data = {"name": "professional", "organisation": "△△ケアプランセンター", "profession": cast.care_manager.pk}
+    client.post(f"/training/{event.pk}/register/", data)
+    again = client.post(f"/training/{event.pk}/register/", data, follow=True)
+    assert "すでに申し込んでいます" in again.content.decode()
+    assert event.registrations.filter(user=cast.professional).count() == 1
+    # A closed registration or a past event is not offered.
+    event.registration_open = False
+    event.save()
+    assert client.get(f"/training/{event.pk}/register/").status_code == 404
+    past = make_event(cast.center1, when=(2020, 1, 10, 18, 0))
+    assert client.get(f"/training/{past.pk}/register/").status_code == 404
+
+
+def test_check_in_and_cancel_from_the_event_page(client_for, cast):
+    event = make_event(cast.center1, capacity=1)
+    a = register(event, "A", cast.nurse)
+    b = register(event, "B", cast.nurse)
+    client = client_for("coordinator")
+    client.post(f"/training/{event.pk}/registrations/{a.pk}/check-in/")
+    a.refresh_from_db()
+    assert a.checked_in_at is not None
+    response = client.post(f"/training/{event.pk}/registrations/{a.pk}/cancel/", follow=True)
+    assert "キャンセル待ちのBさんが参加確定になりました" in response.content.decode()
+    b.refresh_from_db()
+    assert b.status == "confirmed"
+    # Another center's coordinator cannot check anybody in.
+    assert client_for("coordinator2").post(f"/training/{event.pk}/registrations/{b.pk}/check-in/").status_code == 404
+    b.refresh_from_db()
+    assert b.checked_in_at is None
+
+
+# --- Attendance by profession ------------------------------------------------------------------
+
+
+def test_attendance_counts_checked_in_registrations_plus_manual_counts(cast):
+    event = make_event(cast.center1)
+    doctor = profession("医師")
+    for name, prof, org, came in [
+        ("A", cast.nurse, "○○病院", True),
+        ("B", cast.nurse, "○○病院", True),
+        ("C", cast.care_manager, "△△居宅", True),
+        ("D", cast.care_manager, "□□居宅", False),
+    ]:
+        r = register(event, name, prof, org)
+        if came:
+            r.checked_in_at = timezone.now()
+            r.save()
+    AttendanceCount.objects.create(event=event, profession=doctor, count=6)
+    AttendanceCount.objects.create(event=event, profession=cast.nurse, count=3)
+    event.extra_organisations = 2
+    event.save()
+    assert dict(event.attendance_by_profession()) == {"看護師": 5, "介護支援専門員": 1, "医師": 6}
+    # ○○病院 and ＯＯ病院 (full width) are one organisation; 2 more came without registering.
+    r = register(event, "E", cast.nurse, "○○病院")
+    r.checked_in_at = timezone.now()
+    r.save()
+    assert event.organisation_count() == 2 + 2
+
+
+def test_manual_attendance_form_saves_counts_and_rejects_negative(client_for, cast):
+    event = make_event(cast.center1)
+    client = client_for("coordinator")
+    bad = client.post(f"/training/{event.pk}/attendance/", {f"p{cast.nurse.pk}": "-1"})
+    assert "0 以上" in bad.content.decode() or "以上" in bad.content.decode()
+    assert not AttendanceCount.objects.exists()
+    client.post(
+        f"/training/{event.pk}/attendance/",
+        {f"p{cast.nurse.pk}": "17", f"p{cast.care_manager.pk}": "", "extra_organisations": "5"},
+    )
+    assert list(AttendanceCount.objects.values_list("profession__name", "count")) == [("看護師", 17)]
+    event.refresh_from_db()
+    assert event.extra_organisations == 5
+
+
+def test_kamaishi_attendance_reads_back_by_profession(cast):
+    """釜石市's 職場研修会: 医師6, リハ2, 看護師17, 事務18, MSW2, entered as counts. (The seed prints
+    49名 in all; its breakdown adds up to 45, so 4 were not broken down by profession.)"""
+    event = make_event(cast.center1)
+    counts = {"医師": 6, "理学療法士": 2, "看護師": 17, "事務": 18, "MSW・社会福祉士": 2}
+    for name, n in counts.items():
+        AttendanceCount.objects.create(event=event, profession=profession(name), count=n)
+    assert dict(event.attendance_by_profession()) == counts
+    assert sum(n for _, n in event.attendance_by_profession()) == 45
+
+
+# --- Public page --------------------------------------------------------------------------------
+
+
+def test_public_page_lists_only_public_events_and_no_participant_data(client, cast):
+    public = make_event(cast.center1, when=(2099, 2, 1, 13, 30), title="市民公開講座「人生会議」", item=Item.PUBLIC)
+    make_event(cast.center1, when=(2099, 2, 2, 18, 0), title="職員向け多職種研修", item=Item.TRAINING)
+    register(public, "山田 花子", cast.nurse, "秘密の訪問看護ステーション")
+    body = client.get("/training/public/").content.decode()
+    assert "市民公開講座「人生会議」" in body
+    assert "職員向け多職種研修" not in body
+    assert "山田 花子" not in body and "秘密の訪問看護ステーション" not in body
+
+
+# --- Surveys ------------------------------------------------------------------------------------
+
+
+def _open_survey(event, **kwargs):
+    now = timezone.now()
+    survey = make_survey(event, **kwargs)
+    survey.opens_at, survey.closes_at = now - datetime.timedelta(days=1), now + datetime.timedelta(days=1)
+    survey.save()
+    return survey
+
+
+def test_survey_aggregation_matches_hand_counted_answers(client, cast):
+    event = make_event(cast.center1)
+    survey = _open_survey(event)
+    q1, q2, q3 = survey.questions.all()
+    answers = [(5, 4, "よかった"), (4, 4, ""), (5, 2, "時間が短い"), (3, None, ""), (5, 5, "")]
+    for r1, r2, text in answers:
+        data = {f"q{q1.pk}": r1, f"q{q3.pk}": text}
+        if r2 is not None:
+            data[f"q{q2.pk}"] = r2
+        assert client.post(f"/training/survey/{survey.token}/", data).status_code == 200
+    results = {r["question"].text: r for r in survey.results()}
+    # Hand count: 満足度 5,4,5,3,5 → [0,0,1,1,3], mean 22/5 = 4.4; 理解度 4,4,2,5 → mean 3.75.
+    assert results["満足度"]["counts"] == [0, 0, 1, 1, 3]
+    assert results["満足度"]["mean"] == pytest.approx(4.4)
+    assert results["理解度"]["counts"] == [0, 1, 0, 2, 1] and results["理解度"]["n"] == 4
+    assert results["理解度"]["mean"] == pytest.approx(3.75)
+    assert results["感想"]["texts"] == ["よかった", "時間が短い"]
+
+
+def test_survey_results_page_and_xlsx(client, client_for, cast):
+    event = make_event(cast.center1)
+    survey = _open_survey(event)
+    q1 = survey.questions.first()
+    for rating in (5, 4, 4):
+        client.post(f"/training/survey/{survey.token}/", {f"q{q1.pk}": rating})
+    staff = client_for("coordinator")
+    page = staff.get(f"/training/{event.pk}/survey/results/").content.decode()
+    assert 'data-responses="3"' in page
+    assert 'id="survey-chart-data"' in page and "chart.umd.min.js" in page
+    ws = load_workbook(io.BytesIO(staff.get(f"/training/{event.pk}/survey/results/?format=xlsx").content))["集計"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert rows["満足度"][2:8] == (3, 0, 0, 0, 2, 1)
+    assert rows["満足度"][8] == pytest.approx(4.33)
+
+
+def test_a_survey_link_cannot_be_used_after_it_closes(client, cast):
+    event = make_event(cast.center1)
+    survey = _open_survey(event)
+    q1 = survey.questions.first()
+    survey.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    survey.save()
+    response = client.post(f"/training/survey/{survey.token}/", {f"q{q1.pk}": 5})
+    assert response.status_code == 410
+    assert "回答受付は" in response.content.decode() and "終了しました" in response.content.decode()
+    assert not survey.responses.exists()
+    assert client.get("/training/survey/not-a-token/").status_code == 404
+
+
+def test_required_question_left_blank_saves_nothing(client, cast):
+    event = make_event(cast.center1)
+    survey = _open_survey(event)
+    q1 = survey.questions.first()
+    q1.required = True
+    q1.save()
+    response = client.post(f"/training/survey/{survey.token}/", {})
+    assert response.status_code == 200 and "このフィールドは必須です。" in response.content.decode()
+    assert not survey.responses.exists()
+
+
+def test_survey_is_created_with_default_questions_and_rejects_a_closing_before_opening(client_for, cast):
+    event = make_event(cast.center1)
+    client = client_for("coordinator")
+    page = client.get(f"/training/{event.pk}/survey/").content.decode()
+    assert "研修の内容に満足しましたか" in page
+    data = {
+        "opens_at": "2026-12-10T18:00",
+        "closes_at": "2026-12-01T18:00",
+        "anonymous": "on",
+        "q-TOTAL_FORMS": "1",
+        "q-INITIAL_FORMS": "0",
+        "q-MIN_NUM_FORMS": "1",
+        "q-MAX_NUM_FORMS": "1000",
+        "q-0-text": "満足度",
+        "q-0-kind": "rating",
+    }
+    bad = client.post(f"/training/{event.pk}/survey/", data)
+    assert "回答受付終了は開始より後にしてください。" in bad.content.decode()
+    assert not Survey.objects.exists()
+    client.post(f"/training/{event.pk}/survey/", {**data, "closes_at": "2026-12-24T18:00"})
+    survey = Survey.objects.get(event=event)
+    assert list(survey.questions.values_list("text", "kind")) == [("満足度", "rating")]
+
+
+def test_answer_page_shows_nothing_of_other_respondents(client, cast):
+    event = make_event(cast.center1)
+    survey = _open_survey(event, anonymous=False)
+    q3 = survey.questions.get(kind=Question.Kind.TEXT)
+    client.post(f"/training/survey/{survey.token}/", {f"q{q3.pk}": "他の人の秘密の感想", "respondent_name": "匿名希望"})
+    body = client.get(f"/training/survey/{survey.token}/").content.decode()
+    assert "他の人の秘密の感想" not in body and "匿名希望" not in body
+    assert "氏名（任意）" in body
+
+
+# --- Task lists ---------------------------------------------------------------------------------
+
+
+def test_template_tasks_grouped_by_phase_and_done_state(client_for, cast):
+    event = make_event(cast.center1)
+    template = TaskTemplate.objects.get(name="多職種研修会")
+    client = client_for("coordinator")
+    client.post(f"/training/{event.pk}/tasks/template/", {"template": template.pk})
+    assert event.tasks.count() == template.items.count() > 0
+    # Applying it again adds nothing twice.
+    client.post(f"/training/{event.pk}/tasks/template/", {"template": template.pk})
+    assert event.tasks.count() == template.items.count()
+    client.post(f"/training/{event.pk}/tasks/", {"phase": "after", "text": "反省会の日程調整（追加）", "owner": "看護師A"})
+    task = Task.objects.get(text="反省会の日程調整（追加）")
+    client.post(f"/training/{event.pk}/tasks/{task.pk}/toggle/")
+    task.refresh_from_db()
+    assert task.done_at is not None and task.done_by == cast.coordinator
+    page = client.get(f"/training/{event.pk}/").content.decode()
+    before, day, after = page.index("<h3>実施前</h3>"), page.index("<h3>当日</h3>"), page.index("<h3>実施後</h3>")
+    assert before < page.index("会場選定・借り上げ") < day < page.index("会場設営・受付") < after
+    assert page.rindex("反省会の日程調整（追加）") > after
+
+
+# --- Yearly history -----------------------------------------------------------------------------
+
+
+def test_yearly_history_by_fiscal_year_with_organisations_formats_and_professions(client_for, cast):
+    from training.models import EventFormat
+
+    gw, panel = EventFormat.objects.get(name="グループワーク"), EventFormat.objects.get(name="パネルディスカッション")
+    # FY2025: one event in 2026-03 (still FY2025) with counts; FY2026: an event with registrations.
+    e1 = make_event(cast.center1, when=(2026, 3, 20, 18, 0), extra_organisations=7)
+    e1.formats.set([gw])
+    AttendanceCount.objects.create(event=e1, profession=cast.nurse, count=100)
+    AttendanceCount.objects.create(event=e1, profession=cast.care_manager, count=115)
+    e2 = make_event(cast.center1, when=(2026, 4, 1, 18, 0))
+    e2.formats.set([panel, gw])
+    for name, prof, org in [("A", cast.nurse, "○○病院"), ("B", cast.care_manager, "△△居宅"), ("C", cast.nurse, "○○病院")]:
+        r = register(e2, name, prof, org)
+        r.checked_in_at = timezone.now()
+        r.save()
+    register(e2, "no-show", cast.nurse, "××病院")
+    make_event(cast.center2, when=(2026, 5, 1, 18, 0), extra_organisations=99)  # another center's
+    table, professions = yearly_history(Event.objects.for_user(cast.coordinator))
+    assert [p.name for p in professions] == ["看護師", "介護支援専門員"]
+    assert [(r["year"], r["events"], r["organisations"], r["formats"], r["people"], r["by_profession"]) for r in table] == [
+        (2025, 1, 7, "グループワーク", 215, [100, 115]),
+        (2026, 1, 2, "グループワーク・パネルディスカッション", 3, [2, 1]),
+    ]
+    page = client_for("coordinator").get("/training/history/").content.decode()
+    assert 'data-year="2025"' in page and "令和7年度（2025年度）" in page
+    ws = load_workbook(io.BytesIO(client_for("coordinator").get("/training/history/?format=xlsx").content))
+    rows = list(ws["年度別実績"].iter_rows(min_row=3, values_only=True))
+    assert rows[0] == ("令和7年度（2025年度）", 1, 7, "グループワーク", 215)
+    # Officials see every center's history (aggregate only): FY2026 has C02's 99 organisations too.
+    official = client_for("official").get("/training/history/").content.decode()
+    assert "data-organisations>101<" in official.replace('"', "")
+
+
+def test_history_query_count_does_not_grow_with_events(client_for, cast, django_assert_num_queries):
+    client = client_for("coordinator")
+    e = make_event(cast.center1, when=(2025, 6, 1, 18, 0))
+    AttendanceCount.objects.create(event=e, profession=cast.nurse, count=3)
+    with django_assert_num_queries(12):
+        client.get("/training/history/")
+    for i in range(8):
+        e = make_event(cast.center1, when=(2016 + i, 6, 1, 18, 0))
+        AttendanceCount.objects.create(event=e, profession=cast.care_manager, count=i + 1)
+        r = register(e, f"R{i}", cast.nurse, f"病院{i}")
+        r.checked_in_at = timezone.now()
+        r.save()
+    with django_assert_num_queries(12):
+        client.get("/training/history/")
+
+
+# --- Lists, forms and query counts ---------------------------------------------------------------
+
+
+def test_event_form_records_hosts_and_refuses_the_same_organisation_twice(client_for, cast):
+    from coordination.models import Organisation
+
+    doctors = Organisation.objects.create(name="医師会")
+    nurses = Organisation.objects.create(name="訪問看護連絡協議会")
+    client = client_for("coordinator")
+    data = {
+        "title": "在宅看取り研修",
+        "item": "ka",
+        "starts_at": "2026-12-10T18:30",
+        "delivery": "hybrid",
+        "hosts": [doctors.pk],
+        "co_hosts": [doctors.pk, nurses.pk],
+        "registration_open": "on",
+    }
+    bad = client.post("/training/new/", data)
+    assert "「医師会」が主催と重複しています" in bad.content.decode()
+    assert not Event.objects.exists()
+    client.post("/training/new/", {**data, "co_hosts": [nurses.pk], "ends_at": "2026-12-10T18:00"})
+    assert not Event.objects.exists()  # ends before it starts
+    client.post("/training/new/", {**data, "co_hosts": [nurses.pk]})
+    event = Event.objects.get()
+    assert event.center == cast.center1  # a coordinator always writes for their own center
+    assert event.organisers_by_role() == {"主催": ["医師会"], "共催": ["訪問看護連絡協議会"], "後援": []}
+
+
+def test_event_list_filters_and_query_count(client_for, cast, django_assert_num_queries):
+    from coordination.models import Organisation
+
+    org = Organisation.objects.create(name="医師会")
+    for i in range(3):
+        e = make_event(cast.center1, when=(2026, 6 + i, 1, 18, 0), title=f"研修{i}")
+        EventOrganisation.objects.create(event=e, organisation=org, role="host")
+    make_event(cast.center1, when=(2025, 6, 1, 18, 0), title="昨年度の講座", item=Item.PUBLIC)
+    make_event(cast.center2, title="西センターの研修")
+    client = client_for("coordinator")
+    body = client.get("/training/").content.decode()
+    assert 'data-result-count="4"' in body and "西センターの研修" not in body
+    assert 'data-result-count="1"' in client.get("/training/?fiscal_year=2025").content.decode()
+    assert 'data-result-count="3"' in client.get("/training/?item=ka").content.decode()
+    assert 'data-result-count="1"' in client.get("/training/?q=研修1").content.decode()
+    with django_assert_num_queries(11):
+        client.get("/training/")
+    for i in range(10):
+        e = make_event(cast.center1, when=(2026, 10, 1 + i, 18, 0))
+        EventOrganisation.objects.create(event=e, organisation=org, role="co_host")
+    with django_assert_num_queries(11):
+        client.get("/training/")
+
+
+def test_public_page_and_event_page_query_counts(client, client_for, cast, django_assert_num_queries):
+    event = make_event(cast.center1, when=(2099, 1, 1, 13, 0), item=Item.PUBLIC, capacity=100)
+    for i in range(5):
+        register(event, f"R{i}", cast.nurse).checked_in_at = timezone.now()
+    Registration.objects.update(checked_in_at=timezone.now())
+    with django_assert_num_queries(4):
+        client.get("/training/public/")
+    staff = client_for("coordinator")
+    with django_assert_num_queries(21):
+        staff.get(f"/training/{event.pk}/")
+    for i in range(10):
+        register(event, f"S{i}", cast.care_manager)
+        make_event(cast.center1, when=(2099, 2, 1 + i, 13, 0), item=Item.PUBLIC)
+        Task.objects.create(event=event, phase="day", text=f"作業{i}")
+    Registration.objects.update(checked_in_at=timezone.now())
+    with django_assert_num_queries(4):
+        client.get("/training/public/")
+    with django_assert_num_queries(21):
+        staff.get(f"/training/{event.pk}/")
+
+
+def test_event_datetime_is_shown_in_tokyo_time(client_for, cast):
+    event = make_event(cast.center1, when=(2026, 12, 10, 9, 5))
+    assert event.starts_at == at(2026, 12, 10, 9, 5)
+    assert "2026年12月10日" in client_for("coordinator").get(f"/training/{event.pk}/").content.decode()
+    assert Registration.objects.count() == 0

@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from training.models import Event, EventFormat, EventOrganisation, TaskTemplate, TaskTemplateItem
+
+
+@admin.register(EventFormat)
+class EventFormatAdmin(admin.ModelAdmin):
+    list_display = ("name", "sort_order")
+
+
+class TaskTemplateItemInline(admin.TabularInline):
+    model = TaskTemplateItem
+    extra = 2
+
+
+@admin.register(TaskTemplate)
+class TaskTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "format")
+    inlines = [TaskTemplateItemInline]
+
+
+class EventOrganisationInline(admin.TabularInline):
+    model = EventOrganisation
+    extra = 1
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """Events are edited in the portal; the admin is for corrections. Registrations (personal
+    data) are not registered here."""
+
+    list_display = ("title", "starts_at", "item", "center", "capacity")
+    list_filter = ("item", "center", "delivery")
+    search_fields = ("title", "description")
+    date_hierarchy = "starts_at"
+    filter_horizontal = ("formats", "audience_professions")
+    inlines = [EventOrganisationInline]

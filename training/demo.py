@@ -1,0 +1,224 @@
+"""Demo training and public events over three fiscal years (idempotent: only when a center has
+none): attendance by profession like 釜石市's 職場研修会 (医師6, リハ2, 看護師17, 事務18, MSW2), an
+upcoming 多職種研修会 open for registration with a survey and a task list, and a 市民公開講座."""
+
+import datetime
+
+from django.utils import timezone
+
+from coordination import dates
+from coordination.models import Center, Organisation, Profession, Role, User
+from training import reference
+from training.models import (
+    DEFAULT_QUESTIONS,
+    Answer,
+    AttendanceCount,
+    Event,
+    EventFormat,
+    EventOrganisation,
+    Item,
+    Question,
+    Response,
+    Survey,
+    TaskTemplate,
+    TaskTemplateItem,
+)
+
+PAST = [
+    # (years ago, month, day, title, item, formats, hosts, counts by profession, extra organisations)
+    (
+        2,
+        10,
+        24,
+        "職場研修会「なるほど！そうか！地域連携」",
+        Item.TRAINING,
+        ["講演", "グループワーク"],
+        ["病院地域連携室連絡会"],
+        {"医師": 6, "理学療法士": 2, "看護師": 17, "事務": 18, "MSW・社会福祉士": 2},
+        1,
+    ),
+    (
+        2,
+        2,
+        14,
+        "多職種連携研修会（模擬事例検討・グループワーク）",
+        Item.TRAINING,
+        ["事例検討", "グループワーク"],
+        ["介護支援専門員協会（ケアマネ協議会）", "医師会"],
+        {
+            "医師": 12,
+            "看護師": 48,
+            "介護支援専門員": 96,
+            "薬剤師": 21,
+            "MSW・社会福祉士": 18,
+            "理学療法士": 20,
+        },
+        7,
+    ),
+    (
+        1,
+        11,
+        9,
+        "多職種連携研修会（パネルディスカッション・事例検討）",
+        Item.TRAINING,
+        ["パネルディスカッション", "事例検討", "グループワーク"],
+        ["介護支援専門員協会（ケアマネ協議会）", "医師会", "歯科医師会", "薬剤師会"],
+        {
+            "医師": 15,
+            "歯科医師": 8,
+            "看護師": 52,
+            "介護支援専門員": 110,
+            "薬剤師": 26,
+            "MSW・社会福祉士": 20,
+            "理学療法士": 10,
+        },
+        13,
+    ),
+    (
+        1,
+        2,
+        22,
+        "市民公開講座「そろそろ、うちでも『人生会議』」",
+        Item.PUBLIC,
+        ["市民公開講座", "講演"],
+        ["医師会"],
+        {"その他": 86},
+        0,
+    ),
+]
+
+
+def seed(stdout, **options):
+    reference.load(EventFormat, TaskTemplate, TaskTemplateItem)
+    formats = {f.name: f for f in EventFormat.objects.all()}
+    orgs = {o.name: o for o in Organisation.objects.all()}
+    professions = {p.name: p for p in Profession.objects.all()}
+    fy = dates.fiscal_year(dates.today())
+    for center in Center.objects.all()[:2]:
+        if Event.objects.filter(center=center).exists():
+            continue
+        coordinator = User.objects.filter(center=center, role=Role.COORDINATOR).first()
+        for years_ago, month, day, title, item, fmt, hosts, counts, extra in PAST:
+            year = fy - years_ago + (month < 4)
+            event = _event(
+                center,
+                coordinator,
+                title,
+                item,
+                datetime.datetime(year, month, day, 18, 0),
+                fmt,
+                hosts,
+                formats,
+                orgs,
+                extra_organisations=extra,
+                registration_open=False,
+            )
+            AttendanceCount.objects.bulk_create(
+                AttendanceCount(event=event, profession=professions[name], count=n)
+                for name, n in counts.items()
+                if name in professions
+            )
+        soon = dates.today() + datetime.timedelta(days=21)
+        upcoming = _event(
+            center,
+            coordinator,
+            "多職種連携研修会「在宅での看取りを支える連携」",
+            Item.TRAINING,
+            datetime.datetime(soon.year, soon.month, soon.day, 18, 30),
+            ["講演", "グループワーク"],
+            ["医師会", "訪問看護ステーション連絡協議会"],
+            formats,
+            orgs,
+            capacity=60,
+            audience_note="医療・介護の多職種",
+        )
+        upcoming.audience_professions.set(professions.values())
+        for name, org, prof in [
+            ("山田 花子", "○○訪問看護ステーション", "看護師"),
+            ("佐藤 一郎", "△△ケアプランセンター", "介護支援専門員"),
+            ("鈴木 次郎", "□□薬局", "薬剤師"),
+        ]:
+            upcoming.register(name=name, organisation=org, profession=professions[prof], by=coordinator)
+        TaskTemplate.objects.get(name="多職種研修会").apply_to(upcoming)
+        survey = Survey.objects.create(
+            event=upcoming,
+            opens_at=timezone.make_aware(datetime.datetime(soon.year, soon.month, soon.day, 18, 0)),
+            closes_at=timezone.make_aware(datetime.datetime(soon.year, soon.month, soon.day, 18, 0))
+            + datetime.timedelta(days=14),
+        )
+        for i, (text, kind) in enumerate(DEFAULT_QUESTIONS):
+            Question.objects.create(survey=survey, text=text, kind=kind, sort_order=i)
+        # The last year's training had a survey too, with answers to show the chart.
+        last = (
+            Event.objects.filter(center=center, item=Item.TRAINING, starts_at__year__lt=soon.year)
+            .order_by("-starts_at")
+            .first()
+        )
+        if last:
+            _answered_survey(last, professions)
+        later = dates.today() + datetime.timedelta(days=45)
+        _event(
+            center,
+            coordinator,
+            "市民公開講座「住み慣れた家で最期まで ― 在宅医療を知る」",
+            Item.PUBLIC,
+            datetime.datetime(later.year, later.month, later.day, 13, 30),
+            ["市民公開講座", "講演"],
+            ["医師会"],
+            formats,
+            orgs,
+            capacity=200,
+            audience_note="どなたでも（申込不要）",
+            registration_open=False,
+            venue="市民会館 大ホール",
+        )
+    stdout.write(f"training: {Event.objects.count()} events")
+
+
+def _event(center, user, title, item, start, fmt, hosts, formats, orgs, **fields):
+    fields.setdefault("venue", "市総合保健福祉センター 講堂")
+    event = Event.objects.create(
+        center=center,
+        title=title,
+        item=item,
+        starts_at=timezone.make_aware(start),
+        ends_at=timezone.make_aware(start + datetime.timedelta(hours=2)),
+        description="在宅医療・介護連携推進事業の一環として開催します。",
+        created_by=user,
+        **fields,
+    )
+    event.formats.set([formats[f] for f in fmt if f in formats])
+    EventOrganisation.objects.bulk_create(
+        EventOrganisation(event=event, organisation=orgs[name], role=EventOrganisation.Role.HOST)
+        for name in hosts
+        if name in orgs
+    )
+    return event
+
+
+def _answered_survey(event, professions):
+    survey = Survey.objects.create(
+        event=event, opens_at=event.starts_at, closes_at=event.starts_at + datetime.timedelta(days=14)
+    )
+    questions = [
+        Question.objects.create(survey=survey, text=text, kind=kind, sort_order=i)
+        for i, (text, kind) in enumerate(DEFAULT_QUESTIONS)
+    ]
+    ratings = [5, 4, 5, 3, 4, 5, 4, 4, 2, 5, 4, 3]
+    comments = ["グループワークで他職種の考えが聞けてよかった。", "", "薬剤師の訪問について知れた。", ""]
+    names = list(professions.values())
+    for i, r in enumerate(ratings):
+        response = Response.objects.create(
+            survey=survey, submitted_at=event.starts_at, profession=names[i % len(names)]
+        )
+        Answer.objects.bulk_create(
+            [
+                Answer(response=response, question=q, rating=max(1, min(5, r - j % 2)))
+                for j, q in enumerate(questions[:3])
+            ]
+            + (
+                [Answer(response=response, question=questions[3], text=comments[i % 4])]
+                if comments[i % 4]
+                else []
+            )
+        )

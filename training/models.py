@@ -1,0 +1,537 @@
+"""Training (カ) and public events (キ): events, registrations with a waiting list, attendance
+by profession, surveys answered by link, task lists (棚卸表) and the yearly history."""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from coordination import dates
+from coordination.models import Center, CenterOwnedQuerySet, Organisation, Profession
+
+
+class EventFormat(models.Model):
+    """形式 (講演, グループワーク, 事例検討 …): data, so an admin adds one without a migration."""
+
+    name = models.CharField("形式", max_length=50, unique=True)
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "研修の形式"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Item(models.TextChoices):
+    """The 在宅医療・介護連携推進事業 item an event serves."""
+
+    TRAINING = "ka", "カ 医療・介護関係者の研修"
+    PUBLIC = "ki", "キ 地域住民への普及啓発"
+
+
+class Delivery(models.TextChoices):
+    IN_PERSON = "in_person", "対面"
+    ONLINE = "online", "オンライン"
+    HYBRID = "hybrid", "ハイブリッド"
+
+
+class EventQuerySet(CenterOwnedQuerySet):
+    def public(self):
+        """キ events: the public page lists them without login."""
+        return self.filter(item=Item.PUBLIC)
+
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=(now or timezone.now()) - timezone.timedelta(hours=12))
+
+    def open_for_registration(self, now=None):
+        return self.upcoming(now).filter(registration_open=True)
+
+    def in_fiscal_year(self, year):
+        start, end = dates.fiscal_year_range(year)
+        return self.filter(starts_at__date__gte=start, starts_at__date__lte=end)
+
+
+class Event(models.Model):
+    center = models.ForeignKey(
+        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="events"
+    )
+    title = models.CharField("名称", max_length=200)
+    item = models.CharField("事業項目", max_length=2, choices=Item, default=Item.TRAINING)
+    starts_at = models.DateTimeField("開始日時")
+    ends_at = models.DateTimeField("終了日時", null=True, blank=True)
+    delivery = models.CharField("開催方法", max_length=10, choices=Delivery, default=Delivery.IN_PERSON)
+    venue = models.CharField("会場・オンラインの案内", max_length=200, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name="主催・共催・後援",
+        through="EventOrganisation",
+        blank=True,
+        related_name="events",
+    )
+    organisers_note = models.CharField(
+        "その他の主催・共催・後援",
+        max_length=200,
+        blank=True,
+        help_text="団体一覧にない団体名（例: 県立○○病院）",
+    )
+    audience_professions = models.ManyToManyField(
+        Profession, verbose_name="対象職種", blank=True, related_name="+"
+    )
+    audience_note = models.CharField("対象", max_length=200, blank=True, help_text="例: 多職種、一般市民")
+    formats = models.ManyToManyField(EventFormat, verbose_name="形式", blank=True, related_name="events")
+    speakers = models.TextField("講師・ファシリテーター", blank=True)
+    capacity = models.PositiveIntegerField("定員", null=True, blank=True, help_text="空欄は定員なし")
+    description = models.TextField("内容", blank=True)
+    registration_open = models.BooleanField("参加申込を受け付ける", default=True)
+    extra_organisations = models.PositiveIntegerField(
+        "申込以外の参加団体数", default=0, help_text="申込なしで参加した団体の数（参加団体数に加算）"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "研修・イベント"
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["center", "starts_at"], name="event_center_time")]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.starts_at):%Y/%m/%d} {self.title}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("training:detail", args=[self.pk])
+
+    def clean(self):
+        if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": "終了日時が開始日時より前になっています。"})
+
+    @property
+    def is_public(self):
+        return self.item == Item.PUBLIC
+
+    @property
+    def fiscal_year(self):
+        return dates.fiscal_year(timezone.localtime(self.starts_at).date())
+
+    def organisers_by_role(self):
+        """{'主催': [...], '共催': [...], '後援': [...]} from the through rows (prefetch `organiser_links`)."""
+        result = {label: [] for _, label in EventOrganisation.Role.choices}
+        for link in self.organiser_links.all():
+            result[link.get_role_display()].append(link.organisation.name)
+        return result
+
+    # --- Registration and the waiting list -------------------------------------------------
+
+    def register(self, *, name, organisation, profession, email="", user=None, by=None):
+        """A registration, on the waiting list when the event is full. The event row is locked
+        so that two people taking the last seat at once cannot both get it."""
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=self.pk)
+            full = event.capacity is not None and event.registrations.confirmed().count() >= event.capacity
+            return Registration.objects.create(
+                event=event,
+                name=name,
+                organisation=organisation,
+                profession=profession,
+                email=email,
+                user=user,
+                entered_by=by,
+                status=Registration.Status.WAITLISTED if full else Registration.Status.CONFIRMED,
+            )
+
+    def cancel(self, registration):
+        """Cancels a registration; a freed seat goes to the first on the waiting list. Returns the
+        promoted registration or None."""
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=self.pk)
+            was_confirmed = registration.status == Registration.Status.CONFIRMED
+            registration.status = Registration.Status.CANCELLED
+            registration.save(update_fields=["status"])
+            if not was_confirmed:
+                return None
+            if event.capacity is not None and event.registrations.confirmed().count() >= event.capacity:
+                return None
+            first = event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
+                "created_at", "pk"
+            )
+            promoted = first.first()
+            if promoted:
+                promoted.status = Registration.Status.CONFIRMED
+                promoted.save(update_fields=["status"])
+            return promoted
+
+    # --- Attendance ----------------------------------------------------------------------
+
+    def attendance_by_profession(self):
+        """[(profession name, count)] in profession order: checked-in registrations plus the
+        counts entered by hand (people who came without registering). Two queries."""
+        counts = {}
+        for row in (
+            self.registrations.filter(checked_in_at__isnull=False)
+            .values("profession_id")
+            .annotate(n=Count("id"))
+        ):
+            counts[row["profession_id"]] = counts.get(row["profession_id"], 0) + row["n"]
+        for row in self.attendance_counts.values("profession_id", "count"):
+            counts[row["profession_id"]] = counts.get(row["profession_id"], 0) + row["count"]
+        professions = Profession.objects.filter(pk__in=counts)
+        return [(p.name, counts[p.pk]) for p in professions if counts[p.pk]]
+
+    def organisation_count(self):
+        """参加団体数: distinct organisations among checked-in registrations (folded names) plus
+        the number entered by hand."""
+        from coordination.text import normalize
+
+        names = self.registrations.filter(checked_in_at__isnull=False).values_list("organisation", flat=True)
+        return len({normalize(n) for n in names if n.strip()}) + self.extra_organisations
+
+
+class EventOrganisation(models.Model):
+    class Role(models.TextChoices):
+        HOST = "host", "主催"
+        CO_HOST = "co_host", "共催"
+        SUPPORT = "support", "後援"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organiser_links")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=Role)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "organisation"], name="event_organisation_unique")
+        ]
+        ordering = ["role", "pk"]
+
+    def __str__(self):
+        return f"{self.organisation}（{self.get_role_display()}）"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "参加確定"
+        WAITLISTED = "waitlisted", "キャンセル待ち"
+        CANCELLED = "cancelled", "取消"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField("氏名", max_length=100)
+    organisation = models.CharField("所属", max_length=200)
+    profession = models.ForeignKey(
+        Profession, verbose_name="職種", on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.EmailField("連絡先メール", blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.CONFIRMED)
+    checked_in_at = models.DateTimeField("受付時刻", null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "参加申込"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
+
+    def __str__(self):
+        return f"{self.name}（{self.organisation}）"
+
+
+class AttendanceCount(models.Model):
+    """Attendance entered after the fact, as a count by profession (no registration)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendance_counts")
+    profession = models.ForeignKey(
+        Profession, verbose_name="職種", on_delete=models.PROTECT, related_name="+"
+    )
+    count = models.PositiveIntegerField("人数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "職種別参加人数（手入力）"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "profession"], name="attendance_count_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.profession} {self.count}"
+
+
+# --- Surveys -------------------------------------------------------------------------------
+
+
+def new_token():
+    return secrets.token_urlsafe(16)
+
+
+class Survey(models.Model):
+    """The questionnaire of one event, answered by link (no login), anonymous by default."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="survey")
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    intro = models.TextField("はじめの説明", blank=True)
+    opens_at = models.DateTimeField("回答受付開始")
+    closes_at = models.DateTimeField("回答受付終了")
+    anonymous = models.BooleanField(
+        "無記名", default=True, help_text="オフにすると氏名欄（任意）を表示します"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "アンケート"
+
+    def __str__(self):
+        return f"{self.event.title} アンケート"
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "回答受付終了は開始より後にしてください。"})
+
+    def is_open(self, at=None):
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+    def results(self):
+        """Per question: rating counts 1–5 with n and mean, or the free-text answers. Two queries."""
+        questions = list(self.questions.all())
+        ratings = {}
+        for row in (
+            Answer.objects.filter(question__survey=self, rating__isnull=False)
+            .values("question_id", "rating")
+            .annotate(n=Count("id"))
+        ):
+            ratings.setdefault(row["question_id"], {})[row["rating"]] = row["n"]
+        texts = {}
+        for qid, text in (
+            Answer.objects.filter(question__survey=self)
+            .exclude(text="")
+            .order_by("response__submitted_at", "pk")
+            .values_list("question_id", "text")
+        ):
+            texts.setdefault(qid, []).append(text)
+        out = []
+        for q in questions:
+            if q.kind == Question.Kind.RATING:
+                counts = [ratings.get(q.pk, {}).get(v, 0) for v in Question.SCALE]
+                n = sum(counts)
+                mean = sum(v * c for v, c in zip(Question.SCALE, counts, strict=True)) / n if n else None
+                rows = [(Question.SCALE_LABELS[v], c) for v, c in zip(Question.SCALE, counts, strict=True)]
+                out.append({"question": q, "counts": counts, "rows": rows, "n": n, "mean": mean})
+            else:
+                out.append({"question": q, "texts": texts.get(q.pk, []), "n": len(texts.get(q.pk, []))})
+        return out
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        RATING = "rating", "5段階評価"
+        TEXT = "text", "自由記述"
+
+    SCALE = (1, 2, 3, 4, 5)
+    SCALE_LABELS = {1: "1 そう思わない", 2: "2", 3: "3 どちらとも", 4: "4", 5: "5 そう思う"}
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField("質問", max_length=300)
+    kind = models.CharField("種類", max_length=10, choices=Kind, default=Kind.RATING)
+    required = models.BooleanField("必須", default=False)
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+DEFAULT_QUESTIONS = [
+    ("研修の内容に満足しましたか", Question.Kind.RATING),
+    ("他職種の役割への理解が深まりましたか", Question.Kind.RATING),
+    ("明日からの連携に役立つと思いますか", Question.Kind.RATING),
+    ("感想・今後取り上げてほしいテーマ", Question.Kind.TEXT),
+]
+
+
+class Response(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    profession = models.ForeignKey(
+        Profession, verbose_name="職種", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    respondent_name = models.CharField("氏名", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self):
+        return f"回答 #{self.pk}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.text or str(self.rating)
+
+
+# --- Task lists (棚卸表) ---------------------------------------------------------------------
+
+
+class Phase(models.TextChoices):
+    BEFORE = "before", "実施前"
+    DAY = "day", "当日"
+    AFTER = "after", "実施後"
+
+
+class TaskTemplate(models.Model):
+    """A reusable task list for a kind of event (e.g. 多職種研修会, 市民公開講座)."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    format = models.ForeignKey(
+        EventFormat,
+        verbose_name="主な形式",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "棚卸表のひな形"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def apply_to(self, event):
+        """Copies the template's items onto the event (skipping tasks the event already has)."""
+        existing = set(event.tasks.values_list("phase", "text"))
+        start = event.tasks.count()
+        new = [
+            Task(event=event, phase=item.phase, text=item.text, owner=item.owner, sort_order=start + i)
+            for i, item in enumerate(self.items.all())
+            if (item.phase, item.text) not in existing
+        ]
+        Task.objects.bulk_create(new)
+        return len(new)
+
+
+class TaskTemplateItem(models.Model):
+    template = models.ForeignKey(TaskTemplate, on_delete=models.CASCADE, related_name="items")
+    phase = models.CharField("時期", max_length=10, choices=Phase)
+    text = models.CharField("作業", max_length=200)
+    owner = models.CharField("担当（既定）", max_length=100, blank=True)
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "ひな形の作業"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Task(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tasks")
+    phase = models.CharField("時期", max_length=10, choices=Phase)
+    text = models.CharField("作業", max_length=200)
+    owner = models.CharField("担当", max_length=100, blank=True)
+    done_at = models.DateTimeField("完了日時", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "棚卸表の作業"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+# --- Yearly history ------------------------------------------------------------------------
+
+
+def yearly_history(events):
+    """The 下関市-style table from `events` (a queryset already limited to what the user may
+    see): per 年度, events, 参加団体数, 内容 (formats), 参加人数; and the per-profession attendance
+    over the years. A fixed number of queries whatever the number of events."""
+    from coordination.text import normalize
+
+    event_rows = list(events.values("pk", "starts_at", "extra_organisations"))
+    year_of = {r["pk"]: dates.fiscal_year(timezone.localtime(r["starts_at"]).date()) for r in event_rows}
+    years = {}
+    for r in event_rows:
+        y = years.setdefault(
+            year_of[r["pk"]],
+            {"events": 0, "organisations": 0, "orgs": set(), "formats": [], "people": 0, "by_profession": {}},
+        )
+        y["events"] += 1
+        y["organisations"] += r["extra_organisations"]
+    ids = list(year_of)
+    for pk, org in Registration.objects.filter(event_id__in=ids, checked_in_at__isnull=False).values_list(
+        "event_id", "organisation"
+    ):
+        if org.strip():
+            years[year_of[pk]]["orgs"].add((pk, normalize(org)))
+    for pk, name in (
+        EventFormat.objects.filter(events__in=ids).values_list("events", "name").order_by("sort_order")
+    ):
+        formats = years[year_of[pk]]["formats"]
+        if name not in formats:
+            formats.append(name)
+    professions = {}
+    rows = list(
+        Registration.objects.filter(event_id__in=ids, checked_in_at__isnull=False)
+        .values("event_id", "profession_id")
+        .annotate(n=Count("id"))
+    ) + list(
+        AttendanceCount.objects.filter(event_id__in=ids)
+        .values("event_id", "profession_id")
+        .annotate(n=Sum("count"))
+    )
+    for row in rows:
+        y = years[year_of[row["event_id"]]]
+        y["people"] += row["n"]
+        y["by_profession"][row["profession_id"]] = y["by_profession"].get(row["profession_id"], 0) + row["n"]
+        professions[row["profession_id"]] = True
+    profession_list = list(Profession.objects.filter(pk__in=professions))
+    table = []
+    for year in sorted(years):
+        y = years[year]
+        table.append(
+            {
+                "year": year,
+                "label": dates.fiscal_year_label(year),
+                "events": y["events"],
+                "organisations": y["organisations"] + len(y["orgs"]),
+                "formats": "・".join(y["formats"]),
+                "people": y["people"],
+                "by_profession": [y["by_profession"].get(p.pk, 0) for p in profession_list],
+            }
+        )
+    return table, profession_list

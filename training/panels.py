@@ -1,0 +1,15 @@
+"""What training contributes to the home dashboard."""
+
+from coordination.models import Role
+from training.models import Event
+
+
+def upcoming(request):
+    user = request.user
+    if user.is_authenticated and user.role in (Role.ADMIN, Role.COORDINATOR):
+        events, manage = Event.objects.for_user(user).upcoming(), True
+    elif user.is_authenticated:
+        events, manage = Event.objects.open_for_registration(), False
+    else:
+        events, manage = Event.objects.public().upcoming(), False
+    return {"events": list(events.select_related("center").order_by("starts_at")[:5]), "manage": manage}

@@ -1,0 +1,67 @@
+"""Formats and task-list templates seen in the seeds (下関市, 釜石市, 高梁市). Loaded by migration
+0002; admins extend them in the Django admin."""
+
+FORMATS = [
+    "講演",
+    "グループワーク",
+    "事例検討",
+    "ロールプレイ",
+    "パネルディスカッション",
+    "ワールドカフェ",
+    "同行訪問",
+    "実習",
+    "出前講座",
+    "市民公開講座",
+]
+
+# 釜石市's 棚卸表 (チームかまいしの役割): what the center does before, on and after the day.
+TASK_TEMPLATES = [
+    (
+        "多職種研修会",
+        "グループワーク",
+        [
+            ("before", "主催者・関係者との連絡調整（打ち合わせ会の日程調整）", "センター"),
+            ("before", "実施要項・チラシ作成の相談対応", "センター"),
+            ("before", "会場選定・借り上げ", "センター"),
+            ("before", "他職種への周知・参加者とりまとめ", "センター"),
+            ("before", "アンケート作成", "センター"),
+            ("day", "会場設営・受付", "センター"),
+            ("day", "ファシリテーター（グループワーク進行）", ""),
+            ("day", "写真撮影と記録", "センター"),
+            ("after", "実施結果の起案文書作成", "センター"),
+            ("after", "アンケートとりまとめ・グラフ化、関係者へ提供", "センター"),
+            ("after", "グループワーク成果物の課題とりまとめ・分類、主催者へ提供", "センター"),
+            ("after", "反省会（一次連携）の日程調整", "センター"),
+        ],
+    ),
+    (
+        "市民公開講座",
+        "市民公開講座",
+        [
+            ("before", "主催者との連絡調整", "センター"),
+            ("before", "チラシ作成・広報（市報・HP）", "センター"),
+            ("before", "会場選定・借り上げ・使用申請", "センター"),
+            ("day", "会場設営と撤収", "センター"),
+            ("day", "受付・アンケート配布", "センター"),
+            ("day", "写真撮影（主催者に提供）・記録", "センター"),
+            ("after", "結果報告の起案文書作成", "センター"),
+            ("after", "会場使用料支出の事務", "センター"),
+            ("after", "地域連携だよりでの報告", "センター"),
+        ],
+    ),
+]
+
+
+def load(EventFormat, TaskTemplate, TaskTemplateItem):
+    formats = {}
+    for i, name in enumerate(FORMATS):
+        formats[name], _ = EventFormat.objects.get_or_create(name=name, defaults={"sort_order": i * 10})
+    for name, format_name, items in TASK_TEMPLATES:
+        template, created = TaskTemplate.objects.get_or_create(
+            name=name, defaults={"format": formats.get(format_name)}
+        )
+        if created:
+            TaskTemplateItem.objects.bulk_create(
+                TaskTemplateItem(template=template, phase=phase, text=text, owner=owner, sort_order=i)
+                for i, (phase, text, owner) in enumerate(items)
+            )

@@ -1,0 +1,435 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from coordination import extensions
+from coordination.access import get_for_user, role_required
+from coordination.exports import xlsx_response
+from coordination.forms import post_data
+from coordination.models import Role
+from training.filters import EventFilter
+from training.forms import (
+    AnswerForm,
+    ApplyTemplateForm,
+    AttendanceCountsForm,
+    EventForm,
+    QuestionFormSet,
+    RegistrationForm,
+    SurveyForm,
+    TaskForm,
+    default_survey_times,
+)
+from training.models import (
+    DEFAULT_QUESTIONS,
+    Event,
+    Item,
+    Question,
+    Registration,
+    Survey,
+    Task,
+    yearly_history,
+)
+
+MANAGERS = (Role.ADMIN, Role.COORDINATOR)
+HISTORY_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
+PAGE_SIZE = 25
+EVENT_LIST_RELATED = ("center",)
+EVENT_LIST_PREFETCH = ("formats", "organiser_links__organisation")
+
+
+def _managed(request, pk, queryset=None):
+    """The event for its managers (admins, the owning center's coordinators); 404 for others."""
+    queryset = Event.objects.select_related("center") if queryset is None else queryset
+    return get_for_user(queryset, request.user, pk=pk)
+
+
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
+def index(request):
+    user = request.user
+    if user.role == Role.PROFESSIONAL:
+        # Professionals see what they can sign up for, from every center, and their own sign-ups.
+        events = (
+            Event.objects.open_for_registration()
+            .select_related(*EVENT_LIST_RELATED)
+            .prefetch_related(*EVENT_LIST_PREFETCH)
+            .order_by("starts_at")
+        )
+        mine = Registration.objects.filter(user=user).exclude(status=Registration.Status.CANCELLED)
+        return render(
+            request,
+            "training/open_events.html",
+            {"events": events[:100], "mine": mine.select_related("event").order_by("-event__starts_at")[:50]},
+        )
+    queryset = (
+        Event.objects.for_user(user)
+        .select_related(*EVENT_LIST_RELATED)
+        .prefetch_related(*EVENT_LIST_PREFETCH)
+    )
+    filterset = EventFilter(request.GET or None, queryset=queryset)
+    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "training/index.html",
+        {"filter_form": filterset.form, "page_obj": page, "events": page.object_list},
+    )
+
+
+@never_cache
+@role_required(*MANAGERS)
+def create(request):
+    form = EventForm(post_data(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        event = form.save_for(request.user)
+        messages.success(request, f"「{event.title}」を登録しました。")
+        return redirect(event)
+    return render(request, "training/form.html", {"form": form})
+
+
+@never_cache
+@role_required(*MANAGERS)
+def edit(request, pk):
+    event = _managed(request, pk)
+    form = EventForm(post_data(request), instance=event, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save_for(request.user)
+        messages.success(request, f"「{event.title}」を更新しました。")
+        return redirect(event)
+    return render(request, "training/form.html", {"form": form, "event": event})
+
+
+@never_cache
+@role_required(*MANAGERS)
+def detail(request, pk):
+    event = _managed(
+        request,
+        pk,
+        Event.objects.select_related("center", "created_by").prefetch_related(
+            "formats", "audience_professions", "organiser_links__organisation"
+        ),
+    )
+    registrations = list(event.registrations.select_related("profession"))
+    survey = Survey.objects.filter(event=event).first()
+    return render(
+        request,
+        "training/detail.html",
+        {
+            "event": event,
+            "registrations": registrations,
+            "confirmed": sum(r.status == Registration.Status.CONFIRMED for r in registrations),
+            "waitlisted": sum(r.status == Registration.Status.WAITLISTED for r in registrations),
+            "checked_in": sum(r.checked_in_at is not None for r in registrations),
+            "attendance": event.attendance_by_profession(),
+            "organisation_count": event.organisation_count(),
+            "registration_form": RegistrationForm(),
+            "tasks": _tasks_by_phase(event),
+            "task_form": TaskForm(),
+            "template_form": ApplyTemplateForm(),
+            "survey": survey,
+            "survey_responses": survey.responses.count() if survey else 0,
+            "panels": extensions.panels("event", request, event),
+        },
+    )
+
+
+def _tasks_by_phase(event):
+    from training.models import Phase
+
+    tasks = list(event.tasks.select_related("done_by"))
+    return [(label, [t for t in tasks if t.phase == value]) for value, label in Phase.choices]
+
+
+@never_cache
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
+def register(request, pk):
+    """Professionals sign themselves up for any open event; staff of the owning center enter a
+    registration on someone's behalf (e.g. taken by phone or FAX)."""
+    user = request.user
+    on_behalf = user.role in MANAGERS
+    if on_behalf:
+        event = _managed(request, pk)
+    else:
+        event = get_object_or_404(Event.objects.open_for_registration().select_related("center"), pk=pk)
+    initial = {}
+    if not on_behalf:
+        initial = {"name": str(user), "organisation": user.affiliation, "profession": user.profession_id}
+    form = RegistrationForm(post_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if (
+            not on_behalf
+            and event.registrations.filter(user=user).exclude(status=Registration.Status.CANCELLED).exists()
+        ):
+            messages.error(request, "この研修にはすでに申し込んでいます。")
+            return redirect("training:index")
+        if not event.registration_open and not on_behalf:
+            raise Http404
+        registration = event.register(**form.cleaned_data, user=None if on_behalf else user, by=user)
+        waiting = registration.status == Registration.Status.WAITLISTED
+        messages.success(
+            request,
+            f"{registration.name}さんを{'キャンセル待ちとして' if waiting else ''}受け付けました。"
+            + ("定員に達しているため、空きが出たら参加確定になります。" if waiting else ""),
+        )
+        return redirect(event if on_behalf else "training:index")
+    return render(request, "training/register.html", {"event": event, "form": form, "on_behalf": on_behalf})
+
+
+def _registration(request, pk, rid):
+    event = _managed(request, pk)
+    return event, get_object_or_404(Registration, pk=rid, event=event)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def check_in(request, pk, rid):
+    event, registration = _registration(request, pk, rid)
+    if registration.status == Registration.Status.CANCELLED:
+        messages.error(request, f"{registration.name}さんの申込は取り消されています。")
+    elif registration.checked_in_at:
+        registration.checked_in_at = None
+        registration.save(update_fields=["checked_in_at"])
+        messages.success(request, f"{registration.name}さんの受付を取り消しました。")
+    else:
+        registration.checked_in_at = timezone.now()
+        if registration.status == Registration.Status.WAITLISTED:
+            # They came and were let in on the day: they count as attending.
+            registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["checked_in_at", "status"])
+        messages.success(request, f"{registration.name}さんを受け付けました。")
+    return redirect(f"{event.get_absolute_url()}#registrations")
+
+
+@require_POST
+@role_required(*MANAGERS)
+def cancel(request, pk, rid):
+    event, registration = _registration(request, pk, rid)
+    if registration.status == Registration.Status.CANCELLED:
+        messages.error(request, f"{registration.name}さんの申込はすでに取り消されています。")
+    else:
+        promoted = event.cancel(registration)
+        note = f"キャンセル待ちの{promoted.name}さんが参加確定になりました。" if promoted else ""
+        messages.success(request, f"{registration.name}さんの申込を取り消しました。{note}")
+    return redirect(f"{event.get_absolute_url()}#registrations")
+
+
+@never_cache
+@role_required(*MANAGERS)
+def attendance(request, pk):
+    event = _managed(request, pk)
+    form = AttendanceCountsForm(post_data(request), event=event)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "職種別の参加人数を保存しました。")
+        return redirect(f"{event.get_absolute_url()}#attendance")
+    return render(request, "training/attendance.html", {"event": event, "form": form})
+
+
+@require_POST
+@role_required(*MANAGERS)
+def add_task(request, pk):
+    event = _managed(request, pk)
+    form = TaskForm(request.POST)
+    if form.is_valid():
+        task = form.save(commit=False)
+        task.event, task.sort_order = event, event.tasks.count()
+        task.save()
+        messages.success(request, f"作業「{task.text}」を追加しました。")
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"作業: {form.fields[field].label}：{'、'.join(errors)}")
+    return redirect(f"{event.get_absolute_url()}#tasks")
+
+
+@require_POST
+@role_required(*MANAGERS)
+def apply_template(request, pk):
+    event = _managed(request, pk)
+    form = ApplyTemplateForm(request.POST)
+    if form.is_valid():
+        added = form.cleaned_data["template"].apply_to(event)
+        messages.success(
+            request, f"ひな形「{form.cleaned_data['template']}」から{added}件の作業を追加しました。"
+        )
+    else:
+        messages.error(request, "ひな形を選んでください。")
+    return redirect(f"{event.get_absolute_url()}#tasks")
+
+
+@require_POST
+@role_required(*MANAGERS)
+def toggle_task(request, pk, tid):
+    event = _managed(request, pk)
+    task = get_object_or_404(Task, pk=tid, event=event)
+    if task.done_at:
+        task.done_at, task.done_by = None, None
+    else:
+        task.done_at, task.done_by = timezone.now(), request.user
+    task.save(update_fields=["done_at", "done_by"])
+    return redirect(f"{event.get_absolute_url()}#task-{task.pk}")
+
+
+@never_cache
+@role_required(*MANAGERS)
+def survey_edit(request, pk):
+    event = _managed(request, pk)
+    survey = Survey.objects.filter(event=event).first()
+    creating = survey is None
+    if creating:
+        survey = Survey(event=event, **default_survey_times(event))
+    form = SurveyForm(post_data(request), instance=survey)
+    initial = [{"text": text, "kind": kind} for text, kind in DEFAULT_QUESTIONS] if creating else None
+    formset = QuestionFormSet(post_data(request), instance=survey, prefix="q", initial=initial)
+    if creating:
+        formset.extra = len(DEFAULT_QUESTIONS)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            survey = form.save()
+            formset.instance = survey
+            questions = formset.save(commit=False)
+            for obj in formset.deleted_objects:
+                obj.delete()
+            for i, question in enumerate(questions):
+                question.sort_order = question.sort_order or i
+                question.save()
+        messages.success(request, "アンケートを保存しました。回答用リンクを参加者に知らせてください。")
+        return redirect("training:survey_results", pk=event.pk)
+    return render(
+        request,
+        "training/survey_form.html",
+        {"event": event, "form": form, "formset": formset, "creating": creating},
+    )
+
+
+@never_cache
+@role_required(*MANAGERS)
+def survey_results(request, pk):
+    event = _managed(request, pk)
+    survey = get_object_or_404(Survey, event=event)
+    results = survey.results()
+    responses = survey.responses.count()
+    if request.GET.get("format") == "xlsx":
+        return _survey_xlsx(event, survey, results, responses)
+    if request.GET.get("format"):
+        raise PermissionDenied
+    chart = [
+        {"id": f"chart-q{r['question'].pk}", "label": r["question"].text, "counts": r["counts"]}
+        for r in results
+        if "counts" in r
+    ]
+    return render(
+        request,
+        "training/survey_results.html",
+        {
+            "event": event,
+            "survey": survey,
+            "results": results,
+            "responses": responses,
+            "chart": {"scale": [Question.SCALE_LABELS[v] for v in Question.SCALE], "questions": chart},
+            "answer_url": request.build_absolute_uri(survey_url(survey)),
+        },
+    )
+
+
+def survey_url(survey):
+    from django.urls import reverse
+
+    return reverse("training:answer", args=[survey.token])
+
+
+def _survey_xlsx(event, survey, results, responses):
+    header = ["質問", "種類", "回答数", *[Question.SCALE_LABELS[v] for v in Question.SCALE], "平均"]
+    rows = []
+    texts = []
+    for r in results:
+        q = r["question"]
+        if "counts" in r:
+            mean = round(r["mean"], 2) if r["mean"] is not None else ""
+            rows.append([q.text, q.get_kind_display(), r["n"], *r["counts"], mean])
+        else:
+            rows.append([q.text, q.get_kind_display(), r["n"], "", "", "", "", "", ""])
+            texts.extend([q.text, t] for t in r["texts"])
+    title = f"{event.title} アンケート集計（回答{responses}件）"
+    return xlsx_response(
+        f"survey-{event.pk}.xlsx",
+        [
+            ("集計", header, rows, {"title_rows": [title], "widths": [40, 10, 8, 14, 6, 14, 6, 14, 8]}),
+            ("自由記述", ["質問", "回答"], texts, {"title_rows": [title], "widths": [30, 80]}),
+        ],
+    )
+
+
+@never_cache
+def answer(request, token):
+    """The questionnaire by link: no login, nothing about other respondents shown."""
+    survey = get_object_or_404(Survey.objects.select_related("event"), token=token)
+    if not survey.is_open():
+        status = "before" if timezone.now() < survey.opens_at else "closed"
+        return render(
+            request, "training/answer_closed.html", {"survey": survey, "status": status}, status=410
+        )
+    form = AnswerForm(post_data(request), survey=survey)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return render(request, "training/answer_thanks.html", {"survey": survey})
+    return render(request, "training/answer.html", {"survey": survey, "form": form})
+
+
+def public(request):
+    """キ events for residents: no login, no participant data."""
+    events = Event.objects.public().select_related(*EVENT_LIST_RELATED).prefetch_related(*EVENT_LIST_PREFETCH)
+    now = timezone.now()
+    upcoming = events.upcoming(now).order_by("starts_at")
+    past = events.filter(starts_at__lt=now - timezone.timedelta(hours=12)).order_by("-starts_at")
+    return render(request, "training/public.html", {"upcoming": upcoming[:50], "past": past[:20]})
+
+
+@never_cache
+@role_required(*HISTORY_READERS)
+def history(request):
+    user = request.user
+    events = Event.objects.all() if user.role in (Role.ADMIN, Role.OFFICIAL) else Event.objects.for_user(user)
+    item = request.GET.get("item", "")
+    if item in Item.values:
+        events = events.filter(item=item)
+    else:
+        item = ""
+    table, professions = yearly_history(events)
+    if request.GET.get("format") == "xlsx":
+        return _history_xlsx(table, professions, item)
+    if request.GET.get("format"):
+        raise PermissionDenied
+    return render(
+        request,
+        "training/history.html",
+        {"table": table, "professions": professions, "item": item, "items": Item.choices},
+    )
+
+
+def _history_xlsx(table, professions, item):
+    label = dict(Item.choices).get(item, "カ・キ すべて")
+    return xlsx_response(
+        f"training-history{'-' + item if item else ''}.xlsx",
+        [
+            (
+                "年度別実績",
+                ["年度", "開催数", "参加団体数", "内容", "参加人数"],
+                [[r["label"], r["events"], r["organisations"], r["formats"], r["people"]] for r in table],
+                {"title_rows": [f"研修・普及啓発の実績（{label}）"], "widths": [24, 8, 10, 50, 10]},
+            ),
+            (
+                "職種別参加人数",
+                ["年度", *[p.name for p in professions], "合計"],
+                [[r["label"], *r["by_profession"], r["people"]] for r in table],
+                {
+                    "title_rows": [f"職種別参加人数（{label}）"],
+                    "widths": [24] + [10] * (len(professions) + 1),
+                },
+            ),
+        ],
+    )
