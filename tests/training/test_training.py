@@ -415,6 +415,8 @@ def test_public_page_and_event_page_query_counts(client, client_for, cast, djang
     for i in range(5):
         register(event, f"R{i}", cast.nurse).checked_in_at = timezone.now()
     Registration.objects.update(checked_in_at=timezone.now())
+    Task.objects.create(event=event, phase="before", text="会場予約")
+    make_survey(event)
     with django_assert_num_queries(4):
         client.get("/training/public/")
     staff = client_for("coordinator")
