@@ -12,7 +12,9 @@ def kind(name):
     return MeetingKind.objects.get(name=name)
 
 
-def make_meeting(center, tier=Tier.PRIMARY, kind_name="打ち合わせ会", day=(2026, 6, 1), organisations=(), **fields):
+def make_meeting(
+    center, tier=Tier.PRIMARY, kind_name="打ち合わせ会", day=(2026, 6, 1), organisations=(), **fields
+):
     meeting = Meeting.objects.create(
         center=center, tier=tier, kind=kind(kind_name), held_on=datetime.date(*day), **fields
     )
@@ -20,7 +22,19 @@ def make_meeting(center, tier=Tier.PRIMARY, kind_name="打ち合わせ会", day=
     return meeting
 
 
-def make_issue(center, label="薬-A", title="ケアマネジャーの顔が分からない", organisation=None, day=(2026, 6, 1), **fields):
+def make_issue(
+    center,
+    label="薬-A",
+    title="ケアマネジャーの顔が分からない",
+    organisation=None,
+    day=(2026, 6, 1),
+    **fields,
+):
     return Issue.objects.create(
-        center=center, label=label, title=title, organisation=organisation, raised_on=datetime.date(*day), **fields
+        center=center,
+        label=label,
+        title=title,
+        organisation=organisation,
+        raised_on=datetime.date(*day),
+        **fields,
     )

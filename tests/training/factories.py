@@ -22,7 +22,8 @@ def make_event(center, when=(2026, 12, 10, 18, 30), title="多職種連携研修
 def make_survey(event, opens=(2026, 12, 10, 18, 0), closes=(2026, 12, 24, 18, 0), questions=None, **fields):
     survey = Survey.objects.create(event=event, opens_at=at(*opens), closes_at=at(*closes), **fields)
     for i, (text, kind) in enumerate(
-        questions or [("満足度", Question.Kind.RATING), ("理解度", Question.Kind.RATING), ("感想", Question.Kind.TEXT)]
+        questions
+        or [("満足度", Question.Kind.RATING), ("理解度", Question.Kind.RATING), ("感想", Question.Kind.TEXT)]
     ):
         Question.objects.create(survey=survey, text=text, kind=kind, sort_order=i)
     return survey

@@ -66,7 +66,9 @@ def test_staff_register_on_behalf_and_the_full_event_says_waiting_list(client_fo
 
 def test_registration_requires_name_organisation_and_profession(client_for, cast):
     event = make_event(cast.center1)
-    response = client_for("coordinator").post(f"/training/{event.pk}/register/", {"name": "", "organisation": ""})
+    response = client_for("coordinator").post(
+        f"/training/{event.pk}/register/", {"name": "", "organisation": ""}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count("このフィールドは必須です。") == 3
@@ -80,7 +82,11 @@ def test_professional_signs_up_once_for_an_open_event_of_any_center(client_for, 
     client = client_for("professional")
     page = client.get(f"/training/{event.pk}/register/").content.decode()
     assert 'value="△△ケアプランセンター"' in page
-    data = {"name": "professional", "organisation": "△△ケアプランセンター", "profession": cast.care_manager.pk}
+    data = {
+        "name": "professional",
+        "organisation": "△△ケアプランセンター",
+        "profession": cast.care_manager.pk,
+    }
     client.post(f"/training/{event.pk}/register/", data)
     again = client.post(f"/training/{event.pk}/register/", data, follow=True)
     assert "すでに申し込んでいます" in again.content.decode()
@@ -106,7 +112,10 @@ def test_check_in_and_cancel_from_the_event_page(client_for, cast):
     b.refresh_from_db()
     assert b.status == "confirmed"
     # Another center's coordinator cannot check anybody in.
-    assert client_for("coordinator2").post(f"/training/{event.pk}/registrations/{b.pk}/check-in/").status_code == 404
+    assert (
+        client_for("coordinator2").post(f"/training/{event.pk}/registrations/{b.pk}/check-in/").status_code
+        == 404
+    )
     b.refresh_from_db()
     assert b.checked_in_at is None
 
@@ -169,7 +178,9 @@ def test_kamaishi_attendance_reads_back_by_profession(cast):
 
 
 def test_public_page_lists_only_public_events_and_no_participant_data(client, cast):
-    public = make_event(cast.center1, when=(2099, 2, 1, 13, 30), title="市民公開講座「人生会議」", item=Item.PUBLIC)
+    public = make_event(
+        cast.center1, when=(2099, 2, 1, 13, 30), title="市民公開講座「人生会議」", item=Item.PUBLIC
+    )
     make_event(cast.center1, when=(2099, 2, 2, 18, 0), title="職員向け多職種研修", item=Item.TRAINING)
     register(public, "山田 花子", cast.nurse, "秘密の訪問看護ステーション")
     body = client.get("/training/public/").content.decode()
@@ -218,7 +229,9 @@ def test_survey_results_page_and_xlsx(client, client_for, cast):
     page = staff.get(f"/training/{event.pk}/survey/results/").content.decode()
     assert 'data-responses="3"' in page
     assert 'id="survey-chart-data"' in page and "chart.umd.min.js" in page
-    ws = load_workbook(io.BytesIO(staff.get(f"/training/{event.pk}/survey/results/?format=xlsx").content))["集計"]
+    ws = load_workbook(io.BytesIO(staff.get(f"/training/{event.pk}/survey/results/?format=xlsx").content))[
+        "集計"
+    ]
     rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
     assert rows["満足度"][2:8] == (3, 0, 0, 0, 2, 1)
     assert rows["満足度"][8] == pytest.approx(4.33)
@@ -276,7 +289,10 @@ def test_answer_page_shows_nothing_of_other_respondents(client, cast):
     event = make_event(cast.center1)
     survey = _open_survey(event, anonymous=False)
     q3 = survey.questions.get(kind=Question.Kind.TEXT)
-    client.post(f"/training/survey/{survey.token}/", {f"q{q3.pk}": "他の人の秘密の感想", "respondent_name": "匿名希望"})
+    client.post(
+        f"/training/survey/{survey.token}/",
+        {f"q{q3.pk}": "他の人の秘密の感想", "respondent_name": "匿名希望"},
+    )
     body = client.get(f"/training/survey/{survey.token}/").content.decode()
     assert "他の人の秘密の感想" not in body and "匿名希望" not in body
     assert "氏名（任意）" in body
@@ -294,13 +310,20 @@ def test_template_tasks_grouped_by_phase_and_done_state(client_for, cast):
     # Applying it again adds nothing twice.
     client.post(f"/training/{event.pk}/tasks/template/", {"template": template.pk})
     assert event.tasks.count() == template.items.count()
-    client.post(f"/training/{event.pk}/tasks/", {"phase": "after", "text": "反省会の日程調整（追加）", "owner": "看護師A"})
+    client.post(
+        f"/training/{event.pk}/tasks/",
+        {"phase": "after", "text": "反省会の日程調整（追加）", "owner": "看護師A"},
+    )
     task = Task.objects.get(text="反省会の日程調整（追加）")
     client.post(f"/training/{event.pk}/tasks/{task.pk}/toggle/")
     task.refresh_from_db()
     assert task.done_at is not None and task.done_by == cast.coordinator
     page = client.get(f"/training/{event.pk}/").content.decode()
-    before, day, after = page.index("<h3>実施前</h3>"), page.index("<h3>当日</h3>"), page.index("<h3>実施後</h3>")
+    before, day, after = (
+        page.index("<h3>実施前</h3>"),
+        page.index("<h3>当日</h3>"),
+        page.index("<h3>実施後</h3>"),
+    )
     assert before < page.index("会場選定・借り上げ") < day < page.index("会場設営・受付") < after
     assert page.rindex("反省会の日程調整（追加）") > after
 
@@ -311,7 +334,10 @@ def test_template_tasks_grouped_by_phase_and_done_state(client_for, cast):
 def test_yearly_history_by_fiscal_year_with_organisations_formats_and_professions(client_for, cast):
     from training.models import EventFormat
 
-    gw, panel = EventFormat.objects.get(name="グループワーク"), EventFormat.objects.get(name="パネルディスカッション")
+    gw, panel = (
+        EventFormat.objects.get(name="グループワーク"),
+        EventFormat.objects.get(name="パネルディスカッション"),
+    )
     # FY2025: one event in 2026-03 (still FY2025) with counts; FY2026: an event with registrations.
     e1 = make_event(cast.center1, when=(2026, 3, 20, 18, 0), extra_organisations=7)
     e1.formats.set([gw])
@@ -319,7 +345,11 @@ def test_yearly_history_by_fiscal_year_with_organisations_formats_and_profession
     AttendanceCount.objects.create(event=e1, profession=cast.care_manager, count=115)
     e2 = make_event(cast.center1, when=(2026, 4, 1, 18, 0))
     e2.formats.set([panel, gw])
-    for name, prof, org in [("A", cast.nurse, "○○病院"), ("B", cast.care_manager, "△△居宅"), ("C", cast.nurse, "○○病院")]:
+    for name, prof, org in [
+        ("A", cast.nurse, "○○病院"),
+        ("B", cast.care_manager, "△△居宅"),
+        ("C", cast.nurse, "○○病院"),
+    ]:
         r = register(e2, name, prof, org)
         r.checked_in_at = timezone.now()
         r.save()
@@ -327,7 +357,10 @@ def test_yearly_history_by_fiscal_year_with_organisations_formats_and_profession
     make_event(cast.center2, when=(2026, 5, 1, 18, 0), extra_organisations=99)  # another center's
     table, professions = yearly_history(Event.objects.for_user(cast.coordinator))
     assert [p.name for p in professions] == ["看護師", "介護支援専門員"]
-    assert [(r["year"], r["events"], r["organisations"], r["formats"], r["people"], r["by_profession"]) for r in table] == [
+    assert [
+        (r["year"], r["events"], r["organisations"], r["formats"], r["people"], r["by_profession"])
+        for r in table
+    ] == [
         (2025, 1, 7, "グループワーク", 215, [100, 115]),
         (2026, 1, 2, "グループワーク・パネルディスカッション", 3, [2, 1]),
     ]

@@ -1,0 +1,553 @@
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from coordination.models import Organisation
+from meetings.models import Issue, IssueStatus, Meeting, Series, Solution, Tier, check_tier
+from meetings.services import fiscal_year_summary, organisation_timeline
+from tests.consultations.factories import make_consultation
+from tests.meetings.factories import kind, make_issue, make_meeting, org
+from tests.training.factories import make_event
+from training.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def orgs(cast):
+    return {
+        "薬": org("薬剤師会", "薬"),
+        "医": org("医師会", "医"),
+        "ケ": org("ケアマネ協議会", "ケ"),
+        "歯": org("歯科医師会", "歯"),
+    }
+
+
+def meeting_data(orgs_, tier=1, **extra):
+    return {
+        "tier": tier,
+        "kind": kind("打ち合わせ会").pk,
+        "held_on": "2026-06-01",
+        "delivery": "in_person",
+        "organisations": [o.pk for o in orgs_],
+        **extra,
+    }
+
+
+# --- Tier rules ---------------------------------------------------------------------------------
+
+
+def test_tier_rules_count_counterparts(cast, orgs):
+    pharmacist_profession = cast.nurse  # any profession not represented by the chosen organisations
+    assert check_tier(Tier.PRIMARY, [orgs["薬"]], []) is None
+    assert "1つだけ" in check_tier(Tier.PRIMARY, [orgs["薬"], orgs["医"]], [])
+    assert "1つだけ" in check_tier(Tier.PRIMARY, [], [])
+    assert check_tier(Tier.PRIMARY, [], [pharmacist_profession]) is None
+    assert "2つ以上" in check_tier(Tier.SECONDARY, [orgs["薬"]], [])
+    assert check_tier(Tier.SECONDARY, [orgs["薬"]], [pharmacist_profession]) is None
+    assert "3つ以上" in check_tier(Tier.TERTIARY, [orgs["薬"], orgs["医"]], [])
+    assert check_tier(Tier.TERTIARY, [orgs["薬"], orgs["医"], orgs["ケ"]], []) is None
+
+
+def test_an_organisation_and_its_own_profession_are_one_counterpart(cast, orgs):
+    nurses = Organisation.objects.create(name="訪問看護連絡協議会", profession=cast.nurse)
+    assert check_tier(Tier.PRIMARY, [nurses], [cast.nurse]) is None
+    assert "2つ以上" in check_tier(Tier.SECONDARY, [nurses], [cast.nurse])
+
+
+def test_meeting_form_refuses_a_primary_with_two_counterparts_and_saves_nothing(client_for, cast, orgs):
+    client = client_for("coordinator")
+    response = client.post("/meetings/new/", meeting_data([orgs["薬"], orgs["医"]], tier=1))
+    assert "一次連携はセンターと1つの団体・職種との連携です" in response.content.decode()
+    assert not Meeting.objects.exists()
+    response = client.post("/meetings/new/", meeting_data([orgs["薬"]], tier=1, minutes="1行目\n2行目"))
+    meeting = Meeting.objects.get()
+    assert meeting.center == cast.center1 and meeting.tier == Tier.PRIMARY
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "1行目<br>2行目" in page  # line breaks kept
+
+
+def test_meeting_end_before_start_and_another_centers_series_are_refused(client_for, cast, orgs):
+    other = Series.objects.create(center=cast.center2, name="西の地域コア会議", kind=kind("地域コア会議"))
+    client = client_for("admin")
+    data = meeting_data(
+        [orgs["薬"]], center=cast.center1.pk, start_time="14:00", end_time="13:00", series=other.pk
+    )
+    body = client.post("/meetings/new/", data).content.decode()
+    assert "終了時刻が開始時刻より前になっています。" in body
+    assert "別のセンターの会議体は選べません。" in body
+    assert not Meeting.objects.exists()
+
+
+# --- 課題: raising, labels, status history ---------------------------------------------------------
+
+
+def test_raising_two_issues_at_a_primary_meeting_defaults_the_organisation(client_for, cast, orgs):
+    meeting = make_meeting(cast.center1, organisations=[orgs["薬"]], day=(2024, 9, 3))
+    client = client_for("coordinator")
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f'<option value="{orgs["薬"].pk}" selected>' in page
+    for label, title in [
+        ("薬-A", "ケアマネジャーの顔が分からない"),
+        ("薬-F", "「訪問指示」の処方箋が来ない"),
+    ]:
+        client.post(
+            f"/meetings/{meeting.pk}/issues/new/",
+            {
+                "issue-label": label,
+                "issue-title": title,
+                "issue-organisation": orgs["薬"].pk,
+                "issue-raised_on": "2024-09-03",
+            },
+        )
+    issues = Issue.objects.order_by("label")
+    assert [(i.label, i.raised_at_meeting_id, i.center_id, i.status) for i in issues] == [
+        ("薬-A", meeting.pk, cast.center1.pk, "new"),
+        ("薬-F", meeting.pk, cast.center1.pk, "new"),
+    ]
+    # The same label for the same organisation is refused with the field named.
+    body = client.post(
+        f"/meetings/{meeting.pk}/issues/new/",
+        {
+            "issue-label": "薬-A",
+            "issue-title": "別の課題",
+            "issue-organisation": orgs["薬"].pk,
+            "issue-raised_on": "2024-09-03",
+        },
+    ).content.decode()
+    assert "ラベル「薬-A」はこの団体・職種ですでに使われています。" in body
+    assert Issue.objects.count() == 2
+    # …but another organisation may use it, and so may another center.
+    make_issue(cast.center1, label="薬-A", organisation=orgs["歯"])
+    make_issue(cast.center2, label="薬-A", organisation=orgs["薬"])
+
+
+def test_an_issue_needs_an_organisation_or_a_profession(client_for, cast):
+    body = (
+        client_for("coordinator")
+        .post("/meetings/issues/new/", {"label": "X-1", "title": "誰の課題か不明", "raised_on": "2026-06-01"})
+        .content.decode()
+    )
+    assert "課題を提起した団体または職種を選んでください。" in body
+    assert not Issue.objects.exists()
+
+
+def test_status_changes_are_dated_and_listed_in_order(client_for, cast, orgs):
+    issue = make_issue(cast.center1, organisation=orgs["薬"], day=(2024, 9, 3))
+    client = client_for("coordinator")
+    client.post(f"/meetings/issues/{issue.pk}/status/", {"status": "reviewing", "changed_on": "2024-10-01"})
+    client.post(
+        f"/meetings/issues/{issue.pk}/status/",
+        {"status": "solved", "changed_on": "2026-05-30", "note": "顔の見える関係ができた"},
+    )
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.SOLVED
+    assert list(issue.status_changes.values_list("status", "changed_on")) == [
+        ("reviewing", datetime.date(2024, 10, 1)),
+        ("solved", datetime.date(2026, 5, 30)),
+    ]
+    bad = client.post(
+        f"/meetings/issues/{issue.pk}/status/", {"status": "nonsense", "changed_on": ""}, follow=True
+    )
+    assert "状態の変更" in bad.content.decode()
+    assert issue.status_changes.count() == 2
+    # Officials read but cannot change; another center's coordinator does not even find it.
+    assert (
+        client_for("official").post(f"/meetings/issues/{issue.pk}/status/", {"status": "new"}).status_code
+        == 403
+    )
+    assert (
+        client_for("coordinator2").post(f"/meetings/issues/{issue.pk}/status/", {"status": "new"}).status_code
+        == 404
+    )
+
+
+# --- Raising a 課題 from a consultation -----------------------------------------------------------
+
+
+def test_coordinator_raises_an_issue_from_a_consultation(client_for, cast):
+    consultation = make_consultation(cast.center1, summary="眼科の往診医が見つからない")
+    client = client_for("coordinator")
+    page = client.get(f"/consultations/{consultation.pk}/").content.decode()
+    assert f"/meetings/issues/new/?consultation={consultation.pk}" in page
+    form = client.get(f"/meetings/issues/new/?consultation={consultation.pk}").content.decode()
+    assert "相談から課題を起票" in form and 'name="center"' not in form
+    response = client.post(
+        "/meetings/issues/new/",
+        {
+            "consultation": consultation.pk,
+            "label": "相-1",
+            "title": "眼科の往診医が見つからない",
+            "profession": cast.care_manager.pk,
+            "raised_on": "2026-08-03",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == f"/consultations/{consultation.pk}/"
+    issue = Issue.objects.get()
+    assert (issue.raised_from_consultation, issue.center) == (consultation, cast.center1)
+    assert (
+        "相-1 眼科の往診医が見つからない" in client.get(f"/consultations/{consultation.pk}/").content.decode()
+    )
+
+
+def test_who_may_raise_an_issue_from_a_consultation(client_for, cast):
+    consultation = make_consultation(cast.center1)
+    url = f"/meetings/issues/new/?consultation={consultation.pk}"
+    got = {
+        role: client_for(role).get(url).status_code
+        for role in ("admin", "coordinator", "coordinator2", "professional", "official")
+    }
+    assert got == {
+        "admin": 200,
+        "coordinator": 200,
+        "coordinator2": 404,
+        "professional": 403,
+        "official": 403,
+    }
+    client_for("coordinator2").post(
+        "/meetings/issues/new/",
+        {
+            "consultation": consultation.pk,
+            "label": "X",
+            "title": "x",
+            "profession": cast.nurse.pk,
+            "raised_on": "2026-08-03",
+        },
+    )
+    assert not Issue.objects.exists()
+
+
+def test_officials_see_an_issue_from_a_consultation_without_the_consultation_link(client_for, cast):
+    consultation = make_consultation(cast.center1)
+    issue = make_issue(
+        cast.center1, label="相-1", profession=cast.care_manager, raised_from_consultation=consultation
+    )
+    official = client_for("official").get(f"/meetings/issues/{issue.pk}/").content.decode()
+    assert "相談" in official and f"/consultations/{consultation.pk}/" not in official
+    coordinator = client_for("coordinator").get(f"/meetings/issues/{issue.pk}/").content.decode()
+    assert f"/consultations/{consultation.pk}/" in coordinator
+
+
+# --- 解決策 and lineage across years ---------------------------------------------------------------
+
+
+def test_solution_carried_out_at_a_later_meeting_moves_its_issues_on(client_for, cast, orgs):
+    first = make_meeting(cast.center1, organisations=[orgs["薬"]], day=(2024, 9, 3))
+    a = make_issue(cast.center1, "薬-A", organisation=orgs["薬"], raised_at_meeting=first, day=(2024, 9, 3))
+    f = make_issue(
+        cast.center1,
+        "薬-F",
+        "「訪問指示」の処方箋が来ない",
+        organisation=orgs["薬"],
+        raised_at_meeting=first,
+        day=(2024, 9, 3),
+    )
+    visit = make_meeting(
+        cast.center1,
+        Tier.SECONDARY,
+        "同行訪問",
+        (2025, 6, 12),
+        [orgs["薬"], orgs["医"]],
+        title="医科薬科同行訪問研修",
+    )
+    client = client_for("coordinator")
+    form = client.get(f"/meetings/solutions/new/?meeting={visit.pk}").content.decode()
+    assert f'value="{visit.pk}" id="id_meetings_' in form and "checked" in form
+    client.post(
+        "/meetings/solutions/new/",
+        {
+            "title": "医科薬科在宅医療同行訪問研修",
+            "issues": [f.pk],
+            "meetings": [visit.pk],
+            "decided_on": "2024-09-03",
+        },
+    )
+    solution = Solution.objects.get()
+    assert list(solution.meetings.all()) == [visit] and list(solution.issues.all()) == [f]
+    f.refresh_from_db()
+    a.refresh_from_db()
+    assert (f.status, a.status) == (IssueStatus.IN_PROGRESS, IssueStatus.NEW)
+    assert f.status_changes.get().changed_on == datetime.date(2025, 6, 12)
+    # Lineage: raised in FY2024, decided the same day, carried out and moved on in FY2025.
+    lineage = f.lineage()
+    assert [year for year, _ in lineage] == ["令和6年度（2024年度）", "令和7年度（2025年度）"]
+    assert [kind for _, kind, _, _ in lineage[0][1]] == ["raised", "decided"]
+    assert [kind for _, kind, _, _ in lineage[1][1]] == ["carried_out", "status"]
+    page = client.get(f"/meetings/issues/{f.pk}/").content.decode()
+    assert "二次連携「医科薬科同行訪問研修」で実施" in page
+
+
+def test_a_solution_cannot_use_another_centers_meeting(client_for, cast, orgs):
+    issue = make_issue(cast.center1, organisation=orgs["薬"])
+    other = make_meeting(cast.center2, organisations=[orgs["薬"]])
+    client = client_for("admin")
+    body = client.post(
+        "/meetings/solutions/new/",
+        {"center": cast.center1.pk, "title": "x", "issues": [issue.pk], "meetings": [other.pk]},
+    ).content.decode()
+    assert "別のセンターの記録は選べません。" in body
+    assert not Solution.objects.exists()
+    assert client_for("coordinator").get(f"/meetings/solutions/new/?meeting={other.pk}").status_code == 404
+
+
+def test_solution_carried_out_at_a_training_event_shows_on_the_event_page(client_for, cast, orgs):
+    issue = make_issue(
+        cast.center1, "歯-A", "訪問歯科の依頼の仕方が分からない", organisation=orgs["歯"], day=(2024, 8, 21)
+    )
+    event = make_event(cast.center1, when=(2025, 1, 14, 18, 0), title="地域包括ケア時代の歯科の役割")
+    client = client_for("coordinator")
+    client.post(
+        "/meetings/solutions/new/",
+        {"title": "歯科往診依頼書の周知", "issues": [issue.pk], "events": [event.pk]},
+    )
+    page = client.get(f"/training/{event.pk}/").content.decode()
+    assert "この研修で実施した解決策" in page and "歯科往診依頼書の周知" in page
+    assert (
+        "研修「地域包括ケア時代の歯科の役割」で実施"
+        in client.get(f"/meetings/issues/{issue.pk}/").content.decode()
+    )
+
+
+def _pharmacy_story(cast, orgs):
+    """釜石市's 薬剤師会 table, shortened: FY2024 一次 raises A and F; FY2025 a 二次 同行訪問 carries
+    out a 解決策 for F and a 合同研修会 discusses A; FY2026 a 三次 推進協議会 and a training event."""
+    first = make_meeting(
+        cast.center1, organisations=[orgs["薬"]], day=(2024, 9, 3), title="薬剤師会との打ち合わせ会"
+    )
+    a = make_issue(cast.center1, "薬-A", organisation=orgs["薬"], raised_at_meeting=first, day=(2024, 9, 3))
+    f = make_issue(
+        cast.center1,
+        "薬-F",
+        "訪問指示が来ない",
+        organisation=orgs["薬"],
+        raised_at_meeting=first,
+        day=(2024, 9, 3),
+    )
+    visit = make_meeting(
+        cast.center1,
+        Tier.SECONDARY,
+        "同行訪問",
+        (2025, 6, 12),
+        [orgs["医"], orgs["ケ"]],
+        title="医科薬科同行訪問研修",
+    )
+    joint = make_meeting(
+        cast.center1,
+        Tier.SECONDARY,
+        "合同研修会",
+        (2025, 11, 20),
+        [orgs["薬"], orgs["ケ"]],
+        title="ケアマネ・薬科合同研修会",
+    )
+    joint.issues_discussed.set([a])
+    s = Solution.objects.create(center=cast.center1, title="同行訪問研修")
+    s.issues.set([f])
+    s.meetings.set([visit])
+    make_meeting(
+        cast.center1,
+        Tier.TERTIARY,
+        "推進協議会",
+        (2026, 7, 10),
+        [orgs["薬"], orgs["医"], orgs["ケ"]],
+        title="推進協議会",
+    )
+    event = make_event(cast.center1, when=(2027, 1, 22, 18, 0), title="薬薬連携の現状")
+    s2 = Solution.objects.create(center=cast.center1, title="多職種対象の報告会")
+    s2.issues.set([a])
+    s2.events.set([event])
+    make_meeting(
+        cast.center2,
+        Tier.PRIMARY,
+        day=(2025, 5, 1),
+        organisations=[orgs["薬"]],
+        title="西センターの打ち合わせ",
+    )
+    return a, f
+
+
+def test_organisation_timeline_has_year_rows_with_tiers_and_labels(client_for, cast, orgs):
+    _pharmacy_story(cast, orgs)
+    _issues, table = organisation_timeline(
+        orgs["薬"],
+        Meeting.objects.for_user(cast.coordinator),
+        Issue.objects.for_user(cast.coordinator),
+        Event.objects.for_user(cast.coordinator),
+    )
+    rows = [
+        (y["year"], [(e["tier"], e["what"], e["labels"]) for e in y["entries"]], y["raised"]) for y in table
+    ]
+    assert rows == [
+        (2024, [("一次連携", "薬剤師会との打ち合わせ会", ["薬-A", "薬-F"])], ["薬-A", "薬-F"]),
+        (
+            2025,
+            [
+                ("二次連携", "医科薬科同行訪問研修", ["薬-F"]),
+                ("二次連携", "ケアマネ・薬科合同研修会", ["薬-A"]),
+            ],
+            [],
+        ),
+        (2026, [("三次連携", "推進協議会", []), ("研修", "薬薬連携の現状", ["薬-A"])], []),
+    ]
+    page = client_for("coordinator").get(f"/meetings/organisations/{orgs['薬'].pk}/").content.decode()
+    assert "西センターの打ち合わせ" not in page  # another center's meeting
+    assert page.count('data-year="2025"') == 2
+    official = client_for("official").get(f"/meetings/organisations/{orgs['薬'].pk}/").content.decode()
+    assert "西センターの打ち合わせ" in official
+
+
+def test_fiscal_year_summary_counts_meetings_by_tier_and_kind_and_issues(client_for, cast, orgs):
+    a, f = _pharmacy_story(cast, orgs)
+    a.change_status(IssueStatus.SOLVED, datetime.date(2026, 3, 31))  # still FY2025
+    f.change_status(IssueStatus.SOLVED, datetime.date(2026, 4, 1))  # FY2026
+    s = fiscal_year_summary(
+        2025, Meeting.objects.for_user(cast.coordinator), Issue.objects.for_user(cast.coordinator)
+    )
+    assert [(r["tier"], r["kind"], r["n"]) for r in s["counts"]] == [
+        ("二次連携", "同行訪問", 1),
+        ("二次連携", "合同研修会", 1),
+    ]
+    assert s["tier_totals"] == {"一次連携": 0, "二次連携": 2, "三次連携": 0} and s["total"] == 2
+    assert s["raised"] == [] and [i.label for _, i in s["solved"]] == ["薬-A"]
+    s24 = fiscal_year_summary(2024, Meeting.objects.all(), Issue.objects.all())
+    assert [i.label for i in s24["raised"]] == ["薬-A", "薬-F"]
+    client = client_for("coordinator")
+    page = client.get("/meetings/years/?fiscal_year=2025").content.decode()
+    assert "data-total>2<" in page.replace('"', "")
+    wb = load_workbook(io.BytesIO(client.get("/meetings/years/?fiscal_year=2025&format=xlsx").content))
+    assert list(wb["会議"].iter_rows(min_row=3, values_only=True))[-1] == ("合計", None, 2)
+    assert [r[0] for r in wb["解決した課題"].iter_rows(min_row=3, values_only=True)] == ["薬-A"]
+    assert "年度は数字で" in client.get("/meetings/years/?fiscal_year=abc", follow=True).content.decode()
+
+
+def test_issue_register_xlsx_has_every_visible_issue_and_no_other_centers(client_for, cast, orgs):
+    _pharmacy_story(cast, orgs)
+    make_issue(cast.center2, "西-1", "西センターの課題", organisation=orgs["医"])
+    wb = load_workbook(io.BytesIO(client_for("coordinator").get("/meetings/issues/?format=xlsx").content))
+    rows = list(wb["課題一覧"].iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[2], r[7]) for r in rows] == [
+        ("薬-A", "薬剤師会", "多職種対象の報告会"),
+        ("薬-F", "薬剤師会", "同行訪問研修"),
+    ]
+    # A filter cannot widen it to another center.
+    other = client_for("coordinator").get(f"/meetings/issues/?organisation={orgs['医'].pk}&format=xlsx")
+    assert (
+        list(load_workbook(io.BytesIO(other.content))["課題一覧"].iter_rows(min_row=3, values_only=True))
+        == []
+    )
+
+
+# --- Visibility ---------------------------------------------------------------------------------
+
+
+def test_professionals_read_only_meetings_marked_shared(client_for, cast, orgs):
+    shared = make_meeting(
+        cast.center1,
+        Tier.TERTIARY,
+        "推進協議会",
+        organisations=[orgs["薬"], orgs["医"], orgs["ケ"]],
+        shared=True,
+        title="公開の協議会",
+    )
+    private = make_meeting(cast.center1, organisations=[orgs["薬"]], title="内部の打ち合わせ")
+    client = client_for("professional")
+    body = client.get("/meetings/").content.decode()
+    assert "公開の協議会" in body and "内部の打ち合わせ" not in body
+    assert client.get(f"/meetings/{shared.pk}/").status_code == 200
+    assert client.get(f"/meetings/{private.pk}/").status_code == 404
+
+
+def test_series_lists_its_meetings(client_for, cast, orgs):
+    series = Series.objects.create(
+        center=cast.center1, name="地域コア会議", kind=kind("地域コア会議"), cadence="毎月"
+    )
+    for month in (4, 5, 6):
+        make_meeting(
+            cast.center1,
+            Tier.SECONDARY,
+            "地域コア会議",
+            (2026, month, 15),
+            [orgs["医"], orgs["ケ"]],
+            series=series,
+        )
+    client = client_for("coordinator")
+    page = client.get(f"/meetings/series/{series.pk}/").content.decode()
+    assert "開催の記録（3回）" in page
+    form = client.get(f"/meetings/new/?series={series.pk}").content.decode()
+    assert f'<option value="{series.pk}" selected>' in form
+    client.post(
+        "/meetings/series/new/",
+        {
+            "name": "地域ケア連絡会議",
+            "kind": kind("地域ケア連絡会議").pk,
+            "tier": 3,
+            "cadence": "2か月ごと",
+            "active": "on",
+        },
+    )
+    assert Series.objects.get(name="地域ケア連絡会議").center == cast.center1
+
+
+# --- Query counts -------------------------------------------------------------------------------
+
+
+def _grow(cast, orgs, n, start):
+    for i in range(n):
+        m = make_meeting(
+            cast.center1, Tier.SECONDARY, "情報交換会", (2025, 4, 1 + start + i), [orgs["薬"], orgs["医"]]
+        )
+        m.professions.set([cast.nurse])
+        issue = make_issue(cast.center1, f"薬-{start + i}", organisation=orgs["薬"], raised_at_meeting=m)
+        s = Solution.objects.create(center=cast.center1, title=f"解決策{start + i}")
+        s.issues.set([issue])
+        s.meetings.set([m])
+
+
+@pytest.mark.parametrize(
+    "url,queries",
+    [
+        ("/meetings/", 12),
+        ("/meetings/issues/", 11),
+        ("/meetings/series/", 7),
+        ("/meetings/organisations/", 9),
+        ("/meetings/years/?fiscal_year=2025", 9),
+    ],
+)
+def test_list_pages_run_a_fixed_number_of_queries(
+    url, queries, client_for, cast, orgs, django_assert_num_queries
+):
+    client = client_for("coordinator")
+    Series.objects.create(center=cast.center1, name="地域コア会議", kind=kind("地域コア会議"))
+    _grow(cast, orgs, 2, 0)
+    Issue.objects.first().change_status(IssueStatus.SOLVED, datetime.date(2025, 5, 1))
+    with django_assert_num_queries(queries):
+        client.get(url)
+    _grow(cast, orgs, 8, 10)
+    Series.objects.create(center=cast.center1, name="地域ケア連絡会議", kind=kind("地域ケア連絡会議"))
+    Issue.objects.last().change_status(IssueStatus.SOLVED, datetime.date(2025, 6, 1))
+    with django_assert_num_queries(queries):
+        client.get(url)
+
+
+def test_timeline_and_issue_page_run_a_fixed_number_of_queries(
+    client_for, cast, orgs, django_assert_num_queries
+):
+    client = client_for("coordinator")
+    _grow(cast, orgs, 2, 0)
+    issue = Issue.objects.first()
+    url = f"/meetings/organisations/{orgs['薬'].pk}/"
+    with django_assert_num_queries(15):
+        client.get(url)
+    with django_assert_num_queries(14):
+        client.get(f"/meetings/issues/{issue.pk}/")
+    _grow(cast, orgs, 8, 10)
+    more = Meeting.objects.filter(held_on__day__gt=10)
+    issue.discussed_at.set(more)
+    s = Solution.objects.create(center=cast.center1, title="追加の解決策")
+    s.issues.set([issue])
+    s.meetings.set(more)
+    with django_assert_num_queries(15):
+        client.get(url)
+    with django_assert_num_queries(14):
+        client.get(f"/meetings/issues/{issue.pk}/")
