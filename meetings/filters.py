@@ -16,7 +16,9 @@ class MeetingFilter(django_filters.FilterSet):
         empty_label="すべて",
         widget=FastSelect,
     )
-    tier = django_filters.ChoiceFilter(label="連携の段階", choices=Tier.choices, empty_label="すべて", widget=FastSelect)
+    tier = django_filters.ChoiceFilter(
+        label="連携の段階", choices=Tier.choices, empty_label="すべて", widget=FastSelect
+    )
     kind = django_filters.ModelChoiceFilter(
         label="種類", queryset=MeetingKind.objects.all(), empty_label="すべて", widget=FastSelect
     )

@@ -283,9 +283,13 @@ def survey_edit(request, pk):
     if creating:
         survey = Survey(event=event, **default_survey_times(event))
     form = SurveyForm(post_data(request), instance=survey)
-    initial = [{"text": text, "kind": kind} for text, kind in DEFAULT_QUESTIONS] if creating else None
+    # A new survey starts with the usual questions, offered as initial values. On a POST they are
+    # not passed again: the submitted questions are then "changed" and saved, not skipped as blank.
+    initial = None
+    if creating and request.method != "POST":
+        initial = [{"text": text, "kind": kind} for text, kind in DEFAULT_QUESTIONS]
     formset = QuestionFormSet(post_data(request), instance=survey, prefix="q", initial=initial)
-    if creating:
+    if initial:
         formset.extra = len(DEFAULT_QUESTIONS)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():

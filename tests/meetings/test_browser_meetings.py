@@ -1,0 +1,80 @@
+import pytest
+
+from coordination.models import Organisation
+from tests.conftest import ARTIFACTS, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_primary_meeting_raises_two_issues_and_a_secondary_carries_out_a_solution(page, cast):
+    pharmacy = Organisation.objects.create(name="薬剤師会", short_name="薬")
+    Organisation.objects.create(name="介護支援専門員協会", short_name="ケ")
+    login(page, "coordinator")
+
+    # 一次連携 with 薬剤師会 (FY2024).
+    page.goto(page.base_url + "/meetings/new/")
+    page.get_by_role("radio", name="一次連携").check()
+    page.get_by_label("種類").select_option(label="打ち合わせ会")
+    page.get_by_label("名称", exact=True).fill("薬剤師会との打ち合わせ会")
+    page.get_by_label("開催日").fill("2024-09-03")
+    page.get_by_role("group", name="参加した団体・機関").get_by_label("薬剤師会").check()
+    page.get_by_label("記録（議事要旨）").fill("薬剤師の在宅訪問について意見交換。\nケアマネとの接点がない。")
+    page.get_by_role("button", name="保存する").click()
+    assert "一次連携「薬剤師会との打ち合わせ会」を記録しました" in page.locator(".messages").inner_text()
+    meeting_url = page.url
+
+    for label, title in [
+        ("薬-A", "ケアマネジャーの顔が分からない"),
+        ("薬-F", "「訪問指示」の処方箋が来ない"),
+    ]:
+        page.goto(meeting_url)
+        page.get_by_text("この会議で課題を起票する").click()
+        page.get_by_label("ラベル").fill(label)
+        page.get_by_role("textbox", name="課題 必須").fill(title)
+        assert page.get_by_label("提起した団体").input_value() == str(pharmacy.pk)
+        page.get_by_role("button", name="課題を起票").click()
+        assert f"課題「{label} {title}」を起票しました" in page.locator(".messages").inner_text()
+    assert "薬-A" in page.locator("#raised").inner_text() and "薬-F" in page.locator("#raised").inner_text()
+
+    # A 一次 with two counterparts is refused, naming the rule.
+    page.goto(page.base_url + "/meetings/new/")
+    page.get_by_role("radio", name="一次連携").check()
+    page.get_by_label("開催日").fill("2025-06-12")
+    page.get_by_role("group", name="参加した団体・機関").get_by_label("薬剤師会").check()
+    page.get_by_role("group", name="参加した団体・機関").get_by_label("介護支援専門員協会").check()
+    page.get_by_role("button", name="保存する").click()
+    assert "一次連携はセンターと1つの団体・職種との連携です" in page.locator(".field--error").inner_text()
+
+    # …as a 二次連携 it is recorded, and carries out a 解決策 for 薬-F (FY2025).
+    page.get_by_role("radio", name="二次連携").check()
+    page.get_by_label("種類").select_option(label="同行訪問")
+    page.get_by_label("名称", exact=True).fill("医科薬科在宅医療同行訪問研修")
+    page.get_by_role("button", name="保存する").click()
+    page.get_by_role("link", name="この会議で実施した解決策を記録").click()
+    page.get_by_role("textbox", name="解決策 必須").fill("同行訪問研修で訪問指示の出し方を共有")
+    page.get_by_role("group", name="対応する課題").get_by_label("薬-F", exact=False).check()
+    page.get_by_role("button", name="保存する").click()
+    assert (
+        "解決策「同行訪問研修で訪問指示の出し方を共有」を記録しました"
+        in page.locator(".messages").inner_text()
+    )
+
+    # Both show in 薬剤師会's timeline, in their 年度 rows with the labels they touched.
+    page.goto(page.base_url + "/meetings/organisations/")
+    page.get_by_role("link", name="薬剤師会").click()
+    first_row = page.locator('[data-timeline] tr[data-year="2024"]')
+    assert first_row.locator("td").nth(1).inner_text() == "一次連携"
+    assert first_row.locator("[data-labels]").inner_text() == "薬-A 薬-F"
+    second_row = page.locator('[data-timeline] tr[data-year="2025"]')
+    assert second_row.locator("td").nth(1).inner_text() == "二次連携"
+    assert second_row.locator("[data-labels]").inner_text() == "薬-F"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "meetings-organisation-timeline.png"), full_page=True)
+
+    page.get_by_role("link", name="薬-F", exact=False).first.click()
+    lineage = page.locator("#lineage").inner_text()
+    assert "一次連携「薬剤師会との打ち合わせ会」で提起" in lineage
+    assert "二次連携「医科薬科在宅医療同行訪問研修」で実施" in lineage
+    assert page.locator("[data-status]").get_attribute("data-status") == "in_progress"
+    page.screenshot(path=str(ARTIFACTS / "meetings-issue-lineage.png"), full_page=True)
+    assert page.js_errors == []

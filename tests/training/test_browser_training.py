@@ -1,0 +1,93 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from coordination.models import Organisation
+from tests.conftest import ARTIFACTS, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row(page, cast):
+    Organisation.objects.create(name="医師会")
+    cast.professional.affiliation = "△△ケアプランセンター"
+    cast.professional.save()
+    day = timezone.localdate() + datetime.timedelta(days=10)
+    login(page, "coordinator")
+    page.goto(page.base_url + "/training/new/")
+    page.get_by_label("名称").fill("在宅看取りを支える多職種研修")
+    page.get_by_role("radio", name="カ 医療・介護関係者の研修").check()
+    page.get_by_label("開始日時").fill(f"{day:%Y-%m-%d}T18:30")
+    page.get_by_role("group", name="主催").get_by_label("医師会").check()
+    page.get_by_role("group", name="形式").get_by_label("グループワーク").check()
+    page.get_by_label("定員").fill("30")
+    page.get_by_role("button", name="保存する").click()
+    assert "を登録しました" in page.locator(".messages").inner_text()
+    event_url = page.url
+
+    # A professional signs up; the coordinator enters a second one taken by phone.
+    pro = page.context.browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+    pro_page = pro.new_page()
+    pro_page.base_url = page.base_url
+    login(pro_page, "professional")
+    pro_page.goto(page.base_url + "/training/")
+    pro_page.get_by_role("link", name="「在宅看取りを支える多職種研修」に申し込む").click()
+    assert pro_page.get_by_label("所属").input_value() == "△△ケアプランセンター"
+    pro_page.get_by_label("職種").select_option(label="介護支援専門員")
+    pro_page.get_by_role("button", name="申し込む").click()
+    assert "受け付けました" in pro_page.locator(".messages").inner_text()
+    pro.close()
+
+    page.goto(event_url)
+    page.get_by_role("link", name="申込を代理入力").click()
+    page.get_by_label("氏名").fill("山田 花子")
+    page.get_by_label("所属").fill("○○訪問看護ステーション")
+    page.get_by_label("職種").select_option(label="看護師")
+    page.get_by_role("button", name="申し込む").click()
+    assert page.locator("[data-confirmed]").inner_text() == "2"
+
+    # On the day: both checked in.
+    page.get_by_role("button", name="professionalさんを受付").click()
+    page.get_by_role("button", name="山田 花子さんを受付").click()
+    assert page.locator("[data-checked-in]").inner_text() == "2"
+    assert page.locator('[data-profession="看護師"] td').inner_text() == "1"
+    assert page.locator('[data-profession="介護支援専門員"] td').inner_text() == "1"
+
+    # The survey, opened now so that it can be answered in this test.
+    page.get_by_role("link", name="アンケートを作成").click()
+    now = timezone.localtime()
+    page.get_by_label("回答受付開始").fill(f"{now - datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    page.get_by_role("button", name="保存する").click()
+    answer_url = page.locator("[data-answer-link]").get_attribute("href")
+
+    for rating in ("5 そう思う", "4"):
+        anon = page.context.browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+        respondent = anon.new_page()
+        respondent.goto(answer_url)
+        respondent.get_by_role("group", name="研修の内容に満足しましたか").get_by_label(
+            rating, exact=True
+        ).check()
+        respondent.get_by_label("感想・今後取り上げてほしいテーマ").fill("顔の見える関係ができた")
+        respondent.get_by_role("button", name="回答を送信する").click()
+        assert respondent.get_by_role("heading", level=1).inner_text() == "ご回答ありがとうございました"
+        anon.close()
+
+    page.reload()
+    assert page.locator("[data-responses]").inner_text() == "2"
+    section = page.locator('[data-question="研修の内容に満足しましたか"]')
+    assert section.locator('[data-rating-count="5"]').inner_text() == "1"
+    assert section.locator('[data-rating-count="4"]').inner_text() == "1"
+    canvas_id = section.locator("canvas").get_attribute("id")
+    assert page.evaluate(f"() => !!Chart.getChart('{canvas_id}')")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "training-survey-results.png"), full_page=True)
+
+    page.get_by_role("link", name="年度別の実績").click()
+    fiscal_year = day.year if day.month >= 4 else day.year - 1
+    row = page.locator(f'[data-history-table] tr[data-year="{fiscal_year}"]')
+    assert row.locator("[data-events]").inner_text() == "1"
+    assert row.locator("[data-people]").inner_text() == "2"
+    assert row.locator("[data-organisations]").inner_text() == "2"
+    page.screenshot(path=str(ARTIFACTS / "training-history.png"), full_page=True)
+    assert page.js_errors == []
