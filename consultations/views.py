@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from consultations.reports import PeriodError, Report, period_from
 from coordination import extensions
 from coordination.access import get_for_user, role_required
 from coordination.exports import csv_response, xlsx_response
+from coordination.filters import filtered_page
 from coordination.models import Center, Role
 
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
@@ -37,13 +37,11 @@ def index(request):
         .select_related("consultant_type", "handled_by", "center", "consultant_facility")
         .prefetch_related("topics__parent")
     )
-    filterset = ConsultationFilter(request.GET or None, queryset=queryset, request=request)
-    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_form, page = filtered_page(request, ConsultationFilter, queryset, PAGE_SIZE, request=request)
     return render(
         request,
         "consultations/index.html",
-        {"filter_form": filterset.form, "page_obj": page, "consultations": page.object_list},
+        {"filter_form": filter_form, "page_obj": page, "consultations": page.object_list},
     )
 
 

@@ -137,3 +137,41 @@ def post_data(request):
     """The data of a POST, even an empty one (so that it is validated and its errors shown;
     `request.POST or None` would treat an empty POST as no submission), else None."""
     return request.POST if request.method == "POST" else None
+
+
+class CenterOwnedForm(forms.ModelForm):
+    """A ModelForm of a record a center owns (event, meeting, 課題, 解決策 …). Coordinators always
+    write for their own center, so the `center` field is dropped for them; `save_for(user)` stamps
+    the center and `created_by`, then saves the record and its many-to-many fields."""
+
+    def __init__(self, *args, user, **kwargs):
+        from coordination.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.role == Role.COORDINATOR:
+            self.fields.pop("center", None)
+
+    def target_center_id(self):
+        """The center the record will belong to (for checks on what it may link to)."""
+        chosen = self.cleaned_data.get("center") if "center" in self.fields else None
+        if chosen:
+            return chosen.pk
+        return self.instance.center_id or self.user.center_id
+
+    def _post_clean(self):
+        # Set before the model's own clean(), which may check rules within the center.
+        if "center" not in self.fields and not self.instance.center_id:
+            self.instance.center_id = self.user.center_id
+        super()._post_clean()
+
+    def save_for(self, user):
+        from django.db import transaction
+
+        with transaction.atomic():
+            obj = self.save(commit=False)
+            if not obj.pk and hasattr(obj, "created_by_id"):
+                obj.created_by = user
+            obj.save()
+            self.save_m2m()
+            return obj

@@ -1,21 +1,15 @@
 import django_filters
 from django.db.models import Q
 
+from coordination.filters import FiscalYearFilter
 from coordination.forms import FastSelect
 from coordination.models import Organisation
 from meetings.models import Issue, IssueCategory, IssueStatus, Meeting, MeetingKind, Tier
-from training.filters import fiscal_year_choices
 
 
 class MeetingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="名称・議題・記録・会場")
-    fiscal_year = django_filters.ChoiceFilter(
-        label="年度",
-        choices=fiscal_year_choices,
-        method="filter_year",
-        empty_label="すべて",
-        widget=FastSelect,
-    )
+    fiscal_year = FiscalYearFilter(field_name="held_on")
     tier = django_filters.ChoiceFilter(
         label="連携の段階", choices=Tier.choices, empty_label="すべて", widget=FastSelect
     )
@@ -44,9 +38,6 @@ class MeetingFilter(django_filters.FilterSet):
                 | Q(kind__name__icontains=term)
             )
         return queryset
-
-    def filter_year(self, queryset, name, value):
-        return queryset.in_fiscal_year(int(value), "held_on")
 
 
 class IssueFilter(django_filters.FilterSet):

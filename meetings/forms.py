@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coordination.forms import (
+    CenterOwnedForm,
     DateInput,
     FastCheckboxSelectMultiple,
     FastSelect,
@@ -22,18 +23,12 @@ from meetings.models import (
 from training.models import Event
 
 
-def _center_fields(form, user):
-    """Coordinators always write for their own center: the field is dropped for them."""
-    if user.role == Role.COORDINATOR:
-        del form.fields["center"]
-
-
 def _own(queryset, user, instance):
     center_id = user.center_id if user.role == Role.COORDINATOR else getattr(instance, "center_id", None)
     return queryset.filter(center_id=center_id) if center_id else queryset
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(CenterOwnedForm):
     class Meta:
         model = Meeting
         fields = [
@@ -79,9 +74,7 @@ class MeetingForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        _center_fields(self, user)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["tier"].choices = self.fields["tier"].choices[1:]  # no empty radio
         self.fields["kind"].empty_label = None
         self.fields["series"].queryset = _own(Series.objects.filter(active=True), user, self.instance)
@@ -103,25 +96,13 @@ class MeetingForm(forms.ModelForm):
         if data.get("start_time") and data.get("end_time") and data["end_time"] < data["start_time"]:
             self.add_error("end_time", "終了時刻が開始時刻より前になっています。")
         series = data.get("series")
-        center = data.get("center") if "center" in self.fields else None
-        center_id = center.pk if center else (self.user.center_id or self.instance.center_id)
+        center_id = self.target_center_id()
         if series and center_id and series.center_id != center_id:
             self.add_error("series", "別のセンターの会議体は選べません。")
         return data
 
-    @transaction.atomic
-    def save_for(self, user):
-        meeting = self.save(commit=False)
-        if user.role == Role.COORDINATOR:
-            meeting.center_id = user.center_id
-        if not meeting.pk:
-            meeting.created_by = user
-        meeting.save()
-        self.save_m2m()
-        return meeting
 
-
-class SeriesForm(forms.ModelForm):
+class SeriesForm(CenterOwnedForm):
     class Meta:
         model = Series
         fields = ["center", "name", "kind", "tier", "cadence", "note", "active"]
@@ -133,18 +114,8 @@ class SeriesForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        _center_fields(self, user)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["tier"].choices = self.fields["tier"].choices[1:]
-
-    def _post_clean(self):
-        if self.user.role == Role.COORDINATOR:
-            self.instance.center_id = self.user.center_id
-        super()._post_clean()
-
-    def save_for(self, user):
-        return self.save()
 
 
 class MeetingAttendanceForm(ProfessionCountsForm):
@@ -161,7 +132,7 @@ class MeetingAttendanceForm(ProfessionCountsForm):
         )
 
 
-class IssueForm(forms.ModelForm):
+class IssueForm(CenterOwnedForm):
     class Meta:
         model = Issue
         fields = [
@@ -184,12 +155,10 @@ class IssueForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, meeting=None, consultation=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+        super().__init__(*args, user=user, **kwargs)
         self.meeting, self.consultation = meeting, consultation
-        _center_fields(self, user)
-        if (meeting or consultation) and "center" in self.fields:
-            del self.fields["center"]
+        if meeting or consultation:
+            self.fields.pop("center", None)  # it belongs to the meeting's or consultation's center
         if meeting and not self.instance.pk:
             self.fields["raised_on"].initial = meeting.held_on
             organisations = list(meeting.organisations.all())
@@ -206,17 +175,12 @@ class IssueForm(forms.ModelForm):
         elif self.consultation:
             self.instance.center_id = self.consultation.center_id
             self.instance.raised_from_consultation = self.consultation
-        elif self.user.role == Role.COORDINATOR:
-            self.instance.center_id = self.user.center_id
         super()._post_clean()
 
     @transaction.atomic
     def save_for(self, user):
-        issue = self.save(commit=False)
-        creating = not issue.pk
-        if creating:
-            issue.created_by = user
-        issue.save()
+        creating = not self.instance.pk
+        issue = super().save_for(user)
         if creating:
             issue.status_changes.create(status=issue.status, changed_on=issue.raised_on, note="提起", by=user)
         return issue
@@ -232,7 +196,7 @@ class StatusForm(forms.Form):
         self.fields["changed_on"].initial = timezone.localdate()
 
 
-class SolutionForm(forms.ModelForm):
+class SolutionForm(CenterOwnedForm):
     class Meta:
         model = Solution
         fields = [
@@ -260,9 +224,7 @@ class SolutionForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        _center_fields(self, user)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["issues"].queryset = _own(
             Issue.objects.select_related("organisation"), user, self.instance
         )
@@ -278,9 +240,7 @@ class SolutionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        center_id = (
-            data["center"].pk if data.get("center") else (self.user.center_id or self.instance.center_id)
-        )
+        center_id = self.target_center_id()
         for name in ("issues", "meetings", "events"):
             others = [o for o in data.get(name) or [] if center_id and o.center_id != center_id]
             if others:
@@ -289,13 +249,7 @@ class SolutionForm(forms.ModelForm):
 
     @transaction.atomic
     def save_for(self, user):
-        solution = self.save(commit=False)
-        if user.role == Role.COORDINATOR:
-            solution.center_id = user.center_id
-        if not solution.pk:
-            solution.created_by = user
-        solution.save()
-        self.save_m2m()
+        solution = super().save_for(user)
         # A 課題 that gets a 解決策 carried out moves on from 未着手/検討中.
         carried_out = [m.held_on for m in self.cleaned_data.get("meetings") or []] + [
             timezone.localtime(e.starts_at).date() for e in self.cleaned_data.get("events") or []

@@ -11,6 +11,7 @@ from consultations.models import Consultation
 from coordination import dates
 from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
+from coordination.filters import filtered_page
 from coordination.forms import post_data
 from coordination.models import Organisation, Role
 from meetings import services
@@ -49,13 +50,11 @@ def index(request):
         .select_related("kind", "center", "series")
         .prefetch_related("organisations", "professions")
     )
-    filterset = MeetingFilter(request.GET or None, queryset=queryset)
-    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_form, page = filtered_page(request, MeetingFilter, queryset, PAGE_SIZE)
     return render(
         request,
         "meetings/index.html",
-        {"filter_form": filterset.form, "page_obj": page, "meetings": page.object_list},
+        {"filter_form": filter_form, "page_obj": page, "meetings": page.object_list},
     )
 
 

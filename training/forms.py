@@ -2,8 +2,14 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
-from coordination.forms import DateTimeInput, FastCheckboxSelectMultiple, FastSelect, ProfessionCountsForm
-from coordination.models import Organisation, Profession, Role
+from coordination.forms import (
+    CenterOwnedForm,
+    DateTimeInput,
+    FastCheckboxSelectMultiple,
+    FastSelect,
+    ProfessionCountsForm,
+)
+from coordination.models import Organisation, Profession
 from training.models import (
     AttendanceCount,
     Event,
@@ -16,7 +22,7 @@ from training.models import (
 )
 
 
-class EventForm(forms.ModelForm):
+class EventForm(CenterOwnedForm):
     hosts = forms.ModelMultipleChoiceField(
         label="主催", queryset=Organisation.objects.all(), required=False, widget=FastCheckboxSelectMultiple
     )
@@ -67,10 +73,7 @@ class EventForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if user.role == Role.COORDINATOR:
-            del self.fields["center"]
+        super().__init__(*args, user=user, **kwargs)
         if self.instance.pk:
             links = list(self.instance.organiser_links.all())
             for name, role in self.ROLE_FIELDS.items():
@@ -91,13 +94,7 @@ class EventForm(forms.ModelForm):
 
     @transaction.atomic
     def save_for(self, user):
-        event = self.save(commit=False)
-        if user.role == Role.COORDINATOR:
-            event.center_id = user.center_id
-        if not event.pk:
-            event.created_by = user
-        event.save()
-        self.save_m2m()
+        event = super().save_for(user)
         EventOrganisation.objects.filter(event=event).delete()
         EventOrganisation.objects.bulk_create(
             EventOrganisation(event=event, organisation=org, role=role)

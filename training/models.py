@@ -51,10 +51,6 @@ class EventQuerySet(CenterOwnedQuerySet):
     def open_for_registration(self, now=None):
         return self.upcoming(now).filter(registration_open=True)
 
-    def in_fiscal_year(self, year):
-        start, end = dates.fiscal_year_range(year)
-        return self.filter(starts_at__date__gte=start, starts_at__date__lte=end)
-
 
 class Event(models.Model):
     center = models.ForeignKey(

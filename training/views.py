@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from coordination import extensions
 from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
+from coordination.filters import filtered_page
 from coordination.forms import post_data
 from coordination.models import Role
 from training.filters import EventFilter
@@ -71,13 +71,11 @@ def index(request):
         .select_related(*EVENT_LIST_RELATED)
         .prefetch_related(*EVENT_LIST_PREFETCH)
     )
-    filterset = EventFilter(request.GET or None, queryset=queryset)
-    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_form, page = filtered_page(request, EventFilter, queryset, PAGE_SIZE)
     return render(
         request,
         "training/index.html",
-        {"filter_form": filterset.form, "page_obj": page, "events": page.object_list},
+        {"filter_form": filter_form, "page_obj": page, "events": page.object_list},
     )
 
 

@@ -1,0 +1,39 @@
+"""Filters shared by the list pages of several apps."""
+
+import django_filters
+
+from coordination import dates
+from coordination.forms import FastSelect
+
+
+def fiscal_year_choices():
+    this = dates.fiscal_year(dates.today())
+    return [(y, dates.fiscal_year_label(y)) for y in range(this + 1, this - 15, -1)]
+
+
+class FiscalYearFilter(django_filters.ChoiceFilter):
+    """年度 (April–March) of a date or datetime field: FiscalYearFilter(field_name="held_on")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "年度")
+        kwargs.setdefault("choices", fiscal_year_choices)
+        kwargs.setdefault("empty_label", "すべて")
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        start, end = dates.fiscal_year_range(int(value))
+        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lte": end})
+
+
+def filtered_page(http_request, filterset_class, queryset, page_size, **filter_kwargs):
+    """(filter form, page) of a list page: the filter applied when the query is valid.
+    (`http_request`, so that a FilterSet taking `request=` can be given it in filter_kwargs.)"""
+    from django.core.paginator import Paginator
+
+    query = http_request.GET
+    filterset = filterset_class(query or None, queryset=queryset, **filter_kwargs)
+    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    return filterset.form, Paginator(results, page_size).get_page(query.get("page"))
