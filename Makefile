@@ -11,7 +11,7 @@ PORT ?= 8000
 # Local development over plain http: DEBUG on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run install install-test system-deps migrate seed lint test test-sqlite test-postgres bench clean
+.PHONY: run install install-test system-deps migrate seed lint test test-sqlite test-postgres bench backup restore clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
@@ -46,12 +46,26 @@ system-deps:
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v1 --settings=coordination.settings
+	@# Django's deployment checklist with production-like settings (a real-looking key, DEBUG off).
+	DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install-test
 	DATABASE_URL= $(PY) -m pytest
 
 test-postgres: install-test
 	.ci/with-postgres $(PY) -m pytest
+	.ci/with-postgres .ci/backup-drill
+
+# PostgreSQL backups (DATABASE_URL from the environment or .env): a pg_dump in custom format into
+# BACKUP_DIR (default backups/), keeping BACKUP_KEEP generations (default 14); see docs/security.md.
+backup: install
+	$(PY) manage.py backup_database
+
+# Restore FILE into a NEW database INTO, then migrate --check and compare every table's row count.
+restore: install
+	@test -n "$(FILE)" -a -n "$(INTO)" || { echo "使い方: make restore FILE=backups/xxx.dump INTO=portal_restored"; exit 2; }
+	$(PY) manage.py restore_database "$(FILE)" --into "$(INTO)"
 
 test: install-test system-deps
 	DEBUG=0 SECRET_KEY=ci $(MAKE) --no-print-directory lint

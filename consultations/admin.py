@@ -1,33 +1,25 @@
 from django.contrib import admin
 
 from consultations.models import AccessLog, ConsultantType, Topic
+from coordination.admin import AuditedAdmin, ReadOnlyLogAdmin
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AuditedAdmin):
     list_display = ("path", "parent", "sort_order", "active")
     list_filter = ("parent", "active")
     search_fields = ("name",)
 
 
 @admin.register(ConsultantType)
-class ConsultantTypeAdmin(admin.ModelAdmin):
+class ConsultantTypeAdmin(AuditedAdmin):
     list_display = ("name", "sort_order")
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyLogAdmin):
     """Read-only: the access log is append-only from the application."""
 
     list_display = ("at", "user", "action", "consultation", "path")
     list_filter = ("action",)
     search_fields = ("user__username", "path")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

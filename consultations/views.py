@@ -17,6 +17,7 @@ from coordination.access import get_for_user, role_required
 from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
 from coordination.models import Center, Role
+from coordination.security import CREATE, UPDATE, audit, changed_fields
 
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
 REPORT_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
@@ -52,6 +53,7 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             consultation = form.save_for(request.user)
+            audit(request, CREATE, consultation)
         messages.success(request, f"{consultation}を登録しました。続けて連絡調整や同意を記録できます。")
         return redirect(consultation)
     return render(request, "consultations/form.html", {"form": form})
@@ -91,6 +93,8 @@ def edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             saved = form.save_for(request.user)
+            if saved:
+                audit(request, UPDATE, saved, changed_fields(form))
         if saved:
             messages.success(request, f"{saved}を更新しました。")
             return redirect(saved)
@@ -133,6 +137,7 @@ def add_coordination(request, pk):
         row.consultation, row.recorded_by = consultation, request.user
         row.full_clean()
         row.save()
+        audit(request, CREATE, row, f"相談 #{consultation.pk}")
         messages.success(
             request, f"連絡調整「{row.facility.name}：{row.get_result_display()}」を記録しました。"
         )
@@ -147,6 +152,7 @@ def add_consent(request, pk):
         consent = form.save(commit=False)
         consent.consultation, consent.recorded_by = consultation, request.user
         consent.save()
+        audit(request, CREATE, consent, f"相談 #{consultation.pk}")
         messages.success(request, f"同意（{consent}）を記録しました。")
     return redirect(f"{consultation.get_absolute_url()}#consent")
 
@@ -159,6 +165,7 @@ def add_provision(request, pk):
         provision = Provision.objects.create(
             consultation=consultation, recorded_by=request.user, **form.cleaned_data
         )
+        audit(request, CREATE, provision, f"相談 #{consultation.pk}: {provision.items}")
         messages.success(request, f"第三者提供（{provision}）を記録しました。")
     return redirect(f"{consultation.get_absolute_url()}#consent")
 
@@ -300,6 +307,7 @@ def import_confirm(request, pk):
         )
         return redirect("consultations:import")
     importing.save(result, request.user)
+    audit(request, CREATE, batch, f"過去の相談記録の取込: {result.created}件")
     ConsultationImport.objects.filter(pk=batch.pk).update(
         status=ConsultationImport.Status.DONE, created=result.created, content=b""
     )

@@ -239,3 +239,98 @@ class CenterOwnedQuerySet(models.QuerySet):
         if user.role == Role.COORDINATOR and user.center_id:
             return self.filter(center_id=user.center_id)
         return self.none()
+
+
+# --- Security: login attempts and the audit log ---------------------------------------------------
+
+
+class LoginAttemptQuerySet(models.QuerySet):
+    def failures_since(self, since):
+        return self.filter(succeeded=False, cleared=False, at__gte=since)
+
+
+class LoginAttempt(models.Model):
+    """Every login attempt, for throttling and lockout (coordination.security.lockout_message)."""
+
+    username = models.CharField("ユーザー名", max_length=150, db_index=True)
+    ip = models.GenericIPAddressField("IPアドレス", null=True, blank=True, db_index=True)
+    at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+    succeeded = models.BooleanField("成功", default=False)
+    cleared = models.BooleanField("解除済み", default=False, help_text="管理者がロックを解除した失敗")
+
+    objects = LoginAttemptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "ログイン試行"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'成功' if self.succeeded else '失敗'}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("監査ログは変更できません。")
+
+    def delete(self):
+        raise PermissionError(
+            "監査ログは削除できません（保存期間を過ぎたものは purge_audit_log で削除します）。"
+        )
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, and when: append-only from the application (no update or
+    delete through the ORM, the admin or, on PostgreSQL, SQL: a trigger refuses them)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "作成"
+        UPDATE = "update", "変更"
+        DELETE = "delete", "削除"
+        VIEW = "view", "閲覧"
+        EXPORT = "export", "出力"
+        LOGIN = "login", "ログイン"
+        LOGIN_FAILED = "login_failed", "ログイン失敗"
+        LOCKED = "locked", "ロック中のログイン拒否"
+        UNLOCK = "unlock", "ロック解除"
+        LOGOUT = "logout", "ログアウト"
+        DENIED = "denied", "アクセス拒否"
+        TWO_FACTOR = "2fa", "二要素認証"
+
+    at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+    # No database constraint and nothing done on the user's deletion: an audit row is never
+    # updated (the username is kept beside the id for that reason).
+    user = models.ForeignKey(
+        "coordination.User",
+        verbose_name="ユーザー",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField("ユーザー名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=Action, db_index=True)
+    object_type = models.CharField("対象の種類", max_length=100, blank=True)
+    object_id = models.CharField("対象ID", max_length=64, blank=True)
+    object_repr = models.CharField("対象", max_length=200, blank=True)
+    detail = models.TextField("内容", blank=True)
+    ip = models.GenericIPAddressField("IPアドレス", null=True, blank=True)
+    path = models.CharField("URL", max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "監査ログ"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise PermissionError("監査ログは変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("監査ログは削除できません。")

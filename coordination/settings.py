@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "import_export",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "coordination",
     "resources",
     "consultations",
@@ -44,7 +47,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "coordination.security.PortalSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -122,6 +127,22 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# …and an absolute lifetime from login, however active the session is.
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
+
+# Two-factor authentication (TOTP) for admins, coordinators and officials; on unless DEBUG.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="在宅医療・介護連携支援ポータル")
+# Lockout: this many failures for one account (or LOCKOUT_IP_FAILURES from one address) within
+# LOCKOUT_SECONDS refuse every login, even with the right password, until the window has passed
+# or an admin unlocks (管理画面 → ログイン試行).
+LOCKOUT_FAILURES = env.int("LOCKOUT_FAILURES", default=5)
+LOCKOUT_IP_FAILURES = env.int("LOCKOUT_IP_FAILURES", default=20)
+LOCKOUT_SECONDS = env.int("LOCKOUT_SECONDS", default=15 * 60)
+# Behind a load balancer that sets X-Forwarded-For, the client's address is its first entry.
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# The audit log and login attempts are kept this long (purge_audit_log removes older rows).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
 
 # Security headers. The secure-cookie/HSTS/redirect set follows DEBUG unless overridden.
 SECURE_CONTENT_TYPE_NOSNIFF = True

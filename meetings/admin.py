@@ -1,19 +1,20 @@
 from django.contrib import admin
 
+from coordination.admin import AuditedAdmin
 from meetings.models import IssueCategory, MeetingKind, Series
 
 
 @admin.register(MeetingKind)
-class MeetingKindAdmin(admin.ModelAdmin):
+class MeetingKindAdmin(AuditedAdmin):
     list_display = ("name", "sort_order")
 
 
 @admin.register(IssueCategory)
-class IssueCategoryAdmin(admin.ModelAdmin):
+class IssueCategoryAdmin(AuditedAdmin):
     list_display = ("name", "sort_order")
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(AuditedAdmin):
     list_display = ("name", "center", "kind", "tier", "cadence", "active")
     list_filter = ("center", "active")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from coordination.admin import AuditedAdmin
 from resources.models import (
     Capability,
     ContactWindow,
@@ -30,7 +31,7 @@ class FacilitySpecialtyInline(admin.TabularInline):
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(AuditedAdmin):
     list_display = ("name", "kind", "code", "area", "phone", "confirmed_on", "updated_at")
     list_filter = ("kind", "area", "accepting", "capabilities")
     search_fields = ("name", "name_kana", "address", "corporation_name", "code", "phone")
@@ -65,27 +66,27 @@ class FacilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(FacilityKind)
-class FacilityKindAdmin(admin.ModelAdmin):
+class FacilityKindAdmin(AuditedAdmin):
     list_display = ("name", "code", "group", "service_code", "sort_order")
     list_filter = ("group",)
     search_fields = ("name", "code", "service_code")
 
 
 @admin.register(Capability)
-class CapabilityAdmin(admin.ModelAdmin):
+class CapabilityAdmin(AuditedAdmin):
     list_display = ("name", "code", "group", "sort_order")
     list_filter = ("group",)
     search_fields = ("name", "code")
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(admin.ModelAdmin):
+class SpecialtyAdmin(AuditedAdmin):
     list_display = ("name", "sort_order")
     search_fields = ("name",)
 
 
 @admin.register(FacilityChange)
-class FacilityChangeAdmin(admin.ModelAdmin):
+class FacilityChangeAdmin(AuditedAdmin):
     list_display = ("at", "facility", "action", "user")
     list_filter = ("action",)
     raw_id_fields = ("facility", "user")

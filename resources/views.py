@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
 from coordination.exports import csv_response, xlsx_response
 from coordination.models import DIRECTORY_EDITORS, Role
+from coordination.security import CREATE, UPDATE, audit, changed_fields
 from resources import extensions, imports
 from resources.duplicates import possible_duplicates
 from resources.exporting import export_rows
@@ -111,6 +112,7 @@ def detail(request, pk):
 def confirm(request, pk):
     facility = get_object_or_404(Facility, pk=pk)
     facility.confirm(request.user)
+    audit(request, UPDATE, facility, "最新と確認")
     messages.success(request, f"「{facility.name}」の情報を本日付けで最新と確認しました。")
     return redirect(facility)
 
@@ -122,7 +124,9 @@ def edit(request, pk=None):
     formset = ContactWindowFormSet(request.POST or None, instance=form.instance, prefix="windows")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
+            created = facility is None
             facility = form.save_with_history(request.user, formset)
+            audit(request, CREATE if created else UPDATE, facility, changed_fields(form))
         messages.success(request, f"「{facility.name}」を保存しました。")
         return redirect(facility)
     return render(request, "resources/form.html", {"form": form, "formset": formset, "facility": facility})
@@ -175,6 +179,9 @@ def import_confirm(request, pk):
         raise Http404
     plan = imports.run(bytes(batch.content), batch.file_name, write=True, user=request.user, batch=batch)
     batch.finish(plan)
+    audit(
+        request, UPDATE, batch, f"施設の取込: 新規{plan.created} 更新{plan.updated} エラー{len(plan.errors)}"
+    )
     if not plan.ok:  # the directory or the lookups changed since the preview
         messages.error(
             request,

@@ -13,6 +13,9 @@ for key, value in {
     "WHITENOISE_USE_FINDERS": "1",
     "FAST_PASSWORD_HASHER": "1",
     "ALLOWED_HOSTS": "*",
+    # The suite signs in with force_login and the password form; the second factor is tested on
+    # its own (tests/coordination/test_security.py turns it on).
+    "REQUIRE_2FA": "0",
     # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
     # fixtures there are still plain synchronous code.
     "DJANGO_ALLOW_ASYNC_UNSAFE": "true",

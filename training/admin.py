@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from coordination.admin import AuditedAdmin
 from training.models import Event, EventFormat, EventOrganisation, TaskTemplate, TaskTemplateItem
 
 
 @admin.register(EventFormat)
-class EventFormatAdmin(admin.ModelAdmin):
+class EventFormatAdmin(AuditedAdmin):
     list_display = ("name", "sort_order")
 
 
@@ -14,7 +15,7 @@ class TaskTemplateItemInline(admin.TabularInline):
 
 
 @admin.register(TaskTemplate)
-class TaskTemplateAdmin(admin.ModelAdmin):
+class TaskTemplateAdmin(AuditedAdmin):
     list_display = ("name", "format")
     inlines = [TaskTemplateItemInline]
 
@@ -25,7 +26,7 @@ class EventOrganisationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AuditedAdmin):
     """Events are edited in the portal; the admin is for corrections. Registrations (personal
     data) are not registered here."""
 

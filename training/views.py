@@ -13,6 +13,7 @@ from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import post_data
 from coordination.models import Role
+from coordination.security import CREATE, UPDATE, audit, changed_fields
 from training.filters import EventFilter
 from training.forms import (
     AnswerForm,
@@ -85,6 +86,7 @@ def create(request):
     form = EventForm(post_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         event = form.save_for(request.user)
+        audit(request, CREATE, event)
         messages.success(request, f"「{event.title}」を登録しました。")
         return redirect(event)
     return render(request, "training/form.html", {"form": form})
@@ -97,6 +99,7 @@ def edit(request, pk):
     form = EventForm(post_data(request), instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save_for(request.user)
+        audit(request, UPDATE, event, changed_fields(form))
         messages.success(request, f"「{event.title}」を更新しました。")
         return redirect(event)
     return render(request, "training/form.html", {"form": form, "event": event})
@@ -168,6 +171,7 @@ def register(request, pk):
         if not event.registration_open and not on_behalf:
             raise Http404
         registration = event.register(**form.cleaned_data, user=None if on_behalf else user, by=user)
+        audit(request, CREATE, registration, f"{event}: {registration.get_status_display()}")
         waiting = registration.status == Registration.Status.WAITLISTED
         messages.success(
             request,
@@ -192,6 +196,7 @@ def check_in(request, pk, rid):
     elif registration.checked_in_at:
         registration.checked_in_at = None
         registration.save(update_fields=["checked_in_at"])
+        audit(request, UPDATE, registration, "受付を取消")
         messages.success(request, f"{registration.name}さんの受付を取り消しました。")
     else:
         registration.checked_in_at = timezone.now()
@@ -199,6 +204,7 @@ def check_in(request, pk, rid):
             # They came and were let in on the day: they count as attending.
             registration.status = Registration.Status.CONFIRMED
         registration.save(update_fields=["checked_in_at", "status"])
+        audit(request, UPDATE, registration, "当日受付")
         messages.success(request, f"{registration.name}さんを受け付けました。")
     return redirect(f"{event.get_absolute_url()}#registrations")
 
@@ -211,6 +217,12 @@ def cancel(request, pk, rid):
         messages.error(request, f"{registration.name}さんの申込はすでに取り消されています。")
     else:
         promoted = event.cancel(registration)
+        audit(
+            request,
+            UPDATE,
+            registration,
+            "申込を取消" + (f"（{promoted.name}さんが繰り上げ）" if promoted else ""),
+        )
         note = f"キャンセル待ちの{promoted.name}さんが参加確定になりました。" if promoted else ""
         messages.success(request, f"{registration.name}さんの申込を取り消しました。{note}")
     return redirect(f"{event.get_absolute_url()}#registrations")
@@ -223,6 +235,7 @@ def attendance(request, pk):
     form = AttendanceCountsForm(post_data(request), event=event)
     if request.method == "POST" and form.is_valid():
         form.save()
+        audit(request, UPDATE, event, "職種別参加人数: " + changed_fields(form))
         messages.success(request, "職種別の参加人数を保存しました。")
         return redirect(f"{event.get_absolute_url()}#attendance")
     return render(request, "training/attendance.html", {"event": event, "form": form})
@@ -292,6 +305,7 @@ def survey_edit(request, pk):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
             survey = form.save()
+            audit(request, CREATE if creating else UPDATE, survey)
             formset.instance = survey
             questions = formset.save(commit=False)
             for obj in formset.deleted_objects:

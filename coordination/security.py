@@ -1,0 +1,178 @@
+"""Login lockout, two-factor enforcement, absolute session lifetime and the audit log, in one place.
+
+- `LoginForm` (the portal's and the admin's login): refuses a locked account or address before
+  checking the password, and records every attempt.
+- `PortalSecurityMiddleware`: ends sessions older than SESSION_ABSOLUTE_SECONDS; sends staff who
+  have not passed the second factor to enrol or verify (REQUIRE_2FA); writes an audit event for
+  every file download (export) and every denied request.
+- `audit(...)`: the one way to write to the append-only `AuditEvent` log.
+"""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from coordination.models import AuditEvent, LoginAttempt, Role
+
+# Roles that must pass a second factor when REQUIRE_2FA is on (officials read aggregates of
+# personal data; coordinators and admins read the records themselves).
+TWO_FACTOR_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
+# Paths a signed-in user who has not passed the second factor may still open.
+TWO_FACTOR_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit(request, action, obj=None, detail="", user=None, username=""):
+    """Appends one event. `obj` is a model instance (its type, id and str are kept, so the event
+    survives the object's deletion)."""
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
+    return AuditEvent.objects.create(
+        user=user,
+        username=username or (user.get_username() if user else ""),
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        detail=detail,
+        ip=client_ip(request),
+        path=request.get_full_path()[:300] if request is not None else "",
+    )
+
+
+def changed_fields(form):
+    """「項目: 旧 → 新」 lines of a bound ModelForm's changes, for the audit detail."""
+    lines = []
+    for name in form.changed_data:
+        field = form.fields.get(name)
+        label = field.label if field else name
+        before = form.initial.get(name, "")
+        after = form.cleaned_data.get(name, "")
+        if isinstance(after, (list, tuple)) or hasattr(after, "all"):
+            after = "、".join(str(a) for a in after)
+            before = ""
+        lines.append(f"{label}: {before!s:.60} → {after!s:.60}")
+    return "\n".join(lines)
+
+
+# --- Lockout ----------------------------------------------------------------------------------
+
+
+def lockout_message(username, ip):
+    """The Japanese refusal when the account or the address is locked, else None."""
+    since = timezone.now() - timezone.timedelta(seconds=settings.LOCKOUT_SECONDS)
+    failures = LoginAttempt.objects.failures_since(since)
+    if username and failures.filter(username__iexact=username).count() >= settings.LOCKOUT_FAILURES:
+        return (
+            f"ログインに{settings.LOCKOUT_FAILURES}回続けて失敗したため、このアカウントは一時的にロックされています。"
+            f"{settings.LOCKOUT_SECONDS // 60}分後にもう一度お試しいただくか、管理者にロックの解除を依頼してください。"
+        )
+    if ip and failures.filter(ip=ip).count() >= settings.LOCKOUT_IP_FAILURES:
+        return (
+            "この端末（IPアドレス）からのログイン失敗が続いたため、一時的にログインを受け付けていません。"
+            f"{settings.LOCKOUT_SECONDS // 60}分後にもう一度お試しください。"
+        )
+    return None
+
+
+def unlock(username, by_request=None):
+    """An admin lifts the lock: the failures so far no longer count."""
+    count = LoginAttempt.objects.filter(username__iexact=username, succeeded=False, cleared=False).update(
+        cleared=True
+    )
+    audit(by_request, AuditEvent.Action.UNLOCK, detail=f"{username}（失敗{count}件を解除）")
+    return count
+
+
+class LockoutMixin:
+    """For AuthenticationForm: the lock is checked before the password, so that even the right
+    password is refused during the cool-off; every attempt is recorded."""
+
+    def clean(self):
+        username = (self.data.get("username") or "").strip()
+        ip = client_ip(self.request)
+        refusal = lockout_message(username, ip)
+        if refusal:
+            LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=False)
+            audit(self.request, AuditEvent.Action.LOCKED, username=username[:150], detail=refusal[:60])
+            raise forms.ValidationError(refusal, code="locked")
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=False)
+            audit(self.request, AuditEvent.Action.LOGIN_FAILED, username=username[:150])
+            raise
+        LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=True)
+        audit(self.request, AuditEvent.Action.LOGIN, user=self.get_user())
+        return data
+
+
+class LoginForm(LockoutMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
+    pass
+
+
+# --- Middleware -------------------------------------------------------------------------------
+
+
+def needs_second_factor(user):
+    return bool(
+        settings.REQUIRE_2FA
+        and user.is_authenticated
+        and user.role in TWO_FACTOR_ROLES
+        and not getattr(user, "is_verified", lambda: False)()
+    )
+
+
+class PortalSecurityMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            started = request.session.setdefault("auth_started", int(time.time()))
+            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(
+                    request,
+                    "ログインしてから一定時間が過ぎたため、ログアウトしました。もう一度ログインしてください。",
+                )
+                return redirect(f"{reverse('login')}?next={request.path}")
+            if needs_second_factor(user) and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES):
+                from django_otp.plugins.otp_totp.models import TOTPDevice
+
+                enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+                target = "two_factor_verify" if enrolled else "two_factor_setup"
+                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        response = self.get_response(request)
+        disposition = response.get("Content-Disposition", "")
+        if disposition.startswith("attachment"):
+            name = disposition.split("''")[-1] if "''" in disposition else disposition
+            audit(request, AuditEvent.Action.EXPORT, detail=name[:200])
+        elif response.status_code == 403:
+            audit(request, AuditEvent.Action.DENIED, detail=f"{request.method} 403")
+        return response
+
+
+CREATE, UPDATE, DELETE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE, AuditEvent.Action.DELETE

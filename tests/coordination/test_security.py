@@ -1,0 +1,317 @@
+"""Two-factor authentication, lockout, sessions, the audit log and exports across centers."""
+
+import time
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from coordination.models import AuditEvent, LoginAttempt
+from tests.conftest import PASSWORD
+from tests.consultations.factories import make_consultation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def require_2fa(settings):
+    settings.REQUIRE_2FA = True
+    return settings
+
+
+def password_login(username, password=PASSWORD, client=None, ip="192.0.2.10"):
+    client = client or Client(REMOTE_ADDR=ip)
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    return client, response
+
+
+def current_code(device, offset=0):
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset * device.step
+    return f"{totp.token():06d}"
+
+
+# --- Two-factor authentication ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "official"])
+def test_staff_must_enrol_before_anything_else_when_2fa_is_required(require_2fa, cast, role):
+    client, response = password_login(role)
+    assert response.status_code == 302
+    blocked = client.get("/consultations/reports/")
+    assert blocked.status_code == 302 and blocked["Location"].startswith("/accounts/2fa/setup/")
+    assert client.get("/admin/").status_code == 302  # the Django admin too
+    page = client.get("/accounts/2fa/setup/").content.decode()
+    assert "data:image/svg+xml;base64," in page and "data-secret" in page
+
+
+def test_professionals_are_not_forced_to_enrol(require_2fa, cast):
+    client, _ = password_login("professional")
+    assert client.get("/resources/").status_code == 200
+
+
+def test_enrolment_verifies_a_code_and_gives_ten_single_use_backup_codes(require_2fa, cast):
+    client, _ = password_login("coordinator")
+    client.get("/accounts/2fa/setup/")
+    device = TOTPDevice.objects.get(user=cast.coordinator)
+    wrong = client.post(
+        "/accounts/2fa/setup/", {"code": "000000" if current_code(device) != "000000" else "111111"}
+    )
+    assert "確認コードが正しくありません" in wrong.content.decode()
+    # A failure throttles the device for a second (django-otp doubles it on each failure).
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    device.throttle_reset()
+    done = client.post("/accounts/2fa/setup/", {"code": current_code(device), "next": "/consultations/"})
+    codes = done.context["codes"]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert client.get("/consultations/").status_code == 200  # verified for this session
+    assert AuditEvent.objects.filter(user=cast.coordinator, action="2fa").exists()
+
+    # Next login: password, then a backup code, which cannot be used twice.
+    other, _ = password_login("coordinator")
+    assert other.get("/consultations/")["Location"].startswith("/accounts/2fa/verify/")
+    assert (
+        other.post("/accounts/2fa/verify/", {"code": codes[0], "next": "/consultations/"}).status_code == 302
+    )
+    assert other.get("/consultations/").status_code == 200
+    third, _ = password_login("coordinator")
+    again = third.post("/accounts/2fa/verify/", {"code": codes[0]})
+    assert "すでに使われています" in again.content.decode()
+    assert StaticDevice.objects.get(user=cast.coordinator).token_set.count() == 9
+
+
+def test_a_used_totp_code_is_refused_the_second_time(require_2fa, cast):
+    device = TOTPDevice.objects.create(user=cast.admin, name="app", confirmed=True)
+    code = current_code(device)
+    first, _ = password_login("admin")
+    assert first.post("/accounts/2fa/verify/", {"code": code}).status_code == 302
+    assert first.get("/admin/").status_code == 200
+    second, _ = password_login("admin")
+    refused = second.post("/accounts/2fa/verify/", {"code": code})
+    assert refused.status_code == 200 and "すでに使われています" in refused.content.decode()
+    assert second.get("/admin/").status_code == 302
+
+
+def test_verify_page_refuses_an_outside_next_url(require_2fa, cast):
+    device = TOTPDevice.objects.create(user=cast.official, name="app", confirmed=True)
+    client, _ = password_login("official")
+    response = client.post(
+        "/accounts/2fa/verify/", {"code": current_code(device), "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+# --- Lockout ------------------------------------------------------------------------------------
+
+
+def test_lockout_after_repeated_failures_refuses_even_the_right_password_until_an_admin_unlocks(
+    cast, settings
+):
+    settings.LOCKOUT_FAILURES = 5
+    for _ in range(5):
+        _, response = password_login("coordinator", "wrong-password")
+        assert response.status_code == 200
+    client, response = password_login("coordinator")  # right password, still refused
+    assert response.status_code == 200
+    assert "一時的にロックされています" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="login_failed", username="coordinator").count() == 5
+    assert AuditEvent.objects.filter(action="locked", username="coordinator").count() == 1
+    # Another account from another address is unaffected.
+    _, other = password_login("coordinator2", ip="192.0.2.99")
+    assert other.status_code == 302
+
+    from coordination.security import unlock
+
+    unlock("coordinator")
+    _, response = password_login("coordinator")
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="unlock").exists()
+
+
+def test_an_address_trying_many_accounts_is_throttled(cast, settings):
+    settings.LOCKOUT_IP_FAILURES = 4
+    for name in ("a", "b", "c", "d"):
+        password_login(name, "x", ip="198.51.100.7")
+    _, response = password_login("admin", ip="198.51.100.7")
+    assert "この端末（IPアドレス）からのログイン失敗が続いた" in response.content.decode()
+    _, elsewhere = password_login("admin", ip="198.51.100.8")
+    assert elsewhere.status_code == 302
+
+
+def test_admin_unlocks_from_the_login_attempts_list(client_for, cast, settings):
+    settings.LOCKOUT_FAILURES = 2
+    for _ in range(2):
+        password_login("coordinator", "nope")
+    attempt = LoginAttempt.objects.filter(username="coordinator").first()
+    admin = client_for("admin")
+    admin.post(
+        "/admin/coordination/loginattempt/",
+        {"action": "unlock_accounts", "_selected_action": [attempt.pk]},
+    )
+    _, response = password_login("coordinator")
+    assert response.status_code == 302
+
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+
+def test_new_session_key_at_login(cast):
+    client = Client()
+    client.get("/accounts/login/")
+    client.cookies["sessionid"] = "fixated-session-key-000000000000"
+    password_login("coordinator", client=client)
+    assert client.cookies["sessionid"].value != "fixated-session-key-000000000000"
+
+
+def test_a_deactivated_user_is_cut_off_at_once(cast):
+    client, _ = password_login("coordinator")
+    assert client.get("/consultations/").status_code == 200
+    cast.coordinator.is_active = False
+    cast.coordinator.save()
+    assert client.get("/consultations/").status_code == 302
+
+
+def test_idle_timeout_ends_the_session(cast, settings):
+    client, _ = password_login("coordinator")
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request restarts the idle clock
+    session = client.session
+    session.set_expiry(-1)  # as if the idle time had passed
+    session.save()
+    assert client.get("/consultations/").status_code == 302
+
+
+def test_absolute_lifetime_ends_even_an_active_session(cast, settings):
+    client, _ = password_login("coordinator")
+    assert client.get("/consultations/").status_code == 200
+    session = client.session
+    session["auth_started"] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+    response = client.get("/consultations/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/consultations/").status_code == 302
+
+
+def test_pages_with_personal_data_are_not_cached(client_for, cast):
+    consultation = make_consultation(cast.center1)
+    for url in (
+        f"/consultations/{consultation.pk}/",
+        "/consultations/",
+        "/consultations/reports/?format=csv",
+    ):
+        assert "no-store" in client_for("coordinator").get(url)["Cache-Control"], url
+
+
+# --- Audit log ----------------------------------------------------------------------------------
+
+
+def test_exports_and_denied_requests_are_audited(client_for, cast):
+    client_for("coordinator").get("/consultations/reports/?fiscal_year=2026&format=csv")
+    export = AuditEvent.objects.get(action="export")
+    assert export.user == cast.coordinator and "consultation-report-FY2026.csv" in export.detail
+    client_for("professional").get("/consultations/")
+    denied = AuditEvent.objects.get(action="denied")
+    assert denied.user == cast.professional and denied.path == "/consultations/"
+
+
+def test_audit_log_is_append_only(cast):
+    event = AuditEvent.objects.create(action="view", username="x")
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.update(username="y")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
+def test_postgresql_refuses_sql_that_alters_the_audit_log(cast):
+    AuditEvent.objects.create(action="view", username="x")
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE coordination_auditevent SET username = 'y'")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM coordination_auditevent")
+    assert AuditEvent.objects.filter(username="x").count() == 1
+
+
+def test_purge_removes_only_events_past_retention(cast, settings):
+    from django.core.management import call_command
+
+    old = AuditEvent.objects.create(action="view", username="old")
+    LoginAttempt.objects.create(username="old")
+    # Rows cannot be backdated (that would be an update), so move the cut-off instead: with a
+    # retention of -1 days everything before tomorrow is past retention.
+    settings.AUDIT_RETENTION_DAYS = 30
+    call_command("purge_audit_log", stdout=open("/dev/null", "w"))
+    assert AuditEvent.objects.filter(pk=old.pk).exists()
+    settings.AUDIT_RETENTION_DAYS = -1
+    call_command("purge_audit_log", "--dry-run", stdout=open("/dev/null", "w"))
+    assert AuditEvent.objects.filter(pk=old.pk).exists()
+    call_command("purge_audit_log", stdout=open("/dev/null", "w"))
+    assert not AuditEvent.objects.exists() and not LoginAttempt.objects.exists()
+
+
+def test_admin_changes_are_audited_and_the_audit_admin_is_read_only(client_for, cast):
+    admin = client_for("admin")
+    response = admin.post(
+        f"/admin/coordination/user/{cast.coordinator2.pk}/change/",
+        {
+            "username": "coordinator2",
+            "last_name": "coordinator2",
+            "role": "official",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="update", object_type="coordination.User")
+    assert event.user == cast.admin and "役割" in event.detail
+    assert admin.get("/admin/coordination/auditevent/add/").status_code == 403
+    assert admin.get(f"/admin/coordination/auditevent/{event.pk}/delete/").status_code == 403
+    csv = admin.post(
+        "/admin/coordination/auditevent/", {"action": "export_csv", "_selected_action": [event.pk]}
+    )
+    assert csv["Content-Type"].startswith("text/csv") and "変更" in csv.content.decode("utf-8-sig")
+
+
+def test_changes_made_in_the_portal_are_audited_with_the_fields(client_for, cast):
+    client = client_for("coordinator")
+    from coordination.models import Organisation
+    from meetings.models import Meeting, MeetingKind
+
+    org = Organisation.objects.create(name="薬剤師会")
+    data = {
+        "tier": 1,
+        "kind": MeetingKind.objects.first().pk,
+        "held_on": "2026-06-01",
+        "delivery": "in_person",
+        "organisations": [org.pk],
+    }
+    client.post("/meetings/new/", data)
+    meeting = Meeting.objects.get()
+    client.post(f"/meetings/{meeting.pk}/edit/", {**data, "venue": "センター会議室"})
+    events = list(AuditEvent.objects.filter(object_type="meetings.Meeting").order_by("pk"))
+    assert [(e.action, e.user, e.object_id) for e in events] == [
+        ("create", cast.coordinator, str(meeting.pk)),
+        ("update", cast.coordinator, str(meeting.pk)),
+    ]
+    assert "会場:  → センター会議室" in events[1].detail
+    consultation = make_consultation(cast.center1)
+    client.post(
+        f"/consultations/{consultation.pk}/consents/",
+        {"consent-consented_by": "本人", "consent-consented_on": "2026-08-03", "consent-how": "oral"},
+    )
+    assert AuditEvent.objects.filter(
+        action="create", object_type="consultations.Consent", user=cast.coordinator
+    ).exists()
