@@ -315,3 +315,32 @@ def test_changes_made_in_the_portal_are_audited_with_the_fields(client_for, cast
     assert AuditEvent.objects.filter(
         action="create", object_type="consultations.Consent", user=cast.coordinator
     ).exists()
+
+
+def test_no_export_reaches_another_centers_data(client_for, cast):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.fixtures import world
+
+    w = world(cast)
+    other = client_for("coordinator2")
+    for url in (
+        f"/training/{w.event.pk}/survey/results/?format=xlsx",
+        "/consultations/reports/?center=C01&format=xlsx",
+        "/consultations/reports/?center=C01&format=csv",
+    ):
+        assert other.get(url).status_code == 404, url
+    for url, sheet in (
+        ("/meetings/issues/?format=xlsx", "課題一覧"),
+        (f"/meetings/issues/?organisation={w.organisation.pk}&format=xlsx", "課題一覧"),
+        ("/meetings/years/?fiscal_year=2026&format=xlsx", "提起された課題"),
+    ):
+        rows = list(
+            load_workbook(io.BytesIO(other.get(url).content))[sheet].iter_rows(min_row=3, values_only=True)
+        )
+        assert rows == [], (url, rows)
+    history = load_workbook(io.BytesIO(other.get("/training/history/?format=xlsx").content))["年度別実績"]
+    assert list(history.iter_rows(min_row=3, values_only=True)) == []
+    assert AuditEvent.objects.filter(action="export", user=cast.coordinator2).count() == 4
