@@ -1,6 +1,7 @@
 """Dates as the city uses them: fiscal years (年度, April–March) and Japanese eras (和暦)."""
 
 import datetime
+import functools
 
 from django.utils import timezone
 
@@ -13,6 +14,19 @@ ERAS = [
     (datetime.date(1868, 10, 23), "明治"),
 ]
 ERA_START_YEAR = {name: start.year for start, name in ERAS}
+
+
+@functools.lru_cache(maxsize=64)
+def national_holidays(year):
+    """The national holidays (祝日 and 振替休日) of a calendar year, as a frozenset of dates.
+    Cached: asking jpholiday day by day cost ~70 ms for one fiscal-year report of 3 centers."""
+    import jpholiday
+
+    return frozenset(day for day, _ in jpholiday.year_holidays(year))
+
+
+def is_national_holiday(day):
+    return day in national_holidays(day.year)
 
 
 def today():

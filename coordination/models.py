@@ -2,9 +2,10 @@
 
 import datetime
 
-import jpholiday
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+from coordination.dates import is_national_holiday
 
 
 class Role(models.TextChoices):
@@ -95,7 +96,7 @@ class Center(models.Model):
         closed = self.closed_dates(start, end) if closed is None else closed
         count, day = 0, start
         while day <= end:
-            if day.weekday() < 5 and not jpholiday.is_holiday(day) and day not in closed:
+            if day.weekday() < 5 and not is_national_holiday(day) and day not in closed:
                 count += 1
             day += datetime.timedelta(days=1)
         return count

@@ -79,10 +79,10 @@ class Specialty(models.Model):
 
 def contact_slot(moment):
     """(ContactWindow weekday, minute) of a moment in Asia/Tokyo; national holidays are 祝 (7)."""
-    import jpholiday
+    from coordination.dates import is_national_holiday
 
     local = timezone.localtime(moment)
-    weekday = HOLIDAY if jpholiday.is_holiday(local.date()) else local.weekday()
+    weekday = HOLIDAY if is_national_holiday(local.date()) else local.weekday()
     return weekday, local.time().replace(second=0, microsecond=0)
 
 

@@ -51,6 +51,9 @@ EXPECTED = {
     "healthz": Expect(PUBLIC),
     "login": Expect(PUBLIC),
     "logout": Expect(everyone(405)),  # POST only
+    # Second factor: any signed-in user may enrol; verifying without a device sends to enrolment.
+    "two_factor_setup": Expect(only(ADM, CO, CO2, PRO, OFF)),
+    "two_factor_verify": Expect(everyone(302)),
     "resources:search": Expect(PUBLIC),
     "resources:print": Expect(PUBLIC),
     "resources:export_csv": Expect(PUBLIC),
