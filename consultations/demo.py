@@ -6,7 +6,7 @@ import random
 
 from django.utils import timezone
 
-from consultations import reference
+from consultations import reference, tallies
 from consultations.models import (
     Consent,
     ConsultantType,
@@ -106,9 +106,11 @@ def seed(stdout, consultations=0, **options):
     topics = {t.path: t for t in Topic.objects.select_related("parent")}
     types = list(ConsultantType.objects.all())
     rng = random.Random(20260801)
+    seeded = False
     for center in Center.objects.all()[:2]:
         if Consultation.objects.filter(center=center).exists():
             continue
+        seeded = True
         coordinator = User.objects.filter(center=center, role=Role.COORDINATOR).first()
         areas = list(center.areas.all()) or list(Area.objects.filter(kind=Area.Kind.WARD)[:1])
         fy = dates.fiscal_year(dates.today())
@@ -120,6 +122,8 @@ def seed(stdout, consultations=0, **options):
             day += datetime.timedelta(days=1)
     if consultations:
         _bulk(consultations, stdout)
+    if seeded or consultations:
+        tallies.recount_consultations(Consultation.objects.all())
     stdout.write(f"consultations: {Consultation.objects.count()} consultations")
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import F
 from django.utils import timezone
 
+from consultations import tallies
 from consultations.models import Consent, Consultation, ConsultationTopic, Coordination, Topic
 from coordination.forms import DateInput, DateTimeInput, FastCheckboxSelectMultiple, FastSelect
 from coordination.models import Area, Role, User
@@ -145,6 +146,11 @@ class ConsultationForm(forms.ModelForm):
             "" if self.linked_facility else self.cleaned_data["consultant_org"]
         )
         consultation.updated_by = user
+        before = (
+            Consultation.objects.filter(pk=consultation.pk).values_list("center_id", "received_at").first()
+            if consultation.pk
+            else None
+        )
         if consultation.pk:
             claimed = Consultation.objects.filter(
                 pk=consultation.pk, version=self.cleaned_data["version"]
@@ -161,6 +167,10 @@ class ConsultationForm(forms.ModelForm):
         ConsultationTopic.objects.bulk_create(
             [ConsultationTopic(consultation=consultation, topic_id=t) for t in wanted - have]
         )
+        touched = {(consultation.center_id, tallies.day_of(consultation.received_at))}
+        if before:
+            touched.add((before[0], tallies.day_of(before[1])))
+        tallies.recount_days(touched)
         return consultation
 
 

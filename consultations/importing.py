@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from consultations import tallies
 from consultations.models import ConsultantType, Consultation, ConsultationTopic, Method, Topic
 from coordination.models import Area, Center
 from coordination.spreadsheets import SpreadsheetError, error_lines, read_rows
@@ -191,5 +192,6 @@ def save(result, user=None):
             for t in topics
         ]
         ConsultationTopic.objects.bulk_create(links, batch_size=5000)
+        tallies.recount_consultations(Consultation.objects.filter(pk__in=[c.pk for c in created]))
     result.created = len(created)
     return result

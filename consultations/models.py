@@ -342,3 +342,25 @@ class ConsultationImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name}（{self.get_status_display()}）"
+
+
+class DailyTally(models.Model):
+    """One count of the 月報: consultations of a center on a day (Asia/Tokyo) by one category
+    (kind: total, method, location, status, type, topic, result; key: the value or the id).
+    Kept by consultations.tallies.recount from the records; never edited by hand."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=10)
+    key = models.CharField(max_length=40, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相談の日別集計"
+        constraints = [
+            models.UniqueConstraint(fields=["center", "day", "kind", "key"], name="daily_tally_unique")
+        ]
+        indexes = [models.Index(fields=["day", "center"], name="daily_tally_day")]
+
+    def __str__(self):
+        return f"{self.center_id} {self.day} {self.kind}:{self.key} {self.n}"

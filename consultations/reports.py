@@ -1,19 +1,21 @@
 """The 月報 / 年度累計 tallies, as the 大阪市 report lays them out: per center, the total, and the
-minimum and maximum across centers. Every number comes from database aggregation; the number
-of queries does not depend on how many consultations there are."""
+minimum and maximum across centers. Every number comes from database aggregation over the daily
+tallies (consultations/tallies.py); the number of queries does not depend on how many
+consultations there are, and the rows read grow with the days, not the consultations."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from consultations import tallies
 from consultations.models import (
     ConsultantType,
     Consultation,
-    ConsultationTopic,
     Coordination,
+    DailyTally,
     Method,
     Topic,
 )
@@ -109,43 +111,24 @@ class Report:
         self.centers = list(centers)
         self.center_ids = [c.pk for c in self.centers]
 
-    def _base(self):
-        first, after = self.period.bounds
-        return Consultation.objects.filter(
-            center_id__in=self.center_ids, received_at__gte=first, received_at__lt=after
-        )
+    def _tallies(self, start, end):
+        return DailyTally.objects.filter(center_id__in=self.center_ids, day__gte=start, day__lte=end)
 
     def build(self):
-        consultations = self._base()
-        # 1 query: method × location × status per center (and so the total per center).
-        facets = (
-            consultations.order_by()
-            .values_list("center_id", "method", "consultant_location", "status")
-            .annotate(n=Count("id"))
-        )
-        method, location, status, totals = {}, {}, {}, {}
-        for center_id, m, loc, st, n in facets:
-            for bucket, key in ((method, m), (location, loc), (status, st)):
-                bucket.setdefault(key, {}).setdefault(center_id, 0)
-                bucket[key][center_id] += n
-            totals[center_id] = totals.get(center_id, 0) + n
-        # 1 query each: consultant type, topic, 連絡調整 result, per center.
-        by_type = self._grid(consultations.order_by().values_list("center_id", "consultant_type_id"))
-        first, after = self.period.bounds
-        by_topic = self._grid(
-            ConsultationTopic.objects.filter(
-                consultation__center_id__in=self.center_ids,
-                consultation__received_at__gte=first,
-                consultation__received_at__lt=after,
-            ).values_list("consultation__center_id", "topic_id")
-        )
-        by_result = self._grid(
-            Coordination.objects.filter(
-                consultation__center_id__in=self.center_ids,
-                consultation__received_at__gte=first,
-                consultation__received_at__lt=after,
-            ).values_list("consultation__center_id", "result")
-        )
+        # 1 query: the period's daily tallies summed by category and center (consultations.tallies).
+        grid = {}
+        for kind, key, center_id, n in (
+            self._tallies(self.period.start, self.period.end)
+            .order_by()
+            .values_list("kind", "key", "center_id")
+            .annotate(total=Sum("n"))
+        ):
+            grid.setdefault(kind, {}).setdefault(key, {})[center_id] = n
+        method, location, status = grid.get("method", {}), grid.get("location", {}), grid.get("status", {})
+        by_result = grid.get("result", {})
+        by_type = {int(k): v for k, v in grid.get("type", {}).items()}
+        by_topic = {int(k): v for k, v in grid.get("topic", {}).items()}
+        totals = dict(grid.get(tallies.TOTAL, {}).get("", {}))
         types = list(ConsultantType.objects.all())
         topics = list(Topic.objects.select_related("parent"))
 
@@ -175,14 +158,6 @@ class Report:
         self.sections = sections
         self.totals = totals
         return self
-
-    @staticmethod
-    def _grid(pairs):
-        """{key: {center_id: n}} from (center_id, key) pairs, counted in the database."""
-        grid = {}
-        for center_id, key, n in pairs.order_by().annotate(n=Count("pk")).values_list(*pairs._fields, "n"):
-            grid.setdefault(key, {})[center_id] = n
-        return grid
 
     def _open_days(self):
         values = {c.pk: c.open_days(self.period.start, self.period.end) for c in self.centers}
@@ -240,25 +215,18 @@ class Report:
 
     def monthly(self):
         """Consultations per month of the fiscal year up to the period's end, per center (1 query)."""
-        tz = timezone.get_current_timezone()
-        first, after = self.period.fiscal_to_date().bounds
+        start, _ = dates.fiscal_year_range(self.period.fiscal_year)
         counts = (
-            Consultation.objects.filter(
-                center_id__in=self.center_ids, received_at__gte=first, received_at__lt=after
-            )
-            .annotate(m=TruncMonth("received_at", tzinfo=tz))
+            self._tallies(start, self.period.end)
+            .filter(kind=tallies.TOTAL)
+            .annotate(m=TruncMonth("day"))
             .order_by()
             .values_list("m", "center_id")
-            .annotate(n=Count("id"))
+            .annotate(total=Sum("n"))
         )
         grid = {}
         for month, center_id, n in counts:
-            key = (
-                (month.year, month.month)
-                if hasattr(month, "year")
-                else tuple(map(int, str(month)[:7].split("-")))
-            )
-            grid.setdefault(key, {})[center_id] = n
+            grid.setdefault((month.year, month.month), {})[center_id] = n
         months = [
             m
             for m in dates.fiscal_months(self.period.fiscal_year)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from consultations import importing
+from consultations import importing, tallies
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, ConsultationImport, Provision
@@ -137,6 +137,7 @@ def add_coordination(request, pk):
         row.consultation, row.recorded_by = consultation, request.user
         row.full_clean()
         row.save()
+        tallies.recount_days({(consultation.center_id, tallies.day_of(consultation.received_at))})
         audit(request, CREATE, row, f"相談 #{consultation.pk}")
         messages.success(
             request, f"連絡調整「{row.facility.name}：{row.get_result_display()}」を記録しました。"

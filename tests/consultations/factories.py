@@ -1,6 +1,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+from consultations import tallies
 from consultations.models import ConsultantType, Consultation, ConsultationTopic, Coordination, Topic
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -24,8 +25,12 @@ def make_consultation(
     )
     for path in topics:
         ConsultationTopic.objects.create(consultation=c, topic=topic(path))
+    # As the portal's own write paths do: recount the day's 月報 tallies.
+    tallies.recount_days({(c.center_id, tallies.day_of(c.received_at))})
     return c
 
 
 def coordinate(consultation, facility, result="accepted", **fields):
-    return Coordination.objects.create(consultation=consultation, facility=facility, result=result, **fields)
+    row = Coordination.objects.create(consultation=consultation, facility=facility, result=result, **fields)
+    tallies.recount_days({(consultation.center_id, tallies.day_of(consultation.received_at))})
+    return row
