@@ -16,6 +16,8 @@ for key, value in {
     "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}",
     "LOG_LEVEL": "ERROR",
+    # Benchmarks sign in with force_login; the second factor is per session, not per request.
+    "REQUIRE_2FA": "0",
 }.items():
     os.environ.setdefault(key, value)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coordination.settings")
