@@ -87,6 +87,8 @@ def setup(request):
 @login_required
 def verify(request):
     user = request.user
+    if user.is_verified():
+        return redirect(_next(request))
     devices = list(TOTPDevice.objects.filter(user=user, confirmed=True)) + list(
         StaticDevice.objects.filter(user=user)
     )

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -168,8 +167,6 @@ def register(request, pk):
         ):
             messages.error(request, "この研修にはすでに申し込んでいます。")
             return redirect("training:index")
-        if not event.registration_open and not on_behalf:
-            raise Http404
         registration = event.register(**form.cleaned_data, user=None if on_behalf else user, by=user)
         audit(request, CREATE, registration, f"{event}: {registration.get_status_display()}")
         waiting = registration.status == Registration.Status.WAITLISTED
