@@ -19,6 +19,12 @@ class MeetingsConfig(AppConfig):
         dashboard.register_nav(
             "課題一覧", "meetings:issues", (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL), order=31
         )
+        dashboard.register(
+            "meetings/_dashboard_issues.html",
+            (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL),
+            panels.issue_counts,
+            order=35,
+        )
         extensions.register(
             "consultation",
             "meetings/_consultation_issues.html",

@@ -22,3 +22,15 @@ def event_solutions(request, event):
             Solution.objects.for_user(request.user).filter(events=event).prefetch_related("issues")
         ),
     }
+
+
+def issue_counts(request):
+    """The 課題 register at a glance: how many per status (the user's center, or all for officials)."""
+    from django.db.models import Count
+
+    from meetings.models import IssueStatus
+
+    counts = dict(
+        Issue.objects.for_user(request.user).order_by().values_list("status").annotate(n=Count("id"))
+    )
+    return {"counts": [(value, label, counts.get(value, 0)) for value, label in IssueStatus.choices]}

@@ -551,3 +551,14 @@ def test_timeline_and_issue_page_run_a_fixed_number_of_queries(
         client.get(url)
     with django_assert_num_queries(14):
         client.get(f"/meetings/issues/{issue.pk}/")
+
+
+def test_dashboard_counts_issues_by_status_for_the_users_center(client_for, cast, orgs):
+    make_issue(cast.center1, "薬-A", organisation=orgs["薬"])
+    make_issue(cast.center1, "薬-B", organisation=orgs["薬"], status=IssueStatus.SOLVED)
+    make_issue(cast.center2, "薬-A", organisation=orgs["薬"])
+    own = client_for("coordinator").get("/").content.decode()
+    assert 'data-issue-status="new">1<' in own and 'data-issue-status="solved">1<' in own
+    everything = client_for("official").get("/").content.decode()
+    assert 'data-issue-status="new">2<' in everything
+    assert "連携の課題" not in client_for("professional").get("/").content.decode()
