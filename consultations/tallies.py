@@ -29,6 +29,16 @@ def recount(models, center_ids, first, last):
     center_ids = sorted(set(center_ids))
     if not center_ids:
         return 0
+    with transaction.atomic():
+        # One recount per center at a time: two coordinators saving on the same day would otherwise
+        # each count without the other's consultation, or collide on the unique key. The lock is
+        # held until the caller's transaction commits, and the counts below read after it.
+        Center = DailyTally._meta.get_field("center").related_model
+        list(Center.objects.select_for_update().filter(pk__in=center_ids).order_by("pk").values_list("pk"))
+        return _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_ids, first, last)
+
+
+def _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_ids, first, last):
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
     after = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
@@ -65,12 +75,11 @@ def recount(models, center_ids, first, last):
         )
         for center_id, day, key, n in rows:
             add(center_id, day, kind, key, n)
-    with transaction.atomic():
-        DailyTally.objects.filter(center_id__in=center_ids, day__gte=first, day__lte=last).delete()
-        DailyTally.objects.bulk_create(
-            [DailyTally(center_id=c, day=d, kind=k, key=key, n=n) for (c, d, k, key), n in counts.items()],
-            batch_size=5000,
-        )
+    DailyTally.objects.filter(center_id__in=center_ids, day__gte=first, day__lte=last).delete()
+    DailyTally.objects.bulk_create(
+        [DailyTally(center_id=c, day=d, kind=k, key=key, n=n) for (c, d, k, key), n in counts.items()],
+        batch_size=5000,
+    )
     return len(counts)
 
 
