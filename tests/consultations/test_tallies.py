@@ -102,3 +102,37 @@ def test_a_recount_matches_counting_the_records_directly(cast):
         direct = Consultation.objects.filter(received_at__gte=first, received_at__lt=after).count()
         assert per_month[f"2026年{month}月"] == direct
     assert DailyTally.objects.filter(kind="total").count() <= 2 * 365
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_on_one_day_are_all_counted(cast):
+    """Eight coordinators saving at once on the same center and day: no unique-key collision, and
+    the tally counts all eight (each recount waits for the previous one's commit)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers by itself")
+    moment = datetime.datetime(2030, 1, 7, 10, tzinfo=TOKYO)
+    kind = ConsultantType.objects.first()
+    barrier, errors = threading.Barrier(8), []
+
+    def save():
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                Consultation.objects.create(center=cast.center1, received_at=moment, consultant_type=kind)
+                tallies.recount_days({(cast.center1.pk, moment.date())})
+        except Exception as exc:  # reported below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert DailyTally.objects.get(center=cast.center1, day=moment.date(), kind="total").n == 8
