@@ -7,3 +7,4 @@ PY=../.venv/bin/python
 $PY search.py
 $PY report.py
 $PY imports.py --rows 100000
+$PY load.py --facilities 30000 --consultations 100000 --seconds 60
