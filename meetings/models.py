@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 from coordination import dates
-from coordination.models import Center, Organisation, Profession, Role
+from coordination.models import Center, CenterOwnedQuerySet, Organisation, Profession, Role
 from training.models import Delivery, Event
 
 
@@ -66,25 +66,16 @@ def check_tier(tier, organisations, professions):
     return None
 
 
-class CenterReadableQuerySet(models.QuerySet):
+class CenterReadableQuerySet(CenterOwnedQuerySet):
     """Meetings and 課題 carry no client's personal data: officials read every center's; a
     coordinator reads and writes its own center's; admins everything."""
 
     def for_user(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role in (Role.ADMIN, Role.OFFICIAL):
-            return self
-        if user.role == Role.COORDINATOR and user.center_id:
-            return self.filter(center_id=user.center_id)
-        return self.none()
+        return self.readable_by(user)
 
     def editable_by(self, user):
-        if user.is_authenticated and user.is_active and user.role == Role.ADMIN:
-            return self
-        if user.is_authenticated and user.is_active and user.role == Role.COORDINATOR and user.center_id:
-            return self.filter(center_id=user.center_id)
-        return self.none()
+        """Admins any, coordinators their own center's (CenterOwnedQuerySet's reading rule)."""
+        return super().for_user(user)
 
     def in_fiscal_year(self, year, field):
         start, end = dates.fiscal_year_range(year)

@@ -28,17 +28,7 @@ PAGE_SIZE = 25
 
 def _editable(queryset, request, pk):
     """The object for writing: admins any, coordinators their center's (another center's: 404)."""
-    obj = queryset.editable_by(request.user).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _events_for(user):
-    """Training events a user may see next to meetings (officials: every center's)."""
-    if user.role in (Role.ADMIN, Role.OFFICIAL):
-        return Event.objects.all()
-    return Event.objects.for_user(user)
+    return get_for_user(queryset.editable_by(request.user), request.user, pk=pk)
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -404,7 +394,7 @@ def organisation_timeline(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
     user = request.user
     own_issues, table = services.organisation_timeline(
-        organisation, Meeting.objects.for_user(user), Issue.objects.for_user(user), _events_for(user)
+        organisation, Meeting.objects.for_user(user), Issue.objects.for_user(user), Event.objects.readable_by(user)
     )
     return render(
         request,
