@@ -177,10 +177,6 @@ class Meeting(models.Model):
     def display_title(self):
         return self.title or self.kind.name
 
-    @property
-    def fiscal_year(self):
-        return dates.fiscal_year(self.held_on)
-
     def attachment_lines(self):
         """[(name, url or '')] from the attachments text: `資料名 https://…` or just a name."""
         result = []

@@ -394,7 +394,10 @@ def organisation_timeline(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
     user = request.user
     own_issues, table = services.organisation_timeline(
-        organisation, Meeting.objects.for_user(user), Issue.objects.for_user(user), Event.objects.readable_by(user)
+        organisation,
+        Meeting.objects.for_user(user),
+        Issue.objects.for_user(user),
+        Event.objects.readable_by(user),
     )
     return render(
         request,

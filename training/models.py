@@ -6,7 +6,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils import timezone
 
 from coordination import dates
@@ -112,14 +112,6 @@ class Event(models.Model):
         if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": "終了日時が開始日時より前になっています。"})
 
-    @property
-    def is_public(self):
-        return self.item == Item.PUBLIC
-
-    @property
-    def fiscal_year(self):
-        return dates.fiscal_year(timezone.localtime(self.starts_at).date())
-
     def organisers_by_role(self):
         """{'主催': [...], '共催': [...], '後援': [...]} from the through rows (prefetch `organiser_links`)."""
         result = {label: [] for _, label in EventOrganisation.Role.choices}
@@ -171,26 +163,41 @@ class Event(models.Model):
 
     def attendance_by_profession(self):
         """[(profession name, count)] in profession order: checked-in registrations plus the
-        counts entered by hand (people who came without registering). Two queries."""
+        counts entered by hand (people who came without registering). Three queries."""
         counts = {}
-        for row in (
-            self.registrations.filter(checked_in_at__isnull=False)
-            .values("profession_id")
-            .annotate(n=Count("id"))
-        ):
-            counts[row["profession_id"]] = counts.get(row["profession_id"], 0) + row["n"]
-        for row in self.attendance_counts.values("profession_id", "count"):
-            counts[row["profession_id"]] = counts.get(row["profession_id"], 0) + row["count"]
+        for _, profession_id, n in attendance_rows([self.pk]):
+            counts[profession_id] = counts.get(profession_id, 0) + n
         professions = Profession.objects.filter(pk__in=counts)
         return [(p.name, counts[p.pk]) for p in professions if counts[p.pk]]
 
     def organisation_count(self):
         """参加団体数: distinct organisations among checked-in registrations (folded names) plus
         the number entered by hand."""
-        from coordination.text import normalize
+        return len(attending_organisations([self.pk])) + self.extra_organisations
 
-        names = self.registrations.filter(checked_in_at__isnull=False).values_list("organisation", flat=True)
-        return len({normalize(n) for n in names if n.strip()}) + self.extra_organisations
+
+def attendance_rows(event_ids):
+    """(event id, profession id, n) of the events: checked-in registrations and the counts
+    entered afterwards (two queries). Shared by the event page and the yearly history."""
+    checked_in = (
+        Registration.objects.filter(event_id__in=event_ids, checked_in_at__isnull=False)
+        .values_list("event_id", "profession_id")
+        .annotate(n=Count("id"))
+    )
+    entered = AttendanceCount.objects.filter(event_id__in=event_ids).values_list(
+        "event_id", "profession_id", "count"
+    )
+    return [*checked_in, *entered]
+
+
+def attending_organisations(event_ids):
+    """{(event id, folded organisation name)} of the checked-in registrations."""
+    from coordination.text import normalize
+
+    rows = Registration.objects.filter(event_id__in=event_ids, checked_in_at__isnull=False).values_list(
+        "event_id", "organisation"
+    )
+    return {(pk, normalize(name)) for pk, name in rows if name.strip()}
 
 
 class EventOrganisation(models.Model):
@@ -476,8 +483,6 @@ def yearly_history(events):
     """The 下関市-style table from `events` (a queryset already limited to what the user may
     see): per 年度, events, 参加団体数, 内容 (formats), 参加人数; and the per-profession attendance
     over the years. A fixed number of queries whatever the number of events."""
-    from coordination.text import normalize
-
     event_rows = list(events.values("pk", "starts_at", "extra_organisations"))
     year_of = {r["pk"]: dates.fiscal_year(timezone.localtime(r["starts_at"]).date()) for r in event_rows}
     years = {}
@@ -489,11 +494,8 @@ def yearly_history(events):
         y["events"] += 1
         y["organisations"] += r["extra_organisations"]
     ids = list(year_of)
-    for pk, org in Registration.objects.filter(event_id__in=ids, checked_in_at__isnull=False).values_list(
-        "event_id", "organisation"
-    ):
-        if org.strip():
-            years[year_of[pk]]["orgs"].add((pk, normalize(org)))
+    for pk, name in attending_organisations(ids):
+        years[year_of[pk]]["orgs"].add((pk, name))
     for pk, name in (
         EventFormat.objects.filter(events__in=ids).values_list("events", "name").order_by("sort_order")
     ):
@@ -501,20 +503,11 @@ def yearly_history(events):
         if name not in formats:
             formats.append(name)
     professions = {}
-    rows = list(
-        Registration.objects.filter(event_id__in=ids, checked_in_at__isnull=False)
-        .values("event_id", "profession_id")
-        .annotate(n=Count("id"))
-    ) + list(
-        AttendanceCount.objects.filter(event_id__in=ids)
-        .values("event_id", "profession_id")
-        .annotate(n=Sum("count"))
-    )
-    for row in rows:
-        y = years[year_of[row["event_id"]]]
-        y["people"] += row["n"]
-        y["by_profession"][row["profession_id"]] = y["by_profession"].get(row["profession_id"], 0) + row["n"]
-        professions[row["profession_id"]] = True
+    for event_id, profession_id, n in attendance_rows(ids):
+        y = years[year_of[event_id]]
+        y["people"] += n
+        y["by_profession"][profession_id] = y["by_profession"].get(profession_id, 0) + n
+        professions[profession_id] = True
     profession_list = list(Profession.objects.filter(pk__in=professions))
     table = []
     for year in sorted(years):
