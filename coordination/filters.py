@@ -24,8 +24,7 @@ class FiscalYearFilter(django_filters.ChoiceFilter):
     def filter(self, qs, value):
         if value in ("", None):
             return qs
-        start, end = dates.fiscal_year_range(int(value))
-        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lte": end})
+        return qs.filter(**{f"{self.field_name}__range": dates.fiscal_year_range(int(value))})
 
 
 def filtered_page(http_request, filterset_class, queryset, page_size, **filter_kwargs):

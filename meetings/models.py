@@ -77,10 +77,6 @@ class CenterReadableQuerySet(CenterOwnedQuerySet):
         """Admins any, coordinators their own center's (CenterOwnedQuerySet's reading rule)."""
         return super().for_user(user)
 
-    def in_fiscal_year(self, year, field):
-        start, end = dates.fiscal_year_range(year)
-        return self.filter(**{f"{field}__gte": start, f"{field}__lte": end})
-
 
 class Series(models.Model):
     """A recurring body (地域コア会議 monthly, 地域ケア連絡会議 every two months)."""

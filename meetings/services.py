@@ -104,7 +104,8 @@ def organisation_timeline(organisation, meetings, issues, events):
 def fiscal_year_summary(year, meetings, issues):
     """For one 年度: meetings per tier and kind, 課題 raised and 課題 solved (a status change to
     解決 dated in the year)."""
-    in_year = meetings.in_fiscal_year(year, "held_on")
+    span = dates.fiscal_year_range(year)
+    in_year = meetings.filter(held_on__range=span)
     by_tier_kind = list(
         in_year.values("tier", "kind__name", "kind__sort_order")
         .annotate(n=Count("id"))
@@ -115,12 +116,9 @@ def fiscal_year_summary(year, meetings, issues):
     tier_totals = {label: 0 for label in tiers.values()}
     for r in counts:
         tier_totals[r["tier"]] += r["n"]
-    start, end = dates.fiscal_year_range(year)
-    raised = list(
-        issues.filter(raised_on__gte=start, raised_on__lte=end).select_related("organisation", "profession")
-    )
+    raised = list(issues.filter(raised_on__range=span).select_related("organisation", "profession"))
     solved_changes = IssueStatusChange.objects.filter(
-        issue__in=issues, status=IssueStatus.SOLVED, changed_on__gte=start, changed_on__lte=end
+        issue__in=issues, status=IssueStatus.SOLVED, changed_on__range=span
     ).select_related("issue__organisation", "issue__profession")
     solved, seen = [], set()
     for change in solved_changes:
