@@ -1,6 +1,7 @@
 """Filters shared by the list pages of several apps."""
 
 import django_filters
+from django.core.paginator import Paginator
 
 from coordination import dates
 from coordination.forms import FastSelect
@@ -27,12 +28,15 @@ class FiscalYearFilter(django_filters.ChoiceFilter):
         return qs.filter(**{f"{self.field_name}__range": dates.fiscal_year_range(int(value))})
 
 
-def filtered_page(http_request, filterset_class, queryset, page_size, **filter_kwargs):
-    """(filter form, page) of a list page: the filter applied when the query is valid.
+def filtered(http_request, filterset_class, queryset, **filter_kwargs):
+    """(filter form, results) of a list page: the filter applied when the query is valid.
     (`http_request`, so that a FilterSet taking `request=` can be given it in filter_kwargs.)"""
-    from django.core.paginator import Paginator
-
-    query = http_request.GET
-    filterset = filterset_class(query or None, queryset=queryset, **filter_kwargs)
+    filterset = filterset_class(http_request.GET or None, queryset=queryset, **filter_kwargs)
     results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    return filterset.form, Paginator(results, page_size).get_page(query.get("page"))
+    return filterset.form, results
+
+
+def filtered_page(http_request, filterset_class, queryset, page_size, **filter_kwargs):
+    """(filter form, page) of a list page."""
+    form, results = filtered(http_request, filterset_class, queryset, **filter_kwargs)
+    return form, Paginator(results, page_size).get_page(http_request.GET.get("page"))

@@ -1,7 +1,9 @@
 """What meetings contributes to pages of earlier apps: the consultation page (raise a 課題 from
 it) and the training event page (the 解決策 it carried out)."""
 
-from meetings.models import Issue, Solution
+from django.db.models import Count
+
+from meetings.models import Issue, IssueStatus, Solution
 
 
 def consultation_issues(request, consultation):
@@ -26,10 +28,6 @@ def event_solutions(request, event):
 
 def issue_counts(request):
     """The 課題 register at a glance: how many per status (the user's center, or all for officials)."""
-    from django.db.models import Count
-
-    from meetings.models import IssueStatus
-
     counts = dict(
         Issue.objects.for_user(request.user).order_by().values_list("status").annotate(n=Count("id"))
     )

@@ -11,7 +11,7 @@ from consultations.models import Consultation
 from coordination import dates
 from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
-from coordination.filters import filtered_page
+from coordination.filters import filtered, filtered_page
 from coordination.forms import post_data
 from coordination.models import Organisation, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields
@@ -188,8 +188,7 @@ def issues(request):
     queryset = (
         Issue.objects.for_user(request.user).select_related(*ISSUE_LIST_RELATED).prefetch_related("solutions")
     )
-    filterset = IssueFilter(request.GET or None, queryset=queryset)
-    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    filter_form, results = filtered(request, IssueFilter, queryset)
     if request.GET.get("format") == "xlsx":
         return _issues_xlsx(results)
     if request.GET.get("format"):
@@ -198,7 +197,7 @@ def issues(request):
     return render(
         request,
         "meetings/issues.html",
-        {"filter_form": filterset.form, "page_obj": page, "issues": page.object_list},
+        {"filter_form": filter_form, "page_obj": page, "issues": page.object_list},
     )
 
 
