@@ -471,3 +471,29 @@ def test_event_datetime_is_shown_in_tokyo_time(client_for, cast):
     assert event.starts_at == at(2026, 12, 10, 9, 5)
     assert "2026年12月10日" in client_for("coordinator").get(f"/training/{event.pk}/").content.decode()
     assert Registration.objects.count() == 0
+
+
+def test_open_events_list_for_professionals_query_count(client_for, cast, django_assert_num_queries):
+    from coordination.models import Organisation
+
+    org = Organisation.objects.create(name="医師会")
+    client = client_for("professional")
+
+    def add(i):
+        e = make_event(
+            cast.center1 if i % 2 else cast.center2, when=(2099, 1, 1 + i, 18, 0), title=f"研修{i}"
+        )
+        EventOrganisation.objects.create(event=e, organisation=org, role="host")
+        Registration.objects.create(
+            event=e, name="professional", organisation="x", profession=cast.nurse, user=cast.professional
+        )
+
+    add(0)
+    body = client.get("/training/").content.decode()
+    assert "研修0" in body and "申込済み" in body
+    with django_assert_num_queries(10):
+        client.get("/training/")
+    for i in range(1, 10):
+        add(i)
+    with django_assert_num_queries(10):
+        client.get("/training/")
