@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -12,7 +14,7 @@ from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, ConsultationImport, Provision
 from consultations.reports import PeriodError, Report, period_from
-from coordination import extensions
+from coordination import dates, extensions, fragments
 from coordination.access import get_for_user, role_required
 from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
@@ -22,6 +24,8 @@ from coordination.security import CREATE, UPDATE, audit, changed_fields
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
 REPORT_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 PAGE_SIZE = 25
+# DataVersion moved by triggers on what a report shows besides the tallies (migration 0006).
+REFERENCE_VERSION = "report-reference"
 
 
 def _log(request, consultation, action=AccessLog.Action.VIEW):
@@ -175,27 +179,47 @@ def add_provision(request, pk):
 @role_required(*REPORT_READERS)
 def reports(request):
     user = request.user
-    centers = Center.objects.prefetch_related("closures")
+    centers = Center.objects.all()
     if user.role == Role.COORDINATOR:
         centers = centers.filter(pk=user.center_id)
     code = request.GET.get("center")
     if code:
         centers = centers.filter(code=code)
-        if not centers:
-            # Another center's code from a coordinator, or an unknown code: nothing to show.
-            raise Http404
+    centers = list(centers)
+    if code and not centers:
+        # Another center's code from a coordinator, or an unknown code: nothing to show.
+        raise Http404
     try:
         period = period_from(request.GET)
     except PeriodError as exc:
         messages.error(request, str(exc))
         period = period_from({})
-    centers = list(centers)
-    report = Report(period, centers).build()
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        return _report_export(report, fmt)
+        prefetch_related_objects(centers, "closures")
+        return _report_export(Report(period, centers).build(), fmt)
     if fmt:
         raise PermissionDenied
+    # The numbers and their rendering are a cached fragment (coordination.fragments), keyed by the
+    # versions of these centers' tallies and of the reference data (centers, closed days, the
+    # 相談者/相談内容 lists); the period and the center choice come from the query.
+    names = [tallies.version_name(c.pk) for c in centers] + [REFERENCE_VERSION]
+    parts = [
+        "consultations.reports",
+        period.query,
+        code or "",
+        user.role == Role.COORDINATOR,
+        [c.pk for c in centers],
+        sorted(fragments.versions(*names).items()),
+        dates.today(),
+    ]
+    body = fragments.get_or_render(parts, lambda: _report_body(request, period, centers, code))
+    return render(request, "consultations/reports.html", {"period": period, "body": body})
+
+
+def _report_body(request, period, centers, code):
+    prefetch_related_objects(centers, "closures")
+    report = Report(period, centers).build()
     table = report.table()
     cumulative = Report(period.fiscal_to_date(), centers).build() if period.month else None
     lines = table
@@ -212,20 +236,20 @@ def reports(request):
         "types": [[line[1], line[2]] for line in table if line[0] == "相談者" and line[6] == "item"],
         "topics": [[line[1], line[2]] for line in table if line[0] == "相談内容" and line[6] == "item"],
     }
-    return render(
-        request,
-        "consultations/reports.html",
+    return render_to_string(
+        "consultations/_reports_body.html",
         {
             "report": report,
             "period": period,
             "centers": centers,
-            "all_centers": Center.objects.all() if user.role != Role.COORDINATOR else [],
+            "all_centers": Center.objects.all() if request.user.role != Role.COORDINATOR else [],
             "lines": lines,
             "cumulative": cumulative,
             "monthly": monthly,
             "chart": chart,
             "selected_center": code or "",
         },
+        request=request,
     )
 
 

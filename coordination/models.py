@@ -343,3 +343,19 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("監査ログは削除できません。")
+
+
+class DataVersion(models.Model):
+    """A counter per data set that moves with every write to it ("directory": the facility
+    tables, by database triggers; "tallies:<center id>": that center's 月報 tallies, by
+    consultations.tallies). Cached page fragments are keyed by it (coordination.fragments), so a
+    fragment is never served after its data changed, on any application host."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "データ版数"
+
+    def __str__(self):
+        return f"{self.name} {self.version}"

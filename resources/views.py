@@ -3,19 +3,21 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coordination import fragments
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
 from coordination.exports import csv_response, xlsx_response
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields
-from resources import extensions, imports
+from resources import extensions, filters, imports
 from resources.duplicates import possible_duplicates
 from resources.exporting import export_rows
-from resources.filters import FacilityFilter, now
+from resources.filters import FacilityFilter
 from resources.forms import ContactWindowFormSet, FacilityForm
-from resources.models import Facility, FacilityImport
+from resources.models import Facility, FacilityImport, contact_slot
 
 PAGE_SIZE = 20
 PRINT_LIMIT = 500
@@ -32,15 +34,30 @@ def _filtered(request):
 
 
 def search(request):
+    """The result list and filter form are a cached fragment (coordination.fragments): keyed by
+    the query, whether professionals-only fields show, the directory's version, the day (the
+    freshness flag) and, for professionals, the minute and weekday of "callable now"."""
+    pro = sees_professional_fields(request.user)
+    moment = filters.now()  # through the module: tests freeze it
+    parts = [
+        "resources.search",
+        sorted(request.GET.lists()),
+        pro,
+        fragments.versions("directory")["directory"],
+        timezone.localdate(moment),
+        contact_slot(moment) if pro else None,
+    ]
+    body = fragments.get_or_render(parts, lambda: _search_body(request, pro, moment))
+    return render(request, "resources/search.html", {"body": body})
+
+
+def _search_body(request, pro, moment):
     filterset, queryset, valid = _filtered(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    moment = now()
-    pro = sees_professional_fields(request.user)
     for facility in page.object_list:
         facility.callable_now = pro and facility.is_callable_at(moment)
-    return render(
-        request,
-        "resources/search.html",
+    return render_to_string(
+        "resources/_search_body.html",
         {
             "filter": filterset,
             "filter_form": filterset.form,
@@ -53,6 +70,7 @@ def search(request):
             "pro": pro,
             "query_string": request.GET.urlencode(),
         },
+        request=request,
     )
 
 
@@ -100,7 +118,7 @@ def detail(request, pk):
             "pro": pro,
             "can_edit": can_edit_directory(request.user),
             "windows": facility.weekly_windows() if pro else None,
-            "callable_now": pro and facility.is_callable_at(now()),
+            "callable_now": pro and facility.is_callable_at(filters.now()),
             "panels": extensions.facility_panels(request, facility),
             "changes": facility.changes.select_related("user")[:10] if pro else [],
         },

@@ -178,11 +178,30 @@ def test_a_deactivated_user_is_cut_off_at_once(cast):
 
 def test_idle_timeout_ends_the_session(cast, settings):
     client, _ = password_login("coordinator")
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request restarts the idle clock
     session = client.session
     session.set_expiry(-1)  # as if the idle time had passed
     session.save()
     assert client.get("/consultations/").status_code == 302
+
+
+def test_requests_push_the_idle_clock_at_most_once_a_refresh_interval(cast, settings):
+    from django.contrib.sessions.models import Session
+
+    from coordination.sessions import REFRESHED
+
+    client, _ = password_login("coordinator")
+    client.get("/consultations/")
+    key = client.cookies["sessionid"].value
+    first = Session.objects.get(pk=key).expire_date
+    client.get("/consultations/")  # within the interval: no write
+    assert Session.objects.get(pk=key).expire_date == first
+    session = client.session
+    session[REFRESHED] = int(time.time()) - settings.SESSION_REFRESH_SECONDS  # the interval has passed
+    session.save()
+    stored = Session.objects.get(pk=key).expire_date
+    time.sleep(0.01)
+    client.get("/consultations/")
+    assert Session.objects.get(pk=key).expire_date > stored  # the idle clock starts again
 
 
 def test_absolute_lifetime_ends_even_an_active_session(cast, settings):

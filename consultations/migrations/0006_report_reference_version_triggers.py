@@ -1,0 +1,30 @@
+"""Writes to what a report shows besides the tallies (centers and their closed days, the 相談者 and
+相談内容 lists) move DataVersion "report-reference", so cached reports (coordination.fragments)
+are never served after them."""
+
+from django.db import migrations
+
+from coordination.fragments import version_triggers
+
+TABLES = [
+    "coordination_center",
+    "coordination_centerclosure",
+    "consultations_consultanttype",
+    "consultations_topic",
+]
+
+
+def forwards(apps, schema_editor):
+    version_triggers(schema_editor, "report-reference", TABLES)
+
+
+def backwards(apps, schema_editor):
+    version_triggers(schema_editor, "report-reference", TABLES, drop=True)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("consultations", "0005_fill_daily_tallies"),
+        ("coordination", "0004_data_version"),
+    ]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,101 @@
+"""Rendered page fragments cached per process, keyed by the versions of the data they show.
+
+The directory search and the 月報 are read far more often than their data changes, and most of
+their cost is rendering. A fragment's key holds everything it depends on: the query, what the
+viewer may see, the day (and the minute, where "callable now" is shown) and the DataVersion of
+its data. A write moves the version inside the writing transaction, so once it commits every
+host asks for a new key; an old fragment is never served for new data, and no host needs to be
+told. The cost of a hit is one small query (the versions) and a dictionary look-up.
+
+Fragments with personal data (consultations) are never cached here.
+
+Versions move:
+- "directory": database triggers on the facility tables and their lookups (any write, from the
+  portal, the admin, an import's COPY or SQL), installed by resources' migrations with
+  `version_triggers`;
+- "tallies:<center id>": consultations.tallies.recount, inside the center's lock."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import connection
+
+from coordination.models import DataVersion
+
+TIMEOUT = 10 * 60  # seconds; versions make fragments exact, the timeout only bounds memory
+
+
+def versions(*names):
+    """{name: version} for `names` in one query (0 for a data set never written)."""
+    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "version"))
+    return {name: found.get(name, 0) for name in names}
+
+
+def bump(*names):
+    """Moves the versions of `names` (call it inside the writing transaction, after the write)."""
+    table = DataVersion._meta.db_table
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(
+                f"INSERT INTO {table} (name, version) VALUES (%s, 1) "
+                f"ON CONFLICT (name) DO UPDATE SET version = {table}.version + 1",
+                [name],
+            )
+
+
+def key(*parts):
+    digest = hashlib.blake2b("\x1f".join(str(p) for p in parts).encode(), digest_size=20).hexdigest()
+    return f"fragment:{digest}"
+
+
+def get_or_render(parts, render):
+    """The cached fragment for `parts` (which must include the data versions), or render() stored."""
+    cache_key = key(*parts)
+    html = cache.get(cache_key)
+    if html is None:
+        html = render()
+        cache.set(cache_key, html, TIMEOUT)
+    return html
+
+
+# --- triggers (used by migrations) ---------------------------------------------------------------
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION portal_bump_version() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO coordination_dataversion (name, version) VALUES (TG_ARGV[0], 1)
+  ON CONFLICT (name) DO UPDATE SET version = coordination_dataversion.version + 1;
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+"""
+
+
+def version_triggers(schema_editor, name, tables, drop=False):
+    """Creates (or drops) triggers that move DataVersion `name` on every write to `tables`:
+    once per statement on PostgreSQL (an import's COPY moves it once), per row on SQLite."""
+    vendor = schema_editor.connection.vendor
+    safe = "".join(ch if ch.isalnum() else "_" for ch in name)
+    for table in tables:
+        trigger = f"portal_version_{safe}_{table}"[:63]
+        if vendor == "postgresql":
+            statements = [f"DROP TRIGGER IF EXISTS {trigger} ON {table}"]
+            if not drop:
+                statements.append(
+                    f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION portal_bump_version('{name}')"
+                )
+        elif vendor == "sqlite":
+            statements = []
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                statements.append(f"DROP TRIGGER IF EXISTS {trigger}_{event.lower()}")
+                if not drop:
+                    statements.append(
+                        f"CREATE TRIGGER {trigger}_{event.lower()} AFTER {event} ON {table} BEGIN "
+                        f"INSERT INTO coordination_dataversion (name, version) VALUES ('{name}', 1) "
+                        f"ON CONFLICT (name) DO UPDATE SET version = coordination_dataversion.version + 1; END"
+                    )
+        else:  # another database: no triggers, so no fragment of this data may be cached
+            raise NotImplementedError(f"version triggers for {vendor}")
+        for statement in statements:
+            schema_editor.execute(statement)

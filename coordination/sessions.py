@@ -1,0 +1,24 @@
+"""Sessions with an idle timeout that does not cost a database write on every request.
+
+Django's SESSION_SAVE_EVERY_REQUEST rewrites the session row on each page to push its expiry
+forward. Here the row is rewritten only when the session changed or its idle clock was last
+pushed more than SESSION_REFRESH_SECONDS ago: the idle timeout then ends a session between
+SESSION_COOKIE_AGE − SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after its last request
+(29–30 minutes with the defaults), and a page read costs no write."""
+
+import time
+
+from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
+
+REFRESHED = "_refreshed"
+
+
+class RefreshingSessionMiddleware(SessionMiddleware):
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if session.modified or now - session.get(REFRESHED, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[REFRESHED] = now  # marks it modified: saved with a new expiry below
+        return super().process_response(request, response)
