@@ -161,10 +161,10 @@ def test_import_history_query_count_is_constant(client_for, cast, django_assert_
     client = client_for("admin")
     ConsultationImport.objects.create(user=cast.admin, file_name="a.csv", content=b"")
     client.get("/consultations/import/")
-    with django_assert_num_queries(6):  # session, user, history (with user), session refresh ×3
+    with django_assert_num_queries(3):  # session, user, history (with user)
         html = client.get("/consultations/import/").content.decode()
     assert "a.csv" in html
     for i in range(10):
         ConsultationImport.objects.create(user=cast.coordinator, file_name=f"b{i}.csv", content=b"")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         client.get("/consultations/import/")

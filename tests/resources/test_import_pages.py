@@ -106,29 +106,29 @@ def test_import_pages_query_counts_are_constant(client_for, cast, django_assert_
     f = make_facility("医院")
     FacilityChange.objects.create(facility=f, action="import", batch=batch)
     client.get("/resources/import/")
-    with django_assert_num_queries(7):  # session, user, history count and page, session ×3
+    with django_assert_num_queries(4):  # session, user, history count and page
         client.get("/resources/import/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(f"/resources/import/{batch.pk}/")
     for i in range(25):
         FacilityImport.objects.create(user=cast.coordinator, file_name=f"b{i}.csv")
         g = make_facility(f"医院{i}")
         FacilityChange.objects.create(facility=g, action="import", batch=batch)
-    with django_assert_num_queries(7):  # the same with two pages of history
+    with django_assert_num_queries(4):  # the same with two pages of history
         html = client.get("/resources/import/").content.decode()
     assert "1 / 2 ページ" in html and "b24.csv" in html
     assert "a.csv" in client.get("/resources/import/?page=2").content.decode()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(f"/resources/import/{batch.pk}/")
     for i in range(2):
         make_facility(f"重複{i}", phone=f"093-000-000{i}")
         make_facility(f"重複{i}", phone=f"093-000-000{i}", address="別")
-    with django_assert_num_queries(7):  # + repeated names, their facilities with kinds
+    with django_assert_num_queries(4):  # + repeated names, their facilities with kinds
         assert "2組" in client.get("/resources/duplicates/").content.decode()
     for i in range(2, 8):
         make_facility(f"重複{i}", phone=f"093-000-000{i}")
         make_facility(f"重複{i}", phone=f"093-000-000{i}", address="別")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         assert "8組" in client.get("/resources/duplicates/").content.decode()
 
 
