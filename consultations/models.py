@@ -75,6 +75,28 @@ class ConsultationQuerySet(CenterOwnedQuerySet):
     def open(self):
         return self.exclude(status=Consultation.Status.DONE)
 
+    def for_list(self):
+        """What a row of the consultation list shows and no more: its own short fields, the names
+        it shows (one join each) and the topics with their 大分類 in one prefetch. The list is
+        the coordinators' most visited page; the full rows cost twice as much to load."""
+        return (
+            self.select_related("consultant_type", "handled_by", "center", "consultant_facility")
+            .only(
+                "center__code",
+                "received_at",
+                "consultant_type__name",
+                "consultant_facility__name",
+                "consultant_affiliation",
+                "summary",
+                "status",
+                "follow_up_on",
+                "handled_by__username",
+                "handled_by__first_name",
+                "handled_by__last_name",
+            )
+            .prefetch_related(models.Prefetch("topics", queryset=Topic.objects.select_related("parent")))
+        )
+
 
 class Consultation(models.Model):
     class Status(models.TextChoices):

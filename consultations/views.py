@@ -24,8 +24,9 @@ from coordination.security import CREATE, UPDATE, audit, changed_fields
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
 REPORT_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 PAGE_SIZE = 25
-# DataVersion moved by triggers on what a report shows besides the tallies (migration 0006).
-REFERENCE_VERSION = "report-reference"
+# DataVersion moved by triggers on the centers, their closed days and the 相談者/相談内容 lists
+# (migration 0006): what reports and filter forms show besides the records.
+REFERENCE_VERSION = "consultation-reference"
 
 
 def _log(request, consultation, action=AccessLog.Action.VIEW):
@@ -37,16 +38,24 @@ def _log(request, consultation, action=AccessLog.Action.VIEW):
 @never_cache
 @role_required(*WRITERS)
 def index(request):
-    queryset = (
-        Consultation.objects.for_user(request.user)
-        .select_related("consultant_type", "handled_by", "center", "consultant_facility")
-        .prefetch_related("topics__parent")
-    )
+    queryset = Consultation.objects.for_user(request.user).for_list()
     filter_form, page = filtered_page(request, ConsultationFilter, queryset, PAGE_SIZE, request=request)
+    # The filter form (its 相談者区分, 相談内容 and 対応者 lists: no client data) is a cached fragment;
+    # the list itself, which is personal data, is never cached.
+    parts = [
+        "consultations.filter",
+        sorted(request.GET.lists()),
+        request.user.center_id,
+        sorted(fragments.versions(REFERENCE_VERSION, "people").items()),
+    ]
     return render(
         request,
         "consultations/index.html",
-        {"filter_form": filter_form, "page_obj": page, "consultations": page.object_list},
+        {
+            "filter_form": fragments.get_or_render(parts, filter_form.render),
+            "page_obj": page,
+            "consultations": page.object_list,
+        },
     )
 
 

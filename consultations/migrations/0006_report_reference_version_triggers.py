@@ -1,5 +1,5 @@
 """Writes to what a report shows besides the tallies (centers and their closed days, the 相談者 and
-相談内容 lists) move DataVersion "report-reference", so cached reports (coordination.fragments)
+相談内容 lists) move DataVersion "consultation-reference", so cached reports (coordination.fragments)
 are never served after them."""
 
 from django.db import migrations
@@ -15,11 +15,11 @@ TABLES = [
 
 
 def forwards(apps, schema_editor):
-    version_triggers(schema_editor, "report-reference", TABLES)
+    version_triggers(schema_editor, "consultation-reference", TABLES)
 
 
 def backwards(apps, schema_editor):
-    version_triggers(schema_editor, "report-reference", TABLES, drop=True)
+    version_triggers(schema_editor, "consultation-reference", TABLES, drop=True)
 
 
 class Migration(migrations.Migration):

@@ -127,3 +127,28 @@ def test_a_coordinator_never_gets_the_cached_report_of_all_centers(client_for, c
     html = client_for(role).get("/consultations/reports/?year=2026&month=8").content.decode()
     assert _total(html) == 1
     assert ("C02" in html) == (role == "coordinator2") and ("C01" in html) == (role == "coordinator")
+
+
+def test_the_cached_consultation_filter_follows_new_staff_and_topics(client_for, cast):
+    from consultations.models import Topic
+    from coordination.models import Role, User
+
+    client = client_for("coordinator")
+    assert "新人コーディネーター" not in client.get("/consultations/").content.decode()
+    User.objects.create(
+        username="newcomer", first_name="新人コーディネーター", role=Role.COORDINATOR, center=cast.center1
+    )
+    Topic.objects.create(name="新しい相談内容", sort_order=99)
+    html = client.get("/consultations/").content.decode()
+    assert "新人コーディネーター" in html and "新しい相談内容" in html
+
+
+def test_the_cached_consultation_filter_lists_only_the_centers_own_staff(client_for, cast):
+    from coordination.models import Role, User
+
+    User.objects.create(username="east", first_name="東の職員", role=Role.COORDINATOR, center=cast.center1)
+    User.objects.create(username="west", first_name="西の職員", role=Role.COORDINATOR, center=cast.center2)
+    first = client_for("coordinator").get("/consultations/").content.decode()
+    second = client_for("coordinator2").get("/consultations/").content.decode()
+    assert "東の職員" in first and "西の職員" not in first
+    assert "西の職員" in second and "東の職員" not in second
