@@ -8,6 +8,7 @@ gram, an expression index) for the short terms trigram cannot serve (眼科, 森
 
 import datetime
 import math
+import operator
 
 from django.conf import settings
 from django.db import connection, models
@@ -132,6 +133,24 @@ def distance_km(lat1, lng1, lat2, lng2):
     x = (lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2)) * 111.32
     y = (lat2 - lat1) * 110.57
     return math.hypot(x, y)
+
+
+# Per process: {directory version: {"capability"|"specialty"|"kind": {pk: row}}}. The lookup tables
+# are small and change rarely; every write moves the "directory" version (coordination.fragments).
+_LOOKUPS = {}
+
+
+def lookup_tables(version):
+    tables = _LOOKUPS.get(version)
+    if tables is None:
+        tables = {
+            "capability": {c.pk: c for c in Capability.objects.all()},
+            "specialty": {s.pk: s for s in Specialty.objects.all()},
+            "kind": {k.pk: k for k in FacilityKind.objects.all()},
+        }
+        _LOOKUPS.clear()
+        _LOOKUPS[version] = tables
+    return tables
 
 
 class FacilityQuerySet(models.QuerySet):
@@ -397,6 +416,35 @@ class Facility(models.Model):
         for window in self.contact_windows.all():
             table[window.kind][window.weekday].append(window)
         return {kind: [(WEEKDAYS[d], days[d]) for d in range(8)] for kind, days in table.items()}
+
+    def labels(self):
+        """(capabilities, specialties, other services) of this facility, each in its table's order:
+        one query over the three link tables, the rows from the per-process lookup tables (the
+        facility page's three prefetches cost more than the rest of its queries together)."""
+        from coordination.fragments import versions
+
+        tables = lookup_tables(versions("directory")["directory"])
+        links = (
+            ("capability", FacilityCapability._meta.db_table, "capability_id"),
+            ("specialty", FacilitySpecialty._meta.db_table, "specialty_id"),
+            ("kind", Facility.services.through._meta.db_table, "facilitykind_id"),
+        )
+        sql = " UNION ALL ".join(
+            f"SELECT %s, {column} FROM {table} WHERE facility_id = %s" for _, table, column in links
+        )
+        found = {name: [] for name, _, _ in links}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [p for name, _, _ in links for p in (name, self.pk)])
+            for name, pk in cursor.fetchall():
+                if pk in tables[name]:
+                    found[name].append(tables[name][pk])
+        order = operator.attrgetter("sort_order", "name")  # the tables' Meta.ordering
+        services = [k for k in found["kind"] if k.pk != self.kind_id]
+        return (
+            sorted(found["capability"], key=order),
+            sorted(found["specialty"], key=order),
+            sorted(services, key=order),
+        )
 
 
 class FacilityCapability(models.Model):

@@ -103,18 +103,22 @@ def export(request, fmt):
 
 
 def detail(request, pk):
+    pro = sees_professional_fields(request.user)
     facility = get_object_or_404(
         Facility.objects.select_related("kind", "area", "confirmed_by").prefetch_related(
-            "capabilities", "specialties", "services", "contact_windows"
+            *(["contact_windows"] if pro else [])
         ),
         pk=pk,
     )
-    pro = sees_professional_fields(request.user)
+    capabilities, specialties, services = facility.labels()
     return render(
         request,
         "resources/detail.html",
         {
             "facility": facility,
+            "capabilities": capabilities,
+            "specialties": specialties,
+            "services": services,
             "pro": pro,
             "can_edit": can_edit_directory(request.user),
             "windows": facility.weekly_windows() if pro else None,

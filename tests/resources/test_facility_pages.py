@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from resources.models import ContactWindow, Facility, FacilityChange
+from resources.models import Capability, ContactWindow, Facility, FacilityChange, Specialty
 from tests.resources.factories import capability, kind, make_facility
 
 
@@ -128,3 +128,37 @@ def test_detail_shows_map_pin_and_capabilities(client, cast):
     html = client.get(f"/resources/{f.pk}/").content.decode()
     assert 'data-lat="33.880000"' in html and "leaflet.js" in html
     assert "<li>訪問診療</li>" in html and "<li>在宅看取り</li>" in html
+
+
+def test_detail_lists_capabilities_specialties_and_other_services_in_table_order(client, cast):
+    from resources.models import FacilityKind
+
+    f = make_facility("順序医院", capabilities=["end-of-life", "home-visit"], specialties=["眼科", "内科"])
+    f.services.add(f.kind, kind("visiting-nursing"))
+    html = client.get(f"/resources/{f.pk}/").content.decode()
+    visit, eol = Capability.objects.get(code="home-visit"), Capability.objects.get(code="end-of-life")
+    first, second = sorted([visit, eol], key=lambda c: (c.sort_order, c.name))
+    assert html.index(f"<li>{first.name}</li>") < html.index(f"<li>{second.name}</li>")
+    assert "内科、眼科" in html or "眼科、内科" in html
+    assert html.count(f'<span class="badge">{f.kind.name}</span>') == 1  # its own kind once
+    assert f'<span class="badge">{kind("visiting-nursing").name}</span>' in html
+    # A renamed capability shows at once: the per-process lookup tables follow the directory version.
+    visit.name = "訪問診療（改称）"
+    visit.save()
+    assert "訪問診療（改称）" in client.get(f"/resources/{f.pk}/").content.decode()
+    FacilityKind.objects.filter(code="visiting-nursing").update(name="訪問看護（改称）")
+    assert "訪問看護（改称）" in client.get(f"/resources/{f.pk}/").content.decode()
+
+
+def test_detail_query_count_does_not_grow_with_labels(client_for, cast, django_assert_num_queries):
+    f = make_facility("数医院", capabilities=["home-visit"], windows=[(0, (13, 0), (14, 0))])
+    client = client_for("professional")
+    client.get(f"/resources/{f.pk}/")
+    # session, user, facility (kind, area, confirmer), contact windows, version, labels, history
+    with django_assert_num_queries(7):
+        client.get(f"/resources/{f.pk}/")
+    f.capabilities.add(*Capability.objects.all()[:8])
+    f.specialties.add(*Specialty.objects.all()[:5])
+    client.get(f"/resources/{f.pk}/")  # the lookup tables are read again after the writes
+    with django_assert_num_queries(7):
+        client.get(f"/resources/{f.pk}/")
