@@ -76,26 +76,48 @@ class ConsultationQuerySet(CenterOwnedQuerySet):
         return self.exclude(status=Consultation.Status.DONE)
 
     def for_list(self):
-        """What a row of the consultation list shows and no more: its own short fields, the names
-        it shows (one join each) and the topics with their 大分類 in one prefetch. The list is
-        the coordinators' most visited page; the full rows cost twice as much to load."""
-        return (
-            self.select_related("consultant_type", "handled_by", "center", "consultant_facility")
-            .only(
-                "center__code",
-                "received_at",
-                "consultant_type__name",
-                "consultant_facility__name",
-                "consultant_affiliation",
-                "summary",
-                "status",
-                "follow_up_on",
-                "handled_by__username",
-                "handled_by__first_name",
-                "handled_by__last_name",
-            )
-            .prefetch_related(models.Prefetch("topics", queryset=Topic.objects.select_related("parent")))
+        """What a row of the consultation list shows and no more: its own short fields and the names
+        it shows (one join each); the topics come from attach_topics. The list is the
+        coordinators' most visited page; the full rows cost twice as much to load."""
+        return self.select_related("consultant_type", "handled_by", "center", "consultant_facility").only(
+            "center__code",
+            "received_at",
+            "consultant_type__name",
+            "consultant_facility__name",
+            "consultant_affiliation",
+            "summary",
+            "status",
+            "follow_up_on",
+            "handled_by__username",
+            "handled_by__first_name",
+            "handled_by__last_name",
         )
+
+
+def topic_table(version):
+    """{pk: Topic with its 大分類} held per process for a version of the reference lists
+    (coordination.fragments; triggers move it on every write to the topics)."""
+    from coordination.fragments import held
+
+    return held(
+        "consultations.topics", version, lambda: {t.pk: t for t in Topic.objects.select_related("parent")}
+    )
+
+
+def attach_topics(consultations, version):
+    """Sets `topic_list` (in the topics' order) on each consultation: one query over the links,
+    the topics from topic_table (a list page would otherwise build two objects per badge)."""
+    table = topic_table(version)
+    by_consultation = {c.pk: [] for c in consultations}
+    links = ConsultationTopic.objects.filter(consultation__in=list(by_consultation)).values_list(
+        "consultation_id", "topic_id"
+    )
+    for consultation_id, topic_id in links:
+        if topic_id in table:
+            by_consultation[consultation_id].append(table[topic_id])
+    for c in consultations:
+        c.topic_list = sorted(by_consultation[c.pk], key=lambda t: (t.sort_order, t.pk))
+    return consultations
 
 
 class Consultation(models.Model):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from consultations import importing, tallies
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
-from consultations.models import AccessLog, Consultation, ConsultationImport, Provision
+from consultations.models import AccessLog, Consultation, ConsultationImport, Provision, attach_topics
 from consultations.reports import PeriodError, Report, period_from
 from coordination import dates, extensions, fragments
 from coordination.access import get_for_user, role_required
@@ -42,11 +42,13 @@ def index(request):
     filter_form, page = filtered_page(request, ConsultationFilter, queryset, PAGE_SIZE, request=request)
     # The filter form (its 相談者区分, 相談内容 and 対応者 lists: no client data) is a cached fragment;
     # the list itself, which is personal data, is never cached.
+    known = fragments.versions(REFERENCE_VERSION, "people")
+    page.object_list = attach_topics(list(page.object_list), known[REFERENCE_VERSION])
     parts = [
         "consultations.filter",
         sorted(request.GET.lists()),
         request.user.center_id,
-        sorted(fragments.versions(REFERENCE_VERSION, "people").items()),
+        sorted(known.items()),
     ]
     return render(
         request,

@@ -43,6 +43,26 @@ def bump(*names):
             )
 
 
+# Small lookup tables held as Python objects, per process: {name: (version, value)}.
+_HELD = {}
+
+
+def held(name, version, load):
+    """`load()` once per process for each version of the data set it reads (lookup tables of a
+    few dozen rows that pages would otherwise query and instantiate on every request)."""
+    entry = _HELD.get(name)
+    if entry is None or entry[0] != version:
+        entry = (version, load())
+        _HELD[name] = entry
+    return entry[1]
+
+
+def clear():
+    """Forgets every cached fragment and held table (tests: a new database restarts versions)."""
+    _HELD.clear()
+    cache.clear()
+
+
 def key(*parts):
     digest = hashlib.blake2b("\x1f".join(str(p) for p in parts).encode(), digest_size=20).hexdigest()
     return f"fragment:{digest}"

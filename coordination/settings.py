@@ -92,6 +92,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "coordination.User"
+# The model backend with the user's center loaded alongside; ModelBackend stays second so that
+# sessions signed in before it was added still find their user.
+AUTHENTICATION_BACKENDS = [
+    "coordination.sessions.PortalBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "dashboard"

@@ -135,22 +135,20 @@ def distance_km(lat1, lng1, lat2, lng2):
     return math.hypot(x, y)
 
 
-# Per process: {directory version: {"capability"|"specialty"|"kind": {pk: row}}}. The lookup tables
-# are small and change rarely; every write moves the "directory" version (coordination.fragments).
-_LOOKUPS = {}
-
-
 def lookup_tables(version):
-    tables = _LOOKUPS.get(version)
-    if tables is None:
-        tables = {
+    """{"capability"|"specialty"|"kind": {pk: row}} held per process for a directory version: the
+    tables are small and change rarely, and every write moves the version (coordination.fragments)."""
+    from coordination.fragments import held
+
+    return held(
+        "resources.lookups",
+        version,
+        lambda: {
             "capability": {c.pk: c for c in Capability.objects.all()},
             "specialty": {s.pk: s for s in Specialty.objects.all()},
             "kind": {k.pk: k for k in FacilityKind.objects.all()},
-        }
-        _LOOKUPS.clear()
-        _LOOKUPS[version] = tables
-    return tables
+        },
+    )
 
 
 class FacilityQuerySet(models.QuerySet):

@@ -179,8 +179,8 @@ def fresh_fragment_cache():
     """Cached fragments are keyed by data versions, and a test database starts its versions
     again from zero: each test starts with an empty cache (the cache itself stays on, so every
     page test also runs through it)."""
-    from django.core.cache import cache
+    from coordination import fragments
 
-    cache.clear()
+    fragments.clear()
     yield
-    cache.clear()
+    fragments.clear()

@@ -378,7 +378,7 @@ def test_history_query_count_does_not_grow_with_events(client_for, cast, django_
     client = client_for("coordinator")
     e = make_event(cast.center1, when=(2025, 6, 1, 18, 0))
     AttendanceCount.objects.create(event=e, profession=cast.nurse, count=3)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get("/training/history/")
     for i in range(8):
         e = make_event(cast.center1, when=(2016 + i, 6, 1, 18, 0))
@@ -386,7 +386,7 @@ def test_history_query_count_does_not_grow_with_events(client_for, cast, django_
         r = register(e, f"R{i}", cast.nurse, f"病院{i}")
         r.checked_in_at = timezone.now()
         r.save()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get("/training/history/")
 
 
@@ -434,12 +434,12 @@ def test_event_list_filters_and_query_count(client_for, cast, django_assert_num_
     assert 'data-result-count="1"' in client.get("/training/?fiscal_year=2025").content.decode()
     assert 'data-result-count="3"' in client.get("/training/?item=ka").content.decode()
     assert 'data-result-count="1"' in client.get("/training/?q=研修1").content.decode()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/training/")
     for i in range(10):
         e = make_event(cast.center1, when=(2026, 10, 1 + i, 18, 0))
         EventOrganisation.objects.create(event=e, organisation=org, role="co_host")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/training/")
 
 
@@ -453,7 +453,7 @@ def test_public_page_and_event_page_query_counts(client, client_for, cast, djang
     with django_assert_num_queries(4):
         client.get("/training/public/")
     staff = client_for("coordinator")
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         staff.get(f"/training/{event.pk}/")
     for i in range(10):
         register(event, f"S{i}", cast.care_manager)
@@ -462,7 +462,7 @@ def test_public_page_and_event_page_query_counts(client, client_for, cast, djang
     Registration.objects.update(checked_in_at=timezone.now())
     with django_assert_num_queries(4):
         client.get("/training/public/")
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         staff.get(f"/training/{event.pk}/")
 
 
