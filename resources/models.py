@@ -105,11 +105,15 @@ def _pg_term_condition(term, specialty_id=None, capability_id=None):
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     text_sql, text_params = "resources_facility.search_text LIKE %s", [f"%{escaped}%"]
     if len(term) <= 2:
-        # The gram condition finds the rows through the index; the LIKE is the cheap per-row
-        # test the planner uses when it walks another index (portal_grams is costly per row).
-        # `|| ''` keeps the trigram index away from this LIKE (it has no trigrams to use).
-        text_sql = f"({GRAMS_SQL} @> %s AND (resources_facility.search_text || '') LIKE %s)"
-        text_params = [[term], *text_params]
+        # The gram containment finds the rows through its index, and the statistics of the
+        # expression index give the planner the true share of matches, so a broad term such as
+        # 中央 (a fifth of the directory) walks the listing order and stops at the first page
+        # instead of sorting every match. strpos() is the same test, cheap per row: the planner
+        # runs it before portal_grams() (costly) wherever it filters rows of another index, and
+        # its default selectivity (1/3) keeps the estimate within a factor of three. It is not
+        # a LIKE, so the trigram index (no trigrams in 1–2 characters) stays out of the plan.
+        text_sql = f"({GRAMS_SQL} @> %s AND strpos(resources_facility.search_text, %s) > 0)"
+        text_params = [[term], term]
     if not (specialty_id or capability_id):
         return Q(RawSQL(text_sql, text_params, output_field=BooleanField()))
     parts = [f"SELECT id FROM resources_facility WHERE {text_sql}"]

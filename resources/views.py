@@ -15,7 +15,7 @@ from coordination.security import CREATE, UPDATE, audit, changed_fields
 from resources import extensions, filters, imports
 from resources.duplicates import possible_duplicates
 from resources.exporting import export_rows
-from resources.filters import FacilityFilter
+from resources.filters import CappedPaginator, FacilityFilter
 from resources.forms import ContactWindowFormSet, FacilityForm
 from resources.models import Facility, FacilityImport, contact_slot
 
@@ -53,7 +53,7 @@ def search(request):
 
 def _search_body(request, pro, moment):
     filterset, queryset, valid = _filtered(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for facility in page.object_list:
         facility.callable_now = pro and facility.is_callable_at(moment)
     return render_to_string(

@@ -333,3 +333,18 @@ def test_print_view_query_count_does_not_grow_with_results(client_for, cast, dja
     for i in range(2, 15):
         make_facility(f"印刷医院{i}", capabilities=["house-call"], windows=[(1, (13, 0), (14, 0))])
     assert measure() == before
+
+
+def test_a_very_broad_search_says_how_many_at_least(client_for, cast, monkeypatch):
+    from resources.filters import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 25)  # 1,000 in production
+    for i in range(30):
+        make_facility(f"広域医院{i:02d}")
+    html = client_for("professional").get("/resources/?q=広域").content.decode()
+    assert 'data-result-count="25" data-result-count-capped>25</span>件以上' in html
+    assert "1 / 2 ページ" in html  # pages run to the 25th match
+    last = client_for("professional").get("/resources/?q=広域&page=2").content.decode()
+    assert last.count('class="result-list"') == 1 and "広域医院" in last
+    html = client_for("professional").get("/resources/?q=広域医院0").content.decode()
+    assert 'data-result-count="10"' in html and "capped" not in html  # under the cap: exact
