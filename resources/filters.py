@@ -96,15 +96,34 @@ class FacilityFilter(django_filters.FilterSet):
 
     PROFESSIONAL_FILTERS = ("callable_now", "accepting")
 
-    def __init__(self, data=None, *args, user=None, **kwargs):
+    # Choice fields and the lookup table (resources.models.lookup_tables) that holds their rows.
+    HELD_CHOICES = (
+        ("kind", "kind"),
+        ("area", "area"),
+        ("specialty", "specialty"),
+        ("capabilities", "capability"),
+    )
+
+    def __init__(self, data=None, *args, user=None, lookups=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.place = None  # resolved "near" place: geo.Place
+        self.lookups = lookups
         if not (user and sees_professional_fields(user)):
             for name in self.PROFESSIONAL_FILTERS:
                 self.filters.pop(name)
+        if lookups:
+            # The options from the held lookup tables instead of four queries and a hundred model
+            # rows a page; a chosen value is still checked against the database.
+            for name, table in self.HELD_CHOICES:
+                field = self.form.fields[name]
+                options = [(pk, str(row)) for pk, row in lookups[table].items()]
+                empty = [("", field.empty_label)] if getattr(field, "empty_label", None) is not None else []
+                # Set as Django's ModelChoiceField expects manually set choices (`_choices`);
+                # django-filter's `choices` setter would wrap them in a queryset iterator.
+                field._choices = field.widget.choices = empty + options
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, self.lookups)
 
     def filter_area(self, queryset, name, value):
         return queryset.in_area(value)

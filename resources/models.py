@@ -87,21 +87,23 @@ def contact_slot(moment):
     return weekday, local.time().replace(second=0, microsecond=0)
 
 
-def _ids_by_name(model, terms):
-    """{normalised name: pk} of the rows of a small lookup table whose name is one of `terms`."""
+def _ids_by_name(model, terms, rows=None):
+    """{normalised name: pk} of the rows of a small lookup table whose name is one of `terms`
+    (`rows`: the table's held {pk: row}, when the caller has it)."""
     wanted = set(terms)
-    return {
-        normalize(name): pk
-        for pk, name in model.objects.values_list("pk", "name")
-        if normalize(name) in wanted
-    }
+    pairs = (
+        ((pk, row.name) for pk, row in rows.items())
+        if rows is not None
+        else model.objects.values_list("pk", "name")
+    )
+    return {normalize(name): pk for pk, name in pairs if normalize(name) in wanted}
 
 
 def _pg_term_condition(term, specialty_id=None, capability_id=None):
     """One search term on PostgreSQL, each branch on its own index: pg_trgm GIN for 3+
     characters, the 1/2-gram expression GIN below that (trigram has nothing to look up for
-    眼科 or 森). A plain term is a direct condition, so COUNT(*) can be answered from the
-    bitmap; a term that also names a specialty/capability becomes `id IN (… UNION …)`."""
+    眼科 or 森). A term that also names a specialty/capability (眼科, 訪問診療) also matches
+    the facilities tagged with it (search_tags, migration 0009), ORed inside the indexes."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     text_sql, text_params = "resources_facility.search_text LIKE %s", [f"%{escaped}%"]
     if len(term) <= 2:
@@ -114,22 +116,23 @@ def _pg_term_condition(term, specialty_id=None, capability_id=None):
         # a LIKE, so the trigram index (no trigrams in 1–2 characters) stays out of the plan.
         text_sql = f"({GRAMS_SQL} @> %s AND strpos(resources_facility.search_text, %s) > 0)"
         text_params = [[term], term]
-    if not (specialty_id or capability_id):
-        return Q(RawSQL(text_sql, text_params, output_field=BooleanField()))
-    parts = [f"SELECT id FROM resources_facility WHERE {text_sql}"]
-    params = list(text_params)
-    if specialty_id:
-        parts.append("SELECT facility_id FROM resources_facilityspecialty WHERE specialty_id = %s")
-        params.append(specialty_id)
-    if capability_id:
-        parts.append("SELECT facility_id FROM resources_facilitycapability WHERE capability_id = %s")
-        params.append(capability_id)
-    sql = "resources_facility.id IN (" + " UNION ".join(parts) + ")"
-    return Q(RawSQL(sql, params, output_field=BooleanField()))
+    tags = ([f"s{specialty_id}"] if specialty_id else []) + ([f"c{capability_id}"] if capability_id else [])
+    if tags:
+        # Or has that specialty/capability: the two GIN indexes are ORed before any row is read.
+        text_sql = f"({text_sql} OR {TAGS_SQL} && %s)"
+        text_params = [*text_params, tags]
+    return Q(RawSQL(text_sql, text_params, output_field=BooleanField()))
 
 
 # The indexed expression (migration 0002): every 1- and 2-character gram of search_text.
 GRAMS_SQL = "portal_grams(resources_facility.search_text)"
+# PostgreSQL only (migration 0009): a facility's capability and specialty ids as tokens ("c12",
+# "s5"), kept by triggers on the link tables, with a GIN index over this expression.
+TAGS_SQL = "string_to_array(resources_facility.search_tags, ' ')"
+
+
+def _pg_tags(tags):
+    return Q(RawSQL(f"{TAGS_SQL} @> %s", [list(tags)], output_field=BooleanField()))
 
 
 def distance_km(lat1, lng1, lat2, lng2):
@@ -140,7 +143,7 @@ def distance_km(lat1, lng1, lat2, lng2):
 
 
 def lookup_tables(version):
-    """{"capability"|"specialty"|"kind": {pk: row}} held per process for a directory version: the
+    """{"capability"|"specialty"|"kind"|"area": {pk: row}} held per process for a directory version: the
     tables are small and change rarely, and every write moves the version (coordination.fragments)."""
     from coordination.fragments import held
 
@@ -151,21 +154,22 @@ def lookup_tables(version):
             "capability": {c.pk: c for c in Capability.objects.all()},
             "specialty": {s.pk: s for s in Specialty.objects.all()},
             "kind": {k.pk: k for k in FacilityKind.objects.all()},
+            "area": {a.pk: a for a in Area.objects.all()},
         },
     )
 
 
 class FacilityQuerySet(models.QuerySet):
-    def search(self, text):
+    def search(self, text, lookups=None):
         """Every whitespace-separated term must occur in name, kana, address or corporation,
         folded for width and kana. A term that names a specialty or a capability (眼科,
-        訪問診療) also matches facilities that have it."""
+        訪問診療) also matches facilities that have it. `lookups`: the held lookup tables."""
         terms = [normalize(raw) for raw in (text or "").split()]
         terms = [t for t in terms if t]
         if not terms:
             return self
-        specialty_ids = _ids_by_name(Specialty, terms)
-        capability_ids = _ids_by_name(Capability, terms)
+        specialty_ids = _ids_by_name(Specialty, terms, lookups and lookups["specialty"])
+        capability_ids = _ids_by_name(Capability, terms, lookups and lookups["capability"])
         for term in terms:
             if connection.vendor == "postgresql":
                 self = self.filter(
@@ -188,12 +192,16 @@ class FacilityQuerySet(models.QuerySet):
 
     def with_capabilities(self, capabilities):
         """Facilities that have ALL of the given capabilities."""
+        if connection.vendor == "postgresql":
+            return self.filter(_pg_tags(f"c{c.pk}" for c in capabilities)) if capabilities else self
         for capability in capabilities:
             links = FacilityCapability.objects.filter(facility=OuterRef("pk"), capability=capability)
             self = self.filter(Exists(links))
         return self
 
     def with_specialty(self, specialty):
+        if connection.vendor == "postgresql":
+            return self.filter(_pg_tags([f"s{specialty.pk}"]))
         return self.filter(
             Exists(FacilitySpecialty.objects.filter(facility=OuterRef("pk"), specialty=specialty))
         )
@@ -418,6 +426,27 @@ class Facility(models.Model):
         for window in self.contact_windows.all():
             table[window.kind][window.weekday].append(window)
         return {kind: [(WEEKDAYS[d], days[d]) for d in range(8)] for kind, days in table.items()}
+
+    @classmethod
+    def attach_list_labels(cls, facilities, tables):
+        """Sets each facility's kind, area and `capability_list` from the held lookup tables: one
+        query for the capability links of the whole page, instead of two joins and a prefetch
+        that build a kind, an area and every capability anew for each row."""
+        ids = [f.pk for f in facilities]
+        held = {pk: [] for pk in ids}
+        links = FacilityCapability.objects.filter(facility_id__in=ids).values_list(
+            "facility_id", "capability_id"
+        )
+        for facility_id, capability_id in links:
+            if capability_id in tables["capability"]:
+                held[facility_id].append(tables["capability"][capability_id])
+        order = operator.attrgetter("sort_order", "name")
+        for f in facilities:
+            f.kind = tables["kind"][f.kind_id]
+            if f.area_id:
+                f.area = tables["area"].get(f.area_id)
+            f.capability_list = sorted(held[f.pk], key=order)
+        return facilities
 
     def labels(self):
         """(capabilities, specialties, other services) of this facility, each in its table's order:

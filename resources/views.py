@@ -17,18 +17,18 @@ from resources.duplicates import possible_duplicates
 from resources.exporting import export_rows
 from resources.filters import CappedPaginator, FacilityFilter
 from resources.forms import ContactWindowFormSet, FacilityForm
-from resources.models import Facility, FacilityImport, contact_slot
+from resources.models import Facility, FacilityImport, contact_slot, lookup_tables
 
 PAGE_SIZE = 20
 PRINT_LIMIT = 500
 EXPORT_LIMIT = 50_000
 
 
-def _filtered(request):
-    queryset = Facility.objects.for_listing()
+def _filtered(request, queryset=None, lookups=None):
+    queryset = Facility.objects.for_listing() if queryset is None else queryset
     if sees_professional_fields(request.user):
         queryset = queryset.prefetch_related("contact_windows")
-    filterset = FacilityFilter(request.GET or None, queryset=queryset, user=request.user)
+    filterset = FacilityFilter(request.GET or None, queryset=queryset, user=request.user, lookups=lookups)
     valid = filterset.is_bound and filterset.is_valid()
     return filterset, (filterset.qs if valid else filterset.queryset), valid
 
@@ -39,21 +39,23 @@ def search(request):
     freshness flag) and, for professionals, the minute and weekday of "callable now"."""
     pro = sees_professional_fields(request.user)
     moment = filters.now()  # through the module: tests freeze it
+    version = fragments.versions("directory")["directory"]
     parts = [
         "resources.search",
         sorted(request.GET.lists()),
         pro,
-        fragments.versions("directory")["directory"],
+        version,
         timezone.localdate(moment),
         contact_slot(moment) if pro else None,
     ]
-    body = fragments.get_or_render(parts, lambda: _search_body(request, pro, moment))
+    body = fragments.get_or_render(parts, lambda: _search_body(request, pro, moment, lookup_tables(version)))
     return render(request, "resources/search.html", {"body": body})
 
 
-def _search_body(request, pro, moment):
-    filterset, queryset, valid = _filtered(request)
+def _search_body(request, pro, moment, lookups):
+    filterset, queryset, valid = _filtered(request, Facility.objects.all(), lookups)
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = Facility.attach_list_labels(list(page.object_list), lookups)
     for facility in page.object_list:
         facility.callable_now = pro and facility.is_callable_at(moment)
     return render_to_string(

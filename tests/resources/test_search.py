@@ -3,8 +3,8 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 
+from coordination import fragments
 from resources import filters
 from resources.models import ContactWindow, Facility
 from tests.resources.factories import make_facility
@@ -301,13 +301,13 @@ def test_search_page_query_count_does_not_grow_with_results(
     for i in range(3):
         make_facility(f"医院{i}", capabilities=["home-visit", "house-call"], windows=[(0, (13, 0), (14, 0))])
     client.get("/resources/?q=医院")  # warm the session
-    # Rendering (a cache miss), anonymous: the directory's version, kinds, areas, specialties,
-    # capabilities (form) + 2 name lookups + count + page + capabilities. Professional: + session,
-    # user, contact windows. A cached page: the version (+ session and user).
-    miss, hit = (10, 1) if role == "anonymous" else (13, 3)
+    # Rendering from cold, anonymous: the directory's version, the four lookup tables (kinds,
+    # areas, specialties, capabilities), count, page, the page's capability links. Professional:
+    # + session, user, contact windows. A cached page: the version (+ session and user).
+    miss, hit = (8, 1) if role == "anonymous" else (11, 3)
     for i in range(3, 25):
         if i == 3 or i == 24:
-            cache.clear()
+            fragments.clear()
             with django_assert_num_queries(miss):
                 client.get("/resources/?q=医院")
             with django_assert_num_queries(hit):
@@ -348,3 +348,33 @@ def test_a_very_broad_search_says_how_many_at_least(client_for, cast, monkeypatc
     assert last.count('class="result-list"') == 1 and "広域医院" in last
     html = client_for("professional").get("/resources/?q=広域医院0").content.decode()
     assert 'data-result-count="10"' in html and "capped" not in html  # under the cap: exact
+
+
+def test_capability_and_specialty_facets_follow_every_change_of_the_links(client_for, cast):
+    from resources.models import Capability, FacilityCapability, Specialty
+
+    client = client_for("anonymous")
+    visit, eol = Capability.objects.get(code="home-visit"), Capability.objects.get(code="end-of-life")
+    eye = Specialty.objects.get(name="眼科")
+    f = make_facility("リンク変更医院")
+
+    def found(query):
+        return "リンク変更医院" in client.get(f"/resources/?{query}").content.decode()
+
+    both = f"capabilities={visit.pk}&capabilities={eol.pk}"
+    f.capabilities.add(visit)
+    assert found(f"capabilities={visit.pk}") and not found(both)
+    FacilityCapability.objects.create(facility=f, capability=eol)
+    assert found(both)
+    third = Capability.objects.exclude(pk__in=[visit.pk, eol.pk]).first()
+    FacilityCapability.objects.filter(facility=f, capability=eol).update(capability=third)  # UPDATE
+    assert found(f"capabilities={third.pk}") and not found(f"capabilities={eol.pk}")
+    FacilityCapability.objects.filter(facility=f, capability=third).update(capability=eol)
+    f.capabilities.remove(visit)
+    assert not found(f"capabilities={visit.pk}") and found(f"capabilities={eol.pk}")
+    f.capabilities.clear()
+    assert not found(f"capabilities={eol.pk}")
+    f.specialties.add(eye)
+    assert found(f"specialty={eye.pk}") and found("q=眼科")  # a term naming the specialty
+    f.specialties.set([])
+    assert not found(f"specialty={eye.pk}") and not found("q=眼科")
