@@ -378,3 +378,25 @@ def test_capability_and_specialty_facets_follow_every_change_of_the_links(client
     assert found(f"specialty={eye.pk}") and found("q=眼科")  # a term naming the specialty
     f.specialties.set([])
     assert not found(f"specialty={eye.pk}") and not found("q=眼科")
+
+
+@pytest.mark.parametrize("cap", [1000, 25])  # counted and sorted by id / walked in the listing order
+def test_results_come_in_kana_order_across_pages_whichever_way_they_are_read(
+    client_for, cast, monkeypatch, cap
+):
+    from resources.filters import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", cap)
+    kana = ["ワ", "ア", "ナ", "カ", "マ", "サ", "ラ", "タ", "ハ", "ヤ"] * 3
+    for i, k in enumerate(kana):
+        make_facility(f"順番医院{i:02d}", name_kana=f"{k}ジュンバン{i:02d}")
+    expected = [
+        f.name
+        for f in Facility.objects.filter(name__startswith="順番医院").order_by("name_kana", "name", "pk")
+    ]
+    client = client_for("professional")
+    shown = []
+    for page in (1, 2):
+        html = client.get(f"/resources/?q=順番&page={page}").content.decode()
+        shown += re.findall(r'<h3><a href="/resources/\d+/">(順番医院\d\d)</a>', html)
+    assert shown == expected[:cap]  # capped at 25: the pages end at the 25th
