@@ -91,6 +91,20 @@ $$ LANGUAGE plpgsql;
 """
 
 
+def version_trigger_operation(name, tables):
+    """The migration operation that installs the triggers moving DataVersion `name` on every write
+    to `tables` (and drops them when the migration is reversed)."""
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        version_triggers(schema_editor, name, tables)
+
+    def backwards(apps, schema_editor):
+        version_triggers(schema_editor, name, tables, drop=True)
+
+    return migrations.RunPython(forwards, backwards)
+
+
 def version_triggers(schema_editor, name, tables, drop=False):
     """Creates (or drops) triggers that move DataVersion `name` on every write to `tables`:
     once per statement on PostgreSQL (an import's COPY moves it once), per row on SQLite."""

@@ -4,7 +4,7 @@ are never served after them."""
 
 from django.db import migrations
 
-from coordination.fragments import version_triggers
+from coordination.fragments import version_trigger_operation
 
 TABLES = [
     "coordination_center",
@@ -14,17 +14,9 @@ TABLES = [
 ]
 
 
-def forwards(apps, schema_editor):
-    version_triggers(schema_editor, "consultation-reference", TABLES)
-
-
-def backwards(apps, schema_editor):
-    version_triggers(schema_editor, "consultation-reference", TABLES, drop=True)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("consultations", "0005_fill_daily_tallies"),
         ("coordination", "0004_data_version"),
     ]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [version_trigger_operation("consultation-reference", TABLES)]

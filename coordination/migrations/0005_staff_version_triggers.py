@@ -3,19 +3,11 @@ coordination.fragments)."""
 
 from django.db import migrations
 
-from coordination.fragments import version_triggers
+from coordination.fragments import version_trigger_operation
 
 TABLES = ["coordination_user"]
 
 
-def forwards(apps, schema_editor):
-    version_triggers(schema_editor, "people", TABLES)
-
-
-def backwards(apps, schema_editor):
-    version_triggers(schema_editor, "people", TABLES, drop=True)
-
-
 class Migration(migrations.Migration):
     dependencies = [("coordination", "0004_data_version")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [version_trigger_operation("people", TABLES)]

@@ -3,7 +3,7 @@ fragments (coordination.fragments) are never served for old data."""
 
 from django.db import migrations
 
-from coordination.fragments import version_triggers
+from coordination.fragments import version_trigger_operation
 
 TABLES = [
     "resources_facility",
@@ -18,17 +18,9 @@ TABLES = [
 ]
 
 
-def forwards(apps, schema_editor):
-    version_triggers(schema_editor, "directory", TABLES)
-
-
-def backwards(apps, schema_editor):
-    version_triggers(schema_editor, "directory", TABLES, drop=True)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("resources", "0007_faster_portal_grams"),
         ("coordination", "0004_data_version"),
     ]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [version_trigger_operation("directory", TABLES)]
