@@ -66,8 +66,9 @@ class CappedPaginator(Paginator):
                 cursor.execute("SET LOCAL enable_sort = off")  # walk the listing order
                 objects = list(self.object_list[bottom:top])
         else:
-            # Meta.ordering is (name_kana, name, pk): the same order as the database's in the
-            # C.UTF-8 collation the database is created with (code points).
+            # Meta.ordering is (name_kana, name, pk), compared by code point: the database's own
+            # order in the C.UTF-8 locale of the README (in ja_JP.UTF-8 a walked list follows that
+            # collation instead; either way one result list keeps one order across its pages).
             ids = [row[0] for row in sorted(self._head, key=lambda row: (*row[1:], row[0]))[bottom:top]]
             lookups = self.object_list._prefetch_related_lookups
             rows = self.object_list.model._default_manager.filter(pk__in=ids).prefetch_related(*lookups)
