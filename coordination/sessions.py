@@ -9,7 +9,7 @@ SESSION_COOKIE_AGE − SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after its 
 import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.middleware import SessionMiddleware
 
@@ -20,7 +20,8 @@ UserModel = get_user_model()
 class RefreshingSessionMiddleware(SessionMiddleware):
     def process_response(self, request, response):
         session = getattr(request, "session", None)
-        if session is not None and not session.is_empty():
+        # Only a signed-in session has an idle clock; a visitor's stale cookie makes no new row.
+        if session is not None and session.get(SESSION_KEY):
             now = int(time.time())
             if session.modified or now - session.get(REFRESHED, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[REFRESHED] = now  # marks it modified: saved with a new expiry below

@@ -204,6 +204,15 @@ def test_requests_push_the_idle_clock_at_most_once_a_refresh_interval(cast, sett
     assert Session.objects.get(pk=key).expire_date > stored  # the idle clock starts again
 
 
+def test_a_visitor_with_a_stale_session_cookie_gets_no_new_session(cast):
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    client.cookies["sessionid"] = "stale-session-key-00000000000000"
+    response = client.get("/resources/")
+    assert response.status_code == 200 and Session.objects.count() == 0
+
+
 def test_absolute_lifetime_ends_even_an_active_session(cast, settings):
     client, _ = password_login("coordinator")
     assert client.get("/consultations/").status_code == 200
