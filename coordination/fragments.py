@@ -9,11 +9,12 @@ told. The cost of a hit is one small query (the versions) and a dictionary look-
 
 Fragments with personal data (consultations) are never cached here.
 
-Versions move:
+Versions move (the table in docs/architecture.md):
 - "directory": database triggers on the facility tables and their lookups (any write, from the
-  portal, the admin, an import's COPY or SQL), installed by resources' migrations with
-  `version_triggers`;
-- "tallies:<center id>": consultations.tallies.recount, inside the center's lock."""
+  portal, the admin, an import's COPY or SQL), resources migration 0008;
+- "tallies:<center id>": consultations.tallies.recount, inside the center's lock;
+- "consultation-reference" (centers, closed days, 相談者区分, 相談内容) and "people" (users):
+  triggers, consultations migration 0006 and coordination migration 0005."""
 
 import hashlib
 
@@ -31,16 +32,19 @@ def versions(*names):
     return {name: found.get(name, 0) for name in names}
 
 
+# The one statement that moves a version: from Python (`bump`), the PostgreSQL trigger function
+# and the SQLite triggers, each with its own way of naming the data set.
+UPSERT = (
+    "INSERT INTO coordination_dataversion (name, version) VALUES ({name}, 1) "
+    "ON CONFLICT (name) DO UPDATE SET version = coordination_dataversion.version + 1"
+)
+
+
 def bump(*names):
     """Moves the versions of `names` (call it inside the writing transaction, after the write)."""
-    table = DataVersion._meta.db_table
     with connection.cursor() as cursor:
         for name in names:
-            cursor.execute(
-                f"INSERT INTO {table} (name, version) VALUES (%s, 1) "
-                f"ON CONFLICT (name) DO UPDATE SET version = {table}.version + 1",
-                [name],
-            )
+            cursor.execute(UPSERT.format(name="%s"), [name])
 
 
 # Small lookup tables held as Python objects, per process: {name: (version, value)}.
@@ -80,11 +84,10 @@ def get_or_render(parts, render):
 
 # --- triggers (used by migrations) ---------------------------------------------------------------
 
-PG_FUNCTION = """
+PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION portal_bump_version() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO coordination_dataversion (name, version) VALUES (TG_ARGV[0], 1)
-  ON CONFLICT (name) DO UPDATE SET version = coordination_dataversion.version + 1;
+  {UPSERT.format(name="TG_ARGV[0]")};
   RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
@@ -125,9 +128,8 @@ def version_triggers(schema_editor, name, tables, drop=False):
                 statements.append(f"DROP TRIGGER IF EXISTS {trigger}_{event.lower()}")
                 if not drop:
                     statements.append(
-                        f"CREATE TRIGGER {trigger}_{event.lower()} AFTER {event} ON {table} BEGIN "
-                        f"INSERT INTO coordination_dataversion (name, version) VALUES ('{name}', 1) "
-                        f"ON CONFLICT (name) DO UPDATE SET version = coordination_dataversion.version + 1; END"
+                        f"CREATE TRIGGER {trigger}_{event.lower()} AFTER {event} ON {table} "
+                        f"BEGIN {UPSERT.format(name=repr(name))}; END"
                     )
         else:  # another database: no triggers, so no fragment of this data may be cached
             raise NotImplementedError(f"version triggers for {vendor}")

@@ -142,6 +142,10 @@ def distance_km(lat1, lng1, lat2, lng2):
     return math.hypot(x, y)
 
 
+# The Meta.ordering of the lookup tables (kinds, capabilities, specialties), for rows held in Python.
+LOOKUP_ORDER = operator.attrgetter("sort_order", "name")
+
+
 def lookup_tables(version):
     """{"capability"|"specialty"|"kind"|"area": {pk: row}} held per process for a directory version: the
     tables are small and change rarely, and every write moves the version (coordination.fragments)."""
@@ -440,12 +444,13 @@ class Facility(models.Model):
         for facility_id, capability_id in links:
             if capability_id in tables["capability"]:
                 held[facility_id].append(tables["capability"][capability_id])
-        order = operator.attrgetter("sort_order", "name")
         for f in facilities:
-            f.kind = tables["kind"][f.kind_id]
-            if f.area_id:
-                f.area = tables["area"].get(f.area_id)
-            f.capability_list = sorted(held[f.pk], key=order)
+            # A row written after the tables were read (a new kind or area) loads its own.
+            if f.kind_id in tables["kind"]:
+                f.kind = tables["kind"][f.kind_id]
+            if f.area_id in tables["area"]:
+                f.area = tables["area"][f.area_id]
+            f.capability_list = sorted(held[f.pk], key=LOOKUP_ORDER)
         return facilities
 
     def labels(self):
@@ -469,12 +474,11 @@ class Facility(models.Model):
             for name, pk in cursor.fetchall():
                 if pk in tables[name]:
                     found[name].append(tables[name][pk])
-        order = operator.attrgetter("sort_order", "name")  # the tables' Meta.ordering
         services = [k for k in found["kind"] if k.pk != self.kind_id]
         return (
-            sorted(found["capability"], key=order),
-            sorted(found["specialty"], key=order),
-            sorted(services, key=order),
+            sorted(found["capability"], key=LOOKUP_ORDER),
+            sorted(found["specialty"], key=LOOKUP_ORDER),
+            sorted(services, key=LOOKUP_ORDER),
         )
 
 
