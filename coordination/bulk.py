@@ -4,7 +4,11 @@ work at 100,000 rows); elsewhere (SQLite for `make run`) the ORM's bulk methods 
 
 Rows are dicts {attname: Python value} holding every column the statement writes."""
 
+import itertools
 import json
+import operator
+import queue
+import threading
 
 from django.db import connection, models
 
@@ -13,17 +17,44 @@ def _json_columns(model):
     return {f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)}
 
 
-def _copy(cursor, sql, model, columns, rows):
-    """COPY (id, row) pairs with `sql`: the id, then the row's `columns` in order."""
+def _json_dumper():
+    """json.dumps that remembers the text of lists of strings: the JSON columns an import
+    writes (changed fields, manual fields) repeat a handful of values over 100,000 rows."""
+    texts = {}
+
+    def dump(value):
+        try:
+            key = tuple(value) if isinstance(value, list) else None
+            return texts[key]
+        except (KeyError, TypeError):
+            text = json.dumps(value, ensure_ascii=False)
+            if key is not None and len(texts) < 10_000:
+                texts[key] = text
+            return text
+
+    return dump
+
+
+def _copy(cursor, sql, model, columns, rows, with_id=True):
+    """COPY rows with `sql`: `columns` of each row in order, after its id when `with_id`
+    (rows are then (id, row) pairs)."""
     json_columns = _json_columns(model)
-    flags = [c in json_columns for c in columns]
+    dump = _json_dumper()
+    if not json_columns & set(columns):
+        getter = operator.itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    else:
+        flags = [c in json_columns for c in columns]
+
+        def getter(row):
+            return [dump(row[c]) if f else row[c] for c, f in zip(columns, flags, strict=True)]
+
     with cursor.cursor.copy(sql) as copy:
-        for pk, row in rows:
-            values = (
-                json.dumps(row[c], ensure_ascii=False) if f else row[c]
-                for c, f in zip(columns, flags, strict=True)
-            )
-            copy.write_row([pk, *values])
+        if with_id:
+            for pk, row in rows:
+                copy.write_row((pk, *getter(row)))
+        else:
+            for row in rows:
+                copy.write_row(getter(row))
 
 
 def blank_row(model):
@@ -32,8 +63,9 @@ def blank_row(model):
     return {f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields if not f.primary_key}
 
 
-def insert(model, rows, batch_size=1000):
-    """Insert the rows; returns their new primary keys in order."""
+def insert(model, rows, batch_size=1000, ids=True):
+    """Insert the rows; returns their new primary keys in order (with ids=False, the
+    database numbers the rows itself and nothing is returned: one sequence call less a row)."""
     if not rows:
         return []
     if connection.vendor != "postgresql":
@@ -43,14 +75,20 @@ def insert(model, rows, batch_size=1000):
     table = model._meta.db_table
     columns = list(rows[0])
     quote = connection.ops.quote_name
+    column_list = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
+        if not ids:
+            _copy(
+                cursor, f"COPY {quote(table)} ({column_list}) FROM STDIN", model, columns, rows, with_id=False
+            )
+            return None
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        sql = f"COPY {quote(table)} (id, {', '.join(quote(c) for c in columns)}) FROM STDIN"
-        _copy(cursor, sql, model, columns, zip(ids, rows, strict=True))
-    return ids
+        new_ids = [row[0] for row in cursor.fetchall()]
+        sql = f"COPY {quote(table)} (id, {column_list}) FROM STDIN"
+        _copy(cursor, sql, model, columns, zip(new_ids, rows, strict=True))
+    return new_ids
 
 
 def update(model, rows, batch_size=500):
@@ -75,3 +113,48 @@ def update(model, rows, batch_size=500):
         assignments = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
         cursor.execute(f"UPDATE {quote(table)} AS t SET {assignments} FROM import_update u WHERE t.id = u.id")
         cursor.execute("DROP TABLE import_update")
+
+
+def read_ahead(items, chunk_size, depth=2):
+    """The items in lists of `chunk_size`, read by a worker thread that stays at most `depth`
+    lists ahead. An import spends about as long in Python parsing rows as PostgreSQL spends
+    maintaining the indexes for the rows already sent, and psycopg releases the GIL while it
+    waits for the server: with the parsing in a thread, the two overlap on two cores instead of
+    taking turns. `items` must not use the database (Django's connections are per thread); an
+    exception it raises is raised here, in the caller's thread."""
+    lists = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(message):
+        while not stop.is_set():
+            try:
+                lists.put(message, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work():
+        try:
+            iterator = iter(items)
+            while chunk := list(itertools.islice(iterator, chunk_size)):
+                if not put(("items", chunk)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # handed to the caller, which raises it
+            put(("error", exc))
+
+    worker = threading.Thread(target=work, name="read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = lists.get()
+            if kind == "items":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                return
+    finally:
+        stop.set()
+        worker.join()

@@ -3,8 +3,8 @@
 Kinds, capabilities and specialties are rows, not columns, so an admin can add one without a
 migration. Text search runs on `search_text`, a normalised copy of name, kana, address and
 corporation (see coordination.text.normalize), and on PostgreSQL on two GIN indexes over it:
-pg_trgm for terms of three characters or more, and portal_grams(search_text) (every 1- and 2-character
-gram, an expression index) for the short terms trigram cannot serve (眼科, 森)."""
+pg_trgm for terms of three characters or more, and portal_bigrams(search_text) (the tsvector of
+its 2-grams, an expression index) for the short terms trigram cannot serve (眼科, 森)."""
 
 import datetime
 import math
@@ -101,21 +101,22 @@ def _ids_by_name(model, terms, rows=None):
 
 def _pg_term_condition(term, specialty_id=None, capability_id=None):
     """One search term on PostgreSQL, each branch on its own index: pg_trgm GIN for 3+
-    characters, the 1/2-gram expression GIN below that (trigram has nothing to look up for
+    characters, the 2-gram expression GIN below that (trigram has nothing to look up for
     眼科 or 森). A term that also names a specialty/capability (眼科, 訪問診療) also matches
     the facilities tagged with it (search_tags, migration 0009), ORed inside the indexes."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     text_sql, text_params = "resources_facility.search_text LIKE %s", [f"%{escaped}%"]
     if len(term) <= 2:
-        # The gram containment finds the rows through its index, and the statistics of the
-        # expression index give the planner the true share of matches, so a broad term such as
-        # 中央 (a fifth of the directory) walks the listing order and stops at the first page
-        # instead of sorting every match. strpos() is the same test, cheap per row: the planner
-        # runs it before portal_grams() (costly) wherever it filters rows of another index, and
-        # its default selectivity (1/3) keeps the estimate within a factor of three. It is not
-        # a LIKE, so the trigram index (no trigrams in 1–2 characters) stays out of the plan.
-        text_sql = f"({GRAMS_SQL} @> %s AND strpos(resources_facility.search_text, %s) > 0)"
-        text_params = [[term], term]
+        # The 2-gram query finds the rows through its index (a 1-character term is a prefix
+        # of the 2-grams it starts), and the statistics of the expression index give the
+        # planner the true share of matches, so a broad term such as 中央 (a fifth of the
+        # directory) walks the listing order and stops at the first page instead of sorting
+        # every match. strpos() is the same test, cheap per row: the planner runs it before
+        # portal_bigrams() (costly) wherever it filters rows of another index, and its default
+        # selectivity (1/3) keeps the estimate within a factor of three. It is not a LIKE, so
+        # the trigram index (no trigrams in 1–2 characters) stays out of the plan.
+        text_sql = f"({BIGRAMS_SQL} @@ %s::tsquery AND strpos(resources_facility.search_text, %s) > 0)"
+        text_params = [bigram_query(term), term]
     tags = ([f"s{specialty_id}"] if specialty_id else []) + ([f"c{capability_id}"] if capability_id else [])
     if tags:
         # Or has that specialty/capability: the two GIN indexes are ORed before any row is read.
@@ -124,8 +125,15 @@ def _pg_term_condition(term, specialty_id=None, capability_id=None):
     return Q(RawSQL(text_sql, text_params, output_field=BooleanField()))
 
 
-# The indexed expression (migration 0002): every 1- and 2-character gram of search_text.
-GRAMS_SQL = "portal_grams(resources_facility.search_text)"
+def bigram_query(term):
+    """The tsquery text for a 1- or 2-character term: the lexeme quoted (a quote doubled, a
+    backslash escaped), as a prefix for one character."""
+    quoted = "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+    return quoted + ":*" if len(term) == 1 else quoted
+
+
+# The indexed expression (migration 0010): the 2-grams of search_text as a tsvector.
+BIGRAMS_SQL = "portal_bigrams(resources_facility.search_text)"
 # PostgreSQL only (migration 0009): a facility's capability and specialty ids as tokens ("c12",
 # "s5"), kept by triggers on the link tables, with a GIN index over this expression.
 TAGS_SQL = "string_to_array(resources_facility.search_tags, ' ')"
@@ -259,8 +267,10 @@ class Facility(models.Model):
         CONSULT = "consult", "要相談"
         NO = "no", "受入停止中"
 
+    # No index of its own: facility_kind_area and facility_code_unique_per_kind start with it,
+    # and every index costs each imported row (docs/performance.md).
     kind = models.ForeignKey(
-        FacilityKind, verbose_name="種別", on_delete=models.PROTECT, related_name="facilities"
+        FacilityKind, verbose_name="種別", on_delete=models.PROTECT, related_name="facilities", db_index=False
     )
     services = models.ManyToManyField(
         FacilityKind,
@@ -322,6 +332,7 @@ class Facility(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # only deleting a user looks facilities up by it (a scan is fine there)
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
@@ -332,10 +343,11 @@ class Facility(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # only deleting a user looks facilities up by it (a scan is fine there)
     )
 
     # Identifier in 医療情報ネット (ナビイ) open data: 13 digits, not the 医療機関番号.
-    navii_id = models.CharField("医療情報ネットID", max_length=13, blank=True, db_index=True)
+    navii_id = models.CharField("医療情報ネットID", max_length=13, blank=True)  # index in Meta
     # Fields a person edited (form, admin, the portal's own sheet). National data never
     # overwrites them; see docs/import.md for which format owns which field.
     manual_fields = models.JSONField("手入力した項目", default=list, blank=True, editable=False)
@@ -358,6 +370,8 @@ class Facility(models.Model):
             models.Index(fields=["code"], name="facility_code"),
             models.Index(fields=["name_kana", "name", "id"], name="facility_listing_order"),
             models.Index(fields=["accepting", "kind"], name="facility_accepting_kind"),
+            # Not db_index=True, which adds a second, LIKE-prefix index nobody queries.
+            models.Index(fields=["navii_id"], name="facility_navii_id"),
         ]
 
     def __str__(self):
@@ -385,8 +399,10 @@ class Facility(models.Model):
 
     @classmethod
     def search_text_for(cls, values):
-        """search_text from a dict of field values (imports build rows without instances)."""
-        return "|".join(normalize(values.get(f)) for f in cls.SEARCH_FIELDS)
+        """search_text from a dict of field values (imports build rows without instances).
+        One normalize() over the joined fields gives the same text as one per field (each step
+        works character by character and '|' composes with nothing) at a third of the cost."""
+        return normalize("|".join(str(values.get(f) or "") for f in cls.SEARCH_FIELDS))
 
     def mark_manual(self, field_names):
         """Remember fields a person set, so that imports of national data leave them alone."""

@@ -1,5 +1,7 @@
 import datetime
+import html as htmllib
 import re
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +22,7 @@ def names(client, query):
     response = client.get("/resources/?" + query)
     assert response.status_code == 200
     html = response.content.decode()
-    found = re.findall(r'<h3><a href="/resources/\d+/">([^<]+)</a>', html)
+    found = [htmllib.unescape(n) for n in re.findall(r'<h3><a href="/resources/\d+/">([^<]+)</a>', html)]
     assert count(html) == len(found) or count(html) > 20
     return found
 
@@ -94,6 +96,16 @@ def test_two_character_term_matches_name_and_specialty(client, directory):
 
 def test_one_character_term_returns_the_right_rows(client, directory):
     assert names(client, "q=森") == ["森医院"]
+
+
+def test_short_terms_at_the_end_of_the_text_and_with_query_syntax_characters(client, directory):
+    # The last character of the last field, and characters that mean something in a tsquery
+    # or a LIKE pattern (the PostgreSQL index for 1–2 characters is a tsquery over 2-grams).
+    make_facility("カフェ&ケア'S\\%:_", corporation_name="医療法人翔")
+    assert names(client, "q=翔") == ["カフェ&ケア'S\\%:_"]
+    for term in ["&", "'", "'s", "\\", "%", "_", ":", "&ケ"]:
+        assert names(client, "q=" + quote(term)) == ["カフェ&ケア'S\\%:_"], term
+    assert names(client, "q=" + quote("!")) == []
 
 
 def test_all_terms_must_match(client, directory):

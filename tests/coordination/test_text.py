@@ -1,0 +1,38 @@
+import pytest
+
+from coordination.text import normalize
+from resources.models import Facility
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("ヒマワリ", "ひまわり"),
+        ("ﾋﾏﾜﾘ", "ひまわり"),
+        ("ＡＢＣ　薬局", "abc薬局"),
+        ("ヴァ ヵヶ", "ゔぁゕゖ"),  # the last katakana with a hiragana twin fold too
+        ("ヷ・ー", "ヷ・ー"),  # no hiragana twin: kept
+        ("ケアマネージャー", "けあまねーじゃー"),
+        ("\t森\n医院 ", "森医院"),
+        ("𠮷野家", "𠮷野家"),  # beyond the table: unchanged
+        (None, ""),
+        (12, "12"),
+    ],
+)
+def test_normalize_folds_width_case_kana_and_spaces(raw, folded):
+    assert normalize(raw) == folded
+
+
+def test_search_text_is_each_field_normalised_and_joined():
+    values = {
+        "name": "ｶﾌｪ&ケア",
+        "name_kana": "カフェ アンド ケア",
+        "address": "北九州市小倉北区１丁目２－３",
+        "corporation_name": None,
+    }
+    expected = "|".join(normalize(values[f]) for f in Facility.SEARCH_FIELDS)
+    assert (
+        Facility.search_text_for(values)
+        == expected
+        == "かふぇ&けあ|かふぇあんどけあ|北九州市小倉北区1丁目2-3|"
+    )
