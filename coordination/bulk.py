@@ -8,6 +8,7 @@ import itertools
 import json
 import operator
 import queue
+import sys
 import threading
 
 from django.db import connection, models
@@ -145,6 +146,10 @@ def read_ahead(items, chunk_size, depth=2):
             put(("error", exc))
 
     worker = threading.Thread(target=work, name="read-ahead", daemon=True)
+    # The caller waits on the database many times a chunk and needs the GIL back at once each
+    # time; with the default 5 ms switch interval every round trip could wait for the worker.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, 0.0005))
     worker.start()
     try:
         while True:
@@ -158,3 +163,4 @@ def read_ahead(items, chunk_size, depth=2):
     finally:
         stop.set()
         worker.join()
+        sys.setswitchinterval(interval)

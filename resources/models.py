@@ -2,9 +2,9 @@
 
 Kinds, capabilities and specialties are rows, not columns, so an admin can add one without a
 migration. Text search runs on `search_text`, a normalised copy of name, kana, address and
-corporation (see coordination.text.normalize), and on PostgreSQL on two GIN indexes over it:
-pg_trgm for terms of three characters or more, and portal_bigrams(search_text) (the tsvector of
-its 2-grams, an expression index) for the short terms trigram cannot serve (眼科, 森)."""
+corporation (see coordination.text.normalize), and on PostgreSQL on one GIN expression index over
+it: portal_bigrams(search_text), the tsvector of its 2-grams, which serves terms of any length
+(森, 眼科, ひまわり; docs/architecture.md says why not pg_trgm)."""
 
 import datetime
 import math
@@ -100,23 +100,22 @@ def _ids_by_name(model, terms, rows=None):
 
 
 def _pg_term_condition(term, specialty_id=None, capability_id=None):
-    """One search term on PostgreSQL, each branch on its own index: pg_trgm GIN for 3+
-    characters, the 2-gram expression GIN below that (trigram has nothing to look up for
-    眼科 or 森). A term that also names a specialty/capability (眼科, 訪問診療) also matches
-    the facilities tagged with it (search_tags, migration 0009), ORed inside the indexes."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    text_sql, text_params = "resources_facility.search_text LIKE %s", [f"%{escaped}%"]
-    if len(term) <= 2:
-        # The 2-gram query finds the rows through its index (a 1-character term is a prefix
-        # of the 2-grams it starts), and the statistics of the expression index give the
-        # planner the true share of matches, so a broad term such as 中央 (a fifth of the
-        # directory) walks the listing order and stops at the first page instead of sorting
-        # every match. strpos() is the same test, cheap per row: the planner runs it before
-        # portal_bigrams() (costly) wherever it filters rows of another index, and its default
-        # selectivity (1/3) keeps the estimate within a factor of three. It is not a LIKE, so
-        # the trigram index (no trigrams in 1–2 characters) stays out of the plan.
-        text_sql = f"({BIGRAMS_SQL} @@ %s::tsquery AND strpos(resources_facility.search_text, %s) > 0)"
-        text_params = [bigram_query(term), term]
+    """One search term on PostgreSQL: the 2-gram GIN index (migration 0010) finds the rows
+    that have every 2-gram of the term (a 1-character term: a 2-gram starting with it), and
+    strpos() checks that the term itself occurs. A term that also names a specialty/capability
+    (眼科, 訪問診療) also matches the facilities tagged with it (search_tags, migration 0009),
+    ORed inside the indexes.
+
+    The statistics of the expression index give the planner the share of rows with a 2-gram
+    (for 1–2 characters, that of the term: 中央 is a fifth of the directory); strpos() is
+    cheap per row, so the planner runs it before portal_bigrams() (costly) wherever it filters
+    rows of another index. The planner multiplies the shares of a longer term's 2-grams as if
+    they were independent (ひまわり: 4 estimated, 11,695 found), which only makes it prefer the
+    index; resources.filters.CappedPaginator reads pages by the count, not by the estimate."""
+    # strpos() first: inside an OR (the tags below) the planner keeps the written order, and a
+    # row that fails it must not pay for portal_bigrams().
+    text_sql = f"(strpos(resources_facility.search_text, %s) > 0 AND {BIGRAMS_SQL} @@ %s::tsquery)"
+    text_params = [term, bigram_query(term)]
     tags = ([f"s{specialty_id}"] if specialty_id else []) + ([f"c{capability_id}"] if capability_id else [])
     if tags:
         # Or has that specialty/capability: the two GIN indexes are ORed before any row is read.
@@ -126,10 +125,16 @@ def _pg_term_condition(term, specialty_id=None, capability_id=None):
 
 
 def bigram_query(term):
-    """The tsquery text for a 1- or 2-character term: the lexeme quoted (a quote doubled, a
-    backslash escaped), as a prefix for one character."""
-    quoted = "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-    return quoted + ":*" if len(term) == 1 else quoted
+    """The tsquery text for a term: each of its 2-grams quoted (a quote doubled, a backslash
+    escaped) and ANDed; one character is a prefix query."""
+
+    def quoted(lexeme):
+        return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    if len(term) == 1:
+        return quoted(term) + ":*"
+    grams = dict.fromkeys(term[i : i + 2] for i in range(len(term) - 1))  # in order, once each
+    return " & ".join(quoted(g) for g in grams)
 
 
 # The indexed expression (migration 0010): the 2-grams of search_text as a tsvector.

@@ -22,6 +22,7 @@ class Record:
     capabilities: dict | None = None  # capability id → since (None: the format says nothing)
     specialties: set | None = None
     windows: list | None = None  # [(kind, weekday, start, end, method)]
+    search_text: str = ""  # of `values`, worked out by the reading thread (what a new facility gets)
 
 
 class Lookups:

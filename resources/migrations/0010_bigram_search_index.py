@@ -1,7 +1,9 @@
-"""PostgreSQL only: the index for 1- and 2-character terms becomes a GIN over the tsvector of
-2-grams (portal_bigrams, see _grams_sql) instead of the text[] of 1- and 2-grams
-(portal_grams). Same results; an import pays for about 40% fewer index entries, and a search
-reads comparable or fewer index pages (figures in docs/performance.md)."""
+"""PostgreSQL only: one GIN index over the tsvector of search_text's 2-grams (portal_bigrams, see
+_grams_sql) serves every search term, and replaces both the pg_trgm index (terms of 3+
+characters) and the text[] index of 1- and 2-grams (portal_grams). Same results; an import
+writes about 40% of the index entries it did, and searches read comparable or fewer index
+pages (figures and the reasons in docs/performance.md and docs/architecture.md). The pg_trgm
+extension stays installed."""
 
 from django.db import migrations
 
@@ -15,12 +17,14 @@ FORWARD = [
     "USING gin (portal_bigrams(search_text))",
     "DROP INDEX IF EXISTS facility_search_grams",
     "DROP FUNCTION IF EXISTS portal_grams(text)",
+    "DROP INDEX IF EXISTS facility_search_trgm",
 ]
 BACKWARD = [
     grams.FAST,
     "SET LOCAL maintenance_work_mem = '256MB'",
     "CREATE INDEX IF NOT EXISTS facility_search_grams ON resources_facility "
     "USING gin (portal_grams(search_text))",
+    "CREATE INDEX IF NOT EXISTS facility_search_trgm ON resources_facility USING gin (search_text gin_trgm_ops)",
     "DROP INDEX IF EXISTS facility_search_bigrams",
     "DROP FUNCTION IF EXISTS portal_bigrams(text)",
 ]
