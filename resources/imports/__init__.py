@@ -206,6 +206,7 @@ def _run(plan, data, filename, write, user, batch, progress):
             (header_row, "", f"知らない列は取り込みません: {'、'.join(plan.ignored_columns)}")
         )
 
+    matcher = Matcher(fmt, owned)
     seen = {}  # key → first row, for the in-file duplicate check
     seen_codes = {}
 
@@ -252,7 +253,6 @@ def _run(plan, data, filename, write, user, batch, progress):
                     (number, fmt_class.key_column, f"「{record.key}」が{first_row}行目と重複しています。")
                 )
                 continue
-            record.search_text = Facility.search_text_for(record.values)
             yield record
 
     stream = records()
@@ -265,9 +265,15 @@ def _run(plan, data, filename, write, user, batch, progress):
                 merged[record.key] = record
         stream = iter(merged.values())
 
-    matcher = Matcher(fmt, owned)
+    def prepared(parsed):  # runs in the reading thread, after any merge of rows
+        for record in parsed:
+            record.search_text = Facility.search_text_for(record.values)
+            if write:
+                record.new_row = matcher.new_row(record)
+            yield record
+
     # closing(): on an error the reading thread stops now, not when the traceback is freed.
-    with contextlib.closing(bulk.read_ahead(stream, CHUNK)) as chunks:
+    with contextlib.closing(bulk.read_ahead(prepared(stream), CHUNK)) as chunks:
         for chunk in chunks:
             outcomes = matcher.match(chunk, plan)
             for outcome in outcomes:
@@ -308,6 +314,7 @@ class Matcher:
         self.owned = owned
         self.portal = isinstance(fmt, PortalFormat)
         self.blank = bulk.blank_row(Facility)
+        self.ids = bulk.IdPool(Facility)
         self.model_fields = {f.name for f in Facility._meta.concrete_fields}
         self.load_fields = sorted(
             {"id", "kind_id", "code", "navii_id", "manual_fields", *SEARCH_FIELDS}
@@ -485,6 +492,25 @@ class Matcher:
 
     # --- writing ----------------------------------------------------------------------
 
+    def new_row(self, record):
+        """The columns of a new facility from a record, but for the moment and the user (the
+        reading thread builds it for every record, so that the writing one only sends it)."""
+        row = dict(self.blank)
+        row["kind_id"] = record.kind.pk
+        for name, value in record.values.items():
+            if name == "area":
+                row["area_id"] = value.pk if value else None
+            else:
+                row[name] = value
+        if not self.portal and self.fmt.code != "navii":
+            row["code"] = record.key
+        if self.portal:
+            row["manual_fields"] = sorted(set(record.values) & self.model_fields)
+        if not (row["latitude"] and row["longitude"]):
+            row["latitude"] = row["longitude"] = None  # 0,0 means unknown
+        row["search_text"] = record.search_text  # the other search fields are blank
+        return row
+
     def apply(self, outcomes, user, batch):
         now = timezone.now()
         user_id = user.pk if user else None
@@ -492,25 +518,26 @@ class Matcher:
         updates = [o for o in outcomes if o.action == "update"]
         rows = []
         for o in creates:
-            row = dict(self.blank)
-            row.update(kind_id=o.record.kind.pk, created_at=now, updated_at=now, updated_by_id=user_id)
-            for name, value in o.record.values.items():
-                if name == "area":
-                    row["area_id"] = value.pk if value else None
-                else:
-                    row[name] = value
-            if not self.portal and self.fmt.code != "navii":
-                row["code"] = o.record.key
-            if self.portal:
-                row["manual_fields"] = sorted(set(o.record.values) & self.model_fields)
-            if not (row["latitude"] and row["longitude"]):
-                row["latitude"] = row["longitude"] = None  # 0,0 means unknown
-            row["search_text"] = o.record.search_text  # the other search fields are blank
+            row = o.record.new_row or self.new_row(o.record)
+            row.update(created_at=now, updated_at=now, updated_by_id=user_id)
             rows.append(row)
-        for o, pk in zip(creates, bulk.insert(Facility, rows), strict=True):
-            o.facility_id = pk
-            o.changed = [n for n in o.record.values if o.record.values[n] not in (None, "")]
+        prepared = {}
 
+        def meanwhile(ids):  # PostgreSQL is inserting the new facilities: prepare the rest
+            for o, pk in zip(creates, ids, strict=True):
+                o.facility_id = pk
+                o.changed = [n for n in o.record.values if o.record.values[n] not in (None, "")]
+            prepared["updates"] = self.update_rows(updates, now, user_id)
+            prepared["changes"] = self.change_rows(creates + updates, now, user_id, batch)
+
+        bulk.insert(Facility, rows, ids=self.ids, meanwhile=meanwhile)
+        bulk.update(Facility, prepared["updates"])
+        touched = creates + updates
+        self.apply_links(touched)
+        bulk.insert(FacilityChange, prepared["changes"], ids=False)
+        return [o.facility_id for o in touched]
+
+    def update_rows(self, updates, now, user_id):
         columns = set()
         for o in updates:
             columns.update(_column(n) for n in o.changed if n not in PSEUDO_LABELS or n == "kind")
@@ -534,31 +561,26 @@ class Matcher:
                 )
             final.update(search_text=Facility.search_text_for(final), updated_at=now, updated_by_id=user_id)
             rows.append({"id": o.facility_id, **{c: final[c] for c in columns}})
-        bulk.update(Facility, rows)
+        return rows
 
-        touched = creates + updates
-        self.apply_links(touched)
+    def change_rows(self, touched, now, user_id, batch):
         labels = {}  # most rows change the same few sets of fields
+        rows = []
         for o in touched:
             key = tuple(o.changed)
             if key not in labels:
                 labels[key] = o.changed_labels
-        bulk.insert(
-            FacilityChange,
-            [
+            rows.append(
                 {
                     "facility_id": o.facility_id,
                     "user_id": user_id,
                     "at": now,
                     "action": FacilityChange.Action.IMPORT,
-                    "fields": labels[tuple(o.changed)],
+                    "fields": labels[key],
                     "batch_id": batch.pk if batch else None,
                 }
-                for o in touched
-            ],
-            ids=False,
-        )
-        return [o.facility_id for o in touched]
+            )
+        return rows
 
     def apply_links(self, touched):
         code = self.fmt.code

@@ -22,7 +22,10 @@ class Record:
     capabilities: dict | None = None  # capability id → since (None: the format says nothing)
     specialties: set | None = None
     windows: list | None = None  # [(kind, weekday, start, end, method)]
-    search_text: str = ""  # of `values`, worked out by the reading thread (what a new facility gets)
+    # Worked out by the reading thread: the search_text of `values` and the row a new facility
+    # would get (resources.imports.Matcher.new_row).
+    search_text: str = ""
+    new_row: dict | None = None
 
 
 class Lookups:
