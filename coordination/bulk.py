@@ -12,6 +12,8 @@ import sys
 import threading
 
 from django.db import connection, models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 
 def _json_columns(model):
@@ -59,6 +61,17 @@ def _copy(cursor, sql, model, columns, rows, with_id=True, meanwhile=None):
                 copy.write_row(getter(row))
         if meanwhile:
             meanwhile()
+
+
+def in_list(model, field, values):
+    """A filter `field IN values`: on PostgreSQL one array parameter (`= ANY(%s)`), because
+    Django builds, sends and the server parses one placeholder per value, which costs more
+    than the lookup itself for the 2,000 keys of an import chunk; elsewhere a plain __in."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": values})
+    quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
+    return Q(RawSQL(f"{column} = ANY(%s)", [list(values)], output_field=models.BooleanField()))
 
 
 def blank_row(model):

@@ -15,8 +15,6 @@ import itertools
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from coordination import bulk
@@ -267,8 +265,9 @@ def _run(plan, data, filename, write, user, batch, progress):
 
     def prepared(parsed):  # runs in the reading thread, after any merge of rows
         for record in parsed:
-            record.search_text = Facility.search_text_for(record.values)
-            if write:
+            # The new facility's row, prepared while the caller writes, as long as the file
+            # brings mostly new facilities (a re-import would build rows nobody sends).
+            if write and matcher.mostly_new:
                 record.new_row = matcher.new_row(record)
             yield record
 
@@ -276,6 +275,7 @@ def _run(plan, data, filename, write, user, batch, progress):
     with contextlib.closing(bulk.read_ahead(prepared(stream), CHUNK)) as chunks:
         for chunk in chunks:
             outcomes = matcher.match(chunk, plan)
+            matcher.mostly_new = sum(o.action == "create" for o in outcomes) * 2 > len(outcomes)
             for outcome in outcomes:
                 setattr(plan, _COUNTERS[outcome.action], getattr(plan, _COUNTERS[outcome.action]) + 1)
                 if len(plan.samples[outcome.action]) < SAMPLE:
@@ -315,6 +315,9 @@ class Matcher:
         self.portal = isinstance(fmt, PortalFormat)
         self.blank = bulk.blank_row(Facility)
         self.ids = bulk.IdPool(Facility)
+        # Set from the last chunk by the writing thread, read by the reading one (a plain
+        # attribute: a stale value only costs or saves some work).
+        self.mostly_new = True
         self.model_fields = {f.name for f in Facility._meta.concrete_fields}
         self.load_fields = sorted(
             {"id", "kind_id", "code", "navii_id", "manual_fields", *SEARCH_FIELDS}
@@ -330,9 +333,9 @@ class Matcher:
         code = self.fmt.code
         if self.portal:
             ids = [int(k) for k in keys if k.isdigit()]
-            return {str(f["id"]): f for f in qs.filter(pk__in=ids)}
+            return {str(f["id"]): f for f in qs.filter(bulk.in_list(Facility, "id", ids))}
         if code == "navii":
-            found = {f["navii_id"]: f for f in qs.filter(navii_id__in=keys)}
+            found = {f["navii_id"]: f for f in qs.filter(bulk.in_list(Facility, "navii_id", keys))}
             rest = [r for r in chunk if r.key not in found]
             if rest:  # the same clinic from the 厚生局 list: same name and address, no ナビイ ID yet
                 by_name = {}
@@ -349,14 +352,9 @@ class Matcher:
             return found
         found = {}
         kinds = {r.key: r.kind.pk for r in chunk}
-        if connection.vendor == "postgresql":
-            # One array parameter instead of 2,000 placeholders to build, send and parse.
-            qs = qs.filter(
-                Q(RawSQL("resources_facility.code = ANY(%s)", [keys], output_field=BooleanField()))
-            )
-        else:
-            qs = qs.filter(code__in=keys)
-        for f in qs.filter(kind__group=self.fmt.match_group).order_by("pk"):
+        for f in qs.filter(bulk.in_list(Facility, "code", keys), kind__group=self.fmt.match_group).order_by(
+            "pk"
+        ):
             current = found.get(f["code"])
             if current is None or (
                 current["kind_id"] != kinds[f["code"]] and f["kind_id"] == kinds[f["code"]]
@@ -371,21 +369,21 @@ class Matcher:
         code = self.fmt.code
         if code == "kaigo":
             through = Facility.services.through
-            for fid, kid in through.objects.filter(facility_id__in=ids).values_list(
+            for fid, kid in through.objects.filter(bulk.in_list(through, "facility", ids)).values_list(
                 "facility_id", "facilitykind_id"
             ):
                 state["services"].setdefault(fid, set()).add(kid)
         if code == "kouseikyoku" or self.portal:
-            for fid, cid, source, since in FacilityCapability.objects.filter(facility_id__in=ids).values_list(
-                "facility_id", "capability_id", "source", "since"
-            ):
+            for fid, cid, source, since in FacilityCapability.objects.filter(
+                bulk.in_list(FacilityCapability, "facility", ids)
+            ).values_list("facility_id", "capability_id", "source", "since"):
                 state["capabilities"].setdefault(fid, {})[cid] = (source, since)
         if self.portal:
-            for fid, sid in FacilitySpecialty.objects.filter(facility_id__in=ids).values_list(
-                "facility_id", "specialty_id"
-            ):
+            for fid, sid in FacilitySpecialty.objects.filter(
+                bulk.in_list(FacilitySpecialty, "facility", ids)
+            ).values_list("facility_id", "specialty_id"):
                 state["specialties"].setdefault(fid, set()).add(sid)
-            for row in ContactWindow.objects.filter(facility_id__in=ids).values_list(
+            for row in ContactWindow.objects.filter(bulk.in_list(ContactWindow, "facility", ids)).values_list(
                 "facility_id", "kind", "weekday", "start", "end", "method"
             ):
                 state["windows"].setdefault(row[0], set()).add(row[1:])
@@ -424,9 +422,9 @@ class Matcher:
             return
         taken = {
             (kind_id, code): pk
-            for pk, kind_id, code in Facility.objects.filter(code__in=codes).values_list(
-                "pk", "kind_id", "code"
-            )
+            for pk, kind_id, code in Facility.objects.filter(
+                bulk.in_list(Facility, "code", codes)
+            ).values_list("pk", "kind_id", "code")
         }
         for record in chunk:
             code = record.values.get("code")
@@ -508,7 +506,7 @@ class Matcher:
             row["manual_fields"] = sorted(set(record.values) & self.model_fields)
         if not (row["latitude"] and row["longitude"]):
             row["latitude"] = row["longitude"] = None  # 0,0 means unknown
-        row["search_text"] = record.search_text  # the other search fields are blank
+        row["search_text"] = Facility.search_text_for(record.values)  # the other search fields are blank
         return row
 
     def apply(self, outcomes, user, batch):
@@ -601,15 +599,15 @@ class Matcher:
         ]
         if with_caps:
             ids = [o.facility_id for o in with_caps]
-            existing = FacilityCapability.objects.filter(facility_id__in=ids)
+            existing = FacilityCapability.objects.filter(bulk.in_list(FacilityCapability, "facility", ids))
             if self.portal:
                 existing.delete()
             else:
                 existing.filter(source=code).delete()
             have = set(
-                FacilityCapability.objects.filter(facility_id__in=ids).values_list(
-                    "facility_id", "capability_id"
-                )
+                FacilityCapability.objects.filter(
+                    bulk.in_list(FacilityCapability, "facility", ids)
+                ).values_list("facility_id", "capability_id")
             )
             FacilityCapability.objects.bulk_create(
                 [
@@ -630,7 +628,8 @@ class Matcher:
             if o.record.specialties is not None and (o.action == "create" or "specialties" in o.changed)
         ]
         if with_specs:
-            FacilitySpecialty.objects.filter(facility_id__in=[o.facility_id for o in with_specs]).delete()
+            ids = [o.facility_id for o in with_specs]
+            FacilitySpecialty.objects.filter(bulk.in_list(FacilitySpecialty, "facility", ids)).delete()
             FacilitySpecialty.objects.bulk_create(
                 [
                     FacilitySpecialty(facility_id=o.facility_id, specialty_id=sid)
@@ -644,7 +643,8 @@ class Matcher:
             if o.record.windows is not None and (o.action == "create" or "windows" in o.changed)
         ]
         if with_windows:
-            ContactWindow.objects.filter(facility_id__in=[o.facility_id for o in with_windows]).delete()
+            ids = [o.facility_id for o in with_windows]
+            ContactWindow.objects.filter(bulk.in_list(ContactWindow, "facility", ids)).delete()
             ContactWindow.objects.bulk_create(
                 [
                     ContactWindow(facility_id=o.facility_id, kind=k, weekday=d, start=s, end=e, method=m)

@@ -22,9 +22,7 @@ class Record:
     capabilities: dict | None = None  # capability id → since (None: the format says nothing)
     specialties: set | None = None
     windows: list | None = None  # [(kind, weekday, start, end, method)]
-    # Worked out by the reading thread: the search_text of `values` and the row a new facility
-    # would get (resources.imports.Matcher.new_row).
-    search_text: str = ""
+    # The row a new facility would get, built ahead by the reading thread (Matcher.new_row).
     new_row: dict | None = None
 
 
