@@ -26,14 +26,15 @@ def _json_dumper():
     texts = {}
 
     def dump(value):
-        try:
-            key = tuple(value) if isinstance(value, list) else None
-            return texts[key]
-        except (KeyError, TypeError):
+        if not (isinstance(value, list) and all(type(item) is str for item in value)):
+            return json.dumps(value, ensure_ascii=False)
+        key = tuple(value)
+        text = texts.get(key)
+        if text is None:
             text = json.dumps(value, ensure_ascii=False)
-            if key is not None and len(texts) < 10_000:
+            if len(texts) < 10_000:
                 texts[key] = text
-            return text
+        return text
 
     return dump
 

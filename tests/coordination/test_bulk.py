@@ -1,0 +1,90 @@
+import sys
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from coordination import bulk
+from resources.models import Facility, FacilityChange, FacilityKind
+
+
+def test_read_ahead_yields_every_item_in_chunks_and_restores_the_switch_interval():
+    before = sys.getswitchinterval()
+    assert list(bulk.read_ahead(iter(range(7)), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert sys.getswitchinterval() == before
+
+
+def test_read_ahead_raises_the_workers_error_in_the_caller():
+    def items():
+        yield 1
+        raise ValueError("行 2 が読めません")
+
+    with pytest.raises(ValueError, match="行 2"):
+        list(bulk.read_ahead(items(), 1))
+
+
+def test_read_ahead_stops_its_worker_when_the_caller_stops():
+    produced = []
+
+    def endless():
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    chunks = bulk.read_ahead(endless(), 10, depth=1)
+    assert next(chunks) == list(range(10))
+    chunks.close()
+    assert not any(t.name == "read-ahead" and t.is_alive() for t in threading.enumerate())
+    assert len(produced) <= 40  # the chunk handed over, one queued, one being read, one more
+
+
+def _row(name):
+    row = bulk.blank_row(Facility)
+    now = timezone.now()
+    row.update(
+        kind_id=FacilityKind.objects.get(code="clinic").pk,
+        name=name,
+        search_text=name,
+        created_at=now,
+        updated_at=now,
+    )
+    return row
+
+
+def test_insert_hands_the_new_ids_to_meanwhile_and_numbers_rows_itself_when_asked(cast):
+    seen = []
+    ids = bulk.insert(Facility, [_row("一括一"), _row("一括二")], meanwhile=seen.append)
+    assert seen == [ids]
+    assert list(Facility.objects.filter(pk__in=ids).values_list("name", flat=True).order_by("pk")) == [
+        "一括一",
+        "一括二",
+    ]
+    changes = [
+        {"facility_id": pk, "action": "import", "fields": ["名称"], "at": "2026-04-01T00:00:00+09:00"}
+        for pk in ids
+    ]
+    changes = [{**c, "user_id": None, "batch_id": None} for c in changes]
+    bulk.insert(FacilityChange, changes, ids=False)
+    assert FacilityChange.objects.filter(facility_id__in=ids, fields=["名称"]).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY and the sequence are PostgreSQL's")
+def test_id_pool_draws_growing_blocks_once_each(cast, django_assert_num_queries):
+    pool = bulk.IdPool(Facility, largest_block=100)
+    with django_assert_num_queries(2):  # the sequence's name, then one block
+        first = pool.take(3)
+    with django_assert_num_queries(1):  # 4 × 3 taken = 12 more
+        second = pool.take(5)
+    with django_assert_num_queries(0):
+        third = pool.take(7)
+    ids = first + second + third
+    assert len(set(ids)) == 15 and ids == sorted(ids)
+
+
+def test_in_list_filters_like_in(cast):
+    ids = bulk.insert(Facility, [_row("配列一"), _row("配列二"), _row("配列三")])
+    found = Facility.objects.filter(bulk.in_list(Facility, "id", ids[:2])).values_list("name", flat=True)
+    assert sorted(found) == ["配列一", "配列二"]
