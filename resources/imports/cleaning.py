@@ -3,6 +3,7 @@ the value to store, or raises CellError with a Japanese message (the caller adds
 the column). The quirks handled here are the ones seen in the real national files."""
 
 import datetime
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -56,9 +57,15 @@ def code(value, label, length=None):
     return value
 
 
+_PHONE = re.compile(r"[0-9][0-9-]{5,18}")
+_CLEAN_PHONE = re.compile(r"[0-9]+(?:-[0-9]+)*")  # what normalize_phone leaves as it is
+
+
 def phone(value):
+    if value.isascii() and _CLEAN_PHONE.fullmatch(value) and _PHONE.fullmatch(value):
+        return value  # already clean (most cells of most files): nothing to normalise
     value = normalize_phone(text(value))
-    if value and not re.fullmatch(r"[0-9][0-9-]{5,18}", value):
+    if value and not _PHONE.fullmatch(value):
         raise CellError(f"電話番号として読めません（「{value}」）。")
     return value
 
@@ -149,9 +156,11 @@ def date(value, label):
 DAY_TOKENS = ["平日", "月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日", "祝日"]
 
 
+@functools.lru_cache(maxsize=256)
 def opening_days(value):
     """利用可能曜日: tokens (平日/土曜日/日曜日/祝日) in one cell, separated by commas, spaces
-    or 、 → `平日・土曜日` in the national order."""
+    or 、 → `平日・土曜日` in the national order. A file repeats a handful of values, so
+    the answers are remembered (a CellError is raised again each time)."""
     value = nfkc(value)
     if not value:
         return ""
