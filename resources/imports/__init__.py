@@ -122,12 +122,16 @@ def _batch_friendly_session():
 def _merge_pending_index_entries():
     """PostgreSQL: merge what is left in the GIN pending lists before the import commits, so
     that searches right after it do not scan up to 64 MB of unsorted entries each (autovacuum
-    would merge them, but only some time later)."""
+    would merge them, but only some time later). gin_clean_pending_list() is for the index's
+    owner: where the portal runs as another role than the one that migrated, it is skipped
+    (and autovacuum merges) rather than failing the import."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT gin_clean_pending_list(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                "JOIN pg_am am ON am.oid = c.relam WHERE i.indrelid = 'resources_facility'::regclass AND am.amname = 'gin'"
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+                "WHERE i.indrelid = 'resources_facility'::regclass AND am.amname = 'gin' "
+                "AND pg_has_role(c.relowner, 'USAGE')"
             )
 
 
@@ -492,7 +496,8 @@ class Matcher:
 
     def new_row(self, record):
         """The columns of a new facility from a record, but for the moment and the user (the
-        reading thread builds it for every record, so that the writing one only sends it)."""
+        reading thread builds it ahead while a file brings mostly new facilities, so that the
+        writing one only sends it)."""
         row = dict(self.blank)
         row["kind_id"] = record.kind.pk
         for name, value in record.values.items():
