@@ -180,6 +180,24 @@ def update(model, rows, batch_size=500):
         cursor.execute("DROP TABLE import_update")
 
 
+_switch = {"users": 0, "saved": None}
+_switch_lock = threading.Lock()
+
+
+def _short_switch_interval(step):
+    """The caller of read_ahead waits on the database many times a chunk and needs the GIL
+    back at once each time; with the default 5 ms switch interval every round trip could wait
+    for the worker. The interval is process-wide, so it is shortened by the first read_ahead
+    running and given back by the last (two imports in two threads of one process)."""
+    with _switch_lock:
+        if step > 0 and _switch["users"] == 0:
+            _switch["saved"] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch["saved"], 0.0005))
+        _switch["users"] += step
+        if step < 0 and _switch["users"] == 0:
+            sys.setswitchinterval(_switch["saved"])
+
+
 def read_ahead(items, chunk_size, depth=2):
     """The items in lists of `chunk_size`, read by a worker thread that stays at most `depth`
     lists ahead. An import spends about as long in Python parsing rows as PostgreSQL spends
@@ -210,10 +228,7 @@ def read_ahead(items, chunk_size, depth=2):
             put(("error", exc))
 
     worker = threading.Thread(target=work, name="read-ahead", daemon=True)
-    # The caller waits on the database many times a chunk and needs the GIL back at once each
-    # time; with the default 5 ms switch interval every round trip could wait for the worker.
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, 0.0005))
+    _short_switch_interval(+1)
     worker.start()
     try:
         while True:
@@ -227,4 +242,4 @@ def read_ahead(items, chunk_size, depth=2):
     finally:
         stop.set()
         worker.join()
-        sys.setswitchinterval(interval)
+        _short_switch_interval(-1)

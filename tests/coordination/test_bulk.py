@@ -88,3 +88,14 @@ def test_in_list_filters_like_in(cast):
     ids = bulk.insert(Facility, [_row("配列一"), _row("配列二"), _row("配列三")])
     found = Facility.objects.filter(bulk.in_list(Facility, "id", ids[:2])).values_list("name", flat=True)
     assert sorted(found) == ["配列一", "配列二"]
+
+
+def test_overlapping_read_aheads_give_the_switch_interval_back_once_both_end():
+    before = sys.getswitchinterval()
+    first = bulk.read_ahead(iter(range(4)), 1)
+    second = bulk.read_ahead(iter(range(4)), 1)
+    next(first), next(second)
+    first.close()
+    assert sys.getswitchinterval() < before  # the second still runs
+    second.close()
+    assert sys.getswitchinterval() == before
