@@ -4,11 +4,34 @@ import re
 import unicodedata
 
 # katakana → hiragana as a list indexed by code point: str.translate looks a list up faster
-# than a dict (search_text is folded for every row of an import). Code points past the end
-# raise IndexError, which translate takes as "leave unchanged".
+# than a dict. Code points past the end raise IndexError, which translate takes as "leave
+# unchanged".
 _KATAKANA_TO_HIRAGANA = list(range(0x3100))
 for _cp in range(0x30A1, 0x30F7):
     _KATAKANA_TO_HIRAGANA[_cp] = _cp - 0x60
+# translate() still costs about 90 ns a character (an int object per lookup), most of
+# normalize() for a search_text of 100 characters; only the katakana runs need it, and the
+# same runs (ステーション, ケア, ビル…) come back in every row of an import.
+_KATAKANA_RUN = re.compile("([\u30a1-\u30f6]+)")
+_folded_runs = {}
+_FOLDED_RUNS_MAX = 50_000
+
+
+def _fold_katakana(text):
+    parts = _KATAKANA_RUN.split(text)
+    if len(parts) == 1:
+        return text
+    for i in range(1, len(parts), 2):
+        run = parts[i]
+        folded = _folded_runs.get(run)
+        if folded is None:
+            folded = run.translate(_KATAKANA_TO_HIRAGANA)
+            if len(_folded_runs) < _FOLDED_RUNS_MAX:
+                _folded_runs[run] = folded
+        parts[i] = folded
+    return "".join(parts)
+
+
 _DASHES = re.compile(r"[‐‑‒–—―−ーｰ－﹣⁃]")
 
 
@@ -19,7 +42,9 @@ def normalize(text):
     (it is part of words like ケアマネージャー) but both forms of it fold together."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", str(text)).casefold().translate(_KATAKANA_TO_HIRAGANA)
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    if not text.isascii():
+        text = _fold_katakana(text)
     return "".join(text.split())
 
 

@@ -112,9 +112,16 @@ def _batch_friendly_session():
     """PostgreSQL: let the GIN search indexes collect this transaction's new entries in
     their pending list and merge them in one go, instead of one index insertion per row;
     with the memory to sort a whole pending list at once (the merge works in work_mem, 4 MB
-    by default, and re-enters common keys such as 北九 once per 4 MB)."""
+    by default, and re-enters common keys such as 北九 once per 4 MB).
+
+    And check the foreign keys at the end of each statement instead of at the commit
+    (Django declares them DEFERRABLE INITIALLY DEFERRED): the same checks, but made while the
+    reading thread parses the next chunk, not all at the end with nothing else to do (0.6 s
+    for 100,000 new facilities). Every row an import refers to exists before the statement
+    that refers to it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
             cursor.execute("SET LOCAL work_mem = '128MB'")
 
@@ -529,7 +536,10 @@ class Matcher:
         def meanwhile(ids):  # PostgreSQL is inserting the new facilities: prepare the rest
             for o, pk in zip(creates, ids, strict=True):
                 o.facility_id = pk
-                o.changed = [n for n in o.record.values if o.record.values[n] not in (None, "")]
+                # `value not in (None, "")` would compare Decimals with "" (slow)
+                o.changed = [
+                    n for n, v in o.record.values.items() if v is not None and (type(v) is not str or v)
+                ]
             prepared["updates"] = self.update_rows(updates, now, user_id)
             prepared["changes"] = self.change_rows(creates + updates, now, user_id, batch)
 

@@ -1,3 +1,4 @@
+import gc
 import sys
 import threading
 
@@ -9,10 +10,13 @@ from coordination import bulk
 from resources.models import Facility, FacilityChange, FacilityKind
 
 
-def test_read_ahead_yields_every_item_in_chunks_and_restores_the_switch_interval():
-    before = sys.getswitchinterval()
-    assert list(bulk.read_ahead(iter(range(7)), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
-    assert sys.getswitchinterval() == before
+def test_read_ahead_yields_every_item_in_chunks_and_restores_the_process_settings():
+    before = sys.getswitchinterval(), gc.get_threshold()
+    chunks = bulk.read_ahead(iter(range(7)), 3)
+    assert next(chunks) == [0, 1, 2]
+    assert gc.get_threshold()[0] == bulk.BATCH_GC_THRESHOLD
+    assert list(chunks) == [[3, 4, 5], [6]]
+    assert (sys.getswitchinterval(), gc.get_threshold()) == before
 
 
 def test_read_ahead_raises_the_workers_error_in_the_caller():
@@ -90,12 +94,21 @@ def test_in_list_filters_like_in(cast):
     assert sorted(found) == ["配列一", "配列二"]
 
 
-def test_overlapping_read_aheads_give_the_switch_interval_back_once_both_end():
-    before = sys.getswitchinterval()
+def test_in_list_matches_text_with_array_syntax_characters(cast):
+    names = ['引用"符', "逆\\斜線", "読点,あり", "{波括弧}", "空 白", "NULL", ""]
+    bulk.insert(Facility, [_row(name) for name in [*names, "対象外"]])
+    found = Facility.objects.filter(bulk.in_list(Facility, "name", names)).values_list("name", flat=True)
+    assert sorted(found) == sorted(names)
+    assert not Facility.objects.filter(bulk.in_list(Facility, "name", ["NUL", "逆"])).exists()
+
+
+def test_overlapping_read_aheads_give_the_process_settings_back_once_both_end():
+    before = sys.getswitchinterval(), gc.get_threshold()
     first = bulk.read_ahead(iter(range(4)), 1)
     second = bulk.read_ahead(iter(range(4)), 1)
     next(first), next(second)
     first.close()
-    assert sys.getswitchinterval() < before  # the second still runs
+    assert sys.getswitchinterval() < before[0]  # the second still runs
+    assert gc.get_threshold()[0] == bulk.BATCH_GC_THRESHOLD
     second.close()
-    assert sys.getswitchinterval() == before
+    assert (sys.getswitchinterval(), gc.get_threshold()) == before

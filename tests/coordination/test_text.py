@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 
 from coordination.text import normalize
@@ -21,6 +23,17 @@ from resources.models import Facility
 )
 def test_normalize_folds_width_case_kana_and_spaces(raw, folded):
     assert normalize(raw) == folded
+
+
+def test_normalize_folds_every_katakana_run_wherever_it_stands():
+    """The katakana runs are folded one by one (and remembered); the result is the
+    character-by-character fold of the whole text."""
+    kana = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
+    block = "".join(chr(cp) for cp in range(0x3040, 0x3100))  # hiragana and katakana blocks
+    for text in (block, f"森{block}医院", f"ア{block}", f"{block}ン", "ケア|ケア|ビル ケア"):
+        expected = "".join(unicodedata.normalize("NFKC", text).casefold().translate(kana).split())
+        assert normalize(text) == expected
+        assert normalize(text) == expected  # the second time from the remembered runs
 
 
 def test_search_text_is_each_field_normalised_and_joined():
