@@ -177,6 +177,31 @@ def insert(model, rows, batch_size=1000, ids=True, meanwhile=None):
     return new_ids
 
 
+def insert_each(model, field, values, **constants):
+    """One row per value of `field` (an integer column), the other columns the same in every
+    row (attname=value). On PostgreSQL one INSERT … SELECT over the values as an array: the
+    change log of an import is 100,000 rows that differ only in the facility, and formatting
+    them for COPY in Python cost more than the server's insert."""
+    if not values:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**{field: v}, **constants) for v in values], batch_size=1000)
+        return
+    quote = connection.ops.quote_name
+    target = model._meta.get_field(field)
+    others = [model._meta.get_field(name) for name in constants]
+    columns = ", ".join(quote(f.column) for f in [target, *others])
+    casts = "".join(f", CAST(%s AS {f.db_type(connection)})" for f in others)
+    params = [
+        f.get_db_prep_save(value, connection) for f, value in zip(others, constants.values(), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT v{casts} FROM unnest(%s::bigint[]) AS v",
+            [*params, _array_literal(values)],
+        )
+
+
 def update(model, rows, batch_size=500):
     """Update the columns of each row ({"id": pk, column: value, …}; the same columns in all)."""
     if not rows:

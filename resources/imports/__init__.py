@@ -541,13 +541,12 @@ class Matcher:
                     n for n, v in o.record.values.items() if v is not None and (type(v) is not str or v)
                 ]
             prepared["updates"] = self.update_rows(updates, now, user_id)
-            prepared["changes"] = self.change_rows(creates + updates, now, user_id, batch)
 
         bulk.insert(Facility, rows, ids=self.ids, meanwhile=meanwhile)
         bulk.update(Facility, prepared["updates"])
         touched = creates + updates
         self.apply_links(touched)
-        bulk.insert(FacilityChange, prepared["changes"], ids=False)
+        self.log_changes(touched, now, user_id, batch)
         return [o.facility_id for o in touched]
 
     def update_rows(self, updates, now, user_id):
@@ -576,24 +575,23 @@ class Matcher:
             rows.append({"id": o.facility_id, **{c: final[c] for c in columns}})
         return rows
 
-    def change_rows(self, touched, now, user_id, batch):
-        labels = {}  # most rows change the same few sets of fields
-        rows = []
+    def log_changes(self, touched, now, user_id, batch):
+        """One FacilityChange per touched facility, written per set of changed fields (a file
+        changes the same few sets in most rows)."""
+        facilities = {}
         for o in touched:
-            key = tuple(o.changed)
-            if key not in labels:
-                labels[key] = o.changed_labels
-            rows.append(
-                {
-                    "facility_id": o.facility_id,
-                    "user_id": user_id,
-                    "at": now,
-                    "action": FacilityChange.Action.IMPORT,
-                    "fields": labels[key],
-                    "batch_id": batch.pk if batch else None,
-                }
+            facilities.setdefault(tuple(o.changed), []).append(o.facility_id)
+        for changed, ids in facilities.items():
+            bulk.insert_each(
+                FacilityChange,
+                "facility_id",
+                ids,
+                user_id=user_id,
+                at=now,
+                action=FacilityChange.Action.IMPORT,
+                fields=[label(n) for n in changed],
+                batch_id=batch.pk if batch else None,
             )
-        return rows
 
     def apply_links(self, touched):
         code = self.fmt.code

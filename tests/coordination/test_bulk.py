@@ -75,6 +75,28 @@ def test_insert_hands_the_new_ids_to_meanwhile_and_numbers_rows_itself_when_aske
     assert FacilityChange.objects.filter(facility_id__in=ids, fields=["名称"]).count() == 2
 
 
+def test_insert_each_writes_one_row_per_value_with_the_same_other_columns(cast, django_assert_num_queries):
+    ids = bulk.insert(Facility, [_row("一行一"), _row("一行二"), _row("一行三")])
+    at = timezone.now().replace(microsecond=0)
+    with django_assert_num_queries(1):
+        bulk.insert_each(
+            FacilityChange,
+            "facility_id",
+            ids[:2],
+            user_id=cast.admin.pk,
+            at=at,
+            action="import",
+            fields=["名称", '引用"符'],
+            batch_id=None,
+        )
+    rows = FacilityChange.objects.filter(facility_id__in=ids).order_by("facility_id")
+    assert [(c.facility_id, c.user_id, c.at, c.action, c.fields, c.batch_id) for c in rows] == [
+        (pk, cast.admin.pk, at, "import", ["名称", '引用"符'], None) for pk in ids[:2]
+    ]
+    with django_assert_num_queries(0):
+        bulk.insert_each(FacilityChange, "facility_id", [], action="import")
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY and the sequence are PostgreSQL's")
 def test_id_pool_draws_growing_blocks_once_each(cast, django_assert_num_queries):
     pool = bulk.IdPool(Facility, largest_block=100)
