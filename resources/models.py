@@ -592,7 +592,12 @@ class FacilityChange(models.Model):
         Facility, on_delete=models.CASCADE, related_name="changes", db_constraint=False
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        db_index=False,  # never looked up by user; every imported row paid for it
     )
     at = models.DateTimeField("日時", default=timezone.now)
     action = models.CharField("操作", max_length=10, choices=Action)
