@@ -12,7 +12,7 @@ import queue
 import sys
 import threading
 
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -256,13 +256,17 @@ def _batch_process_settings(step):
             gc.set_threshold(*_batch["gc"])
 
 
-def read_ahead(items, chunk_size, depth=2):
+def read_ahead(items, chunk_size, depth=2, each=None):
     """The items in lists of `chunk_size`, read by a worker thread that stays at most `depth`
     lists ahead. An import spends about as long in Python parsing rows as PostgreSQL spends
     maintaining the indexes for the rows already sent, and psycopg releases the GIL while it
     waits for the server: with the parsing in a thread, the two overlap on two cores instead of
-    taking turns. `items` must not use the database (Django's connections are per thread); an
-    exception it raises is raised here, in the caller's thread."""
+    taking turns. An exception raised in the worker is raised here, in the caller's thread.
+
+    `each(list)`, when given, also runs in the worker, and its result is yielded instead of
+    the list. Django's connections are per thread: `items` must not use the database, and
+    `each` uses one of its own (outside the caller's transaction: it sees only committed
+    data), which is closed when the worker ends."""
     lists = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -279,11 +283,14 @@ def read_ahead(items, chunk_size, depth=2):
         try:
             iterator = iter(items)
             while chunk := list(itertools.islice(iterator, chunk_size)):
-                if not put(("items", chunk)):
+                if not put(("items", each(chunk) if each else chunk)):
                     return
             put(("end", None))
         except BaseException as exc:  # handed to the caller, which raises it
             put(("error", exc))
+        finally:
+            if each:
+                connections.close_all()  # this thread's only
 
     worker = threading.Thread(target=work, name="read-ahead", daemon=True)
     _batch_process_settings(+1)

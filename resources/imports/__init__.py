@@ -156,16 +156,19 @@ def detect(header):
 def run(data, filename, *, write=False, user=None, batch=None, progress=None):
     """Parse, match and (write=True) save. Returns the Plan; on any error nothing is saved."""
     plan = Plan(filename)
+    # Matching needs the directory as committed; a caller's transaction may hold changes of
+    # its own (tests do), and then the matching stays on the caller's connection.
+    match_ahead = connection.vendor == "postgresql" and not connection.in_atomic_block
     try:
         if write:
             with transaction.atomic():
                 _batch_friendly_session()
-                _run(plan, data, filename, write, user, batch, progress)
+                _run(plan, data, filename, write, user, batch, progress, match_ahead)
                 if plan.errors:
                     raise _Rollback
                 _merge_pending_index_entries()
         else:
-            _run(plan, data, filename, write, user, batch, progress)
+            _run(plan, data, filename, write, user, batch, progress, match_ahead)
     except _Rollback:
         plan.changed_ids = []
     except SpreadsheetError as exc:
@@ -173,7 +176,7 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None):
     return plan
 
 
-def _run(plan, data, filename, write, user, batch, progress):
+def _run(plan, data, filename, write, user, batch, progress, match_ahead=False):
     rows = read_rows(data, filename)
     is_csv = not data.startswith(b"PK")
     first, header_row, header, fmt_class = None, None, None, None
@@ -282,15 +285,24 @@ def _run(plan, data, filename, write, user, batch, progress):
                 record.new_row = matcher.new_row(record)
             yield record
 
+    def matched(chunk):
+        outcomes = matcher.match(chunk, plan)
+        matcher.mostly_new = sum(o.action == "create" for o in outcomes) * 2 > len(outcomes)
+        for outcome in outcomes:
+            setattr(plan, _COUNTERS[outcome.action], getattr(plan, _COUNTERS[outcome.action]) + 1)
+            if len(plan.samples[outcome.action]) < SAMPLE:
+                plan.samples[outcome.action].append(outcome)
+        return outcomes
+
+    # With match_ahead the reading thread also matches, on a connection of its own, while
+    # this one writes the chunk before: PostgreSQL then waits for neither (matching a chunk
+    # costs about as much Python as writing it). A chunk never needs the rows written by the
+    # chunks before it: a key appears once in a file (checked above, 厚生局 rows merged).
     # closing(): on an error the reading thread stops now, not when the traceback is freed.
-    with contextlib.closing(bulk.read_ahead(prepared(stream), CHUNK)) as chunks:
+    reading = bulk.read_ahead(prepared(stream), CHUNK, each=matched if match_ahead else None)
+    with contextlib.closing(reading) as chunks:
         for chunk in chunks:
-            outcomes = matcher.match(chunk, plan)
-            matcher.mostly_new = sum(o.action == "create" for o in outcomes) * 2 > len(outcomes)
-            for outcome in outcomes:
-                setattr(plan, _COUNTERS[outcome.action], getattr(plan, _COUNTERS[outcome.action]) + 1)
-                if len(plan.samples[outcome.action]) < SAMPLE:
-                    plan.samples[outcome.action].append(outcome)
+            outcomes = chunk if match_ahead else matched(chunk)
             if write and not plan.errors:
                 plan.changed_ids += matcher.apply(outcomes, user, batch)
     plan.warnings += fmt.warnings
