@@ -64,6 +64,16 @@ def national_csv(n, changed_every=0):
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def city_areas():
+    """The city and its wards, as every deployment has them: each imported row is then given
+    its ward from the address (and the database checks the reference), as in real use."""
+    from coordination.models import Area
+
+    city, _ = Area.objects.get_or_create(parent=None, name="北九州市", defaults={"kind": Area.Kind.CITY})
+    for ward in WARDS:
+        Area.objects.get_or_create(parent=city, name=ward, defaults={"kind": Area.Kind.WARD})
+
+
 def clean():
     from resources.models import Facility, FacilityChange, FacilityImport
 
@@ -135,6 +145,7 @@ def main():
     args = parser.parse_args()
     migrate()
     clean()
+    city_areas()
     vacuum()
     n = args.rows
     first = national_csv(n)
@@ -143,6 +154,9 @@ def main():
     plan, t_first = ours(first, "first")
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert plan.created == n, plan.summary()
+    from resources.models import Facility
+
+    assert not Facility.objects.filter(code__startswith=PREFIX, area=None).exists()  # wards found
     vacuum()
     plan2, t_change = ours(changed, "changes")
     assert (plan2.updated, plan2.unchanged) == (n // 10, n - n // 10), plan2.summary()

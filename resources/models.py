@@ -296,8 +296,18 @@ class Facility(models.Model):
     )
     postal_code = models.CharField("郵便番号", max_length=8, blank=True)
     address = models.CharField("住所", max_length=300, blank=True)
+    # area, updated_by and confirmed_by have no database constraint: the database checked each
+    # of them for every imported row (0.5 s per 100,000 rows each, docs/performance.md).
+    # Deleting an area or a user sets them to NULL through Django (on_delete), as it did
+    # before; the imports take areas from the loaded table, the forms from a choice of them.
     area = models.ForeignKey(
-        Area, verbose_name="地域", null=True, blank=True, on_delete=models.SET_NULL, related_name="facilities"
+        Area,
+        verbose_name="地域",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facilities",
+        db_constraint=False,
     )
     latitude = models.DecimalField("緯度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("経度", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -338,6 +348,7 @@ class Facility(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,  # only deleting a user looks facilities up by it (a scan is fine there)
+        db_constraint=False,  # see area
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
@@ -349,6 +360,7 @@ class Facility(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,  # only deleting a user looks facilities up by it (a scan is fine there)
+        db_constraint=False,  # see area
     )
 
     # Identifier in 医療情報ネット (ナビイ) open data: 13 digits, not the 医療機関番号.

@@ -19,3 +19,17 @@ def test_the_change_log_follows_deletions_without_database_constraints(cast):
 
     Facility.objects.filter(pk=facility.pk).delete()
     assert not FacilityChange.objects.filter(facility_id=facility.pk).exists()
+
+
+def test_a_facility_loses_its_area_and_users_when_they_are_deleted(cast):
+    # No database constraints on these either (each cost every imported row a check).
+    from coordination.models import Area
+
+    area = Area.objects.create(name="消える区", kind=Area.Kind.WARD)
+    user = get_user_model().objects.create_user("temp-editor", password="x" * 20)
+    facility = make_facility("地域医院", area=area, updated_by=user)
+    facility.confirm(user)
+    area.delete()
+    user.delete()
+    facility.refresh_from_db()
+    assert (facility.area_id, facility.updated_by_id, facility.confirmed_by_id) == (None, None, None)
