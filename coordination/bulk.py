@@ -132,8 +132,20 @@ class IdPool:
         return taken
 
 
+def _same_columns(model, rows):
+    """COPY sends the same columns for every row: where rows name different columns, each
+    gets the ones it lacks with the model's default."""
+    keys = rows[0].keys()
+    if all(row.keys() == keys for row in rows):
+        return rows
+    blank = blank_row(model)
+    columns = set().union(*rows)
+    return [row if row.keys() == columns else {**{c: blank[c] for c in columns}, **row} for row in rows]
+
+
 def insert(model, rows, batch_size=1000, ids=True, meanwhile=None):
-    """Insert the rows; returns their new primary keys in order. `ids`: True draws them from
+    """Insert the rows; returns their new primary keys in order. Columns that no row names
+    are left to the database's default (a model field's db_default). `ids`: True draws them from
     the sequence now, an IdPool from the pool, False lets the database number the rows (and
     returns None). `meanwhile(new ids)` is work for the caller to do while PostgreSQL is
     still inserting the rows (elsewhere it runs after them)."""
@@ -148,6 +160,7 @@ def insert(model, rows, batch_size=1000, ids=True, meanwhile=None):
             meanwhile([o.pk for o in objects])
         return [o.pk for o in objects]
     table = model._meta.db_table
+    rows = _same_columns(model, rows)
     columns = list(rows[0])
     quote = connection.ops.quote_name
     column_list = ", ".join(quote(c) for c in columns)

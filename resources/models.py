@@ -265,6 +265,12 @@ class FacilityQuerySet(models.QuerySet):
         return self.select_related("kind", "area").prefetch_related("capabilities")
 
 
+# The optional text fields of a facility have their empty default in the database too: an
+# import writes only the columns its format owns and leaves the rest to the database (a
+# national file fills about half of the 33 columns; each column sent costs every row).
+OPTIONAL_TEXT = {"blank": True, "default": "", "db_default": ""}
+
+
 class Facility(models.Model):
     class Accepting(models.TextChoices):
         UNKNOWN = "", "不明"
@@ -285,17 +291,17 @@ class Facility(models.Model):
         help_text="同じ事業所番号で提供している他のサービス",
     )
     name = models.CharField("名称", max_length=200)
-    name_kana = models.CharField("名称（カナ）", max_length=200, blank=True)
-    corporation_name = models.CharField("法人名", max_length=200, blank=True)
-    corporation_number = models.CharField("法人番号", max_length=13, blank=True)
+    name_kana = models.CharField("名称（カナ）", max_length=200, **OPTIONAL_TEXT)
+    corporation_name = models.CharField("法人名", max_length=200, **OPTIONAL_TEXT)
+    corporation_number = models.CharField("法人番号", max_length=13, **OPTIONAL_TEXT)
     code = models.CharField(
         "医療機関番号・事業所番号",
         max_length=20,
-        blank=True,
         help_text="先頭の0を含めて入力（例: 4010100001）",
+        **OPTIONAL_TEXT,
     )
-    postal_code = models.CharField("郵便番号", max_length=8, blank=True)
-    address = models.CharField("住所", max_length=300, blank=True)
+    postal_code = models.CharField("郵便番号", max_length=8, **OPTIONAL_TEXT)
+    address = models.CharField("住所", max_length=300, **OPTIONAL_TEXT)
     # area, updated_by and confirmed_by have no database constraint: the database checked each
     # of them for every imported row (0.5 s per 100,000 rows each, docs/performance.md).
     # Deleting an area or a user sets them to NULL through Django (on_delete), as it did
@@ -311,14 +317,14 @@ class Facility(models.Model):
     )
     latitude = models.DecimalField("緯度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("経度", max_digits=9, decimal_places=6, null=True, blank=True)
-    phone = models.CharField("電話番号", max_length=20, blank=True)
-    fax = models.CharField("FAX番号", max_length=20, blank=True)
-    url = models.URLField("ホームページ", max_length=300, blank=True)
-    opening_days = models.CharField("営業日", max_length=100, blank=True, help_text="例: 平日・土曜日")
-    opening_hours = models.CharField("受付時間", max_length=200, blank=True)
-    closed_days = models.CharField("休診日・休業日", max_length=100, blank=True)
+    phone = models.CharField("電話番号", max_length=20, **OPTIONAL_TEXT)
+    fax = models.CharField("FAX番号", max_length=20, **OPTIONAL_TEXT)
+    url = models.URLField("ホームページ", max_length=300, **OPTIONAL_TEXT)
+    opening_days = models.CharField("営業日", max_length=100, help_text="例: 平日・土曜日", **OPTIONAL_TEXT)
+    opening_hours = models.CharField("受付時間", max_length=200, **OPTIONAL_TEXT)
+    closed_days = models.CharField("休診日・休業日", max_length=100, **OPTIONAL_TEXT)
     capacity = models.PositiveIntegerField("定員・病床数", null=True, blank=True)
-    public_note = models.TextField("備考（公開）", blank=True)
+    public_note = models.TextField("備考（公開）", **OPTIONAL_TEXT)
     capabilities = models.ManyToManyField(
         Capability,
         verbose_name="在宅対応機能",
@@ -331,12 +337,12 @@ class Facility(models.Model):
     )
 
     # Professionals-only part: never rendered for anonymous visitors or officials.
-    direct_phone = models.CharField("直通電話（専門職向け）", max_length=20, blank=True)
-    contact_person = models.CharField("連絡窓口・担当者", max_length=100, blank=True)
-    avoid_note = models.CharField("連絡を避けてほしい時間（補足）", max_length=200, blank=True)
-    accepting = models.CharField("新規受入状況", max_length=10, choices=Accepting, blank=True, default="")
+    direct_phone = models.CharField("直通電話（専門職向け）", max_length=20, **OPTIONAL_TEXT)
+    contact_person = models.CharField("連絡窓口・担当者", max_length=100, **OPTIONAL_TEXT)
+    avoid_note = models.CharField("連絡を避けてほしい時間（補足）", max_length=200, **OPTIONAL_TEXT)
+    accepting = models.CharField("新規受入状況", max_length=10, choices=Accepting, **OPTIONAL_TEXT)
     accepting_stated_on = models.DateField("受入状況の確認日", null=True, blank=True)
-    internal_note = models.TextField("内部メモ（専門職向け）", blank=True)
+    internal_note = models.TextField("内部メモ（専門職向け）", **OPTIONAL_TEXT)
 
     # Freshness: when somebody confirmed the entry is current, not when the row was saved.
     confirmed_on = models.DateField("最終確認日", null=True, blank=True)
@@ -364,7 +370,7 @@ class Facility(models.Model):
     )
 
     # Identifier in 医療情報ネット (ナビイ) open data: 13 digits, not the 医療機関番号.
-    navii_id = models.CharField("医療情報ネットID", max_length=13, blank=True)  # index in Meta
+    navii_id = models.CharField("医療情報ネットID", max_length=13, **OPTIONAL_TEXT)  # index in Meta
     # Fields a person edited (form, admin, the portal's own sheet). National data never
     # overwrites them; see docs/import.md for which format owns which field.
     manual_fields = models.JSONField("手入力した項目", default=list, blank=True, editable=False)

@@ -336,7 +336,6 @@ class Matcher:
         self.fmt = fmt
         self.owned = owned
         self.portal = isinstance(fmt, PortalFormat)
-        self.blank = bulk.blank_row(Facility)
         self.ids = bulk.IdPool(Facility)
         # Set from the last chunk by the writing thread, read by the reading one (a plain
         # attribute: a stale value only costs or saves some work).
@@ -514,11 +513,10 @@ class Matcher:
     # --- writing ----------------------------------------------------------------------
 
     def new_row(self, record):
-        """The columns of a new facility from a record, but for the moment and the user (the
+        """The columns of a new facility a record gives, but for the moment and the user (the
         reading thread builds it ahead while a file brings mostly new facilities, so that the
-        writing one only sends it)."""
-        row = dict(self.blank)
-        row["kind_id"] = record.kind.pk
+        writing one only sends it). The other columns are left to their defaults."""
+        row = {"kind_id": record.kind.pk}
         for name, value in record.values.items():
             if name == "area":
                 row["area_id"] = value.pk if value else None
@@ -526,9 +524,8 @@ class Matcher:
                 row[name] = value
         if not self.portal and self.fmt.code != "navii":
             row["code"] = record.key
-        if self.portal:
-            row["manual_fields"] = sorted(set(record.values) & self.model_fields)
-        if not (row["latitude"] and row["longitude"]):
+        row["manual_fields"] = sorted(set(record.values) & self.model_fields) if self.portal else []
+        if not (row.get("latitude") and row.get("longitude")):
             row["latitude"] = row["longitude"] = None  # 0,0 means unknown
         row["search_text"] = Facility.search_text_for(record.values)  # the other search fields are blank
         return row

@@ -75,6 +75,25 @@ def test_insert_hands_the_new_ids_to_meanwhile_and_numbers_rows_itself_when_aske
     assert FacilityChange.objects.filter(facility_id__in=ids, fields=["名称"]).count() == 2
 
 
+def test_insert_leaves_unnamed_columns_to_their_defaults(cast):
+    kind_id = FacilityKind.objects.get(code="clinic").pk
+    now = timezone.now()
+    common = {
+        "kind_id": kind_id,
+        "created_at": now,
+        "updated_at": now,
+        "manual_fields": [],
+        "search_text": "",
+    }
+    rows = [{**common, "name": "疎一", "phone": "093-000-0001"}, {**common, "name": "疎二"}]
+    ids = bulk.insert(Facility, rows)
+    saved = Facility.objects.filter(pk__in=ids).order_by("pk")
+    assert [(f.name, f.phone, f.fax, f.area_id, f.capacity) for f in saved] == [
+        ("疎一", "093-000-0001", "", None, None),
+        ("疎二", "", "", None, None),
+    ]
+
+
 def test_insert_each_writes_one_row_per_value_with_the_same_other_columns(cast, django_assert_num_queries):
     ids = bulk.insert(Facility, [_row("一行一"), _row("一行二"), _row("一行三")])
     at = timezone.now().replace(microsecond=0)
