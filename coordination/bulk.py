@@ -190,29 +190,59 @@ def insert(model, rows, batch_size=1000, ids=True, meanwhile=None):
     return new_ids
 
 
-def insert_each(model, field, values, **constants):
+def insert_each(model, field, values, varying=None, **constants):
     """One row per value of `field` (an integer column), the other columns the same in every
-    row (attname=value). On PostgreSQL one INSERT … SELECT over the values as an array: the
-    change log of an import is 100,000 rows that differ only in the facility, and formatting
-    them for COPY in Python cost more than the server's insert."""
+    row (attname=value) but for `varying`: (attname, [its value for each row]), which takes a
+    few distinct values. On PostgreSQL one INSERT … SELECT over the values as arrays: the change
+    log of an import is 100,000 rows that differ only in the facility and a handful of sets of
+    changed fields, and formatting them for COPY in Python cost more than the server's insert.
+    Columns not named are left to the database's default, as in insert()."""
     if not values:
         return
+    name, per_row = varying or (None, None)
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**{field: v}, **constants) for v in values], batch_size=1000)
+        model.objects.bulk_create(
+            [
+                model(**{field: v}, **({name: per_row[i]} if name else {}), **constants)
+                for i, v in enumerate(values)
+            ],
+            batch_size=1000,
+        )
         return
     quote = connection.ops.quote_name
     target = model._meta.get_field(field)
-    others = [model._meta.get_field(name) for name in constants]
-    columns = ", ".join(quote(f.column) for f in [target, *others])
-    casts = "".join(f", CAST(%s AS {f.db_type(connection)})" for f in others)
-    params = [
+    others = [model._meta.get_field(n) for n in constants]
+    columns = [target.column]
+    select = ["u.v"]
+    params = []
+    arrays = [_array_literal(values)]
+    if name:
+        varied = model._meta.get_field(name)
+        distinct = {}
+        for value in per_row:
+            distinct.setdefault(_hashable(value), value)
+        positions = {key: i for i, key in enumerate(distinct, start=1)}
+        columns.append(varied.column)
+        cast = varied.db_type(connection)
+        select.append(f"(ARRAY[{', '.join([f'CAST(%s AS {cast})'] * len(distinct))}])[u.k]")
+        params += [varied.get_db_prep_save(value, connection) for value in distinct.values()]
+        arrays.append("{" + ",".join(str(positions[_hashable(value)]) for value in per_row) + "}")
+    columns += [f.column for f in others]
+    select += [f"CAST(%s AS {f.db_type(connection)})" for f in others]
+    params += [
         f.get_db_prep_save(value, connection) for f, value in zip(others, constants.values(), strict=True)
     ]
+    unnest = "unnest(%s::bigint[], %s::int[]) AS u(v, k)" if name else "unnest(%s::bigint[]) AS u(v)"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT v{casts} FROM unnest(%s::bigint[]) AS v",
-            [*params, _array_literal(values)],
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            f"SELECT {', '.join(select)} FROM {unnest}",
+            [*params, *arrays],
         )
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
 def update(model, rows, batch_size=500):

@@ -585,22 +585,22 @@ class Matcher:
         return rows
 
     def log_changes(self, touched, now, user_id, batch):
-        """One FacilityChange per touched facility, written per set of changed fields (a file
-        changes the same few sets in most rows)."""
-        facilities = {}
+        """One FacilityChange per touched facility, in one statement."""
+        labels = {}  # most rows change the same few sets of fields
         for o in touched:
-            facilities.setdefault(tuple(o.changed), []).append(o.facility_id)
-        for changed, ids in facilities.items():
-            bulk.insert_each(
-                FacilityChange,
-                "facility_id",
-                ids,
-                user_id=user_id,
-                at=now,
-                action=FacilityChange.Action.IMPORT,
-                fields=[label(n) for n in changed],
-                batch_id=batch.pk if batch else None,
-            )
+            key = tuple(o.changed)
+            if key not in labels:
+                labels[key] = [label(n) for n in key]
+        bulk.insert_each(
+            FacilityChange,
+            "facility_id",
+            [o.facility_id for o in touched],
+            varying=("fields", [labels[tuple(o.changed)] for o in touched]),
+            user_id=user_id,
+            at=now,
+            action=FacilityChange.Action.IMPORT,
+            batch_id=batch.pk if batch else None,
+        )
 
     def apply_links(self, touched):
         code = self.fmt.code

@@ -97,21 +97,25 @@ def test_insert_leaves_unnamed_columns_to_their_defaults(cast):
 def test_insert_each_writes_one_row_per_value_with_the_same_other_columns(cast, django_assert_num_queries):
     ids = bulk.insert(Facility, [_row("一行一"), _row("一行二"), _row("一行三")])
     at = timezone.now().replace(microsecond=0)
+    fields = [["名称"], ['引用"符', "住所"], ["名称"]]
     with django_assert_num_queries(1):
         bulk.insert_each(
             FacilityChange,
             "facility_id",
-            ids[:2],
+            ids,
+            varying=("fields", fields),
             user_id=cast.admin.pk,
             at=at,
             action="import",
-            fields=["名称", '引用"符'],
             batch_id=None,
         )
     rows = FacilityChange.objects.filter(facility_id__in=ids).order_by("facility_id")
     assert [(c.facility_id, c.user_id, c.at, c.action, c.fields, c.batch_id) for c in rows] == [
-        (pk, cast.admin.pk, at, "import", ["名称", '引用"符'], None) for pk in ids[:2]
+        (pk, cast.admin.pk, at, "import", f, None) for pk, f in zip(ids, fields, strict=True)
     ]
+    with django_assert_num_queries(1):
+        bulk.insert_each(FacilityChange, "facility_id", ids[:1], action="confirm", at=at, fields=["確認"])
+    assert FacilityChange.objects.get(facility_id=ids[0], action="confirm").fields == ["確認"]
     with django_assert_num_queries(0):
         bulk.insert_each(FacilityChange, "facility_id", [], action="import")
 
