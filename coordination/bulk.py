@@ -190,25 +190,33 @@ def insert(model, rows, batch_size=1000, ids=True, meanwhile=None):
     return new_ids
 
 
-def insert_each(model, field, values, varying=None, **constants):
+def insert_each(model, field, values, varying=None, later=False, **constants):
     """One row per value of `field` (an integer column), the other columns the same in every
     row (attname=value) but for `varying`: (attname, [its value for each row]), which takes a
     few distinct values. On PostgreSQL one INSERT … SELECT over the values as arrays: the change
     log of an import is 100,000 rows that differ only in the facility and a handful of sets of
     changed fields, and formatting them for COPY in Python cost more than the server's insert.
-    Columns not named are left to the database's default, as in insert()."""
+    Columns not named are left to the database's default, as in insert(). `later`: return
+    the statement as a function to call, prepared (an import prepares it while PostgreSQL
+    is still busy with the chunk's facilities)."""
+    statement = _each_statement(model, field, values, varying, constants)
+    return statement if later else statement()
+
+
+def _each_statement(model, field, values, varying, constants):
     if not values:
-        return
+        return lambda: None
     name, per_row = varying or (None, None)
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            [
-                model(**{field: v}, **({name: per_row[i]} if name else {}), **constants)
-                for i, v in enumerate(values)
-            ],
-            batch_size=1000,
-        )
-        return
+        objects = [
+            model(**{field: v}, **({name: per_row[i]} if name else {}), **constants)
+            for i, v in enumerate(values)
+        ]
+
+        def create():
+            model.objects.bulk_create(objects, batch_size=1000)
+
+        return create
     quote = connection.ops.quote_name
     target = model._meta.get_field(field)
     others = [model._meta.get_field(n) for n in constants]
@@ -233,12 +241,16 @@ def insert_each(model, field, values, varying=None, **constants):
         f.get_db_prep_save(value, connection) for f, value in zip(others, constants.values(), strict=True)
     ]
     unnest = "unnest(%s::bigint[], %s::int[]) AS u(v, k)" if name else "unnest(%s::bigint[]) AS u(v)"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-            f"SELECT {', '.join(select)} FROM {unnest}",
-            [*params, *arrays],
-        )
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"SELECT {', '.join(select)} FROM {unnest}"
+    )
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *arrays])
+
+    return run
 
 
 def _hashable(value):

@@ -218,7 +218,7 @@ def _run(plan, data, filename, write, user, batch, progress, match_ahead=False):
             (header_row, "", f"知らない列は取り込みません: {'、'.join(plan.ignored_columns)}")
         )
 
-    matcher = Matcher(fmt, owned)
+    matcher = Matcher(fmt, owned, user, batch)
     seen = {}  # key → first row, for the in-file duplicate check
     seen_codes = {}
 
@@ -304,7 +304,7 @@ def _run(plan, data, filename, write, user, batch, progress, match_ahead=False):
         for chunk in chunks:
             outcomes = chunk if match_ahead else matched(chunk)
             if write and not plan.errors:
-                plan.changed_ids += matcher.apply(outcomes, user, batch)
+                plan.changed_ids += matcher.apply(outcomes)
     plan.warnings += fmt.warnings
     if plan.rows == 0 and not plan.errors:
         raise SpreadsheetError("見出しだけで、取り込むデータ行がありません。")
@@ -332,9 +332,13 @@ def _address_key(address):
 class Matcher:
     """Finds each record's facility and works out what would change."""
 
-    def __init__(self, fmt, owned):
+    def __init__(self, fmt, owned, user=None, batch=None):
         self.fmt = fmt
         self.owned = owned
+        # One moment for the whole import: its rows and its change log all carry it.
+        self.now = timezone.now()
+        self.user_id = user.pk if user else None
+        self.batch_id = batch.pk if batch else None
         self.portal = isinstance(fmt, PortalFormat)
         self.ids = bulk.IdPool(Facility)
         # Set from the last chunk by the writing thread, read by the reading one (a plain
@@ -424,7 +428,9 @@ class Matcher:
             if current is None:
                 if self.portal and record.key.isdigit():
                     continue  # reported by check_portal
-                outcomes.append(Outcome("create", record))
+                # `value not in (None, "")` would compare Decimals with "" (slow)
+                given = [n for n, v in record.values.items() if v is not None and (type(v) is not str or v)]
+                outcomes.append(Outcome("create", record, changed=given))
                 continue
             record.current = current
             changed, kept = self.diff(record, current, links)
@@ -528,37 +534,29 @@ class Matcher:
         if not (row.get("latitude") and row.get("longitude")):
             row["latitude"] = row["longitude"] = None  # 0,0 means unknown
         row["search_text"] = Facility.search_text_for(record.values)  # the other search fields are blank
+        row.update(created_at=self.now, updated_at=self.now, updated_by_id=self.user_id)
         return row
 
-    def apply(self, outcomes, user, batch):
-        now = timezone.now()
-        user_id = user.pk if user else None
+    def apply(self, outcomes):
         creates = [o for o in outcomes if o.action == "create"]
         updates = [o for o in outcomes if o.action == "update"]
-        rows = []
-        for o in creates:
-            row = o.record.new_row or self.new_row(o.record)
-            row.update(created_at=now, updated_at=now, updated_by_id=user_id)
-            rows.append(row)
+        rows = [o.record.new_row or self.new_row(o.record) for o in creates]
         prepared = {}
 
         def meanwhile(ids):  # PostgreSQL is inserting the new facilities: prepare the rest
             for o, pk in zip(creates, ids, strict=True):
                 o.facility_id = pk
-                # `value not in (None, "")` would compare Decimals with "" (slow)
-                o.changed = [
-                    n for n, v in o.record.values.items() if v is not None and (type(v) is not str or v)
-                ]
-            prepared["updates"] = self.update_rows(updates, now, user_id)
+            prepared["updates"] = self.update_rows(updates)
+            prepared["log"] = self.change_log(creates + updates)
 
         bulk.insert(Facility, rows, ids=self.ids, meanwhile=meanwhile)
         bulk.update(Facility, prepared["updates"])
         touched = creates + updates
         self.apply_links(touched)
-        self.log_changes(touched, now, user_id, batch)
+        prepared["log"]()
         return [o.facility_id for o in touched]
 
-    def update_rows(self, updates, now, user_id):
+    def update_rows(self, updates):
         columns = set()
         for o in updates:
             columns.update(_column(n) for n in o.changed if n not in PSEUDO_LABELS or n == "kind")
@@ -580,26 +578,29 @@ class Matcher:
                 final["manual_fields"] = sorted(
                     set(current["manual_fields"] or []) | (set(o.changed) & self.model_fields)
                 )
-            final.update(search_text=Facility.search_text_for(final), updated_at=now, updated_by_id=user_id)
+            final.update(
+                search_text=Facility.search_text_for(final), updated_at=self.now, updated_by_id=self.user_id
+            )
             rows.append({"id": o.facility_id, **{c: final[c] for c in columns}})
         return rows
 
-    def log_changes(self, touched, now, user_id, batch):
-        """One FacilityChange per touched facility, in one statement."""
+    def change_log(self, touched):
+        """The statement writing one FacilityChange per touched facility, ready to run."""
         labels = {}  # most rows change the same few sets of fields
         for o in touched:
             key = tuple(o.changed)
             if key not in labels:
                 labels[key] = [label(n) for n in key]
-        bulk.insert_each(
+        return bulk.insert_each(
             FacilityChange,
             "facility_id",
             [o.facility_id for o in touched],
             varying=("fields", [labels[tuple(o.changed)] for o in touched]),
-            user_id=user_id,
-            at=now,
+            later=True,
+            user_id=self.user_id,
+            at=self.now,
             action=FacilityChange.Action.IMPORT,
-            batch_id=batch.pk if batch else None,
+            batch_id=self.batch_id,
         )
 
     def apply_links(self, touched):
