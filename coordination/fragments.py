@@ -108,6 +108,19 @@ def version_trigger_operation(name, tables):
     return migrations.RunPython(forwards, backwards)
 
 
+def version_triggers_around_rebuild(name, tables):
+    """SQLite alters a column by rebuilding its table, which drops the table's triggers: the two
+    operations to put first and last in such a migration, reinstalling the triggers of
+    DataVersion `name` after the rebuilds in either direction."""
+    from django.db import migrations
+
+    def reinstall(apps, schema_editor):
+        version_triggers(schema_editor, name, tables)
+
+    noop = migrations.RunPython.noop
+    return migrations.RunPython(noop, reinstall), migrations.RunPython(reinstall, noop)
+
+
 def version_triggers(schema_editor, name, tables, drop=False):
     """Creates (or drops) triggers that move DataVersion `name` on every write to `tables`:
     once per statement on PostgreSQL (an import's COPY moves it once), per row on SQLite."""
