@@ -301,10 +301,15 @@ def _run(plan, data, filename, write, user, batch, progress, match_ahead=False):
     # closing(): on an error the reading thread stops now, not when the traceback is freed.
     reading = bulk.read_ahead(prepared(stream), CHUNK, each=matched if match_ahead else None)
     with contextlib.closing(reading) as chunks:
+        spent = []
         for chunk in chunks:
             outcomes = chunk if match_ahead else matched(chunk)
             if write and not plan.errors:
-                plan.changed_ids += matcher.apply(outcomes)
+                plan.changed_ids += matcher.apply(outcomes, spent)
+            # Freeing a written chunk's 50,000 objects takes milliseconds: they are kept
+            # until the next chunk's COPY, during which apply() lets them go, instead of
+            # being freed here while PostgreSQL waits for that COPY.
+            spent = outcomes
     plan.warnings += fmt.warnings
     if plan.rows == 0 and not plan.errors:
         raise SpreadsheetError("見出しだけで、取り込むデータ行がありません。")
@@ -537,13 +542,17 @@ class Matcher:
         row.update(created_at=self.now, updated_at=self.now, updated_by_id=self.user_id)
         return row
 
-    def apply(self, outcomes):
+    def apply(self, outcomes, spent=()):
+        """Write a chunk; `spent` (the chunk before, a list) is emptied while PostgreSQL inserts
+        this one."""
         creates = [o for o in outcomes if o.action == "create"]
         updates = [o for o in outcomes if o.action == "update"]
         rows = [o.record.new_row or self.new_row(o.record) for o in creates]
         prepared = {}
 
         def meanwhile(ids):  # PostgreSQL is inserting the new facilities: prepare the rest
+            if spent:
+                spent.clear()
             for o, pk in zip(creates, ids, strict=True):
                 o.facility_id = pk
             prepared["updates"] = self.update_rows(updates)
