@@ -38,6 +38,9 @@ directory = round_trip.directory
 
 test_kaigo_open_data_quirks_are_repaired = formats.test_kaigo_open_data_quirks_are_repaired
 test_reimporting_the_same_file_changes_nothing = formats.test_reimporting_the_same_file_changes_nothing
+test_a_file_of_many_chunks_writes_each_row_and_its_change_once = (
+    formats.test_a_file_of_many_chunks_writes_each_row_and_its_change_once
+)
 test_a_changed_row_updates_only_its_fields = formats.test_a_changed_row_updates_only_its_fields
 test_one_office_in_two_service_files_stays_one_office_with_two_services = (
     formats.test_one_office_in_two_service_files_stays_one_office_with_two_services

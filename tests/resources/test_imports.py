@@ -208,3 +208,22 @@ def test_area_is_taken_from_the_address(cast):
     rows[0][3], rows[0][7] = "テスト市東区", "テスト市東区本町1-1"
     run(as_csv(kaigo_rows(rows)))
     assert Facility.objects.get(code="0470100011").area == cast.ward1
+
+
+def test_a_file_of_many_chunks_writes_each_row_and_its_change_once(cast, monkeypatch):
+    # Chunks of one row: every chunk is written while the one before is let go.
+    monkeypatch.setattr(imports, "CHUNK", 1)
+    rows = [list(r) for r in KAIGO_ROWS]
+    rows.append(list(KAIGO_ROWS[0]))
+    rows[2][15], rows[2][4] = "0470100037", "第三の事業所"
+    plan = run(as_csv(kaigo_rows(rows)))
+    assert (plan.created, plan.updated, plan.unchanged) == (3, 0, 0)
+    codes = ["0470100011", "0470100029", "0470100037"]
+    facilities = Facility.objects.filter(code__in=codes).order_by("code")
+    assert [f.name for f in facilities][2] == "第三の事業所"
+    assert [f.changes.count() for f in facilities] == [1, 1, 1]
+    assert "名称" in facilities[2].changes.get().fields
+    rows[1][11] = "093-111-2222"
+    again = run(as_csv(kaigo_rows(rows)))
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 2)
+    assert Facility.objects.get(code="0470100029").changes.order_by("pk").last().fields == ["電話番号"]
