@@ -97,7 +97,7 @@ def _csv_rows(data):
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for number, row in enumerate(reader, start=1):
-            yield number, [cell.strip() for cell in row]
+            yield number, list(map(str.strip, row))
     except csv.Error as exc:
         raise SpreadsheetError(f"CSVの形式に誤りがあります（{reader.line_num}行目付近: {exc}）。") from None
 

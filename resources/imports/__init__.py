@@ -219,6 +219,7 @@ def _run(plan, data, filename, write, user, batch, progress, match_ahead=False):
         )
 
     matcher = Matcher(fmt, owned, user, batch)
+    blank_column = "" in header
     seen = {}  # key → first row, for the in-file duplicate check
     seen_codes = {}
 
@@ -238,8 +239,11 @@ def _run(plan, data, filename, write, user, batch, progress, match_ahead=False):
                     )
                 )
                 continue
-            values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-            values.pop("", None)
+            if len(cells) < len(header):  # XLSX rows end at their last filled cell
+                cells = cells + [""] * (len(header) - len(cells))
+            values = dict(zip(header, cells, strict=True))
+            if blank_column:
+                values.pop("", None)
             record, errors = fmt.parse(number, values)
             if errors:
                 plan.errors.extend((number, column, message) for column, message in errors)
