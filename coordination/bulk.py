@@ -22,8 +22,8 @@ def _json_columns(model):
 
 
 def _json_dumper():
-    """json.dumps that remembers the text of lists of strings: the JSON columns an import
-    writes (changed fields, manual fields) repeat a handful of values over 100,000 rows."""
+    """json.dumps that remembers the text of lists of strings: the JSON column an import
+    writes (manual fields) repeats a handful of values over 100,000 rows."""
     texts = {}
 
     def dump(value):
@@ -40,10 +40,10 @@ def _json_dumper():
     return dump
 
 
-def _copy(cursor, sql, model, columns, rows, with_id=True, meanwhile=None):
-    """COPY rows with `sql`: `columns` of each row in order, after its id when `with_id`
-    (rows are then (id, row) pairs). `meanwhile()` runs after the last row is sent, while the
-    server is still inserting (and indexing) them."""
+def _copy(cursor, sql, model, columns, rows, meanwhile=None):
+    """COPY rows with `sql`: (id, row) pairs, the id then `columns` of the row in order.
+    `meanwhile()` runs after the last row is sent, while the server is still inserting (and
+    indexing) them."""
     json_columns = _json_columns(model)
     dump = _json_dumper()
     if not json_columns & set(columns):
@@ -55,12 +55,8 @@ def _copy(cursor, sql, model, columns, rows, with_id=True, meanwhile=None):
             return [dump(row[c]) if f else row[c] for c, f in zip(columns, flags, strict=True)]
 
     with cursor.cursor.copy(sql) as copy:
-        if with_id:
-            for pk, row in rows:
-                copy.write_row((pk, *getter(row)))
-        else:
-            for row in rows:
-                copy.write_row(getter(row))
+        for pk, row in rows:
+            copy.write_row((pk, *getter(row)))
         if meanwhile:
             meanwhile()
 
@@ -83,10 +79,10 @@ def in_list(model, field, values):
     if connection.vendor != "postgresql":
         return Q(**{f"{field}__in": values})
     quote = connection.ops.quote_name
-    target = model._meta.get_field(field)
-    target = getattr(target, "target_field", target)  # a ForeignKey compares as its target
+    model_field = model._meta.get_field(field)
+    target = getattr(model_field, "target_field", model_field)  # a ForeignKey compares as its target
     array_type = "bigint[]" if target.get_internal_type() in _INTEGER_TYPES else "text[]"
-    column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
+    column = f"{quote(model._meta.db_table)}.{quote(model_field.column)}"
     return Q(
         RawSQL(
             f"{column} = ANY(%s::{array_type})",
@@ -143,12 +139,11 @@ def _same_columns(model, rows):
     return [row if row.keys() == columns else {**{c: blank[c] for c in columns}, **row} for row in rows]
 
 
-def insert(model, rows, batch_size=1000, ids=True, meanwhile=None):
-    """Insert the rows; returns their new primary keys in order. Columns that no row names
-    are left to the database's default (a model field's db_default). `ids`: True draws them from
-    the sequence now, an IdPool from the pool, False lets the database number the rows (and
-    returns None). `meanwhile(new ids)` is work for the caller to do while PostgreSQL is
-    still inserting the rows (elsewhere it runs after them)."""
+def insert(model, rows, batch_size=1000, ids=None, meanwhile=None):
+    """Insert the rows; returns their new primary keys in order, drawn from the IdPool `ids`
+    (a new one when None). Columns that no row names are left to the database's default (a
+    model field's db_default). `meanwhile(new ids)` is work for the caller to do while
+    PostgreSQL is still inserting the rows (elsewhere it runs after them)."""
     if not rows:
         if meanwhile:
             meanwhile([])
@@ -159,26 +154,12 @@ def insert(model, rows, batch_size=1000, ids=True, meanwhile=None):
         if meanwhile:
             meanwhile([o.pk for o in objects])
         return [o.pk for o in objects]
-    table = model._meta.db_table
     rows = _same_columns(model, rows)
     columns = list(rows[0])
     quote = connection.ops.quote_name
-    column_list = ", ".join(quote(c) for c in columns)
+    new_ids = (ids or IdPool(model)).take(len(rows))
+    sql = f"COPY {quote(model._meta.db_table)} (id, {', '.join(quote(c) for c in columns)}) FROM STDIN"
     with connection.cursor() as cursor:
-        if ids is False:
-            sql = f"COPY {quote(table)} ({column_list}) FROM STDIN"
-            _copy(
-                cursor,
-                sql,
-                model,
-                columns,
-                rows,
-                with_id=False,
-                meanwhile=meanwhile and (lambda: meanwhile(None)),
-            )
-            return None
-        new_ids = (ids if isinstance(ids, IdPool) else IdPool(model)).take(len(rows))
-        sql = f"COPY {quote(table)} (id, {column_list}) FROM STDIN"
         _copy(
             cursor,
             sql,
@@ -226,15 +207,14 @@ def _each_statement(model, field, values, varying, constants):
     arrays = [_array_literal(values)]
     if name:
         varied = model._meta.get_field(name)
-        distinct = {}
-        for value in per_row:
-            distinct.setdefault(_hashable(value), value)
+        keys = [tuple(v) if isinstance(v, list) else v for v in per_row]
+        distinct = dict(zip(keys, per_row, strict=True))  # key → value, in first-seen order
         positions = {key: i for i, key in enumerate(distinct, start=1)}
         columns.append(varied.column)
         cast = varied.db_type(connection)
         select.append(f"(ARRAY[{', '.join([f'CAST(%s AS {cast})'] * len(distinct))}])[u.k]")
         params += [varied.get_db_prep_save(value, connection) for value in distinct.values()]
-        arrays.append("{" + ",".join(str(positions[_hashable(value)]) for value in per_row) + "}")
+        arrays.append(_array_literal([positions[key] for key in keys]))
     columns += [f.column for f in others]
     select += [f"CAST(%s AS {f.db_type(connection)})" for f in others]
     params += [
@@ -251,10 +231,6 @@ def _each_statement(model, field, values, varying, constants):
             cursor.execute(sql, [*params, *arrays])
 
     return run
-
-
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
 
 
 def update(model, rows, batch_size=500):

@@ -350,8 +350,8 @@ class Matcher:
         self.batch_id = batch.pk if batch else None
         self.portal = isinstance(fmt, PortalFormat)
         self.ids = bulk.IdPool(Facility)
-        # Set from the last chunk by the writing thread, read by the reading one (a plain
-        # attribute: a stale value only costs or saves some work).
+        # Set from the last matched chunk (by whichever thread matches), read by the reading
+        # thread (a plain attribute: a stale value only costs or saves some work).
         self.mostly_new = True
         self.model_fields = {f.name for f in Facility._meta.concrete_fields}
         self.load_fields = sorted(

@@ -5,13 +5,13 @@ the column). The quirks handled here are the ones seen in the real national file
 import datetime
 import functools
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from coordination.dates import parse_wareki
+from coordination.text import nfkc as text_nfkc
 from coordination.text import normalize_phone
 
 FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,9 +46,7 @@ def nfkc(value):
     value = value.strip()
     if value[:1] == "'" or "\r" in value or LINE_BREAK_MARK in value:
         value = text(value)
-    if value.isascii():
-        return value  # NFKC leaves ASCII as it is
-    return unicodedata.normalize("NFKC", value).strip()
+    return text_nfkc(value)
 
 
 def code(value, label, length=None):

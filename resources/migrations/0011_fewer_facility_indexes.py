@@ -9,11 +9,9 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from coordination.fragments import version_triggers
+from coordination.fragments import version_triggers_around_rebuild
 
-
-def reinstall_version_triggers(apps, schema_editor):
-    version_triggers(schema_editor, "directory", ["resources_facility"])
+TRIGGERS_BEFORE, TRIGGERS_AFTER = version_triggers_around_rebuild("directory", ["resources_facility"])
 
 
 class Migration(migrations.Migration):
@@ -24,7 +22,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(migrations.RunPython.noop, reinstall_version_triggers),
+        TRIGGERS_BEFORE,
         migrations.AlterField(
             model_name="facility",
             name="confirmed_by",
@@ -71,5 +69,5 @@ class Migration(migrations.Migration):
                 verbose_name="更新者",
             ),
         ),
-        migrations.RunPython(reinstall_version_triggers, migrations.RunPython.noop),
+        TRIGGERS_AFTER,
     ]

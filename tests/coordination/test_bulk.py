@@ -58,7 +58,7 @@ def _row(name):
     return row
 
 
-def test_insert_hands_the_new_ids_to_meanwhile_and_numbers_rows_itself_when_asked(cast):
+def test_insert_hands_the_new_ids_to_meanwhile_and_writes_any_model(cast):
     seen = []
     ids = bulk.insert(Facility, [_row("一括一"), _row("一括二")], meanwhile=seen.append)
     assert seen == [ids]
@@ -71,7 +71,7 @@ def test_insert_hands_the_new_ids_to_meanwhile_and_numbers_rows_itself_when_aske
         for pk in ids
     ]
     changes = [{**c, "user_id": None, "batch_id": None} for c in changes]
-    bulk.insert(FacilityChange, changes, ids=False)
+    bulk.insert(FacilityChange, changes)
     assert FacilityChange.objects.filter(facility_id__in=ids, fields=["名称"]).count() == 2
 
 
