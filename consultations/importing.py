@@ -1,5 +1,6 @@
 """Import of past consultation logs (centers start from years of Excel). All or nothing: a file
-with any error imports nothing, and every error names the row and the column."""
+with any error imports nothing, and every error names the row and the column. The preview and the
+confirm run as background steps of a ConsultationImport batch (coordination.batches)."""
 
 import datetime
 import re
@@ -195,3 +196,52 @@ def save(result, user=None):
         tallies.recount_consultations(Consultation.objects.filter(pk__in=[c.pk for c in created]))
     result.created = len(created)
     return result
+
+
+SHOWN = 200  # errors and rows listed on the batch page
+
+
+def preview(batch):
+    result = parse(bytes(batch.content), batch.file_name)
+    batch.rows, batch.errors = len(result.rows), len(result.errors)
+    batch.result = {
+        "errors": result.error_lines()[:SHOWN],
+        "rows": [
+            {
+                "row": number,
+                "received_at": timezone.localtime(c.received_at).strftime("%Y/%m/%d %H:%M"),
+                "center": c.center.code,
+                "type": c.consultant_type.name,
+                "topics": [str(t) for t in topics],
+            }
+            for number, c, topics in result.rows[:50]
+        ],
+    }
+    if result.ok:
+        batch.status, batch.phase = batch.Status.READY, "確認待ち"
+    else:
+        batch.status, batch.failed_step = batch.Status.FAILED, "preview"
+        batch.failure = f"{len(result.errors)}件のエラーがあるため、取り込めません。修正して再度アップロードしてください。"
+    batch.save()
+
+
+def confirm(batch):
+    result = parse(bytes(batch.content), batch.file_name)
+    if not result.ok:  # the lookups changed since the preview
+        batch.status, batch.failed_step = batch.Status.FAILED, "confirm"
+        batch.failure = "確認後にマスタが変わったため取り込めませんでした。もう一度アップロードしてください。"
+        batch.errors = len(result.errors)
+        batch.result = {**batch.result, "errors": result.error_lines()[:SHOWN]}
+        batch.save()
+        return
+    batch.report("書き込み中", 0, len(result.rows))
+    save(result, batch.user)
+    batch.created, batch.content = result.created, b""
+    batch.status, batch.phase, batch.finished_at = batch.Status.DONE, "完了", timezone.now()
+    batch.save()
+
+
+def error_table(batch):
+    """Every error of the batch's file, as rows for a CSV (the page shows the first SHOWN)."""
+    result = parse(bytes(batch.content), batch.file_name)
+    return ["行", "列", "エラー"], [list(error) for error in result.errors]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from coordination.batches import ImportBatch
 from coordination.models import Area, Center, CenterOwnedQuerySet
 from resources.models import Facility
 
@@ -362,30 +363,29 @@ class AccessLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} #{self.consultation_id}"
 
 
-class ConsultationImport(models.Model):
-    """An uploaded past-log file between preview and confirm, and afterwards the record of the
-    import (who, when, file, counts). Kept in the database so any app server can confirm it."""
+class ConsultationImport(ImportBatch):
+    """An uploaded past-log file: its preview, its confirm, and afterwards the record of the
+    import (who, when, file, counts). All or nothing: a file with any error imports nothing."""
 
-    class Status(models.TextChoices):
-        PREVIEW = "preview", "確認待ち"
-        DONE = "done", "取込済み"
-        REJECTED = "rejected", "エラーのため中止"
+    rows = models.PositiveIntegerField("行数", default=0)
+    errors = models.PositiveIntegerField("エラー", default=0)
+    created = models.PositiveIntegerField("取込件数", default=0)
+    # The first errors and rows for the batch page; the full error list is made again from the
+    # file for its download (a broken 300,000-row file must not become a 100 MB page).
+    result = models.JSONField("結果", default=dict, blank=True)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    file_name = models.CharField(max_length=255)
-    content = models.BinaryField()
-    status = models.CharField(max_length=10, choices=Status, default=Status.PREVIEW)
-    rows = models.PositiveIntegerField(default=0)
-    errors = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-
-    class Meta:
+    class Meta(ImportBatch.Meta):
         verbose_name = verbose_name_plural = "相談記録の取込"
-        ordering = ["-created_at"]
 
-    def __str__(self):
-        return f"{self.file_name}（{self.get_status_display()}）"
+    def run_preview(self):
+        from consultations.importing import preview
+
+        preview(self)
+
+    def run_confirm(self):
+        from consultations.importing import confirm
+
+        confirm(self)
 
 
 class DailyTally(models.Model):

@@ -1,14 +1,18 @@
 from django.urls import path
 
-from consultations import views
+from consultations import import_views, views
 
 app_name = "consultations"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
     path("reports/", views.reports, name="reports"),
-    path("import/", views.import_upload, name="import"),
-    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/", import_views.upload, name="import"),
+    path("import/<int:pk>/", import_views.detail, name="import_detail"),
+    path("import/<int:pk>/confirm/", import_views.confirm, name="import_confirm"),
+    path("import/<int:pk>/progress/", import_views.progress, name="import_progress"),
+    path("import/<int:pk>/retry/", import_views.retry, name="import_retry"),
+    path("import/<int:pk>/errors.csv", import_views.errors, name="import_errors"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/coordinations/", views.add_coordination, name="add_coordination"),

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from consultations import importing, tallies
+from consultations import tallies
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
-from consultations.models import AccessLog, Consultation, ConsultationImport, Provision, attach_topics
+from consultations.models import AccessLog, Consultation, Provision, attach_topics
 from consultations.reports import PeriodError, Report, period_from
 from coordination import dates, extensions, fragments
 from coordination.access import get_for_user, role_required
@@ -298,54 +298,3 @@ def _report_export(report, fmt):
         ),
     ]
     return xlsx_response(f"consultation-report-{stamp}.xlsx", sheets)
-
-
-@role_required(Role.ADMIN)
-def import_upload(request):
-    """Upload → preview (errors by row and column, or the rows to be created) → confirm."""
-    preview = result = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if not upload:
-            messages.error(request, "ファイルを選んでください。")
-        else:
-            data = upload.read()
-            result = importing.parse(data, upload.name)
-            preview = ConsultationImport.objects.create(
-                user=request.user,
-                file_name=upload.name[:255],
-                content=data if result.ok else b"",
-                rows=len(result.rows),
-                errors=len(result.errors),
-                status=ConsultationImport.Status.PREVIEW if result.ok else ConsultationImport.Status.REJECTED,
-            )
-    return render(
-        request,
-        "consultations/import.html",
-        {
-            "preview": preview,
-            "result": result,
-            "history": ConsultationImport.objects.select_related("user")[:20],
-        },
-    )
-
-
-@require_POST
-@role_required(Role.ADMIN)
-def import_confirm(request, pk):
-    batch = ConsultationImport.objects.filter(pk=pk, status=ConsultationImport.Status.PREVIEW).first()
-    if not batch:
-        raise Http404
-    result = importing.parse(bytes(batch.content), batch.file_name)
-    if not result.ok:  # the lookups changed since the preview
-        messages.error(
-            request, "確認後にマスタが変わったため取り込めませんでした。もう一度アップロードしてください。"
-        )
-        return redirect("consultations:import")
-    importing.save(result, request.user)
-    audit(request, CREATE, batch, f"過去の相談記録の取込: {result.created}件")
-    ConsultationImport.objects.filter(pk=batch.pk).update(
-        status=ConsultationImport.Status.DONE, created=result.created, content=b""
-    )
-    messages.success(request, f"「{batch.file_name}」から{result.created}件の相談を取り込みました。")
-    return redirect("consultations:import")

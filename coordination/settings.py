@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "coordination",
     "resources",
     "consultations",
@@ -80,14 +81,6 @@ FORM_RENDERER = "coordination.forms.PortalFormRenderer"
 _database_url = env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {"default": env.db_url_config(_database_url)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # Short OLTP queries: JIT compilation costs more than it saves (tens of ms per query).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
-    )
-    # Choice fields iterate their querysets with .iterator(): a server-side cursor costs three
-    # round trips (DECLARE, FETCH, CLOSE) for a list of twenty rows (about 0.5 ms a <select>).
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -170,14 +163,14 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 
-# Cached page fragments (coordination.fragments): per process, keyed by data versions read from
-# the database, so several application hosts never serve each other's stale fragments.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=2000)},
-    }
+# Background work (imports' preview and confirm): Django Tasks with the database as the queue, so
+# SQLite serves `make run` and PostgreSQL serves several hosts; `python manage.py db_worker` runs
+# them. TASKS_BACKEND=immediate runs each task inside the request that enqueues it (tests).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
 }
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env("TASKS_BACKEND", default="database")]}}
 
 # Map tiles: the only other host a page may load from (images only).
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")

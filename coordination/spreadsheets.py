@@ -102,6 +102,24 @@ def _csv_rows(data):
         raise SpreadsheetError(f"CSVの形式に誤りがあります（{reader.line_num}行目付近: {exc}）。") from None
 
 
+def xlsx_row_count(data):
+    """The number of rows the first sheet declares (its dimension), for a progress bar; 0
+    when the workbook does not say."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(data), read_only=True)
+            rows = workbook.worksheets[0].max_row or 0
+            workbook.close()
+            return rows
+    except Exception:  # the reader reports an unreadable file with its own message
+        return 0
+
+
 def _xlsx_rows(data):
     check_xlsx(data)
     import warnings

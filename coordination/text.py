@@ -33,10 +33,13 @@ def _fold_katakana(text):
 
 
 _DASHES = re.compile(r"[‐‑‒–—―−ーｰ－﹣⁃]")
+# In an address or a number, any dash is a hyphen; the long-vowel mark only after a digit
+# (3ー3ー24), since in words it is part of the word (ケアマネージャー).
+_TEXT_DASHES = re.compile(r"[‐‑‒–—―−﹣⁃]|(?<=[0-9])ー")
 
 
 def normalize(text):
-    """Fold for matching: NFKC (full/half width), case, katakana → hiragana, no spaces.
+    """Fold for matching: NFKC (full/half width), case, dashes, katakana → hiragana, no spaces.
 
     ひまわり and ヒマワリ, ＡＢＣ and abc, ｶﾞ and ガ all meet. The long-vowel mark is kept
     (it is part of words like ケアマネージャー) but both forms of it fold together."""
@@ -44,6 +47,7 @@ def normalize(text):
         return ""
     text = unicodedata.normalize("NFKC", str(text)).casefold()
     if not text.isascii():
+        text = _TEXT_DASHES.sub("-", text)
         text = _fold_katakana(text)
     return "".join(text.split())
 

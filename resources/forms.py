@@ -1,7 +1,7 @@
 from django import forms
 
 from coordination.forms import DateInput, TimeInput
-from coordination.text import normalize_phone
+from coordination.text import normalize, normalize_phone
 from resources.models import (
     Capability,
     ContactWindow,
@@ -136,3 +136,62 @@ class ContactWindowForm(forms.ModelForm):
 ContactWindowFormSet = forms.inlineformset_factory(
     Facility, ContactWindow, form=ContactWindowForm, extra=2, can_delete=True
 )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="ファイル", widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+    area_codes = forms.CharField(
+        label="この取込だけ対象に加える地域（任意）",
+        required=False,
+        help_text="都道府県コード（2桁）または市町村コード（6桁）。複数はスペースか読点で区切ります（例: 40 または 402036 402052）。",
+    )
+
+    def clean_area_codes(self):
+        from resources.places import valid_code
+
+        raw = self.cleaned_data["area_codes"].replace("、", " ").replace(",", " ").split()
+        codes, bad = [], []
+        for item in raw:
+            code = valid_code(item)
+            (codes if code else bad).append(code or item)
+        if bad:
+            raise forms.ValidationError(
+                f"地域コードは2桁（都道府県）か6桁（市町村）の数字です: {'、'.join(bad)}"
+            )
+        return codes
+
+
+class ColumnMappingForm(forms.Form):
+    """One choice per column of a city's own sheet: the portal column it holds, or 取り込まない."""
+
+    IGNORE = ""
+
+    def __init__(self, *args, header=(), **kwargs):
+        from resources.exporting import COLUMN_FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.header = list(header)
+        choices = [(self.IGNORE, "取り込まない"), ("種別", "種別"), *((c, c) for c in COLUMN_FIELDS)]
+        choices += [(c, c) for c in ("在宅対応機能", "診療科目", "ケアマネタイム") if c not in COLUMN_FIELDS]
+        names = {normalize(c): c for _, c in choices[1:]}
+        for index, column in enumerate(self.header):
+            guess = names.get(normalize(column), self.IGNORE)
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=column or f"（{index + 1}列目・見出しなし）",
+                choices=choices,
+                initial=guess,
+                required=False,
+            )
+
+    def clean(self):
+        chosen = [v for v in self.cleaned_data.values() if v]
+        missing = [c for c in ("種別", "名称") if c not in chosen]
+        if missing:
+            raise forms.ValidationError(f"「{'」「'.join(missing)}」にあたる列を選んでください（必須です）。")
+        repeated = sorted({c for c in chosen if chosen.count(c) > 1})
+        if repeated:
+            raise forms.ValidationError(f"同じ項目が複数の列に選ばれています: {'、'.join(repeated)}")
+        return self.cleaned_data
+
+    def mapping(self):
+        return {column: self.cleaned_data.get(f"column_{i}", "") for i, column in enumerate(self.header)}

@@ -66,3 +66,49 @@ def geocode_address(text):
             return Place(text, lat, lng, how)
         length = length - 1 if length <= 12 else length - 3
     return None
+
+
+class AddressPins:
+    """Approximate pins for new rows without coordinates (the 厚生局 lists have none): the
+    average position of the directory's located facilities that share the longest start of the
+    address (the same 丁目, else the same 町, else the ward), never an outside geocoder. The
+    directory's addresses are read once per import, and only if a row needs a pin."""
+
+    LONGEST = 16  # characters of an address compared; past the 丁目 a longer start adds nothing
+
+    def __init__(self):
+        self._sums = None
+
+    @classmethod
+    def lazy(cls):
+        return cls()
+
+    def _load(self):
+        from resources.models import Facility
+
+        sums = {}
+        rows = (
+            Facility.objects.located()
+            .filter(location_approximate=False)
+            .values_list("address", "latitude", "longitude")
+        )
+        for address, lat, lng in rows.iterator(chunk_size=2000):
+            key = PREFECTURE.sub("", normalize(address))
+            for length in range(MIN_PREFIX, min(len(key), self.LONGEST) + 1):
+                entry = sums.setdefault(key[:length], [0.0, 0.0, 0])
+                entry[0] += float(lat)
+                entry[1] += float(lng)
+                entry[2] += 1
+        self._sums = sums
+
+    def place(self, address):
+        """(latitude, longitude) as Decimals, or None when nothing shares even the ward."""
+        if self._sums is None:
+            self._load()
+        key = PREFECTURE.sub("", normalize(address))[: self.LONGEST]
+        for length in range(len(key), MIN_PREFIX - 1, -1):
+            entry = self._sums.get(key[:length])
+            if entry:
+                q = Decimal("0.000001")
+                return Decimal(entry[0] / entry[2]).quantize(q), Decimal(entry[1] / entry[2]).quantize(q)
+        return None

@@ -2,23 +2,23 @@
 
 Kinds, capabilities and specialties are rows, not columns, so an admin can add one without a
 migration. Text search runs on `search_text`, a normalised copy of name, kana, address and
-corporation (see coordination.text.normalize), and on PostgreSQL on one GIN expression index over
-it: portal_bigrams(search_text), the tsvector of its 2-grams, which serves terms of any length
-(森, 眼科, ひまわり; docs/architecture.md says why not pg_trgm)."""
+corporation (see coordination.text.normalize), through the `contains_term` lookup
+(resources.search): on PostgreSQL one GIN expression index over the 2-grams of search_text serves
+terms of any length (森, 眼科, ひまわり; docs/architecture.md says why not pg_trgm)."""
 
 import datetime
 import math
-import operator
 
 from django.conf import settings
-from django.db import connection, models
-from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db import models
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from coordination.batches import ImportBatch
 from coordination.models import Area
 from coordination.text import normalize
+from resources.search import SearchTextField
 
 WEEKDAYS = ["月", "火", "水", "木", "金", "土", "日", "祝"]
 HOLIDAY = 7
@@ -87,67 +87,6 @@ def contact_slot(moment):
     return weekday, local.time().replace(second=0, microsecond=0)
 
 
-def _ids_by_name(model, terms, rows=None):
-    """{normalised name: pk} of the rows of a small lookup table whose name is one of `terms`
-    (`rows`: the table's held {pk: row}, when the caller has it)."""
-    wanted = set(terms)
-    pairs = (
-        ((pk, row.name) for pk, row in rows.items())
-        if rows is not None
-        else model.objects.values_list("pk", "name")
-    )
-    return {normalize(name): pk for pk, name in pairs if normalize(name) in wanted}
-
-
-def _pg_term_condition(term, specialty_id=None, capability_id=None):
-    """One search term on PostgreSQL: the 2-gram GIN index (migration 0010) finds the rows
-    that have every 2-gram of the term (a 1-character term: a 2-gram starting with it), and
-    strpos() checks that the term itself occurs. A term that also names a specialty/capability
-    (眼科, 訪問診療) also matches the facilities tagged with it (search_tags, migration 0009),
-    ORed inside the indexes.
-
-    The statistics of the expression index give the planner the share of rows with a 2-gram
-    (for 1–2 characters, that of the term: 中央 is a fifth of the directory); strpos() is
-    cheap per row, so the planner runs it before portal_bigrams() (costly) wherever it filters
-    rows of another index. The planner multiplies the shares of a longer term's 2-grams as if
-    they were independent (ひまわり: 4 estimated, 11,695 found), which only makes it prefer the
-    index; resources.filters.CappedPaginator reads pages by the count, not by the estimate."""
-    # strpos() first: inside an OR (the tags below) the planner keeps the written order, and a
-    # row that fails it must not pay for portal_bigrams().
-    text_sql = f"(strpos(resources_facility.search_text, %s) > 0 AND {BIGRAMS_SQL} @@ %s::tsquery)"
-    text_params = [term, bigram_query(term)]
-    tags = ([f"s{specialty_id}"] if specialty_id else []) + ([f"c{capability_id}"] if capability_id else [])
-    if tags:
-        # Or has that specialty/capability: the two GIN indexes are ORed before any row is read.
-        text_sql = f"({text_sql} OR {TAGS_SQL} && %s)"
-        text_params = [*text_params, tags]
-    return Q(RawSQL(text_sql, text_params, output_field=BooleanField()))
-
-
-def bigram_query(term):
-    """The tsquery text for a term: each of its 2-grams quoted (a quote doubled, a backslash
-    escaped) and ANDed; one character is a prefix query."""
-
-    def quoted(lexeme):
-        return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-    if len(term) == 1:
-        return quoted(term) + ":*"
-    grams = dict.fromkeys(term[i : i + 2] for i in range(len(term) - 1))  # in order, once each
-    return " & ".join(quoted(g) for g in grams)
-
-
-# The indexed expression (migration 0010): the 2-grams of search_text as a tsvector.
-BIGRAMS_SQL = "portal_bigrams(resources_facility.search_text)"
-# PostgreSQL only (migration 0009): a facility's capability and specialty ids as tokens ("c12",
-# "s5"), kept by triggers on the link tables, with a GIN index over this expression.
-TAGS_SQL = "string_to_array(resources_facility.search_tags, ' ')"
-
-
-def _pg_tags(tags):
-    return Q(RawSQL(f"{TAGS_SQL} @> %s", [list(tags)], output_field=BooleanField()))
-
-
 def distance_km(lat1, lng1, lat2, lng2):
     """Equirectangular distance; exact enough within a city."""
     x = (lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2)) * 111.32
@@ -155,73 +94,67 @@ def distance_km(lat1, lng1, lat2, lng2):
     return math.hypot(x, y)
 
 
-# The Meta.ordering of the lookup tables (kinds, capabilities, specialties), for rows held in Python.
-LOOKUP_ORDER = operator.attrgetter("sort_order", "name")
-
-
-def lookup_tables(version):
-    """{"capability"|"specialty"|"kind"|"area": {pk: row}} held per process for a directory version: the
-    tables are small and change rarely, and every write moves the version (coordination.fragments)."""
-    from coordination.fragments import held
-
-    return held(
-        "resources.lookups",
-        version,
-        lambda: {
-            "capability": {c.pk: c for c in Capability.objects.all()},
-            "specialty": {s.pk: s for s in Specialty.objects.all()},
-            "kind": {k.pk: k for k in FacilityKind.objects.all()},
-            "area": {a.pk: a for a in Area.objects.all()},
-        },
-    )
-
-
 class FacilityQuerySet(models.QuerySet):
-    def search(self, text, lookups=None):
+    def search(self, text):
         """Every whitespace-separated term must occur in name, kana, address or corporation,
-        folded for width and kana. A term that names a specialty or a capability (眼科,
-        訪問診療) also matches facilities that have it. `lookups`: the held lookup tables."""
+        folded for width, kana and dashes. A term that names a specialty or a capability (眼科,
+        訪問診療) also matches facilities that have it."""
         terms = [normalize(raw) for raw in (text or "").split()]
-        terms = [t for t in terms if t]
+        terms = list(dict.fromkeys(t for t in terms if t))[:MAX_TERMS]
         if not terms:
             return self
-        specialty_ids = _ids_by_name(Specialty, terms, lookups and lookups["specialty"])
-        capability_ids = _ids_by_name(Capability, terms, lookups and lookups["capability"])
+        specialties = dict(
+            (normalize(name), pk)
+            for pk, name in Specialty.objects.values_list("pk", "name")
+            if normalize(name) in terms
+        )
+        capabilities = dict(
+            (normalize(name), pk)
+            for pk, name in Capability.objects.values_list("pk", "name")
+            if normalize(name) in terms
+        )
         for term in terms:
-            if connection.vendor == "postgresql":
-                self = self.filter(
-                    _pg_term_condition(term, specialty_ids.get(term), capability_ids.get(term))
+            condition = Q(search_text__contains_term=term)
+            if term in specialties:
+                condition |= Q(
+                    Exists(
+                        FacilitySpecialty.objects.filter(
+                            facility=OuterRef("pk"), specialty_id=specialties[term]
+                        )
+                    )
                 )
-                continue
-            condition = Q(search_text__contains=term)
-            if term in specialty_ids:
-                links = FacilitySpecialty.objects.filter(
-                    facility=OuterRef("pk"), specialty_id=specialty_ids[term]
+            if term in capabilities:
+                condition |= Q(
+                    Exists(
+                        FacilityCapability.objects.filter(
+                            facility=OuterRef("pk"), capability_id=capabilities[term]
+                        )
+                    )
                 )
-                condition |= Q(Exists(links))
-            if term in capability_ids:
-                links = FacilityCapability.objects.filter(
-                    facility=OuterRef("pk"), capability_id=capability_ids[term]
-                )
-                condition |= Q(Exists(links))
             self = self.filter(condition)
         return self
 
+    def of_kind(self, kind):
+        """Facilities that provide the service, as their main kind or as another service of the
+        same office (a 老健 found under 短期入所療養介護 too)."""
+        services = Facility.services.through.objects.filter(facility=OuterRef("pk"), facilitykind=kind)
+        return self.filter(Q(kind=kind) | Q(Exists(services)))
+
     def with_capabilities(self, capabilities):
         """Facilities that have ALL of the given capabilities."""
-        if connection.vendor == "postgresql":
-            return self.filter(_pg_tags(f"c{c.pk}" for c in capabilities)) if capabilities else self
         for capability in capabilities:
             links = FacilityCapability.objects.filter(facility=OuterRef("pk"), capability=capability)
             self = self.filter(Exists(links))
         return self
 
     def with_specialty(self, specialty):
-        if connection.vendor == "postgresql":
-            return self.filter(_pg_tags([f"s{specialty.pk}"]))
         return self.filter(
             Exists(FacilitySpecialty.objects.filter(facility=OuterRef("pk"), specialty=specialty))
         )
+
+    def open(self):
+        """Not marked 廃止 by an admin."""
+        return self.filter(closed_on__isnull=True)
 
     def in_area(self, area):
         return self.filter(area_id__in=area.descendant_ids())
@@ -265,10 +198,8 @@ class FacilityQuerySet(models.QuerySet):
         return self.select_related("kind", "area").prefetch_related("capabilities")
 
 
-# The optional text fields of a facility have their empty default in the database too: an
-# import writes only the columns its format owns and leaves the rest to the database (a
-# national file fills about half of the 33 columns; each column sent costs every row).
-OPTIONAL_TEXT = {"blank": True, "default": "", "db_default": ""}
+MAX_TERMS = 10  # search terms read from a query; more say nothing more and cost a join each
+OPTIONAL_TEXT = {"blank": True, "default": ""}
 
 
 class Facility(models.Model):
@@ -278,8 +209,8 @@ class Facility(models.Model):
         CONSULT = "consult", "要相談"
         NO = "no", "受入停止中"
 
-    # No index of its own: facility_kind_area and facility_code_unique_per_kind start with it,
-    # and every index costs each imported row (docs/performance.md).
+    # No index of its own: facility_kind_area and facility_code_unique_per_kind start with it.
+    # The kind shown; `services` holds every service of the office, this one included.
     kind = models.ForeignKey(
         FacilityKind, verbose_name="種別", on_delete=models.PROTECT, related_name="facilities", db_index=False
     )
@@ -288,7 +219,7 @@ class Facility(models.Model):
         verbose_name="提供サービス",
         blank=True,
         related_name="+",
-        help_text="同じ事業所番号で提供している他のサービス",
+        help_text="同じ事業所番号で提供しているサービス",
     )
     name = models.CharField("名称", max_length=200)
     name_kana = models.CharField("名称（カナ）", max_length=200, **OPTIONAL_TEXT)
@@ -302,21 +233,17 @@ class Facility(models.Model):
     )
     postal_code = models.CharField("郵便番号", max_length=8, **OPTIONAL_TEXT)
     address = models.CharField("住所", max_length=300, **OPTIONAL_TEXT)
-    # area, updated_by and confirmed_by have no database constraint: the database checked each
-    # of them for every imported row (0.5 s per 100,000 rows each, docs/performance.md).
-    # Deleting an area or a user sets them to NULL through Django (on_delete), as it did
-    # before; the imports take areas from the loaded table, the forms from a choice of them.
     area = models.ForeignKey(
-        Area,
-        verbose_name="地域",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="facilities",
-        db_constraint=False,
+        Area, verbose_name="地域", null=True, blank=True, on_delete=models.SET_NULL, related_name="facilities"
     )
+    # The 市町村コード (5 digits) the national file gave, which decides whether a later full file
+    # of the same scope should still list the facility.
+    municipality_code = models.CharField("市町村コード", max_length=5, **OPTIONAL_TEXT)
     latitude = models.DecimalField("緯度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("経度", max_digits=9, decimal_places=6, null=True, blank=True)
+    # A pin placed from the directory's own addresses (a row that came without coordinates),
+    # shown as approximate until a file or a person gives the real one.
+    location_approximate = models.BooleanField("位置はおおよそ", default=False)
     phone = models.CharField("電話番号", max_length=20, **OPTIONAL_TEXT)
     fax = models.CharField("FAX番号", max_length=20, **OPTIONAL_TEXT)
     url = models.URLField("ホームページ", max_length=300, **OPTIONAL_TEXT)
@@ -353,8 +280,6 @@ class Facility(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        db_index=False,  # only deleting a user looks facilities up by it (a scan is fine there)
-        db_constraint=False,  # see area
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
@@ -365,8 +290,6 @@ class Facility(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        db_index=False,  # only deleting a user looks facilities up by it (a scan is fine there)
-        db_constraint=False,  # see area
     )
 
     # Identifier in 医療情報ネット (ナビイ) open data: 13 digits, not the 医療機関番号.
@@ -375,7 +298,19 @@ class Facility(models.Model):
     # overwrites them; see docs/import.md for which format owns which field.
     manual_fields = models.JSONField("手入力した項目", default=list, blank=True, editable=False)
 
-    search_text = models.TextField(editable=False, default="")
+    search_text = SearchTextField(editable=False, default="")
+
+    # A national source stopped listing it: flagged for an admin, who marks it 廃止 or keeps it.
+    missing_since = models.DateField("公表データに見当たらなくなった日", null=True, blank=True)
+    missing_batch = models.ForeignKey(
+        "FacilityImport",
+        verbose_name="見当たらなかった取込",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="missing_facilities",
+    )
+    closed_on = models.DateField("廃止日", null=True, blank=True)
 
     objects = FacilityQuerySet.as_manager()
 
@@ -470,55 +405,17 @@ class Facility(models.Model):
             table[window.kind][window.weekday].append(window)
         return {kind: [(WEEKDAYS[d], days[d]) for d in range(8)] for kind, days in table.items()}
 
-    @classmethod
-    def attach_list_labels(cls, facilities, tables):
-        """Sets each facility's kind, area and `capability_list` from the held lookup tables: one
-        query for the capability links of the whole page, instead of two joins and a prefetch
-        that build a kind, an area and every capability anew for each row."""
-        ids = [f.pk for f in facilities]
-        held = {pk: [] for pk in ids}
-        links = FacilityCapability.objects.filter(facility_id__in=ids).values_list(
-            "facility_id", "capability_id"
-        )
-        for facility_id, capability_id in links:
-            if capability_id in tables["capability"]:
-                held[facility_id].append(tables["capability"][capability_id])
-        for f in facilities:
-            # A row written after the tables were read (a new kind or area) loads its own.
-            if f.kind_id in tables["kind"]:
-                f.kind = tables["kind"][f.kind_id]
-            if f.area_id in tables["area"]:
-                f.area = tables["area"][f.area_id]
-            f.capability_list = sorted(held[f.pk], key=LOOKUP_ORDER)
-        return facilities
-
     def labels(self):
-        """(capabilities, specialties, other services) of this facility, each in its table's order:
-        one query over the three link tables, the rows from the per-process lookup tables (the
-        facility page's three prefetches cost more than the rest of its queries together)."""
-        from coordination.fragments import versions
+        """(capabilities, specialties, other services) of this facility, each in its table's order."""
+        services = [k for k in self.services.all() if k.pk != self.kind_id]
+        return list(self.capabilities.all()), list(self.specialties.all()), services
 
-        tables = lookup_tables(versions("directory")["directory"])
-        links = (
-            ("capability", FacilityCapability._meta.db_table, "capability_id"),
-            ("specialty", FacilitySpecialty._meta.db_table, "specialty_id"),
-            ("kind", Facility.services.through._meta.db_table, "facilitykind_id"),
-        )
-        sql = " UNION ALL ".join(
-            f"SELECT %s, {column} FROM {table} WHERE facility_id = %s" for _, table, column in links
-        )
-        found = {name: [] for name, _, _ in links}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [p for name, _, _ in links for p in (name, self.pk)])
-            for name, pk in cursor.fetchall():
-                if pk in tables[name]:
-                    found[name].append(tables[name][pk])
-        services = [k for k in found["kind"] if k.pk != self.kind_id]
-        return (
-            sorted(found["capability"], key=LOOKUP_ORDER),
-            sorted(found["specialty"], key=LOOKUP_ORDER),
-            sorted(services, key=LOOKUP_ORDER),
-        )
+    @property
+    def national_page_url(self):
+        """This facility's page on the national site its code comes from, or ""."""
+        from resources.links import national_page_url
+
+        return national_page_url(self)
 
 
 class FacilityCapability(models.Model):
@@ -592,13 +489,7 @@ class ContactWindow(models.Model):
 
 
 class FacilityChange(models.Model):
-    """Who changed or confirmed a facility, and when (the row's history).
-
-    An append-only log written by the portal's own code, next to the change it records and in
-    the same transaction: its references are not database constraints (db_constraint=False).
-    A constraint check costs a row lock of the facility at commit, which was 0.7 s of a
-    100,000-row import (docs/performance.md). Deleting a facility still deletes its history,
-    and deleting a user or an import record still empties the reference: Django does both."""
+    """Who changed or confirmed a facility, and when (the row's history)."""
 
     class Action(models.TextChoices):
         CREATE = "create", "登録"
@@ -606,17 +497,8 @@ class FacilityChange(models.Model):
         CONFIRM = "confirm", "最新と確認"
         IMPORT = "import", "取込"
 
-    facility = models.ForeignKey(
-        Facility, on_delete=models.CASCADE, related_name="changes", db_constraint=False
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        db_constraint=False,
-        db_index=False,  # never looked up by user; every imported row paid for it
-    )
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     at = models.DateTimeField("日時", default=timezone.now)
     action = models.CharField("操作", max_length=10, choices=Action)
     fields = models.JSONField("変更項目", default=list, blank=True)
@@ -627,7 +509,6 @@ class FacilityChange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="changes",
-        db_constraint=False,
     )
 
     class Meta:
@@ -638,53 +519,72 @@ class FacilityChange(models.Model):
         return f"{self.facility} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-class FacilityImport(models.Model):
-    """An uploaded directory file between preview and confirm, and afterwards the record of
-    the import (who, when, file, format, counts). The file is kept in the database until
-    confirm so that any app server can finish it."""
+class FacilityImport(ImportBatch):
+    """An uploaded directory file: its preview, its confirm and afterwards the record of the
+    import (who, when, file, format, counts, the rows set aside)."""
 
-    class Status(models.TextChoices):
-        PREVIEW = "preview", "確認待ち"
-        DONE = "done", "取込済み"
-        REJECTED = "rejected", "エラーのため中止"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField("日時", default=timezone.now)
-    file_name = models.CharField("ファイル名", max_length=255)
     format = models.CharField("形式", max_length=40, blank=True)
-    content = models.BinaryField(default=b"")
-    status = models.CharField("状態", max_length=10, choices=Status, default=Status.PREVIEW)
+    area_codes = models.JSONField("対象地域の追加（この取込のみ）", default=list, blank=True)
+    mapping = models.JSONField("列の対応", default=dict, blank=True)
     rows = models.PositiveIntegerField("行数", default=0)
     created = models.PositiveIntegerField("新規", default=0)
     updated = models.PositiveIntegerField("更新", default=0)
     unchanged = models.PositiveIntegerField("変更なし", default=0)
-    errors = models.PositiveIntegerField("エラー", default=0)
+    rejected = models.PositiveIntegerField("取り込めなかった行", default=0)
+    out_of_scope = models.PositiveIntegerField("対象外", default=0)
+    missing = models.PositiveIntegerField("見当たらなくなった施設", default=0)
     duplicates = models.JSONField("重複の可能性", default=list, blank=True)
+    # What the preview (and then the import) found, for the batch page: samples of each action,
+    # warnings, the rejected rows as read (for their download), the places out of scope.
+    result = models.JSONField("結果", default=dict, blank=True)
+
+    class Meta(ImportBatch.Meta):
+        verbose_name = verbose_name_plural = "施設データの取込"
+
+    @property
+    def format_label(self):
+        from resources.imports.formats import FORMATS
+
+        return next((f.label for f in FORMATS if f.code == self.format), "")
+
+    def run_preview(self):
+        from resources.importing import preview
+
+        preview(self)
+
+    def run_confirm(self):
+        from resources.importing import confirm
+
+        confirm(self)
+
+
+class ColumnMapping(models.Model):
+    """How the columns of a city's own sheet map onto the portal's columns, remembered by the
+    sheet's header so that next year's sheet with the same header maps itself."""
+
+    header_key = models.CharField(max_length=32, unique=True)
+    header = models.JSONField("見出し", default=list)
+    mapping = models.JSONField("列の対応", default=dict)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    saved_at = models.DateTimeField("保存日時", auto_now=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "施設データの取込"
-        ordering = ["-created_at", "-pk"]
+        verbose_name = verbose_name_plural = "取込の列の対応"
 
     def __str__(self):
-        return f"{self.file_name}（{self.get_status_display()}）"
+        return "、".join(h for h in self.header[:4] if h)
 
-    def finish(self, plan):
-        """Record the writing pass: counts and possible duplicates when it was saved, the
-        error count (and nothing imported) when it was rolled back. The file is not kept."""
-        from resources.duplicates import possible_duplicates
+    @classmethod
+    def remember(cls, header, mapping, user=None):
+        from resources.imports.reading import header_key
 
-        saved = plan.ok
-        self.format = plan.format.code if plan.format else ""
-        self.status = self.Status.DONE if saved else self.Status.REJECTED
-        self.content = b""
-        self.rows = plan.rows
-        self.created, self.updated, self.unchanged = (
-            (plan.created, plan.updated, plan.unchanged) if saved else (0, 0, 0)
-        )
-        self.errors = len(plan.errors)
-        self.duplicates = (
-            [[f.pk for f in group] for group in possible_duplicates(only_ids=plan.changed_ids)]
-            if saved
-            else []
-        )
-        self.save()
+        return cls.objects.update_or_create(
+            header_key=header_key(header), defaults={"header": header, "mapping": mapping, "saved_by": user}
+        )[0]
+
+    @classmethod
+    def for_header(cls, header):
+        from resources.imports.reading import header_key
+
+        found = cls.objects.filter(header_key=header_key(header)).first()
+        return found.mapping if found else None

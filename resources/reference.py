@@ -79,6 +79,15 @@ NATIONAL_SERVICES = {
     "780": ("地域密着型通所介護", "780"),
 }
 
+# Which service an office that provides several is shown under (its main kind), by service code:
+# residential facilities first, then home visits and care management, day services, short stays
+# and equipment. Kinds not listed come after, in their sort order.
+MAIN_KIND_PRECEDENCE = [
+    "510", "520", "550", "530", "540", "320", "331", "361",
+    "130", "430", "110", "120", "140", "760", "710", "770", "730",
+    "150", "155", "780", "720", "160", "210", "220", "230", "551", "170", "410",
+]  # fmt: skip
+
 # 地方厚生局 届出受理医療機関名簿: 受理記号 → capability code. Symbols not listed (初診, 明細 …)
 # say nothing about home care and are skipped.
 KOUSEIKYOKU_SYMBOLS = {

@@ -15,5 +15,10 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("import/<int:pk>/retry/", views.import_retry, name="import_retry"),
+    path("import/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
+    path("import/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
+    path("missing/", views.missing, name="missing"),
     path("duplicates/", views.duplicates, name="duplicates"),
 ]

@@ -3,76 +3,58 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coordination import fragments
+from coordination import batch_views
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
 from coordination.exports import csv_response, xlsx_response
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields
-from resources import extensions, filters, imports
+from resources import extensions, filters
+from resources.closures import mark_closed
 from resources.duplicates import possible_duplicates
 from resources.exporting import export_rows
-from resources.filters import CappedPaginator, FacilityFilter
-from resources.forms import ContactWindowFormSet, FacilityForm
-from resources.models import Facility, FacilityImport, contact_slot, lookup_tables
+from resources.filters import FacilityFilter
+from resources.forms import ColumnMappingForm, ContactWindowFormSet, FacilityForm, ImportUploadForm
+from resources.models import ColumnMapping, Facility, FacilityImport
+from resources.places import Scope
 
 PAGE_SIZE = 20
 PRINT_LIMIT = 500
 EXPORT_LIMIT = 50_000
 
 
-def _filtered(request, queryset=None, lookups=None):
+def _filtered(request, queryset=None):
     queryset = Facility.objects.for_listing() if queryset is None else queryset
     if sees_professional_fields(request.user):
         queryset = queryset.prefetch_related("contact_windows")
-    filterset = FacilityFilter(request.GET or None, queryset=queryset, user=request.user, lookups=lookups)
+    filterset = FacilityFilter(request.GET or None, queryset=queryset, user=request.user)
     valid = filterset.is_bound and filterset.is_valid()
     return filterset, (filterset.qs if valid else filterset.queryset), valid
 
 
 def search(request):
-    """The result list and filter form are a cached fragment (coordination.fragments): keyed by
-    the query, whether professionals-only fields show, the directory's version, the day (the
-    freshness flag) and, for professionals, the minute and weekday of "callable now"."""
     pro = sees_professional_fields(request.user)
     moment = filters.now()  # through the module: tests freeze it
-    version = fragments.versions("directory")["directory"]
-    parts = [
-        "resources.search",
-        sorted(request.GET.lists()),
-        pro,
-        version,
-        timezone.localdate(moment),
-        contact_slot(moment) if pro else None,
-    ]
-    body = fragments.get_or_render(parts, lambda: _search_body(request, pro, moment, lookup_tables(version)))
-    return render(request, "resources/search.html", {"body": body})
-
-
-def _search_body(request, pro, moment, lookups):
-    filterset, queryset, valid = _filtered(request, Facility.objects.all(), lookups)
-    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = Facility.attach_list_labels(list(page.object_list), lookups)
+    filterset, queryset, valid = _filtered(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for facility in page.object_list:
         facility.callable_now = pro and facility.is_callable_at(moment)
-    return render_to_string(
-        "resources/_search_body.html",
+    terms = filterset.form.cleaned_data.get("q", "").split() if valid else []
+    return render(
+        request,
+        "resources/search.html",
         {
             "filter": filterset,
             "filter_form": filterset.form,
             "page_obj": page,
             "facilities": page.object_list,
             "place": filterset.place,
-            "short_terms": [t for t in filterset.form.cleaned_data.get("q", "").split() if len(t) <= 2]
-            if valid
-            else [],
+            "short_terms": [t for t in terms if len(t) <= 2],
             "pro": pro,
             "query_string": request.GET.urlencode(),
         },
-        request=request,
     )
 
 
@@ -108,7 +90,7 @@ def detail(request, pk):
     pro = sees_professional_fields(request.user)
     facility = get_object_or_404(
         Facility.objects.select_related("kind", "area", "confirmed_by").prefetch_related(
-            *(["contact_windows"] if pro else [])
+            "capabilities", "specialties", "services", *(["contact_windows"] if pro else [])
         ),
         pk=pk,
     )
@@ -161,84 +143,125 @@ def edit(request, pk=None):
 
 @role_required(Role.ADMIN)
 def import_upload(request):
-    """Upload → preview (new / changed with the fields / unchanged / errors) → confirm."""
-    batch = plan = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if not upload:
-            messages.error(request, "ファイルを選んでください。")
-        else:
-            data = upload.read()
-            plan = imports.run(data, upload.name)
-            batch = FacilityImport.objects.create(
-                user=request.user,
-                file_name=upload.name[:255],
-                format=plan.format.code if plan.format else "",
-                content=data if plan.ok else b"",
-                rows=plan.rows,
-                created=plan.created,
-                updated=plan.updated,
-                unchanged=plan.unchanged,
-                errors=len(plan.errors),
-                status=FacilityImport.Status.PREVIEW if plan.ok else FacilityImport.Status.REJECTED,
-            )
-    history = Paginator(FacilityImport.objects.select_related("user").defer("content"), 20)
+    """Upload → (background) preview → confirm → (background) import; the history below."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        response = batch_views.upload(
+            request, FacilityImport, "resources:import_detail", area_codes=form.cleaned_data["area_codes"]
+        )
+        if response:
+            return response
+    history = Paginator(FacilityImport.objects.select_related("user").defer("content", "result"), 20)
     page = history.get_page(request.GET.get("page"))
     return render(
         request,
         "resources/import.html",
-        {"batch": batch, "plan": plan, "history": page.object_list, "page_obj": page},
+        {
+            "form": form,
+            "history": page.object_list,
+            "page_obj": page,
+            "scope": Scope.for_directory().describe(),
+        },
     )
+
+
+def _batch(request, pk):
+    return get_object_or_404(FacilityImport.objects.select_related("user").defer("content"), pk=pk)
+
+
+@role_required(Role.ADMIN)
+def import_detail(request, pk):
+    batch = _batch(request, pk)
+    context = {"batch": batch, "result": batch.result}
+    if batch.status == FacilityImport.Status.DONE:
+        changes = batch.changes.select_related("facility__kind").order_by("pk")
+        page = Paginator(changes, 50).get_page(request.GET.get("page"))
+        ids = [pk for group in batch.duplicates for pk in group]
+        facilities = Facility.objects.select_related("kind").in_bulk(ids)
+        groups = [[facilities[pk] for pk in group if pk in facilities] for group in batch.duplicates]
+        context.update(page_obj=page, changes=page.object_list, groups=[g for g in groups if len(g) > 1])
+    if batch.result.get("needs_mapping"):
+        context["mapping_form"] = ColumnMappingForm(header=batch.result.get("header", []))
+    return render(request, "resources/import_detail.html", context)
+
+
+@role_required(Role.ADMIN)
+def import_progress(request, pk):
+    return batch_views.progress(_batch(request, pk))
 
 
 @require_POST
 @role_required(Role.ADMIN)
 def import_confirm(request, pk):
-    batch = get_object_or_404(FacilityImport, pk=pk, status=FacilityImport.Status.PREVIEW)
-    # Claim the batch first, so that a double click or a second admin cannot run it twice.
-    claimed = FacilityImport.objects.filter(pk=pk, status=FacilityImport.Status.PREVIEW).update(
-        status=FacilityImport.Status.DONE
-    )
-    if not claimed:
-        raise Http404
-    plan = imports.run(bytes(batch.content), batch.file_name, write=True, user=request.user, batch=batch)
-    batch.finish(plan)
-    audit(
-        request, UPDATE, batch, f"施設の取込: 新規{plan.created} 更新{plan.updated} エラー{len(plan.errors)}"
-    )
-    if not plan.ok:  # the directory or the lookups changed since the preview
-        messages.error(
-            request,
-            "確認のあとにデータが変わったため、何も取り込みませんでした。もう一度アップロードしてください。"
-            + " ".join(plan.error_lines()[:3]),
-        )
-        return redirect("resources:import")
-    messages.success(
-        request, f"「{batch.file_name}」を取り込みました（新規 {plan.created}件、更新 {plan.updated}件）。"
-    )
-    return redirect("resources:import_detail", pk=batch.pk)
+    return batch_views.confirm(request, _batch(request, pk), "resources:import_detail")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def import_retry(request, pk):
+    return batch_views.retry(request, _batch(request, pk), "resources:import_detail")
 
 
 @role_required(Role.ADMIN)
-def import_detail(request, pk):
-    batch = get_object_or_404(FacilityImport.objects.select_related("user").defer("content"), pk=pk)
-    changes = batch.changes.select_related("facility__kind").order_by("pk")
-    page = Paginator(changes, 50).get_page(request.GET.get("page"))
-    ids = [pk for group in batch.duplicates for pk in group]
-    facilities = Facility.objects.select_related("kind").in_bulk(ids)
-    groups = [[facilities[pk] for pk in group if pk in facilities] for group in batch.duplicates]
-    return render(
-        request,
-        "resources/import_detail.html",
-        {
-            "batch": batch,
-            "page_obj": page,
-            "changes": page.object_list,
-            "groups": [g for g in groups if len(g) > 1],
-        },
-    )
+def import_rejected(request, pk):
+    batch = _batch(request, pk)
+    rows = batch.result.get("rejected") or []
+    if not rows:
+        raise Http404
+    return batch_views.rejected_download(batch, batch.result["rejected_header"], rows, request)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def import_mapping(request, pk):
+    """A city's own sheet: each column → a field or 取り込まない; saved for its header so that next
+    year's sheet maps itself, then the preview runs again with it."""
+    batch = _batch(request, pk)
+    header = batch.result.get("header", [])
+    form = ColumnMappingForm(request.POST, header=header)
+    if not batch.result.get("needs_mapping") or batch.status != FacilityImport.Status.FAILED:
+        raise Http404
+    if not form.is_valid():
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return render(
+            request,
+            "resources/import_detail.html",
+            {"batch": batch, "result": batch.result, "mapping_form": form},
+        )
+    mapping = form.mapping()
+    ColumnMapping.remember(header, mapping, request.user)
+    batch.mapping = mapping
+    batch.save(update_fields=["mapping"])
+    batch.failed_step = "preview"
+    batch.request_retry()
+    audit(request, UPDATE, batch, "列の対応づけ")
+    messages.success(request, "列の対応を保存しました。この対応で読み込み直します。")
+    return redirect("resources:import_detail", pk=batch.pk)
 
 
 @role_required(Role.ADMIN)
 def duplicates(request):
     return render(request, "resources/duplicates.html", {"groups": possible_duplicates(limit=200)})
+
+
+@role_required(Role.ADMIN)
+def missing(request):
+    """Facilities a newer full national file no longer lists: an admin marks each 廃止 or keeps it."""
+    if request.method == "POST":
+        facility = get_object_or_404(Facility, pk=request.POST.get("facility"), missing_since__isnull=False)
+        keep = request.POST.get("decision") == "keep"
+        with transaction.atomic():
+            mark_closed(facility, request.user, keep=keep)
+            audit(request, UPDATE, facility, "公表データから消えた施設: " + ("存続" if keep else "廃止"))
+        messages.success(
+            request, f"「{facility.name}」を{'そのまま残しました' if keep else '廃止にしました'}。"
+        )
+        return redirect("resources:missing")
+    facilities = (
+        Facility.objects.filter(missing_since__isnull=False, closed_on__isnull=True)
+        .select_related("kind", "area", "missing_batch")
+        .order_by("missing_since", "name_kana", "pk")
+    )
+    page = Paginator(facilities, 50).get_page(request.GET.get("page"))
+    return render(request, "resources/missing.html", {"page_obj": page, "facilities": page.object_list})

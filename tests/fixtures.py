@@ -13,7 +13,21 @@ def world(cast):
     consultation = make_consultation(cast.center1)
     from resources.models import FacilityImport
 
-    facility_import = FacilityImport.objects.create(user=cast.admin, file_name="walker.csv", status="done")
+    facility_import = FacilityImport.objects.create(
+        user=cast.admin,
+        file_name="walker.csv",
+        status="done",
+        rejected=1,
+        result={
+            "rejected_header": ["行", "名称", "取り込めなかった理由"],
+            "rejected": [[2, "", "名称がありません。"]],
+        },
+    )
+    from consultations.models import ConsultationImport
+
+    consultation_import = ConsultationImport.objects.create(
+        user=cast.admin, file_name="walker.csv", status="failed", errors=1, content=b"x"
+    )
     from meetings.models import Series, Solution
     from tests.meetings.factories import make_issue, make_meeting, org
     from tests.training.factories import make_event, make_survey
@@ -38,6 +52,7 @@ def world(cast):
         facility=facility,
         consultation=consultation,
         facility_import=facility_import,
+        consultation_import=consultation_import,
         event=event,
         survey=survey,
         registration=registration,

@@ -19,6 +19,8 @@ for key, value in {
     # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
     # fixtures there are still plain synchronous code.
     "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+    # Background tasks (imports) run inside the request that enqueues them.
+    "TASKS_BACKEND": "immediate",
 }.items():
     os.environ.setdefault(key, value)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coordination.settings")

@@ -56,7 +56,7 @@ def test_every_page_is_light_and_loads_nothing_from_another_host(page, cast):
             page.context.clear_cookies()
             login(page, role)
         for name, expect in sorted(EXPECTED.items()):
-            if expect.statuses.get(role) != 200 or "export" in name:
+            if expect.statuses.get(role) != 200 or "export" in name or not expect.page:
                 continue
             weights.clear()
             url = reverse(name, kwargs=expect.kwargs(w)) + expect.query

@@ -21,6 +21,7 @@ class Expect:
     statuses: dict  # role → status
     kwargs: Callable = field(default=lambda w: {})
     query: str = ""
+    page: bool = True  # an HTML page (not a download or JSON): the page checks walk it
 
 
 def everyone(status):
@@ -65,12 +66,29 @@ EXPECTED = {
     "resources:import": Expect(ADMIN_ONLY),
     "resources:import_detail": Expect(ADMIN_ONLY, kwargs=lambda w: {"pk": w.facility_import.pk}),
     "resources:import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility_import.pk}),
+    "resources:import_progress": Expect(
+        ADMIN_ONLY, kwargs=lambda w: {"pk": w.facility_import.pk}, page=False
+    ),
+    "resources:import_rejected": Expect(
+        ADMIN_ONLY, kwargs=lambda w: {"pk": w.facility_import.pk}, page=False
+    ),
+    "resources:import_retry": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility_import.pk}),
+    "resources:import_mapping": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility_import.pk}),
     "resources:duplicates": Expect(ADMIN_ONLY),
+    "resources:missing": Expect(ADMIN_ONLY),
     "consultations:index": Expect(only(ADM, CO, CO2)),
     "consultations:create": Expect(only(ADM, CO, CO2)),
     "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),
     "consultations:import": Expect(ADMIN_ONLY),
-    "consultations:import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),
+    "consultations:import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation_import.pk}),
+    "consultations:import_retry": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation_import.pk}),
+    "consultations:import_detail": Expect(ADMIN_ONLY, kwargs=lambda w: {"pk": w.consultation_import.pk}),
+    "consultations:import_progress": Expect(
+        ADMIN_ONLY, kwargs=lambda w: {"pk": w.consultation_import.pk}, page=False
+    ),
+    "consultations:import_errors": Expect(
+        ADMIN_ONLY, kwargs=lambda w: {"pk": w.consultation_import.pk}, page=False
+    ),
     "consultations:detail": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:add_coordination": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),

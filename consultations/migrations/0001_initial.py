@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coordination', '0001_initial'),
-        ('resources', '0003_listing_order_index'),
+        ('resources', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -49,13 +49,17 @@ def nfkc(value):
     return text_nfkc(value)
 
 
-def code(value, label, length=None):
-    """An official code: digits only, leading zeros kept (full-width digits accepted)."""
+def code(value, label, length=None, note=None):
+    """An official code: digits only, leading zeros kept (full-width digits accepted). A code
+    one digit short that Excel turned into a number gets its leading 0 back (with a note)."""
     value = nfkc(value).replace("-", "").replace(",", "").replace(" ", "")
     if not value:
         raise CellError(f"{label}がありません。")
     if not value.isdigit():
         raise CellError(f"{label}は数字で入力してください（「{value}」）。")
+    if length and len(value) == length - 1 and note:
+        note(f"{label}「{value}」の先頭の0を補いました（Excelで数値になったものとみなしました）。")
+        value = "0" + value
     if length and len(value) != length:
         raise CellError(
             f"{label}は{length}桁です（「{value}」は{len(value)}桁）。先頭の0が落ちていないか確認してください。"
@@ -63,26 +67,70 @@ def code(value, label, length=None):
     return value
 
 
-_PHONE = re.compile(r"[0-9][0-9-]{5,18}")
-_CLEAN_PHONE = re.compile(r"[0-9]+(?:-[0-9]+)*")  # what normalize_phone leaves as it is
+# 介護保険の事業所番号: 10 characters, the third a letter for some services (介護医療院 01B0100011).
+_OFFICE_CODE = re.compile(r"[0-9]{2}[0-9A-Z][0-9]{7}")
 
 
-def phone(value):
-    if value.isascii() and _CLEAN_PHONE.fullmatch(value) and _PHONE.fullmatch(value):
-        return value  # already clean (most cells of most files): nothing to normalise
-    value = normalize_phone(text(value))
-    if value and not _PHONE.fullmatch(value):
-        raise CellError(f"電話番号として読めません（「{value}」）。")
+def office_code(value, note=None):
+    value = nfkc(value).replace("-", "").replace(" ", "").upper()
+    if not value:
+        raise CellError("事業所番号がありません。")
+    if len(value) == 9 and value.isdigit() and note:
+        note(f"事業所番号「{value}」の先頭の0を補いました（Excelで数値になったものとみなしました）。")
+        value = "0" + value
+    if not _OFFICE_CODE.fullmatch(value):
+        raise CellError(f"事業所番号は10桁です（「{value}」）。先頭の0が落ちていないか確認してください。")
     return value
 
 
-def url(value):
-    """Repairs the obvious breakage (`https：//`, bare `www.`); anything still not a URL is
-    an error."""
-    value = nfkc(value).replace(" ", "")
+_PHONE = re.compile(r"[0-9][0-9-]{5,18}")
+_CLEAN_PHONE = re.compile(r"[0-9]+(?:-[0-9]+)*")  # what normalize_phone leaves as it is
+_NOT_PHONE = re.compile(r"[^0-9-]")
+
+
+def phone(value, note=None):
+    """A phone or FAX number as the national files write it. Stray characters around the
+    digits (`0974-34-3331.`, `0943-42-3131、`, `0829^-56-1129`) are removed, a leading 0 that
+    Excel dropped is restored (each with a note); a cell with no number in it (`非公開`, `0`)
+    is unusable."""
+    if value.isascii() and _CLEAN_PHONE.fullmatch(value) and _PHONE.fullmatch(value) and value[0] == "0":
+        return value  # already clean (most cells of most files): nothing to normalise
+    raw = text(value)
+    value = normalize_phone(raw)
     if not value:
         return ""
-    value = re.sub(r"^(https?):/*", r"\1://", value, flags=re.IGNORECASE)
+    if _NOT_PHONE.search(value):
+        # Stray characters go; one between digits (0494-58/8188) separates them.
+        cleaned = re.sub(r"(?<=[0-9])[^0-9-]+(?=[0-9])", "-", value)
+        cleaned = re.sub(r"-{2,}", "-", _NOT_PHONE.sub("", cleaned)).strip("-")
+        if not cleaned.strip("0-"):
+            raise CellError(f"電話番号が書かれていません（「{raw}」）。")
+        if note:
+            note(f"電話番号の余分な文字を除きました（「{raw}」→「{cleaned}」）。")
+        value = cleaned
+    if not value.strip("0-"):
+        raise CellError(f"電話番号が書かれていません（「{raw}」）。")
+    digits_only = value.replace("-", "")
+    if value[0] != "0" and len(digits_only) in (9, 10):
+        if note:
+            note(f"電話番号「{value}」の先頭に0がないため補いました。")
+        value = "0" + value
+    if not _PHONE.fullmatch(value):
+        raise CellError(f"電話番号として読めません（「{raw}」）。")
+    return value
+
+
+def url(value, note=None):
+    """Repairs the obvious breakage (`https：//`, `http//`, `http;//`, bare `www.`,
+    `www,example,co,jp`); anything still not a URL is an error."""
+    raw = nfkc(value).replace(" ", "")
+    if not raw:
+        return ""
+    # The scheme however it was typed (`http//`, `http;//`, `http:www.`, `http//:`, `http,//`).
+    value = re.sub(r"^(https?)[:;,/]+", r"\1://", raw, flags=re.IGNORECASE)
+    scheme, sep, rest = value.rpartition("://")
+    host, slash, path = rest.partition("/")
+    value = f"{scheme}{sep}{host.replace(',', '.')}{slash}{path}"  # a host has no commas
     if value.lower().startswith("www.") or (
         "://" not in value and re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", value, re.IGNORECASE)
     ):
@@ -90,9 +138,11 @@ def url(value):
     try:
         _url_validator(value)
     except ValidationError:
-        raise CellError(f"URLとして読めません（「{value[:60]}」）。") from None
+        raise CellError(f"URLとして読めません（「{raw[:60]}」）。") from None
     if len(value) > 300:
         raise CellError("URLが長すぎます（300文字まで）。")
+    if note and value != raw and value.lower() != raw.lower():
+        note(f"URLを直しました（「{raw[:60]}」→「{value[:60]}」）。")
     return value
 
 
@@ -165,13 +215,11 @@ DAY_TOKENS = ["平日", "月曜日", "火曜日", "水曜日", "木曜日", "金
 @functools.lru_cache(maxsize=256)
 def opening_days(value):
     """利用可能曜日: tokens (平日/土曜日/日曜日/祝日) in one cell, separated by commas, spaces
-    or 、 → `平日・土曜日` in the national order. A file repeats a handful of values, so
-    the answers are remembered (a CellError is raised again each time)."""
+    or 、 → (`平日・土曜日` in the national order, [unknown tokens]). A file repeats a handful
+    of values, so the answers are remembered."""
     value = nfkc(value)
     if not value:
-        return ""
+        return "", ()
     tokens = [t for t in re.split(r"[,、・/\s]+", value) if t]
-    unknown = [t for t in tokens if t not in DAY_TOKENS]
-    if unknown:
-        raise CellError(f"利用可能曜日に知らない語があります（「{'、'.join(unknown)}」）。")
-    return "・".join(t for t in DAY_TOKENS if t in tokens)
+    unknown = tuple(t for t in tokens if t not in DAY_TOKENS)
+    return "・".join(t for t in DAY_TOKENS if t in tokens), unknown

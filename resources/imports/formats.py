@@ -2,6 +2,7 @@
 row into a Record (the values of the fields it owns) or a list of (column, message) errors.
 Which fields each format owns is written in docs/import.md; keep the two in step."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -10,7 +11,8 @@ from resources.exporting import COLUMN_FIELDS, PROFESSIONAL_COLUMNS, PUBLIC_COLU
 from resources.imports import cleaning
 from resources.imports.cleaning import CellError
 from resources.models import WEEKDAYS, ContactWindow, Facility, FacilityKind
-from resources.reference import KOUSEIKYOKU_SYMBOLS, NATIONAL_SERVICES
+from resources.places import PREFECTURE_CODE, PREFECTURE_NAME, municipality_of, prefecture_of
+from resources.reference import KOUSEIKYOKU_SYMBOLS, MAIN_KIND_PRECEDENCE, NATIONAL_SERVICES
 
 
 @dataclass
@@ -22,8 +24,10 @@ class Record:
     capabilities: dict | None = None  # capability id → since (None: the format says nothing)
     specialties: set | None = None
     windows: list | None = None  # [(kind, weekday, start, end, method)]
-    # The row a new facility would get, built ahead by the reading thread (Matcher.new_row).
-    new_row: dict | None = None
+    cells: list | None = None  # the row as read, for the rejected-rows file
+    current: dict | None = None  # the matched facility's values (matching)
+    joins_by_name: bool = False  # matched by name and address, not by its code (fills gaps only)
+    municipality_code: str = ""  # 5 digits, from the file's code column
 
 
 class Lookups:
@@ -36,6 +40,7 @@ class Lookups:
         self.kinds = list(FacilityKind.objects.all())
         self.kind_by_name = {normalize(k.name): k for k in self.kinds}
         self.kind_by_code = {k.code: k for k in self.kinds}
+        self.kind_by_pk = {k.pk: k for k in self.kinds}
         self.kind_by_service = {k.service_code: k for k in self.kinds if k.service_code}
         self.capabilities = {c.code: c for c in Capability.objects.all()}
         self.capability_by_name = {normalize(c.name): c for c in self.capabilities.values()}
@@ -53,7 +58,20 @@ class Lookups:
                 self.area_keys.append((cleaning.nfkc(area.name), area))
         self.area_keys.sort(key=lambda item: -len(item[0]))
         self.service_by_name = {normalize(name): target for name, target in NATIONAL_SERVICES.values()}
+        bases = {}
+        for name, target in NATIONAL_SERVICES.values():
+            bases.setdefault(normalize(re.split(r"[（(]", name, maxsplit=1)[0]), set()).add(target)
+        self.kind_by_base = {
+            base: self.kind_by_service[targets.pop()]
+            for base, targets in bases.items()
+            if len(targets) == 1 and next(iter(targets)) in self.kind_by_service
+        }
         self._national = {}
+
+    def kind_precedes(self, kind, other_id):
+        """Whether `kind` is shown before the kind with id `other_id` as an office's main kind."""
+        other = self.kind_by_pk.get(other_id)
+        return other is not None and main_kind_rank(kind) < main_kind_rank(other)
 
     def area_for(self, address):
         for key, area in self.area_keys:
@@ -61,28 +79,79 @@ class Lookups:
                 return area
         return None
 
-    def national_kind(self, service):
-        """サービスの種類 (name or code) → FacilityKind, or None. A file has one or a few
-        distinct values, so the answer is remembered."""
-        if service not in self._national:
-            value = cleaning.nfkc(service)
-            target = NATIONAL_SERVICES[value][1] if value in NATIONAL_SERVICES else None
-            target = target or self.service_by_name.get(normalize(value))
+    def national_kind(self, service, file_service=""):
+        """サービスの種類 as the file spells it → FacilityKind, else the kind of the file's own
+        service code (`jigyosho_334.csv`), else None. A file has one or a few distinct values,
+        so the answer is remembered."""
+        key = (service, file_service)
+        if key not in self._national:
+            kind = self._kind_named(cleaning.nfkc(service))
+            if kind is None and file_service in NATIONAL_SERVICES:
+                kind = self.kind_by_service.get(NATIONAL_SERVICES[file_service][1])
+            self._national[key] = kind
+        return self._national[key]
+
+    def _kind_named(self, value):
+        if not value:
+            return None
+        if value in NATIONAL_SERVICES:  # a service code
+            return self.kind_by_service.get(NATIONAL_SERVICES[value][1])
+        for name in (value, value.removeprefix("指定"), value.removeprefix("指定").removesuffix("事業所")):
+            target = self.service_by_name.get(normalize(name)) or SERVICE_ALIASES.get(name)
             if target:
-                kind = self.kind_by_service.get(target)
-            else:
-                kind = self.kind_by_name.get(normalize(value)) or self.kind_by_name.get(
-                    normalize(value + "事業所")
-                )
-            self._national[service] = kind
-        return self._national[service]
+                return self.kind_by_service.get(target)
+            kind = self.kind_by_name.get(normalize(name)) or self.kind_by_name.get(normalize(name + "事業所"))
+            if kind:
+                return kind
+        # Nested or new bracketed variants (特定施設入居者生活介護（有料老人ホーム（サービス付き…））):
+        # the name before the first bracket, when it names one kind only.
+        base = normalize(re.split(r"[（(]", value, maxsplit=1)[0].removeprefix("指定"))
+        return self.kind_by_base.get(base)
 
 
-def _join_address(address, building):
-    address, building = cleaning.nfkc(address), cleaning.nfkc(building)
-    if building and building not in address:  # the national data often repeats the 方書
+def main_kind_rank(kind):
+    """An office that provides several services is shown under the first of them in
+    MAIN_KIND_PRECEDENCE (a 老健 that also runs 短期入所療養介護 is a 老健)."""
+    try:
+        return MAIN_KIND_PRECEDENCE.index(kind.service_code)
+    except ValueError:
+        return len(MAIN_KIND_PRECEDENCE) + kind.sort_order
+
+
+# Spellings seen in the national files that name no service of the list exactly.
+SERVICE_ALIASES = {"療養通所介護": "155"}
+
+
+def _fold_ke(text):
+    """保土ケ谷区 and 保土ヶ谷区 (and the small カ) are the same place."""
+    return text.replace("ヶ", "ケ").replace("ヵ", "カ").replace("ｹ", "ケ")
+
+
+def join_address(prefecture, municipality, address, building=""):
+    """都道府県名 + 市区町村名 + 住所 + 方書, without doubling what 住所 already repeats: the
+    prefecture, the city or the ward written again (`小倉北区小倉北区片野…`, `福岡県 北九州市 戸畑区…`,
+    `保土ヶ谷区` for 保土ケ谷区), or the 方書 already at its end."""
+    prefecture, municipality = cleaning.nfkc(prefecture), cleaning.nfkc(municipality)
+    rest, building = cleaning.nfkc(address), cleaning.nfkc(building)
+    parts = [p for p in (prefecture, municipality, *_municipality_parts(municipality)) if p]
+    parts.sort(key=len, reverse=True)
+    folded_parts = [_fold_ke(p) for p in parts]
+    while True:
+        rest = rest.lstrip(" \u3000")
+        folded = _fold_ke(rest)
+        part = next((p for p in folded_parts if folded.startswith(p)), None)
+        if part is None:
+            break
+        rest = rest[len(part) :]
+    address = prefecture + municipality + rest
+    if building and not address.endswith(building) and building not in address:
         address = f"{address} {building}"
     return address
+
+
+def _municipality_parts(municipality):
+    m = re.fullmatch(r"(.+?[市郡])(.+?[区町村])", municipality)
+    return m.groups() if m else ()
 
 
 class Format:
@@ -94,18 +163,56 @@ class Format:
     owned = []  # model fields the format may write
     rows_merge = False  # several rows per facility (厚生局: one row per 届出)
     match_group = None  # FacilityKind.Group the key is unique in
+    national = True  # a national file: rows outside the directory's scope are left out
 
     @classmethod
     def score(cls, header):
         known = sum(1 for h in header if h in cls.columns)
         return known / len(cls.columns) if cls.columns else 0
 
-    def __init__(self, lookups):
+    def __init__(self, lookups, filename=""):
         self.lk = lookups
-        self.warnings = []  # (row, column, message): kept, imported without the value
+        self.filename = filename
+        self.warnings = []  # (row, column, message): the row imported, the cell repaired or left out
 
     def warn(self, row, column, message):
         self.warnings.append((row, column, message))
+
+    def place(self, v):
+        """(municipality code, prefecture, municipality, address) of a raw row, for the scope."""
+        return "", "", "", ""
+
+    def place_label(self, v):
+        _, prefecture, municipality, address = self.place(v)
+        prefecture = PREFECTURE_NAME.get(prefecture, prefecture) or PREFECTURE_NAME.get(
+            prefecture_of(cleaning.nfkc(address)) or "", ""
+        )
+        municipality = cleaning.nfkc(municipality) or municipality_of(cleaning.nfkc(address))
+        return f"{prefecture}{municipality}" or "（所在地不明）"
+
+    def optional(self, number, column, cleaner, raw, *args):
+        """A cell the row can do without: repaired where the cleaner can (a note), else left
+        out with a warning; never a reason to set the row aside."""
+
+        def note(message):
+            self.warn(number, column, message)
+
+        try:
+            return cleaner(raw, *args, note=note) if _takes_note(cleaner) else cleaner(raw, *args)
+        except CellError as exc:
+            self.warn(number, column, f"{exc} この項目は取り込みません。")
+            return None
+
+
+def _takes_note(cleaner):
+    return cleaner in (cleaning.phone, cleaning.url, cleaning.code, cleaning.office_code)
+
+
+def _coordinates(fmt, number, v, lat_column, lng_column):
+    """Both or neither: a pin with one bad half (outside Japan, unreadable) is left out."""
+    lat = fmt.optional(number, lat_column, cleaning.latitude, v.get(lat_column, ""))
+    lng = fmt.optional(number, lng_column, cleaning.longitude, v.get(lng_column, ""))
+    return (lat, lng) if lat is not None and lng is not None else (None, None)
 
 
 class KaigoFormat(Format):
@@ -157,58 +264,73 @@ class KaigoFormat(Format):
     ]
     match_group = FacilityKind.Group.CARE
 
+    def __init__(self, lookups, filename=""):
+        super().__init__(lookups, filename)
+        m = re.search(r"jigyosho_(\d{3})", filename or "")
+        self.file_service = m.group(1) if m else ""
+
+    def place(self, v):
+        return (
+            v.get("都道府県コード又は市町村コード", ""),
+            v.get("都道府県名", ""),
+            v.get("市区町村名", ""),
+            v.get("住所", ""),
+        )
+
     def parse(self, number, v):
         errors, values = [], {}
-
-        def take(column, cleaner, *args):
-            try:
-                return cleaner(v.get(column, ""), *args)
-            except CellError as exc:
-                errors.append((column, str(exc)))
-                return None
-
-        key = take("事業所番号", cleaning.code, "事業所番号", 10)
-        kind = self.lk.national_kind(v.get("サービスの種類", ""))
+        try:
+            key = cleaning.office_code(
+                v.get("事業所番号", ""), note=lambda m: self.warn(number, "事業所番号", m)
+            )
+        except CellError as exc:
+            key = None
+            errors.append(("事業所番号", str(exc)))
+        service = v.get("サービスの種類", "")
+        kind = self.lk.national_kind(service, self.file_service)
         if kind is None:
             errors.append(
                 (
                     "サービスの種類",
-                    f"「{v.get('サービスの種類', '')}」は知らないサービスの種類です（施設種別に登録してください）。",
+                    f"「{service}」は知らないサービスの種類です（管理画面の施設種別に登録すると取り込めます）。",
                 )
             )
         values["name"] = cleaning.nfkc(v.get("事業所名", ""))[:200]
         if not values["name"]:
             errors.append(("事業所名", "事業所名がありません。"))
-        values["name_kana"] = cleaning.nfkc(v.get("事業所名カナ", ""))[:200]
-        city = cleaning.nfkc(v.get("市区町村名", ""))
-        address = _join_address(v.get("住所", ""), v.get("方書（ビル名等）", ""))
-        pref = cleaning.nfkc(v.get("都道府県名", ""))
-        if city and city not in address:  # 住所 without the prefecture and city
-            address = city + address
-        if pref and not address.startswith(pref):
-            address = pref + address
-        values["address"] = address[:300]
-        values["latitude"] = take("緯度", cleaning.latitude)
-        values["longitude"] = take("経度", cleaning.longitude)
-        values["phone"] = take("電話番号", cleaning.phone)
-        values["fax"] = take("FAX番号", cleaning.phone)
-        values["corporation_number"] = cleaning.nfkc(v.get("法人番号", ""))[:13]
-        if values["corporation_number"] and not values["corporation_number"].isdigit():
-            errors.append(("法人番号", f"法人番号は13桁の数字です（「{values['corporation_number']}」）。"))
-        values["corporation_name"] = cleaning.nfkc(v.get("法人の名称", ""))[:200]
-        values["opening_days"] = take("利用可能曜日", cleaning.opening_days)
-        values["capacity"] = take("定員", cleaning.capacity)
-        try:
-            values["url"] = cleaning.url(v.get("URL", ""))
-        except CellError as exc:
-            self.warn(number, "URL", f"{exc} URLは取り込みません。")
-            values["url"] = ""
-        notes = [cleaning.text(v.get("利用可能曜日特記事項", "")), cleaning.text(v.get("備考", ""))]
-        values["public_note"] = "\n".join(n for n in notes if n)
-        values["area"] = self.lk.area_for(address)
         if errors:
             return None, errors
+        values["name_kana"] = cleaning.nfkc(v.get("事業所名カナ", ""))[:200]
+        values["address"] = join_address(
+            v.get("都道府県名", ""), v.get("市区町村名", ""), v.get("住所", ""), v.get("方書（ビル名等）", "")
+        )[:300]
+        values["latitude"], values["longitude"] = _coordinates(self, number, v, "緯度", "経度")
+        values["phone"] = self.optional(number, "電話番号", cleaning.phone, v.get("電話番号", "")) or ""
+        values["fax"] = self.optional(number, "FAX番号", cleaning.phone, v.get("FAX番号", "")) or ""
+        corporation = cleaning.nfkc(v.get("法人番号", ""))
+        if corporation and not (corporation.isdigit() and len(corporation) == 13):
+            self.warn(
+                number,
+                "法人番号",
+                f"法人番号は13桁の数字です（「{corporation}」）。この項目は取り込みません。",
+            )
+            corporation = ""
+        values["corporation_number"] = corporation
+        values["corporation_name"] = cleaning.nfkc(v.get("法人の名称", ""))[:200]
+        days, unknown = cleaning.opening_days(v.get("利用可能曜日", ""))
+        if unknown:
+            self.warn(number, "利用可能曜日", f"知らない語を除きました（「{'、'.join(unknown)}」）。")
+        values["opening_days"] = days
+        values["capacity"] = self.optional(number, "定員", cleaning.capacity, v.get("定員", ""))
+        values["url"] = self.optional(number, "URL", cleaning.url, v.get("URL", "")) or ""
+        notes = [cleaning.text(v.get("利用可能曜日特記事項", "")), cleaning.text(v.get("備考", ""))]
+        values["public_note"] = "\n".join(n for n in notes if n)
+        values["area"] = self.lk.area_for(values["address"])
         return Record(number, key, kind, values), []
+
+
+# 地方厚生局: 区分 → the digit of the 10-digit 医療機関コード (都道府県 2 + 区分 1 + 番号 7).
+DIVISIONS = {"医科": "1", "歯科": "3", "薬局": "4"}
 
 
 class KouseikyokuFormat(Format):
@@ -250,8 +372,16 @@ class KouseikyokuFormat(Format):
     def score(cls, header):
         return 1.0 if "項番" in header else 0
 
+    def place(self, v):
+        prefecture = cleaning.nfkc(v.get("都道府県コード", "")) or v.get("都道府県名", "")
+        return (
+            v.get("市町村コード", ""),
+            prefecture,
+            v.get("市町村名", ""),
+            v.get("医療機関所在地（住所）", ""),
+        )
+
     def kind_for(self, division, kind_name, capacity, symbols):
-        division = cleaning.nfkc(division)
         if "歯" in division:
             return self.lk.kind_by_code.get("dental")
         if "薬" in division:
@@ -263,44 +393,71 @@ class KouseikyokuFormat(Format):
             return self.lk.kind_by_code.get("hospital")
         return self.lk.kind_by_code.get("clinic")
 
+    def national_key(self, number, v, errors):
+        """The 10-digit 医療機関コード: the 7-digit 医療機関番号 repeats across prefectures and
+        across 医科/歯科/薬局."""
+        try:
+            local = cleaning.code(
+                v.get("医療機関番号", ""),
+                "医療機関番号",
+                7,
+                note=lambda m: self.warn(number, "医療機関番号", m),
+            )
+        except CellError as exc:
+            errors.append(("医療機関番号", str(exc)))
+            return None, ""
+        prefecture = cleaning.nfkc(v.get("都道府県コード", ""))
+        if not (prefecture.isdigit() and len(prefecture) in (1, 2)):
+            prefecture = PREFECTURE_CODE.get(cleaning.nfkc(v.get("都道府県名", ""))) or ""
+        if not prefecture:
+            errors.append(
+                ("都道府県コード", "都道府県コードも都道府県名もないため、医療機関コードを作れません。")
+            )
+            return None, ""
+        division = cleaning.nfkc(v.get("区分", ""))
+        digit = next((d for name, d in DIVISIONS.items() if name[0] in division), None)
+        if digit is None:
+            digit = "1"
+            self.warn(
+                number,
+                "区分",
+                f"区分「{division}」が医科・歯科・薬局のどれでもないため、医科として扱います。",
+            )
+        return f"{int(prefecture):02d}{digit}{local}", division
+
     def parse(self, number, v):
         errors, values = [], {}
-        try:
-            key = cleaning.code(v.get("医療機関番号", ""), "医療機関番号")
-        except CellError as exc:
-            key = None
-            errors.append(("医療機関番号", str(exc)))
+        key, division = self.national_key(number, v, errors)
         values["name"] = cleaning.nfkc(v.get("医療機関名称", ""))[:200]
         if not values["name"]:
             errors.append(("医療機関名称", "医療機関名称がありません。"))
+        if errors:
+            return None, errors
         postal = cleaning.nfkc(v.get("医療機関所在地（郵便番号）", "")).lstrip("〒").strip()
         if postal and not re.fullmatch(r"\d{3}-?\d{4}", postal):
-            errors.append(("医療機関所在地（郵便番号）", f"郵便番号として読めません（「{postal}」）。"))
+            self.warn(
+                number,
+                "医療機関所在地（郵便番号）",
+                f"郵便番号として読めません（「{postal}」）。この項目は取り込みません。",
+            )
+            postal = ""
         if re.fullmatch(r"\d{7}", postal):
             postal = f"{postal[:3]}-{postal[3:]}"
         values["postal_code"] = postal
         values["address"] = cleaning.nfkc(v.get("医療機関所在地（住所）", ""))[:300]
-        for column, name in (("電話番号", "phone"), ("FAX番号", "fax")):
-            try:
-                values[name] = cleaning.phone(v.get(column, ""))
-            except CellError as exc:
-                errors.append((column, str(exc)))
+        values["phone"] = self.optional(number, "電話番号", cleaning.phone, v.get("電話番号", "")) or ""
+        values["fax"] = self.optional(number, "FAX番号", cleaning.phone, v.get("FAX番号", "")) or ""
         values["capacity"] = cleaning.beds(v.get("病床数", ""))
         values["area"] = self.lk.area_for(values["address"])
         symbol = cleaning.nfkc(v.get("受理記号", "")).replace(" ", "")
         since = None
         for column in ("算定開始年月日", "個別有効開始年月日"):
-            try:
-                since = since or cleaning.date(v.get(column, ""), column)
-            except CellError as exc:
-                errors.append((column, str(exc)))
+            since = since or self.optional(number, column, cleaning.date, v.get(column, ""), column)
         capabilities = {}
         capability_code = KOUSEIKYOKU_SYMBOLS.get(symbol)
         if capability_code and capability_code in self.lk.capabilities:
             capabilities[self.lk.capabilities[capability_code].pk] = since
-        if errors:
-            return None, errors
-        kind = self.kind_for(v.get("区分", ""), v.get("種別", ""), values["capacity"], [symbol])
+        kind = self.kind_for(division, v.get("種別", ""), values["capacity"], [symbol])
         return Record(number, key, kind, values, capabilities=capabilities), []
 
     def merge(self, record, other):
@@ -353,10 +510,18 @@ class NaviiFormat(Format):
             return 0
         return super().score(header)
 
+    def place(self, v):
+        return (
+            v.get("市区町村コード", ""),
+            cleaning.nfkc(v.get("都道府県コード", "")),
+            "",
+            v.get("所在地", ""),
+        )
+
     def parse(self, number, v):
         errors, values = [], {}
         try:
-            key = cleaning.code(v.get("ID", ""), "ID", 13)
+            key = cleaning.code(v.get("ID", ""), "ID", 13, note=lambda m: self.warn(number, "ID", m))
         except CellError as exc:
             key = None
             errors.append(("ID", str(exc)))
@@ -375,28 +540,23 @@ class NaviiFormat(Format):
         values["name"] = cleaning.nfkc(v.get("正式名称", ""))[:200]
         if not values["name"]:
             errors.append(("正式名称", "正式名称がありません。"))
+        if errors:
+            return None, errors
         values["name_kana"] = cleaning.nfkc(v.get("正式名称（フリガナ）", ""))[:200]
         values["address"] = cleaning.nfkc(v.get("所在地", ""))[:300]
-        for column, name, cleaner in (
-            ("所在地座標（緯度）", "latitude", cleaning.latitude),
-            ("所在地座標（経度）", "longitude", cleaning.longitude),
-        ):
-            try:
-                values[name] = cleaner(v.get(column, ""))
-            except CellError as exc:
-                errors.append((column, str(exc)))
-        raw_url = v.get("案内用ホームページアドレス", "") or v.get("薬局のホームページアドレス", "")
-        try:
-            values["url"] = cleaning.url(raw_url)
-        except CellError as exc:
-            self.warn(number, "案内用ホームページアドレス", f"{exc} URLは取り込みません。")
-            values["url"] = ""
+        values["latitude"], values["longitude"] = _coordinates(
+            self, number, v, "所在地座標（緯度）", "所在地座標（経度）"
+        )
+        url_column = (
+            "案内用ホームページアドレス"
+            if v.get("案内用ホームページアドレス")
+            else "薬局のホームページアドレス"
+        )
+        values["url"] = self.optional(number, url_column, cleaning.url, v.get(url_column, "")) or ""
         values["closed_days"] = self.closed_days(v)[:100]
         beds = v.get("合計病床数", "")
         values["capacity"] = cleaning.beds(beds) if beds else None
         values["area"] = self.lk.area_for(values["address"])
-        if errors:
-            return None, errors
         return Record(number, key, kind, values), []
 
     @staticmethod
@@ -424,6 +584,7 @@ class PortalFormat(Format):
 
     code = "portal"
     label = "このポータルの書式（書き出したファイル）"
+    national = False  # the city's own data: no scope
     columns = PUBLIC_COLUMNS + PROFESSIONAL_COLUMNS
     required = ["種別", "名称"]  # without ID every row is a new facility (a city's own sheet)
     key_column = "ID"
@@ -541,8 +702,6 @@ METHODS = {label: value for value, label in ContactWindow.Method.choices}
 
 def parse_windows(cell, kind):
     """`月 13:00-14:00 電話; 木 12:30-13:00 FAX` (what resources.exporting.windows_text writes)."""
-    import datetime
-
     windows = []
     for part in re.split(r"[;；]", cleaning.nfkc(cell)):
         part = part.strip()

@@ -131,35 +131,59 @@ def test_file_over_the_limit_is_refused(cast, settings):
     assert any("大きすぎます" in e for e in result.error_lines())
 
 
+def _upload(client, data, name="past.csv"):
+    upload = io.BytesIO(data)
+    upload.name = name
+    response = client.post("/consultations/import/", {"file": upload})
+    batch = ConsultationImport.objects.latest("pk")
+    assert response.status_code == 302 and response.url == f"/consultations/import/{batch.pk}/"
+    return batch
+
+
 def test_upload_preview_confirm_in_the_portal(client_for, cast):
     client = client_for("admin")
-    upload = io.BytesIO(csv_bytes(GOOD))
-    upload.name = "past.csv"
-    html = client.post("/consultations/import/", {"file": upload}).content.decode()
+    batch = _upload(client, csv_bytes(GOOD))
+    html = client.get(f"/consultations/import/{batch.pk}/").content.decode()
     assert 'data-import-new="2"' in html and not Consultation.objects.exists()
-    batch = ConsultationImport.objects.get()
     response = client.post(f"/consultations/import/{batch.pk}/confirm/", follow=True)
-    assert "2件の相談を取り込みました" in response.content.decode()
+    assert "2</strong>件の相談を取り込みました" in response.content.decode()
     assert Consultation.objects.count() == 2
     batch.refresh_from_db()
     assert batch.status == "done" and batch.created == 2 and batch.user == cast.admin
-    # confirming twice does nothing
-    assert client.post(f"/consultations/import/{batch.pk}/confirm/").status_code == 404
+
+
+def test_a_confirm_posted_twice_imports_once(client_for, cast):
+    client = client_for("admin")
+    batch = _upload(client, csv_bytes(GOOD))
+    client.post(f"/consultations/import/{batch.pk}/confirm/")
+    again = client.post(f"/consultations/import/{batch.pk}/confirm/", follow=True).content.decode()
+    assert "二重には取り込みません" in again
     assert Consultation.objects.count() == 2
+    # And a second request that read the batch before the first one claimed it loses the claim.
+    other = _upload(client, csv_bytes(GOOD))
+    stale = ConsultationImport.objects.get(pk=other.pk)
+    assert other.request_confirm() is True and stale.request_confirm() is False
+    assert Consultation.objects.count() == 4
 
 
-def test_upload_with_errors_imports_nothing(client_for, cast):
-    upload = io.BytesIO(csv_bytes([GOOD[0], "2026-08-03,C01,電話,家族,,,,,,連絡調整,,,,完了"]))
-    upload.name = "bad.csv"
-    html = client_for("admin").post("/consultations/import/", {"file": upload}).content.decode()
+def test_upload_with_errors_imports_nothing_and_offers_the_errors_as_csv(client_for, cast):
+    client = client_for("admin")
+    bad = [f"2026-08-03,C01,電話,家族{i},,,,,,連絡調整,,,,完了" for i in range(300)]
+    batch = _upload(client, csv_bytes([GOOD[0], *bad]), "bad.csv")
+    html = client.get(f"/consultations/import/{batch.pk}/").content.decode()
     assert "取り込めません" in html and "3行目「相談者区分」" in html
-    assert ConsultationImport.objects.get().status == "rejected"
+    assert html.count("「相談者区分」") == 200  # the page lists the first ones only
+    batch.refresh_from_db()
+    assert batch.status == "failed" and batch.errors == 300
+    csv = client.get(f"/consultations/import/{batch.pk}/errors.csv").content.decode("utf-8-sig")
+    assert len(csv.splitlines()) == 301 and "家族299" in csv
+    assert client.post(f"/consultations/import/{batch.pk}/confirm/", follow=True).status_code == 200
     assert not Consultation.objects.exists()
 
 
 def test_import_history_query_count_is_constant(client_for, cast, django_assert_num_queries):
     client = client_for("admin")
-    ConsultationImport.objects.create(user=cast.admin, file_name="a.csv", content=b"")
+    ConsultationImport.objects.create(user=cast.admin, file_name="a.csv", content=b"", status="done")
     client.get("/consultations/import/")
     with django_assert_num_queries(3):  # session, user, history (with user)
         html = client.get("/consultations/import/").content.decode()

@@ -1,4 +1,5 @@
-"""The admin pages and the command around the facility import."""
+"""The admin pages and the command around the facility import: upload → preview (a background
+task) → confirm (another) → summary, the rejected rows' download, retries and the history."""
 
 import io
 
@@ -18,18 +19,25 @@ def _file(data, name):
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
+def upload(client, data, name="jigyosho_430.csv", **fields):
+    response = client.post("/resources/import/", {"file": _file(data, name), **fields})
+    assert response.status_code == 302, response.content.decode()[:500]
+    batch = FacilityImport.objects.latest("pk")
+    assert response.url == f"/resources/import/{batch.pk}/"  # a reload never uploads again
+    return batch
+
+
 def test_upload_preview_confirm_and_summary(client_for, cast):
     existing = make_facility("ケアプランセンターひまわり", kind_code="care-management", code="0470100011")
     client = client_for("admin")
-    html = client.post(
-        "/resources/import/", {"file": _file(as_csv(kaigo_rows()), "jigyosho_430.csv")}
-    ).content.decode()
+    batch = upload(client, as_csv(kaigo_rows()))
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
     assert 'data-import-new="1"' in html and 'data-import-changed="1"' in html
     assert "介護サービス情報公表システム オープンデータ" in html
     assert "電話番号" in html  # a changed field is named
     assert Facility.objects.count() == 1  # preview saves nothing
-    batch = FacilityImport.objects.get()
-    assert batch.status == "preview" and (batch.created, batch.updated) == (1, 1)
+    batch.refresh_from_db()
+    assert batch.status == "ready" and (batch.created, batch.updated) == (1, 1)
 
     response = client.post(f"/resources/import/{batch.pk}/confirm/")
     assert response.status_code == 302 and response.url == f"/resources/import/{batch.pk}/"
@@ -40,24 +48,99 @@ def test_upload_preview_confirm_and_summary(client_for, cast):
     assert 'data-import-created="1"' in summary and 'data-import-updated="1"' in summary
     assert f'href="/resources/{existing.pk}/"' in summary
     assert FacilityChange.objects.filter(batch=batch, action="import").count() == 2
-    # Listed in the history; a second confirm is refused.
     assert "jigyosho_430.csv" in client.get("/resources/import/").content.decode()
-    assert client.post(f"/resources/import/{batch.pk}/confirm/").status_code == 404
 
 
-def test_errors_are_listed_and_nothing_can_be_confirmed(client_for, cast):
-    rows = [list(KAIGO_ROWS[0])]
+def test_a_second_confirm_never_imports_twice(client_for, cast):
+    client = client_for("admin")
+    batch = upload(client, as_csv(kaigo_rows()))
+    client.post(f"/resources/import/{batch.pk}/confirm/")
+    again = client.post(f"/resources/import/{batch.pk}/confirm/", follow=True).content.decode()
+    assert "二重には取り込みません" in again
+    assert Facility.objects.count() == 2 and FacilityChange.objects.count() == 2
+
+
+def test_a_confirm_claimed_by_another_request_does_not_run_again(client_for, cast):
+    client = client_for("admin")
+    batch = upload(client, as_csv(kaigo_rows()))
+    # What a second confirm 300 ms later sees: the first one has moved the batch on.
+    assert batch.request_confirm() is True
+    assert FacilityImport.objects.get(pk=batch.pk).request_confirm() is False
+    assert Facility.objects.count() == 2
+
+
+def test_a_failed_import_is_marked_failed_with_its_reason_and_can_be_retried(client_for, cast, monkeypatch):
+    from resources.imports import writing
+
+    client = client_for("admin")
+    batch = upload(client, as_csv(kaigo_rows()))
+    original = writing.Writer.apply
+
+    def broken(self, outcomes):
+        raise RuntimeError("worker lost its connection")
+
+    monkeypatch.setattr(writing.Writer, "apply", broken)
+    client.post(f"/resources/import/{batch.pk}/confirm/")
+    batch.refresh_from_db()
+    assert batch.status == "failed" and batch.failed_step == "confirm"
+    assert "worker lost its connection" in batch.failure and not Facility.objects.exists()
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert "取込に失敗しました。何も保存していません。" in html and "やり直す" in html
+    monkeypatch.setattr(writing.Writer, "apply", original)
+    client.post(f"/resources/import/{batch.pk}/retry/")
+    batch.refresh_from_db()
+    assert batch.status == "done" and Facility.objects.count() == 2
+
+
+def test_rejected_rows_are_listed_and_downloadable_and_the_rest_imports(client_for, cast):
+    rows = [list(KAIGO_ROWS[0]), list(KAIGO_ROWS[1])]
     rows[0][15] = "abc"
-    html = (
-        client_for("admin")
-        .post("/resources/import/", {"file": _file(as_csv(kaigo_rows(rows)), "j.csv")})
-        .content.decode()
+    client = client_for("admin")
+    batch = upload(client, as_csv(kaigo_rows(rows)), "j.csv")
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert "2行目「事業所番号」" in html and 'data-import-rejected="1"' in html
+    csv = client.get(f"/resources/import/{batch.pk}/rejected.csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("行,都道府県コード又は市町村コード") and "abc" in csv
+    assert "取り込めなかった理由" in csv.splitlines()[0]
+    client.post(f"/resources/import/{batch.pk}/confirm/")
+    assert list(Facility.objects.values_list("code", flat=True)) == ["0470100029"]
+
+
+def test_rows_outside_the_directory_scope_are_counted_not_stored(client_for, cast):
+    rows = [list(KAIGO_ROWS[0]), list(KAIGO_ROWS[1])]
+    rows[1][0], rows[1][2], rows[1][3] = "011011", "北海道", "札幌市中央区"
+    client = client_for("admin")
+    batch = upload(client, as_csv(kaigo_rows(rows)))
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert 'data-import-out-of-scope="1"' in html and "北海道札幌市中央区 1行" in html
+    client.post(f"/resources/import/{batch.pk}/confirm/")
+    assert list(Facility.objects.values_list("code", flat=True)) == ["0470100011"]
+    # Widened for one import: the neighbour's row comes in too.
+    batch = upload(client, as_csv(kaigo_rows(rows)), area_codes="01")
+    client.post(f"/resources/import/{batch.pk}/confirm/")
+    assert Facility.objects.count() == 2
+
+
+def test_an_unreadable_file_fails_with_its_reason(client_for, cast):
+    client = client_for("admin")
+    batch = upload(client, b"\xff\xfe\xfd\xfc", "broken.csv")
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert "文字コードを判別できません" in html and 'data-batch-state="failed"' in html
+
+
+def test_progress_is_reported_as_json(client_for, cast):
+    client = client_for("admin")
+    batch = upload(client, as_csv(kaigo_rows()))
+    FacilityImport.objects.filter(pk=batch.pk).update(
+        status="confirming", phase="書き込み中", done=1, total=4
     )
-    assert "2行目「事業所番号」" in html and "何も取り込みません" in html
-    batch = FacilityImport.objects.get()
-    assert batch.status == "rejected" and batch.errors == 1
-    assert client_for("admin").post(f"/resources/import/{batch.pk}/confirm/").status_code == 404
-    assert not Facility.objects.exists()
+    data = client.get(f"/resources/import/{batch.pk}/progress/").json()
+    assert data == {
+        "status": "confirming", "status_label": "取込中", "phase": "書き込み中", "done": 1, "total": 4,
+        "percent": 25, "running": True,
+    }  # fmt: skip
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert "data-batch-progress" in html and 'http-equiv="refresh"' in html  # works without JavaScript
 
 
 @pytest.mark.parametrize(
@@ -69,11 +152,15 @@ def test_only_admins_may_import(client_for, cast, role, status):
         client.post("/resources/import/", {"file": _file(as_csv(kaigo_rows()), "j.csv")}).status_code
         == status
     )
-    batch = FacilityImport.objects.create(file_name="j.csv", content=as_csv(kaigo_rows()))
-    assert client.post(f"/resources/import/{batch.pk}/confirm/").status_code == status
-    assert client.get(f"/resources/import/{batch.pk}/").status_code == status
+    batch = FacilityImport.objects.create(file_name="j.csv", content=as_csv(kaigo_rows()), status="ready")
+    for url in ("confirm/", "retry/", "mapping/"):
+        assert client.post(f"/resources/import/{batch.pk}/{url}").status_code == status
+    for url in ("", "progress/", "rejected.csv"):
+        assert client.get(f"/resources/import/{batch.pk}/{url}").status_code == status
     assert client.get("/resources/duplicates/").status_code == status
+    assert client.get("/resources/missing/").status_code == status
     assert not Facility.objects.exists()
+    assert FacilityImport.objects.get(pk=batch.pk).status == "ready"
 
 
 def test_possible_duplicates_are_reported_not_merged(client_for, cast):
@@ -91,8 +178,7 @@ def test_import_summary_lists_duplicates_of_imported_rows(client_for, cast):
         "ケアプランセンターひまわり", kind_code="home-help", code="0470999999", phone="093-582-1111"
     )
     client = client_for("admin")
-    client.post("/resources/import/", {"file": _file(as_csv(kaigo_rows()), "jigyosho_430.csv")})
-    batch = FacilityImport.objects.get()
+    batch = upload(client, as_csv(kaigo_rows()))
     client.post(f"/resources/import/{batch.pk}/confirm/")
     batch.refresh_from_db()
     assert len(batch.duplicates) == 1
@@ -106,7 +192,7 @@ def test_import_pages_query_counts_are_constant(client_for, cast, django_assert_
     f = make_facility("医院")
     FacilityChange.objects.create(facility=f, action="import", batch=batch)
     client.get("/resources/import/")
-    with django_assert_num_queries(4):  # session, user, history count and page
+    with django_assert_num_queries(5):  # session, user, areas (the scope), history count and page
         client.get("/resources/import/")
     with django_assert_num_queries(5):
         client.get(f"/resources/import/{batch.pk}/")
@@ -114,7 +200,7 @@ def test_import_pages_query_counts_are_constant(client_for, cast, django_assert_
         FacilityImport.objects.create(user=cast.coordinator, file_name=f"b{i}.csv")
         g = make_facility(f"医院{i}")
         FacilityChange.objects.create(facility=g, action="import", batch=batch)
-    with django_assert_num_queries(4):  # the same with two pages of history
+    with django_assert_num_queries(5):  # the same with two pages of history
         html = client.get("/resources/import/").content.decode()
     assert "1 / 2 ページ" in html and "b24.csv" in html
     assert "a.csv" in client.get("/resources/import/?page=2").content.decode()
@@ -142,9 +228,9 @@ def command(tmp_path, data, name="jigyosho_430.csv", **options):
 
 def test_command_prints_counts_and_is_idempotent(tmp_path, cast):
     out, _ = command(tmp_path, as_csv(kaigo_rows()))
-    assert out.startswith("created 2, updated 0, unchanged 0, errors 0")
+    assert out.startswith("created 2, updated 0, unchanged 0, rejected 0, out_of_scope 0")
     out, _ = command(tmp_path, as_csv(kaigo_rows()))
-    assert out.startswith("created 0, updated 0, unchanged 2, errors 0")
+    assert out.startswith("created 0, updated 0, unchanged 2, rejected 0, out_of_scope 0")
     assert FacilityImport.objects.filter(status="done").count() == 2
 
 
@@ -154,13 +240,32 @@ def test_command_dry_run_saves_nothing(tmp_path, cast):
     assert not Facility.objects.exists()
 
 
-def test_command_with_errors_exits_non_zero_and_saves_nothing(tmp_path, cast):
+def test_command_with_some_bad_rows_imports_the_rest_and_exits_zero(tmp_path, cast):
     rows = [list(KAIGO_ROWS[0]), list(KAIGO_ROWS[1])]
     rows[1][6] = "宇宙旅行介護"
-    with pytest.raises(CommandError):
-        out, err = command(tmp_path, as_csv(kaigo_rows(rows)))
-    assert not Facility.objects.exists()
-    assert FacilityImport.objects.get().status == "rejected"
+    out, err = command(
+        tmp_path, as_csv(kaigo_rows(rows)), name="kaigo.csv", rejected=str(tmp_path / "bad.csv")
+    )
+    assert out.startswith("created 1, updated 0, unchanged 0, rejected 1, out_of_scope 0")
+    assert "3行目「サービスの種類」" in err
+    assert "宇宙旅行介護" in (tmp_path / "bad.csv").read_text(encoding="utf-8-sig")
+    assert FacilityImport.objects.get().status == "done"
+
+
+def test_command_widens_the_scope_with_area_codes(tmp_path, cast):
+    rows = [list(KAIGO_ROWS[0])]
+    rows[0][0], rows[0][2], rows[0][3] = "402036", "福岡県", "久留米市"
+    out, _ = command(tmp_path, as_csv(kaigo_rows(rows)))
+    assert out.startswith("created 0, updated 0, unchanged 0, rejected 0, out_of_scope 1")
+    out, _ = command(tmp_path, as_csv(kaigo_rows(rows)), area_codes=["402036"])
+    assert out.startswith("created 1,")
+
+
+def test_command_exits_non_zero_only_when_nothing_could_be_read(tmp_path, cast):
+    with pytest.raises(CommandError, match="形式を判別できません"):
+        command(tmp_path, as_csv([["名前", "住所"], ["a", "b"]]))
+    with pytest.raises(CommandError, match="都道府県コード"):
+        command(tmp_path, as_csv(kaigo_rows()), area_codes=["4"])
 
 
 def test_duplicates_of_an_import_are_filtered_before_the_limit(cast):
@@ -175,17 +280,16 @@ def test_duplicates_of_an_import_are_filtered_before_the_limit(cast):
     assert [sorted(f.pk for f in g) for g in groups] == [sorted([imported.pk, twin.pk])]
 
 
-def test_confirm_refuses_when_the_directory_changed_since_the_preview(client_for, cast):
+def test_a_row_whose_facility_went_away_after_the_preview_is_set_aside(client_for, cast):
     f = make_facility("消える医院", code="0000001")
     rows = [["ID", "種別", "名称"], [str(f.pk), "診療所", "消える医院（改名）"], ["", "診療所", "新しい医院"]]
     client = client_for("admin")
-    client.post("/resources/import/", {"file": _file(as_csv(rows), "portal.csv")})
-    batch = FacilityImport.objects.get()
-    assert batch.status == "preview"
+    batch = upload(client, as_csv(rows), "portal.csv")
+    assert FacilityImport.objects.get(pk=batch.pk).status == "ready"
     gone = f.pk
     f.delete()
-    response = client.post(f"/resources/import/{batch.pk}/confirm/", follow=True)
-    assert f"ID {gone} の施設はありません" in response.content.decode()
+    client.post(f"/resources/import/{batch.pk}/confirm/")
     batch.refresh_from_db()
-    assert (batch.status, batch.created, batch.errors, batch.content) == ("rejected", 0, 1, b"")
-    assert not Facility.objects.filter(name="新しい医院").exists()
+    assert (batch.status, batch.created, batch.rejected, batch.content) == ("done", 1, 1, b"")
+    assert f"ID {gone} の施設はありません" in client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert Facility.objects.filter(name="新しい医院").exists()

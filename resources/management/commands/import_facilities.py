@@ -5,42 +5,72 @@ from django.core.management.base import BaseCommand, CommandError
 
 from resources import imports
 from resources.models import FacilityImport
+from resources.places import valid_code
 
 
 class Command(BaseCommand):
     help = (
         "施設データ（介護サービス情報公表・厚生局名簿・医療情報ネット・このポータルの書式）を取り込みます。"
-        "エラーが1件でもあれば何も保存しません。"
+        "対象地域（地域コードのある地域）の行だけを取り込み、使えない行は理由を示して除きます。"
     )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--dry-run", action="store_true", help="確認のみ（保存しない）")
+        parser.add_argument(
+            "--area-code",
+            action="append",
+            default=[],
+            dest="area_codes",
+            help="この取込だけ対象に加える地域コード（都道府県2桁・市町村6桁、繰り返し可）",
+        )
+        parser.add_argument("--rejected", help="取り込めなかった行をこのCSVファイルに書き出す")
 
-    def handle(self, path, dry_run=False, **options):
+    def handle(self, path, dry_run=False, area_codes=(), rejected=None, **options):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"ファイルがありません: {path}")
+        codes = [valid_code(c) for c in area_codes]
+        if None in codes:
+            raise CommandError("--area-code は都道府県コード（2桁）か市町村コード（6桁）の数字です。")
         data = file.read_bytes()
 
-        def progress(rows):
-            sys.stderr.write(f"\r{rows:,}行…")
-            sys.stderr.flush()
+        def progress(phase, done=0, total=0):
+            if sys.stderr.isatty():
+                sys.stderr.write(f"\r{phase} {done:,}/{total:,}…")
 
         batch = None
         if not dry_run:
-            batch = FacilityImport.objects.create(file_name=file.name[:255])
-        plan = imports.run(data, file.name, write=not dry_run, batch=batch, progress=progress)
-        if plan.rows >= 5000:
+            batch = FacilityImport.objects.create(
+                file_name=file.name[:255], area_codes=codes, status=FacilityImport.Status.CONFIRMING
+            )
+        plan = imports.run(
+            data, file.name, write=not dry_run, batch=batch, progress=progress, area_codes=codes
+        )
+        if sys.stderr.isatty():
             sys.stderr.write("\n")
+        if plan.error:
+            if batch:
+                batch.status, batch.failure, batch.content = FacilityImport.Status.FAILED, plan.error, b""
+                batch.save()
+            raise CommandError(plan.error)
         if batch:
-            batch.finish(plan)
+            from resources.importing import store_result
+
+            store_result(batch, plan)
+            batch.missing = plan.missing
+            batch.status, batch.phase = FacilityImport.Status.DONE, "完了"
+            batch.save()
         for line in plan.warning_lines():
             self.stderr.write(f"注意: {line}")
-        if not plan.ok:
-            for line in plan.error_lines():
-                self.stderr.write(line)
-            self.stdout.write(f"created 0, updated 0, unchanged 0, errors {len(plan.errors)}")
-            raise CommandError("エラーがあるため、何も取り込んでいません。")
-        suffix = f" ({plan.format_label}" + ("、確認のみ・保存していません)" if dry_run else ")")
-        self.stdout.write(plan.summary() + suffix)
+        for line in plan.rejected_lines():
+            self.stderr.write(f"取り込めなかった行: {line}")
+        if rejected and plan.rejected_cells:
+            from coordination.exports import csv_bytes
+
+            Path(rejected).write_bytes(csv_bytes(*plan.rejected_table()))
+        if plan.out_of_scope:
+            places = "、".join(f"{name} {n}件" for name, n in plan.out_of_scope_places.most_common(5))
+            self.stderr.write(f"対象外（{plan.scope or '対象地域'}以外）: {plan.out_of_scope}件（{places}…）")
+        note = "、確認のみ・保存していません" if dry_run else ""
+        self.stdout.write(f"{plan.summary()} ({plan.format_label}{note})")

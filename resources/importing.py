@@ -1,0 +1,91 @@
+"""The directory import's two steps for its batch (coordination.batches): what the preview
+found and what the confirm wrote, kept on the FacilityImport row for the batch page."""
+
+from resources import imports
+from resources.duplicates import possible_duplicates
+
+SHOWN = 100  # rejected rows and warnings listed on the page (all of them in the download)
+
+
+def _run(batch, write):
+    def progress(phase, done=0, total=0):
+        batch.report(phase, done, total)
+
+    return imports.run(
+        bytes(batch.content),
+        batch.file_name,
+        write=write,
+        user=batch.user,
+        batch=batch if write else None,
+        progress=progress,
+        area_codes=batch.area_codes,
+        mapping=batch.mapping or None,
+    )
+
+
+def _outcome(outcome):
+    record = outcome.record
+    return {
+        "row": record.row,
+        "name": record.values.get("name", ""),
+        "kind": record.kind.name if record.kind else "",
+        "address": record.values.get("address", ""),
+        "changed": outcome.changed_labels,
+        "kept": outcome.kept_labels,
+        "facility": outcome.facility_id,
+    }
+
+
+def store_result(batch, plan):
+    header, rejected = plan.rejected_table()
+    batch.format = plan.format.code if plan.format else ""
+    batch.rows = plan.rows
+    batch.created, batch.updated, batch.unchanged = plan.created, plan.updated, plan.unchanged
+    batch.rejected, batch.out_of_scope = plan.rejected_rows, plan.out_of_scope
+    batch.result = {
+        "format_label": plan.format_label,
+        "scope": plan.scope,
+        "error": plan.error,
+        "needs_mapping": plan.needs_mapping,
+        "header": plan.header,
+        "samples": {action: [_outcome(o) for o in outcomes] for action, outcomes in plan.samples.items()},
+        "kept": [_outcome(o) for o in plan.kept],
+        "warnings": plan.warning_lines()[:SHOWN],
+        "warning_count": len(plan.warnings),
+        "rejected_lines": plan.rejected_lines()[:SHOWN],
+        "rejected_header": header,
+        "rejected": rejected,
+        "out_of_scope_places": plan.out_of_scope_places.most_common(10),
+        "ignored_columns": plan.ignored_columns,
+    }
+
+
+def preview(batch):
+    plan = _run(batch, write=False)
+    store_result(batch, plan)
+    if plan.needs_mapping:
+        status, phase = batch.Status.FAILED, "列の対応づけが必要です"
+    elif plan.error:
+        status, phase = batch.Status.FAILED, "読み込めませんでした"
+    else:
+        status, phase = batch.Status.READY, "確認待ち"
+    batch.status, batch.phase = status, phase
+    batch.failure = plan.error
+    batch.failed_step = "preview" if plan.error else ""
+    batch.save()
+
+
+def confirm(batch):
+    from django.utils import timezone
+
+    plan = _run(batch, write=True)
+    if plan.error:  # the file no longer reads as it did at the preview (a lookup changed)
+        batch.status, batch.failure, batch.failed_step = batch.Status.FAILED, plan.error, "confirm"
+        batch.save()
+        return
+    store_result(batch, plan)
+    batch.missing = plan.missing
+    batch.duplicates = [[f.pk for f in group] for group in possible_duplicates(only_ids=plan.changed_ids)]
+    batch.status, batch.phase, batch.content = batch.Status.DONE, "完了", b""
+    batch.finished_at = timezone.now()
+    batch.save()

@@ -1,0 +1,51 @@
+"""The directory's text search as a lookup on the folded search text: `search_text__contains_term`.
+
+On PostgreSQL every term, whatever its length, is answered by one GIN expression index over
+`portal_bigrams(search_text)` (the tsvector of the text's 2-grams, created by the migrations): a
+1-character term (森) is a prefix query, a 2-character term (眼科) one lexeme, a longer one
+(ひまわり) all its 2-grams ANDed, and `strpos()` then checks the term itself. pg_trgm cannot
+serve 1–2 character terms. SQLite has no such index and reads the text with instr(), which at
+the size of one city's directory is quick enough (bench/search.py)."""
+
+from django.db import models
+from django.db.models import Lookup
+
+
+def bigram_query(term):
+    """The tsquery text for a term: each of its 2-grams quoted (a quote doubled, a backslash
+    escaped) and ANDed; one character is a prefix query."""
+
+    def quoted(lexeme):
+        return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    if len(term) == 1:
+        return quoted(term) + ":*"
+    grams = dict.fromkeys(term[i : i + 2] for i in range(len(term) - 1))  # in order, once each
+    return " & ".join(quoted(g) for g in grams)
+
+
+class SearchTextField(models.TextField):
+    """The normalised text searched by `contains_term` (coordination.text.normalize)."""
+
+
+@SearchTextField.register_lookup
+class ContainsTerm(Lookup):
+    lookup_name = "contains_term"
+
+    def as_sql(self, compiler, connection):  # any other database
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        escaped = self.rhs.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return f"{lhs} LIKE %s ESCAPE '\\'", [*lhs_params, f"%{escaped}%"]
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"instr({lhs}, %s) > 0", [*lhs_params, self.rhs]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        # strpos() first: cheap per row, so a row that fails it never pays for portal_bigrams()
+        # where the planner filters the rows of another index.
+        return (
+            f"(strpos({lhs}, %s) > 0 AND portal_bigrams({lhs}) @@ %s::tsquery)",
+            [*lhs_params, self.rhs, *lhs_params, bigram_query(self.rhs)],
+        )
