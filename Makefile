@@ -30,7 +30,11 @@ run: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(RUN_ENV) $(VENV)/bin/gunicorn coordination.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	@# The task worker (imports' preview and confirm) runs beside gunicorn and stops with it.
+	@# Requests never run long work, so gunicorn's own timeout stays short and explicit.
+	$(RUN_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(RUN_ENV) $(VENV)/bin/gunicorn coordination.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 30 --access-logfile -
 
 # Debian packages the tests need, installed when missing and when we may (root or sudo).
 system-deps:

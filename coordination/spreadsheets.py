@@ -67,9 +67,10 @@ def check_xlsx(data):
         raise SpreadsheetError("Excelファイル（.xlsx）として読み込めません。")
 
 
-def read_rows(data, filename):
+def read_rows(data, filename, strip=True):
     """(row number, [cells as str]) for every row, header included. Row numbers are the ones
-    Excel shows (1-based)."""
+    Excel shows (1-based). strip=False leaves a CSV's cells as they are (the caller strips the
+    rows it keeps: most rows of a national file are dropped unread)."""
     if not data:
         raise SpreadsheetError("ファイルが空です。")
     limit = getattr(settings, "IMPORT_MAX_BYTES", 50 * 1024 * 1024)
@@ -89,15 +90,15 @@ def read_rows(data, filename):
         raise SpreadsheetError(
             "Excelファイル（.xlsx）として読み込めません。ファイルが壊れているか、別の形式です。"
         )
-    return _csv_rows(data)
+    return _csv_rows(data, strip)
 
 
-def _csv_rows(data):
+def _csv_rows(data, strip=True):
     text = decode_csv(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for number, row in enumerate(reader, start=1):
-            yield number, list(map(str.strip, row))
+            yield number, list(map(str.strip, row)) if strip else row
     except csv.Error as exc:
         raise SpreadsheetError(f"CSVの形式に誤りがあります（{reader.line_num}行目付近: {exc}）。") from None
 

@@ -60,7 +60,7 @@ class Scope:
 
     prefectures: set = field(default_factory=set)
     municipalities: dict = field(default_factory=dict)  # 5-digit code → name ("" unknown)
-    _answers: dict = field(default_factory=dict, repr=False)
+    answers: dict = field(default_factory=dict, repr=False)  # a code cell → in scope or not
 
     @classmethod
     def for_directory(cls, extra_codes=()):
@@ -88,24 +88,32 @@ class Scope:
         return bool(self.prefectures or self.municipalities)
 
     def describe(self):
+        """The scope in words: prefectures, then municipalities (a city's wards go with it)."""
         names = [PREFECTURE_NAME.get(p, p) for p in sorted(self.prefectures)]
-        names += [name or code for code, name in sorted(self.municipalities.items())]
+        for code, name in sorted(self.municipalities.items()):
+            covered = code[:2] in self.prefectures or any(
+                city < code <= WARDS_OF.get(city, "") for city in self.municipalities
+            )
+            if not covered:
+                names.append(name or code)
         return "、".join(names)
 
     def nameless(self):
         return sorted(code for code, name in self.municipalities.items() if not name)
 
     def _code_in(self, code5):
-        answer = self._answers.get(code5)
+        if code5[:2] in self.prefectures or code5 in self.municipalities:
+            return True
+        return any(city < code5 <= WARDS_OF.get(city, "") for city in self.municipalities)
+
+    def decides(self, code):
+        """True/False when the municipality code alone answers, None when the row has none."""
+        answer = self.answers.get(code)
         if answer is None:
-            answer = code5[:2] in self.prefectures or code5 in self.municipalities
-            if not answer:
-                for city in self.municipalities:
-                    last = WARDS_OF.get(city)
-                    if last and city < code5 <= last:
-                        answer = True
-                        break
-            self._answers[code5] = answer
+            stripped = code.strip()
+            if len(stripped) < 5 or not stripped[:5].isdigit():
+                return None
+            answer = self.answers[code] = self._code_in(stripped[:5])
         return answer
 
     def contains(self, code="", prefecture="", municipality="", address=""):
@@ -113,10 +121,16 @@ class Scope:
         at the start of its municipality or address."""
         if not self:
             return True
-        code = code.strip()
-        if len(code) >= 5 and code[:5].isdigit():
-            return self._code_in(code[:5])
-        pref = prefecture if len(prefecture) == 2 else PREFECTURE_CODE.get(prefecture) or ""
+        answer = self.answers.get(code)
+        if answer is not None:
+            return answer
+        stripped = code.strip()
+        if len(stripped) >= 5 and stripped[:5].isdigit():
+            answer = self._code_in(stripped[:5])
+            self.answers[code] = answer
+            return answer
+        prefecture = nfkc(prefecture)
+        pref = f"{int(prefecture):02d}" if prefecture.isdigit() else PREFECTURE_CODE.get(prefecture, "")
         address = nfkc(address)
         pref = pref or prefecture_of(address) or ""
         if pref in self.prefectures:

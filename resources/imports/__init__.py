@@ -199,13 +199,34 @@ def _collect(plan, sheet, fmt, scope, report, padded):
     codes_of = {}  # portal: (kind, code) → row
     merged = {}  # 厚生局: key → record (one row per 届出)
     records = []
+    fmt.bind(header)
     report("読み込み中", 0, sheet.total)
+    code_index = fmt.code_index if fmt.national and scope else None
+    answers = scope.answers
+    skipped = {}  # municipality code → rows out of scope, with the first such row for its name
     for number, cells in sheet.rows:
+        if number % PROGRESS_EVERY == 0:
+            report("読み込み中", number, max(sheet.total, number))
+        # Most rows of a national file are another city's: its municipality code alone says so,
+        # before anything else is done with the row (this loop is most of such an import).
+        if code_index is not None and code_index < len(cells):
+            code = cells[code_index]
+            inside = answers.get(code)
+            if inside is None:
+                inside = scope.decides(code)
+            if inside is False:
+                entry = skipped.get(code)
+                if entry is None:
+                    skipped[code] = [1, cells]
+                else:
+                    entry[0] += 1
+                continue
+        else:
+            inside = None
+        cells = [c.strip() for c in cells]
         if not any(cells):
             continue
         plan.rows += 1
-        if plan.rows % PROGRESS_EVERY == 0:
-            report("読み込み中", plan.rows, max(sheet.total, plan.rows))
         if len(cells) > width or (len(cells) < width and not padded):
             plan.reject(
                 number,
@@ -213,23 +234,23 @@ def _collect(plan, sheet, fmt, scope, report, padded):
                 cells,
             )
             continue
+        if fmt.national and inside is None and scope:
+            place = fmt.place_of(cells)
+            if not scope.contains(*place):
+                plan.out_of_scope += 1
+                plan.out_of_scope_places[fmt.place_label(place)] += 1
+                continue
         values = dict(zip(header, cells + [""] * (width - len(cells)), strict=True))
         if blank_column:
             values.pop("", None)
-        if fmt.national:
-            place = fmt.place(values)
-            if scope and not scope.contains(*place):
-                plan.out_of_scope += 1
-                plan.out_of_scope_places[fmt.place_label(values)] += 1
-                continue
         record, errors = fmt.parse(number, values)
         if errors:
             plan.reject(number, errors, cells)
             continue
         record.cells = cells
         if fmt.national:
-            code = place[0].strip()
-            record.municipality_code = code[:5] if len(code) >= 5 and code[:5].isdigit() else ""
+            cell = cells[code_index] if code_index is not None and code_index < len(cells) else ""
+            record.municipality_code = cell[:5] if len(cell) >= 5 and cell[:5].isdigit() else ""
         if isinstance(fmt, PortalFormat):
             code = record.values.get("code")
             if code:
@@ -271,6 +292,10 @@ def _collect(plan, sheet, fmt, scope, report, padded):
                 )
             continue
         records.append(record)
+    for code, (count, cells) in skipped.items():
+        plan.rows += count
+        plan.out_of_scope += count
+        plan.out_of_scope_places[fmt.label_of(cells, code)] += count
     report("読み込み中", plan.rows, plan.rows)
     return records
 

@@ -178,17 +178,45 @@ class Format:
     def warn(self, row, column, message):
         self.warnings.append((row, column, message))
 
-    def place(self, v):
-        """(municipality code, prefecture, municipality, address) of a raw row, for the scope."""
-        return "", "", "", ""
+    # Where a row is, for the scope: (municipality code, prefecture, municipality, address),
+    # each the first non-empty of its columns. Nothing for a format without a scope.
+    place_columns = ((), (), (), ())
 
-    def place_label(self, v):
-        _, prefecture, municipality, address = self.place(v)
-        prefecture = PREFECTURE_NAME.get(prefecture, prefecture) or PREFECTURE_NAME.get(
-            prefecture_of(cleaning.nfkc(address)) or "", ""
+    def bind(self, header):
+        """Column positions of the place cells in this file's header (rows are checked against
+        the scope before they are parsed, and most rows of a national file are not the city's)."""
+        self._place_index = [
+            [header.index(c) for c in columns if c in header] for columns in self.place_columns
+        ]
+        self.code_index = self._place_index[0][0] if self._place_index[0] else None
+        self.labels = {}
+
+    def place_of(self, cells):
+        width = len(cells)
+        return tuple(
+            next((cells[i] for i in indexes if i < width and cells[i]), "") for indexes in self._place_index
         )
-        municipality = cleaning.nfkc(municipality) or municipality_of(cleaning.nfkc(address))
-        return f"{prefecture}{municipality}" or "（所在地不明）"
+
+    def label_of(self, cells, code):
+        """place_label() of a row known by its municipality code (read once per code)."""
+        label = self.labels.get(code)
+        return label if label is not None else self.place_label(self.place_of(cells), code)
+
+    def place_label(self, place, code=None):
+        """「福岡県久留米市」 for the out-of-scope count (remembered: a file repeats its places,
+        and a municipality code always names the same place)."""
+        code_cell, prefecture, municipality, address = place
+        key = code if code is not None else ((code_cell, prefecture, municipality) if municipality else place)
+        label = self.labels.get(key)
+        if label is None:
+            address = cleaning.nfkc(address)
+            prefecture = cleaning.nfkc(prefecture)
+            if prefecture.isdigit():
+                prefecture = PREFECTURE_NAME.get(f"{int(prefecture):02d}", prefecture)
+            prefecture = prefecture or PREFECTURE_NAME.get(prefecture_of(address) or "", "")
+            municipality = cleaning.nfkc(municipality) or municipality_of(address)
+            label = self.labels[key] = f"{prefecture}{municipality}" or "（所在地不明）"
+        return label
 
     def optional(self, number, column, cleaner, raw, *args):
         """A cell the row can do without: repaired where the cleaner can (a note), else left
@@ -269,13 +297,7 @@ class KaigoFormat(Format):
         m = re.search(r"jigyosho_(\d{3})", filename or "")
         self.file_service = m.group(1) if m else ""
 
-    def place(self, v):
-        return (
-            v.get("都道府県コード又は市町村コード", ""),
-            v.get("都道府県名", ""),
-            v.get("市区町村名", ""),
-            v.get("住所", ""),
-        )
+    place_columns = (("都道府県コード又は市町村コード",), ("都道府県名",), ("市区町村名",), ("住所",))
 
     def parse(self, number, v):
         errors, values = [], {}
@@ -372,14 +394,12 @@ class KouseikyokuFormat(Format):
     def score(cls, header):
         return 1.0 if "項番" in header else 0
 
-    def place(self, v):
-        prefecture = cleaning.nfkc(v.get("都道府県コード", "")) or v.get("都道府県名", "")
-        return (
-            v.get("市町村コード", ""),
-            prefecture,
-            v.get("市町村名", ""),
-            v.get("医療機関所在地（住所）", ""),
-        )
+    place_columns = (
+        ("市町村コード",),
+        ("都道府県コード", "都道府県名"),
+        ("市町村名",),
+        ("医療機関所在地（住所）",),
+    )
 
     def kind_for(self, division, kind_name, capacity, symbols):
         if "歯" in division:
@@ -510,13 +530,7 @@ class NaviiFormat(Format):
             return 0
         return super().score(header)
 
-    def place(self, v):
-        return (
-            v.get("市区町村コード", ""),
-            cleaning.nfkc(v.get("都道府県コード", "")),
-            "",
-            v.get("所在地", ""),
-        )
+    place_columns = (("市区町村コード",), ("都道府県コード",), (), ("所在地",))
 
     def parse(self, number, v):
         errors, values = [], {}

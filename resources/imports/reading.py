@@ -50,11 +50,12 @@ def open_sheet(data, filename, mapping=None):
     `mapping` ({column: portal column or ""}) says what each column is."""
     from resources.imports.formats import PortalFormat
 
-    rows = read_rows(data, filename)
+    rows = read_rows(data, filename, strip=False)
     first = None
     seen = 0
     for number, cells in rows:
         seen = number
+        cells = [c.strip() for c in cells]
         if not any(cells):
             if number >= HEADER_SEARCH_ROWS and first is None:
                 break
@@ -85,7 +86,7 @@ def open_sheet(data, filename, mapping=None):
 
 
 def _rows_after(data, filename, number):
-    return itertools.dropwhile(lambda item: item[0] <= number, read_rows(data, filename))
+    return itertools.dropwhile(lambda item: item[0] <= number, read_rows(data, filename, strip=False))
 
 
 def unknown_header_message(sheet):

@@ -1,20 +1,27 @@
 import pytest
+from playwright.sync_api import expect
 
+from resources.models import FacilityImport
 from tests.conftest import ARTIFACTS, login
-from tests.resources.samples import as_csv, kaigo_rows
+from tests.resources.samples import KAIGO_ROWS, as_csv, kaigo_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_admin_uploads_national_csv_reviews_preview_confirms_and_finds_offices(page, cast, tmp_path):
+    rows = [list(r) for r in KAIGO_ROWS] + [list(KAIGO_ROWS[0])]
+    rows[2][15], rows[2][4] = "x", ""  # a bad row: set aside, the others import
     path = tmp_path / "jigyosho_430.csv"
-    path.write_bytes(as_csv(kaigo_rows(), "cp932"))
+    path.write_bytes(as_csv(kaigo_rows(rows), "cp932"))
     login(page, "admin")
     page.goto(page.base_url + "/resources/import/")
     page.get_by_label("ファイル").set_input_files(str(path))
-    page.get_by_role("button", name="内容を確認する").click()
+    page.get_by_role("button", name="アップロードして内容を確認する").click()
+    page.wait_for_url("**/resources/import/*/")
     assert page.locator("[data-import-new]").get_attribute("data-import-new") == "2"
-    assert "ケアプランセンターひまわり" in page.locator("table").first.inner_text()
+    assert page.locator("[data-import-rejected]").get_attribute("data-import-rejected") == "1"
+    assert "4行目「事業所名」: 事業所名がありません。" in page.locator("[data-rejected-rows]").inner_text()
+    assert "ケアプランセンターひまわり" in page.locator("table").last.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "import-preview.png"), full_page=True)
     page.get_by_role("button", name="取り込む（新規 2件・更新 0件）").click()
@@ -25,3 +32,27 @@ def test_admin_uploads_national_csv_reviews_preview_confirms_and_finds_offices(p
     assert page.locator("[data-result-count]").get_attribute("data-result-count") == "1"
     page.get_by_role("link", name="ケアプランセンターひまわり").click()
     assert page.get_by_role("heading", level=1).inner_text() == "ケアプランセンターひまわり"
+
+
+def test_the_progress_bar_follows_a_running_import_and_the_page_shows_the_result(page, cast):
+    # The suite runs tasks inside the request; here the batch is put in the state a worker
+    # leaves it in while it writes, and moved on as a worker would.
+    batch = FacilityImport.objects.create(
+        user=cast.admin,
+        file_name="jigyosho_170.csv",
+        status="confirming",
+        phase="書き込み中",
+        done=10,
+        total=100,
+    )
+    login(page, "admin")
+    page.goto(page.base_url + f"/resources/import/{batch.pk}/")
+    bar = page.locator("[data-batch-bar]")
+    assert bar.get_attribute("value") == "10"
+    FacilityImport.objects.filter(pk=batch.pk).update(done=60)
+    expect(page.locator("[data-batch-count]")).to_have_text("60 ／ 100")  # no reload: polled
+    assert bar.get_attribute("value") == "60"
+    page.screenshot(path=str(ARTIFACTS / "import-progress.png"), full_page=True)
+    FacilityImport.objects.filter(pk=batch.pk).update(status="done", created=68, rows=7042, out_of_scope=6974)
+    page.wait_for_selector("[data-import-created]")
+    assert page.locator("[data-import-out-of-scope]").get_attribute("data-import-out-of-scope") == "6974"
