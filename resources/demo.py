@@ -366,7 +366,7 @@ def _seed_synthetic(total, stdout, chunk=5000):
             surname, place = rng.choice(SURNAMES), rng.choice(PLACES)
             ward, lat, lng, town = rng.choice(towns)
             city = "北九州市" + ward
-            if rng.random() < 0.85:  # most of a national-scale set lies outside the demo city
+            if rng.random() < 0.3:  # some lie in the neighbouring cities of a prefecture-wide directory
                 city, lat, lng = rng.choice(CITIES)
                 town = rng.choice(PLACES) + "町"
             kind = rng.choices(kinds, kind_weights)[0]

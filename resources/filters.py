@@ -115,3 +115,33 @@ class FacilityFilter(django_filters.FilterSet):
                 radius = float(data["radius"]) if data.get("radius") else None
                 return queryset.near(self.place.latitude, self.place.longitude, radius)
         return queryset
+
+
+def search_choices(form):
+    """The options of the search form (templates/resources/_search_form.html) as plain tuples
+    (value, label, chosen), the capabilities by their group; a group is open when one of its
+    capabilities is chosen, and the first one always."""
+    data = form.data
+
+    def options(values, name):  # values as strings: the template writes them as they are
+        chosen = str(data.get(name, ""))
+        return [(str(pk), label, str(pk) == chosen) for pk, label in values]
+
+    chosen = set(data.getlist("capabilities")) if hasattr(data, "getlist") else set()
+    groups = {}
+    for pk, name, group, description in Capability.objects.values_list("pk", "name", "group", "description"):
+        groups.setdefault(group or "その他", []).append((str(pk), name, str(pk) in chosen, description))
+    return {
+        "kinds": options(FacilityKind.objects.values_list("pk", "name"), "kind"),
+        "areas": options(Area.objects.values_list("pk", "name"), "area"),
+        "specialties": options(Specialty.objects.values_list("pk", "name"), "specialty"),
+        "radius": options(RADIUS_CHOICES, "radius"),
+        # The first group (訪問診療, 往診, 在宅看取り …: what care managers look for most) is open.
+        "capability_groups": [
+            (group, items, index == 0 or any(item[2] for item in items))
+            for index, (group, items) in enumerate(groups.items())
+        ],
+        "values": {
+            name: data.get(name, "") for name in ("q", "near", "near_facility", "callable_now", "accepting")
+        },
+    }

@@ -7,7 +7,9 @@ corporation (see coordination.text.normalize), through the `contains_term` looku
 terms of any length (森, 眼科, ひまわり; docs/architecture.md says why not pg_trgm)."""
 
 import datetime
+import functools
 import math
+import re
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from coordination.batches import ImportBatch
 from coordination.models import Area
-from coordination.text import normalize
+from coordination.text import digits, normalize
 from resources.search import SearchTextField
 
 WEEKDAYS = ["月", "火", "水", "木", "金", "土", "日", "祝"]
@@ -99,20 +101,12 @@ class FacilityQuerySet(models.QuerySet):
         """Every whitespace-separated term must occur in name, kana, address or corporation,
         folded for width, kana and dashes. A term that names a specialty or a capability (眼科,
         訪問診療) also matches facilities that have it."""
-        terms = [normalize(raw) for raw in (text or "").split()]
+        terms = [search_term(raw) for raw in (text or "").split()]
         terms = list(dict.fromkeys(t for t in terms if t))[:MAX_TERMS]
         if not terms:
             return self
-        specialties = dict(
-            (normalize(name), pk)
-            for pk, name in Specialty.objects.values_list("pk", "name")
-            if normalize(name) in terms
-        )
-        capabilities = dict(
-            (normalize(name), pk)
-            for pk, name in Capability.objects.values_list("pk", "name")
-            if normalize(name) in terms
-        )
+        specialties = _named(Specialty, terms)
+        capabilities = _named(Capability, terms)
         for term in terms:
             condition = Q(search_text__contains_term=term)
             if term in specialties:
@@ -199,6 +193,25 @@ class FacilityQuerySet(models.QuerySet):
 
 
 MAX_TERMS = 10  # search terms read from a query; more say nothing more and cost a join each
+_PHONE_TERM = re.compile(r"0[0-9-]{8,}[0-9]")
+
+
+@functools.lru_cache(maxsize=1024)
+def _fold(name):
+    return normalize(name)
+
+
+def _named(model, terms):
+    """{term: pk} of the rows of a small lookup table whose folded name is one of the terms."""
+    return {_fold(name): pk for pk, name in model.objects.values_list("pk", "name") if _fold(name) in terms}
+
+
+def search_term(raw):
+    """A typed term as the search text holds it: folded; a phone number as digits only."""
+    term = normalize(raw)
+    return term.replace("-", "") if _PHONE_TERM.fullmatch(term) else term
+
+
 OPTIONAL_TEXT = {"blank": True, "default": ""}
 
 
@@ -350,17 +363,20 @@ class Facility(models.Model):
 
     # --- derived values -----------------------------------------------------------------
 
-    SEARCH_FIELDS = ("name", "name_kana", "address", "corporation_name")
+    SEARCH_FIELDS = ("name", "name_kana", "address", "corporation_name", "phone", "fax")
+    PHONE_FIELDS = ("phone", "fax")
 
     def build_search(self):
         self.search_text = self.search_text_for({f: getattr(self, f) for f in self.SEARCH_FIELDS})
 
     @classmethod
     def search_text_for(cls, values):
-        """search_text from a dict of field values (imports build rows without instances).
-        One normalize() over the joined fields gives the same text as one per field (each step
-        works character by character and '|' composes with nothing) at a third of the cost."""
-        return normalize("|".join(str(values.get(f) or "") for f in cls.SEARCH_FIELDS))
+        """search_text from a dict of field values (imports build rows without instances): the
+        folded name, kana, address and corporation, and the phone numbers as digits only (a
+        number is typed with or without its dashes; search_term() drops them)."""
+        texts = [str(values.get(f) or "") for f in cls.SEARCH_FIELDS if f not in cls.PHONE_FIELDS]
+        phones = [digits(values.get(f) or "") for f in cls.PHONE_FIELDS]
+        return normalize("|".join(texts + [p for p in phones if p]))
 
     def mark_manual(self, field_names):
         """Remember fields a person set, so that imports of national data leave them alone."""

@@ -54,6 +54,7 @@ def search(request):
             "short_terms": [t for t in terms if len(t) <= 2],
             "pro": pro,
             "query_string": request.GET.urlencode(),
+            "choices": filters.search_choices(filterset.form),
         },
     )
 

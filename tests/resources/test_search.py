@@ -406,3 +406,19 @@ def test_results_come_in_kana_order_across_pages(client_for, cast):
         html = client.get(f"/resources/?q=順番&page={page}").content.decode()
         shown += re.findall(r'<h3><a href="/resources/\d+/">(順番医院\d\d)</a>', html)
     assert shown == expected
+
+
+def test_a_phone_number_with_or_without_dashes_finds_its_facility(cast):
+    facility = make_facility("電話の医院", phone="093-582-1111")
+    for typed in ("093-582-1111", "0935821111", "０９３－５８２－１１１１"):
+        assert list(Facility.objects.search(typed)) == [facility], typed
+
+
+def test_the_search_form_groups_the_capabilities_and_opens_the_chosen_group(client_for, cast):
+    from resources.models import Capability
+
+    chosen = Capability.objects.get(code="ventilator")
+    html = client_for("professional").get(f"/resources/?capabilities={chosen.pk}").content.decode()
+    assert '<details class="facet-group" open><summary>医療処置</summary>' in html
+    assert f'value="{chosen.pk}" id="id_capabilities_{chosen.pk}" checked' in html
+    assert '<details class="facet-group"><summary>薬局</summary>' in html
