@@ -1,4 +1,6 @@
 from django.contrib import admin
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
 
 from coordination.admin import AuditedAdmin
 from resources.models import (
@@ -65,22 +67,49 @@ class FacilityAdmin(AuditedAdmin):
         )
 
 
+# Reference data moves between installations as a spreadsheet (管理画面 → インポート/エクスポート,
+# django-import-export): rows are matched on their code (specialties on their name), so a sheet
+# exported from one city updates the rows another city already has instead of doubling them.
+class KindResource(resources.ModelResource):
+    class Meta:
+        model = FacilityKind
+        import_id_fields = ("code",)
+        fields = ("code", "name", "group", "service_code", "sort_order")
+
+
+class CapabilityResource(resources.ModelResource):
+    class Meta:
+        model = Capability
+        import_id_fields = ("code",)
+        fields = ("code", "name", "group", "description", "sort_order")
+
+
+class SpecialtyResource(resources.ModelResource):
+    class Meta:
+        model = Specialty
+        import_id_fields = ("name",)
+        fields = ("name", "sort_order")
+
+
 @admin.register(FacilityKind)
-class FacilityKindAdmin(AuditedAdmin):
+class FacilityKindAdmin(ImportExportModelAdmin, AuditedAdmin):
+    resource_classes = [KindResource]
     list_display = ("name", "code", "group", "service_code", "sort_order")
     list_filter = ("group",)
     search_fields = ("name", "code", "service_code")
 
 
 @admin.register(Capability)
-class CapabilityAdmin(AuditedAdmin):
+class CapabilityAdmin(ImportExportModelAdmin, AuditedAdmin):
+    resource_classes = [CapabilityResource]
     list_display = ("name", "code", "group", "sort_order")
     list_filter = ("group",)
     search_fields = ("name", "code")
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(AuditedAdmin):
+class SpecialtyAdmin(ImportExportModelAdmin, AuditedAdmin):
+    resource_classes = [SpecialtyResource]
     list_display = ("name", "sort_order")
     search_fields = ("name",)
 
