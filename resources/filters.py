@@ -12,6 +12,20 @@ from resources.models import Capability, Facility, FacilityKind, Specialty
 RADIUS_CHOICES = [("1", "1km以内"), ("2", "2km以内"), ("3", "3km以内"), ("5", "5km以内"), ("10", "10km以内")]
 
 
+class IdChoiceField(forms.ModelMultipleChoiceField):
+    """Checked ids that fit a database integer; others are an error of the form, not a 500."""
+
+    def _check_values(self, value):
+        for item in value:
+            if not str(item).isdigit() or int(item) > 2**62:
+                raise forms.ValidationError("選べない値が含まれています。", code="invalid_choice")
+        return super()._check_values(value)
+
+
+class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = IdChoiceField
+
+
 def now():
     """The moment "callable now" is judged at (a function so tests can freeze it)."""
     return timezone.now()
@@ -41,7 +55,7 @@ class FacilityFilter(django_filters.FilterSet):
         empty_label="すべて",
         widget=forms.Select,
     )
-    capabilities = django_filters.ModelMultipleChoiceFilter(
+    capabilities = IdMultipleChoiceFilter(
         label="在宅対応（選んだものすべてに対応）",
         queryset=Capability.objects.all(),
         method="filter_capabilities",

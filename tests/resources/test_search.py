@@ -422,3 +422,20 @@ def test_the_search_form_groups_the_capabilities_and_opens_the_chosen_group(clie
     assert '<details class="facet-group" open><summary>医療処置</summary>' in html
     assert f'value="{chosen.pk}" id="id_capabilities_{chosen.pk}" checked' in html
     assert '<details class="facet-group"><summary>薬局</summary>' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "capabilities=99999999999999999999",
+        "capabilities=abc",
+        "near_facility=99999999999999999999",
+        "kind=99999999999999999999",
+        "q=" + "+".join(f"語{i}" for i in range(1000)),
+        "page=99999999999999999999",
+    ],
+)
+def test_bad_search_parameters_get_a_page_not_an_error(client_for, cast, query):
+    make_facility("どこかの医院")
+    response = client_for("anonymous").get("/resources/?" + query)
+    assert response.status_code == 200 and "医療・介護資源を探す" in response.content.decode()
