@@ -11,6 +11,7 @@ from resources.models import (
     FacilityChange,
     FacilityKind,
     FacilitySpecialty,
+    SearchSynonym,
     Specialty,
 )
 
@@ -125,3 +126,10 @@ class FacilityChangeAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(AuditedAdmin):
+    list_display = ("term", "kind", "capability", "specialty")
+    search_fields = ("term",)
+    list_select_related = ("kind", "capability", "specialty")

@@ -16,6 +16,7 @@ from resources.models import (
     FacilityCapability,
     FacilityKind,
     FacilitySpecialty,
+    SearchSynonym,
     Specialty,
 )
 
@@ -226,7 +227,7 @@ def add_arguments(parser):
 
 
 def seed(stdout, facilities=0, **options):
-    reference.load(FacilityKind, Capability, Specialty)
+    reference.load(FacilityKind, Capability, Specialty, SearchSynonym)
     before = Facility.objects.count()
     _seed_believable(random.Random(20260401))
     if facilities:

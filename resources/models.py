@@ -80,6 +80,35 @@ class Specialty(models.Model):
         return self.name
 
 
+class SearchSynonym(models.Model):
+    """A word people type for a kind, a capability or a specialty the directory names otherwise
+    (訪看 → 訪問看護ステーション, がんか → 眼科). Admins add more; the search folds both sides."""
+
+    term = models.CharField("言い換え", max_length=40)
+    kind = models.ForeignKey(
+        FacilityKind, verbose_name="種別", null=True, blank=True, on_delete=models.CASCADE
+    )
+    capability = models.ForeignKey(
+        Capability, verbose_name="在宅対応機能", null=True, blank=True, on_delete=models.CASCADE
+    )
+    specialty = models.ForeignKey(
+        Specialty, verbose_name="診療科目", null=True, blank=True, on_delete=models.CASCADE
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "検索の言い換え"
+        ordering = ["term"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__isnull=False) | Q(capability__isnull=False) | Q(specialty__isnull=False),
+                name="synonym_has_a_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.kind or self.capability or self.specialty}"
+
+
 def contact_slot(moment):
     """(ContactWindow weekday, minute) of a moment in Asia/Tokyo; national holidays are 祝 (7)."""
     from coordination.dates import is_national_holiday
@@ -105,26 +134,23 @@ class FacilityQuerySet(models.QuerySet):
         terms = list(dict.fromkeys(t for t in terms if t))[:MAX_TERMS]
         if not terms:
             return self
-        specialties = _named(Specialty, terms)
-        capabilities = _named(Capability, terms)
+        tags = _tags(terms)
         for term in terms:
             condition = Q(search_text__contains_term=term)
-            if term in specialties:
-                condition |= Q(
-                    Exists(
-                        FacilitySpecialty.objects.filter(
-                            facility=OuterRef("pk"), specialty_id=specialties[term]
-                        )
-                    )
+            kinds, capabilities, specialties = tags[term]
+            if kinds:
+                services = Facility.services.through.objects.filter(
+                    facility=OuterRef("pk"), facilitykind__in=kinds
                 )
-            if term in capabilities:
-                condition |= Q(
-                    Exists(
-                        FacilityCapability.objects.filter(
-                            facility=OuterRef("pk"), capability_id=capabilities[term]
-                        )
-                    )
+                condition |= Q(kind__in=kinds) | Q(Exists(services))
+            if capabilities:
+                links = FacilityCapability.objects.filter(
+                    facility=OuterRef("pk"), capability__in=capabilities
                 )
+                condition |= Q(Exists(links))
+            if specialties:
+                links = FacilitySpecialty.objects.filter(facility=OuterRef("pk"), specialty__in=specialties)
+                condition |= Q(Exists(links))
             self = self.filter(condition)
         return self
 
@@ -201,9 +227,25 @@ def _fold(name):
     return normalize(name)
 
 
-def _named(model, terms):
-    """{term: pk} of the rows of a small lookup table whose folded name is one of the terms."""
-    return {_fold(name): pk for pk, name in model.objects.values_list("pk", "name") if _fold(name) in terms}
+def _tags(terms):
+    """{term: (kind ids, capability ids, specialty ids)} a term also means: the lookups whose
+    name contains it (2 characters or more: 看取り → 在宅看取り, 特養, 内科 → 心療内科 too) and its
+    synonyms (SearchSynonym). Four small queries for the whole search."""
+    found = {term: (set(), set(), set()) for term in terms}
+    tables = (FacilityKind, Capability, Specialty)
+    for index, model in enumerate(tables):
+        for pk, name in model.objects.values_list("pk", "name"):
+            folded = _fold(name)
+            for term in terms:
+                if len(term) >= 2 and term in folded:
+                    found[term][index].add(pk)
+    for term, *targets in SearchSynonym.objects.values_list("term", "kind", "capability", "specialty"):
+        folded = _fold(term)
+        if folded in found:
+            for index, pk in enumerate(targets):
+                if pk:
+                    found[folded][index].add(pk)
+    return found
 
 
 def search_term(raw):

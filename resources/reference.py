@@ -108,38 +108,140 @@ KOUSEIKYOKU_SYMBOLS = {
     "在薬": "home-medication",
 }
 
-# code, name, group
+# code, name, group, a plain explanation (shown with the name, for residents too)
 CAPABILITIES = [
-    ("home-visit", "訪問診療", "診療"),
-    ("house-call", "往診", "診療"),
-    ("end-of-life", "在宅看取り", "診療"),
-    ("palliative", "緩和ケア", "診療"),
-    ("24h", "24時間対応", "体制"),
-    ("shienshin-1", "支援診1（機能強化型・単独）", "在宅療養支援"),
-    ("shienshin-2", "支援診2（機能強化型・連携）", "在宅療養支援"),
-    ("shienshin-3", "支援診3（在宅療養支援診療所）", "在宅療養支援"),
-    ("shienbyo-1", "支援病1（機能強化型・単独）", "在宅療養支援"),
-    ("shienbyo-2", "支援病2（機能強化型・連携）", "在宅療養支援"),
-    ("shienbyo-3", "支援病3（在宅療養支援病院）", "在宅療養支援"),
-    ("backup-hospital", "在宅療養後方支援病院", "在宅療養支援"),
-    ("dental-support", "在宅療養支援歯科診療所", "在宅療養支援"),
-    ("respite", "レスパイト入院", "体制"),
-    ("ventilator", "人工呼吸器・呼吸管理", "医療処置"),
-    ("home-oxygen", "在宅酸素", "医療処置"),
-    ("tube-feeding", "経管栄養・胃ろう", "医療処置"),
-    ("pressure-ulcer", "褥瘡", "医療処置"),
-    ("ivh", "IVH（中心静脈栄養）", "医療処置"),
-    ("dementia", "認知症", "対象"),
-    ("psychiatric", "精神科", "対象"),
-    ("pediatric", "小児", "対象"),
-    ("pt", "PT在籍", "職員"),
-    ("ot", "OT在籍", "職員"),
-    ("st", "ST在籍", "職員"),
-    ("narcotics", "麻薬調剤", "薬局"),
-    ("sterile", "無菌調剤", "薬局"),
-    ("home-medication", "訪問服薬指導", "薬局"),
-    ("home-dental", "訪問歯科", "歯科"),
-    ("home-nursing-care", "在宅患者訪問看護・指導", "診療"),
+    ("home-visit", "訪問診療", "診療", "医師が計画を立てて定期的に自宅へ来て診察します。"),
+    ("house-call", "往診", "診療", "急に具合が悪くなったとき、求めに応じて医師が自宅へ来ます。"),
+    ("end-of-life", "在宅看取り", "診療", "住み慣れた自宅で最期まで過ごすことを支えます。"),
+    ("palliative", "緩和ケア", "診療", "がんなどの痛みやつらさを和らげる医療です。"),
+    ("24h", "24時間対応", "体制", "夜間・休日も連絡がつき、必要なら訪問します。"),
+    (
+        "shienshin-1",
+        "支援診1（機能強化型・単独）",
+        "在宅療養支援",
+        "在宅療養支援診療所のうち、単独で24時間の往診・看取りの実績が多いところ。",
+    ),
+    (
+        "shienshin-2",
+        "支援診2（機能強化型・連携）",
+        "在宅療養支援",
+        "在宅療養支援診療所のうち、複数の医療機関が連携して24時間対応するところ。",
+    ),
+    (
+        "shienshin-3",
+        "支援診3（在宅療養支援診療所）",
+        "在宅療養支援",
+        "24時間連絡がつき、往診・訪問看護ができる体制を国に届け出た診療所。",
+    ),
+    (
+        "shienbyo-1",
+        "支援病1（機能強化型・単独）",
+        "在宅療養支援",
+        "在宅療養支援病院のうち、単独で24時間の往診・看取りの実績が多いところ。",
+    ),
+    (
+        "shienbyo-2",
+        "支援病2（機能強化型・連携）",
+        "在宅療養支援",
+        "在宅療養支援病院のうち、複数の医療機関が連携して24時間対応するところ。",
+    ),
+    (
+        "shienbyo-3",
+        "支援病3（在宅療養支援病院）",
+        "在宅療養支援",
+        "24時間の往診・訪問看護と、急変時の入院ができる体制を届け出た病院。",
+    ),
+    (
+        "backup-hospital",
+        "在宅療養後方支援病院",
+        "在宅療養支援",
+        "在宅で療養している方が急に悪くなったとき、入院を受け入れる病院。",
+    ),
+    (
+        "dental-support",
+        "在宅療養支援歯科診療所",
+        "在宅療養支援",
+        "歯科医師が自宅や施設へ訪問して治療・口腔ケアをする体制を届け出た歯科。",
+    ),
+    ("respite", "レスパイト入院", "体制", "介護する家族が休めるよう、短い期間入院を受け入れます。"),
+    ("ventilator", "人工呼吸器・呼吸管理", "医療処置", "人工呼吸器を使う方の在宅療養に対応します。"),
+    ("home-oxygen", "在宅酸素", "医療処置", "自宅で酸素を吸入する療法（HOT）に対応します。"),
+    (
+        "tube-feeding",
+        "経管栄養・胃ろう",
+        "医療処置",
+        "口から食べられない方の、管や胃ろうからの栄養に対応します。",
+    ),
+    ("pressure-ulcer", "褥瘡", "医療処置", "床ずれ（褥瘡）の処置に対応します。"),
+    ("ivh", "IVH（中心静脈栄養）", "医療処置", "太い静脈から点滴で栄養を入れる方法に対応します。"),
+    ("dementia", "認知症", "対象", "認知症の方に対応します。"),
+    ("psychiatric", "精神科", "対象", "精神科の病気のある方に対応します。"),
+    ("pediatric", "小児", "対象", "子どもに対応します。"),
+    ("pt", "PT在籍", "職員", "理学療法士（歩く・立つなどのリハビリの専門職）がいます。"),
+    ("ot", "OT在籍", "職員", "作業療法士（食事・着替えなど生活動作のリハビリの専門職）がいます。"),
+    ("st", "ST在籍", "職員", "言語聴覚士（話す・飲み込むリハビリの専門職）がいます。"),
+    ("narcotics", "麻薬調剤", "薬局", "医療用麻薬（痛み止め）を調剤できます。"),
+    ("sterile", "無菌調剤", "薬局", "点滴の薬などを無菌の設備で調剤できます。"),
+    ("home-medication", "訪問服薬指導", "薬局", "薬剤師が自宅へ薬を届け、飲み方の相談にのります。"),
+    ("home-dental", "訪問歯科", "歯科", "歯科医師・歯科衛生士が自宅や施設へ訪問します。"),
+    ("home-nursing-care", "在宅患者訪問看護・指導", "診療", "医療機関の看護師が自宅へ訪問して看護します。"),
+]
+
+# Words people type for what the directory calls otherwise: term → ("kind" | "capability" |
+# "specialty", code or name). A term also matches the lookups whose name contains it (看取り →
+# 在宅看取り), so only other words are listed. Admins add more (管理画面 → 検索の言い換え).
+SYNONYMS = [
+    ("訪看", "kind", "visiting-nursing"),
+    ("訪問看護", "kind", "visiting-nursing"),
+    ("ケアマネ", "kind", "care-management"),
+    ("ケアプラン", "kind", "care-management"),
+    ("居宅", "kind", "care-management"),
+    ("包括", "kind", "community-support"),
+    ("デイ", "kind", "day-service"),
+    ("デイサービス", "kind", "day-service"),
+    ("デイサービス", "kind", "community-day-service"),
+    ("デイケア", "kind", "day-rehab"),
+    ("ショート", "kind", "short-stay"),
+    ("ショートステイ", "kind", "short-stay"),
+    ("ヘルパー", "kind", "home-help"),
+    ("グループホーム", "kind", "group-home"),
+    ("小多機", "kind", "small-multi"),
+    ("看多機", "kind", "nursing-small-multi"),
+    ("言語聴覚士", "capability", "st"),
+    ("理学療法士", "capability", "pt"),
+    ("作業療法士", "capability", "ot"),
+    ("リハビリ", "kind", "home-rehab"),
+    ("麻薬", "capability", "narcotics"),
+    ("服薬指導", "capability", "home-medication"),
+    ("在支診", "capability", "shienshin-3"),
+    ("在支診", "capability", "shienshin-2"),
+    ("在支診", "capability", "shienshin-1"),
+    ("在支病", "capability", "shienbyo-3"),
+    ("在支病", "capability", "shienbyo-2"),
+    ("在支病", "capability", "shienbyo-1"),
+    ("在後病", "capability", "backup-hospital"),
+    ("床ずれ", "capability", "pressure-ulcer"),
+    ("酸素", "capability", "home-oxygen"),
+    ("HOT", "capability", "home-oxygen"),
+    ("呼吸器", "capability", "ventilator"),
+    ("中心静脈", "capability", "ivh"),
+    ("みとり", "capability", "end-of-life"),
+    ("ないか", "specialty", "内科"),
+    ("げか", "specialty", "外科"),
+    ("せいけいげか", "specialty", "整形外科"),
+    ("ひふか", "specialty", "皮膚科"),
+    ("がんか", "specialty", "眼科"),
+    ("めいしゃ", "specialty", "眼科"),
+    ("じびか", "specialty", "耳鼻咽喉科"),
+    ("耳鼻科", "specialty", "耳鼻咽喉科"),
+    ("じびいんこうか", "specialty", "耳鼻咽喉科"),
+    ("せいしんか", "specialty", "精神科"),
+    ("しんりょうないか", "specialty", "心療内科"),
+    ("ひにょうきか", "specialty", "泌尿器科"),
+    ("しょうにか", "specialty", "小児科"),
+    ("ふじんか", "specialty", "婦人科"),
+    ("はいしゃ", "specialty", "歯科"),
+    ("しか", "specialty", "歯科"),
 ]
 
 SPECIALTIES = [
@@ -167,15 +269,25 @@ SPECIALTIES = [
 ]
 
 
-def load(FacilityKind, Capability, Specialty):
+def load(FacilityKind, Capability, Specialty, SearchSynonym=None):
     for order, (code, name, group, service_code) in enumerate(KINDS):
         FacilityKind.objects.update_or_create(
             code=code,
             defaults={"name": name, "group": group, "service_code": service_code, "sort_order": order},
         )
-    for order, (code, name, group) in enumerate(CAPABILITIES):
+    for order, (code, name, group, description) in enumerate(CAPABILITIES):
         Capability.objects.update_or_create(
-            code=code, defaults={"name": name, "group": group, "sort_order": order}
+            code=code,
+            defaults={"name": name, "group": group, "description": description, "sort_order": order},
         )
     for order, name in enumerate(SPECIALTIES):
         Specialty.objects.update_or_create(name=name, defaults={"sort_order": order})
+    if SearchSynonym is not None:
+        models = {
+            "kind": (FacilityKind, "code"),
+            "capability": (Capability, "code"),
+            "specialty": (Specialty, "name"),
+        }
+        for term, target, key in SYNONYMS:
+            model, field = models[target]
+            SearchSynonym.objects.get_or_create(term=term, **{target: model.objects.get(**{field: key})})

@@ -37,10 +37,10 @@ def ensure_reference_data():
     from consultations import reference as consultation_reference
     from consultations.models import ConsultantType, Topic
     from resources import reference as resource_reference
-    from resources.models import Capability, FacilityKind, Specialty
+    from resources.models import Capability, FacilityKind, SearchSynonym, Specialty
 
     if not FacilityKind.objects.exists():
-        resource_reference.load(FacilityKind, Capability, Specialty)
+        resource_reference.load(FacilityKind, Capability, Specialty, SearchSynonym)
     if not Topic.objects.exists():
         consultation_reference.load(Topic, ConsultantType)
     from meetings import reference as meeting_reference

@@ -31,6 +31,7 @@ def load_reference(apps, schema_editor):
         apps.get_model("resources", "FacilityKind"),
         apps.get_model("resources", "Capability"),
         apps.get_model("resources", "Specialty"),
+        apps.get_model("resources", "SearchSynonym"),
     )
 
 

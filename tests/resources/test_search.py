@@ -312,10 +312,10 @@ def test_search_page_query_count_does_not_grow_with_results(
     for i in range(3):
         make_facility(f"医院{i}", capabilities=["home-visit", "house-call"], windows=[(0, (13, 0), (14, 0))])
     client.get("/resources/?q=医院")  # warm the session
-    # Anonymous: the term's specialties and capabilities, count, page (kinds and areas joined),
-    # the page's capabilities, and the filter's choices (kinds, areas, specialties,
-    # capabilities). Professional: + session, user, contact windows.
-    expected = 9 if role == "anonymous" else 12
+    # Anonymous: what the term also means (kinds, capabilities, specialties, synonyms), count,
+    # page (kinds and areas joined), the page's capabilities, and the form's choices (kinds,
+    # areas, specialties, capabilities). Professional: + session, user, contact windows.
+    expected = 11 if role == "anonymous" else 14
     for i in range(3, 25):
         if i in (3, 24):
             with django_assert_num_queries(expected):
@@ -439,3 +439,41 @@ def test_bad_search_parameters_get_a_page_not_an_error(client_for, cast, query):
     make_facility("どこかの医院")
     response = client_for("anonymous").get("/resources/?" + query)
     assert response.status_code == 200 and "医療・介護資源を探す" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind_code", "capabilities", "specialty"),
+    [
+        ("麻薬", "pharmacy", ["narcotics"], None),
+        ("看取り", "clinic", ["end-of-life"], None),
+        ("ST", "visiting-nursing", ["st"], None),
+        ("言語聴覚士", "visiting-nursing", ["st"], None),
+        ("訪看", "visiting-nursing", [], None),
+        ("ケアマネ", "care-management", [], None),
+        ("特養", "special-nursing-home", [], None),
+        ("老健", "health-facility", [], None),
+        ("デイサービス", "day-service", [], None),
+        ("ショート", "short-stay", [], None),
+        ("服薬指導", "pharmacy", ["home-medication"], None),
+        ("がんか", "clinic", [], "眼科"),
+    ],
+)
+def test_words_people_type_find_what_the_directory_calls_otherwise(
+    cast, typed, kind_code, capabilities, specialty
+):
+    target = make_facility("目当ての事業所", kind_code=kind_code, capabilities=capabilities)
+    if specialty:
+        from resources.models import Specialty
+
+        target.specialties.add(Specialty.objects.get(name=specialty))
+    make_facility("関係ない歯科", kind_code="dental")
+    assert list(Facility.objects.search(typed)) == [target], typed
+
+
+def test_an_admin_adds_a_synonym_and_the_search_follows(cast):
+    from resources.models import FacilityKind, SearchSynonym
+
+    target = make_facility("ひだまり", kind_code="group-home")
+    assert list(Facility.objects.search("ＧＨ")) == []
+    SearchSynonym.objects.create(term="GH", kind=FacilityKind.objects.get(code="group-home"))
+    assert list(Facility.objects.search("ＧＨ")) == [target]
