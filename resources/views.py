@@ -42,6 +42,7 @@ def search(request):
     for facility in page.object_list:
         facility.callable_now = pro and facility.is_callable_at(moment)
     terms = filterset.form.cleaned_data.get("q", "").split() if valid else []
+    hints = _relaxed_counts(request) if valid and page.paginator.count == 0 else []
     return render(
         request,
         "resources/search.html",
@@ -55,8 +56,50 @@ def search(request):
             "pro": pro,
             "query_string": request.GET.urlencode(),
             "choices": filters.search_choices(filterset.form),
+            "hints": hints,
         },
     )
+
+
+def _relaxed_counts(request):
+    """For a search that found nothing: each condition with how many facilities the search would
+    find without it, so that the page can say which one to drop (one count per condition, only
+    on an empty result)."""
+    names = {
+        "q": "キーワード",
+        "kind": "種別",
+        "area": "地域",
+        "specialty": "診療科目",
+        "callable_now": "今電話できる",
+        "accepting": "新規受入可",
+        "radius": "範囲",
+    }
+    hints = []
+    params = request.GET
+    conditions = [(key, None) for key in names if params.get(key)]
+    conditions += [("capabilities", value) for value in params.getlist("capabilities")]
+    if len(conditions) < 2:  # with one condition, dropping it only shows the whole directory
+        return hints
+    from resources.models import Capability
+
+    capability_names = dict(Capability.objects.values_list("pk", "name"))
+    for key, value in conditions[:8]:
+        rest = params.copy()
+        if value is None:
+            rest.pop(key)
+        else:
+            rest.setlist(key, [v for v in rest.getlist(key) if v != value])
+        filterset = FacilityFilter(rest, queryset=Facility.objects.all(), user=request.user)
+        if not filterset.is_valid():
+            continue
+        count = filterset.qs.count()
+        if count:
+            label = (
+                names.get(key)
+                or f"在宅対応「{capability_names.get(int(value), value) if value.isdigit() else value}」"
+            )
+            hints.append((label, count, rest.urlencode()))
+    return hints
 
 
 def print_list(request):

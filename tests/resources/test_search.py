@@ -477,3 +477,18 @@ def test_an_admin_adds_a_synonym_and_the_search_follows(cast):
     assert list(Facility.objects.search("ＧＨ")) == []
     SearchSynonym.objects.create(term="GH", kind=FacilityKind.objects.get(code="group-home"))
     assert list(Facility.objects.search("ＧＨ")) == [target]
+
+
+def test_an_empty_result_says_which_condition_to_drop(client_for, cast):
+    from resources.models import Capability
+
+    make_facility("東の在宅医院", area=cast.ward1, capabilities=["home-visit"])
+    make_facility("西の看取り医院", area=cast.ward2, capabilities=["home-visit", "end-of-life"])
+    eol = Capability.objects.get(code="end-of-life")
+    html = (
+        client_for("anonymous")
+        .get(f"/resources/?area={cast.ward1.pk}&capabilities={eol.pk}")
+        .content.decode()
+    )
+    assert 'data-result-count="0"' in html and "data-relax-hints" in html
+    assert "「地域」を外す（1件）" in html and "「在宅対応「在宅看取り」」を外す（1件）" in html
