@@ -2,11 +2,12 @@
 月報/年度累計 report against gunicorn on loopback, for a bounded time, on the database DATABASE_URL
 names (PostgreSQL for the figures in docs/performance.md):
 
-    .ci/with-postgres .venv/bin/python bench/load.py --facilities 30000 --consultations 100000 --seconds 60
+    .ci/with-postgres .venv/bin/python bench/load.py --facilities 50000 --consultations 200000 --seconds 60
 
 Baseline in the same run: the same users hitting /healthz (one trivial query) for 10 s, which is
 what gunicorn, Django's middleware and the loopback cost without any page. Targets: 0 errors,
-p95 ≤ 150 ms, ≥ 150 requests/s on 2 cores (the load generator shares them).
+p95 ≤ 150 ms; the throughput is reported as a share of /healthz's (the load generator shares the
+machine's 2 cores).
 
 Traffic goes to 127.0.0.1 only; every loop stops at its deadline."""
 
@@ -159,8 +160,8 @@ def describe(label, samples, errors, seconds):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--facilities", type=int, default=30000)
-    parser.add_argument("--consultations", type=int, default=100000)
+    parser.add_argument("--facilities", type=int, default=50000)
+    parser.add_argument("--consultations", type=int, default=200000)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
@@ -217,8 +218,8 @@ def main():
     if errors:
         print(f"errors (first 5): {errors[:5]}")
     print(
-        f"targets: 0 errors {'met' if not errors else 'MISSED'}, p95 ≤ 150 ms {'met' if p95 <= 150 else 'MISSED'}, "
-        f"≥ 150 req/s {'met' if rate >= 150 else 'MISSED'}"
+        f"targets: 0 errors {'met' if not errors else 'MISSED'}, p95 ≤ 150 ms {'met' if p95 <= 150 else 'MISSED'}; "
+        f"throughput {100 * rate / base_rate:.0f}% of /healthz's"
     )
 
 

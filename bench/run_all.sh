@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=../.venv/bin/python
-$PY search.py
-$PY report.py
-$PY imports.py --rows 100000
-$PY load.py --facilities 30000 --consultations 100000 --seconds 60
+$PY search.py --facilities 50000
+$PY report.py --consultations 200000
+$PY imports.py --rows 100000 --city-rows 10000
+$PY load.py --facilities 50000 --consultations 200000 --seconds 60
