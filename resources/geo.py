@@ -48,8 +48,9 @@ def locate(text, facility_id=None):
 def geocode_address(text):
     from resources.models import Facility
 
-    # Stored addresses come with or without the prefecture: drop it and match anywhere.
-    wanted = PREFECTURE.sub("", normalize(text))
+    # Stored addresses come with or without the prefecture and the city: drop both and match
+    # anywhere, so that 小倉北区大手町1 and 福岡県北九州市小倉北区大手町1 give the same place.
+    wanted = _without_city(PREFECTURE.sub("", normalize(text)))
     # Try ever shorter starts of the address until some located facilities share it.
     length = len(wanted)
     while length >= MIN_PREFIX:
@@ -62,10 +63,49 @@ def geocode_address(text):
         if result["lat"] is not None:
             lat, lng = (float(v) if isinstance(v, Decimal) else v for v in (result["lat"], result["lng"]))
             exact = length == len(wanted)
-            how = "入力した住所の施設の位置" if exact else f"住所の「{prefix}」付近（登録施設から推定）"
+            if exact:
+                how = "入力した住所の施設の位置"
+            elif prefix in _ward_names():
+                how = f"{prefix}の中心付近（町名が見つからなかったため、区の登録施設の位置から推定）"
+            else:
+                how = f"住所の「{prefix}」付近（登録施設から推定）"
             return Place(text, lat, lng, how)
         length = length - 1 if length <= 12 else length - 3
+    # A ward name is shorter than any start tried above: the ward's centre, said as such.
+    ward = next((w for w in sorted(_ward_names(), key=len, reverse=True) if wanted.startswith(w)), None)
+    if ward:
+        result = (
+            Facility.objects.located()
+            .filter(search_text__contains=ward)
+            .aggregate(lat=Avg("latitude"), lng=Avg("longitude"))
+        )
+        if result["lat"] is not None:
+            how = f"{ward}の中心付近（町名が見つからなかったため、区の登録施設の位置から推定）"
+            return Place(text, float(result["lat"]), float(result["lng"]), how)
     return None
+
+
+def _city_names():
+    from coordination.models import Area
+
+    return sorted(
+        (normalize(n) for n in Area.objects.filter(kind=Area.Kind.CITY).values_list("name", flat=True)),
+        key=len,
+        reverse=True,
+    )
+
+
+def _ward_names():
+    from coordination.models import Area
+
+    return {normalize(n) for n in Area.objects.filter(kind=Area.Kind.WARD).values_list("name", flat=True)}
+
+
+def _without_city(address):
+    for city in _city_names():
+        if address.startswith(city) and len(address) > len(city):
+            return address[len(city) :]
+    return address
 
 
 class AddressPins:

@@ -492,3 +492,14 @@ def test_an_empty_result_says_which_condition_to_drop(client_for, cast):
     )
     assert 'data-result-count="0"' in html and "data-relax-hints" in html
     assert "「地域」を外す（1件）" in html and "「在宅対応「在宅看取り」」を外す（1件）" in html
+
+
+def test_the_same_address_gives_the_same_origin_with_or_without_the_city(cast):
+    from resources.geo import geocode_address
+
+    make_facility("大手町の医院", address="福岡県テスト市東区大手町1-1", latitude=33.88, longitude=130.87)
+    make_facility("本町の医院", address="テスト市東区本町2-2", latitude=33.90, longitude=130.90)
+    short, long = geocode_address("東区大手町1-1"), geocode_address("福岡県テスト市東区大手町1-1")
+    assert (short.latitude, short.longitude) == (long.latitude, long.longitude) == (33.88, 130.87)
+    ward = geocode_address("東区どこか町9")
+    assert ward.how.startswith("東区の中心付近")
