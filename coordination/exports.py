@@ -4,6 +4,8 @@ Cells are formula-safe: a text starting with = + - @ tab or CR gets a leading ' 
 Excel shows it as text instead of running it. CSV is UTF-8 with BOM so Excel opens it."""
 
 import csv
+import datetime
+import decimal
 import io
 from urllib.parse import quote
 
@@ -18,8 +20,10 @@ def safe_cell(value):
         return ""
     if isinstance(value, bool):
         return "○" if value else ""
-    if isinstance(value, (int, float)):
-        return value
+    if isinstance(value, (int, float, datetime.date)):
+        return value  # numbers and dates stay numbers and dates in a workbook
+    if isinstance(value, decimal.Decimal):
+        return float(value)
     text = str(value)
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
@@ -60,13 +64,22 @@ def xlsx_bytes(sheets):
                 cell.fill = PatternFill("solid", fgColor="E8F1FE")
                 cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+        longest = [_width(h) for h in header or []]
         for row in rows:
             # Write strings as strings: openpyxl would otherwise treat "=..." as a formula.
             ws.append([safe_cell(v) for v in row])
-            for cell in ws[ws.max_row]:
+            for index, cell in enumerate(ws[ws.max_row]):
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
-        for i, width in enumerate(options.get("widths", []), start=1):
+                elif isinstance(cell.value, datetime.date):
+                    cell.number_format = "yyyy-mm-dd"
+                if index < len(longest) and ws.max_row < header_row + 200:
+                    longest[index] = max(longest[index], _width(cell.value))
+        # Column widths: given, or from the header and the first rows (a Japanese character is
+        # about two Latin ones wide), within reason.
+        for i, width in enumerate(
+            options.get("widths") or [min(max(w + 2, 8), 60) for w in longest], start=1
+        ):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = width
         ws.print_options.gridLines = True
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -95,3 +108,8 @@ def csv_response(filename, header, rows):
 
 def xlsx_response(filename, sheets):
     return _attachment(HttpResponse(xlsx_bytes(sheets), content_type=XLSX_TYPE), filename)
+
+
+def _width(value):
+    text = "" if value is None else str(value)
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text.split("\n")[0][:60])

@@ -97,8 +97,8 @@ def export_rows(queryset, professional=False):
                 f.postal_code,
                 f.address,
                 f.area.name if f.area else "",
-                "" if f.latitude is None else str(f.latitude),
-                "" if f.longitude is None else str(f.longitude),
+                f.latitude,
+                f.longitude,
                 f.phone,
                 f.fax,
                 f.url,
@@ -109,7 +109,7 @@ def export_rows(queryset, professional=False):
                 ";".join(c.name for c in f.capabilities.all()),
                 ";".join(s.name for s in f.specialties.all()),
                 f.public_note,
-                f.confirmed_on.isoformat() if f.confirmed_on else "",
+                f.confirmed_on,
             ]
             if professional:
                 row += [
@@ -118,7 +118,7 @@ def export_rows(queryset, professional=False):
                     windows_text(f, ContactWindow.Kind.CALL),
                     windows_text(f, ContactWindow.Kind.AVOID),
                     f.get_accepting_display() if f.accepting else "",
-                    f.accepting_stated_on.isoformat() if f.accepting_stated_on else "",
+                    f.accepting_stated_on,
                     f.internal_note,
                 ]
             yield row
