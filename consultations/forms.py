@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from consultations import tallies
 from consultations.models import Consent, Consultation, ConsultationTopic, Coordination, Topic
-from coordination.forms import DateInput, DateTimeInput, FastCheckboxSelectMultiple, FastSelect
+from coordination.forms import DateInput, DateTimeInput
 from coordination.models import Area, Role, User
 from coordination.text import normalize
 from resources.models import Facility
@@ -42,11 +42,19 @@ def find_facility(text):
     return None, candidates
 
 
+def grouped_checkboxes():
+    """Django's checkboxes with each 大分類 as a labelled group (role=group), so that a screen
+    reader announces 医療 or 介護 before its items."""
+    widget = forms.CheckboxSelectMultiple()
+    widget.template_name = "consultations/widgets/grouped_checkboxes.html"
+    return widget
+
+
 class ConsultationForm(forms.ModelForm):
     topic_ids = forms.TypedMultipleChoiceField(
         label="相談内容（複数選択可）",
         coerce=int,
-        widget=FastCheckboxSelectMultiple,
+        widget=grouped_checkboxes(),
         required=True,
         error_messages={"required": "相談内容を1つ以上選んでください。"},
     )
@@ -88,8 +96,8 @@ class ConsultationForm(forms.ModelForm):
             "consultant_location": forms.RadioSelect,
             "client_sex": forms.RadioSelect,
             "status": forms.RadioSelect,
-            "client_care_level": FastSelect,
-            "client_area": FastSelect,
+            "client_care_level": forms.Select,
+            "client_area": forms.Select,
             "summary": forms.Textarea(attrs={"rows": 4}),
             "response": forms.Textarea(attrs={"rows": 3}),
             "result": forms.Textarea(attrs={"rows": 2}),
@@ -187,7 +195,7 @@ class CoordinationForm(forms.ModelForm):
     class Meta:
         model = Coordination
         fields = ["contacted_at", "means", "result", "reason", "note"]
-        widgets = {"contacted_at": DateTimeInput(), "means": FastSelect, "result": forms.RadioSelect}
+        widgets = {"contacted_at": DateTimeInput(), "means": forms.Select, "result": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

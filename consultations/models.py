@@ -94,27 +94,15 @@ class ConsultationQuerySet(CenterOwnedQuerySet):
         )
 
 
-def topic_table(version):
-    """{pk: Topic with its 大分類} held per process for a version of the reference lists
-    (coordination.fragments; triggers move it on every write to the topics)."""
-    from coordination.fragments import held
-
-    return held(
-        "consultations.topics", version, lambda: {t.pk: t for t in Topic.objects.select_related("parent")}
-    )
-
-
-def attach_topics(consultations, version):
-    """Sets `topic_list` (in the topics' order) on each consultation: one query over the links,
-    the topics from topic_table (a list page would otherwise build two objects per badge)."""
-    table = topic_table(version)
+def attach_topics(consultations):
+    """Sets `topic_list` (in the topics' order) on each consultation: one query over the links
+    with their topics and 大分類."""
     by_consultation = {c.pk: [] for c in consultations}
-    links = ConsultationTopic.objects.filter(consultation__in=list(by_consultation)).values_list(
-        "consultation_id", "topic_id"
+    links = ConsultationTopic.objects.filter(consultation__in=list(by_consultation)).select_related(
+        "topic__parent"
     )
-    for consultation_id, topic_id in links:
-        if topic_id in table:
-            by_consultation[consultation_id].append(table[topic_id])
+    for link in links:
+        by_consultation[link.consultation_id].append(link.topic)
     for c in consultations:
         c.topic_list = sorted(by_consultation[c.pk], key=lambda t: (t.sort_order, t.pk))
     return consultations

@@ -14,8 +14,6 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from coordination import fragments
-
 TOTAL = "total"
 KINDS = ("method", "location", "status", "type", "topic", "result")
 
@@ -24,11 +22,9 @@ def day_of(moment):
     return timezone.localtime(moment).date()
 
 
-def recount(models, center_ids, first, last, bump=True):
+def recount(models, center_ids, first, last):
     """Replaces the tallies of `center_ids` for the days first..last (inclusive) with counts of the
-    records. `models` = (Consultation, ConsultationTopic, Coordination, DailyTally). `bump` moves
-    each center's "tallies:<id>" DataVersion, so cached reports of it are not served again (the
-    migration that first filled the table runs before DataVersion exists and passes False)."""
+    records. `models` = (Consultation, ConsultationTopic, Coordination, DailyTally)."""
     Consultation, ConsultationTopic, Coordination, DailyTally = models
     center_ids = sorted(set(center_ids))
     if not center_ids:
@@ -39,16 +35,7 @@ def recount(models, center_ids, first, last, bump=True):
         # held until the caller's transaction commits, and the counts below read after it.
         Center = DailyTally._meta.get_field("center").related_model
         list(Center.objects.select_for_update().filter(pk__in=center_ids).order_by("pk").values_list("pk"))
-        written = _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_ids, first, last)
-        if bump:
-            # Under the center's lock, so no new lock (and no new lock order) is added.
-            fragments.bump(*(version_name(c) for c in center_ids))
-        return written
-
-
-def version_name(center_id):
-    """The DataVersion of a center's tallies (coordination.fragments)."""
-    return f"tallies:{center_id}"
+        return _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_ids, first, last)
 
 
 def _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_ids, first, last):

@@ -4,7 +4,6 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -14,7 +13,7 @@ from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, ConsultationImport, Provision, attach_topics
 from consultations.reports import PeriodError, Report, period_from
-from coordination import dates, extensions, fragments
+from coordination import extensions
 from coordination.access import get_for_user, role_required
 from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
@@ -24,9 +23,6 @@ from coordination.security import CREATE, UPDATE, audit, changed_fields
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
 REPORT_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 PAGE_SIZE = 25
-# DataVersion moved by triggers on the centers, their closed days and the 相談者/相談内容 lists
-# (migration 0006): what reports and filter forms show besides the records.
-REFERENCE_VERSION = "consultation-reference"
 
 
 def _log(request, consultation, action=AccessLog.Action.VIEW):
@@ -40,21 +36,12 @@ def _log(request, consultation, action=AccessLog.Action.VIEW):
 def index(request):
     queryset = Consultation.objects.for_user(request.user).for_list()
     filter_form, page = filtered_page(request, ConsultationFilter, queryset, PAGE_SIZE, request=request)
-    # The filter form (its 相談者区分, 相談内容 and 対応者 lists: no client data) is a cached fragment;
-    # the list itself, which is personal data, is never cached.
-    known = fragments.versions(REFERENCE_VERSION, "people")
-    page.object_list = attach_topics(list(page.object_list), known[REFERENCE_VERSION])
-    parts = [
-        "consultations.filter",
-        sorted(request.GET.lists()),
-        request.user.center_id,
-        sorted(known.items()),
-    ]
+    page.object_list = attach_topics(list(page.object_list))
     return render(
         request,
         "consultations/index.html",
         {
-            "filter_form": fragments.get_or_render(parts, filter_form.render),
+            "filter_form": filter_form,
             "page_obj": page,
             "consultations": page.object_list,
         },
@@ -211,24 +198,6 @@ def reports(request):
         return _report_export(Report(period, centers).build(), fmt)
     if fmt:
         raise PermissionDenied
-    # The numbers and their rendering are a cached fragment (coordination.fragments), keyed by the
-    # versions of these centers' tallies and of the reference data (centers, closed days, the
-    # 相談者/相談内容 lists); the period and the center choice come from the query.
-    names = [tallies.version_name(c.pk) for c in centers] + [REFERENCE_VERSION]
-    parts = [
-        "consultations.reports",
-        period.query,
-        code or "",
-        user.role == Role.COORDINATOR,
-        [c.pk for c in centers],
-        sorted(fragments.versions(*names).items()),
-        dates.today(),
-    ]
-    body = fragments.get_or_render(parts, lambda: _report_body(request, period, centers, code))
-    return render(request, "consultations/reports.html", {"period": period, "body": body})
-
-
-def _report_body(request, period, centers, code):
     prefetch_related_objects(centers, "closures")
     report = Report(period, centers).build()
     table = report.table()
@@ -247,8 +216,9 @@ def _report_body(request, period, centers, code):
         "types": [[line[1], line[2]] for line in table if line[0] == "相談者" and line[6] == "item"],
         "topics": [[line[1], line[2]] for line in table if line[0] == "相談内容" and line[6] == "item"],
     }
-    return render_to_string(
-        "consultations/_reports_body.html",
+    return render(
+        request,
+        "consultations/reports.html",
         {
             "report": report,
             "period": period,
@@ -260,7 +230,6 @@ def _report_body(request, period, centers, code):
             "chart": chart,
             "selected_center": code or "",
         },
-        request=request,
     )
 
 

@@ -1,8 +1,8 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from coordination.filters import FiscalYearFilter
-from coordination.forms import FastSelect
 from coordination.models import Organisation
 from meetings.models import Issue, IssueCategory, IssueStatus, Meeting, MeetingKind, Tier
 
@@ -11,17 +11,17 @@ class MeetingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="名称・議題・記録・会場")
     fiscal_year = FiscalYearFilter(field_name="held_on")
     tier = django_filters.ChoiceFilter(
-        label="連携の段階", choices=Tier.choices, empty_label="すべて", widget=FastSelect
+        label="連携の段階", choices=Tier.choices, empty_label="すべて", widget=forms.Select
     )
     kind = django_filters.ModelChoiceFilter(
-        label="種類", queryset=MeetingKind.objects.all(), empty_label="すべて", widget=FastSelect
+        label="種類", queryset=MeetingKind.objects.all(), empty_label="すべて", widget=forms.Select
     )
     organisation = django_filters.ModelChoiceFilter(
         label="団体・機関",
         field_name="organisations",
         queryset=Organisation.objects.all(),
         empty_label="すべて",
-        widget=FastSelect,
+        widget=forms.Select,
     )
 
     class Meta:
@@ -43,13 +43,13 @@ class MeetingFilter(django_filters.FilterSet):
 class IssueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="ラベル・課題・内容")
     status = django_filters.ChoiceFilter(
-        label="状態", choices=IssueStatus.choices, empty_label="すべて", widget=FastSelect
+        label="状態", choices=IssueStatus.choices, empty_label="すべて", widget=forms.Select
     )
     organisation = django_filters.ModelChoiceFilter(
-        label="提起した団体", queryset=Organisation.objects.all(), empty_label="すべて", widget=FastSelect
+        label="提起した団体", queryset=Organisation.objects.all(), empty_label="すべて", widget=forms.Select
     )
     category = django_filters.ModelChoiceFilter(
-        label="分類", queryset=IssueCategory.objects.all(), empty_label="すべて", widget=FastSelect
+        label="分類", queryset=IssueCategory.objects.all(), empty_label="すべて", widget=forms.Select
     )
 
     class Meta:

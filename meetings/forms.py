@@ -5,8 +5,6 @@ from django.utils import timezone
 from coordination.forms import (
     CenterOwnedForm,
     DateInput,
-    FastCheckboxSelectMultiple,
-    FastSelect,
     ProfessionCountsForm,
     TimeInput,
 )
@@ -52,17 +50,17 @@ class MeetingForm(CenterOwnedForm):
             "shared",
         ]
         widgets = {
-            "center": FastSelect,
+            "center": forms.Select,
             "tier": forms.RadioSelect,
-            "kind": FastSelect,
-            "series": FastSelect,
+            "kind": forms.Select,
+            "series": forms.Select,
             "held_on": DateInput(),
             "start_time": TimeInput(),
             "end_time": TimeInput(),
             "delivery": forms.RadioSelect,
-            "organisations": FastCheckboxSelectMultiple,
-            "professions": FastCheckboxSelectMultiple,
-            "issues_discussed": FastCheckboxSelectMultiple,
+            "organisations": forms.CheckboxSelectMultiple,
+            "professions": forms.CheckboxSelectMultiple,
+            "issues_discussed": forms.CheckboxSelectMultiple,
             "agenda": forms.Textarea(attrs={"rows": 3}),
             "minutes": forms.Textarea(attrs={"rows": 8}),
             "attachments": forms.Textarea(attrs={"rows": 2}),
@@ -107,8 +105,8 @@ class SeriesForm(CenterOwnedForm):
         model = Series
         fields = ["center", "name", "kind", "tier", "cadence", "note", "active"]
         widgets = {
-            "center": FastSelect,
-            "kind": FastSelect,
+            "center": forms.Select,
+            "kind": forms.Select,
             "tier": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
@@ -146,10 +144,10 @@ class IssueForm(CenterOwnedForm):
             "raised_on",
         ]
         widgets = {
-            "center": FastSelect,
-            "organisation": FastSelect,
-            "profession": FastSelect,
-            "category": FastSelect,
+            "center": forms.Select,
+            "organisation": forms.Select,
+            "profession": forms.Select,
+            "category": forms.Select,
             "raised_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
@@ -187,7 +185,7 @@ class IssueForm(CenterOwnedForm):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="新しい状態", choices=IssueStatus.choices, widget=FastSelect)
+    status = forms.ChoiceField(label="新しい状態", choices=IssueStatus.choices, widget=forms.Select)
     changed_on = forms.DateField(label="日付", widget=DateInput())
     note = forms.CharField(label="メモ", max_length=300, required=False)
 
@@ -210,12 +208,12 @@ class SolutionForm(CenterOwnedForm):
             "events",
         ]
         widgets = {
-            "center": FastSelect,
-            "issues": FastCheckboxSelectMultiple,
+            "center": forms.Select,
+            "issues": forms.CheckboxSelectMultiple,
             "decided_on": DateInput(),
-            "decided_at_meeting": FastSelect,
-            "meetings": FastCheckboxSelectMultiple,
-            "events": FastCheckboxSelectMultiple,
+            "decided_at_meeting": forms.Select,
+            "meetings": forms.CheckboxSelectMultiple,
+            "events": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
@@ -264,5 +262,5 @@ class SolutionForm(CenterOwnedForm):
 
 class OrganisationChoiceForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label="団体・機関", queryset=Organisation.objects.all(), widget=FastSelect, empty_label=None
+        label="団体・機関", queryset=Organisation.objects.all(), widget=forms.Select, empty_label=None
     )

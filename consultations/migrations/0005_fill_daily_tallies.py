@@ -16,7 +16,7 @@ def fill(apps, schema_editor):
     if span["first"] is None:
         return
     centers = set(Consultation.objects.values_list("center_id", flat=True).distinct())
-    tallies.recount(models, centers, tallies.day_of(span["first"]), tallies.day_of(span["last"]), bump=False)
+    tallies.recount(models, centers, tallies.day_of(span["first"]), tallies.day_of(span["last"]))
 
 
 class Migration(migrations.Migration):
