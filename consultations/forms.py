@@ -1,9 +1,9 @@
+import re
+
 from django import forms
-from django.db.models import F
 from django.utils import timezone
 
-from consultations import tallies
-from consultations.models import Consent, Consultation, ConsultationTopic, Coordination, Topic
+from consultations.models import Consent, Consultation, Coordination, Topic
 from coordination.forms import DateInput, DateTimeInput
 from coordination.models import Area, Role, User
 from coordination.text import normalize
@@ -28,9 +28,10 @@ def find_facility(text):
     text = (text or "").strip()
     if not text:
         return None, []
-    digits = text.lstrip("#＃")
-    if digits.isdigit():
-        facility = Facility.objects.filter(pk=int(digits)).first()
+    # `#123`, `123`, or `みどりクリニック #123` as the edit form shows a chosen facility.
+    match = re.fullmatch(r"(?:.*\s)?[#＃]?(\d+)", text)
+    if match:
+        facility = Facility.objects.filter(pk=int(match.group(1))).first()
         if facility:
             return facility, []
     exact = list(Facility.objects.filter(search_text__startswith=normalize(text) + "|")[:2])
@@ -143,44 +144,6 @@ class ConsultationForm(forms.ModelForm):
             raise forms.ValidationError("年齢は0〜130の範囲で入力してください。")
         return age
 
-    def save_for(self, user):
-        """Saves the consultation and its topics. Returns None when somebody else saved this
-        consultation since the form was opened (the version no longer matches)."""
-        consultation = self.save(commit=False)
-        if user.role == Role.COORDINATOR:
-            consultation.center_id = user.center_id
-        consultation.consultant_facility = self.linked_facility
-        consultation.consultant_affiliation = (
-            "" if self.linked_facility else self.cleaned_data["consultant_org"]
-        )
-        consultation.updated_by = user
-        before = (
-            Consultation.objects.filter(pk=consultation.pk).values_list("center_id", "received_at").first()
-            if consultation.pk
-            else None
-        )
-        if consultation.pk:
-            claimed = Consultation.objects.filter(
-                pk=consultation.pk, version=self.cleaned_data["version"]
-            ).update(version=F("version") + 1)
-            if not claimed:
-                return None
-            consultation.version = self.cleaned_data["version"] + 1
-        consultation.save()
-        wanted = set(self.cleaned_data["topic_ids"])
-        ConsultationTopic.objects.filter(consultation=consultation).exclude(topic_id__in=wanted).delete()
-        have = set(
-            ConsultationTopic.objects.filter(consultation=consultation).values_list("topic_id", flat=True)
-        )
-        ConsultationTopic.objects.bulk_create(
-            [ConsultationTopic(consultation=consultation, topic_id=t) for t in wanted - have]
-        )
-        touched = {(consultation.center_id, tallies.day_of(consultation.received_at))}
-        if before:
-            touched.add((before[0], tallies.day_of(before[1])))
-        tallies.recount_days(touched)
-        return consultation
-
 
 class CoordinationForm(forms.ModelForm):
     facility_query = forms.CharField(
@@ -200,6 +163,10 @@ class CoordinationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contacted_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if self.instance.pk and self.instance.facility_id:
+            self.fields[
+                "facility_query"
+            ].initial = f"{self.instance.facility.name} #{self.instance.facility_id}"
         self.candidates = []
         data = self.data if self.is_bound else {}
         query = data.get(self.add_prefix("facility_query"), "")
@@ -238,8 +205,9 @@ class ConsentForm(forms.ModelForm):
         fields = ["consented_by", "consented_on", "how", "scope"]
         widgets = {"consented_on": DateInput(), "how": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.consultation = consultation
         self.fields["consented_on"].initial = timezone.localdate()
 
 

@@ -266,7 +266,11 @@ class Coordination(models.Model):
         indexes = [models.Index(fields=["facility", "result"], name="coordination_facility")]
 
     def __str__(self):
-        return f"{self.facility} {self.get_result_display()}"
+        return f"{self.facility_label} {self.get_result_display()}"
+
+    @property
+    def facility_label(self):
+        return self.facility.name
 
     def clean(self):
         from django.core.exceptions import ValidationError

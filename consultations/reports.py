@@ -100,6 +100,30 @@ class Section:
     has_total: bool = True
 
 
+@dataclass
+class Line:
+    """One line of the report as shown and exported: 区分, 項目, the total, one number per
+    center (in the centers' order), the smallest and largest of those, and what kind of line
+    it is (item, subtotal, total). `cumulative` is the same line of the 年度累計, when shown."""
+
+    section: str
+    label: str
+    total: int
+    per_center: list
+    low: int
+    high: int
+    kind: str
+    cumulative: "Line | None" = None
+
+    @property
+    def key(self):
+        return self.section, self.label
+
+    def cells(self):
+        """The exported row: 区分, 項目, 合計, each center, 最少, 最大."""
+        return [self.section, self.label, self.total, *self.per_center, self.low, self.high]
+
+
 def _min_max(row, center_ids):
     numbers = [row.values.get(c, 0) for c in center_ids]
     return (min(numbers), max(numbers)) if numbers else (0, 0)
@@ -192,8 +216,7 @@ class Report:
     # --- presentation -----------------------------------------------------------------
 
     def table(self, include_subtotals=True):
-        """[(区分, 項目, 合計, [per center], 最少, 最大, kind)] in report order, with a 合計 row per 区分
-        (except 窓口開設日数)."""
+        """[Line] in report order, with a 合計 line per 区分 (except 窓口開設日数)."""
         lines = []
         for section in self.sections:
             totals = {}
@@ -211,7 +234,7 @@ class Report:
     def _line(self, section, row, kind):
         low, high = _min_max(row, self.center_ids)
         per_center = [row.values.get(c, 0) for c in self.center_ids]
-        return section, row.label, sum(per_center), per_center, low, high, kind
+        return Line(section, row.label, sum(per_center), per_center, low, high, kind)
 
     def monthly(self):
         """Consultations per month of the fiscal year up to the period's end, per center (1 query)."""

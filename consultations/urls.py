@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/coordinations/", views.add_coordination, name="add_coordination"),
+    path("<int:pk>/coordinations/<int:cid>/edit/", views.edit_coordination, name="edit_coordination"),
+    path("<int:pk>/coordinations/<int:cid>/delete/", views.delete_coordination, name="delete_coordination"),
     path("<int:pk>/consents/", views.add_consent, name="add_consent"),
     path("<int:pk>/provisions/", views.add_provision, name="add_provision"),
 ]

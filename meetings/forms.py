@@ -1,5 +1,4 @@
 from django import forms
-from django.db import transaction
 from django.utils import timezone
 
 from coordination.forms import (
@@ -13,7 +12,6 @@ from meetings.models import (
     Issue,
     IssueStatus,
     Meeting,
-    MeetingAttendance,
     Series,
     Solution,
     check_tier,
@@ -122,13 +120,6 @@ class MeetingAttendanceForm(ProfessionCountsForm):
         super().__init__(*args, current=current, **kwargs)
         self.meeting = meeting
 
-    @transaction.atomic
-    def save(self):
-        MeetingAttendance.objects.filter(meeting=self.meeting).delete()
-        MeetingAttendance.objects.bulk_create(
-            MeetingAttendance(meeting=self.meeting, profession=p, count=n) for p, n in self.counts().items()
-        )
-
 
 class IssueForm(CenterOwnedForm):
     class Meta:
@@ -174,14 +165,6 @@ class IssueForm(CenterOwnedForm):
             self.instance.center_id = self.consultation.center_id
             self.instance.raised_from_consultation = self.consultation
         super()._post_clean()
-
-    @transaction.atomic
-    def save_for(self, user):
-        creating = not self.instance.pk
-        issue = super().save_for(user)
-        if creating:
-            issue.status_changes.create(status=issue.status, changed_on=issue.raised_on, note="提起", by=user)
-        return issue
 
 
 class StatusForm(forms.Form):
@@ -244,20 +227,6 @@ class SolutionForm(CenterOwnedForm):
             if others:
                 self.add_error(name, "別のセンターの記録は選べません。")
         return data
-
-    @transaction.atomic
-    def save_for(self, user):
-        solution = super().save_for(user)
-        # A 課題 that gets a 解決策 carried out moves on from 未着手/検討中.
-        carried_out = [m.held_on for m in self.cleaned_data.get("meetings") or []] + [
-            timezone.localtime(e.starts_at).date() for e in self.cleaned_data.get("events") or []
-        ]
-        if carried_out:
-            for issue in solution.issues.filter(status__in=[IssueStatus.NEW, IssueStatus.REVIEWING]):
-                issue.change_status(
-                    IssueStatus.IN_PROGRESS, min(carried_out), f"解決策「{solution.title}」を実施", user
-                )
-        return solution
 
 
 class OrganisationChoiceForm(forms.Form):

@@ -14,7 +14,6 @@ from coordination.exports import xlsx_response
 from coordination.filters import filtered, filtered_page
 from coordination.forms import post_data
 from coordination.models import Organisation, Role
-from coordination.security import CREATE, UPDATE, audit, changed_fields
 from meetings import services
 from meetings.filters import IssueFilter, MeetingFilter
 from meetings.forms import IssueForm, MeetingAttendanceForm, MeetingForm, SeriesForm, SolutionForm, StatusForm
@@ -54,8 +53,7 @@ def index(request):
 def create(request):
     form = MeetingForm(post_data(request), user=request.user, initial=_initial_from(request))
     if request.method == "POST" and form.is_valid():
-        meeting = form.save_for(request.user)
-        audit(request, CREATE, meeting)
+        meeting = services.save_owned(request, form)
         messages.success(request, f"{meeting.get_tier_display()}「{meeting.display_title}」を記録しました。")
         return redirect(meeting)
     return render(request, "meetings/form.html", {"form": form})
@@ -75,8 +73,7 @@ def edit(request, pk):
     meeting = _editable(Meeting.objects, request, pk)
     form = MeetingForm(post_data(request), instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save_for(request.user)
-        audit(request, UPDATE, meeting, changed_fields(form))
+        services.save_owned(request, form)
         messages.success(request, f"「{meeting.display_title}」を更新しました。")
         return redirect(meeting)
     return render(request, "meetings/form.html", {"form": form, "meeting": meeting})
@@ -117,8 +114,7 @@ def attendance(request, pk):
     meeting = _editable(Meeting.objects.select_related("kind"), request, pk)
     form = MeetingAttendanceForm(post_data(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit(request, UPDATE, meeting, "出席人数: " + changed_fields(form))
+        services.save_attendance(request, meeting, form)
         messages.success(request, "職種別の出席人数を保存しました。")
         return redirect(meeting)
     return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})
@@ -130,8 +126,7 @@ def raise_at_meeting(request, pk):
     meeting = _editable(Meeting.objects.select_related("kind"), request, pk)
     form = IssueForm(post_data(request), user=request.user, meeting=meeting, prefix="issue")
     if request.method == "POST" and form.is_valid():
-        issue = form.save_for(request.user)
-        audit(request, CREATE, issue, f"{meeting}で提起")
+        issue = services.save_issue(request, form, f"{meeting}で提起")
         messages.success(request, f"課題「{issue}」を起票しました。")
         return redirect(f"{meeting.get_absolute_url()}#raised")
     return render(request, "meetings/issue_form.html", {"form": form, "meeting": meeting})
@@ -156,8 +151,7 @@ def series_index(request):
 def series_create(request):
     form = SeriesForm(post_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        series = form.save_for(request.user)
-        audit(request, CREATE, series)
+        series = services.save_owned(request, form)
         messages.success(request, f"会議体「{series.name}」を登録しました。")
         return redirect("meetings:series_detail", pk=series.pk)
     return render(request, "meetings/series_form.html", {"form": form})
@@ -260,8 +254,7 @@ def issue_create(request):
         consultation = get_for_user(Consultation.objects, request.user, pk=consultation_id)
     form = IssueForm(post_data(request), user=request.user, consultation=consultation)
     if request.method == "POST" and form.is_valid():
-        issue = form.save_for(request.user)
-        audit(request, CREATE, issue, f"相談 #{consultation.pk} から" if consultation else "")
+        issue = services.save_issue(request, form, f"相談 #{consultation.pk} から" if consultation else "")
         messages.success(request, f"課題「{issue}」を起票しました。")
         return redirect(consultation or issue)
     return render(request, "meetings/issue_form.html", {"form": form, "consultation": consultation})
@@ -273,8 +266,7 @@ def issue_edit(request, pk):
     issue = _editable(Issue.objects, request, pk)
     form = IssueForm(post_data(request), instance=issue, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save_for(request.user)
-        audit(request, UPDATE, issue, changed_fields(form))
+        services.save_issue(request, form)
         messages.success(request, f"課題「{issue}」を更新しました。")
         return redirect(issue)
     return render(request, "meetings/issue_form.html", {"form": form, "issue": issue})
@@ -323,8 +315,7 @@ def issue_status(request, pk):
     form = StatusForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        issue.change_status(d["status"], d["changed_on"], d["note"], request.user)
-        audit(request, UPDATE, issue, f"状態: {issue.get_status_display()}（{d['changed_on']}）")
+        services.change_issue_status(request, issue, d["status"], d["changed_on"], d["note"])
         messages.success(request, f"課題「{issue}」の状態を「{issue.get_status_display()}」にしました。")
     else:
         for field, errors in form.errors.items():
@@ -348,8 +339,7 @@ def solution_create(request):
             initial[{"meeting": "meetings", "event": "events", "issue": "issues"}[name]] = [obj.pk]
     form = SolutionForm(post_data(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        solution = form.save_for(request.user)
-        audit(request, CREATE, solution)
+        solution = services.save_solution(request, form)
         messages.success(request, f"解決策「{solution.title}」を記録しました。")
         first = solution.meetings.first()
         return redirect(first or solution.issues.first())
@@ -362,8 +352,7 @@ def solution_edit(request, pk):
     solution = _editable(Solution.objects, request, pk)
     form = SolutionForm(post_data(request), instance=solution, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save_for(request.user)
-        audit(request, UPDATE, solution, changed_fields(form))
+        services.save_solution(request, form)
         messages.success(request, f"解決策「{solution.title}」を更新しました。")
         return redirect(solution.issues.first() or "meetings:issues")
     return render(request, "meetings/solution_form.html", {"form": form, "solution": solution})
