@@ -145,57 +145,82 @@ class ConsultationForm(forms.ModelForm):
         return age
 
 
+def candidate_label(facility):
+    """What tells two facilities of the same name apart on the phone: kind, address, phone."""
+    details = [facility.kind.name, facility.address, f"電話 {facility.phone}" if facility.phone else ""]
+    return f"{facility.name}（{'・'.join(d for d in details if d)}）"
+
+
 class CoordinationForm(forms.ModelForm):
+    """A 連絡調整 row, facility first (then how, then the result), typed while on the phone. A name
+    that several facilities share shows them to pick from; a facility not in the directory is
+    kept as the name typed."""
+
     facility_query = forms.CharField(
-        label="連絡先施設（施設名または #ID）",
+        label="連絡先施設",
         max_length=200,
-        help_text="名簿の施設名の一部でも検索できます。候補が複数あるときは下から選んでください。",
+        help_text="施設名の一部または #ID。同じ名前が複数あるときは候補から選べます。",
+        error_messages={"required": "連絡した施設の名前を入力してください。"},
     )
     facility_choice = forms.TypedChoiceField(
         label="候補から選ぶ", coerce=int, required=False, widget=forms.RadioSelect
     )
+    unlisted = forms.BooleanField(label="名簿にない施設として、入力した名前のまま記録する", required=False)
+
+    field_order = ["facility_query", "facility_choice", "unlisted", "means", "result", "reason", "note"]
 
     class Meta:
         model = Coordination
-        fields = ["contacted_at", "means", "result", "reason", "note"]
-        widgets = {"contacted_at": DateTimeInput(), "means": forms.Select, "result": forms.RadioSelect}
+        fields = ["means", "result", "reason", "note", "contacted_at"]
+        widgets = {"contacted_at": DateTimeInput(), "means": forms.RadioSelect, "result": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contacted_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-        if self.instance.pk and self.instance.facility_id:
-            self.fields[
-                "facility_query"
-            ].initial = f"{self.instance.facility.name} #{self.instance.facility_id}"
+        self.fields["result"].choices = self.fields["result"].choices[1:]  # no empty radio
+        self.fields["facility_query"].widget.attrs["autocomplete"] = "off"
+        if self.instance.pk:
+            if self.instance.facility_id:
+                self.fields[
+                    "facility_query"
+                ].initial = f"{self.instance.facility.name} #{self.instance.facility_id}"
+            else:
+                self.fields["facility_query"].initial = self.instance.facility_text
+                self.fields["unlisted"].initial = True
         self.candidates = []
-        data = self.data if self.is_bound else {}
-        query = data.get(self.add_prefix("facility_query"), "")
+        query = self.data.get(self.add_prefix("facility_query"), "") if self.is_bound else ""
         if query:
             _, self.candidates = find_facility(query)
-            self.fields["facility_choice"].choices = [
-                (f.pk, f"{f.name}（{f.kind.name}・{f.address}）") for f in self.candidates
-            ]
+        if self.candidates:
+            self.fields["facility_choice"].choices = [(f.pk, candidate_label(f)) for f in self.candidates]
         else:
             del self.fields["facility_choice"]
 
     def clean(self):
         data = super().clean()
-        facility, candidates = find_facility(data.get("facility_query", ""))
+        query = data.get("facility_query", "")
+        if not query:
+            return data
+        if data.get("unlisted"):
+            self.instance.facility, self.instance.facility_text = None, query
+            return data
+        facility, candidates = find_facility(query)
         chosen = data.get("facility_choice")
         if chosen:
-            facility = (
-                next((f for f in candidates if f.pk == chosen), None)
-                or Facility.objects.filter(pk=chosen).first()
+            facility = next((f for f in candidates if f.pk == chosen), None)
+        if facility:
+            self.instance.facility, self.instance.facility_text = facility, ""
+        elif candidates:
+            self.add_error(
+                "facility_choice",
+                f"「{query}」に当たる施設が{len(candidates)}件あります。連絡した施設を候補から選んでください。",
             )
-        if not facility and "facility_query" in data:
-            if candidates:
-                self.add_error("facility_choice", "候補が複数あります。連絡した施設を選んでください。")
-            else:
-                self.add_error(
-                    "facility_query",
-                    "名簿に該当する施設がありません。施設名を確かめるか、先に施設を登録してください。",
-                )
-        self.instance.facility = facility
+        else:
+            self.add_error(
+                "facility_query",
+                f"名簿に「{query}」に当たる施設がありません。名前を確かめるか、"
+                "「名簿にない施設として、入力した名前のまま記録する」にチェックしてください。",
+            )
         return data
 
 

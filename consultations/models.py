@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from coordination.models import Area, Center, CenterOwnedQuerySet
+from coordination.text import normalize
 from resources.models import Facility
 
 
@@ -232,7 +233,9 @@ class ConsultationTopic(models.Model):
 
 
 class Coordination(models.Model):
-    """★ 連絡調整: one facility contacted on the client's behalf."""
+    """★ 連絡調整: one contact with a facility on the client's behalf. The facility is the
+    directory's, or, for one not in it yet, the name as typed (`facility_text`), which admins see
+    listed to add to the directory."""
 
     class Means(models.TextChoices):
         PHONE = "phone", "電話"
@@ -249,8 +252,14 @@ class Coordination(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="coordinations")
     facility = models.ForeignKey(
-        Facility, verbose_name="連絡先施設", on_delete=models.PROTECT, related_name="coordinations"
+        Facility,
+        verbose_name="連絡先施設",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coordinations",
     )
+    facility_text = models.CharField("名簿にない連絡先", max_length=200, blank=True)
     contacted_at = models.DateTimeField("連絡日時", default=timezone.now)
     means = models.CharField("連絡方法", max_length=10, choices=Means, default=Means.PHONE)
     result = models.CharField("結果", max_length=10, choices=Result)
@@ -264,13 +273,25 @@ class Coordination(models.Model):
         verbose_name = verbose_name_plural = "連絡調整"
         ordering = ["contacted_at", "pk"]
         indexes = [models.Index(fields=["facility", "result"], name="coordination_facility")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(facility__isnull=False) | ~models.Q(facility_text=""),
+                name="coordination_has_a_facility",
+                violation_error_message="連絡先施設を名簿から選ぶか、名簿にない施設の名前を入力してください。",
+            )
+        ]
 
     def __str__(self):
         return f"{self.facility_label} {self.get_result_display()}"
 
     @property
     def facility_label(self):
-        return self.facility.name
+        return self.facility.name if self.facility_id else self.facility_text
+
+    @property
+    def facility_key(self):
+        """What makes two rows of one consultation the same facility contacted."""
+        return ("id", self.facility_id) if self.facility_id else ("text", normalize(self.facility_text))
 
     def clean(self):
         from django.core.exceptions import ValidationError

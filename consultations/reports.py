@@ -82,6 +82,11 @@ def period_from(params, today=None):
     )
 
 
+# The 連絡調整 rows by result count contacts; these two name what is counted (docs/architecture.md).
+FACILITIES_LABEL = "連絡した施設数（1件の相談で同じ施設は1）"
+CONTACTS_LABEL = "連絡回数（延べ）"
+
+
 @dataclass
 class Row:
     label: str  # 項目 (相談内容 items as 大分類/項目)
@@ -98,6 +103,7 @@ class Section:
     name: str  # 区分
     rows: list = field(default_factory=list)
     has_total: bool = True
+    after: list = field(default_factory=list)  # figures shown after the 合計, not summed into it
 
 
 @dataclass
@@ -112,7 +118,7 @@ class Line:
     per_center: list
     low: int
     high: int
-    kind: str
+    kind: str  # item, subtotal, total, figure (a count beside the 合計, not part of it)
     cumulative: "Line | None" = None
 
     @property
@@ -173,12 +179,15 @@ class Report:
                 "状態", [(label, status.get(value, {})) for value, label in Consultation.Status.choices]
             )
         )
-        sections.append(
-            self._section(
-                "連絡調整",
-                [(label, by_result.get(value, {})) for value, label in Coordination.Result.choices],
-            )
+        coordination = self._section(
+            "連絡調整",
+            [(label, by_result.get(value, {})) for value, label in Coordination.Result.choices],
         )
+        coordination.after = [
+            Row(FACILITIES_LABEL, dict(grid.get(tallies.FACILITIES, {}).get("", {}))),
+            Row(CONTACTS_LABEL, dict(grid.get(tallies.CONTACTS, {}).get("", {}))),
+        ]
+        sections.append(coordination)
         self.sections = sections
         self.totals = totals
         return self
@@ -229,6 +238,7 @@ class Report:
                         totals[center_id] = totals.get(center_id, 0) + n
             if section.has_total:
                 lines.append(self._line(section.name, Row("合計", totals), "total"))
+            lines.extend(self._line(section.name, row, "figure") for row in section.after)
         return lines
 
     def _line(self, section, row, kind):

@@ -14,8 +14,12 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from coordination.text import normalize
+
 TOTAL = "total"
-KINDS = ("method", "location", "status", "type", "topic", "result")
+CONTACTS = "contacts"  # 連絡調整 rows (延べ)
+FACILITIES = "facilities"  # facilities contacted, once per consultation
+KINDS = ("method", "location", "status", "type", "topic", "result", CONTACTS, FACILITIES)
 
 
 def day_of(moment):
@@ -61,20 +65,37 @@ def _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_i
         add(center_id, day, "location", location, n)
         add(center_id, day, "status", status, n)
         add(center_id, day, "type", type_id, n)
-    for model, kind, field in ((ConsultationTopic, "topic", "topic_id"), (Coordination, "result", "result")):
-        rows = (
-            model.objects.filter(
-                consultation__center_id__in=center_ids,
-                consultation__received_at__gte=start,
-                consultation__received_at__lt=after,
-            )
-            .order_by()
-            .annotate(day=TruncDate("consultation__received_at", tzinfo=tz))
-            .values_list("consultation__center_id", "day", field)
-            .annotate(n=Count("pk"))
+    in_days = {
+        "consultation__center_id__in": center_ids,
+        "consultation__received_at__gte": start,
+        "consultation__received_at__lt": after,
+    }
+    for center_id, day, key, n in (
+        ConsultationTopic.objects.filter(**in_days)
+        .order_by()
+        .annotate(day=TruncDate("consultation__received_at", tzinfo=tz))
+        .values_list("consultation__center_id", "day", "topic_id")
+        .annotate(n=Count("pk"))
+    ):
+        add(center_id, day, "topic", key, n)
+    # 連絡調整: each row is one contact (by its result); a facility contacted several times for
+    # one consultation is one facility contacted. A facility outside the directory is known by
+    # its name as typed, folded like the directory's names.
+    facilities = set()
+    for center_id, day, consultation_id, facility_id, text, result in (
+        Coordination.objects.filter(**in_days)
+        .order_by()
+        .annotate(day=TruncDate("consultation__received_at", tzinfo=tz))
+        .values_list(
+            "consultation__center_id", "day", "consultation_id", "facility_id", "facility_text", "result"
         )
-        for center_id, day, key, n in rows:
-            add(center_id, day, kind, key, n)
+    ):
+        add(center_id, day, "result", result, 1)
+        add(center_id, day, CONTACTS, "", 1)
+        facility = ("id", facility_id) if facility_id else ("text", normalize(text))
+        if (consultation_id, facility) not in facilities:
+            facilities.add((consultation_id, facility))
+            add(center_id, day, FACILITIES, "", 1)
     DailyTally.objects.filter(center_id__in=center_ids, day__gte=first, day__lte=last).delete()
     DailyTally.objects.bulk_create(
         [DailyTally(center_id=c, day=d, kind=k, key=key, n=n) for (c, d, k, key), n in counts.items()],

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
     path("reports/", views.reports, name="reports"),
+    path("unlisted-facilities/", views.unlisted_facilities, name="unlisted_facilities"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from consultations import importing, services
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
-from consultations.models import AccessLog, Consultation, ConsultationImport, attach_topics
+from consultations.models import AccessLog, Consultation, ConsultationImport, Coordination, attach_topics
 from consultations.reports import PeriodError, Report, period_from
 from coordination import extensions
 from coordination.access import get_for_user, role_required
@@ -137,30 +138,33 @@ def edit(request, pk):
 def add_coordination(request, pk):
     consultation = get_for_user(Consultation.objects, request.user, pk=pk)
     form = CoordinationForm(request.POST, prefix="co")
+    done = ""
     if form.is_valid():
         row = services.add_coordination(request, consultation, form)
         done = f"連絡調整「{row.facility_label}：{row.get_result_display()}」を記録しました。"
         if not _htmx(request):
             messages.success(request, done)
             return redirect(f"{consultation.get_absolute_url()}#coordinations")
-        form, status = CoordinationForm(prefix="co"), 200
-    else:
-        done, status = "", 200
-    if _htmx(request):
-        # The row list and a fresh (or the refused, still filled) form, swapped into the page.
-        _log(request, consultation)
-        return render(
-            request,
-            "consultations/_coordinations.html",
-            {
-                "consultation": consultation,
-                "coordinations": _coordinations(consultation),
-                "coordination_form": form,
-                "done": done,
-            },
-            status=status,
-        )
-    return _detail(request, pk, coordination_form=form)
+        form = CoordinationForm(prefix="co")
+    if not _htmx(request):
+        # Without JavaScript: the page again, with the errors beside everything typed.
+        return _detail(request, pk, coordination_form=form)
+    # htmx: the row list and a fresh form (or the refused one, still filled) replace the section,
+    # and the cursor goes back to where the next entry or the correction starts.
+    first = next(iter(form.errors), None) if form.is_bound else None
+    focus = first if first in form.fields else "facility_query"
+    form.fields[focus].widget.attrs["autofocus"] = True
+    _log(request, consultation)
+    return render(
+        request,
+        "consultations/_coordinations.html",
+        {
+            "consultation": consultation,
+            "coordinations": _coordinations(consultation),
+            "coordination_form": form,
+            "done": done,
+        },
+    )
 
 
 @never_cache
@@ -190,6 +194,22 @@ def delete_coordination(request, pk, cid):
     services.delete_coordination(request, row)
     messages.success(request, f"連絡調整「{label}」を削除しました。")
     return redirect(f"{consultation.get_absolute_url()}#coordinations")
+
+
+@role_required(Role.ADMIN)
+def unlisted_facilities(request):
+    """Facilities contacted in 連絡調整 that are not in the directory yet, most contacted first,
+    for an admin to add (names of facilities only; nothing about the clients)."""
+    rows = (
+        Coordination.objects.filter(facility=None)
+        .values("facility_text")
+        .annotate(n=Count("id"), last=Max("contacted_at"))
+        .order_by("-n", "facility_text")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "consultations/unlisted_facilities.html", {"page_obj": page, "rows": page.object_list}
+    )
 
 
 @require_POST

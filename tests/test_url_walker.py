@@ -70,6 +70,7 @@ EXPECTED = {
     "consultations:create": Expect(only(ADM, CO, CO2)),
     "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),
     "consultations:import": Expect(ADMIN_ONLY),
+    "consultations:unlisted_facilities": Expect(ADMIN_ONLY),
     "consultations:import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),
     "consultations:detail": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),

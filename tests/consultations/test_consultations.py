@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -139,8 +140,124 @@ def test_ambiguous_facility_asks_to_choose(client_for, cast):
         },
         follow=True,
     )
-    assert "候補が複数あります" in response.content.decode()
+    assert "「さくら」に当たる施設が2件あります" in response.content.decode()
     assert not Coordination.objects.exists()
+
+
+def coordination_post(**changes):
+    return {
+        "co-facility_query": "みどりクリニック",
+        "co-contacted_at": "2026-08-03T10:30",
+        "co-means": "phone",
+        "co-result": "declined",
+        "co-reason": "新規の訪問診療は受付停止中",
+        "co-note": "来月なら再検討可",
+        **changes,
+    }
+
+
+def test_two_facilities_of_one_name_show_as_candidates_and_everything_typed_is_kept(client_for, cast):
+    c = make_consultation(cast.center1)
+    north = make_facility("みどりクリニック", address="北九州市小倉北区片野3-18-7", phone="093-111-2222")
+    make_facility(
+        "みどりクリニック", kind_code="hospital", address="北九州市八幡西区黒崎1-1", phone="093-333-4444"
+    )
+    client = client_for("coordinator")
+    response = client.post(f"/consultations/{c.pk}/coordinations/", coordination_post())
+    html = response.content.decode()
+    assert response.status_code == 200 and not Coordination.objects.exists()
+    assert "北九州市小倉北区片野3-18-7" in html and "電話 093-333-4444" in html
+    assert html.count('name="co-facility_choice"') == 2
+    # Nothing typed is lost: the result, the reason and the note are still there.
+    assert re.search(r'value="declined"[^>]*checked', html)
+    assert "新規の訪問診療は受付停止中" in html and "来月なら再検討可" in html
+    client.post(
+        f"/consultations/{c.pk}/coordinations/", coordination_post(**{"co-facility_choice": north.pk})
+    )
+    row = Coordination.objects.get()
+    assert (
+        row.facility == north
+        and row.reason == "新規の訪問診療は受付停止中"
+        and row.note == "来月なら再検討可"
+    )
+
+
+def test_a_facility_not_in_the_directory_is_kept_as_text_and_listed_for_admins(client_for, cast):
+    c = make_consultation(cast.center1)
+    client = client_for("coordinator")
+    post = coordination_post(**{"co-facility_query": "ひかり訪問看護（新規開設）", "co-result": "accepted"})
+    html = client.post(f"/consultations/{c.pk}/coordinations/", post).content.decode()
+    assert "名簿に「ひかり訪問看護（新規開設）」に当たる施設がありません" in html
+    client.post(f"/consultations/{c.pk}/coordinations/", {**post, "co-unlisted": "on"})
+    row = Coordination.objects.get()
+    assert row.facility is None and row.facility_text == "ひかり訪問看護（新規開設）"
+    assert "名簿にない施設" in client.get(f"/consultations/{c.pk}/").content.decode()
+    listing = client_for("admin").get("/consultations/unlisted-facilities/").content.decode()
+    assert 'data-unlisted="ひかり訪問看護（新規開設）"' in listing
+    assert client.get("/consultations/unlisted-facilities/").status_code == 403
+
+
+def test_unlisted_facilities_page_runs_a_fixed_number_of_queries(client_for, cast, django_assert_num_queries):
+    from tests.consultations.factories import coordinate
+
+    c = make_consultation(cast.center1)
+    client = client_for("admin")
+    for n in (1, 12):
+        for i in range(n):
+            coordinate(c, None, "pending", facility_text=f"未登録の施設{n}-{i}")
+        # session, user, count, page
+        with django_assert_num_queries(4):
+            client.get("/consultations/unlisted-facilities/")
+
+
+def test_a_row_added_with_htmx_returns_only_the_section_with_a_fresh_form(client_for, cast):
+    c = make_consultation(cast.center1)
+    f = make_facility("連絡先クリニック")
+    client = client_for("coordinator")
+    response = client.post(
+        f"/consultations/{c.pk}/coordinations/",
+        coordination_post(**{"co-facility_query": f"#{f.pk}", "co-result": "accepted"}),
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert html.startswith('<section aria-labelledby="h-coord" id="coordinations">')
+    assert "連絡調整「連絡先クリニック：受入可」を記録しました" in html
+    assert re.search(r'name="co-facility_query"[^>]*autofocus|autofocus[^>]*name="co-facility_query"', html)
+    assert 'value="連絡先クリニック' not in html  # the next row starts empty
+    assert Coordination.objects.get().facility == f
+
+
+def test_the_row_form_asks_for_the_facility_first_then_method_then_result(client_for, cast):
+    c = make_consultation(cast.center1)
+    html = client_for("coordinator").get(f"/consultations/{c.pk}/").content.decode()
+    form = html[html.index("data-coordination-form") :]
+    positions = [form.index(f'name="co-{name}"') for name in ("facility_query", "means", "result", "reason")]
+    assert positions == sorted(positions)
+    assert "/static/vendor/htmx/htmx.min.js" in html
+
+
+def test_a_clinic_contacted_twice_is_one_facility_and_two_contacts_in_the_report(client_for, cast):
+    from tests.consultations.factories import coordinate
+
+    c = make_consultation(cast.center1, (2026, 8, 3, 10, 0))
+    other = make_consultation(cast.center1, (2026, 8, 4, 10, 0))
+    clinic = make_facility("みどりクリニック")
+    coordinate(c, clinic, "pending")
+    coordinate(c, clinic, "accepted")
+    coordinate(other, clinic, "accepted")  # another consultation: the clinic counts again there
+    coordinate(other, None, "declined", facility_text="ひかり訪看", reason="満床")
+    html = client_for("coordinator").get("/consultations/reports/?year=2026&month=8").content.decode()
+
+    def total(item):
+        match = re.search(
+            rf'data-section="連絡調整" data-item="{re.escape(item)}">.*?data-total>(\d+)<', html, re.S
+        )
+        return int(match.group(1))
+
+    assert total("連絡した施設数（1件の相談で同じ施設は1）") == 3
+    assert total("連絡回数（延べ）") == 4
+    assert total("受入可") == 2 and total("合計") == 4
 
 
 def test_provision_without_consent_is_refused(client_for, cast):
