@@ -67,6 +67,33 @@ class ConsultationForm(forms.ModelForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    # On the phone: who is calling and from where, then what about, then the rest.
+    field_order = [
+        "consultant_type",
+        "consultant_org",
+        "topic_ids",
+        "received_at",
+        "method",
+        "consultant_name",
+        "consultant_location",
+        "client_age",
+        "client_sex",
+        "client_area",
+        "client_care_level",
+        "client_condition",
+        "summary",
+        "response",
+        "result",
+        "status",
+        "follow_up_on",
+        "minutes_spent",
+        "center",
+        "handled_by",
+    ]
+    # Radio groups whose empty value means 不明: no radio of theirs is chosen in advance, and
+    # leaving the group alone records 不明.
+    UNKNOWN_WHEN_UNCHOSEN = ("consultant_location", "client_sex")
+
     class Meta:
         model = Consultation
         fields = [
@@ -110,6 +137,10 @@ class ConsultationForm(forms.ModelForm):
         self.fields["topic_ids"].choices = topic_choices()
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["consultant_type"].empty_label = None
+        for name in self.UNKNOWN_WHEN_UNCHOSEN:
+            field = self.fields[name]
+            field.choices = [c for c in field.choices if c[0] != ""]
+            field.help_text = "分からなければ選ばずに進めます（「不明」として記録します）。"
         self.fields["client_area"].queryset = Area.objects.exclude(kind=Area.Kind.CITY)
         self.fields["client_age"].widget.attrs.update(min=0, max=130)
         if user.role == Role.COORDINATOR:
@@ -157,9 +188,9 @@ class CoordinationForm(forms.ModelForm):
     kept as the name typed."""
 
     facility_query = forms.CharField(
-        label="連絡先施設",
+        label="連絡先施設（施設名または #ID）",
         max_length=200,
-        help_text="施設名の一部または #ID。同じ名前が複数あるときは候補から選べます。",
+        help_text="名前の一部でも探せます。同じ名前が複数あるときは候補から選べます。",
         error_messages={"required": "連絡した施設の名前を入力してください。"},
     )
     facility_choice = forms.TypedChoiceField(

@@ -81,3 +81,24 @@ def test_coordination_rows_are_added_without_a_reload_and_a_shared_name_offers_c
     assert "名簿にない施設" in page.locator("ol.timeline").inner_text()
     page.screenshot(path=str(ARTIFACTS / "coordination-rows.png"), full_page=True)
     assert page.js_errors == []
+
+
+def test_the_save_button_is_a_few_tabs_from_the_start_of_the_page(page, cast):
+    login(page, "coordinator")
+    page.goto(page.base_url + "/consultations/new/")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Enter")
+    presses = 0
+    while presses < 8:
+        presses += 1
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.hasAttribute('data-save-top')"):
+            break
+    assert page.evaluate("document.activeElement.hasAttribute('data-save-top')")
+    assert presses <= 5
+    page.keyboard.press("Tab")  # then straight into 相談者区分
+    assert page.evaluate("document.activeElement.name") == "consultant_type"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "consultation-form-phone.png"), full_page=False)
+    assert page.js_errors == []

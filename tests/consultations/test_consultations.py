@@ -352,3 +352,31 @@ def test_professionals_and_officials_never_see_a_consultation(client_for, cast, 
     c = make_consultation(cast.center1)
     assert client_for(role).get(f"/consultations/{c.pk}/").status_code == 403
     assert client_for(role).get("/consultations/").status_code == 403
+
+
+def test_the_form_asks_who_and_from_where_first_then_what_with_save_reachable_at_once(client_for, cast):
+    html = client_for("coordinator").get("/consultations/new/").content.decode()
+    form = html[html.index('class="consultation-form"') :]
+    order = ["consultant_type", "consultant_org", "topic_ids", "received_at", "summary", "handled_by"]
+    positions = [form.index(f'name="{name}"') for name in order]
+    assert positions == sorted(positions)
+    # The save button comes before the first field (and answers Alt+S).
+    assert form.index('accesskey="s"') < positions[0]
+    # Required fields are marked; no radio group starts on a placeholder choice.
+    legend = re.search(r"<legend>相談者区分(.*?)</legend>", form).group(1)
+    assert "必須" in legend
+    checked = re.findall(r'<input type="radio" name="(\w+)" value="([^"]*)"[^>]*checked', form)
+    assert all(value for _, value in checked), checked
+    assert {name for name, _ in checked} == {"method", "status"}
+
+
+def test_leaving_sex_and_location_unchosen_records_unknown(client_for, cast):
+    from consultations.models import ConsultantType
+
+    data = form_data(
+        consultant_type=ConsultantType.objects.get(name="ケアマネージャー").pk, topic_ids=[topic("その他").pk]
+    )
+    del data["client_sex"], data["consultant_location"]
+    assert client_for("coordinator").post("/consultations/new/", data).status_code == 302
+    c = Consultation.objects.get()
+    assert c.client_sex == "" and c.get_client_sex_display() == "不明" and c.consultant_location == ""
