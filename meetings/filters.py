@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from coordination.filters import FiscalYearFilter
-from coordination.models import Organisation
+from coordination.models import Center, Organisation, Role
 from meetings.models import Issue, IssueCategory, IssueStatus, Meeting, MeetingKind, Tier
 
 
@@ -40,6 +40,11 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset
 
 
+def sees_every_center(user):
+    """Officials and admins read every center's meetings and 課題 (and tell them apart by center)."""
+    return user.role in (Role.ADMIN, Role.OFFICIAL)
+
+
 class IssueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="ラベル・課題・内容")
     status = django_filters.ChoiceFilter(
@@ -51,10 +56,18 @@ class IssueFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         label="分類", queryset=IssueCategory.objects.all(), empty_label="すべて", widget=forms.Select
     )
+    center = django_filters.ModelChoiceFilter(
+        label="センター", queryset=Center.objects.all(), empty_label="すべてのセンター", widget=forms.Select
+    )
 
     class Meta:
         model = Issue
         fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sees_every_center(request.user):
+            del self.filters["center"]  # a coordinator's register is its own center's only
 
     def filter_q(self, queryset, name, value):
         for term in value.split():

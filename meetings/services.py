@@ -189,10 +189,10 @@ def fiscal_year_summary(year, meetings, issues):
     tier_totals = {label: 0 for label in tiers.values()}
     for r in counts:
         tier_totals[r["tier"]] += r["n"]
-    raised = list(issues.filter(raised_on__range=span).select_related("organisation", "profession"))
+    raised = list(issues.filter(raised_on__range=span).select_related("organisation", "profession", "center"))
     solved_changes = IssueStatusChange.objects.filter(
         issue__in=issues, status=IssueStatus.SOLVED, changed_on__range=span
-    ).select_related("issue__organisation", "issue__profession")
+    ).select_related("issue__organisation", "issue__profession", "issue__center")
     solved, seen = [], set()
     for change in solved_changes:
         if change.issue_id not in seen:

@@ -13,9 +13,9 @@ from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.filters import filtered, filtered_page
 from coordination.forms import post_data
-from coordination.models import Organisation, Role
+from coordination.models import Center, Organisation, Role
 from meetings import services
-from meetings.filters import IssueFilter, MeetingFilter
+from meetings.filters import IssueFilter, MeetingFilter, sees_every_center
 from meetings.forms import IssueForm, MeetingAttendanceForm, MeetingForm, SeriesForm, SolutionForm, StatusForm
 from meetings.models import Issue, Meeting, Series, Solution
 from training.models import Event
@@ -59,8 +59,17 @@ def create(request):
     return render(request, "meetings/form.html", {"form": form})
 
 
+def _id_param(value):
+    """An id from the query string: None when absent, 404 when it is not an id (`?series=abc`)."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise Http404("指定された番号が正しくありません。")
+    return int(value)
+
+
 def _initial_from(request):
-    series_id = request.GET.get("series")
+    series_id = _id_param(request.GET.get("series"))
     series = Series.objects.for_user(request.user).filter(pk=series_id).first() if series_id else None
     if not series:
         return {}
@@ -182,7 +191,7 @@ def issues(request):
     queryset = (
         Issue.objects.for_user(request.user).select_related(*ISSUE_LIST_RELATED).prefetch_related("solutions")
     )
-    filter_form, results = filtered(request, IssueFilter, queryset)
+    filter_form, results = filtered(request, IssueFilter, queryset, request=request)
     if request.GET.get("format") == "xlsx":
         return _issues_xlsx(results)
     if request.GET.get("format"):
@@ -191,7 +200,12 @@ def issues(request):
     return render(
         request,
         "meetings/issues.html",
-        {"filter_form": filter_form, "page_obj": page, "issues": page.object_list},
+        {
+            "filter_form": filter_form,
+            "page_obj": page,
+            "issues": page.object_list,
+            "show_center": sees_every_center(request.user),
+        },
     )
 
 
@@ -248,7 +262,7 @@ def _issues_xlsx(issues):
 @role_required(*WRITERS)
 def issue_create(request):
     consultation = None
-    consultation_id = request.GET.get("consultation") or request.POST.get("consultation")
+    consultation_id = _id_param(request.GET.get("consultation") or request.POST.get("consultation"))
     if consultation_id:
         # Raising a 課題 from a consultation: only those who may open the consultation.
         consultation = get_for_user(Consultation.objects, request.user, pk=consultation_id)
@@ -331,8 +345,8 @@ def issue_status(request, pk):
 def solution_create(request):
     initial = {}
     for name, model in (("meeting", Meeting), ("event", Event), ("issue", Issue)):
-        value = request.GET.get(name)
-        if value and value.isdigit():
+        value = _id_param(request.GET.get(name))
+        if value:
             obj = model.objects.for_user(request.user).filter(pk=value).first()
             if obj is None:
                 raise Http404
@@ -397,17 +411,41 @@ def organisation_timeline(request, pk):
 @role_required(*READERS)
 def year_summary(request):
     user = request.user
+    status = 200
     try:
         year = int(request.GET.get("fiscal_year") or dates.fiscal_year(dates.today()))
+        if not 2000 <= year <= 2100:
+            raise ValueError
     except ValueError:
-        year = dates.fiscal_year(dates.today())
-        messages.error(request, "年度は数字で指定してください（例: 2026）。")
-    summary = services.fiscal_year_summary(year, Meeting.objects.for_user(user), Issue.objects.for_user(user))
+        year, status = dates.fiscal_year(dates.today()), 400
+        messages.error(
+            request, "年度は2000〜2100の数字で指定してください（例: 2026）。今年度を表示しています。"
+        )
+    meetings, issues = Meeting.objects.for_user(user), Issue.objects.for_user(user)
+    show_center = sees_every_center(user)
+    centers = list(Center.objects.all()) if show_center else []
+    code = request.GET.get("center", "") if show_center else ""
+    if code:
+        if code not in {c.code for c in centers}:
+            raise Http404
+        meetings, issues = meetings.filter(center__code=code), issues.filter(center__code=code)
+    summary = services.fiscal_year_summary(year, meetings, issues)
     if request.GET.get("format") == "xlsx":
         return _summary_xlsx(summary)
     if request.GET.get("format"):
         raise PermissionDenied
-    return render(request, "meetings/year_summary.html", {"summary": summary, "year": year})
+    return render(
+        request,
+        "meetings/year_summary.html",
+        {
+            "summary": summary,
+            "year": year,
+            "show_center": show_center,
+            "centers": centers,
+            "selected_center": code,
+        },
+        status=status,
+    )
 
 
 def _summary_xlsx(s):
@@ -425,18 +463,25 @@ def _summary_xlsx(s):
             ),
             (
                 "提起された課題",
-                ["ラベル", "課題", "提起した団体・職種", "提起日", "状態"],
+                ["センター", "ラベル", "課題", "提起した団体・職種", "提起日", "状態"],
                 [
-                    [i.label, i.title, str(i.raised_by or ""), i.raised_on, i.get_status_display()]
+                    [
+                        i.center.code,
+                        i.label,
+                        i.title,
+                        str(i.raised_by or ""),
+                        i.raised_on,
+                        i.get_status_display(),
+                    ]
                     for i in s["raised"]
                 ],
-                {"title_rows": [title], "widths": [10, 40, 24, 12, 12]},
+                {"title_rows": [title], "widths": [10, 10, 40, 24, 12, 12]},
             ),
             (
                 "解決した課題",
-                ["ラベル", "課題", "提起した団体・職種", "解決日"],
-                [[i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
-                {"title_rows": [title], "widths": [10, 40, 24, 12]},
+                ["センター", "ラベル", "課題", "提起した団体・職種", "解決日"],
+                [[i.center.code, i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
+                {"title_rows": [title], "widths": [10, 10, 40, 24, 12]},
             ),
         ],
     )
