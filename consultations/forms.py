@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django import forms
@@ -41,6 +42,47 @@ def find_facility(text):
     if len(candidates) == 1:
         return candidates[0], []
     return None, candidates
+
+
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+def plausible_day(day, label):
+    """A date of something that has happened: not in the future, not before 2000."""
+    if day is None:
+        return day
+    if day > timezone.localdate():
+        raise forms.ValidationError(
+            f"{label}が未来の日付（{day:%Y/%m/%d}）になっています。今日までの日付を入力してください。"
+        )
+    if day < EARLIEST:
+        raise forms.ValidationError(f"{label}は2000年1月1日以降の日付を入力してください。")
+    return day
+
+
+def plausible_moment(moment, label):
+    """As plausible_day, for a date and time (compared in Asia/Tokyo, to the minute)."""
+    if moment is None:
+        return moment
+    if moment > timezone.now():
+        raise forms.ValidationError(
+            f"{label}が未来（{timezone.localtime(moment):%Y/%m/%d %H:%M}）になっています。今までの日時を入力してください。"
+        )
+    plausible_day(timezone.localtime(moment).date(), label)
+    return moment
+
+
+class PlausibleDateTimeField(forms.DateTimeField):
+    """A date and time field whose out-of-range input (0001-01-01, 9999-12-31 23:59 in Tokyo)
+    is a form error naming the field, not an overflow."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(
+                "日時を正しく入力してください（2000年以降）。", code="invalid"
+            ) from None
 
 
 def grouped_checkboxes():
@@ -116,6 +158,7 @@ class ConsultationForm(forms.ModelForm):
             "minutes_spent",
             "handled_by",
         ]
+        field_classes = {"received_at": PlausibleDateTimeField}
         widgets = {
             "received_at": DateTimeInput(),
             "follow_up_on": DateInput(),
@@ -163,6 +206,20 @@ class ConsultationForm(forms.ModelForm):
         self.linked_facility, _ = find_facility(text) if text else (None, [])
         return text
 
+    def clean_received_at(self):
+        received = self.cleaned_data["received_at"]
+        return plausible_moment(received, "受付日時")
+
+    def clean(self):
+        data = super().clean()
+        received, follow_up = data.get("received_at"), data.get("follow_up_on")
+        if received and follow_up and follow_up < timezone.localtime(received).date():
+            self.add_error(
+                "follow_up_on",
+                f"次回フォロー日（{follow_up:%Y/%m/%d}）が受付日（{timezone.localtime(received):%Y/%m/%d}）より前になっています。",
+            )
+        return data
+
     def clean_minutes_spent(self):
         minutes = self.cleaned_data["minutes_spent"]
         if minutes is not None and minutes > 24 * 60:
@@ -203,6 +260,7 @@ class CoordinationForm(forms.ModelForm):
     class Meta:
         model = Coordination
         fields = ["means", "result", "reason", "note", "contacted_at"]
+        field_classes = {"contacted_at": PlausibleDateTimeField}
         widgets = {"contacted_at": DateTimeInput(), "means": forms.RadioSelect, "result": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
@@ -264,6 +322,9 @@ class ConsentForm(forms.ModelForm):
     def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
+
+    def clean_consented_on(self):
+        return plausible_day(self.cleaned_data["consented_on"], "同意日")
         self.fields["consented_on"].initial = timezone.localdate()
 
 
@@ -280,6 +341,9 @@ class ProvisionForm(forms.Form):
         self.consultation = consultation
         self.fields["consent"].queryset = consultation.consents.all()
         self.fields["provided_on"].initial = timezone.localdate()
+
+    def clean_provided_on(self):
+        return plausible_day(self.cleaned_data["provided_on"], "提供日")
 
     def clean(self):
         data = super().clean()

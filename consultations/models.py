@@ -165,7 +165,9 @@ class Consultation(models.Model):
         verbose_name="対象者の居住地域",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # An area in use cannot be deleted: the records (and the 圏域内/外 they imply) would lose
+        # where the client lives without anyone noticing.
+        on_delete=models.PROTECT,
         related_name="+",
     )
     client_care_level = models.CharField("要介護度", max_length=10, choices=CareLevel, blank=True, default="")
@@ -352,18 +354,22 @@ class Provision(models.Model):
 
 
 class AccessLog(models.Model):
-    """Who opened or exported which consultation, and when. Append-only."""
+    """Who opened, listed or exported which consultations, and when. Append-only. A page that
+    shows excerpts of several consultations (the list, the dashboard) writes one entry with the
+    ids it showed."""
 
     class Action(models.TextChoices):
         VIEW = "view", "閲覧"
         EDIT = "edit", "編集画面"
         EXPORT = "export", "出力"
+        LIST = "list", "一覧表示"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     consultation = models.ForeignKey(
         Consultation, null=True, on_delete=models.SET_NULL, related_name="access_logs"
     )
     action = models.CharField(max_length=10, choices=Action, default=Action.VIEW)
+    shown = models.JSONField("表示した相談のID", default=list, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     path = models.CharField(max_length=300, blank=True)
 
@@ -372,7 +378,17 @@ class AccessLog(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} #{self.consultation_id}"
+        which = f"#{self.consultation_id}" if self.consultation_id else f"{len(self.shown)}件"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {which}"
+
+    @classmethod
+    def log_list(cls, request, consultations):
+        """One entry for a page view that showed excerpts of `consultations` (none: nothing)."""
+        ids = [c.pk for c in consultations]
+        if ids:
+            cls.objects.create(
+                user=request.user, action=cls.Action.LIST, shown=ids, path=request.get_full_path()[:300]
+            )
 
 
 class ConsultationImport(models.Model):

@@ -42,6 +42,8 @@ def index(request):
     queryset = Consultation.objects.for_user(request.user).for_list()
     filter_form, page = filtered_page(request, ConsultationFilter, queryset, PAGE_SIZE, request=request)
     page.object_list = attach_topics(list(page.object_list))
+    # The rows show excerpts of the records (相談者所属, the start of 相談概要): logged like an opening.
+    AccessLog.log_list(request, page.object_list)
     return render(
         request,
         "consultations/index.html",
