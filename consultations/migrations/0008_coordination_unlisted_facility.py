@@ -3,29 +3,64 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Max, Min
+
+from consultations import tallies
+
+
+def recount(apps, schema_editor):
+    """The tallies gain the facilities contacted and the contacts: count them for the records
+    already there."""
+    Consultation = apps.get_model("consultations", "Consultation")
+    models_ = (
+        Consultation,
+        apps.get_model("consultations", "ConsultationTopic"),
+        apps.get_model("consultations", "Coordination"),
+        apps.get_model("consultations", "DailyTally"),
+    )
+    span = Consultation.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
+    if span["first"] is None:
+        return
+    centers = set(Consultation.objects.values_list("center_id", flat=True).distinct())
+    tallies.recount(models_, centers, tallies.day_of(span["first"]), tallies.day_of(span["last"]))
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consultations', '0007_drop_reference_version_triggers'),
-        ('resources', '0015_facility_text_defaults_in_database'),
+        ("consultations", "0007_drop_reference_version_triggers"),
+        ("resources", "0015_facility_text_defaults_in_database"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coordination',
-            name='facility_text',
-            field=models.CharField(blank=True, max_length=200, verbose_name='名簿にない連絡先'),
+            model_name="coordination",
+            name="facility_text",
+            field=models.CharField(blank=True, max_length=200, verbose_name="名簿にない連絡先"),
         ),
         migrations.AlterField(
-            model_name='coordination',
-            name='facility',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='coordinations', to='resources.facility', verbose_name='連絡先施設'),
+            model_name="coordination",
+            name="facility",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="coordinations",
+                to="resources.facility",
+                verbose_name="連絡先施設",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coordination',
-            constraint=models.CheckConstraint(condition=models.Q(('facility__isnull', False), models.Q(('facility_text', ''), _negated=True), _connector='OR'), name='coordination_has_a_facility', violation_error_message='連絡先施設を名簿から選ぶか、名簿にない施設の名前を入力してください。'),
+            model_name="coordination",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("facility__isnull", False),
+                    models.Q(("facility_text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="coordination_has_a_facility",
+                violation_error_message="連絡先施設を名簿から選ぶか、名簿にない施設の名前を入力してください。",
+            ),
         ),
+        migrations.RunPython(recount, migrations.RunPython.noop),
     ]

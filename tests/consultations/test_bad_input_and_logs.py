@@ -143,3 +143,25 @@ def test_the_admin_explains_why_an_area_in_use_cannot_be_deleted(client_for, cas
     )
     assert Area.objects.filter(pk=cast.daily1.pk).exists()
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date_from=0001-01-01",
+        "date_to=9999-12-31",
+        "date_from=99999-01-01",
+        "handled_by=99999999999999999999",
+        "topic=abc",
+    ],
+)
+def test_the_list_filter_never_answers_500_on_odd_input(client_for, cast, query):
+    make_consultation(cast.center1)
+    response = client_for("coordinator").get(f"/consultations/?{query}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["year=99999999999&month=1", "fiscal_year=-1", "year=2026&month=0"])
+def test_the_report_names_a_bad_period_in_japanese(client_for, cast, query):
+    response = client_for("official").get(f"/consultations/reports/?{query}")
+    assert response.status_code == 200 and "で指定してください" in response.content.decode()
