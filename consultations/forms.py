@@ -340,6 +340,7 @@ class ProvisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         self.fields["consent"].queryset = consultation.consents.all()
+        self.fields["consent"].label_from_instance = lambda consent: consent.label
         self.fields["provided_on"].initial = timezone.localdate()
 
     def clean_provided_on(self):

@@ -327,6 +327,12 @@ class Consent(models.Model):
         ordering = ["consented_on", "pk"]
 
     def __str__(self):
+        # Without the person who consented: this text is kept in the audit log for years.
+        return f"{self.consented_on:%Y/%m/%d} の同意（{self.get_how_display()}）"
+
+    @property
+    def label(self):
+        """On the consultation's own page: with who consented."""
         return f"{self.consented_on:%Y/%m/%d} {self.consented_by}（{self.get_how_display()}）"
 
 

@@ -131,13 +131,13 @@ def delete_coordination(request, row):
 
 
 def record_consent(request, consultation, form):
-    """The consent of a valid ConsentForm. The audit entry names the consultation, not the
-    person who consented (a name there would outlive the record)."""
+    """The consent of a valid ConsentForm. Its audit entry (Consent's str) does not name the
+    person who consented: a name there would outlive the record."""
     with transaction.atomic():
         consent = form.save(commit=False)
         consent.consultation, consent.recorded_by = consultation, request.user
         consent.save()
-        audit(request, UPDATE, consultation, f"同意 #{consent.pk} を記録（{consent.get_how_display()}）")
+        audit(request, CREATE, consent, f"相談 #{consultation.pk}")
     return consent
 
 

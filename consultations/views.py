@@ -222,7 +222,7 @@ def add_consent(request, pk):
     if not form.is_valid():
         return _detail(request, pk, consent_form=form)
     consent = services.record_consent(request, consultation, form)
-    messages.success(request, f"同意（{consent}）を記録しました。")
+    messages.success(request, f"同意（{consent.label}）を記録しました。")
     return redirect(f"{consultation.get_absolute_url()}#consent")
 
 

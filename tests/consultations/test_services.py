@@ -158,3 +158,4 @@ def test_recording_consent_and_provision_keeps_tallies_equal_to_a_recount(cast):
         AuditEvent.objects.values_list("detail", flat=True)
     )
     assert "山田花子" not in logged and AuditEvent.objects.count() == 2
+    assert AuditEvent.objects.filter(object_type="consultations.Consent", action="create").exists()
