@@ -20,6 +20,6 @@ class ConsultantTypeAdmin(AuditedAdmin):
 class AccessLogAdmin(ReadOnlyLogAdmin):
     """Read-only: the access log is append-only from the application."""
 
-    list_display = ("at", "user", "action", "consultation", "path")
+    list_display = ("at", "user", "action", "consultation", "shown", "path")
     list_filter = ("action",)
     search_fields = ("user__username", "path")

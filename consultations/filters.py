@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from consultations.models import ConsultantType, Consultation, Topic
-from coordination.forms import DateInput, FastSelect
+from coordination.forms import DateInput
 from coordination.models import Role, User
 
 
@@ -19,20 +19,20 @@ class ConsultationFilter(django_filters.FilterSet):
         label="受付日（まで）", field_name="received_at", lookup_expr="date__lte", widget=DateInput()
     )
     status = django_filters.ChoiceFilter(
-        label="状態", choices=Consultation.Status.choices, empty_label="すべて", widget=FastSelect
+        label="状態", choices=Consultation.Status.choices, empty_label="すべて", widget=forms.Select
     )
     consultant_type = django_filters.ModelChoiceFilter(
-        label="相談者区分", queryset=ConsultantType.objects.all(), empty_label="すべて", widget=FastSelect
+        label="相談者区分", queryset=ConsultantType.objects.all(), empty_label="すべて", widget=forms.Select
     )
     topic = django_filters.ModelChoiceFilter(
         label="相談内容",
         queryset=Topic.objects.select_related("parent"),
         field_name="topics",
         empty_label="すべて",
-        widget=FastSelect,
+        widget=forms.Select,
     )
     handled_by = django_filters.ModelChoiceFilter(
-        label="対応者", queryset=User.objects.none(), empty_label="すべて", widget=FastSelect
+        label="対応者", queryset=User.objects.none(), empty_label="すべて", widget=forms.Select
     )
     follow_up_due = django_filters.BooleanFilter(
         label="フォロー期日が来ているもの", method="filter_follow_up", widget=forms.CheckboxInput

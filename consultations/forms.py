@@ -1,10 +1,11 @@
+import datetime
+import re
+
 from django import forms
-from django.db.models import F
 from django.utils import timezone
 
-from consultations import tallies
-from consultations.models import Consent, Consultation, ConsultationTopic, Coordination, Topic
-from coordination.forms import DateInput, DateTimeInput, FastCheckboxSelectMultiple, FastSelect
+from consultations.models import Consent, Consultation, Coordination, Topic
+from coordination.forms import DateInput, DateTimeInput
 from coordination.models import Area, Role, User
 from coordination.text import normalize
 from resources.models import Facility
@@ -28,9 +29,10 @@ def find_facility(text):
     text = (text or "").strip()
     if not text:
         return None, []
-    digits = text.lstrip("#＃")
-    if digits.isdigit():
-        facility = Facility.objects.filter(pk=int(digits)).first()
+    # `#123`, `123`, or `みどりクリニック #123` as the edit form shows a chosen facility.
+    match = re.fullmatch(r"(?:.*\s)?[#＃]?(\d+)", text)
+    if match:
+        facility = Facility.objects.filter(pk=int(match.group(1))).first()
         if facility:
             return facility, []
     exact = list(Facility.objects.filter(search_text__startswith=normalize(text) + "|")[:2])
@@ -42,11 +44,60 @@ def find_facility(text):
     return None, candidates
 
 
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+def plausible_day(day, label):
+    """A date of something that has happened: not in the future, not before 2000."""
+    if day is None:
+        return day
+    if day > timezone.localdate():
+        raise forms.ValidationError(
+            f"{label}が未来の日付（{day:%Y/%m/%d}）になっています。今日までの日付を入力してください。"
+        )
+    if day < EARLIEST:
+        raise forms.ValidationError(f"{label}は2000年1月1日以降の日付を入力してください。")
+    return day
+
+
+def plausible_moment(moment, label):
+    """As plausible_day, for a date and time (compared in Asia/Tokyo, to the minute)."""
+    if moment is None:
+        return moment
+    if moment > timezone.now():
+        raise forms.ValidationError(
+            f"{label}が未来（{timezone.localtime(moment):%Y/%m/%d %H:%M}）になっています。今までの日時を入力してください。"
+        )
+    plausible_day(timezone.localtime(moment).date(), label)
+    return moment
+
+
+class PlausibleDateTimeField(forms.DateTimeField):
+    """A date and time field whose out-of-range input (0001-01-01, 9999-12-31 23:59 in Tokyo)
+    is a form error naming the field, not an overflow."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(
+                "日時を正しく入力してください（2000年以降）。", code="invalid"
+            ) from None
+
+
+def grouped_checkboxes():
+    """Django's checkboxes with each 大分類 as a labelled group (role=group), so that a screen
+    reader announces 医療 or 介護 before its items."""
+    widget = forms.CheckboxSelectMultiple()
+    widget.template_name = "consultations/widgets/grouped_checkboxes.html"
+    return widget
+
+
 class ConsultationForm(forms.ModelForm):
     topic_ids = forms.TypedMultipleChoiceField(
         label="相談内容（複数選択可）",
         coerce=int,
-        widget=FastCheckboxSelectMultiple,
+        widget=grouped_checkboxes(),
         required=True,
         error_messages={"required": "相談内容を1つ以上選んでください。"},
     )
@@ -57,6 +108,33 @@ class ConsultationForm(forms.ModelForm):
         help_text="施設名（名簿にあれば自動でリンク）、#ID、または自由記入",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # On the phone: who is calling and from where, then what about, then the rest.
+    field_order = [
+        "consultant_type",
+        "consultant_org",
+        "topic_ids",
+        "received_at",
+        "method",
+        "consultant_name",
+        "consultant_location",
+        "client_age",
+        "client_sex",
+        "client_area",
+        "client_care_level",
+        "client_condition",
+        "summary",
+        "response",
+        "result",
+        "status",
+        "follow_up_on",
+        "minutes_spent",
+        "center",
+        "handled_by",
+    ]
+    # Radio groups whose empty value means 不明: no radio of theirs is chosen in advance, and
+    # leaving the group alone records 不明.
+    UNKNOWN_WHEN_UNCHOSEN = ("consultant_location", "client_sex")
 
     class Meta:
         model = Consultation
@@ -80,6 +158,7 @@ class ConsultationForm(forms.ModelForm):
             "minutes_spent",
             "handled_by",
         ]
+        field_classes = {"received_at": PlausibleDateTimeField}
         widgets = {
             "received_at": DateTimeInput(),
             "follow_up_on": DateInput(),
@@ -88,8 +167,8 @@ class ConsultationForm(forms.ModelForm):
             "consultant_location": forms.RadioSelect,
             "client_sex": forms.RadioSelect,
             "status": forms.RadioSelect,
-            "client_care_level": FastSelect,
-            "client_area": FastSelect,
+            "client_care_level": forms.Select,
+            "client_area": forms.Select,
             "summary": forms.Textarea(attrs={"rows": 4}),
             "response": forms.Textarea(attrs={"rows": 3}),
             "result": forms.Textarea(attrs={"rows": 2}),
@@ -101,6 +180,10 @@ class ConsultationForm(forms.ModelForm):
         self.fields["topic_ids"].choices = topic_choices()
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["consultant_type"].empty_label = None
+        for name in self.UNKNOWN_WHEN_UNCHOSEN:
+            field = self.fields[name]
+            field.choices = [c for c in field.choices if c[0] != ""]
+            field.help_text = "分からなければ選ばずに進めます（「不明」として記録します）。"
         self.fields["client_area"].queryset = Area.objects.exclude(kind=Area.Kind.CITY)
         self.fields["client_age"].widget.attrs.update(min=0, max=130)
         if user.role == Role.COORDINATOR:
@@ -123,6 +206,20 @@ class ConsultationForm(forms.ModelForm):
         self.linked_facility, _ = find_facility(text) if text else (None, [])
         return text
 
+    def clean_received_at(self):
+        received = self.cleaned_data["received_at"]
+        return plausible_moment(received, "受付日時")
+
+    def clean(self):
+        data = super().clean()
+        received, follow_up = data.get("received_at"), data.get("follow_up_on")
+        if received and follow_up and follow_up < timezone.localtime(received).date():
+            self.add_error(
+                "follow_up_on",
+                f"次回フォロー日（{follow_up:%Y/%m/%d}）が受付日（{timezone.localtime(received):%Y/%m/%d}）より前になっています。",
+            )
+        return data
+
     def clean_minutes_spent(self):
         minutes = self.cleaned_data["minutes_spent"]
         if minutes is not None and minutes > 24 * 60:
@@ -135,92 +232,84 @@ class ConsultationForm(forms.ModelForm):
             raise forms.ValidationError("年齢は0〜130の範囲で入力してください。")
         return age
 
-    def save_for(self, user):
-        """Saves the consultation and its topics. Returns None when somebody else saved this
-        consultation since the form was opened (the version no longer matches)."""
-        consultation = self.save(commit=False)
-        if user.role == Role.COORDINATOR:
-            consultation.center_id = user.center_id
-        consultation.consultant_facility = self.linked_facility
-        consultation.consultant_affiliation = (
-            "" if self.linked_facility else self.cleaned_data["consultant_org"]
-        )
-        consultation.updated_by = user
-        before = (
-            Consultation.objects.filter(pk=consultation.pk).values_list("center_id", "received_at").first()
-            if consultation.pk
-            else None
-        )
-        if consultation.pk:
-            claimed = Consultation.objects.filter(
-                pk=consultation.pk, version=self.cleaned_data["version"]
-            ).update(version=F("version") + 1)
-            if not claimed:
-                return None
-            consultation.version = self.cleaned_data["version"] + 1
-        consultation.save()
-        wanted = set(self.cleaned_data["topic_ids"])
-        ConsultationTopic.objects.filter(consultation=consultation).exclude(topic_id__in=wanted).delete()
-        have = set(
-            ConsultationTopic.objects.filter(consultation=consultation).values_list("topic_id", flat=True)
-        )
-        ConsultationTopic.objects.bulk_create(
-            [ConsultationTopic(consultation=consultation, topic_id=t) for t in wanted - have]
-        )
-        touched = {(consultation.center_id, tallies.day_of(consultation.received_at))}
-        if before:
-            touched.add((before[0], tallies.day_of(before[1])))
-        tallies.recount_days(touched)
-        return consultation
+
+def candidate_label(facility):
+    """What tells two facilities of the same name apart on the phone: kind, address, phone."""
+    details = [facility.kind.name, facility.address, f"電話 {facility.phone}" if facility.phone else ""]
+    return f"{facility.name}（{'・'.join(d for d in details if d)}）"
 
 
 class CoordinationForm(forms.ModelForm):
+    """A 連絡調整 row, facility first (then how, then the result), typed while on the phone. A name
+    that several facilities share shows them to pick from; a facility not in the directory is
+    kept as the name typed."""
+
     facility_query = forms.CharField(
         label="連絡先施設（施設名または #ID）",
         max_length=200,
-        help_text="名簿の施設名の一部でも検索できます。候補が複数あるときは下から選んでください。",
+        help_text="名前の一部でも探せます。同じ名前が複数あるときは候補から選べます。",
+        error_messages={"required": "連絡した施設の名前を入力してください。"},
     )
     facility_choice = forms.TypedChoiceField(
         label="候補から選ぶ", coerce=int, required=False, widget=forms.RadioSelect
     )
+    unlisted = forms.BooleanField(label="名簿にない施設として、入力した名前のまま記録する", required=False)
+
+    field_order = ["facility_query", "facility_choice", "unlisted", "means", "result", "reason", "note"]
 
     class Meta:
         model = Coordination
-        fields = ["contacted_at", "means", "result", "reason", "note"]
-        widgets = {"contacted_at": DateTimeInput(), "means": FastSelect, "result": forms.RadioSelect}
+        fields = ["means", "result", "reason", "note", "contacted_at"]
+        field_classes = {"contacted_at": PlausibleDateTimeField}
+        widgets = {"contacted_at": DateTimeInput(), "means": forms.RadioSelect, "result": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contacted_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["result"].choices = self.fields["result"].choices[1:]  # no empty radio
+        self.fields["facility_query"].widget.attrs["autocomplete"] = "off"
+        if self.instance.pk:
+            if self.instance.facility_id:
+                self.fields[
+                    "facility_query"
+                ].initial = f"{self.instance.facility.name} #{self.instance.facility_id}"
+            else:
+                self.fields["facility_query"].initial = self.instance.facility_text
+                self.fields["unlisted"].initial = True
         self.candidates = []
-        data = self.data if self.is_bound else {}
-        query = data.get(self.add_prefix("facility_query"), "")
+        query = self.data.get(self.add_prefix("facility_query"), "") if self.is_bound else ""
         if query:
             _, self.candidates = find_facility(query)
-            self.fields["facility_choice"].choices = [
-                (f.pk, f"{f.name}（{f.kind.name}・{f.address}）") for f in self.candidates
-            ]
+        if self.candidates:
+            self.fields["facility_choice"].choices = [(f.pk, candidate_label(f)) for f in self.candidates]
         else:
             del self.fields["facility_choice"]
 
     def clean(self):
         data = super().clean()
-        facility, candidates = find_facility(data.get("facility_query", ""))
+        query = data.get("facility_query", "")
+        if not query:
+            return data
+        if data.get("unlisted"):
+            self.instance.facility, self.instance.facility_text = None, query
+            return data
+        facility, candidates = find_facility(query)
         chosen = data.get("facility_choice")
         if chosen:
-            facility = (
-                next((f for f in candidates if f.pk == chosen), None)
-                or Facility.objects.filter(pk=chosen).first()
+            facility = next((f for f in candidates if f.pk == chosen), None)
+        if facility:
+            self.instance.facility, self.instance.facility_text = facility, ""
+        elif candidates:
+            self.add_error(
+                "facility_choice",
+                f"「{query}」に当たる施設が{len(candidates)}件あります。連絡した施設を候補から選んでください。",
             )
-        if not facility and "facility_query" in data:
-            if candidates:
-                self.add_error("facility_choice", "候補が複数あります。連絡した施設を選んでください。")
-            else:
-                self.add_error(
-                    "facility_query",
-                    "名簿に該当する施設がありません。施設名を確かめるか、先に施設を登録してください。",
-                )
-        self.instance.facility = facility
+        else:
+            self.add_error(
+                "facility_query",
+                f"名簿に「{query}」に当たる施設がありません。名前を確かめるか、"
+                "「名簿にない施設として、入力した名前のまま記録する」にチェックしてください。",
+            )
         return data
 
 
@@ -230,8 +319,12 @@ class ConsentForm(forms.ModelForm):
         fields = ["consented_by", "consented_on", "how", "scope"]
         widgets = {"consented_on": DateInput(), "how": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.consultation = consultation
+
+    def clean_consented_on(self):
+        return plausible_day(self.cleaned_data["consented_on"], "同意日")
         self.fields["consented_on"].initial = timezone.localdate()
 
 
@@ -247,7 +340,11 @@ class ProvisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         self.fields["consent"].queryset = consultation.consents.all()
+        self.fields["consent"].label_from_instance = lambda consent: consent.label
         self.fields["provided_on"].initial = timezone.localdate()
+
+    def clean_provided_on(self):
+        return plausible_day(self.cleaned_data["provided_on"], "提供日")
 
     def clean(self):
         data = super().clean()

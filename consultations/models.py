@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from coordination.batches import ImportBatch
 from coordination.models import Area, Center, CenterOwnedQuerySet
+from coordination.text import normalize
 from resources.models import Facility
 
 
@@ -95,27 +96,15 @@ class ConsultationQuerySet(CenterOwnedQuerySet):
         )
 
 
-def topic_table(version):
-    """{pk: Topic with its 大分類} held per process for a version of the reference lists
-    (coordination.fragments; triggers move it on every write to the topics)."""
-    from coordination.fragments import held
-
-    return held(
-        "consultations.topics", version, lambda: {t.pk: t for t in Topic.objects.select_related("parent")}
-    )
-
-
-def attach_topics(consultations, version):
-    """Sets `topic_list` (in the topics' order) on each consultation: one query over the links,
-    the topics from topic_table (a list page would otherwise build two objects per badge)."""
-    table = topic_table(version)
+def attach_topics(consultations):
+    """Sets `topic_list` (in the topics' order) on each consultation: one query over the links
+    with their topics and 大分類."""
     by_consultation = {c.pk: [] for c in consultations}
-    links = ConsultationTopic.objects.filter(consultation__in=list(by_consultation)).values_list(
-        "consultation_id", "topic_id"
+    links = ConsultationTopic.objects.filter(consultation__in=list(by_consultation)).select_related(
+        "topic__parent"
     )
-    for consultation_id, topic_id in links:
-        if topic_id in table:
-            by_consultation[consultation_id].append(table[topic_id])
+    for link in links:
+        by_consultation[link.consultation_id].append(link.topic)
     for c in consultations:
         c.topic_list = sorted(by_consultation[c.pk], key=lambda t: (t.sort_order, t.pk))
     return consultations
@@ -177,7 +166,9 @@ class Consultation(models.Model):
         verbose_name="対象者の居住地域",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # An area in use cannot be deleted: the records (and the 圏域内/外 they imply) would lose
+        # where the client lives without anyone noticing.
+        on_delete=models.PROTECT,
         related_name="+",
     )
     client_care_level = models.CharField("要介護度", max_length=10, choices=CareLevel, blank=True, default="")
@@ -245,7 +236,9 @@ class ConsultationTopic(models.Model):
 
 
 class Coordination(models.Model):
-    """★ 連絡調整: one facility contacted on the client's behalf."""
+    """★ 連絡調整: one contact with a facility on the client's behalf. The facility is the
+    directory's, or, for one not in it yet, the name as typed (`facility_text`), which admins see
+    listed to add to the directory."""
 
     class Means(models.TextChoices):
         PHONE = "phone", "電話"
@@ -262,8 +255,14 @@ class Coordination(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="coordinations")
     facility = models.ForeignKey(
-        Facility, verbose_name="連絡先施設", on_delete=models.PROTECT, related_name="coordinations"
+        Facility,
+        verbose_name="連絡先施設",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coordinations",
     )
+    facility_text = models.CharField("名簿にない連絡先", max_length=200, blank=True)
     contacted_at = models.DateTimeField("連絡日時", default=timezone.now)
     means = models.CharField("連絡方法", max_length=10, choices=Means, default=Means.PHONE)
     result = models.CharField("結果", max_length=10, choices=Result)
@@ -277,9 +276,25 @@ class Coordination(models.Model):
         verbose_name = verbose_name_plural = "連絡調整"
         ordering = ["contacted_at", "pk"]
         indexes = [models.Index(fields=["facility", "result"], name="coordination_facility")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(facility__isnull=False) | ~models.Q(facility_text=""),
+                name="coordination_has_a_facility",
+                violation_error_message="連絡先施設を名簿から選ぶか、名簿にない施設の名前を入力してください。",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.facility} {self.get_result_display()}"
+        return f"{self.facility_label} {self.get_result_display()}"
+
+    @property
+    def facility_label(self):
+        return self.facility.name if self.facility_id else self.facility_text
+
+    @property
+    def facility_key(self):
+        """What makes two rows of one consultation the same facility contacted."""
+        return ("id", self.facility_id) if self.facility_id else ("text", normalize(self.facility_text))
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -313,6 +328,12 @@ class Consent(models.Model):
         ordering = ["consented_on", "pk"]
 
     def __str__(self):
+        # Without the person who consented: this text is kept in the audit log for years.
+        return f"{self.consented_on:%Y/%m/%d} の同意（{self.get_how_display()}）"
+
+    @property
+    def label(self):
+        """On the consultation's own page: with who consented."""
         return f"{self.consented_on:%Y/%m/%d} {self.consented_by}（{self.get_how_display()}）"
 
 
@@ -340,18 +361,22 @@ class Provision(models.Model):
 
 
 class AccessLog(models.Model):
-    """Who opened or exported which consultation, and when. Append-only."""
+    """Who opened, listed or exported which consultations, and when. Append-only. A page that
+    shows excerpts of several consultations (the list, the dashboard) writes one entry with the
+    ids it showed."""
 
     class Action(models.TextChoices):
         VIEW = "view", "閲覧"
         EDIT = "edit", "編集画面"
         EXPORT = "export", "出力"
+        LIST = "list", "一覧表示"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     consultation = models.ForeignKey(
         Consultation, null=True, on_delete=models.SET_NULL, related_name="access_logs"
     )
     action = models.CharField(max_length=10, choices=Action, default=Action.VIEW)
+    shown = models.JSONField("表示した相談のID", default=list, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     path = models.CharField(max_length=300, blank=True)
 
@@ -360,7 +385,17 @@ class AccessLog(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} #{self.consultation_id}"
+        which = f"#{self.consultation_id}" if self.consultation_id else f"{len(self.shown)}件"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {which}"
+
+    @classmethod
+    def log_list(cls, request, consultations):
+        """One entry for a page view that showed excerpts of `consultations` (none: nothing)."""
+        ids = [c.pk for c in consultations]
+        if ids:
+            cls.objects.create(
+                user=request.user, action=cls.Action.LIST, shown=ids, path=request.get_full_path()[:300]
+            )
 
 
 class ConsultationImport(ImportBatch):

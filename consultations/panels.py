@@ -2,21 +2,21 @@
 
 from django.db.models import Count, Q
 
-from consultations.models import Consultation, Coordination
+from consultations.models import AccessLog, Consultation, Coordination
 from coordination import dates
 
 
 def open_consultations(request):
     mine = Consultation.objects.for_user(request.user)
     today = dates.today()
-    return {
-        "today_open": list(
-            mine.open().filter(received_at__date=today).select_related("consultant_type")[:20]
-        ),
-        "follow_ups": list(
-            mine.follow_ups_due(today).select_related("consultant_type").order_by("follow_up_on")[:20]
-        ),
-    }
+    today_open = list(mine.open().filter(received_at__date=today).select_related("consultant_type")[:20])
+    follow_ups = list(
+        mine.follow_ups_due(today).select_related("consultant_type").order_by("follow_up_on")[:20]
+    )
+    # The panel shows the start of each 相談概要: one access-log entry with the ids shown.
+    shown = {c.pk: c for c in today_open + follow_ups}
+    AccessLog.log_list(request, shown.values())
+    return {"today_open": today_open, "follow_ups": follow_ups}
 
 
 def reports_links(request):

@@ -82,6 +82,11 @@ def period_from(params, today=None):
     )
 
 
+# The 連絡調整 rows by result count contacts; these two name what is counted (docs/architecture.md).
+FACILITIES_LABEL = "連絡した施設数（1件の相談で同じ施設は1）"
+CONTACTS_LABEL = "連絡回数（延べ）"
+
+
 @dataclass
 class Row:
     label: str  # 項目 (相談内容 items as 大分類/項目)
@@ -98,6 +103,31 @@ class Section:
     name: str  # 区分
     rows: list = field(default_factory=list)
     has_total: bool = True
+    after: list = field(default_factory=list)  # figures shown after the 合計, not summed into it
+
+
+@dataclass
+class Line:
+    """One line of the report as shown and exported: 区分, 項目, the total, one number per
+    center (in the centers' order), the smallest and largest of those, and what kind of line
+    it is (item, subtotal, total). `cumulative` is the same line of the 年度累計, when shown."""
+
+    section: str
+    label: str
+    total: int
+    per_center: list
+    low: int
+    high: int
+    kind: str  # item, subtotal, total, figure (a count beside the 合計, not part of it)
+    cumulative: "Line | None" = None
+
+    @property
+    def key(self):
+        return self.section, self.label
+
+    def cells(self):
+        """The exported row: 区分, 項目, 合計, each center, 最少, 最大."""
+        return [self.section, self.label, self.total, *self.per_center, self.low, self.high]
 
 
 def _min_max(row, center_ids):
@@ -149,12 +179,15 @@ class Report:
                 "状態", [(label, status.get(value, {})) for value, label in Consultation.Status.choices]
             )
         )
-        sections.append(
-            self._section(
-                "連絡調整",
-                [(label, by_result.get(value, {})) for value, label in Coordination.Result.choices],
-            )
+        coordination = self._section(
+            "連絡調整",
+            [(label, by_result.get(value, {})) for value, label in Coordination.Result.choices],
         )
+        coordination.after = [
+            Row(FACILITIES_LABEL, dict(grid.get(tallies.FACILITIES, {}).get("", {}))),
+            Row(CONTACTS_LABEL, dict(grid.get(tallies.CONTACTS, {}).get("", {}))),
+        ]
+        sections.append(coordination)
         self.sections = sections
         self.totals = totals
         return self
@@ -192,8 +225,7 @@ class Report:
     # --- presentation -----------------------------------------------------------------
 
     def table(self, include_subtotals=True):
-        """[(区分, 項目, 合計, [per center], 最少, 最大, kind)] in report order, with a 合計 row per 区分
-        (except 窓口開設日数)."""
+        """[Line] in report order, with a 合計 line per 区分 (except 窓口開設日数)."""
         lines = []
         for section in self.sections:
             totals = {}
@@ -206,12 +238,13 @@ class Report:
                         totals[center_id] = totals.get(center_id, 0) + n
             if section.has_total:
                 lines.append(self._line(section.name, Row("合計", totals), "total"))
+            lines.extend(self._line(section.name, row, "figure") for row in section.after)
         return lines
 
     def _line(self, section, row, kind):
         low, high = _min_max(row, self.center_ids)
         per_center = [row.values.get(c, 0) for c in self.center_ids]
-        return section, row.label, sum(per_center), per_center, low, high, kind
+        return Line(section, row.label, sum(per_center), per_center, low, high, kind)
 
     def monthly(self):
         """Consultations per month of the fiscal year up to the period's end, per center (1 query)."""

@@ -14,21 +14,21 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from coordination import fragments
+from coordination.text import normalize
 
 TOTAL = "total"
-KINDS = ("method", "location", "status", "type", "topic", "result")
+CONTACTS = "contacts"  # 連絡調整 rows (延べ)
+FACILITIES = "facilities"  # facilities contacted, once per consultation
+KINDS = ("method", "location", "status", "type", "topic", "result", CONTACTS, FACILITIES)
 
 
 def day_of(moment):
     return timezone.localtime(moment).date()
 
 
-def recount(models, center_ids, first, last, bump=True):
+def recount(models, center_ids, first, last):
     """Replaces the tallies of `center_ids` for the days first..last (inclusive) with counts of the
-    records. `models` = (Consultation, ConsultationTopic, Coordination, DailyTally). `bump` moves
-    each center's "tallies:<id>" DataVersion, so cached reports of it are not served again (the
-    migration that first filled the table runs before DataVersion exists and passes False)."""
+    records. `models` = (Consultation, ConsultationTopic, Coordination, DailyTally)."""
     Consultation, ConsultationTopic, Coordination, DailyTally = models
     center_ids = sorted(set(center_ids))
     if not center_ids:
@@ -39,16 +39,7 @@ def recount(models, center_ids, first, last, bump=True):
         # held until the caller's transaction commits, and the counts below read after it.
         Center = DailyTally._meta.get_field("center").related_model
         list(Center.objects.select_for_update().filter(pk__in=center_ids).order_by("pk").values_list("pk"))
-        written = _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_ids, first, last)
-        if bump:
-            # Under the center's lock, so no new lock (and no new lock order) is added.
-            fragments.bump(*(version_name(c) for c in center_ids))
-        return written
-
-
-def version_name(center_id):
-    """The DataVersion of a center's tallies (coordination.fragments)."""
-    return f"tallies:{center_id}"
+        return _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_ids, first, last)
 
 
 def _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_ids, first, last):
@@ -74,20 +65,37 @@ def _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_i
         add(center_id, day, "location", location, n)
         add(center_id, day, "status", status, n)
         add(center_id, day, "type", type_id, n)
-    for model, kind, field in ((ConsultationTopic, "topic", "topic_id"), (Coordination, "result", "result")):
-        rows = (
-            model.objects.filter(
-                consultation__center_id__in=center_ids,
-                consultation__received_at__gte=start,
-                consultation__received_at__lt=after,
-            )
-            .order_by()
-            .annotate(day=TruncDate("consultation__received_at", tzinfo=tz))
-            .values_list("consultation__center_id", "day", field)
-            .annotate(n=Count("pk"))
+    in_days = {
+        "consultation__center_id__in": center_ids,
+        "consultation__received_at__gte": start,
+        "consultation__received_at__lt": after,
+    }
+    for center_id, day, key, n in (
+        ConsultationTopic.objects.filter(**in_days)
+        .order_by()
+        .annotate(day=TruncDate("consultation__received_at", tzinfo=tz))
+        .values_list("consultation__center_id", "day", "topic_id")
+        .annotate(n=Count("pk"))
+    ):
+        add(center_id, day, "topic", key, n)
+    # 連絡調整: each row is one contact (by its result); a facility contacted several times for
+    # one consultation is one facility contacted. A facility outside the directory is known by
+    # its name as typed, folded like the directory's names.
+    facilities = set()
+    for center_id, day, consultation_id, facility_id, text, result in (
+        Coordination.objects.filter(**in_days)
+        .order_by()
+        .annotate(day=TruncDate("consultation__received_at", tzinfo=tz))
+        .values_list(
+            "consultation__center_id", "day", "consultation_id", "facility_id", "facility_text", "result"
         )
-        for center_id, day, key, n in rows:
-            add(center_id, day, kind, key, n)
+    ):
+        add(center_id, day, "result", result, 1)
+        add(center_id, day, CONTACTS, "", 1)
+        facility = ("id", facility_id) if facility_id else ("text", normalize(text))
+        if (consultation_id, facility) not in facilities:
+            facilities.add((consultation_id, facility))
+            add(center_id, day, FACILITIES, "", 1)
     DailyTally.objects.filter(center_id__in=center_ids, day__gte=first, day__lte=last).delete()
     DailyTally.objects.bulk_create(
         [DailyTally(center_id=c, day=d, kind=k, key=key, n=n) for (c, d, k, key), n in counts.items()],

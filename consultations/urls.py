@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
     path("reports/", views.reports, name="reports"),
+    path("unlisted-facilities/", views.unlisted_facilities, name="unlisted_facilities"),
     path("import/", import_views.upload, name="import"),
     path("import/<int:pk>/", import_views.detail, name="import_detail"),
     path("import/<int:pk>/confirm/", import_views.confirm, name="import_confirm"),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/coordinations/", views.add_coordination, name="add_coordination"),
+    path("<int:pk>/coordinations/<int:cid>/edit/", views.edit_coordination, name="edit_coordination"),
+    path("<int:pk>/coordinations/<int:cid>/delete/", views.delete_coordination, name="delete_coordination"),
     path("<int:pk>/consents/", views.add_consent, name="add_consent"),
     path("<int:pk>/provisions/", views.add_provision, name="add_provision"),
 ]

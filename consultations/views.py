@@ -1,32 +1,32 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from consultations import tallies
+from consultations import services
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
-from consultations.models import AccessLog, Consultation, Provision, attach_topics
+from consultations.models import AccessLog, Consultation, Coordination, attach_topics
 from consultations.reports import PeriodError, Report, period_from
-from coordination import dates, extensions, fragments
+from coordination import extensions
 from coordination.access import get_for_user, role_required
 from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
 from coordination.models import Center, Role
-from coordination.security import CREATE, UPDATE, audit, changed_fields
 
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
 REPORT_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 PAGE_SIZE = 25
-# DataVersion moved by triggers on the centers, their closed days and the 相談者/相談内容 lists
-# (migration 0006): what reports and filter forms show besides the records.
-REFERENCE_VERSION = "consultation-reference"
+
+
+def _htmx(request):
+    """A request htmx made for a part of the page (the page itself works without it)."""
+    return request.headers.get("HX-Request") == "true"
 
 
 def _log(request, consultation, action=AccessLog.Action.VIEW):
@@ -40,21 +40,14 @@ def _log(request, consultation, action=AccessLog.Action.VIEW):
 def index(request):
     queryset = Consultation.objects.for_user(request.user).for_list()
     filter_form, page = filtered_page(request, ConsultationFilter, queryset, PAGE_SIZE, request=request)
-    # The filter form (its 相談者区分, 相談内容 and 対応者 lists: no client data) is a cached fragment;
-    # the list itself, which is personal data, is never cached.
-    known = fragments.versions(REFERENCE_VERSION, "people")
-    page.object_list = attach_topics(list(page.object_list), known[REFERENCE_VERSION])
-    parts = [
-        "consultations.filter",
-        sorted(request.GET.lists()),
-        request.user.center_id,
-        sorted(known.items()),
-    ]
+    page.object_list = attach_topics(list(page.object_list))
+    # The rows show excerpts of the records (相談者所属, the start of 相談概要): logged like an opening.
+    AccessLog.log_list(request, page.object_list)
     return render(
         request,
         "consultations/index.html",
         {
-            "filter_form": fragments.get_or_render(parts, filter_form.render),
+            "filter_form": filter_form,
             "page_obj": page,
             "consultations": page.object_list,
         },
@@ -66,37 +59,53 @@ def index(request):
 def create(request):
     form = ConsultationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            consultation = form.save_for(request.user)
-            audit(request, CREATE, consultation)
+        consultation = services.save_consultation(request, form)
         messages.success(request, f"{consultation}を登録しました。続けて連絡調整や同意を記録できます。")
         return redirect(consultation)
     return render(request, "consultations/form.html", {"form": form})
 
 
-@never_cache
-@role_required(*WRITERS)
-def detail(request, pk):
+DETAIL_RELATED = (
+    "center",
+    "consultant_type",
+    "consultant_facility",
+    "client_area",
+    "handled_by",
+    "updated_by",
+)
+
+
+def _detail(request, pk, status=200, **forms):
+    """The consultation page, with the given bound forms (a refused entry keeps what was typed)
+    and fresh ones for the rest. Every rendering is an opening of the record: logged."""
     consultation = get_for_user(
-        Consultation.objects.select_related(
-            "center", "consultant_type", "consultant_facility", "client_area", "handled_by", "updated_by"
-        ).prefetch_related("topics__parent", "consents", "provisions__consent"),
+        Consultation.objects.select_related(*DETAIL_RELATED).prefetch_related(
+            "topics__parent", "consents", "provisions__consent"
+        ),
         request.user,
         pk=pk,
     )
     _log(request, consultation)
-    return render(
-        request,
-        "consultations/detail.html",
-        {
-            "consultation": consultation,
-            "coordinations": consultation.coordinations.select_related("facility__kind", "recorded_by"),
-            "coordination_form": CoordinationForm(prefix="co"),
-            "consent_form": ConsentForm(prefix="consent"),
-            "provision_form": ProvisionForm(prefix="prov", consultation=consultation),
-            "panels": extensions.panels("consultation", request, consultation),
-        },
-    )
+    context = {
+        "consultation": consultation,
+        "coordinations": _coordinations(consultation),
+        "coordination_form": forms.get("coordination_form") or CoordinationForm(prefix="co"),
+        "consent_form": forms.get("consent_form") or ConsentForm(prefix="consent"),
+        "provision_form": forms.get("provision_form")
+        or ProvisionForm(prefix="prov", consultation=consultation),
+        "panels": extensions.panels("consultation", request, consultation),
+    }
+    return render(request, "consultations/detail.html", context, status=status)
+
+
+def _coordinations(consultation):
+    return consultation.coordinations.select_related("facility__kind", "recorded_by")
+
+
+@never_cache
+@role_required(*WRITERS)
+def detail(request, pk):
+    return _detail(request, pk)
 
 
 @never_cache
@@ -106,10 +115,7 @@ def edit(request, pk):
     form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
     conflict = False
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save_for(request.user)
-            if saved:
-                audit(request, UPDATE, saved, changed_fields(form))
+        saved = services.save_consultation(request, form)
         if saved:
             messages.success(request, f"{saved}を更新しました。")
             return redirect(saved)
@@ -128,61 +134,106 @@ def edit(request, pk):
     )
 
 
-def _add(request, pk, form_class, prefix, label, takes_consultation=False):
-    """The consultation (404 for another center's) and the bound form when valid; otherwise None,
-    with each error as a message naming the form and the field."""
+@require_POST
+@role_required(*WRITERS)
+def add_coordination(request, pk):
     consultation = get_for_user(Consultation.objects, request.user, pk=pk)
-    extra = {"consultation": consultation} if takes_consultation else {}
-    form = form_class(request.POST, prefix=prefix, **extra)
+    form = CoordinationForm(request.POST, prefix="co")
+    done = ""
     if form.is_valid():
-        return consultation, form
-    for field, errors in form.errors.items():
-        name = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {name + '：' if name else ''}{error}")
-    return consultation, None
+        row = services.add_coordination(request, consultation, form)
+        done = f"連絡調整「{row.facility_label}：{row.get_result_display()}」を記録しました。"
+        if not _htmx(request):
+            messages.success(request, done)
+            return redirect(f"{consultation.get_absolute_url()}#coordinations")
+        form = CoordinationForm(prefix="co")
+    if not _htmx(request):
+        # Without JavaScript: the page again, with the errors beside everything typed.
+        return _detail(request, pk, coordination_form=form)
+    # htmx: the row list and a fresh form (or the refused one, still filled) replace the section,
+    # and the cursor goes back to where the next entry or the correction starts.
+    first = next(iter(form.errors), None) if form.is_bound else None
+    focus = first if first in form.fields else "facility_query"
+    form.fields[focus].widget.attrs["autofocus"] = True
+    _log(request, consultation)
+    return render(
+        request,
+        "consultations/_coordinations.html",
+        {
+            "consultation": consultation,
+            "coordinations": _coordinations(consultation),
+            "coordination_form": form,
+            "done": done,
+        },
+    )
+
+
+@never_cache
+@role_required(*WRITERS)
+def edit_coordination(request, pk, cid):
+    consultation = get_for_user(Consultation.objects, request.user, pk=pk)
+    row = get_object_or_404(consultation.coordinations.select_related("facility"), pk=cid)
+    form = CoordinationForm(request.POST or None, instance=row, prefix="co")
+    if request.method == "POST" and form.is_valid():
+        services.update_coordination(request, row, form)
+        messages.success(request, f"連絡調整「{row.facility_label}」を更新しました。")
+        return redirect(f"{consultation.get_absolute_url()}#coordinations")
+    _log(request, consultation, AccessLog.Action.EDIT)
+    return render(
+        request,
+        "consultations/coordination_form.html",
+        {"consultation": consultation, "row": row, "form": form},
+    )
 
 
 @require_POST
 @role_required(*WRITERS)
-def add_coordination(request, pk):
-    consultation, form = _add(request, pk, CoordinationForm, "co", "連絡調整")
-    if form:
-        row = form.save(commit=False)
-        row.consultation, row.recorded_by = consultation, request.user
-        row.full_clean()
-        row.save()
-        tallies.recount_days({(consultation.center_id, tallies.day_of(consultation.received_at))})
-        audit(request, CREATE, row, f"相談 #{consultation.pk}")
-        messages.success(
-            request, f"連絡調整「{row.facility.name}：{row.get_result_display()}」を記録しました。"
-        )
+def delete_coordination(request, pk, cid):
+    consultation = get_for_user(Consultation.objects, request.user, pk=pk)
+    row = get_object_or_404(consultation.coordinations.select_related("facility"), pk=cid)
+    label = row.facility_label
+    services.delete_coordination(request, row)
+    messages.success(request, f"連絡調整「{label}」を削除しました。")
     return redirect(f"{consultation.get_absolute_url()}#coordinations")
+
+
+@role_required(Role.ADMIN)
+def unlisted_facilities(request):
+    """Facilities contacted in 連絡調整 that are not in the directory yet, most contacted first,
+    for an admin to add (names of facilities only; nothing about the clients)."""
+    rows = (
+        Coordination.objects.filter(facility=None)
+        .values("facility_text")
+        .annotate(n=Count("id"), last=Max("contacted_at"))
+        .order_by("-n", "facility_text")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "consultations/unlisted_facilities.html", {"page_obj": page, "rows": page.object_list}
+    )
 
 
 @require_POST
 @role_required(*WRITERS)
 def add_consent(request, pk):
-    consultation, form = _add(request, pk, ConsentForm, "consent", "同意")
-    if form:
-        consent = form.save(commit=False)
-        consent.consultation, consent.recorded_by = consultation, request.user
-        consent.save()
-        audit(request, CREATE, consent, f"相談 #{consultation.pk}")
-        messages.success(request, f"同意（{consent}）を記録しました。")
+    consultation = get_for_user(Consultation.objects, request.user, pk=pk)
+    form = ConsentForm(request.POST, prefix="consent", consultation=consultation)
+    if not form.is_valid():
+        return _detail(request, pk, consent_form=form)
+    consent = services.record_consent(request, consultation, form)
+    messages.success(request, f"同意（{consent.label}）を記録しました。")
     return redirect(f"{consultation.get_absolute_url()}#consent")
 
 
 @require_POST
 @role_required(*WRITERS)
 def add_provision(request, pk):
-    consultation, form = _add(request, pk, ProvisionForm, "prov", "第三者提供", takes_consultation=True)
-    if form:
-        provision = Provision.objects.create(
-            consultation=consultation, recorded_by=request.user, **form.cleaned_data
-        )
-        audit(request, CREATE, provision, f"相談 #{consultation.pk}: {provision.items}")
-        messages.success(request, f"第三者提供（{provision}）を記録しました。")
+    consultation = get_for_user(Consultation.objects, request.user, pk=pk)
+    form = ProvisionForm(request.POST, prefix="prov", consultation=consultation)
+    if not form.is_valid():
+        return _detail(request, pk, provision_form=form)
+    provision = services.record_provision(request, consultation, form)
+    messages.success(request, f"第三者提供（{provision}）を記録しました。")
     return redirect(f"{consultation.get_absolute_url()}#consent")
 
 
@@ -211,56 +262,40 @@ def reports(request):
         return _report_export(Report(period, centers).build(), fmt)
     if fmt:
         raise PermissionDenied
-    # The numbers and their rendering are a cached fragment (coordination.fragments), keyed by the
-    # versions of these centers' tallies and of the reference data (centers, closed days, the
-    # 相談者/相談内容 lists); the period and the center choice come from the query.
-    names = [tallies.version_name(c.pk) for c in centers] + [REFERENCE_VERSION]
-    parts = [
-        "consultations.reports",
-        period.query,
-        code or "",
-        user.role == Role.COORDINATOR,
-        [c.pk for c in centers],
-        sorted(fragments.versions(*names).items()),
-        dates.today(),
-    ]
-    body = fragments.get_or_render(parts, lambda: _report_body(request, period, centers, code))
-    return render(request, "consultations/reports.html", {"period": period, "body": body})
-
-
-def _report_body(request, period, centers, code):
     prefetch_related_objects(centers, "closures")
     report = Report(period, centers).build()
     table = report.table()
     cumulative = Report(period.fiscal_to_date(), centers).build() if period.month else None
-    lines = table
     if cumulative:
-        cumulative_lines = {(line[0], line[1]): line for line in cumulative.table()}
-        lines = [(*line, cumulative_lines.get((line[0], line[1]))) for line in lines]
-    else:
-        lines = [(*line, None) for line in lines]
+        cumulative_lines = {line.key: line for line in cumulative.table()}
+        for line in table:
+            line.cumulative = cumulative_lines.get(line.key)
     monthly = report.monthly()
     chart = {
         "centers": [c.code for c in centers],
         "months": [label for label, _ in monthly],
         "monthly": [values for _, values in monthly],
-        "types": [[line[1], line[2]] for line in table if line[0] == "相談者" and line[6] == "item"],
-        "topics": [[line[1], line[2]] for line in table if line[0] == "相談内容" and line[6] == "item"],
+        "types": [
+            [line.label, line.total] for line in table if line.section == "相談者" and line.kind == "item"
+        ],
+        "topics": [
+            [line.label, line.total] for line in table if line.section == "相談内容" and line.kind == "item"
+        ],
     }
-    return render_to_string(
-        "consultations/_reports_body.html",
+    return render(
+        request,
+        "consultations/reports.html",
         {
             "report": report,
             "period": period,
             "centers": centers,
             "all_centers": Center.objects.all() if request.user.role != Role.COORDINATOR else [],
-            "lines": lines,
+            "lines": table,
             "cumulative": cumulative,
             "monthly": monthly,
             "chart": chart,
             "selected_center": code or "",
         },
-        request=request,
     )
 
 
@@ -269,11 +304,9 @@ def _report_export(report, fmt):
     header = ["区分", "項目", "合計", *codes, "最少", "最大"]
     stamp = f"{report.period.start:%Y%m}" if report.period.month else f"FY{report.period.fiscal_year}"
     if fmt == "csv":
-        rows = [
-            [s, label, total, *per, low, high] for s, label, total, per, low, high, _ in report.table(False)
-        ]
+        rows = [line.cells() for line in report.table(False)]
         return csv_response(f"consultation-report-{stamp}.csv", header, rows)
-    rows = [[s, label, total, *per, low, high] for s, label, total, per, low, high, _ in report.table()]
+    rows = [line.cells() for line in report.table()]
     monthly = report.monthly()
     title = f"在宅医療・介護連携支援センター 相談実績 {report.period.label}"
     sheets = [

@@ -4,7 +4,6 @@ import django_filters
 from django.core.paginator import Paginator
 
 from coordination import dates
-from coordination.forms import FastSelect
 
 
 def fiscal_year_choices():
@@ -19,7 +18,6 @@ class FiscalYearFilter(django_filters.ChoiceFilter):
         kwargs.setdefault("label", "年度")
         kwargs.setdefault("choices", fiscal_year_choices)
         kwargs.setdefault("empty_label", "すべて")
-        kwargs.setdefault("widget", FastSelect)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):

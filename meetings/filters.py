@@ -1,9 +1,9 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from coordination.filters import FiscalYearFilter
-from coordination.forms import FastSelect
-from coordination.models import Organisation
+from coordination.models import Center, Organisation, Role
 from meetings.models import Issue, IssueCategory, IssueStatus, Meeting, MeetingKind, Tier
 
 
@@ -11,17 +11,17 @@ class MeetingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="名称・議題・記録・会場")
     fiscal_year = FiscalYearFilter(field_name="held_on")
     tier = django_filters.ChoiceFilter(
-        label="連携の段階", choices=Tier.choices, empty_label="すべて", widget=FastSelect
+        label="連携の段階", choices=Tier.choices, empty_label="すべて", widget=forms.Select
     )
     kind = django_filters.ModelChoiceFilter(
-        label="種類", queryset=MeetingKind.objects.all(), empty_label="すべて", widget=FastSelect
+        label="種類", queryset=MeetingKind.objects.all(), empty_label="すべて", widget=forms.Select
     )
     organisation = django_filters.ModelChoiceFilter(
         label="団体・機関",
         field_name="organisations",
         queryset=Organisation.objects.all(),
         empty_label="すべて",
-        widget=FastSelect,
+        widget=forms.Select,
     )
 
     class Meta:
@@ -40,21 +40,34 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset
 
 
+def sees_every_center(user):
+    """Officials and admins read every center's meetings and 課題 (and tell them apart by center)."""
+    return user.role in (Role.ADMIN, Role.OFFICIAL)
+
+
 class IssueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="ラベル・課題・内容")
     status = django_filters.ChoiceFilter(
-        label="状態", choices=IssueStatus.choices, empty_label="すべて", widget=FastSelect
+        label="状態", choices=IssueStatus.choices, empty_label="すべて", widget=forms.Select
     )
     organisation = django_filters.ModelChoiceFilter(
-        label="提起した団体", queryset=Organisation.objects.all(), empty_label="すべて", widget=FastSelect
+        label="提起した団体", queryset=Organisation.objects.all(), empty_label="すべて", widget=forms.Select
     )
     category = django_filters.ModelChoiceFilter(
-        label="分類", queryset=IssueCategory.objects.all(), empty_label="すべて", widget=FastSelect
+        label="分類", queryset=IssueCategory.objects.all(), empty_label="すべて", widget=forms.Select
+    )
+    center = django_filters.ModelChoiceFilter(
+        label="センター", queryset=Center.objects.all(), empty_label="すべてのセンター", widget=forms.Select
     )
 
     class Meta:
         model = Issue
         fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sees_every_center(request.user):
+            del self.filters["center"]  # a coordinator's register is its own center's only
 
     def filter_q(self, queryset, name, value):
         for term in value.split():

@@ -1,12 +1,9 @@
 from django import forms
-from django.db import transaction
 from django.utils import timezone
 
 from coordination.forms import (
     CenterOwnedForm,
     DateInput,
-    FastCheckboxSelectMultiple,
-    FastSelect,
     ProfessionCountsForm,
     TimeInput,
 )
@@ -15,7 +12,6 @@ from meetings.models import (
     Issue,
     IssueStatus,
     Meeting,
-    MeetingAttendance,
     Series,
     Solution,
     check_tier,
@@ -52,17 +48,17 @@ class MeetingForm(CenterOwnedForm):
             "shared",
         ]
         widgets = {
-            "center": FastSelect,
+            "center": forms.Select,
             "tier": forms.RadioSelect,
-            "kind": FastSelect,
-            "series": FastSelect,
+            "kind": forms.Select,
+            "series": forms.Select,
             "held_on": DateInput(),
             "start_time": TimeInput(),
             "end_time": TimeInput(),
             "delivery": forms.RadioSelect,
-            "organisations": FastCheckboxSelectMultiple,
-            "professions": FastCheckboxSelectMultiple,
-            "issues_discussed": FastCheckboxSelectMultiple,
+            "organisations": forms.CheckboxSelectMultiple,
+            "professions": forms.CheckboxSelectMultiple,
+            "issues_discussed": forms.CheckboxSelectMultiple,
             "agenda": forms.Textarea(attrs={"rows": 3}),
             "minutes": forms.Textarea(attrs={"rows": 8}),
             "attachments": forms.Textarea(attrs={"rows": 2}),
@@ -107,8 +103,8 @@ class SeriesForm(CenterOwnedForm):
         model = Series
         fields = ["center", "name", "kind", "tier", "cadence", "note", "active"]
         widgets = {
-            "center": FastSelect,
-            "kind": FastSelect,
+            "center": forms.Select,
+            "kind": forms.Select,
             "tier": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
@@ -123,13 +119,6 @@ class MeetingAttendanceForm(ProfessionCountsForm):
         current = {a.profession_id: a.count for a in meeting.attendance.all()}
         super().__init__(*args, current=current, **kwargs)
         self.meeting = meeting
-
-    @transaction.atomic
-    def save(self):
-        MeetingAttendance.objects.filter(meeting=self.meeting).delete()
-        MeetingAttendance.objects.bulk_create(
-            MeetingAttendance(meeting=self.meeting, profession=p, count=n) for p, n in self.counts().items()
-        )
 
 
 class IssueForm(CenterOwnedForm):
@@ -146,10 +135,10 @@ class IssueForm(CenterOwnedForm):
             "raised_on",
         ]
         widgets = {
-            "center": FastSelect,
-            "organisation": FastSelect,
-            "profession": FastSelect,
-            "category": FastSelect,
+            "center": forms.Select,
+            "organisation": forms.Select,
+            "profession": forms.Select,
+            "category": forms.Select,
             "raised_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
@@ -177,17 +166,9 @@ class IssueForm(CenterOwnedForm):
             self.instance.raised_from_consultation = self.consultation
         super()._post_clean()
 
-    @transaction.atomic
-    def save_for(self, user):
-        creating = not self.instance.pk
-        issue = super().save_for(user)
-        if creating:
-            issue.status_changes.create(status=issue.status, changed_on=issue.raised_on, note="提起", by=user)
-        return issue
-
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="新しい状態", choices=IssueStatus.choices, widget=FastSelect)
+    status = forms.ChoiceField(label="新しい状態", choices=IssueStatus.choices, widget=forms.Select)
     changed_on = forms.DateField(label="日付", widget=DateInput())
     note = forms.CharField(label="メモ", max_length=300, required=False)
 
@@ -210,12 +191,12 @@ class SolutionForm(CenterOwnedForm):
             "events",
         ]
         widgets = {
-            "center": FastSelect,
-            "issues": FastCheckboxSelectMultiple,
+            "center": forms.Select,
+            "issues": forms.CheckboxSelectMultiple,
             "decided_on": DateInput(),
-            "decided_at_meeting": FastSelect,
-            "meetings": FastCheckboxSelectMultiple,
-            "events": FastCheckboxSelectMultiple,
+            "decided_at_meeting": forms.Select,
+            "meetings": forms.CheckboxSelectMultiple,
+            "events": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
@@ -247,22 +228,8 @@ class SolutionForm(CenterOwnedForm):
                 self.add_error(name, "別のセンターの記録は選べません。")
         return data
 
-    @transaction.atomic
-    def save_for(self, user):
-        solution = super().save_for(user)
-        # A 課題 that gets a 解決策 carried out moves on from 未着手/検討中.
-        carried_out = [m.held_on for m in self.cleaned_data.get("meetings") or []] + [
-            timezone.localtime(e.starts_at).date() for e in self.cleaned_data.get("events") or []
-        ]
-        if carried_out:
-            for issue in solution.issues.filter(status__in=[IssueStatus.NEW, IssueStatus.REVIEWING]):
-                issue.change_status(
-                    IssueStatus.IN_PROGRESS, min(carried_out), f"解決策「{solution.title}」を実施", user
-                )
-        return solution
-
 
 class OrganisationChoiceForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label="団体・機関", queryset=Organisation.objects.all(), widget=FastSelect, empty_label=None
+        label="団体・機関", queryset=Organisation.objects.all(), widget=forms.Select, empty_label=None
     )

@@ -1,13 +1,86 @@
-"""Views across meetings, 課題, 解決策 and training events: an organisation's 「連携の歩み」 and the
-年度 summary. Each runs a fixed number of queries whatever the number of rows."""
+"""The writes of meetings, 課題 and 解決策 (one function each, atomic, with its audit entry), and
+the views across meetings, 課題, 解決策 and training events: an organisation's 「連携の歩み」 and
+the 年度 summary, each in a fixed number of queries whatever the number of rows.
+
+Forms only validate; views call the functions here. Meetings and 課題 carry no client's personal
+data, so their audit entries keep the changed values."""
 
 from collections import defaultdict
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from coordination import dates
-from meetings.models import IssueStatus, IssueStatusChange, Meeting, Solution, Tier
+from coordination.security import CREATE, UPDATE, audit, changed_fields
+from meetings.models import IssueStatus, IssueStatusChange, Meeting, MeetingAttendance, Solution, Tier
+
+# --- writes -------------------------------------------------------------------------------------
+
+
+def save_owned(request, form, detail=""):
+    """A meeting, a 会議体 (series) or a 課題/解決策 without further effects: created or updated
+    from its valid CenterOwnedForm."""
+    with transaction.atomic():
+        creating = form.instance.pk is None
+        obj = form.save_for(request.user)
+        audit(request, CREATE if creating else UPDATE, obj, detail if creating else changed_fields(form))
+    return obj
+
+
+def save_attendance(request, meeting, form):
+    """The attendance by profession of a valid MeetingAttendanceForm, replacing the earlier counts."""
+    with transaction.atomic():
+        MeetingAttendance.objects.filter(meeting=meeting).delete()
+        MeetingAttendance.objects.bulk_create(
+            MeetingAttendance(meeting=meeting, profession=p, count=n) for p, n in form.counts().items()
+        )
+        audit(request, UPDATE, meeting, "出席人数: " + changed_fields(form))
+
+
+def save_issue(request, form, detail=""):
+    """A 課題 from a valid IssueForm; a new one starts its dated status history (提起)."""
+    with transaction.atomic():
+        creating = form.instance.pk is None
+        issue = form.save_for(request.user)
+        if creating:
+            issue.status_changes.create(
+                status=issue.status, changed_on=issue.raised_on, note="提起", by=request.user
+            )
+        audit(request, CREATE if creating else UPDATE, issue, detail if creating else changed_fields(form))
+    return issue
+
+
+def change_issue_status(request, issue, status, on, note=""):
+    """A dated status change of a 課題 (the history the lineage shows)."""
+    with transaction.atomic():
+        change = issue.change_status(status, on, note, request.user)
+        audit(request, UPDATE, issue, f"状態: {issue.get_status_display()}（{on}）")
+    return change
+
+
+def save_solution(request, form):
+    """A 解決策 from a valid SolutionForm. A 課題 whose 解決策 was carried out (at a meeting or a
+    training event) moves on from 未着手/検討中 to 解決策実施中, dated by the first of those."""
+    with transaction.atomic():
+        creating = form.instance.pk is None
+        solution = form.save_for(request.user)
+        carried_out = [m.held_on for m in form.cleaned_data.get("meetings") or []] + [
+            timezone.localtime(e.starts_at).date() for e in form.cleaned_data.get("events") or []
+        ]
+        if carried_out:
+            for issue in solution.issues.filter(status__in=[IssueStatus.NEW, IssueStatus.REVIEWING]):
+                issue.change_status(
+                    IssueStatus.IN_PROGRESS,
+                    min(carried_out),
+                    f"解決策「{solution.title}」を実施",
+                    request.user,
+                )
+        audit(request, CREATE if creating else UPDATE, solution, "" if creating else changed_fields(form))
+    return solution
+
+
+# --- views across models ------------------------------------------------------------------------
 
 
 def organisation_timeline(organisation, meetings, issues, events):
@@ -116,10 +189,10 @@ def fiscal_year_summary(year, meetings, issues):
     tier_totals = {label: 0 for label in tiers.values()}
     for r in counts:
         tier_totals[r["tier"]] += r["n"]
-    raised = list(issues.filter(raised_on__range=span).select_related("organisation", "profession"))
+    raised = list(issues.filter(raised_on__range=span).select_related("organisation", "profession", "center"))
     solved_changes = IssueStatusChange.objects.filter(
         issue__in=issues, status=IssueStatus.SOLVED, changed_on__range=span
-    ).select_related("issue__organisation", "issue__profession")
+    ).select_related("issue__organisation", "issue__profession", "issue__center")
     solved, seen = [], set()
     for change in solved_changes:
         if change.issue_id not in seen:

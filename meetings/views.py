@@ -13,10 +13,9 @@ from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.filters import filtered, filtered_page
 from coordination.forms import post_data
-from coordination.models import Organisation, Role
-from coordination.security import CREATE, UPDATE, audit, changed_fields
+from coordination.models import Center, Organisation, Role
 from meetings import services
-from meetings.filters import IssueFilter, MeetingFilter
+from meetings.filters import IssueFilter, MeetingFilter, sees_every_center
 from meetings.forms import IssueForm, MeetingAttendanceForm, MeetingForm, SeriesForm, SolutionForm, StatusForm
 from meetings.models import Issue, Meeting, Series, Solution
 from training.models import Event
@@ -54,15 +53,23 @@ def index(request):
 def create(request):
     form = MeetingForm(post_data(request), user=request.user, initial=_initial_from(request))
     if request.method == "POST" and form.is_valid():
-        meeting = form.save_for(request.user)
-        audit(request, CREATE, meeting)
+        meeting = services.save_owned(request, form)
         messages.success(request, f"{meeting.get_tier_display()}「{meeting.display_title}」を記録しました。")
         return redirect(meeting)
     return render(request, "meetings/form.html", {"form": form})
 
 
+def _id_param(value):
+    """An id from the query string: None when absent, 404 when it is not an id (`?series=abc`)."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise Http404("指定された番号が正しくありません。")
+    return int(value)
+
+
 def _initial_from(request):
-    series_id = request.GET.get("series")
+    series_id = _id_param(request.GET.get("series"))
     series = Series.objects.for_user(request.user).filter(pk=series_id).first() if series_id else None
     if not series:
         return {}
@@ -75,8 +82,7 @@ def edit(request, pk):
     meeting = _editable(Meeting.objects, request, pk)
     form = MeetingForm(post_data(request), instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save_for(request.user)
-        audit(request, UPDATE, meeting, changed_fields(form))
+        services.save_owned(request, form)
         messages.success(request, f"「{meeting.display_title}」を更新しました。")
         return redirect(meeting)
     return render(request, "meetings/form.html", {"form": form, "meeting": meeting})
@@ -117,8 +123,7 @@ def attendance(request, pk):
     meeting = _editable(Meeting.objects.select_related("kind"), request, pk)
     form = MeetingAttendanceForm(post_data(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit(request, UPDATE, meeting, "出席人数: " + changed_fields(form))
+        services.save_attendance(request, meeting, form)
         messages.success(request, "職種別の出席人数を保存しました。")
         return redirect(meeting)
     return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})
@@ -130,8 +135,7 @@ def raise_at_meeting(request, pk):
     meeting = _editable(Meeting.objects.select_related("kind"), request, pk)
     form = IssueForm(post_data(request), user=request.user, meeting=meeting, prefix="issue")
     if request.method == "POST" and form.is_valid():
-        issue = form.save_for(request.user)
-        audit(request, CREATE, issue, f"{meeting}で提起")
+        issue = services.save_issue(request, form, f"{meeting}で提起")
         messages.success(request, f"課題「{issue}」を起票しました。")
         return redirect(f"{meeting.get_absolute_url()}#raised")
     return render(request, "meetings/issue_form.html", {"form": form, "meeting": meeting})
@@ -156,8 +160,7 @@ def series_index(request):
 def series_create(request):
     form = SeriesForm(post_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        series = form.save_for(request.user)
-        audit(request, CREATE, series)
+        series = services.save_owned(request, form)
         messages.success(request, f"会議体「{series.name}」を登録しました。")
         return redirect("meetings:series_detail", pk=series.pk)
     return render(request, "meetings/series_form.html", {"form": form})
@@ -188,7 +191,7 @@ def issues(request):
     queryset = (
         Issue.objects.for_user(request.user).select_related(*ISSUE_LIST_RELATED).prefetch_related("solutions")
     )
-    filter_form, results = filtered(request, IssueFilter, queryset)
+    filter_form, results = filtered(request, IssueFilter, queryset, request=request)
     if request.GET.get("format") == "xlsx":
         return _issues_xlsx(results)
     if request.GET.get("format"):
@@ -197,7 +200,12 @@ def issues(request):
     return render(
         request,
         "meetings/issues.html",
-        {"filter_form": filter_form, "page_obj": page, "issues": page.object_list},
+        {
+            "filter_form": filter_form,
+            "page_obj": page,
+            "issues": page.object_list,
+            "show_center": sees_every_center(request.user),
+        },
     )
 
 
@@ -254,14 +262,13 @@ def _issues_xlsx(issues):
 @role_required(*WRITERS)
 def issue_create(request):
     consultation = None
-    consultation_id = request.GET.get("consultation") or request.POST.get("consultation")
+    consultation_id = _id_param(request.GET.get("consultation") or request.POST.get("consultation"))
     if consultation_id:
         # Raising a 課題 from a consultation: only those who may open the consultation.
         consultation = get_for_user(Consultation.objects, request.user, pk=consultation_id)
     form = IssueForm(post_data(request), user=request.user, consultation=consultation)
     if request.method == "POST" and form.is_valid():
-        issue = form.save_for(request.user)
-        audit(request, CREATE, issue, f"相談 #{consultation.pk} から" if consultation else "")
+        issue = services.save_issue(request, form, f"相談 #{consultation.pk} から" if consultation else "")
         messages.success(request, f"課題「{issue}」を起票しました。")
         return redirect(consultation or issue)
     return render(request, "meetings/issue_form.html", {"form": form, "consultation": consultation})
@@ -273,8 +280,7 @@ def issue_edit(request, pk):
     issue = _editable(Issue.objects, request, pk)
     form = IssueForm(post_data(request), instance=issue, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save_for(request.user)
-        audit(request, UPDATE, issue, changed_fields(form))
+        services.save_issue(request, form)
         messages.success(request, f"課題「{issue}」を更新しました。")
         return redirect(issue)
     return render(request, "meetings/issue_form.html", {"form": form, "issue": issue})
@@ -323,8 +329,7 @@ def issue_status(request, pk):
     form = StatusForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        issue.change_status(d["status"], d["changed_on"], d["note"], request.user)
-        audit(request, UPDATE, issue, f"状態: {issue.get_status_display()}（{d['changed_on']}）")
+        services.change_issue_status(request, issue, d["status"], d["changed_on"], d["note"])
         messages.success(request, f"課題「{issue}」の状態を「{issue.get_status_display()}」にしました。")
     else:
         for field, errors in form.errors.items():
@@ -340,16 +345,15 @@ def issue_status(request, pk):
 def solution_create(request):
     initial = {}
     for name, model in (("meeting", Meeting), ("event", Event), ("issue", Issue)):
-        value = request.GET.get(name)
-        if value and value.isdigit():
+        value = _id_param(request.GET.get(name))
+        if value:
             obj = model.objects.for_user(request.user).filter(pk=value).first()
             if obj is None:
                 raise Http404
             initial[{"meeting": "meetings", "event": "events", "issue": "issues"}[name]] = [obj.pk]
     form = SolutionForm(post_data(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        solution = form.save_for(request.user)
-        audit(request, CREATE, solution)
+        solution = services.save_solution(request, form)
         messages.success(request, f"解決策「{solution.title}」を記録しました。")
         first = solution.meetings.first()
         return redirect(first or solution.issues.first())
@@ -362,8 +366,7 @@ def solution_edit(request, pk):
     solution = _editable(Solution.objects, request, pk)
     form = SolutionForm(post_data(request), instance=solution, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save_for(request.user)
-        audit(request, UPDATE, solution, changed_fields(form))
+        services.save_solution(request, form)
         messages.success(request, f"解決策「{solution.title}」を更新しました。")
         return redirect(solution.issues.first() or "meetings:issues")
     return render(request, "meetings/solution_form.html", {"form": form, "solution": solution})
@@ -408,17 +411,41 @@ def organisation_timeline(request, pk):
 @role_required(*READERS)
 def year_summary(request):
     user = request.user
+    status = 200
     try:
         year = int(request.GET.get("fiscal_year") or dates.fiscal_year(dates.today()))
+        if not 2000 <= year <= 2100:
+            raise ValueError
     except ValueError:
-        year = dates.fiscal_year(dates.today())
-        messages.error(request, "年度は数字で指定してください（例: 2026）。")
-    summary = services.fiscal_year_summary(year, Meeting.objects.for_user(user), Issue.objects.for_user(user))
+        year, status = dates.fiscal_year(dates.today()), 400
+        messages.error(
+            request, "年度は2000〜2100の数字で指定してください（例: 2026）。今年度を表示しています。"
+        )
+    meetings, issues = Meeting.objects.for_user(user), Issue.objects.for_user(user)
+    show_center = sees_every_center(user)
+    centers = list(Center.objects.all()) if show_center else []
+    code = request.GET.get("center", "") if show_center else ""
+    if code:
+        if code not in {c.code for c in centers}:
+            raise Http404
+        meetings, issues = meetings.filter(center__code=code), issues.filter(center__code=code)
+    summary = services.fiscal_year_summary(year, meetings, issues)
     if request.GET.get("format") == "xlsx":
         return _summary_xlsx(summary)
     if request.GET.get("format"):
         raise PermissionDenied
-    return render(request, "meetings/year_summary.html", {"summary": summary, "year": year})
+    return render(
+        request,
+        "meetings/year_summary.html",
+        {
+            "summary": summary,
+            "year": year,
+            "show_center": show_center,
+            "centers": centers,
+            "selected_center": code,
+        },
+        status=status,
+    )
 
 
 def _summary_xlsx(s):
@@ -436,18 +463,25 @@ def _summary_xlsx(s):
             ),
             (
                 "提起された課題",
-                ["ラベル", "課題", "提起した団体・職種", "提起日", "状態"],
+                ["センター", "ラベル", "課題", "提起した団体・職種", "提起日", "状態"],
                 [
-                    [i.label, i.title, str(i.raised_by or ""), i.raised_on, i.get_status_display()]
+                    [
+                        i.center.code,
+                        i.label,
+                        i.title,
+                        str(i.raised_by or ""),
+                        i.raised_on,
+                        i.get_status_display(),
+                    ]
                     for i in s["raised"]
                 ],
-                {"title_rows": [title], "widths": [10, 40, 24, 12, 12]},
+                {"title_rows": [title], "widths": [10, 10, 40, 24, 12, 12]},
             ),
             (
                 "解決した課題",
-                ["ラベル", "課題", "提起した団体・職種", "解決日"],
-                [[i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
-                {"title_rows": [title], "widths": [10, 40, 24, 12]},
+                ["センター", "ラベル", "課題", "提起した団体・職種", "解決日"],
+                [[i.center.code, i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
+                {"title_rows": [title], "widths": [10, 10, 40, 24, 12]},
             ),
         ],
     )

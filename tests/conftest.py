@@ -172,15 +172,3 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, "rep_" + rep.when, rep)
-
-
-@pytest.fixture(autouse=True)
-def fresh_fragment_cache():
-    """Cached fragments are keyed by data versions, and a test database starts its versions
-    again from zero: each test starts with an empty cache (the cache itself stays on, so every
-    page test also runs through it)."""
-    from coordination import fragments
-
-    fragments.clear()
-    yield
-    fragments.clear()

@@ -11,6 +11,9 @@ def world(cast):
     from tests.consultations.factories import make_consultation
 
     consultation = make_consultation(cast.center1)
+    from tests.consultations.factories import coordinate
+
+    coordination = coordinate(consultation, facility, "accepted")
     from resources.models import FacilityImport
 
     facility_import = FacilityImport.objects.create(
@@ -51,6 +54,7 @@ def world(cast):
         cast=cast,
         facility=facility,
         consultation=consultation,
+        coordination=coordination,
         facility_import=facility_import,
         consultation_import=consultation_import,
         event=event,

@@ -3,6 +3,7 @@ headless Chromium, with screenshots of their key pages as test artefacts; a prin
 result list and of the 月報; skip link and visible focus; 200% zoom and 360 px width."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, PASSWORD
 from tests.resources.factories import make_facility
@@ -160,8 +161,9 @@ def test_coordinator_logs_a_phone_call_with_two_topics_and_two_coordinations_and
         choose_radio(page, page.get_by_role("group", name="結果"), result)
         if reason:
             type_into(page, page.get_by_label("受入不可の理由"), reason)
-        press_on(page, page.get_by_role("button", name="連絡調整を記録"))
-        assert "を記録しました" in page.locator(".messages").inner_text()
+        # The row is added in place (htmx): no page load, the list says so itself.
+        press_on(page, page.get_by_role("button", name="連絡調整を記録"), navigates=False)
+        expect(page.locator("#coordinations [role=status]")).to_contain_text("を記録しました")
     timeline = page.locator("ol.timeline").inner_text()
     assert "あおぞら診療所" in timeline and "ひまわり在宅クリニック" in timeline
     shot(page, "2-consultation")

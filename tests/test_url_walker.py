@@ -80,6 +80,7 @@ EXPECTED = {
     "consultations:create": Expect(only(ADM, CO, CO2)),
     "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),
     "consultations:import": Expect(ADMIN_ONLY),
+    "consultations:unlisted_facilities": Expect(ADMIN_ONLY),
     "consultations:import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation_import.pk}),
     "consultations:import_retry": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation_import.pk}),
     "consultations:import_detail": Expect(ADMIN_ONLY, kwargs=lambda w: {"pk": w.consultation_import.pk}),
@@ -92,6 +93,12 @@ EXPECTED = {
     "consultations:detail": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:add_coordination": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
+    "consultations:edit_coordination": Expect(
+        own_center(), kwargs=lambda w: {"pk": w.consultation.pk, "cid": w.coordination.pk}
+    ),
+    "consultations:delete_coordination": Expect(
+        everyone(405), kwargs=lambda w: {"pk": w.consultation.pk, "cid": w.coordination.pk}
+    ),
     "consultations:add_consent": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:add_provision": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
     # training (カ・キ)
@@ -158,13 +165,33 @@ def test_posts_to_another_centers_event_or_issue_answer_404(name, cast, client_f
 
 
 @pytest.mark.parametrize(
-    "name", ["consultations:add_coordination", "consultations:add_consent", "consultations:add_provision"]
+    "name",
+    [
+        "consultations:add_coordination",
+        "consultations:add_consent",
+        "consultations:add_provision",
+    ],
 )
 def test_posts_to_another_centers_consultation_answer_404(name, cast, client_for):
     w = world(cast)
     url = reverse(name, kwargs={"pk": w.consultation.pk})
     got = {role: client_for(role).post(url, {}).status_code for role in ROLES}
-    assert got == {A: 302, ADM: 302, CO: 302, CO2: 404, PRO: 403, OFF: 403}
+    # The center's own staff get the page again with the errors beside what they typed.
+    assert got == {A: 302, ADM: 200, CO: 200, CO2: 404, PRO: 403, OFF: 403}
+
+
+def test_deleting_a_coordination_row_only_by_its_centers_staff(cast, client_for):
+    from consultations.models import Coordination
+
+    w = world(cast)
+    url = reverse(
+        "consultations:delete_coordination", kwargs={"pk": w.consultation.pk, "cid": w.coordination.pk}
+    )
+    got = {role: client_for(role).post(url, {}).status_code for role in (A, CO2, PRO, OFF)}
+    assert got == {A: 302, CO2: 404, PRO: 403, OFF: 403}
+    assert Coordination.objects.filter(pk=w.coordination.pk).exists()
+    assert client_for(CO).post(url, {}).status_code == 302
+    assert not Coordination.objects.filter(pk=w.coordination.pk).exists()
 
 
 def iter_patterns(resolver=None, prefix=""):

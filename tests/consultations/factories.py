@@ -31,6 +31,7 @@ def make_consultation(
 
 
 def coordinate(consultation, facility, result="accepted", **fields):
+    """A 連絡調整 row; `facility=None` with `facility_text=` for one not in the directory."""
     row = Coordination.objects.create(consultation=consultation, facility=facility, result=result, **fields)
     tallies.recount_days({(consultation.center_id, tallies.day_of(consultation.received_at))})
     return row

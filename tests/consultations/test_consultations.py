@@ -1,9 +1,9 @@
 import datetime
+import re
 
 import pytest
 
 from consultations.models import AccessLog, Consultation, Coordination, Provision
-from coordination import fragments
 from tests.consultations.factories import make_consultation, topic
 from tests.resources.factories import make_facility
 
@@ -140,8 +140,124 @@ def test_ambiguous_facility_asks_to_choose(client_for, cast):
         },
         follow=True,
     )
-    assert "候補が複数あります" in response.content.decode()
+    assert "「さくら」に当たる施設が2件あります" in response.content.decode()
     assert not Coordination.objects.exists()
+
+
+def coordination_post(**changes):
+    return {
+        "co-facility_query": "みどりクリニック",
+        "co-contacted_at": "2026-08-03T10:30",
+        "co-means": "phone",
+        "co-result": "declined",
+        "co-reason": "新規の訪問診療は受付停止中",
+        "co-note": "来月なら再検討可",
+        **changes,
+    }
+
+
+def test_two_facilities_of_one_name_show_as_candidates_and_everything_typed_is_kept(client_for, cast):
+    c = make_consultation(cast.center1)
+    north = make_facility("みどりクリニック", address="北九州市小倉北区片野3-18-7", phone="093-111-2222")
+    make_facility(
+        "みどりクリニック", kind_code="hospital", address="北九州市八幡西区黒崎1-1", phone="093-333-4444"
+    )
+    client = client_for("coordinator")
+    response = client.post(f"/consultations/{c.pk}/coordinations/", coordination_post())
+    html = response.content.decode()
+    assert response.status_code == 200 and not Coordination.objects.exists()
+    assert "北九州市小倉北区片野3-18-7" in html and "電話 093-333-4444" in html
+    assert html.count('name="co-facility_choice"') == 2
+    # Nothing typed is lost: the result, the reason and the note are still there.
+    assert re.search(r'value="declined"[^>]*checked', html)
+    assert "新規の訪問診療は受付停止中" in html and "来月なら再検討可" in html
+    client.post(
+        f"/consultations/{c.pk}/coordinations/", coordination_post(**{"co-facility_choice": north.pk})
+    )
+    row = Coordination.objects.get()
+    assert (
+        row.facility == north
+        and row.reason == "新規の訪問診療は受付停止中"
+        and row.note == "来月なら再検討可"
+    )
+
+
+def test_a_facility_not_in_the_directory_is_kept_as_text_and_listed_for_admins(client_for, cast):
+    c = make_consultation(cast.center1)
+    client = client_for("coordinator")
+    post = coordination_post(**{"co-facility_query": "ひかり訪問看護（新規開設）", "co-result": "accepted"})
+    html = client.post(f"/consultations/{c.pk}/coordinations/", post).content.decode()
+    assert "名簿に「ひかり訪問看護（新規開設）」に当たる施設がありません" in html
+    client.post(f"/consultations/{c.pk}/coordinations/", {**post, "co-unlisted": "on"})
+    row = Coordination.objects.get()
+    assert row.facility is None and row.facility_text == "ひかり訪問看護（新規開設）"
+    assert "名簿にない施設" in client.get(f"/consultations/{c.pk}/").content.decode()
+    listing = client_for("admin").get("/consultations/unlisted-facilities/").content.decode()
+    assert 'data-unlisted="ひかり訪問看護（新規開設）"' in listing
+    assert client.get("/consultations/unlisted-facilities/").status_code == 403
+
+
+def test_unlisted_facilities_page_runs_a_fixed_number_of_queries(client_for, cast, django_assert_num_queries):
+    from tests.consultations.factories import coordinate
+
+    c = make_consultation(cast.center1)
+    client = client_for("admin")
+    for n in (1, 12):
+        for i in range(n):
+            coordinate(c, None, "pending", facility_text=f"未登録の施設{n}-{i}")
+        # session, user, count, page
+        with django_assert_num_queries(4):
+            client.get("/consultations/unlisted-facilities/")
+
+
+def test_a_row_added_with_htmx_returns_only_the_section_with_a_fresh_form(client_for, cast):
+    c = make_consultation(cast.center1)
+    f = make_facility("連絡先クリニック")
+    client = client_for("coordinator")
+    response = client.post(
+        f"/consultations/{c.pk}/coordinations/",
+        coordination_post(**{"co-facility_query": f"#{f.pk}", "co-result": "accepted"}),
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert html.startswith('<section aria-labelledby="h-coord" id="coordinations">')
+    assert "連絡調整「連絡先クリニック：受入可」を記録しました" in html
+    assert re.search(r'name="co-facility_query"[^>]*autofocus|autofocus[^>]*name="co-facility_query"', html)
+    assert 'value="連絡先クリニック' not in html  # the next row starts empty
+    assert Coordination.objects.get().facility == f
+
+
+def test_the_row_form_asks_for_the_facility_first_then_method_then_result(client_for, cast):
+    c = make_consultation(cast.center1)
+    html = client_for("coordinator").get(f"/consultations/{c.pk}/").content.decode()
+    form = html[html.index("data-coordination-form") :]
+    positions = [form.index(f'name="co-{name}"') for name in ("facility_query", "means", "result", "reason")]
+    assert positions == sorted(positions)
+    assert "/static/vendor/htmx/htmx.min.js" in html
+
+
+def test_a_clinic_contacted_twice_is_one_facility_and_two_contacts_in_the_report(client_for, cast):
+    from tests.consultations.factories import coordinate
+
+    c = make_consultation(cast.center1, (2026, 8, 3, 10, 0))
+    other = make_consultation(cast.center1, (2026, 8, 4, 10, 0))
+    clinic = make_facility("みどりクリニック")
+    coordinate(c, clinic, "pending")
+    coordinate(c, clinic, "accepted")
+    coordinate(other, clinic, "accepted")  # another consultation: the clinic counts again there
+    coordinate(other, None, "declined", facility_text="ひかり訪看", reason="満床")
+    html = client_for("coordinator").get("/consultations/reports/?year=2026&month=8").content.decode()
+
+    def total(item):
+        match = re.search(
+            rf'data-section="連絡調整" data-item="{re.escape(item)}">.*?data-total>(\d+)<', html, re.S
+        )
+        return int(match.group(1))
+
+    assert total("連絡した施設数（1件の相談で同じ施設は1）") == 3
+    assert total("連絡回数（延べ）") == 4
+    assert total("受入可") == 2 and total("合計") == 4
 
 
 def test_provision_without_consent_is_refused(client_for, cast):
@@ -220,12 +336,10 @@ def test_list_filters_and_query_count(client_for, cast, django_assert_num_querie
     assert 'data-result-count="1"' in client.get("/consultations/?q=完了").content.decode()
 
     def measure():
-        # session, user (with the center), versions, count, page, topics of the page; when nothing
-        # is cached yet, also the filter form's three lists and the topic table.
-        fragments.clear()
-        with django_assert_num_queries(10):
-            client.get("/consultations/")
-        with django_assert_num_queries(6):
+        # session, user (with the center), count, page, topics of the page, the access-log entry
+        # of the ids shown, and the filter form's three lists (相談者区分, 相談内容, 対応者),
+        # rendered from the database every time.
+        with django_assert_num_queries(9):
             client.get("/consultations/")
 
     measure()
@@ -239,3 +353,31 @@ def test_professionals_and_officials_never_see_a_consultation(client_for, cast, 
     c = make_consultation(cast.center1)
     assert client_for(role).get(f"/consultations/{c.pk}/").status_code == 403
     assert client_for(role).get("/consultations/").status_code == 403
+
+
+def test_the_form_asks_who_and_from_where_first_then_what_with_save_reachable_at_once(client_for, cast):
+    html = client_for("coordinator").get("/consultations/new/").content.decode()
+    form = html[html.index('class="consultation-form"') :]
+    order = ["consultant_type", "consultant_org", "topic_ids", "received_at", "summary", "handled_by"]
+    positions = [form.index(f'name="{name}"') for name in order]
+    assert positions == sorted(positions)
+    # The save button comes before the first field (and answers Alt+S).
+    assert form.index('accesskey="s"') < positions[0]
+    # Required fields are marked; no radio group starts on a placeholder choice.
+    legend = re.search(r"<legend>相談者区分(.*?)</legend>", form).group(1)
+    assert "必須" in legend
+    checked = re.findall(r'<input type="radio" name="(\w+)" value="([^"]*)"[^>]*checked', form)
+    assert all(value for _, value in checked), checked
+    assert {name for name, _ in checked} == {"method", "status"}
+
+
+def test_leaving_sex_and_location_unchosen_records_unknown(client_for, cast):
+    from consultations.models import ConsultantType
+
+    data = form_data(
+        consultant_type=ConsultantType.objects.get(name="ケアマネージャー").pk, topic_ids=[topic("その他").pk]
+    )
+    del data["client_sex"], data["consultant_location"]
+    assert client_for("coordinator").post("/consultations/new/", data).status_code == 302
+    c = Consultation.objects.get()
+    assert c.client_sex == "" and c.get_client_sex_display() == "不明" and c.consultant_location == ""

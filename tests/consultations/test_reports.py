@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -135,11 +136,9 @@ def test_report_query_count_is_constant(client_for, august, django_assert_max_nu
     client.get("/consultations/reports/?year=2026&month=8")
 
     def measure():
-        from django.core.cache import cache
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        cache.clear()  # the rendering path, not a cached report
         with CaptureQueriesContext(connection) as ctx:
             client.get("/consultations/reports/?year=2026&month=8")
         return len(ctx)
@@ -151,3 +150,23 @@ def test_report_query_count_is_constant(client_for, august, django_assert_max_nu
         )
     assert measure() == before
     assert before <= 30
+
+
+def test_fiscal_year_report_runs_at_most_twelve_queries_rendered_every_time(client_for, august):
+    """No cached fragment: the report is rendered from the database on each view, within 12 queries
+    (session, user, centers, closed days, the tallies, 相談者区分, 相談内容, the monthly trend …)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("official")
+    url = "/consultations/reports/?fiscal_year=2026"
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(url).content.decode()
+    assert len(ctx) <= 12
+    make_consultation(august.center2, (2026, 10, 5, 11, 0), "訪問看護", ["その他"])
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(url).content.decode()
+    assert len(ctx) <= 12
+    total = re.compile(r'data-section="相談者" data-item="合計">.*?data-total>(\d+)<', re.S)
+    # The new consultation shows at once: nothing served from an earlier rendering.
+    assert int(total.search(second).group(1)) == int(total.search(first).group(1)) + 1

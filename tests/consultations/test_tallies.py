@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def numbers(query, centers=None):
     centers = centers or list(Center.objects.all())
     report = Report(period_from(query), centers).build()
-    return {(s, label): total for s, label, total, *_ in report.table()}
+    return {line.key: line.total for line in report.table()}
 
 
 def test_form_create_edit_and_coordination_keep_the_report_current(client_for, cast):

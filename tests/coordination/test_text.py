@@ -36,16 +36,15 @@ def test_normalize_folds_every_katakana_run_wherever_it_stands():
         assert normalize(text) == expected  # the second time from the remembered runs
 
 
-def test_search_text_is_each_field_normalised_and_joined():
+def test_search_text_is_each_field_normalised_and_joined_with_the_phones_as_digits():
     values = {
         "name": "ｶﾌｪ&ケア",
         "name_kana": "カフェ アンド ケア",
         "address": "北九州市小倉北区１丁目２－３",
         "corporation_name": None,
+        "phone": "093-582-1111",
+        "fax": "",
     }
-    expected = "|".join(normalize(values[f]) for f in Facility.SEARCH_FIELDS)
-    assert (
-        Facility.search_text_for(values)
-        == expected
-        == "かふぇ&けあ|かふぇあんどけあ|北九州市小倉北区1丁目2-3|"
-    )
+    texts = "|".join(normalize(values[f]) for f in ("name", "name_kana", "address", "corporation_name"))
+    assert Facility.search_text_for(values) == texts + "|0935821111"
+    assert texts == "かふぇ&けあ|かふぇあんどけあ|北九州市小倉北区1丁目2-3|"

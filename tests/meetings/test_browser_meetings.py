@@ -78,3 +78,25 @@ def test_primary_meeting_raises_two_issues_and_a_secondary_carries_out_a_solutio
     assert page.locator("[data-status]").get_attribute("data-status") == "in_progress"
     page.screenshot(path=str(ARTIFACTS / "meetings-issue-lineage.png"), full_page=True)
     assert page.js_errors == []
+
+
+def test_an_official_tells_the_centers_issues_apart_and_filters_one_center(page, cast):
+    from tests.meetings.factories import make_issue, org
+
+    pharmacy = org("薬剤師会", "薬")
+    make_issue(cast.center1, "相-1", organisation=pharmacy)
+    make_issue(cast.center2, "相-1", organisation=pharmacy)
+    login(page, "official")
+    page.goto(page.base_url + "/meetings/issues/")
+    cells = page.locator("[data-center-cell]").all_inner_texts()
+    assert sorted(cells) == ["C01 東センター", "C02 西センター"]
+    page.get_by_label("センター").select_option(label="西センター")
+    page.get_by_role("button", name="検索", exact=True).click()
+    assert page.locator("[data-center-cell]").all_inner_texts() == ["C02 西センター"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "official-issues-by-center.png"), full_page=True)
+    page.goto(page.base_url + "/meetings/years/")
+    page.get_by_label("センター").select_option("C01")
+    page.get_by_role("button", name="表示する").click()
+    page.screenshot(path=str(ARTIFACTS / "official-year-summary.png"), full_page=True)
+    assert page.js_errors == []

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -417,8 +418,8 @@ def test_fiscal_year_summary_counts_meetings_by_tier_and_kind_and_issues(client_
     assert "data-total>2<" in page.replace('"', "")
     wb = load_workbook(io.BytesIO(client.get("/meetings/years/?fiscal_year=2025&format=xlsx").content))
     assert list(wb["会議"].iter_rows(min_row=3, values_only=True))[-1] == ("合計", None, 2)
-    assert [r[0] for r in wb["解決した課題"].iter_rows(min_row=3, values_only=True)] == ["薬-A"]
-    assert "年度は数字で" in client.get("/meetings/years/?fiscal_year=abc", follow=True).content.decode()
+    assert [r[:2] for r in wb["解決した課題"].iter_rows(min_row=3, values_only=True)] == [("C01", "薬-A")]
+    assert "年度は2000〜2100の数字で" in client.get("/meetings/years/?fiscal_year=abc").content.decode()
 
 
 def test_issue_register_xlsx_has_every_visible_issue_and_no_other_centers(client_for, cast, orgs):
@@ -562,3 +563,62 @@ def test_dashboard_counts_issues_by_status_for_the_users_center(client_for, cast
     everything = client_for("official").get("/").content.decode()
     assert 'data-issue-status="new">2<' in everything
     assert "連携の課題" not in client_for("professional").get("/").content.decode()
+
+
+# --- Officials tell the centers apart (issue 20) ---------------------------------------------------
+
+
+def test_officials_see_the_center_of_each_issue_and_filter_by_it(client_for, cast, orgs):
+    make_issue(cast.center1, "相-1", organisation=orgs["薬"])
+    make_issue(cast.center2, "相-1", organisation=orgs["薬"])
+    official = client_for("official")
+    html = official.get("/meetings/issues/").content.decode()
+    assert sorted(re.findall(r"data-center-cell>(C0\d)", html)) == ["C01", "C02"]
+    assert 'name="center"' in html
+    only_c2 = official.get(f"/meetings/issues/?center={cast.center2.pk}").content.decode()
+    assert re.findall(r"data-center-cell>(C0\d)", only_c2) == ["C02"]
+    own = client_for("coordinator").get(f"/meetings/issues/?center={cast.center2.pk}").content.decode()
+    assert "data-center-cell" not in own and 'name="center"' not in own
+    assert 'data-result-count="1"' in own  # a coordinator's register stays its own center's
+
+
+def test_the_year_summary_shows_and_filters_the_center_for_officials(client_for, cast, orgs):
+    make_issue(cast.center1, "相-1", organisation=orgs["薬"], day=(2026, 6, 1))
+    make_issue(cast.center2, "相-1", organisation=orgs["薬"], day=(2026, 7, 1))
+    make_meeting(cast.center2, organisations=[orgs["薬"]], day=(2026, 7, 1))
+    official = client_for("official")
+    html = official.get("/meetings/years/?fiscal_year=2026").content.decode()
+    assert sorted(re.findall(r"data-center-cell>(C0\d)", html)) == ["C01", "C02"]
+    c2 = official.get("/meetings/years/?fiscal_year=2026&center=C02").content.decode()
+    assert re.findall(r"data-center-cell>(C0\d)", c2) == ["C02"] and "<span data-total>1</span>" in c2
+    assert official.get("/meetings/years/?fiscal_year=2026&center=C99").status_code == 404
+    own = client_for("coordinator").get("/meetings/years/?fiscal_year=2026&center=C02").content.decode()
+    assert "data-center-cell" not in own and 'data-raised-issue="相-1"' in own
+    assert "<span data-total>0</span>" in own  # C02's meeting is not the coordinator's
+    wb = load_workbook(io.BytesIO(official.get("/meetings/years/?fiscal_year=2026&format=xlsx").content))
+    codes = [row[0] for row in wb["提起された課題"].iter_rows(min_row=3, values_only=True) if row[0]]
+    assert sorted(codes) == ["C01", "C02"]
+
+
+# --- Bad input is a 400/404 with a Japanese message, never a 500 (issue 19, item 12) ---------------
+
+
+@pytest.mark.parametrize("year", ["-1", "0", "9999", "99999999999", "abc"])
+def test_an_impossible_fiscal_year_is_refused_in_japanese(client_for, cast, year):
+    response = client_for("official").get(f"/meetings/years/?fiscal_year={year}")
+    assert response.status_code == 400
+    assert "年度は2000〜2100の数字で指定してください" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/meetings/new/?series=abc",
+        "/meetings/new/?series=99999999999999999999",
+        "/meetings/issues/new/?consultation=abc",
+        "/meetings/issues/new/?consultation=²",
+        "/meetings/solutions/new/?meeting=99999999999999999999",
+    ],
+)
+def test_a_malformed_id_in_the_query_is_a_404(client_for, cast, url):
+    assert client_for("coordinator").get(url).status_code == 404

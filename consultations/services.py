@@ -1,0 +1,151 @@
+"""Every write of the consultation log, one function each: a consultation (create or update), a
+連絡調整 row (add, edit, delete), a consent and a third-party provision.
+
+Each runs in one transaction, recounts the 月報 tallies of the days it touched
+(consultations/tallies.py) and writes its audit entry (coordination.security.audit), so that a
+tally or an audit entry cannot be forgotten by one path. Forms only validate; views call these.
+The import of past logs (consultations/importing.py) is the one other writer."""
+
+from django.db import transaction
+from django.db.models import F
+
+from consultations import tallies
+from consultations.models import Consultation, ConsultationTopic, Provision, Topic
+from coordination.models import Role
+from coordination.security import CREATE, DELETE, UPDATE, audit
+
+# Fields whose values identify or describe the client or the caller. The audit log keeps for
+# five years which of them changed and who changed them, never the values themselves.
+PERSONAL_FIELDS = {
+    "consultant_name",
+    "consultant_org",
+    "client_age",
+    "client_sex",
+    "client_area",
+    "client_care_level",
+    "client_condition",
+    "summary",
+    "response",
+    "result",
+}
+
+# The 相談内容 item a consultation with 連絡調整 rows is counted under (大阪市's format).
+COORDINATION_TOPIC = "連絡調整"
+
+
+def audit_changes(form):
+    """「項目: 旧 → 新」 for the other fields, the bare label for a personal one."""
+    lines = []
+    for name in form.changed_data:
+        field = form.fields.get(name)
+        label = field.label if field else name
+        if name in PERSONAL_FIELDS:
+            lines.append(f"{label}: 変更あり")
+            continue
+        before, after = form.initial.get(name, ""), form.cleaned_data.get(name, "")
+        if isinstance(after, (list, tuple)) or hasattr(after, "all"):
+            after, before = "、".join(str(a) for a in after), ""
+        lines.append(f"{label}: {before!s:.60} → {after!s:.60}")
+    return "\n".join(lines)
+
+
+def _day(consultation):
+    return (consultation.center_id, tallies.day_of(consultation.received_at))
+
+
+def save_consultation(request, form):
+    """Creates or updates the consultation of a valid ConsultationForm with its topics. Returns
+    None (and writes nothing) when somebody else saved it since the form was opened."""
+    user = request.user
+    with transaction.atomic():
+        consultation = form.save(commit=False)
+        creating = consultation.pk is None
+        if user.role == Role.COORDINATOR:
+            consultation.center_id = user.center_id
+        consultation.consultant_facility = form.linked_facility
+        consultation.consultant_affiliation = (
+            "" if form.linked_facility else form.cleaned_data["consultant_org"]
+        )
+        consultation.updated_by = user
+        touched = set()
+        if not creating:
+            before = (
+                Consultation.objects.filter(pk=consultation.pk).values_list("center_id", "received_at").get()
+            )
+            touched.add((before[0], tallies.day_of(before[1])))
+            claimed = Consultation.objects.filter(
+                pk=consultation.pk, version=form.cleaned_data["version"]
+            ).update(version=F("version") + 1)
+            if not claimed:
+                return None
+            consultation.version = form.cleaned_data["version"] + 1
+        consultation.save()
+        wanted = set(form.cleaned_data["topic_ids"])
+        ConsultationTopic.objects.filter(consultation=consultation).exclude(topic_id__in=wanted).delete()
+        have = set(
+            ConsultationTopic.objects.filter(consultation=consultation).values_list("topic_id", flat=True)
+        )
+        ConsultationTopic.objects.bulk_create(
+            [ConsultationTopic(consultation=consultation, topic_id=t) for t in wanted - have]
+        )
+        touched.add(_day(consultation))
+        tallies.recount_days(touched)
+        audit(request, CREATE if creating else UPDATE, consultation, "" if creating else audit_changes(form))
+    return consultation
+
+
+def _ensure_coordination_topic(consultation):
+    """A consultation with 連絡調整 rows is one under the 連絡調整 item: the topic and the rows
+    then never disagree on whether coordination happened."""
+    topic = Topic.objects.filter(parent=None, name=COORDINATION_TOPIC).first()
+    if topic:
+        ConsultationTopic.objects.get_or_create(consultation=consultation, topic=topic)
+
+
+def add_coordination(request, consultation, form):
+    """Records the 連絡調整 row of a valid CoordinationForm."""
+    with transaction.atomic():
+        row = form.save(commit=False)
+        row.consultation, row.recorded_by = consultation, request.user
+        row.save()
+        _ensure_coordination_topic(consultation)
+        tallies.recount_days({_day(consultation)})
+        audit(request, CREATE, row, f"相談 #{consultation.pk}")
+    return row
+
+
+def update_coordination(request, row, form):
+    with transaction.atomic():
+        row = form.save()
+        tallies.recount_days({_day(row.consultation)})
+        audit(request, UPDATE, row, f"相談 #{row.consultation_id}\n{audit_changes(form)}")
+    return row
+
+
+def delete_coordination(request, row):
+    consultation = row.consultation
+    with transaction.atomic():
+        audit(request, DELETE, row, f"相談 #{consultation.pk}")
+        row.delete()
+        tallies.recount_days({_day(consultation)})
+
+
+def record_consent(request, consultation, form):
+    """The consent of a valid ConsentForm. Its audit entry (Consent's str) does not name the
+    person who consented: a name there would outlive the record."""
+    with transaction.atomic():
+        consent = form.save(commit=False)
+        consent.consultation, consent.recorded_by = consultation, request.user
+        consent.save()
+        audit(request, CREATE, consent, f"相談 #{consultation.pk}")
+    return consent
+
+
+def record_provision(request, consultation, form):
+    """A third-party provision of a valid ProvisionForm (which refuses one without consent)."""
+    with transaction.atomic():
+        provision = Provision.objects.create(
+            consultation=consultation, recorded_by=request.user, **form.cleaned_data
+        )
+        audit(request, CREATE, provision, f"相談 #{consultation.pk}: {provision.items}")
+    return provision
