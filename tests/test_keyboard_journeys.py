@@ -164,6 +164,7 @@ def test_coordinator_logs_a_phone_call_with_two_topics_and_two_coordinations_and
         # The row is added in place (htmx): no page load, the list says so itself.
         press_on(page, page.get_by_role("button", name="連絡調整を記録"), navigates=False)
         expect(page.locator("#coordinations [role=status]")).to_contain_text("を記録しました")
+        expect(page.locator("ol.timeline")).to_contain_text(facility)
     timeline = page.locator("ol.timeline").inner_text()
     assert "あおぞら診療所" in timeline and "ひまわり在宅クリニック" in timeline
     shot(page, "2-consultation")
