@@ -197,6 +197,11 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def get_full_name(self):
+        """Japanese order, 姓 名 (Django's own puts the given name first): the header, 対応者,
+        sign-ups and exports all show a user through this."""
+        return " ".join(part for part in (self.last_name.strip(), self.first_name.strip()) if part)
+
     @property
     def is_admin_role(self):
         return self.role == Role.ADMIN
