@@ -2,11 +2,15 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordination.exports import csv_response
 from coordination.models import (
     Area,
     AuditEvent,
+    AuthenticatorDevice,
+    BackupCodeDevice,
     Center,
     CenterClosure,
     LoginAttempt,
@@ -100,10 +104,66 @@ class LoginAttemptAdmin(ReadOnlyLogAdmin):
         messages.success(request, f"{'、'.join(names)} のロックを解除しました。")
 
 
+# --- Second-factor devices ----------------------------------------------------------------------
+# django-otp's own admin pages show (and let an admin type) a TOTP secret and list unused backup
+# codes: whoever reads them can pass as the device's owner. The portal's pages show only who has
+# which device and when it was last used; an admin may remove one (audited), and its owner enrols
+# again at the next login.
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+def reset_second_factor(request, user):
+    """Removes every second-factor device of `user`, with one audit event per device."""
+    removed = []
+    for device in [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]:
+        audit(request, AuditEvent.Action.TWO_FACTOR, device, _device_removed(device))
+        removed.append(device)
+        device.delete()
+    return removed
+
+
+def _device_removed(device):
+    kind = "バックアップコード" if isinstance(device, StaticDevice) else "認証アプリ"
+    return f"管理者が{device.user.get_username()}の{kind}（{device.name}）を削除（本人は次のログインで登録し直します）"
+
+
+class SecondFactorAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__last_name", "user__first_name")
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def log_deletions(self, request, queryset):
+        for device in queryset:
+            audit(request, AuditEvent.Action.TWO_FACTOR, device, _device_removed(device))
+        return super().log_deletions(request, queryset)
+
+
+admin.site.register(AuthenticatorDevice, SecondFactorAdmin)
+admin.site.register(BackupCodeDevice, SecondFactorAdmin)
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "center", "is_active")
     list_filter = ("role", "center", "is_active")
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="選んだユーザーの二要素認証を解除（次のログインで登録し直し）")
+    def reset_two_factor(self, request, queryset):
+        count = sum(len(reset_second_factor(request, user)) for user in queryset)
+        messages.success(request, f"二要素認証の登録を{count}件削除しました。")
+
     fieldsets = BaseUserAdmin.fieldsets + (
         ("ポータルでの役割", {"fields": ("role", "center", "profession", "affiliation")}),
     )

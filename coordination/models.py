@@ -2,8 +2,10 @@
 
 import datetime
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordination.dates import is_national_holiday
 
@@ -175,6 +177,16 @@ class Organisation(models.Model):
         return self.name
 
 
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`manage.py createsuperuser` makes an admin: a superuser reaches the Django admin, so it
+        holds the role that the second factor and the access rules are written for."""
+        role = extra_fields.setdefault("role", Role.ADMIN)
+        if role != Role.ADMIN:
+            raise ValueError("スーパーユーザーの役割は「管理者」だけです。")
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     role = models.CharField("役割", max_length=20, choices=Role, default=Role.PROFESSIONAL)
     center = models.ForeignKey(
@@ -191,8 +203,17 @@ class User(AbstractUser):
     )
     affiliation = models.CharField("所属機関", max_length=100, blank=True)
 
+    objects = PortalUserManager()
+
     class Meta:
         verbose_name = verbose_name_plural = "ユーザー"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False) | models.Q(role="admin"),
+                name="user_superuser_is_admin",
+                violation_error_message="スーパーユーザーにできるのは役割が「管理者」のユーザーだけです。",
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -364,3 +385,23 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.version}"
+
+
+# --- Second-factor devices as the admin shows them ------------------------------------------------
+
+
+class AuthenticatorDevice(TOTPDevice):
+    """django-otp's TOTP device under a Japanese name in the admin (coordination/admin.py shows
+    it without its secret and lets an admin only remove it)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "二要素認証（認証アプリ）"
+
+
+class BackupCodeDevice(StaticDevice):
+    """django-otp's backup codes under a Japanese name in the admin (the codes never shown)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "二要素認証（バックアップコード）"

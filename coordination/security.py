@@ -136,10 +136,12 @@ class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
 
 
 def needs_second_factor(user):
+    """Staff roles, and anyone who can reach the Django admin whatever their role: the admin shows
+    the audit log and every user, so a password alone must never open it."""
     return bool(
         settings.REQUIRE_2FA
         and user.is_authenticated
-        and user.role in TWO_FACTOR_ROLES
+        and (user.role in TWO_FACTOR_ROLES or user.is_staff or user.is_superuser)
         and not getattr(user, "is_verified", lambda: False)()
     )
 

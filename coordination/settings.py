@@ -147,6 +147,9 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 *
 # Two-factor authentication (TOTP) for admins, coordinators and officials; on unless DEBUG.
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="在宅医療・介護連携支援ポータル")
+# django-otp's own switch: its admin never shows a TOTP secret, its QR code or backup codes (the
+# portal's admin replaces those pages as well: coordination/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Lockout: this many failures for one account (or LOCKOUT_IP_FAILURES from one address) within
 # LOCKOUT_SECONDS refuse every login, even with the right password, until the window has passed
 # or an admin unlocks (管理画面 → ログイン試行).

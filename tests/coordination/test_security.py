@@ -372,3 +372,110 @@ def test_no_export_reaches_another_centers_data(client_for, cast):
     history = load_workbook(io.BytesIO(other.get("/training/history/?format=xlsx").content))["年度別実績"]
     assert list(history.iter_rows(min_row=3, values_only=True)) == []
     assert AuditEvent.objects.filter(action="export", user=cast.coordinator2).count() == 4
+
+
+# --- Staff outside the role model, and the second factor in the admin -----------------------------
+
+
+def test_anyone_who_can_reach_the_admin_needs_the_second_factor_whatever_the_role(require_2fa, cast):
+    cast.professional.is_staff = True
+    cast.professional.save()
+    client, _ = password_login("professional")
+    response = client.get("/admin/coordination/auditevent/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/setup/")
+    # A professional without admin access still signs in with the password alone.
+    cast.professional.is_staff = False
+    cast.professional.save()
+    client, _ = password_login("professional")
+    assert client.get("/resources/").status_code == 200
+
+
+def test_createsuperuser_makes_an_admin_and_a_superuser_cannot_hold_another_role(cast, monkeypatch):
+    from django.core.management import call_command
+    from django.db import IntegrityError
+
+    from coordination.models import Role, User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "long-enough-pass-2026")
+    call_command("createsuperuser", "--noinput", username="root", email="root@example.jp", verbosity=0)
+    assert User.objects.get(username="root").role == Role.ADMIN
+    with pytest.raises(ValueError):
+        User.objects.create_superuser("root2", role=Role.PROFESSIONAL, password="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=cast.professional.pk).update(is_superuser=True)
+
+
+def test_the_admin_refuses_to_make_a_professional_a_superuser(client_for, cast):
+    response = client_for("admin").post(
+        f"/admin/coordination/user/{cast.professional.pk}/change/",
+        {
+            "username": "professional",
+            "role": "professional",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "スーパーユーザーにできるのは役割が「管理者」のユーザーだけです" in response.content.decode()
+    cast.professional.refresh_from_db()
+    assert not cast.professional.is_superuser
+
+
+def test_the_admin_never_shows_a_totp_secret_or_backup_codes_and_audits_their_removal(client_for, cast):
+    from base64 import b32encode
+
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    device = TOTPDevice.objects.create(user=cast.coordinator, name="認証アプリ", confirmed=True)
+    backup = StaticDevice.objects.create(user=cast.coordinator, name="バックアップコード")
+    StaticToken.objects.create(device=backup, token="zx81secret")
+    admin = client_for("admin")
+    secrets = (device.key, b32encode(device.bin_key).decode(), "zx81secret")
+    pages = [
+        "/admin/",
+        "/admin/coordination/authenticatordevice/",
+        f"/admin/coordination/authenticatordevice/{device.pk}/change/",
+        "/admin/coordination/backupcodedevice/",
+        f"/admin/coordination/backupcodedevice/{backup.pk}/change/",
+    ]
+    for url in pages:
+        response = admin.get(url)
+        assert response.status_code == 200, url
+        assert not any(secret in response.content.decode() for secret in secrets), url
+    index = admin.get("/admin/").content.decode()
+    assert "二要素認証（認証アプリ）" in index and "TOTP device" not in index
+    # django-otp's own pages (secret, QR code, token list) are gone; nothing can be added or edited.
+    for url in (
+        f"/admin/otp_totp/totpdevice/{device.pk}/change/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/config/",
+        f"/admin/otp_static/staticdevice/{backup.pk}/change/",
+    ):
+        assert admin.get(url).status_code == 404, url
+    assert admin.get("/admin/coordination/authenticatordevice/add/").status_code == 403
+    changed = admin.post(
+        f"/admin/coordination/authenticatordevice/{device.pk}/change/", {"name": "x", "key": "00"}
+    )
+    assert changed.status_code == 403
+    # Removal is audited, and its owner enrols again.
+    admin.post(f"/admin/coordination/authenticatordevice/{device.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    event = AuditEvent.objects.get(action="2fa", object_id=str(device.pk))
+    assert event.user == cast.admin and "coordinatorの認証アプリ" in event.detail
+
+
+def test_an_admin_resetting_a_users_second_factor_is_audited_per_device(client_for, cast):
+    TOTPDevice.objects.create(user=cast.official, name="認証アプリ", confirmed=True)
+    StaticDevice.objects.create(user=cast.official, name="バックアップコード")
+    client_for("admin").post(
+        "/admin/coordination/user/",
+        {"action": "reset_two_factor", "_selected_action": [cast.official.pk]},
+    )
+    assert not TOTPDevice.objects.filter(user=cast.official).exists()
+    assert not StaticDevice.objects.filter(user=cast.official).exists()
+    details = sorted(
+        AuditEvent.objects.filter(action="2fa", user=cast.admin).values_list("detail", flat=True)
+    )
+    assert len(details) == 2 and all("officialの" in d for d in details)
