@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -92,8 +92,16 @@ def lockout_message(username, ip):
     return None
 
 
+def normalise_username(raw):
+    """The username as Django authenticates it (the login form's field folds it with NFKC and
+    strips it), so that 「ｄｅｍｏ－ｐｒｏｆｅｓｓｉｏｎａｌ」 and 「ｄemo-professional」 count as
+    failures of the same account as 「demo-professional」."""
+    return UsernameField().to_python(raw or "")[:150]
+
+
 def unlock(username, by_request=None):
     """An admin lifts the lock: the failures so far no longer count."""
+    username = normalise_username(username)
     count = LoginAttempt.objects.filter(username__iexact=username, succeeded=False, cleared=False).update(
         cleared=True
     )
@@ -106,20 +114,21 @@ class LockoutMixin:
     password is refused during the cool-off; every attempt is recorded."""
 
     def clean(self):
-        username = (self.data.get("username") or "").strip()
+        # Keyed on the name Django authenticates, not on what was typed (see normalise_username).
+        username = normalise_username(self.data.get("username"))
         ip = client_ip(self.request)
         refusal = lockout_message(username, ip)
         if refusal:
-            LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=False)
-            audit(self.request, AuditEvent.Action.LOCKED, username=username[:150], detail=refusal[:60])
+            LoginAttempt.objects.create(username=username, ip=ip, succeeded=False)
+            audit(self.request, AuditEvent.Action.LOCKED, username=username, detail=refusal[:60])
             raise forms.ValidationError(refusal, code="locked")
         try:
             data = super().clean()
         except forms.ValidationError:
-            LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=False)
-            audit(self.request, AuditEvent.Action.LOGIN_FAILED, username=username[:150])
+            LoginAttempt.objects.create(username=username, ip=ip, succeeded=False)
+            audit(self.request, AuditEvent.Action.LOGIN_FAILED, username=username)
             raise
-        LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=True)
+        LoginAttempt.objects.create(username=username, ip=ip, succeeded=True)
         audit(self.request, AuditEvent.Action.LOGIN, user=self.get_user())
         return data
 

@@ -479,3 +479,29 @@ def test_an_admin_resetting_a_users_second_factor_is_audited_per_device(client_f
         AuditEvent.objects.filter(action="2fa", user=cast.admin).values_list("detail", flat=True)
     )
     assert len(details) == 2 and all("officialの" in d for d in details)
+
+
+@pytest.mark.parametrize(
+    "typed", ["ｃｏｏｒｄｉｎａｔｏｒ", "ｃoordinator", " coordinator ", "ＣＯＯＲＤＩＮＡＴＯＲ"]
+)
+def test_a_locked_account_stays_locked_however_its_name_is_typed(cast, settings, typed):
+    settings.LOCKOUT_FAILURES = 3
+    for _ in range(3):
+        password_login(typed, "wrong-password")
+    for spelling in ("coordinator", "ｃｏｏｒｄｉｎａｔｏｒ", "ｃoordinator"):
+        client, response = password_login(spelling)  # the right password
+        assert "一時的にロックされています" in response.content.decode(), spelling
+        assert "_auth_user_id" not in client.session
+    assert set(LoginAttempt.objects.values_list("username", flat=True)) <= {"coordinator", "COORDINATOR"}
+
+
+def test_failures_typed_full_width_lock_the_account_typed_plainly(cast, settings):
+    settings.LOCKOUT_FAILURES = 2
+    password_login("ｃｏｏｒｄｉｎａｔｏｒ", "x")
+    password_login("ｃoordinator", "x")
+    _, response = password_login("coordinator")
+    assert response.status_code == 200 and "一時的にロックされています" in response.content.decode()
+    from coordination.security import unlock
+
+    unlock("ｃｏｏｒｄｉｎａｔｏｒ")
+    assert password_login("coordinator")[1].status_code == 302
