@@ -16,7 +16,10 @@ from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.db import OperationalError
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,6 +187,41 @@ class PortalSecurityMiddleware:
         elif response.status_code == 403:
             audit(request, AuditEvent.Action.DENIED, detail=f"{request.method} 403")
         return response
+
+    def process_exception(self, request, exception):
+        return database_busy_response(request, exception)
+
+
+# --- A busy database ----------------------------------------------------------------------------
+
+
+def is_database_busy(exception):
+    """SQLite's answer when another connection held the write lock for longer than the busy
+    timeout (settings: OPTIONS timeout, with transactions begun IMMEDIATE)."""
+    return isinstance(exception, OperationalError) and "database is locked" in str(exception)
+
+
+def database_busy_response(request, exception):
+    """The portal's own Japanese page with 503 (retry later) instead of a 500, or None when the
+    exception is something else. The transaction was rolled back, so nothing is half-saved."""
+    if not is_database_busy(exception):
+        return None
+    # Rendered without the request's context processors: they read the user and the session,
+    # which is the database that is busy.
+    response = HttpResponse(render_to_string("503_busy.html"), status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: a busy database met outside a view (saving the session, a middleware) gets the
+    same page; anything else the plain error page."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    busy = database_busy_response(request, sys.exc_info()[1])
+    return busy or default_server_error(request, template_name)
 
 
 CREATE, UPDATE, DELETE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE, AuditEvent.Action.DELETE

@@ -505,3 +505,39 @@ def test_failures_typed_full_width_lock_the_account_typed_plainly(cast, settings
 
     unlock("ｃｏｏｒｄｉｎａｔｏｒ")
     assert password_login("coordinator")[1].status_code == 302
+
+
+# --- A busy SQLite database -----------------------------------------------------------------------
+
+
+def test_a_locked_database_answers_the_portals_own_page_not_a_500(client_for, cast, monkeypatch):
+    from django.db import OperationalError
+
+    from coordination import dashboard
+
+    def busy(request):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(dashboard, "panels_for", busy)
+    response = client_for("coordinator").get("/")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "ただいま混み合っています" in page and "保存されていません" in page
+    assert response["Retry-After"]
+
+
+def test_a_locked_database_outside_a_view_gets_the_same_page(rf):
+    from django.db import OperationalError
+
+    from coordination.security import server_error
+
+    request = rf.get("/")
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503 and "ただいま混み合っています" in response.content.decode()
+    try:
+        raise ValueError("something else")
+    except ValueError:
+        assert server_error(request).status_code == 500
