@@ -338,15 +338,26 @@ class Provision(models.Model):
         return f"{self.provided_on:%Y/%m/%d} {self.recipient}"
 
 
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("相談の閲覧記録は変更できません。")
+
+    def delete(self):
+        raise PermissionError("相談の閲覧記録は削除できません。")
+
+
 class AccessLog(models.Model):
-    """Who opened or exported which consultation, and when. Append-only."""
+    """Who opened or exported which consultation, and when. Append-only like the audit log: no
+    update or delete through the ORM or, on PostgreSQL, SQL (a trigger refuses them; the one change
+    it lets through is forgetting the id of a consultation that was deleted). A user who appears
+    here is deactivated, never deleted (PROTECT)."""
 
     class Action(models.TextChoices):
         VIEW = "view", "閲覧"
         EDIT = "edit", "編集画面"
         EXPORT = "export", "出力"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     consultation = models.ForeignKey(
         Consultation, null=True, on_delete=models.SET_NULL, related_name="access_logs"
     )
@@ -354,12 +365,22 @@ class AccessLog(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     path = models.CharField(max_length=300, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "相談の閲覧記録"
         ordering = ["-at", "-pk"]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} #{self.consultation_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise PermissionError("相談の閲覧記録は変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("相談の閲覧記録は削除できません。")
 
 
 class ConsultationImport(models.Model):

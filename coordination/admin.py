@@ -1,7 +1,10 @@
 import json
+from collections import Counter
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import router
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -158,6 +161,25 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "center", "is_active")
     list_filter = ("role", "center", "is_active")
     actions = ["reset_two_factor"]
+
+    def get_deleted_objects(self, objs, request):
+        """A user who appears in the audit log or a consultation's access log is kept (PROTECT):
+        instead of listing every protected log row, the page says so in one line per user and
+        what to do instead."""
+        refusals = []
+        for user in objs:
+            collector = NestedObjects(using=router.db_for_write(User))
+            collector.collect([user])
+            if collector.protected:
+                counts = Counter(obj._meta.verbose_name for obj in collector.protected)
+                found = "・".join(f"{name} {count:,}件" for name, count in counts.items())
+                refusals.append(
+                    f"{user}（{user.get_username()}）は{found}に記録があるため削除できません。"
+                    "退職・異動のときは、変更画面で「有効」のチェックを外して無効にしてください（記録は残ります）。"
+                )
+        if refusals:
+            return [], {}, set(), refusals
+        return super().get_deleted_objects(objs, request)
 
     @admin.action(description="選んだユーザーの二要素認証を解除（次のログインで登録し直し）")
     def reset_two_factor(self, request, queryset):

@@ -332,14 +332,15 @@ class AuditEvent(models.Model):
         TWO_FACTOR = "2fa", "二要素認証"
 
     at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
-    # No database constraint and nothing done on the user's deletion: an audit row is never
-    # updated (the username is kept beside the id for that reason).
+    # A user who appears here is deactivated, never deleted (PROTECT; the admin says so). No
+    # database constraint: an audit row is never updated, and rows written before PROTECT may
+    # name users deleted since (the username is kept beside the id for that reason).
     user = models.ForeignKey(
         "coordination.User",
         verbose_name="ユーザー",
         null=True,
         blank=True,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.PROTECT,
         db_constraint=False,
         related_name="+",
     )
