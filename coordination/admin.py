@@ -16,6 +16,7 @@ from coordination.models import (
     BackupCodeDevice,
     Center,
     CenterClosure,
+    DeniedRequestTally,
     LoginAttempt,
     Organisation,
     Profession,
@@ -90,6 +91,13 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
             for e in queryset.order_by("at", "pk")
         )
         return csv_response("audit-log.csv", header, rows)
+
+
+@admin.register(DeniedRequestTally)
+class DeniedRequestTallyAdmin(ReadOnlyLogAdmin):
+    list_display = ("window_start", "ip", "count", "last_path")
+    search_fields = ("ip", "last_path")
+    date_hierarchy = "window_start"
 
 
 @admin.register(LoginAttempt)

@@ -372,6 +372,26 @@ class AuditEvent(models.Model):
         raise PermissionError("監査ログは削除できません。")
 
 
+class DeniedRequestTally(models.Model):
+    """Denied requests of visitors who are not signed in, counted per address and time window:
+    the audit log gets one event for the first of them in a window (anything sent without login,
+    such as a flood of POSTs without a CSRF token, would otherwise grow the append-only log
+    without bound); the rest only move this count."""
+
+    ip = models.CharField("IPアドレス", max_length=45, blank=True)
+    window_start = models.DateTimeField("集計の開始")
+    count = models.PositiveIntegerField("件数", default=1)
+    last_path = models.CharField("最後のURL", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "アクセス拒否の集計（未ログイン）"
+        ordering = ["-window_start", "ip"]
+        constraints = [models.UniqueConstraint(fields=["ip", "window_start"], name="denied_tally_per_window")]
+
+    def __str__(self):
+        return f"{self.window_start:%Y-%m-%d %H:%M} {self.ip or '不明'} {self.count}件"
+
+
 class DataVersion(models.Model):
     """A counter per data set that moves with every write to it ("directory": the facility
     tables, by database triggers; "tallies:<center id>": that center's 月報 tallies, by

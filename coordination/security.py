@@ -8,6 +8,7 @@
 - `audit(...)`: the one way to write to the append-only `AuditEvent` log.
 """
 
+import datetime
 import time
 
 from django import forms
@@ -16,14 +17,15 @@ from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from coordination.models import AuditEvent, LoginAttempt, Role
+from coordination.models import AuditEvent, DeniedRequestTally, LoginAttempt, Role
 
 # Roles that must pass a second factor when REQUIRE_2FA is on (officials read aggregates of
 # personal data; coordinators and admins read the records themselves).
@@ -185,11 +187,37 @@ class PortalSecurityMiddleware:
             name = disposition.split("''")[-1] if "''" in disposition else disposition
             audit(request, AuditEvent.Action.EXPORT, detail=name[:200])
         elif response.status_code == 403:
-            audit(request, AuditEvent.Action.DENIED, detail=f"{request.method} 403")
+            if request.user.is_authenticated:
+                audit(request, AuditEvent.Action.DENIED, detail=f"{request.method} 403")
+            else:
+                record_anonymous_denial(request)
         return response
 
     def process_exception(self, request, exception):
         return database_busy_response(request, exception)
+
+
+def record_anonymous_denial(request):
+    """One audit event per address and window for visitors who are not signed in; later denials
+    in that window only count in DeniedRequestTally (管理画面 → アクセス拒否の集計)."""
+    window = settings.DENIED_AUDIT_WINDOW_SECONDS
+    now = int(time.time())
+    start = datetime.datetime.fromtimestamp(now - now % window, tz=datetime.UTC)
+    ip, path = client_ip(request) or "", request.get_full_path()[:300]
+    counted = DeniedRequestTally.objects.filter(ip=ip, window_start=start)
+    if counted.update(count=F("count") + 1, last_path=path):
+        return
+    try:
+        with transaction.atomic():
+            DeniedRequestTally.objects.create(ip=ip, window_start=start, last_path=path)
+    except IntegrityError:  # another request of the same address created it just now
+        counted.update(count=F("count") + 1, last_path=path)
+        return
+    audit(
+        request,
+        AuditEvent.Action.DENIED,
+        detail=f"{request.method} 403（未ログイン。同じアドレスからの{window // 60}分以内の拒否は件数だけを集計）",
+    )
 
 
 # --- A busy database ----------------------------------------------------------------------------

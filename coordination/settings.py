@@ -166,6 +166,9 @@ LOCKOUT_SECONDS = env.int("LOCKOUT_SECONDS", default=15 * 60)
 TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 # The audit log and login attempts are kept this long (purge_audit_log removes older rows).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
+# Requests denied to visitors who are not signed in: one audit event per address in this window,
+# the rest counted (管理画面 → アクセス拒否の集計), so that they cannot grow the log without bound.
+DENIED_AUDIT_WINDOW_SECONDS = env.int("DENIED_AUDIT_WINDOW_SECONDS", default=60 * 60)
 
 # Security headers. The secure-cookie/HSTS/redirect set follows DEBUG unless overridden.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -272,9 +272,13 @@ def test_postgresql_refuses_sql_that_alters_the_audit_log(cast):
 
 def test_purge_removes_only_events_past_retention(cast, settings):
     from django.core.management import call_command
+    from django.utils import timezone
+
+    from coordination.models import DeniedRequestTally
 
     old = AuditEvent.objects.create(action="view", username="old")
     LoginAttempt.objects.create(username="old")
+    DeniedRequestTally.objects.create(ip="192.0.2.1", window_start=timezone.now())
     # Rows cannot be backdated (that would be an update), so move the cut-off instead: with a
     # retention of -1 days everything before tomorrow is past retention.
     settings.AUDIT_RETENTION_DAYS = 30
@@ -285,6 +289,7 @@ def test_purge_removes_only_events_past_retention(cast, settings):
     assert AuditEvent.objects.filter(pk=old.pk).exists()
     call_command("purge_audit_log", stdout=open("/dev/null", "w"))
     assert not AuditEvent.objects.exists() and not LoginAttempt.objects.exists()
+    assert not DeniedRequestTally.objects.exists()
 
 
 def test_admin_changes_are_audited_and_the_audit_admin_is_read_only(client_for, cast):
@@ -541,3 +546,22 @@ def test_a_locked_database_outside_a_view_gets_the_same_page(rf):
         raise ValueError("something else")
     except ValueError:
         assert server_error(request).status_code == 500
+
+
+def test_denied_requests_without_login_do_not_grow_the_audit_log_without_bound(cast):
+    from coordination.models import DeniedRequestTally
+
+    flood = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.5")
+    for _ in range(40):
+        assert flood.post("/accounts/login/", {"username": "x", "password": "y"}).status_code == 403
+    denied = AuditEvent.objects.filter(action="denied", ip="203.0.113.5")
+    assert denied.count() == 1 and "件数だけを集計" in denied.get().detail
+    assert DeniedRequestTally.objects.get(ip="203.0.113.5").count == 40
+    # Another address gets its own first entry; a signed-in user's denials are each recorded.
+    Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.6").post("/accounts/login/", {})
+    assert AuditEvent.objects.filter(action="denied", ip="203.0.113.6").count() == 1
+    professional = Client(REMOTE_ADDR="203.0.113.5")
+    professional.force_login(cast.professional)
+    for _ in range(3):
+        professional.get("/consultations/")
+    assert AuditEvent.objects.filter(action="denied", user=cast.professional).count() == 3
