@@ -24,6 +24,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from coordination.models import AuditEvent, DeniedRequestTally, LoginAttempt, Role
 
@@ -149,6 +150,12 @@ class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
 # --- Middleware -------------------------------------------------------------------------------
 
 
+def with_next(url, next_url):
+    """`url?next=…` with the target encoded, so that its own query (`?year=2026&month=8`) arrives
+    whole instead of losing everything after the first &."""
+    return f"{url}?{urlencode({'next': next_url})}"
+
+
 def needs_second_factor(user):
     """Staff roles, and anyone who can reach the Django admin whatever their role: the admin shows
     the audit log and every user, so a password alone must never open it."""
@@ -174,13 +181,13 @@ class PortalSecurityMiddleware:
                     request,
                     "ログインしてから一定時間が過ぎたため、ログアウトしました。もう一度ログインしてください。",
                 )
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect(with_next(reverse("login"), request.get_full_path()))
             if needs_second_factor(user) and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES):
                 from django_otp.plugins.otp_totp.models import TOTPDevice
 
                 enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                 target = "two_factor_verify" if enrolled else "two_factor_setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+                return redirect(with_next(reverse(target), request.get_full_path()))
         response = self.get_response(request)
         disposition = response.get("Content-Disposition", "")
         if disposition.startswith("attachment"):

@@ -565,3 +565,33 @@ def test_denied_requests_without_login_do_not_grow_the_audit_log_without_bound(c
     for _ in range(3):
         professional.get("/consultations/")
     assert AuditEvent.objects.filter(action="denied", user=cast.professional).count() == 3
+
+
+def test_the_second_factor_and_the_absolute_timeout_keep_the_whole_next_url(require_2fa, cast, settings):
+    from urllib.parse import parse_qs, urlsplit
+
+    target = "/consultations/reports/?year=2026&month=8"
+
+    def next_of(response):
+        return parse_qs(urlsplit(response["Location"]).query)["next"][0]
+
+    client, _ = password_login("coordinator")
+    assert next_of(client.get(target)) == target  # to enrolment
+    TOTPDevice.objects.create(user=cast.coordinator, name="app", confirmed=True)
+    assert next_of(client.get(target)) == target  # to verification
+    assert (
+        next_of(
+            client.get(
+                "/accounts/2fa/setup/?" + "next=" + "%2Fconsultations%2Freports%2F%3Fyear%3D2026%26month%3D8"
+            )
+        )
+        == target
+    )
+    device = TOTPDevice.objects.get(user=cast.coordinator)
+    done = client.post("/accounts/2fa/verify/", {"code": current_code(device), "next": target})
+    assert done["Location"] == target
+    session = client.session
+    session["auth_started"] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+    timed_out = client.get(target)
+    assert timed_out["Location"].startswith("/accounts/login/") and next_of(timed_out) == target
