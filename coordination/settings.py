@@ -169,6 +169,10 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
 # Requests denied to visitors who are not signed in: one audit event per address in this window,
 # the rest counted (管理画面 → アクセス拒否の集計), so that they cannot grow the log without bound.
 DENIED_AUDIT_WINDOW_SECONDS = env.int("DENIED_AUDIT_WINDOW_SECONDS", default=60 * 60)
+# Survey answers by link: one per browser (a signed cookie), and at most SURVEY_ANSWER_LIMIT from one
+# address per window (participants at one venue often share an address, so the limit is generous).
+SURVEY_ANSWER_LIMIT = env.int("SURVEY_ANSWER_LIMIT", default=20)
+SURVEY_ANSWER_WINDOW_SECONDS = env.int("SURVEY_ANSWER_WINDOW_SECONDS", default=60)
 
 # Security headers. The secure-cookie/HSTS/redirect set follows DEBUG unless overridden.
 SECURE_CONTENT_TYPE_NOSNIFF = True

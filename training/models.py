@@ -400,6 +400,62 @@ class Answer(models.Model):
         return self.text or str(self.rating)
 
 
+class AnswerThrottle(models.Model):
+    """How many answers one address sent to one survey in a time window: a flood from one client
+    stops at SURVEY_ANSWER_LIMIT per SURVEY_ANSWER_WINDOW_SECONDS, while a venue whose participants
+    share one address still gets through. The address itself is not kept (a keyed hash), and
+    nothing links a row here to an answer, so a 無記名 survey stays anonymous."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    client = models.CharField(max_length=32)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "client", "window_start"], name="answer_throttle_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.survey_id} {self.window_start:%H:%M} {self.count}"
+
+    @classmethod
+    def client_key(cls, address):
+        import hashlib
+        import hmac
+
+        return hmac.new(
+            settings.SECRET_KEY.encode(), f"survey:{address or ''}".encode(), hashlib.sha256
+        ).hexdigest()[:32]
+
+    @classmethod
+    def take(cls, survey, address):
+        """True when one more answer from `address` is within the limit (and counts it)."""
+        import datetime
+        import time
+
+        from django.db import IntegrityError
+        from django.db.models import F
+
+        window = settings.SURVEY_ANSWER_WINDOW_SECONDS
+        now = int(time.time())
+        start = datetime.datetime.fromtimestamp(now - now % window, tz=datetime.UTC)
+        client = cls.client_key(address)
+        cls.objects.filter(survey=survey, window_start__lt=start).delete()  # past windows
+        try:
+            with transaction.atomic():
+                cls.objects.get_or_create(survey=survey, client=client, window_start=start)
+        except IntegrityError:  # the same client's other request created it just now
+            pass
+        return bool(
+            cls.objects.filter(
+                survey=survey, client=client, window_start=start, count__lt=settings.SURVEY_ANSWER_LIMIT
+            ).update(count=F("count") + 1)
+        )
+
+
 # --- Task lists (棚卸表) ---------------------------------------------------------------------
 
 

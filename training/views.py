@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,7 +13,7 @@ from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import post_data
 from coordination.models import Role
-from coordination.security import CREATE, UPDATE, audit, changed_fields
+from coordination.security import CREATE, UPDATE, audit, changed_fields, client_ip
 from training.filters import EventFilter
 from training.forms import (
     AnswerForm,
@@ -27,6 +28,7 @@ from training.forms import (
 )
 from training.models import (
     DEFAULT_QUESTIONS,
+    AnswerThrottle,
     Event,
     Item,
     Question,
@@ -39,6 +41,8 @@ from training.models import (
 MANAGERS = (Role.ADMIN, Role.COORDINATOR)
 HISTORY_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 PAGE_SIZE = 25
+# A browser that answered a survey keeps a signed cookie saying so (one answer per browser).
+ANSWERED_SALT = "training.survey-answered"
 EVENT_LIST_RELATED = ("center",)
 EVENT_LIST_PREFETCH = ("formats", "organiser_links__organisation")
 
@@ -386,11 +390,36 @@ def answer(request, token):
         return render(
             request, "training/answer_closed.html", {"survey": survey, "status": status}, status=410
         )
+    cookie = f"survey-{survey.pk}"
+    if request.get_signed_cookie(cookie, default=None, salt=ANSWERED_SALT):
+        return render(request, "training/answer_closed.html", {"survey": survey, "status": "answered"})
     form = AnswerForm(post_data(request), survey=survey)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        form.save()
-        return render(request, "training/answer_thanks.html", {"survey": survey})
-    return render(request, "training/answer.html", {"survey": survey, "form": form})
+        with transaction.atomic():
+            accepted = AnswerThrottle.take(survey, client_ip(request))
+            if accepted:
+                form.save()
+        if accepted:
+            response = render(request, "training/answer_thanks.html", {"survey": survey})
+            response.set_signed_cookie(
+                cookie,
+                "1",
+                salt=ANSWERED_SALT,
+                max_age=max(0, int((survey.closes_at - timezone.now()).total_seconds())) + 86400,
+                path=request.path,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
+        form.add_error(
+            None,
+            "短い時間に同じ場所から多くの回答が届いたため、いまは受け付けられませんでした。"
+            "1分ほど待ってから、もう一度「回答を送信する」を押してください。",
+        )
+        status = 429
+    return render(request, "training/answer.html", {"survey": survey, "form": form}, status=status)
 
 
 def public(request):

@@ -200,6 +200,13 @@ def _open_survey(event, **kwargs):
     return survey
 
 
+def answer(survey, data, address="192.0.2.20"):
+    """One respondent: a browser of its own (a browser that answered is refused a second time)."""
+    from django.test import Client
+
+    return Client(REMOTE_ADDR=address).post(f"/training/survey/{survey.token}/", data)
+
+
 def test_survey_aggregation_matches_hand_counted_answers(client, cast):
     event = make_event(cast.center1)
     survey = _open_survey(event)
@@ -209,7 +216,7 @@ def test_survey_aggregation_matches_hand_counted_answers(client, cast):
         data = {f"q{q1.pk}": r1, f"q{q3.pk}": text}
         if r2 is not None:
             data[f"q{q2.pk}"] = r2
-        assert client.post(f"/training/survey/{survey.token}/", data).status_code == 200
+        assert answer(survey, data).status_code == 200
     results = {r["question"].text: r for r in survey.results()}
     # Hand count: 満足度 5,4,5,3,5 → [0,0,1,1,3], mean 22/5 = 4.4; 理解度 4,4,2,5 → mean 3.75.
     assert results["満足度"]["counts"] == [0, 0, 1, 1, 3]
@@ -224,7 +231,7 @@ def test_survey_results_page_and_xlsx(client, client_for, cast):
     survey = _open_survey(event)
     q1 = survey.questions.first()
     for rating in (5, 4, 4):
-        client.post(f"/training/survey/{survey.token}/", {f"q{q1.pk}": rating})
+        answer(survey, {f"q{q1.pk}": rating})
     staff = client_for("coordinator")
     page = staff.get(f"/training/{event.pk}/survey/results/").content.decode()
     assert 'data-responses="3"' in page
@@ -289,10 +296,7 @@ def test_answer_page_shows_nothing_of_other_respondents(client, cast):
     event = make_event(cast.center1)
     survey = _open_survey(event, anonymous=False)
     q3 = survey.questions.get(kind=Question.Kind.TEXT)
-    client.post(
-        f"/training/survey/{survey.token}/",
-        {f"q{q3.pk}": "他の人の秘密の感想", "respondent_name": "匿名希望"},
-    )
+    answer(survey, {f"q{q3.pk}": "他の人の秘密の感想", "respondent_name": "匿名希望"})
     body = client.get(f"/training/survey/{survey.token}/").content.decode()
     assert "他の人の秘密の感想" not in body and "匿名希望" not in body
     assert "氏名（任意）" in body
@@ -497,3 +501,32 @@ def test_open_events_list_for_professionals_query_count(client_for, cast, django
         add(i)
     with django_assert_num_queries(7):
         client.get("/training/")
+
+
+def test_one_answer_per_browser(client, cast):
+    survey = _open_survey(make_event(cast.center1))
+    q1 = survey.questions.first()
+    assert client.post(f"/training/survey/{survey.token}/", {f"q{q1.pk}": 5}).status_code == 200
+    again = client.post(f"/training/survey/{survey.token}/", {f"q{q1.pk}": 1})
+    assert "このブラウザからは、このアンケートにすでに回答いただいています" in again.content.decode()
+    assert "回答を送信する" not in client.get(f"/training/survey/{survey.token}/").content.decode()
+    assert survey.responses.count() == 1
+    # Another survey's link still opens in the same browser.
+    other = _open_survey(make_event(cast.center1, title="別の研修"))
+    assert "回答を送信する" in client.get(f"/training/survey/{other.token}/").content.decode()
+
+
+def test_a_flood_of_answers_from_one_address_is_held_back(cast, settings):
+    from training.models import AnswerThrottle
+
+    settings.SURVEY_ANSWER_LIMIT = 5
+    survey = _open_survey(make_event(cast.center1))
+    q1 = survey.questions.first()
+    statuses = [answer(survey, {f"q{q1.pk}": 1}, address="198.51.100.9").status_code for _ in range(12)]
+    assert statuses == [200] * 5 + [429] * 7
+    assert survey.responses.count() == 5
+    refused = answer(survey, {f"q{q1.pk}": 1}, address="198.51.100.9").content.decode()
+    assert "1分ほど待ってから" in refused
+    # Another address (another venue) is not held back; the address itself is not stored.
+    assert answer(survey, {f"q{q1.pk}": 4}, address="198.51.100.10").status_code == 200
+    assert not AnswerThrottle.objects.filter(client__contains="198.51").exists()
