@@ -139,12 +139,24 @@ class LockoutMixin:
         return data
 
 
+# Django's own Japanese for these reads like a translation (「正しいユーザー名とパスワードを入力して
+# ください。どちらのフィールドも大文字と小文字は区別されます。」).
+LOGIN_MESSAGES = {
+    "invalid_login": "ユーザー名またはパスワードが違います。大文字と小文字は区別されます。",
+    "inactive": "このアカウントは使えなくなっています。必要な場合は管理者にお問い合わせください。",
+}
+
+
 class LoginForm(LockoutMixin, AuthenticationForm):
-    pass
+    error_messages = LOGIN_MESSAGES
 
 
 class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
-    pass
+    error_messages = {
+        **LOGIN_MESSAGES,
+        "invalid_login": "管理画面を使えるアカウントのユーザー名とパスワードを入力してください。"
+        "大文字と小文字は区別されます。",
+    }
 
 
 # --- Middleware -------------------------------------------------------------------------------

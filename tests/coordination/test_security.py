@@ -595,3 +595,13 @@ def test_the_second_factor_and_the_absolute_timeout_keep_the_whole_next_url(requ
     session.save()
     timed_out = client.get(target)
     assert timed_out["Location"].startswith("/accounts/login/") and next_of(timed_out) == target
+
+
+def test_the_admin_speaks_plain_japanese(client_for, cast):
+    admin = client_for("admin")
+    page = admin.get("/admin/coordination/auditevent/").content.decode()
+    assert "日時で絞り込む" in page and "Filter by" not in page
+    assert "Logout" not in admin.post("/admin/logout/").content.decode()
+    refused = Client().post("/admin/login/", {"username": "admin", "password": "nope"}).content.decode()
+    assert "管理画面を使えるアカウントのユーザー名とパスワードを入力してください" in refused
+    assert "どちらのフィールドも" not in refused
