@@ -5,8 +5,6 @@ from django.utils import timezone
 from coordination.forms import (
     CenterOwnedForm,
     DateTimeInput,
-    FastCheckboxSelectMultiple,
-    FastSelect,
     ProfessionCountsForm,
 )
 from coordination.models import Organisation, Profession
@@ -24,13 +22,13 @@ from training.models import (
 
 class EventForm(CenterOwnedForm):
     hosts = forms.ModelMultipleChoiceField(
-        label="主催", queryset=Organisation.objects.all(), required=False, widget=FastCheckboxSelectMultiple
+        label="主催", queryset=Organisation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     co_hosts = forms.ModelMultipleChoiceField(
-        label="共催", queryset=Organisation.objects.all(), required=False, widget=FastCheckboxSelectMultiple
+        label="共催", queryset=Organisation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     supporters = forms.ModelMultipleChoiceField(
-        label="後援", queryset=Organisation.objects.all(), required=False, widget=FastCheckboxSelectMultiple
+        label="後援", queryset=Organisation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     ROLE_FIELDS = {
         "hosts": EventOrganisation.Role.HOST,
@@ -65,9 +63,9 @@ class EventForm(CenterOwnedForm):
             "ends_at": DateTimeInput(),
             "item": forms.RadioSelect,
             "delivery": forms.RadioSelect,
-            "center": FastSelect,
-            "audience_professions": FastCheckboxSelectMultiple,
-            "formats": FastCheckboxSelectMultiple,
+            "center": forms.Select,
+            "audience_professions": forms.CheckboxSelectMultiple,
+            "formats": forms.CheckboxSelectMultiple,
             "speakers": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
@@ -108,7 +106,7 @@ class RegistrationForm(forms.Form):
     name = forms.CharField(label="氏名", max_length=100)
     organisation = forms.CharField(label="所属", max_length=200, help_text="事業所・医療機関名")
     profession = forms.ModelChoiceField(
-        label="職種", queryset=Profession.objects.all(), widget=FastSelect, empty_label="選んでください"
+        label="職種", queryset=Profession.objects.all(), widget=forms.Select, empty_label="選んでください"
     )
     email = forms.EmailField(label="連絡先メール", required=False)
 
@@ -152,7 +150,7 @@ class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["text", "kind", "required"]
-        widgets = {"kind": FastSelect}
+        widgets = {"kind": forms.Select}
 
 
 QuestionFormSet = forms.inlineformset_factory(
@@ -171,7 +169,7 @@ class AnswerForm(forms.Form):
             label="職種",
             queryset=Profession.objects.all(),
             required=False,
-            widget=FastSelect,
+            widget=forms.Select,
             empty_label="回答しない",
         )
         if not survey.anonymous:
@@ -218,12 +216,12 @@ class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
         fields = ["phase", "text", "owner"]
-        widgets = {"phase": FastSelect}
+        widgets = {"phase": forms.Select}
 
 
 class ApplyTemplateForm(forms.Form):
     template = forms.ModelChoiceField(
-        label="ひな形", queryset=TaskTemplate.objects.all(), widget=FastSelect, empty_label=None
+        label="ひな形", queryset=TaskTemplate.objects.all(), widget=forms.Select, empty_label=None
     )
 
 
