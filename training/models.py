@@ -48,6 +48,11 @@ class EventQuerySet(CenterOwnedQuerySet):
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=(now or timezone.now()) - timezone.timedelta(hours=12))
 
+    def held(self, now=None):
+        """Events that took place: begun by now (the yearly history counts these only, so a
+        planned event with its expected attendance is not reported as done)."""
+        return self.filter(starts_at__lte=now or timezone.now())
+
     def open_for_registration(self, now=None):
         return self.upcoming(now).filter(registration_open=True)
 

@@ -435,7 +435,8 @@ def public(request):
 @role_required(*HISTORY_READERS)
 def history(request):
     user = request.user
-    events = Event.objects.readable_by(user)  # officials: every center's aggregates
+    # Officials: every center's aggregates; only events that took place count.
+    events = Event.objects.readable_by(user).held()
     item = request.GET.get("item", "")
     if item in Item.values:
         events = events.filter(item=item)

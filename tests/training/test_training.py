@@ -378,6 +378,15 @@ def test_yearly_history_by_fiscal_year_with_organisations_formats_and_profession
     assert "data-organisations>101<" in official.replace('"', "")
 
 
+def test_yearly_history_counts_only_events_that_took_place(client_for, cast):
+    held = make_event(cast.center1, when=(2026, 6, 1, 18, 0))
+    AttendanceCount.objects.create(event=held, profession=cast.nurse, count=30)
+    planned = make_event(cast.center1, when=(2027, 2, 1, 18, 0), extra_organisations=5)  # FY2026, ahead
+    AttendanceCount.objects.create(event=planned, profession=cast.nurse, count=80)  # expected, not held
+    page = client_for("coordinator").get("/training/history/").content.decode().replace('"', "")
+    assert "data-events>1<" in page and "data-people>30<" in page and "data-organisations>0<" in page
+
+
 def test_history_query_count_does_not_grow_with_events(client_for, cast, django_assert_num_queries):
     client = client_for("coordinator")
     e = make_event(cast.center1, when=(2025, 6, 1, 18, 0))
