@@ -166,6 +166,19 @@ class Event(models.Model):
 
     # --- Attendance ----------------------------------------------------------------------
 
+    @property
+    def day(self):
+        """The date the event is held, in Asia/Tokyo."""
+        return timezone.localtime(self.starts_at).date()
+
+    def check_in_refusal(self, today=None):
+        """Why nobody can be checked in yet (before the event's day: a check-in then would count
+        as attendance of an event that has not happened), or None."""
+        today = today or timezone.localdate()
+        if today < self.day:
+            return f"当日受付は開催日（{self.day.month}月{self.day.day}日）から行えます。"
+        return None
+
     def attendance_by_profession(self):
         """[(profession name, count)] in profession order: checked-in registrations plus the
         counts entered by hand (people who came without registering). Three queries."""

@@ -194,6 +194,8 @@ def check_in(request, pk, rid):
     event, registration = _registration(request, pk, rid)
     if registration.status == Registration.Status.CANCELLED:
         messages.error(request, f"{registration.name}さんの申込は取り消されています。")
+    elif not registration.checked_in_at and event.check_in_refusal():
+        messages.error(request, f"{registration.name}さんを受け付けられません。{event.check_in_refusal()}")
     elif registration.checked_in_at:
         registration.checked_in_at = None
         registration.save(update_fields=["checked_in_at"])

@@ -99,8 +99,27 @@ def test_professional_signs_up_once_for_an_open_event_of_any_center(client_for, 
     assert client.get(f"/training/{past.pk}/register/").status_code == 404
 
 
+def today_event(center, **fields):
+    """An event held today (Asia/Tokyo), begun a moment ago: check-in is open."""
+    now = timezone.localtime()
+    return make_event(center, when=(now.year, now.month, now.day, 0, 0), **fields)
+
+
+def test_check_in_is_refused_before_the_events_day(client_for, cast):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    event = make_event(cast.center1, when=(tomorrow.year, tomorrow.month, tomorrow.day, 9, 0))
+    a = register(event, "A", cast.nurse)
+    response = client_for("coordinator").post(
+        f"/training/{event.pk}/registrations/{a.pk}/check-in/", follow=True
+    )
+    assert f"当日受付は開催日（{tomorrow.month}月{tomorrow.day}日）から行えます" in response.content.decode()
+    a.refresh_from_db()
+    assert a.checked_in_at is None
+    assert event.check_in_refusal(today=tomorrow) is None
+
+
 def test_check_in_and_cancel_from_the_event_page(client_for, cast):
-    event = make_event(cast.center1, capacity=1)
+    event = today_event(cast.center1, capacity=1)
     a = register(event, "A", cast.nurse)
     b = register(event, "B", cast.nurse)
     client = client_for("coordinator")
