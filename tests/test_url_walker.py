@@ -82,7 +82,8 @@ EXPECTED = {
     "training:public": Expect(PUBLIC),
     "training:history": Expect(only(ADM, CO, CO2, OFF)),
     "training:answer": Expect(PUBLIC, kwargs=lambda w: {"token": w.survey.token}),  # by link, no login
-    "training:detail": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    # Professionals open an event they may sign up for (its public facts and their own sign-up).
+    "training:detail": Expect({**own_center(), PRO: 200}, kwargs=lambda w: {"pk": w.event.pk}),
     "training:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     # Professionals sign up for any open event; staff of another center cannot see it.
     "training:register": Expect({**own_center(), PRO: 200}, kwargs=lambda w: {"pk": w.event.pk}),

@@ -6,7 +6,8 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coordination import dates
@@ -47,6 +48,20 @@ class EventQuerySet(CenterOwnedQuerySet):
 
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=(now or timezone.now()) - timezone.timedelta(hours=12))
+
+    def with_seats(self):
+        """Annotates confirmed_count and waitlisted_count (one query for a whole list)."""
+        return self.annotate(
+            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
+            waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
+        )
+
+    def visible_to_professional(self, user, now=None):
+        """What a professional may open: events taking sign-ups, and those they signed up for."""
+        return self.filter(
+            Q(pk__in=Event.objects.open_for_registration(now).values("pk"))
+            | Q(pk__in=Registration.objects.filter(user=user).values("event_id"))
+        )
 
     def held(self, now=None):
         """Events that took place: begun by now (the yearly history counts these only, so a
@@ -164,6 +179,19 @@ class Event(models.Model):
                 promoted.save(update_fields=["status"])
             return promoted
 
+    # --- Seats ------------------------------------------------------------------------------
+
+    @property
+    def remaining_seats(self):
+        """Seats left (None without a capacity), from with_seats() annotations."""
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - self.confirmed_count)
+
+    @property
+    def is_full(self):
+        return self.capacity is not None and self.confirmed_count >= self.capacity
+
     # --- Attendance ----------------------------------------------------------------------
 
     @property
@@ -241,6 +269,27 @@ class EventOrganisation(models.Model):
 class RegistrationQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
+
+    def with_waiting_position(self):
+        """Annotates waiting_position: 1 for the first on its event's waiting list, 2 for the
+        next… (the order cancellations move people up in); 0 for others."""
+        ahead = (
+            Registration.objects.filter(event=OuterRef("event"), status=Registration.Status.WAITLISTED)
+            .filter(
+                Q(created_at__lt=OuterRef("created_at"))
+                | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waiting_position=models.Case(
+                models.When(status=Registration.Status.WAITLISTED, then=Coalesce(Subquery(ahead), 0) + 1),
+                default=0,
+            )
+        )
 
 
 class Registration(models.Model):
@@ -455,7 +504,6 @@ class AnswerThrottle(models.Model):
         import time
 
         from django.db import IntegrityError
-        from django.db.models import F
 
         window = settings.SURVEY_ANSWER_WINDOW_SECONDS
         now = int(time.time())

@@ -60,16 +60,24 @@ def index(request):
         # Professionals see what they can sign up for, from every center, and their own sign-ups.
         events = (
             Event.objects.open_for_registration()
+            .with_seats()
             .select_related(*EVENT_LIST_RELATED)
             .prefetch_related(*EVENT_LIST_PREFETCH)
             .order_by("starts_at")
         )
-        mine = Registration.objects.filter(user=user).exclude(status=Registration.Status.CANCELLED)
-        return render(
-            request,
-            "training/open_events.html",
-            {"events": events[:100], "mine": mine.select_related("event").order_by("-event__starts_at")[:50]},
+        mine = (
+            Registration.objects.filter(user=user)
+            .exclude(status=Registration.Status.CANCELLED)
+            .with_waiting_position()
+            .select_related("event")
+            .order_by("-event__starts_at")
         )
+        mine = list(mine[:50])
+        status_of = {r.event_id: r for r in mine}
+        events = list(events[:100])
+        for event in events:
+            event.my_registration = status_of.get(event.pk)
+        return render(request, "training/open_events.html", {"events": events, "mine": mine})
     queryset = (
         Event.objects.for_user(user)
         .select_related(*EVENT_LIST_RELATED)
@@ -109,8 +117,10 @@ def edit(request, pk):
 
 
 @never_cache
-@role_required(*MANAGERS)
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
 def detail(request, pk):
+    if request.user.role == Role.PROFESSIONAL:
+        return _detail_for_professional(request, pk)
     event = _managed(
         request,
         pk,
@@ -139,6 +149,32 @@ def detail(request, pk):
             "survey_responses": survey.responses.count() if survey else 0,
             "panels": extensions.panels("event", request, event),
         },
+    )
+
+
+def _detail_for_professional(request, pk):
+    """The page of an event a professional may sign up for (or signed up for): its public facts,
+    the seats left and their own registration, with its place on the waiting list. Nothing of
+    other participants."""
+    user = request.user
+    event = get_object_or_404(
+        Event.objects.visible_to_professional(user)
+        .with_seats()
+        .select_related("center")
+        .prefetch_related("formats", "organiser_links__organisation"),
+        pk=pk,
+    )
+    mine = (
+        Registration.objects.filter(event=event, user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .with_waiting_position()
+        .first()
+    )
+    can_register = mine is None and Event.objects.open_for_registration().filter(pk=event.pk).exists()
+    return render(
+        request,
+        "training/detail_for_professional.html",
+        {"event": event, "mine": mine, "can_register": can_register},
     )
 
 

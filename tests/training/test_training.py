@@ -558,3 +558,47 @@ def test_a_flood_of_answers_from_one_address_is_held_back(cast, settings):
     # Another address (another venue) is not held back; the address itself is not stored.
     assert answer(survey, {f"q{q1.pk}": 4}, address="198.51.100.10").status_code == 200
     assert not AnswerThrottle.objects.filter(client__contains="198.51").exists()
+
+
+# --- Professionals: the event page, seats and the waiting list --------------------------------------
+
+
+def test_a_professional_opens_an_event_page_with_seats_and_their_place_on_the_waiting_list(client_for, cast):
+    event = make_event(cast.center2, when=(2099, 1, 10, 18, 0), capacity=2, title="退院支援研修")
+    register(event, "A", cast.nurse)
+    register(event, "B", cast.nurse)
+    register(event, "C", cast.nurse)  # first on the waiting list
+    client = client_for("professional")
+    page = client.get(f"/training/{event.pk}/").content.decode()
+    assert 'data-seats="full"' in page and "いま1名が待っています" in page
+    assert "「退院支援研修」に申し込む" in page
+    listing = client.get("/training/").content.decode()
+    assert "キャンセル待ちで申し込む" in listing and f'href="/training/{event.pk}/"' in listing
+    client.post(
+        f"/training/{event.pk}/register/",
+        {"name": "professional", "organisation": "△△", "profession": cast.care_manager.pk},
+    )
+    page = client.get(f"/training/{event.pk}/").content.decode()
+    assert 'data-my-status="waitlisted"' in page and "キャンセル待ち 2番目" in page
+    assert "キャンセル待ち 2番目" in client.get("/training/").content.decode()
+    # Someone ahead cancels: one place up; a seat frees: confirmed, and the page says so.
+    c = event.registrations.get(name="C")
+    event.cancel(c)
+    assert "キャンセル待ち 1番目" in client.get(f"/training/{event.pk}/").content.decode()
+    event.cancel(event.registrations.get(name="A"))
+    page = client.get(f"/training/{event.pk}/").content.decode()
+    assert 'data-my-status="confirmed"' in page and "参加確定" in page
+    # Other participants' names never show; an event closed to sign-ups (and not theirs) is 404.
+    assert "data-registration" not in page
+    closed = make_event(cast.center1, when=(2099, 2, 1, 18, 0), registration_open=False)
+    assert client.get(f"/training/{closed.pk}/").status_code == 404
+    assert client_for("official").get(f"/training/{event.pk}/").status_code == 403
+
+
+def test_the_open_events_list_shows_seats_left(client_for, cast):
+    make_event(cast.center1, when=(2099, 1, 10, 18, 0), capacity=30, title="定員あり")
+    make_event(cast.center1, when=(2099, 1, 11, 18, 0), title="定員なし")
+    event = Event.objects.get(title="定員あり")
+    register(event, "A", cast.nurse)
+    page = client_for("professional").get("/training/").content.decode()
+    assert 'data-seats="29"' in page and "残り29席" in page and 'data-seats="unlimited"' in page
