@@ -90,6 +90,7 @@ EXPECTED = {
     "training:attendance": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:survey_edit": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:survey_results": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    "training:bulk_register": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:check_in": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
     "training:cancel": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
     "training:add_task": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk}),

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.db import transaction
 from django.utils import timezone
@@ -109,6 +111,95 @@ class RegistrationForm(forms.Form):
         label="職種", queryset=Profession.objects.all(), widget=forms.Select, empty_label="選んでください"
     )
     email = forms.EmailField(label="連絡先メール", required=False)
+
+
+class BulkRegistrationForm(forms.Form):
+    """A FAX sign-up sheet typed or pasted in one go: one person a line, 氏名, 所属, 職種 separated
+    by a tab (pasted from Excel) or a comma (, ， 、). Every line is checked before anything is
+    saved; an error names the line."""
+
+    SEPARATORS = re.compile(r"\t|[,，、]")
+
+    lines = forms.CharField(
+        label="申込の一覧（1行に1名：氏名、所属、職種）",
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+        help_text="例: 山田 花子、○○訪問看護ステーション、看護師　Excelから3列をそのまま貼り付けても構いません。職種は略称（ケアマネ など）でも入力できます。",
+        max_length=50_000,
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def clean_lines(self):
+        from coordination.text import normalize
+
+        professions = {}
+        for p in Profession.objects.all():
+            professions.setdefault(normalize(p.name), p)
+            if p.short_name:
+                professions.setdefault(normalize(p.short_name), p)
+        existing = {
+            (normalize(name), normalize(org))
+            for name, org in self.event.registrations.exclude(status="cancelled").values_list(
+                "name", "organisation"
+            )
+        }
+        rows, errors, seen = [], [], set()
+        for number, line in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            cells = [c.strip() for c in self.SEPARATORS.split(line)]
+            cells += [""] * (3 - len(cells))
+            name, organisation, profession_text = cells[0], cells[1], cells[2]
+            problems = []
+            if len([c for c in cells[3:] if c]):
+                problems.append("項目が多すぎます（氏名、所属、職種の3つにしてください）")
+            if not name:
+                problems.append("氏名がありません")
+            elif len(name) > 100:
+                problems.append("氏名が長すぎます（100文字まで）")
+            if not organisation:
+                problems.append("所属がありません")
+            elif len(organisation) > 200:
+                problems.append("所属が長すぎます（200文字まで）")
+            profession = professions.get(normalize(profession_text)) if profession_text else None
+            if not profession_text:
+                problems.append("職種がありません")
+            elif profession is None:
+                problems.append(f"職種「{profession_text}」が職種の一覧にありません")
+            key = (normalize(name), normalize(organisation))
+            if name and organisation and key in existing:
+                problems.append(f"{name}さん（{organisation}）はすでに申し込まれています")
+            elif name and organisation and key in seen:
+                problems.append(f"{name}さん（{organisation}）が一覧の中で重複しています")
+            seen.add(key)
+            if problems:
+                errors.append(f"{number}行目: " + "、".join(problems) + "。")
+            else:
+                rows.append(
+                    {"line": number, "name": name, "organisation": organisation, "profession": profession}
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        if not rows:
+            raise forms.ValidationError("申込が1行もありません。")
+        # What each will become if saved now (the seats are counted again when saving).
+        confirmed = self.event.registrations.confirmed().count()
+        for row in rows:
+            waiting = self.event.capacity is not None and confirmed >= self.event.capacity
+            row["waitlisted"] = waiting
+            confirmed += not waiting
+        return rows
+
+    @transaction.atomic
+    def save(self, by):
+        return [
+            self.event.register(
+                name=row["name"], organisation=row["organisation"], profession=row["profession"], by=by
+            )
+            for row in self.cleaned_data["lines"]
+        ]
 
 
 class AttendanceCountsForm(ProfessionCountsForm):

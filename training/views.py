@@ -19,6 +19,7 @@ from training.forms import (
     AnswerForm,
     ApplyTemplateForm,
     AttendanceCountsForm,
+    BulkRegistrationForm,
     EventForm,
     QuestionFormSet,
     RegistrationForm,
@@ -217,6 +218,27 @@ def register(request, pk):
         )
         return redirect(event if on_behalf else "training:index")
     return render(request, "training/register.html", {"event": event, "form": form, "on_behalf": on_behalf})
+
+
+@never_cache
+@role_required(*MANAGERS)
+def bulk_register(request, pk):
+    """A FAX sign-up sheet in one go: paste the lines, see what each becomes, then save all (or
+    nothing, when a line is wrong)."""
+    event = _managed(request, pk)
+    form = BulkRegistrationForm(post_data(request), event=event)
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirm") == "1":
+        saved = form.save(by=request.user)
+        waiting = sum(r.status == Registration.Status.WAITLISTED for r in saved)
+        audit(request, CREATE, event, f"申込をまとめて入力: {len(saved)}名（うちキャンセル待ち{waiting}名）")
+        messages.success(
+            request,
+            f"{len(saved)}名の申込を登録しました"
+            + (f"（うちキャンセル待ち{waiting}名）。" if waiting else "。"),
+        )
+        return redirect(f"{event.get_absolute_url()}#registrations")
+    preview = form.cleaned_data["lines"] if form.is_bound and form.is_valid() else None
+    return render(request, "training/bulk_register.html", {"event": event, "form": form, "preview": preview})
 
 
 def _registration(request, pk, rid):

@@ -602,3 +602,45 @@ def test_the_open_events_list_shows_seats_left(client_for, cast):
     register(event, "A", cast.nurse)
     page = client_for("professional").get("/training/").content.decode()
     assert 'data-seats="29"' in page and "残り29席" in page and 'data-seats="unlimited"' in page
+
+
+# --- A FAX sign-up sheet in one go -------------------------------------------------------------------
+
+
+def test_staff_enter_a_fax_sign_up_sheet_in_one_go_preview_then_save(client_for, cast):
+    event = make_event(cast.center1, capacity=2)
+    client = client_for("coordinator")
+    url = f"/training/{event.pk}/registrations/bulk/"
+    sheet = "山田 花子\t○○訪問看護ステーション\t看護師\n\n佐藤 一郎、△△居宅、ケアマネ\n鈴木 次郎,××病院,介護支援専門員\n"
+    preview = client.post(url, {"lines": sheet, "confirm": "0"}).content.decode()
+    assert "保存される内容（3名）" in preview and 'data-preview-row="3"' in preview
+    assert "キャンセル待ち" in preview  # the third is over capacity
+    assert not event.registrations.exists()
+    response = client.post(url, {"lines": sheet, "confirm": "1"}, follow=True)
+    assert "3名の申込を登録しました（うちキャンセル待ち1名）" in response.content.decode()
+    assert list(event.registrations.values_list("name", "organisation", "profession__name", "status")) == [
+        ("山田 花子", "○○訪問看護ステーション", "看護師", "confirmed"),
+        ("佐藤 一郎", "△△居宅", "介護支援専門員", "confirmed"),
+        ("鈴木 次郎", "××病院", "介護支援専門員", "waitlisted"),
+    ]
+    assert all(r.entered_by == cast.coordinator for r in event.registrations.all())
+
+
+def test_a_wrong_line_in_a_sign_up_sheet_saves_nothing_and_names_the_line(client_for, cast):
+    event = make_event(cast.center1)
+    register(event, "山田 花子", cast.nurse, "○○病院")
+    client = client_for("coordinator")
+    sheet = "田中 三郎、□□薬局、薬剤師\n、○○病院、看護師\n山田 花子、○○病院、看護師\n高橋 四郎、◇◇医院\n伊藤 五郎、◇◇医院、看護師\n伊藤 五郎、◇◇医院、看護師"
+    page = client.post(f"/training/{event.pk}/registrations/bulk/", {"lines": sheet, "confirm": "1"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    for message in (
+        "1行目: 職種「薬剤師」が職種の一覧にありません。",
+        "2行目: 氏名がありません。",
+        "3行目: 山田 花子さん（○○病院）はすでに申し込まれています。",
+        "4行目: 職種がありません。",
+        "6行目: 伊藤 五郎さん（◇◇医院）が一覧の中で重複しています。",
+    ):
+        assert message in body, message
+    assert "5行目" not in body and "data-bulk-preview" not in body
+    assert event.registrations.count() == 1
