@@ -42,6 +42,7 @@ class EventForm(CenterOwnedForm):
         model = Event
         fields = [
             "center",
+            "co_host_centers",
             "title",
             "item",
             "starts_at",
@@ -66,6 +67,7 @@ class EventForm(CenterOwnedForm):
             "item": forms.RadioSelect,
             "delivery": forms.RadioSelect,
             "center": forms.Select,
+            "co_host_centers": forms.CheckboxSelectMultiple,
             "audience_professions": forms.CheckboxSelectMultiple,
             "formats": forms.CheckboxSelectMultiple,
             "speakers": forms.Textarea(attrs={"rows": 2}),
@@ -81,6 +83,9 @@ class EventForm(CenterOwnedForm):
 
     def clean(self):
         data = super().clean()
+        host = self.target_center_id()
+        if any(c.pk == host for c in data.get("co_host_centers") or []):
+            self.add_error("co_host_centers", "担当センター自身は共催センターに選べません。")
         seen = {}
         for name in self.ROLE_FIELDS:
             for org in data.get(name) or []:

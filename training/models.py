@@ -42,6 +42,19 @@ class Delivery(models.TextChoices):
 
 
 class EventQuerySet(CenterOwnedQuerySet):
+    def for_user(self, user):
+        """As for every center's records, and an event held jointly is also its co-hosting
+        centers' (one event, managed and counted by each of them once)."""
+        if user.is_authenticated and user.is_active and user.role == "coordinator" and user.center_id:
+            co_hosted = Event.co_host_centers.through.objects.filter(center_id=user.center_id)
+            return self.filter(Q(center_id=user.center_id) | Q(pk__in=co_hosted.values("event_id")))
+        return super().for_user(user)
+
+    def readable_by(self, user):
+        if user.is_authenticated and user.is_active and user.role == "official":
+            return self
+        return self.for_user(user)
+
     def public(self):
         """キ events: the public page lists them without login."""
         return self.filter(item=Item.PUBLIC)
@@ -75,6 +88,13 @@ class EventQuerySet(CenterOwnedQuerySet):
 class Event(models.Model):
     center = models.ForeignKey(
         Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="events"
+    )
+    co_host_centers = models.ManyToManyField(
+        Center,
+        verbose_name="共催センター",
+        blank=True,
+        related_name="co_hosted_events",
+        help_text="複数のセンターが合同で開く場合（一つの研修として、各センターの一覧と実績に1回だけ載ります）",
     )
     title = models.CharField("名称", max_length=200)
     item = models.CharField("事業項目", max_length=2, choices=Item, default=Item.TRAINING)

@@ -45,7 +45,7 @@ PAGE_SIZE = 25
 # A browser that answered a survey keeps a signed cookie saying so (one answer per browser).
 ANSWERED_SALT = "training.survey-answered"
 EVENT_LIST_RELATED = ("center",)
-EVENT_LIST_PREFETCH = ("formats", "organiser_links__organisation")
+EVENT_LIST_PREFETCH = ("formats", "organiser_links__organisation", "co_host_centers")
 
 
 def _managed(request, pk, queryset=None):
@@ -126,7 +126,7 @@ def detail(request, pk):
         request,
         pk,
         Event.objects.select_related("center", "created_by").prefetch_related(
-            "formats", "audience_professions", "organiser_links__organisation"
+            "formats", "audience_professions", "organiser_links__organisation", "co_host_centers"
         ),
     )
     registrations = list(event.registrations.select_related("profession"))
@@ -162,7 +162,7 @@ def _detail_for_professional(request, pk):
         Event.objects.visible_to_professional(user)
         .with_seats()
         .select_related("center")
-        .prefetch_related("formats", "organiser_links__organisation"),
+        .prefetch_related(*EVENT_LIST_PREFETCH),
         pk=pk,
     )
     mine = (

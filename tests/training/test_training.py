@@ -466,12 +466,12 @@ def test_event_list_filters_and_query_count(client_for, cast, django_assert_num_
     assert 'data-result-count="1"' in client.get("/training/?fiscal_year=2025").content.decode()
     assert 'data-result-count="3"' in client.get("/training/?item=ka").content.decode()
     assert 'data-result-count="1"' in client.get("/training/?q=研修1").content.decode()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/training/")
     for i in range(10):
         e = make_event(cast.center1, when=(2026, 10, 1 + i, 18, 0))
         EventOrganisation.objects.create(event=e, organisation=org, role="co_host")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/training/")
 
 
@@ -482,19 +482,19 @@ def test_public_page_and_event_page_query_counts(client, client_for, cast, djang
     Registration.objects.update(checked_in_at=timezone.now())
     Task.objects.create(event=event, phase="before", text="会場予約")
     make_survey(event)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/training/public/")
     staff = client_for("coordinator")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         staff.get(f"/training/{event.pk}/")
     for i in range(10):
         register(event, f"S{i}", cast.care_manager)
         make_event(cast.center1, when=(2099, 2, 1 + i, 13, 0), item=Item.PUBLIC)
         Task.objects.create(event=event, phase="day", text=f"作業{i}")
     Registration.objects.update(checked_in_at=timezone.now())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/training/public/")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         staff.get(f"/training/{event.pk}/")
 
 
@@ -523,11 +523,11 @@ def test_open_events_list_for_professionals_query_count(client_for, cast, django
     add(0)
     body = client.get("/training/").content.decode()
     assert "研修0" in body and "申込済み" in body
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/training/")
     for i in range(1, 10):
         add(i)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/training/")
 
 
@@ -644,3 +644,43 @@ def test_a_wrong_line_in_a_sign_up_sheet_saves_nothing_and_names_the_line(client
         assert message in body, message
     assert "5行目" not in body and "data-bulk-preview" not in body
     assert event.registrations.count() == 1
+
+
+# --- Events held jointly by several centers -----------------------------------------------------------
+
+
+def test_an_event_held_jointly_is_one_event_listed_once_and_counted_once(client, client_for, cast):
+    event = make_event(cast.center1, when=(2026, 6, 1, 14, 0), item=Item.PUBLIC, title="合同市民公開講座")
+    event.co_host_centers.set([cast.center2])
+    AttendanceCount.objects.create(event=event, profession=cast.nurse, count=40)
+    upcoming = make_event(cast.center1, when=(2099, 6, 1, 14, 0), item=Item.PUBLIC, title="合同の次回講座")
+    upcoming.co_host_centers.set([cast.center2])
+    public = client.get("/training/public/").content.decode()
+    assert public.count('data-public-event="合同の次回講座"') == 1
+    assert "東センター・西センター" in public
+    # Both centers' coordinators manage it and see it once in their list and history.
+    for role in ("coordinator", "coordinator2"):
+        c = client_for(role)
+        listing = c.get("/training/").content.decode()
+        assert listing.count(f'href="/training/{event.pk}/"') == 1, role
+        assert c.get(f"/training/{event.pk}/").status_code == 200, role
+        history = c.get("/training/history/").content.decode().replace('"', "")
+        assert "data-events>1<" in history and "data-people>40<" in history, role
+    official = client_for("official").get("/training/history/").content.decode().replace('"', "")
+    assert "data-events>1<" in official and "data-people>40<" in official
+
+
+def test_the_host_center_cannot_also_be_a_co_host(client_for, cast):
+    response = client_for("coordinator").post(
+        "/training/new/",
+        {
+            "title": "合同研修",
+            "item": "ka",
+            "starts_at": "2026-12-20T18:00",
+            "delivery": "in_person",
+            "co_host_centers": [cast.center1.pk, cast.center2.pk],
+            "registration_open": "on",
+        },
+    )
+    assert "担当センター自身は共催センターに選べません。" in response.content.decode()
+    assert not Event.objects.exists()
