@@ -621,43 +621,51 @@ class Task(models.Model):
 # --- Yearly history ------------------------------------------------------------------------
 
 
-def yearly_history(events):
+def yearly_history(events, by_center=False):
     """The 下関市-style table from `events` (a queryset already limited to what the user may
     see): per 年度, events, 参加団体数, 内容 (formats), 参加人数; and the per-profession attendance
-    over the years. A fixed number of queries whatever the number of events."""
-    event_rows = list(events.values("pk", "starts_at", "extra_organisations"))
+    over the years. With `by_center`, one row per 年度 and center (an event held jointly counts
+    under its host center only, so the rows add up to the city's total). A fixed number of queries
+    whatever the number of events."""
+    event_rows = list(events.values("pk", "starts_at", "extra_organisations", "center_id"))
     year_of = {r["pk"]: dates.fiscal_year(timezone.localtime(r["starts_at"]).date()) for r in event_rows}
+    key_of = {r["pk"]: (year_of[r["pk"]], r["center_id"] if by_center else None) for r in event_rows}
     years = {}
     for r in event_rows:
         y = years.setdefault(
-            year_of[r["pk"]],
+            key_of[r["pk"]],
             {"events": 0, "organisations": 0, "orgs": set(), "formats": [], "people": 0, "by_profession": {}},
         )
         y["events"] += 1
         y["organisations"] += r["extra_organisations"]
-    ids = list(year_of)
+    ids = list(key_of)
     for pk, name in attending_organisations(ids):
-        years[year_of[pk]]["orgs"].add((pk, name))
+        years[key_of[pk]]["orgs"].add((pk, name))
     for pk, name in (
         EventFormat.objects.filter(events__in=ids).values_list("events", "name").order_by("sort_order")
     ):
-        formats = years[year_of[pk]]["formats"]
+        formats = years[key_of[pk]]["formats"]
         if name not in formats:
             formats.append(name)
     professions = {}
     for event_id, profession_id, n in attendance_rows(ids):
-        y = years[year_of[event_id]]
+        y = years[key_of[event_id]]
         y["people"] += n
         y["by_profession"][profession_id] = y["by_profession"].get(profession_id, 0) + n
         professions[profession_id] = True
     profession_list = list(Profession.objects.filter(pk__in=professions))
+    centers = {}
+    if by_center:
+        centers = {c.pk: c for c in Center.objects.filter(pk__in={c for _, c in years})}
+    order = {pk: (c.sort_order, c.code) for pk, c in centers.items()}
     table = []
-    for year in sorted(years):
-        y = years[year]
+    for year, center_id in sorted(years, key=lambda k: (k[0], order.get(k[1], (0, "")))):
+        y = years[(year, center_id)]
         table.append(
             {
                 "year": year,
                 "label": dates.fiscal_year_label(year),
+                "center": centers.get(center_id),
                 "events": y["events"],
                 "organisations": y["organisations"] + len(y["orgs"]),
                 "formats": "・".join(y["formats"]),

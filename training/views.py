@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -12,7 +14,7 @@ from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import post_data
-from coordination.models import Role
+from coordination.models import Center, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields, client_ip
 from training.filters import EventFilter
 from training.forms import (
@@ -502,36 +504,64 @@ def history(request):
         events = events.filter(item=item)
     else:
         item = ""
-    table, professions = yearly_history(events)
+    # Officials and admins read several centers: one row per 年度 and center by default, the city's
+    # total, or one center (the events it held or co-hosted).
+    centers = list(Center.objects.all()) if user.role in (Role.ADMIN, Role.OFFICIAL) else []
+    center = request.GET.get("center", "") if centers else ""
+    by_center = bool(centers) and center == ""
+    chosen = None
+    if center and center != "total":
+        chosen = next((c for c in centers if c.code == center), None)
+        if chosen is None:
+            raise Http404
+        co_hosted = Event.co_host_centers.through.objects.filter(center=chosen).values("event_id")
+        events = events.filter(Q(center=chosen) | Q(pk__in=co_hosted))
+    table, professions = yearly_history(events, by_center=by_center)
     if request.GET.get("format") == "xlsx":
-        return _history_xlsx(table, professions, item)
+        return _history_xlsx(table, professions, item, by_center, chosen)
     if request.GET.get("format"):
         raise PermissionDenied
     return render(
         request,
         "training/history.html",
-        {"table": table, "professions": professions, "item": item, "items": Item.choices},
+        {
+            "table": table,
+            "professions": professions,
+            "item": item,
+            "items": Item.choices,
+            "centers": centers,
+            "center": center,
+            "by_center": by_center,
+        },
     )
 
 
-def _history_xlsx(table, professions, item):
-    label = dict(Item.choices).get(item, "カ・キ すべて")
+def _history_xlsx(table, professions, item, by_center=False, chosen=None):
+    label = dict(Item.choices).get(item, "カ・キ すべて") + (f"・{chosen.name}" if chosen else "")
+    lead = ["年度", "センター"] if by_center else ["年度"]
+
+    def first(r):
+        return [r["label"], r["center"].name if r["center"] else ""] if by_center else [r["label"]]
+
     return xlsx_response(
         f"training-history{'-' + item if item else ''}.xlsx",
         [
             (
                 "年度別実績",
-                ["年度", "開催数", "参加団体数", "内容", "参加人数"],
-                [[r["label"], r["events"], r["organisations"], r["formats"], r["people"]] for r in table],
-                {"title_rows": [f"研修・普及啓発の実績（{label}）"], "widths": [24, 8, 10, 50, 10]},
+                [*lead, "開催数", "参加団体数", "内容", "参加人数"],
+                [[*first(r), r["events"], r["organisations"], r["formats"], r["people"]] for r in table],
+                {
+                    "title_rows": [f"研修・普及啓発の実績（{label}）"],
+                    "widths": [24, *([20] if by_center else []), 8, 10, 50, 10],
+                },
             ),
             (
                 "職種別参加人数",
-                ["年度", *[p.name for p in professions], "合計"],
-                [[r["label"], *r["by_profession"], r["people"]] for r in table],
+                [*lead, *[p.name for p in professions], "合計"],
+                [[*first(r), *r["by_profession"], r["people"]] for r in table],
                 {
                     "title_rows": [f"職種別参加人数（{label}）"],
-                    "widths": [24] + [10] * (len(professions) + 1),
+                    "widths": [24, *([20] if by_center else [])] + [10] * (len(professions) + 1),
                 },
             ),
         ],

@@ -393,8 +393,31 @@ def test_yearly_history_by_fiscal_year_with_organisations_formats_and_profession
     rows = list(ws["年度別実績"].iter_rows(min_row=3, values_only=True))
     assert rows[0] == ("令和7年度（2025年度）", 1, 7, "グループワーク", 215)
     # Officials see every center's history (aggregate only): FY2026 has C02's 99 organisations too.
-    official = client_for("official").get("/training/history/").content.decode()
+    official = client_for("official").get("/training/history/?center=total").content.decode()
     assert "data-organisations>101<" in official.replace('"', "")
+
+
+def test_officials_read_the_history_by_center_with_a_center_filter(client_for, cast):
+    make_event(cast.center1, when=(2026, 6, 1, 18, 0), extra_organisations=2)
+    make_event(cast.center1, when=(2026, 7, 1, 18, 0), extra_organisations=1)
+    make_event(cast.center2, when=(2026, 6, 2, 18, 0), extra_organisations=5)
+    official = client_for("official")
+    page = official.get("/training/history/").content.decode().replace('"', "")
+    c01 = page.split("data-center=C01>", 1)[1].split("</tr>", 1)[0]
+    c02 = page.split("data-center=C02>", 1)[1].split("</tr>", 1)[0]
+    assert "東センター" in c01 and "data-events>2<" in c01 and "data-organisations>3<" in c01
+    assert "西センター" in c02 and "data-events>1<" in c02 and "data-organisations>5<" in c02
+    only_west = official.get("/training/history/?center=C02").content.decode().replace('"', "")
+    assert "data-events>1<" in only_west and "data-center=" not in only_west
+    assert official.get("/training/history/?center=C99").status_code == 404
+    ws = load_workbook(io.BytesIO(official.get("/training/history/?format=xlsx").content))["年度別実績"]
+    assert [r[:3] for r in ws.iter_rows(min_row=3, values_only=True)] == [
+        ("令和8年度（2026年度）", "東センター", 2),
+        ("令和8年度（2026年度）", "西センター", 1),
+    ]
+    # A coordinator reads their own center only: no center filter or column.
+    mine = client_for("coordinator").get("/training/history/").content.decode()
+    assert 'name="center"' not in mine and "data-center=" not in mine
 
 
 def test_yearly_history_counts_only_events_that_took_place(client_for, cast):
