@@ -433,6 +433,35 @@ class Survey(models.Model):
         return out
 
 
+def results_by_profession(survey):
+    """Per rating question, the answers by the respondent's 職種: [{"question", "rows": [(職種 or
+    「回答しない」, n, mean)]}]. Two queries."""
+    from django.db.models import Sum
+
+    cells = {}
+    for row in (
+        Answer.objects.filter(question__survey=survey, rating__isnull=False)
+        .values("question_id", "response__profession_id")
+        .annotate(n=Count("id"), total=Sum("rating"))
+        .order_by()
+    ):
+        cells[(row["question_id"], row["response__profession_id"])] = (row["n"], row["total"])
+    ids = {pid for _, pid in cells if pid is not None}
+    professions = list(Profession.objects.filter(pk__in=ids))
+    columns = [(p.pk, p.name) for p in professions] + [(None, "職種の回答なし")]
+    out = []
+    for q in survey.questions.all():
+        if q.kind != Question.Kind.RATING:
+            continue
+        rows = []
+        for pid, name in columns:
+            n, total = cells.get((q.pk, pid), (0, 0))
+            if n:
+                rows.append((name, n, total / n))
+        out.append({"question": q, "rows": rows})
+    return out
+
+
 class Question(models.Model):
     class Kind(models.TextChoices):
         RATING = "rating", "5段階評価"

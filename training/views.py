@@ -38,6 +38,7 @@ from training.models import (
     Registration,
     Survey,
     Task,
+    results_by_profession,
     yearly_history,
 )
 
@@ -150,6 +151,7 @@ def detail(request, pk):
             "template_form": ApplyTemplateForm(),
             "survey": survey,
             "survey_responses": survey.responses.count() if survey else 0,
+            "survey_link": _survey_link(request, survey),
             "panels": extensions.panels("event", request, event),
         },
     )
@@ -391,9 +393,10 @@ def survey_results(request, pk):
     event = _managed(request, pk)
     survey = get_object_or_404(Survey, event=event)
     results = survey.results()
+    by_profession = results_by_profession(survey)
     responses = survey.responses.count()
     if request.GET.get("format") == "xlsx":
-        return _survey_xlsx(event, survey, results, responses)
+        return _survey_xlsx(event, survey, results, responses, by_profession)
     if request.GET.get("format"):
         raise PermissionDenied
     chart = [
@@ -408,11 +411,22 @@ def survey_results(request, pk):
             "event": event,
             "survey": survey,
             "results": results,
+            "by_profession": by_profession,
             "responses": responses,
             "chart": {"scale": [Question.SCALE_LABELS[v] for v in Question.SCALE], "questions": chart},
             "answer_url": request.build_absolute_uri(survey_url(survey)),
         },
     )
+
+
+def _survey_link(request, survey):
+    """The answer link and its QR code (drawn here, no other site) for the printed event sheet."""
+    if survey is None:
+        return None
+    from coordination.twofactor import qr_data_uri
+
+    url = request.build_absolute_uri(survey_url(survey))
+    return {"url": url, "qr": qr_data_uri(url)}
 
 
 def survey_url(survey):
@@ -421,7 +435,7 @@ def survey_url(survey):
     return reverse("training:answer", args=[survey.token])
 
 
-def _survey_xlsx(event, survey, results, responses):
+def _survey_xlsx(event, survey, results, responses, by_profession=()):
     header = ["質問", "種類", "回答数", *[Question.SCALE_LABELS[v] for v in Question.SCALE], "平均"]
     rows = []
     texts = []
@@ -439,6 +453,16 @@ def _survey_xlsx(event, survey, results, responses):
         [
             ("集計", header, rows, {"title_rows": [title], "widths": [40, 10, 8, 14, 6, 14, 6, 14, 8]}),
             ("自由記述", ["質問", "回答"], texts, {"title_rows": [title], "widths": [30, 80]}),
+            (
+                "職種別",
+                ["質問", "職種", "回答数", "平均"],
+                [
+                    [r["question"].text, name, n, round(mean, 2)]
+                    for r in by_profession
+                    for name, n, mean in r["rows"]
+                ],
+                {"title_rows": [title], "widths": [40, 20, 8, 8]},
+            ),
         ],
     )
 

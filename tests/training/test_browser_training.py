@@ -94,3 +94,29 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     assert row.locator("[data-organisations]").inner_text() == "2"
     page.screenshot(path=str(ARTIFACTS / "training-history.png"), full_page=True)
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1366, 768)], ids=["phone", "desktop"])
+def test_survey_choices_sit_beside_their_labels_with_large_targets(browser, live_server, cast, viewport):
+    from tests.training.factories import make_event, make_survey
+
+    event = make_event(cast.center1)
+    survey = make_survey(event, opens=(2020, 1, 1, 0, 0), closes=(2099, 1, 1, 0, 0))
+    width, height = viewport
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/training/survey/{survey.token}/")
+    group = page.get_by_role("group", name="満足度")
+    for label_text in ("1 そう思わない", "2", "3 どちらとも", "4", "5 そう思う"):
+        radio = group.get_by_label(label_text, exact=True)
+        label = radio.locator("xpath=ancestor::label[1]")
+        r, box = radio.bounding_box(), label.bounding_box()
+        assert r["width"] >= 24 and r["height"] >= 24, label_text
+        assert box["height"] >= 24 and box["height"] < 60, (label_text, box)  # one line, never wrapped
+        assert box["x"] <= r["x"] and r["x"] + r["width"] <= box["x"] + box["width"], label_text
+        assert box["y"] <= r["y"] and r["y"] + r["height"] <= box["y"] + box["height"], label_text
+    group.get_by_label("3 どちらとも", exact=True).click()  # anywhere on the box chooses it
+    assert group.get_by_label("3 どちらとも", exact=True).is_checked()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"training-survey-answer-{width}.png"), full_page=True)
+    context.close()

@@ -707,3 +707,23 @@ def test_the_host_center_cannot_also_be_a_co_host(client_for, cast):
     )
     assert "担当センター自身は共催センターに選べません。" in response.content.decode()
     assert not Event.objects.exists()
+
+
+def test_survey_results_by_profession_and_the_qr_code_on_the_event_sheet(client_for, cast):
+    event = make_event(cast.center1)
+    survey = _open_survey(event)
+    q1 = survey.questions.first()
+    for rating, prof in ((5, cast.nurse), (3, cast.nurse), (4, cast.care_manager), (2, None)):
+        answer(survey, {f"q{q1.pk}": rating, "profession": prof.pk if prof else ""})
+    staff = client_for("coordinator")
+    page = staff.get(f"/training/{event.pk}/survey/results/").content.decode().replace('"', "")
+    table = page.split("data-profession-question=満足度>", 1)[1].split("</table>", 1)[0]
+    nurse = table.split("data-profession=看護師>", 1)[1].split("</tr>", 1)[0]
+    assert "data-n>2<" in nurse and "data-mean>4.00<" in nurse
+    assert "data-mean>4.00<" in table.split("data-profession=介護支援専門員>", 1)[1].split("</tr>", 1)[0]
+    assert "data-mean>2.00<" in table.split("data-profession=職種の回答なし>", 1)[1].split("</tr>", 1)[0]
+    ws = load_workbook(io.BytesIO(staff.get(f"/training/{event.pk}/survey/results/?format=xlsx").content))
+    assert ("満足度", "看護師", 2, 4) in list(ws["職種別"].iter_rows(min_row=3, values_only=True))
+    sheet = staff.get(f"/training/{event.pk}/").content.decode()
+    qr = sheet.split("data-survey-qr>", 1)[1].split("</div>", 1)[0]
+    assert 'src="data:image/svg+xml;base64,' in qr and f"/training/survey/{survey.token}/" in qr
