@@ -120,3 +120,43 @@ def test_survey_choices_sit_beside_their_labels_with_large_targets(browser, live
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"training-survey-answer-{width}.png"), full_page=True)
     context.close()
+
+
+def test_a_care_manager_on_the_waiting_list_sees_their_place_and_staff_enter_a_fax_sheet(page, cast):
+    from tests.training.factories import make_event
+
+    event = make_event(cast.center2, when=(2099, 1, 10, 18, 0), capacity=1, title="退院支援ルール研修")
+    login(page, "coordinator2")
+    page.goto(f"{page.base_url}/training/{event.pk}/")
+    page.get_by_role("link", name="FAXの申込をまとめて入力").click()
+    page.get_by_label("申込の一覧（1行に1名：氏名、所属、職種）").fill(
+        "山田 花子\t○○訪問看護ステーション\t看護師\n佐藤 一郎、△△居宅、ケアマネ"
+    )
+    page.get_by_role("button", name="確認する").click()
+    preview = page.locator("[data-bulk-preview]")
+    assert preview.locator('[data-preview-row="2"]').inner_text().endswith("キャンセル待ち")
+    page.screenshot(path=str(ARTIFACTS / "training-fax-sheet-preview.png"), full_page=True)
+    page.get_by_role("button", name="この2名を保存する").click()
+    assert "2名の申込を登録しました（うちキャンセル待ち1名）" in page.locator(".messages").inner_text()
+    assert page.locator("[data-waitlisted]").inner_text() == "1"
+
+    # The care manager finds the event full, joins the waiting list and sees their place.
+    pro = page.context.browser.new_context(
+        locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": 390, "height": 844}
+    )
+    phone = pro.new_page()
+    phone.base_url = page.base_url
+    login(phone, "professional")
+    phone.goto(page.base_url + "/training/")
+    card = phone.locator(f'[data-event="{event.pk}"]')
+    assert "満席" in card.inner_text() and "いま1名が待っています" in card.inner_text()
+    card.get_by_role("link", name="退院支援ルール研修", exact=True).click()
+    phone.get_by_role("link", name="「退院支援ルール研修」に申し込む").click()
+    phone.get_by_label("職種").select_option(label="介護支援専門員")
+    phone.get_by_label("所属").fill("△△ケアプランセンター")
+    phone.get_by_role("button", name="申し込む").click()
+    phone.get_by_role("link", name=str(event)).click()
+    assert "キャンセル待ち 2番目" in phone.locator("[data-my-status]").inner_text()
+    phone.screenshot(path=str(ARTIFACTS / "training-waiting-list-phone.png"), full_page=True)
+    pro.close()
+    assert page.js_errors == []
