@@ -141,12 +141,32 @@ def _device_removed(device):
 
 
 class SecondFactorAdmin(admin.ModelAdmin):
-    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
-    list_filter = ("confirmed",)
+    # django-otp's field names are English: each column is shown under a Japanese heading.
+    list_display = ("owner", "device_name", "is_confirmed", "created", "last_used")
     list_select_related = ("user",)
     search_fields = ("user__username", "user__last_name", "user__first_name")
-    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = ("owner", "device_name", "is_confirmed", "created", "last_used")
     readonly_fields = fields
+
+    @admin.display(description="利用者", ordering="user__username")
+    def owner(self, device):
+        return f"{device.user}（{device.user.get_username()}）"
+
+    @admin.display(description="名前")
+    def device_name(self, device):
+        return device.name
+
+    @admin.display(description="登録済み", boolean=True)
+    def is_confirmed(self, device):
+        return device.confirmed
+
+    @admin.display(description="登録日時", ordering="created_at")
+    def created(self, device):
+        return device.created_at
+
+    @admin.display(description="最後に使った日時", ordering="last_used_at")
+    def last_used(self, device):
+        return device.last_used_at
 
     def has_add_permission(self, request):
         return False
