@@ -160,3 +160,34 @@ def test_a_care_manager_on_the_waiting_list_sees_their_place_and_staff_enter_a_f
     phone.screenshot(path=str(ARTIFACTS / "training-waiting-list-phone.png"), full_page=True)
     pro.close()
     assert page.js_errors == []
+
+
+def test_an_official_reads_the_history_by_center_and_the_event_sheet_prints_the_survey_qr(page, cast):
+    from tests.training.factories import make_event, make_survey
+    from training.models import AttendanceCount
+
+    east = make_event(cast.center1, when=(2026, 6, 1, 18, 0), title="東の研修")
+    east.co_host_centers.set([cast.center2])
+    AttendanceCount.objects.create(event=east, profession=cast.nurse, count=12)
+    west = make_event(cast.center2, when=(2026, 7, 1, 18, 0), title="西の研修")
+    AttendanceCount.objects.create(event=west, profession=cast.care_manager, count=8)
+    login(page, "official")
+    page.goto(page.base_url + "/training/history/")
+    rows = page.locator("[data-history-table] tbody tr")
+    assert rows.count() == 2
+    assert rows.nth(0).locator("[data-center-name]").inner_text() == "東センター"
+    assert rows.nth(1).locator("[data-people]").inner_text() == "8"
+    page.screenshot(path=str(ARTIFACTS / "training-history-official-by-center.png"), full_page=True)
+    page.get_by_label("センター").select_option(label="市全体（合計）")
+    page.get_by_role("button", name="表示する").click()
+    assert page.locator("[data-history-table] [data-people]").inner_text() == "20"
+    page.get_by_role("button", name="ログアウト").click()
+
+    make_survey(east, opens=(2020, 1, 1, 0, 0), closes=(2099, 1, 1, 0, 0))
+    login(page, "coordinator2")  # a co-hosting center's coordinator
+    page.goto(f"{page.base_url}/training/{east.pk}/")
+    page.emulate_media(media="print")
+    qr = page.locator("[data-survey-qr] img")
+    assert qr.is_visible() and qr.bounding_box()["width"] >= 150
+    page.screenshot(path=str(ARTIFACTS / "training-event-sheet-print.png"), full_page=True)
+    assert page.js_errors == []
