@@ -95,8 +95,9 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
 
 @admin.register(DeniedRequestTally)
 class DeniedRequestTallyAdmin(ReadOnlyLogAdmin):
-    list_display = ("window_start", "ip", "count", "last_path")
-    search_fields = ("ip", "last_path")
+    list_display = ("window_start", "kind", "ip", "count", "last_path")
+    list_filter = ("kind",)
+    search_fields = ("ip", "kind", "last_path")
     date_hierarchy = "window_start"
 
 

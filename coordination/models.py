@@ -373,11 +373,17 @@ class AuditEvent(models.Model):
 
 
 class DeniedRequestTally(models.Model):
-    """Denied requests of visitors who are not signed in, counted per address and time window:
+    """Denied requests of visitors who are not signed in, counted per kind, address and time window:
     the audit log gets one event for the first of them in a window (anything sent without login,
-    such as a flood of POSTs without a CSRF token, would otherwise grow the append-only log
-    without bound); the rest only move this count."""
+    such as a flood of POSTs without a CSRF token or of logins to a locked account, would otherwise
+    grow the append-only log without bound); the rest only move this count."""
 
+    kind = models.CharField(
+        "種類",
+        max_length=170,
+        default="403",
+        help_text="403（アクセス拒否）または locked:ユーザー名（ロック中のログイン）",
+    )
     ip = models.CharField("IPアドレス", max_length=45, blank=True)
     window_start = models.DateTimeField("集計の開始")
     count = models.PositiveIntegerField("件数", default=1)
@@ -386,10 +392,12 @@ class DeniedRequestTally(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "アクセス拒否の集計（未ログイン）"
         ordering = ["-window_start", "ip"]
-        constraints = [models.UniqueConstraint(fields=["ip", "window_start"], name="denied_tally_per_window")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "ip", "window_start"], name="denied_tally_per_window")
+        ]
 
     def __str__(self):
-        return f"{self.window_start:%Y-%m-%d %H:%M} {self.ip or '不明'} {self.count}件"
+        return f"{self.window_start:%Y-%m-%d %H:%M} {self.ip or '不明'} {self.kind} {self.count}件"
 
 
 class DataVersion(models.Model):

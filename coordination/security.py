@@ -126,7 +126,15 @@ class LockoutMixin:
         refusal = lockout_message(username, ip)
         if refusal:
             LoginAttempt.objects.create(username=username, ip=ip, succeeded=False)
-            audit(self.request, AuditEvent.Action.LOCKED, username=username, detail=refusal[:60])
+            # Tries against a lock go on as long as someone sends them: the first per address and
+            # window is an audit event, the rest are counted.
+            record_anonymous_denial(
+                self.request,
+                kind=f"locked:{username}",
+                action=AuditEvent.Action.LOCKED,
+                detail=refusal[:60],
+                username=username,
+            )
             raise forms.ValidationError(refusal, code="locked")
         try:
             data = super().clean()
@@ -216,27 +224,31 @@ class PortalSecurityMiddleware:
         return database_busy_response(request, exception)
 
 
-def record_anonymous_denial(request):
-    """One audit event per address and window for visitors who are not signed in; later denials
-    in that window only count in DeniedRequestTally (管理画面 → アクセス拒否の集計)."""
+def record_anonymous_denial(request, kind="403", action=None, detail=None, username=""):
+    """One audit event per kind, address and window for visitors who are not signed in; later ones
+    in that window only count in DeniedRequestTally (管理画面 → アクセス拒否の集計). Returns whether
+    the event was written."""
     window = settings.DENIED_AUDIT_WINDOW_SECONDS
     now = int(time.time())
     start = datetime.datetime.fromtimestamp(now - now % window, tz=datetime.UTC)
     ip, path = client_ip(request) or "", request.get_full_path()[:300]
-    counted = DeniedRequestTally.objects.filter(ip=ip, window_start=start)
+    counted = DeniedRequestTally.objects.filter(kind=kind, ip=ip, window_start=start)
     if counted.update(count=F("count") + 1, last_path=path):
-        return
+        return False
     try:
         with transaction.atomic():
-            DeniedRequestTally.objects.create(ip=ip, window_start=start, last_path=path)
+            DeniedRequestTally.objects.create(kind=kind, ip=ip, window_start=start, last_path=path)
     except IntegrityError:  # another request of the same address created it just now
         counted.update(count=F("count") + 1, last_path=path)
-        return
+        return False
+    note = f"（未ログイン。同じアドレスからの{window // 60}分以内の同じ拒否は件数だけを集計）"
     audit(
         request,
-        AuditEvent.Action.DENIED,
-        detail=f"{request.method} 403（未ログイン。同じアドレスからの{window // 60}分以内の拒否は件数だけを集計）",
+        action or AuditEvent.Action.DENIED,
+        detail=(detail or f"{request.method} 403") + note,
+        username=username,
     )
+    return True
 
 
 # --- A busy database ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
             name='DeniedRequestTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(default='403', help_text='403（アクセス拒否）または locked:ユーザー名（ロック中のログイン）', max_length=170, verbose_name='種類')),
                 ('ip', models.CharField(blank=True, max_length=45, verbose_name='IPアドレス')),
                 ('window_start', models.DateTimeField(verbose_name='集計の開始')),
                 ('count', models.PositiveIntegerField(default=1, verbose_name='件数')),
@@ -23,7 +24,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'アクセス拒否の集計（未ログイン）',
                 'verbose_name_plural': 'アクセス拒否の集計（未ログイン）',
                 'ordering': ['-window_start', 'ip'],
-                'constraints': [models.UniqueConstraint(fields=('ip', 'window_start'), name='denied_tally_per_window')],
+                'constraints': [models.UniqueConstraint(fields=('kind', 'ip', 'window_start'), name='denied_tally_per_window')],
             },
         ),
     ]

@@ -605,3 +605,20 @@ def test_the_admin_speaks_plain_japanese(client_for, cast):
     refused = Client().post("/admin/login/", {"username": "admin", "password": "nope"}).content.decode()
     assert "管理画面を使えるアカウントのユーザー名とパスワードを入力してください" in refused
     assert "どちらのフィールドも" not in refused
+
+
+def test_tries_against_a_locked_account_are_counted_not_each_audited(cast, settings):
+    from coordination.models import DeniedRequestTally
+
+    settings.LOCKOUT_FAILURES = 2
+    for _ in range(2):
+        password_login("coordinator", "wrong", ip="203.0.113.20")
+    for _ in range(25):
+        _, response = password_login("coordinator", ip="203.0.113.20")
+        assert "一時的にロックされています" in response.content.decode()
+    assert AuditEvent.objects.filter(action="locked", username="coordinator").count() == 1
+    assert DeniedRequestTally.objects.get(kind="locked:coordinator").count == 25
+    # Another locked account from the same address gets its own first event.
+    for _ in range(3):
+        password_login("coordinator2", "wrong", ip="203.0.113.20")
+    assert AuditEvent.objects.filter(action="locked", username="coordinator2").count() == 1
