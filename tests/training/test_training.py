@@ -71,7 +71,7 @@ def test_registration_requires_name_organisation_and_profession(client_for, cast
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.count("このフィールドは必須です。") == 3
+    assert body.count("この項目は必須です。") == 3
     assert not event.registrations.exists()
 
 
@@ -171,7 +171,7 @@ def test_manual_attendance_form_saves_counts_and_rejects_negative(client_for, ca
     event = make_event(cast.center1)
     client = client_for("coordinator")
     bad = client.post(f"/training/{event.pk}/attendance/", {f"p{cast.nurse.pk}": "-1"})
-    assert "0 以上" in bad.content.decode() or "以上" in bad.content.decode()
+    assert "0以上の値を入力してください。" in bad.content.decode()
     assert not AttendanceCount.objects.exists()
     client.post(
         f"/training/{event.pk}/attendance/",
@@ -283,7 +283,7 @@ def test_required_question_left_blank_saves_nothing(client, cast):
     q1.required = True
     q1.save()
     response = client.post(f"/training/survey/{survey.token}/", {})
-    assert response.status_code == 200 and "このフィールドは必須です。" in response.content.decode()
+    assert response.status_code == 200 and "この項目は必須です。" in response.content.decode()
     assert not survey.responses.exists()
 
 
