@@ -84,6 +84,8 @@ def index(request):
         return render(request, "training/open_events.html", {"events": events, "mine": mine})
     queryset = (
         Event.objects.for_user(user)
+        .with_seats()
+        .order_by("-starts_at", "-pk")  # the annotation's GROUP BY drops Meta.ordering
         .select_related(*EVENT_LIST_RELATED)
         .prefetch_related(*EVENT_LIST_PREFETCH)
     )

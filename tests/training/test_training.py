@@ -618,6 +618,15 @@ def test_a_professional_opens_an_event_page_with_seats_and_their_place_on_the_wa
     assert client_for("official").get(f"/training/{event.pk}/").status_code == 403
 
 
+def test_the_staff_list_shows_sign_ups_seats_and_the_waiting_list(client_for, cast):
+    event = make_event(cast.center1, when=(2099, 1, 10, 18, 0), capacity=1)
+    register(event, "A", cast.nurse)
+    register(event, "B", cast.nurse)
+    page = client_for("coordinator").get("/training/").content.decode()
+    cell = page.split(f'data-seats-cell="{event.pk}">', 1)[1].split("</td>", 1)[0]
+    assert "定員1名・確定1名・キャンセル待ち1名" in cell and "満席" in cell
+
+
 def test_the_open_events_list_shows_seats_left(client_for, cast):
     make_event(cast.center1, when=(2099, 1, 10, 18, 0), capacity=30, title="定員あり")
     make_event(cast.center1, when=(2099, 1, 11, 18, 0), title="定員なし")
