@@ -56,19 +56,22 @@ lint: install-test
 
 test-sqlite: install-test
 	DATABASE_URL= $(PY) -m pytest
+	DATABASE_URL= PY=$(PY) .ci/backup-drill
 
 test-postgres: install-test
 	.ci/with-postgres $(PY) -m pytest
-	.ci/with-postgres .ci/backup-drill
+	PY=$(PY) .ci/with-postgres .ci/backup-drill
 
-# PostgreSQL backups (DATABASE_URL from the environment or .env): a pg_dump in custom format into
-# BACKUP_DIR (default backups/), keeping BACKUP_KEEP generations (default 14); see docs/security.md.
+# Backups of the configured database (DATABASE_URL from the environment or .env; SQLite when unset)
+# into BACKUP_DIR (default backups/), keeping BACKUP_KEEP generations (default 14): pg_dump in
+# custom format on PostgreSQL, SQLite's online backup API on SQLite; see docs/security.md.
 backup: install
 	$(PY) manage.py backup_database
 
-# Restore FILE into a NEW database INTO, then migrate --check and compare every table's row count.
+# Restore FILE into a NEW database INTO (PostgreSQL: a database name; SQLite: a new file path), then
+# migrate --check and compare every table's row count.
 restore: install
-	@test -n "$(FILE)" -a -n "$(INTO)" || { echo "使い方: make restore FILE=backups/xxx.dump INTO=portal_restored"; exit 2; }
+	@test -n "$(FILE)" -a -n "$(INTO)" || { echo "使い方: make restore FILE=backups/xxx.dump INTO=portal_restored（SQLite: FILE=backups/db-xxx.sqlite3 INTO=restored/db.sqlite3）"; exit 2; }
 	$(PY) manage.py restore_database "$(FILE)" --into "$(INTO)"
 
 test: install-test system-deps

@@ -360,10 +360,20 @@ class Provision(models.Model):
         return f"{self.provided_on:%Y/%m/%d} {self.recipient}"
 
 
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("相談の閲覧記録は変更できません。")
+
+    def delete(self):
+        raise PermissionError("相談の閲覧記録は削除できません。")
+
+
 class AccessLog(models.Model):
-    """Who opened, listed or exported which consultations, and when. Append-only. A page that
-    shows excerpts of several consultations (the list, the dashboard) writes one entry with the
-    ids it showed."""
+    """Who opened, listed or exported which consultations, and when. A page that shows excerpts
+    of several consultations (the list, the dashboard) writes one entry with the ids it showed.
+    Append-only like the audit log: no update or delete through the ORM or, on PostgreSQL, SQL (a
+    trigger refuses them; the one change it lets through is forgetting the id of a consultation
+    that was deleted). A user who appears here is deactivated, never deleted (PROTECT)."""
 
     class Action(models.TextChoices):
         VIEW = "view", "閲覧"
@@ -371,7 +381,7 @@ class AccessLog(models.Model):
         EXPORT = "export", "出力"
         LIST = "list", "一覧表示"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     consultation = models.ForeignKey(
         Consultation, null=True, on_delete=models.SET_NULL, related_name="access_logs"
     )
@@ -379,6 +389,8 @@ class AccessLog(models.Model):
     shown = models.JSONField("表示した相談のID", default=list, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     path = models.CharField(max_length=300, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "相談の閲覧記録"
@@ -388,6 +400,14 @@ class AccessLog(models.Model):
         which = f"#{self.consultation_id}" if self.consultation_id else f"{len(self.shown)}件"
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {which}"
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise PermissionError("相談の閲覧記録は変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("相談の閲覧記録は削除できません。")
+
     @classmethod
     def log_list(cls, request, consultations):
         """One entry for a page view that showed excerpts of `consultations` (none: nothing)."""
@@ -396,6 +416,7 @@ class AccessLog(models.Model):
             cls.objects.create(
                 user=request.user, action=cls.Action.LIST, shown=ids, path=request.get_full_path()[:300]
             )
+
 
 
 class ConsultationImport(ImportBatch):

@@ -1,14 +1,22 @@
 import json
+from collections import Counter
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import router
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordination.exports import csv_response
 from coordination.models import (
     Area,
     AuditEvent,
+    AuthenticatorDevice,
+    BackupCodeDevice,
     Center,
     CenterClosure,
+    DeniedRequestTally,
     LoginAttempt,
     Organisation,
     Profession,
@@ -85,6 +93,14 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
         return csv_response("audit-log.csv", header, rows)
 
 
+@admin.register(DeniedRequestTally)
+class DeniedRequestTallyAdmin(ReadOnlyLogAdmin):
+    list_display = ("window_start", "kind", "ip", "count", "last_path")
+    list_filter = ("kind",)
+    search_fields = ("ip", "kind", "last_path")
+    date_hierarchy = "window_start"
+
+
 @admin.register(LoginAttempt)
 class LoginAttemptAdmin(ReadOnlyLogAdmin):
     list_display = ("at", "username", "ip", "succeeded", "cleared")
@@ -100,10 +116,105 @@ class LoginAttemptAdmin(ReadOnlyLogAdmin):
         messages.success(request, f"{'、'.join(names)} のロックを解除しました。")
 
 
+# --- Second-factor devices ----------------------------------------------------------------------
+# django-otp's own admin pages show (and let an admin type) a TOTP secret and list unused backup
+# codes: whoever reads them can pass as the device's owner. The portal's pages show only who has
+# which device and when it was last used; an admin may remove one (audited), and its owner enrols
+# again at the next login.
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+def reset_second_factor(request, user):
+    """Removes every second-factor device of `user`, with one audit event per device."""
+    removed = []
+    for device in [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]:
+        audit(request, AuditEvent.Action.TWO_FACTOR, device, _device_removed(device))
+        removed.append(device)
+        device.delete()
+    return removed
+
+
+def _device_removed(device):
+    kind = "バックアップコード" if isinstance(device, StaticDevice) else "認証アプリ"
+    return f"管理者が{device.user.get_username()}の{kind}（{device.name}）を削除（本人は次のログインで登録し直します）"
+
+
+class SecondFactorAdmin(admin.ModelAdmin):
+    # django-otp's field names are English: each column is shown under a Japanese heading.
+    list_display = ("owner", "device_name", "is_confirmed", "created", "last_used")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__last_name", "user__first_name")
+    fields = ("owner", "device_name", "is_confirmed", "created", "last_used")
+    readonly_fields = fields
+
+    @admin.display(description="利用者", ordering="user__username")
+    def owner(self, device):
+        return f"{device.user}（{device.user.get_username()}）"
+
+    @admin.display(description="名前")
+    def device_name(self, device):
+        return device.name
+
+    @admin.display(description="登録済み", boolean=True)
+    def is_confirmed(self, device):
+        return device.confirmed
+
+    @admin.display(description="登録日時", ordering="created_at")
+    def created(self, device):
+        return device.created_at
+
+    @admin.display(description="最後に使った日時", ordering="last_used_at")
+    def last_used(self, device):
+        return device.last_used_at
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def log_deletions(self, request, queryset):
+        for device in queryset:
+            audit(request, AuditEvent.Action.TWO_FACTOR, device, _device_removed(device))
+        return super().log_deletions(request, queryset)
+
+
+admin.site.register(AuthenticatorDevice, SecondFactorAdmin)
+admin.site.register(BackupCodeDevice, SecondFactorAdmin)
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "center", "is_active")
     list_filter = ("role", "center", "is_active")
+    actions = ["reset_two_factor"]
+
+    def get_deleted_objects(self, objs, request):
+        """A user who appears in the audit log or a consultation's access log is kept (PROTECT):
+        instead of listing every protected log row, the page says so in one line per user and
+        what to do instead."""
+        refusals = []
+        for user in objs:
+            collector = NestedObjects(using=router.db_for_write(User))
+            collector.collect([user])
+            if collector.protected:
+                counts = Counter(obj._meta.verbose_name for obj in collector.protected)
+                found = "・".join(f"{name} {count:,}件" for name, count in counts.items())
+                refusals.append(
+                    f"{user}（{user.get_username()}）は{found}に記録があるため削除できません。"
+                    "退職・異動のときは、変更画面で「有効」のチェックを外して無効にしてください（記録は残ります）。"
+                )
+        if refusals:
+            return [], {}, set(), refusals
+        return super().get_deleted_objects(objs, request)
+
+    @admin.action(description="選んだユーザーの二要素認証を解除（次のログインで登録し直し）")
+    def reset_two_factor(self, request, queryset):
+        count = sum(len(reset_second_factor(request, user)) for user in queryset)
+        messages.success(request, f"二要素認証の登録を{count}件削除しました。")
+
     fieldsets = BaseUserAdmin.fieldsets + (
         ("ポータルでの役割", {"fields": ("role", "center", "profession", "affiliation")}),
     )

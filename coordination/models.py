@@ -2,8 +2,10 @@
 
 import datetime
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordination.dates import is_national_holiday
 
@@ -175,6 +177,16 @@ class Organisation(models.Model):
         return self.name
 
 
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`manage.py createsuperuser` makes an admin: a superuser reaches the Django admin, so it
+        holds the role that the second factor and the access rules are written for."""
+        role = extra_fields.setdefault("role", Role.ADMIN)
+        if role != Role.ADMIN:
+            raise ValueError("スーパーユーザーの役割は「管理者」だけです。")
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     role = models.CharField("役割", max_length=20, choices=Role, default=Role.PROFESSIONAL)
     center = models.ForeignKey(
@@ -191,11 +203,25 @@ class User(AbstractUser):
     )
     affiliation = models.CharField("所属機関", max_length=100, blank=True)
 
+    objects = PortalUserManager()
+
     class Meta:
         verbose_name = verbose_name_plural = "ユーザー"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False) | models.Q(role="admin"),
+                name="user_superuser_is_admin",
+                violation_error_message="スーパーユーザーにできるのは役割が「管理者」のユーザーだけです。",
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        """Japanese order, 姓 名 (Django's own puts the given name first): the header, 対応者,
+        sign-ups and exports all show a user through this."""
+        return " ".join(part for part in (self.last_name.strip(), self.first_name.strip()) if part)
 
     @property
     def is_admin_role(self):
@@ -306,15 +332,14 @@ class AuditEvent(models.Model):
         TWO_FACTOR = "2fa", "二要素認証"
 
     at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
-    # No database constraint and nothing done on the user's deletion: an audit row is never
-    # updated (the username is kept beside the id for that reason).
+    # A user who appears here is deactivated, never deleted (PROTECT; the admin says so). The
+    # username is kept beside the id, as it was when the event happened.
     user = models.ForeignKey(
         "coordination.User",
         verbose_name="ユーザー",
         null=True,
         blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     username = models.CharField("ユーザー名", max_length=150, blank=True)
@@ -345,17 +370,47 @@ class AuditEvent(models.Model):
         raise PermissionError("監査ログは削除できません。")
 
 
-class DataVersion(models.Model):
-    """A counter per data set that moves with every write to it ("directory": the facility
-    tables, by database triggers; "tallies:<center id>": that center's 月報 tallies, by
-    consultations.tallies). Cached page fragments are keyed by it (coordination.fragments), so a
-    fragment is never served after its data changed, on any application host."""
+class DeniedRequestTally(models.Model):
+    """Denied requests of visitors who are not signed in, counted per kind, address and time window:
+    the audit log gets one event for the first of them in a window (anything sent without login,
+    such as a flood of POSTs without a CSRF token or of logins to a locked account, would otherwise
+    grow the append-only log without bound); the rest only move this count."""
 
-    name = models.CharField(max_length=40, primary_key=True)
-    version = models.BigIntegerField(default=0)
+    kind = models.CharField(
+        "種類",
+        max_length=170,
+        default="403",
+        help_text="403（アクセス拒否）または locked:ユーザー名（ロック中のログイン）",
+    )
+    ip = models.CharField("IPアドレス", max_length=45, blank=True)
+    window_start = models.DateTimeField("集計の開始")
+    count = models.PositiveIntegerField("件数", default=1)
+    last_path = models.CharField("最後のURL", max_length=300, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "データ版数"
+        verbose_name = verbose_name_plural = "アクセス拒否の集計（未ログイン）"
+        ordering = ["-window_start", "ip"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "ip", "window_start"], name="denied_tally_per_window")
+        ]
 
     def __str__(self):
-        return f"{self.name} {self.version}"
+        return f"{self.window_start:%Y-%m-%d %H:%M} {self.ip or '不明'} {self.kind} {self.count}件"
+
+
+
+class AuthenticatorDevice(TOTPDevice):
+    """django-otp's TOTP device under a Japanese name in the admin (coordination/admin.py shows
+    it without its secret and lets an admin only remove it)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "二要素認証（認証アプリ）"
+
+
+class BackupCodeDevice(StaticDevice):
+    """django-otp's backup codes under a Japanese name in the admin (the codes never shown)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "二要素認証（バックアップコード）"

@@ -8,6 +8,7 @@
 - `audit(...)`: the one way to write to the append-only `AuditEvent` log.
 """
 
+import datetime
 import time
 
 from django import forms
@@ -15,12 +16,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from coordination.models import AuditEvent, LoginAttempt, Role
+from coordination.models import AuditEvent, DeniedRequestTally, LoginAttempt, Role
 
 # Roles that must pass a second factor when REQUIRE_2FA is on (officials read aggregates of
 # personal data; coordinators and admins read the records themselves).
@@ -92,8 +98,16 @@ def lockout_message(username, ip):
     return None
 
 
+def normalise_username(raw):
+    """The username as Django authenticates it (the login form's field folds it with NFKC and
+    strips it), so that 「ｄｅｍｏ－ｐｒｏｆｅｓｓｉｏｎａｌ」 and 「ｄemo-professional」 count as
+    failures of the same account as 「demo-professional」."""
+    return UsernameField().to_python(raw or "")[:150]
+
+
 def unlock(username, by_request=None):
     """An admin lifts the lock: the failures so far no longer count."""
+    username = normalise_username(username)
     count = LoginAttempt.objects.filter(username__iexact=username, succeeded=False, cleared=False).update(
         cleared=True
     )
@@ -106,40 +120,69 @@ class LockoutMixin:
     password is refused during the cool-off; every attempt is recorded."""
 
     def clean(self):
-        username = (self.data.get("username") or "").strip()
+        # Keyed on the name Django authenticates, not on what was typed (see normalise_username).
+        username = normalise_username(self.data.get("username"))
         ip = client_ip(self.request)
         refusal = lockout_message(username, ip)
         if refusal:
-            LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=False)
-            audit(self.request, AuditEvent.Action.LOCKED, username=username[:150], detail=refusal[:60])
+            LoginAttempt.objects.create(username=username, ip=ip, succeeded=False)
+            # Tries against a lock go on as long as someone sends them: the first per address and
+            # window is an audit event, the rest are counted.
+            record_anonymous_denial(
+                self.request,
+                kind=f"locked:{username}",
+                action=AuditEvent.Action.LOCKED,
+                detail=refusal[:60],
+                username=username,
+            )
             raise forms.ValidationError(refusal, code="locked")
         try:
             data = super().clean()
         except forms.ValidationError:
-            LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=False)
-            audit(self.request, AuditEvent.Action.LOGIN_FAILED, username=username[:150])
+            LoginAttempt.objects.create(username=username, ip=ip, succeeded=False)
+            audit(self.request, AuditEvent.Action.LOGIN_FAILED, username=username)
             raise
-        LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=True)
+        LoginAttempt.objects.create(username=username, ip=ip, succeeded=True)
         audit(self.request, AuditEvent.Action.LOGIN, user=self.get_user())
         return data
 
 
+# Django's own Japanese for these reads like a translation (「正しいユーザー名とパスワードを入力して
+# ください。どちらのフィールドも大文字と小文字は区別されます。」).
+LOGIN_MESSAGES = {
+    "invalid_login": "ユーザー名またはパスワードが違います。大文字と小文字は区別されます。",
+    "inactive": "このアカウントは使えなくなっています。必要な場合は管理者にお問い合わせください。",
+}
+
+
 class LoginForm(LockoutMixin, AuthenticationForm):
-    pass
+    error_messages = LOGIN_MESSAGES
 
 
 class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
-    pass
+    error_messages = {
+        **LOGIN_MESSAGES,
+        "invalid_login": "管理画面を使えるアカウントのユーザー名とパスワードを入力してください。"
+        "大文字と小文字は区別されます。",
+    }
 
 
 # --- Middleware -------------------------------------------------------------------------------
 
 
+def with_next(url, next_url):
+    """`url?next=…` with the target encoded, so that its own query (`?year=2026&month=8`) arrives
+    whole instead of losing everything after the first &."""
+    return f"{url}?{urlencode({'next': next_url})}"
+
+
 def needs_second_factor(user):
+    """Staff roles, and anyone who can reach the Django admin whatever their role: the admin shows
+    the audit log and every user, so a password alone must never open it."""
     return bool(
         settings.REQUIRE_2FA
         and user.is_authenticated
-        and user.role in TWO_FACTOR_ROLES
+        and (user.role in TWO_FACTOR_ROLES or user.is_staff or user.is_superuser)
         and not getattr(user, "is_verified", lambda: False)()
     )
 
@@ -158,21 +201,86 @@ class PortalSecurityMiddleware:
                     request,
                     "ログインしてから一定時間が過ぎたため、ログアウトしました。もう一度ログインしてください。",
                 )
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect(with_next(reverse("login"), request.get_full_path()))
             if needs_second_factor(user) and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES):
                 from django_otp.plugins.otp_totp.models import TOTPDevice
 
                 enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                 target = "two_factor_verify" if enrolled else "two_factor_setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+                return redirect(with_next(reverse(target), request.get_full_path()))
         response = self.get_response(request)
         disposition = response.get("Content-Disposition", "")
         if disposition.startswith("attachment"):
             name = disposition.split("''")[-1] if "''" in disposition else disposition
             audit(request, AuditEvent.Action.EXPORT, detail=name[:200])
         elif response.status_code == 403:
-            audit(request, AuditEvent.Action.DENIED, detail=f"{request.method} 403")
+            if request.user.is_authenticated:
+                audit(request, AuditEvent.Action.DENIED, detail=f"{request.method} 403")
+            else:
+                record_anonymous_denial(request)
         return response
+
+    def process_exception(self, request, exception):
+        return database_busy_response(request, exception)
+
+
+def record_anonymous_denial(request, kind="403", action=None, detail=None, username=""):
+    """One audit event per kind, address and window for visitors who are not signed in; later ones
+    in that window only count in DeniedRequestTally (管理画面 → アクセス拒否の集計). Returns whether
+    the event was written."""
+    window = settings.DENIED_AUDIT_WINDOW_SECONDS
+    now = int(time.time())
+    start = datetime.datetime.fromtimestamp(now - now % window, tz=datetime.UTC)
+    ip, path = client_ip(request) or "", request.get_full_path()[:300]
+    counted = DeniedRequestTally.objects.filter(kind=kind, ip=ip, window_start=start)
+    if counted.update(count=F("count") + 1, last_path=path):
+        return False
+    try:
+        with transaction.atomic():
+            DeniedRequestTally.objects.create(kind=kind, ip=ip, window_start=start, last_path=path)
+    except IntegrityError:  # another request of the same address created it just now
+        counted.update(count=F("count") + 1, last_path=path)
+        return False
+    note = f"（未ログイン。同じアドレスからの{window // 60}分以内の同じ拒否は件数だけを集計）"
+    audit(
+        request,
+        action or AuditEvent.Action.DENIED,
+        detail=(detail or f"{request.method} 403") + note,
+        username=username,
+    )
+    return True
+
+
+# --- A busy database ----------------------------------------------------------------------------
+
+
+def is_database_busy(exception):
+    """SQLite's answer when another connection held the write lock for longer than the busy
+    timeout (settings: OPTIONS timeout, with transactions begun IMMEDIATE)."""
+    return isinstance(exception, OperationalError) and "database is locked" in str(exception)
+
+
+def database_busy_response(request, exception):
+    """The portal's own Japanese page with 503 (retry later) instead of a 500, or None when the
+    exception is something else. The transaction was rolled back, so nothing is half-saved."""
+    if not is_database_busy(exception):
+        return None
+    # Rendered without the request's context processors: they read the user and the session,
+    # which is the database that is busy.
+    response = HttpResponse(render_to_string("503_busy.html"), status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: a busy database met outside a view (saving the session, a middleware) gets the
+    same page; anything else the plain error page."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    busy = database_busy_response(request, sys.exc_info()[1])
+    return busy or default_server_error(request, template_name)
 
 
 CREATE, UPDATE, DELETE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE, AuditEvent.Action.DELETE

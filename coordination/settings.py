@@ -83,7 +83,13 @@ DATABASES = {"default": env.db_url_config(_database_url)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A transaction takes the write lock when it begins (IMMEDIATE): two saves at once then wait
+    # for each other for up to the busy timeout (seconds) instead of failing at once when a
+    # reader tries to become a writer. A wait longer than that answers the portal's 503 page
+    # (coordination.security.database_busy_response), never a 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20)}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "coordination.User"
@@ -140,6 +146,9 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 *
 # Two-factor authentication (TOTP) for admins, coordinators and officials; on unless DEBUG.
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="在宅医療・介護連携支援ポータル")
+# django-otp's own switch: its admin never shows a TOTP secret, its QR code or backup codes (the
+# portal's admin replaces those pages as well: coordination/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Lockout: this many failures for one account (or LOCKOUT_IP_FAILURES from one address) within
 # LOCKOUT_SECONDS refuse every login, even with the right password, until the window has passed
 # or an admin unlocks (管理画面 → ログイン試行).
@@ -150,6 +159,13 @@ LOCKOUT_SECONDS = env.int("LOCKOUT_SECONDS", default=15 * 60)
 TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 # The audit log and login attempts are kept this long (purge_audit_log removes older rows).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
+# Requests denied to visitors who are not signed in: one audit event per address in this window,
+# the rest counted (管理画面 → アクセス拒否の集計), so that they cannot grow the log without bound.
+DENIED_AUDIT_WINDOW_SECONDS = env.int("DENIED_AUDIT_WINDOW_SECONDS", default=60 * 60)
+# Survey answers by link: one per browser (a signed cookie), and at most SURVEY_ANSWER_LIMIT from one
+# address per window (participants at one venue often share an address, so the limit is generous).
+SURVEY_ANSWER_LIMIT = env.int("SURVEY_ANSWER_LIMIT", default=20)
+SURVEY_ANSWER_WINDOW_SECONDS = env.int("SURVEY_ANSWER_WINDOW_SECONDS", default=60)
 
 # Security headers. The secure-cookie/HSTS/redirect set follows DEBUG unless overridden.
 SECURE_CONTENT_TYPE_NOSNIFF = True

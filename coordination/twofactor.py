@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
@@ -17,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordination.forms import post_data
 from coordination.models import AuditEvent
-from coordination.security import audit
+from coordination.security import audit, with_next
 
 BACKUP_CODES = 10
 
@@ -58,7 +59,7 @@ def qr_data_uri(text):
 def setup(request):
     user = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect(f"/accounts/2fa/verify/?next={_next(request)}")
+        return redirect(with_next(reverse("two_factor_verify"), _next(request)))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
         user=user, name="認証アプリ", confirmed=False
     )
@@ -93,7 +94,7 @@ def verify(request):
         StaticDevice.objects.filter(user=user)
     )
     if not devices:
-        return redirect(f"/accounts/2fa/setup/?next={_next(request)}")
+        return redirect(with_next(reverse("two_factor_setup"), _next(request)))
     form = CodeForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]

@@ -19,5 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A busy SQLite database met outside a view answers the portal's own 503 page (security.py).
+handler500 = "coordination.security.server_error"
+
 admin.site.site_header = "在宅医療・介護連携支援ポータル 管理"
 admin.site.site_title = "連携支援ポータル 管理"

@@ -107,13 +107,15 @@ EXPECTED = {
     "training:public": Expect(PUBLIC),
     "training:history": Expect(only(ADM, CO, CO2, OFF)),
     "training:answer": Expect(PUBLIC, kwargs=lambda w: {"token": w.survey.token}),  # by link, no login
-    "training:detail": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    # Professionals open an event they may sign up for (its public facts and their own sign-up).
+    "training:detail": Expect({**own_center(), PRO: 200}, kwargs=lambda w: {"pk": w.event.pk}),
     "training:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     # Professionals sign up for any open event; staff of another center cannot see it.
     "training:register": Expect({**own_center(), PRO: 200}, kwargs=lambda w: {"pk": w.event.pk}),
     "training:attendance": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:survey_edit": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:survey_results": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    "training:bulk_register": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:check_in": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
     "training:cancel": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
     "training:add_task": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk}),

@@ -1,8 +1,8 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from coordination.filters import FiscalYearFilter
-from coordination.forms import FastSelect
 from training.models import Event, Item
 
 
@@ -10,7 +10,7 @@ class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="名称・内容・会場・講師")
     fiscal_year = FiscalYearFilter(field_name="starts_at__date")
     item = django_filters.ChoiceFilter(
-        label="事業項目", choices=Item.choices, empty_label="すべて", widget=FastSelect
+        label="事業項目", choices=Item.choices, empty_label="すべて", widget=forms.Select
     )
 
     class Meta:

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.db import transaction
 from django.utils import timezone
@@ -5,8 +7,6 @@ from django.utils import timezone
 from coordination.forms import (
     CenterOwnedForm,
     DateTimeInput,
-    FastCheckboxSelectMultiple,
-    FastSelect,
     ProfessionCountsForm,
 )
 from coordination.models import Organisation, Profession
@@ -24,13 +24,13 @@ from training.models import (
 
 class EventForm(CenterOwnedForm):
     hosts = forms.ModelMultipleChoiceField(
-        label="主催", queryset=Organisation.objects.all(), required=False, widget=FastCheckboxSelectMultiple
+        label="主催", queryset=Organisation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     co_hosts = forms.ModelMultipleChoiceField(
-        label="共催", queryset=Organisation.objects.all(), required=False, widget=FastCheckboxSelectMultiple
+        label="共催", queryset=Organisation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     supporters = forms.ModelMultipleChoiceField(
-        label="後援", queryset=Organisation.objects.all(), required=False, widget=FastCheckboxSelectMultiple
+        label="後援", queryset=Organisation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     ROLE_FIELDS = {
         "hosts": EventOrganisation.Role.HOST,
@@ -42,6 +42,7 @@ class EventForm(CenterOwnedForm):
         model = Event
         fields = [
             "center",
+            "co_host_centers",
             "title",
             "item",
             "starts_at",
@@ -65,9 +66,10 @@ class EventForm(CenterOwnedForm):
             "ends_at": DateTimeInput(),
             "item": forms.RadioSelect,
             "delivery": forms.RadioSelect,
-            "center": FastSelect,
-            "audience_professions": FastCheckboxSelectMultiple,
-            "formats": FastCheckboxSelectMultiple,
+            "center": forms.Select,
+            "co_host_centers": forms.CheckboxSelectMultiple,
+            "audience_professions": forms.CheckboxSelectMultiple,
+            "formats": forms.CheckboxSelectMultiple,
             "speakers": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
@@ -81,6 +83,9 @@ class EventForm(CenterOwnedForm):
 
     def clean(self):
         data = super().clean()
+        host = self.target_center_id()
+        if any(c.pk == host for c in data.get("co_host_centers") or []):
+            self.add_error("co_host_centers", "担当センター自身は共催センターに選べません。")
         seen = {}
         for name in self.ROLE_FIELDS:
             for org in data.get(name) or []:
@@ -108,9 +113,98 @@ class RegistrationForm(forms.Form):
     name = forms.CharField(label="氏名", max_length=100)
     organisation = forms.CharField(label="所属", max_length=200, help_text="事業所・医療機関名")
     profession = forms.ModelChoiceField(
-        label="職種", queryset=Profession.objects.all(), widget=FastSelect, empty_label="選んでください"
+        label="職種", queryset=Profession.objects.all(), widget=forms.Select, empty_label="選んでください"
     )
     email = forms.EmailField(label="連絡先メール", required=False)
+
+
+class BulkRegistrationForm(forms.Form):
+    """A FAX sign-up sheet typed or pasted in one go: one person a line, 氏名, 所属, 職種 separated
+    by a tab (pasted from Excel) or a comma (, ， 、). Every line is checked before anything is
+    saved; an error names the line."""
+
+    SEPARATORS = re.compile(r"\t|[,，、]")
+
+    lines = forms.CharField(
+        label="申込の一覧（1行に1名：氏名、所属、職種）",
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+        help_text="例: 山田 花子、○○訪問看護ステーション、看護師　Excelから3列をそのまま貼り付けても構いません。職種は略称（ケアマネ など）でも入力できます。",
+        max_length=50_000,
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def clean_lines(self):
+        from coordination.text import normalize
+
+        professions = {}
+        for p in Profession.objects.all():
+            professions.setdefault(normalize(p.name), p)
+            if p.short_name:
+                professions.setdefault(normalize(p.short_name), p)
+        existing = {
+            (normalize(name), normalize(org))
+            for name, org in self.event.registrations.exclude(status="cancelled").values_list(
+                "name", "organisation"
+            )
+        }
+        rows, errors, seen = [], [], set()
+        for number, line in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            cells = [c.strip() for c in self.SEPARATORS.split(line)]
+            cells += [""] * (3 - len(cells))
+            name, organisation, profession_text = cells[0], cells[1], cells[2]
+            problems = []
+            if len([c for c in cells[3:] if c]):
+                problems.append("項目が多すぎます（氏名、所属、職種の3つにしてください）")
+            if not name:
+                problems.append("氏名がありません")
+            elif len(name) > 100:
+                problems.append("氏名が長すぎます（100文字まで）")
+            if not organisation:
+                problems.append("所属がありません")
+            elif len(organisation) > 200:
+                problems.append("所属が長すぎます（200文字まで）")
+            profession = professions.get(normalize(profession_text)) if profession_text else None
+            if not profession_text:
+                problems.append("職種がありません")
+            elif profession is None:
+                problems.append(f"職種「{profession_text}」が職種の一覧にありません")
+            key = (normalize(name), normalize(organisation))
+            if name and organisation and key in existing:
+                problems.append(f"{name}さん（{organisation}）はすでに申し込まれています")
+            elif name and organisation and key in seen:
+                problems.append(f"{name}さん（{organisation}）が一覧の中で重複しています")
+            seen.add(key)
+            if problems:
+                errors.append(f"{number}行目: " + "、".join(problems) + "。")
+            else:
+                rows.append(
+                    {"line": number, "name": name, "organisation": organisation, "profession": profession}
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        if not rows:
+            raise forms.ValidationError("申込が1行もありません。")
+        # What each will become if saved now (the seats are counted again when saving).
+        confirmed = self.event.registrations.confirmed().count()
+        for row in rows:
+            waiting = self.event.capacity is not None and confirmed >= self.event.capacity
+            row["waitlisted"] = waiting
+            confirmed += not waiting
+        return rows
+
+    @transaction.atomic
+    def save(self, by):
+        return [
+            self.event.register(
+                name=row["name"], organisation=row["organisation"], profession=row["profession"], by=by
+            )
+            for row in self.cleaned_data["lines"]
+        ]
 
 
 class AttendanceCountsForm(ProfessionCountsForm):
@@ -152,7 +246,7 @@ class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["text", "kind", "required"]
-        widgets = {"kind": FastSelect}
+        widgets = {"kind": forms.Select}
 
 
 QuestionFormSet = forms.inlineformset_factory(
@@ -171,7 +265,7 @@ class AnswerForm(forms.Form):
             label="職種",
             queryset=Profession.objects.all(),
             required=False,
-            widget=FastSelect,
+            widget=forms.Select,
             empty_label="回答しない",
         )
         if not survey.anonymous:
@@ -218,12 +312,12 @@ class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
         fields = ["phase", "text", "owner"]
-        widgets = {"phase": FastSelect}
+        widgets = {"phase": forms.Select}
 
 
 class ApplyTemplateForm(forms.Form):
     template = forms.ModelChoiceField(
-        label="ひな形", queryset=TaskTemplate.objects.all(), widget=FastSelect, empty_label=None
+        label="ひな形", queryset=TaskTemplate.objects.all(), widget=forms.Select, empty_label=None
     )
 
 

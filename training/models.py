@@ -6,7 +6,8 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coordination import dates
@@ -41,12 +42,44 @@ class Delivery(models.TextChoices):
 
 
 class EventQuerySet(CenterOwnedQuerySet):
+    def for_user(self, user):
+        """As for every center's records, and an event held jointly is also its co-hosting
+        centers' (one event, managed and counted by each of them once)."""
+        if user.is_authenticated and user.is_active and user.role == "coordinator" and user.center_id:
+            co_hosted = Event.co_host_centers.through.objects.filter(center_id=user.center_id)
+            return self.filter(Q(center_id=user.center_id) | Q(pk__in=co_hosted.values("event_id")))
+        return super().for_user(user)
+
+    def readable_by(self, user):
+        if user.is_authenticated and user.is_active and user.role == "official":
+            return self
+        return self.for_user(user)
+
     def public(self):
         """キ events: the public page lists them without login."""
         return self.filter(item=Item.PUBLIC)
 
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=(now or timezone.now()) - timezone.timedelta(hours=12))
+
+    def with_seats(self):
+        """Annotates confirmed_count and waitlisted_count (one query for a whole list)."""
+        return self.annotate(
+            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
+            waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
+        )
+
+    def visible_to_professional(self, user, now=None):
+        """What a professional may open: events taking sign-ups, and those they signed up for."""
+        return self.filter(
+            Q(pk__in=Event.objects.open_for_registration(now).values("pk"))
+            | Q(pk__in=Registration.objects.filter(user=user).values("event_id"))
+        )
+
+    def held(self, now=None):
+        """Events that took place: begun by now (the yearly history counts these only, so a
+        planned event with its expected attendance is not reported as done)."""
+        return self.filter(starts_at__lte=now or timezone.now())
 
     def open_for_registration(self, now=None):
         return self.upcoming(now).filter(registration_open=True)
@@ -55,6 +88,13 @@ class EventQuerySet(CenterOwnedQuerySet):
 class Event(models.Model):
     center = models.ForeignKey(
         Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="events"
+    )
+    co_host_centers = models.ManyToManyField(
+        Center,
+        verbose_name="共催センター",
+        blank=True,
+        related_name="co_hosted_events",
+        help_text="複数のセンターが合同で開く場合（一つの研修として、各センターの一覧と実績に1回だけ載ります）",
     )
     title = models.CharField("名称", max_length=200)
     item = models.CharField("事業項目", max_length=2, choices=Item, default=Item.TRAINING)
@@ -159,7 +199,33 @@ class Event(models.Model):
                 promoted.save(update_fields=["status"])
             return promoted
 
+    # --- Seats ------------------------------------------------------------------------------
+
+    @property
+    def remaining_seats(self):
+        """Seats left (None without a capacity), from with_seats() annotations."""
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - self.confirmed_count)
+
+    @property
+    def is_full(self):
+        return self.capacity is not None and self.confirmed_count >= self.capacity
+
     # --- Attendance ----------------------------------------------------------------------
+
+    @property
+    def day(self):
+        """The date the event is held, in Asia/Tokyo."""
+        return timezone.localtime(self.starts_at).date()
+
+    def check_in_refusal(self, today=None):
+        """Why nobody can be checked in yet (before the event's day: a check-in then would count
+        as attendance of an event that has not happened), or None."""
+        today = today or timezone.localdate()
+        if today < self.day:
+            return f"当日受付は開催日（{self.day.month}月{self.day.day}日）から行えます。"
+        return None
 
     def attendance_by_profession(self):
         """[(profession name, count)] in profession order: checked-in registrations plus the
@@ -223,6 +289,27 @@ class EventOrganisation(models.Model):
 class RegistrationQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
+
+    def with_waiting_position(self):
+        """Annotates waiting_position: 1 for the first on its event's waiting list, 2 for the
+        next… (the order cancellations move people up in); 0 for others."""
+        ahead = (
+            Registration.objects.filter(event=OuterRef("event"), status=Registration.Status.WAITLISTED)
+            .filter(
+                Q(created_at__lt=OuterRef("created_at"))
+                | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waiting_position=models.Case(
+                models.When(status=Registration.Status.WAITLISTED, then=Coalesce(Subquery(ahead), 0) + 1),
+                default=0,
+            )
+        )
 
 
 class Registration(models.Model):
@@ -346,6 +433,35 @@ class Survey(models.Model):
         return out
 
 
+def results_by_profession(survey):
+    """Per rating question, the answers by the respondent's 職種: [{"question", "rows": [(職種 or
+    「回答しない」, n, mean)]}]. Two queries."""
+    from django.db.models import Sum
+
+    cells = {}
+    for row in (
+        Answer.objects.filter(question__survey=survey, rating__isnull=False)
+        .values("question_id", "response__profession_id")
+        .annotate(n=Count("id"), total=Sum("rating"))
+        .order_by()
+    ):
+        cells[(row["question_id"], row["response__profession_id"])] = (row["n"], row["total"])
+    ids = {pid for _, pid in cells if pid is not None}
+    professions = list(Profession.objects.filter(pk__in=ids))
+    columns = [(p.pk, p.name) for p in professions] + [(None, "職種の回答なし")]
+    out = []
+    for q in survey.questions.all():
+        if q.kind != Question.Kind.RATING:
+            continue
+        rows = []
+        for pid, name in columns:
+            n, total = cells.get((q.pk, pid), (0, 0))
+            if n:
+                rows.append((name, n, total / n))
+        out.append({"question": q, "rows": rows})
+    return out
+
+
 class Question(models.Model):
     class Kind(models.TextChoices):
         RATING = "rating", "5段階評価"
@@ -398,6 +514,61 @@ class Answer(models.Model):
 
     def __str__(self):
         return self.text or str(self.rating)
+
+
+class AnswerThrottle(models.Model):
+    """How many answers one address sent to one survey in a time window: a flood from one client
+    stops at SURVEY_ANSWER_LIMIT per SURVEY_ANSWER_WINDOW_SECONDS, while a venue whose participants
+    share one address still gets through. The address itself is not kept (a keyed hash), and
+    nothing links a row here to an answer, so a 無記名 survey stays anonymous."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    client = models.CharField(max_length=32)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "client", "window_start"], name="answer_throttle_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.survey_id} {self.window_start:%H:%M} {self.count}"
+
+    @classmethod
+    def client_key(cls, address):
+        import hashlib
+        import hmac
+
+        return hmac.new(
+            settings.SECRET_KEY.encode(), f"survey:{address or ''}".encode(), hashlib.sha256
+        ).hexdigest()[:32]
+
+    @classmethod
+    def take(cls, survey, address):
+        """True when one more answer from `address` is within the limit (and counts it)."""
+        import datetime
+        import time
+
+        from django.db import IntegrityError
+
+        window = settings.SURVEY_ANSWER_WINDOW_SECONDS
+        now = int(time.time())
+        start = datetime.datetime.fromtimestamp(now - now % window, tz=datetime.UTC)
+        client = cls.client_key(address)
+        cls.objects.filter(survey=survey, window_start__lt=start).delete()  # past windows
+        try:
+            with transaction.atomic():
+                cls.objects.get_or_create(survey=survey, client=client, window_start=start)
+        except IntegrityError:  # the same client's other request created it just now
+            pass
+        return bool(
+            cls.objects.filter(
+                survey=survey, client=client, window_start=start, count__lt=settings.SURVEY_ANSWER_LIMIT
+            ).update(count=F("count") + 1)
+        )
 
 
 # --- Task lists (棚卸表) ---------------------------------------------------------------------
@@ -479,43 +650,51 @@ class Task(models.Model):
 # --- Yearly history ------------------------------------------------------------------------
 
 
-def yearly_history(events):
+def yearly_history(events, by_center=False):
     """The 下関市-style table from `events` (a queryset already limited to what the user may
     see): per 年度, events, 参加団体数, 内容 (formats), 参加人数; and the per-profession attendance
-    over the years. A fixed number of queries whatever the number of events."""
-    event_rows = list(events.values("pk", "starts_at", "extra_organisations"))
+    over the years. With `by_center`, one row per 年度 and center (an event held jointly counts
+    under its host center only, so the rows add up to the city's total). A fixed number of queries
+    whatever the number of events."""
+    event_rows = list(events.values("pk", "starts_at", "extra_organisations", "center_id"))
     year_of = {r["pk"]: dates.fiscal_year(timezone.localtime(r["starts_at"]).date()) for r in event_rows}
+    key_of = {r["pk"]: (year_of[r["pk"]], r["center_id"] if by_center else None) for r in event_rows}
     years = {}
     for r in event_rows:
         y = years.setdefault(
-            year_of[r["pk"]],
+            key_of[r["pk"]],
             {"events": 0, "organisations": 0, "orgs": set(), "formats": [], "people": 0, "by_profession": {}},
         )
         y["events"] += 1
         y["organisations"] += r["extra_organisations"]
-    ids = list(year_of)
+    ids = list(key_of)
     for pk, name in attending_organisations(ids):
-        years[year_of[pk]]["orgs"].add((pk, name))
+        years[key_of[pk]]["orgs"].add((pk, name))
     for pk, name in (
         EventFormat.objects.filter(events__in=ids).values_list("events", "name").order_by("sort_order")
     ):
-        formats = years[year_of[pk]]["formats"]
+        formats = years[key_of[pk]]["formats"]
         if name not in formats:
             formats.append(name)
     professions = {}
     for event_id, profession_id, n in attendance_rows(ids):
-        y = years[year_of[event_id]]
+        y = years[key_of[event_id]]
         y["people"] += n
         y["by_profession"][profession_id] = y["by_profession"].get(profession_id, 0) + n
         professions[profession_id] = True
     profession_list = list(Profession.objects.filter(pk__in=professions))
+    centers = {}
+    if by_center:
+        centers = {c.pk: c for c in Center.objects.filter(pk__in={c for _, c in years})}
+    order = {pk: (c.sort_order, c.code) for pk, c in centers.items()}
     table = []
-    for year in sorted(years):
-        y = years[year]
+    for year, center_id in sorted(years, key=lambda k: (k[0], order.get(k[1], (0, "")))):
+        y = years[(year, center_id)]
         table.append(
             {
                 "year": year,
                 "label": dates.fiscal_year_label(year),
+                "center": centers.get(center_id),
                 "events": y["events"],
                 "organisations": y["organisations"] + len(y["orgs"]),
                 "formats": "・".join(y["formats"]),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/registrations/bulk/", views.bulk_register, name="bulk_register"),
     path("<int:pk>/registrations/<int:rid>/check-in/", views.check_in, name="check_in"),
     path("<int:pk>/registrations/<int:rid>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),

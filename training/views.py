@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -11,13 +14,14 @@ from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import post_data
-from coordination.models import Role
-from coordination.security import CREATE, UPDATE, audit, changed_fields
+from coordination.models import Center, Role
+from coordination.security import CREATE, UPDATE, audit, changed_fields, client_ip
 from training.filters import EventFilter
 from training.forms import (
     AnswerForm,
     ApplyTemplateForm,
     AttendanceCountsForm,
+    BulkRegistrationForm,
     EventForm,
     QuestionFormSet,
     RegistrationForm,
@@ -27,20 +31,24 @@ from training.forms import (
 )
 from training.models import (
     DEFAULT_QUESTIONS,
+    AnswerThrottle,
     Event,
     Item,
     Question,
     Registration,
     Survey,
     Task,
+    results_by_profession,
     yearly_history,
 )
 
 MANAGERS = (Role.ADMIN, Role.COORDINATOR)
 HISTORY_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 PAGE_SIZE = 25
+# A browser that answered a survey keeps a signed cookie saying so (one answer per browser).
+ANSWERED_SALT = "training.survey-answered"
 EVENT_LIST_RELATED = ("center",)
-EVENT_LIST_PREFETCH = ("formats", "organiser_links__organisation")
+EVENT_LIST_PREFETCH = ("formats", "organiser_links__organisation", "co_host_centers")
 
 
 def _managed(request, pk, queryset=None):
@@ -56,18 +64,28 @@ def index(request):
         # Professionals see what they can sign up for, from every center, and their own sign-ups.
         events = (
             Event.objects.open_for_registration()
+            .with_seats()
             .select_related(*EVENT_LIST_RELATED)
             .prefetch_related(*EVENT_LIST_PREFETCH)
             .order_by("starts_at")
         )
-        mine = Registration.objects.filter(user=user).exclude(status=Registration.Status.CANCELLED)
-        return render(
-            request,
-            "training/open_events.html",
-            {"events": events[:100], "mine": mine.select_related("event").order_by("-event__starts_at")[:50]},
+        mine = (
+            Registration.objects.filter(user=user)
+            .exclude(status=Registration.Status.CANCELLED)
+            .with_waiting_position()
+            .select_related("event")
+            .order_by("-event__starts_at")
         )
+        mine = list(mine[:50])
+        status_of = {r.event_id: r for r in mine}
+        events = list(events[:100])
+        for event in events:
+            event.my_registration = status_of.get(event.pk)
+        return render(request, "training/open_events.html", {"events": events, "mine": mine})
     queryset = (
         Event.objects.for_user(user)
+        .with_seats()
+        .order_by("-starts_at", "-pk")  # the annotation's GROUP BY drops Meta.ordering
         .select_related(*EVENT_LIST_RELATED)
         .prefetch_related(*EVENT_LIST_PREFETCH)
     )
@@ -105,13 +123,15 @@ def edit(request, pk):
 
 
 @never_cache
-@role_required(*MANAGERS)
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
 def detail(request, pk):
+    if request.user.role == Role.PROFESSIONAL:
+        return _detail_for_professional(request, pk)
     event = _managed(
         request,
         pk,
         Event.objects.select_related("center", "created_by").prefetch_related(
-            "formats", "audience_professions", "organiser_links__organisation"
+            "formats", "audience_professions", "organiser_links__organisation", "co_host_centers"
         ),
     )
     registrations = list(event.registrations.select_related("profession"))
@@ -133,8 +153,35 @@ def detail(request, pk):
             "template_form": ApplyTemplateForm(),
             "survey": survey,
             "survey_responses": survey.responses.count() if survey else 0,
+            "survey_link": _survey_link(request, survey),
             "panels": extensions.panels("event", request, event),
         },
+    )
+
+
+def _detail_for_professional(request, pk):
+    """The page of an event a professional may sign up for (or signed up for): its public facts,
+    the seats left and their own registration, with its place on the waiting list. Nothing of
+    other participants."""
+    user = request.user
+    event = get_object_or_404(
+        Event.objects.visible_to_professional(user)
+        .with_seats()
+        .select_related("center")
+        .prefetch_related(*EVENT_LIST_PREFETCH),
+        pk=pk,
+    )
+    mine = (
+        Registration.objects.filter(event=event, user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .with_waiting_position()
+        .first()
+    )
+    can_register = mine is None and Event.objects.open_for_registration().filter(pk=event.pk).exists()
+    return render(
+        request,
+        "training/detail_for_professional.html",
+        {"event": event, "mine": mine, "can_register": can_register},
     )
 
 
@@ -179,6 +226,27 @@ def register(request, pk):
     return render(request, "training/register.html", {"event": event, "form": form, "on_behalf": on_behalf})
 
 
+@never_cache
+@role_required(*MANAGERS)
+def bulk_register(request, pk):
+    """A FAX sign-up sheet in one go: paste the lines, see what each becomes, then save all (or
+    nothing, when a line is wrong)."""
+    event = _managed(request, pk)
+    form = BulkRegistrationForm(post_data(request), event=event)
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirm") == "1":
+        saved = form.save(by=request.user)
+        waiting = sum(r.status == Registration.Status.WAITLISTED for r in saved)
+        audit(request, CREATE, event, f"申込をまとめて入力: {len(saved)}名（うちキャンセル待ち{waiting}名）")
+        messages.success(
+            request,
+            f"{len(saved)}名の申込を登録しました"
+            + (f"（うちキャンセル待ち{waiting}名）。" if waiting else "。"),
+        )
+        return redirect(f"{event.get_absolute_url()}#registrations")
+    preview = form.cleaned_data["lines"] if form.is_bound and form.is_valid() else None
+    return render(request, "training/bulk_register.html", {"event": event, "form": form, "preview": preview})
+
+
 def _registration(request, pk, rid):
     event = _managed(request, pk)
     return event, get_object_or_404(Registration, pk=rid, event=event)
@@ -190,6 +258,8 @@ def check_in(request, pk, rid):
     event, registration = _registration(request, pk, rid)
     if registration.status == Registration.Status.CANCELLED:
         messages.error(request, f"{registration.name}さんの申込は取り消されています。")
+    elif not registration.checked_in_at and event.check_in_refusal():
+        messages.error(request, f"{registration.name}さんを受け付けられません。{event.check_in_refusal()}")
     elif registration.checked_in_at:
         registration.checked_in_at = None
         registration.save(update_fields=["checked_in_at"])
@@ -325,9 +395,10 @@ def survey_results(request, pk):
     event = _managed(request, pk)
     survey = get_object_or_404(Survey, event=event)
     results = survey.results()
+    by_profession = results_by_profession(survey)
     responses = survey.responses.count()
     if request.GET.get("format") == "xlsx":
-        return _survey_xlsx(event, survey, results, responses)
+        return _survey_xlsx(event, survey, results, responses, by_profession)
     if request.GET.get("format"):
         raise PermissionDenied
     chart = [
@@ -342,11 +413,22 @@ def survey_results(request, pk):
             "event": event,
             "survey": survey,
             "results": results,
+            "by_profession": by_profession,
             "responses": responses,
             "chart": {"scale": [Question.SCALE_LABELS[v] for v in Question.SCALE], "questions": chart},
             "answer_url": request.build_absolute_uri(survey_url(survey)),
         },
     )
+
+
+def _survey_link(request, survey):
+    """The answer link and its QR code (drawn here, no other site) for the printed event sheet."""
+    if survey is None:
+        return None
+    from coordination.twofactor import qr_data_uri
+
+    url = request.build_absolute_uri(survey_url(survey))
+    return {"url": url, "qr": qr_data_uri(url)}
 
 
 def survey_url(survey):
@@ -355,7 +437,7 @@ def survey_url(survey):
     return reverse("training:answer", args=[survey.token])
 
 
-def _survey_xlsx(event, survey, results, responses):
+def _survey_xlsx(event, survey, results, responses, by_profession=()):
     header = ["質問", "種類", "回答数", *[Question.SCALE_LABELS[v] for v in Question.SCALE], "平均"]
     rows = []
     texts = []
@@ -373,6 +455,16 @@ def _survey_xlsx(event, survey, results, responses):
         [
             ("集計", header, rows, {"title_rows": [title], "widths": [40, 10, 8, 14, 6, 14, 6, 14, 8]}),
             ("自由記述", ["質問", "回答"], texts, {"title_rows": [title], "widths": [30, 80]}),
+            (
+                "職種別",
+                ["質問", "職種", "回答数", "平均"],
+                [
+                    [r["question"].text, name, n, round(mean, 2)]
+                    for r in by_profession
+                    for name, n, mean in r["rows"]
+                ],
+                {"title_rows": [title], "widths": [40, 20, 8, 8]},
+            ),
         ],
     )
 
@@ -386,11 +478,36 @@ def answer(request, token):
         return render(
             request, "training/answer_closed.html", {"survey": survey, "status": status}, status=410
         )
+    cookie = f"survey-{survey.pk}"
+    if request.get_signed_cookie(cookie, default=None, salt=ANSWERED_SALT):
+        return render(request, "training/answer_closed.html", {"survey": survey, "status": "answered"})
     form = AnswerForm(post_data(request), survey=survey)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        form.save()
-        return render(request, "training/answer_thanks.html", {"survey": survey})
-    return render(request, "training/answer.html", {"survey": survey, "form": form})
+        with transaction.atomic():
+            accepted = AnswerThrottle.take(survey, client_ip(request))
+            if accepted:
+                form.save()
+        if accepted:
+            response = render(request, "training/answer_thanks.html", {"survey": survey})
+            response.set_signed_cookie(
+                cookie,
+                "1",
+                salt=ANSWERED_SALT,
+                max_age=max(0, int((survey.closes_at - timezone.now()).total_seconds())) + 86400,
+                path=request.path,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
+        form.add_error(
+            None,
+            "短い時間に同じ場所から多くの回答が届いたため、いまは受け付けられませんでした。"
+            "1分ほど待ってから、もう一度「回答を送信する」を押してください。",
+        )
+        status = 429
+    return render(request, "training/answer.html", {"survey": survey, "form": form}, status=status)
 
 
 def public(request):
@@ -406,42 +523,71 @@ def public(request):
 @role_required(*HISTORY_READERS)
 def history(request):
     user = request.user
-    events = Event.objects.readable_by(user)  # officials: every center's aggregates
+    # Officials: every center's aggregates; only events that took place count.
+    events = Event.objects.readable_by(user).held()
     item = request.GET.get("item", "")
     if item in Item.values:
         events = events.filter(item=item)
     else:
         item = ""
-    table, professions = yearly_history(events)
+    # Officials and admins read several centers: one row per 年度 and center by default, the city's
+    # total, or one center (the events it held or co-hosted).
+    centers = list(Center.objects.all()) if user.role in (Role.ADMIN, Role.OFFICIAL) else []
+    center = request.GET.get("center", "") if centers else ""
+    by_center = bool(centers) and center == ""
+    chosen = None
+    if center and center != "total":
+        chosen = next((c for c in centers if c.code == center), None)
+        if chosen is None:
+            raise Http404
+        co_hosted = Event.co_host_centers.through.objects.filter(center=chosen).values("event_id")
+        events = events.filter(Q(center=chosen) | Q(pk__in=co_hosted))
+    table, professions = yearly_history(events, by_center=by_center)
     if request.GET.get("format") == "xlsx":
-        return _history_xlsx(table, professions, item)
+        return _history_xlsx(table, professions, item, by_center, chosen)
     if request.GET.get("format"):
         raise PermissionDenied
     return render(
         request,
         "training/history.html",
-        {"table": table, "professions": professions, "item": item, "items": Item.choices},
+        {
+            "table": table,
+            "professions": professions,
+            "item": item,
+            "items": Item.choices,
+            "centers": centers,
+            "center": center,
+            "by_center": by_center,
+        },
     )
 
 
-def _history_xlsx(table, professions, item):
-    label = dict(Item.choices).get(item, "カ・キ すべて")
+def _history_xlsx(table, professions, item, by_center=False, chosen=None):
+    label = dict(Item.choices).get(item, "カ・キ すべて") + (f"・{chosen.name}" if chosen else "")
+    lead = ["年度", "センター"] if by_center else ["年度"]
+
+    def first(r):
+        return [r["label"], r["center"].name if r["center"] else ""] if by_center else [r["label"]]
+
     return xlsx_response(
         f"training-history{'-' + item if item else ''}.xlsx",
         [
             (
                 "年度別実績",
-                ["年度", "開催数", "参加団体数", "内容", "参加人数"],
-                [[r["label"], r["events"], r["organisations"], r["formats"], r["people"]] for r in table],
-                {"title_rows": [f"研修・普及啓発の実績（{label}）"], "widths": [24, 8, 10, 50, 10]},
+                [*lead, "開催数", "参加団体数", "内容", "参加人数"],
+                [[*first(r), r["events"], r["organisations"], r["formats"], r["people"]] for r in table],
+                {
+                    "title_rows": [f"研修・普及啓発の実績（{label}）"],
+                    "widths": [24, *([20] if by_center else []), 8, 10, 50, 10],
+                },
             ),
             (
                 "職種別参加人数",
-                ["年度", *[p.name for p in professions], "合計"],
-                [[r["label"], *r["by_profession"], r["people"]] for r in table],
+                [*lead, *[p.name for p in professions], "合計"],
+                [[*first(r), *r["by_profession"], r["people"]] for r in table],
                 {
                     "title_rows": [f"職種別参加人数（{label}）"],
-                    "widths": [24] + [10] * (len(professions) + 1),
+                    "widths": [24, *([20] if by_center else [])] + [10] * (len(professions) + 1),
                 },
             ),
         ],

@@ -43,4 +43,6 @@ def test_login_with_password_leads_to_dashboard(cast, client):
 def test_wrong_password_shows_japanese_error(cast, client):
     response = client.post("/accounts/login/", {"username": "coordinator", "password": "nope"})
     assert response.status_code == 200
-    assert "正しいユーザー名とパスワードを入力してください" in response.content.decode()
+    page = response.content.decode()
+    assert "ユーザー名またはパスワードが違います。大文字と小文字は区別されます。" in page
+    assert "どちらのフィールドも" not in page

@@ -272,9 +272,13 @@ def test_postgresql_refuses_sql_that_alters_the_audit_log(cast):
 
 def test_purge_removes_only_events_past_retention(cast, settings):
     from django.core.management import call_command
+    from django.utils import timezone
+
+    from coordination.models import DeniedRequestTally
 
     old = AuditEvent.objects.create(action="view", username="old")
     LoginAttempt.objects.create(username="old")
+    DeniedRequestTally.objects.create(ip="192.0.2.1", window_start=timezone.now())
     # Rows cannot be backdated (that would be an update), so move the cut-off instead: with a
     # retention of -1 days everything before tomorrow is past retention.
     settings.AUDIT_RETENTION_DAYS = 30
@@ -285,6 +289,7 @@ def test_purge_removes_only_events_past_retention(cast, settings):
     assert AuditEvent.objects.filter(pk=old.pk).exists()
     call_command("purge_audit_log", stdout=open("/dev/null", "w"))
     assert not AuditEvent.objects.exists() and not LoginAttempt.objects.exists()
+    assert not DeniedRequestTally.objects.exists()
 
 
 def test_admin_changes_are_audited_and_the_audit_admin_is_read_only(client_for, cast):
@@ -372,3 +377,248 @@ def test_no_export_reaches_another_centers_data(client_for, cast):
     history = load_workbook(io.BytesIO(other.get("/training/history/?format=xlsx").content))["年度別実績"]
     assert list(history.iter_rows(min_row=3, values_only=True)) == []
     assert AuditEvent.objects.filter(action="export", user=cast.coordinator2).count() == 4
+
+
+# --- Staff outside the role model, and the second factor in the admin -----------------------------
+
+
+def test_anyone_who_can_reach_the_admin_needs_the_second_factor_whatever_the_role(require_2fa, cast):
+    cast.professional.is_staff = True
+    cast.professional.save()
+    client, _ = password_login("professional")
+    response = client.get("/admin/coordination/auditevent/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/setup/")
+    # A professional without admin access still signs in with the password alone.
+    cast.professional.is_staff = False
+    cast.professional.save()
+    client, _ = password_login("professional")
+    assert client.get("/resources/").status_code == 200
+
+
+def test_createsuperuser_makes_an_admin_and_a_superuser_cannot_hold_another_role(cast, monkeypatch):
+    from django.core.management import call_command
+    from django.db import IntegrityError
+
+    from coordination.models import Role, User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "long-enough-pass-2026")
+    call_command("createsuperuser", "--noinput", username="root", email="root@example.jp", verbosity=0)
+    assert User.objects.get(username="root").role == Role.ADMIN
+    with pytest.raises(ValueError):
+        User.objects.create_superuser("root2", role=Role.PROFESSIONAL, password="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=cast.professional.pk).update(is_superuser=True)
+
+
+def test_the_admin_refuses_to_make_a_professional_a_superuser(client_for, cast):
+    response = client_for("admin").post(
+        f"/admin/coordination/user/{cast.professional.pk}/change/",
+        {
+            "username": "professional",
+            "role": "professional",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "スーパーユーザーにできるのは役割が「管理者」のユーザーだけです" in response.content.decode()
+    cast.professional.refresh_from_db()
+    assert not cast.professional.is_superuser
+
+
+def test_the_admin_never_shows_a_totp_secret_or_backup_codes_and_audits_their_removal(client_for, cast):
+    from base64 import b32encode
+
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    device = TOTPDevice.objects.create(user=cast.coordinator, name="認証アプリ", confirmed=True)
+    backup = StaticDevice.objects.create(user=cast.coordinator, name="バックアップコード")
+    StaticToken.objects.create(device=backup, token="zx81secret")
+    admin = client_for("admin")
+    secrets = (device.key, b32encode(device.bin_key).decode(), "zx81secret")
+    pages = [
+        "/admin/",
+        "/admin/coordination/authenticatordevice/",
+        f"/admin/coordination/authenticatordevice/{device.pk}/change/",
+        "/admin/coordination/backupcodedevice/",
+        f"/admin/coordination/backupcodedevice/{backup.pk}/change/",
+    ]
+    for url in pages:
+        response = admin.get(url)
+        assert response.status_code == 200, url
+        assert not any(secret in response.content.decode() for secret in secrets), url
+    index = admin.get("/admin/").content.decode()
+    assert "二要素認証（認証アプリ）" in index and "TOTP device" not in index
+    # django-otp's own pages (secret, QR code, token list) are gone; nothing can be added or edited.
+    for url in (
+        f"/admin/otp_totp/totpdevice/{device.pk}/change/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/config/",
+        f"/admin/otp_static/staticdevice/{backup.pk}/change/",
+    ):
+        assert admin.get(url).status_code == 404, url
+    assert admin.get("/admin/coordination/authenticatordevice/add/").status_code == 403
+    changed = admin.post(
+        f"/admin/coordination/authenticatordevice/{device.pk}/change/", {"name": "x", "key": "00"}
+    )
+    assert changed.status_code == 403
+    # Removal is audited, and its owner enrols again.
+    admin.post(f"/admin/coordination/authenticatordevice/{device.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    event = AuditEvent.objects.get(action="2fa", object_id=str(device.pk))
+    assert event.user == cast.admin and "coordinatorの認証アプリ" in event.detail
+
+
+def test_an_admin_resetting_a_users_second_factor_is_audited_per_device(client_for, cast):
+    TOTPDevice.objects.create(user=cast.official, name="認証アプリ", confirmed=True)
+    StaticDevice.objects.create(user=cast.official, name="バックアップコード")
+    client_for("admin").post(
+        "/admin/coordination/user/",
+        {"action": "reset_two_factor", "_selected_action": [cast.official.pk]},
+    )
+    assert not TOTPDevice.objects.filter(user=cast.official).exists()
+    assert not StaticDevice.objects.filter(user=cast.official).exists()
+    details = sorted(
+        AuditEvent.objects.filter(action="2fa", user=cast.admin).values_list("detail", flat=True)
+    )
+    assert len(details) == 2 and all("officialの" in d for d in details)
+
+
+@pytest.mark.parametrize(
+    "typed", ["ｃｏｏｒｄｉｎａｔｏｒ", "ｃoordinator", " coordinator ", "ＣＯＯＲＤＩＮＡＴＯＲ"]
+)
+def test_a_locked_account_stays_locked_however_its_name_is_typed(cast, settings, typed):
+    settings.LOCKOUT_FAILURES = 3
+    for _ in range(3):
+        password_login(typed, "wrong-password")
+    for spelling in ("coordinator", "ｃｏｏｒｄｉｎａｔｏｒ", "ｃoordinator"):
+        client, response = password_login(spelling)  # the right password
+        assert "一時的にロックされています" in response.content.decode(), spelling
+        assert "_auth_user_id" not in client.session
+    assert set(LoginAttempt.objects.values_list("username", flat=True)) <= {"coordinator", "COORDINATOR"}
+
+
+def test_failures_typed_full_width_lock_the_account_typed_plainly(cast, settings):
+    settings.LOCKOUT_FAILURES = 2
+    password_login("ｃｏｏｒｄｉｎａｔｏｒ", "x")
+    password_login("ｃoordinator", "x")
+    _, response = password_login("coordinator")
+    assert response.status_code == 200 and "一時的にロックされています" in response.content.decode()
+    from coordination.security import unlock
+
+    unlock("ｃｏｏｒｄｉｎａｔｏｒ")
+    assert password_login("coordinator")[1].status_code == 302
+
+
+# --- A busy SQLite database -----------------------------------------------------------------------
+
+
+def test_a_locked_database_answers_the_portals_own_page_not_a_500(client_for, cast, monkeypatch):
+    from django.db import OperationalError
+
+    from coordination import dashboard
+
+    def busy(request):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(dashboard, "panels_for", busy)
+    response = client_for("coordinator").get("/")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "ただいま混み合っています" in page and "保存されていません" in page
+    assert response["Retry-After"]
+
+
+def test_a_locked_database_outside_a_view_gets_the_same_page(rf):
+    from django.db import OperationalError
+
+    from coordination.security import server_error
+
+    request = rf.get("/")
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503 and "ただいま混み合っています" in response.content.decode()
+    try:
+        raise ValueError("something else")
+    except ValueError:
+        assert server_error(request).status_code == 500
+
+
+def test_denied_requests_without_login_do_not_grow_the_audit_log_without_bound(cast):
+    from coordination.models import DeniedRequestTally
+
+    flood = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.5")
+    for _ in range(40):
+        assert flood.post("/accounts/login/", {"username": "x", "password": "y"}).status_code == 403
+    denied = AuditEvent.objects.filter(action="denied", ip="203.0.113.5")
+    assert denied.count() == 1 and "件数だけを集計" in denied.get().detail
+    assert DeniedRequestTally.objects.get(ip="203.0.113.5").count == 40
+    # Another address gets its own first entry; a signed-in user's denials are each recorded.
+    Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.6").post("/accounts/login/", {})
+    assert AuditEvent.objects.filter(action="denied", ip="203.0.113.6").count() == 1
+    professional = Client(REMOTE_ADDR="203.0.113.5")
+    professional.force_login(cast.professional)
+    for _ in range(3):
+        professional.get("/consultations/")
+    assert AuditEvent.objects.filter(action="denied", user=cast.professional).count() == 3
+
+
+def test_the_second_factor_and_the_absolute_timeout_keep_the_whole_next_url(require_2fa, cast, settings):
+    from urllib.parse import parse_qs, urlsplit
+
+    target = "/consultations/reports/?year=2026&month=8"
+
+    def next_of(response):
+        return parse_qs(urlsplit(response["Location"]).query)["next"][0]
+
+    client, _ = password_login("coordinator")
+    assert next_of(client.get(target)) == target  # to enrolment
+    TOTPDevice.objects.create(user=cast.coordinator, name="app", confirmed=True)
+    assert next_of(client.get(target)) == target  # to verification
+    assert (
+        next_of(
+            client.get(
+                "/accounts/2fa/setup/?" + "next=" + "%2Fconsultations%2Freports%2F%3Fyear%3D2026%26month%3D8"
+            )
+        )
+        == target
+    )
+    device = TOTPDevice.objects.get(user=cast.coordinator)
+    done = client.post("/accounts/2fa/verify/", {"code": current_code(device), "next": target})
+    assert done["Location"] == target
+    session = client.session
+    session["auth_started"] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+    timed_out = client.get(target)
+    assert timed_out["Location"].startswith("/accounts/login/") and next_of(timed_out) == target
+
+
+def test_the_admin_speaks_plain_japanese(client_for, cast):
+    admin = client_for("admin")
+    page = admin.get("/admin/coordination/auditevent/").content.decode()
+    assert "日時で絞り込む" in page and "Filter by" not in page
+    assert "Logout" not in admin.post("/admin/logout/").content.decode()
+    refused = Client().post("/admin/login/", {"username": "admin", "password": "nope"}).content.decode()
+    assert "管理画面を使えるアカウントのユーザー名とパスワードを入力してください" in refused
+    assert "どちらのフィールドも" not in refused
+
+
+def test_tries_against_a_locked_account_are_counted_not_each_audited(cast, settings):
+    from coordination.models import DeniedRequestTally
+
+    settings.LOCKOUT_FAILURES = 2
+    for _ in range(2):
+        password_login("coordinator", "wrong", ip="203.0.113.20")
+    for _ in range(25):
+        _, response = password_login("coordinator", ip="203.0.113.20")
+        assert "一時的にロックされています" in response.content.decode()
+    assert AuditEvent.objects.filter(action="locked", username="coordinator").count() == 1
+    assert DeniedRequestTally.objects.get(kind="locked:coordinator").count == 25
+    # Another locked account from the same address gets its own first event.
+    for _ in range(3):
+        password_login("coordinator2", "wrong", ip="203.0.113.20")
+    assert AuditEvent.objects.filter(action="locked", username="coordinator2").count() == 1

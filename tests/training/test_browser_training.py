@@ -13,12 +13,15 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     Organisation.objects.create(name="医師会")
     cast.professional.affiliation = "△△ケアプランセンター"
     cast.professional.save()
-    day = timezone.localdate() + datetime.timedelta(days=10)
+    # Held today, begun this minute: sign-ups are still open, check-in is open (it is the event's
+    # day) and the yearly history counts it (it took place).
+    start = timezone.localtime()
+    day = start.date()
     login(page, "coordinator")
     page.goto(page.base_url + "/training/new/")
     page.get_by_label("名称").fill("在宅看取りを支える多職種研修")
     page.get_by_role("radio", name="カ 医療・介護関係者の研修").check()
-    page.get_by_label("開始日時").fill(f"{day:%Y-%m-%d}T18:30")
+    page.get_by_label("開始日時").fill(f"{start:%Y-%m-%dT%H:%M}")
     page.get_by_role("group", name="主催").get_by_label("医師会").check()
     page.get_by_role("group", name="形式").get_by_label("グループワーク").check()
     page.get_by_label("定員").fill("30")
@@ -90,4 +93,101 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     assert row.locator("[data-people]").inner_text() == "2"
     assert row.locator("[data-organisations]").inner_text() == "2"
     page.screenshot(path=str(ARTIFACTS / "training-history.png"), full_page=True)
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1366, 768)], ids=["phone", "desktop"])
+def test_survey_choices_sit_beside_their_labels_with_large_targets(browser, live_server, cast, viewport):
+    from tests.training.factories import make_event, make_survey
+
+    event = make_event(cast.center1)
+    survey = make_survey(event, opens=(2020, 1, 1, 0, 0), closes=(2099, 1, 1, 0, 0))
+    width, height = viewport
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/training/survey/{survey.token}/")
+    group = page.get_by_role("group", name="満足度")
+    for label_text in ("1 そう思わない", "2", "3 どちらとも", "4", "5 そう思う"):
+        radio = group.get_by_label(label_text, exact=True)
+        label = radio.locator("xpath=ancestor::label[1]")
+        r, box = radio.bounding_box(), label.bounding_box()
+        assert r["width"] >= 24 and r["height"] >= 24, label_text
+        assert box["height"] >= 24 and box["height"] < 60, (label_text, box)  # one line, never wrapped
+        assert box["x"] <= r["x"] and r["x"] + r["width"] <= box["x"] + box["width"], label_text
+        assert box["y"] <= r["y"] and r["y"] + r["height"] <= box["y"] + box["height"], label_text
+    group.get_by_label("3 どちらとも", exact=True).click()  # anywhere on the box chooses it
+    assert group.get_by_label("3 どちらとも", exact=True).is_checked()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"training-survey-answer-{width}.png"), full_page=True)
+    context.close()
+
+
+def test_a_care_manager_on_the_waiting_list_sees_their_place_and_staff_enter_a_fax_sheet(page, cast):
+    from tests.training.factories import make_event
+
+    event = make_event(cast.center2, when=(2099, 1, 10, 18, 0), capacity=1, title="退院支援ルール研修")
+    login(page, "coordinator2")
+    page.goto(f"{page.base_url}/training/{event.pk}/")
+    page.get_by_role("link", name="FAXの申込をまとめて入力").click()
+    page.get_by_label("申込の一覧（1行に1名：氏名、所属、職種）").fill(
+        "山田 花子\t○○訪問看護ステーション\t看護師\n佐藤 一郎、△△居宅、ケアマネ"
+    )
+    page.get_by_role("button", name="確認する").click()
+    preview = page.locator("[data-bulk-preview]")
+    assert preview.locator('[data-preview-row="2"]').inner_text().endswith("キャンセル待ち")
+    page.screenshot(path=str(ARTIFACTS / "training-fax-sheet-preview.png"), full_page=True)
+    page.get_by_role("button", name="この2名を保存する").click()
+    assert "2名の申込を登録しました（うちキャンセル待ち1名）" in page.locator(".messages").inner_text()
+    assert page.locator("[data-waitlisted]").inner_text() == "1"
+
+    # The care manager finds the event full, joins the waiting list and sees their place.
+    pro = page.context.browser.new_context(
+        locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": 390, "height": 844}
+    )
+    phone = pro.new_page()
+    phone.base_url = page.base_url
+    login(phone, "professional")
+    phone.goto(page.base_url + "/training/")
+    card = phone.locator(f'[data-event="{event.pk}"]')
+    assert "満席" in card.inner_text() and "いま1名が待っています" in card.inner_text()
+    card.get_by_role("link", name="退院支援ルール研修", exact=True).click()
+    phone.get_by_role("link", name="「退院支援ルール研修」に申し込む").click()
+    phone.get_by_label("職種").select_option(label="介護支援専門員")
+    phone.get_by_label("所属").fill("△△ケアプランセンター")
+    phone.get_by_role("button", name="申し込む").click()
+    phone.get_by_role("link", name=str(event)).click()
+    assert "キャンセル待ち 2番目" in phone.locator("[data-my-status]").inner_text()
+    phone.screenshot(path=str(ARTIFACTS / "training-waiting-list-phone.png"), full_page=True)
+    pro.close()
+    assert page.js_errors == []
+
+
+def test_an_official_reads_the_history_by_center_and_the_event_sheet_prints_the_survey_qr(page, cast):
+    from tests.training.factories import make_event, make_survey
+    from training.models import AttendanceCount
+
+    east = make_event(cast.center1, when=(2026, 6, 1, 18, 0), title="東の研修")
+    east.co_host_centers.set([cast.center2])
+    AttendanceCount.objects.create(event=east, profession=cast.nurse, count=12)
+    west = make_event(cast.center2, when=(2026, 7, 1, 18, 0), title="西の研修")
+    AttendanceCount.objects.create(event=west, profession=cast.care_manager, count=8)
+    login(page, "official")
+    page.goto(page.base_url + "/training/history/")
+    rows = page.locator("[data-history-table] tbody tr")
+    assert rows.count() == 2
+    assert rows.nth(0).locator("[data-center-name]").inner_text() == "東センター"
+    assert rows.nth(1).locator("[data-people]").inner_text() == "8"
+    page.screenshot(path=str(ARTIFACTS / "training-history-official-by-center.png"), full_page=True)
+    page.get_by_label("センター").select_option(label="市全体（合計）")
+    page.get_by_role("button", name="表示する").click()
+    assert page.locator("[data-history-table] [data-people]").inner_text() == "20"
+    page.get_by_role("button", name="ログアウト").click()
+
+    make_survey(east, opens=(2020, 1, 1, 0, 0), closes=(2099, 1, 1, 0, 0))
+    login(page, "coordinator2")  # a co-hosting center's coordinator
+    page.goto(f"{page.base_url}/training/{east.pk}/")
+    page.emulate_media(media="print")
+    qr = page.locator("[data-survey-qr] img")
+    assert qr.is_visible() and qr.bounding_box()["width"] >= 150
+    page.screenshot(path=str(ARTIFACTS / "training-event-sheet-print.png"), full_page=True)
     assert page.js_errors == []

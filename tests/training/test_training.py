@@ -71,7 +71,7 @@ def test_registration_requires_name_organisation_and_profession(client_for, cast
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.count("このフィールドは必須です。") == 3
+    assert body.count("この項目は必須です。") == 3
     assert not event.registrations.exists()
 
 
@@ -99,8 +99,27 @@ def test_professional_signs_up_once_for_an_open_event_of_any_center(client_for, 
     assert client.get(f"/training/{past.pk}/register/").status_code == 404
 
 
+def today_event(center, **fields):
+    """An event held today (Asia/Tokyo), begun a moment ago: check-in is open."""
+    now = timezone.localtime()
+    return make_event(center, when=(now.year, now.month, now.day, 0, 0), **fields)
+
+
+def test_check_in_is_refused_before_the_events_day(client_for, cast):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    event = make_event(cast.center1, when=(tomorrow.year, tomorrow.month, tomorrow.day, 9, 0))
+    a = register(event, "A", cast.nurse)
+    response = client_for("coordinator").post(
+        f"/training/{event.pk}/registrations/{a.pk}/check-in/", follow=True
+    )
+    assert f"当日受付は開催日（{tomorrow.month}月{tomorrow.day}日）から行えます" in response.content.decode()
+    a.refresh_from_db()
+    assert a.checked_in_at is None
+    assert event.check_in_refusal(today=tomorrow) is None
+
+
 def test_check_in_and_cancel_from_the_event_page(client_for, cast):
-    event = make_event(cast.center1, capacity=1)
+    event = today_event(cast.center1, capacity=1)
     a = register(event, "A", cast.nurse)
     b = register(event, "B", cast.nurse)
     client = client_for("coordinator")
@@ -152,7 +171,7 @@ def test_manual_attendance_form_saves_counts_and_rejects_negative(client_for, ca
     event = make_event(cast.center1)
     client = client_for("coordinator")
     bad = client.post(f"/training/{event.pk}/attendance/", {f"p{cast.nurse.pk}": "-1"})
-    assert "0 以上" in bad.content.decode() or "以上" in bad.content.decode()
+    assert "0以上の値を入力してください。" in bad.content.decode()
     assert not AttendanceCount.objects.exists()
     client.post(
         f"/training/{event.pk}/attendance/",
@@ -200,6 +219,13 @@ def _open_survey(event, **kwargs):
     return survey
 
 
+def answer(survey, data, address="192.0.2.20"):
+    """One respondent: a browser of its own (a browser that answered is refused a second time)."""
+    from django.test import Client
+
+    return Client(REMOTE_ADDR=address).post(f"/training/survey/{survey.token}/", data)
+
+
 def test_survey_aggregation_matches_hand_counted_answers(client, cast):
     event = make_event(cast.center1)
     survey = _open_survey(event)
@@ -209,7 +235,7 @@ def test_survey_aggregation_matches_hand_counted_answers(client, cast):
         data = {f"q{q1.pk}": r1, f"q{q3.pk}": text}
         if r2 is not None:
             data[f"q{q2.pk}"] = r2
-        assert client.post(f"/training/survey/{survey.token}/", data).status_code == 200
+        assert answer(survey, data).status_code == 200
     results = {r["question"].text: r for r in survey.results()}
     # Hand count: 満足度 5,4,5,3,5 → [0,0,1,1,3], mean 22/5 = 4.4; 理解度 4,4,2,5 → mean 3.75.
     assert results["満足度"]["counts"] == [0, 0, 1, 1, 3]
@@ -224,7 +250,7 @@ def test_survey_results_page_and_xlsx(client, client_for, cast):
     survey = _open_survey(event)
     q1 = survey.questions.first()
     for rating in (5, 4, 4):
-        client.post(f"/training/survey/{survey.token}/", {f"q{q1.pk}": rating})
+        answer(survey, {f"q{q1.pk}": rating})
     staff = client_for("coordinator")
     page = staff.get(f"/training/{event.pk}/survey/results/").content.decode()
     assert 'data-responses="3"' in page
@@ -257,7 +283,7 @@ def test_required_question_left_blank_saves_nothing(client, cast):
     q1.required = True
     q1.save()
     response = client.post(f"/training/survey/{survey.token}/", {})
-    assert response.status_code == 200 and "このフィールドは必須です。" in response.content.decode()
+    assert response.status_code == 200 and "この項目は必須です。" in response.content.decode()
     assert not survey.responses.exists()
 
 
@@ -289,10 +315,7 @@ def test_answer_page_shows_nothing_of_other_respondents(client, cast):
     event = make_event(cast.center1)
     survey = _open_survey(event, anonymous=False)
     q3 = survey.questions.get(kind=Question.Kind.TEXT)
-    client.post(
-        f"/training/survey/{survey.token}/",
-        {f"q{q3.pk}": "他の人の秘密の感想", "respondent_name": "匿名希望"},
-    )
+    answer(survey, {f"q{q3.pk}": "他の人の秘密の感想", "respondent_name": "匿名希望"})
     body = client.get(f"/training/survey/{survey.token}/").content.decode()
     assert "他の人の秘密の感想" not in body and "匿名希望" not in body
     assert "氏名（任意）" in body
@@ -370,8 +393,40 @@ def test_yearly_history_by_fiscal_year_with_organisations_formats_and_profession
     rows = list(ws["年度別実績"].iter_rows(min_row=3, values_only=True))
     assert rows[0] == ("令和7年度（2025年度）", 1, 7, "グループワーク", 215)
     # Officials see every center's history (aggregate only): FY2026 has C02's 99 organisations too.
-    official = client_for("official").get("/training/history/").content.decode()
+    official = client_for("official").get("/training/history/?center=total").content.decode()
     assert "data-organisations>101<" in official.replace('"', "")
+
+
+def test_officials_read_the_history_by_center_with_a_center_filter(client_for, cast):
+    make_event(cast.center1, when=(2026, 6, 1, 18, 0), extra_organisations=2)
+    make_event(cast.center1, when=(2026, 7, 1, 18, 0), extra_organisations=1)
+    make_event(cast.center2, when=(2026, 6, 2, 18, 0), extra_organisations=5)
+    official = client_for("official")
+    page = official.get("/training/history/").content.decode().replace('"', "")
+    c01 = page.split("data-center=C01>", 1)[1].split("</tr>", 1)[0]
+    c02 = page.split("data-center=C02>", 1)[1].split("</tr>", 1)[0]
+    assert "東センター" in c01 and "data-events>2<" in c01 and "data-organisations>3<" in c01
+    assert "西センター" in c02 and "data-events>1<" in c02 and "data-organisations>5<" in c02
+    only_west = official.get("/training/history/?center=C02").content.decode().replace('"', "")
+    assert "data-events>1<" in only_west and "data-center=" not in only_west
+    assert official.get("/training/history/?center=C99").status_code == 404
+    ws = load_workbook(io.BytesIO(official.get("/training/history/?format=xlsx").content))["年度別実績"]
+    assert [r[:3] for r in ws.iter_rows(min_row=3, values_only=True)] == [
+        ("令和8年度（2026年度）", "東センター", 2),
+        ("令和8年度（2026年度）", "西センター", 1),
+    ]
+    # A coordinator reads their own center only: no center filter or column.
+    mine = client_for("coordinator").get("/training/history/").content.decode()
+    assert 'name="center"' not in mine and "data-center=" not in mine
+
+
+def test_yearly_history_counts_only_events_that_took_place(client_for, cast):
+    held = make_event(cast.center1, when=(2026, 6, 1, 18, 0))
+    AttendanceCount.objects.create(event=held, profession=cast.nurse, count=30)
+    planned = make_event(cast.center1, when=(2027, 2, 1, 18, 0), extra_organisations=5)  # FY2026, ahead
+    AttendanceCount.objects.create(event=planned, profession=cast.nurse, count=80)  # expected, not held
+    page = client_for("coordinator").get("/training/history/").content.decode().replace('"', "")
+    assert "data-events>1<" in page and "data-people>30<" in page and "data-organisations>0<" in page
 
 
 def test_history_query_count_does_not_grow_with_events(client_for, cast, django_assert_num_queries):
@@ -434,12 +489,12 @@ def test_event_list_filters_and_query_count(client_for, cast, django_assert_num_
     assert 'data-result-count="1"' in client.get("/training/?fiscal_year=2025").content.decode()
     assert 'data-result-count="3"' in client.get("/training/?item=ka").content.decode()
     assert 'data-result-count="1"' in client.get("/training/?q=研修1").content.decode()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/training/")
     for i in range(10):
         e = make_event(cast.center1, when=(2026, 10, 1 + i, 18, 0))
         EventOrganisation.objects.create(event=e, organisation=org, role="co_host")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/training/")
 
 
@@ -450,19 +505,19 @@ def test_public_page_and_event_page_query_counts(client, client_for, cast, djang
     Registration.objects.update(checked_in_at=timezone.now())
     Task.objects.create(event=event, phase="before", text="会場予約")
     make_survey(event)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/training/public/")
     staff = client_for("coordinator")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         staff.get(f"/training/{event.pk}/")
     for i in range(10):
         register(event, f"S{i}", cast.care_manager)
         make_event(cast.center1, when=(2099, 2, 1 + i, 13, 0), item=Item.PUBLIC)
         Task.objects.create(event=event, phase="day", text=f"作業{i}")
     Registration.objects.update(checked_in_at=timezone.now())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/training/public/")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         staff.get(f"/training/{event.pk}/")
 
 
@@ -491,9 +546,193 @@ def test_open_events_list_for_professionals_query_count(client_for, cast, django
     add(0)
     body = client.get("/training/").content.decode()
     assert "研修0" in body and "申込済み" in body
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/training/")
     for i in range(1, 10):
         add(i)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/training/")
+
+
+def test_one_answer_per_browser(client, cast):
+    survey = _open_survey(make_event(cast.center1))
+    q1 = survey.questions.first()
+    assert client.post(f"/training/survey/{survey.token}/", {f"q{q1.pk}": 5}).status_code == 200
+    again = client.post(f"/training/survey/{survey.token}/", {f"q{q1.pk}": 1})
+    assert "このブラウザからは、このアンケートにすでに回答いただいています" in again.content.decode()
+    assert "回答を送信する" not in client.get(f"/training/survey/{survey.token}/").content.decode()
+    assert survey.responses.count() == 1
+    # Another survey's link still opens in the same browser.
+    other = _open_survey(make_event(cast.center1, title="別の研修"))
+    assert "回答を送信する" in client.get(f"/training/survey/{other.token}/").content.decode()
+
+
+def test_a_flood_of_answers_from_one_address_is_held_back(cast, settings):
+    from training.models import AnswerThrottle
+
+    settings.SURVEY_ANSWER_LIMIT = 5
+    survey = _open_survey(make_event(cast.center1))
+    q1 = survey.questions.first()
+    statuses = [answer(survey, {f"q{q1.pk}": 1}, address="198.51.100.9").status_code for _ in range(12)]
+    assert statuses == [200] * 5 + [429] * 7
+    assert survey.responses.count() == 5
+    refused = answer(survey, {f"q{q1.pk}": 1}, address="198.51.100.9").content.decode()
+    assert "1分ほど待ってから" in refused
+    # Another address (another venue) is not held back; the address itself is not stored.
+    assert answer(survey, {f"q{q1.pk}": 4}, address="198.51.100.10").status_code == 200
+    assert not AnswerThrottle.objects.filter(client__contains="198.51").exists()
+
+
+# --- Professionals: the event page, seats and the waiting list --------------------------------------
+
+
+def test_a_professional_opens_an_event_page_with_seats_and_their_place_on_the_waiting_list(client_for, cast):
+    event = make_event(cast.center2, when=(2099, 1, 10, 18, 0), capacity=2, title="退院支援研修")
+    register(event, "A", cast.nurse)
+    register(event, "B", cast.nurse)
+    register(event, "C", cast.nurse)  # first on the waiting list
+    client = client_for("professional")
+    page = client.get(f"/training/{event.pk}/").content.decode()
+    assert 'data-seats="full"' in page and "いま1名が待っています" in page
+    assert "「退院支援研修」に申し込む" in page
+    listing = client.get("/training/").content.decode()
+    assert "キャンセル待ちで申し込む" in listing and f'href="/training/{event.pk}/"' in listing
+    client.post(
+        f"/training/{event.pk}/register/",
+        {"name": "professional", "organisation": "△△", "profession": cast.care_manager.pk},
+    )
+    page = client.get(f"/training/{event.pk}/").content.decode()
+    assert 'data-my-status="waitlisted"' in page and "キャンセル待ち 2番目" in page
+    assert "キャンセル待ち 2番目" in client.get("/training/").content.decode()
+    # Someone ahead cancels: one place up; a seat frees: confirmed, and the page says so.
+    c = event.registrations.get(name="C")
+    event.cancel(c)
+    assert "キャンセル待ち 1番目" in client.get(f"/training/{event.pk}/").content.decode()
+    event.cancel(event.registrations.get(name="A"))
+    page = client.get(f"/training/{event.pk}/").content.decode()
+    assert 'data-my-status="confirmed"' in page and "参加確定" in page
+    # Other participants' names never show; an event closed to sign-ups (and not theirs) is 404.
+    assert "data-registration" not in page
+    closed = make_event(cast.center1, when=(2099, 2, 1, 18, 0), registration_open=False)
+    assert client.get(f"/training/{closed.pk}/").status_code == 404
+    assert client_for("official").get(f"/training/{event.pk}/").status_code == 403
+
+
+def test_the_staff_list_shows_sign_ups_seats_and_the_waiting_list(client_for, cast):
+    event = make_event(cast.center1, when=(2099, 1, 10, 18, 0), capacity=1)
+    register(event, "A", cast.nurse)
+    register(event, "B", cast.nurse)
+    page = client_for("coordinator").get("/training/").content.decode()
+    cell = page.split(f'data-seats-cell="{event.pk}">', 1)[1].split("</td>", 1)[0]
+    assert "定員1名・確定1名・キャンセル待ち1名" in cell and "満席" in cell
+
+
+def test_the_open_events_list_shows_seats_left(client_for, cast):
+    make_event(cast.center1, when=(2099, 1, 10, 18, 0), capacity=30, title="定員あり")
+    make_event(cast.center1, when=(2099, 1, 11, 18, 0), title="定員なし")
+    event = Event.objects.get(title="定員あり")
+    register(event, "A", cast.nurse)
+    page = client_for("professional").get("/training/").content.decode()
+    assert 'data-seats="29"' in page and "残り29席" in page and 'data-seats="unlimited"' in page
+
+
+# --- A FAX sign-up sheet in one go -------------------------------------------------------------------
+
+
+def test_staff_enter_a_fax_sign_up_sheet_in_one_go_preview_then_save(client_for, cast):
+    event = make_event(cast.center1, capacity=2)
+    client = client_for("coordinator")
+    url = f"/training/{event.pk}/registrations/bulk/"
+    sheet = "山田 花子\t○○訪問看護ステーション\t看護師\n\n佐藤 一郎、△△居宅、ケアマネ\n鈴木 次郎,××病院,介護支援専門員\n"
+    preview = client.post(url, {"lines": sheet, "confirm": "0"}).content.decode()
+    assert "保存される内容（3名）" in preview and 'data-preview-row="3"' in preview
+    assert "キャンセル待ち" in preview  # the third is over capacity
+    assert not event.registrations.exists()
+    response = client.post(url, {"lines": sheet, "confirm": "1"}, follow=True)
+    assert "3名の申込を登録しました（うちキャンセル待ち1名）" in response.content.decode()
+    assert list(event.registrations.values_list("name", "organisation", "profession__name", "status")) == [
+        ("山田 花子", "○○訪問看護ステーション", "看護師", "confirmed"),
+        ("佐藤 一郎", "△△居宅", "介護支援専門員", "confirmed"),
+        ("鈴木 次郎", "××病院", "介護支援専門員", "waitlisted"),
+    ]
+    assert all(r.entered_by == cast.coordinator for r in event.registrations.all())
+
+
+def test_a_wrong_line_in_a_sign_up_sheet_saves_nothing_and_names_the_line(client_for, cast):
+    event = make_event(cast.center1)
+    register(event, "山田 花子", cast.nurse, "○○病院")
+    client = client_for("coordinator")
+    sheet = "田中 三郎、□□薬局、薬剤師\n、○○病院、看護師\n山田 花子、○○病院、看護師\n高橋 四郎、◇◇医院\n伊藤 五郎、◇◇医院、看護師\n伊藤 五郎、◇◇医院、看護師"
+    page = client.post(f"/training/{event.pk}/registrations/bulk/", {"lines": sheet, "confirm": "1"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    for message in (
+        "1行目: 職種「薬剤師」が職種の一覧にありません。",
+        "2行目: 氏名がありません。",
+        "3行目: 山田 花子さん（○○病院）はすでに申し込まれています。",
+        "4行目: 職種がありません。",
+        "6行目: 伊藤 五郎さん（◇◇医院）が一覧の中で重複しています。",
+    ):
+        assert message in body, message
+    assert "5行目" not in body and "data-bulk-preview" not in body
+    assert event.registrations.count() == 1
+
+
+# --- Events held jointly by several centers -----------------------------------------------------------
+
+
+def test_an_event_held_jointly_is_one_event_listed_once_and_counted_once(client, client_for, cast):
+    event = make_event(cast.center1, when=(2026, 6, 1, 14, 0), item=Item.PUBLIC, title="合同市民公開講座")
+    event.co_host_centers.set([cast.center2])
+    AttendanceCount.objects.create(event=event, profession=cast.nurse, count=40)
+    upcoming = make_event(cast.center1, when=(2099, 6, 1, 14, 0), item=Item.PUBLIC, title="合同の次回講座")
+    upcoming.co_host_centers.set([cast.center2])
+    public = client.get("/training/public/").content.decode()
+    assert public.count('data-public-event="合同の次回講座"') == 1
+    assert "東センター・西センター" in public
+    # Both centers' coordinators manage it and see it once in their list and history.
+    for role in ("coordinator", "coordinator2"):
+        c = client_for(role)
+        listing = c.get("/training/").content.decode()
+        assert listing.count(f'href="/training/{event.pk}/"') == 1, role
+        assert c.get(f"/training/{event.pk}/").status_code == 200, role
+        history = c.get("/training/history/").content.decode().replace('"', "")
+        assert "data-events>1<" in history and "data-people>40<" in history, role
+    official = client_for("official").get("/training/history/").content.decode().replace('"', "")
+    assert "data-events>1<" in official and "data-people>40<" in official
+
+
+def test_the_host_center_cannot_also_be_a_co_host(client_for, cast):
+    response = client_for("coordinator").post(
+        "/training/new/",
+        {
+            "title": "合同研修",
+            "item": "ka",
+            "starts_at": "2026-12-20T18:00",
+            "delivery": "in_person",
+            "co_host_centers": [cast.center1.pk, cast.center2.pk],
+            "registration_open": "on",
+        },
+    )
+    assert "担当センター自身は共催センターに選べません。" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_survey_results_by_profession_and_the_qr_code_on_the_event_sheet(client_for, cast):
+    event = make_event(cast.center1)
+    survey = _open_survey(event)
+    q1 = survey.questions.first()
+    for rating, prof in ((5, cast.nurse), (3, cast.nurse), (4, cast.care_manager), (2, None)):
+        answer(survey, {f"q{q1.pk}": rating, "profession": prof.pk if prof else ""})
+    staff = client_for("coordinator")
+    page = staff.get(f"/training/{event.pk}/survey/results/").content.decode().replace('"', "")
+    table = page.split("data-profession-question=満足度>", 1)[1].split("</table>", 1)[0]
+    nurse = table.split("data-profession=看護師>", 1)[1].split("</tr>", 1)[0]
+    assert "data-n>2<" in nurse and "data-mean>4.00<" in nurse
+    assert "data-mean>4.00<" in table.split("data-profession=介護支援専門員>", 1)[1].split("</tr>", 1)[0]
+    assert "data-mean>2.00<" in table.split("data-profession=職種の回答なし>", 1)[1].split("</tr>", 1)[0]
+    ws = load_workbook(io.BytesIO(staff.get(f"/training/{event.pk}/survey/results/?format=xlsx").content))
+    assert ("満足度", "看護師", 2, 4) in list(ws["職種別"].iter_rows(min_row=3, values_only=True))
+    sheet = staff.get(f"/training/{event.pk}/").content.decode()
+    qr = sheet.split("data-survey-qr>", 1)[1].split("</div>", 1)[0]
+    assert 'src="data:image/svg+xml;base64,' in qr and f"/training/survey/{survey.token}/" in qr

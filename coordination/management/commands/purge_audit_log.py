@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from coordination.models import AuditEvent, LoginAttempt
+from coordination.models import AuditEvent, DeniedRequestTally, LoginAttempt
 
 
 class Command(BaseCommand):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
                         cursor.execute("SET LOCAL portal.audit_purge = 'on'")
                 old_events._raw_delete(old_events.db)
                 old_attempts.delete()
+                DeniedRequestTally.objects.filter(window_start__lt=cutoff).delete()
         self.stdout.write(
             f"{'削除予定' if dry_run else '削除'}: 監査ログ {counts[0]}件、ログイン試行 {counts[1]}件"
             f"（{cutoff:%Y-%m-%d} より前）"

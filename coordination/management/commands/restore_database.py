@@ -1,17 +1,21 @@
-"""`manage.py restore_database FILE --into NAME`: restores a backup into a NEW database (never over
-the live one), then checks it: `migrate --check` against the restored database, and the row count
-of every table compared with the database the backup was taken from (--compare, default the
-configured one). Exits non-zero on any difference."""
+"""`manage.py restore_database FILE --into TARGET`: restores a backup into a NEW database (never
+over the live one), then checks it: `migrate --check` against the restored database, and the row
+count of every table compared with the database the backup was taken from (the configured one;
+--no-compare skips it). Exits non-zero on any difference.
+
+PostgreSQL: TARGET is the name of a database to create (pg_restore). SQLite: TARGET is the path of
+a new file, written with SQLite's backup API from FILE."""
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
-from coordination.management.commands.backup_database import pg_env_and_args, pg_tool
+from coordination.management.commands.backup_database import pg_env_and_args, pg_tool, sqlite_copy
 
 
 def row_counts(alias):
@@ -29,13 +33,45 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--into", required=True, help="復元先の新しいデータベース名（既存なら中止）")
+        parser.add_argument(
+            "--into",
+            required=True,
+            help="復元先: PostgreSQL は新しいデータベース名、SQLite は新しいファイルのパス（既存なら中止）",
+        )
         parser.add_argument("--no-compare", action="store_true", help="元のデータベースとの件数比較をしない")
 
     def handle(self, *args, file, into, no_compare=False, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("復元は PostgreSQL の場合だけ使えます。")
+        vendor = connection.vendor
         db = settings.DATABASES["default"]
+        if not Path(file).is_file():
+            raise CommandError(f"バックアップファイルが見つかりません: {file}")
+        if vendor == "sqlite":
+            url = self._restore_sqlite(db, file, into)
+        elif vendor == "postgresql":
+            url = self._restore_postgresql(db, file, into)
+        else:
+            raise CommandError("復元は PostgreSQL と SQLite の場合に使えます。")
+        connections.databases["restored"] = {**db, "NAME": into}
+        try:
+            self._check(url, into, no_compare)
+        finally:
+            connections["restored"].close()
+            del connections["restored"]
+            del connections.databases["restored"]
+
+    def _restore_sqlite(self, db, file, into):
+        target, live = Path(into).resolve(), Path(str(db["NAME"])).resolve()
+        if target == live:
+            raise CommandError(
+                "稼働中のデータベースには復元できません。新しいファイルのパスを指定してください。"
+            )
+        if target.exists():
+            raise CommandError(f"復元先のファイルがすでにあります（上書きしません）: {into}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sqlite_copy(file, str(target))
+        return f"sqlite:///{target}"
+
+    def _restore_postgresql(self, db, file, into):
         if into == db["NAME"]:
             raise CommandError(
                 "稼働中のデータベースには復元できません。新しいデータベース名を指定してください。"
@@ -49,11 +85,12 @@ class Command(BaseCommand):
             check=True,
             env=env,
         )
-        connections.databases["restored"] = {**db, "NAME": into}
-        env_restored = dict(os.environ, DATABASE_URL=self._url(db, into))
+        return self._url(db, into)
+
+    def _check(self, url, into, no_compare):
         check = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--check"],
-            env=env_restored,
+            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "migrate", "--check"],
+            env=dict(os.environ, DATABASE_URL=url),
             capture_output=True,
             text=True,
         )

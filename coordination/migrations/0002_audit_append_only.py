@@ -34,5 +34,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coordination", "0002_security_logs")]
+    dependencies = [("coordination", "0001_initial")]
     operations = [migrations.RunPython(forwards, backwards)]

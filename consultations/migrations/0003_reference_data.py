@@ -8,5 +8,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("consultations", "0001_initial")]
+    dependencies = [("consultations", "0002_initial")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
