@@ -6,10 +6,12 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from consultations import tallies
+from consultations.forms import plausible_day
 from consultations.models import ConsultantType, Consultation, ConsultationTopic, Method, Topic
 from coordination.models import Area, Center
 from coordination.spreadsheets import SpreadsheetError, error_lines, read_rows
@@ -32,6 +34,7 @@ HEADER = [
     "状態",
 ]
 REQUIRED = ["受付日時", "センター", "相談者区分", "相談内容"]
+HEADER_SEARCH_ROWS = 20
 SEX = {"男": "male", "男性": "male", "女": "female", "女性": "female", "その他": "other", "不明": "", "": ""}
 DATE_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
 
@@ -67,10 +70,17 @@ def parse(data, filename):
     result = ImportResult()
     try:
         rows = read_rows(data, filename)
-        try:
-            _, header = next(rows)
-        except StopIteration:
-            raise SpreadsheetError("ファイルが空です。") from None
+        header = None
+        for number, cells in rows:  # the header: the first row with something in it
+            if any(cells):
+                header = cells
+                break
+            if number >= HEADER_SEARCH_ROWS:
+                raise SpreadsheetError(
+                    f"最初の{HEADER_SEARCH_ROWS}行に見出しの行が見つかりません（空の行が続いています）。"
+                )
+        if header is None:
+            raise SpreadsheetError("ファイルが空です。")
         header = [nfkc(h).lstrip("\ufeff") for h in header]
         unknown = [h for h in header if h and h not in HEADER]
         missing = [h for h in REQUIRED if h not in header]
@@ -118,6 +128,11 @@ def _parse_row(number, v, lk, result):
             received = timezone.make_aware(datetime.datetime(y, mo, d, hh, mm))
         except ValueError:
             err("受付日時", f"存在しない日時です（{v['受付日時']}）。")
+        else:
+            try:
+                plausible_day(received.date(), "受付日時")
+            except ValidationError as exc:
+                err("受付日時", exc.messages[0])
     center = lk.centers.get(nfkc(v.get("センター", "")))
     if not center:
         err("センター", f"センター「{v.get('センター', '')}」が見つかりません（コードまたは名称）。")

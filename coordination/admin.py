@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import router
+from django.http import HttpResponseRedirect
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,7 +35,20 @@ def _message_text(message):
     return str(message)[:2000]
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class SaneDateDrilldown:
+    """The date drill-down's year/month/day that do not fit a date go back to the list with the
+    admin's own 「不正なパラメータ」 notice (Django lets an integer overflow become a 500)."""
+
+    def changelist_view(self, request, extra_context=None):
+        if self.date_hierarchy:
+            for part, top in (("year", 9999), ("month", 12), ("day", 31)):
+                value = request.GET.get(f"{self.date_hierarchy}__{part}")
+                if value is not None and not (value.isdigit() and 0 < int(value) <= top):
+                    return HttpResponseRedirect(request.path + "?e=1")
+        return super().changelist_view(request, extra_context)
+
+
+class AuditedAdmin(SaneDateDrilldown, admin.ModelAdmin):
     """Every add, change and delete made in the Django admin also goes to the audit log."""
 
     def log_addition(self, request, obj, message):
@@ -51,7 +65,7 @@ class AuditedAdmin(admin.ModelAdmin):
         return super().log_deletions(request, queryset)
 
 
-class ReadOnlyLogAdmin(admin.ModelAdmin):
+class ReadOnlyLogAdmin(SaneDateDrilldown, admin.ModelAdmin):
     """Logs are append-only from the application: no add, change or delete here (so no
     "delete selected" action either)."""
 

@@ -192,3 +192,20 @@ def test_import_history_query_count_is_constant(client_for, cast, django_assert_
         ConsultationImport.objects.create(user=cast.coordinator, file_name=f"b{i}.csv", content=b"")
     with django_assert_num_queries(3):
         client.get("/consultations/import/")
+
+
+def test_an_implausible_date_names_the_row_and_the_field(cast):
+    from consultations import importing
+
+    result = importing.parse(csv_bytes(["2099-01-01 10:00,C01,電話,ケアマネージャー,,,,,,連絡調整,,,,完了"]), "x.csv")
+    assert any(e.startswith("2行目「受付日時」: 受付日時が未来の日付") for e in result.error_lines()), result.error_lines()
+    result = importing.parse(csv_bytes(["1999-12-31 10:00,C01,電話,ケアマネージャー,,,,,,連絡調整,,,,完了"]), "x.csv")
+    assert any("2000年1月1日以降" in e for e in result.error_lines())
+
+
+def test_blank_lines_before_the_header_are_not_an_empty_file(cast):
+    from consultations import importing
+
+    assert importing.parse(b"\r\n" * 3 + csv_bytes(GOOD), "x.csv").ok
+    lines = importing.parse(b"\r\n" * 1000 + csv_bytes(GOOD), "x.csv").error_lines()
+    assert any("最初の20行に見出しの行が見つかりません" in e for e in lines), lines
