@@ -52,3 +52,19 @@ def test_professional_finds_home_visit_doctor_opens_it_and_prints_the_list(page,
     assert page.js_errors == [] or all(
         "tile" in e or "cyberjapandata" in e or "ERR_" in e for e in page.js_errors
     )
+
+
+def test_map_markers_are_reachable_by_keyboard_and_the_origin_is_shown(page, cast):
+    make_facility("地図の医院", area=cast.ward1, latitude=33.88, longitude=130.87, address="テスト市東区本町1-1")
+    make_facility("隣の医院", area=cast.ward1, latitude=33.881, longitude=130.871, address="テスト市東区本町1-2")
+    page.goto(page.base_url + "/resources/?near=東区本町1-1")
+    markers = page.locator(".leaflet-interactive")
+    markers.first.wait_for()
+    assert markers.count() == 3  # the two facilities and the origin
+    assert page.locator('[aria-label^="検索の起点"]').count() == 1
+    marker = page.locator('.leaflet-interactive[aria-label="地図の医院"]')
+    assert marker.get_attribute("tabindex") == "0"
+    marker.focus()
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup a", has_text="地図の医院").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "resources-map-keyboard.png"), full_page=True)
