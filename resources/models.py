@@ -138,19 +138,16 @@ class FacilityQuerySet(models.QuerySet):
         for term in terms:
             condition = Q(search_text__contains_term=term)
             kinds, capabilities, specialties = tags[term]
+            if kinds or capabilities or specialties:
+                # ORed with the links, the text match is a subquery of its own, so that the
+                # database still answers it from the search index instead of testing every row.
+                condition = Q(pk__in=Facility.objects.filter(condition).values("pk"))
             if kinds:
-                services = Facility.services.through.objects.filter(
-                    facility=OuterRef("pk"), facilitykind__in=kinds
-                )
-                condition |= Q(kind__in=kinds) | Q(Exists(services))
+                condition |= Q(kind__in=kinds) | Q(pk__in=_with_service(kinds))
             if capabilities:
-                links = FacilityCapability.objects.filter(
-                    facility=OuterRef("pk"), capability__in=capabilities
-                )
-                condition |= Q(Exists(links))
+                condition |= Q(pk__in=FacilityCapability.objects.filter(capability__in=capabilities).values("facility"))
             if specialties:
-                links = FacilitySpecialty.objects.filter(facility=OuterRef("pk"), specialty__in=specialties)
-                condition |= Q(Exists(links))
+                condition |= Q(pk__in=FacilitySpecialty.objects.filter(specialty__in=specialties).values("facility"))
             self = self.filter(condition)
         return self
 
@@ -225,6 +222,10 @@ _PHONE_TERM = re.compile(r"0[0-9-]{8,}[0-9]")
 @functools.lru_cache(maxsize=1024)
 def _fold(name):
     return normalize(name)
+
+
+def _with_service(kinds):
+    return Facility.services.through.objects.filter(facilitykind__in=kinds).values("facility")
 
 
 def _tags(terms):
