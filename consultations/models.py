@@ -418,7 +418,6 @@ class AccessLog(models.Model):
             )
 
 
-
 class ConsultationImport(ImportBatch):
     """An uploaded past-log file: its preview, its confirm, and afterwards the record of the
     import (who, when, file, counts). All or nothing: a file with any error imports nothing."""
@@ -433,15 +432,7 @@ class ConsultationImport(ImportBatch):
     class Meta(ImportBatch.Meta):
         verbose_name = verbose_name_plural = "相談記録の取込"
 
-    def run_preview(self):
-        from consultations.importing import preview
-
-        preview(self)
-
-    def run_confirm(self):
-        from consultations.importing import confirm
-
-        confirm(self)
+    pipeline = "consultations.importing"
 
 
 class DailyTally(models.Model):

@@ -12,6 +12,7 @@ transaction rolled back, so nothing is half-saved) and can be retried."""
 
 import datetime
 import logging
+from importlib import import_module
 
 from django.conf import settings
 from django.db import models
@@ -46,7 +47,7 @@ RUNNING = (BatchStatus.QUEUED, BatchStatus.PREVIEWING, BatchStatus.CONFIRM_QUEUE
 
 class ImportBatch(models.Model):
     """What every import batch has: the file, who uploaded it, the state of its steps and their
-    progress. A subclass implements `run_preview()` and `run_confirm()`; each returns nothing
+    progress. A subclass names its `pipeline` module, whose `preview(batch)` and `confirm(batch)` return nothing
     and raises on failure (the confirm inside its own transaction)."""
 
     Status = BatchStatus
@@ -169,11 +170,16 @@ class ImportBatch(models.Model):
             )
             self.status, self.failed_step, self.failure = BatchStatus.FAILED, step, failure_text(exc)
 
+    # The dotted path of the module with the subclass's `preview(batch)` and `confirm(batch)`.
+    # It is named, not imported, because that module imports the subclass's models: the
+    # pipeline depends on the models, never the other way round.
+    pipeline = ""
+
     def run_preview(self):
-        raise NotImplementedError
+        import_module(self.pipeline).preview(self)
 
     def run_confirm(self):
-        raise NotImplementedError
+        import_module(self.pipeline).confirm(self)
 
 
 def failure_text(exc):

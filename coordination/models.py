@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,6 +22,17 @@ class Role(models.TextChoices):
 STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
 # Roles that may edit and confirm directory entries.
 DIRECTORY_EDITORS = (Role.ADMIN, Role.COORDINATOR)
+
+
+# The two role rules of the directory live here, beside the roles, so that User's properties and
+# coordination.access (which re-exports them for views) read the same rule without importing each other.
+def sees_professional_fields(user):
+    """The directory's professionals-only part: admins, coordinators, professionals."""
+    return bool(user.is_authenticated and user.is_active and user.role in STAFF_ROLES)
+
+
+def can_edit_directory(user):
+    return bool(user.is_authenticated and user.is_active and user.role in DIRECTORY_EDITORS)
 
 
 class Area(models.Model):
@@ -237,19 +249,13 @@ class User(AbstractUser):
 
     @property
     def can_edit_directory(self):
-        from coordination.access import can_edit_directory
-
         return can_edit_directory(self)
 
     @property
     def sees_professional_fields(self):
-        from coordination.access import sees_professional_fields
-
         return sees_professional_fields(self)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.role == Role.COORDINATOR and not self.center_id:
             raise ValidationError({"center": "コーディネーターには所属センターが必要です。"})
 
@@ -396,7 +402,6 @@ class DeniedRequestTally(models.Model):
 
     def __str__(self):
         return f"{self.window_start:%Y-%m-%d %H:%M} {self.ip or '不明'} {self.kind} {self.count}件"
-
 
 
 class AuthenticatorDevice(TOTPDevice):

@@ -605,15 +605,7 @@ class FacilityImport(ImportBatch):
 
         return next((f.label for f in FORMATS if f.code == self.format), "")
 
-    def run_preview(self):
-        from resources.importing import preview
-
-        preview(self)
-
-    def run_confirm(self):
-        from resources.importing import confirm
-
-        confirm(self)
+    pipeline = "resources.importing"
 
 
 class ColumnMapping(models.Model):
