@@ -2,7 +2,9 @@
 and the access log of who opened which consultation."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from coordination.batches import ImportBatch
@@ -212,8 +214,6 @@ class Consultation(models.Model):
         return f"相談 #{self.pk}（{timezone.localtime(self.received_at):%Y/%m/%d %H:%M}）"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("consultations:detail", args=[self.pk])
 
     @property
@@ -297,8 +297,6 @@ class Coordination(models.Model):
         return ("id", self.facility_id) if self.facility_id else ("text", normalize(self.facility_text))
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.result == self.Result.DECLINED and not self.reason.strip():
             raise ValidationError({"reason": "受入不可の場合は理由を入力してください。"})
 

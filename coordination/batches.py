@@ -14,10 +14,13 @@ import datetime
 import logging
 from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import OperationalError, models
 from django.tasks import task
 from django.utils import timezone
+
+from coordination.spreadsheets import SpreadsheetError
 
 logger = logging.getLogger(__name__)
 
@@ -185,10 +188,6 @@ class ImportBatch(models.Model):
 def failure_text(exc):
     """A Japanese reason for the batch page: the portal's own messages as they are, anything
     else named as an unexpected error (its details are in the server log)."""
-    from django.db import OperationalError
-
-    from coordination.spreadsheets import SpreadsheetError
-
     if isinstance(exc, SpreadsheetError):
         return str(exc)
     if isinstance(exc, OperationalError):
@@ -199,8 +198,6 @@ def failure_text(exc):
 @task
 def run_step(model_label, pk, step):
     """The background task behind every batch step."""
-    from django.apps import apps
-
     model = apps.get_model(model_label)
     batch = model.objects.filter(pk=pk).first()
     if batch is not None:

@@ -1,5 +1,8 @@
 from django import forms
+from django.db import transaction
 from django.forms.renderers import TemplatesSetting
+
+from coordination.models import Profession, Role
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -31,14 +34,11 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-
 class ProfessionCountsForm(forms.Form):
     """One number field per profession (attendance of a meeting or an event entered as counts).
     `current` maps profession id → count; `counts()` gives back {profession: n} for n > 0."""
 
     def __init__(self, *args, current=None, **kwargs):
-        from coordination.models import Profession
-
         super().__init__(*args, **kwargs)
         current = current or {}
         self.professions = list(Profession.objects.all())
@@ -65,8 +65,6 @@ class CenterOwnedForm(forms.ModelForm):
     the center and `created_by`, then saves the record and its many-to-many fields."""
 
     def __init__(self, *args, user, **kwargs):
-        from coordination.models import Role
-
         super().__init__(*args, **kwargs)
         self.user = user
         if user.role == Role.COORDINATOR:
@@ -86,8 +84,6 @@ class CenterOwnedForm(forms.ModelForm):
         super()._post_clean()
 
     def save_for(self, user):
-        from django.db import transaction
-
         with transaction.atomic():
             obj = self.save(commit=False)
             if not obj.pk and hasattr(obj, "created_by_id"):

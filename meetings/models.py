@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Consultation
@@ -165,8 +166,6 @@ class Meeting(models.Model):
         return f"{self.held_on:%Y/%m/%d} {self.display_title}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("meetings:detail", args=[self.pk])
 
     @property
@@ -298,8 +297,6 @@ class Issue(models.Model):
         return f"{self.label} {self.title}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("meetings:issue_detail", args=[self.pk])
 
     @property

@@ -8,18 +8,23 @@ terms of any length (森, 眼科, ひまわり; docs/architecture.md says why no
 
 import datetime
 import functools
+import hashlib
 import math
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 
 from coordination.batches import ImportBatch
+from coordination.dates import is_national_holiday
 from coordination.models import Area
 from coordination.text import digits, normalize
+from resources.links import national_page_url
 from resources.search import SearchTextField
 
 WEEKDAYS = ["月", "火", "水", "木", "金", "土", "日", "祝"]
@@ -111,8 +116,6 @@ class SearchSynonym(models.Model):
 
 def contact_slot(moment):
     """(ContactWindow weekday, minute) of a moment in Asia/Tokyo; national holidays are 祝 (7)."""
-    from coordination.dates import is_national_holiday
-
     local = timezone.localtime(moment)
     weekday = HOLIDAY if is_national_holiday(local.date()) else local.weekday()
     return weekday, local.time().replace(second=0, microsecond=0)
@@ -399,8 +402,6 @@ class Facility(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("resources:detail", args=[self.pk])
 
     # --- derived values -----------------------------------------------------------------
@@ -471,8 +472,6 @@ class Facility(models.Model):
     @property
     def national_page_url(self):
         """This facility's page on the national site its code comes from, or ""."""
-        from resources.links import national_page_url
-
         return national_page_url(self)
 
 
@@ -540,8 +539,6 @@ class ContactWindow(models.Model):
         return f"{WEEKDAYS[self.weekday]} {self.start:%H:%M}–{self.end:%H:%M}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.start and self.end and self.start >= self.end:
             raise ValidationError({"end": "終了時刻は開始時刻より後にしてください。"})
 
@@ -601,11 +598,16 @@ class FacilityImport(ImportBatch):
 
     @property
     def format_label(self):
-        from resources.imports.formats import FORMATS
+        from resources.imports.formats import FORMATS  # noqa: PLC0415 — the import formats import these models
 
         return next((f.label for f in FORMATS if f.code == self.format), "")
 
     pipeline = "resources.importing"
+
+
+def header_key(header):
+    """What identifies a sheet's layout for its saved mapping: its column names, in order."""
+    return hashlib.sha256("\x1f".join(header).encode()).hexdigest()[:32]
 
 
 class ColumnMapping(models.Model):
@@ -626,15 +628,11 @@ class ColumnMapping(models.Model):
 
     @classmethod
     def remember(cls, header, mapping, user=None):
-        from resources.imports.reading import header_key
-
         return cls.objects.update_or_create(
             header_key=header_key(header), defaults={"header": header, "mapping": mapping, "saved_by": user}
         )[0]
 
     @classmethod
     def for_header(cls, header):
-        from resources.imports.reading import header_key
-
         found = cls.objects.filter(header_key=header_key(header)).first()
         return found.mapping if found else None

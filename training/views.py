@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from coordination.filters import filtered_page
 from coordination.forms import post_data
 from coordination.models import Center, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields, client_ip
+from coordination.twofactor import qr_data_uri
 from training.filters import EventFilter
 from training.forms import (
     AnswerForm,
@@ -34,6 +36,7 @@ from training.models import (
     AnswerThrottle,
     Event,
     Item,
+    Phase,
     Question,
     Registration,
     Survey,
@@ -186,8 +189,6 @@ def _detail_for_professional(request, pk):
 
 
 def _tasks_by_phase(event):
-    from training.models import Phase
-
     tasks = list(event.tasks.select_related("done_by"))
     return [(label, [t for t in tasks if t.phase == value]) for value, label in Phase.choices]
 
@@ -425,15 +426,12 @@ def _survey_link(request, survey):
     """The answer link and its QR code (drawn here, no other site) for the printed event sheet."""
     if survey is None:
         return None
-    from coordination.twofactor import qr_data_uri
 
     url = request.build_absolute_uri(survey_url(survey))
     return {"url": url, "qr": qr_data_uri(url)}
 
 
 def survey_url(survey):
-    from django.urls import reverse
-
     return reverse("training:answer", args=[survey.token])
 
 
