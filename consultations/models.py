@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.batches import ImportBatch
-from coordination.models import Area, Center, CenterOwnedQuerySet
+from coordination.models import Area, Center, CenterOwnedQuerySet, LookupTable
 from coordination.text import normalize
 from resources.models import Facility
 
 
-class Topic(models.Model):
+class Topic(LookupTable):
     """相談内容: a 大分類 (医療, 介護) with items, or a top-level item (連絡調整, その他). Data, so
     an admin can add e.g. 北九州市's 相談項目 without a migration."""
 
@@ -26,12 +26,10 @@ class Topic(models.Model):
         related_name="children",
     )
     name = models.CharField("項目", max_length=100)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
     active = models.BooleanField("使用中", default=True)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "相談内容"
-        ordering = ["sort_order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="topic_unique_in_parent"),
             models.UniqueConstraint(
@@ -48,18 +46,13 @@ class Topic(models.Model):
         return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
 
 
-class ConsultantType(models.Model):
+class ConsultantType(LookupTable):
     """相談者区分 (who consulted), one per consultation."""
 
     name = models.CharField("相談者区分", max_length=50, unique=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "相談者区分"
-        ordering = ["sort_order", "pk"]
-
-    def __str__(self):
-        return self.name
 
 
 class Method(models.TextChoices):

@@ -147,19 +147,31 @@ class CenterClosure(models.Model):
                 day += datetime.timedelta(days=1)
 
 
-class Profession(models.Model):
+class LookupTable(models.Model):
+    """Reference data admins extend without a migration (kinds, formats, categories, 職種 …): a row
+    is shown by its name and listed in the order admins give it. A subclass declares its own `name`
+    (labels and lengths differ) and keeps its admin's field order with `fields`, since this base's
+    field comes first in a generated form."""
+
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Profession(LookupTable):
     """職種: used for users, meeting attendance and training attendance."""
 
     name = models.CharField("職種", max_length=50, unique=True)
     short_name = models.CharField("略称", max_length=20, blank=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "職種"
         ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Organisation(models.Model):

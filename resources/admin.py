@@ -93,6 +93,7 @@ class SpecialtyResource(resources.ModelResource):
 @admin.register(FacilityKind)
 class FacilityKindAdmin(ImportExportModelAdmin, AuditedAdmin):
     resource_classes = [KindResource]
+    fields = ("code", "name", "group", "service_code", "sort_order")
     list_display = ("name", "code", "group", "service_code", "sort_order")
     list_filter = ("group",)
     search_fields = ("name", "code", "service_code")
@@ -101,6 +102,7 @@ class FacilityKindAdmin(ImportExportModelAdmin, AuditedAdmin):
 @admin.register(Capability)
 class CapabilityAdmin(ImportExportModelAdmin, AuditedAdmin):
     resource_classes = [CapabilityResource]
+    fields = ("code", "name", "group", "description", "sort_order")
     list_display = ("name", "code", "group", "sort_order")
     list_filter = ("group",)
     search_fields = ("name", "code")
@@ -109,6 +111,7 @@ class CapabilityAdmin(ImportExportModelAdmin, AuditedAdmin):
 @admin.register(Specialty)
 class SpecialtyAdmin(ImportExportModelAdmin, AuditedAdmin):
     resource_classes = [SpecialtyResource]
+    fields = ("name", "sort_order")
     list_display = ("name", "sort_order")
     search_fields = ("name",)
 

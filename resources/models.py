@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from coordination.batches import ImportBatch
 from coordination.dates import is_national_holiday
-from coordination.models import Area
+from coordination.models import Area, LookupTable
 from coordination.text import digits, normalize
 from resources.links import national_page_url
 from resources.search import SearchTextField
@@ -31,7 +31,7 @@ WEEKDAYS = ["月", "火", "水", "木", "金", "土", "日", "祝"]
 HOLIDAY = 7
 
 
-class FacilityKind(models.Model):
+class FacilityKind(LookupTable):
     class Group(models.TextChoices):
         MEDICAL = "medical", "医療"
         CARE = "care", "介護"
@@ -46,43 +46,31 @@ class FacilityKind(models.Model):
         blank=True,
         help_text="介護サービス情報公表システムのサービス種類コード",
     )
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "施設種別"
         ordering = ["sort_order", "name"]
 
-    def __str__(self):
-        return self.name
 
-
-class Capability(models.Model):
+class Capability(LookupTable):
     """A home-care capability (訪問診療, 往診, 在宅看取り, 支援診1 …)."""
 
     code = models.SlugField("コード", max_length=40, unique=True)
     name = models.CharField("名称", max_length=60, unique=True)
     group = models.CharField("分類", max_length=30, blank=True)
     description = models.CharField("説明", max_length=200, blank=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "在宅対応機能"
         ordering = ["sort_order", "name"]
 
-    def __str__(self):
-        return self.name
 
-
-class Specialty(models.Model):
+class Specialty(LookupTable):
     name = models.CharField("診療科目", max_length=40, unique=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "診療科目"
         ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class SearchSynonym(models.Model):

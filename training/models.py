@@ -16,22 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination import dates
-from coordination.models import Center, CenterOwnedQuerySet, Organisation, Profession
+from coordination.models import Center, CenterOwnedQuerySet, LookupTable, Organisation, Profession
 from coordination.text import normalize
 
 
-class EventFormat(models.Model):
+class EventFormat(LookupTable):
     """形式 (講演, グループワーク, 事例検討 …): data, so an admin adds one without a migration."""
 
     name = models.CharField("形式", max_length=50, unique=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "研修の形式"
-        ordering = ["sort_order", "pk"]
-
-    def __str__(self):
-        return self.name
 
 
 class Item(models.TextChoices):
