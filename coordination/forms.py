@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib import messages
 from django.db import transaction
 from django.forms.renderers import TemplatesSetting
 
@@ -57,6 +58,14 @@ def post_data(request):
     """The data of a POST, even an empty one (so that it is validated and its errors shown;
     `request.POST or None` would treat an empty POST as no submission), else None."""
     return request.POST if request.method == "POST" else None
+
+
+def errors_to_messages(request, form, section):
+    """A small form posted from a section of a larger page (a 課題's status, an event's 棚卸表)
+    redirects back to that page, so its errors travel as messages, each naming the section and
+    the field."""
+    for field, errors in form.errors.items():
+        messages.error(request, f"{section}: {form.fields[field].label}：{'、'.join(errors)}")
 
 
 class CenterOwnedForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from coordination import extensions
 from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
-from coordination.forms import post_data
+from coordination.forms import errors_to_messages, post_data
 from coordination.models import Center, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields, client_ip
 from coordination.twofactor import qr_data_uri
@@ -320,8 +320,7 @@ def add_task(request, pk):
         task.save()
         messages.success(request, f"作業「{task.text}」を追加しました。")
     else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"作業: {form.fields[field].label}：{'、'.join(errors)}")
+        errors_to_messages(request, form, "作業")
     return redirect(f"{event.get_absolute_url()}#tasks")
 
 
