@@ -7,13 +7,14 @@ from coordination.admin import AuditedAdmin, ReadOnlyLogAdmin
 @admin.register(Topic)
 class TopicAdmin(AuditedAdmin):
     list_display = ("path", "parent", "sort_order", "active")
+    fields = ("parent", "name", "sort_order", "active")
     list_filter = ("parent", "active")
     search_fields = ("name",)
 
 
 @admin.register(ConsultantType)
 class ConsultantTypeAdmin(AuditedAdmin):
-    list_display = ("name", "sort_order")
+    list_display = fields = ("name", "sort_order")
 
 
 @admin.register(AccessLog)

@@ -6,10 +6,10 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "相談支援（オ）"
 
     def ready(self):
-        from consultations import panels
-        from coordination import dashboard
-        from coordination.models import Role
-        from resources import extensions
+        from consultations import panels  # noqa: PLC0415 — registrations run once the app registry is ready
+        from coordination import dashboard  # noqa: PLC0415 — registrations run once the app registry is ready
+        from coordination.models import Role  # noqa: PLC0415 — registrations run once the app registry is ready
+        from resources import extensions  # noqa: PLC0415 — registrations run once the app registry is ready
 
         dashboard.register_nav("相談記録", "consultations:index", (Role.ADMIN, Role.COORDINATOR), order=20)
         dashboard.register_nav(

@@ -1,16 +1,17 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from consultations.models import ConsultantType, Consultation, Topic
+from coordination.filters import KeywordFilter
 from coordination.forms import DateInput
 from coordination.models import Role, User
 
 
 class ConsultationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="キーワード", method="filter_q", help_text="相談概要・対応内容・相談者・所属"
+    q = KeywordFilter(
+        ["summary", "response", "consultant_name", "consultant_affiliation", "consultant_facility__name"],
+        help_text="相談概要・対応内容・相談者・所属",
     )
     date_from = django_filters.DateFilter(
         label="受付日（から）", field_name="received_at", lookup_expr="date__gte", widget=DateInput()
@@ -49,17 +50,6 @@ class ConsultationFilter(django_filters.FilterSet):
         self.filters["handled_by"].queryset = (
             staff.filter(center_id=user.center_id) if user.center_id else staff
         )
-
-    def filter_q(self, queryset, name, value):
-        for term in value.split():
-            queryset = queryset.filter(
-                Q(summary__icontains=term)
-                | Q(response__icontains=term)
-                | Q(consultant_name__icontains=term)
-                | Q(consultant_affiliation__icontains=term)
-                | Q(consultant_facility__name__icontains=term)
-            )
-        return queryset
 
     def filter_follow_up(self, queryset, name, value):
         return queryset.follow_ups_due(timezone.localdate()) if value else queryset

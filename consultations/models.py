@@ -2,16 +2,18 @@
 and the access log of who opened which consultation."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from coordination.batches import ImportBatch
-from coordination.models import Area, Center, CenterOwnedQuerySet
+from coordination.models import Area, Center, CenterOwnedQuerySet, LookupTable
 from coordination.text import normalize
 from resources.models import Facility
 
 
-class Topic(models.Model):
+class Topic(LookupTable):
     """相談内容: a 大分類 (医療, 介護) with items, or a top-level item (連絡調整, その他). Data, so
     an admin can add e.g. 北九州市's 相談項目 without a migration."""
 
@@ -24,12 +26,10 @@ class Topic(models.Model):
         related_name="children",
     )
     name = models.CharField("項目", max_length=100)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
     active = models.BooleanField("使用中", default=True)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "相談内容"
-        ordering = ["sort_order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="topic_unique_in_parent"),
             models.UniqueConstraint(
@@ -46,18 +46,13 @@ class Topic(models.Model):
         return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
 
 
-class ConsultantType(models.Model):
+class ConsultantType(LookupTable):
     """相談者区分 (who consulted), one per consultation."""
 
     name = models.CharField("相談者区分", max_length=50, unique=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "相談者区分"
-        ordering = ["sort_order", "pk"]
-
-    def __str__(self):
-        return self.name
 
 
 class Method(models.TextChoices):
@@ -212,8 +207,6 @@ class Consultation(models.Model):
         return f"相談 #{self.pk}（{timezone.localtime(self.received_at):%Y/%m/%d %H:%M}）"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("consultations:detail", args=[self.pk])
 
     @property
@@ -297,8 +290,6 @@ class Coordination(models.Model):
         return ("id", self.facility_id) if self.facility_id else ("text", normalize(self.facility_text))
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.result == self.Result.DECLINED and not self.reason.strip():
             raise ValidationError({"reason": "受入不可の場合は理由を入力してください。"})
 
@@ -418,7 +409,6 @@ class AccessLog(models.Model):
             )
 
 
-
 class ConsultationImport(ImportBatch):
     """An uploaded past-log file: its preview, its confirm, and afterwards the record of the
     import (who, when, file, counts). All or nothing: a file with any error imports nothing."""
@@ -433,15 +423,7 @@ class ConsultationImport(ImportBatch):
     class Meta(ImportBatch.Meta):
         verbose_name = verbose_name_plural = "相談記録の取込"
 
-    def run_preview(self):
-        from consultations.importing import preview
-
-        preview(self)
-
-    def run_confirm(self):
-        from consultations.importing import confirm
-
-        confirm(self)
+    pipeline = "consultations.importing"
 
 
 class DailyTally(models.Model):

@@ -10,10 +10,11 @@ passed in so that the migration that first fills the table can use the same code
 import datetime
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from consultations.models import Consultation, ConsultationTopic, Coordination, DailyTally
 from coordination.text import normalize
 
 TOTAL = "total"
@@ -105,8 +106,6 @@ def _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_i
 
 
 def app_models():
-    from consultations.models import Consultation, ConsultationTopic, Coordination, DailyTally
-
     return Consultation, ConsultationTopic, Coordination, DailyTally
 
 
@@ -121,8 +120,6 @@ def recount_days(pairs):
 
 def recount_consultations(queryset):
     """After a bulk write (import, seed): recount the whole span of those consultations' days."""
-    from django.db.models import Max, Min
-
     span = queryset.aggregate(first=Min("received_at"), last=Max("received_at"))
     if span["first"] is None:
         return 0

@@ -12,7 +12,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from coordination.models import DIRECTORY_EDITORS, STAFF_ROLES, Role
+from coordination.models import Role, can_edit_directory, sees_professional_fields
+
+__all__ = [
+    "admin_required",
+    "can_edit_directory",
+    "get_for_user",
+    "require_post",
+    "role_required",
+    "sees_professional_fields",
+    "staff_required",
+]
 
 
 def role_required(*roles):
@@ -54,12 +64,3 @@ def get_for_user(queryset, user, **lookup):
 def require_post(request):
     if request.method != "POST":
         raise PermissionDenied
-
-
-def sees_professional_fields(user):
-    """The directory's professionals-only part: admins, coordinators, professionals."""
-    return bool(user.is_authenticated and user.is_active and user.role in STAFF_ROLES)
-
-
-def can_edit_directory(user):
-    return bool(user.is_authenticated and user.is_active and user.role in DIRECTORY_EDITORS)

@@ -260,6 +260,7 @@ class AreaAdmin(AuditedAdmin):
 @admin.register(Profession)
 class ProfessionAdmin(AuditedAdmin):
     list_display = ("name", "short_name", "sort_order")
+    fields = ("name", "short_name", "sort_order")
     search_fields = ("name",)
 
 

@@ -12,11 +12,15 @@ transaction rolled back, so nothing is half-saved) and can be retried."""
 
 import datetime
 import logging
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import OperationalError, models
 from django.tasks import task
 from django.utils import timezone
+
+from coordination.spreadsheets import SpreadsheetError
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +50,7 @@ RUNNING = (BatchStatus.QUEUED, BatchStatus.PREVIEWING, BatchStatus.CONFIRM_QUEUE
 
 class ImportBatch(models.Model):
     """What every import batch has: the file, who uploaded it, the state of its steps and their
-    progress. A subclass implements `run_preview()` and `run_confirm()`; each returns nothing
+    progress. A subclass names its `pipeline` module, whose `preview(batch)` and `confirm(batch)` return nothing
     and raises on failure (the confirm inside its own transaction)."""
 
     Status = BatchStatus
@@ -169,20 +173,21 @@ class ImportBatch(models.Model):
             )
             self.status, self.failed_step, self.failure = BatchStatus.FAILED, step, failure_text(exc)
 
+    # The dotted path of the module with the subclass's `preview(batch)` and `confirm(batch)`.
+    # It is named, not imported, because that module imports the subclass's models: the
+    # pipeline depends on the models, never the other way round.
+    pipeline = ""
+
     def run_preview(self):
-        raise NotImplementedError
+        import_module(self.pipeline).preview(self)
 
     def run_confirm(self):
-        raise NotImplementedError
+        import_module(self.pipeline).confirm(self)
 
 
 def failure_text(exc):
     """A Japanese reason for the batch page: the portal's own messages as they are, anything
     else named as an unexpected error (its details are in the server log)."""
-    from django.db import OperationalError
-
-    from coordination.spreadsheets import SpreadsheetError
-
     if isinstance(exc, SpreadsheetError):
         return str(exc)
     if isinstance(exc, OperationalError):
@@ -193,8 +198,6 @@ def failure_text(exc):
 @task
 def run_step(model_label, pk, step):
     """The background task behind every batch step."""
-    from django.apps import apps
-
     model = apps.get_model(model_label)
     batch = model.objects.filter(pk=pk).first()
     if batch is not None:

@@ -2,7 +2,10 @@
 
 import datetime
 import functools
+import re
+import unicodedata
 
+import jpholiday
 from django.utils import timezone
 
 # (first day, era name); newest first.
@@ -20,8 +23,6 @@ ERA_START_YEAR = {name: start.year for start, name in ERAS}
 def national_holidays(year):
     """The national holidays (祝日 and 振替休日) of a calendar year, as a frozenset of dates.
     Cached: asking jpholiday day by day cost ~70 ms for one fiscal-year report of 3 centers."""
-    import jpholiday
-
     return frozenset(day for day, _ in jpholiday.year_holidays(year))
 
 
@@ -85,9 +86,6 @@ def fiscal_year_label(year):
 
 def parse_wareki(text):
     """`令和 4年10月 1日` (spaces and full-width digits allowed) → date, or None."""
-    import re
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", text or "").replace(" ", "")
     m = re.fullmatch(r"(明治|大正|昭和|平成|令和)(元|\d+)年(\d+)月(\d+)日", text)
     if not m:

@@ -43,8 +43,9 @@ def csv_bytes(header, rows):
 def xlsx_bytes(sheets):
     """sheets: list of (title, header, rows[, options]) → workbook bytes.
     options may hold `widths` (list of column widths) and `title_rows` (lines above the header)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    # openpyxl is heavy and only an export needs it; pages that never export never load it.
+    from openpyxl import Workbook  # noqa: PLC0415 — heavy, loaded only for a workbook export
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415 — same
 
     wb = Workbook()
     wb.remove(wb.active)

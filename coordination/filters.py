@@ -1,7 +1,11 @@
 """Filters shared by the list pages of several apps."""
 
+import functools
+import operator
+
 import django_filters
 from django.core.paginator import Paginator
+from django.db.models import Q
 
 from coordination import dates
 
@@ -24,6 +28,23 @@ class FiscalYearFilter(django_filters.ChoiceFilter):
         if value in ("", None):
             return qs
         return qs.filter(**{f"{self.field_name}__range": dates.fiscal_year_range(int(value))})
+
+
+class KeywordFilter(django_filters.CharFilter):
+    """キーワード of a list page: every word typed (split on spaces) must appear in one of `fields`
+    (icontains), so that two words narrow the list. KeywordFilter(["title", "venue"], help_text=…)."""
+
+    def __init__(self, fields, *args, **kwargs):
+        self.search_fields = fields
+        kwargs.setdefault("label", "キーワード")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        for term in (value or "").split():
+            qs = qs.filter(
+                functools.reduce(operator.or_, (Q(**{f"{f}__icontains": term}) for f in self.search_fields))
+            )
+        return qs
 
 
 def filtered(http_request, filterset_class, queryset, **filter_kwargs):

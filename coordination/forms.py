@@ -1,5 +1,9 @@
 from django import forms
+from django.contrib import messages
+from django.db import transaction
 from django.forms.renderers import TemplatesSetting
+
+from coordination.models import Profession, Role
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -31,14 +35,11 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-
 class ProfessionCountsForm(forms.Form):
     """One number field per profession (attendance of a meeting or an event entered as counts).
     `current` maps profession id → count; `counts()` gives back {profession: n} for n > 0."""
 
     def __init__(self, *args, current=None, **kwargs):
-        from coordination.models import Profession
-
         super().__init__(*args, **kwargs)
         current = current or {}
         self.professions = list(Profession.objects.all())
@@ -59,14 +60,20 @@ def post_data(request):
     return request.POST if request.method == "POST" else None
 
 
+def errors_to_messages(request, form, section):
+    """A small form posted from a section of a larger page (a 課題's status, an event's 棚卸表)
+    redirects back to that page, so its errors travel as messages, each naming the section and
+    the field."""
+    for field, errors in form.errors.items():
+        messages.error(request, f"{section}: {form.fields[field].label}：{'、'.join(errors)}")
+
+
 class CenterOwnedForm(forms.ModelForm):
     """A ModelForm of a record a center owns (event, meeting, 課題, 解決策 …). Coordinators always
     write for their own center, so the `center` field is dropped for them; `save_for(user)` stamps
     the center and `created_by`, then saves the record and its many-to-many fields."""
 
     def __init__(self, *args, user, **kwargs):
-        from coordination.models import Role
-
         super().__init__(*args, **kwargs)
         self.user = user
         if user.role == Role.COORDINATOR:
@@ -86,8 +93,6 @@ class CenterOwnedForm(forms.ModelForm):
         super()._post_clean()
 
     def save_for(self, user):
-        from django.db import transaction
-
         with transaction.atomic():
             obj = self.save(commit=False)
             if not obj.pk and hasattr(obj, "created_by_id"):

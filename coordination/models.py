@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,6 +22,17 @@ class Role(models.TextChoices):
 STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
 # Roles that may edit and confirm directory entries.
 DIRECTORY_EDITORS = (Role.ADMIN, Role.COORDINATOR)
+
+
+# The two role rules of the directory live here, beside the roles, so that User's properties and
+# coordination.access (which re-exports them for views) read the same rule without importing each other.
+def sees_professional_fields(user):
+    """The directory's professionals-only part: admins, coordinators, professionals."""
+    return bool(user.is_authenticated and user.is_active and user.role in STAFF_ROLES)
+
+
+def can_edit_directory(user):
+    return bool(user.is_authenticated and user.is_active and user.role in DIRECTORY_EDITORS)
 
 
 class Area(models.Model):
@@ -135,19 +147,31 @@ class CenterClosure(models.Model):
                 day += datetime.timedelta(days=1)
 
 
-class Profession(models.Model):
+class LookupTable(models.Model):
+    """Reference data admins extend without a migration (kinds, formats, categories, 職種 …): a row
+    is shown by its name and listed in the order admins give it. A subclass declares its own `name`
+    (labels and lengths differ) and keeps its admin's field order with `fields`, since this base's
+    field comes first in a generated form."""
+
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Profession(LookupTable):
     """職種: used for users, meeting attendance and training attendance."""
 
     name = models.CharField("職種", max_length=50, unique=True)
     short_name = models.CharField("略称", max_length=20, blank=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "職種"
         ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Organisation(models.Model):
@@ -237,19 +261,13 @@ class User(AbstractUser):
 
     @property
     def can_edit_directory(self):
-        from coordination.access import can_edit_directory
-
         return can_edit_directory(self)
 
     @property
     def sees_professional_fields(self):
-        from coordination.access import sees_professional_fields
-
         return sees_professional_fields(self)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.role == Role.COORDINATOR and not self.center_id:
             raise ValidationError({"center": "コーディネーターには所属センターが必要です。"})
 
@@ -396,7 +414,6 @@ class DeniedRequestTally(models.Model):
 
     def __str__(self):
         return f"{self.window_start:%Y-%m-%d %H:%M} {self.ip or '不明'} {self.kind} {self.count}件"
-
 
 
 class AuthenticatorDevice(TOTPDevice):

@@ -9,6 +9,7 @@
 """
 
 import datetime
+import sys
 import time
 
 from django import forms
@@ -25,6 +26,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.defaults import server_error as default_server_error
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordination.models import AuditEvent, DeniedRequestTally, LoginAttempt, Role
 
@@ -203,8 +206,6 @@ class PortalSecurityMiddleware:
                 )
                 return redirect(with_next(reverse("login"), request.get_full_path()))
             if needs_second_factor(user) and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES):
-                from django_otp.plugins.otp_totp.models import TOTPDevice
-
                 enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                 target = "two_factor_verify" if enrolled else "two_factor_setup"
                 return redirect(with_next(reverse(target), request.get_full_path()))
@@ -275,10 +276,6 @@ def database_busy_response(request, exception):
 def server_error(request, template_name="500.html"):
     """handler500: a busy database met outside a view (saving the session, a middleware) gets the
     same page; anything else the plain error page."""
-    import sys
-
-    from django.views.defaults import server_error as default_server_error
-
     busy = database_busy_response(request, sys.exc_info()[1])
     return busy or default_server_error(request, template_name)
 

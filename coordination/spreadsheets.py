@@ -3,7 +3,9 @@ saves it) and XLSX. Everything that can go wrong becomes a SpreadsheetError with
 message; nothing here writes to the database."""
 
 import csv
+import datetime
 import io
+import warnings
 import zipfile
 
 from django.conf import settings
@@ -106,9 +108,7 @@ def _csv_rows(data, strip=True):
 def xlsx_row_count(data):
     """The number of rows the first sheet declares (its dimension), for a progress bar; 0
     when the workbook does not say."""
-    import warnings
-
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415 — heavy, loaded only when a workbook is read
 
     try:
         with warnings.catch_warnings():
@@ -123,9 +123,8 @@ def xlsx_row_count(data):
 
 def _xlsx_rows(data):
     check_xlsx(data)
-    import warnings
 
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415 — heavy, loaded only when a workbook is read
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -149,8 +148,6 @@ def _xlsx_rows(data):
 
 
 def _cell_text(value):
-    import datetime
-
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):

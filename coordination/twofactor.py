@@ -3,6 +3,7 @@ and the verification step after the password. The QR code is drawn here (segno, 
 URI), so the secret never leaves the portal."""
 
 import base64
+import io
 from base64 import b32encode
 
 from django import forms
@@ -45,9 +46,7 @@ def _next(request):
 
 
 def qr_data_uri(text):
-    import io
-
-    import segno
+    import segno  # noqa: PLC0415 — QR drawing, loaded only when a QR code is shown
 
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="svg", scale=5, border=2, xmldecl=False)

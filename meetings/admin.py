@@ -6,12 +6,12 @@ from meetings.models import IssueCategory, MeetingKind, Series
 
 @admin.register(MeetingKind)
 class MeetingKindAdmin(AuditedAdmin):
-    list_display = ("name", "sort_order")
+    list_display = fields = ("name", "sort_order")
 
 
 @admin.register(IssueCategory)
 class IssueCategoryAdmin(AuditedAdmin):
-    list_display = ("name", "sort_order")
+    list_display = fields = ("name", "sort_order")
 
 
 @admin.register(Series)

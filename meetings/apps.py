@@ -6,9 +6,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = "会議・課題（イ・ウ・ク）"
 
     def ready(self):
-        from coordination import dashboard, extensions
-        from coordination.models import Role
-        from meetings import panels
+        from coordination import dashboard, extensions  # noqa: PLC0415 — registrations run once the app registry is ready
+        from coordination.models import Role  # noqa: PLC0415 — registrations run once the app registry is ready
+        from meetings import panels  # noqa: PLC0415 — registrations run once the app registry is ready
 
         dashboard.register_nav(
             "会議・連携",

@@ -1,14 +1,15 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 
-from coordination.filters import FiscalYearFilter
+from coordination.filters import FiscalYearFilter, KeywordFilter
 from coordination.models import Center, Organisation, Role
 from meetings.models import Issue, IssueCategory, IssueStatus, Meeting, MeetingKind, Tier
 
 
 class MeetingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="名称・議題・記録・会場")
+    q = KeywordFilter(
+        ["title", "agenda", "minutes", "venue", "kind__name"], help_text="名称・議題・記録・会場"
+    )
     fiscal_year = FiscalYearFilter(field_name="held_on")
     tier = django_filters.ChoiceFilter(
         label="連携の段階", choices=Tier.choices, empty_label="すべて", widget=forms.Select
@@ -28,17 +29,6 @@ class MeetingFilter(django_filters.FilterSet):
         model = Meeting
         fields = []
 
-    def filter_q(self, queryset, name, value):
-        for term in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(agenda__icontains=term)
-                | Q(minutes__icontains=term)
-                | Q(venue__icontains=term)
-                | Q(kind__name__icontains=term)
-            )
-        return queryset
-
 
 def sees_every_center(user):
     """Officials and admins read every center's meetings and 課題 (and tell them apart by center)."""
@@ -46,7 +36,7 @@ def sees_every_center(user):
 
 
 class IssueFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="キーワード", method="filter_q", help_text="ラベル・課題・内容")
+    q = KeywordFilter(["label", "title", "description"], help_text="ラベル・課題・内容")
     status = django_filters.ChoiceFilter(
         label="状態", choices=IssueStatus.choices, empty_label="すべて", widget=forms.Select
     )
@@ -68,10 +58,3 @@ class IssueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if not sees_every_center(request.user):
             del self.filters["center"]  # a coordinator's register is its own center's only
-
-    def filter_q(self, queryset, name, value):
-        for term in value.split():
-            queryset = queryset.filter(
-                Q(label__icontains=term) | Q(title__icontains=term) | Q(description__icontains=term)
-            )
-        return queryset

@@ -4,26 +4,22 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Consultation
 from coordination import dates
-from coordination.models import Center, CenterOwnedQuerySet, Organisation, Profession, Role
+from coordination.models import Center, CenterOwnedQuerySet, LookupTable, Organisation, Profession, Role
 from training.models import Delivery, Event
 
 
-class MeetingKind(models.Model):
+class MeetingKind(LookupTable):
     """打ち合わせ会, ヒアリング, 同行訪問, 推進協議会 …: data an admin extends."""
 
     name = models.CharField("種類", max_length=50, unique=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "会議の種類"
-        ordering = ["sort_order", "pk"]
-
-    def __str__(self):
-        return self.name
 
 
 class Tier(models.IntegerChoices):
@@ -165,8 +161,6 @@ class Meeting(models.Model):
         return f"{self.held_on:%Y/%m/%d} {self.display_title}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("meetings:detail", args=[self.pk])
 
     @property
@@ -205,16 +199,11 @@ class MeetingAttendance(models.Model):
         return f"{self.profession} {self.count}"
 
 
-class IssueCategory(models.Model):
+class IssueCategory(LookupTable):
     name = models.CharField("分類", max_length=50, unique=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "課題の分類"
-        ordering = ["sort_order", "pk"]
-
-    def __str__(self):
-        return self.name
 
 
 class IssueStatus(models.TextChoices):
@@ -298,8 +287,6 @@ class Issue(models.Model):
         return f"{self.label} {self.title}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("meetings:issue_detail", args=[self.pk])
 
     @property

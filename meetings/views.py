@@ -12,7 +12,7 @@ from coordination import dates
 from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.filters import filtered, filtered_page
-from coordination.forms import post_data
+from coordination.forms import errors_to_messages, post_data
 from coordination.models import Center, Organisation, Role
 from meetings import services
 from meetings.filters import IssueFilter, MeetingFilter, sees_every_center
@@ -332,8 +332,7 @@ def issue_status(request, pk):
         services.change_issue_status(request, issue, d["status"], d["changed_on"], d["note"])
         messages.success(request, f"課題「{issue}」の状態を「{issue.get_status_display()}」にしました。")
     else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"状態の変更: {form.fields[field].label}：{'、'.join(errors)}")
+        errors_to_messages(request, form, "状態の変更")
     return redirect(f"{issue.get_absolute_url()}#lineage")
 
 

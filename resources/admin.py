@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.utils import timezone
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
 from coordination.admin import AuditedAdmin
+from coordination.exports import xlsx_response
+from resources.exporting import export_rows
 from resources.models import (
     Capability,
     ContactWindow,
@@ -47,11 +50,6 @@ class FacilityAdmin(AuditedAdmin):
 
     @admin.action(description="選択した施設をポータル書式（Excel・取込で戻せる形）で書き出す")
     def export_portal_sheet(self, request, queryset):
-        from django.utils import timezone
-
-        from coordination.exports import xlsx_response
-        from resources.exporting import export_rows
-
         header, rows = export_rows(queryset, professional=True)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return xlsx_response(f"facilities-{stamp}.xlsx", [("施設一覧", header, rows)])
@@ -95,6 +93,7 @@ class SpecialtyResource(resources.ModelResource):
 @admin.register(FacilityKind)
 class FacilityKindAdmin(ImportExportModelAdmin, AuditedAdmin):
     resource_classes = [KindResource]
+    fields = ("code", "name", "group", "service_code", "sort_order")
     list_display = ("name", "code", "group", "service_code", "sort_order")
     list_filter = ("group",)
     search_fields = ("name", "code", "service_code")
@@ -103,6 +102,7 @@ class FacilityKindAdmin(ImportExportModelAdmin, AuditedAdmin):
 @admin.register(Capability)
 class CapabilityAdmin(ImportExportModelAdmin, AuditedAdmin):
     resource_classes = [CapabilityResource]
+    fields = ("code", "name", "group", "description", "sort_order")
     list_display = ("name", "code", "group", "sort_order")
     list_filter = ("group",)
     search_fields = ("name", "code")
@@ -111,6 +111,7 @@ class CapabilityAdmin(ImportExportModelAdmin, AuditedAdmin):
 @admin.register(Specialty)
 class SpecialtyAdmin(ImportExportModelAdmin, AuditedAdmin):
     resource_classes = [SpecialtyResource]
+    fields = ("name", "sort_order")
     list_display = ("name", "sort_order")
     search_fields = ("name",)
 

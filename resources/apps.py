@@ -6,8 +6,8 @@ class ResourcesConfig(AppConfig):
     verbose_name = "医療・介護資源（ア）"
 
     def ready(self):
-        from coordination import dashboard
-        from coordination.models import Role
+        from coordination import dashboard  # noqa: PLC0415 — registrations run once the app registry is ready
+        from coordination.models import Role  # noqa: PLC0415 — registrations run once the app registry is ready
 
         everyone = (dashboard.PUBLIC, *Role.values)
         dashboard.register_nav("医療・介護資源", "resources:search", everyone, order=10)

@@ -7,7 +7,7 @@ source may be late. The admin marks it 廃止 or keeps it (resources.views.missi
 from django.db.models import Q
 from django.utils import timezone
 
-from resources.models import Facility
+from resources.models import Facility, FacilityChange
 
 
 def _candidates(fmt, records):
@@ -58,8 +58,6 @@ def flag_missing(fmt, scope, records, seen_ids, batch):
 def mark_closed(facility, user, keep=False):
     """An admin's decision on a flagged facility: 廃止 (hidden from the search, kept in the
     history) or keep it (the flag cleared)."""
-    from resources.models import FacilityChange
-
     if keep:
         facility.missing_since, facility.missing_batch = None, None
         fields = ["missing_since", "missing_batch", "updated_at"]

@@ -17,10 +17,13 @@ class NameKey(Func):
     output_field = TextField()
 
     def as_sql(self, compiler, connection, **extra):
+        # SQLite has no split_part: the text before the first '|' is cut out by its position.
         column, params = compiler.compile(self.source_expressions[0])
-        if connection.vendor == "postgresql":
-            return f"split_part({column}, '|', 1)", params
         return f"substr({column}, 1, instr({column}, '|') - 1)", [*params, *params]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"split_part({column}, '|', 1)", params
 
 
 def _repeated_names(only_ids):

@@ -2,6 +2,7 @@ from django import forms
 
 from coordination.forms import DateInput, TimeInput
 from coordination.text import normalize, normalize_phone
+from resources.exporting import COLUMN_FIELDS
 from resources.models import (
     Capability,
     ContactWindow,
@@ -11,6 +12,7 @@ from resources.models import (
     FacilitySpecialty,
     Specialty,
 )
+from resources.places import valid_code
 
 
 class FacilityForm(forms.ModelForm):
@@ -147,8 +149,6 @@ class ImportUploadForm(forms.Form):
     )
 
     def clean_area_codes(self):
-        from resources.places import valid_code
-
         raw = self.cleaned_data["area_codes"].replace("、", " ").replace(",", " ").split()
         codes, bad = [], []
         for item in raw:
@@ -167,8 +167,6 @@ class ColumnMappingForm(forms.Form):
     IGNORE = ""
 
     def __init__(self, *args, header=(), **kwargs):
-        from resources.exporting import COLUMN_FIELDS
-
         super().__init__(*args, **kwargs)
         self.header = list(header)
         choices = [(self.IGNORE, "取り込まない"), ("種別", "種別"), *((c, c) for c in COLUMN_FIELDS)]

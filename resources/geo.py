@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from django.db.models import Avg
 
+from coordination.models import Area
 from coordination.text import nfkc, normalize
+from resources.models import Facility
 
 
 @dataclass
@@ -25,8 +27,6 @@ MIN_PREFIX = 4  # characters: shorter than a ward name is no location
 
 
 def locate(text, facility_id=None):
-    from resources.models import Facility
-
     if facility_id:
         facility = Facility.objects.located().filter(pk=facility_id).first()
         if facility:
@@ -46,8 +46,6 @@ def locate(text, facility_id=None):
 
 
 def geocode_address(text):
-    from resources.models import Facility
-
     # Stored addresses come with or without the prefecture and the city: drop both and match
     # anywhere, so that 小倉北区大手町1 and 福岡県北九州市小倉北区大手町1 give the same place.
     wanted = _without_city(PREFECTURE.sub("", normalize(text)))
@@ -86,8 +84,6 @@ def geocode_address(text):
 
 
 def _city_names():
-    from coordination.models import Area
-
     return sorted(
         (normalize(n) for n in Area.objects.filter(kind=Area.Kind.CITY).values_list("name", flat=True)),
         key=len,
@@ -96,8 +92,6 @@ def _city_names():
 
 
 def _ward_names():
-    from coordination.models import Area
-
     return {normalize(n) for n in Area.objects.filter(kind=Area.Kind.WARD).values_list("name", flat=True)}
 
 
@@ -124,8 +118,6 @@ class AddressPins:
         return cls()
 
     def _load(self):
-        from resources.models import Facility
-
         sums = {}
         rows = (
             Facility.objects.located()

@@ -1,6 +1,8 @@
 """The directory import's two steps for its batch (coordination.batches): what the preview
 found and what the confirm wrote, kept on the FacilityImport row for the batch page."""
 
+from django.utils import timezone
+
 from resources import imports
 from resources.duplicates import possible_duplicates
 
@@ -76,8 +78,6 @@ def preview(batch):
 
 
 def confirm(batch):
-    from django.utils import timezone
-
     plan = _run(batch, write=True)
     if plan.error:  # the file no longer reads as it did at the preview (a lookup changed)
         batch.status, batch.failure, batch.failed_step = batch.Status.FAILED, plan.error, "confirm"

@@ -8,25 +8,30 @@ terms of any length (森, 眼科, ひまわり; docs/architecture.md says why no
 
 import datetime
 import functools
+import hashlib
 import math
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 
 from coordination.batches import ImportBatch
-from coordination.models import Area
+from coordination.dates import is_national_holiday
+from coordination.models import Area, LookupTable
 from coordination.text import digits, normalize
+from resources.links import national_page_url
 from resources.search import SearchTextField
 
 WEEKDAYS = ["月", "火", "水", "木", "金", "土", "日", "祝"]
 HOLIDAY = 7
 
 
-class FacilityKind(models.Model):
+class FacilityKind(LookupTable):
     class Group(models.TextChoices):
         MEDICAL = "medical", "医療"
         CARE = "care", "介護"
@@ -41,43 +46,31 @@ class FacilityKind(models.Model):
         blank=True,
         help_text="介護サービス情報公表システムのサービス種類コード",
     )
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "施設種別"
         ordering = ["sort_order", "name"]
 
-    def __str__(self):
-        return self.name
 
-
-class Capability(models.Model):
+class Capability(LookupTable):
     """A home-care capability (訪問診療, 往診, 在宅看取り, 支援診1 …)."""
 
     code = models.SlugField("コード", max_length=40, unique=True)
     name = models.CharField("名称", max_length=60, unique=True)
     group = models.CharField("分類", max_length=30, blank=True)
     description = models.CharField("説明", max_length=200, blank=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "在宅対応機能"
         ordering = ["sort_order", "name"]
 
-    def __str__(self):
-        return self.name
 
-
-class Specialty(models.Model):
+class Specialty(LookupTable):
     name = models.CharField("診療科目", max_length=40, unique=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "診療科目"
         ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class SearchSynonym(models.Model):
@@ -111,8 +104,6 @@ class SearchSynonym(models.Model):
 
 def contact_slot(moment):
     """(ContactWindow weekday, minute) of a moment in Asia/Tokyo; national holidays are 祝 (7)."""
-    from coordination.dates import is_national_holiday
-
     local = timezone.localtime(moment)
     weekday = HOLIDAY if is_national_holiday(local.date()) else local.weekday()
     return weekday, local.time().replace(second=0, microsecond=0)
@@ -400,8 +391,6 @@ class Facility(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("resources:detail", args=[self.pk])
 
     # --- derived values -----------------------------------------------------------------
@@ -472,8 +461,6 @@ class Facility(models.Model):
     @property
     def national_page_url(self):
         """This facility's page on the national site its code comes from, or ""."""
-        from resources.links import national_page_url
-
         return national_page_url(self)
 
 
@@ -541,8 +528,6 @@ class ContactWindow(models.Model):
         return f"{WEEKDAYS[self.weekday]} {self.start:%H:%M}–{self.end:%H:%M}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.start and self.end and self.start >= self.end:
             raise ValidationError({"end": "終了時刻は開始時刻より後にしてください。"})
 
@@ -602,19 +587,16 @@ class FacilityImport(ImportBatch):
 
     @property
     def format_label(self):
-        from resources.imports.formats import FORMATS
+        from resources.imports.formats import FORMATS  # noqa: PLC0415 — the import formats import these models
 
         return next((f.label for f in FORMATS if f.code == self.format), "")
 
-    def run_preview(self):
-        from resources.importing import preview
+    pipeline = "resources.importing"
 
-        preview(self)
 
-    def run_confirm(self):
-        from resources.importing import confirm
-
-        confirm(self)
+def header_key(header):
+    """What identifies a sheet's layout for its saved mapping: its column names, in order."""
+    return hashlib.sha256("\x1f".join(header).encode()).hexdigest()[:32]
 
 
 class ColumnMapping(models.Model):
@@ -635,15 +617,11 @@ class ColumnMapping(models.Model):
 
     @classmethod
     def remember(cls, header, mapping, user=None):
-        from resources.imports.reading import header_key
-
         return cls.objects.update_or_create(
             header_key=header_key(header), defaults={"header": header, "mapping": mapping, "saved_by": user}
         )[0]
 
     @classmethod
     def for_header(cls, header):
-        from resources.imports.reading import header_key
-
         found = cls.objects.filter(header_key=header_key(header)).first()
         return found.mapping if found else None

@@ -8,6 +8,7 @@ compared on their first five digits. A 政令指定都市 has a code of its own 
 import re
 from dataclasses import dataclass, field
 
+from coordination.models import Area
 from coordination.text import nfkc
 
 PREFECTURES = [
@@ -66,8 +67,6 @@ class Scope:
     def for_directory(cls, extra_codes=()):
         """The areas with official codes (and the codes below them), plus `extra_codes` for one
         import. Empty when no area has a code: then nothing is out of scope."""
-        from coordination.models import Area
-
         scope = cls()
         areas = {a.pk: a for a in Area.objects.all()}
         named = {a.code[:5]: a.name for a in areas.values() if len(a.code) >= 5 and a.code.isdigit()}

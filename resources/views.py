@@ -17,7 +17,7 @@ from resources.duplicates import possible_duplicates
 from resources.exporting import export_rows
 from resources.filters import FacilityFilter
 from resources.forms import ColumnMappingForm, ContactWindowFormSet, FacilityForm, ImportUploadForm
-from resources.models import ColumnMapping, Facility, FacilityImport
+from resources.models import Capability, ColumnMapping, Facility, FacilityImport
 from resources.places import Scope
 
 PAGE_SIZE = 20
@@ -80,7 +80,6 @@ def _relaxed_counts(request):
     conditions += [("capabilities", value) for value in params.getlist("capabilities")]
     if len(conditions) < 2:  # with one condition, dropping it only shows the whole directory
         return hints
-    from resources.models import Capability
 
     capability_names = dict(Capability.objects.values_list("pk", "name"))
     for key, value in conditions[:8]:

@@ -17,7 +17,6 @@ TEMPLATE_SYNTAX = ("{#", "#}", "{%", "%}", "{{", "}}")
 ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z][A-Za-z'’]*(?:[ ,;:]+[A-Za-z][A-Za-z'’]*){3,}")
 
 
-
 class VisibleText(HTMLParser):
     """The text a reader sees: no tags, attributes, scripts, styles or JSON data blocks."""
 

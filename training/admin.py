@@ -6,7 +6,7 @@ from training.models import Event, EventFormat, EventOrganisation, TaskTemplate,
 
 @admin.register(EventFormat)
 class EventFormatAdmin(AuditedAdmin):
-    list_display = ("name", "sort_order")
+    list_display = fields = ("name", "sort_order")
 
 
 class TaskTemplateItemInline(admin.TabularInline):

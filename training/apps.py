@@ -6,9 +6,9 @@ class TrainingConfig(AppConfig):
     verbose_name = "研修・普及啓発（カ・キ）"
 
     def ready(self):
-        from coordination import dashboard
-        from coordination.models import Role
-        from training import panels
+        from coordination import dashboard  # noqa: PLC0415 — registrations run once the app registry is ready
+        from coordination.models import Role  # noqa: PLC0415 — registrations run once the app registry is ready
+        from training import panels  # noqa: PLC0415 — registrations run once the app registry is ready
 
         dashboard.register_nav(
             "研修・イベント", "training:index", (Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL), order=40

@@ -10,7 +10,9 @@ from coordination.forms import (
     ProfessionCountsForm,
 )
 from coordination.models import Organisation, Profession
+from coordination.text import normalize
 from training.models import (
+    Answer,
     AttendanceCount,
     Event,
     EventOrganisation,
@@ -137,8 +139,6 @@ class BulkRegistrationForm(forms.Form):
         self.event = event
 
     def clean_lines(self):
-        from coordination.text import normalize
-
         professions = {}
         for p in Profession.objects.all():
             professions.setdefault(normalize(p.name), p)
@@ -288,8 +288,6 @@ class AnswerForm(forms.Form):
 
     @transaction.atomic
     def save(self):
-        from training.models import Answer
-
         response = Response.objects.create(
             survey=self.survey,
             profession=self.cleaned_data.get("profession"),

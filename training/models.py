@@ -1,31 +1,32 @@
 """Training (カ) and public events (キ): events, registrations with a waiting list, attendance
 by profession, surveys answered by link, task lists (棚卸表) and the yearly history."""
 
+import datetime
+import hashlib
+import hmac
 import secrets
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from coordination import dates
-from coordination.models import Center, CenterOwnedQuerySet, Organisation, Profession
+from coordination.models import Center, CenterOwnedQuerySet, LookupTable, Organisation, Profession
+from coordination.text import normalize
 
 
-class EventFormat(models.Model):
+class EventFormat(LookupTable):
     """形式 (講演, グループワーク, 事例検討 …): data, so an admin adds one without a migration."""
 
     name = models.CharField("形式", max_length=50, unique=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "研修の形式"
-        ordering = ["sort_order", "pk"]
-
-    def __str__(self):
-        return self.name
 
 
 class Item(models.TextChoices):
@@ -144,8 +145,6 @@ class Event(models.Model):
         return f"{timezone.localtime(self.starts_at):%Y/%m/%d} {self.title}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("training:detail", args=[self.pk])
 
     def clean(self):
@@ -258,8 +257,6 @@ def attendance_rows(event_ids):
 
 def attending_organisations(event_ids):
     """{(event id, folded organisation name)} of the checked-in registrations."""
-    from coordination.text import normalize
-
     rows = Registration.objects.filter(event_id__in=event_ids, checked_in_at__isnull=False).values_list(
         "event_id", "organisation"
     )
@@ -436,8 +433,6 @@ class Survey(models.Model):
 def results_by_profession(survey):
     """Per rating question, the answers by the respondent's 職種: [{"question", "rows": [(職種 or
     「回答しない」, n, mean)]}]. Two queries."""
-    from django.db.models import Sum
-
     cells = {}
     for row in (
         Answer.objects.filter(question__survey=survey, rating__isnull=False)
@@ -539,9 +534,6 @@ class AnswerThrottle(models.Model):
 
     @classmethod
     def client_key(cls, address):
-        import hashlib
-        import hmac
-
         return hmac.new(
             settings.SECRET_KEY.encode(), f"survey:{address or ''}".encode(), hashlib.sha256
         ).hexdigest()[:32]
@@ -549,11 +541,6 @@ class AnswerThrottle(models.Model):
     @classmethod
     def take(cls, survey, address):
         """True when one more answer from `address` is within the limit (and counts it)."""
-        import datetime
-        import time
-
-        from django.db import IntegrityError
-
         window = settings.SURVEY_ANSWER_WINDOW_SECONDS
         now = int(time.time())
         start = datetime.datetime.fromtimestamp(now - now % window, tz=datetime.UTC)

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -13,9 +14,10 @@ from coordination import extensions
 from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
-from coordination.forms import post_data
+from coordination.forms import errors_to_messages, post_data
 from coordination.models import Center, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields, client_ip
+from coordination.twofactor import qr_data_uri
 from training.filters import EventFilter
 from training.forms import (
     AnswerForm,
@@ -34,6 +36,7 @@ from training.models import (
     AnswerThrottle,
     Event,
     Item,
+    Phase,
     Question,
     Registration,
     Survey,
@@ -186,8 +189,6 @@ def _detail_for_professional(request, pk):
 
 
 def _tasks_by_phase(event):
-    from training.models import Phase
-
     tasks = list(event.tasks.select_related("done_by"))
     return [(label, [t for t in tasks if t.phase == value]) for value, label in Phase.choices]
 
@@ -319,8 +320,7 @@ def add_task(request, pk):
         task.save()
         messages.success(request, f"作業「{task.text}」を追加しました。")
     else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"作業: {form.fields[field].label}：{'、'.join(errors)}")
+        errors_to_messages(request, form, "作業")
     return redirect(f"{event.get_absolute_url()}#tasks")
 
 
@@ -425,15 +425,12 @@ def _survey_link(request, survey):
     """The answer link and its QR code (drawn here, no other site) for the printed event sheet."""
     if survey is None:
         return None
-    from coordination.twofactor import qr_data_uri
 
     url = request.build_absolute_uri(survey_url(survey))
     return {"url": url, "qr": qr_data_uri(url)}
 
 
 def survey_url(survey):
-    from django.urls import reverse
-
     return reverse("training:answer", args=[survey.token])
 
 

@@ -27,11 +27,13 @@ from django.utils import timezone
 
 from coordination.spreadsheets import SpreadsheetError, error_lines
 from coordination.text import normalize
+from resources.closures import flag_missing
+from resources.geo import AddressPins
 from resources.imports.formats import Lookups, PortalFormat
 from resources.imports.matching import Matcher, Outcome, label  # noqa: F401 (label: templates, tests)
 from resources.imports.reading import open_sheet, unknown_header_message
 from resources.imports.writing import Writer
-from resources.models import Facility
+from resources.models import ColumnMapping, Facility
 from resources.places import Scope
 
 CHUNK = 500  # records matched and written together
@@ -122,8 +124,6 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
         return plan
     plan.header = sheet.header
     if sheet.format is None and mapping is None:
-        from resources.models import ColumnMapping
-
         remembered = ColumnMapping.for_header(sheet.header)  # last year's sheet, mapped then
         if remembered:
             sheet = open_sheet(data, filename, remembered)
@@ -160,15 +160,12 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
     if not write:
         _match(plan, matcher, records, report)
         return plan
-    from resources.geo import AddressPins
 
     writer = Writer(fmt, user, batch, pins=AddressPins.lazy())
     report("書き込み中", 0, len(records))
     with transaction.atomic():
         seen = _match(plan, matcher, records, report, writer)
         if batch is not None:
-            from resources.closures import flag_missing
-
             plan.missing = flag_missing(fmt, scope, records, seen, batch)
     return plan
 

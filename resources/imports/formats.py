@@ -6,11 +6,12 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from coordination.models import Area
 from coordination.text import normalize
 from resources.exporting import COLUMN_FIELDS, PROFESSIONAL_COLUMNS, PUBLIC_COLUMNS
 from resources.imports import cleaning
 from resources.imports.cleaning import CellError
-from resources.models import WEEKDAYS, ContactWindow, Facility, FacilityKind
+from resources.models import WEEKDAYS, Capability, ContactWindow, Facility, FacilityKind, Specialty
 from resources.places import PREFECTURE_CODE, PREFECTURE_NAME, municipality_of, prefecture_of
 from resources.reference import KOUSEIKYOKU_SYMBOLS, MAIN_KIND_PRECEDENCE, NATIONAL_SERVICES
 
@@ -34,9 +35,6 @@ class Lookups:
     """Small reference tables, loaded once per import."""
 
     def __init__(self):
-        from coordination.models import Area
-        from resources.models import Capability, Specialty
-
         self.kinds = list(FacilityKind.objects.all())
         self.kind_by_name = {normalize(k.name): k for k in self.kinds}
         self.kind_by_code = {k.code: k for k in self.kinds}

@@ -1,12 +1,11 @@
 """Reading a directory file: the rows of the first sheet, the header row found and the format
 recognised from it (or a saved column mapping for a city's own sheet)."""
 
-import hashlib
 import itertools
 from dataclasses import dataclass
 
 from coordination.spreadsheets import SpreadsheetError, read_rows, xlsx_row_count
-from resources.imports.formats import FORMATS
+from resources.imports.formats import FORMATS, PortalFormat
 
 HEADER_SEARCH_ROWS = 20  # the 厚生局 header is a few title rows down
 
@@ -26,11 +25,6 @@ def clean_header(cells):
     return [(c or "").replace("\ufeff", "").strip() for c in cells]
 
 
-def header_key(header):
-    """What identifies a sheet's layout for its saved mapping: its column names, in order."""
-    return hashlib.sha256("\x1f".join(header).encode()).hexdigest()[:32]
-
-
 def detect(header):
     """The format whose columns the header row matches best, or None."""
     scored = [(fmt.score(header), fmt) for fmt in FORMATS]
@@ -48,8 +42,6 @@ def open_sheet(data, filename, mapping=None):
     """The Sheet, or SpreadsheetError when the file cannot be read. A header the importer does
     not know comes back with `format` None (the batch then asks for a column mapping), unless
     `mapping` ({column: portal column or ""}) says what each column is."""
-    from resources.imports.formats import PortalFormat
-
     rows = read_rows(data, filename, strip=False)
     first = None
     seen = 0

@@ -106,11 +106,7 @@ class Writer:
                 ignore_conflicts=True,
                 batch_size=BATCH,
             )
-        with_caps = [
-            o
-            for o in touched
-            if o.record.capabilities is not None and (o.action == "create" or "capabilities" in o.changed)
-        ]
+        with_caps = _rewriting(touched, "capabilities")
         if with_caps:
             ids = [o.facility_id for o in with_caps]
             existing = FacilityCapability.objects.filter(facility_id__in=ids)
@@ -137,36 +133,38 @@ class Writer:
                 ],
                 batch_size=BATCH,
             )
-        with_specs = [
-            o
-            for o in touched
-            if o.record.specialties is not None and (o.action == "create" or "specialties" in o.changed)
-        ]
-        if with_specs:
-            FacilitySpecialty.objects.filter(facility_id__in=[o.facility_id for o in with_specs]).delete()
-            FacilitySpecialty.objects.bulk_create(
-                [
-                    FacilitySpecialty(facility_id=o.facility_id, specialty_id=sid)
-                    for o in with_specs
-                    for sid in o.record.specialties
-                ],
-                batch_size=BATCH,
-            )
-        with_windows = [
-            o
-            for o in touched
-            if o.record.windows is not None and (o.action == "create" or "windows" in o.changed)
-        ]
-        if with_windows:
-            ContactWindow.objects.filter(facility_id__in=[o.facility_id for o in with_windows]).delete()
-            ContactWindow.objects.bulk_create(
-                [
-                    ContactWindow(facility_id=o.facility_id, kind=k, weekday=d, start=s, end=e, method=m)
-                    for o in with_windows
-                    for k, d, s, e, m in o.record.windows
-                ],
-                batch_size=BATCH,
-            )
+        _replace(
+            FacilitySpecialty,
+            _rewriting(touched, "specialties"),
+            lambda o: (
+                FacilitySpecialty(facility_id=o.facility_id, specialty_id=sid) for sid in o.record.specialties
+            ),
+        )
+        _replace(
+            ContactWindow,
+            _rewriting(touched, "windows"),
+            lambda o: (
+                ContactWindow(facility_id=o.facility_id, kind=k, weekday=d, start=s, end=e, method=m)
+                for k, d, s, e, m in o.record.windows
+            ),
+        )
+
+
+def _rewriting(touched, attr):
+    """The outcomes whose `attr` rows are written again: a new facility, or one whose file gave
+    that part (None: the file has no such column) and it changed."""
+    return [
+        o
+        for o in touched
+        if getattr(o.record, attr) is not None and (o.action == "create" or attr in o.changed)
+    ]
+
+
+def _replace(model, outcomes, rows_of):
+    """The facilities' rows of `model` replaced by those their records give."""
+    if outcomes:
+        model.objects.filter(facility_id__in=[o.facility_id for o in outcomes]).delete()
+        model.objects.bulk_create([row for o in outcomes for row in rows_of(o)], batch_size=BATCH)
 
 
 # Values the database takes as they are; anything else goes through the field's own preparation.

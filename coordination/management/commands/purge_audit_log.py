@@ -10,6 +10,15 @@ from django.utils import timezone
 from coordination.models import AuditEvent, DeniedRequestTally, LoginAttempt
 
 
+def allow_purge_in_this_transaction():
+    """PostgreSQL's append-only trigger on the audit log (coordination migration 0002) lets a
+    DELETE through only when this setting is on, and SET LOCAL keeps it to the purge's own
+    transaction. SQLite has no such trigger, so there is nothing to allow."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL portal.audit_purge = 'on'")
+
+
 class Command(BaseCommand):
     help = "保存期間（AUDIT_RETENTION_DAYS）を過ぎた監査ログとログイン試行を削除します。"
 
@@ -23,9 +32,7 @@ class Command(BaseCommand):
         counts = old_events.count(), old_attempts.count()
         if not dry_run:
             with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL portal.audit_purge = 'on'")
+                allow_purge_in_this_transaction()
                 old_events._raw_delete(old_events.db)
                 old_attempts.delete()
                 DeniedRequestTally.objects.filter(window_start__lt=cutoff).delete()

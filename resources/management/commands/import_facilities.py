@@ -3,7 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from coordination.exports import csv_bytes
 from resources import imports
+from resources.importing import store_result
 from resources.models import FacilityImport
 from resources.places import valid_code
 
@@ -55,8 +57,6 @@ class Command(BaseCommand):
                 batch.save()
             raise CommandError(plan.error)
         if batch:
-            from resources.importing import store_result
-
             store_result(batch, plan)
             batch.missing = plan.missing
             batch.status, batch.phase = FacilityImport.Status.DONE, "完了"
@@ -66,8 +66,6 @@ class Command(BaseCommand):
         for line in plan.rejected_lines():
             self.stderr.write(f"取り込めなかった行: {line}")
         if rejected and plan.rejected_cells:
-            from coordination.exports import csv_bytes
-
             Path(rejected).write_bytes(csv_bytes(*plan.rejected_table()))
         if plan.out_of_scope:
             places = "、".join(f"{name} {n}件" for name, n in plan.out_of_scope_places.most_common(5))
