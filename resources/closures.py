@@ -28,17 +28,19 @@ def _candidates(fmt, records):
     return None
 
 
-def flag_missing(fmt, scope, records, seen_ids, batch):
+def flag_missing(fmt, scope, records, seen_ids, batch=None):
     """Flag the in-scope facilities of the file's services that it does not list (and clear
-    the flag of those it lists again). Returns how many were newly flagged."""
+    the flag of those it lists again). Returns how many are newly flagged; without a batch (the
+    preview) only counts them."""
     if not records:
         return 0
     candidates = _candidates(fmt, records)
     if candidates is None:
         return 0
-    Facility.objects.filter(pk__in=seen_ids, missing_since__isnull=False).update(
-        missing_since=None, missing_batch=None
-    )
+    if batch is not None:
+        Facility.objects.filter(pk__in=seen_ids, missing_since__isnull=False).update(
+            missing_since=None, missing_batch=None
+        )
     flagged = []
     rows = candidates.filter(closed_on__isnull=True, missing_since__isnull=True).values_list(
         "pk", "municipality_code", "address"
@@ -48,6 +50,8 @@ def flag_missing(fmt, scope, records, seen_ids, batch):
             continue
         if scope.contains(code=municipality_code, address=address):
             flagged.append(pk)
+    if batch is None:
+        return len(flagged)
     for start in range(0, len(flagged), 500):
         Facility.objects.filter(pk__in=flagged[start : start + 500]).update(
             missing_since=timezone.localdate(), missing_batch=batch

@@ -145,7 +145,7 @@ class ImportUploadForm(forms.Form):
     area_codes = forms.CharField(
         label="この取込だけ対象に加える地域（任意）",
         required=False,
-        help_text="都道府県コード（2桁）または市町村コード（6桁）。複数はスペースか読点で区切ります（例: 40 または 402036 402052）。",
+        help_text="都道府県コード（2桁）または市町村コード（6桁）。複数はスペースか読点で区切ります（例: 40 または 402036 402052）。ここで加えた地域の施設も名簿に登録され、検索に出ます。",
     )
 
     def clean_area_codes(self):
@@ -161,6 +161,30 @@ class ImportUploadForm(forms.Form):
         return codes
 
 
+# Words cities use in their sheets' headers, for the first guess of the mapping step (the admin
+# can change every choice).
+HEADER_WORDS = {
+    "カナ": "名称カナ",
+    "フリガナ": "名称カナ",
+    "事業所名": "名称",
+    "施設名": "名称",
+    "医療機関名": "名称",
+    "名前": "名称",
+    "名称": "名称",
+    "サービス": "種別",
+    "種類": "種別",
+    "種別": "種別",
+    "所在地": "住所",
+    "住所": "住所",
+    "TEL": "電話番号",
+    "電話": "電話番号",
+    "FAX": "FAX番号",
+    "郵便番号": "郵便番号",
+    "URL": "URL",
+    "ホームページ": "URL",
+}
+
+
 class ColumnMappingForm(forms.Form):
     """One choice per column of a city's own sheet: the portal column it holds, or 取り込まない."""
 
@@ -172,8 +196,12 @@ class ColumnMappingForm(forms.Form):
         choices = [(self.IGNORE, "取り込まない"), ("種別", "種別"), *((c, c) for c in COLUMN_FIELDS)]
         choices += [(c, c) for c in ("在宅対応機能", "診療科目", "ケアマネタイム") if c not in COLUMN_FIELDS]
         names = {normalize(c): c for _, c in choices[1:]}
+        names.update({normalize(word): column for word, column in HEADER_WORDS.items()})
         for index, column in enumerate(self.header):
-            guess = names.get(normalize(column), self.IGNORE)
+            folded = normalize(column)
+            guess = names.get(folded) or next(
+                (target for word, target in HEADER_WORDS.items() if normalize(word) in folded), self.IGNORE
+            )
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=column or f"（{index + 1}列目・見出しなし）",
                 choices=choices,

@@ -31,7 +31,7 @@ def locate(text, facility_id=None):
         facility = Facility.objects.located().filter(pk=facility_id).first()
         if facility:
             return Place(
-                facility.name, float(facility.latitude), float(facility.longitude), "選んだ施設の位置"
+                facility.name, float(facility.latitude), float(facility.longitude), "選んだ施設の位置から"
             )
     text = nfkc(text)
     if not text:
@@ -41,7 +41,7 @@ def locate(text, facility_id=None):
     named = list(named)
     if len(named) == 1:
         f = named[0]
-        return Place(f.name, float(f.latitude), float(f.longitude), "施設名に一致した施設の位置")
+        return Place(f.name, float(f.latitude), float(f.longitude), "名前が一致した施設の位置から")
     return geocode_address(text)
 
 
@@ -62,7 +62,7 @@ def geocode_address(text):
             lat, lng = (float(v) if isinstance(v, Decimal) else v for v in (result["lat"], result["lng"]))
             exact = length == len(wanted)
             if exact:
-                how = "入力した住所の施設の位置"
+                how = "入力した住所にある登録施設の位置から"
             elif prefix in _ward_names():
                 how = f"{prefix}の中心付近（町名が見つからなかったため、区の登録施設の位置から推定）"
             else:

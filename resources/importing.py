@@ -44,6 +44,7 @@ def store_result(batch, plan):
     batch.rows = plan.rows
     batch.created, batch.updated, batch.unchanged = plan.created, plan.updated, plan.unchanged
     batch.rejected, batch.out_of_scope = plan.rejected_rows, plan.out_of_scope
+    batch.missing = plan.missing
     batch.result = {
         "format_label": plan.format_label,
         "scope": plan.scope,
@@ -77,14 +78,21 @@ def preview(batch):
     batch.save()
 
 
+COUNTS = ("created", "updated", "unchanged", "rejected", "missing")
+
+
 def confirm(batch):
+    at_preview = {name: getattr(batch, name) for name in COUNTS}
     plan = _run(batch, write=True)
     if plan.error:  # the file no longer reads as it did at the preview (a lookup changed)
         batch.status, batch.failure, batch.failed_step = batch.Status.FAILED, plan.error, "confirm"
         batch.save()
         return
     store_result(batch, plan)
-    batch.missing = plan.missing
+    if any(at_preview[name] != getattr(batch, name) for name in COUNTS):
+        # The directory changed between the preview and the confirm (another import, an edit):
+        # the page says so, with the preview's figures.
+        batch.result["at_preview"] = at_preview
     batch.duplicates = [[f.pk for f in group] for group in possible_duplicates(only_ids=plan.changed_ids)]
     batch.status, batch.phase, batch.content = batch.Status.DONE, "完了", b""
     batch.finished_at = timezone.now()

@@ -346,6 +346,18 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.name}（{self.organisation}）"
 
+    def toggle_check_in(self):
+        """当日受付, or its undoing when already checked in: the one place a check-in is written.
+        A person on the waiting list who came and was let in counts as attending."""
+        if self.checked_in_at:
+            self.checked_in_at = None
+        else:
+            self.checked_in_at = timezone.now()
+            if self.status == self.Status.WAITLISTED:
+                self.status = self.Status.CONFIRMED
+        self.save(update_fields=["checked_in_at", "status"])
+        return self.checked_in_at is not None
+
 
 class AttendanceCount(models.Model):
     """Attendance entered after the fact, as a count by profession (no registration)."""

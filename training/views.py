@@ -261,19 +261,12 @@ def check_in(request, pk, rid):
         messages.error(request, f"{registration.name}さんの申込は取り消されています。")
     elif not registration.checked_in_at and event.check_in_refusal():
         messages.error(request, f"{registration.name}さんを受け付けられません。{event.check_in_refusal()}")
-    elif registration.checked_in_at:
-        registration.checked_in_at = None
-        registration.save(update_fields=["checked_in_at"])
-        audit(request, UPDATE, registration, "受付を取消")
-        messages.success(request, f"{registration.name}さんの受付を取り消しました。")
-    else:
-        registration.checked_in_at = timezone.now()
-        if registration.status == Registration.Status.WAITLISTED:
-            # They came and were let in on the day: they count as attending.
-            registration.status = Registration.Status.CONFIRMED
-        registration.save(update_fields=["checked_in_at", "status"])
+    elif registration.toggle_check_in():
         audit(request, UPDATE, registration, "当日受付")
         messages.success(request, f"{registration.name}さんを受け付けました。")
+    else:
+        audit(request, UPDATE, registration, "受付を取消")
+        messages.success(request, f"{registration.name}さんの受付を取り消しました。")
     return redirect(f"{event.get_absolute_url()}#registrations")
 
 

@@ -63,6 +63,7 @@ class Plan:
     changed_ids: list = field(default_factory=list)
     missing: int = 0  # facilities flagged as gone from this full file
     needs_mapping: bool = False  # a header the importer does not know: ask for a column mapping
+    mapped: bool = False  # a city's own sheet read through its column mapping
 
     @property
     def ok(self):
@@ -70,6 +71,8 @@ class Plan:
 
     @property
     def format_label(self):
+        if self.mapped:
+            return "市などで作った一覧（列の対応づけで読み込み）"
         return self.format.label if self.format else ""
 
     @property
@@ -132,6 +135,7 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
         plan.error = unknown_header_message(sheet)
         return plan
     plan.format = sheet.format
+    plan.mapped = sheet.mapping is not None
     missing_columns = [c for c in sheet.format.required if c not in sheet.columns]
     if missing_columns:
         plan.error = (
@@ -158,15 +162,15 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
 
     matcher = Matcher(fmt, owned)
     if not write:
-        _match(plan, matcher, records, report)
+        seen = _match(plan, matcher, records, report)
+        plan.missing = flag_missing(fmt, scope, records, seen)  # counted: what the confirm would flag
         return plan
 
     writer = Writer(fmt, user, batch, pins=AddressPins.lazy())
     report("書き込み中", 0, len(records))
     with transaction.atomic():
         seen = _match(plan, matcher, records, report, writer)
-        if batch is not None:
-            plan.missing = flag_missing(fmt, scope, records, seen, batch)
+        plan.missing = flag_missing(fmt, scope, records, seen, batch) if batch is not None else 0
     return plan
 
 

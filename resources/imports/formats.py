@@ -11,7 +11,15 @@ from coordination.text import normalize
 from resources.exporting import COLUMN_FIELDS, PROFESSIONAL_COLUMNS, PUBLIC_COLUMNS
 from resources.imports import cleaning
 from resources.imports.cleaning import CellError
-from resources.models import WEEKDAYS, Capability, ContactWindow, Facility, FacilityKind, Specialty
+from resources.models import (
+    WEEKDAYS,
+    Capability,
+    ContactWindow,
+    Facility,
+    FacilityKind,
+    SearchSynonym,
+    Specialty,
+)
 from resources.places import PREFECTURE_CODE, PREFECTURE_NAME, municipality_of, prefecture_of
 from resources.reference import KOUSEIKYOKU_SYMBOLS, MAIN_KIND_PRECEDENCE, NATIONAL_SERVICES
 
@@ -65,6 +73,19 @@ class Lookups:
             if len(targets) == 1 and next(iter(targets)) in self.kind_by_service
         }
         self._national = {}
+        self._synonyms = None
+
+    def kind_for_sheet(self, value):
+        """種別 as a person wrote it in a sheet: the kind's name, a national service name
+        (訪問看護 → 訪問看護ステーション) or a search synonym (訪看, 特養)."""
+        folded = normalize(value)
+        if not folded:
+            return None
+        if self._synonyms is None:
+            self._synonyms = {}
+            for term, kind_id in SearchSynonym.objects.filter(kind__isnull=False).values_list("term", "kind"):
+                self._synonyms.setdefault(normalize(term), self.kind_by_pk.get(kind_id))
+        return self.kind_by_name.get(folded) or self.national_kind(value) or self._synonyms.get(folded)
 
     def kind_precedes(self, kind, other_id):
         """Whether `kind` is shown before the kind with id `other_id` as an office's main kind."""
@@ -462,7 +483,10 @@ class KouseikyokuFormat(Format):
         if re.fullmatch(r"\d{7}", postal):
             postal = f"{postal[:3]}-{postal[3:]}"
         values["postal_code"] = postal
-        values["address"] = cleaning.nfkc(v.get("医療機関所在地（住所）", ""))[:300]
+        # The lists leave the prefecture out of the address (鳥取市湖山町…): put it in front, as
+        # the other sources write it, so that the directory's addresses read alike.
+        prefecture = cleaning.nfkc(v.get("都道府県名", "")) or PREFECTURE_NAME.get(key[:2], "")
+        values["address"] = join_address(prefecture, "", v.get("医療機関所在地（住所）", ""))[:300]
         values["phone"] = self.optional(number, "電話番号", cleaning.phone, v.get("電話番号", "")) or ""
         values["fax"] = self.optional(number, "FAX番号", cleaning.phone, v.get("FAX番号", "")) or ""
         values["capacity"] = cleaning.beds(v.get("病床数", ""))
@@ -621,7 +645,7 @@ class PortalFormat(Format):
         raw_id = cleaning.nfkc(v.get("ID", ""))
         if raw_id and not raw_id.isdigit():
             errors.append(("ID", f"IDは数字です（「{raw_id}」）。新しい施設はIDを空にしてください。"))
-        kind = self.lk.kind_by_name.get(normalize(v.get("種別", "")))
+        kind = self.lk.kind_for_sheet(v.get("種別", ""))
         if kind is None:
             errors.append(("種別", f"「{v.get('種別', '')}」は施設種別にありません。"))
         for column, name in self.COLUMN_FIELDS.items():

@@ -21,7 +21,7 @@
           bar.textContent = p.percent + "%";
           count.textContent = p.done.toLocaleString("ja-JP") + " ／ " + p.total.toLocaleString("ja-JP");
         } else {
-          count.textContent = p.done.toLocaleString("ja-JP");
+          count.textContent = p.done ? p.done.toLocaleString("ja-JP") : "";
         }
         window.setTimeout(tick, 1000);
       })

@@ -127,7 +127,8 @@ def test_detail_shows_map_pin_and_capabilities(client, cast):
     )
     html = client.get(f"/resources/{f.pk}/").content.decode()
     assert 'data-lat="33.880000"' in html and "leaflet.js" in html
-    assert "<li>訪問診療</li>" in html and "<li>在宅看取り</li>" in html
+    assert "<li>訪問診療<span" in html and "<li>在宅看取り<span" in html
+    assert "医師が計画を立てて定期的に自宅へ来て診察します。" in html  # a plain explanation with it
 
 
 def test_detail_lists_capabilities_specialties_and_other_services_in_table_order(client, cast):
@@ -138,7 +139,7 @@ def test_detail_lists_capabilities_specialties_and_other_services_in_table_order
     html = client.get(f"/resources/{f.pk}/").content.decode()
     visit, eol = Capability.objects.get(code="home-visit"), Capability.objects.get(code="end-of-life")
     first, second = sorted([visit, eol], key=lambda c: (c.sort_order, c.name))
-    assert html.index(f"<li>{first.name}</li>") < html.index(f"<li>{second.name}</li>")
+    assert html.index(f"<li>{first.name}<") < html.index(f"<li>{second.name}<")
     assert "内科、眼科" in html or "眼科、内科" in html
     assert html.count(f'<span class="badge">{f.kind.name}</span>') == 1  # its own kind once
     assert f'<span class="badge">{kind("visiting-nursing").name}</span>' in html

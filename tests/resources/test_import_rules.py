@@ -186,3 +186,41 @@ def test_a_city_sheet_is_mapped_once_and_next_years_sheet_maps_itself(client_for
     client.post("/resources/import/", {"file": SimpleUploadedFile("city2026.csv", as_csv(next_year))})
     batch = FacilityImport.objects.latest("pk")
     assert batch.status == "ready" and batch.created == 1
+
+
+def test_a_newer_file_that_only_drops_a_facility_can_still_be_confirmed(client_for, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("admin")
+    _confirmed(client, as_csv(kaigo_rows()), "jigyosho_430.csv")
+    client.post("/resources/import/", {"file": SimpleUploadedFile("jigyosho_430.csv", as_csv(kaigo_rows(KAIGO_ROWS[:1])))})
+    batch = FacilityImport.objects.latest("pk")
+    assert (batch.status, batch.created, batch.updated, batch.missing) == ("ready", 0, 0, 1)
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert 'data-import-missing="1"' in html and "消えた施設 1件" in html
+    assert not Facility.objects.filter(missing_since__isnull=False).exists()  # the preview flags nothing
+    client.post(f"/resources/import/{batch.pk}/confirm/")
+    assert Facility.objects.get(missing_since__isnull=False).code == "0470100029"
+
+
+def test_the_mapping_step_guesses_the_usual_headers_and_reads_kinds_as_people_write_them(client_for, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sheet = [["事業所の名前", "サービス", "所在地", "TEL"], ["あおば", "訪問看護", "北九州市小倉南区2-2", "093-333-4444"]]
+    client = client_for("admin")
+    client.post("/resources/import/", {"file": SimpleUploadedFile("city.csv", as_csv(sheet))})
+    batch = FacilityImport.objects.latest("pk")
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert "data-needs-mapping" in html and "form-errors" not in html and "列の対応づけ待ち" in html
+    form = client.get(f"/resources/import/{batch.pk}/").context["mapping_form"]
+    assert [form[f"column_{i}"].initial for i in range(4)] == ["名称", "種別", "住所", "電話番号"]
+    client.post(f"/resources/import/{batch.pk}/mapping/", {f"column_{i}": form[f"column_{i}"].initial for i in range(4)})
+    batch.refresh_from_db()
+    assert batch.status == "ready" and batch.created == 1 and batch.rejected == 0
+    assert batch.result["format_label"].startswith("市などで作った一覧")
+
+
+def test_an_imported_facility_never_confirmed_is_called_unconfirmed_not_a_year_old(client_for, cast):
+    run(as_csv(kaigo_rows()))
+    html = client_for("anonymous").get("/resources/?q=ひまわり").content.decode()
+    assert ">未確認</span>" in html and "1年以上未確認" not in html
