@@ -94,11 +94,14 @@ def seed(stdout, **options):
     orgs = {o.name: o for o in Organisation.objects.all()}
     professions = {p.name: p for p in Profession.objects.all()}
     fy = dates.fiscal_year(dates.today())
-    for center in Center.objects.all()[:2]:
+    centers = list(Center.objects.all()[:2])
+    for index, center in enumerate(centers):
         if Event.objects.filter(center=center).exists():
             continue
         coordinator = User.objects.filter(center=center, role=Role.COORDINATOR).first()
         for years_ago, month, day, title, item, fmt, hosts, counts, extra in PAST:
+            if item == Item.PUBLIC and index:
+                continue  # the city's public lectures are held jointly: one event, co-hosted below
             year = fy - years_ago + (month < 4)
             event = _event(
                 center,
@@ -157,6 +160,8 @@ def seed(stdout, **options):
         if last:
             _answered_survey(last, professions)
         later = dates.today() + datetime.timedelta(days=45)
+        if index:
+            continue
         _event(
             center,
             coordinator,
@@ -172,6 +177,9 @@ def seed(stdout, **options):
             registration_open=False,
             venue="市民会館 大ホール",
         )
+    if len(centers) > 1:
+        for event in Event.objects.filter(center=centers[0], item=Item.PUBLIC):
+            event.co_host_centers.add(*centers[1:])
     stdout.write(f"training: {Event.objects.count()} events")
 
 
