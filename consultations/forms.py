@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from consultations.models import Consent, Consultation, Coordination, Topic
-from coordination.forms import DateInput, DateTimeInput
+from coordination.forms import DateInput, DateTimeInput, use_area_tree
 from coordination.models import Area, Role, User
 from coordination.text import normalize
 from resources.models import Facility
@@ -185,6 +185,7 @@ class ConsultationForm(forms.ModelForm):
             field.choices = [c for c in field.choices if c[0] != ""]
             field.help_text = "分からなければ選ばずに進めます（「不明」として記録します）。"
         self.fields["client_area"].queryset = Area.objects.exclude(kind=Area.Kind.CITY)
+        use_area_tree(self.fields["client_area"])
         self.fields["client_age"].widget.attrs.update(min=0, max=130)
         if user.role == Role.COORDINATOR:
             del self.fields["center"]

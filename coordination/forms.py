@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.forms.renderers import TemplatesSetting
 
-from coordination.models import Profession, Role
+from coordination.models import Area, Profession, Role
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -100,3 +100,15 @@ class CenterOwnedForm(forms.ModelForm):
             obj.save()
             self.save_m2m()
             return obj
+
+
+def area_tree_choices(queryset=None, empty_label=None):
+    """(pk, label) of areas in tree order, each level indented (a ward's 圏域 under it)."""
+    choices = [("", empty_label)] if empty_label is not None else []
+    return choices + [(area.pk, "\u3000" * depth + area.name) for area, depth in Area.tree(queryset)]
+
+
+def use_area_tree(field):
+    """Give a ModelChoiceField of areas its options in tree order (the queryset still checks)."""
+    field.choices = area_tree_choices(field.queryset, field.empty_label)
+    return field

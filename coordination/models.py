@@ -69,6 +69,29 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def tree(cls, queryset=None):
+        """[(area, depth)] depth-first (city → 区 → 圏域), each level by its sort order, code and
+        name: the order of every area choice, so that a ward's 圏域 stand under it."""
+        areas = list(cls.objects.all() if queryset is None else queryset)
+        children = {}
+        for area in areas:
+            children.setdefault(area.parent_id, []).append(area)
+        known = {a.pk for a in areas}
+        ordered = []
+
+        def walk(parent_id, depth):
+            for area in sorted(children.get(parent_id, []), key=lambda a: (a.sort_order, a.code, a.name)):
+                ordered.append((area, depth))
+                walk(area.pk, depth + 1)
+
+        walk(None, 0)
+        for area in areas:  # an area whose parent is not in the queryset starts a tree of its own
+            if area.parent_id is not None and area.parent_id not in known and (area, 0) not in ordered:
+                ordered.append((area, 0))
+                walk(area.pk, 1)
+        return ordered
+
     def descendant_ids(self):
         """This area and every area below it (areas are few, so a loop is fine)."""
         ids, frontier = {self.pk}, [self.pk]

@@ -147,7 +147,7 @@ def search_choices(form):
         groups.setdefault(group or "その他", []).append((str(pk), name, str(pk) in chosen, description))
     return {
         "kinds": options(FacilityKind.objects.values_list("pk", "name"), "kind"),
-        "areas": options(Area.objects.values_list("pk", "name"), "area"),
+        "areas": options([(a.pk, "\u3000" * depth + a.name) for a, depth in Area.tree()], "area"),
         "specialties": options(Specialty.objects.values_list("pk", "name"), "specialty"),
         "radius": options(RADIUS_CHOICES, "radius"),
         # The first group (訪問診療, 往診, 在宅看取り …: what care managers look for most) is open.

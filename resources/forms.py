@@ -1,6 +1,6 @@
 from django import forms
 
-from coordination.forms import DateInput, TimeInput
+from coordination.forms import DateInput, TimeInput, use_area_tree
 from coordination.text import normalize, normalize_phone
 from resources.exporting import COLUMN_FIELDS
 from resources.models import (
@@ -66,6 +66,7 @@ class FacilityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        use_area_tree(self.fields["area"])
         if self.instance.pk:
             self.fields["capability_set"].initial = list(self.instance.capabilities.all())
             self.fields["specialty_set"].initial = list(self.instance.specialties.all())
