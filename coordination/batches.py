@@ -145,7 +145,10 @@ class ImportBatch(models.Model):
         return False
 
     def request_retry(self):
-        step = self.failed_step or (CONFIRM if self.status in (BatchStatus.CONFIRMING,) else PREVIEW)
+        # A failed step says which it was; a stalled one is the step whose state it is stuck in.
+        step = self.failed_step or next(
+            (name for name, states in STEPS.items() if self.status in states), PREVIEW
+        )
         states = [BatchStatus.FAILED] + ([self.status] if self.is_stale else [])
         if self.claim(
             states, STEPS[step][0], failure="", failed_step="", done=0, phase="やり直しを待っています"

@@ -3,7 +3,6 @@ they pick. No outside geocoder is called (no third-party request from any page):
 is placed at the facilities of the directory that share the longest start of the normalised
 address (same 町・丁目 first, then the same 町, then the ward), a facility at its own pin."""
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from django.db.models import Avg
 from coordination.models import Area
 from coordination.text import nfkc, normalize
 from resources.models import Facility
+from resources.places import PREFECTURE_RE
 
 
 @dataclass
@@ -22,7 +22,6 @@ class Place:
     how: str  # a Japanese sentence saying how the place was found
 
 
-PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
 MIN_PREFIX = 4  # characters: shorter than a ward name is no location
 
 
@@ -48,7 +47,7 @@ def locate(text, facility_id=None):
 def geocode_address(text):
     # Stored addresses come with or without the prefecture and the city: drop both and match
     # anywhere, so that 小倉北区大手町1 and 福岡県北九州市小倉北区大手町1 give the same place.
-    wanted = _without_city(PREFECTURE.sub("", normalize(text)))
+    wanted = _without_city(PREFECTURE_RE.sub("", normalize(text)))
     # Try ever shorter starts of the address until some located facilities share it.
     length = len(wanted)
     while length >= MIN_PREFIX:
@@ -113,10 +112,6 @@ class AddressPins:
     def __init__(self):
         self._sums = None
 
-    @classmethod
-    def lazy(cls):
-        return cls()
-
     def _load(self):
         sums = {}
         rows = (
@@ -125,7 +120,7 @@ class AddressPins:
             .values_list("address", "latitude", "longitude")
         )
         for address, lat, lng in rows.iterator(chunk_size=2000):
-            key = PREFECTURE.sub("", normalize(address))
+            key = PREFECTURE_RE.sub("", normalize(address))
             for length in range(MIN_PREFIX, min(len(key), self.LONGEST) + 1):
                 entry = sums.setdefault(key[:length], [0.0, 0.0, 0])
                 entry[0] += float(lat)
@@ -137,7 +132,7 @@ class AddressPins:
         """(latitude, longitude) as Decimals, or None when nothing shares even the ward."""
         if self._sums is None:
             self._load()
-        key = PREFECTURE.sub("", normalize(address))[: self.LONGEST]
+        key = PREFECTURE_RE.sub("", normalize(address))[: self.LONGEST]
         for length in range(len(key), MIN_PREFIX - 1, -1):
             entry = self._sums.get(key[:length])
             if entry:

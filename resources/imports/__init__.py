@@ -23,14 +23,13 @@ import collections
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
 from coordination.spreadsheets import SpreadsheetError, error_lines
 from coordination.text import normalize
 from resources.closures import flag_missing
 from resources.geo import AddressPins
 from resources.imports.formats import Lookups, PortalFormat
-from resources.imports.matching import Matcher, Outcome, label  # noqa: F401 (label: templates, tests)
+from resources.imports.matching import Matcher
 from resources.imports.reading import open_sheet, unknown_header_message
 from resources.imports.writing import Writer
 from resources.models import ColumnMapping, Facility
@@ -166,7 +165,7 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
         plan.missing = flag_missing(fmt, scope, records, seen)  # counted: what the confirm would flag
         return plan
 
-    writer = Writer(fmt, user, batch, pins=AddressPins.lazy())
+    writer = Writer(fmt, user, batch, pins=AddressPins())
     report("書き込み中", 0, len(records))
     with transaction.atomic():
         seen = _match(plan, matcher, records, report, writer)
@@ -366,7 +365,3 @@ def _match(plan, matcher, records, report, writer=None):
 
 
 _COUNTERS = {"create": "created", "update": "updated", "unchanged": "unchanged"}
-
-
-def today():
-    return timezone.localdate()

@@ -293,3 +293,17 @@ def test_a_row_whose_facility_went_away_after_the_preview_is_set_aside(client_fo
     assert (batch.status, batch.created, batch.rejected, batch.content) == ("done", 1, 1, b"")
     assert f"ID {gone} の施設はありません" in client.get(f"/resources/import/{batch.pk}/").content.decode()
     assert Facility.objects.filter(name="新しい医院").exists()
+
+
+def test_a_stalled_confirm_is_retried_as_a_confirm(client_for, cast):
+    import datetime
+
+    from django.utils import timezone
+
+    client = client_for("admin")
+    batch = upload(client, as_csv(kaigo_rows()))
+    stalled = timezone.now() - datetime.timedelta(hours=1)
+    FacilityImport.objects.filter(pk=batch.pk).update(status="confirm_queued", heartbeat=stalled)
+    client.post(f"/resources/import/{batch.pk}/retry/")
+    batch.refresh_from_db()
+    assert batch.status == "done" and Facility.objects.count() == 2
