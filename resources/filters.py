@@ -7,7 +7,7 @@ from django.utils import timezone
 from coordination.access import sees_professional_fields
 from coordination.models import Area
 from resources.geo import locate
-from resources.models import Capability, Facility, FacilityKind, Specialty
+from resources.models import Capability, Facility, FacilityKind, LookupNames, Specialty
 
 RADIUS_CHOICES = [("1", "1km以内"), ("2", "2km以内"), ("3", "3km以内"), ("5", "5km以内"), ("10", "10km以内")]
 
@@ -92,12 +92,13 @@ class FacilityFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.place = None  # resolved "near" place: geo.Place
+        self.names = LookupNames()  # for the keyword's terms and the form's options
         if not (user and sees_professional_fields(user)):
             for name in self.PROFESSIONAL_FILTERS:
                 self.filters.pop(name)
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, self.names)
 
     def filter_kind(self, queryset, name, value):
         return queryset.of_kind(value)
@@ -131,7 +132,7 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset
 
 
-def search_choices(form):
+def search_choices(form, names):
     """The options of the search form (templates/resources/_search_form.html) as plain tuples
     (value, label, chosen), the capabilities by their group; a group is open when one of its
     capabilities is chosen, and the first one always."""
@@ -143,12 +144,12 @@ def search_choices(form):
 
     chosen = set(data.getlist("capabilities")) if hasattr(data, "getlist") else set()
     groups = {}
-    for pk, name, group, description in Capability.objects.values_list("pk", "name", "group", "description"):
+    for pk, name, group, description in names.capabilities():
         groups.setdefault(group or "その他", []).append((str(pk), name, str(pk) in chosen, description))
     return {
-        "kinds": options(FacilityKind.objects.values_list("pk", "name"), "kind"),
+        "kinds": options([(pk, name) for pk, name, *_ in names.kinds()], "kind"),
         "areas": options([(a.pk, "\u3000" * depth + a.name) for a, depth in Area.tree()], "area"),
-        "specialties": options(Specialty.objects.values_list("pk", "name"), "specialty"),
+        "specialties": options([(pk, name) for pk, name, *_ in names.specialties()], "specialty"),
         "radius": options(RADIUS_CHOICES, "radius"),
         # The first group (訪問診療, 往診, 在宅看取り …: what care managers look for most) is open.
         "capability_groups": [

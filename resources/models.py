@@ -116,8 +116,46 @@ def distance_km(lat1, lng1, lat2, lng2):
     return math.hypot(x, y)
 
 
+class LookupNames:
+    """The kinds, capabilities and specialties a search page needs twice, for the terms that name
+    one (眼科, 訪問診療) and for the options of its form: read once, in one query (UNION ALL of the
+    three small tables, each row tagged with its table), and kept for the request."""
+
+    KIND, CAPABILITY, SPECIALTY = 0, 1, 2
+
+    @functools.cached_property
+    def tables(self):
+        def rows(model, table, group, description):
+            return model.objects.annotate(table=Value(table), group_=group, description_=description).values_list(
+                "table", "pk", "name", "group_", "description_", "sort_order"
+            ).order_by()
+
+        blank = Value("", output_field=models.CharField())
+        union = rows(FacilityKind, self.KIND, blank, blank).union(
+            rows(Capability, self.CAPABILITY, F("group"), F("description")),
+            rows(Specialty, self.SPECIALTY, blank, blank),
+            all=True,
+        )
+        tables = {self.KIND: [], self.CAPABILITY: [], self.SPECIALTY: []}
+        # Each model's own order (Meta.ordering: sort order, then pk for kinds, name for the rest).
+        for table, pk, name, group, description, sort_order in sorted(
+            union.order_by(), key=lambda r: (r[0], r[5], r[1] if r[0] == self.KIND else r[2])
+        ):
+            tables[table].append((pk, name, group, description))
+        return tables
+
+    def kinds(self):
+        return self.tables[self.KIND]
+
+    def capabilities(self):
+        return self.tables[self.CAPABILITY]
+
+    def specialties(self):
+        return self.tables[self.SPECIALTY]
+
+
 class FacilityQuerySet(models.QuerySet):
-    def search(self, text):
+    def search(self, text, names=None):
         """Every whitespace-separated term must occur in name, kana, address or corporation,
         folded for width, kana and dashes. A term that names a specialty or a capability (眼科,
         訪問診療) also matches facilities that have it."""
@@ -125,21 +163,25 @@ class FacilityQuerySet(models.QuerySet):
         terms = list(dict.fromkeys(t for t in terms if t))[:MAX_TERMS]
         if not terms:
             return self
-        tags = _tags(terms)
+        tags = _tags(terms, names or LookupNames())
         for term in terms:
-            condition = Q(search_text__contains_term=term)
+            text = Q(search_text__contains_term=term)
             kinds, capabilities, specialties = tags[term]
-            if kinds or capabilities or specialties:
-                # ORed with the links, the text match is a subquery of its own, so that the
-                # database still answers it from the search index instead of testing every row.
-                condition = Q(pk__in=Facility.objects.filter(condition).values("pk"))
+            if not (kinds or capabilities or specialties):
+                self = self.filter(text)
+                continue
+            # A term that also names a kind, capability or specialty: the facilities of each
+            # (each from its own index) in one UNION, so that the database reads those few rows
+            # instead of testing every facility against each alternative in turn.
+            matches = [Facility.objects.filter(text).values("pk")]
             if kinds:
-                condition |= Q(kind__in=kinds) | Q(pk__in=_with_service(kinds))
+                matches += [Facility.objects.filter(kind__in=kinds).values("pk"), _with_service(kinds)]
             if capabilities:
-                condition |= Q(pk__in=FacilityCapability.objects.filter(capability__in=capabilities).values("facility"))
+                matches.append(FacilityCapability.objects.filter(capability__in=capabilities).values("facility"))
             if specialties:
-                condition |= Q(pk__in=FacilitySpecialty.objects.filter(specialty__in=specialties).values("facility"))
-            self = self.filter(condition)
+                matches.append(FacilitySpecialty.objects.filter(specialty__in=specialties).values("facility"))
+            matches = [part.order_by() for part in matches]  # SQLite allows no ORDER BY inside a UNION
+            self = self.filter(pk__in=matches[0].union(*matches[1:]))
         return self
 
     def of_kind(self, kind):
@@ -219,14 +261,13 @@ def _with_service(kinds):
     return Facility.services.through.objects.filter(facilitykind__in=kinds).values("facility")
 
 
-def _tags(terms):
+def _tags(terms, names):
     """{term: (kind ids, capability ids, specialty ids)} a term also means: the lookups whose
     name contains it (2 characters or more: 看取り → 在宅看取り, 特養, 内科 → 心療内科 too) and its
-    synonyms (SearchSynonym). Four small queries for the whole search."""
+    synonyms (SearchSynonym). `names`: LookupNames; one more query, for the synonyms."""
     found = {term: (set(), set(), set()) for term in terms}
-    tables = (FacilityKind, Capability, Specialty)
-    for index, model in enumerate(tables):
-        for pk, name in model.objects.values_list("pk", "name"):
+    for index, rows in names.tables.items():
+        for pk, name, *_ in rows:
             folded = _fold(name)
             for term in terms:
                 if len(term) >= 2 and term in folded:

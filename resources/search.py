@@ -7,8 +7,10 @@ On PostgreSQL every term, whatever its length, is answered by one GIN expression
 serve 1–2 character terms. SQLite has no such index and reads the text with instr(), which at
 the size of one city's directory is quick enough (bench/search.py)."""
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Lookup
+from django.utils.functional import cached_property
 
 
 def bigram_query(term):
@@ -49,3 +51,20 @@ class ContainsTerm(Lookup):
             f"(strpos({lhs}, %s) > 0 AND portal_bigrams({lhs}) @@ %s::tsquery)",
             [*lhs_params, self.rhs, *lhs_params, bigram_query(self.rhs)],
         )
+
+
+class DirectoryPaginator(Paginator):
+    """Counts the matches only up to COUNT_LIMIT. An exact count of a broad search (every clinic,
+    every facility with 中央 in its address) reads every matching row, while the page needs only
+    twenty of them; past a thousand the number tells a user nothing more than 「1,000件以上」, and
+    the way on is a narrower search, not page 400. `more` says the count was capped."""
+
+    COUNT_LIMIT = 1000
+
+    @cached_property
+    def count(self):
+        found = self.object_list.order_by()[: self.COUNT_LIMIT + 1].count()
+        self.more = found > self.COUNT_LIMIT
+        return min(found, self.COUNT_LIMIT)
+
+    more = False

@@ -19,6 +19,7 @@ from resources.filters import FacilityFilter
 from resources.forms import ColumnMappingForm, ContactWindowFormSet, FacilityForm, ImportUploadForm
 from resources.models import Capability, ColumnMapping, Facility, FacilityImport
 from resources.places import Scope
+from resources.search import DirectoryPaginator
 
 PAGE_SIZE = 20
 PRINT_LIMIT = 500
@@ -38,7 +39,7 @@ def search(request):
     pro = sees_professional_fields(request.user)
     moment = filters.now()  # through the module: tests freeze it
     filterset, queryset, valid = _filtered(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DirectoryPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for facility in page.object_list:
         facility.callable_now = pro and facility.is_callable_at(moment)
     terms = filterset.form.cleaned_data.get("q", "").split() if valid else []
@@ -55,7 +56,7 @@ def search(request):
             "short_terms": [t for t in terms if len(t) <= 2],
             "pro": pro,
             "query_string": request.GET.urlencode(),
-            "choices": filters.search_choices(filterset.form),
+            "choices": filters.search_choices(filterset.form, filterset.names),
             "hints": hints,
         },
     )

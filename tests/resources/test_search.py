@@ -312,10 +312,11 @@ def test_search_page_query_count_does_not_grow_with_results(
     for i in range(3):
         make_facility(f"医院{i}", capabilities=["home-visit", "house-call"], windows=[(0, (13, 0), (14, 0))])
     client.get("/resources/?q=医院")  # warm the session
-    # Anonymous: what the term also means (kinds, capabilities, specialties, synonyms), count,
-    # page (kinds and areas joined), the page's capabilities, and the form's choices (kinds,
-    # areas, specialties, capabilities). Professional: + session, user, contact windows.
-    expected = 11 if role == "anonymous" else 14
+    # Anonymous: the kinds, capabilities and specialties in one query (for what the term also
+    # means and for the form's options), the synonyms, the count, the page (kinds and areas
+    # joined), the page's capabilities, the form's areas. Professional: + session, user, contact
+    # windows.
+    expected = 6 if role == "anonymous" else 9
     for i in range(3, 25):
         if i in (3, 24):
             with django_assert_num_queries(expected):
@@ -503,3 +504,29 @@ def test_the_same_address_gives_the_same_origin_with_or_without_the_city(cast):
     assert (short.latitude, short.longitude) == (long.latitude, long.longitude) == (33.88, 130.87)
     ward = geocode_address("東区どこか町9")
     assert ward.how.startswith("東区の中心付近")
+
+
+def test_a_broad_search_counts_up_to_the_cap_and_says_more(client_for, cast, monkeypatch):
+    from resources.search import DirectoryPaginator
+
+    monkeypatch.setattr(DirectoryPaginator, "COUNT_LIMIT", 3)
+    for i in range(5):
+        make_facility(f"広域医院{i}")
+    html = client_for("anonymous").get("/resources/?q=広域医院").content.decode()
+    assert count(html) == 3 and "data-count-capped" in html and "3</span>件以上" in html
+    html = client_for("anonymous").get("/resources/?q=広域医院1").content.decode()
+    assert count(html) == 1 and "data-count-capped" not in html and "件以上" not in html
+
+
+def test_lookup_names_read_in_one_query_keep_each_tables_own_order(cast, django_assert_num_queries):
+    from resources.models import Capability, FacilityKind, LookupNames, Specialty
+
+    FacilityKind.objects.filter(code="clinic").update(sort_order=999)  # moved last by an admin
+    Capability.objects.create(code="zz-first", name="あいう", sort_order=0)
+    names = LookupNames()
+    with django_assert_num_queries(1):
+        names.kinds(), names.capabilities(), names.specialties()
+    assert [r[:2] for r in names.kinds()] == list(FacilityKind.objects.values_list("pk", "name"))
+    assert names.capabilities() == list(Capability.objects.values_list("pk", "name", "group", "description"))
+    assert [r[:2] for r in names.specialties()] == list(Specialty.objects.values_list("pk", "name"))
+    assert names.kinds()[-1][1] == FacilityKind.objects.get(code="clinic").name
