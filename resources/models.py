@@ -138,7 +138,7 @@ class LookupNames:
         )
         tables = {self.KIND: [], self.CAPABILITY: [], self.SPECIALTY: []}
         # Each model's own order (Meta.ordering: sort order, then pk for kinds, name for the rest).
-        for table, pk, name, group, description, sort_order in sorted(
+        for table, pk, name, group, description, _sort_order in sorted(
             union.order_by(), key=lambda r: (r[0], r[5], r[1] if r[0] == self.KIND else r[2])
         ):
             tables[table].append((pk, name, group, description))
