@@ -126,9 +126,11 @@ class LookupNames:
     @functools.cached_property
     def tables(self):
         def rows(model, table, group, description):
-            return model.objects.annotate(table=Value(table), group_=group, description_=description).values_list(
-                "table", "pk", "name", "group_", "description_", "sort_order"
-            ).order_by()
+            return (
+                model.objects.annotate(table=Value(table), group_=group, description_=description)
+                .values_list("table", "pk", "name", "group_", "description_", "sort_order")
+                .order_by()
+            )
 
         blank = Value("", output_field=models.CharField())
         union = rows(FacilityKind, self.KIND, blank, blank).union(
@@ -177,7 +179,9 @@ class FacilityQuerySet(models.QuerySet):
             if kinds:
                 matches += [Facility.objects.filter(kind__in=kinds).values("pk"), _with_service(kinds)]
             if capabilities:
-                matches.append(FacilityCapability.objects.filter(capability__in=capabilities).values("facility"))
+                matches.append(
+                    FacilityCapability.objects.filter(capability__in=capabilities).values("facility")
+                )
             if specialties:
                 matches.append(FacilitySpecialty.objects.filter(specialty__in=specialties).values("facility"))
             matches = [part.order_by() for part in matches]  # SQLite allows no ORDER BY inside a UNION
