@@ -126,7 +126,12 @@ def locate_postcode(code):
             "町名までの住所か、近くの施設名で入力してください。"
         )
     town = f"{entry.city}{entry.neighborhood}"
-    how = "郵便番号の町域にある登録施設の位置から" if place.how.startswith("入力した住所") else place.how
+    how = place.how
+    if how.startswith("入力した住所"):
+        how = "郵便番号の町域にある登録施設の位置から"
+    elif "の中心付近" in how:  # the town is known, it only has no located facility
+        ward = how.split("の中心付近")[0]
+        how = f"{ward}の中心付近（{entry.neighborhood or town}には位置の分かる登録施設がないため、区の登録施設の位置から推定）"
     return Place(f"{shown}（{town}）", place.latitude, place.longitude, how)
 
 
