@@ -6,9 +6,17 @@ from django.utils import timezone
 
 from coordination.access import sees_professional_fields
 from coordination.models import Area
-from resources.geo import locate
+from resources.geo import NotPlaced, locate
 from resources.models import Capability, Facility, FacilityKind, LookupNames, Specialty
 
+POSITION_ERRORS = (
+    "invalid",
+    "min_value",
+    "max_value",
+    "max_digits",
+    "max_decimal_places",
+    "max_whole_digits",
+)
 RADIUS_CHOICES = [("1", "1km以内"), ("2", "2km以内"), ("3", "3km以内"), ("5", "5km以内"), ("10", "10km以内")]
 
 
@@ -70,9 +78,9 @@ class FacilityFilter(django_filters.FilterSet):
         label="新規受入可のみ", method="filter_accepting", widget=forms.CheckboxInput
     )
     near = django_filters.CharFilter(
-        label="近くの場所（利用者の住所または施設名）",
+        label="近くの場所（利用者の住所・郵便番号または施設名）",
         method="filter_noop",
-        help_text="例: 小倉北区大手町1 または 施設名。入力すると近い順に並びます。",
+        help_text="例: 小倉北区大手町1、802-0061 または 施設名。入力すると近い順に並びます。",
     )
     radius = django_filters.ChoiceFilter(
         label="範囲",
@@ -82,6 +90,22 @@ class FacilityFilter(django_filters.FilterSet):
         widget=forms.Select,
     )
     near_facility = django_filters.NumberFilter(method="filter_noop", widget=forms.HiddenInput)
+    # The device's position, sent by static/js/near-me.js when the visitor asks for it (rounded
+    # there); a number out of range is an error of the form, named.
+    lat = django_filters.NumberFilter(
+        method="filter_noop",
+        widget=forms.HiddenInput,
+        min_value=-90,
+        max_value=90,
+        error_messages=dict.fromkeys(POSITION_ERRORS, "現在地の緯度が読み取れませんでした。"),
+    )
+    lng = django_filters.NumberFilter(
+        method="filter_noop",
+        widget=forms.HiddenInput,
+        min_value=-180,
+        max_value=180,
+        error_messages=dict.fromkeys(POSITION_ERRORS, "現在地の経度が読み取れませんでした。"),
+    )
 
     class Meta:
         model = Facility
@@ -93,6 +117,7 @@ class FacilityFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.place = None  # resolved "near" place: geo.Place
         self.names = LookupNames()  # for the keyword's terms and the form's options
+        self.place_problem = ""  # why the typed place could not be an origin (a postcode outside …)
         if not (user and sees_professional_fields(user)):
             for name in self.PROFESSIONAL_FILTERS:
                 self.filters.pop(name)
@@ -124,8 +149,14 @@ class FacilityFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset.open())
         data = self.form.cleaned_data
-        if data.get("near") or data.get("near_facility"):
-            self.place = locate(data.get("near", ""), data.get("near_facility"))
+        position = None
+        if data.get("lat") is not None and data.get("lng") is not None:
+            position = (float(data["lat"]), float(data["lng"]))
+        if data.get("near") or data.get("near_facility") or position:
+            try:
+                self.place = locate(data.get("near", ""), data.get("near_facility"), position)
+            except NotPlaced as problem:
+                self.place_problem = str(problem)
             if self.place:
                 radius = float(data["radius"]) if data.get("radius") else None
                 return queryset.near(self.place.latitude, self.place.longitude, radius)
@@ -157,6 +188,7 @@ def search_choices(form, names):
             for index, (group, items) in enumerate(groups.items())
         ],
         "values": {
-            name: data.get(name, "") for name in ("q", "near", "near_facility", "callable_now", "accepting")
+            name: data.get(name, "")
+            for name in ("q", "near", "near_facility", "lat", "lng", "callable_now", "accepting")
         },
     }

