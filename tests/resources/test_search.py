@@ -530,3 +530,10 @@ def test_lookup_names_read_in_one_query_keep_each_tables_own_order(cast, django_
     assert names.capabilities() == list(Capability.objects.values_list("pk", "name", "group", "description"))
     assert [r[:2] for r in names.specialties()] == list(Specialty.objects.values_list("pk", "name"))
     assert names.kinds()[-1][1] == FacilityKind.objects.get(code="clinic").name
+
+
+def test_the_page_links_straight_to_the_results_above_the_form(client_for, directory):
+    html = client_for("anonymous").get("/resources/?q=クリニック").content.decode()
+    link = html.index("data-to-results")
+    assert link < html.index('<form method="get" action="/resources/')
+    assert re.search(r'href="#results-heading" data-to-results>検索結果へ（2件）', html)
