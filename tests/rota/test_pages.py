@@ -174,6 +174,7 @@ def test_anonymous_visitors_and_officials_see_no_rota_contact(tonight, client_fo
     home = client.get("/").content.decode()
     facility_page = client.get(f"/resources/{tonight.facility_id}/").content.decode()
     for html in (home, facility_page):
+        assert "data-on-duty" not in html
         assert "090-0000-1111" not in html
         assert "夜間 当番" not in html
         assert "093-555-0001" not in html
