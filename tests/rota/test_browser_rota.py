@@ -21,7 +21,9 @@ def test_a_coordinator_creates_a_rota_generates_january_and_sees_the_month(page,
 
     # The generator form: a month and the clinics in turn, one a line (a code or a name).
     page.get_by_label("対象の月").fill("2027-01")
-    page.get_by_label("当番の医療機関（当番の順に1行に1つ）").fill("4011000001\nみなと在宅クリニック\nやまて医院")
+    page.get_by_label("当番の医療機関（当番の順に1行に1つ）").fill(
+        "4011000001\nみなと在宅クリニック\nやまて医院"
+    )
     page.get_by_role("button", name="当番を作成する").click()
     assert "2027年1月の当番を31件作成しました" in page.locator(".messages").inner_text()
     rota = Rota.objects.get(name="東区 夜間休日当番")
