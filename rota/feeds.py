@@ -55,7 +55,7 @@ def rota_calendar(rota):
     for shift in _shifts().filter(rota=rota):
         who = shift.facility.name if shift.facility_id else "当番なし（空き）"
         cal.add_component(_event(shift, f"{shift.get_kind_display()}当番: {who}", stamp))
-    return cal.to_ical()
+    return _finish(cal)
 
 
 def facility_calendar(facility):
@@ -68,4 +68,10 @@ def facility_calendar(facility):
         event = _event(shift, f"後方当番（{shift.rota}）", stamp)
         event["uid"] = f"rota-backup-{shift.pk}-{facility.pk}@zaitaku-portal"
         cal.add_component(event)
+    return _finish(cal)
+
+
+def _finish(cal):
+    # The events carry TZID=Asia/Tokyo; some calendar applications need its VTIMEZONE beside them.
+    cal.add_missing_timezones()
     return cal.to_ical()

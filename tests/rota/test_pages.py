@@ -326,3 +326,12 @@ def test_the_month_view_runs_a_fixed_number_of_queries(rota, client_for, django_
         ShiftBackup.objects.get_or_create(shift=s, order=2, facility=clinics[2])
     with django_assert_num_queries(7):
         client.get(f"/rota/{rota.pk}/?month=2027-01")
+
+
+def test_the_feed_carries_its_time_zone(rota, client):
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    nxt = day + datetime.timedelta(days=1)
+    make_shift(rota, (day.year, day.month, day.day, 18), (nxt.year, nxt.month, nxt.day, 9), make_clinic())
+    body = client.get(f"/rota/feed/{rota.feed_token}.ics").content.decode()
+    assert "BEGIN:VTIMEZONE" in body and "TZID:Asia/Tokyo" in body
+    assert "DTSTART;TZID=Asia/Tokyo:" in body
