@@ -3,6 +3,7 @@ consultation page) and the on-duty queries behind them and `manage.py rota_now`.
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from coordination.models import sees_professional_fields
@@ -80,18 +81,22 @@ def gaps(request):
 
 
 def facility_on_duty(request, facility):
-    """The facility page: its shifts now and in the coming days, and who is on duty now."""
+    """The facility page: its shifts in the coming two weeks and who is on duty now, from one
+    query of shifts (and one of their backups)."""
     moment = now()
-    upcoming = list(
-        Shift.objects.filter(facility=facility, ends_at__gt=moment)
-        .select_related("rota")
-        .order_by("starts_at")[:5]
+    shifts = list(
+        Shift.objects.with_people()
+        .filter(
+            Q(facility=facility, ends_at__gt=moment, starts_at__lt=moment + datetime.timedelta(days=14))
+            | Q(starts_at__lte=moment, ends_at__gt=moment)
+        )
+        .order_by("starts_at", "rota__name")
     )
     return {
         "facility": facility,
-        "upcoming": upcoming,
+        "upcoming": [s for s in shifts if s.facility_id == facility.pk][:5],
         "moment": moment,
-        "now_rows": duty_at(moment),
+        "now_rows": [(s.rota, s) for s in shifts if s.starts_at <= moment],
         "pro": sees_professional_fields(request.user),
     }
 
