@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from coordination.security import CREATE, UPDATE, audit, changed_fields
 from rota import patterns
-from rota.models import FacilityFeed, Shift, ShiftBackup, Swap
+from rota.models import FacilityFeed, Shift, ShiftBackup, Swap, new_token
 
 
 def save_owned(request, form):
@@ -100,4 +100,15 @@ def issue_facility_feed(request, facility):
         feed, created = FacilityFeed.objects.get_or_create(facility=facility)
         if created:
             audit(request, CREATE, feed, "カレンダー配信の鍵を発行")
+    return feed
+
+
+def renew_feed_token(request, feed):
+    """A new private link for a rota or a facility feed (the old one stops working at once), for
+    when a link reached someone it should not have."""
+    with transaction.atomic():
+        field = "feed_token" if hasattr(feed, "feed_token") else "token"
+        setattr(feed, field, new_token())
+        feed.save(update_fields=[field])
+        audit(request, UPDATE, feed, "カレンダー配信の URL を作り直しました")
     return feed

@@ -270,11 +270,20 @@ def swap(request, pk, sid):
 def feed_links(request, pk):
     rota = get_for_user(Rota.objects, request.user, pk=pk)
     if request.method == "POST":
+        if request.POST.get("renew") == "rota":
+            services.renew_feed_token(request, rota)
+            messages.success(request, "当番表全体の URL を作り直しました。前の URL はもう使えません。")
+            return redirect("rota:feed_links", pk=rota.pk)
         facility = get_object_or_404(
             Facility.objects.filter(rota_shifts__rota=rota).distinct(), pk=_int(request.POST.get("facility"))
         )
-        services.issue_facility_feed(request, facility)
-        messages.success(request, f"{facility}のカレンダー配信の URL を発行しました。")
+        existing = FacilityFeed.objects.filter(facility=facility).first()
+        if existing and request.POST.get("renew") == "facility":
+            services.renew_feed_token(request, existing)
+            messages.success(request, f"{facility}の URL を作り直しました。前の URL はもう使えません。")
+        else:
+            services.issue_facility_feed(request, facility)
+            messages.success(request, f"{facility}のカレンダー配信の URL を発行しました。")
         return redirect("rota:feed_links", pk=rota.pk)
     facilities = list(
         Facility.objects.filter(rota_shifts__rota=rota)

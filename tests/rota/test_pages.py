@@ -343,3 +343,22 @@ def test_the_feed_carries_its_time_zone(rota, client):
     body = client.get(f"/rota/feed/{rota.feed_token}.ics").content.decode()
     assert "BEGIN:VTIMEZONE" in body and "TZID:Asia/Tokyo" in body
     assert "DTSTART;TZID=Asia/Tokyo:" in body
+
+
+def test_a_renewed_feed_link_replaces_the_old_one(rota, client, client_for):
+    clinic = make_clinic()
+    make_shift(rota, (2027, 1, 8, 18), (2027, 1, 9, 9), clinic)
+    coordinator = client_for("coordinator")
+    old = rota.feed_token
+    assert coordinator.post(f"/rota/{rota.pk}/feeds/", {"renew": "rota"}).status_code == 302
+    rota.refresh_from_db()
+    assert rota.feed_token != old
+    assert client.get(f"/rota/feed/{old}.ics").status_code == 404
+    assert client.get(f"/rota/feed/{rota.feed_token}.ics").status_code == 200
+    coordinator.post(f"/rota/{rota.pk}/feeds/", {"facility": clinic.pk})
+    first = FacilityFeed.objects.get(facility=clinic).token
+    coordinator.post(f"/rota/{rota.pk}/feeds/", {"facility": clinic.pk, "renew": "facility"})
+    assert FacilityFeed.objects.get(facility=clinic).token != first
+    assert client.get(f"/rota/facility-feed/{first}.ics").status_code == 404
+    # Another center's coordinator cannot renew C01's links.
+    assert client_for("coordinator2").post(f"/rota/{rota.pk}/feeds/", {"renew": "rota"}).status_code == 404
