@@ -130,6 +130,20 @@ class ShiftForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end > start and self.instance.rota_id:
+            clash = (
+                Shift.objects.filter(rota_id=self.instance.rota_id)
+                .overlapping(start, end)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if clash:
+                self.add_error(
+                    "starts_at",
+                    f"この当番表の別の当番（{clash.local_start:%-m/%-d %H:%M}〜{clash.local_end:%-m/%-d %H:%M}）"
+                    "と時間が重なっています。",
+                )
         chosen = [data.get(f"backup{i}") for i in range(1, MAX_BACKUPS + 1)]
         seen = set()
         for i, facility in enumerate(chosen, start=1):

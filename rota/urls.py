@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/print/", views.print_month, name="print"),
     path("<int:pk>/generate/", views.generate, name="generate"),
+    path("<int:pk>/shifts/new/", views.shift_create, name="shift_create"),
     path("<int:pk>/shifts/<int:sid>/", views.shift_edit, name="shift_edit"),
     path("<int:pk>/shifts/<int:sid>/swap/", views.swap, name="swap"),
     path("<int:pk>/feeds/", views.feed_links, name="feed_links"),

@@ -15,7 +15,7 @@ from coordination.forms import post_data
 from resources.models import Facility
 from rota import feeds, panels, services
 from rota.forms import BackupBedForm, GenerateForm, RotaForm, ShiftForm, SwapForm
-from rota.models import READERS, WRITERS, BackupBed, FacilityFeed, Rota, day_start
+from rota.models import READERS, WRITERS, BackupBed, FacilityFeed, Rota, Shift, day_start
 
 WEEKDAY_LABELS = ["日", "月", "火", "水", "木", "金", "土"]
 
@@ -212,6 +212,19 @@ def _last_clinics(rota):
 def _editable_shift(request, pk, sid):
     rota = get_for_user(Rota.objects, request.user, pk=pk)
     return rota, get_object_or_404(rota.shifts.select_related("facility"), pk=sid)
+
+
+@never_cache
+@role_required(*WRITERS)
+def shift_create(request, pk):
+    """One shift added by hand (a day the pattern does not cover, such as a Saturday afternoon)."""
+    rota = get_for_user(Rota.objects, request.user, pk=pk)
+    form = ShiftForm(post_data(request), instance=Shift(rota=rota))
+    if request.method == "POST" and form.is_valid():
+        shift = services.save_shift(request, form)
+        messages.success(request, f"{shift.local_start:%-m月%-d日}の当番を追加しました。")
+        return redirect(f"{rota_url(rota)}?month={shift.local_start:%Y-%m}")
+    return render(request, "rota/shift_form.html", {"rota": rota, "form": form})
 
 
 @never_cache

@@ -152,6 +152,7 @@ EXPECTED = {
     "rota:edit": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk}),
     "rota:generate": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk}),
     "rota:feed_links": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk}),
+    "rota:shift_create": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk}),
     "rota:shift_edit": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk, "sid": _rota(w)[1].pk}),
     "rota:swap": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk, "sid": _rota(w)[1].pk}),
     "rota:rota_feed": Expect(PUBLIC, kwargs=lambda w: {"token": _rota(w)[0].feed_token}, page=False),

@@ -362,3 +362,24 @@ def test_a_renewed_feed_link_replaces_the_old_one(rota, client, client_for):
     assert client.get(f"/rota/facility-feed/{first}.ics").status_code == 404
     # Another center's coordinator cannot renew C01's links.
     assert client_for("coordinator2").post(f"/rota/{rota.pk}/feeds/", {"renew": "rota"}).status_code == 404
+
+
+def test_a_shift_added_by_hand_may_not_overlap_another(rota, client_for):
+    clinic = make_clinic()
+    make_shift(rota, (2027, 1, 9, 18), (2027, 1, 10, 9), clinic)
+    client = client_for("coordinator")
+    data = {
+        "kind": "holiday",
+        "starts_at": "2027-01-09T13:00",
+        "ends_at": "2027-01-09T19:00",
+        "facility": clinic.pk,
+    }
+    html = client.post(f"/rota/{rota.pk}/shifts/new/", data).content.decode()
+    assert "この当番表の別の当番（1/9 18:00〜1/10 09:00）と時間が重なっています。" in html
+    assert rota.shifts.count() == 1
+    assert (
+        client.post(f"/rota/{rota.pk}/shifts/new/", {**data, "ends_at": "2027-01-09T18:00"}).status_code
+        == 302
+    )
+    added = rota.shifts.get(kind="holiday")
+    assert (added.local_start.hour, added.local_end.hour, added.facility) == (13, 18, clinic)
