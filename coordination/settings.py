@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "consultations",
     "training",
     "meetings",  # after training: it links 解決策 to training events (and seeds after it)
+    "rota",  # after resources and consultations: its panels sit on their pages
 ]
 
 MIDDLEWARE = [

@@ -143,7 +143,45 @@ EXPECTED = {
         only(ADM, CO, CO2, OFF), kwargs=lambda w: {"pk": w.organisation.pk}
     ),
     "meetings:year_summary": Expect(only(ADM, CO, CO2, OFF)),
+    # rota (ウ): staff and professionals read every rota; coordinators edit their center's; the
+    # calendar feeds answer their private token link without login.
+    "rota:index": Expect(STAFF),
+    "rota:create": Expect(only(ADM, CO, CO2)),
+    "rota:detail": Expect(STAFF, kwargs=lambda w: {"pk": _rota(w)[0].pk}),
+    "rota:print": Expect(STAFF, kwargs=lambda w: {"pk": _rota(w)[0].pk}, query="?month=2027-01"),
+    "rota:edit": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk}),
+    "rota:generate": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk}),
+    "rota:feed_links": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk}),
+    "rota:shift_create": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk}),
+    "rota:shift_edit": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk, "sid": _rota(w)[1].pk}),
+    "rota:swap": Expect(own_center(), kwargs=lambda w: {"pk": _rota(w)[0].pk, "sid": _rota(w)[1].pk}),
+    "rota:rota_feed": Expect(PUBLIC, kwargs=lambda w: {"token": _rota(w)[0].feed_token}, page=False),
+    "rota:facility_feed": Expect(PUBLIC, kwargs=lambda w: {"token": _facility_feed(w).token}, page=False),
+    "rota:backup_beds": Expect(STAFF),
+    "rota:backup_bed_create": Expect(only(ADM, CO, CO2)),
+    "rota:backup_bed_edit": Expect(own_center(), kwargs=lambda w: {"pk": _backup_bed(w).pk}),
 }
+
+
+def _rota(w):
+    """The C01 rota and its shift, made once per world (tests/rota/factories.py)."""
+    if not hasattr(w, "rota"):
+        from tests.rota.factories import rota_with_shift
+
+        w.rota = rota_with_shift(w.cast)
+    return w.rota
+
+
+def _facility_feed(w):
+    from rota.models import FacilityFeed
+
+    return FacilityFeed.objects.get_or_create(facility=_rota(w)[1].facility)[0]
+
+
+def _backup_bed(w):
+    from tests.rota.factories import make_backup_bed, make_hospital
+
+    return make_backup_bed(w.cast.center1, make_hospital("ウォーカー後方支援病院"))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class RotaConfig(AppConfig):
+    name = "rota"
+    verbose_name = "当番表・後方支援病床（ウ）"
+
+    def ready(self):
+        from coordination import dashboard, extensions  # noqa: PLC0415 — registrations run once the app registry is ready
+        from coordination.models import Role  # noqa: PLC0415 — registrations run once the app registry is ready
+        from rota import panels  # noqa: PLC0415 — registrations run once the app registry is ready
+
+        staff = (Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
+        dashboard.register_nav("当番表", "rota:index", staff, order=25)
+        dashboard.register("rota/_dashboard_on_duty.html", staff, panels.on_duty, order=3)
+        dashboard.register("rota/_dashboard_gaps.html", (Role.ADMIN, Role.COORDINATOR), panels.gaps, order=4)
+        # Coordinators (not professionals) on the facility page: the directory's page answers in a
+        # fixed number of queries for professionals (tests/resources), which this panel would raise.
+        extensions.register(
+            "facility", "rota/_facility_on_duty.html", panels.facility_on_duty, (Role.ADMIN, Role.COORDINATOR)
+        )
+        for slot in ("consultation", "consultation_form"):
+            extensions.register(
+                slot,
+                "rota/_consultation_backup.html",
+                panels.consultation_backup,
+                (Role.ADMIN, Role.COORDINATOR),
+            )

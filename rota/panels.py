@@ -1,0 +1,122 @@
+"""What the rota app shows on pages of earlier apps (the home dashboard, the facility page, the
+consultation page) and the on-duty queries behind them and `manage.py rota_now`."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from coordination.models import sees_professional_fields
+from rota.models import BackupBed, Rota, Shift
+
+# A consultation about one of these topics asks where a patient at home can go tonight.
+BACKUP_TOPIC_WORDS = ("後方支援", "急変")
+GAP_DAYS = 31
+
+
+def now():
+    """The moment "on duty now" is judged at (a function so tests can freeze it)."""
+    return timezone.now()
+
+
+def tonight_window(moment):
+    """From this evening 18:00 to tomorrow 9:00, local time; between midnight and 9:00 the night
+    that is still running (at 03:00 "tonight" is the shift on duty until the morning)."""
+    local = timezone.localtime(moment)
+    today = local.date()
+    if local.hour < 9:
+        start = datetime.datetime.combine(today, datetime.time(0))
+        end = datetime.datetime.combine(today, datetime.time(9))
+    else:
+        start = datetime.datetime.combine(today, datetime.time(18))
+        end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(9))
+    return timezone.make_aware(start), timezone.make_aware(end)
+
+
+def _rotas(rotas):
+    return list(rotas if rotas is not None else Rota.objects.select_related("center"))
+
+
+def duty_at(moment, rotas=None):
+    """[(rota, shift or None)] for every rota: the shift running at `moment` (None when the rota
+    has none then). A shift without a facility is a gap. Two queries (three with backups)."""
+    rotas = _rotas(rotas)
+    shifts = {s.rota_id: s for s in Shift.objects.with_people().at(moment).filter(rota__in=rotas)}
+    return [(rota, shifts.get(rota.pk)) for rota in rotas]
+
+
+def duty_tonight(moment, rotas=None):
+    """[(rota, [shifts])]: each rota's shifts overlapping tonight's window and not over yet."""
+    rotas = _rotas(rotas)
+    start, end = tonight_window(moment)
+    by_rota = {}
+    for shift in Shift.objects.with_people().overlapping(max(start, moment), end).filter(rota__in=rotas):
+        by_rota.setdefault(shift.rota_id, []).append(shift)
+    return [(rota, by_rota.get(rota.pk, [])) for rota in rotas]
+
+
+def on_duty(request):
+    """The dashboard block: who is on duty now and tonight, every rota. The doctor and the
+    on-duty contact only for professionals and staff."""
+    moment = now()
+    rotas = _rotas(None)
+    return {
+        "moment": moment,
+        "now_rows": duty_at(moment, rotas),
+        "tonight_rows": duty_tonight(moment, rotas),
+        "pro": sees_professional_fields(request.user),
+    }
+
+
+def gaps(request):
+    """Coordinators' dashboard: shifts with nobody on duty from now on (their center's rotas)."""
+    moment = now()
+    shifts = list(
+        Shift.objects.filter(rota__in=Rota.objects.for_user(request.user))
+        .gaps()
+        .filter(ends_at__gt=moment, starts_at__lt=moment + datetime.timedelta(days=GAP_DAYS))
+        .select_related("rota")[:20]
+    )
+    return {"gap_shifts": shifts, "gap_days": GAP_DAYS}
+
+
+def facility_on_duty(request, facility):
+    """The facility page: its shifts in the coming two weeks and who is on duty now, from one
+    query of shifts (and one of their backups)."""
+    moment = now()
+    shifts = list(
+        Shift.objects.with_people()
+        .filter(
+            Q(facility=facility, ends_at__gt=moment, starts_at__lt=moment + datetime.timedelta(days=14))
+            | Q(starts_at__lte=moment, ends_at__gt=moment)
+        )
+        .order_by("starts_at", "rota__name")
+    )
+    return {
+        "facility": facility,
+        "upcoming": [s for s in shifts if s.facility_id == facility.pk][:5],
+        "moment": moment,
+        "now_rows": [(s.rota, s) for s in shifts if s.starts_at <= moment],
+        "pro": sees_professional_fields(request.user),
+    }
+
+
+def wants_backup(consultation):
+    if consultation is None or consultation.pk is None:
+        return True  # the form of a new consultation: the topic is not chosen yet
+    return any(any(w in t.name for w in BACKUP_TOPIC_WORDS) for t in consultation.topics.all())
+
+
+def consultation_backup(request, consultation):
+    """The consultation page (and form) about 後方支援 / 急変時: today's backup beds and tonight's
+    on-call, each with a one-click start of a 連絡調整 row for that facility."""
+    if not wants_backup(consultation):
+        return {"show": False}
+    moment = now()
+    return {
+        "show": True,
+        "consultation": consultation if consultation is not None and consultation.pk else None,
+        "beds": list(BackupBed.objects.current(timezone.localdate(moment)).select_related("facility")),
+        "tonight_rows": [row for row in duty_tonight(moment) if row[1]],
+        "moment": moment,
+    }

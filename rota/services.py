@@ -1,0 +1,114 @@
+"""Every write of the rota app: one function each, atomic, with its audit entry. Forms only
+validate; views call these. Rotas and backup beds carry no client's data, so the audit entries
+keep the changed values."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from coordination.security import CREATE, UPDATE, audit, changed_fields
+from rota import patterns
+from rota.models import FacilityFeed, Shift, ShiftBackup, Swap, new_token
+
+
+def save_owned(request, form):
+    """A rota or a backup-bed entry from its valid CenterOwnedForm."""
+    with transaction.atomic():
+        creating = form.instance.pk is None
+        obj = form.save(commit=False)
+        if hasattr(obj, "updated_by_id"):
+            obj.updated_by = request.user
+        obj.save()
+        audit(request, CREATE if creating else UPDATE, obj, "" if creating else changed_fields(form))
+    return obj
+
+
+def generate_month(request, rota, year, month, clinics, first=0):
+    """The month's shifts from the pattern (rota.patterns), the clinics taking them in turn from
+    `clinics[first]` on. A shift already there (same start) is kept as it is, swaps and edits
+    included. Returns (created, kept)."""
+    slots = patterns.month_slots(year, month)
+    with transaction.atomic():
+        existing = {
+            timezone.localtime(s).replace(tzinfo=None)
+            for s in rota.shifts.filter(
+                starts_at__gte=timezone.make_aware(slots[0].starts),
+                starts_at__lte=timezone.make_aware(slots[-1].starts),
+            ).values_list("starts_at", flat=True)
+        }
+        new, turn = [], first
+        for slot in slots:
+            if slot.starts in existing:
+                continue
+            facility = clinics[turn % len(clinics)] if clinics else None
+            turn += 1
+            new.append(
+                Shift(
+                    rota=rota,
+                    kind=slot.kind,
+                    starts_at=timezone.make_aware(slot.starts),
+                    ends_at=timezone.make_aware(slot.ends),
+                    facility=facility,
+                )
+            )
+        Shift.objects.bulk_create(new)
+        audit(
+            request,
+            UPDATE,
+            rota,
+            f"{year}年{month}月の当番を作成: {len(new)}件（既存 {len(existing)}件はそのまま）",
+        )
+    return len(new), len(existing)
+
+
+def save_shift(request, form):
+    """One shift edited: times, kind, who is on duty and the backups in order."""
+    with transaction.atomic():
+        creating = form.instance.pk is None
+        shift = form.save()
+        backups = form.backups()
+        if backups is not None:
+            shift.backups.all().delete()
+            ShiftBackup.objects.bulk_create(
+                ShiftBackup(shift=shift, order=i, facility=f) for i, f in enumerate(backups, start=1)
+            )
+        audit(request, CREATE if creating else UPDATE, shift, "" if creating else changed_fields(form))
+    return shift
+
+
+def record_swap(request, shift, to_facility, to_doctor, reason):
+    """Another clinic (or doctor) takes the shift; the swap is kept with its reason."""
+    with transaction.atomic():
+        shift = Shift.objects.select_for_update().get(pk=shift.pk)
+        swap = Swap.objects.create(
+            shift=shift,
+            from_facility=shift.facility,
+            from_doctor=shift.doctor,
+            to_facility=to_facility,
+            to_doctor=to_doctor,
+            reason=reason,
+            recorded_by=request.user if request and request.user.is_authenticated else None,
+        )
+        shift.facility, shift.doctor, shift.contact = to_facility, to_doctor, ""
+        shift.save(update_fields=["facility", "doctor", "contact"])
+        audit(request, UPDATE, shift, f"交代: {swap}")
+    return swap
+
+
+def issue_facility_feed(request, facility):
+    """The private calendar link of a facility (once; later calls return the same one)."""
+    with transaction.atomic():
+        feed, created = FacilityFeed.objects.get_or_create(facility=facility)
+        if created:
+            audit(request, CREATE, feed, "カレンダー配信の鍵を発行")
+    return feed
+
+
+def renew_feed_token(request, feed):
+    """A new private link for a rota or a facility feed (the old one stops working at once), for
+    when a link reached someone it should not have."""
+    with transaction.atomic():
+        field = "feed_token" if hasattr(feed, "feed_token") else "token"
+        setattr(feed, field, new_token())
+        feed.save(update_fields=[field])
+        audit(request, UPDATE, feed, "カレンダー配信の URL を作り直しました")
+    return feed
