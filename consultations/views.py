@@ -62,7 +62,11 @@ def create(request):
         consultation = services.save_consultation(request, form)
         messages.success(request, f"{consultation}を登録しました。続けて連絡調整や同意を記録できます。")
         return redirect(consultation)
-    return render(request, "consultations/form.html", {"form": form})
+    return render(
+        request,
+        "consultations/form.html",
+        {"form": form, "panels": extensions.panels("consultation_form", request, None)},
+    )
 
 
 DETAIL_RELATED = (
@@ -130,7 +134,14 @@ def edit(request, pk):
     else:
         _log(request, consultation, AccessLog.Action.EDIT)
     return render(
-        request, "consultations/form.html", {"form": form, "consultation": consultation, "conflict": conflict}
+        request,
+        "consultations/form.html",
+        {
+            "form": form,
+            "consultation": consultation,
+            "conflict": conflict,
+            "panels": extensions.panels("consultation_form", request, consultation),
+        },
     )
 
 

@@ -14,11 +14,8 @@ class RotaConfig(AppConfig):
         dashboard.register_nav("当番表", "rota:index", staff, order=25)
         dashboard.register("rota/_dashboard_on_duty.html", staff, panels.on_duty, order=3)
         dashboard.register("rota/_dashboard_gaps.html", (Role.ADMIN, Role.COORDINATOR), panels.gaps, order=4)
-        # Coordinators (not professionals) on the facility page: the directory's page answers in a
-        # fixed number of queries for professionals (tests/resources), which this panel would raise.
-        extensions.register(
-            "facility", "rota/_facility_on_duty.html", panels.facility_on_duty, (Role.ADMIN, Role.COORDINATOR)
-        )
+        # On the facility page for staff and professionals (the on-duty contact is theirs only).
+        extensions.register("facility", "rota/_facility_on_duty.html", panels.facility_on_duty, staff)
         for slot in ("consultation", "consultation_form"):
             extensions.register(
                 slot,

@@ -181,7 +181,7 @@ def test_anonymous_visitors_and_officials_see_no_rota_contact(tonight, client_fo
     assert client.get("/rota/").status_code in (302, 403)
 
 
-def test_the_facility_page_shows_its_own_shifts_and_who_is_on_duty_to_coordinators(tonight, client_for, rota):
+def test_the_facility_page_shows_its_own_shifts_and_who_is_on_duty_to_staff_and_professionals(tonight, client_for, rota):
     other = make_clinic("別の医院")
     make_shift(rota, (2027, 1, 9, 18), (2027, 1, 10, 9), other)
     html = client_for("coordinator").get(f"/resources/{tonight.facility_id}/").content.decode()
@@ -190,11 +190,11 @@ def test_the_facility_page_shows_its_own_shifts_and_who_is_on_duty_to_coordinato
     assert "1月9日（土）18:00" not in html  # another clinic's shift
     assert 'data-on-duty="4019999999"' in html
     assert "090-0000-1111" in html
-    # Professionals see who is on duty on the home page and the rota pages (the directory's page
-    # keeps its fixed number of queries for them).
-    assert (
-        "夜間・休日の当番" not in client_for("professional").get(f"/resources/{other.pk}/").content.decode()
-    )
+    html = client_for("professional").get(f"/resources/{other.pk}/").content.decode()
+    assert "夜間・休日の当番" in html and "1月9日（土）18:00" in html
+    for role in ("anonymous", "official"):
+        html = client_for(role).get(f"/resources/{tonight.facility_id}/").content.decode()
+        assert "夜間・休日の当番" not in html and "090-0000-1111" not in html, role
 
 
 # --- calendar feeds ----------------------------------------------------------------------------
