@@ -235,9 +235,13 @@ def rounds(request):
             request, f"{total}施設で再調査を始めました（メール送付 {sent}件、残りは手紙・FAXで）。"
         )
         return redirect(round_)
-    queryset = ConfirmationRound.objects.select_related("kind", "area", "started_by").annotate(
-        total=Count("links", distinct=True),
-        answered=Count("links", filter=Q(links__answered_at__isnull=False), distinct=True),
+    queryset = (
+        ConfirmationRound.objects.select_related("kind", "area", "started_by")
+        .order_by("-started_at", "-pk")
+        .annotate(
+            total=Count("links", distinct=True),
+            answered=Count("links", filter=Q(links__answered_at__isnull=False), distinct=True),
+        )
     )
     page = Paginator(queryset, 20).get_page(request.GET.get("page"))
     return render(

@@ -13,8 +13,9 @@ from resources.models import WEEKDAYS, ContactWindow
 
 
 class WindowRowForm(forms.Form):
+    # Not required: a blank extra row (whatever its selects say) is skipped, never an error.
     kind = forms.ChoiceField(
-        label="種類", choices=ContactWindow.Kind.choices, initial=ContactWindow.Kind.CALL
+        label="種類", choices=ContactWindow.Kind.choices, initial=ContactWindow.Kind.CALL, required=False
     )
     weekdays = forms.TypedMultipleChoiceField(
         label="曜日",
@@ -26,7 +27,7 @@ class WindowRowForm(forms.Form):
     start = forms.TimeField(label="開始", required=False, widget=TimeInput())
     end = forms.TimeField(label="終了", required=False, widget=TimeInput())
     method = forms.ChoiceField(
-        label="方法", choices=ContactWindow.Method.choices, initial=ContactWindow.Method.PHONE
+        label="方法", choices=ContactWindow.Method.choices, initial=ContactWindow.Method.PHONE, required=False
     )
     note = forms.CharField(label="補足", max_length=200, required=False)
     DELETE = forms.BooleanField(label="この行を削除", required=False)
@@ -51,6 +52,11 @@ class WindowRowForm(forms.Form):
 
 
 class BaseWindowRowFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        # Every row is read, however the management form counts them: a row that repeats its
+        # initial values is still a row (a blank one is skipped by has_content()).
+        return {**super().get_form_kwargs(index), "empty_permitted": False, "use_required_attribute": False}
+
     def rows(self):
         """The filled rows as (kind, weekdays, start, end, method, note), blank and deleted ones left out."""
         out = []
