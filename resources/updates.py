@@ -287,6 +287,10 @@ def _confirm_by_facility(facility, cr):
     FacilityChange.objects.create(
         facility=facility, action=FacilityChange.Action.CONFIRM, fields=["施設からの回答で確認"]
     )
+    # The facility's own answer is the re-check the consultation window asked for.
+    Recheck.objects.filter(facility=facility, closed_at__isnull=True, created_at__lte=cr.submitted_at).update(
+        closed_at=timezone.now(), closing_note=f"施設の回答（{on:%Y-%m-%d}）で確認"
+    )
 
 
 def approve(request, cr, keys):

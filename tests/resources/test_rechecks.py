@@ -114,3 +114,14 @@ def test_the_directory_never_imports_the_consultation_log():
         assert "consultations" not in "\n".join(
             line for line in path.read_text().splitlines() if line.lstrip().startswith(("import", "from"))
         ), path
+
+
+def test_the_facilitys_answer_through_its_link_closes_the_loop(client_for, cast):
+    from resources.models import UpdateLink
+
+    f = make_facility("返事をくれた医院")
+    r = Recheck.objects.create(facility=f, reason="unreachable", center=cast.center1)
+    link = UpdateLink.objects.create(facility=f)
+    client_for("anonymous").post(f"/resources/u/{link.token}/", {"unchanged": "1"})
+    r.refresh_from_db()
+    assert r.closed_at is not None and "施設の回答" in r.closing_note
