@@ -244,8 +244,11 @@ def rounds(request):
         )
     )
     page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    by_kind, by_area = updates.freshness()
     return render(
-        request, "resources/rounds.html", {"form": form, "page_obj": page, "rounds": page.object_list}
+        request,
+        "resources/rounds.html",
+        {"form": form, "page_obj": page, "rounds": page.object_list, "by_kind": by_kind, "by_area": by_area},
     )
 
 

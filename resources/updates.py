@@ -410,6 +410,25 @@ def round_counts(round_):
     }
 
 
+def freshness():
+    """(by kind, by area): [(name, facilities, confirmed within FACILITY_FRESH_DAYS, %)] of the open
+    directory, one query each: how true the directory is today, beside the rounds that keep it so."""
+    from django.db.models import Count, Q  # noqa: PLC0415
+
+    since = timezone.localdate() - datetime.timedelta(days=settings.FACILITY_FRESH_DAYS)
+    fresh = Count("pk", filter=Q(confirmed_on__gte=since))
+
+    def rows(field):
+        values = Facility.objects.open().values(field).annotate(n=Count("pk"), fresh=fresh).order_by(field)
+        return [
+            (row[field] or "（地域なし）", row["n"], row["fresh"], round(100 * row["fresh"] / row["n"]))
+            for row in values
+            if row["n"]
+        ]
+
+    return rows("kind__name"), rows("area__name")
+
+
 def due_for_reminder(round_, now=None):
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=round_.remind_after_days)

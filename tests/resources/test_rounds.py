@@ -113,7 +113,7 @@ def test_the_round_pages_query_counts_do_not_grow(client_for, cast, django_asser
         assert (
             coordinator.get(f"/resources/rounds/{round_.pk}/").content.decode().count("data-round-link=") == 3
         )
-    with django_assert_num_queries(6):  # session, user, count, page, the form's kinds and areas
+    with django_assert_num_queries(8):  # session, user, count, page, freshness ×2, the form's kinds, areas
         coordinator.get("/resources/rounds/")
     for i in range(5):
         make_facility(f"追加{i}")
@@ -121,7 +121,7 @@ def test_the_round_pages_query_counts_do_not_grow(client_for, cast, django_asser
     new = ConfirmationRound.objects.order_by("-pk").first()
     with django_assert_num_queries(7):
         assert coordinator.get(f"/resources/rounds/{new.pk}/").content.decode().count("data-round-link=") == 8
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert coordinator.get("/resources/rounds/").content.decode().count("data-round=") == 2
 
 
@@ -132,3 +132,21 @@ def test_a_bad_round_form_names_the_field_and_starts_nothing(client_for, cast):
     assert response.status_code == 200 and "この項目は必須です" in html and "1以上" in html
     assert not ConfirmationRound.objects.exists() and not UpdateLink.objects.exists()
     assert Facility.objects.count() == 1
+
+
+def test_the_rounds_page_shows_freshness_per_kind_and_area(client_for, cast):
+    today = timezone.localdate()
+    make_facility("確認済み医院", area=cast.ward1, confirmed_on=today)
+    make_facility("古い医院", area=cast.ward1, confirmed_on=today - datetime.timedelta(days=400))
+    make_facility("未確認の訪看", kind_code="visiting-nursing", area=cast.ward2)
+    html = client_for("coordinator").get("/resources/rounds/").content.decode()
+    kind_table = html[html.index('data-freshness="kind"') : html.index('data-freshness="area"')]
+    assert (
+        '<th scope="row">診療所</th><td class="num">2</td><td class="num">1</td><td class="num">50%</td>'
+        in kind_table
+    )
+    area_table = html[html.index('data-freshness="area"') :]
+    assert (
+        '<th scope="row">西区</th><td class="num">1</td><td class="num">0</td><td class="num">0%</td>'
+        in area_table
+    )
