@@ -210,6 +210,12 @@ def change_request(request, pk):
                 return redirect("resources:change_request", pk=cr.pk)
         else:
             keys = request.POST.getlist("fields") if "approve_some" in request.POST else cr.changed_keys
+            if not keys:
+                messages.error(
+                    request,
+                    "承認する項目にチェックを入れてください（すべて反映しない場合は却下してください）。",
+                )
+                return redirect("resources:change_request", pk=cr.pk)
             if updates.approve(request, cr, keys):
                 messages.success(request, "承認し、施設の情報に反映しました。最終確認日を回答日にしました。")
             return redirect("resources:change_request", pk=cr.pk)

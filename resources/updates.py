@@ -374,14 +374,27 @@ def reject(request, cr, reason):
 def start_round(request, name, facilities, kind=None, area=None, remind_after_days=21):
     """A round over the facilities: each gets its link (emailed where it has an address; the
     rest are printed as letters from the round page)."""
+    user = request.user
     with transaction.atomic():
         round_ = ConfirmationRound.objects.create(
-            name=name, kind=kind, area=area, remind_after_days=remind_after_days, started_by=request.user
+            name=name, kind=kind, area=area, remind_after_days=remind_after_days, started_by=user
         )
-        links = [current_link(f, "", request.user, round=round_) for f in facilities]
-        audit(request, CREATE, round_, f"{len(links)}施設")
+        # In bulk: a city's round covers thousands of facilities. A facility's active general
+        # link joins the round; an expired one gives way to a new link.
+        targets = dict(facilities.values_list("pk", "contact_email"))
+        general = UpdateLink.objects.filter(facility_id__in=targets, contact="", revoked_at__isnull=True)
+        general.active().update(round=round_)
+        have = set(general.active().values_list("facility_id", flat=True))
+        general.exclude(facility_id__in=have).update(revoked_at=timezone.now())
+        UpdateLink.objects.bulk_create(
+            UpdateLink(facility_id=pk, email=email, created_by=user, round=round_)
+            for pk, email in targets.items()
+            if pk not in have
+        )
+        audit(request, CREATE, round_, f"{len(targets)}施設")
+    links = round_.links.select_related("facility").exclude(email="")
     sent = sum(send_link(request, link) for link in links)
-    return round_, len(links), sent
+    return round_, len(targets), sent
 
 
 def round_counts(round_):

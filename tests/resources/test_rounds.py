@@ -150,3 +150,18 @@ def test_the_rounds_page_shows_freshness_per_kind_and_area(client_for, cast):
         '<th scope="row">西区</th><td class="num">1</td><td class="num">0</td><td class="num">0%</td>'
         in area_table
     )
+
+
+def test_a_facilitys_active_link_joins_the_round_and_an_expired_one_gives_way(client_for, cast):
+    active = make_facility("リンクのある医院")
+    expired = make_facility("期限切れの医院")
+    kept = UpdateLink.objects.create(facility=active)
+    old = UpdateLink.objects.create(
+        facility=expired, expires_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    _start(client_for("coordinator"))
+    round_ = ConfirmationRound.objects.get()
+    kept.refresh_from_db()
+    old.refresh_from_db()
+    assert kept.round == round_ and old.revoked_at is not None
+    assert round_.links.count() == 2 and round_.links.get(facility=expired).is_active

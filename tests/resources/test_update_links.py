@@ -368,3 +368,15 @@ def test_approval_writes_the_audit_log(client_for, clinic):
     )
     assert any("承認" in d and "連絡窓口・担当者" in d for d in details)
     assert Facility.objects.get(pk=clinic.pk).contact_person == "新担当"
+
+
+def test_approving_with_no_field_checked_is_refused(client_for, clinic):
+    link = _link(clinic)
+    client_for("anonymous").post(f"/resources/u/{link.token}/", _answer(clinic, contact_person="新担当"))
+    cr = ChangeRequest.objects.get()
+    response = client_for("coordinator").post(
+        f"/resources/changes/{cr.pk}/", {"approve_some": "1"}, follow=True
+    )
+    assert "チェックを入れてください" in response.content.decode()
+    cr.refresh_from_db()
+    assert cr.status == "pending"
