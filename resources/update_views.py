@@ -98,7 +98,11 @@ def facility_links(request, pk):
     return render(
         request,
         "resources/links.html",
-        {"facility": facility, "form": form, "links": [(link, updates.link_url(link)) for link in links]},
+        {
+            "facility": facility,
+            "form": form,
+            "links": [(link, updates.link_url(link, request)) for link in links],
+        },
     )
 
 
@@ -135,7 +139,7 @@ def link_letter(request, pk):
     if not link.is_active:
         raise Http404
     updates.mark_sent(request, link)
-    url = updates.link_url(link)
+    url = updates.link_url(link, request)
     return render(
         request,
         "resources/letter.html",
@@ -163,7 +167,7 @@ def letters_csv(request):
             link.facility.address,
             link.facility.contact_fax or link.facility.fax,
             link.email,
-            updates.link_url(link),
+            updates.link_url(link, request),
             link.expires_on,
         ]
         for link in links.order_by("facility__name_kana", "pk")

@@ -144,8 +144,13 @@ def diff_rows(change_request):
 # --- links -----------------------------------------------------------------------------------
 
 
-def link_url(link):
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("resources:update_form", args=[link.token])
+def link_url(link, request=None):
+    """The full address of the link: from the request when there is one (the address people
+    reach the portal by), else PORTAL_BASE_URL (the command, seed_demo)."""
+    path = reverse("resources:update_form", args=[link.token])
+    if request is not None and hasattr(request, "build_absolute_uri"):
+        return request.build_absolute_uri(path)
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def current_link(facility, contact="", user=None, round=None, email=""):
@@ -204,7 +209,7 @@ def send_link(request, link, reminder=False):
     """Emails the link to its address. Returns False when the link has no address."""
     if not link.email:
         return False
-    context = {"link": link, "facility": link.facility, "url": link_url(link), "reminder": reminder}
+    context = {"link": link, "facility": link.facility, "url": link_url(link, request), "reminder": reminder}
     subject = ("【再送】" if reminder else "") + f"施設情報の確認のお願い（{link.facility.name}）"
     with transaction.atomic():
         send_mail(
