@@ -419,7 +419,7 @@ def round_counts(round_):
     return {
         "total": total,
         "sent": sum(1 for e in per_link.values() if e["sent"]),
-        "opened": sum(1 for e in per_link.values() if e["opened"]),
+        "opened": sum(1 for e in per_link.values() if e["opened"] or e["answered"]),  # an answer was opened
         "answered": len(answered),
         "changed": len(answered) - unchanged,
         "unchanged": unchanged,
