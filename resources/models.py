@@ -852,9 +852,28 @@ class ChangeRequest(models.Model):
     def get_absolute_url(self):
         return reverse("resources:change_request", args=[self.pk])
 
+    # The update form's order: the diff and the approved fields read in it on every database
+    # (PostgreSQL's jsonb does not keep a dict's key order).
+    KEY_ORDER = (
+        "accepting",
+        "contact_person",
+        "direct_phone",
+        "contact_email",
+        "contact_fax",
+        "avoid_note",
+        "windows",
+        "capabilities",
+        "areas_served",
+    )
+
+    @classmethod
+    def ordered(cls, keys):
+        rank = {key: index for index, key in enumerate(cls.KEY_ORDER)}
+        return sorted(keys, key=lambda key: (rank.get(key, len(rank)), key))
+
     @property
     def changed_keys(self):
-        return [key for key, value in self.proposed.items() if self.before.get(key) != value]
+        return self.ordered(key for key, value in self.proposed.items() if self.before.get(key) != value)
 
 
 class Recheck(models.Model):
