@@ -55,12 +55,8 @@ def test_professional_finds_home_visit_doctor_opens_it_and_prints_the_list(page,
 
 
 def test_map_markers_are_reachable_by_keyboard_and_the_origin_is_shown(page, cast):
-    make_facility(
-        "地図の医院", area=cast.ward1, latitude=33.88, longitude=130.87, address="テスト市東区本町1-1"
-    )
-    make_facility(
-        "隣の医院", area=cast.ward1, latitude=33.881, longitude=130.871, address="テスト市東区本町1-2"
-    )
+    make_facility("地図の医院", area=cast.ward1, latitude=33.88, longitude=130.87, address="テスト市東区本町1-1")
+    make_facility("隣の医院", area=cast.ward1, latitude=33.881, longitude=130.871, address="テスト市東区本町1-2")
     page.goto(page.base_url + "/resources/?near=東区本町1-1")
     markers = page.locator(".leaflet-interactive")
     markers.first.wait_for()

@@ -193,10 +193,7 @@ def test_a_newer_file_that_only_drops_a_facility_can_still_be_confirmed(client_f
 
     client = client_for("admin")
     _confirmed(client, as_csv(kaigo_rows()), "jigyosho_430.csv")
-    client.post(
-        "/resources/import/",
-        {"file": SimpleUploadedFile("jigyosho_430.csv", as_csv(kaigo_rows(KAIGO_ROWS[:1])))},
-    )
+    client.post("/resources/import/", {"file": SimpleUploadedFile("jigyosho_430.csv", as_csv(kaigo_rows(KAIGO_ROWS[:1])))})
     batch = FacilityImport.objects.latest("pk")
     assert (batch.status, batch.created, batch.updated, batch.missing) == ("ready", 0, 0, 1)
     html = client.get(f"/resources/import/{batch.pk}/").content.decode()
@@ -209,10 +206,7 @@ def test_a_newer_file_that_only_drops_a_facility_can_still_be_confirmed(client_f
 def test_the_mapping_step_guesses_the_usual_headers_and_reads_kinds_as_people_write_them(client_for, cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    sheet = [
-        ["事業所の名前", "サービス", "所在地", "TEL"],
-        ["あおば", "訪問看護", "北九州市小倉南区2-2", "093-333-4444"],
-    ]
+    sheet = [["事業所の名前", "サービス", "所在地", "TEL"], ["あおば", "訪問看護", "北九州市小倉南区2-2", "093-333-4444"]]
     client = client_for("admin")
     client.post("/resources/import/", {"file": SimpleUploadedFile("city.csv", as_csv(sheet))})
     batch = FacilityImport.objects.latest("pk")
@@ -220,10 +214,7 @@ def test_the_mapping_step_guesses_the_usual_headers_and_reads_kinds_as_people_wr
     assert "data-needs-mapping" in html and "form-errors" not in html and "列の対応づけ待ち" in html
     form = client.get(f"/resources/import/{batch.pk}/").context["mapping_form"]
     assert [form[f"column_{i}"].initial for i in range(4)] == ["名称", "種別", "住所", "電話番号"]
-    client.post(
-        f"/resources/import/{batch.pk}/mapping/",
-        {f"column_{i}": form[f"column_{i}"].initial for i in range(4)},
-    )
+    client.post(f"/resources/import/{batch.pk}/mapping/", {f"column_{i}": form[f"column_{i}"].initial for i in range(4)})
     batch.refresh_from_db()
     assert batch.status == "ready" and batch.created == 1 and batch.rejected == 0
     assert batch.result["format_label"].startswith("市などで作った一覧")

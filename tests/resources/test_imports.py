@@ -134,9 +134,7 @@ def test_kouseikyoku_list_sets_capabilities_with_their_dates(cast):
     assert plan.format.code == "kouseikyoku" and plan.rows == 4 and plan.created == 2
     clinic = Facility.objects.get(code="4010112345")
     assert clinic.kind == kind("clinic") and clinic.postal_code == "802-0001"
-    assert (
-        clinic.address == "福岡県北九州市小倉北区浅野1丁目2-3"
-    )  # full-width digits; the prefecture in front
+    assert clinic.address == "福岡県北九州市小倉北区浅野1丁目2-3"  # full-width digits; the prefecture in front
     links = {link.capability.code: link for link in clinic.capability_links.select_related("capability")}
     assert set(links) == {"shienshin-3", "home-visit"}
     assert links["shienshin-3"].since == datetime.date(2022, 10, 1)
