@@ -74,4 +74,3 @@ def recheck_reason(result, reason_text=""):
         if any(word in (reason_text or "") for word in words):
             return code
     return None
-
