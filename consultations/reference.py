@@ -53,3 +53,24 @@ def load(Topic, ConsultantType):
             Topic.objects.update_or_create(
                 parent=parent, name=item, defaults={"sort_order": order * 100 + i + 1}
             )
+
+
+# 連絡調整 outcomes that put the facility on the directory's re-check list (resources.Recheck
+# reasons). 応答なし is 連絡不通. The results themselves are choices of Coordination.result; a
+# 受入不可 whose reason says the entry is wrong or the facility has stopped taking patients is
+# read from the reason's words until 情報誤り and 受入停止 are results of their own.
+RECHECK_RESULTS = {"no_answer": "unreachable"}
+RECHECK_REASON_WORDS = {
+    "stopped": ("受入停止", "受け入れ停止", "受入れ停止", "新規停止", "休止"),
+    "wrong": ("情報誤り", "情報が違", "番号が違", "番号違い", "電話番号誤り", "移転", "廃止", "閉院", "廃業"),
+}
+
+
+def recheck_reason(result, reason_text=""):
+    """The re-check reason a 連絡調整 row gives its facility, or None."""
+    if result in RECHECK_RESULTS:
+        return RECHECK_RESULTS[result]
+    for code, words in RECHECK_REASON_WORDS.items():
+        if any(word in (reason_text or "") for word in words):
+            return code
+    return None

@@ -9,10 +9,11 @@ The import of past logs (consultations/importing.py) is the one other writer."""
 from django.db import transaction
 from django.db.models import F
 
-from consultations import tallies
+from consultations import reference, tallies
 from consultations.models import Consultation, ConsultationTopic, Provision, Topic
 from coordination.models import Role
 from coordination.security import CREATE, DELETE, UPDATE, audit
+from resources import updates as directory_updates
 
 # Fields whose values identify or describe the client or the caller. The audit log keeps for
 # five years which of them changed and who changed them, never the values themselves.
@@ -111,7 +112,26 @@ def add_coordination(request, consultation, form):
         _ensure_coordination_topic(consultation)
         tallies.recount_days({_day(consultation)})
         audit(request, CREATE, row, f"相談 #{consultation.pk}")
+        _recheck_facility(request, row)
     return row
+
+
+def _recheck_facility(request, row):
+    """A row that says the directory is wrong (連絡不通, 情報誤り, 受入停止) puts its facility on
+    the re-check list with the consultation; the entry itself is left for a person to correct."""
+    code = reference.recheck_reason(row.result, row.reason) if row.facility_id else None
+    if code:
+        consultation = row.consultation
+        directory_updates.open_recheck(
+            request,
+            row.facility,
+            code,
+            detail=row.reason or row.note,
+            origin=f"相談 #{consultation.pk}（{row.get_result_display()}）",
+            origin_url=consultation.get_absolute_url(),
+            origin_key=f"consultation:{consultation.pk}",
+            center=consultation.center,
+        )
 
 
 def update_coordination(request, row, form):
@@ -119,6 +139,7 @@ def update_coordination(request, row, form):
         row = form.save()
         tallies.recount_days({_day(row.consultation)})
         audit(request, UPDATE, row, f"相談 #{row.consultation_id}\n{audit_changes(form)}")
+        _recheck_facility(request, row)
     return row
 
 

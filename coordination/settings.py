@@ -218,6 +218,32 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 
 # How long a directory entry stays "fresh" after someone confirmed it.
 FACILITY_FRESH_DAYS = env.int("FACILITY_FRESH_DAYS", default=365)
+# A facility's update link stays valid this long.
+UPDATE_LINK_DAYS = env.int("UPDATE_LINK_DAYS", default=90)
+
+# Email (update links, reminders): printed to the console while DEBUG unless EMAIL_URL is set;
+# otherwise SMTP from EMAIL_URL (e.g. smtp+tls://user:pass@mail.example.lg.jp:587).
+_email_url = env("EMAIL_URL", default="")
+if DEBUG and not _email_url:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    _email = environ.Env.email_url_config(_email_url or "smtp://localhost:25")
+    MAILERS = {
+        "default": {
+            "BACKEND": _email["EMAIL_BACKEND"],
+            "OPTIONS": {
+                "host": _email.get("EMAIL_HOST", "localhost"),
+                "port": _email.get("EMAIL_PORT") or 25,
+                "username": _email.get("EMAIL_HOST_USER", ""),
+                "password": _email.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+                "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# The address the links in letters and emails start with (the portal's public address).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -14,8 +14,10 @@ from resources.models import (
     FacilityChange,
     FacilityKind,
     FacilitySpecialty,
+    Recheck,
     SearchSynonym,
     Specialty,
+    UpdateLink,
 )
 
 
@@ -43,7 +45,7 @@ class FacilityAdmin(AuditedAdmin):
     search_fields = ("name", "name_kana", "address", "corporation_name", "code", "phone")
     list_select_related = ("kind", "area")
     raw_id_fields = ("confirmed_by", "updated_by")
-    filter_horizontal = ("services",)
+    filter_horizontal = ("services", "areas_served")
     inlines = [ContactWindowInline, FacilityCapabilityInline, FacilitySpecialtyInline]
     readonly_fields = ("created_at", "updated_at", "manual_fields")
     actions = ["export_portal_sheet"]
@@ -134,3 +136,24 @@ class SearchSynonymAdmin(AuditedAdmin):
     list_display = ("term", "kind", "capability", "specialty")
     search_fields = ("term",)
     list_select_related = ("kind", "capability", "specialty")
+
+
+@admin.register(UpdateLink)
+class UpdateLinkAdmin(AuditedAdmin):
+    """Links are issued from the facility's page; here admins find and revoke them."""
+
+    list_display = ("facility", "contact", "round", "expires_on", "sent_at", "answered_at", "revoked_at")
+    list_filter = ("round",)
+    search_fields = ("facility__name", "contact", "email")
+    list_select_related = ("facility", "round")
+    raw_id_fields = ("facility", "created_by")
+    readonly_fields = ("token", "created_at", "sent_at", "reminded_at", "opened_at", "answered_at")
+
+
+@admin.register(Recheck)
+class RecheckAdmin(AuditedAdmin):
+    list_display = ("facility", "reason", "origin", "created_at", "closed_at")
+    list_filter = ("reason",)
+    search_fields = ("facility__name", "origin", "detail")
+    list_select_related = ("facility",)
+    raw_id_fields = ("facility", "created_by", "closed_by")

@@ -5,12 +5,14 @@ Codes are deterministic, so running seed_demo again adds nothing twice."""
 import datetime
 import random
 
+from django.db.models import Q
 from django.utils import timezone
 
 from coordination.models import Area
 from resources import reference
 from resources.models import (
     Capability,
+    ConfirmationRound,
     ContactWindow,
     Facility,
     FacilityCapability,
@@ -18,6 +20,7 @@ from resources.models import (
     FacilitySpecialty,
     SearchSynonym,
     Specialty,
+    UpdateLink,
 )
 
 # ward: (latitude, longitude, [towns])
@@ -232,6 +235,7 @@ def seed(stdout, facilities=0, **options):
     _seed_believable(random.Random(20260401))
     if facilities:
         _seed_synthetic(facilities, stdout)
+    _seed_upkeep()
     stdout.write(
         f"resources: {Facility.objects.count()} facilities ({Facility.objects.count() - before} new)"
     )
@@ -410,3 +414,73 @@ def _seed_synthetic(total, stdout, chunk=5000):
         made += len(batch)
         if total >= 20000 and (start // chunk) % 10 == 0:
             stdout.write(f"  synthetic facilities: {made}/{total}")
+
+
+# Kinds and capabilities of home-visit services, which list the areas they visit.
+HOME_VISIT_KINDS = (
+    "visiting-nursing",
+    "home-help",
+    "home-bathing",
+    "home-rehab",
+    "regular-visit",
+    "night-home-help",
+)
+HOME_VISIT_CAPABILITIES = ("home-visit", "house-call", "home-dental", "home-medication")
+DEMO_ROUND = "2026年度の再調査（デモ: 訪問看護ステーション）"
+
+
+def _seed_upkeep():
+    """Areas served for the home-visit services (their ward and the next one), an update link
+    for every demo facility, and one open round with one 変更なし and one pending change request."""
+    from resources import updates  # noqa: PLC0415 — the services import these models too
+
+    demo = Facility.objects.filter(code__startswith="40").exclude(area=None).select_related("area")
+    visiting = demo.filter(
+        Q(kind__code__in=HOME_VISIT_KINDS) | Q(capability_links__capability__code__in=HOME_VISIT_CAPABILITIES)
+    ).distinct()
+    wards = list(Area.objects.filter(kind=Area.Kind.WARD).order_by("sort_order", "code", "name"))
+    through = Facility.areas_served.through
+    served = set(through.objects.values_list("facility_id", flat=True))
+    rows = []
+    for facility in visiting:
+        if facility.pk in served:
+            continue
+        ward = facility.area if facility.area.kind == Area.Kind.WARD else facility.area.parent
+        if ward is None:
+            continue
+        rows.append(through(facility_id=facility.pk, area_id=ward.pk))
+        if ward in wards and facility.pk % 3 == 0:  # some also go to the neighbouring ward
+            neighbour = wards[(wards.index(ward) + 1) % len(wards)]
+            rows.append(through(facility_id=facility.pk, area_id=neighbour.pk))
+    through.objects.bulk_create(rows, ignore_conflicts=True)
+
+    linked = set(UpdateLink.objects.active().values_list("facility_id", flat=True))
+    UpdateLink.objects.bulk_create(
+        [UpdateLink(facility=f, email=f.contact_email) for f in demo.exclude(pk__in=linked)]
+    )
+
+    if ConfirmationRound.objects.filter(name=DEMO_ROUND).exists():
+        return
+    nursing = list(demo.filter(kind__code="visiting-nursing").order_by("pk")[:12])
+    if len(nursing) < 2:
+        return
+    now = timezone.now()
+    round_ = ConfirmationRound.objects.create(
+        name=DEMO_ROUND,
+        kind=FacilityKind.objects.get(code="visiting-nursing"),
+        remind_after_days=21,
+        started_at=now - datetime.timedelta(days=25),
+    )
+    links = [updates.current_link(f, "", round=round_) for f in nursing]
+    UpdateLink.objects.filter(pk__in=[link.pk for link in links]).update(
+        sent_at=now - datetime.timedelta(days=25)
+    )
+    unchanged, changed = links[0], links[1]
+    updates.submit(None, unchanged, None, submitted_by="管理者 山田")
+    facility = changed.facility
+    proposed = updates.snapshot(facility)
+    proposed["contact_person"] = "地域連携担当 中村"
+    proposed["accepting"] = Facility.Accepting.CONSULT
+    proposed["windows"] = [["call", day, "13:30", "15:00", "phone", ""] for day in range(5)]
+    updates.submit(None, changed, proposed, submitted_by="所長 中村", message="4月から担当が替わりました。")
+    UpdateLink.objects.filter(pk=links[2].pk).update(opened_at=now - datetime.timedelta(days=20))

@@ -56,6 +56,13 @@ class FacilityFilter(django_filters.FilterSet):
         empty_label="すべて",
         widget=forms.Select,
     )
+    visits = django_filters.ModelChoiceFilter(
+        label="この地域に訪問できる",
+        queryset=Area.objects.all(),
+        method="filter_visits",
+        empty_label="指定なし",
+        widget=forms.Select,
+    )
     specialty = django_filters.ModelChoiceFilter(
         label="診療科目",
         queryset=Specialty.objects.all(),
@@ -131,6 +138,9 @@ class FacilityFilter(django_filters.FilterSet):
     def filter_area(self, queryset, name, value):
         return queryset.in_area(value)
 
+    def filter_visits(self, queryset, name, value):
+        return queryset.visiting(value)
+
     def filter_specialty(self, queryset, name, value):
         return queryset.with_specialty(value)
 
@@ -174,12 +184,14 @@ def search_choices(form, names):
         return [(str(pk), label, str(pk) == chosen) for pk, label in values]
 
     chosen = set(data.getlist("capabilities")) if hasattr(data, "getlist") else set()
+    area_options = [(a.pk, "\u3000" * depth + a.name) for a, depth in Area.tree()]
     groups = {}
     for pk, name, group, description in names.capabilities():
         groups.setdefault(group or "その他", []).append((str(pk), name, str(pk) in chosen, description))
     return {
         "kinds": options([(pk, name) for pk, name, *_ in names.kinds()], "kind"),
-        "areas": options([(a.pk, "\u3000" * depth + a.name) for a, depth in Area.tree()], "area"),
+        "areas": options(area_options, "area"),
+        "visits": options(area_options, "visits"),
         "specialties": options([(pk, name) for pk, name, *_ in names.specialties()], "specialty"),
         "radius": options(RADIUS_CHOICES, "radius"),
         # The first group (訪問診療, 往診, 在宅看取り …: what care managers look for most) is open.

@@ -1,11 +1,12 @@
 from django import forms
+from django.utils import timezone
 
-from coordination.forms import DateInput, TimeInput, use_area_tree
+from coordination.forms import DateInput, area_tree_choices, use_area_tree
 from coordination.text import normalize, normalize_phone
+from resources import windows as window_rows
 from resources.exporting import COLUMN_FIELDS
 from resources.models import (
     Capability,
-    ContactWindow,
     Facility,
     FacilityCapability,
     FacilityChange,
@@ -57,8 +58,12 @@ class FacilityForm(forms.ModelForm):
             "accepting",
             "accepting_stated_on",
             "internal_note",
+            "contact_email",
+            "contact_fax",
+            "areas_served",
         ]
         widgets = {
+            "areas_served": forms.CheckboxSelectMultiple,
             "accepting_stated_on": DateInput(),
             "public_note": forms.Textarea(attrs={"rows": 3}),
             "internal_note": forms.Textarea(attrs={"rows": 3}),
@@ -67,6 +72,10 @@ class FacilityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         use_area_tree(self.fields["area"])
+        self.fields["areas_served"].choices = area_tree_choices(self.fields["areas_served"].queryset)
+        self.fields[
+            "areas_served"
+        ].help_text = "訪問診療・訪問看護など、訪問するサービスが伺える地域（区・圏域）"
         if self.instance.pk:
             self.fields["capability_set"].initial = list(self.instance.capabilities.all())
             self.fields["specialty_set"].initial = list(self.instance.specialties.all())
@@ -82,6 +91,9 @@ class FacilityForm(forms.ModelForm):
 
     def clean_fax(self):
         return normalize_phone(self.cleaned_data["fax"])
+
+    def clean_contact_fax(self):
+        return normalize_phone(self.cleaned_data["contact_fax"])
 
     def clean_direct_phone(self):
         return normalize_phone(self.cleaned_data["direct_phone"])
@@ -104,12 +116,14 @@ class FacilityForm(forms.ModelForm):
         facility.updated_by = user
         facility.mark_manual(self.changed_data)
         facility.save()
+        self.save_m2m()
         self._sync(facility, FacilityCapability, "capability", self.cleaned_data["capability_set"])
         self._sync(facility, FacilitySpecialty, "specialty", self.cleaned_data["specialty_set"])
-        formset.instance = facility
-        formset.save()
-        if formset.has_changed():
-            changed.append("ケアマネタイム・連絡時間")
+        wanted = window_rows.expand(formset.rows())
+        if creating or wanted != window_rows.stored(facility):
+            window_rows.replace(facility, wanted)
+            if wanted or not creating:
+                changed.append("ケアマネタイム・連絡時間")
         FacilityChange.objects.create(
             facility=facility,
             user=user,
@@ -124,21 +138,14 @@ class FacilityForm(forms.ModelForm):
         links = link_model.objects.filter(facility=facility)
         links.exclude(**{f"{field}_id__in": chosen_ids}).delete()
         existing = set(links.values_list(f"{field}_id", flat=True))
-        link_model.objects.bulk_create(
-            [link_model(facility=facility, **{f"{field}_id": pk}) for pk in chosen_ids - existing]
+        extra = (
+            {"source": "manual", "stated_on": timezone.localdate()}
+            if link_model is FacilityCapability
+            else {}
         )
-
-
-class ContactWindowForm(forms.ModelForm):
-    class Meta:
-        model = ContactWindow
-        fields = ["kind", "weekday", "start", "end", "method", "note"]
-        widgets = {"start": TimeInput(), "end": TimeInput()}
-
-
-ContactWindowFormSet = forms.inlineformset_factory(
-    Facility, ContactWindow, form=ContactWindowForm, extra=2, can_delete=True
-)
+        link_model.objects.bulk_create(
+            [link_model(facility=facility, **{f"{field}_id": pk}, **extra) for pk in chosen_ids - existing]
+        )
 
 
 class ImportUploadForm(forms.Form):
@@ -222,3 +229,138 @@ class ColumnMappingForm(forms.Form):
 
     def mapping(self):
         return {column: self.cleaned_data.get(f"column_{i}", "") for i, column in enumerate(self.header)}
+
+
+class FacilityUpdateForm(forms.Form):
+    """What a facility states about itself through its update link (no account). Only this
+    facility's values are ever put in it."""
+
+    accepting = forms.ChoiceField(
+        label="受入状況",
+        choices=[c for c in Facility.Accepting.choices if c[0]],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="新しい利用者・患者さんの受け入れ",
+    )
+    contact_person = forms.CharField(label="連絡窓口・担当者", max_length=100, required=False)
+    direct_phone = forms.CharField(
+        label="直通電話", max_length=20, required=False, help_text="ケアマネジャーなど専門職だけに表示します"
+    )
+    contact_email = forms.EmailField(label="センター連絡用メールアドレス", max_length=200, required=False)
+    contact_fax = forms.CharField(label="センター連絡用FAX", max_length=20, required=False)
+    avoid_note = forms.CharField(label="連絡を避けてほしい時間（補足）", max_length=200, required=False)
+    capabilities = forms.ModelMultipleChoiceField(
+        label="在宅対応機能",
+        queryset=Capability.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    areas_served = forms.ModelMultipleChoiceField(
+        label="訪問できる地域",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="訪問診療・訪問看護などで伺える区・圏域（区を選ぶと区全体）",
+    )
+    message = forms.CharField(
+        label="センターへの連絡事項",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    submitted_by = forms.CharField(label="ご回答者のお名前", max_length=100, required=False)
+
+    def __init__(self, *args, facility, bed_services=(), **kwargs):
+        from coordination.models import Area  # noqa: PLC0415
+
+        super().__init__(*args, **kwargs)
+        self.facility = facility
+        areas = self.fields["areas_served"]
+        areas.queryset = Area.objects.all()
+        areas.choices = area_tree_choices(areas.queryset)
+        self.bed_fields = []
+        vacancies = {v.service_id: v for v in facility.vacancies.all()}
+        for service in bed_services:
+            v = vacancies.get(service.pk)
+            beds, on = f"beds_{service.pk}", f"beds_on_{service.pk}"
+            self.fields[beds] = forms.IntegerField(
+                label=f"空床（{service.name}）",
+                min_value=0,
+                max_value=9999,
+                required=False,
+                initial=v.beds if v else None,
+                help_text="空いているベッドの数",
+            )
+            self.fields[on] = forms.DateField(
+                label=f"空床の時点（{service.name}）",
+                required=False,
+                widget=DateInput(),
+                initial=v.stated_on if v else None,
+            )
+            self.bed_fields.append((self[beds], self[on]))
+        if not self.is_bound:
+            for name in (
+                "accepting",
+                "contact_person",
+                "direct_phone",
+                "contact_email",
+                "contact_fax",
+                "avoid_note",
+            ):
+                self.fields[name].initial = getattr(facility, name)
+            self.fields["capabilities"].initial = [
+                link.capability_id for link in facility.capability_links.all()
+            ]
+            self.fields["areas_served"].initial = [a.pk for a in facility.areas_served.all()]
+
+    def clean_direct_phone(self):
+        return normalize_phone(self.cleaned_data["direct_phone"])
+
+    def clean_contact_fax(self):
+        return normalize_phone(self.cleaned_data["contact_fax"])
+
+    def other_fields(self):
+        skip = {"accepting", "message", "submitted_by"} | {f.name for pair in self.bed_fields for f in pair}
+        return [self[name] for name in self.fields if name not in skip]
+
+
+class UpdateLinkForm(forms.Form):
+    contact = forms.CharField(
+        label="宛先（担当者）",
+        max_length=100,
+        required=False,
+        help_text="担当者ごとに1つのリンクを発行します",
+    )
+    email = forms.EmailField(label="送付先メールアドレス", required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="却下の理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100, initial="年1回の再調査")
+    kind = forms.ModelChoiceField(label="種別", queryset=None, required=False, empty_label="すべて")
+    area = forms.ModelChoiceField(label="地域", queryset=None, required=False, empty_label="すべて")
+    remind_after_days = forms.IntegerField(label="督促までの日数", min_value=1, max_value=365, initial=21)
+
+    def __init__(self, *args, **kwargs):
+        from coordination.models import Area  # noqa: PLC0415
+        from resources.models import FacilityKind  # noqa: PLC0415
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = FacilityKind.objects.all()
+        self.fields["area"].queryset = Area.objects.all()
+        use_area_tree(self.fields["area"])
+
+    def facilities(self):
+        qs = Facility.objects.open()
+        if self.cleaned_data.get("kind"):
+            qs = qs.of_kind(self.cleaned_data["kind"])
+        if self.cleaned_data.get("area"):
+            qs = qs.in_area(self.cleaned_data["area"])
+        return qs.order_by("pk")
+
+
+class RecheckCloseForm(forms.Form):
+    note = forms.CharField(label="確認の結果", max_length=300)

@@ -213,6 +213,16 @@ class FacilityQuerySet(models.QuerySet):
     def in_area(self, area):
         return self.filter(area_id__in=area.descendant_ids())
 
+    def visiting(self, area):
+        """「この地域に訪問できる」: facilities whose areas served include the area or one above
+        it (a clinic that visits the whole ward visits each of its 圏域)."""
+        ancestors, current = [], area
+        while current is not None:
+            ancestors.append(current.pk)
+            current = current.parent
+        served = Facility.areas_served.through.objects.filter(facility=OuterRef("pk"), area_id__in=ancestors)
+        return self.filter(Exists(served))
+
     def callable_at(self, moment):
         """★ 電話できる時間帯: a ケアマネタイム window covers `moment` (Asia/Tokyo) and no
         'avoid' window does. National holidays use the 祝 windows only."""
@@ -362,6 +372,13 @@ class Facility(models.Model):
     accepting = models.CharField("新規受入状況", max_length=10, choices=Accepting, **OPTIONAL_TEXT)
     accepting_stated_on = models.DateField("受入状況の確認日", null=True, blank=True)
     internal_note = models.TextField("内部メモ（専門職向け）", **OPTIONAL_TEXT)
+    # How the center reaches the facility (update links, letters): not shown in the directory.
+    contact_email = models.EmailField("センター連絡用メールアドレス", max_length=200, **OPTIONAL_TEXT)
+    contact_fax = models.CharField("センター連絡用FAX", max_length=20, **OPTIONAL_TEXT)
+    # 訪問対応地域: the wards, 圏域 or towns a home-visit service goes to.
+    areas_served = models.ManyToManyField(
+        Area, verbose_name="訪問できる地域", blank=True, related_name="served_by"
+    )
 
     # Freshness: when somebody confirmed the entry is current, not when the row was saved.
     confirmed_on = models.DateField("最終確認日", null=True, blank=True)
@@ -515,6 +532,9 @@ class FacilityCapability(models.Model):
     source = models.CharField("情報源", max_length=30, blank=True, help_text="manual / kouseikyoku など")
     since = models.DateField("開始日", null=True, blank=True)
     note = models.CharField("補足", max_length=200, blank=True)
+    # When the answer "we offer it" was last given, and by whom (source says: manual is a
+    # coordinator, facility the facility through its update link, anything else an import).
+    stated_on = models.DateField("回答日", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "施設の在宅対応機能"
@@ -525,6 +545,18 @@ class FacilityCapability(models.Model):
 
     def __str__(self):
         return f"{self.facility} / {self.capability}"
+
+    SOURCE_LABELS = {"manual": "センター", "facility": "施設の回答"}
+
+    @property
+    def source_label(self):
+        return self.SOURCE_LABELS.get(self.source, "公表データの取込" if self.source else "")
+
+    @property
+    def is_old(self):
+        return self.stated_on is not None and self.stated_on < timezone.localdate() - datetime.timedelta(
+            days=settings.FACILITY_FRESH_DAYS
+        )
 
 
 class FacilitySpecialty(models.Model):
@@ -670,3 +702,260 @@ class ColumnMapping(models.Model):
     def for_header(cls, header):
         found = cls.objects.filter(header_key=header_key(header)).first()
         return found.mapping if found else None
+
+
+# --- keeping the directory true: update links, change requests, rounds, re-checks ------------
+
+# Kinds whose 空床 (free beds) the update form asks about: short stays, residential care and
+# hospitals (後方支援病床).
+BED_KIND_CODES = (
+    "hospital",
+    "short-stay",
+    "short-stay-medical",
+    "short-stay-medical-hospital",
+    "short-stay-care-hospital",
+    "group-home",
+    "specified-facility",
+    "community-specified-facility",
+    "special-nursing-home",
+    "community-nursing-home",
+    "health-facility",
+    "care-medical-hospital",
+    "small-multi",
+    "nursing-small-multi",
+)
+
+
+class Vacancy(models.Model):
+    """空床: how many beds of one service were free on a date, as the facility stated it."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="vacancies")
+    service = models.ForeignKey(
+        FacilityKind, verbose_name="サービス", on_delete=models.CASCADE, related_name="+"
+    )
+    beds = models.PositiveIntegerField("空床数")
+    stated_on = models.DateField("時点")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "空床"
+        ordering = ["service__sort_order", "service__name"]
+        constraints = [models.UniqueConstraint(fields=["facility", "service"], name="vacancy_unique_service")]
+
+    def __str__(self):
+        return f"{self.facility} {self.service}: {self.beds}床（{self.stated_on}）"
+
+
+def new_token():
+    import secrets  # noqa: PLC0415
+
+    return secrets.token_urlsafe(32)
+
+
+def default_link_expiry():
+    return timezone.localdate() + datetime.timedelta(days=settings.UPDATE_LINK_DAYS)
+
+
+class ConfirmationRound(models.Model):
+    """年1回の再調査: one update link per facility of a set, tracked until closed."""
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.ForeignKey(
+        FacilityKind, verbose_name="種別", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name="地域", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    remind_after_days = models.PositiveSmallIntegerField("督促までの日数", default=21)
+    started_at = models.DateTimeField("開始日時", default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="開始者",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField("締切日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "再調査"
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:round", args=[self.pk])
+
+
+class UpdateLinkQuerySet(models.QuerySet):
+    def active(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(revoked_at__isnull=True, expires_on__gte=today)
+
+
+class UpdateLink(models.Model):
+    """A facility's private link to its update form: a long random token, one per facility
+    contact, revocable and expiring. Whoever holds it may propose changes, never make them."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="update_links")
+    contact = models.CharField("宛先（担当者）", max_length=100, blank=True, default="")
+    email = models.EmailField("送付先メールアドレス", blank=True, default="")
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    round = models.ForeignKey(
+        ConfirmationRound,
+        verbose_name="再調査",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="links",
+    )
+    expires_on = models.DateField("有効期限", default=default_link_expiry)
+    created_at = models.DateTimeField("発行日時", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField("送付日時", null=True, blank=True)
+    reminded_at = models.DateTimeField("督促日時", null=True, blank=True)
+    opened_at = models.DateTimeField("初回の開封日時", null=True, blank=True)
+    answered_at = models.DateTimeField("回答日時", null=True, blank=True)
+    revoked_at = models.DateTimeField("無効にした日時", null=True, blank=True)
+
+    objects = UpdateLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "更新用リンク"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "contact"],
+                condition=Q(revoked_at__isnull=True),
+                name="update_link_one_per_contact",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.facility}（{self.contact or '担当者'}）"
+
+    def get_absolute_url(self):
+        return reverse("resources:update_form", args=[self.token])
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_on >= timezone.localdate()
+
+    @property
+    def state(self):
+        if self.answered_at:
+            return "answered"
+        if self.opened_at:
+            return "opened"
+        if self.sent_at:
+            return "sent"
+        return "issued"
+
+
+class ChangeRequest(models.Model):
+    """What a facility submitted through its link: the proposed values of every field of the
+    form and the values they replaced, until a coordinator approves (all or some) or rejects."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "承認待ち"
+        APPROVED = "approved", "承認"
+        PARTLY = "partly", "一部承認"
+        REJECTED = "rejected", "却下"
+        UNCHANGED = "unchanged", "変更なし"
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="change_requests")
+    link = models.ForeignKey(
+        UpdateLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="change_requests"
+    )
+    submitted_at = models.DateTimeField("受付日時", default=timezone.now)
+    submitted_by = models.CharField("回答者", max_length=100, blank=True, default="")
+    before = models.JSONField("変更前", default=dict)
+    proposed = models.JSONField("変更案", default=dict)
+    message = models.TextField("センターへの連絡事項", blank=True, default="")
+    status = models.CharField("状態", max_length=10, choices=Status, default=Status.PENDING)
+    approved_fields = models.JSONField("承認した項目", default=list, blank=True)
+    reason = models.CharField("却下の理由", max_length=300, blank=True, default="")
+    decided_at = models.DateTimeField("判断日時", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施設からの変更申請"
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="change_request_status")]
+
+    def __str__(self):
+        return f"{self.facility} {self.submitted_at:%Y-%m-%d} {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("resources:change_request", args=[self.pk])
+
+    # The update form's order: the diff and the approved fields read in it on every database
+    # (PostgreSQL's jsonb does not keep a dict's key order).
+    KEY_ORDER = (
+        "accepting",
+        "contact_person",
+        "direct_phone",
+        "contact_email",
+        "contact_fax",
+        "avoid_note",
+        "windows",
+        "capabilities",
+        "areas_served",
+    )
+
+    @classmethod
+    def ordered(cls, keys):
+        rank = {key: index for index, key in enumerate(cls.KEY_ORDER)}
+        return sorted(keys, key=lambda key: (rank.get(key, len(rank)), key))
+
+    @property
+    def changed_keys(self):
+        return self.ordered(key for key, value in self.proposed.items() if self.before.get(key) != value)
+
+
+class Recheck(models.Model):
+    """A facility the consultation window found wrong (no answer, wrong data, not accepting):
+    on the coordinators' list until someone checks it. The entry itself is never edited here."""
+
+    class Reason(models.TextChoices):
+        UNREACHABLE = "unreachable", "連絡不通"
+        WRONG = "wrong", "情報誤り"
+        STOPPED = "stopped", "受入停止"
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="rechecks")
+    reason = models.CharField("理由", max_length=12, choices=Reason)
+    detail = models.CharField("内容", max_length=300, blank=True, default="")
+    # Where it came from (a consultation): told as a label and the page it is on, since the
+    # directory comes before the consultation log and never refers to its tables.
+    origin = models.CharField("きっかけ", max_length=100, blank=True, default="")
+    origin_url = models.CharField("きっかけのページ", max_length=200, blank=True, default="")
+    origin_key = models.CharField(max_length=60, blank=True, default="", editable=False)
+    center = models.ForeignKey(
+        "coordination.Center",
+        verbose_name="センター",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登録日時", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField("確認済みの日時", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closing_note = models.CharField("確認の結果", max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "再確認リスト"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["closed_at", "facility"], name="recheck_open")]
+
+    def __str__(self):
+        return f"{self.facility} {self.get_reason_display()}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resources import views
+from resources import update_views, views
 
 app_name = "resources"
 urlpatterns = [
@@ -21,4 +21,20 @@ urlpatterns = [
     path("import/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("missing/", views.missing, name="missing"),
     path("duplicates/", views.duplicates, name="duplicates"),
+    # Keeping the directory true: the facility's own link, change requests, rounds, re-checks.
+    path("u/<str:token>/", update_views.update_form, name="update_form"),
+    path("u/<str:token>/done/", update_views.update_done, name="update_done"),
+    path("<int:pk>/links/", update_views.facility_links, name="facility_links"),
+    path("links/<int:pk>/revoke/", update_views.link_revoke, name="link_revoke"),
+    path("links/<int:pk>/send/", update_views.link_send, name="link_send"),
+    path("links/<int:pk>/letter/", update_views.link_letter, name="link_letter"),
+    path("links/letters.csv", update_views.letters_csv, name="letters_csv"),
+    path("changes/", update_views.change_requests, name="change_requests"),
+    path("changes/<int:pk>/", update_views.change_request, name="change_request"),
+    path("rounds/", update_views.rounds, name="rounds"),
+    path("rounds/<int:pk>/", update_views.round_detail, name="round"),
+    path("rounds/<int:pk>/remind/", update_views.round_remind, name="round_remind"),
+    path("rounds/<int:pk>/close/", update_views.round_close, name="round_close"),
+    path("rechecks/", update_views.rechecks, name="rechecks"),
+    path("rechecks/<int:pk>/close/", update_views.recheck_close, name="recheck_close"),
 ]

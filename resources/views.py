@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,10 +17,11 @@ from resources.closures import mark_closed
 from resources.duplicates import possible_duplicates
 from resources.exporting import export_rows
 from resources.filters import FacilityFilter
-from resources.forms import ColumnMappingForm, ContactWindowFormSet, FacilityForm, ImportUploadForm
-from resources.models import Capability, ColumnMapping, Facility, FacilityImport
+from resources.forms import ColumnMappingForm, FacilityForm, ImportUploadForm
+from resources.models import Capability, ColumnMapping, Facility, FacilityImport, Vacancy
 from resources.places import Scope
 from resources.search import DirectoryPaginator
+from resources.windows import windows_formset
 
 PAGE_SIZE = 20
 PRINT_LIMIT = 500
@@ -70,6 +72,7 @@ def _relaxed_counts(request):
         "q": "キーワード",
         "kind": "種別",
         "area": "地域",
+        "visits": "この地域に訪問できる",
         "specialty": "診療科目",
         "callable_now": "今電話できる",
         "accepting": "新規受入可",
@@ -134,11 +137,22 @@ def detail(request, pk):
     pro = sees_professional_fields(request.user)
     facility = get_object_or_404(
         Facility.objects.select_related("kind", "area", "confirmed_by").prefetch_related(
-            "capabilities", "specialties", "services", *(["contact_windows"] if pro else [])
+            "capabilities",
+            "specialties",
+            "services",
+            "areas_served",
+            "capability_links",
+            *(
+                ["contact_windows", Prefetch("vacancies", Vacancy.objects.select_related("service"))]
+                if pro
+                else []
+            ),
         ),
         pk=pk,
     )
     capabilities, specialties, services = facility.labels()
+    can_edit = can_edit_directory(request.user)
+    stated = {link.capability_id: link for link in facility.capability_links.all()}
     return render(
         request,
         "resources/detail.html",
@@ -148,7 +162,9 @@ def detail(request, pk):
             "specialties": specialties,
             "services": services,
             "pro": pro,
-            "can_edit": can_edit_directory(request.user),
+            "can_edit": can_edit,
+            "capability_answers": [(c, stated.get(c.pk)) for c in capabilities],
+            "rechecks": facility.rechecks.filter(closed_at__isnull=True) if can_edit else [],
             "windows": facility.weekly_windows() if pro else None,
             "callable_now": pro and facility.is_callable_at(filters.now()),
             "panels": extensions.facility_panels(request, facility),
@@ -171,7 +187,7 @@ def confirm(request, pk):
 def edit(request, pk=None):
     facility = get_object_or_404(Facility, pk=pk) if pk else None
     form = FacilityForm(request.POST or None, instance=facility)
-    formset = ContactWindowFormSet(request.POST or None, instance=form.instance, prefix="windows")
+    formset = windows_formset(request.POST or None, facility.contact_windows.all() if facility else ())
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
             created = facility is None

@@ -47,6 +47,29 @@ def own_center(ok=200):
     return result
 
 
+def _upkeep(w):
+    """The walker's update link, change request, round and re-check (made once per world; the
+    shared tests/fixtures.py is another area's file)."""
+    if not hasattr(w, "upkeep"):
+        from types import SimpleNamespace
+
+        from resources.models import ChangeRequest, ConfirmationRound, Recheck, UpdateLink
+
+        round_ = ConfirmationRound.objects.create(name="ウォーカーの再調査")
+        link = UpdateLink.objects.create(facility=w.facility, contact="事務長", round=round_)
+        change = ChangeRequest.objects.create(
+            facility=w.facility,
+            link=link,
+            before={"contact_person": ""},
+            proposed={"contact_person": "事務長"},
+        )
+        recheck = Recheck.objects.create(
+            facility=w.facility, reason=Recheck.Reason.UNREACHABLE, origin="相談"
+        )
+        w.upkeep = SimpleNamespace(link=link, change=change, round=round_, recheck=recheck)
+    return w.upkeep
+
+
 EXPECTED = {
     "dashboard": Expect(PUBLIC),
     "healthz": Expect(PUBLIC),
@@ -76,6 +99,22 @@ EXPECTED = {
     "resources:import_mapping": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility_import.pk}),
     "resources:duplicates": Expect(ADMIN_ONLY),
     "resources:missing": Expect(ADMIN_ONLY),
+    # Keeping the directory true: the facility's own link opens without an account.
+    "resources:update_form": Expect(PUBLIC, kwargs=lambda w: {"token": _upkeep(w).link.token}),
+    "resources:update_done": Expect(PUBLIC, kwargs=lambda w: {"token": _upkeep(w).link.token}),
+    "resources:facility_links": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": w.facility.pk}),
+    "resources:link_revoke": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).link.pk}),
+    "resources:link_send": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).link.pk}),
+    "resources:link_letter": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).link.pk}),
+    "resources:letters_csv": Expect(only(ADM, CO, CO2), page=False),
+    "resources:change_requests": Expect(only(ADM, CO, CO2)),
+    "resources:change_request": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).change.pk}),
+    "resources:rounds": Expect(only(ADM, CO, CO2)),
+    "resources:round": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
+    "resources:round_remind": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
+    "resources:round_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
+    "resources:rechecks": Expect(only(ADM, CO, CO2)),
+    "resources:recheck_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).recheck.pk}),
     "consultations:index": Expect(only(ADM, CO, CO2)),
     "consultations:create": Expect(only(ADM, CO, CO2)),
     "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),

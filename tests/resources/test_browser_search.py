@@ -24,7 +24,7 @@ def test_professional_finds_home_visit_doctor_opens_it_and_prints_the_list(page,
     make_facility("西区の在宅医院", area=cast.ward2, capabilities=["home-visit", "end-of-life"])
     login(page, "professional")
     page.goto(page.base_url + "/resources/")
-    page.get_by_label("地域").select_option(label="東区")
+    page.get_by_label("地域", exact=True).select_option(label="東区")
     page.get_by_label("訪問診療").check()
     page.get_by_label("在宅看取り").check()
     page.get_by_role("button", name="検索", exact=True).click()

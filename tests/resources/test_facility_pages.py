@@ -63,7 +63,7 @@ def _form(f, **changes):
         "windows-MIN_NUM_FORMS": "0",
         "windows-MAX_NUM_FORMS": "1000",
         "windows-0-kind": "call",
-        "windows-0-weekday": "2",
+        "windows-0-weekdays": "2",
         "windows-0-start": "13:00",
         "windows-0-end": "14:00",
         "windows-0-method": "phone",
@@ -156,10 +156,11 @@ def test_detail_query_count_does_not_grow_with_labels(client_for, cast, django_a
     client = client_for("professional")
     client.get(f"/resources/{f.pk}/")
     # session, user, facility (kind, area, confirmer), capabilities, specialties, services,
-    # contact windows, history; the rota app's on-call panel (its shifts: none here, so no backups)
-    with django_assert_num_queries(9):
+    # contact windows, history, areas served, capability answers (date, source), 空床; the rota
+    # app's on-call panel (its shifts: none here, so no backups)
+    with django_assert_num_queries(12):
         client.get(f"/resources/{f.pk}/")
     f.capabilities.add(*Capability.objects.all()[:8])
     f.specialties.add(*Specialty.objects.all()[:5])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         client.get(f"/resources/{f.pk}/")

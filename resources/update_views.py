@@ -1,0 +1,351 @@
+"""Pages of keeping the directory true: the facility's own update form (by link, no account),
+the coordinators' change requests, update links and letters, rounds and the re-check list.
+Writes go through resources.updates."""
+
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from coordination.access import role_required
+from coordination.exports import csv_response
+from coordination.models import DIRECTORY_EDITORS, Role
+from resources import updates
+from resources.forms import FacilityUpdateForm, RecheckCloseForm, RejectForm, RoundForm, UpdateLinkForm
+from resources.models import ChangeRequest, ConfirmationRound, Facility, Recheck, UpdateLink
+from resources.windows import windows_formset
+
+editors = role_required(*DIRECTORY_EDITORS)
+
+
+def qr_svg(text):
+    """The QR code of `text` as inline SVG markup (no script, no style attribute)."""
+    import segno  # noqa: PLC0415 — QR drawing, loaded only where a letter is printed
+
+    out = io.BytesIO()
+    segno.make(text, error="m").save(
+        out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, title="更新用リンクのQRコード"
+    )
+    return out.getvalue().decode()
+
+
+# --- the facility's side (no account) -------------------------------------------------------
+
+
+def _link_or_404(token):
+    link = updates.open_link(token)
+    if link is None:
+        raise Http404
+    return link
+
+
+@never_cache
+def update_form(request, token):
+    link = _link_or_404(token)
+    facility = (
+        Facility.objects.select_related("kind")
+        .prefetch_related("services", "contact_windows", "capability_links", "areas_served", "vacancies")
+        .get(pk=link.facility_id)
+    )
+    beds = updates.bed_services(facility)
+    data = request.POST if request.method == "POST" else None
+    form = FacilityUpdateForm(data, facility=facility, bed_services=beds)
+    formset = windows_formset(data, facility.contact_windows.all())
+    if request.method == "POST":
+        if "unchanged" in request.POST:
+            updates.submit(request, link, None, request.POST.get("submitted_by", "")[:100])
+            return redirect("resources:update_done", token=token)
+        if form.is_valid() and formset.is_valid():
+            proposed = updates.proposal(facility, form, formset)
+            updates.submit(
+                request, link, proposed, form.cleaned_data["submitted_by"], form.cleaned_data["message"]
+            )
+            return redirect("resources:update_done", token=token)
+    return render(
+        request,
+        "resources/update_form.html",
+        {"link": link, "facility": facility, "form": form, "formset": formset},
+    )
+
+
+@never_cache
+def update_done(request, token):
+    link = _link_or_404(token)
+    last = link.change_requests.order_by("-submitted_at").first()
+    return render(
+        request, "resources/update_done.html", {"link": link, "facility": link.facility, "last": last}
+    )
+
+
+# --- links and letters (coordinators, admins) -------------------------------------------------
+
+
+@editors
+def facility_links(request, pk):
+    facility = get_object_or_404(Facility.objects.select_related("kind"), pk=pk)
+    form = UpdateLinkForm(request.POST or None, initial={"email": facility.contact_email})
+    if request.method == "POST" and form.is_valid():
+        link = updates.issue_link(request, facility, form.cleaned_data["contact"], form.cleaned_data["email"])
+        messages.success(request, f"「{link.contact or '担当者'}」あての更新用リンクを用意しました。")
+        return redirect("resources:facility_links", pk=facility.pk)
+    links = facility.update_links.select_related("round").order_by("revoked_at", "-created_at")
+    return render(
+        request,
+        "resources/links.html",
+        {
+            "facility": facility,
+            "form": form,
+            "links": [(link, updates.link_url(link, request)) for link in links],
+        },
+    )
+
+
+def _link(pk):
+    return get_object_or_404(UpdateLink.objects.select_related("facility__kind"), pk=pk)
+
+
+@require_POST
+@editors
+def link_revoke(request, pk):
+    link = _link(pk)
+    updates.revoke_link(request, link)
+    messages.success(request, "リンクを無効にしました。このリンクではもう開けません。")
+    return redirect("resources:facility_links", pk=link.facility_id)
+
+
+@require_POST
+@editors
+def link_send(request, pk):
+    link = _link(pk)
+    if not link.is_active:
+        raise Http404
+    if updates.send_link(request, link):
+        messages.success(request, f"{link.email} にリンクを送りました。")
+    else:
+        messages.error(request, "送付先メールアドレスがありません。手紙・FAXを印刷してください。")
+    return redirect("resources:facility_links", pk=link.facility_id)
+
+
+@editors
+def link_letter(request, pk):
+    """A4 letter / FAX sheet with the link and its QR code."""
+    link = _link(pk)
+    if not link.is_active:
+        raise Http404
+    updates.mark_sent(request, link)
+    url = updates.link_url(link, request)
+    return render(
+        request,
+        "resources/letter.html",
+        {
+            "link": link,
+            "facility": link.facility,
+            "url": url,
+            "qr": qr_svg(url),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@editors
+def letters_csv(request):
+    """施設・宛先・リンク of the active links (of one round with ?round=), for mail merge."""
+    links = UpdateLink.objects.active().select_related("facility")
+    if request.GET.get("round", "").isdigit():
+        links = links.filter(round_id=int(request.GET["round"]))
+    header = ["施設名", "宛先", "住所", "FAX", "メールアドレス", "リンク", "有効期限"]
+    rows = [
+        [
+            link.facility.name,
+            link.contact,
+            link.facility.address,
+            link.facility.contact_fax or link.facility.fax,
+            link.email,
+            updates.link_url(link, request),
+            link.expires_on,
+        ]
+        for link in links.order_by("facility__name_kana", "pk")
+    ]
+    return csv_response(f"update-letters-{timezone.localdate():%Y%m%d}.csv", header, rows)
+
+
+# --- change requests -------------------------------------------------------------------------
+
+
+@editors
+def change_requests(request):
+    status = request.GET.get("status", ChangeRequest.Status.PENDING)
+    queryset = ChangeRequest.objects.select_related("facility__kind", "link", "decided_by")
+    if status in ChangeRequest.Status.values:
+        queryset = queryset.filter(status=status)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    counts = dict(ChangeRequest.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return render(
+        request,
+        "resources/change_requests.html",
+        {
+            "page_obj": page,
+            "requests": page.object_list,
+            "status": status,
+            "statuses": [
+                (value, label, counts.get(value, 0)) for value, label in ChangeRequest.Status.choices
+            ],
+        },
+    )
+
+
+@editors
+def change_request(request, pk):
+    cr = get_object_or_404(
+        ChangeRequest.objects.select_related("facility__kind", "link", "decided_by"), pk=pk
+    )
+    reject_form = RejectForm(request.POST if "reject" in request.POST else None)
+    if request.method == "POST":
+        if "reject" in request.POST:
+            if reject_form.is_valid():
+                if updates.reject(request, cr, reject_form.cleaned_data["reason"]):
+                    messages.success(request, "申請を却下しました。")
+                return redirect("resources:change_request", pk=cr.pk)
+        else:
+            keys = request.POST.getlist("fields") if "approve_some" in request.POST else cr.changed_keys
+            if not keys:
+                messages.error(
+                    request,
+                    "承認する項目にチェックを入れてください（すべて反映しない場合は却下してください）。",
+                )
+                return redirect("resources:change_request", pk=cr.pk)
+            if updates.approve(request, cr, keys):
+                messages.success(request, "承認し、施設の情報に反映しました。最終確認日を回答日にしました。")
+            return redirect("resources:change_request", pk=cr.pk)
+    return render(
+        request,
+        "resources/change_request.html",
+        {"cr": cr, "rows": updates.diff_rows(cr), "reject_form": reject_form, "facility": cr.facility},
+    )
+
+
+# --- rounds ----------------------------------------------------------------------------------
+
+
+@editors
+def rounds(request):
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        round_, total, sent = updates.start_round(
+            request, data["name"], form.facilities(), data["kind"], data["area"], data["remind_after_days"]
+        )
+        messages.success(
+            request, f"{total}施設で再調査を始めました（メール送付 {sent}件、残りは手紙・FAXで）。"
+        )
+        return redirect(round_)
+    queryset = (
+        ConfirmationRound.objects.select_related("kind", "area", "started_by")
+        .order_by("-started_at", "-pk")
+        .annotate(
+            total=Count("links", distinct=True),
+            answered=Count("links", filter=Q(links__answered_at__isnull=False), distinct=True),
+        )
+    )
+    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    by_kind, by_area = updates.freshness()
+    return render(
+        request,
+        "resources/rounds.html",
+        {"form": form, "page_obj": page, "rounds": page.object_list, "by_kind": by_kind, "by_area": by_area},
+    )
+
+
+def _round(pk):
+    return get_object_or_404(ConfirmationRound.objects.select_related("kind", "area", "started_by"), pk=pk)
+
+
+@editors
+def round_detail(request, pk):
+    round_ = _round(pk)
+    state = request.GET.get("state", "")
+    links = round_.links.select_related("facility__kind").order_by("facility__name_kana", "pk")
+    if state == "unanswered":
+        links = links.filter(answered_at__isnull=True)
+    elif state == "answered":
+        links = links.filter(answered_at__isnull=False)
+    page = Paginator(links, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "resources/round.html",
+        {
+            "round": round_,
+            "counts": updates.round_counts(round_),
+            "due": updates.due_for_reminder(round_).count(),
+            "page_obj": page,
+            "links": page.object_list,
+            "state": state,
+        },
+    )
+
+
+@require_POST
+@editors
+def round_remind(request, pk):
+    round_ = _round(pk)
+    if round_.closed_at:
+        raise Http404
+    sent = updates.send_reminders(request, round_)
+    messages.success(request, f"督促メールを{sent}件送りました。")
+    return redirect(round_)
+
+
+@require_POST
+@editors
+def round_close(request, pk):
+    round_ = _round(pk)
+    flagged = updates.close_round(request, round_)
+    messages.success(request, f"再調査を締め切りました。未回答の{flagged}施設を「未確認」にしました。")
+    return redirect(round_)
+
+
+# --- re-checks -------------------------------------------------------------------------------
+
+
+@editors
+def rechecks(request):
+    show_closed = request.GET.get("closed") == "1"
+    queryset = Recheck.objects.select_related("facility__kind", "center", "created_by").filter(
+        closed_at__isnull=not show_closed
+    )
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    user = request.user
+    for recheck in page.object_list:
+        # The consultation it came from is another center's record unless it is this user's.
+        recheck.origin_visible = user.role == Role.ADMIN or recheck.center_id == user.center_id
+    return render(
+        request,
+        "resources/rechecks.html",
+        {
+            "page_obj": page,
+            "rechecks": page.object_list,
+            "show_closed": show_closed,
+            "close_form": RecheckCloseForm(),
+        },
+    )
+
+
+@require_POST
+@editors
+def recheck_close(request, pk):
+    recheck = get_object_or_404(Recheck, pk=pk, closed_at__isnull=True)
+    form = RecheckCloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "「確認の結果」を入力してください（例: 電話番号を修正した、リンクを送った）。"
+        )
+        return redirect("resources:rechecks")
+    updates.close_recheck(request, recheck, form.cleaned_data["note"])
+    messages.success(request, f"「{recheck.facility.name}」を再確認済みにしました。")
+    return redirect("resources:rechecks")

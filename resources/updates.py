@@ -1,0 +1,524 @@
+"""Keeping the directory true: every write of update links, change requests, confirmation rounds
+and re-checks, one function each.
+
+Each runs in one transaction and writes its audit entry (coordination.security.audit), the
+consultations/services.py convention; forms only validate and views only call these.
+
+A change request keeps the facility's values as a snapshot (`snapshot()`): one JSON value per
+key of the update form, so that the coordinator's diff, a partial approval and 変更なし all
+compare the same things."""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from coordination.models import Area
+from coordination.security import CREATE, UPDATE, audit
+from resources import windows as window_rows
+from resources.models import (
+    BED_KIND_CODES,
+    Capability,
+    ChangeRequest,
+    ConfirmationRound,
+    Facility,
+    FacilityCapability,
+    FacilityChange,
+    FacilityKind,
+    Recheck,
+    UpdateLink,
+    Vacancy,
+)
+
+# Plain fields of the update form, with their labels (the same in the form and the diff).
+TEXT_FIELDS = {
+    "accepting": "受入状況",
+    "contact_person": "連絡窓口・担当者",
+    "direct_phone": "直通電話",
+    "contact_email": "センター連絡用メールアドレス",
+    "contact_fax": "センター連絡用FAX",
+    "avoid_note": "連絡を避けてほしい時間（補足）",
+}
+LIST_FIELDS = {"windows": "ケアマネタイム", "capabilities": "在宅対応機能", "areas_served": "訪問できる地域"}
+VACANCY_PREFIX = "vacancy:"
+
+
+def bed_services(facility):
+    """The services of the facility that have beds (空床 is asked for each)."""
+    kinds = [facility.kind, *facility.services.all()]
+    seen, out = set(), []
+    for kind in kinds:
+        if kind.code in BED_KIND_CODES and kind.pk not in seen:
+            seen.add(kind.pk)
+            out.append(kind)
+    return out
+
+
+def snapshot(facility):
+    """The facility's current values, keyed as the update form and ChangeRequest keep them."""
+    values = {name: _plain(getattr(facility, name)) for name in TEXT_FIELDS}
+    values["windows"] = [list(w) for w in window_rows.stored(facility)]
+    values["capabilities"] = sorted(facility.capability_links.values_list("capability_id", flat=True))
+    values["areas_served"] = sorted(facility.areas_served.values_list("pk", flat=True))
+    vacancies = {v.service_id: v for v in facility.vacancies.all()}
+    for service in bed_services(facility):
+        v = vacancies.get(service.pk)
+        values[f"{VACANCY_PREFIX}{service.pk}"] = [v.beds, v.stated_on.isoformat()] if v else [None, ""]
+    return values
+
+
+def proposal(facility, form, formset):
+    """What a valid update form proposes, in snapshot() form."""
+    data = form.cleaned_data
+    values = {name: _plain(data.get(name)) for name in TEXT_FIELDS}
+    values["windows"] = [list(w) for w in window_rows.expand(formset.rows())]
+    values["capabilities"] = sorted(c.pk for c in data["capabilities"])
+    values["areas_served"] = sorted(a.pk for a in data["areas_served"])
+    before = snapshot(facility)
+    today = timezone.localdate().isoformat()
+    for service in bed_services(facility):
+        key = f"{VACANCY_PREFIX}{service.pk}"
+        beds, on = data.get(f"beds_{service.pk}"), data.get(f"beds_on_{service.pk}")
+        on = on.isoformat() if on else ""
+        if beds is None:
+            values[key] = [None, ""]
+        elif before[key][0] != beds and (not on or on == before[key][1]):
+            values[key] = [beds, today]  # a new number with the old date is today's number
+        else:
+            values[key] = [beds, on or today]
+    return values
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def label(key):
+    if key.startswith(VACANCY_PREFIX):
+        kind = FacilityKind.objects.filter(pk=key[len(VACANCY_PREFIX) :]).first()
+        return f"空床（{kind.name if kind else '—'}）"
+    return TEXT_FIELDS.get(key) or LIST_FIELDS.get(key) or key
+
+
+def display(key, value, names=None):
+    """A snapshot value as a person reads it."""
+    names = names or {}
+    if key == "accepting":
+        return dict(Facility.Accepting.choices).get(value, value) or "不明"
+    if key == "windows":
+        return "、".join(window_rows.describe(tuple(w) for w in value)) or "なし"
+    if key in ("capabilities", "areas_served"):
+        table = names.get(key, {})
+        return "、".join(table.get(pk, str(pk)) for pk in value) or "なし"
+    if key.startswith(VACANCY_PREFIX):
+        beds, on = value
+        return "—" if beds is None else f"{beds}床（{on}時点）" if on else f"{beds}床"
+    return value or "—"
+
+
+def diff_rows(change_request):
+    """[(key, label, before, after)] of the fields the request would change."""
+    names = {
+        "capabilities": dict(Capability.objects.values_list("pk", "name")),
+        "areas_served": dict(Area.objects.values_list("pk", "name")),
+    }
+    return [
+        (
+            key,
+            label(key),
+            display(key, change_request.before.get(key, ""), names),
+            display(key, change_request.proposed[key], names),
+        )
+        for key in change_request.changed_keys
+    ]
+
+
+# --- links -----------------------------------------------------------------------------------
+
+
+def link_url(link, request=None):
+    """The full address of the link: from the request when there is one (the address people
+    reach the portal by), else PORTAL_BASE_URL (the command, seed_demo)."""
+    path = reverse("resources:update_form", args=[link.token])
+    if request is not None and hasattr(request, "build_absolute_uri"):
+        return request.build_absolute_uri(path)
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def current_link(facility, contact="", user=None, round=None, email=""):
+    """The active link of the facility for this contact, issued if there is none (a revoked or
+    expired one gives way to a new one)."""
+    with transaction.atomic():
+        Facility.objects.select_for_update().filter(pk=facility.pk).first()
+        link = UpdateLink.objects.active().filter(facility=facility, contact=contact).first()
+        if link:
+            changed = []
+            if round is not None and link.round_id != round.pk:
+                link.round, changed = round, [*changed, "round"]
+            if email and link.email != email:
+                link.email, changed = email, [*changed, "email"]
+            if changed:
+                link.save(update_fields=changed)
+            return link
+        # An expired link still holds the contact's place in the unique constraint: retire it.
+        UpdateLink.objects.filter(facility=facility, contact=contact, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        link = UpdateLink.objects.create(
+            facility=facility,
+            contact=contact,
+            email=email or facility.contact_email,
+            created_by=user,
+            round=round,
+        )
+        audit(None, CREATE, link, "更新用リンクを発行", user=user)
+        return link
+
+
+def issue_link(request, facility, contact, email):
+    with transaction.atomic():
+        link = current_link(facility, contact, request.user, email=email)
+        audit(request, UPDATE, facility, f"更新用リンク（{contact or '担当者'}）")
+    return link
+
+
+def revoke_link(request, link):
+    with transaction.atomic():
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        audit(request, UPDATE, link, "更新用リンクを無効化")
+
+
+def open_link(token):
+    """The active link of a token (first opening stamped), or None."""
+    link = UpdateLink.objects.active().select_related("facility__kind").filter(token=token).first()
+    if link and link.opened_at is None:
+        UpdateLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+    return link
+
+
+def send_link(request, link, reminder=False):
+    """Emails the link to its address. Returns False when the link has no address."""
+    if not link.email:
+        return False
+    context = {"link": link, "facility": link.facility, "url": link_url(link, request), "reminder": reminder}
+    subject = ("【再送】" if reminder else "") + f"施設情報の確認のお願い（{link.facility.name}）"
+    with transaction.atomic():
+        send_mail(
+            subject,
+            render_to_string("resources/email/update_link.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [link.email],
+        )
+        now = timezone.now()
+        if reminder:
+            link.reminded_at = now
+        elif link.sent_at is None:
+            link.sent_at = now
+        link.save(update_fields=["sent_at", "reminded_at"])
+        audit(request, UPDATE, link, "督促メール" if reminder else "更新用リンクをメールで送付")
+    return True
+
+
+def mark_sent(request, link):
+    """A letter or FAX sheet was printed for the link: it counts as sent."""
+    if link.sent_at is None:
+        link.sent_at = timezone.now()
+        link.save(update_fields=["sent_at"])
+
+
+# --- change requests -------------------------------------------------------------------------
+
+
+def submit(request, link, proposed=None, submitted_by="", message=""):
+    """Records the facility's answer as a change request (proposed=None: 「変更なし」). An answer
+    that changes nothing confirms the entry at once, with no coordinator needed."""
+    facility = link.facility
+    with transaction.atomic():
+        before = snapshot(facility)
+        now = timezone.now()
+        cr = ChangeRequest.objects.create(
+            facility=facility,
+            link=link,
+            submitted_at=now,
+            submitted_by=submitted_by,
+            before=before,
+            proposed=before if proposed is None else proposed,
+            message=message,
+        )
+        UpdateLink.objects.filter(pk=link.pk).update(answered_at=now)
+        if not cr.changed_keys:
+            cr.status = ChangeRequest.Status.UNCHANGED
+            cr.decided_at = now
+            cr.save(update_fields=["status", "decided_at"])
+            _confirm_by_facility(facility, cr)
+        audit(
+            request,
+            CREATE,
+            cr,
+            f"施設からの回答（{link.contact or '担当者'}）",
+            username="施設（更新用リンク）",
+        )
+    return cr
+
+
+def _confirm_by_facility(facility, cr):
+    """最終確認日 = the day the facility answered, and its capabilities restated that day."""
+    on = timezone.localdate(cr.submitted_at)
+    fields = []
+    if facility.confirmed_on is None or facility.confirmed_on <= on:
+        facility.confirmed_on, facility.confirmed_by = on, None
+        fields += ["confirmed_on", "confirmed_by"]
+    if facility.accepting == cr.proposed.get("accepting") and (
+        facility.accepting_stated_on is None or facility.accepting_stated_on <= on
+    ):
+        facility.accepting_stated_on = on  # the facility stated its 受入状況 that day
+        fields.append("accepting_stated_on")
+    if fields:
+        facility.save(update_fields=[*fields, "updated_at"])
+    stated = FacilityCapability.objects.filter(
+        facility=facility, capability_id__in=cr.proposed.get("capabilities", [])
+    )
+    stated.filter(source__in=["", "manual"]).update(source="facility")
+    stated.update(stated_on=on)
+    FacilityChange.objects.create(
+        facility=facility, action=FacilityChange.Action.CONFIRM, fields=["施設からの回答で確認"]
+    )
+    # The facility's own answer is the re-check the consultation window asked for.
+    Recheck.objects.filter(facility=facility, closed_at__isnull=True, created_at__lte=cr.submitted_at).update(
+        closed_at=timezone.now(), closing_note=f"施設の回答（{on:%Y-%m-%d}）で確認"
+    )
+
+
+def approve(request, cr, keys):
+    """Applies the chosen keys of a pending request (all of them: 承認, some: 一部承認) and
+    confirms the entry as of the submission date."""
+    with transaction.atomic():
+        cr = ChangeRequest.objects.select_for_update().get(pk=cr.pk)
+        if cr.status != ChangeRequest.Status.PENDING:
+            return None
+        keys = [k for k in cr.changed_keys if k in set(keys)]
+        facility = Facility.objects.select_for_update().get(pk=cr.facility_id)
+        on = timezone.localdate(cr.submitted_at)
+        plain = [k for k in keys if k in TEXT_FIELDS]
+        for key in plain:
+            setattr(facility, key, cr.proposed[key])
+        facility.mark_manual(plain)
+        facility.updated_by = request.user
+        facility.save()
+        if "windows" in keys:
+            window_rows.replace(facility, [tuple(w) for w in cr.proposed["windows"]])
+        if "areas_served" in keys:
+            facility.areas_served.set(cr.proposed["areas_served"])
+        if "capabilities" in keys:
+            wanted = set(cr.proposed["capabilities"])
+            links = FacilityCapability.objects.filter(facility=facility)
+            links.exclude(capability_id__in=wanted).delete()
+            have = set(links.values_list("capability_id", flat=True))
+            FacilityCapability.objects.bulk_create(
+                FacilityCapability(facility=facility, capability_id=pk, source="facility", stated_on=on)
+                for pk in wanted - have
+            )
+        for key in keys:
+            if key.startswith(VACANCY_PREFIX):
+                service_id = int(key[len(VACANCY_PREFIX) :])
+                beds, stated = cr.proposed[key]
+                if beds is None:
+                    Vacancy.objects.filter(facility=facility, service_id=service_id).delete()
+                else:
+                    Vacancy.objects.update_or_create(
+                        facility=facility,
+                        service_id=service_id,
+                        defaults={
+                            "beds": beds,
+                            "stated_on": datetime.date.fromisoformat(stated) if stated else on,
+                        },
+                    )
+        if keys:
+            FacilityChange.objects.create(
+                facility=facility,
+                user=request.user,
+                action=FacilityChange.Action.UPDATE,
+                fields=[label(k) for k in keys],
+            )
+        all_keys = len(keys) == len(cr.changed_keys)
+        cr.status = ChangeRequest.Status.APPROVED if all_keys else ChangeRequest.Status.PARTLY
+        cr.approved_fields = keys
+        cr.decided_at, cr.decided_by = timezone.now(), request.user
+        cr.save(update_fields=["status", "approved_fields", "decided_at", "decided_by"])
+        _confirm_by_facility(facility, cr)
+        audit(
+            request, UPDATE, cr, f"{cr.get_status_display()}: {'、'.join(label(k) for k in keys) or 'なし'}"
+        )
+    return cr
+
+
+def reject(request, cr, reason):
+    with transaction.atomic():
+        cr = ChangeRequest.objects.select_for_update().get(pk=cr.pk)
+        if cr.status != ChangeRequest.Status.PENDING:
+            return None
+        cr.status, cr.reason = ChangeRequest.Status.REJECTED, reason
+        cr.decided_at, cr.decided_by = timezone.now(), request.user
+        cr.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+        audit(request, UPDATE, cr, f"却下: {reason}")
+    return cr
+
+
+# --- rounds ----------------------------------------------------------------------------------
+
+
+def start_round(request, name, facilities, kind=None, area=None, remind_after_days=21):
+    """A round over the facilities: each gets its link (emailed where it has an address; the
+    rest are printed as letters from the round page)."""
+    user = request.user
+    with transaction.atomic():
+        round_ = ConfirmationRound.objects.create(
+            name=name, kind=kind, area=area, remind_after_days=remind_after_days, started_by=user
+        )
+        # In bulk: a city's round covers thousands of facilities. A facility's active general
+        # link joins the round; an expired one gives way to a new link.
+        targets = dict(facilities.values_list("pk", "contact_email"))
+        general = UpdateLink.objects.filter(facility_id__in=targets, contact="", revoked_at__isnull=True)
+        general.active().update(round=round_)
+        have = set(general.active().values_list("facility_id", flat=True))
+        general.exclude(facility_id__in=have).update(revoked_at=timezone.now())
+        UpdateLink.objects.bulk_create(
+            UpdateLink(facility_id=pk, email=email, created_by=user, round=round_)
+            for pk, email in targets.items()
+            if pk not in have
+        )
+        audit(request, CREATE, round_, f"{len(targets)}施設")
+    links = round_.links.select_related("facility").exclude(email="")
+    sent = sum(send_link(request, link) for link in links)
+    return round_, len(targets), sent
+
+
+def round_counts(round_):
+    """送付済 / 開封 / 回答（変更あり・変更なし） / 未回答 and the response rate of a round, in one query."""
+    per_link = {}
+    for link_id, sent, opened, answered, status in round_.links.values_list(
+        "pk", "sent_at", "opened_at", "answered_at", "change_requests__status"
+    ).order_by("pk"):
+        entry = per_link.setdefault(
+            link_id, {"sent": sent, "opened": opened, "answered": answered, "statuses": set()}
+        )
+        if status:
+            entry["statuses"].add(status)
+    total = len(per_link)
+    answered = [e for e in per_link.values() if e["answered"]]
+    unchanged = sum(1 for e in answered if e["statuses"] == {ChangeRequest.Status.UNCHANGED})
+    return {
+        "total": total,
+        "sent": sum(1 for e in per_link.values() if e["sent"]),
+        "opened": sum(1 for e in per_link.values() if e["opened"] or e["answered"]),  # an answer was opened
+        "answered": len(answered),
+        "changed": len(answered) - unchanged,
+        "unchanged": unchanged,
+        "unanswered": total - len(answered),
+        "rate": round(100 * len(answered) / total) if total else 0,
+    }
+
+
+def freshness():
+    """(by kind, by area): [(name, facilities, confirmed within FACILITY_FRESH_DAYS, %)] of the open
+    directory, one query each: how true the directory is today, beside the rounds that keep it so."""
+    from django.db.models import Count, Q  # noqa: PLC0415
+
+    since = timezone.localdate() - datetime.timedelta(days=settings.FACILITY_FRESH_DAYS)
+    fresh = Count("pk", filter=Q(confirmed_on__gte=since))
+
+    def rows(field):
+        values = Facility.objects.open().values(field).annotate(n=Count("pk"), fresh=fresh).order_by(field)
+        return [
+            (row[field] or "（地域なし）", row["n"], row["fresh"], round(100 * row["fresh"] / row["n"]))
+            for row in values
+            if row["n"]
+        ]
+
+    return rows("kind__name"), rows("area__name")
+
+
+def due_for_reminder(round_, now=None):
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=round_.remind_after_days)
+    return (
+        round_.links.active()
+        .filter(answered_at__isnull=True, sent_at__lte=cutoff, reminded_at__isnull=True)
+        .select_related("facility")
+    )
+
+
+def send_reminders(request, round_):
+    """Reminds the links sent N days ago and still unanswered (each once)."""
+    return sum(send_link(request, link, reminder=True) for link in due_for_reminder(round_))
+
+
+def close_round(request, round_):
+    """Closes the round; the entries that never answered lose their 最終確認日 (未確認), so the
+    directory says so."""
+    with transaction.atomic():
+        round_ = ConfirmationRound.objects.select_for_update().get(pk=round_.pk)
+        if round_.closed_at:
+            return 0
+        silent = Facility.objects.filter(
+            update_links__round=round_, update_links__answered_at__isnull=True
+        ).distinct()
+        ids = list(silent.values_list("pk", flat=True))
+        Facility.objects.filter(pk__in=ids).update(confirmed_on=None, confirmed_by=None)
+        FacilityChange.objects.bulk_create(
+            FacilityChange(
+                facility_id=pk,
+                user=request.user,
+                action=FacilityChange.Action.UPDATE,
+                fields=[f"再調査「{round_.name}」に未回答（未確認）"],
+            )
+            for pk in ids
+        )
+        round_.links.filter(answered_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        round_.closed_at = timezone.now()
+        round_.save(update_fields=["closed_at"])
+        audit(request, UPDATE, round_, f"締切: 未回答 {len(ids)}施設を未確認に")
+    return len(ids)
+
+
+# --- re-checks -------------------------------------------------------------------------------
+
+
+def open_recheck(request, facility, reason, detail="", origin="", origin_url="", origin_key="", center=None):
+    """Puts the facility on the re-check list (once per origin and reason while open)."""
+    with transaction.atomic():
+        existing = Recheck.objects.filter(
+            facility=facility, reason=reason, origin_key=origin_key, closed_at__isnull=True
+        ).first()
+        if existing and origin_key:
+            return existing
+        recheck = Recheck.objects.create(
+            facility=facility,
+            reason=reason,
+            detail=detail[:300],
+            origin=origin,
+            origin_url=origin_url,
+            origin_key=origin_key,
+            center=center,
+            created_by=request.user if request and request.user.is_authenticated else None,
+        )
+        audit(request, CREATE, recheck, origin)
+    return recheck
+
+
+def close_recheck(request, recheck, note):
+    with transaction.atomic():
+        recheck.closed_at, recheck.closed_by, recheck.closing_note = timezone.now(), request.user, note
+        recheck.save(update_fields=["closed_at", "closed_by", "closing_note"])
+        audit(request, UPDATE, recheck, f"再確認済み: {note}")

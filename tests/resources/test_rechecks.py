@@ -1,0 +1,127 @@
+"""The consultation window keeps the directory honest: a 連絡調整 result of 連絡不通, 情報誤り or
+受入停止 puts the facility on the re-check list with its consultation, never editing it."""
+
+from django.test import RequestFactory
+
+from consultations import services
+from resources.models import Recheck
+from tests.consultations.factories import make_consultation
+from tests.consultations.test_services import coordination_form
+from tests.resources.factories import make_facility
+
+
+def _request(user):
+    request = RequestFactory().post("/consultations/")
+    request.user = user
+    return request
+
+
+def test_no_answer_puts_the_facility_on_the_list_with_its_consultation(cast):
+    f = make_facility("出ない医院", phone="093-000-0000")
+    c = make_consultation(cast.center1)
+    services.add_coordination(
+        _request(cast.coordinator), c, coordination_form(f, **{"co-result": "no_answer"})
+    )
+    recheck = Recheck.objects.get()
+    assert recheck.facility == f and recheck.reason == "unreachable" and recheck.center == cast.center1
+    assert recheck.origin_url == f"/consultations/{c.pk}/" and f"相談 #{c.pk}" in recheck.origin
+    f.refresh_from_db()
+    assert f.phone == "093-000-0000"  # the entry itself is untouched
+    # The same consultation calling again does not add a second row.
+    services.add_coordination(
+        _request(cast.coordinator), c, coordination_form(f, **{"co-result": "no_answer"})
+    )
+    assert Recheck.objects.count() == 1
+
+
+def test_a_refusal_saying_it_stopped_or_the_data_is_wrong_is_a_recheck(cast):
+    stopped, wrong, full = (
+        make_facility("停止中の医院"),
+        make_facility("番号違いの医院"),
+        make_facility("満床の医院"),
+    )
+    c = make_consultation(cast.center1)
+    request = _request(cast.coordinator)
+    for facility, reason in ((stopped, "新規の受入停止中"), (wrong, "電話番号が違う"), (full, "満床")):
+        services.add_coordination(
+            request, c, coordination_form(facility, **{"co-result": "declined", "co-reason": reason})
+        )
+    assert dict(Recheck.objects.values_list("facility__name", "reason")) == {
+        "停止中の医院": "stopped",
+        "番号違いの医院": "wrong",
+    }
+
+
+def test_an_accepted_contact_adds_nothing(cast):
+    services.add_coordination(
+        _request(cast.coordinator),
+        make_consultation(cast.center1),
+        coordination_form(make_facility("受けた医院"), **{"co-result": "accepted"}),
+    )
+    assert not Recheck.objects.exists()
+
+
+def test_the_facility_page_shows_an_open_recheck_to_staff_only(client_for, cast):
+    f = make_facility("再確認の医院")
+    Recheck.objects.create(
+        facility=f, reason="unreachable", origin="相談 #1（応答なし）", center=cast.center1
+    )
+    assert "data-open-recheck" in client_for("coordinator").get(f"/resources/{f.pk}/").content.decode()
+    for role in ("anonymous", "professional", "official"):
+        assert "data-open-recheck" not in client_for(role).get(f"/resources/{f.pk}/").content.decode(), role
+
+
+def test_the_list_links_the_consultation_for_its_own_center_only_and_closes_with_a_note(client_for, cast):
+    f = make_facility("再確認の医院")
+    r = Recheck.objects.create(
+        facility=f,
+        reason="wrong",
+        origin="相談 #7（受入不可）",
+        origin_url="/consultations/7/",
+        center=cast.center1,
+    )
+    assert (
+        'href="/consultations/7/"' in client_for("coordinator").get("/resources/rechecks/").content.decode()
+    )
+    other = client_for("coordinator2").get("/resources/rechecks/").content.decode()
+    assert "再確認の医院" in other and 'href="/consultations/7/"' not in other
+    response = client_for("coordinator").post(f"/resources/rechecks/{r.pk}/close/", {"note": ""})
+    r.refresh_from_db()
+    assert response.status_code == 302 and r.closed_at is None
+    client_for("coordinator").post(f"/resources/rechecks/{r.pk}/close/", {"note": "電話番号を直した"})
+    r.refresh_from_db()
+    assert r.closed_at is not None and r.closing_note == "電話番号を直した"
+    assert "data-open-recheck" not in client_for("coordinator").get(f"/resources/{f.pk}/").content.decode()
+
+
+def test_the_recheck_list_query_count_does_not_grow(client_for, cast, django_assert_num_queries):
+    coordinator = client_for("coordinator")
+    for i in range(2):
+        Recheck.objects.create(facility=make_facility(f"医院{i}"), reason="unreachable", center=cast.center1)
+    coordinator.get("/resources/rechecks/")
+    with django_assert_num_queries(4):  # session, user, count, page
+        coordinator.get("/resources/rechecks/")
+    for i in range(5):
+        Recheck.objects.create(facility=make_facility(f"追加{i}"), reason="wrong")
+    with django_assert_num_queries(4):
+        assert coordinator.get("/resources/rechecks/").content.decode().count("data-recheck=") == 7
+
+
+def test_the_directory_never_imports_the_consultation_log():
+    import pathlib
+
+    for path in pathlib.Path("resources").rglob("*.py"):
+        assert "consultations" not in "\n".join(
+            line for line in path.read_text().splitlines() if line.lstrip().startswith(("import", "from"))
+        ), path
+
+
+def test_the_facilitys_answer_through_its_link_closes_the_loop(client_for, cast):
+    from resources.models import UpdateLink
+
+    f = make_facility("返事をくれた医院")
+    r = Recheck.objects.create(facility=f, reason="unreachable", center=cast.center1)
+    link = UpdateLink.objects.create(facility=f)
+    client_for("anonymous").post(f"/resources/u/{link.token}/", {"unchanged": "1"})
+    r.refresh_from_db()
+    assert r.closed_at is not None and "施設の回答" in r.closing_note

@@ -1,0 +1,167 @@
+"""The yearly confirmation round: links for a set of facilities, the counts, reminders after N
+days (email outbox) and closing, which flags the unanswered entries as unconfirmed."""
+
+import datetime
+
+from django.core import mail
+from django.utils import timezone
+
+from resources.models import ChangeRequest, ConfirmationRound, Facility, UpdateLink
+from tests.resources.factories import kind, make_facility
+
+
+def _start(client, **fields):
+    data = {"name": "2026年度の再調査", "kind": "", "area": "", "remind_after_days": "21", **fields}
+    return client.post("/resources/rounds/", data)
+
+
+def test_a_round_for_a_kind_gives_each_facility_a_link_and_emails_those_with_an_address(client_for, cast):
+    a = make_facility("訪看あおば", kind_code="visiting-nursing", contact_email="aoba@example.jp")
+    b = make_facility("訪看みどり", kind_code="visiting-nursing")
+    make_facility("ほかの診療所")
+    response = _start(client_for("coordinator"), kind=kind("visiting-nursing").pk)
+    round_ = ConfirmationRound.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/resources/rounds/{round_.pk}/"
+    assert set(round_.links.values_list("facility", flat=True)) == {a.pk, b.pk}
+    assert [m.to for m in mail.outbox] == [["aoba@example.jp"]]
+    page = client_for("coordinator").get(f"/resources/rounds/{round_.pk}/").content.decode()
+    assert 'data-count="total">2<' in page and 'data-count="sent">1<' in page
+
+
+def test_a_round_for_an_area_takes_its_sub_areas(client_for, cast):
+    inside = make_facility("圏域の医院", area=cast.daily1)
+    make_facility("西区の医院", area=cast.ward2)
+    _start(client_for("coordinator"), area=cast.ward1.pk)
+    assert list(ConfirmationRound.objects.get().links.values_list("facility", flat=True)) == [inside.pk]
+
+
+def test_the_round_counts_opened_answered_changed_unchanged_and_the_rate(client_for, cast):
+    facilities = [make_facility(f"医院{i}", contact_email=f"c{i}@example.jp") for i in range(4)]
+    _start(client_for("coordinator"))
+    round_ = ConfirmationRound.objects.get()
+    links = {link.facility_id: link for link in round_.links.all()}
+    anonymous = client_for("anonymous")
+    anonymous.get(f"/resources/u/{links[facilities[0].pk].token}/")  # opened only
+    anonymous.post(f"/resources/u/{links[facilities[1].pk].token}/", {"unchanged": "1"})
+    UpdateLink.objects.filter(pk=links[facilities[2].pk].pk).update(answered_at=timezone.now())
+    ChangeRequest.objects.create(
+        facility=facilities[2], link=links[facilities[2].pk], before={"a": ""}, proposed={"a": "x"}
+    )
+    page = client_for("coordinator").get(f"/resources/rounds/{round_.pk}/").content.decode()
+    for name, n in (
+        ("total", 4),
+        ("sent", 4),
+        ("opened", 3),  # an answer counts as opened too
+        ("changed", 1),
+        ("unchanged", 1),
+        ("unanswered", 2),
+    ):
+        assert f'data-count="{name}">{n}<' in page, name
+    assert 'data-count="rate">50%<' in page
+
+
+def test_reminders_go_after_n_days_once_to_the_unanswered(client_for, cast):
+    quiet = make_facility("返事のない医院", contact_email="quiet@example.jp")
+    answered = make_facility("返事した医院", contact_email="done@example.jp")
+    _start(client_for("coordinator"), remind_after_days="14")
+    round_ = ConfirmationRound.objects.get()
+    mail.outbox.clear()
+    coordinator = client_for("coordinator")
+    coordinator.post(f"/resources/rounds/{round_.pk}/remind/")
+    assert mail.outbox == []  # not 14 days yet
+    round_.links.update(sent_at=timezone.now() - datetime.timedelta(days=15))
+    round_.links.filter(facility=answered).update(answered_at=timezone.now())
+    coordinator.post(f"/resources/rounds/{round_.pk}/remind/")
+    assert [m.to for m in mail.outbox] == [["quiet@example.jp"]] and "【再送】" in mail.outbox[0].subject
+    coordinator.post(f"/resources/rounds/{round_.pk}/remind/")
+    assert len(mail.outbox) == 1  # each link is reminded once
+    assert round_.links.get(facility=quiet).reminded_at is not None
+
+
+def test_closing_flags_the_unanswered_as_unconfirmed_and_retires_their_links(client_for, cast):
+    day = datetime.date(2026, 4, 1)
+    quiet = make_facility("返事のない医院", confirmed_on=day)
+    answered = make_facility("返事した医院", confirmed_on=day)
+    _start(client_for("coordinator"))
+    round_ = ConfirmationRound.objects.get()
+    client_for("anonymous").post(
+        f"/resources/u/{round_.links.get(facility=answered).token}/", {"unchanged": "1"}
+    )
+    client_for("coordinator").post(f"/resources/rounds/{round_.pk}/close/")
+    quiet.refresh_from_db()
+    answered.refresh_from_db()
+    assert quiet.confirmed_on is None and quiet.is_stale
+    assert answered.confirmed_on == timezone.localdate()
+    assert (
+        client_for("anonymous").get(f"/resources/u/{round_.links.get(facility=quiet).token}/").status_code
+        == 404
+    )
+    round_.refresh_from_db()
+    assert round_.closed_at is not None
+    assert "未確認" in client_for("anonymous").get(f"/resources/{quiet.pk}/").content.decode()
+
+
+def test_the_round_pages_query_counts_do_not_grow(client_for, cast, django_assert_num_queries):
+    for i in range(3):
+        make_facility(f"医院{i}")
+    coordinator = client_for("coordinator")
+    _start(coordinator)
+    round_ = ConfirmationRound.objects.get()
+    coordinator.get(f"/resources/rounds/{round_.pk}/")
+    # session, user, round, counts, due, page count, page
+    with django_assert_num_queries(7):
+        assert (
+            coordinator.get(f"/resources/rounds/{round_.pk}/").content.decode().count("data-round-link=") == 3
+        )
+    with django_assert_num_queries(8):  # session, user, count, page, freshness ×2, the form's kinds, areas
+        coordinator.get("/resources/rounds/")
+    for i in range(5):
+        make_facility(f"追加{i}")
+    _start(coordinator)
+    new = ConfirmationRound.objects.order_by("-pk").first()
+    with django_assert_num_queries(7):
+        assert coordinator.get(f"/resources/rounds/{new.pk}/").content.decode().count("data-round-link=") == 8
+    with django_assert_num_queries(8):
+        assert coordinator.get("/resources/rounds/").content.decode().count("data-round=") == 2
+
+
+def test_a_bad_round_form_names_the_field_and_starts_nothing(client_for, cast):
+    make_facility("医院")
+    response = _start(client_for("coordinator"), remind_after_days="0", name="")
+    html = response.content.decode()
+    assert response.status_code == 200 and "この項目は必須です" in html and "1以上" in html
+    assert not ConfirmationRound.objects.exists() and not UpdateLink.objects.exists()
+    assert Facility.objects.count() == 1
+
+
+def test_the_rounds_page_shows_freshness_per_kind_and_area(client_for, cast):
+    today = timezone.localdate()
+    make_facility("確認済み医院", area=cast.ward1, confirmed_on=today)
+    make_facility("古い医院", area=cast.ward1, confirmed_on=today - datetime.timedelta(days=400))
+    make_facility("未確認の訪看", kind_code="visiting-nursing", area=cast.ward2)
+    html = client_for("coordinator").get("/resources/rounds/").content.decode()
+    kind_table = html[html.index('data-freshness="kind"') : html.index('data-freshness="area"')]
+    assert (
+        '<th scope="row">診療所</th><td class="num">2</td><td class="num">1</td><td class="num">50%</td>'
+        in kind_table
+    )
+    area_table = html[html.index('data-freshness="area"') :]
+    assert (
+        '<th scope="row">西区</th><td class="num">1</td><td class="num">0</td><td class="num">0%</td>'
+        in area_table
+    )
+
+
+def test_a_facilitys_active_link_joins_the_round_and_an_expired_one_gives_way(client_for, cast):
+    active = make_facility("リンクのある医院")
+    expired = make_facility("期限切れの医院")
+    kept = UpdateLink.objects.create(facility=active)
+    old = UpdateLink.objects.create(
+        facility=expired, expires_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    _start(client_for("coordinator"))
+    round_ = ConfirmationRound.objects.get()
+    kept.refresh_from_db()
+    old.refresh_from_db()
+    assert kept.round == round_ and old.revoked_at is not None
+    assert round_.links.count() == 2 and round_.links.get(facility=expired).is_active
