@@ -16,6 +16,8 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("meetings/", include("meetings.urls")),
     path("training/", include("training.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]
 
