@@ -132,6 +132,13 @@ class QuestionForm(forms.ModelForm):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "回答が届いているため変更できません。"
 
+    def _update_errors(self, errors):
+        # The model names its JSON fields; the form shows them as the text boxes.
+        names = {"choices": "choices_text", "rows": "rows_text", "columns": None}
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError({names.get(k, k) or "__all__": v for k, v in errors.error_dict.items()})
+        super()._update_errors(errors)
+
     def clean(self):
         data = super().clean()
         if self.locked and not self.instance.pk:
