@@ -1,7 +1,15 @@
 """XLSX of a survey (raw answers, the tables) and the data of its charts."""
 
 from surveys.models import Answer, Question
-from surveys.results import shown
+from surveys.results import HIDDEN, shown
+
+
+# A hidden count in a workbook: the formula-safe writer would print a bare 「-」 as 「'-」.
+XLSX_HIDDEN = "－"
+
+
+def _hidden(value):
+    return XLSX_HIDDEN if value == HIDDEN else value
 
 
 def _cell(value):
@@ -48,10 +56,10 @@ def table_sheets(survey, items, admission):
         q = item["question"]
         if "rows" in item:
             rows.append([q.text, "", "", ""])
-            rows += [["", label, n, pct] for label, n, pct in item["rows"]]
+            rows += [["", label, _hidden(n), _hidden(pct)] for label, n, pct in item["rows"]]
         for column in item.get("columns", []):
             rows.append([f"{q.text}：{column['label']}", "", "", ""])
-            rows += [["", label, n, pct] for label, n, pct in column["rows"]]
+            rows += [["", label, _hidden(n), _hidden(pct)] for label, n, pct in column["rows"]]
     sheets = [("集計表", ["質問", "選択肢", "件数", "割合（%）"], rows, {"title_rows": [str(survey)]})]
     if admission:
         sheets.append(
@@ -59,7 +67,13 @@ def table_sheets(survey, items, admission):
                 "連絡率",
                 ["年度", "入院時連絡率（%）", "入院 分母", "退院時連絡率（%）", "退院 分母"],
                 [
-                    [year, a.shown(True), shown(a.total, True), d.shown(True), shown(d.total, True)]
+                    [
+                        year,
+                        *map(
+                            _hidden,
+                            (a.shown(True), shown(a.total, True), d.shown(True), shown(d.total, True)),
+                        ),
+                    ]
                     for year, a, d in admission["trend"]
                 ],
             )
@@ -69,7 +83,13 @@ def table_sheets(survey, items, admission):
                 "病院別",
                 ["病院", "入院時連絡率（%）", "入院 分母", "退院時連絡率（%）", "退院 分母"],
                 [
-                    [h, a.shown(True), shown(a.total, True), d.shown(True), shown(d.total, True)]
+                    [
+                        h,
+                        *map(
+                            _hidden,
+                            (a.shown(True), shown(a.total, True), d.shown(True), shown(d.total, True)),
+                        ),
+                    ]
                     for h, a, d in admission["by_hospital"]
                 ],
             )
