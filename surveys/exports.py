@@ -3,7 +3,6 @@
 from surveys.models import Answer, Question
 from surveys.results import HIDDEN, shown
 
-
 # A hidden count in a workbook: the formula-safe writer would print a bare 「-」 as 「'-」.
 XLSX_HIDDEN = "－"
 
