@@ -298,3 +298,13 @@ def test_a_professional_sees_the_surveys_asking_them(cast, client_for):
     make_survey(cast.center1, title="ほかの調査")
     text = client_for("professional").get(reverse("surveys:index")).content.decode()
     assert "ケアマネ調査" in text and "ほかの調査" not in text
+
+
+def test_a_professionals_survey_list_keeps_its_queries(cast, client_for, django_assert_num_queries):
+    for i in range(3):
+        s = make_survey(cast.center1, title=f"ケアマネ調査{i}")
+        respondent(s, kind=Respondent.Kind.PROFESSIONAL, user=cast.professional, label="professional")
+    c = client_for("professional")
+    with django_assert_num_queries(3):  # session, user, the respondents with their surveys
+        page = c.get(reverse("surveys:index"))
+    assert page.content.decode().count("data-respondent=") == 3
