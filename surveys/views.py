@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -223,6 +224,9 @@ def _answer_page(request, survey, respondent, template_extra=None):
         initial = {a.question_id: a.value for a in respondent.answers.all()}
     form = AnswerForm(post_data(request), survey=survey, questions=questions, initial_answers=initial)
     more = request.method == "POST" and any(k.endswith("_more") for k in request.POST)
+    if more:
+        # Asking for more rows is not a submission: keep what was typed, without error messages.
+        form._errors = ErrorDict()
     if request.method == "POST" and not more and form.is_valid():
         return None, form
     context = {"survey": survey, "form": form, "respondent": respondent, **(template_extra or {})}

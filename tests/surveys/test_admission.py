@@ -170,7 +170,9 @@ def test_the_rows_can_be_extended_without_javascript(cast, client):
         reverse("surveys:answer", args=[r.token]), {f"q{clients.pk}_rows": "5", f"q{clients.pk}_more": "1"}
     )
     assert page.status_code == 200
-    assert page.content.decode().count("data-client-row=") == 10
+    text = page.content.decode()
+    assert text.count("data-client-row=") == 10
+    assert "答えてください" not in text  # not a submission: no errors yet
     assert not r.answers.exists()
 
 
