@@ -103,7 +103,7 @@ def test_another_centers_coordinator_cannot_add_a_version(rule, client_for):
     assert not DocumentVersion.objects.exists()
 
 
-def test_a_rule_shows_the_latest_rates_of_its_survey(cast, client_for):
+def test_a_rule_shows_the_latest_rates_of_its_survey_small_counts_hidden(cast, client_for, settings):
     from surveys import presets
 
     survey = make_survey(cast.center1, series_key="admission-discharge", template="admission_discharge")
@@ -134,9 +134,14 @@ def test_a_rule_shows_the_latest_rates_of_its_survey(cast, client_for):
         },
     )
     rule = Document.objects.create(title="入退院支援ルール", category="rule", monitored_by=survey)
-    page = client_for("anonymous").get(reverse("documents:detail", args=[rule.pk])).content.decode()
+    url = reverse("documents:detail", args=[rule.pk])
+    settings.SURVEY_SMALL_COUNT = 1
+    page = client_for("anonymous").get(url).content.decode()
     assert 'data-rate="入院時連絡率" data-value="66.7"' in page  # 2 of 3
     assert 'data-rate="退院時連絡率" data-value="50.0"' in page  # 1 of 2
+    settings.SURVEY_SMALL_COUNT = 5  # the page is public: three rows are too few to show
+    page = client_for("anonymous").get(url).content.decode()
+    assert 'data-rate="入院時連絡率" data-value="">-</strong>' in page
 
 
 def test_document_list_keeps_its_queries(cast, client_for, django_assert_num_queries):
