@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "training",
     "meetings",  # after training: it links 解決策 to training events (and seeds after it)
     "rota",  # after resources and consultations: its panels sit on their pages
+    "surveys",
+    "documents",  # after surveys: a rule document names the survey that monitors it
 ]
 
 MIDDLEWARE = [
@@ -215,6 +217,13 @@ SECURE_CSP = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+
+# Survey results made public show counts below this as 「-」 (a small group could be recognised).
+SURVEY_SMALL_COUNT = env.int("SURVEY_SMALL_COUNT", default=5)
+# The document library: uploaded files (Django's storage API, local files by default) and their limit.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # How long a directory entry stays "fresh" after someone confirmed it.
 FACILITY_FRESH_DAYS = env.int("FACILITY_FRESH_DAYS", default=365)

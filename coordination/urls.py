@@ -17,6 +17,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("training/", include("training.urls")),
     path("rota/", include("rota.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]
 

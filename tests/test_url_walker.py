@@ -12,6 +12,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ROLES
 from tests.fixtures import world
+from tests.surveys.factories import (
+    walker_document,
+    walker_link_survey,
+    walker_question,
+    walker_respondent,
+    walker_survey,
+    walker_version,
+)
 
 A, ADM, CO, CO2, PRO, OFF = ROLES
 
@@ -199,6 +207,32 @@ EXPECTED = {
     "rota:backup_beds": Expect(STAFF),
     "rota:backup_bed_create": Expect(only(ADM, CO, CO2)),
     "rota:backup_bed_edit": Expect(own_center(), kwargs=lambda w: {"pk": _backup_bed(w).pk}),
+    # surveys: coordinators manage their center's, officials read every survey's results
+    "surveys:index": Expect(only(ADM, CO, CO2, OFF, PRO)),
+    "surveys:create": Expect(only(ADM, CO, CO2)),
+    "surveys:from_template": Expect(only(ADM, CO, CO2)),
+    "surveys:detail": Expect({**own_center(), OFF: 200}, kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    "surveys:results": Expect({**own_center(), OFF: 200}, kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    "surveys:edit": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    "surveys:audience": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    "surveys:reminders": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    "surveys:question_create": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    "surveys:question_edit": Expect(
+        own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk, "qid": walker_question(w).pk}
+    ),
+    # by link, no login
+    "surveys:answer": Expect(PUBLIC, kwargs=lambda w: {"token": walker_respondent(w).token}),
+    "surveys:answer_link": Expect(PUBLIC, kwargs=lambda w: {"token": walker_link_survey(w).link_token}),
+    # documents: public ones for everyone; editing by the owning center
+    "documents:index": Expect(PUBLIC),
+    "documents:create": Expect(only(ADM, CO, CO2)),
+    "documents:detail": Expect(PUBLIC, kwargs=lambda w: {"pk": walker_document(w).pk}),
+    "documents:edit": Expect(own_center(), kwargs=lambda w: {"pk": walker_document(w).pk}),
+    "documents:add_version": Expect(own_center(), kwargs=lambda w: {"pk": walker_document(w).pk}),
+    "documents:download": Expect(PUBLIC, kwargs=lambda w: {"pk": walker_document(w).pk}, page=False),
+    "documents:version_download": Expect(
+        PUBLIC, kwargs=lambda w: {"pk": walker_document(w).pk, "vid": walker_version(w).pk}, page=False
+    ),
 }
 
 

@@ -1,0 +1,267 @@
+"""A survey's results: per question tables (and the data of their charts), the breakdown by
+respondent group, the comparison with the same survey in earlier years (by question key), and
+for the 入退院連絡調査 its two rates, by hospital and over the years.
+
+Everything is computed from the answers of respondents who submitted, read in a fixed number of
+queries. `public=True` is the version for anything made public: counts between 1 and
+SURVEY_SMALL_COUNT - 1 become 「-」 (and so do the percentages made of them), so that a small
+group cannot be recognised."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from surveys import presets
+from surveys.models import Answer, Question, Survey, rate
+
+HIDDEN = "-"
+
+
+def threshold():
+    return getattr(settings, "SURVEY_SMALL_COUNT", 5)
+
+
+def shown(n, public):
+    """A count as it may be printed."""
+    if public and 0 < n < threshold():
+        return HIDDEN
+    return n
+
+
+def shown_rate(part, whole, public):
+    if public and (0 < part < threshold() or 0 < whole - part < threshold() or whole < threshold()):
+        return HIDDEN
+    value = rate(part, whole)
+    return HIDDEN if value is None else f"{value:.1f}"
+
+
+@dataclass
+class Table:
+    """Rows of (label, count) over n; `groups` the same counts by respondent group."""
+
+    n: int = 0
+    counts: Counter = field(default_factory=Counter)
+    groups: dict = field(default_factory=lambda: defaultdict(Counter))
+    group_n: Counter = field(default_factory=Counter)
+
+
+def _answers(survey_ids, question_filter=None):
+    answers = Answer.objects.filter(
+        respondent__survey_id__in=survey_ids, respondent__submitted_at__isnull=False
+    ).order_by("respondent_id", "pk")
+    if question_filter:
+        answers = answers.filter(**question_filter)
+    return answers.values_list(
+        "respondent__survey_id", "question__key", "question_id", "value", "respondent__group"
+    )
+
+
+def _choice_table(question, values_groups):
+    table = Table()
+    for value, group in values_groups:
+        picked = value if isinstance(value, list) else [value]
+        table.n += 1
+        table.group_n[group] += 1
+        for choice in picked:
+            table.counts[choice] += 1
+            table.groups[group][choice] += 1
+    return table
+
+
+def build(survey, public=False):
+    """The result page's content: [{"question", "kind", …}] in question order, plus `comparison`
+    by key with earlier years of the series. Three queries (questions, answers, earlier answers)."""
+    questions = list(survey.questions.all())
+    by_question = defaultdict(list)
+    for _survey_id, _key, question_id, value, group in _answers([survey.pk]):
+        by_question[question_id].append((value, group or "その他"))
+    earlier = list(survey.earlier().order_by("fiscal_year"))
+    earlier_values = defaultdict(lambda: defaultdict(list))
+    if earlier:
+        for survey_id, key, _qid, value, group in _answers([s.pk for s in earlier]):
+            earlier_values[key][survey_id].append((value, group))
+    out = []
+    for q in questions:
+        answers = by_question.get(q.pk, [])
+        item = {
+            "question": q,
+            "n": shown(len(answers), public),
+            "raw_n": len(answers),
+            "id": f"chart-q{q.pk}",
+        }
+        if q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            table = _choice_table(q, answers)
+            labels = list(q.choices) + [c for c in table.counts if c not in q.choices]
+            item["rows"] = [
+                (label, shown(table.counts[label], public), shown_rate(table.counts[label], table.n, public))
+                for label in labels
+            ]
+            item["chart"] = {"labels": labels, "counts": [table.counts[label] for label in labels]}
+            groups = sorted(table.groups)
+            item["group_header"] = groups
+            item["group_rows"] = [
+                (label, [shown(table.groups[g][label], public) for g in groups]) for label in labels
+            ]
+            item["group_n"] = [shown(table.group_n[g], public) for g in groups]
+            item["years"] = _compare(q, earlier, earlier_values, labels, table, survey, public)
+        elif q.kind == Question.Kind.NUMBER:
+            numbers = [v for v, _ in answers if isinstance(v, (int, float))]
+            item["stats"] = (
+                {
+                    "sum": sum(numbers),
+                    "mean": sum(numbers) / len(numbers),
+                    "min": min(numbers),
+                    "max": max(numbers),
+                }
+                if numbers and not (public and len(numbers) < threshold())
+                else None
+            )
+        elif q.kind == Question.Kind.DATE:
+            dates = sorted(v for v, _ in answers if isinstance(v, str))
+            item["stats"] = {"min": dates[0], "max": dates[-1]} if dates else None
+        elif q.kind in (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT):
+            # Free text may name people: never in the public version.
+            item["texts"] = [] if public else [v for v, _ in answers if v]
+        elif q.kind == Question.Kind.MATRIX:
+            counts = defaultdict(Counter)
+            for value, _group in answers:
+                for row, choice in (value or {}).items():
+                    counts[row][choice] += 1
+            item["matrix_header"] = list(q.choices)
+            item["matrix_rows"] = [
+                (row, [shown(counts[row][c], public) for c in q.choices]) for row in q.rows
+            ]
+        elif q.kind == Question.Kind.ROWS:
+            item["columns"] = _rows_columns(q, answers, public)
+            item["row_total"] = shown(sum(len(v or []) for v, _ in answers), public)
+        out.append(item)
+    return out
+
+
+def _compare(q, earlier, earlier_values, labels, table, survey, public):
+    """This year's shares beside each earlier year's, for the question with the same key."""
+    if not earlier:
+        return []
+    years = []
+    for past in earlier:
+        answers = earlier_values[q.key].get(past.pk, [])
+        if not answers:
+            continue
+        past_table = _choice_table(q, answers)
+        years.append((past.fiscal_year, past_table))
+    if not years:
+        return []
+    header = [y for y, _ in years] + [survey.fiscal_year]
+    rows = []
+    for label in labels:
+        cells = [shown_rate(t.counts[label], t.n, public) for _, t in years]
+        cells.append(shown_rate(table.counts[label], table.n, public))
+        rows.append((label, cells))
+    return {"header": header, "rows": rows}
+
+
+def _rows_columns(q, answers, public):
+    counts = defaultdict(Counter)
+    for value, _group in answers:
+        for row in value or []:
+            for column in q.columns:
+                if row.get(column["key"]):
+                    counts[column["key"]][row[column["key"]]] += 1
+    out = []
+    for column in q.columns:
+        total = sum(counts[column["key"]].values())
+        out.append(
+            {
+                "label": column["label"],
+                "key": column["key"],
+                "rows": [
+                    (
+                        c,
+                        shown(counts[column["key"]][c], public),
+                        shown_rate(counts[column["key"]][c], total, public),
+                    )
+                    for c in column["choices"]
+                ],
+                "total": shown(total, public),
+                "chart": {
+                    "labels": column["choices"],
+                    "counts": [counts[column["key"]][c] for c in column["choices"]],
+                },
+            }
+        )
+    return out
+
+
+# --- 入退院連絡調査 -----------------------------------------------------------------------------
+
+
+@dataclass
+class Rate:
+    name: str
+    yes: int
+    total: int
+
+    @property
+    def value(self):
+        return rate(self.yes, self.total)
+
+    def shown(self, public):
+        return shown_rate(self.yes, self.total, public)
+
+
+def admission_rates(rows):
+    """(入院時連絡率, 退院時連絡率) of client rows: 連絡した over 連絡した + しなかった (a row marked
+    該当しない is neither)."""
+    adm_yes = sum(1 for r in rows if r.get(presets.ADMISSION) == presets.ADMISSION_YES)
+    adm_all = adm_yes + sum(1 for r in rows if r.get(presets.ADMISSION) == presets.ADMISSION_NO)
+    dis_yes = sum(1 for r in rows if r.get(presets.DISCHARGE) == presets.DISCHARGE_YES)
+    dis_all = dis_yes + sum(1 for r in rows if r.get(presets.DISCHARGE) == presets.DISCHARGE_NO)
+    return Rate(presets.RATE_ADMISSION, adm_yes, adm_all), Rate(presets.RATE_DISCHARGE, dis_yes, dis_all)
+
+
+def _client_rows(survey_ids):
+    rows = defaultdict(list)
+    for survey_id, _key, _qid, value, _group in _answers(
+        survey_ids, {"question__key": presets.ADMISSION_ROWS_KEY, "question__kind": Question.Kind.ROWS}
+    ):
+        rows[survey_id].extend(r for r in value or [] if isinstance(r, dict))
+    return rows
+
+
+def admission_report(survey):
+    """The rates, by hospital, and the trend over the series' years (this one included). Two
+    queries."""
+    series = list(
+        Survey.objects.of_series(survey.series_key)
+        .filter(center_id=survey.center_id, fiscal_year__lte=survey.fiscal_year, template=survey.template)
+        .order_by("fiscal_year")
+    ) or [survey]
+    if survey not in series:
+        series.append(survey)
+    rows = _client_rows([s.pk for s in series])
+    mine = rows.get(survey.pk, [])
+    by_hospital = defaultdict(list)
+    for row in mine:
+        by_hospital[row.get(presets.HOSPITAL, "")].append(row)
+    trend = [(s.fiscal_year, *admission_rates(rows.get(s.pk, []))) for s in series]
+    return {
+        "rates": admission_rates(mine),
+        "by_hospital": sorted(((h, *admission_rates(r)) for h, r in by_hospital.items()), key=lambda t: t[0]),
+        "trend": trend,
+        "rows": len(mine),
+    }
+
+
+def latest_rates(series_key, center_id=None):
+    """The latest 入退院連絡調査 of a series with answers: (survey, 入院時, 退院時) or None (for a
+    rule document's page)."""
+    for survey in (
+        Survey.objects.of_series(series_key)
+        .filter(template=Survey.Template.ADMISSION)
+        .order_by("-fiscal_year", "-pk")[:5]
+    ):
+        rows = _client_rows([survey.pk]).get(survey.pk)
+        if rows:
+            return (survey, *admission_rates(rows))
+    return None

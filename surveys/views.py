@@ -1,0 +1,300 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.forms.utils import ErrorDict
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from coordination.access import role_required
+from coordination.exports import xlsx_response
+from coordination.forms import post_data
+from coordination.models import Role
+from coordination.security import client_ip
+from surveys import exports, results, services
+from surveys.forms import AnswerForm, AudienceForm, QuestionForm, SurveyForm, TemplateSurveyForm
+from surveys.models import LinkThrottle, Question, Respondent, Survey
+
+MANAGERS = (Role.ADMIN, Role.COORDINATOR)
+READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
+PAGE_SIZE = 25
+ANSWERED_SALT = "surveys.link-answered"
+
+
+def _managed(request, pk):
+    """A survey for its managers; a survey of another center answers 404, a city survey (which
+    only admins manage) 403 for a coordinator."""
+    survey = get_object_or_404(Survey.objects.readable_by(request.user), pk=pk)
+    if not Survey.objects.for_user(request.user).filter(pk=survey.pk).exists():
+        if survey.center_id:
+            raise Http404
+        raise PermissionDenied
+    return survey
+
+
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL, Role.PROFESSIONAL)
+def index(request):
+    if request.user.role == Role.PROFESSIONAL:
+        mine = (
+            Respondent.objects.filter(user=request.user, survey__opens_at__lte=timezone.now())
+            .select_related("survey", "survey__center")
+            .order_by("-survey__closes_at")
+        )
+        return render(request, "surveys/mine.html", {"respondents": mine, "now": timezone.now()})
+    surveys = (
+        Survey.objects.readable_by(request.user)
+        .select_related("center")
+        .annotate(
+            total=Count("respondents", distinct=True),
+            answered=Count("respondents", filter=Q(respondents__submitted_at__isnull=False), distinct=True),
+        )
+        .order_by("-fiscal_year", "-opens_at", "-pk")
+    )
+    page = Paginator(surveys, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/index.html",
+        {"page_obj": page, "items": page.object_list, "can_manage": request.user.role in MANAGERS},
+    )
+
+
+@role_required(*MANAGERS)
+def create(request):
+    form = SurveyForm(post_data(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        survey = services.save_survey(request, form)
+        messages.success(request, "調査を作成しました。続けて質問を追加してください。")
+        return redirect(survey)
+    return render(request, "surveys/form.html", {"form": form, "creating": True})
+
+
+@role_required(*MANAGERS)
+def from_template(request):
+    form = TemplateSurveyForm(post_data(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        center = data.get("center") if "center" in form.fields else request.user.center
+        survey = services.create_from_template(
+            request,
+            data["template"],
+            fiscal_year=data["fiscal_year"],
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            center=center,
+        )
+        messages.success(request, f"「{survey}」をひな形から作成しました。回答する施設を選んでください。")
+        return redirect("surveys:audience", pk=survey.pk)
+    return render(request, "surveys/from_template.html", {"form": form})
+
+
+@role_required(*READERS)
+def detail(request, pk):
+    survey = get_object_or_404(Survey.objects.readable_by(request.user).select_related("center"), pk=pk)
+    groups, whole = survey.response_groups()
+    return render(
+        request,
+        "surveys/detail.html",
+        {
+            "survey": survey,
+            "questions": survey.questions.select_related("show_if_question"),
+            "groups": groups,
+            "whole": whole,
+            "can_manage": Survey.objects.for_user(request.user).filter(pk=pk).exists(),
+            "link_url": request.build_absolute_uri(f"/surveys/l/{survey.link_token}/")
+            if survey.audience == Survey.Audience.LINK
+            else "",
+            "locked": survey.has_answers(),
+        },
+    )
+
+
+@role_required(*MANAGERS)
+def edit(request, pk):
+    survey = _managed(request, pk)
+    form = SurveyForm(post_data(request), instance=survey, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_survey(request, form)
+        messages.success(request, "調査を保存しました。")
+        return redirect(survey)
+    return render(request, "surveys/form.html", {"form": form, "survey": survey})
+
+
+@role_required(*MANAGERS)
+def question_edit(request, pk, qid=None):
+    survey = _managed(request, pk)
+    question = get_object_or_404(Question, survey=survey, pk=qid) if qid else None
+    form = QuestionForm(post_data(request), instance=question, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        services.save_question(request, form)
+        messages.success(request, "質問を保存しました。")
+        return redirect(survey)
+    return render(
+        request, "surveys/question_form.html", {"form": form, "survey": survey, "question": question}
+    )
+
+
+@role_required(*MANAGERS)
+def audience(request, pk):
+    survey = _managed(request, pk)
+    form = AudienceForm(post_data(request), survey=survey)
+    if request.method == "POST" and form.is_valid():
+        if survey.audience == Survey.Audience.FACILITIES:
+            added = services.add_facility_respondents(
+                request, survey, list(form.cleaned_data["kinds"]), form.cleaned_data.get("area")
+            )
+            messages.success(request, f"回答する施設を{added}件追加しました。")
+        elif survey.audience == Survey.Audience.PROFESSIONALS:
+            added = services.add_professional_respondents(
+                request, survey, list(form.cleaned_data["professions"])
+            )
+            messages.success(request, f"回答する専門職を{added}人追加しました。")
+        return redirect(survey)
+    respondents = survey.respondents.select_related("facility").order_by("group", "label", "pk")
+    return render(
+        request,
+        "surveys/audience.html",
+        {
+            "survey": survey,
+            "form": form,
+            "respondents": respondents[:500],
+            "count": survey.respondents.count(),
+        },
+    )
+
+
+@role_required(*READERS)
+def results_view(request, pk):
+    survey = get_object_or_404(Survey.objects.readable_by(request.user).select_related("center"), pk=pk)
+    public = request.GET.get("view") == "public"
+    fmt = request.GET.get("format")
+    if fmt == "raw":
+        return xlsx_response(f"survey-{survey.pk}-answers.xlsx", exports.raw_sheets(survey))
+    items = results.build(survey, public=public or fmt == "tables")
+    admission = results.admission_report(survey) if survey.template == Survey.Template.ADMISSION else None
+    if fmt == "tables":
+        return xlsx_response(
+            f"survey-{survey.pk}-tables.xlsx", exports.table_sheets(survey, items, admission)
+        )
+    groups, whole = survey.response_groups()
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "survey": survey,
+            "items": items,
+            "admission": admission,
+            "groups": groups,
+            "whole": whole,
+            "public": public,
+            "threshold": results.threshold(),
+            "chart": exports.chart_data(items, admission),
+        },
+    )
+
+
+@role_required(*MANAGERS)
+def reminders(request, pk):
+    survey = _managed(request, pk)
+    if request.method == "POST":
+        sent = services.send_reminders(request, survey)
+        messages.success(
+            request, f"督促のメールを{sent}件送りました。メールのない回答者は下の一覧で連絡してください。"
+        )
+        return redirect("surveys:reminders", pk=survey.pk)
+    pending = survey.respondents.pending().select_related("facility", "user")
+    return render(
+        request,
+        "surveys/reminders.html",
+        {
+            "survey": survey,
+            "pending": pending,
+            "links": [(r, services.answer_link(request, r)) for r in pending],
+        },
+    )
+
+
+def _answer_page(request, survey, respondent, template_extra=None):
+    """The questionnaire (GET), or the answers saved (POST). Returns (response, values or None)."""
+    questions = list(survey.questions.select_related("show_if_question"))
+    initial = {}
+    if respondent is not None:
+        initial = {a.question_id: a.value for a in respondent.answers.all()}
+    form = AnswerForm(post_data(request), survey=survey, questions=questions, initial_answers=initial)
+    more = request.method == "POST" and any(k.endswith("_more") for k in request.POST)
+    if more:
+        # Asking for more rows is not a submission: keep what was typed, without error messages.
+        form._errors = ErrorDict()
+    if request.method == "POST" and not more and form.is_valid():
+        return None, form
+    context = {"survey": survey, "form": form, "respondent": respondent, **(template_extra or {})}
+    status = 200 if request.method == "GET" or more else 400
+    return render(request, "surveys/answer.html", context, status=status), form
+
+
+def _closed(request, survey, respondent=None):
+    status = "before" if timezone.now() < survey.opens_at else "closed"
+    return render(
+        request,
+        "surveys/answer_closed.html",
+        {"survey": survey, "status": status, "respondent": respondent},
+        status=410,
+    )
+
+
+@never_cache
+def answer(request, token):
+    """A respondent's own link: one answer, which they may change until the survey closes."""
+    respondent = get_object_or_404(Respondent.objects.select_related("survey", "survey__center"), token=token)
+    survey = respondent.survey
+    if not survey.is_open():
+        return _closed(request, survey, respondent)
+    response, form = _answer_page(request, survey, respondent)
+    if response is not None:
+        return response
+    try:
+        services.submit_answers(request, respondent, form.values)
+    except services.SurveyClosed:
+        return _closed(request, survey, respondent)
+    return render(request, "surveys/answer_thanks.html", {"survey": survey, "respondent": respondent})
+
+
+@never_cache
+def answer_link(request, token):
+    """The open link (anonymous): one answer per browser (a signed cookie), rate-limited per address."""
+    survey = get_object_or_404(
+        Survey.objects.select_related("center"), link_token=token, audience=Survey.Audience.LINK
+    )
+    if not survey.is_open():
+        return _closed(request, survey)
+    cookie = f"survey-{survey.pk}"
+    if request.get_signed_cookie(cookie, default=None, salt=ANSWERED_SALT):
+        return render(request, "surveys/answer_closed.html", {"survey": survey, "status": "answered"})
+    response, form = _answer_page(request, survey, None)
+    if response is not None:
+        return response
+    if not LinkThrottle.take(survey, client_ip(request)):
+        form.add_error(
+            None,
+            "短い時間に同じ場所から多くの回答が届いたため、いまは受け付けられませんでした。"
+            "1分ほど待ってから、もう一度「回答を送信する」を押してください。",
+        )
+        return render(request, "surveys/answer.html", {"survey": survey, "form": form}, status=429)
+    try:
+        services.submit_link_answer(request, survey, form.values)
+    except services.SurveyClosed:
+        return _closed(request, survey)
+    page = render(request, "surveys/answer_thanks.html", {"survey": survey})
+    page.set_signed_cookie(
+        cookie,
+        "1",
+        salt=ANSWERED_SALT,
+        max_age=max(0, int((survey.closes_at - timezone.now()).total_seconds())) + 86400,
+        path=request.path,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return page
