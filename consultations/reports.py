@@ -338,10 +338,10 @@ class Report:
         return lines
 
 
-def suppress(n, threshold=None):
+def suppress(n, threshold=None, mark="-"):
     """A count as published: below the threshold (settings.PUBLISH_SUPPRESS_BELOW, default 5)
     it is 「-」, so that a small count cannot point at a person. Zero is shown as 0."""
-    threshold = getattr(settings, "PUBLISH_SUPPRESS_BELOW", 5) if threshold is None else threshold
+    threshold = settings.PUBLISH_SUPPRESS_BELOW if threshold is None else threshold
     if isinstance(n, int) and 0 < n < threshold:
-        return "-"
+        return mark
     return n

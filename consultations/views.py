@@ -369,7 +369,8 @@ def _published(cells, publish):
     """A row of an export marked for publication: counts below the threshold as 「-」."""
     if not publish:
         return cells
-    return [cell if i < 2 else suppress(cell) for i, cell in enumerate(cells)]
+    # 「－」 (full width): the export helper would prefix a half-width "-" with ' as formula-safe.
+    return [cell if i < 2 else suppress(cell, mark="－") for i, cell in enumerate(cells)]
 
 
 def _report_export(report, fmt, publish=False):
@@ -409,7 +410,7 @@ def _report_export(report, fmt, publish=False):
     )
     notes = ["相談内容は重複計上（1件の相談を該当する項目それぞれに計上）", closed_note]
     if publish:
-        notes.append(f"公表用: {getattr(settings, 'PUBLISH_SUPPRESS_BELOW', 5)}件未満は「-」")
+        notes.append(f"公表用: {settings.PUBLISH_SUPPRESS_BELOW}件未満は「-」")
     month_rows = []
     for (label, values), (y, m) in zip(monthly, _months_of(report), strict=False):
         state = "締め済み（" + "・".join(closed[(y, m)]) + "）" if (y, m) in closed else "未締め"

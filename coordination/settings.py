@@ -217,6 +217,8 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 
 # How long a directory entry stays "fresh" after someone confirmed it.
 FACILITY_FRESH_DAYS = env.int("FACILITY_FRESH_DAYS", default=365)
+# Published counts (public pages, exports marked for publication) below this show as 「-」.
+PUBLISH_SUPPRESS_BELOW = env.int("PUBLISH_SUPPRESS_BELOW", default=5)
 
 LOGGING = {
     "version": 1,

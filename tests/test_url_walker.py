@@ -79,6 +79,8 @@ EXPECTED = {
     "consultations:index": Expect(only(ADM, CO, CO2)),
     "consultations:create": Expect(only(ADM, CO, CO2)),
     "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),
+    "consultations:close_month": Expect(everyone(405)),  # POST only
+    "consultations:reopen_month": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),  # POST only
     "consultations:import": Expect(ADMIN_ONLY),
     "consultations:unlisted_facilities": Expect(ADMIN_ONLY),
     "consultations:import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation_import.pk}),

@@ -79,7 +79,9 @@ def test_an_edit_after_closing_shows_the_difference_per_line(client_for, august)
     changed = re.findall(r'<tr [^>]*data-item="([^"]+)"[^>]*data-changed-after-submission', html)
     assert "ケアマネージャー" in changed and "看取りに関する事" in changed and "延べ件数" in changed
     assert "訪問看護" not in changed  # the line did not change
-    row = re.search(r'data-item="看取りに関する事"[^>]*data-changed-after-submission.*?</tr>', html, re.S).group(0)
+    row = re.search(
+        r'data-item="看取りに関する事"[^>]*data-changed-after-submission.*?</tr>', html, re.S
+    ).group(0)
     assert re.search(r"data-submitted>1<", row) and "提出後の修正 +1" in row
 
 
