@@ -410,7 +410,7 @@ def _report_export(report, fmt, publish=False):
     )
     notes = ["相談内容は重複計上（1件の相談を該当する項目それぞれに計上）", closed_note]
     if publish:
-        notes.append(f"公表用: {settings.PUBLISH_SUPPRESS_BELOW}件未満は「-」")
+        notes.append(f"公表用: {settings.PUBLISH_SUPPRESS_BELOW}件未満は「－」")
     month_rows = []
     for (label, values), (y, m) in zip(monthly, _months_of(report), strict=False):
         state = "締め済み（" + "・".join(closed[(y, m)]) + "）" if (y, m) in closed else "未締め"

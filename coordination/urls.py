@@ -16,6 +16,7 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("meetings/", include("meetings.urls")),
     path("training/", include("training.urls")),
+    path("centers/", include("consultations.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -103,6 +103,11 @@ EXPECTED = {
     ),
     "consultations:add_consent": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:add_provision": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
+    # the centers' public pages (no login; no consultation record)
+    "centers:list": Expect(PUBLIC),
+    "centers:find": Expect(PUBLIC, query="?q=東区"),
+    "centers:qa": Expect(PUBLIC),
+    "centers:detail": Expect(PUBLIC, kwargs=lambda w: {"code": "C01"}),
     # training (カ・キ)
     "training:index": Expect(only(ADM, CO, CO2, PRO)),
     "training:create": Expect(only(ADM, CO, CO2)),
