@@ -161,10 +161,11 @@ class ClosingError(ValueError):
     pass
 
 
-def close_month(request, center, year, month, today=None):
+def close_month(request, center, year, month, today=None, user=None):
     """Closes the month for the center: its report lines as they are now are stored as the
     submitted figures (who, when), and later edits to the month's records show against them.
-    Refuses a month that has not ended or is closed already."""
+    Refuses a month that has not ended or is closed already. `user` without a request: seed_demo."""
+    user = user or request.user
     today = today or dates.today()
     if (year, month) >= (today.year, today.month):
         raise ClosingError(f"{year}年{month}月はまだ終わっていないため、締められません。")
@@ -176,10 +177,14 @@ def close_month(request, center, year, month, today=None):
         report = Report(month_period(year, month), [center]).build()
         lines = [[line.section, line.label, line.total] for line in report.table()]
         closing = MonthClosing.objects.create(
-            center=center, year=year, month=month, submitted=lines, closed_by=request.user
+            center=center, year=year, month=month, submitted=lines, closed_by=user
         )
         audit(
-            request, CREATE, closing, f"{center.code} {year}年{month}月を締めました（提出値 {len(lines)}行）"
+            request,
+            CREATE,
+            closing,
+            f"{center.code} {year}年{month}月を締めました（提出値 {len(lines)}行）",
+            user=user,
         )
     return closing
 
