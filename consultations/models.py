@@ -72,6 +72,22 @@ class ConsultationQuerySet(CenterOwnedQuerySet):
     def open(self):
         return self.exclude(status=Consultation.Status.DONE)
 
+    def matching_client(self, text="", age=None):
+        """Consultations that may be about the same client: the caller's name or affiliation, or
+        the client's condition, contains the text; the age within two years (ages are told
+        roughly on the phone). Newest first."""
+        qs = self
+        if text:
+            qs = qs.filter(
+                models.Q(consultant_name__icontains=text)
+                | models.Q(consultant_affiliation__icontains=text)
+                | models.Q(consultant_facility__name__icontains=text)
+                | models.Q(client_condition__icontains=text)
+            )
+        if age is not None:
+            qs = qs.filter(client_age__gte=age - 2, client_age__lte=age + 2)
+        return qs.order_by("-received_at", "-pk")
+
     def for_list(self):
         """What a row of the consultation list shows and no more: its own short fields and the names
         it shows (one join each); the topics come from attach_topics. The list is the

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/close/", views.close_month, name="close_month"),
     path("reports/closings/<int:pk>/reopen/", views.reopen_month, name="reopen_month"),
+    path("same-client/", views.same_client, name="same_client"),
     path("unlisted-facilities/", views.unlisted_facilities, name="unlisted_facilities"),
     path("import/", import_views.upload, name="import"),
     path("import/<int:pk>/", import_views.detail, name="import_detail"),

@@ -212,6 +212,30 @@ def delete_coordination(request, pk, cid):
     return redirect(f"{consultation.get_absolute_url()}#coordinations")
 
 
+@never_cache
+@role_required(*WRITERS)
+def same_client(request):
+    """Finds an earlier consultation of the same client among the center's own records (by the
+    caller's name or affiliation, the client's age or condition), to link a new one to it."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    age = (request.GET.get("age") or "").strip()
+    rows, error = [], ""
+    if age and not age.isdigit():
+        error = "年齢は数字で入力してください。"
+    elif query or age:
+        rows = Consultation.objects.for_user(request.user).matching_client(query, int(age) if age else None)
+        rows = list(rows.select_related("center", "consultant_facility")[:SAME_CLIENT_LIMIT])
+        AccessLog.log_list(request, rows)
+    return render(
+        request,
+        "consultations/same_client.html",
+        {"query": query, "age": age, "rows": rows, "error": error, "limit": SAME_CLIENT_LIMIT},
+    )
+
+
+SAME_CLIENT_LIMIT = 30
+
+
 @role_required(Role.ADMIN)
 def unlisted_facilities(request):
     """Facilities contacted in 連絡調整 that are not in the directory yet, most contacted first,

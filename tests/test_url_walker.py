@@ -79,6 +79,7 @@ EXPECTED = {
     "consultations:index": Expect(only(ADM, CO, CO2)),
     "consultations:create": Expect(only(ADM, CO, CO2)),
     "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),
+    "consultations:same_client": Expect(only(ADM, CO, CO2), query="?q=テスト&age=80"),
     "consultations:close_month": Expect(everyone(405)),  # POST only
     "consultations:reopen_month": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),  # POST only
     "consultations:import": Expect(ADMIN_ONLY),
