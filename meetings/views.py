@@ -9,11 +9,12 @@ from django.views.decorators.http import require_POST
 
 from consultations.models import Consultation
 from coordination import dates
-from coordination.access import get_for_user, role_required
+from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
 from coordination.exports import xlsx_response
 from coordination.filters import filtered, filtered_page
 from coordination.forms import errors_to_messages, post_data
-from coordination.models import Center, Organisation, Role
+from coordination.models import Organisation, Role
+from meetings import evaluation as evaluation_report
 from meetings import services
 from meetings.filters import IssueFilter, MeetingFilter, sees_every_center
 from meetings.forms import IssueForm, MeetingAttendanceForm, MeetingForm, SeriesForm, SolutionForm, StatusForm
@@ -422,7 +423,7 @@ def year_summary(request):
         )
     meetings, issues = Meeting.objects.for_user(user), Issue.objects.for_user(user)
     show_center = sees_every_center(user)
-    centers = list(Center.objects.all()) if show_center else []
+    centers = list(visible_centers(user)) if show_center else []
     code = request.GET.get("center", "") if show_center else ""
     if code:
         if code not in {c.code for c in centers}:
@@ -484,3 +485,68 @@ def _summary_xlsx(s):
             ),
         ],
     )
+
+
+@never_cache
+@role_required(*READERS)
+def evaluation(request):
+    """事業報告: per item ア〜ク, what was done in the 年度 against the 計画値; XLSX and A4 print."""
+    user = request.user
+    status = 200
+    try:
+        year = int(request.GET.get("fiscal_year") or dates.fiscal_year(dates.today()))
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        year, status = dates.fiscal_year(dates.today()), 400
+        messages.error(
+            request, "年度は2000〜2100の数字で指定してください（例: 2026）。今年度を表示しています。"
+        )
+    centers = list(visible_centers(user))
+    code = request.GET.get("center", "")
+    selected = None
+    if code:
+        selected = get_center_for_user(user, code)
+        centers = [selected]
+    elif user.role == Role.COORDINATOR:
+        selected = centers[0] if centers else None
+    items = evaluation_report.build(year, centers, selected)
+    names = selected.name if selected else "全センター"
+    title = f"在宅医療・介護連携推進事業 事業報告 {dates.fiscal_year_label(year)}（{names}）"
+    if request.GET.get("format") == "xlsx":
+        return _evaluation_xlsx(title, items, year)
+    if request.GET.get("format"):
+        raise PermissionDenied
+    return render(
+        request,
+        "meetings/evaluation.html",
+        {
+            "items": items,
+            "year": year,
+            "title": title,
+            "centers": list(visible_centers(user)) if user.role != Role.COORDINATOR else [],
+            "selected_center": code,
+        },
+        status=status,
+    )
+
+
+def _evaluation_xlsx(title, items, year):
+    rows = [
+        [
+            report.label,
+            figure.label,
+            figure.planned if figure.planned is not None else "",
+            figure.actual,
+            f"{figure.rate}%" if figure.rate is not None else "",
+        ]
+        for report in items
+        for figure in report.figures
+    ]
+    sheet = (
+        "事業報告",
+        ["事業項目", "指標", "計画値", "実績", "達成率"],
+        rows,
+        {"title_rows": [title], "widths": [44, 30, 10, 10, 10], "orientation": "portrait"},
+    )
+    return xlsx_response(f"evaluation-FY{year}.xlsx", [sheet])

@@ -151,6 +151,7 @@ EXPECTED = {
         only(ADM, CO, CO2, OFF), kwargs=lambda w: {"pk": w.organisation.pk}
     ),
     "meetings:year_summary": Expect(only(ADM, CO, CO2, OFF)),
+    "meetings:evaluation": Expect(only(ADM, CO, CO2, OFF)),
 }
 
 
