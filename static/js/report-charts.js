@@ -77,12 +77,19 @@
   function bars(id, rows, color, text) {
     var el = document.getElementById(id);
     if (!el) return;
+    // Tall enough for every label on its own line (no label skipped or crammed).
+    var box = document.createElement("div");
+    box.className = "chart-canvas";
+    box.style.height = (rows.length * 24 + 80) + "px";
+    el.parentNode.insertBefore(box, el);
+    box.appendChild(el);
     new Chart(el, {
       type: "bar",
       data: { labels: rows.map(function (r) { return r[0]; }), datasets: [{ label: "件数", data: rows.map(function (r) { return r[1]; }), backgroundColor: color }] },
       options: {
         indexAxis: "y",
         responsive: true,
+        maintainAspectRatio: false,
         layout: { padding: { right: 32 } },
         plugins: { legend: { display: false }, title: title(text) },
         scales: {

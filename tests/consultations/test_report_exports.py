@@ -57,4 +57,4 @@ def test_every_chart_has_a_title(client_for, months):
     data = json.loads(re.search(r'id="report-chart-data"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert set(data["titles"]) == {"monthly", "types", "topics"}
     assert all(data["titles"].values())
-    assert html.count("<figcaption>") == 3
+    assert html.count("<figcaption") == 3
