@@ -355,7 +355,10 @@ class CenterOwnedQuerySet(models.QuerySet):
         aggregates): officials also read every center's."""
         if user.is_authenticated and user.is_active and user.role == Role.OFFICIAL:
             center_ids = official_center_ids(user)
-            return self if center_ids is None else self.filter(center_id__in=center_ids)
+            if center_ids is None:
+                return self
+            # The ward's centers' records, and the city's own (meetings and 課題 without a center).
+            return self.filter(models.Q(center_id__in=center_ids) | models.Q(center_id=None))
         # This class's rule by name: a subclass may make for_user() mean readable_by().
         return CenterOwnedQuerySet.for_user(self, user)
 

@@ -6,7 +6,7 @@ the number of records (a few hundred meetings and events a year are counted in P
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -66,17 +66,22 @@ def build(fiscal_year, centers, selected_center=None):
             if letter in actual:
                 actual[letter][measure] = actual[letter].get(measure, 0) + n
 
-    for letters in Meeting.objects.filter(
-        center_id__in=center_ids, held_on__gte=start, held_on__lte=end
-    ).values_list("items", flat=True):
+    # The whole city's report also counts the city's own meetings and 課題 (no center).
+    owned = Q(center_id__in=center_ids) | (Q(center=None) if selected_center is None else Q(pk__in=[]))
+    for letters in Meeting.objects.filter(owned, held_on__gte=start, held_on__lte=end).values_list(
+        "items", flat=True
+    ):
         add(letters, Measure.MEETINGS)
-    for letters in Issue.objects.filter(
-        center_id__in=center_ids, raised_on__gte=start, raised_on__lte=end
-    ).values_list("items", flat=True):
+    for letters in Issue.objects.filter(owned, raised_on__gte=start, raised_on__lte=end).values_list(
+        "items", flat=True
+    ):
         add(letters, Measure.ISSUES_RAISED)
+    solved_owned = Q(issue__center_id__in=center_ids) | (
+        Q(issue__center=None) if selected_center is None else Q(pk__in=[])
+    )
     for letters in (
         IssueStatusChange.objects.filter(
-            issue__center_id__in=center_ids,
+            solved_owned,
             status=IssueStatus.SOLVED,
             changed_on__gte=start,
             changed_on__lte=end,

@@ -43,6 +43,8 @@ class ItemsMixin:
 
 
 def _own(queryset, user, instance):
+    if user.role == Role.OFFICIAL:
+        return queryset.filter(center=None)  # the city's own records only
     center_id = user.center_id if user.role == Role.COORDINATOR else getattr(instance, "center_id", None)
     return queryset.filter(center_id=center_id) if center_id else queryset
 
@@ -96,6 +98,8 @@ class MeetingForm(ItemsMixin, CenterOwnedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        if user.role == Role.OFFICIAL:
+            self.fields.pop("center", None)  # an official records the city's own meetings
         self.fields["tier"].choices = self.fields["tier"].choices[1:]  # no empty radio
         self.fields["kind"].empty_label = None
         self.fields["series"].queryset = _own(Series.objects.filter(active=True), user, self.instance)
@@ -177,6 +181,8 @@ class IssueForm(ItemsMixin, CenterOwnedForm):
 
     def __init__(self, *args, user, meeting=None, consultation=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        if user.role == Role.OFFICIAL:
+            self.fields.pop("center", None)  # an official raises the city's own 課題
         self._init_items()
         self.meeting, self.consultation = meeting, consultation
         if meeting or consultation:

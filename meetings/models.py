@@ -85,7 +85,10 @@ class CenterReadableQuerySet(CenterOwnedQuerySet):
         return self.readable_by(user)
 
     def editable_by(self, user):
-        """Admins any, coordinators their own center's (CenterOwnedQuerySet's reading rule)."""
+        """Admins any, coordinators their own center's (CenterOwnedQuerySet's reading rule),
+        officials the city's own (no center)."""
+        if user.is_authenticated and user.is_active and user.role == Role.OFFICIAL:
+            return self.filter(center=None)
         return super().for_user(user)
 
 
@@ -122,8 +125,14 @@ class MeetingQuerySet(CenterReadableQuerySet):
 
 
 class Meeting(models.Model):
+    # No center: a meeting of the city itself (連絡会), recorded by an official.
     center = models.ForeignKey(
-        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="meetings"
+        Center,
+        verbose_name="担当センター（空欄は市）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
     )
     tier = models.PositiveSmallIntegerField("連携の段階", choices=Tier)
     kind = models.ForeignKey(
@@ -233,8 +242,14 @@ class IssueStatus(models.TextChoices):
 class Issue(models.Model):
     """A 課題 raised by an organisation or a profession, tracked for years (薬剤師会 H24 課題 A–G)."""
 
+    # No center: a 課題 the city owns (健康局's own, raised by an official).
     center = models.ForeignKey(
-        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="+"
+        Center,
+        verbose_name="担当センター（空欄は市）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     label = models.CharField("ラベル", max_length=20, help_text="例: 薬-A（同じ団体の課題で重複不可）")
     title = models.CharField("課題", max_length=200)

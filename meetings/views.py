@@ -22,6 +22,8 @@ from meetings.models import Issue, Meeting, Series, Solution
 from training.models import Event
 
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
+# Officials also record the city's own meetings (連絡会) and raise city-owned 課題 (no center).
+CITY_WRITERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 PAGE_SIZE = 25
 
@@ -50,7 +52,7 @@ def index(request):
 
 
 @never_cache
-@role_required(*WRITERS)
+@role_required(*CITY_WRITERS)
 def create(request):
     form = MeetingForm(post_data(request), user=request.user, initial=_initial_from(request))
     if request.method == "POST" and form.is_valid():
@@ -58,6 +60,10 @@ def create(request):
         messages.success(request, f"{meeting.get_tier_display()}「{meeting.display_title}」を記録しました。")
         return redirect(meeting)
     return render(request, "meetings/form.html", {"form": form})
+
+
+def _center_code(record):
+    return record.center.code if record.center_id else "市"
 
 
 def _id_param(value):
@@ -78,7 +84,7 @@ def _initial_from(request):
 
 
 @never_cache
-@role_required(*WRITERS)
+@role_required(*CITY_WRITERS)
 def edit(request, pk):
     meeting = _editable(Meeting.objects, request, pk)
     form = MeetingForm(post_data(request), instance=meeting, user=request.user)
@@ -239,7 +245,7 @@ def _issues_xlsx(issues):
                 i.raised_on,
                 where,
                 "、".join(s.title for s in i.solutions.all()),
-                i.center.code,
+                _center_code(i),
             ]
         )
     return xlsx_response(
@@ -260,7 +266,7 @@ def _issues_xlsx(issues):
 
 
 @never_cache
-@role_required(*WRITERS)
+@role_required(*CITY_WRITERS)
 def issue_create(request):
     consultation = None
     consultation_id = _id_param(request.GET.get("consultation") or request.POST.get("consultation"))
@@ -276,7 +282,7 @@ def issue_create(request):
 
 
 @never_cache
-@role_required(*WRITERS)
+@role_required(*CITY_WRITERS)
 def issue_edit(request, pk):
     issue = _editable(Issue.objects, request, pk)
     form = IssueForm(post_data(request), instance=issue, user=request.user)
@@ -324,7 +330,7 @@ def issue_detail(request, pk):
 
 
 @require_POST
-@role_required(*WRITERS)
+@role_required(*CITY_WRITERS)
 def issue_status(request, pk):
     issue = _editable(Issue.objects, request, pk)
     form = StatusForm(request.POST)
@@ -466,7 +472,7 @@ def _summary_xlsx(s):
                 ["センター", "ラベル", "課題", "提起した団体・職種", "提起日", "状態"],
                 [
                     [
-                        i.center.code,
+                        _center_code(i),
                         i.label,
                         i.title,
                         str(i.raised_by or ""),
@@ -480,7 +486,7 @@ def _summary_xlsx(s):
             (
                 "解決した課題",
                 ["センター", "ラベル", "課題", "提起した団体・職種", "解決日"],
-                [[i.center.code, i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
+                [[_center_code(i), i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
                 {"title_rows": [title], "widths": [10, 10, 40, 24, 12]},
             ),
         ],

@@ -79,6 +79,15 @@ def test_each_item_counts_what_was_done_against_the_targets(client_for, year):
     assert city[("カ", "events")] == {"planned": "4", "actual": "1", "rate": "25%"}
     assert city[("オ", "consultations")] == {"planned": "6", "actual": "3", "rate": "50%"}
     assert city[("イ", "meetings")]["actual"] == "3"  # C02's too
+    from meetings.models import Meeting, MeetingKind
+
+    Meeting.objects.create(
+        center=None, tier=1, kind=MeetingKind.objects.first(), held_on="2026-07-01", items="ク"
+    )
+    assert (
+        figures(client_for("admin"), "fiscal_year=2026")[("ク", "meetings")]["actual"] == "2"
+    )  # the city's own
+    assert figures(client_for("admin"), "fiscal_year=2026&center=C01")[("ク", "meetings")]["actual"] == "1"
 
 
 def test_a_coordinator_sees_its_own_center_and_another_center_is_404(client_for, year):
