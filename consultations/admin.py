@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from consultations.models import AccessLog, ConsultantType, MonthClosing, PublicQuestion, Topic
+from consultations.models import (
+    AccessLog,
+    ConsultantType,
+    MonthClosing,
+    PastMonthlyTotal,
+    PublicQuestion,
+    Topic,
+)
 from coordination.admin import AuditedAdmin, ReadOnlyLogAdmin
 
 
@@ -37,4 +44,12 @@ class MonthClosingAdmin(ReadOnlyLogAdmin):
     """Read-only: a month is closed and reopened from the report page (services, audited)."""
 
     list_display = ("center", "year", "month", "closed_by", "closed_at", "reopened_by", "reopened_at")
+    list_filter = ("center", "year")
+
+
+@admin.register(PastMonthlyTotal)
+class PastMonthlyTotalAdmin(ReadOnlyLogAdmin):
+    """Read-only: written by `manage.py import_monthly_totals`."""
+
+    list_display = ("center", "year", "month", "consultations", "source", "imported_at")
     list_filter = ("center", "year")

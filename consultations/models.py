@@ -555,3 +555,28 @@ class PublicQuestion(models.Model):
 
     def __str__(self):
         return self.question
+
+
+class PastMonthlyTotal(models.Model):
+    """A month's 相談件数 of a center from before the portal (a sheet of the old 月報's totals),
+    kept as a total: the monthly trend uses it for a month the portal has no records of."""
+
+    center = models.ForeignKey(Center, verbose_name="センター", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    consultations = models.PositiveIntegerField("相談件数")
+    source = models.CharField("取込元のファイル", max_length=200, blank=True)
+    imported_at = models.DateTimeField("取込日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "過去の月報の合計"
+        ordering = ["center", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "year", "month"], name="past_total_unique"),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="past_total_month_1_12"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.center_id} {self.year}年{self.month}月 {self.consultations}件"

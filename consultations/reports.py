@@ -19,6 +19,7 @@ from consultations.models import (
     DailyTally,
     Method,
     MonthClosing,
+    PastMonthlyTotal,
     Topic,
 )
 from coordination import dates
@@ -302,6 +303,13 @@ class Report:
         grid = {}
         for month, center_id, n in counts:
             grid.setdefault((month.year, month.month), {})[center_id] = n
+        # Months from before the portal: the old 月報's totals, where the portal has no records.
+        fy = self.period.fiscal_year
+        for year, month, center_id, n in PastMonthlyTotal.objects.filter(
+            center_id__in=self.center_ids, year__in=[fy, fy + 1]
+        ).values_list("year", "month", "center_id", "consultations"):
+            if dates.fiscal_year(datetime.date(year, month, 1)) == fy:
+                grid.setdefault((year, month), {}).setdefault(center_id, n)
         months = [
             m
             for m in dates.fiscal_months(self.period.fiscal_year)
