@@ -90,3 +90,9 @@ def test_the_same_client_search_query_count_is_fixed(client_for, clients, django
     c = client_for("coordinator")
     with django_assert_num_queries(4):  # the session, the user, the rows (one join each), the access log
         c.get("/consultations/same-client/", {"age": "80"})
+
+
+def test_the_consultation_page_links_to_the_clients_first_consultation(client_for, clients):
+    cast, first, again, *_ = clients
+    html = client_for("coordinator").get(f"/consultations/{again.pk}/").content.decode()
+    assert f'href="/consultations/{first.pk}/">相談 #{first.pk}</a>' in html
