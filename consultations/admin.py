@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from consultations.models import AccessLog, ConsultantType, Topic
+from consultations.models import (
+    AccessLog,
+    ConsultantType,
+    MonthClosing,
+    PastMonthlyTotal,
+    PublicQuestion,
+    Topic,
+)
 from coordination.admin import AuditedAdmin, ReadOnlyLogAdmin
 
 
@@ -24,3 +31,25 @@ class AccessLogAdmin(ReadOnlyLogAdmin):
     list_display = ("at", "user", "action", "consultation", "shown", "path")
     list_filter = ("action",)
     search_fields = ("user__username", "path")
+
+
+@admin.register(PublicQuestion)
+class PublicQuestionAdmin(AuditedAdmin):
+    list_display = ("question", "sort_order")
+    fields = ("question", "answer", "sort_order")
+
+
+@admin.register(MonthClosing)
+class MonthClosingAdmin(ReadOnlyLogAdmin):
+    """Read-only: a month is closed and reopened from the report page (services, audited)."""
+
+    list_display = ("center", "year", "month", "closed_by", "closed_at", "reopened_by", "reopened_at")
+    list_filter = ("center", "year")
+
+
+@admin.register(PastMonthlyTotal)
+class PastMonthlyTotalAdmin(ReadOnlyLogAdmin):
+    """Read-only: written by `manage.py import_monthly_totals`."""
+
+    list_display = ("center", "year", "month", "consultations", "source", "imported_at")
+    list_filter = ("center", "year")

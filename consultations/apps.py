@@ -18,6 +18,12 @@ class ConsultationsConfig(AppConfig):
             (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL),
             order=21,
         )
+        dashboard.register_nav(
+            "相談窓口のご案内",
+            "centers:list",
+            (dashboard.PUBLIC, Role.PROFESSIONAL, Role.OFFICIAL, Role.COORDINATOR, Role.ADMIN),
+            order=43,
+        )
         dashboard.register(
             "consultations/_dashboard_open.html",
             (Role.COORDINATOR, Role.ADMIN),

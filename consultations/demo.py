@@ -6,7 +6,7 @@ import random
 
 from django.utils import timezone
 
-from consultations import reference, tallies
+from consultations import reference, services, tallies
 from consultations.models import (
     Consent,
     ConsultantType,
@@ -14,6 +14,8 @@ from consultations.models import (
     ConsultationTopic,
     Coordination,
     Method,
+    MonthClosing,
+    PublicQuestion,
     Topic,
 )
 from coordination import dates
@@ -122,9 +124,119 @@ def seed(stdout, consultations=0, **options):
             day += datetime.timedelta(days=1)
     if consultations:
         _bulk(consultations, stdout)
+    if seeded:
+        _link_repeat_clients()
     if seeded or consultations:
         tallies.recount_consultations(Consultation.objects.all())
-    stdout.write(f"consultations: {Consultation.objects.count()} consultations")
+    PublicQuestion.objects.bulk_create(
+        [
+            PublicQuestion(question=q, answer=a, sort_order=i)
+            for i, (q, a) in enumerate(QUESTIONS, 1)
+            if not PublicQuestion.objects.filter(question=q).exists()
+        ]
+    )
+    closed = _close_last_month(types)
+    stdout.write(
+        f"consultations: {Consultation.objects.count()} consultations, "
+        f"{PublicQuestion.objects.count()} public questions, {closed} months closed now"
+    )
+
+
+def _link_repeat_clients():
+    """A few clients consulted about again: 実人数 then differs from 延べ件数 in the 月報."""
+    for center in Center.objects.all()[:2]:
+        ids = list(
+            Consultation.objects.filter(center=center).order_by("received_at").values_list("pk", flat=True)
+        )
+        for first in ids[:60:12]:
+            later = ids[ids.index(first) + 3 : ids.index(first) + 5]
+            Consultation.objects.filter(pk__in=later).update(first_consultation_id=first)
+
+
+def _close_last_month(types):
+    """The demo centers close last month, and one consultation of it is logged afterwards: the
+    report then shows 「提出後の修正」 on its lines."""
+    today = dates.today()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    closed = 0
+    for center in Center.objects.all()[:2]:
+        if MonthClosing.objects.filter(center=center, year=year, month=month).exists():
+            continue
+        coordinator = User.objects.filter(center=center, role=Role.COORDINATOR).first()
+        if coordinator is None:
+            continue
+        services.close_month(None, center, year, month, user=coordinator)
+        closed += 1
+        if center.code == "C01":
+            start, _ = dates.month_range(year, month)
+            day = start + datetime.timedelta(days=(7 - start.weekday()) % 7 + 1)  # a Tuesday
+            c = Consultation.objects.create(
+                center=center,
+                received_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 40))),
+                consultant_type=types[0],
+                consultant_affiliation="〇〇病院 地域連携室",
+                summary="締めた後に記録した相談（記録漏れの追加）",
+                status=Consultation.Status.DONE,
+                handled_by=coordinator,
+                updated_by=coordinator,
+            )
+            topic = Topic.objects.filter(parent=None, name="その他").first()
+            if topic:
+                ConsultationTopic.objects.create(consultation=c, topic=topic)
+            tallies.recount_days({(center.pk, day)})
+    return closed
+
+
+QUESTIONS = [
+    (
+        "相談は誰が行ってもいいのですか？",
+        "在宅医療と介護の連携推進を目的としていることから、医療・介護等サービス提供者からの在宅医療に関する相談に対応します。",
+    ),
+    (
+        "利用者が市外の方でも相談してよいのですか？",
+        "相談の対象となる利用者については、原則本市に在住する40歳以上の方と定めています。なお、連携支援センターは、"
+        "それぞれ担当する地域が異なりますので、センター一覧をご確認ください（例えば、利用者が門司区に在住の場合は、"
+        "門司区を担当するセンターに相談していただくことになります）。また、在宅医療に関する一般的な相談については、"
+        "特段の制限等はありませんので、お気軽にご相談ください。",
+    ),
+    (
+        "利用者が20歳未満の子どもの場合は相談できないのですか？",
+        "相談の対象となる利用者については、原則本市に在住する40歳以上の方と定めていますが、それ以外の方に関する相談は"
+        "受け付けないということではありません。そうした方に関するご相談があったときは、必要に応じて関係機関をご案内する"
+        "など、適切に対応します。",
+    ),
+    (
+        "相談はどのような方法で行えばいいのですか？",
+        "連携支援センターには専門のスタッフが常駐していますので、お電話でご連絡いただくか、直接センターにお越しいただければ"
+        "窓口でも相談をお受けします。",
+    ),
+    (
+        "どのようなスタッフの方が対応するのですか？",
+        "介護支援専門員の資格を有する看護師や病院での勤務経験のある社会福祉士などの、専門スタッフが対応します。",
+    ),
+    (
+        "相談料や手数料がかかることはあるのですか？",
+        "相談対応を含めた全てのサービスは無料となっており、料金が発生することはありませんので、安心してご利用ください。",
+    ),
+    (
+        "在宅医療のほかに介護や福祉の相談にも対応してもらえるのですか？",
+        "スタッフは介護分野にも一定の知識を有しているため、ある程度の対応は可能と考えていますが、必要に応じて地域包括支援"
+        "センターと連携するなど、適宜状況に合わせた対応を行います。",
+    ),
+    (
+        "退院調整に関しては、医療機関に対してどのような支援をするのですか？",
+        "退院調整は医療機関が実施するものであることを前提として、その調整作業に対する支援を行うこととなりますので、"
+        "連携支援センターが退院調整の肩代わりをするものではありません。したがって、現在退院調整に取り組まれている医療機関"
+        "につきましては、今後ご継続いただければと思います。なお、対応は個々のケースで異なりますので、実際の支援については、"
+        "相談者と協議を行いながら進めていきます。",
+    ),
+    (
+        "相談時には、利用者の個人情報をお伝えすることになりますが、個人情報の取り扱いについて教えてください。",
+        "相談者から取得した利用者の個人情報については、適切な情報管理体制の下で外部への漏洩等の防止策を講じます。また、"
+        "調整作業を行う過程で、やむを得ず関係機関等の第三者へ提供する場合は、原則として、あらかじめ利用者の同意を得た上で"
+        "行います。",
+    ),
+]
 
 
 def _one(rng, center, coordinator, areas, day, topics, types):

@@ -108,6 +108,13 @@ class ConsultationForm(forms.ModelForm):
         help_text="施設名（名簿にあれば自動でリンク）、#ID、または自由記入",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    earlier = forms.CharField(
+        label="同じ対象者の以前の相談（相談番号）",
+        required=False,
+        max_length=20,
+        help_text="以前にも相談を受けた対象者なら、その相談の番号（例: #123）。実人数は同じ対象者を1人と数えます。"
+        "番号は「同じ対象者の相談を探す」で調べられます。",
+    )
 
     # On the phone: who is calling and from where, then what about, then the rest.
     field_order = [
@@ -123,6 +130,7 @@ class ConsultationForm(forms.ModelForm):
         "client_area",
         "client_care_level",
         "client_condition",
+        "earlier",
         "summary",
         "response",
         "result",
@@ -201,6 +209,41 @@ class ConsultationForm(forms.ModelForm):
             )
             self.fields["consultant_org"].initial = self.instance.consultant_label
             self.fields["version"].initial = self.instance.version
+            if self.instance.first_consultation_id:
+                self.fields["earlier"].initial = f"#{self.instance.first_consultation_id}"
+
+    def clean_earlier(self):
+        """The earlier consultation of the same client, among the records this user may open;
+        clean() checks it is the same center's and stores that client's first consultation, so
+        one client is always one id."""
+        text = self.cleaned_data["earlier"].strip().lstrip("#＃").strip()
+        self.earlier = None
+        if not text:
+            return ""
+        if not text.isdigit():
+            raise forms.ValidationError("以前の相談は番号（例: #123）で入力してください。")
+        self.earlier = Consultation.objects.for_user(self.user).filter(pk=int(text)).first()
+        if self.earlier is None:
+            raise forms.ValidationError(f"相談 #{text} はこのセンターの記録にありません。")
+        return text
+
+    def _check_earlier(self, data):
+        self.instance.first_consultation_id = None
+        earlier = getattr(self, "earlier", None)
+        if earlier is None:
+            return
+        if self.user.role == Role.COORDINATOR:
+            center_id = self.user.center_id
+        else:
+            center = data.get("center")
+            center_id = center.pk if center else self.instance.center_id
+        first_id = earlier.first_consultation_id or earlier.pk
+        if earlier.center_id != center_id:
+            self.add_error("earlier", f"相談 #{earlier.pk} はこのセンターの記録にありません。")
+        elif self.instance.pk and self.instance.pk in (earlier.pk, first_id):
+            self.add_error("earlier", "この相談自身や、この相談を初回とする相談は指定できません。")
+        else:
+            self.instance.first_consultation_id = first_id
 
     def clean_consultant_org(self):
         text = self.cleaned_data["consultant_org"].strip()
@@ -213,6 +256,7 @@ class ConsultationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self._check_earlier(data)
         received, follow_up = data.get("received_at"), data.get("follow_up_on")
         if received and follow_up and follow_up < timezone.localtime(received).date():
             self.add_error(

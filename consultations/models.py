@@ -72,6 +72,22 @@ class ConsultationQuerySet(CenterOwnedQuerySet):
     def open(self):
         return self.exclude(status=Consultation.Status.DONE)
 
+    def matching_client(self, text="", age=None):
+        """Consultations that may be about the same client: the caller's name or affiliation, or
+        the client's condition, contains the text; the age within two years (ages are told
+        roughly on the phone). Newest first."""
+        qs = self
+        if text:
+            qs = qs.filter(
+                models.Q(consultant_name__icontains=text)
+                | models.Q(consultant_affiliation__icontains=text)
+                | models.Q(consultant_facility__name__icontains=text)
+                | models.Q(client_condition__icontains=text)
+            )
+        if age is not None:
+            qs = qs.filter(client_age__gte=age - 2, client_age__lte=age + 2)
+        return qs.order_by("-received_at", "-pk")
+
     def for_list(self):
         """What a row of the consultation list shows and no more: its own short fields and the names
         it shows (one join each); the topics come from attach_topics. The list is the
@@ -184,6 +200,16 @@ class Consultation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # 実人数/延べ件数: a consultation about a client the center has already helped points at that
+    # client's first consultation (always the first, so one client is one id: 実人数 counts them).
+    first_consultation = models.ForeignKey(
+        "self",
+        verbose_name="同じ対象者の初回の相談",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="later_consultations",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -446,3 +472,111 @@ class DailyTally(models.Model):
 
     def __str__(self):
         return f"{self.center_id} {self.day} {self.kind}:{self.key} {self.n}"
+
+
+class MonthClosingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(reopened_at=None)
+
+    def of_month(self, year, month):
+        return self.active().filter(year=year, month=month)
+
+    def covering(self, consultation):
+        """The active closing of the consultation's month, if its center closed it."""
+        day = timezone.localtime(consultation.received_at)
+        return self.of_month(day.year, day.month).filter(center_id=consultation.center_id).first()
+
+
+class MonthClosing(models.Model):
+    """締め: a center's month submitted to the city. `submitted` keeps the report's lines of that
+    center as they were at closing ([区分, 項目, number]), so later edits to the month's records
+    show as 「提出後の修正」 against them. Reopening (admins, with a reason) ends this closing;
+    closing again makes a new row, so every submission is kept."""
+
+    center = models.ForeignKey(
+        Center, verbose_name="センター", on_delete=models.PROTECT, related_name="closings"
+    )
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    submitted = models.JSONField("提出した数値", default=list)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="締めた人", on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField("締めた日時", default=timezone.now)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="締めを解除した人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField("締めを解除した日時", null=True, blank=True)
+    reopen_reason = models.CharField("解除の理由", max_length=300, blank=True)
+
+    objects = MonthClosingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月報の締め"
+        ordering = ["-year", "-month", "center"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "year", "month"],
+                condition=models.Q(reopened_at=None),
+                name="one_active_closing_per_month",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="closing_month_1_12"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.center.code} {self.year}年{self.month}月の締め"
+
+    @property
+    def key(self):
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def submitted_values(self):
+        """{(区分, 項目): number}"""
+        return {(section, label): n for section, label, n in self.submitted}
+
+
+class PublicQuestion(models.Model):
+    """The Q&A of the centers' public pages (/centers/qa/), written and ordered by admins."""
+
+    question = models.CharField("質問", max_length=200)
+    answer = models.TextField("回答")
+    sort_order = models.PositiveIntegerField("並び順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "よくある質問（公開）"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.question
+
+
+class PastMonthlyTotal(models.Model):
+    """A month's 相談件数 of a center from before the portal (a sheet of the old 月報's totals),
+    kept as a total: the monthly trend uses it for a month the portal has no records of."""
+
+    center = models.ForeignKey(Center, verbose_name="センター", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    consultations = models.PositiveIntegerField("相談件数")
+    source = models.CharField("取込元のファイル", max_length=200, blank=True)
+    imported_at = models.DateTimeField("取込日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "過去の月報の合計"
+        ordering = ["center", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "year", "month"], name="past_total_unique"),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="past_total_month_1_12"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.center_id} {self.year}年{self.month}月 {self.consultations}件"

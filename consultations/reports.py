@@ -6,8 +6,9 @@ consultations there are, and the rows read grow with the days, not the consultat
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
+from django.conf import settings
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from consultations import tallies
@@ -17,6 +18,8 @@ from consultations.models import (
     Coordination,
     DailyTally,
     Method,
+    MonthClosing,
+    PastMonthlyTotal,
     Topic,
 )
 from coordination import dates
@@ -71,6 +74,10 @@ def period_from(params, today=None):
         raise PeriodError("年・月・年度は数字で指定してください。") from None
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise PeriodError("年は2000〜2100、月は1〜12で指定してください。")
+    return month_period(year, month)
+
+
+def month_period(year, month):
     start, end = dates.month_range(year, month)
     era, n = dates.era_year(year, month, 1)
     return Period(
@@ -84,6 +91,8 @@ def period_from(params, today=None):
 
 # The 連絡調整 rows by result count contacts; these two name what is counted (docs/architecture.md).
 FACILITIES_LABEL = "連絡した施設数（1件の相談で同じ施設は1）"
+PERSONS_LABEL = "実人数（同じ対象者は1人）"
+CASES_LABEL = "延べ件数"
 CONTACTS_LABEL = "連絡回数（延べ）"
 
 
@@ -120,6 +129,21 @@ class Line:
     high: int
     kind: str  # item, subtotal, total, figure (a count beside the 合計, not part of it)
     cumulative: "Line | None" = None
+    # 締め: the figure submitted for this line by the closed centers, and the same centers' figure
+    # now (None when none of the report's centers closed the month).
+    submitted: int | None = None
+    current_of_closed: int | None = None
+
+    @property
+    def changed_after_submission(self):
+        return self.submitted is not None and self.submitted != self.current_of_closed
+
+    @property
+    def difference(self):
+        """「提出後の修正」: now minus submitted, for the centers that closed the month."""
+        if self.submitted is None:
+            return None
+        return self.current_of_closed - self.submitted
 
     @property
     def key(self):
@@ -162,7 +186,7 @@ class Report:
         types = list(ConsultantType.objects.all())
         topics = list(Topic.objects.select_related("parent"))
 
-        sections = [self._open_days()]
+        sections = [self._open_days(), self._persons(totals)]
         sections.append(self._section("相談者", [(t.name, by_type.get(t.pk, {})) for t in types]))
         sections.append(self._topic_section(topics, by_topic))
         sections.append(
@@ -195,6 +219,25 @@ class Report:
     def _open_days(self):
         values = {c.pk: c.open_days(self.period.start, self.period.end) for c in self.centers}
         return Section("窓口開設日数", [Row("窓口開設日数", values)], has_total=False)
+
+    def _persons(self, totals):
+        """実人数 (a client consulted about again is one person: consultations linked to the same
+        first consultation count once) and 延べ件数 (every consultation). 1 query."""
+        first, after = self.period.bounds
+        persons = dict(
+            Consultation.objects.filter(
+                center_id__in=self.center_ids, received_at__gte=first, received_at__lt=after
+            )
+            .order_by()
+            .values("center_id")
+            .annotate(n=Count(Coalesce("first_consultation_id", "id"), distinct=True))
+            .values_list("center_id", "n")
+        )
+        return Section(
+            "相談件数",
+            [Row(PERSONS_LABEL, persons), Row(CASES_LABEL, dict(totals))],
+            has_total=False,
+        )
 
     def _section(self, name, items):
         rows = [Row(label, dict(values)) for label, values in items]
@@ -260,9 +303,53 @@ class Report:
         grid = {}
         for month, center_id, n in counts:
             grid.setdefault((month.year, month.month), {})[center_id] = n
+        # Months from before the portal: the old 月報's totals, where the portal has no records.
+        fy = self.period.fiscal_year
+        for year, month, center_id, n in PastMonthlyTotal.objects.filter(
+            center_id__in=self.center_ids, year__in=[fy, fy + 1]
+        ).values_list("year", "month", "center_id", "consultations"):
+            if dates.fiscal_year(datetime.date(year, month, 1)) == fy:
+                grid.setdefault((year, month), {}).setdefault(center_id, n)
         months = [
             m
             for m in dates.fiscal_months(self.period.fiscal_year)
             if dates.month_range(*m)[0] <= self.period.end
         ]
         return [(f"{y}年{m}月", [grid.get((y, m), {}).get(c, 0) for c in self.center_ids]) for y, m in months]
+
+    # --- 締め ------------------------------------------------------------------------------
+
+    def closings(self):
+        """The active closings of the report's centers in its period, by (center_id, 'YYYY-MM')."""
+        months = [m for m in dates.fiscal_months(self.period.fiscal_year) if self._month_in_period(*m)]
+        rows = (
+            MonthClosing.objects.active()
+            .filter(center_id__in=self.center_ids)
+            .select_related("center", "closed_by")
+        )
+        return [c for c in rows if (c.year, c.month) in months]
+
+    def _month_in_period(self, year, month):
+        start, end = dates.month_range(year, month)
+        return start >= self.period.start and end <= self.period.end
+
+    def compare_with_submitted(self, lines, closings):
+        """Sets each line's submitted figure and the closed centers' current one (a monthly
+        report: the closings are of its month)."""
+        if not closings:
+            return lines
+        index = {c: i for i, c in enumerate(self.center_ids)}
+        submitted = [(index[c.center_id], c.submitted_values()) for c in closings if c.center_id in index]
+        for line in lines:
+            line.submitted = sum(values.get(line.key, 0) for _, values in submitted)
+            line.current_of_closed = sum(line.per_center[i] for i, _ in submitted)
+        return lines
+
+
+def suppress(n, threshold=None, mark="-"):
+    """A count as published: below the threshold (settings.PUBLISH_SUPPRESS_BELOW, default 5)
+    it is 「-」, so that a small count cannot point at a person. Zero is shown as 0."""
+    threshold = settings.PUBLISH_SUPPRESS_BELOW if threshold is None else threshold
+    if isinstance(n, int) and 0 < n < threshold:
+        return mark
+    return n

@@ -8,9 +8,12 @@ The import of past logs (consultations/importing.py) is the one other writer."""
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from consultations import reference, tallies
-from consultations.models import Consultation, ConsultationTopic, Provision, Topic
+from consultations.models import Consultation, ConsultationTopic, MonthClosing, Provision, Topic
+from consultations.reports import Report, month_period
+from coordination import dates
 from coordination.models import Role
 from coordination.security import CREATE, DELETE, UPDATE, audit
 from resources import updates as directory_updates
@@ -170,3 +173,56 @@ def record_provision(request, consultation, form):
         )
         audit(request, CREATE, provision, f"相談 #{consultation.pk}: {provision.items}")
     return provision
+
+
+# --- 締め: a month submitted to the city ------------------------------------------------------
+
+
+class ClosingError(ValueError):
+    pass
+
+
+def close_month(request, center, year, month, today=None, user=None):
+    """Closes the month for the center: its report lines as they are now are stored as the
+    submitted figures (who, when), and later edits to the month's records show against them.
+    Refuses a month that has not ended or is closed already. `user` without a request: seed_demo."""
+    user = user or request.user
+    today = today or dates.today()
+    if (year, month) >= (today.year, today.month):
+        raise ClosingError(f"{year}年{month}月はまだ終わっていないため、締められません。")
+    with transaction.atomic():
+        # The center's row is locked so that two coordinators closing at once make one closing.
+        type(center).objects.select_for_update().filter(pk=center.pk).get()
+        if MonthClosing.objects.of_month(year, month).filter(center=center).exists():
+            raise ClosingError(f"{center.name}の{year}年{month}月はすでに締めています。")
+        report = Report(month_period(year, month), [center]).build()
+        lines = [[line.section, line.label, line.total] for line in report.table()]
+        closing = MonthClosing.objects.create(
+            center=center, year=year, month=month, submitted=lines, closed_by=user
+        )
+        audit(
+            request,
+            CREATE,
+            closing,
+            f"{center.code} {year}年{month}月を締めました（提出値 {len(lines)}行）",
+            user=user,
+        )
+    return closing
+
+
+def reopen_month(request, closing, reason):
+    """An admin ends a closing, with the reason (kept on the row and in the audit log)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ClosingError("締めを解除する理由を入力してください。")
+    with transaction.atomic():
+        updated = (
+            type(closing)
+            .objects.filter(pk=closing.pk, reopened_at=None)
+            .update(reopened_at=timezone.now(), reopened_by=request.user, reopen_reason=reason[:300])
+        )
+        if not updated:
+            raise ClosingError("この締めはすでに解除されています。")
+        closing.refresh_from_db()
+        audit(request, UPDATE, closing, f"締めを解除しました。理由: {reason[:300]}")
+    return closing

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -11,13 +13,13 @@ from django.views.decorators.http import require_POST
 from consultations import services
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
-from consultations.models import AccessLog, Consultation, Coordination, attach_topics
-from consultations.reports import PeriodError, Report, period_from
-from coordination import extensions
-from coordination.access import get_for_user, role_required
+from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, attach_topics
+from consultations.reports import PeriodError, Report, period_from, suppress
+from coordination import dates, extensions
+from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
 from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
-from coordination.models import Center, Role
+from coordination.models import Role
 
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
 REPORT_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
@@ -27,6 +29,17 @@ PAGE_SIZE = 25
 def _htmx(request):
     """A request htmx made for a part of the page (the page itself works without it)."""
     return request.headers.get("HX-Request") == "true"
+
+
+def _warn_if_closed(request, consultation):
+    """An edit to a record of a closed month is kept, and said to be one: the report shows it
+    as 「提出後の修正」 against the submitted figures."""
+    closing = MonthClosing.objects.covering(consultation)
+    if closing:
+        messages.warning(
+            request,
+            f"{closing.year}年{closing.month}月は締め済みです。この修正は月報に「提出後の修正」として表示されます。",
+        )
 
 
 def _log(request, consultation, action=AccessLog.Action.VIEW):
@@ -61,6 +74,7 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         consultation = services.save_consultation(request, form)
         messages.success(request, f"{consultation}を登録しました。続けて連絡調整や同意を記録できます。")
+        _warn_if_closed(request, consultation)
         return redirect(consultation)
     return render(
         request,
@@ -122,6 +136,7 @@ def edit(request, pk):
         saved = services.save_consultation(request, form)
         if saved:
             messages.success(request, f"{saved}を更新しました。")
+            _warn_if_closed(request, saved)
             return redirect(saved)
         conflict = True
         current = Consultation.objects.select_related("updated_by").get(pk=pk)
@@ -208,6 +223,30 @@ def delete_coordination(request, pk, cid):
     return redirect(f"{consultation.get_absolute_url()}#coordinations")
 
 
+@never_cache
+@role_required(*WRITERS)
+def same_client(request):
+    """Finds an earlier consultation of the same client among the center's own records (by the
+    caller's name or affiliation, the client's age or condition), to link a new one to it."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    age = (request.GET.get("age") or "").strip()
+    rows, error = [], ""
+    if age and not age.isdigit():
+        error = "年齢は数字で入力してください。"
+    elif query or age:
+        rows = Consultation.objects.for_user(request.user).matching_client(query, int(age) if age else None)
+        rows = list(rows.select_related("center", "consultant_facility")[:SAME_CLIENT_LIMIT])
+        AccessLog.log_list(request, rows)
+    return render(
+        request,
+        "consultations/same_client.html",
+        {"query": query, "age": age, "rows": rows, "error": error, "limit": SAME_CLIENT_LIMIT},
+    )
+
+
+SAME_CLIENT_LIMIT = 30
+
+
 @role_required(Role.ADMIN)
 def unlisted_facilities(request):
     """Facilities contacted in 連絡調整 that are not in the directory yet, most contacted first,
@@ -251,16 +290,13 @@ def add_provision(request, pk):
 @never_cache
 @role_required(*REPORT_READERS)
 def reports(request):
-    user = request.user
-    centers = Center.objects.all()
-    if user.role == Role.COORDINATOR:
-        centers = centers.filter(pk=user.center_id)
+    centers = visible_centers(request.user)
     code = request.GET.get("center")
     if code:
         centers = centers.filter(code=code)
     centers = list(centers)
     if code and not centers:
-        # Another center's code from a coordinator, or an unknown code: nothing to show.
+        # Another center's code from a coordinator or a ward's official, or an unknown code.
         raise Http404
     try:
         period = period_from(request.GET)
@@ -268,14 +304,17 @@ def reports(request):
         messages.error(request, str(exc))
         period = period_from({})
     fmt = request.GET.get("format")
+    prefetch_related_objects(centers, "closures")
     if fmt in ("csv", "xlsx"):
-        prefetch_related_objects(centers, "closures")
-        return _report_export(Report(period, centers).build(), fmt)
+        publish = request.GET.get("publish") == "1"
+        return _report_export(Report(period, centers).build(), fmt, publish)
     if fmt:
         raise PermissionDenied
-    prefetch_related_objects(centers, "closures")
     report = Report(period, centers).build()
     table = report.table()
+    closings = report.closings()
+    if period.month:
+        report.compare_with_submitted(table, closings)
     cumulative = Report(period.fiscal_to_date(), centers).build() if period.month else None
     if cumulative:
         cumulative_lines = {line.key: line for line in cumulative.table()}
@@ -292,7 +331,14 @@ def reports(request):
         "topics": [
             [line.label, line.total] for line in table if line.section == "相談内容" and line.kind == "item"
         ],
+        "titles": {
+            "monthly": f"月別の相談件数（{period.fiscal_year}年度、センター別）",
+            "types": f"相談者内訳（{period.label}）",
+            "topics": f"相談内容内訳（重複可、{period.label}）",
+        },
     }
+    user = request.user
+    can_close = period.month and user.role in WRITERS
     return render(
         request,
         "consultations/reports.html",
@@ -300,45 +346,138 @@ def reports(request):
             "report": report,
             "period": period,
             "centers": centers,
-            "all_centers": Center.objects.all() if request.user.role != Role.COORDINATOR else [],
+            "all_centers": visible_centers(user) if user.role != Role.COORDINATOR else [],
             "lines": table,
             "cumulative": cumulative,
             "monthly": monthly,
             "chart": chart,
             "selected_center": code or "",
+            "closings": closings,
+            "closed_ids": {c.center_id for c in closings},
+            "compared": bool(period.month and closings),
+            "can_close": can_close,
+            "can_reopen": user.role == Role.ADMIN,
         },
     )
 
 
-def _report_export(report, fmt):
+@require_POST
+@role_required(*WRITERS)
+def close_month(request):
+    """A coordinator (or an admin) closes a month of a center: the report as it is now is kept
+    as submitted."""
+    center = get_center_for_user(request.user, request.POST.get("center", ""))
+    try:
+        period = period_from(request.POST)
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        return redirect("consultations:reports")
+    year, month = period.month or (None, None)
+    back = f"{reverse('consultations:reports')}?year={year}&month={month}&center={center.code}"
+    if not period.month or not request.POST.get("month"):
+        messages.error(request, "締める年と月を指定してください。")
+        return redirect(back)
+    try:
+        services.close_month(request, center, year, month)
+    except services.ClosingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{center.name}の{year}年{month}月を締めました（提出値を保存しました）。")
+    return redirect(back)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def reopen_month(request, pk):
+    closing = get_object_or_404(MonthClosing.objects.active().select_related("center"), pk=pk)
+    back = f"{reverse('consultations:reports')}?year={closing.year}&month={closing.month}&center={closing.center.code}"
+    try:
+        services.reopen_month(request, closing, request.POST.get("reason", ""))
+    except services.ClosingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{closing}を解除しました。")
+    return redirect(back)
+
+
+def _published(cells, publish):
+    """A row of an export marked for publication: counts below the threshold as 「-」."""
+    if not publish:
+        return cells
+    # 「－」 (full width): the export helper would prefix a half-width "-" with ' as formula-safe.
+    return [cell if i < 2 else suppress(cell, mark="－") for i, cell in enumerate(cells)]
+
+
+def _report_export(report, fmt, publish=False):
     codes = [c.code for c in report.centers]
     header = ["区分", "項目", "合計", *codes, "最少", "最大"]
     stamp = f"{report.period.start:%Y%m}" if report.period.month else f"FY{report.period.fiscal_year}"
+    if publish:
+        stamp += "-public"
     if fmt == "csv":
-        rows = [line.cells() for line in report.table(False)]
+        rows = [_published(line.cells(), publish) for line in report.table(False)]
         return csv_response(f"consultation-report-{stamp}.csv", header, rows)
-    rows = [line.cells() for line in report.table()]
+    lines = report.table()
+    if report.period.month:
+        # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does.
+        cumulative = {
+            line.key: line for line in Report(report.period.fiscal_to_date(), report.centers).build().table()
+        }
+        header += ["年度累計", *[f"累計 {code}" for code in codes], "累計 最少", "累計 最大"]
+        rows = []
+        for line in lines:
+            cum = cumulative.get(line.key)
+            extra = [cum.total, *cum.per_center, cum.low, cum.high] if cum else [""] * (len(codes) + 3)
+            rows.append(_published(line.cells() + extra, publish))
+    else:
+        rows = [_published(line.cells(), publish) for line in lines]
     monthly = report.monthly()
-    title = f"在宅医療・介護連携支援センター 相談実績 {report.period.label}"
+    names = "・".join(c.name for c in report.centers) or "センターなし"
+    title = f"{names} 相談実績 {report.period.label}"
+    closed = {}
+    for c in report.closings():
+        closed.setdefault((c.year, c.month), []).append(c.center.code)
+    closed_note = (
+        "締め済みの月: "
+        + "、".join(f"{y}年{m}月（{'・'.join(cs)}）" for (y, m), cs in sorted(closed.items()))
+        if closed
+        else "締め済みの月: なし"
+    )
+    notes = ["相談内容は重複計上（1件の相談を該当する項目それぞれに計上）", closed_note]
+    if publish:
+        notes.append(f"公表用: {settings.PUBLISH_SUPPRESS_BELOW}件未満は「－」")
+    month_rows = []
+    for (label, values), (y, m) in zip(monthly, _months_of(report), strict=False):
+        state = "締め済み（" + "・".join(closed[(y, m)]) + "）" if (y, m) in closed else "未締め"
+        cells = _published([label, "", *values, sum(values)], publish)  # the second cell is not a count
+        month_rows.append([cells[0], *cells[2:], state])
     sheets = [
         (
             "相談実績",
             header,
             rows,
             {
-                "title_rows": [title, "相談内容は重複計上（1件の相談を該当する項目それぞれに計上）"],
-                "widths": [14, 44, 8] + [10] * len(codes) + [8, 8],
-                "orientation": "portrait",
+                "title_rows": [title, *notes],
+                "widths": [14, 44, 8] + [10] * (len(header) - 3),
+                "orientation": "portrait" if not report.period.month else "landscape",
             },
         ),
         (
             "月別推移",
-            ["月", *codes, "合計"],
-            [[label, *values, sum(values)] for label, values in monthly],
+            ["月", *codes, "合計", "締め"],
+            month_rows,
             {
-                "title_rows": [f"月別相談件数 {report.period.fiscal_year}年度"],
-                "widths": [14] + [10] * (len(codes) + 1),
+                "title_rows": [f"{names} 月別相談件数 {report.period.fiscal_year}年度", closed_note],
+                "widths": [14] + [10] * (len(codes) + 1) + [22],
             },
         ),
     ]
     return xlsx_response(f"consultation-report-{stamp}.xlsx", sheets)
+
+
+def _months_of(report):
+    return [
+        m
+        for m in dates.fiscal_months(report.period.fiscal_year)
+        if dates.month_range(*m)[0] <= report.period.end
+    ]

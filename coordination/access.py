@@ -12,7 +12,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from coordination.models import Role, can_edit_directory, sees_professional_fields
+from coordination.models import (
+    Center,
+    Role,
+    can_edit_directory,
+    official_center_ids,
+    sees_professional_fields,
+)
 
 __all__ = [
     "admin_required",
@@ -22,6 +28,7 @@ __all__ = [
     "role_required",
     "sees_professional_fields",
     "staff_required",
+    "visible_centers",
 ]
 
 
@@ -64,3 +71,28 @@ def get_for_user(queryset, user, **lookup):
 def require_post(request):
     if request.method != "POST":
         raise PermissionDenied
+
+
+def visible_centers(user):
+    """The centers whose aggregates (reports, 事業報告) a user reads: admins every center,
+    a coordinator its own, an official the whole city or (scoped to a ward) that ward's centers,
+    everybody else none."""
+    centers = Center.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return centers.none()
+    if user.role == Role.ADMIN:
+        return centers
+    if user.role == Role.COORDINATOR:
+        return centers.filter(pk=user.center_id)
+    if user.role == Role.OFFICIAL:
+        ids = official_center_ids(user)
+        return centers if ids is None else centers.filter(pk__in=ids)
+    return centers.none()
+
+
+def get_center_for_user(user, code):
+    """A center by code among those the user reads, else 404."""
+    center = visible_centers(user).filter(code=code).first()
+    if center is None:
+        raise Http404
+    return center

@@ -230,10 +230,10 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         messages.success(request, f"二要素認証の登録を{count}件削除しました。")
 
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("ポータルでの役割", {"fields": ("role", "center", "profession", "affiliation")}),
+        ("ポータルでの役割", {"fields": ("role", "center", "ward", "profession", "affiliation")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        ("ポータルでの役割", {"fields": ("role", "center", "profession", "affiliation")}),
+        ("ポータルでの役割", {"fields": ("role", "center", "ward", "profession", "affiliation")}),
     )
 
 

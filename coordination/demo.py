@@ -1,6 +1,8 @@
 """Demo data for coordination: a city with wards and daily-life areas, centers, professions,
 organisations and the fixed demo accounts. Idempotent (get_or_create / update_or_create)."""
 
+import datetime
+
 from coordination.models import Area, Center, CenterClosure, Organisation, Profession, Role, User
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -16,6 +18,18 @@ WARDS = [
     ("八幡西区", "401099", ["八幡西北圏域", "八幡西南圏域"]),
     ("戸畑区", "401056", ["戸畑圏域"]),
 ]
+# The centers' public pages: (所在地の補足, latitude, longitude, 開設日 as (y, m, d)).
+PUBLIC = {
+    "C01": ("門司区医師会内", 33.9436, 130.9622, (2015, 4, 1)),
+    "C02": ("小倉医師会介護サービス総合センター内", 33.8393, 130.8946, (2016, 4, 1)),
+    "C03": ("八幡医師会内", 33.8632, 130.8123, (2016, 4, 1)),
+}
+PUBLIC_SUMMARY = (
+    "医療・介護・福祉の関係者の方からの在宅医療に関するご相談に、看護師や社会福祉士などの専門スタッフが"
+    "お応えします。市民の方からのご相談もお受けします。相談は無料です。"
+)
+# 区役所 staff: an official who reads the centers of one ward only.
+WARD_OFFICIAL = ("demo-ward-official", "区役", "所子", "小倉南区")
 CENTERS = [
     # code, name, wards, phone, closures
     (
@@ -105,7 +119,12 @@ def seed(stdout, **options):
                 "fax": phone[:-1] + "9",
                 "sort_order": order,
                 "address": f"北九州市{ward_names[0]}1丁目1-{order + 1}",
-                "opening_hours": "平日 9:00〜17:00（土日祝・休業日を除く）",
+                "opening_hours": "月曜日〜金曜日 9:00〜17:00（祝日・休業日を除く）",
+                "location_note": PUBLIC[code][0],
+                "latitude": PUBLIC[code][1],
+                "longitude": PUBLIC[code][2],
+                "opened_on": datetime.date(*PUBLIC[code][3]),
+                "public_summary": PUBLIC_SUMMARY,
             },
         )
         center.areas.set([wards[w] for w in ward_names])
@@ -152,6 +171,22 @@ def seed(stdout, **options):
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+    username, last, first, ward = WARD_OFFICIAL
+    user, created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "last_name": last,
+            "first_name": first,
+            "role": Role.OFFICIAL,
+            "ward": wards[ward],
+            "profession": professions["行政"],
+            "is_active": True,
+            "email": f"{username}@example.jp",
+        },
+    )
+    if created or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
     stdout.write(
         f"coordination: {Center.objects.count()} centers, {Area.objects.count()} areas, "
         f"{User.objects.count()} users"

@@ -113,6 +113,17 @@ class Center(models.Model):
     opening_hours = models.CharField("受付時間", max_length=200, blank=True)
     areas = models.ManyToManyField(Area, verbose_name="担当地域", blank=True, related_name="centers")
     sort_order = models.PositiveIntegerField("並び順", default=0)
+    opened_on = models.DateField(
+        "開設日", null=True, blank=True, help_text="窓口開設日数はこの日から数えます（空欄は制限なし）"
+    )
+    closed_on = models.DateField("閉所日", null=True, blank=True, help_text="閉所した場合の最終開所日")
+    # The public page (/centers/<code>/): what residents and professionals read about the center.
+    location_note = models.CharField(
+        "所在地の補足", max_length=100, blank=True, help_text="例: 門司区医師会内"
+    )
+    latitude = models.DecimalField("緯度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("経度", max_digits=9, decimal_places=6, null=True, blank=True)
+    public_summary = models.TextField("紹介文（公開）", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "連携支援センター"
@@ -128,8 +139,21 @@ class Center(models.Model):
             result.update(closure.dates_between(start, end))
         return result
 
+    def clip(self, start, end):
+        """The part of start..end inside the center's 開設日..閉所日 (None when none of it is)."""
+        if self.opened_on and self.opened_on > start:
+            start = self.opened_on
+        if self.closed_on and self.closed_on < end:
+            end = self.closed_on
+        return (start, end) if start <= end else None
+
     def open_days(self, start, end, closed=None):
-        """窓口開設日数: weekdays minus national holidays minus this center's closed days."""
+        """窓口開設日数: weekdays minus national holidays minus this center's closed days, counted
+        only between its 開設日 and 閉所日 (a center opened in August has no April–July days)."""
+        span = self.clip(start, end)
+        if span is None:
+            return 0
+        start, end = span
         closed = self.closed_dates(start, end) if closed is None else closed
         count, day = 0, start
         while day <= end:
@@ -249,6 +273,15 @@ class User(AbstractUser):
         Profession, verbose_name="職種", null=True, blank=True, on_delete=models.SET_NULL
     )
     affiliation = models.CharField("所属機関", max_length=100, blank=True)
+    ward = models.ForeignKey(
+        Area,
+        verbose_name="担当の区（市職員）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="区役所の職員: その区を担当するセンターだけを見ます（空欄は市全体）",
+    )
 
     objects = PortalUserManager()
 
@@ -295,6 +328,15 @@ class User(AbstractUser):
             raise ValidationError({"center": "コーディネーターには所属センターが必要です。"})
 
 
+def official_center_ids(user):
+    """The centers an official reads: every center, or (区役所 staff, `ward` set) the centers
+    covering that ward or an area inside it. None means every center."""
+    if not user.ward_id:
+        return None
+    ward = Area.objects.get(pk=user.ward_id)
+    return set(Center.objects.filter(areas__in=ward.descendant_ids()).values_list("pk", flat=True))
+
+
 class CenterOwnedQuerySet(models.QuerySet):
     """For records that belong to one center (consultations, meetings, events):
     admins see all, coordinators their own center's, everybody else nothing."""
@@ -312,7 +354,11 @@ class CenterOwnedQuerySet(models.QuerySet):
         """For records without a client's personal data (meetings, 課題, events and their
         aggregates): officials also read every center's."""
         if user.is_authenticated and user.is_active and user.role == Role.OFFICIAL:
-            return self
+            center_ids = official_center_ids(user)
+            if center_ids is None:
+                return self
+            # The ward's centers' records, and the city's own (meetings and 課題 without a center).
+            return self.filter(models.Q(center_id__in=center_ids) | models.Q(center_id=None))
         # This class's rule by name: a subclass may make for_user() mean readable_by().
         return CenterOwnedQuerySet.for_user(self, user)
 

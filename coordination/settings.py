@@ -253,6 +253,8 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
 # The address the links in letters and emails start with (the portal's public address).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Published counts (public pages, exports marked for publication) below this show as 「-」.
+PUBLISH_SUPPRESS_BELOW = env.int("PUBLISH_SUPPRESS_BELOW", default=5)
 
 LOGGING = {
     "version": 1,

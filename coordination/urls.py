@@ -19,6 +19,7 @@ urlpatterns = [
     path("rota/", include("rota.urls")),
     path("surveys/", include("surveys.urls")),
     path("documents/", include("documents.urls")),
+    path("centers/", include("consultations.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from coordination.admin import AuditedAdmin
-from meetings.models import IssueCategory, MeetingKind, Series
+from meetings.models import IssueCategory, ItemTarget, MeetingKind, Series
 
 
 @admin.register(MeetingKind)
@@ -18,3 +18,12 @@ class IssueCategoryAdmin(AuditedAdmin):
 class SeriesAdmin(AuditedAdmin):
     list_display = ("name", "center", "kind", "tier", "cadence", "active")
     list_filter = ("center", "active")
+
+
+@admin.register(ItemTarget)
+class ItemTargetAdmin(AuditedAdmin):
+    """計画値: entered per item at the start of each 年度 (the 事業報告 compares against them)."""
+
+    list_display = ("fiscal_year", "item", "measure", "planned", "center")
+    list_filter = ("fiscal_year", "item", "center")
+    fields = ("fiscal_year", "item", "measure", "planned", "center", "note")

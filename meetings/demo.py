@@ -9,7 +9,18 @@ from consultations.models import Consultation
 from coordination import dates
 from coordination.models import Center, Organisation, Profession, Role, User
 from meetings import reference
-from meetings.models import Issue, IssueCategory, IssueStatus, Meeting, MeetingKind, Series, Solution, Tier
+from meetings.models import (
+    Issue,
+    IssueCategory,
+    IssueStatus,
+    ItemTarget,
+    Measure,
+    Meeting,
+    MeetingKind,
+    Series,
+    Solution,
+    Tier,
+)
 from training.models import Event
 
 PHARMACY_ISSUES = [
@@ -199,4 +210,38 @@ def seed(stdout, **options):
                 created_by=user,
                 description="同じ相談が繰り返し寄せられている。医師会と眼科の在宅対応を検討したい。",
             )
-    stdout.write(f"meetings: {Meeting.objects.count()} meetings, {Issue.objects.count()} 課題")
+    _targets()
+    # A 推進協議会 also serves ク (the city's wards and its neighbours together), a 課題 of 健康局's
+    # table (seed 001) carries its 対象 and 目標.
+    Meeting.objects.filter(kind__name__contains="協議会", items="イ").update(items="イク")
+    Issue.objects.filter(target_group="", items="イ").filter(
+        pk__in=Issue.objects.order_by("pk").values("pk")[:1]
+    ).update(
+        target_group="受託法人・コーディネーター",
+        goal="コーディネーターが医療・介護関係者の連携における相談業務を行いつつ、切れ目のない提供体制の構築を推進できる。",
+        items="イウ",
+    )
+    stdout.write(
+        f"meetings: {Meeting.objects.count()} meetings, {Issue.objects.count()} 課題, "
+        f"{ItemTarget.objects.count()} 計画値"
+    )
+
+
+# 計画値 of the current 年度 for the whole city (the 事業報告 compares against them).
+TARGETS = [
+    ("イ", Measure.MEETINGS, 12),
+    ("イ", Measure.ISSUES_SOLVED, 3),
+    ("オ", Measure.CONSULTATIONS, 500),
+    ("カ", Measure.EVENTS, 4),
+    ("カ", Measure.PARTICIPANTS, 200),
+    ("キ", Measure.EVENTS, 2),
+    ("ク", Measure.MEETINGS, 2),
+]
+
+
+def _targets():
+    fy = dates.fiscal_year(dates.today())
+    for item, measure, planned in TARGETS:
+        ItemTarget.objects.get_or_create(
+            fiscal_year=fy, item=item, measure=measure, center=None, defaults={"planned": planned}
+        )

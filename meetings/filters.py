@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 
+from coordination.access import visible_centers
 from coordination.filters import FiscalYearFilter, KeywordFilter
 from coordination.models import Center, Organisation, Role
 from meetings.models import Issue, IssueCategory, IssueStatus, Meeting, MeetingKind, Tier
@@ -58,3 +59,6 @@ class IssueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if not sees_every_center(request.user):
             del self.filters["center"]  # a coordinator's register is its own center's only
+        else:
+            # A ward's official chooses among that ward's centers only.
+            self.filters["center"].queryset = visible_centers(request.user)

@@ -9,6 +9,8 @@ from coordination.forms import (
 )
 from coordination.models import Organisation, Role
 from meetings.models import (
+    ITEM_LETTERS,
+    PROGRAM_ITEMS,
     Issue,
     IssueStatus,
     Meeting,
@@ -19,12 +21,37 @@ from meetings.models import (
 from training.models import Event
 
 
+def _item_field():
+    return forms.MultipleChoiceField(
+        label="事業項目（ア〜ク、複数可）",
+        choices=PROGRAM_ITEMS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="事業報告で、選んだ項目の実績として数えます。",
+    )
+
+
+class ItemsMixin:
+    """The item(s) ア〜ク a record serves, chosen as checkboxes and kept as letters (「イク」)."""
+
+    def _init_items(self):
+        self.fields["item_letters"].initial = list(self.instance.items or "")
+
+    def _clean_items(self):
+        chosen = self.cleaned_data.get("item_letters") or []
+        self.instance.items = "".join(letter for letter in ITEM_LETTERS if letter in chosen)
+
+
 def _own(queryset, user, instance):
+    if user.role == Role.OFFICIAL:
+        return queryset.filter(center=None)  # the city's own records only
     center_id = user.center_id if user.role == Role.COORDINATOR else getattr(instance, "center_id", None)
     return queryset.filter(center_id=center_id) if center_id else queryset
 
 
-class MeetingForm(CenterOwnedForm):
+class MeetingForm(ItemsMixin, CenterOwnedForm):
+    item_letters = _item_field()
+
     class Meta:
         model = Meeting
         fields = [
@@ -71,6 +98,8 @@ class MeetingForm(CenterOwnedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        if user.role == Role.OFFICIAL:
+            self.fields.pop("center", None)  # an official records the city's own meetings
         self.fields["tier"].choices = self.fields["tier"].choices[1:]  # no empty radio
         self.fields["kind"].empty_label = None
         self.fields["series"].queryset = _own(Series.objects.filter(active=True), user, self.instance)
@@ -81,9 +110,11 @@ class MeetingForm(CenterOwnedForm):
         ) | Issue.objects.filter(pk__in=self.instance.issues_discussed.all() if self.instance.pk else [])
         if not self.instance.pk:
             self.fields["held_on"].initial = timezone.localdate()
+        self._init_items()
 
     def clean(self):
         data = super().clean()
+        self._clean_items()
         tier = data.get("tier")
         if tier is not None:
             error = check_tier(tier, data.get("organisations") or [], data.get("professions") or [])
@@ -121,13 +152,17 @@ class MeetingAttendanceForm(ProfessionCountsForm):
         self.meeting = meeting
 
 
-class IssueForm(CenterOwnedForm):
+class IssueForm(ItemsMixin, CenterOwnedForm):
+    item_letters = _item_field()
+
     class Meta:
         model = Issue
         fields = [
             "center",
             "label",
+            "target_group",
             "title",
+            "goal",
             "organisation",
             "profession",
             "category",
@@ -141,10 +176,14 @@ class IssueForm(CenterOwnedForm):
             "category": forms.Select,
             "raised_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "goal": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, user, meeting=None, consultation=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        if user.role == Role.OFFICIAL:
+            self.fields.pop("center", None)  # an official raises the city's own 課題
+        self._init_items()
         self.meeting, self.consultation = meeting, consultation
         if meeting or consultation:
             self.fields.pop("center", None)  # it belongs to the meeting's or consultation's center
@@ -157,6 +196,7 @@ class IssueForm(CenterOwnedForm):
             self.fields["raised_on"].initial = timezone.localtime(consultation.received_at).date()
 
     def _post_clean(self):
+        self._clean_items()
         # The model's clean() checks the label per organisation: give it the owner first.
         if self.meeting:
             self.instance.center_id = self.meeting.center_id

@@ -62,6 +62,21 @@ def check_tier(tier, organisations, professions):
     return None
 
 
+# The eight items of the 在宅医療・介護連携推進事業. A meeting or a 課題 serves one or more,
+# stored as their letters (「イク」), so that "serves イ" is one substring lookup on any database.
+PROGRAM_ITEMS = [
+    ("ア", "ア 地域の医療・介護の資源の把握"),
+    ("イ", "イ 在宅医療・介護連携の課題の抽出と対応策の検討"),
+    ("ウ", "ウ 切れ目のない在宅医療と在宅介護の提供体制の構築推進"),
+    ("エ", "エ 医療・介護関係者の情報共有の支援"),
+    ("オ", "オ 在宅医療・介護連携に関する相談支援"),
+    ("カ", "カ 医療・介護関係者の研修"),
+    ("キ", "キ 地域住民への普及啓発"),
+    ("ク", "ク 在宅医療・介護連携に関する関係市区町村の連携"),
+]
+ITEM_LETTERS = "".join(letter for letter, _ in PROGRAM_ITEMS)
+
+
 class CenterReadableQuerySet(CenterOwnedQuerySet):
     """Meetings and 課題 carry no client's personal data: officials read every center's; a
     coordinator reads and writes its own center's; admins everything."""
@@ -70,7 +85,10 @@ class CenterReadableQuerySet(CenterOwnedQuerySet):
         return self.readable_by(user)
 
     def editable_by(self, user):
-        """Admins any, coordinators their own center's (CenterOwnedQuerySet's reading rule)."""
+        """Admins any, coordinators their own center's (CenterOwnedQuerySet's reading rule),
+        officials the city's own (no center)."""
+        if user.is_authenticated and user.is_active and user.role == Role.OFFICIAL:
+            return self.filter(center=None)
         return super().for_user(user)
 
 
@@ -107,8 +125,14 @@ class MeetingQuerySet(CenterReadableQuerySet):
 
 
 class Meeting(models.Model):
+    # No center: a meeting of the city itself (連絡会), recorded by an official.
     center = models.ForeignKey(
-        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="meetings"
+        Center,
+        verbose_name="担当センター（空欄は市）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
     )
     tier = models.PositiveSmallIntegerField("連携の段階", choices=Tier)
     kind = models.ForeignKey(
@@ -144,6 +168,7 @@ class Meeting(models.Model):
     issues_discussed = models.ManyToManyField(
         "Issue", verbose_name="扱った課題", blank=True, related_name="discussed_at"
     )
+    items = models.CharField("事業項目（ア〜ク）", max_length=8, blank=True, default="イ")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -217,8 +242,14 @@ class IssueStatus(models.TextChoices):
 class Issue(models.Model):
     """A 課題 raised by an organisation or a profession, tracked for years (薬剤師会 H24 課題 A–G)."""
 
+    # No center: a 課題 the city owns (健康局's own, raised by an official).
     center = models.ForeignKey(
-        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="+"
+        Center,
+        verbose_name="担当センター（空欄は市）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     label = models.CharField("ラベル", max_length=20, help_text="例: 薬-A（同じ団体の課題で重複不可）")
     title = models.CharField("課題", max_length=200)
@@ -260,6 +291,12 @@ class Issue(models.Model):
         related_name="+",
     )
     status = models.CharField("状態", max_length=12, choices=IssueStatus, default=IssueStatus.NEW)
+    # 健康局's table (seed 001): 対象 / 課題 / 目標 / 対応策 (the 対応策 are the 解決策).
+    target_group = models.CharField(
+        "対象", max_length=100, blank=True, help_text="例: 区役所、受託法人・コーディネーター"
+    )
+    goal = models.TextField("目標", blank=True)
+    items = models.CharField("事業項目（ア〜ク）", max_length=8, blank=True, default="イ")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -421,3 +458,51 @@ class Solution(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Measure(models.TextChoices):
+    """What a 計画値 counts in the 事業報告 (meetings/evaluation.py counts each)."""
+
+    MEETINGS = "meetings", "会議・連携の開催数（回）"
+    ISSUES_RAISED = "issues_raised", "課題の提起数（件）"
+    ISSUES_SOLVED = "issues_solved", "課題の解決数（件）"
+    CONSULTATIONS = "consultations", "相談の延べ件数（件）"
+    PERSONS = "persons", "相談の実人数（人）"
+    EVENTS = "events", "研修・講座の開催数（回）"
+    PARTICIPANTS = "participants", "研修・講座の参加人数（人）"
+
+
+class ItemTarget(models.Model):
+    """計画値: a target of one item for one 年度 (研修 4回, 相談 500件), for the city (no center)
+    or one center, entered at the start of the year."""
+
+    fiscal_year = models.PositiveIntegerField("年度")
+    item = models.CharField("事業項目", max_length=1, choices=PROGRAM_ITEMS)
+    measure = models.CharField("指標", max_length=20, choices=Measure)
+    planned = models.PositiveIntegerField("計画値")
+    center = models.ForeignKey(
+        Center,
+        verbose_name="センター（空欄は市全体）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField("メモ", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事業項目の計画値"
+        ordering = ["-fiscal_year", "item", "measure"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "item", "measure", "center"], name="item_target_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "item", "measure"],
+                condition=models.Q(center=None),
+                name="item_target_unique_city",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year}年度 {self.item} {self.get_measure_display()} {self.planned}"

@@ -23,4 +23,5 @@ urlpatterns = [
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_timeline, name="organisation_timeline"),
     path("years/", views.year_summary, name="year_summary"),
+    path("evaluation/", views.evaluation, name="evaluation"),
 ]

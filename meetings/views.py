@@ -9,11 +9,12 @@ from django.views.decorators.http import require_POST
 
 from consultations.models import Consultation
 from coordination import dates
-from coordination.access import get_for_user, role_required
+from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
 from coordination.exports import xlsx_response
 from coordination.filters import filtered, filtered_page
 from coordination.forms import errors_to_messages, post_data
-from coordination.models import Center, Organisation, Role
+from coordination.models import Organisation, Role
+from meetings import evaluation as evaluation_report
 from meetings import services
 from meetings.filters import IssueFilter, MeetingFilter, sees_every_center
 from meetings.forms import IssueForm, MeetingAttendanceForm, MeetingForm, SeriesForm, SolutionForm, StatusForm
@@ -21,6 +22,8 @@ from meetings.models import Issue, Meeting, Series, Solution
 from training.models import Event
 
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
+# Officials also record the city's own meetings (連絡会) and raise city-owned 課題 (no center).
+CITY_WRITERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 PAGE_SIZE = 25
 
@@ -49,7 +52,7 @@ def index(request):
 
 
 @never_cache
-@role_required(*WRITERS)
+@role_required(*CITY_WRITERS)
 def create(request):
     form = MeetingForm(post_data(request), user=request.user, initial=_initial_from(request))
     if request.method == "POST" and form.is_valid():
@@ -57,6 +60,10 @@ def create(request):
         messages.success(request, f"{meeting.get_tier_display()}「{meeting.display_title}」を記録しました。")
         return redirect(meeting)
     return render(request, "meetings/form.html", {"form": form})
+
+
+def _center_code(record):
+    return record.center.code if record.center_id else "市"
 
 
 def _id_param(value):
@@ -77,7 +84,7 @@ def _initial_from(request):
 
 
 @never_cache
-@role_required(*WRITERS)
+@role_required(*CITY_WRITERS)
 def edit(request, pk):
     meeting = _editable(Meeting.objects, request, pk)
     form = MeetingForm(post_data(request), instance=meeting, user=request.user)
@@ -238,7 +245,7 @@ def _issues_xlsx(issues):
                 i.raised_on,
                 where,
                 "、".join(s.title for s in i.solutions.all()),
-                i.center.code,
+                _center_code(i),
             ]
         )
     return xlsx_response(
@@ -259,7 +266,7 @@ def _issues_xlsx(issues):
 
 
 @never_cache
-@role_required(*WRITERS)
+@role_required(*CITY_WRITERS)
 def issue_create(request):
     consultation = None
     consultation_id = _id_param(request.GET.get("consultation") or request.POST.get("consultation"))
@@ -275,7 +282,7 @@ def issue_create(request):
 
 
 @never_cache
-@role_required(*WRITERS)
+@role_required(*CITY_WRITERS)
 def issue_edit(request, pk):
     issue = _editable(Issue.objects, request, pk)
     form = IssueForm(post_data(request), instance=issue, user=request.user)
@@ -323,7 +330,7 @@ def issue_detail(request, pk):
 
 
 @require_POST
-@role_required(*WRITERS)
+@role_required(*CITY_WRITERS)
 def issue_status(request, pk):
     issue = _editable(Issue.objects, request, pk)
     form = StatusForm(request.POST)
@@ -422,7 +429,7 @@ def year_summary(request):
         )
     meetings, issues = Meeting.objects.for_user(user), Issue.objects.for_user(user)
     show_center = sees_every_center(user)
-    centers = list(Center.objects.all()) if show_center else []
+    centers = list(visible_centers(user)) if show_center else []
     code = request.GET.get("center", "") if show_center else ""
     if code:
         if code not in {c.code for c in centers}:
@@ -465,7 +472,7 @@ def _summary_xlsx(s):
                 ["センター", "ラベル", "課題", "提起した団体・職種", "提起日", "状態"],
                 [
                     [
-                        i.center.code,
+                        _center_code(i),
                         i.label,
                         i.title,
                         str(i.raised_by or ""),
@@ -479,8 +486,73 @@ def _summary_xlsx(s):
             (
                 "解決した課題",
                 ["センター", "ラベル", "課題", "提起した団体・職種", "解決日"],
-                [[i.center.code, i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
+                [[_center_code(i), i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
                 {"title_rows": [title], "widths": [10, 10, 40, 24, 12]},
             ),
         ],
     )
+
+
+@never_cache
+@role_required(*READERS)
+def evaluation(request):
+    """事業報告: per item ア〜ク, what was done in the 年度 against the 計画値; XLSX and A4 print."""
+    user = request.user
+    status = 200
+    try:
+        year = int(request.GET.get("fiscal_year") or dates.fiscal_year(dates.today()))
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        year, status = dates.fiscal_year(dates.today()), 400
+        messages.error(
+            request, "年度は2000〜2100の数字で指定してください（例: 2026）。今年度を表示しています。"
+        )
+    centers = list(visible_centers(user))
+    code = request.GET.get("center", "")
+    selected = None
+    if code:
+        selected = get_center_for_user(user, code)
+        centers = [selected]
+    elif user.role == Role.COORDINATOR:
+        selected = centers[0] if centers else None
+    items = evaluation_report.build(year, centers, selected)
+    names = selected.name if selected else "全センター"
+    title = f"在宅医療・介護連携推進事業 事業報告 {dates.fiscal_year_label(year)}（{names}）"
+    if request.GET.get("format") == "xlsx":
+        return _evaluation_xlsx(title, items, year)
+    if request.GET.get("format"):
+        raise PermissionDenied
+    return render(
+        request,
+        "meetings/evaluation.html",
+        {
+            "items": items,
+            "year": year,
+            "title": title,
+            "centers": list(visible_centers(user)) if user.role != Role.COORDINATOR else [],
+            "selected_center": code,
+        },
+        status=status,
+    )
+
+
+def _evaluation_xlsx(title, items, year):
+    rows = [
+        [
+            report.label,
+            figure.label,
+            figure.planned if figure.planned is not None else "",
+            figure.actual,
+            f"{figure.rate}%" if figure.rate is not None else "",
+        ]
+        for report in items
+        for figure in report.figures
+    ]
+    sheet = (
+        "事業報告",
+        ["事業項目", "指標", "計画値", "実績", "達成率"],
+        rows,
+        {"title_rows": [title], "widths": [44, 30, 10, 10, 10], "orientation": "portrait"},
+    )
+    return xlsx_response(f"evaluation-FY{year}.xlsx", [sheet])

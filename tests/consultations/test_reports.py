@@ -111,7 +111,7 @@ def test_xlsx_has_report_and_monthly_sheets(client_for, august):
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["相談実績", "月別推移"]
     monthly = {row[0]: row for row in wb["月別推移"].iter_rows(min_row=3, values_only=True)}
-    assert monthly["2026年8月"][1:] == (2, 1, 0, 3)
+    assert monthly["2026年8月"][1:] == (2, 1, 0, 3, "未締め")
     assert monthly["2026年9月"][1] == 1
 
 

@@ -1,0 +1,104 @@
+"""The centers' public pages: for anonymous visitors, with no personal data."""
+
+import datetime
+
+import pytest
+
+from consultations.models import PublicQuestion
+from tests.consultations.factories import make_consultation
+from tests.resources.factories import make_facility
+
+
+@pytest.fixture
+def centers(cast):
+    c1 = cast.center1
+    c1.address, c1.phone, c1.fax = "テスト市東区本町1-1", "093-000-0001", "093-000-0002"
+    c1.location_note, c1.opening_hours = "東区医師会内", "月曜日〜金曜日 9時〜17時"
+    c1.latitude, c1.longitude = 33.9, 130.9
+    c1.save()
+    cast.center1.closures.update(label="お盆")
+    PublicQuestion.objects.create(
+        question="相談は誰が行ってもいいのですか？", answer="医療・介護の関係者から…", sort_order=1
+    )
+    PublicQuestion.objects.create(question="相談料はかかりますか？", answer="無料です。", sort_order=6)
+    return cast
+
+
+def test_the_center_page_gives_contact_hours_areas_what_and_how_for_anonymous(client, centers):
+    html = client.get("/centers/C01/").content.decode()
+    for text in (
+        "テスト市東区本町1-1",
+        "東区医師会内",
+        "093-000-0001",
+        "093-000-0002",
+        "月曜日〜金曜日 9時〜17時",
+        "8月13日〜8月15日（お盆）",
+        "東区",
+        "訪問診療や往診を行う医師等の確保に関する相談",
+        "市民の方",
+        "無料",
+        "相談",
+        "打診",
+        "回答",
+    ):
+        assert text in html, text
+    assert client.get("/centers/C99/").status_code == 404
+
+
+def test_the_public_pages_carry_no_personal_data_and_small_counts_are_suppressed(client, centers):
+    from coordination import dates
+
+    today = dates.today()
+    last_fy_day = (today.year - 1 if today.month >= 4 else today.year - 2, 6, 3, 10, 0)
+    make_consultation(centers.center1, last_fy_day, consultant_name="相談者 太郎", summary="個人の事情")
+    html = client.get("/centers/C01/").content.decode()
+    assert "相談者 太郎" not in html and "個人の事情" not in html
+    assert "<span data-public-count>-</span>" in html  # 1 consultation: below 5
+
+
+def test_the_list_shows_every_center_with_a_map_marker_for_those_located(client, centers):
+    html = client.get("/centers/").content.decode()
+    assert 'data-center-code="C01"' in html and 'data-center-code="C02"' in html
+    assert html.count("data-marker") == 1 and "data-map" in html and "js/map.js" in html
+
+
+def test_a_closed_center_is_not_listed(client, centers):
+    centers.center2.closed_on = datetime.date(2020, 3, 31)
+    centers.center2.save()
+    assert 'data-center-code="C02"' not in client.get("/centers/").content.decode()
+    assert client.get("/centers/C02/").status_code == 404
+
+
+def test_the_list_page_query_count_does_not_grow_with_centers(client, centers, django_assert_num_queries):
+    client.get("/centers/")
+    with django_assert_num_queries(4):  # centers, their areas, their closures, the area tree
+        client.get("/centers/")
+
+
+def test_the_qa_page_lists_the_questions_admins_wrote_in_their_order(client, centers):
+    html = client.get("/centers/qa/").content.decode()
+    assert html.index("相談は誰が行ってもいいのですか？") < html.index("相談料はかかりますか？")
+
+
+def test_a_ward_in_the_address_tells_which_center_covers_it(client, centers):
+    html = client.get("/centers/find/", {"q": "テスト市西区栄町2-3"}).content.decode()
+    assert 'data-center-code="C02"' in html and 'data-center-code="C01"' not in html
+    html = client.get("/centers/find/", {"ward": centers.ward1.pk}).content.decode()
+    assert 'data-center-code="C01"' in html and 'data-center-code="C02"' not in html
+    # A 圏域 inside a ward is covered by the ward's center.
+    html = client.get("/centers/find/", {"ward": centers.daily1.pk}).content.decode()
+    assert 'data-center-code="C01"' in html
+
+
+def test_an_address_without_a_ward_is_placed_with_the_directory(client, centers):
+    make_facility(
+        "本町クリニック", area=centers.ward1, address="テスト市本町通1-5", latitude=33.9, longitude=130.9
+    )
+    html = client.get("/centers/find/", {"q": "本町通1-5"}).content.decode()
+    assert 'data-center-code="C01"' in html
+
+
+def test_an_address_nothing_places_says_so_in_japanese(client, centers):
+    html = client.get("/centers/find/", {"q": "どこでもない場所"}).content.decode()
+    assert "担当のセンターが見つかりませんでした" in html
+    assert client.get("/centers/find/", {"ward": "abc"}).status_code == 200
