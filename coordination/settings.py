@@ -218,8 +218,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 
-# Survey results made public show counts below this as 「-」 (a small group could be recognised).
-SURVEY_SMALL_COUNT = env.int("SURVEY_SMALL_COUNT", default=5)
 # The document library: uploaded files (Django's storage API, local files by default) and their limit.
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"
@@ -253,7 +251,8 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
 # The address the links in letters and emails start with (the portal's public address).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
-# Published counts (public pages, exports marked for publication) below this show as 「-」.
+# Published counts (public pages, exports marked for publication, survey results made public)
+# below this show as 「-」: a small group could be recognised.
 PUBLISH_SUPPRESS_BELOW = env.int("PUBLISH_SUPPRESS_BELOW", default=5)
 
 LOGGING = {

@@ -4,7 +4,7 @@ for the 入退院連絡調査 its two rates, by hospital and over the years.
 
 Everything is computed from the answers of respondents who submitted, read in a fixed number of
 queries. `public=True` is the version for anything made public: counts between 1 and
-SURVEY_SMALL_COUNT - 1 become 「-」 (and so do the percentages made of them), so that a small
+PUBLISH_SUPPRESS_BELOW - 1 become 「-」 (and so do the percentages made of them), so that a small
 group cannot be recognised."""
 
 from collections import Counter, defaultdict
@@ -19,7 +19,7 @@ HIDDEN = "-"
 
 
 def threshold():
-    return getattr(settings, "SURVEY_SMALL_COUNT", 5)
+    return getattr(settings, "PUBLISH_SUPPRESS_BELOW", 5)
 
 
 def shown(n, public):

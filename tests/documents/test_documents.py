@@ -135,11 +135,11 @@ def test_a_rule_shows_the_latest_rates_of_its_survey_small_counts_hidden(cast, c
     )
     rule = Document.objects.create(title="入退院支援ルール", category="rule", monitored_by=survey)
     url = reverse("documents:detail", args=[rule.pk])
-    settings.SURVEY_SMALL_COUNT = 1
+    settings.PUBLISH_SUPPRESS_BELOW = 1
     page = client_for("anonymous").get(url).content.decode()
     assert 'data-rate="入院時連絡率" data-value="66.7"' in page  # 2 of 3
     assert 'data-rate="退院時連絡率" data-value="50.0"' in page  # 1 of 2
-    settings.SURVEY_SMALL_COUNT = 5  # the page is public: three rows are too few to show
+    settings.PUBLISH_SUPPRESS_BELOW = 5  # the page is public: three rows are too few to show
     page = client_for("anonymous").get(url).content.decode()
     assert 'data-rate="入院時連絡率" data-value="">-</strong>' in page
 

@@ -248,7 +248,7 @@ def test_facility_audience_by_kind_and_area_and_reminders(cast, client_for):
 
 
 def test_small_counts_are_a_dash_in_the_public_version(cast, client_for, settings):
-    settings.SURVEY_SMALL_COUNT = 5
+    settings.PUBLISH_SUPPRESS_BELOW = 5
     s = make_survey(cast.center1)
     question(s, "q", choices=["はい", "いいえ"])
     for _ in range(6):
