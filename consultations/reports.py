@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -224,15 +224,27 @@ class Report:
         """実人数 (a client consulted about again is one person: consultations linked to the same
         first consultation count once) and 延べ件数 (every consultation). 1 query."""
         first, after = self.period.bounds
-        persons = dict(
-            Consultation.objects.filter(
-                center_id__in=self.center_ids, received_at__gte=first, received_at__lt=after
+        # Each client once: 延べ件数 less the consultations linked to an earlier one, plus the
+        # clients of those whose first consultation lies outside the period. Only the few linked
+        # consultations are read (the first_consultation index), not the whole year's.
+        earlier = ~Q(first_consultation__received_at__gte=first, first_consultation__received_at__lt=after)
+        linked = {
+            center_id: (count, returning)
+            for center_id, count, returning in Consultation.objects.filter(
+                center_id__in=self.center_ids,
+                received_at__gte=first,
+                received_at__lt=after,
+                first_consultation__isnull=False,
             )
             .order_by()
             .values("center_id")
-            .annotate(n=Count(Coalesce("first_consultation_id", "id"), distinct=True))
-            .values_list("center_id", "n")
-        )
+            .annotate(n=Count("id"), returning=Count("first_consultation_id", distinct=True, filter=earlier))
+            .values_list("center_id", "n", "returning")
+        }
+        persons = {
+            center_id: cases - linked.get(center_id, (0, 0))[0] + linked.get(center_id, (0, 0))[1]
+            for center_id, cases in dict(totals).items()
+        }
         return Section(
             "相談件数",
             [Row(PERSONS_LABEL, persons), Row(CASES_LABEL, dict(totals))],
