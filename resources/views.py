@@ -45,7 +45,7 @@ def search(request):
     for facility in page.object_list:
         facility.callable_now = pro and facility.is_callable_at(moment)
     terms = filterset.form.cleaned_data.get("q", "").split() if valid else []
-    hints = _relaxed_counts(request) if valid and page.paginator.count == 0 else []
+    hints = _relaxed_counts(request, filterset.form.cleaned_data) if valid and page.paginator.count == 0 else []
     return render(
         request,
         "resources/search.html",
@@ -64,10 +64,10 @@ def search(request):
     )
 
 
-def _relaxed_counts(request):
-    """For a search that found nothing: each condition with how many facilities the search would
-    find without it, so that the page can say which one to drop (one count per condition, only
-    on an empty result)."""
+def _relaxed_counts(request, chosen):
+    """For a search that found nothing: each condition, with what was chosen (種別: 薬局), and how
+    many facilities the search would find without it, so that the page can say which one to drop
+    (one count per condition, only on an empty result). `chosen`: the form's cleaned data."""
     names = {
         "q": "キーワード",
         "kind": "種別",
@@ -97,10 +97,14 @@ def _relaxed_counts(request):
             continue
         count = filterset.qs.count()
         if count:
-            label = (
-                names.get(key)
-                or f"在宅対応「{capability_names.get(int(value), value) if value.isdigit() else value}」"
-            )
+            if key == "capabilities":
+                label = f"在宅対応: {capability_names.get(int(value), value) if value.isdigit() else value}"
+            elif key in ("callable_now", "accepting"):
+                label = names[key]
+            elif key == "radius":
+                label = f"{names[key]}: {dict(filters.RADIUS_CHOICES).get(params[key], params[key])}"
+            else:
+                label = f"{names[key]}: {chosen.get(key) or params[key]}"
             hints.append((label, count, rest.urlencode()))
     return hints
 

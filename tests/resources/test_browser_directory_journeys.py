@@ -102,9 +102,10 @@ def test_an_empty_result_names_the_condition_to_drop_and_its_link_finds_them(pag
     page.goto(f"{page.base_url}/resources/?kind={pharmacy.pk}&area={town['katano'].area_id}")
     assert page.locator("[data-result-count]").get_attribute("data-result-count") == "0"
     hints = page.locator("[data-relax-hints] li")
-    assert hints.all_inner_texts() == ["「種別」を外す（3件）", "「地域」を外す（1件）"]
+    area = town["katano"].area.name
+    assert hints.all_inner_texts() == ["「種別: 薬局」を外す（3件）", f"「地域: {area}」を外す（1件）"]
     shot(page, "directory-empty-result-hints")
-    hints.get_by_role("link", name="「地域」を外す（1件）").click()
+    hints.get_by_role("link", name=f"「地域: {area}」を外す（1件）").click()
     assert results(page) == ["みなみ薬局"]
     assert page.get_by_label("種別").locator("option:checked").inner_text() == "薬局"
 

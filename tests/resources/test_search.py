@@ -492,7 +492,7 @@ def test_an_empty_result_says_which_condition_to_drop(client_for, cast):
         .content.decode()
     )
     assert 'data-result-count="0"' in html and "data-relax-hints" in html
-    assert "「地域」を外す（1件）" in html and "「在宅対応「在宅看取り」」を外す（1件）" in html
+    assert f"「地域: {cast.ward1.name}」を外す（1件）" in html and "「在宅対応: 在宅看取り」を外す（1件）" in html
 
 
 def test_the_same_address_gives_the_same_origin_with_or_without_the_city(cast):
