@@ -96,7 +96,7 @@
           x: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "件数" } },
           // A long item name (在宅医療の後方支援（急変時の…）) is shortened at its end, not cut at its
           // start by the chart's edge; the table beside the chart has it in full.
-          y: { ticks: { autoSkip: false, callback: function (value) { var t = this.getLabelForValue(value); return t.length > 21 ? t.slice(0, 20) + "…" : t; } } }
+          y: { ticks: { autoSkip: false, callback: function (value) { var t = this.getLabelForValue(value); return t.length > 18 ? t.slice(0, 17) + "…" : t; } } }
         }
       },
       plugins: [barValues]
