@@ -271,6 +271,9 @@ class Coordination(models.Model):
         DECLINED = "declined", "受入不可"
         PENDING = "pending", "検討中"
         NO_ANSWER = "no_answer", "応答なし"
+        # What the call found about the directory itself: the facility goes on its re-check list.
+        STOPPED = "stopped", "受入停止中"
+        WRONG_INFO = "wrong_info", "情報誤り（番号違い・移転など）"
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="coordinations")
     facility = models.ForeignKey(

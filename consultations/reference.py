@@ -56,10 +56,9 @@ def load(Topic, ConsultantType):
 
 
 # 連絡調整 outcomes that put the facility on the directory's re-check list (resources.Recheck
-# reasons). 応答なし is 連絡不通. The results themselves are choices of Coordination.result; a
-# 受入不可 whose reason says the entry is wrong or the facility has stopped taking patients is
-# read from the reason's words until 情報誤り and 受入停止 are results of their own.
-RECHECK_RESULTS = {"no_answer": "unreachable"}
+# reasons): 応答なし is 連絡不通, and 受入停止中 and 情報誤り are results of their own. A 受入不可
+# whose reason says the same in words (移転, 休止 …) counts too: coordinators write what they hear.
+RECHECK_RESULTS = {"no_answer": "unreachable", "stopped": "stopped", "wrong_info": "wrong"}
 RECHECK_REASON_WORDS = {
     "stopped": ("受入停止", "受け入れ停止", "受入れ停止", "新規停止", "休止"),
     "wrong": ("情報誤り", "情報が違", "番号が違", "番号違い", "電話番号誤り", "移転", "廃止", "閉院", "廃業"),

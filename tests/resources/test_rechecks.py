@@ -52,6 +52,18 @@ def test_a_refusal_saying_it_stopped_or_the_data_is_wrong_is_a_recheck(cast):
     }
 
 
+def test_the_results_stopped_and_wrong_info_put_the_facility_on_the_list(cast):
+    stopped, wrong = make_facility("休止の医院"), make_facility("移転した医院")
+    c = make_consultation(cast.center1)
+    request = _request(cast.coordinator)
+    for facility, result in ((stopped, "stopped"), (wrong, "wrong_info")):
+        services.add_coordination(request, c, coordination_form(facility, **{"co-result": result}))
+    assert dict(Recheck.objects.values_list("facility__name", "reason")) == {
+        "休止の医院": "stopped",
+        "移転した医院": "wrong",
+    }
+
+
 def test_an_accepted_contact_adds_nothing(cast):
     services.add_coordination(
         _request(cast.coordinator),
