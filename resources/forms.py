@@ -343,17 +343,38 @@ class RoundForm(forms.Form):
     kind = forms.ModelChoiceField(label="種別", queryset=None, required=False, empty_label="すべて")
     area = forms.ModelChoiceField(label="地域", queryset=None, required=False, empty_label="すべて")
     remind_after_days = forms.IntegerField(label="督促までの日数", min_value=1, max_value=365, initial=21)
+    # A round started from the directory's search: the search's query string, its result the set.
+    search = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         from coordination.models import Area  # noqa: PLC0415
         from resources.models import FacilityKind  # noqa: PLC0415
 
+        self.user = user
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = FacilityKind.objects.all()
         self.fields["area"].queryset = Area.objects.all()
         use_area_tree(self.fields["area"])
 
+    def search_filter(self, search):
+        """The directory's FilterSet for a search's query string (None when it is not valid)."""
+        from django.http import QueryDict  # noqa: PLC0415 — only rounds from a search need it
+
+        from resources.filters import FacilityFilter  # noqa: PLC0415 — filters imports this module
+
+        filterset = FacilityFilter(QueryDict(search), queryset=Facility.objects.all(), user=self.user)
+        return filterset if filterset.is_valid() else None
+
+    def clean(self):
+        data = super().clean()
+        # Not an error of the hidden field, which the page does not show: of the whole form.
+        if data.get("search") and self.search_filter(data["search"]) is None:
+            raise forms.ValidationError("検索条件を読み取れませんでした。施設の検索からやり直してください。")
+        return data
+
     def facilities(self):
+        if self.cleaned_data.get("search"):
+            return self.search_filter(self.cleaned_data["search"]).qs.order_by("pk")
         qs = Facility.objects.open()
         if self.cleaned_data.get("kind"):
             qs = qs.of_kind(self.cleaned_data["kind"])

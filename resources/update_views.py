@@ -235,7 +235,12 @@ def change_request(request, pk):
 
 @editors
 def rounds(request):
-    form = RoundForm(request.POST or None)
+    search = request.GET.get("search", "")
+    form = RoundForm(request.POST or None, user=request.user, initial={"search": search})
+    from_search = None
+    if search and request.method != "POST":
+        filterset = form.search_filter(search)
+        from_search = filterset.qs.count() if filterset else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         round_, total, sent = updates.start_round(
@@ -258,7 +263,15 @@ def rounds(request):
     return render(
         request,
         "resources/rounds.html",
-        {"form": form, "page_obj": page, "rounds": page.object_list, "by_kind": by_kind, "by_area": by_area},
+        {
+            "form": form,
+            "page_obj": page,
+            "rounds": page.object_list,
+            "by_kind": by_kind,
+            "by_area": by_area,
+            "from_search": from_search,
+            "search": search,
+        },
     )
 
 

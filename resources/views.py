@@ -60,6 +60,7 @@ def search(request):
             "query_string": request.GET.urlencode(),
             "choices": filters.search_choices(filterset.form, filterset.names),
             "hints": hints,
+            "can_start_round": can_edit_directory(request.user),
         },
     )
 

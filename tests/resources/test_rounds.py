@@ -165,3 +165,25 @@ def test_a_facilitys_active_link_joins_the_round_and_an_expired_one_gives_way(cl
     old.refresh_from_db()
     assert kept.round == round_ and old.revoked_at is not None
     assert round_.links.count() == 2 and round_.links.get(facility=expired).is_active
+
+
+def test_a_round_starts_from_a_directory_search_result(client_for, cast):
+    from urllib.parse import quote
+
+    asked = [make_facility("さくら訪問クリニック"), make_facility("さくら在宅医院")]
+    make_facility("もみじ医院")
+    coordinator = client_for("coordinator")
+    search = coordinator.get("/resources/?q=さくら").content.decode()
+    assert "data-start-round" in search and 'href="/resources/rounds/?search=q%3D' in search
+    page = coordinator.get("/resources/rounds/?search=" + quote("q=さくら")).content.decode()
+    assert 'data-round-from-search="2"' in page
+    _start(coordinator, search="q=さくら")
+    assert set(ConfirmationRound.objects.get().links.values_list("facility", flat=True)) == {f.pk for f in asked}
+    # Only directory editors are offered it.
+    assert "data-start-round" not in client_for("professional").get("/resources/?q=さくら").content.decode()
+
+
+def test_a_round_from_a_search_that_cannot_be_read_is_refused_with_a_message(client_for, cast):
+    response = _start(client_for("coordinator"), search="kind=999999999999999999999")
+    assert response.status_code == 200 and ConfirmationRound.objects.count() == 0
+    assert "検索条件を読み取れませんでした" in response.content.decode()
