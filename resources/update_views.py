@@ -270,6 +270,7 @@ def rounds(request):
             "by_kind": by_kind,
             "by_area": by_area,
             "from_search": from_search,
+            "by_year": updates.answers_by_year(),
             "search": search,
         },
     )

@@ -447,6 +447,35 @@ def freshness():
     return rows("kind__name"), rows("area__name")
 
 
+def answers_by_year():
+    """The rounds kept over the years: [(年度, kind name, asked, answered, %)], newest year first,
+    from the links each round handed out (two queries: the links grouped by round and kind, and
+    the rounds' start dates, since a 年度 is not a calendar year)."""
+    from django.db.models import Count, Q  # noqa: PLC0415
+
+    from coordination.dates import fiscal_year  # noqa: PLC0415
+
+    started = dict(ConfirmationRound.objects.values_list("pk", "started_at"))
+    totals = {}
+    grouped = (
+        UpdateLink.objects.filter(round__isnull=False)
+        .values("round_id", "facility__kind__name")
+        .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+        .order_by()
+    )
+    for row in grouped:
+        year = fiscal_year(timezone.localtime(started[row["round_id"]]).date())
+        entry = totals.setdefault((year, row["facility__kind__name"] or "（種別なし）"), [0, 0])
+        entry[0] += row["asked"]
+        entry[1] += row["answered"]
+    return [
+        (year, kind, asked, answered, round(100 * answered / asked) if asked else 0)
+        for (year, kind), (asked, answered) in sorted(
+            totals.items(), key=lambda item: (-item[0][0], item[0][1])
+        )
+    ]
+
+
 def due_for_reminder(round_, now=None):
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=round_.remind_after_days)

@@ -113,7 +113,8 @@ def test_the_round_pages_query_counts_do_not_grow(client_for, cast, django_asser
         assert (
             coordinator.get(f"/resources/rounds/{round_.pk}/").content.decode().count("data-round-link=") == 3
         )
-    with django_assert_num_queries(8):  # session, user, count, page, freshness ×2, the form's kinds, areas
+    # session, user, count, page, freshness ×2, answers by year (rounds, links), the form's kinds, areas
+    with django_assert_num_queries(10):
         coordinator.get("/resources/rounds/")
     for i in range(5):
         make_facility(f"追加{i}")
@@ -121,7 +122,7 @@ def test_the_round_pages_query_counts_do_not_grow(client_for, cast, django_asser
     new = ConfirmationRound.objects.order_by("-pk").first()
     with django_assert_num_queries(7):
         assert coordinator.get(f"/resources/rounds/{new.pk}/").content.decode().count("data-round-link=") == 8
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert coordinator.get("/resources/rounds/").content.decode().count("data-round=") == 2
 
 
@@ -178,7 +179,9 @@ def test_a_round_starts_from_a_directory_search_result(client_for, cast):
     page = coordinator.get("/resources/rounds/?search=" + quote("q=さくら")).content.decode()
     assert 'data-round-from-search="2"' in page
     _start(coordinator, search="q=さくら")
-    assert set(ConfirmationRound.objects.get().links.values_list("facility", flat=True)) == {f.pk for f in asked}
+    assert set(ConfirmationRound.objects.get().links.values_list("facility", flat=True)) == {
+        f.pk for f in asked
+    }
     # Only directory editors are offered it.
     assert "data-start-round" not in client_for("professional").get("/resources/?q=さくら").content.decode()
 
@@ -187,3 +190,21 @@ def test_a_round_from_a_search_that_cannot_be_read_is_refused_with_a_message(cli
     response = _start(client_for("coordinator"), search="kind=999999999999999999999")
     assert response.status_code == 200 and ConfirmationRound.objects.count() == 0
     assert "検索条件を読み取れませんでした" in response.content.decode()
+
+
+def test_the_rounds_page_keeps_each_years_answers_by_kind(client_for, cast):
+    nurses = [make_facility(f"訪看{i}", kind_code="visiting-nursing") for i in range(4)]
+    coordinator = client_for("coordinator")
+    _start(coordinator, kind=kind("visiting-nursing").pk)
+    last_year = ConfirmationRound.objects.get()
+    # A round of the previous 年度 (started in February counts for the year before April).
+    ConfirmationRound.objects.filter(pk=last_year.pk).update(
+        started_at=timezone.make_aware(datetime.datetime(2026, 2, 10, 10))
+    )
+    UpdateLink.objects.filter(round=last_year, facility__in=nurses[:3]).update(answered_at=timezone.now())
+    from resources import updates
+
+    rows = updates.answers_by_year()
+    assert rows == [(2025, "訪問看護ステーション", 4, 3, 75)]
+    page = coordinator.get("/resources/rounds/").content.decode()
+    assert 'data-year="2025"' in page and "75%" in page
