@@ -243,12 +243,14 @@ def rounds(request):
         from_search = filterset.qs.count() if filterset else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        round_, total, sent = updates.start_round(
+        round_, total, sent, skipped = updates.start_round(
             request, data["name"], form.facilities(), data["kind"], data["area"], data["remind_after_days"]
         )
         messages.success(
             request, f"{total}施設で再調査を始めました（メール送付 {sent}件、残りは手紙・FAXで）。"
         )
+        if skipped:
+            messages.info(request, f"{skipped}施設は実施中の別の再調査で依頼済みのため、対象から除きました。")
         return redirect(round_)
     queryset = (
         ConfirmationRound.objects.select_related("kind", "area", "started_by")

@@ -378,28 +378,40 @@ def reject(request, cr, reason):
 
 def start_round(request, name, facilities, kind=None, area=None, remind_after_days=21):
     """A round over the facilities: each gets its link (emailed where it has an address; the
-    rest are printed as letters from the round page)."""
+    rest are printed as letters from the round page). Returns (round, facilities, emails sent,
+    facilities left to the open round that already asks them)."""
     user = request.user
     with transaction.atomic():
         round_ = ConfirmationRound.objects.create(
             name=name, kind=kind, area=area, remind_after_days=remind_after_days, started_by=user
         )
-        # In bulk: a city's round covers thousands of facilities. A facility's active general
-        # link joins the round; an expired one gives way to a new link.
-        targets = dict(facilities.values_list("pk", "contact_email"))
-        general = UpdateLink.objects.filter(facility_id__in=targets, contact="", revoked_at__isnull=True)
-        general.active().update(round=round_)
-        have = set(general.active().values_list("facility_id", flat=True))
-        general.exclude(facility_id__in=have).update(revoked_at=timezone.now())
+        # In bulk: a city's round covers thousands of facilities. A facility already asked by a
+        # round still open stays with that round (its answers count there); the others get a new
+        # link, so that the round's 送付 / 開封 / 回答 start from nothing, and their earlier general
+        # link is retired.
+        in_open_round = set(
+            UpdateLink.objects.filter(round__closed_at__isnull=True, revoked_at__isnull=True)
+            .exclude(round=round_)
+            .exclude(round__isnull=True)
+            .values_list("facility_id", flat=True)
+        )
+        targets = {
+            pk: email
+            for pk, email in facilities.values_list("pk", "contact_email")
+            if pk not in in_open_round
+        }
+        skipped = len(in_open_round & set(facilities.values_list("pk", flat=True)))
+        UpdateLink.objects.filter(facility_id__in=targets, contact="", revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         UpdateLink.objects.bulk_create(
             UpdateLink(facility_id=pk, email=email, created_by=user, round=round_)
             for pk, email in targets.items()
-            if pk not in have
         )
         audit(request, CREATE, round_, f"{len(targets)}施設")
     links = round_.links.select_related("facility").exclude(email="")
     sent = sum(send_link(request, link) for link in links)
-    return round_, len(targets), sent
+    return round_, len(targets), sent, skipped
 
 
 def round_counts(round_):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.dates import fiscal_year, fiscal_year_label
-from coordination.models import Area, Center, Role
+from coordination.models import Area, Center, Role, official_center_ids
 from resources.models import Facility, FacilityKind
 
 
@@ -39,12 +39,16 @@ class SurveyQuerySet(models.QuerySet):
         return self.none()
 
     def readable_by(self, user):
-        """Surveys whose answers and results a user may read: officials every survey, a coordinator
-        their center's and the city's (a city survey covers every center's area)."""
+        """Surveys whose answers and results a user may read: officials every survey (one scoped to
+        a ward: its centers' and the city's), a coordinator their center's and the city's (a city
+        survey covers every center's area)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role in (Role.ADMIN, Role.OFFICIAL):
+        if user.role == Role.ADMIN:
             return self
+        if user.role == Role.OFFICIAL:
+            ids = official_center_ids(user)
+            return self if ids is None else self.filter(Q(center_id__in=ids) | Q(center__isnull=True))
         if user.role == Role.COORDINATOR and user.center_id:
             return self.filter(Q(center_id=user.center_id) | Q(center__isnull=True))
         return self.none()

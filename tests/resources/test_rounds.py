@@ -121,7 +121,8 @@ def test_the_round_pages_query_counts_do_not_grow(client_for, cast, django_asser
     _start(coordinator)
     new = ConfirmationRound.objects.order_by("-pk").first()
     with django_assert_num_queries(7):
-        assert coordinator.get(f"/resources/rounds/{new.pk}/").content.decode().count("data-round-link=") == 8
+        # the five new facilities: the first three stay with the first round, still open
+        assert coordinator.get(f"/resources/rounds/{new.pk}/").content.decode().count("data-round-link=") == 5
     with django_assert_num_queries(10):
         assert coordinator.get("/resources/rounds/").content.decode().count("data-round=") == 2
 
@@ -153,7 +154,7 @@ def test_the_rounds_page_shows_freshness_per_kind_and_area(client_for, cast):
     )
 
 
-def test_a_facilitys_active_link_joins_the_round_and_an_expired_one_gives_way(client_for, cast):
+def test_a_round_gives_new_links_and_retires_the_facilities_earlier_general_ones(client_for, cast):
     active = make_facility("リンクのある医院")
     expired = make_facility("期限切れの医院")
     kept = UpdateLink.objects.create(facility=active)
@@ -164,8 +165,8 @@ def test_a_facilitys_active_link_joins_the_round_and_an_expired_one_gives_way(cl
     round_ = ConfirmationRound.objects.get()
     kept.refresh_from_db()
     old.refresh_from_db()
-    assert kept.round == round_ and old.revoked_at is not None
-    assert round_.links.count() == 2 and round_.links.get(facility=expired).is_active
+    assert kept.revoked_at is not None and old.revoked_at is not None and kept.round is None
+    assert round_.links.count() == 2 and all(link.is_active for link in round_.links.all())
 
 
 def test_a_round_starts_from_a_directory_search_result(client_for, cast):
@@ -208,3 +209,24 @@ def test_the_rounds_page_keeps_each_years_answers_by_kind(client_for, cast):
     assert rows == [(2025, "訪問看護ステーション", 4, 3, 75)]
     page = coordinator.get("/resources/rounds/").content.decode()
     assert 'data-year="2025"' in page and "75%" in page
+
+
+def test_a_new_round_leaves_facilities_asked_by_an_open_round_and_starts_from_nothing(client_for, cast):
+    asked = make_facility("依頼中の訪看", kind_code="visiting-nursing")
+    fresh = make_facility("新しい訪看", kind_code="visiting-nursing")
+    coordinator = client_for("coordinator")
+    _start(coordinator, search="q=依頼中")
+    first = ConfirmationRound.objects.get()
+    link = first.links.get()
+    client_for("anonymous").get(f"/resources/u/{link.token}/")  # opened in the first round
+    old_general = UpdateLink.objects.create(facility=fresh, sent_at=timezone.now(), opened_at=timezone.now())
+    response = _start(coordinator, kind=kind("visiting-nursing").pk)
+    second = ConfirmationRound.objects.exclude(pk=first.pk).get()
+    assert list(second.links.values_list("facility", flat=True)) == [fresh.pk]
+    assert list(first.links.values_list("facility", flat=True)) == [asked.pk]  # kept by its round
+    new_link = second.links.get()
+    assert new_link.pk != old_general.pk and new_link.opened_at is None and new_link.answered_at is None
+    old_general.refresh_from_db()
+    assert old_general.revoked_at is not None
+    page = coordinator.get(response["Location"]).content.decode()
+    assert "1施設は実施中の別の再調査で依頼済みのため" in page and 'data-count="opened">0<' in page

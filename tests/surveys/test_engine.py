@@ -308,3 +308,21 @@ def test_a_professionals_survey_list_keeps_its_queries(cast, client_for, django_
     with django_assert_num_queries(3):  # session, user, the respondents with their surveys
         page = c.get(reverse("surveys:index"))
     assert page.content.decode().count("data-respondent=") == 3
+
+
+def test_a_ward_official_reads_only_the_surveys_of_the_wards_centers_and_the_citys(cast, client):
+    from coordination.models import Role, User
+
+    mine, other, city = (
+        make_survey(cast.center2, title="西区の調査"),
+        make_survey(cast.center1, title="東区の調査"),
+        make_survey(None, title="市の調査"),
+    )
+    official = User.objects.create_user("west-official", password="x", role=Role.OFFICIAL, ward=cast.ward2)
+    client.force_login(official)
+    listed = client.get("/surveys/").content.decode()
+    assert "西区の調査" in listed and "市の調査" in listed and "東区の調査" not in listed
+    assert client.get(f"/surveys/{mine.pk}/results/").status_code == 200
+    assert client.get(f"/surveys/{city.pk}/results/").status_code == 200
+    for suffix in ("results/", "results/?format=raw", "results/?format=tables"):
+        assert client.get(f"/surveys/{other.pk}/{suffix}").status_code == 404, suffix
