@@ -338,7 +338,14 @@ def reports(request):
         },
     }
     user = request.user
-    can_close = period.month and user.role in WRITERS
+    today = dates.today()
+    # Offered only for a month that has ended and has a center still open for it.
+    can_close = (
+        period.month
+        and user.role in WRITERS
+        and tuple(period.month) < (today.year, today.month)
+        and any(c.pk not in {closing.center_id for closing in closings} for c in centers)
+    )
     return render(
         request,
         "consultations/reports.html",

@@ -125,3 +125,14 @@ def test_fiscal_year_page_and_xlsx_say_which_months_are_closed(client_for, augus
     assert monthly["2026年7月"][-1] == "未締め"
     titles = [row[0] for row in wb["相談実績"].iter_rows(max_row=4, values_only=True)]
     assert "締め済みの月: 2026年8月（C01）" in titles
+
+
+def test_the_close_button_is_offered_only_for_an_ended_month_not_yet_closed(client_for, august):
+    from coordination import dates
+
+    coordinator = client_for("coordinator")
+    assert "この月を締める" in report(coordinator)  # August 2026 has ended (today is later)
+    today = dates.today()
+    assert "この月を締める" not in report(coordinator, f"year={today.year}&month={today.month}&center=C01")
+    close(coordinator)
+    assert "この月を締める" not in report(coordinator)  # its only center is closed now

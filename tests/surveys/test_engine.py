@@ -234,6 +234,9 @@ def test_facility_audience_by_kind_and_area_and_reminders(cast, client_for):
     call_command("survey_links", s.pk, "--base-url", "https://portal.example.jp", stdout=out)
     token = s.respondents.get().token
     assert out.getvalue() == f"東ケアプラン, https://portal.example.jp/surveys/r/{token}/\n"
+    page = c.get(reverse("surveys:audience", args=[s.pk])).content.decode()
+    assert f'href="/surveys/r/{token}/" data-respondent-link>http://testserver/surveys/r/{token}/<' in page
+    assert "manage.py" not in page
     # Professionals get an email; the facility stays on the printable list.
     cast.professional.email = "cm@example.jp"
     cast.professional.save()
