@@ -72,7 +72,9 @@ def test_coordination_rows_are_added_without_a_reload_and_a_shared_name_offers_c
     page.locator("ol.timeline li").first.wait_for()
     assert "みどりクリニック" in page.locator("ol.timeline").inner_text()
     assert page.evaluate("window.stillTheSamePage === true")  # swapped in place, no reload
-    assert page.evaluate("document.activeElement.name") == "co-facility_query"
+    # htmx focuses the new row form's autofocus field when the swap settles, a moment after the
+    # timeline shows: wait for it rather than read it at once.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'co-facility_query'")
     page.keyboard.type("ひかり訪問看護（新規）")
     page.get_by_label("名簿にない施設として、入力した名前のまま記録する").check()
     page.get_by_role("radio", name="検討中").check()
