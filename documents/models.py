@@ -10,26 +10,18 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from coordination.models import Center, Role
+from coordination.models import Center, CenterOwnedQuerySet
 from surveys.models import Survey
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(CenterOwnedQuerySet):
+    """Edited by admins and the owning center's coordinators (for_user, inherited)."""
+
     def visible_to(self, user):
         """Public documents for everyone; professionals-only ones for signed-in users."""
         if user.is_authenticated and user.is_active:
             return self
         return self.filter(visibility=Document.Visibility.PUBLIC)
-
-    def for_user(self, user):
-        """Documents a user may edit: admins all, a coordinator their center's."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMIN:
-            return self
-        if user.role == Role.COORDINATOR and user.center_id:
-            return self.filter(center_id=user.center_id)
-        return self.none()
 
 
 class Document(models.Model):

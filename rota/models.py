@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from coordination.models import Area, Center, Role
+from coordination.models import Area, Center, CenterOwnedQuerySet, Role
 
 
 def new_token():
@@ -31,17 +31,15 @@ READERS = (Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
 
 
-class RotaQuerySet(models.QuerySet):
+class RotaQuerySet(CenterOwnedQuerySet):
+    """Edited by admins and the owning center's coordinators (for_user, inherited)."""
+
     def readable_by(self, user):
         """Every rota for admins, coordinators and professionals: a care manager looks up any
         district's doctor on call. Officials and anonymous visitors: none."""
         if user.is_authenticated and user.is_active and user.role in READERS:
             return self
         return self.none()
-
-    def for_user(self, user):
-        """The rotas a user may edit: admins all, coordinators their own center's."""
-        return _center_owned(self, user)
 
 
 class Rota(models.Model):
@@ -224,7 +222,7 @@ class FacilityFeed(models.Model):
         return str(self.facility)
 
 
-class BackupBedQuerySet(models.QuerySet):
+class BackupBedQuerySet(CenterOwnedQuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
         return self.filter(available_from__lte=on, available_until__gte=on)
@@ -233,20 +231,6 @@ class BackupBedQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_active and user.role in READERS:
             return self
         return self.none()
-
-    def for_user(self, user):
-        """The entries a user may edit: admins all, coordinators their own center's."""
-        return _center_owned(self, user)
-
-
-def _center_owned(queryset, user):
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role == Role.ADMIN:
-        return queryset
-    if user.role == Role.COORDINATOR and user.center_id:
-        return queryset.filter(center_id=user.center_id)
-    return queryset.none()
 
 
 class BackupBed(models.Model):

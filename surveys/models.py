@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.dates import fiscal_year, fiscal_year_label
-from coordination.models import Area, Center, Role, official_center_ids
+from coordination.models import Area, Center, CenterOwnedQuerySet, Role, official_center_ids
 from resources.models import Facility, FacilityKind
 
 
@@ -27,16 +27,8 @@ def new_token():
     return secrets.token_urlsafe(16)
 
 
-class SurveyQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Surveys a user may manage: admins all, a coordinator their center's."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMIN:
-            return self
-        if user.role == Role.COORDINATOR and user.center_id:
-            return self.filter(center_id=user.center_id)
-        return self.none()
+class SurveyQuerySet(CenterOwnedQuerySet):
+    """Managed by admins and the owning center's coordinators (for_user, inherited)."""
 
     def readable_by(self, user):
         """Surveys whose answers and results a user may read: officials every survey (one scoped to
