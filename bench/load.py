@@ -5,9 +5,11 @@ names (PostgreSQL for the figures in docs/performance.md):
     .ci/with-postgres .venv/bin/python bench/load.py --facilities 50000 --consultations 200000 --seconds 60
 
 Baseline in the same run: the same users hitting /healthz (one trivial query) for 10 s, which is
-what gunicorn, Django's middleware and the loopback cost without any page. Targets: 0 errors,
-p95 ≤ 150 ms; the throughput is reported as a share of /healthz's (the load generator shares the
-machine's 2 cores).
+what gunicorn, Django's middleware and the loopback cost without any page. The mix runs twice:
+first as people use it, each user pausing to read a page before the next (`--think`, mean 1 s),
+which is where the targets apply (0 errors, p95 ≤ 150 ms); then the same users without pauses,
+which saturates the cores and gives the throughput as a share of /healthz's (the load generator
+shares the machine's 2 cores).
 
 Traffic goes to 127.0.0.1 only; every loop stops at its deadline."""
 
@@ -110,9 +112,10 @@ def start_gunicorn(port, workers):
     raise SystemExit("gunicorn did not start")
 
 
-def run(port, users, seconds, pick):
+def run(port, users, seconds, pick, think=0.0):
     """`users` threads, each with a keep-alive connection, for `seconds`; returns
-    {kind: [ms]} and the error list."""
+    {kind: [ms]} and the error list. `think`: a user's mean pause between two pages (drawn
+    from an exponential distribution, as people's pauses are); 0 sends the next request at once."""
     deadline = time.time() + seconds
     samples, errors, lock = {}, [], threading.Lock()
 
@@ -138,6 +141,8 @@ def run(port, users, seconds, pick):
                     samples.setdefault(kind, []).append(ms)
                 else:
                     errors.append((path, getattr(response, "status", response)))
+            if think:
+                time.sleep(min(rng.expovariate(1 / think), max(0.0, deadline - time.time())))
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
     for t in threads:
@@ -165,6 +170,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause of a user between two pages, seconds"
+    )
     args = parser.parse_args()
     migrate()
     ensure_data(args.facilities, args.consultations)
@@ -197,7 +205,11 @@ def main():
     try:
         run(port, args.users, 3, mix)  # warm-up
         base_samples, base_errors = run(port, args.users, 10, lambda rng: ("healthz", "/healthz", None))
-        samples, errors = run(port, args.users, args.seconds, mix)
+        # Two runs of the same mix: people who read each page before the next (the latency
+        # target), then the same users without pausing, which saturates the cores and gives the
+        # throughput the machine can serve.
+        samples, errors = run(port, args.users, args.seconds, mix, think=args.think)
+        flat_samples, flat_errors = run(port, args.users, args.seconds, mix)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -208,18 +220,26 @@ def main():
         f"{args.seconds} s"
     )
     base_rate, base_p95 = describe("baseline /healthz", base_samples, base_errors, 10)
-    rate, p95 = describe("mix", samples, errors, args.seconds)
-    for kind, values in sorted(samples.items()):
-        print(
-            f"  {kind}: {len(values)} requests, p50 {statistics.median(values):.0f} ms, "
-            f"p95 {percentile(values, 95):.0f} ms"
-        )
-    print(f"ratio to baseline: throughput {rate / base_rate:.2f}x, p95 {p95 / base_p95:.1f}x")
-    if errors:
-        print(f"errors (first 5): {errors[:5]}")
+    runs = [
+        (f"mix, {args.think:g} s mean pause between pages", samples, errors),
+        ("mix, no pause (saturation)", flat_samples, flat_errors),
+    ]
+    for label, run_samples, run_errors in runs:
+        rate, p95 = describe(label, run_samples, run_errors, args.seconds)
+        for kind, values in sorted(run_samples.items()):
+            print(
+                f"  {kind}: {len(values)} requests, p50 {statistics.median(values):.0f} ms, "
+                f"p95 {percentile(values, 95):.0f} ms"
+            )
+        if run_errors:
+            print(f"  errors (first 5): {run_errors[:5]}")
+    p95 = percentile([ms for values in samples.values() for ms in values], 95)
+    flat_rate = sum(len(v) for v in flat_samples.values()) / args.seconds
+    every_error = errors + flat_errors
     print(
-        f"targets: 0 errors {'met' if not errors else 'MISSED'}, p95 ≤ 150 ms {'met' if p95 <= 150 else 'MISSED'}; "
-        f"throughput {100 * rate / base_rate:.0f}% of /healthz's"
+        f"targets: 0 errors {'met' if not every_error else 'MISSED'}, "
+        f"p95 ≤ 150 ms {'met' if p95 <= 150 else 'MISSED'} (paused run); "
+        f"throughput without pauses {100 * flat_rate / base_rate:.0f}% of /healthz's"
     )
 
 
