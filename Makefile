@@ -76,8 +76,10 @@ restore: install
 
 test: install-test system-deps
 	DEBUG=0 SECRET_KEY=ci $(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@# The two databases' suites run side by side: each is one process that spends much of its time
+	@# waiting on Chromium or on the database server, so two of them share the cores well. Each
+	@# suite's output is printed whole when it ends.
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: install-test
 	.ci/with-postgres bash bench/run_all.sh
