@@ -48,6 +48,33 @@ class SurveyForm(forms.ModelForm):
             self.instance.center_id = self.instance.center_id or user.center_id
         else:
             self.fields["center"].empty_label = "市（センター共通）"
+        audience = self.fields["audience"]
+        if self.instance.audience == Survey.Audience.EVENT and self.instance.event_id:
+            # An event's survey stays its attendees'; the event owns its center too.
+            audience.disabled = True
+            self.fields.pop("center", None)
+        else:
+            audience.choices = [c for c in audience.choices if c[0] != Survey.Audience.EVENT]
+
+
+class EventSurveyForm(forms.Form):
+    """The survey of a training event: when its link takes answers, whether it is 無記名, and what
+    the attendees read first. Its questions start as the usual ones (presets.EVENT_QUESTIONS)."""
+
+    description = forms.CharField(
+        label="はじめの説明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    opens_at = forms.DateTimeField(label="回答受付開始", widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label="回答受付終了", widget=DateTimeInput())
+    anonymous = forms.BooleanField(
+        label="無記名", required=False, initial=True, help_text="オフにすると氏名欄（任意）を表示します"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "回答受付終了は開始より後にしてください。")
+        return data
 
 
 class TemplateSurveyForm(forms.Form):
@@ -195,10 +222,28 @@ class AnswerForm(forms.Form):
     client rows one per row and column). Every question is on the page, so it works without
     JavaScript; one answered 'only when …' and not applying is set aside."""
 
-    def __init__(self, *args, survey, questions, initial_answers=None, row_count=None, **kwargs):
+    def __init__(
+        self, *args, survey, questions, initial_answers=None, row_count=None, open_link=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.survey = survey
         self.questions = questions
+        # About the one who answers an event's survey by its link: 職種 (the breakdown of the
+        # results) and, when the survey is not 無記名, a name. Shown before the questions.
+        self.about = []
+        if open_link and survey.audience == Survey.Audience.EVENT:
+            self.fields["profession"] = forms.ModelChoiceField(
+                label="職種",
+                queryset=Profession.objects.all(),
+                required=False,
+                empty_label="回答しない",
+            )
+            self.about.append("profession")
+        if open_link and not survey.anonymous:
+            self.fields["respondent_name"] = forms.CharField(
+                label="氏名（任意）", max_length=100, required=False
+            )
+            self.about.append("respondent_name")
         self.by_id = {q.pk: q for q in questions}
         initial_answers = initial_answers or {}
         self.row_counts = {}
@@ -255,6 +300,14 @@ class AnswerForm(forms.Form):
     def _field(self, q):
         common = {"label": q.text, "required": False, "help_text": q.help_text}
         kinds = Question.Kind
+        if q.kind == kinds.RATING:
+            return forms.TypedChoiceField(
+                choices=[(v, Question.SCALE_LABELS[v]) for v in Question.SCALE],
+                coerce=int,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                **common,
+            )
         if q.kind == kinds.SINGLE:
             return forms.ChoiceField(choices=[(c, c) for c in q.choices], widget=forms.RadioSelect, **common)
         if q.kind == kinds.MULTIPLE:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
     path("new/template/", views.from_template, name="from_template"),
+    path("event/<int:event_id>/", views.event_survey, name="event_survey"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/questions/new/", views.question_edit, name="question_create"),

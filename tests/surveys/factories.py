@@ -57,6 +57,15 @@ def walker_link_survey(w):
     return w._link_survey
 
 
+def walker_bare_event(w):
+    """A C01 training event without a survey yet (the walker's own event has one)."""
+    if not hasattr(w, "_bare_event"):
+        from tests.training.factories import make_event  # noqa: PLC0415
+
+        w._bare_event = make_event(w.cast.center1, title="アンケートのない研修")
+    return w._bare_event
+
+
 def walker_question(w):
     return walker_survey(w).questions.first()
 
