@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/audience/", views.audience, name="audience"),
     path("<int:pk>/results/", views.results_view, name="results"),
     path("<int:pk>/reminders/", views.reminders, name="reminders"),
+    path("<int:pk>/vacancies/", views.vacancies_view, name="vacancies"),
     path("r/<str:token>/", views.answer, name="answer"),
     path("l/<str:token>/", views.answer_link, name="answer_link"),
 ]

@@ -17,7 +17,7 @@ from coordination.exports import xlsx_response
 from coordination.forms import post_data
 from coordination.models import Role
 from coordination.security import client_ip
-from surveys import exports, presets, results, services
+from surveys import exports, presets, results, services, vacancies
 from surveys.forms import (
     AnswerForm,
     AudienceForm,
@@ -245,6 +245,36 @@ def _event_answers(survey, whole):
     attendees = survey.attendee_count()
     answered = whole[0]
     return {"attendees": attendees, "answered": answered, "rate": rate(answered, attendees)}
+
+
+@never_cache
+@role_required(*MANAGERS)
+def vacancies_view(request, pk):
+    """The 空床状況調査's answers beside the directory's 空床, applied all at once or per facility."""
+    survey = _managed(request, pk)
+    if survey.template != Survey.Template.VACANCY:
+        raise Http404
+    if request.method == "POST":
+        chosen = request.POST.get("respondent")
+        ids = None
+        if chosen:
+            if not chosen.isdigit():
+                raise Http404
+            ids = [int(chosen)]
+        applied = vacancies.apply(request, survey, ids)
+        if applied:
+            messages.success(request, f"{applied}施設の空床を回答のとおりに更新しました。")
+        else:
+            messages.info(
+                request, "反映する回答はありませんでした（反映済み、または名簿の方が新しい回答です）。"
+            )
+        return redirect("surveys:vacancies", pk=survey.pk)
+    found = vacancies.rows(survey)
+    return render(
+        request,
+        "surveys/vacancies.html",
+        {"survey": survey, "rows": found, "pending": sum(r.can_apply for r in found)},
+    )
 
 
 @role_required(*MANAGERS)

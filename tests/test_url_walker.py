@@ -19,6 +19,7 @@ from tests.surveys.factories import (
     walker_question,
     walker_respondent,
     walker_survey,
+    walker_vacancy_survey,
     walker_version,
 )
 
@@ -225,6 +226,7 @@ EXPECTED = {
     "surveys:edit": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:audience": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:reminders": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    "surveys:vacancies": Expect(own_center(), kwargs=lambda w: {"pk": walker_vacancy_survey(w).pk}),
     "surveys:question_create": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:question_edit": Expect(
         own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk, "qid": walker_question(w).pk}
