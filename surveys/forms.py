@@ -70,6 +70,7 @@ class SurveyForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "audience",
+            "results_public",
         ]
         widgets = {
             "opens_at": DateTimeInput(),

@@ -54,6 +54,10 @@ class SurveyQuerySet(CenterOwnedQuerySet):
             return self.filter(Q(center_id=user.center_id) | Q(center__isnull=True) | Q(event__in=events))
         return self.none()
 
+    def published(self):
+        """Surveys whose aggregates anyone may read (the public results page)."""
+        return self.filter(results_public=True)
+
     def of_series(self, series_key):
         return self.filter(series_key=series_key).exclude(series_key="")
 
@@ -105,6 +109,12 @@ class Survey(models.Model):
         related_name="attendee_survey",
         help_text="参加者に答えてもらうアンケートのとき",
     )
+    results_public = models.BooleanField(
+        "集計結果を公開する",
+        default=False,
+        help_text="ログインなしで見られる公開ページ（/surveys/<番号>/public/）に、集計だけを載せます"
+        "（少ない件数は「-」、自由記述は載せません）",
+    )
     anonymous = models.BooleanField(
         "無記名", default=True, help_text="オフにすると、リンクからの回答画面に氏名欄（任意）を表示します"
     )
@@ -125,6 +135,9 @@ class Survey(models.Model):
 
     def get_absolute_url(self):
         return reverse("surveys:detail", args=[self.pk])
+
+    def get_public_url(self):
+        return reverse("surveys:public_results", args=[self.pk])
 
     @property
     def year_label(self):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/questions/<int:qid>/", views.question_edit, name="question_edit"),
     path("<int:pk>/audience/", views.audience, name="audience"),
     path("<int:pk>/results/", views.results_view, name="results"),
+    path("<int:pk>/public/", views.public_results, name="public_results"),
     path("<int:pk>/reminders/", views.reminders, name="reminders"),
     path("<int:pk>/vacancies/", views.vacancies_view, name="vacancies"),
     path("r/<str:token>/", views.answer, name="answer"),

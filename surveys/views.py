@@ -238,6 +238,28 @@ def results_view(request, pk):
     )
 
 
+def public_results(request, pk):
+    """The aggregates of a survey marked 公開 for anyone, without login: the public version of
+    the tables (counts below PUBLISH_SUPPRESS_BELOW as 「-」, no free text, no charts, whose data
+    would carry the hidden counts), nothing of who answered. Any other survey answers 404."""
+    survey = get_object_or_404(Survey.objects.published().select_related("center", "event"), pk=pk)
+    items = results.build(survey, public=True)
+    admission = results.admission_report(survey) if survey.template == Survey.Template.ADMISSION else None
+    _groups, whole = survey.response_groups()
+    return render(
+        request,
+        "surveys/public_results.html",
+        {
+            "survey": survey,
+            "items": items,
+            "admission": admission,
+            "public": True,
+            "threshold": results.threshold(),
+            "answered": results.shown(whole[0], True),
+        },
+    )
+
+
 def _event_answers(survey, whole):
     """An event survey's answers over the event's attendees (None for other surveys)."""
     if not survey.event_id:

@@ -16,6 +16,7 @@ from tests.surveys.factories import (
     walker_bare_event,
     walker_document,
     walker_link_survey,
+    walker_public_survey,
     walker_question,
     walker_respondent,
     walker_survey,
@@ -226,6 +227,8 @@ EXPECTED = {
     "surveys:edit": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:audience": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:reminders": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    # A survey marked 公開: its aggregates for anyone, without login.
+    "surveys:public_results": Expect(PUBLIC, kwargs=lambda w: {"pk": walker_public_survey(w).pk}),
     "surveys:vacancies": Expect(own_center(), kwargs=lambda w: {"pk": walker_vacancy_survey(w).pk}),
     "surveys:question_create": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:question_edit": Expect(

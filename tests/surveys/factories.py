@@ -86,6 +86,16 @@ def walker_vacancy_survey(w):
     return w._vacancy_survey
 
 
+def walker_public_survey(w):
+    """A C01 survey whose aggregates are public, with one answer."""
+    if not hasattr(w, "_public_survey"):
+        s = make_survey(w.cast.center1, title="公開する調査", results_public=True)
+        question(s, "q1", choices=["はい", "いいえ"])
+        answered(s, {"q1": "はい"})
+        w._public_survey = s
+    return w._public_survey
+
+
 def walker_question(w):
     return walker_survey(w).questions.first()
 
