@@ -112,7 +112,7 @@ class Survey(models.Model):
     results_public = models.BooleanField(
         "集計結果を公開する",
         default=False,
-        help_text="ログインなしで見られる公開ページ（/surveys/<番号>/public/）に、集計だけを載せます"
+        help_text="ログインなしで見られる公開ページに、集計だけを載せます"
         "（少ない件数は「-」、自由記述は載せません）",
     )
     anonymous = models.BooleanField(

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='survey',
             name='results_public',
-            field=models.BooleanField(default=False, help_text='ログインなしで見られる公開ページ（/surveys/<番号>/public/）に、集計だけを載せます（少ない件数は「-」、自由記述は載せません）', verbose_name='集計結果を公開する'),
+            field=models.BooleanField(default=False, help_text='ログインなしで見られる公開ページに、集計だけを載せます（少ない件数は「-」、自由記述は載せません）', verbose_name='集計結果を公開する'),
         ),
     ]
