@@ -1,5 +1,6 @@
 """Demo surveys: the 入退院連絡調査 of the last two fiscal years answered by the demo care offices
-(so that the rates and their trend show) and an open 空床状況調査."""
+(so that the rates and their trend show), an open 空床状況調査, and the attendees' surveys of the
+demo training events (the upcoming 多職種研修会's, and last year's with answers for the chart)."""
 
 import datetime
 import random
@@ -7,10 +8,11 @@ import random
 from django.utils import timezone
 
 from coordination import dates
-from coordination.models import Center
+from coordination.models import Center, Profession
 from resources.models import FacilityKind
 from surveys import presets, services
-from surveys.models import Answer, Survey
+from surveys.models import Answer, Respondent, Survey
+from training.models import Event, Item
 
 CARE_OFFICES = ["care-management", "community-support", "small-multi", "nursing-small-multi"]
 VACANCY_KINDS = ["special-nursing-home", "health-facility", "short-stay", "group-home"]
@@ -23,6 +25,7 @@ def _moment(year, month, day):
 
 
 def seed(stdout, **options):
+    _event_surveys()
     center = Center.objects.order_by("sort_order", "code").first()
     if center is None or Survey.objects.filter(series_key="admission-discharge", center=center).exists():
         return
@@ -102,3 +105,42 @@ def _write(respondent, questions, values, at=None):
     )
     respondent.submitted_at = respondent.updated_at = at or timezone.now()
     respondent.save(update_fields=["submitted_at", "updated_at"])
+
+
+RATINGS = [5, 4, 5, 3, 4, 5, 4, 4, 2, 5, 4, 3]
+COMMENTS = ["グループワークで他職種の考えが聞けてよかった。", "", "薬剤師の訪問について知れた。", ""]
+
+
+def _event_surveys():
+    """Per center, a survey for its next training event open for sign-ups and, answered, for its
+    latest one held; events that have one already are left alone."""
+    names = list(Profession.objects.values_list("name", flat=True)[:6]) or [services.NO_PROFESSION]
+    now = timezone.now()
+    for center in Center.objects.order_by("sort_order", "code"):
+        trainings = Event.objects.filter(center=center, item=Item.TRAINING, attendee_survey__isnull=True)
+        upcoming = trainings.filter(starts_at__gte=now, registration_open=True).order_by("starts_at").first()
+        if upcoming:
+            services.create_event_survey(
+                None,
+                upcoming,
+                opens_at=upcoming.starts_at,
+                closes_at=upcoming.starts_at + datetime.timedelta(days=14),
+            )
+        last = trainings.filter(starts_at__lt=now).order_by("-starts_at").first()
+        if last is None:
+            continue
+        survey = services.create_event_survey(
+            None, last, opens_at=last.starts_at, closes_at=last.starts_at + datetime.timedelta(days=14)
+        )
+        questions = {q.key: q for q in survey.questions.all()}
+        for i, r in enumerate(RATINGS):
+            respondent = Respondent.objects.create(
+                survey=survey,
+                kind=Respondent.Kind.LINK,
+                label=f"リンクからの回答 {i + 1}",
+                group=names[i % len(names)],
+            )
+            values = {key: max(1, min(5, r - j % 2)) for j, key in enumerate(("q1", "q2", "q3"))}
+            if COMMENTS[i % 4]:
+                values["q4"] = COMMENTS[i % 4]
+            _write(respondent, questions, values, last.starts_at + datetime.timedelta(hours=2))

@@ -53,6 +53,11 @@ def table_sheets(survey, items, admission):
     rows = []
     for item in items:
         q = item["question"]
+        if "rating" in item:
+            rows.append([q.text, "", "", ""])
+            rows += [["", label, _hidden(n), ""] for _point, label, n in item["rating"]]
+            mean = item["mean"]
+            rows.append(["", "平均", round(mean, 2) if mean is not None else XLSX_HIDDEN, ""])
         if "rows" in item:
             rows.append([q.text, "", "", ""])
             rows += [["", label, _hidden(n), _hidden(pct)] for label, n, pct in item["rows"]]

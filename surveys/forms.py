@@ -1,13 +1,34 @@
 import datetime
 import decimal
+import re
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 
 from coordination.forms import DateInput, DateTimeInput, use_area_tree
 from coordination.models import Area, Center, Profession, Role
 from resources.models import FacilityKind
 from surveys.models import Question, Survey, default_fiscal_year
+
+# A question's 識別名 stays ASCII (it names the question across the series' years and in the raw
+# workbook's sheet names); people leave it blank and get q1, q2 … (next_question_key).
+KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+KEY_INVALID = (
+    "識別名は半角の英字・数字・ハイフン（-）・下線（_）で入れてください。空欄にすると自動で付けます。"
+)
+
+
+def next_question_key(survey, exclude=None):
+    """q<n>, one more than the highest q<n> of the survey's other questions: a new question keeps
+    its key for good, and the same survey made again question by question gets the same keys."""
+    used = set(survey.questions.exclude(pk=exclude).values_list("key", flat=True)) if survey.pk else set()
+    numbers = [int(k[1:]) for k in used if k[:1] == "q" and k[1:].isdigit()]
+    n = max(numbers, default=0) + 1
+    while f"q{n}" in used:
+        n += 1
+    return f"q{n}"
+
 
 # How many empty client rows the answer page offers at first, and at most.
 ROWS_START = 5
@@ -18,7 +39,26 @@ def lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+NEW_SERIES = "new"
+
+
+def new_series_key(fiscal_year):
+    """s<年度>-<n>: an ASCII name for a new series whatever its (Japanese) title, unique and never
+    changed afterwards (the next years' surveys pick the series by its title)."""
+    used = set(Survey.objects.exclude(series_key="").values_list("series_key", flat=True))
+    n = 1
+    while f"s{fiscal_year}-{n}" in used:
+        n += 1
+    return f"s{fiscal_year}-{n}"
+
+
 class SurveyForm(forms.ModelForm):
+    series_key = forms.ChoiceField(
+        label="毎年くり返す調査",
+        required=False,
+        help_text="同じシリーズの調査は、前の年度の結果と質問ごとに比べられます",
+    )
+
     class Meta:
         model = Survey
         fields = [
@@ -30,6 +70,7 @@ class SurveyForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "audience",
+            "results_public",
         ]
         widgets = {
             "opens_at": DateTimeInput(),
@@ -48,6 +89,61 @@ class SurveyForm(forms.ModelForm):
             self.instance.center_id = self.instance.center_id or user.center_id
         else:
             self.fields["center"].empty_label = "市（センター共通）"
+        self.fields["series_key"].choices = self._series_choices()
+        audience = self.fields["audience"]
+        if self.instance.audience == Survey.Audience.EVENT and self.instance.event_id:
+            # An event's survey stays its attendees'; the event owns its center too.
+            audience.disabled = True
+            self.fields.pop("center", None)
+        else:
+            audience.choices = [c for c in audience.choices if c[0] != Survey.Audience.EVENT]
+
+    def _series_choices(self):
+        """くり返さない, a new series, and the series the user's surveys already have, each named by
+        its latest title and 年度 (the key itself is never shown)."""
+        latest = {}
+        for key, title, year in (
+            Survey.objects.readable_by(self.user)
+            .exclude(series_key="")
+            .order_by("fiscal_year", "pk")
+            .values_list("series_key", "title", "fiscal_year")
+        ):
+            latest[key] = (title, year)
+        current = self.instance.series_key
+        if current and current not in latest:
+            latest[current] = (self.instance.title or current, self.instance.fiscal_year)
+        series = sorted(latest.items(), key=lambda kv: (kv[1][0], kv[0]))
+        return [
+            ("", "くり返さない（この年度だけの調査）"),
+            (NEW_SERIES, "新しいシリーズにする（次の年度から、この調査と比べられます）"),
+            *[(key, f"{title}（{year}年度まで）") for key, (title, year) in series],
+        ]
+
+    def clean_series_key(self):
+        value = self.cleaned_data.get("series_key") or ""
+        if value == NEW_SERIES:
+            return new_series_key(self.cleaned_data.get("fiscal_year") or default_fiscal_year())
+        return value
+
+
+class EventSurveyForm(forms.Form):
+    """The survey of a training event: when its link takes answers, whether it is 無記名, and what
+    the attendees read first. Its questions start as the usual ones (presets.EVENT_QUESTIONS)."""
+
+    description = forms.CharField(
+        label="はじめの説明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    opens_at = forms.DateTimeField(label="回答受付開始", widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label="回答受付終了", widget=DateTimeInput())
+    anonymous = forms.BooleanField(
+        label="無記名", required=False, initial=True, help_text="オフにすると氏名欄（任意）を表示します"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "回答受付終了は開始より後にしてください。")
+        return data
 
 
 class TemplateSurveyForm(forms.Form):
@@ -115,6 +211,14 @@ class QuestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.survey = survey
         self.instance.survey = survey
+        key = self.fields["key"]
+        key.required = False
+        key.help_text = (
+            "空欄にすると自動で付けます（q1, q2 …）。毎年の調査で同じ質問に同じ識別名を付けると、"
+            "前年度と比べられます。"
+        )
+        key.error_messages["invalid"] = KEY_INVALID
+        key.validators = [v for v in key.validators if not isinstance(v, validators.RegexValidator)]
         self.fields["kind"].widget = forms.Select(choices=Question.Kind.choices)
         others = survey.questions.exclude(pk=self.instance.pk).filter(
             kind__in=[Question.Kind.SINGLE, Question.Kind.MULTIPLE], show_if_question__isnull=True
@@ -138,6 +242,20 @@ class QuestionForm(forms.ModelForm):
         if hasattr(errors, "error_dict"):
             errors = ValidationError({names.get(k, k) or "__all__": v for k, v in errors.error_dict.items()})
         super()._update_errors(errors)
+
+    def clean_key(self):
+        key = (self.cleaned_data.get("key") or "").strip()
+        if self.locked and self.instance.pk:
+            return self.instance.key
+        if not key:
+            return next_question_key(self.survey, exclude=self.instance.pk)
+        if not KEY_PATTERN.fullmatch(key):
+            raise ValidationError(KEY_INVALID)
+        if self.survey.questions.exclude(pk=self.instance.pk).filter(key=key).exists():
+            raise ValidationError(
+                "この識別名は、この調査のほかの質問で使われています。別の名前にするか、空欄にしてください。"
+            )
+        return key
 
     def clean(self):
         data = super().clean()
@@ -195,10 +313,28 @@ class AnswerForm(forms.Form):
     client rows one per row and column). Every question is on the page, so it works without
     JavaScript; one answered 'only when …' and not applying is set aside."""
 
-    def __init__(self, *args, survey, questions, initial_answers=None, row_count=None, **kwargs):
+    def __init__(
+        self, *args, survey, questions, initial_answers=None, row_count=None, open_link=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.survey = survey
         self.questions = questions
+        # About the one who answers an event's survey by its link: 職種 (the breakdown of the
+        # results) and, when the survey is not 無記名, a name. Shown before the questions.
+        self.about = []
+        if open_link and survey.audience == Survey.Audience.EVENT:
+            self.fields["profession"] = forms.ModelChoiceField(
+                label="職種",
+                queryset=Profession.objects.all(),
+                required=False,
+                empty_label="回答しない",
+            )
+            self.about.append("profession")
+        if open_link and not survey.anonymous:
+            self.fields["respondent_name"] = forms.CharField(
+                label="氏名（任意）", max_length=100, required=False
+            )
+            self.about.append("respondent_name")
         self.by_id = {q.pk: q for q in questions}
         initial_answers = initial_answers or {}
         self.row_counts = {}
@@ -255,6 +391,14 @@ class AnswerForm(forms.Form):
     def _field(self, q):
         common = {"label": q.text, "required": False, "help_text": q.help_text}
         kinds = Question.Kind
+        if q.kind == kinds.RATING:
+            return forms.TypedChoiceField(
+                choices=[(v, Question.SCALE_LABELS[v]) for v in Question.SCALE],
+                coerce=int,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                **common,
+            )
         if q.kind == kinds.SINGLE:
             return forms.ChoiceField(choices=[(c, c) for c in q.choices], widget=forms.RadioSelect, **common)
         if q.kind == kinds.MULTIPLE:

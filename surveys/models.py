@@ -21,6 +21,7 @@ from django.utils import timezone
 from coordination.dates import fiscal_year, fiscal_year_label
 from coordination.models import Area, Center, CenterOwnedQuerySet, Role, official_center_ids
 from resources.models import Facility, FacilityKind
+from training.models import Event
 
 
 def new_token():
@@ -28,7 +29,14 @@ def new_token():
 
 
 class SurveyQuerySet(CenterOwnedQuerySet):
-    """Managed by admins and the owning center's coordinators (for_user, inherited)."""
+    """Managed by admins and the owning center's coordinators; an event's survey also by the
+    coordinators who manage the event (a co-hosting center's)."""
+
+    def for_user(self, user):
+        if user.is_authenticated and user.is_active and user.role == Role.COORDINATOR and user.center_id:
+            events = Event.objects.for_user(user).values("pk")
+            return self.filter(Q(center_id=user.center_id) | Q(event__in=events))
+        return super().for_user(user)
 
     def readable_by(self, user):
         """Surveys whose answers and results a user may read: officials every survey (one scoped to
@@ -42,8 +50,13 @@ class SurveyQuerySet(CenterOwnedQuerySet):
             ids = official_center_ids(user)
             return self if ids is None else self.filter(Q(center_id__in=ids) | Q(center__isnull=True))
         if user.role == Role.COORDINATOR and user.center_id:
-            return self.filter(Q(center_id=user.center_id) | Q(center__isnull=True))
+            events = Event.objects.for_user(user).values("pk")
+            return self.filter(Q(center_id=user.center_id) | Q(center__isnull=True) | Q(event__in=events))
         return self.none()
+
+    def published(self):
+        """Surveys whose aggregates anyone may read (the public results page)."""
+        return self.filter(results_public=True)
 
     def of_series(self, series_key):
         return self.filter(series_key=series_key).exclude(series_key="")
@@ -54,6 +67,10 @@ class Survey(models.Model):
         FACILITIES = "facilities", "施設・事業所（名簿から）"
         PROFESSIONALS = "professionals", "専門職（アカウントのある方）"
         LINK = "link", "リンクを知っている人（無記名）"
+        EVENT = "event", "研修・イベントの参加者（当日に知らせるリンク）"
+
+    # Audiences answering by the survey's one open link (a cookie per browser, LinkThrottle).
+    OPEN_LINK = (Audience.LINK, Audience.EVENT)
 
     class Template(models.TextChoices):
         NONE = "", "なし"
@@ -83,6 +100,24 @@ class Survey(models.Model):
     closes_at = models.DateTimeField("回答受付終了")
     audience = models.CharField("回答する人", max_length=20, choices=Audience, default=Audience.FACILITIES)
     link_token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    event = models.OneToOneField(
+        Event,
+        verbose_name="研修・イベント",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attendee_survey",
+        help_text="参加者に答えてもらうアンケートのとき",
+    )
+    results_public = models.BooleanField(
+        "集計結果を公開する",
+        default=False,
+        help_text="ログインなしで見られる公開ページに、集計だけを載せます"
+        "（少ない件数は「-」、自由記述は載せません）",
+    )
+    anonymous = models.BooleanField(
+        "無記名", default=True, help_text="オフにすると、リンクからの回答画面に氏名欄（任意）を表示します"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -101,6 +136,9 @@ class Survey(models.Model):
     def get_absolute_url(self):
         return reverse("surveys:detail", args=[self.pk])
 
+    def get_public_url(self):
+        return reverse("surveys:public_results", args=[self.pk])
+
     @property
     def year_label(self):
         return fiscal_year_label(self.fiscal_year)
@@ -112,6 +150,23 @@ class Survey(models.Model):
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "回答受付終了は開始より後にしてください。"})
+        if self.audience == self.Audience.EVENT and not self.event_id:
+            raise ValidationError(
+                {
+                    "audience": "研修の参加者に答えてもらう調査は、研修の画面の「アンケートを作成」から作ってください。"
+                }
+            )
+
+    @property
+    def answers_by_link(self):
+        return self.audience in self.OPEN_LINK
+
+    def attendee_count(self):
+        """How many attended the survey's event (check-ins and the counts entered afterwards):
+        the whole an event survey's response rate is taken over."""
+        if not self.event_id:
+            return None
+        return sum(n for _name, n in self.event.attendance_by_profession())
 
     def is_open(self, at=None):
         at = at or timezone.now()
@@ -168,8 +223,12 @@ class Question(models.Model):
         LONG_TEXT = "long_text", "長い文"
         MATRIX = "matrix", "表（行ごとに同じ選択肢）"
         ROWS = "rows", "利用者ごとの記録（行を追加）"
+        RATING = "rating", "5段階評価"
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.MATRIX)
+    # The rating question's scale, as the training events' surveys have always asked it.
+    SCALE = (1, 2, 3, 4, 5)
+    SCALE_LABELS = {1: "1 そう思わない", 2: "2", 3: "3 どちらとも", 4: "4", 5: "5 そう思う"}
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(

@@ -106,6 +106,15 @@ VACANCY_QUESTIONS = [
     {"key": "note", "text": "連絡事項", "kind": K.SHORT_TEXT},
 ]
 
+# The questions a training event's survey starts with (the ones events have always asked); the
+# coordinator changes them on the survey's page like any other survey's.
+EVENT_QUESTIONS = [
+    {"key": "q1", "text": "研修の内容に満足しましたか", "kind": K.RATING},
+    {"key": "q2", "text": "他職種の役割への理解が深まりましたか", "kind": K.RATING},
+    {"key": "q3", "text": "明日からの連携に役立つと思いますか", "kind": K.RATING},
+    {"key": "q4", "text": "感想・今後取り上げてほしいテーマ", "kind": K.LONG_TEXT},
+]
+
 TEMPLATES = {
     Survey.Template.ADMISSION: {
         "title": "入退院連絡調査",

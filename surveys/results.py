@@ -16,6 +16,8 @@ from surveys import presets
 from surveys.models import Answer, Question, Survey, rate
 
 HIDDEN = "-"
+# The group of an event's attendee who chose no 職種 (surveys.services.NO_PROFESSION): last.
+NO_GROUP = "職種の回答なし"
 
 
 def threshold():
@@ -105,6 +107,8 @@ def build(survey, public=False):
             ]
             item["group_n"] = [shown(table.group_n[g], public) for g in groups]
             item["years"] = _compare(q, earlier, earlier_values, labels, table, survey, public)
+        elif q.kind == Question.Kind.RATING:
+            item.update(_rating(answers, public))
         elif q.kind == Question.Kind.NUMBER:
             numbers = [v for v, _ in answers if isinstance(v, (int, float))]
             item["stats"] = (
@@ -137,6 +141,41 @@ def build(survey, public=False):
             item["row_total"] = shown(sum(len(v or []) for v, _ in answers), public)
         out.append(item)
     return out
+
+
+def _mean(values):
+    return sum(values) / len(values) if values else None
+
+
+def _rating(answers, public):
+    """A rating question: the count of each point of the scale, n and the mean, and the same by
+    respondent group (an event's attendees by 職種). In the public version a mean over fewer than
+    the threshold is left out like the counts it is made of."""
+    values = [(v, g) for v, g in answers if isinstance(v, int) and v in Question.SCALE]
+    counts = Counter(v for v, _ in values)
+    numbers = [v for v, _ in values]
+    by_group = defaultdict(list)
+    for v, g in values:
+        by_group[g].append(v)
+
+    def mean(vs):
+        return None if not vs or (public and len(vs) < threshold()) else _mean(vs)
+
+    return {
+        "rating": [
+            (point, Question.SCALE_LABELS[point], shown(counts[point], public)) for point in Question.SCALE
+        ],
+        "mean": mean(numbers),
+        "rating_groups": [
+            (g, shown(len(vs), public), mean(vs))
+            for g, vs in sorted(by_group.items(), key=lambda kv: (kv[0] == NO_GROUP, kv[0]))
+        ],
+        "chart": {
+            "labels": [Question.SCALE_LABELS[p] for p in Question.SCALE],
+            "counts": [counts[p] for p in Question.SCALE],
+            "vertical": True,
+        },
+    }
 
 
 def _compare(q, earlier, earlier_values, labels, table, survey, public):

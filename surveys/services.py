@@ -9,6 +9,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
+from coordination.dates import fiscal_year as fiscal_year_of
 from coordination.models import Role, User
 from coordination.security import CREATE, UPDATE, audit, changed_fields
 from resources.models import Facility, FacilityKind
@@ -61,6 +62,28 @@ def create_from_template(request, template, *, fiscal_year, opens_at, closes_at,
         )
         add_questions(survey, presets.questions_for(template, hospitals))
         audit(request, CREATE, survey, detail=f"ひな形「{survey.get_template_display()}」から作成")
+    return survey
+
+
+def create_event_survey(request, event, *, opens_at, closes_at, anonymous=True, description=""):
+    """The survey of a training event's attendees, answered by the one link shown (and printed as
+    a QR code) on the event's page, with the usual questions to start from. The event's center
+    owns it; its 年度 is the event's."""
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            title=f"{event.title} アンケート",
+            description=description,
+            center_id=event.center_id,
+            fiscal_year=fiscal_year_of(timezone.localtime(event.starts_at).date()),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            audience=Survey.Audience.EVENT,
+            event=event,
+            anonymous=anonymous,
+            created_by=request.user if request and request.user.is_authenticated else None,
+        )
+        add_questions(survey, presets.EVENT_QUESTIONS)
+        audit(request, CREATE, survey, detail=f"研修「{event.title}」のアンケートとして作成")
     return survey
 
 
@@ -180,12 +203,23 @@ def submit_answers(request, respondent, values):
     return respondent
 
 
-def submit_link_answer(request, survey, values):
-    """An anonymous answer by the survey's open link: a respondent of its own, then the answers."""
+NO_PROFESSION = "職種の回答なし"
+
+
+def submit_link_answer(request, survey, values, *, profession=None, name=""):
+    """An answer by the survey's open link: a respondent of its own, then the answers. An event's
+    attendee may give a 職種 (the results' breakdown) and, on a survey that is not 無記名, a name."""
+    if survey.audience == Survey.Audience.EVENT:
+        group = profession.name if profession else NO_PROFESSION
+    else:
+        group = "リンクから"
     with transaction.atomic():
-        respondent = Respondent.objects.create(survey=survey, kind=Respondent.Kind.LINK, group="リンクから")
-        respondent.label = f"リンクからの回答 {respondent.pk}"
-        respondent.save(update_fields=["label"])
+        respondent = Respondent.objects.create(
+            survey=survey, kind=Respondent.Kind.LINK, group=group, label=(name or "").strip()[:200]
+        )
+        if not respondent.label:
+            respondent.label = f"リンクからの回答 {respondent.pk}"
+            respondent.save(update_fields=["label"])
         return submit_answers(request, respondent, values)
 
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -6,17 +8,26 @@ from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from coordination.access import role_required
+from coordination.access import get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.forms import post_data
 from coordination.models import Role
 from coordination.security import client_ip
-from surveys import exports, results, services
-from surveys.forms import AnswerForm, AudienceForm, QuestionForm, SurveyForm, TemplateSurveyForm
-from surveys.models import LinkThrottle, Question, Respondent, Survey
+from surveys import exports, presets, results, services, vacancies
+from surveys.forms import (
+    AnswerForm,
+    AudienceForm,
+    EventSurveyForm,
+    QuestionForm,
+    SurveyForm,
+    TemplateSurveyForm,
+)
+from surveys.models import LinkThrottle, Question, Respondent, Survey, rate
+from training.models import Event
 
 MANAGERS = (Role.ADMIN, Role.COORDINATOR)
 READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
@@ -103,11 +114,39 @@ def detail(request, pk):
             "groups": groups,
             "whole": whole,
             "can_manage": Survey.objects.for_user(request.user).filter(pk=pk).exists(),
-            "link_url": request.build_absolute_uri(f"/surveys/l/{survey.link_token}/")
-            if survey.audience == Survey.Audience.LINK
-            else "",
+            "link_url": _link_url(request, survey),
             "locked": survey.has_answers(),
         },
+    )
+
+
+def _link_url(request, survey):
+    if not survey.answers_by_link:
+        return ""
+    return request.build_absolute_uri(reverse("surveys:answer_link", args=[survey.link_token]))
+
+
+@never_cache
+@role_required(*MANAGERS)
+def event_survey(request, event_id):
+    """The survey of a training event's attendees: made here from the event's page (the usual
+    questions to start from), then edited and read like any survey."""
+    event = get_for_user(Event.objects.select_related("center"), request.user, pk=event_id)
+    existing = Survey.objects.filter(event=event).first()
+    if existing is not None:
+        return redirect(existing)
+    start = timezone.localtime(event.starts_at)
+    form = EventSurveyForm(
+        post_data(request), initial={"opens_at": start, "closes_at": start + datetime.timedelta(days=14)}
+    )
+    if request.method == "POST" and form.is_valid():
+        survey = services.create_event_survey(request, event, **form.cleaned_data)
+        messages.success(request, "アンケートを作成しました。回答用リンクを参加者に知らせてください。")
+        return redirect("surveys:results", pk=survey.pk)
+    return render(
+        request,
+        "surveys/event_survey_form.html",
+        {"event": event, "form": form, "questions": presets.EVENT_QUESTIONS},
     )
 
 
@@ -167,7 +206,9 @@ def audience(request, pk):
 
 @role_required(*READERS)
 def results_view(request, pk):
-    survey = get_object_or_404(Survey.objects.readable_by(request.user).select_related("center"), pk=pk)
+    survey = get_object_or_404(
+        Survey.objects.readable_by(request.user).select_related("center", "event"), pk=pk
+    )
     public = request.GET.get("view") == "public"
     fmt = request.GET.get("format")
     if fmt == "raw":
@@ -191,7 +232,70 @@ def results_view(request, pk):
             "public": public,
             "threshold": results.threshold(),
             "chart": exports.chart_data(items, admission),
+            "event_answers": _event_answers(survey, whole),
+            "link_url": _link_url(request, survey),
         },
+    )
+
+
+def public_results(request, pk):
+    """The aggregates of a survey marked 公開 for anyone, without login: the public version of
+    the tables (counts below PUBLISH_SUPPRESS_BELOW as 「-」, no free text, no charts, whose data
+    would carry the hidden counts), nothing of who answered. Any other survey answers 404."""
+    survey = get_object_or_404(Survey.objects.published().select_related("center", "event"), pk=pk)
+    items = results.build(survey, public=True)
+    admission = results.admission_report(survey) if survey.template == Survey.Template.ADMISSION else None
+    _groups, whole = survey.response_groups()
+    return render(
+        request,
+        "surveys/public_results.html",
+        {
+            "survey": survey,
+            "items": items,
+            "admission": admission,
+            "public": True,
+            "threshold": results.threshold(),
+            "answered": results.shown(whole[0], True),
+        },
+    )
+
+
+def _event_answers(survey, whole):
+    """An event survey's answers over the event's attendees (None for other surveys)."""
+    if not survey.event_id:
+        return None
+    attendees = survey.attendee_count()
+    answered = whole[0]
+    return {"attendees": attendees, "answered": answered, "rate": rate(answered, attendees)}
+
+
+@never_cache
+@role_required(*MANAGERS)
+def vacancies_view(request, pk):
+    """The 空床状況調査's answers beside the directory's 空床, applied all at once or per facility."""
+    survey = _managed(request, pk)
+    if survey.template != Survey.Template.VACANCY:
+        raise Http404
+    if request.method == "POST":
+        chosen = request.POST.get("respondent")
+        ids = None
+        if chosen:
+            if not chosen.isdigit():
+                raise Http404
+            ids = [int(chosen)]
+        applied = vacancies.apply(request, survey, ids)
+        if applied:
+            messages.success(request, f"{applied}施設の空床を回答のとおりに更新しました。")
+        else:
+            messages.info(
+                request, "反映する回答はありませんでした（反映済み、または名簿の方が新しい回答です）。"
+            )
+        return redirect("surveys:vacancies", pk=survey.pk)
+    found = vacancies.rows(survey)
+    return render(
+        request,
+        "surveys/vacancies.html",
+        {"survey": survey, "rows": found, "pending": sum(r.can_apply for r in found)},
     )
 
 
@@ -222,7 +326,13 @@ def _answer_page(request, survey, respondent, template_extra=None):
     initial = {}
     if respondent is not None:
         initial = {a.question_id: a.value for a in respondent.answers.all()}
-    form = AnswerForm(post_data(request), survey=survey, questions=questions, initial_answers=initial)
+    form = AnswerForm(
+        post_data(request),
+        survey=survey,
+        questions=questions,
+        initial_answers=initial,
+        open_link=respondent is None,
+    )
     more = request.method == "POST" and any(k.endswith("_more") for k in request.POST)
     if more:
         # Asking for more rows is not a submission: keep what was typed, without error messages.
@@ -263,9 +373,10 @@ def answer(request, token):
 
 @never_cache
 def answer_link(request, token):
-    """The open link (anonymous): one answer per browser (a signed cookie), rate-limited per address."""
+    """The open link (anyone with it, or an event's attendees): one answer per browser (a signed
+    cookie), rate-limited per address."""
     survey = get_object_or_404(
-        Survey.objects.select_related("center"), link_token=token, audience=Survey.Audience.LINK
+        Survey.objects.select_related("center", "event"), link_token=token, audience__in=Survey.OPEN_LINK
     )
     if not survey.is_open():
         return _closed(request, survey)
@@ -283,7 +394,13 @@ def answer_link(request, token):
         )
         return render(request, "surveys/answer.html", {"survey": survey, "form": form}, status=429)
     try:
-        services.submit_link_answer(request, survey, form.values)
+        services.submit_link_answer(
+            request,
+            survey,
+            form.values,
+            profession=form.cleaned_data.get("profession"),
+            name=form.cleaned_data.get("respondent_name", ""),
+        )
     except services.SurveyClosed:
         return _closed(request, survey)
     page = render(request, "surveys/answer_thanks.html", {"survey": survey})

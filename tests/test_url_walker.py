@@ -13,11 +13,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import ROLES
 from tests.fixtures import world
 from tests.surveys.factories import (
+    walker_bare_event,
     walker_document,
     walker_link_survey,
+    walker_public_survey,
     walker_question,
     walker_respondent,
     walker_survey,
+    walker_vacancy_survey,
     walker_version,
 )
 
@@ -161,15 +164,14 @@ EXPECTED = {
     "training:create": Expect(only(ADM, CO, CO2)),
     "training:public": Expect(PUBLIC),
     "training:history": Expect(only(ADM, CO, CO2, OFF)),
-    "training:answer": Expect(PUBLIC, kwargs=lambda w: {"token": w.survey.token}),  # by link, no login
+    # The address printed on earlier event sheets forwards to the survey engine's link.
+    "training:answer": Expect(everyone(301), kwargs=lambda w: {"token": w.survey.link_token}, page=False),
     # Professionals open an event they may sign up for (its public facts and their own sign-up).
     "training:detail": Expect({**own_center(), PRO: 200}, kwargs=lambda w: {"pk": w.event.pk}),
     "training:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     # Professionals sign up for any open event; staff of another center cannot see it.
     "training:register": Expect({**own_center(), PRO: 200}, kwargs=lambda w: {"pk": w.event.pk}),
     "training:attendance": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
-    "training:survey_edit": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
-    "training:survey_results": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:bulk_register": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:check_in": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
     "training:cancel": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
@@ -219,11 +221,15 @@ EXPECTED = {
     "surveys:index": Expect(only(ADM, CO, CO2, OFF, PRO)),
     "surveys:create": Expect(only(ADM, CO, CO2)),
     "surveys:from_template": Expect(only(ADM, CO, CO2)),
+    "surveys:event_survey": Expect(own_center(), kwargs=lambda w: {"event_id": walker_bare_event(w).pk}),
     "surveys:detail": Expect({**own_center(), OFF: 200}, kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:results": Expect({**own_center(), OFF: 200}, kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:edit": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:audience": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:reminders": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    # A survey marked 公開: its aggregates for anyone, without login.
+    "surveys:public_results": Expect(PUBLIC, kwargs=lambda w: {"pk": walker_public_survey(w).pk}),
+    "surveys:vacancies": Expect(own_center(), kwargs=lambda w: {"pk": walker_vacancy_survey(w).pk}),
     "surveys:question_create": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:question_edit": Expect(
         own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk, "qid": walker_question(w).pk}

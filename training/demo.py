@@ -1,6 +1,6 @@
 """Demo training and public events over three fiscal years (idempotent: only when a center has
 none): attendance by profession like 釜石市's 職場研修会 (医師6, リハ2, 看護師17, 事務18, MSW2), an
-upcoming 多職種研修会 open for registration with a survey and a task list, and a 市民公開講座."""
+upcoming 多職種研修会 open for registration with a task list (its survey: surveys/demo.py), and a 市民公開講座."""
 
 import datetime
 
@@ -10,16 +10,11 @@ from coordination import dates
 from coordination.models import Center, Organisation, Profession, Role, User
 from training import reference
 from training.models import (
-    DEFAULT_QUESTIONS,
-    Answer,
     AttendanceCount,
     Event,
     EventFormat,
     EventOrganisation,
     Item,
-    Question,
-    Response,
-    Survey,
     TaskTemplate,
     TaskTemplateItem,
 )
@@ -143,22 +138,6 @@ def seed(stdout, **options):
         ]:
             upcoming.register(name=name, organisation=org, profession=professions[prof], by=coordinator)
         TaskTemplate.objects.get(name="多職種研修会").apply_to(upcoming)
-        survey = Survey.objects.create(
-            event=upcoming,
-            opens_at=timezone.make_aware(datetime.datetime(soon.year, soon.month, soon.day, 18, 0)),
-            closes_at=timezone.make_aware(datetime.datetime(soon.year, soon.month, soon.day, 18, 0))
-            + datetime.timedelta(days=14),
-        )
-        for i, (text, kind) in enumerate(DEFAULT_QUESTIONS):
-            Question.objects.create(survey=survey, text=text, kind=kind, sort_order=i)
-        # The last year's training had a survey too, with answers to show the chart.
-        last = (
-            Event.objects.filter(center=center, item=Item.TRAINING, starts_at__year__lt=soon.year)
-            .order_by("-starts_at")
-            .first()
-        )
-        if last:
-            _answered_survey(last, professions)
         later = dates.today() + datetime.timedelta(days=45)
         if index:
             continue
@@ -202,31 +181,3 @@ def _event(center, user, title, item, start, fmt, hosts, formats, orgs, **fields
         if name in orgs
     )
     return event
-
-
-def _answered_survey(event, professions):
-    survey = Survey.objects.create(
-        event=event, opens_at=event.starts_at, closes_at=event.starts_at + datetime.timedelta(days=14)
-    )
-    questions = [
-        Question.objects.create(survey=survey, text=text, kind=kind, sort_order=i)
-        for i, (text, kind) in enumerate(DEFAULT_QUESTIONS)
-    ]
-    ratings = [5, 4, 5, 3, 4, 5, 4, 4, 2, 5, 4, 3]
-    comments = ["グループワークで他職種の考えが聞けてよかった。", "", "薬剤師の訪問について知れた。", ""]
-    names = list(professions.values())
-    for i, r in enumerate(ratings):
-        response = Response.objects.create(
-            survey=survey, submitted_at=event.starts_at, profession=names[i % len(names)]
-        )
-        Answer.objects.bulk_create(
-            [
-                Answer(response=response, question=q, rating=max(1, min(5, r - j % 2)))
-                for j, q in enumerate(questions[:3])
-            ]
-            + (
-                [Answer(response=response, question=questions[3], text=comments[i % 4])]
-                if comments[i % 4]
-                else []
-            )
-        )

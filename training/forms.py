@@ -2,7 +2,6 @@ import re
 
 from django import forms
 from django.db import transaction
-from django.utils import timezone
 
 from coordination.forms import (
     CenterOwnedForm,
@@ -12,13 +11,9 @@ from coordination.forms import (
 from coordination.models import Organisation, Profession
 from coordination.text import normalize
 from training.models import (
-    Answer,
     AttendanceCount,
     Event,
     EventOrganisation,
-    Question,
-    Response,
-    Survey,
     Task,
     TaskTemplate,
 )
@@ -231,81 +226,6 @@ class AttendanceCountsForm(ProfessionCountsForm):
         self.event.save(update_fields=["extra_organisations"])
 
 
-class SurveyForm(forms.ModelForm):
-    class Meta:
-        model = Survey
-        fields = ["intro", "opens_at", "closes_at", "anonymous"]
-        widgets = {
-            "opens_at": DateTimeInput(),
-            "closes_at": DateTimeInput(),
-            "intro": forms.Textarea(attrs={"rows": 2}),
-        }
-
-
-class QuestionForm(forms.ModelForm):
-    class Meta:
-        model = Question
-        fields = ["text", "kind", "required"]
-        widgets = {"kind": forms.Select}
-
-
-QuestionFormSet = forms.inlineformset_factory(
-    Survey, Question, form=QuestionForm, extra=2, can_delete=True, min_num=1, validate_min=True
-)
-
-
-class AnswerForm(forms.Form):
-    """The public questionnaire: one field per question."""
-
-    def __init__(self, *args, survey, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.survey = survey
-        self.questions = list(survey.questions.all())
-        self.fields["profession"] = forms.ModelChoiceField(
-            label="職種",
-            queryset=Profession.objects.all(),
-            required=False,
-            widget=forms.Select,
-            empty_label="回答しない",
-        )
-        if not survey.anonymous:
-            self.fields["respondent_name"] = forms.CharField(
-                label="氏名（任意）", max_length=100, required=False
-            )
-        choices = [(v, Question.SCALE_LABELS[v]) for v in Question.SCALE]
-        for q in self.questions:
-            if q.kind == Question.Kind.RATING:
-                self.fields[f"q{q.pk}"] = forms.TypedChoiceField(
-                    label=q.text, choices=choices, coerce=int, widget=forms.RadioSelect, required=q.required
-                )
-            else:
-                self.fields[f"q{q.pk}"] = forms.CharField(
-                    label=q.text,
-                    widget=forms.Textarea(attrs={"rows": 3}),
-                    required=q.required,
-                    max_length=2000,
-                )
-
-    @transaction.atomic
-    def save(self):
-        response = Response.objects.create(
-            survey=self.survey,
-            profession=self.cleaned_data.get("profession"),
-            respondent_name=self.cleaned_data.get("respondent_name", ""),
-        )
-        answers = []
-        for q in self.questions:
-            value = self.cleaned_data.get(f"q{q.pk}")
-            if value in (None, ""):
-                continue
-            if q.kind == Question.Kind.RATING:
-                answers.append(Answer(response=response, question=q, rating=value))
-            else:
-                answers.append(Answer(response=response, question=q, text=value.strip()))
-        Answer.objects.bulk_create(answers)
-        return response
-
-
 class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
@@ -317,12 +237,3 @@ class ApplyTemplateForm(forms.Form):
     template = forms.ModelChoiceField(
         label="ひな形", queryset=TaskTemplate.objects.all(), widget=forms.Select, empty_label=None
     )
-
-
-def default_survey_times(event):
-    """Open from the start of the event for two weeks."""
-    opens = event.starts_at
-    return {
-        "opens_at": timezone.localtime(opens),
-        "closes_at": timezone.localtime(opens) + timezone.timedelta(days=14),
-    }

@@ -1,16 +1,12 @@
 """Training (カ) and public events (キ): events, registrations with a waiting list, attendance
-by profession, surveys answered by link, task lists (棚卸表) and the yearly history."""
+by profession, task lists (棚卸表) and the yearly history."""
 
-import datetime
-import hashlib
-import hmac
 import secrets
-import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db import models, transaction
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -378,196 +374,10 @@ class AttendanceCount(models.Model):
         return f"{self.profession} {self.count}"
 
 
-# --- Surveys -------------------------------------------------------------------------------
-
-
 def new_token():
+    """The default of the event surveys' tokens in migration 0001 (those surveys moved to the
+    survey engine; a historical migration still names this function)."""
     return secrets.token_urlsafe(16)
-
-
-class Survey(models.Model):
-    """The questionnaire of one event, answered by link (no login), anonymous by default."""
-
-    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="survey")
-    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
-    intro = models.TextField("はじめの説明", blank=True)
-    opens_at = models.DateTimeField("回答受付開始")
-    closes_at = models.DateTimeField("回答受付終了")
-    anonymous = models.BooleanField(
-        "無記名", default=True, help_text="オフにすると氏名欄（任意）を表示します"
-    )
-
-    class Meta:
-        verbose_name = verbose_name_plural = "アンケート"
-
-    def __str__(self):
-        return f"{self.event.title} アンケート"
-
-    def clean(self):
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError({"closes_at": "回答受付終了は開始より後にしてください。"})
-
-    def is_open(self, at=None):
-        at = at or timezone.now()
-        return self.opens_at <= at < self.closes_at
-
-    def results(self):
-        """Per question: rating counts 1–5 with n and mean, or the free-text answers. Two queries."""
-        questions = list(self.questions.all())
-        ratings = {}
-        for row in (
-            Answer.objects.filter(question__survey=self, rating__isnull=False)
-            .values("question_id", "rating")
-            .annotate(n=Count("id"))
-        ):
-            ratings.setdefault(row["question_id"], {})[row["rating"]] = row["n"]
-        texts = {}
-        for qid, text in (
-            Answer.objects.filter(question__survey=self)
-            .exclude(text="")
-            .order_by("response__submitted_at", "pk")
-            .values_list("question_id", "text")
-        ):
-            texts.setdefault(qid, []).append(text)
-        out = []
-        for q in questions:
-            if q.kind == Question.Kind.RATING:
-                counts = [ratings.get(q.pk, {}).get(v, 0) for v in Question.SCALE]
-                n = sum(counts)
-                mean = sum(v * c for v, c in zip(Question.SCALE, counts, strict=True)) / n if n else None
-                rows = [(Question.SCALE_LABELS[v], c) for v, c in zip(Question.SCALE, counts, strict=True)]
-                out.append({"question": q, "counts": counts, "rows": rows, "n": n, "mean": mean})
-            else:
-                out.append({"question": q, "texts": texts.get(q.pk, []), "n": len(texts.get(q.pk, []))})
-        return out
-
-
-def results_by_profession(survey):
-    """Per rating question, the answers by the respondent's 職種: [{"question", "rows": [(職種 or
-    「回答しない」, n, mean)]}]. Two queries."""
-    cells = {}
-    for row in (
-        Answer.objects.filter(question__survey=survey, rating__isnull=False)
-        .values("question_id", "response__profession_id")
-        .annotate(n=Count("id"), total=Sum("rating"))
-        .order_by()
-    ):
-        cells[(row["question_id"], row["response__profession_id"])] = (row["n"], row["total"])
-    ids = {pid for _, pid in cells if pid is not None}
-    professions = list(Profession.objects.filter(pk__in=ids))
-    columns = [(p.pk, p.name) for p in professions] + [(None, "職種の回答なし")]
-    out = []
-    for q in survey.questions.all():
-        if q.kind != Question.Kind.RATING:
-            continue
-        rows = []
-        for pid, name in columns:
-            n, total = cells.get((q.pk, pid), (0, 0))
-            if n:
-                rows.append((name, n, total / n))
-        out.append({"question": q, "rows": rows})
-    return out
-
-
-class Question(models.Model):
-    class Kind(models.TextChoices):
-        RATING = "rating", "5段階評価"
-        TEXT = "text", "自由記述"
-
-    SCALE = (1, 2, 3, 4, 5)
-    SCALE_LABELS = {1: "1 そう思わない", 2: "2", 3: "3 どちらとも", 4: "4", 5: "5 そう思う"}
-
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    text = models.CharField("質問", max_length=300)
-    kind = models.CharField("種類", max_length=10, choices=Kind, default=Kind.RATING)
-    required = models.BooleanField("必須", default=False)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
-
-    class Meta:
-        ordering = ["sort_order", "pk"]
-
-    def __str__(self):
-        return self.text
-
-
-DEFAULT_QUESTIONS = [
-    ("研修の内容に満足しましたか", Question.Kind.RATING),
-    ("他職種の役割への理解が深まりましたか", Question.Kind.RATING),
-    ("明日からの連携に役立つと思いますか", Question.Kind.RATING),
-    ("感想・今後取り上げてほしいテーマ", Question.Kind.TEXT),
-]
-
-
-class Response(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
-    submitted_at = models.DateTimeField(default=timezone.now)
-    profession = models.ForeignKey(
-        Profession, verbose_name="職種", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    respondent_name = models.CharField("氏名", max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["submitted_at", "pk"]
-
-    def __str__(self):
-        return f"回答 #{self.pk}"
-
-
-class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
-    text = models.TextField(blank=True)
-
-    def __str__(self):
-        return self.text or str(self.rating)
-
-
-class AnswerThrottle(models.Model):
-    """How many answers one address sent to one survey in a time window: a flood from one client
-    stops at SURVEY_ANSWER_LIMIT per SURVEY_ANSWER_WINDOW_SECONDS, while a venue whose participants
-    share one address still gets through. The address itself is not kept (a keyed hash), and
-    nothing links a row here to an answer, so a 無記名 survey stays anonymous."""
-
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    client = models.CharField(max_length=32)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["survey", "client", "window_start"], name="answer_throttle_unique"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.survey_id} {self.window_start:%H:%M} {self.count}"
-
-    @classmethod
-    def client_key(cls, address):
-        return hmac.new(
-            settings.SECRET_KEY.encode(), f"survey:{address or ''}".encode(), hashlib.sha256
-        ).hexdigest()[:32]
-
-    @classmethod
-    def take(cls, survey, address):
-        """True when one more answer from `address` is within the limit (and counts it)."""
-        window = settings.SURVEY_ANSWER_WINDOW_SECONDS
-        now = int(time.time())
-        start = datetime.datetime.fromtimestamp(now - now % window, tz=datetime.UTC)
-        client = cls.client_key(address)
-        cls.objects.filter(survey=survey, window_start__lt=start).delete()  # past windows
-        try:
-            with transaction.atomic():
-                cls.objects.get_or_create(survey=survey, client=client, window_start=start)
-        except IntegrityError:  # the same client's other request created it just now
-            pass
-        return bool(
-            cls.objects.filter(
-                survey=survey, client=client, window_start=start, count__lt=settings.SURVEY_ANSWER_LIMIT
-            ).update(count=F("count") + 1)
-        )
 
 
 # --- Task lists (棚卸表) ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("public/", views.public, name="public"),
     path("history/", views.history, name="history"),
-    path("survey/<str:token>/", views.answer, name="answer"),
+    path("survey/<str:token>/", views.old_survey_link, name="answer"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/register/", views.register, name="register"),
@@ -19,6 +19,4 @@ urlpatterns = [
     path("<int:pk>/tasks/", views.add_task, name="add_task"),
     path("<int:pk>/tasks/template/", views.apply_template, name="apply_template"),
     path("<int:pk>/tasks/<int:tid>/toggle/", views.toggle_task, name="toggle_task"),
-    path("<int:pk>/survey/", views.survey_edit, name="survey_edit"),
-    path("<int:pk>/survey/results/", views.survey_results, name="survey_results"),
 ]

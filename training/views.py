@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,40 +14,28 @@ from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import errors_to_messages, post_data
 from coordination.models import Center, Role
-from coordination.security import CREATE, UPDATE, audit, changed_fields, client_ip
-from coordination.twofactor import qr_data_uri
+from coordination.security import CREATE, UPDATE, audit, changed_fields
 from training.filters import EventFilter
 from training.forms import (
-    AnswerForm,
     ApplyTemplateForm,
     AttendanceCountsForm,
     BulkRegistrationForm,
     EventForm,
-    QuestionFormSet,
     RegistrationForm,
-    SurveyForm,
     TaskForm,
-    default_survey_times,
 )
 from training.models import (
-    DEFAULT_QUESTIONS,
-    AnswerThrottle,
     Event,
     Item,
     Phase,
-    Question,
     Registration,
-    Survey,
     Task,
-    results_by_profession,
     yearly_history,
 )
 
 MANAGERS = (Role.ADMIN, Role.COORDINATOR)
 HISTORY_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 PAGE_SIZE = 25
-# A browser that answered a survey keeps a signed cookie saying so (one answer per browser).
-ANSWERED_SALT = "training.survey-answered"
 EVENT_LIST_RELATED = ("center",)
 EVENT_LIST_PREFETCH = ("formats", "organiser_links__organisation", "co_host_centers")
 
@@ -138,7 +124,6 @@ def detail(request, pk):
         ),
     )
     registrations = list(event.registrations.select_related("profession"))
-    survey = Survey.objects.filter(event=event).first()
     return render(
         request,
         "training/detail.html",
@@ -154,9 +139,6 @@ def detail(request, pk):
             "tasks": _tasks_by_phase(event),
             "task_form": TaskForm(),
             "template_form": ApplyTemplateForm(),
-            "survey": survey,
-            "survey_responses": survey.responses.count() if survey else 0,
-            "survey_link": _survey_link(request, survey),
             "panels": extensions.panels("event", request, event),
         },
     )
@@ -345,159 +327,10 @@ def toggle_task(request, pk, tid):
     return redirect(f"{event.get_absolute_url()}#task-{task.pk}")
 
 
-@never_cache
-@role_required(*MANAGERS)
-def survey_edit(request, pk):
-    event = _managed(request, pk)
-    survey = Survey.objects.filter(event=event).first()
-    creating = survey is None
-    if creating:
-        survey = Survey(event=event, **default_survey_times(event))
-    form = SurveyForm(post_data(request), instance=survey)
-    # A new survey starts with the usual questions, offered as initial values. On a POST they are
-    # not passed again: the submitted questions are then "changed" and saved, not skipped as blank.
-    initial = None
-    if creating and request.method != "POST":
-        initial = [{"text": text, "kind": kind} for text, kind in DEFAULT_QUESTIONS]
-    formset = QuestionFormSet(post_data(request), instance=survey, prefix="q", initial=initial)
-    if initial:
-        formset.extra = len(DEFAULT_QUESTIONS)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            survey = form.save()
-            audit(request, CREATE if creating else UPDATE, survey)
-            formset.instance = survey
-            questions = formset.save(commit=False)
-            for obj in formset.deleted_objects:
-                obj.delete()
-            for i, question in enumerate(questions):
-                question.sort_order = question.sort_order or i
-                question.save()
-        messages.success(request, "アンケートを保存しました。回答用リンクを参加者に知らせてください。")
-        return redirect("training:survey_results", pk=event.pk)
-    return render(
-        request,
-        "training/survey_form.html",
-        {"event": event, "form": form, "formset": formset, "creating": creating},
-    )
-
-
-@never_cache
-@role_required(*MANAGERS)
-def survey_results(request, pk):
-    event = _managed(request, pk)
-    survey = get_object_or_404(Survey, event=event)
-    results = survey.results()
-    by_profession = results_by_profession(survey)
-    responses = survey.responses.count()
-    if request.GET.get("format") == "xlsx":
-        return _survey_xlsx(event, survey, results, responses, by_profession)
-    if request.GET.get("format"):
-        raise PermissionDenied
-    chart = [
-        {"id": f"chart-q{r['question'].pk}", "label": r["question"].text, "counts": r["counts"]}
-        for r in results
-        if "counts" in r
-    ]
-    return render(
-        request,
-        "training/survey_results.html",
-        {
-            "event": event,
-            "survey": survey,
-            "results": results,
-            "by_profession": by_profession,
-            "responses": responses,
-            "chart": {"scale": [Question.SCALE_LABELS[v] for v in Question.SCALE], "questions": chart},
-            "answer_url": request.build_absolute_uri(survey_url(survey)),
-        },
-    )
-
-
-def _survey_link(request, survey):
-    """The answer link and its QR code (drawn here, no other site) for the printed event sheet."""
-    if survey is None:
-        return None
-
-    url = request.build_absolute_uri(survey_url(survey))
-    return {"url": url, "qr": qr_data_uri(url)}
-
-
-def survey_url(survey):
-    return reverse("training:answer", args=[survey.token])
-
-
-def _survey_xlsx(event, survey, results, responses, by_profession=()):
-    header = ["質問", "種類", "回答数", *[Question.SCALE_LABELS[v] for v in Question.SCALE], "平均"]
-    rows = []
-    texts = []
-    for r in results:
-        q = r["question"]
-        if "counts" in r:
-            mean = round(r["mean"], 2) if r["mean"] is not None else ""
-            rows.append([q.text, q.get_kind_display(), r["n"], *r["counts"], mean])
-        else:
-            rows.append([q.text, q.get_kind_display(), r["n"], "", "", "", "", "", ""])
-            texts.extend([q.text, t] for t in r["texts"])
-    title = f"{event.title} アンケート集計（回答{responses}件）"
-    return xlsx_response(
-        f"survey-{event.pk}.xlsx",
-        [
-            ("集計", header, rows, {"title_rows": [title], "widths": [40, 10, 8, 14, 6, 14, 6, 14, 8]}),
-            ("自由記述", ["質問", "回答"], texts, {"title_rows": [title], "widths": [30, 80]}),
-            (
-                "職種別",
-                ["質問", "職種", "回答数", "平均"],
-                [
-                    [r["question"].text, name, n, round(mean, 2)]
-                    for r in by_profession
-                    for name, n, mean in r["rows"]
-                ],
-                {"title_rows": [title], "widths": [40, 20, 8, 8]},
-            ),
-        ],
-    )
-
-
-@never_cache
-def answer(request, token):
-    """The questionnaire by link: no login, nothing about other respondents shown."""
-    survey = get_object_or_404(Survey.objects.select_related("event"), token=token)
-    if not survey.is_open():
-        status = "before" if timezone.now() < survey.opens_at else "closed"
-        return render(
-            request, "training/answer_closed.html", {"survey": survey, "status": status}, status=410
-        )
-    cookie = f"survey-{survey.pk}"
-    if request.get_signed_cookie(cookie, default=None, salt=ANSWERED_SALT):
-        return render(request, "training/answer_closed.html", {"survey": survey, "status": "answered"})
-    form = AnswerForm(post_data(request), survey=survey)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            accepted = AnswerThrottle.take(survey, client_ip(request))
-            if accepted:
-                form.save()
-        if accepted:
-            response = render(request, "training/answer_thanks.html", {"survey": survey})
-            response.set_signed_cookie(
-                cookie,
-                "1",
-                salt=ANSWERED_SALT,
-                max_age=max(0, int((survey.closes_at - timezone.now()).total_seconds())) + 86400,
-                path=request.path,
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
-            return response
-        form.add_error(
-            None,
-            "短い時間に同じ場所から多くの回答が届いたため、いまは受け付けられませんでした。"
-            "1分ほど待ってから、もう一度「回答を送信する」を押してください。",
-        )
-        status = 429
-    return render(request, "training/answer.html", {"survey": survey, "form": form}, status=status)
+def old_survey_link(request, token):
+    """The answer link printed on earlier event sheets (QR codes on paper): the event's survey
+    now lives in the survey engine under the same token, so the old address forwards there."""
+    return redirect(reverse("surveys:answer_link", args=[token]), permanent=True)
 
 
 def public(request):

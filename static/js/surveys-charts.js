@@ -13,7 +13,9 @@
     new Chart(el, {
       type: "bar",
       data: { labels: c.labels, datasets: [{ label: "件数", data: c.counts, backgroundColor: "#0017c1" }] },
-      options: { indexAxis: "y", responsive: true, plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }
+      options: c.vertical
+        ? { responsive: true, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+        : { indexAxis: "y", responsive: true, plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }
     });
   });
   if (data.trend) {

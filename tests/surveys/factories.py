@@ -57,6 +57,45 @@ def walker_link_survey(w):
     return w._link_survey
 
 
+def walker_bare_event(w):
+    """A C01 training event without a survey yet (the walker's own event has one)."""
+    if not hasattr(w, "_bare_event"):
+        from tests.training.factories import make_event  # noqa: PLC0415
+
+        w._bare_event = make_event(w.cast.center1, title="アンケートのない研修")
+    return w._bare_event
+
+
+def walker_vacancy_survey(w):
+    """A C01 空床状況調査 answered by the walker's facility."""
+    if not hasattr(w, "_vacancy_survey"):
+        s = services.create_from_template(
+            None,
+            Survey.Template.VACANCY,
+            fiscal_year=2026,
+            opens_at=at(2020, 1, 1),
+            closes_at=at(2099, 1, 1),
+            center=w.cast.center1,
+        )
+        keys = {q.key: q.pk for q in s.questions.all()}
+        r = respondent(s, facility=w.facility, label=w.facility.name)
+        services.submit_answers(
+            None, r, {keys["as_of"]: "2026-11-01", keys["capacity"]: 20, keys["vacant_beds"]: 2}
+        )
+        w._vacancy_survey = s
+    return w._vacancy_survey
+
+
+def walker_public_survey(w):
+    """A C01 survey whose aggregates are public, with one answer."""
+    if not hasattr(w, "_public_survey"):
+        s = make_survey(w.cast.center1, title="公開する調査", results_public=True)
+        question(s, "q1", choices=["はい", "いいえ"])
+        answered(s, {"q1": "はい"})
+        w._public_survey = s
+    return w._public_survey
+
+
 def walker_question(w):
     return walker_survey(w).questions.first()
 

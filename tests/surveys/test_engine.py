@@ -329,3 +329,50 @@ def test_a_ward_official_reads_only_the_surveys_of_the_wards_centers_and_the_cit
     assert client.get(f"/surveys/{city.pk}/results/").status_code == 200
     for suffix in ("results/", "results/?format=raw", "results/?format=tables"):
         assert client.get(f"/surveys/{other.pk}/{suffix}").status_code == 404, suffix
+
+
+# --- 識別名 and シリーズ made for the user ---------------------------------------------------------
+
+
+def _no_english(text):
+    import re
+
+    return not re.search(r"[A-Za-z]{4,}", text)
+
+
+def test_a_question_left_without_a_key_gets_the_next_q_number_and_a_typed_one_is_checked_in_japanese(
+    client_for, cast
+):
+    s = make_survey(cast.center1)
+    question(s, "q1", choices=["はい", "いいえ"])
+    client = client_for("coordinator")
+    data = {"text": "満足度はいかがですか", "kind": "single", "sort_order": 20, "choices_text": "高い\n低い"}
+    client.post(f"/surveys/{s.pk}/questions/new/", data)
+    assert list(s.questions.values_list("key", flat=True)) == ["q1", "q2"]
+    japanese = client.post(f"/surveys/{s.pk}/questions/new/", {**data, "key": "満足度"})
+    errors = japanese.content.decode().split('class="errorlist', 1)[1].split("</ul>", 1)[0]
+    assert "識別名は半角の英字・数字" in errors and "slug" not in japanese.content.decode().lower()
+    assert _no_english(errors.split(">", 1)[1])
+    twice = client.post(f"/surveys/{s.pk}/questions/new/", {**data, "key": "q1"})
+    assert "この識別名は、この調査のほかの質問で使われています" in twice.content.decode()
+    assert s.questions.count() == 2
+
+
+def test_a_new_series_gets_an_ascii_name_from_its_year_and_the_next_year_picks_it_by_title(client_for, cast):
+    client = client_for("coordinator")
+    data = {
+        "title": "ケアマネジャー連携アンケート",
+        "fiscal_year": 2025,
+        "series_key": "new",
+        "opens_at": "2025-10-01T09:00",
+        "closes_at": "2025-10-31T17:00",
+        "audience": "facilities",
+    }
+    client.post("/surveys/new/", data)
+    client.post("/surveys/new/", {**data, "title": "訪問看護との連携アンケート"})
+    first, second = Survey.objects.order_by("pk")
+    assert (first.series_key, second.series_key) == ("s2025-1", "s2025-2")
+    form = client.get("/surveys/new/").content.decode()
+    assert '<option value="s2025-1">ケアマネジャー連携アンケート（2025年度まで）</option>' in form
+    client.post("/surveys/new/", {**data, "fiscal_year": 2026, "series_key": "s2025-1"})
+    assert list(Survey.objects.get(fiscal_year=2026).earlier()) == [first]

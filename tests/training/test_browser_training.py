@@ -57,7 +57,8 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     assert page.locator('[data-profession="看護師"] td').inner_text() == "1"
     assert page.locator('[data-profession="介護支援専門員"] td').inner_text() == "1"
 
-    # The survey, opened now so that it can be answered in this test.
+    # The survey (the survey engine's block on the event page), opened now so that it can be
+    # answered in this test.
     page.get_by_role("link", name="アンケートを作成").click()
     now = timezone.localtime()
     page.get_by_label("回答受付開始").fill(f"{now - datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}")
@@ -68,12 +69,13 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
         anon = page.context.browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
         respondent = anon.new_page()
         respondent.goto(answer_url)
+        respondent.get_by_label("職種").select_option(label="看護師")
         respondent.get_by_role("group", name="研修の内容に満足しましたか").get_by_label(
             rating, exact=True
         ).check()
         respondent.get_by_label("感想・今後取り上げてほしいテーマ").fill("顔の見える関係ができた")
         respondent.get_by_role("button", name="回答を送信する").click()
-        assert respondent.get_by_role("heading", level=1).inner_text() == "ご回答ありがとうございました"
+        assert respondent.get_by_role("heading", level=1).inner_text() == "回答を受け付けました"
         anon.close()
 
     page.reload()
@@ -84,8 +86,16 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     canvas_id = section.locator("canvas").get_attribute("id")
     assert page.evaluate(f"() => !!Chart.getChart('{canvas_id}')")
     ARTIFACTS.mkdir(exist_ok=True)
+    assert (
+        page.locator(
+            '[data-profession-question="研修の内容に満足しましたか"] [data-profession="看護師"] [data-n]'
+        ).inner_text()
+        == "2"
+    )
     page.screenshot(path=str(ARTIFACTS / "training-survey-results.png"), full_page=True)
 
+    page.goto(event_url)
+    assert page.locator("[data-survey-answers]").inner_text() == "2"
     page.get_by_role("link", name="年度別の実績").click()
     fiscal_year = day.year if day.month >= 4 else day.year - 1
     row = page.locator(f'[data-history-table] tr[data-year="{fiscal_year}"]')
@@ -105,7 +115,7 @@ def test_survey_choices_sit_beside_their_labels_with_large_targets(browser, live
     width, height = viewport
     context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": height})
     page = context.new_page()
-    page.goto(f"{live_server.url}/training/survey/{survey.token}/")
+    page.goto(f"{live_server.url}/surveys/l/{survey.link_token}/")
     group = page.get_by_role("group", name="満足度")
     for label_text in ("1 そう思わない", "2", "3 どちらとも", "4", "5 そう思う"):
         radio = group.get_by_label(label_text, exact=True)

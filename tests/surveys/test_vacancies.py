@@ -1,0 +1,111 @@
+"""The 空床状況調査's answers update the facilities' 空床 (resources.Vacancy) when a coordinator
+applies them: all at once or one facility, dated with the 時点 the facility answered, never over
+a newer entry, with the facility's history and an audit entry."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from coordination.models import AuditEvent
+from resources.models import FacilityChange, Vacancy
+from surveys import services
+from surveys.models import Respondent, Survey
+from tests.resources.factories import make_facility
+
+pytestmark = pytest.mark.django_db
+
+
+def _survey(cast):
+    now = timezone.now()
+    return services.create_from_template(
+        None,
+        Survey.Template.VACANCY,
+        fiscal_year=2026,
+        opens_at=now - datetime.timedelta(days=3),
+        closes_at=now + datetime.timedelta(days=3),
+        center=cast.center1,
+    )
+
+
+def _answer(survey, facility, beds, as_of):
+    r = Respondent.objects.create(
+        survey=survey, kind=Respondent.Kind.FACILITY, facility=facility, label=facility.name
+    )
+    keys = {q.key: q.pk for q in survey.questions.all()}
+    values = {keys["as_of"]: as_of, keys["capacity"]: 50, keys["vacant_beds"]: beds}
+    services.submit_answers(None, r, values)
+    return r
+
+
+def test_a_coordinator_applies_one_facilitys_answer_then_the_rest(client_for, cast):
+    survey = _survey(cast)
+    east = make_facility("東の特養", kind_code="special-nursing-home")
+    west = make_facility("西のショート", kind_code="short-stay")
+    newer = make_facility("新しい登録の特養", kind_code="special-nursing-home")
+    Vacancy.objects.create(facility=west, service=west.kind, beds=9, stated_on=datetime.date(2026, 1, 5))
+    Vacancy.objects.create(facility=newer, service=newer.kind, beds=1, stated_on=timezone.localdate())
+    first = _answer(survey, east, 3, "2026-11-20")
+    _answer(survey, west, 2, "2026-11-21")
+    _answer(survey, newer, 7, "2026-01-01")
+    client = client_for("coordinator")
+    page = client.get(f"/surveys/{survey.pk}/vacancies/").content.decode()
+    assert page.count('data-status="未反映"') == 2 and 'data-status="名簿の方が新しい"' in page
+
+    client.post(f"/surveys/{survey.pk}/vacancies/", {"respondent": first.pk})
+    assert Vacancy.objects.get(facility=east).beds == 3
+    assert Vacancy.objects.get(facility=east).stated_on == datetime.date(2026, 11, 20)  # the answer's 時点
+    assert Vacancy.objects.get(facility=west).beds == 9  # not chosen: unchanged
+
+    client.post(f"/surveys/{survey.pk}/vacancies/")
+    assert (Vacancy.objects.get(facility=west).beds, Vacancy.objects.get(facility=west).stated_on) == (
+        2,
+        datetime.date(2026, 11, 21),
+    )
+    assert Vacancy.objects.get(facility=newer).beds == 1  # an older answer never overwrites a newer entry
+    assert FacilityChange.objects.filter(facility__in=[east, west], user=cast.coordinator).count() == 2
+    assert not FacilityChange.objects.filter(facility=newer).exists()
+    assert AuditEvent.objects.filter(object_type="surveys.Survey", detail__contains="空床に反映").count() == 2
+    # Applying again changes nothing: each is 反映済み.
+    again = client.post(f"/surveys/{survey.pk}/vacancies/", follow=True).content.decode()
+    assert "反映する回答はありませんでした" in again and again.count('data-status="反映済み"') == 2
+
+
+def test_an_answer_dated_after_it_was_sent_is_stamped_with_the_day_it_came(cast):
+    from surveys import vacancies
+
+    survey = _survey(cast)
+    home = make_facility("先の日付の特養", kind_code="special-nursing-home")
+    _answer(survey, home, 4, "2099-01-01")
+    assert vacancies.apply(None, survey) == 1
+    assert Vacancy.objects.get(facility=home).stated_on == timezone.localdate()
+
+
+def test_only_the_vacancy_surveys_managers_reach_the_page(client_for, cast):
+    survey = _survey(cast)
+    assert client_for("coordinator2").get(f"/surveys/{survey.pk}/vacancies/").status_code == 404
+    assert client_for("professional").get(f"/surveys/{survey.pk}/vacancies/").status_code == 403
+    other = services.create_from_template(
+        None,
+        Survey.Template.ADMISSION,
+        fiscal_year=2026,
+        opens_at=survey.opens_at,
+        closes_at=survey.closes_at,
+        center=cast.center1,
+    )
+    assert client_for("coordinator").get(f"/surveys/{other.pk}/vacancies/").status_code == 404
+
+
+def test_the_vacancy_page_query_count_does_not_grow_with_the_facilities(
+    client_for, cast, django_assert_num_queries
+):
+    survey = _survey(cast)
+    client = client_for("coordinator")
+    _answer(survey, make_facility("特養0", kind_code="special-nursing-home"), 1, "2026-11-01")
+    client.get(f"/surveys/{survey.pk}/vacancies/")
+    with django_assert_num_queries(9):
+        client.get(f"/surveys/{survey.pk}/vacancies/")
+    for i in range(1, 6):
+        _answer(survey, make_facility(f"特養{i}", kind_code="special-nursing-home"), i, "2026-11-01")
+    with django_assert_num_queries(9):
+        client.get(f"/surveys/{survey.pk}/vacancies/")
