@@ -23,7 +23,7 @@ def survey_url(cast):
     from tests.training.factories import make_event, make_survey
 
     survey = make_survey(make_event(cast.center1), opens=(2020, 1, 1, 0, 0), closes=(2099, 1, 1, 0, 0))
-    return f"/training/survey/{survey.token}/"
+    return f"/surveys/l/{survey.link_token}/"
 
 
 PAGES = {

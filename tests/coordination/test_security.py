@@ -360,7 +360,8 @@ def test_no_export_reaches_another_centers_data(client_for, cast):
     w = world(cast)
     other = client_for("coordinator2")
     for url in (
-        f"/training/{w.event.pk}/survey/results/?format=xlsx",
+        f"/surveys/{w.survey.pk}/results/?format=raw",
+        f"/surveys/{w.survey.pk}/results/?format=tables",
         "/consultations/reports/?center=C01&format=xlsx",
         "/consultations/reports/?center=C01&format=csv",
     ):

@@ -44,7 +44,4 @@ def make_survey(event, opens=(2026, 12, 10, 18, 0), closes=(2026, 12, 24, 18, 0)
         start=1,
     ):
         Question.objects.create(survey=survey, key=f"q{i}", text=text, kind=kind, sort_order=i)
-    # The name the event surveys' token had: pages still built from it (the old printed address
-    # /training/survey/<token>/, which forwards to the engine) keep working.
-    survey.token = survey.link_token
     return survey
