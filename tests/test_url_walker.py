@@ -242,6 +242,7 @@ EXPECTED = {
         PUBLIC, kwargs=lambda w: {"pk": walker_document(w).pk, "vid": walker_version(w).pk}, page=False
     ),
     "meetings:evaluation": Expect(only(ADM, CO, CO2, OFF)),
+    "meetings:evaluation_targets": Expect(only(ADM, OFF)),
 }
 
 
