@@ -52,7 +52,7 @@ def parse(data, filename, only_center=None):
             text = cell[column].replace(",", "")
             if not text.isdigit() or not low <= int(text) <= high:
                 errors.append(
-                    (number, column, f"{low}〜{high}の数字で入力してください（「{cell[column]}」）。")
+                    (number, column, f"{low}〜{high:,}の数字で入力してください（「{cell[column]}」）。")
                 )
             else:
                 values[column] = int(text)

@@ -174,7 +174,11 @@ def find_center(text):
         address, inside = postcode
         if not inside:
             return _outside(_city(), address)
-        text = address
+        answer = find_center(address)
+        if answer is not None and not isinstance(answer, Outside):
+            code = "".join(POSTCODE_RE.fullmatch(normalize(text)).groups())
+            answer.how = f"郵便番号〒{code[:3]}-{code[3:]}の町域（{address}）の「{answer.area.name}」から"
+        return answer
     wanted = normalize(text or "")
     if not wanted:
         return None

@@ -681,9 +681,14 @@ def evaluation_targets(request):
         query = f"?fiscal_year={year}" + (f"&ward={ward.pk}" if ward and not request.user.ward_id else "")
         return redirect(reverse("meetings:evaluation") + query)
     items, measures = dict(PROGRAM_ITEMS), dict(Measure.choices)
+    previous = None
     for form in formset:
-        form.item_label = items.get(form["item"].value(), "")
+        item = form["item"].value()
+        form.item_label = items.get(item, "")
         form.measure_label = measures.get(form["measure"].value(), "")
+        # The item's name once, over its rows (as on the 事業報告).
+        form.item_rows = sum(1 for f in formset if f["item"].value() == item) if item != previous else 0
+        previous = item
     if data is not None:
         status = 400
     return render(

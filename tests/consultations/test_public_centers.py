@@ -136,6 +136,7 @@ def test_a_postcode_is_read_as_its_town_inside_or_outside_the_city(client, cente
     centers.center2.areas.add(kokura)
     html = client.get("/centers/find/", {"q": "〒802-0001"}).content.decode()
     assert 'data-center-code="C02"' in html and "data-find-outside" not in html
+    assert "郵便番号〒802-0001の町域（テスト市小倉北区浅野）の「小倉北区」から判断しました" in html
     html = client.get("/centers/find/", {"q": "100-0001"}).content.decode()
     assert "この住所（東京都千代田区千代田）はテスト市の外です" in html
     html = client.get("/centers/find/", {"q": "0000000"}).content.decode()
