@@ -681,11 +681,14 @@ def evaluation_targets(request):
         query = f"?fiscal_year={year}" + (f"&ward={ward.pk}" if ward and not request.user.ward_id else "")
         return redirect(reverse("meetings:evaluation") + query)
     items, measures = dict(PROGRAM_ITEMS), dict(Measure.choices)
+    # A ward enters its own beside the city's, for reference.
+    city_targets = evaluation_report.planned_targets(year) if ward is not None else {}
     previous = None
     for form in formset:
         item = form["item"].value()
         form.item_label = items.get(item, "")
         form.measure_label = measures.get(form["measure"].value(), "")
+        form.city_planned = city_targets.get((item, form["measure"].value()))
         # The item's name once, over its rows (as on the 事業報告).
         form.item_rows = sum(1 for f in formset if f["item"].value() == item) if item != previous else 0
         previous = item
@@ -700,6 +703,7 @@ def evaluation_targets(request):
             "year": year,
             "ward": ward,
             "wards": [] if request.user.ward_id else _ward_choices(),
+            "show_city": ward is not None,
         },
         status=status,
     )

@@ -97,14 +97,18 @@ def test_who_may_enter_targets(client_for, cast, ward_official):
     assert client_for("professional").get(URL).status_code == 403
     anonymous = client_for("anonymous").get(URL)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
-    # A ward-scoped official enters its own ward's targets only; another ward answers 404.
+    # A ward-scoped official enters its own ward's targets only (the city's beside, for reference);
+    # another ward answers 404.
+    ItemTarget.objects.create(fiscal_year=2026, item="カ", measure=Measure.EVENTS, planned=9)
     c = signed_in(ward_official)
-    page = c.get(URL).content.decode()
+    page = c.get(URL + "?fiscal_year=2026").content.decode()
     assert "（東区）" in page
+    row = re.search(r'data-target-row="カ-events".*?</tr>', page, re.S).group(0)
+    assert re.search(r"data-city-planned>\s*9\s*<", row)
     assert c.get(URL + f"?ward={cast.ward1.pk}").status_code == 200
     assert c.get(URL + f"?ward={cast.ward2.pk}").status_code == 404
     c.post(URL + "?fiscal_year=2026", post_data(c, **{"カ-events": "2"}))
-    assert list(ItemTarget.objects.values_list("ward_id", "planned")) == [(cast.ward1.pk, 2)]
+    assert set(ItemTarget.objects.values_list("ward_id", "planned")) == {(cast.ward1.pk, 2), (None, 9)}
     # The city-wide targets are untouched by a ward's entry (and not offered to it).
     assert "市全体</option>" not in page
 
