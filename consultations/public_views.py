@@ -23,10 +23,11 @@ def center_list(request):
 
 
 def find(request):
-    """An address or a ward → the center that covers it."""
+    """An address, a postcode or a ward → the center that covers it; an address outside the city
+    → what to do instead."""
     query = (request.GET.get("q") or "").strip()[:200]
     ward_id = request.GET.get("ward") or ""
-    answer, error = None, ""
+    answer, error, outside = None, "", None
     if ward_id:
         area = Area.objects.filter(pk=ward_id).first() if ward_id.isdigit() else None
         if area is None:
@@ -34,8 +35,13 @@ def find(request):
         else:
             answer = public.Answer(area, public.centers_covering(area), f"選んだ「{area.name}」から")
     elif query:
-        answer = public.find_center(query)
-        if answer is None or not answer.centers:
+        try:
+            answer = public.find_center(query)
+        except public.NotFound as exc:
+            error = str(exc)
+        if isinstance(answer, public.Outside):
+            outside, answer = answer, None
+        elif not error and (answer is None or not answer.centers):
             error = (
                 "入力された住所から担当のセンターが見つかりませんでした。区の名前を含めて入力するか、"
                 "下の一覧からお住まいの区を選んでください。"
@@ -44,7 +50,14 @@ def find(request):
     return render(
         request,
         "consultations/public/find.html",
-        {"query": query, "ward_id": ward_id, "answer": answer, "error": error, "wards": _ward_choices()},
+        {
+            "query": query,
+            "ward_id": ward_id,
+            "answer": answer,
+            "error": error,
+            "outside": outside,
+            "wards": _ward_choices(),
+        },
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations import import_views, views
+from consultations import import_views, past_totals_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
     path("import/<int:pk>/progress/", import_views.progress, name="import_progress"),
     path("import/<int:pk>/retry/", import_views.retry, name="import_retry"),
     path("import/<int:pk>/errors.csv", import_views.errors, name="import_errors"),
+    path("past-totals/", past_totals_views.upload, name="past_totals"),
+    path("past-totals/<int:pk>/", past_totals_views.detail, name="past_totals_detail"),
+    path("past-totals/<int:pk>/confirm/", past_totals_views.confirm, name="past_totals_confirm"),
+    path("past-totals/<int:pk>/progress/", past_totals_views.progress, name="past_totals_progress"),
+    path("past-totals/<int:pk>/retry/", past_totals_views.retry, name="past_totals_retry"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/coordinations/", views.add_coordination, name="add_coordination"),

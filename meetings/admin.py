@@ -24,6 +24,6 @@ class SeriesAdmin(AuditedAdmin):
 class ItemTargetAdmin(AuditedAdmin):
     """計画値: entered per item at the start of each 年度 (the 事業報告 compares against them)."""
 
-    list_display = ("fiscal_year", "item", "measure", "planned", "center")
-    list_filter = ("fiscal_year", "item", "center")
-    fields = ("fiscal_year", "item", "measure", "planned", "center", "note")
+    list_display = ("fiscal_year", "item", "measure", "planned", "center", "ward")
+    list_filter = ("fiscal_year", "item", "center", "ward")
+    fields = ("fiscal_year", "item", "measure", "planned", "center", "ward", "note")

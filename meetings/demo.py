@@ -10,6 +10,7 @@ from coordination import dates
 from coordination.models import Center, Organisation, Profession, Role, User
 from meetings import reference
 from meetings.models import (
+    EvaluationNarrative,
     Issue,
     IssueCategory,
     IssueStatus,
@@ -243,5 +244,19 @@ def _targets():
     fy = dates.fiscal_year(dates.today())
     for item, measure, planned in TARGETS:
         ItemTarget.objects.get_or_create(
-            fiscal_year=fy, item=item, measure=measure, center=None, defaults={"planned": planned}
+            fiscal_year=fy, item=item, measure=measure, center=None, ward=None, defaults={"planned": planned}
         )
+    # The 取組事例（様式）'s written sections of the year (seed 000's headings), the city's.
+    EvaluationNarrative.objects.get_or_create(
+        fiscal_year=fy,
+        ward=None,
+        defaults={
+            "overview": "医療・介護のスムーズな連携のために、顔と顔の見える関係づくりと多職種の相互理解をめざし、"
+            "センターと専門職団体が協同で会議と研修会を企画・開催している。",
+            "features": "・職能団体ごとの一次連携で課題を抽出し、二次・三次連携で解決策を実施・共有する。\n"
+            "・課題は年度をまたいでラベルで追跡する。",
+            "challenges": "医療・介護の多職種の参加を一層促し、住民への普及啓発を広げる。",
+            "plans": "継続",
+            "contact": "保健福祉局 地域包括ケア推進課",
+        },
+    )

@@ -12,7 +12,20 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 from coordination import dates
-from meetings.models import PROGRAM_ITEMS, Issue, IssueStatus, IssueStatusChange, ItemTarget, Measure, Meeting
+from coordination.models import Area, Center
+from meetings.models import (
+    PROGRAM_ITEMS,
+    EvaluationNarrative,
+    Issue,
+    IssueStatus,
+    IssueStatusChange,
+    ItemTarget,
+    Measure,
+    Meeting,
+    Tier,
+)
+from surveys.models import Survey
+from surveys.models import rate as response_rate
 from training.models import Event, Item, attendance_rows
 
 # Which figures each item reports (besides any with a target).
@@ -35,13 +48,17 @@ class Figure:
     label: str
     actual: int
     planned: int | None
+    # The city's result beside a ward's, when the targets shown are the city's (the 達成率 is then
+    # the city's: a city target is never compared with a ward's numbers).
+    city_actual: int | None = None
 
     @property
     def rate(self):
         """達成率 (%), when there is a target."""
         if not self.planned:
             return None
-        return round(self.actual * 100 / self.planned)
+        base = self.actual if self.city_actual is None else self.city_actual
+        return round(base * 100 / self.planned)
 
 
 @dataclass
@@ -51,14 +68,44 @@ class ItemReport:
     figures: list = field(default_factory=list)
 
 
-def build(fiscal_year, centers, selected_center=None):
-    """[ItemReport] for the 年度 over `centers` (those the user reads); the targets are the
-    selected center's, or the city's when all centers are shown."""
+@dataclass
+class Evaluation:
+    """The items' figures and whose targets they are measured against."""
+
+    items: list
+    # "center", "ward" or "city": whose 計画値 the figures carry.
+    targets_of: str
+    ward: Area | None = None
+    # A ward without targets of its own: the city's targets with the city's results beside.
+    city_fallback: bool = False
+    events: list = field(default_factory=list)  # [(event, attendance)] held in the 年度
+
+    @property
+    def targets_label(self):
+        if self.targets_of == "ward":
+            return f"{self.ward.name}の計画値"
+        if self.targets_of == "center":
+            return "センターの計画値"
+        return "市の計画値"
+
+
+def _year_bounds(fiscal_year):
     start, end = dates.fiscal_year_range(fiscal_year)
     tz = timezone.get_current_timezone()
     first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     after = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    center_ids = [c.pk for c in centers]
+    return start, end, first, after
+
+
+def _owned(center_ids, with_city, prefix=""):
+    """Records of the centers, and the city's own (no center) when the city or a ward is shown."""
+    owned = Q(**{f"{prefix}center_id__in": center_ids})
+    return owned | Q(**{f"{prefix}center": None}) if with_city else owned
+
+
+def actuals(fiscal_year, center_ids, with_city):
+    """({item: {measure: n}}, [(event, attendance)]) over the centers in the 年度."""
+    start, end, first, after = _year_bounds(fiscal_year)
     actual = {letter: {} for letter, _ in PROGRAM_ITEMS}
 
     def add(letters, measure, n=1):
@@ -66,8 +113,7 @@ def build(fiscal_year, centers, selected_center=None):
             if letter in actual:
                 actual[letter][measure] = actual[letter].get(measure, 0) + n
 
-    # The whole city's report also counts the city's own meetings and 課題 (no center).
-    owned = Q(center_id__in=center_ids) | (Q(center=None) if selected_center is None else Q(pk__in=[]))
+    owned = _owned(center_ids, with_city)
     for letters in Meeting.objects.filter(owned, held_on__gte=start, held_on__lte=end).values_list(
         "items", flat=True
     ):
@@ -76,12 +122,9 @@ def build(fiscal_year, centers, selected_center=None):
         "items", flat=True
     ):
         add(letters, Measure.ISSUES_RAISED)
-    solved_owned = Q(issue__center_id__in=center_ids) | (
-        Q(issue__center=None) if selected_center is None else Q(pk__in=[])
-    )
     for letters in (
         IssueStatusChange.objects.filter(
-            solved_owned,
+            _owned(center_ids, with_city, "issue__"),
             status=IssueStatus.SOLVED,
             changed_on__gte=start,
             changed_on__lte=end,
@@ -95,23 +138,204 @@ def build(fiscal_year, centers, selected_center=None):
     ).aggregate(n=Count("id"), persons=Count(Coalesce("first_consultation_id", "id"), distinct=True))
     actual["オ"][Measure.CONSULTATIONS] = counts["n"]
     actual["オ"][Measure.PERSONS] = counts["persons"]
-    events = dict(
-        Event.objects.filter(center_id__in=center_ids, starts_at__gte=first, starts_at__lt=after)
+    events = {
+        e.pk: e
+        for e in Event.objects.filter(center_id__in=center_ids, starts_at__gte=first, starts_at__lt=after)
         .held()
-        .values_list("pk", "item")
-    )
-    for item in events.values():
-        add(EVENT_ITEMS.get(item, ""), Measure.EVENTS)
+        .only("pk", "item", "title", "starts_at")
+        .order_by("starts_at", "pk")
+    }
+    attendance = dict.fromkeys(events, 0)
+    for event in events.values():
+        add(EVENT_ITEMS.get(event.item, ""), Measure.EVENTS)
     for event_id, _profession, n in attendance_rows(list(events)):
-        add(EVENT_ITEMS.get(events[event_id], ""), Measure.PARTICIPANTS, n)
+        add(EVENT_ITEMS.get(events[event_id].item, ""), Measure.PARTICIPANTS, n)
+        attendance[event_id] += n
+    return actual, [(e, attendance[pk]) for pk, e in events.items()]
 
-    targets = ItemTarget.objects.filter(fiscal_year=fiscal_year, center=selected_center)
-    planned = {(t.item, t.measure): t.planned for t in targets}
+
+def ward_center_ids(ward):
+    """The centers covering the ward or an area inside it (as a ward-scoped official reads them)."""
+    return set(Center.objects.filter(areas__in=ward.descendant_ids()).values_list("pk", flat=True))
+
+
+def planned_targets(fiscal_year, center=None, ward=None):
+    """{(item, measure): planned} of the center, the ward, or (neither) the city."""
+    targets = ItemTarget.objects.filter(fiscal_year=fiscal_year, center=center, ward=ward)
+    return {(t.item, t.measure): t.planned for t in targets}
+
+
+def _reports(actual, planned, city_actual=None):
     labels = dict(Measure.choices)
     reports = []
     for letter, label in PROGRAM_ITEMS:
         measures = list(ITEM_MEASURES[letter])
         measures += [m for (i, m) in planned if i == letter and m not in measures]
-        figures = [Figure(m, labels[m], actual[letter].get(m, 0), planned.get((letter, m))) for m in measures]
+        figures = [
+            Figure(
+                m,
+                labels[m],
+                actual[letter].get(m, 0),
+                planned.get((letter, m)),
+                None if city_actual is None else city_actual[letter].get(m, 0),
+            )
+            for m in measures
+        ]
         reports.append(ItemReport(letter, label, figures))
     return reports
+
+
+def build(fiscal_year, centers, selected_center=None):
+    """[ItemReport] for the 年度 over `centers` (those the user reads); the targets are the
+    selected center's, or the city's when all centers are shown."""
+    actual, _events = actuals(fiscal_year, [c.pk for c in centers], selected_center is None)
+    return _reports(actual, planned_targets(fiscal_year, center=selected_center))
+
+
+def evaluate(fiscal_year, centers, selected_center=None, ward=None):
+    """The 事業報告 of the centers shown. With one center chosen: its targets. With a ward (a
+    ward-scoped official, or a ward chosen): the ward's targets when it has any for the 年度, else
+    the city's targets beside the city's results (said so on the page), the ward's results apart."""
+    actual, events = actuals(fiscal_year, [c.pk for c in centers], selected_center is None)
+    if selected_center is not None:
+        return Evaluation(
+            _reports(actual, planned_targets(fiscal_year, center=selected_center)),
+            "center",
+            ward,
+            events=events,
+        )
+    if ward is None:
+        return Evaluation(_reports(actual, planned_targets(fiscal_year)), "city", events=events)
+    planned = planned_targets(fiscal_year, ward=ward)
+    if planned:
+        return Evaluation(_reports(actual, planned), "ward", ward, events=events)
+    city_actual, _ = actuals(fiscal_year, list(Center.objects.values_list("pk", flat=True)), True)
+    return Evaluation(
+        _reports(actual, planned_targets(fiscal_year), city_actual),
+        "city",
+        ward,
+        city_fallback=True,
+        events=events,
+    )
+
+
+# --- 取組事例（様式） (seed 000) -------------------------------------------------------------------
+
+
+def population_lines(fiscal_year, ward=None):
+    """② 人口 and ③ 高齢化率 of the city or the ward: {"population": str, "ageing": str}. Empty until
+    the area statistics are registered (the page shows 「未登録」)."""
+    return {}
+
+
+@dataclass
+class Section:
+    number: str
+    title: str
+    text: str = ""
+    data: list = field(default_factory=list)  # lines counted from the records
+
+
+SECTION_FIELDS = [
+    ("④", "overview"),
+    ("⑤", "features"),
+    ("⑥", "started"),
+    ("⑦", "history"),
+    ("⑧", "users"),
+    ("⑨", "bodies"),
+    ("⑩", "municipal_role"),
+    ("⑪", "national_role"),
+    ("⑫", "challenges"),
+    ("⑬", "plans"),
+    ("⑭", "other"),
+    ("⑮", "contact"),
+]
+
+
+def narrative_for(fiscal_year, ward=None):
+    return EvaluationNarrative.objects.filter(fiscal_year=fiscal_year, ward=ward).first()
+
+
+def case_sheet(fiscal_year, centers, evaluation, population, with_city=True):
+    """The 取組事例（様式）'s sections ①〜⑮: the written ones from the 年度's EvaluationNarrative (the
+    city's or the ward's), each with the lines the records give (centers and their 開設日, meetings
+    by tier, 課題, events and attendance, survey response rates, consultations)."""
+    start, end, _first, _after = _year_bounds(fiscal_year)
+    ward = evaluation.ward
+    narrative = narrative_for(fiscal_year, ward)
+    # A ward that wrote nothing of its own reads the city's text, labelled as such by the page.
+    narrative_is_city = narrative is None and ward is not None
+    if narrative_is_city:
+        narrative = narrative_for(fiscal_year)
+    narrative = narrative or EvaluationNarrative(fiscal_year=fiscal_year, ward=ward)
+    center_ids = [c.pk for c in centers]
+    city = Area.objects.filter(kind=Area.Kind.CITY).order_by("sort_order", "pk").first()
+    place = " ".join(n for n in [city.name if city else "", ward.name if ward else ""] if n) or "未登録"
+    figures = {(r.item, f.measure): f.actual for r in evaluation.items for f in r.figures}
+    tiers = dict(
+        Meeting.objects.filter(_owned(center_ids, with_city), held_on__gte=start, held_on__lte=end)
+        .values_list("tier")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    surveys = list(
+        Survey.objects.filter(_owned(center_ids, with_city), fiscal_year=fiscal_year)
+        .annotate(
+            total=Count("respondents"),
+            answered=Count("respondents", filter=Q(respondents__submitted_at__isnull=False)),
+        )
+        .order_by("opens_at", "pk")
+    )
+    raised = sum(n for (item, m), n in figures.items() if m == Measure.ISSUES_RAISED and item == "イ")
+    solved = sum(n for (item, m), n in figures.items() if m == Measure.ISSUES_SOLVED and item == "イ")
+    participants = {item: figures.get((item, Measure.PARTICIPANTS), 0) for item in ("カ", "キ")}
+
+    data = {
+        "⑥": [
+            f"{c.name}: {_day(c.opened_on)}開設" + (f"（{_day(c.closed_on)}閉所）" if c.closed_on else "")
+            if c.opened_on
+            else f"{c.name}: 開設日未登録"
+            for c in centers
+        ],
+        "⑦": [
+            "会議・連携: " + "、".join(f"{label} {tiers.get(value, 0)}回" for value, label in Tier.choices),
+            f"課題（イ）: 提起 {raised}件、解決 {solved}件",
+            *[
+                f"{_day(timezone.localtime(event.starts_at).date())} {event.title}（{n}人参加）"
+                for event, n in evaluation.events
+            ],
+            *[
+                f"調査「{s.title}」: 回答 {s.answered}/{s.total}件"
+                + (f"（回答率 {response_rate(s.answered, s.total)}%）" if s.total else "")
+                for s in surveys
+            ],
+        ],
+        "⑧": [
+            f"相談: 延べ {figures.get(('オ', Measure.CONSULTATIONS), 0)}件、実人数 {figures.get(('オ', Measure.PERSONS), 0)}人",
+            f"研修（カ）: {figures.get(('カ', Measure.EVENTS), 0)}回、参加 {participants['カ']}人",
+            f"普及啓発（キ）: {figures.get(('キ', Measure.EVENTS), 0)}回、参加 {participants['キ']}人",
+        ],
+        "⑨": [f"実施: {c.name}" for c in centers],
+        "⑮": [f"{c.name} {c.phone}" for c in centers if c.phone],
+    }
+    titles = {name: EvaluationNarrative._meta.get_field(name).verbose_name for _n, name in SECTION_FIELDS}
+    sections = [
+        Section("①", "市区町村名", place),
+        Section("②", "人口", population.get("population", "")),
+        Section("③", "高齢化率（65歳以上、75歳以上）", population.get("ageing", "")),
+    ]
+    for number, name in SECTION_FIELDS:
+        text = getattr(narrative, name)
+        if name == "started" and not text:
+            opened = min((c.opened_on for c in centers if c.opened_on), default=None)
+            text = (
+                f"{dates.fiscal_year(opened)}年度（最初のセンターの開設 {_day(opened)} から）"
+                if opened
+                else ""
+            )
+        sections.append(Section(number, titles[name], text, data.get(number, [])))
+    return sections, narrative_is_city
+
+
+def _day(day):
+    return f"{day.year}年{day.month}月{day.day}日"

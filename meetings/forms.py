@@ -11,8 +11,10 @@ from coordination.models import Organisation, Role
 from meetings.models import (
     ITEM_LETTERS,
     PROGRAM_ITEMS,
+    EvaluationNarrative,
     Issue,
     IssueStatus,
+    Measure,
     Meeting,
     Series,
     Solution,
@@ -273,3 +275,95 @@ class OrganisationChoiceForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="団体・機関", queryset=Organisation.objects.all(), widget=forms.Select, empty_label=None
     )
+
+
+# --- 計画値 and the 取組事例's written sections (the targets page) -------------------------------
+
+
+class TargetForm(forms.Form):
+    """One row of the targets page: the 計画値 of one item and measure (blank: no target)."""
+
+    item = forms.ChoiceField(choices=PROGRAM_ITEMS, widget=forms.HiddenInput)
+    measure = forms.ChoiceField(choices=Measure.choices, widget=forms.HiddenInput)
+    planned = forms.IntegerField(
+        label="計画値",
+        required=False,
+        min_value=0,
+        max_value=9_999_999,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "計画値は0以上の整数で入力してください（例: 4）。",
+            "min_value": "計画値は0以上の整数で入力してください。",
+            "max_value": "計画値は9,999,999以下で入力してください。",
+        },
+    )
+    note = forms.CharField(
+        label="メモ",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "メモは200文字以内で入力してください（いま%(show_value)d文字）。"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("note") and data.get("planned") is None and "planned" not in self.errors:
+            self.add_error("planned", "メモを付けるときは計画値も入力してください。")
+        return data
+
+
+class BaseTargetFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            key = (form.cleaned_data.get("item"), form.cleaned_data.get("measure"))
+            if key in seen:
+                raise forms.ValidationError(
+                    "同じ事業項目と指標の行が二つあります。画面を読み込み直してください。"
+                )
+            seen.add(key)
+
+
+TargetFormSet = forms.formset_factory(
+    TargetForm, formset=BaseTargetFormSet, extra=0, max_num=60, validate_max=True
+)
+
+
+class NarrativeForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationNarrative
+        fields = [
+            "overview",
+            "features",
+            "started",
+            "history",
+            "users",
+            "bodies",
+            "municipal_role",
+            "national_role",
+            "challenges",
+            "plans",
+            "other",
+            "contact",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in [
+                "overview",
+                "features",
+                "history",
+                "users",
+                "bodies",
+                "municipal_role",
+                "national_role",
+                "challenges",
+                "plans",
+                "other",
+                "contact",
+            ]
+        }
+        help_texts = {
+            "started": "例: 2019年度（空欄のときは最初のセンターの開設日から表示します）",
+            "users": "記録から数えた人数（相談・研修・講座）は事業報告に並べて表示します。",
+        }

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 from coordination import dates
-from coordination.models import Center, CenterOwnedQuerySet, LookupTable, Organisation, Profession, Role
+from coordination.models import Area, Center, CenterOwnedQuerySet, LookupTable, Organisation, Profession, Role
 from training.models import Delivery, Event
 
 
@@ -488,6 +488,15 @@ class ItemTarget(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # A ward's own targets (区役所's plan), read by that ward's officials instead of the city's.
+    ward = models.ForeignKey(
+        Area,
+        verbose_name="区（空欄は市全体）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     note = models.CharField("メモ", max_length=200, blank=True)
 
     class Meta:
@@ -499,10 +508,61 @@ class ItemTarget(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["fiscal_year", "item", "measure"],
-                condition=models.Q(center=None),
+                condition=models.Q(center=None, ward=None),
                 name="item_target_unique_city",
+            ),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "item", "measure", "ward"],
+                condition=models.Q(center=None),
+                name="item_target_unique_ward",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(center=None) | models.Q(ward=None),
+                name="item_target_center_or_ward",
+                violation_error_message="計画値はセンターか区のどちらか一方に付けてください（両方は選べません）。",
             ),
         ]
 
     def __str__(self):
         return f"{self.fiscal_year}年度 {self.item} {self.get_measure_display()} {self.planned}"
+
+
+class EvaluationNarrative(models.Model):
+    """The written sections of the 取組事例（様式） (seed 000: ④ 取組の概要 … ⑮ 担当部署及び連絡先) for
+    one 年度, the city's or one ward's; the figures beside them come from the records."""
+
+    fiscal_year = models.PositiveIntegerField("年度")
+    ward = models.ForeignKey(
+        Area,
+        verbose_name="区（空欄は市全体）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    overview = models.TextField("取組の概要", blank=True)
+    features = models.TextField("取組の特徴", blank=True)
+    started = models.CharField("開始年度", max_length=50, blank=True)
+    history = models.TextField("取組のこれまでの経緯", blank=True)
+    users = models.TextField("主な利用者と人数", blank=True)
+    bodies = models.TextField("取組の実施主体及び関連する団体・組織", blank=True)
+    municipal_role = models.TextField("市区町村の関与（支援等）", blank=True)
+    national_role = models.TextField("国・都道府県の関与（支援等）", blank=True)
+    challenges = models.TextField("取組の課題", blank=True)
+    plans = models.TextField("今後の取組予定", blank=True)
+    other = models.TextField("その他", blank=True)
+    contact = models.TextField("担当部署及び連絡先", blank=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "取組事例（様式）の記述"
+        ordering = ["-fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year"], condition=models.Q(ward=None), name="evaluation_narrative_city"
+            ),
+            models.UniqueConstraint(fields=["fiscal_year", "ward"], name="evaluation_narrative_ward"),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year}年度 取組事例（{self.ward or '市全体'}）"

@@ -12,8 +12,16 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from coordination import dates
-from coordination.security import CREATE, UPDATE, audit, changed_fields
-from meetings.models import IssueStatus, IssueStatusChange, Meeting, MeetingAttendance, Solution, Tier
+from coordination.security import CREATE, DELETE, UPDATE, audit, changed_fields
+from meetings.models import (
+    IssueStatus,
+    IssueStatusChange,
+    ItemTarget,
+    Meeting,
+    MeetingAttendance,
+    Solution,
+    Tier,
+)
 
 # --- writes -------------------------------------------------------------------------------------
 
@@ -207,3 +215,53 @@ def fiscal_year_summary(year, meetings, issues):
         "raised": raised,
         "solved": solved,
     }
+
+
+def save_targets(request, fiscal_year, ward, formset, narrative_form):
+    """The 年度's 計画値 of the city or one ward from a valid TargetFormSet (a blank row removes
+    its target) and the 取組事例's written sections from a valid NarrativeForm, in one transaction;
+    each target created, changed or removed and the changed sections get their audit entry.
+    Returns the number of targets changed."""
+    changed = 0
+    with transaction.atomic():
+        existing = {
+            (t.item, t.measure): t
+            for t in ItemTarget.objects.select_for_update().filter(
+                fiscal_year=fiscal_year, center=None, ward=ward
+            )
+        }
+        for form in formset:
+            data = form.cleaned_data
+            target = existing.get((data["item"], data["measure"]))
+            planned, note = data.get("planned"), data.get("note", "")
+            if planned is None:
+                if target is not None:
+                    audit(request, DELETE, target, f"計画値: {target.planned} → （なし）")
+                    target.delete()
+                    changed += 1
+            elif target is None:
+                target = ItemTarget.objects.create(
+                    fiscal_year=fiscal_year,
+                    item=data["item"],
+                    measure=data["measure"],
+                    ward=ward,
+                    planned=planned,
+                    note=note,
+                )
+                audit(request, CREATE, target, f"計画値: {planned}")
+                changed += 1
+            elif (target.planned, target.note) != (planned, note):
+                detail = f"計画値: {target.planned} → {planned}"
+                if target.note != note:
+                    detail += f"\nメモ: {target.note} → {note}"
+                target.planned, target.note = planned, note
+                target.save(update_fields=["planned", "note"])
+                audit(request, UPDATE, target, detail)
+                changed += 1
+        if narrative_form.has_changed():
+            creating = narrative_form.instance.pk is None
+            narrative = narrative_form.save(commit=False)
+            narrative.fiscal_year, narrative.ward = fiscal_year, ward
+            narrative.save()
+            audit(request, CREATE if creating else UPDATE, narrative, changed_fields(narrative_form))
+    return changed

@@ -24,4 +24,5 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_timeline, name="organisation_timeline"),
     path("years/", views.year_summary, name="year_summary"),
     path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/targets/", views.evaluation_targets, name="evaluation_targets"),
 ]

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -13,12 +14,21 @@ from coordination.access import get_center_for_user, get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.filters import filtered, filtered_page
 from coordination.forms import errors_to_messages, post_data
-from coordination.models import Organisation, Role
+from coordination.models import Area, Organisation, Role
 from meetings import evaluation as evaluation_report
 from meetings import services
 from meetings.filters import IssueFilter, MeetingFilter, sees_every_center
-from meetings.forms import IssueForm, MeetingAttendanceForm, MeetingForm, SeriesForm, SolutionForm, StatusForm
-from meetings.models import Issue, Meeting, Series, Solution
+from meetings.forms import (
+    IssueForm,
+    MeetingAttendanceForm,
+    MeetingForm,
+    NarrativeForm,
+    SeriesForm,
+    SolutionForm,
+    StatusForm,
+    TargetFormSet,
+)
+from meetings.models import PROGRAM_ITEMS, Issue, ItemTarget, Measure, Meeting, Series, Solution
 from training.models import Event
 
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
@@ -493,22 +503,49 @@ def _summary_xlsx(s):
     )
 
 
-@never_cache
-@role_required(*READERS)
-def evaluation(request):
-    """事業報告: per item ア〜ク, what was done in the 年度 against the 計画値; XLSX and A4 print."""
-    user = request.user
-    status = 200
+def _fiscal_year_from(request):
+    """(年度, status) from ?fiscal_year=, this 年度 with a message and 400 when unreadable."""
     try:
         year = int(request.GET.get("fiscal_year") or dates.fiscal_year(dates.today()))
         if not 2000 <= year <= 2100:
             raise ValueError
     except ValueError:
-        year, status = dates.fiscal_year(dates.today()), 400
         messages.error(
             request, "年度は2000〜2100の数字で指定してください（例: 2026）。今年度を表示しています。"
         )
-    centers = list(visible_centers(user))
+        return dates.fiscal_year(dates.today()), 400
+    return year, 200
+
+
+def _ward_for(request):
+    """The ward whose figures and targets are shown: a ward-scoped official's own (another ward
+    answers 404), or the one chosen by an admin or a city-wide official (?ward=), else None."""
+    user = request.user
+    wanted = request.GET.get("ward", "")
+    if user.role == Role.OFFICIAL and user.ward_id:
+        if wanted and wanted != str(user.ward_id):
+            raise Http404
+        return user.ward
+    if not wanted or user.role == Role.COORDINATOR:
+        return None
+    if not wanted.isdigit():
+        raise Http404
+    return get_object_or_404(Area, pk=wanted, kind=Area.Kind.WARD)
+
+
+@never_cache
+@role_required(*READERS)
+def evaluation(request):
+    """事業報告: per item ア〜ク, what was done in the 年度 against the 計画値, and the 取組事例（様式）
+    sections (seed 000); XLSX and A4 print."""
+    user = request.user
+    year, status = _fiscal_year_from(request)
+    ward = _ward_for(request)
+    readable = list(visible_centers(user))
+    centers = readable
+    if ward is not None and not user.ward_id:
+        ward_ids = evaluation_report.ward_center_ids(ward)
+        centers = [c for c in readable if c.pk in ward_ids]
     code = request.GET.get("center", "")
     selected = None
     if code:
@@ -516,43 +553,157 @@ def evaluation(request):
         centers = [selected]
     elif user.role == Role.COORDINATOR:
         selected = centers[0] if centers else None
-    items = evaluation_report.build(year, centers, selected)
-    names = selected.name if selected else "全センター"
+    result = evaluation_report.evaluate(year, centers, selected, ward)
+    sections, narrative_is_city = evaluation_report.case_sheet(
+        year, centers, result, evaluation_report.population_lines(year, ward), with_city=selected is None
+    )
+    names = selected.name if selected else (f"{ward.name}の全センター" if ward else "全センター")
     title = f"在宅医療・介護連携推進事業 事業報告 {dates.fiscal_year_label(year)}（{names}）"
     if request.GET.get("format") == "xlsx":
-        return _evaluation_xlsx(title, items, year)
+        return _evaluation_xlsx(title, result, sections, year)
     if request.GET.get("format"):
         raise PermissionDenied
     return render(
         request,
         "meetings/evaluation.html",
         {
-            "items": items,
+            "evaluation": result,
+            "items": result.items,
+            "sections": sections,
+            "narrative_is_city": narrative_is_city,
             "year": year,
             "title": title,
-            "centers": list(visible_centers(user)) if user.role != Role.COORDINATOR else [],
+            "ward": ward,
+            "centers": readable if user.role != Role.COORDINATOR else [],
+            "wards": _ward_choices()
+            if user.role == Role.ADMIN or (user.role == Role.OFFICIAL and not user.ward_id)
+            else [],
             "selected_center": code,
+            "may_enter_targets": user.role in TARGET_EDITORS,
         },
         status=status,
     )
 
 
-def _evaluation_xlsx(title, items, year):
+def _ward_choices():
+    return list(Area.objects.filter(kind=Area.Kind.WARD).order_by("sort_order", "name"))
+
+
+def _evaluation_xlsx(title, result, sections, year):
+    fallback = result.city_fallback
     rows = [
         [
             report.label,
             figure.label,
             figure.planned if figure.planned is not None else "",
+            *([figure.city_actual] if fallback else []),
             figure.actual,
             f"{figure.rate}%" if figure.rate is not None else "",
         ]
-        for report in items
+        for report in result.items
         for figure in report.figures
     ]
+    if fallback:
+        header = [
+            "事業項目",
+            "指標",
+            "計画値（市）",
+            "実績（市全体）",
+            "達成率（市全体）",
+            f"実績（{result.ward.name}）",
+        ]
+        # The 達成率 stays beside the city's result it was computed from.
+        rows = [r[:4] + [r[5], r[4]] for r in rows]
+        title_rows = [
+            title,
+            f"{result.ward.name}の計画値は未入力のため、市の計画値と市全体の実績を表示しています。",
+        ]
+    else:
+        header = ["事業項目", "指標", result.targets_label, "実績", "達成率"]
+        title_rows = [title]
     sheet = (
         "事業報告",
-        ["事業項目", "指標", "計画値", "実績", "達成率"],
+        header,
         rows,
-        {"title_rows": [title], "widths": [44, 30, 10, 10, 10], "orientation": "portrait"},
+        {"title_rows": title_rows, "widths": [44, 30, 12, 12, 12, 12], "orientation": "portrait"},
     )
-    return xlsx_response(f"evaluation-FY{year}.xlsx", [sheet])
+    case = (
+        "取組事例",
+        ["項目", "記述", "記録から"],
+        [
+            [f"{s.number} {s.title}", s.text or ("未登録" if s.number in "②③" else ""), "\n".join(s.data)]
+            for s in sections
+        ],
+        {
+            "title_rows": [f"取組事例（様式） {dates.fiscal_year_label(year)}"],
+            "widths": [30, 60, 60],
+            "orientation": "portrait",
+        },
+    )
+    return xlsx_response(f"evaluation-FY{year}.xlsx", [sheet, case])
+
+
+TARGET_EDITORS = (Role.ADMIN, Role.OFFICIAL)
+
+
+@never_cache
+@role_required(*TARGET_EDITORS)
+def evaluation_targets(request):
+    """The 年度's 計画値 per item ア〜ク and the 取組事例's written sections, for the city or one ward
+    (a ward-scoped official: its own ward only)."""
+    year, status = _fiscal_year_from(request)
+    ward = _ward_for(request)
+    targets = {
+        (t.item, t.measure): t for t in ItemTarget.objects.filter(fiscal_year=year, center=None, ward=ward)
+    }
+    pairs = [(letter, m) for letter, _ in PROGRAM_ITEMS for m in evaluation_report.ITEM_MEASURES[letter]]
+    pairs += sorted(k for k in targets if k not in pairs)
+    initial = [
+        {
+            "item": item,
+            "measure": measure,
+            "planned": targets[(item, measure)].planned if (item, measure) in targets else None,
+            "note": targets[(item, measure)].note if (item, measure) in targets else "",
+        }
+        for item, measure in pairs
+    ]
+    narrative = evaluation_report.narrative_for(year, ward)
+    data = post_data(request)
+    formset = TargetFormSet(data, initial=initial, prefix="t")
+    narrative_form = NarrativeForm(data, instance=narrative, prefix="n")
+    if data is not None and formset.is_valid() and narrative_form.is_valid():
+        changed = services.save_targets(request, year, ward, formset, narrative_form)
+        scope = ward.name if ward else "市全体"
+        messages.success(
+            request,
+            f"{dates.fiscal_year_label(year)}の{scope}の計画値と取組事例を保存しました（計画値の変更 {changed}件）。",
+        )
+        query = f"?fiscal_year={year}" + (f"&ward={ward.pk}" if ward and not request.user.ward_id else "")
+        return redirect(reverse("meetings:evaluation") + query)
+    items, measures = dict(PROGRAM_ITEMS), dict(Measure.choices)
+    # A ward enters its own beside the city's, for reference.
+    city_targets = evaluation_report.planned_targets(year) if ward is not None else {}
+    previous = None
+    for form in formset:
+        item = form["item"].value()
+        form.item_label = items.get(item, "")
+        form.measure_label = measures.get(form["measure"].value(), "")
+        form.city_planned = city_targets.get((item, form["measure"].value()))
+        # The item's name once, over its rows (as on the 事業報告).
+        form.item_rows = sum(1 for f in formset if f["item"].value() == item) if item != previous else 0
+        previous = item
+    if data is not None:
+        status = 400
+    return render(
+        request,
+        "meetings/evaluation_targets.html",
+        {
+            "formset": formset,
+            "narrative_form": narrative_form,
+            "year": year,
+            "ward": ward,
+            "wards": [] if request.user.ward_id else _ward_choices(),
+            "show_city": ward is not None,
+        },
+        status=status,
+    )

@@ -81,6 +81,17 @@ def _upkeep(w):
     return w.upkeep
 
 
+def _past_totals(w):
+    """A C01 coordinator's upload of past 月報 totals (made once per world)."""
+    if not hasattr(w, "past_totals"):
+        from consultations.models import PastTotalsImport
+
+        w.past_totals = PastTotalsImport.objects.create(
+            file_name="past.csv", center=w.consultation.center, status=PastTotalsImport.Status.READY
+        )
+    return w.past_totals
+
+
 EXPECTED = {
     "dashboard": Expect(PUBLIC),
     "healthz": Expect(PUBLIC),
@@ -134,6 +145,14 @@ EXPECTED = {
     "consultations:reopen_month": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),  # POST only
     "consultations:import": Expect(ADMIN_ONLY),
     "consultations:unlisted_facilities": Expect(ADMIN_ONLY),
+    # Past 月報 totals: admins and coordinators; a C01 coordinator's upload is 404 to C02's.
+    "consultations:past_totals": Expect(only(ADM, CO, CO2)),
+    "consultations:past_totals_detail": Expect(own_center(), kwargs=lambda w: {"pk": _past_totals(w).pk}),
+    "consultations:past_totals_progress": Expect(
+        own_center(), kwargs=lambda w: {"pk": _past_totals(w).pk}, page=False
+    ),
+    "consultations:past_totals_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": _past_totals(w).pk}),
+    "consultations:past_totals_retry": Expect(everyone(405), kwargs=lambda w: {"pk": _past_totals(w).pk}),
     "consultations:import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation_import.pk}),
     "consultations:import_retry": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation_import.pk}),
     "consultations:import_detail": Expect(ADMIN_ONLY, kwargs=lambda w: {"pk": w.consultation_import.pk}),
@@ -248,6 +267,7 @@ EXPECTED = {
         PUBLIC, kwargs=lambda w: {"pk": walker_document(w).pk, "vid": walker_version(w).pk}, page=False
     ),
     "meetings:evaluation": Expect(only(ADM, CO, CO2, OFF)),
+    "meetings:evaluation_targets": Expect(only(ADM, OFF)),
 }
 
 

@@ -102,3 +102,42 @@ def test_an_address_nothing_places_says_so_in_japanese(client, centers):
     html = client.get("/centers/find/", {"q": "どこでもない場所"}).content.decode()
     assert "担当のセンターが見つかりませんでした" in html
     assert client.get("/centers/find/", {"ward": "abc"}).status_code == 200
+
+
+def test_an_address_outside_the_city_says_what_to_do_instead(client, centers, settings):
+    for address, place in (
+        ("福岡市東区箱崎1-1", "福岡市"),  # another city that has a 東区 too: not the city's 東区
+        ("東京都千代田区千代田1-1", "東京都千代田区"),
+        ("福岡県遠賀郡芦屋町中ノ浜1", "福岡県遠賀郡芦屋町"),
+        ("山口県下関市竹崎町4-1", "山口県下関市"),
+    ):
+        html = client.get("/centers/find/", {"q": address}).content.decode()
+        assert "data-find-outside" in html, address
+        assert f"この住所（{place}）はテスト市の外です" in html, address
+        assert "お住まいの市町村の地域包括支援センター" in html
+        assert "data-center-code" not in html and "見つかりませんでした" not in html
+    assert "代表電話" not in html
+    settings.CITY_MAIN_PHONE = "093-582-2018"
+    html = client.get("/centers/find/", {"q": "福岡市東区箱崎1-1"}).content.decode()
+    assert 'href="tel:093-582-2018"' in html
+
+
+def test_the_citys_own_addresses_are_not_taken_for_outside(client, centers):
+    for address in ("テスト市東区本町1-1", "福岡県テスト市東区本町1-1", "東区本町1-1", "本町通1-5"):
+        html = client.get("/centers/find/", {"q": address}).content.decode()
+        assert "data-find-outside" not in html, address
+
+
+def test_a_postcode_is_read_as_its_town_inside_or_outside_the_city(client, centers):
+    from coordination.models import Area
+
+    # The test city stands for 北九州市 (its code 401005): 〒802-0001 is 北九州市小倉北区浅野.
+    kokura = Area.objects.create(name="小倉北区", kind=Area.Kind.WARD, parent=centers.city)
+    centers.center2.areas.add(kokura)
+    html = client.get("/centers/find/", {"q": "〒802-0001"}).content.decode()
+    assert 'data-center-code="C02"' in html and "data-find-outside" not in html
+    assert "郵便番号〒802-0001の町域（テスト市小倉北区浅野）の「小倉北区」から判断しました" in html
+    html = client.get("/centers/find/", {"q": "100-0001"}).content.decode()
+    assert "この住所（東京都千代田区千代田）はテスト市の外です" in html
+    html = client.get("/centers/find/", {"q": "0000000"}).content.decode()
+    assert "郵便番号「〒000-0000」は見つかりませんでした" in html
