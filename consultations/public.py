@@ -93,7 +93,7 @@ def _city():
 
 
 def _outside(city, place):
-    return Outside(place, city.name, getattr(settings, "CITY_MAIN_PHONE", ""))
+    return Outside(place, city.name, settings.CITY_MAIN_PHONE)
 
 
 def outside_city(text):

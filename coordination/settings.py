@@ -254,6 +254,8 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Published counts (public pages, exports marked for publication, survey results made public)
 # below this show as 「-」: a small group could be recognised.
 PUBLISH_SUPPRESS_BELOW = env.int("PUBLISH_SUPPRESS_BELOW", default=5)
+# The city's main number, given to residents whose address lies outside the city (/centers/find/).
+CITY_MAIN_PHONE = env("CITY_MAIN_PHONE", default="")
 
 LOGGING = {
     "version": 1,
