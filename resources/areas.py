@@ -74,7 +74,8 @@ class Cell:
     count: int | None
     rate: decimal.Decimal | None
     below: bool = False  # the rate is below the city's
-    hidden: bool = False  # not counted for this visitor (another ward's centers) or suppressed
+    hidden: bool = False  # not counted for this visitor (another ward's centers)
+    unplaced: int = 0  # of the count, those known only at this area (a 区), not at a 圏域 below it
 
     @property
     def rate_text(self):
@@ -227,11 +228,14 @@ class AreaReport:
         for area_id, row in rows.items():
             row.resources = [Cell(c, per_1000(c, row.aged_65)) for c in resource_totals[area_id]]
             row.counts = []
-            for (_, _values), c in zip(offered, count_totals[area_id], strict=True):
+            has_children = bool(children.get(area_id))
+            for (_, values), c in zip(offered, count_totals[area_id], strict=True):
                 counted = self.scope_area_ids is None or area_id in self.scope_area_ids
-                row.counts.append(
-                    Cell(c, per_1000(c, row.aged_65)) if counted else Cell(None, None, hidden=True)
-                )
+                if not counted:
+                    row.counts.append(Cell(None, None, hidden=True))
+                    continue
+                unplaced = values.get(area_id, 0) if has_children else 0
+                row.counts.append(Cell(c, per_1000(c, row.aged_65), unplaced=unplaced))
             row._labels = [i.label for i in self.indicators] + [c.label for c in self.offered]
 
         self.blocks = []
@@ -241,13 +245,10 @@ class AreaReport:
             for child in children.get(root.pk, []):
                 kids = children.get(child.pk, [])
                 if kids:
-                    groups.append(
-                        Group(
-                            child,
-                            [self._mark(rows[k.pk], city) for k in kids],
-                            self._mark(rows[child.pk], city),
-                        )
-                    )
+                    ward = self._mark(rows[child.pk], city)
+                    # A 区 with consultations known only at the 区 cannot compare its 圏域' counts.
+                    unplaced = [bool(cell.unplaced) for cell in ward.counts]
+                    groups.append(Group(child, [self._mark(rows[k.pk], city, unplaced) for k in kids], ward))
                 else:
                     loose.append(self._mark(rows[child.pk], city))
             if loose:
@@ -279,10 +280,19 @@ class AreaReport:
         return row
 
     @staticmethod
-    def _mark(row, city):
-        """Marks each rate below the city's (compared as shown, to one decimal)."""
-        for cell, reference in zip(row.resources + row.counts, city.resources + city.counts, strict=True):
-            cell.below = cell.rate is not None and reference.rate is not None and cell.rate < reference.rate
+    def _mark(row, city, skip_counts=None):
+        """Marks each rate below the city's (compared as shown, to one decimal); an offered count
+        whose flag in `skip_counts` is set is not compared."""
+        skip = [False] * len(row.resources) + list(skip_counts or [False] * len(row.counts))
+        for cell, reference, skipped in zip(
+            row.resources + row.counts, city.resources + city.counts, skip, strict=True
+        ):
+            cell.below = (
+                not skipped
+                and cell.rate is not None
+                and reference.rate is not None
+                and cell.rate < reference.rate
+            )
         return row
 
     # --- what the page and the export show ---------------------------------------------------

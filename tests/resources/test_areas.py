@@ -118,6 +118,12 @@ def test_consultations_per_1000_count_the_clients_area_or_the_centers_only_area(
     assert consultations == ["3"] and found["A001"][1][-1] == "2.4"  # 3 / 1,250 × 1,000
     ward_count = re.findall(r"data-consultations>(\d+)<", rows(html)[f"id{cast.ward1.pk}"][2])
     assert ward_count == ["4"]  # A's three and the one placed by its center
+    ward_row = rows(html)[f"id{cast.ward1.pk}"][2]
+    assert "うち圏域不明 1" in ward_row
+    # with a consultation known only at the 区, its 圏域 are not compared on consultations: 圏域B has
+    # none, yet its consultation rate is not marked below the city's
+    b_rates = rows(html)["B002"][2]
+    assert 'rate--below" data-per-1000="0.0"' not in b_rates.split("data-consultations")[-1]
 
 
 def test_a_ward_official_counts_only_the_consultations_of_its_wards_centers(client_for, cast, town):
