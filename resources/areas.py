@@ -325,7 +325,7 @@ class AreaReport:
             city_rates.append([block.city.name, _float(block.total.resources[index].rate)])
             for group in block.groups:
                 for row in group.rows:
-                    label = row.area.name + ("（▼市を下回る）" if row.resources[index].below else "")
+                    label = ("▼" if row.resources[index].below else "") + row.area.name
                     bars.append([label, _float(row.resources[index].rate), row.resources[index].below])
         indicator = self.indicators[index]
         return {

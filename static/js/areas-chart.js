@@ -1,6 +1,6 @@
 /* The 見える化 page's chart: one indicator's rate per 1,000 people aged 65+ for each 圏域, with the
    city's rate as a line. The table above holds every number; a 圏域 below the city's rate says so
-   in its label (▼), not by its colour alone. */
+   in its label (▼ before the name), not by its colour alone. */
 (function () {
   "use strict";
   var source = document.getElementById("areas-chart-data");
@@ -69,7 +69,8 @@
       },
       scales: {
         x: { beginAtZero: true, title: { display: true, text: "65歳以上人口千人あたり" } },
-        y: { ticks: { autoSkip: false } }
+        // A long name is shortened at its end (the table has it in full); ▼ marks a 圏域 below the city.
+        y: { ticks: { autoSkip: false, callback: function (value) { var t = this.getLabelForValue(value); return t.length > 12 ? t.slice(0, 11) + "…" : t; } } }
       }
     },
     plugins: [marks]
