@@ -207,6 +207,7 @@ def test_a_year_without_statistics_shows_counts_without_rates(client_for, cast, 
     html = client_for("anonymous").get("/resources/areas/?fiscal_year=2020").content.decode()
     found = rows(html)
     assert found["A001"][1][0] == "" and "人口の統計なし" in found["A001"][2]
+    assert re.search(r'data-population-of="A001".*?data-population>—<', html, re.S) and "None" not in html
     assert re.findall(r"<td class=\"num\">(\d+)</td>", found["A001"][2])[0] == "2"
 
 
@@ -250,3 +251,20 @@ def test_figures_entered_on_the_page_are_saved_and_bad_ones_named(client_for, ca
     # every number blank removes that area's figures of the 年度
     official.post(f"/resources/areas/statistics/?fiscal_year={YEAR}", {f"{prefix}-population": ""})
     assert not AreaStatistics.objects.exists()
+
+
+def test_the_statistics_page_query_count_does_not_grow_with_the_areas(
+    client_for, cast, django_assert_num_queries
+):
+    official = client_for("official")
+    url = f"/resources/areas/statistics/?fiscal_year={YEAR}"
+    _areas(cast, 2)
+    official.get(url)
+    # session, user, years, areas, the 年度's statistics
+    with django_assert_num_queries(5):
+        html = official.get(url).content.decode()
+    assert html.count("data-area-entry=") == Area.objects.count() == 6
+    _areas(cast, 4)
+    with django_assert_num_queries(5):
+        html = official.get(url).content.decode()
+    assert html.count("data-area-entry=") == 10
