@@ -241,7 +241,7 @@ class AreaReport:
         self.blocks = []
         for root in roots:
             city = rows[root.pk]
-            groups, loose = [], []
+            groups = []
             for child in children.get(root.pk, []):
                 kids = children.get(child.pk, [])
                 if kids:
@@ -249,10 +249,10 @@ class AreaReport:
                     # A 区 with consultations known only at the 区 cannot compare its 圏域' counts.
                     unplaced = [bool(cell.unplaced) for cell in ward.counts]
                     groups.append(Group(child, [self._mark(rows[k.pk], city, unplaced) for k in kids], ward))
+                elif groups and groups[-1].heading is None:  # areas right under the city, in order
+                    groups[-1].rows.append(self._mark(rows[child.pk], city))
                 else:
-                    loose.append(self._mark(rows[child.pk], city))
-            if loose:
-                groups.insert(0, Group(None, loose, None))
+                    groups.append(Group(None, [self._mark(rows[child.pk], city)], None))
             self.blocks.append(CityBlock(root, groups, city))
         return self
 
@@ -277,6 +277,7 @@ class AreaReport:
                 setattr(row, name, sum(values) if complete and None not in values else None)
             if not complete:  # a sum over part of the areas is not the area's figure
                 row.population = row.aged_65 = None
+                row.summed = False
         return row
 
     @staticmethod
