@@ -6,7 +6,8 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "相談支援（オ）"
 
     def ready(self):
-        from consultations import panels  # noqa: PLC0415 — registrations run once the app registry is ready
+        from consultations import area_counts, panels  # noqa: PLC0415 — registrations run once the app registry is ready
+        from coordination import area_counts as counts_registry  # noqa: PLC0415 — registrations run once the app registry is ready
         from coordination import dashboard  # noqa: PLC0415 — registrations run once the app registry is ready
         from coordination.models import Role  # noqa: PLC0415 — registrations run once the app registry is ready
         from resources import extensions  # noqa: PLC0415 — registrations run once the app registry is ready
@@ -40,4 +41,12 @@ class ConsultationsConfig(AppConfig):
             "consultations/_facility_coordinations.html",
             panels.facility_coordinations,
             (Role.ADMIN, Role.COORDINATOR),
+        )
+        # The 見える化 page's 相談件数 per 圏域 (never for anonymous visitors; officials of a ward
+        # count their ward's centers only, as everywhere).
+        counts_registry.register(
+            "consultations",
+            "相談件数",
+            area_counts.consultations_per_area,
+            (Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL, Role.OFFICIAL),
         )

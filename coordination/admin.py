@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from coordination.exports import csv_response
 from coordination.models import (
     Area,
+    AreaStatistics,
     AuditEvent,
     AuthenticatorDevice,
     BackupCodeDevice,
@@ -269,3 +270,27 @@ class OrganisationAdmin(AuditedAdmin):
     list_display = ("name", "short_name", "kind", "profession", "sort_order")
     list_filter = ("kind",)
     search_fields = ("name",)
+
+
+@admin.register(AreaStatistics)
+class AreaStatisticsAdmin(AuditedAdmin):
+    """人口・高齢者数 per area and 年度 (also entered at /resources/areas/statistics/ or imported)."""
+
+    list_display = (
+        "area",
+        "fiscal_year",
+        "population",
+        "aged_65",
+        "aging_rate_display",
+        "aged_75",
+        "care_certified",
+    )
+    list_filter = ("fiscal_year", "area__kind")
+    search_fields = ("area__name", "area__code")
+    list_select_related = ("area",)
+    autocomplete_fields = ("area",)
+    fields = ("area", "fiscal_year", "population", "aged_65", "aged_75", "care_certified", "source", "note")
+
+    @admin.display(description="高齢化率（%）")
+    def aging_rate_display(self, obj):
+        return obj.aging_rate if obj.aging_rate is not None else "—"

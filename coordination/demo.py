@@ -3,7 +3,17 @@ organisations and the fixed demo accounts. Idempotent (get_or_create / update_or
 
 import datetime
 
-from coordination.models import Area, Center, CenterClosure, Organisation, Profession, Role, User
+from coordination import dates
+from coordination.models import (
+    Area,
+    AreaStatistics,
+    Center,
+    CenterClosure,
+    Organisation,
+    Profession,
+    Role,
+    User,
+)
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -187,7 +197,48 @@ def seed(stdout, **options):
     if created or not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    _area_statistics(city)
     stdout.write(
         f"coordination: {Center.objects.count()} centers, {Area.objects.count()} areas, "
         f"{User.objects.count()} users"
     )
+
+
+# The demo 圏域's figures (人口, 高齢化率 %), near 北九州市's own (about 31%): this 年度's, and last
+# 年度's with a slightly larger population and a slightly lower share of older people.
+AREA_FIGURES = {
+    "門司北圏域": (46_800, 35.2),
+    "門司南圏域": (45_900, 33.4),
+    "小倉北東圏域": (91_200, 27.1),
+    "小倉北西圏域": (90_400, 28.3),
+    "小倉南北圏域": (104_700, 29.4),
+    "小倉南南圏域": (103_300, 31.8),
+    "若松圏域": (79_600, 33.1),
+    "八幡東圏域": (63_500, 34.6),
+    "八幡西北圏域": (125_400, 29.0),
+    "八幡西南圏域": (123_900, 30.7),
+    "戸畑圏域": (55_200, 31.5),
+}
+SOURCE = "住民基本台帳（各年9月末、デモ用の数値）"
+
+
+def _area_statistics(city):
+    """Area statistics of the demo 圏域 for this 年度 and the last; the 区 and the city show the
+    sums of their 圏域 on the 見える化 page."""
+    this_year = dates.fiscal_year(dates.today())
+    for area in Area.objects.filter(parent__parent=city, name__in=AREA_FIGURES):
+        population, rate = AREA_FIGURES[area.name]
+        for year, growth, shift in ((this_year, 1.0, 0.0), (this_year - 1, 1.006, -0.4)):
+            people = round(population * growth)
+            aged_65 = round(people * (rate + shift) / 100)
+            AreaStatistics.objects.update_or_create(
+                area=area,
+                fiscal_year=year,
+                defaults={
+                    "population": people,
+                    "aged_65": aged_65,
+                    "aged_75": round(aged_65 * 0.56),
+                    "care_certified": round(aged_65 * 0.205),
+                    "source": SOURCE,
+                },
+            )

@@ -1,6 +1,7 @@
 """What every app shares: users and roles, centers, areas, professions, organisations."""
 
 import datetime
+import decimal
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.db import models
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from coordination.batches import ImportBatch
 from coordination.dates import is_national_holiday
 
 
@@ -500,3 +502,98 @@ class BackupCodeDevice(StaticDevice):
     class Meta:
         proxy = True
         verbose_name = verbose_name_plural = "二要素認証（バックアップコード）"
+
+
+# --- Area statistics (人口・高齢者数 per area and 年度) -------------------------------------------
+
+
+class AreaStatistics(models.Model):
+    """The official figures of one area for one 年度 (住民基本台帳 or 介護保険事業状況報告): the
+    denominators of the 「地域の見える化」 page. 高齢化率 is derived, never stored, so it cannot
+    disagree with the two figures it comes from."""
+
+    area = models.ForeignKey(
+        Area,
+        verbose_name="地域",
+        # Figures are an official record: an area that has them is not deleted by accident.
+        on_delete=models.PROTECT,
+        related_name="statistics",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        "年度", help_text="西暦で入力（例: 2026）。令和7年度は2025です"
+    )
+    population = models.PositiveIntegerField("人口")
+    aged_65 = models.PositiveIntegerField("65歳以上人口")
+    aged_75 = models.PositiveIntegerField("75歳以上人口", null=True, blank=True)
+    care_certified = models.PositiveIntegerField("要介護認定者数", null=True, blank=True)
+    source = models.CharField("出典", max_length=200, blank=True, help_text="例: 住民基本台帳（各年9月末）")
+    note = models.TextField("備考", blank=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地域の統計（人口・高齢者数）"
+        ordering = ["-fiscal_year", "area__sort_order", "area__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "fiscal_year"], name="area_statistics_unique_year"),
+            models.CheckConstraint(
+                condition=models.Q(aged_65__lte=models.F("population")),
+                name="area_statistics_aged_65_within_population",
+                violation_error_message="65歳以上人口が人口を超えています。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(aged_75__isnull=True) | models.Q(aged_75__lte=models.F("aged_65")),
+                name="area_statistics_aged_75_within_aged_65",
+                violation_error_message="75歳以上人口が65歳以上人口を超えています。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year__gte=1990) & models.Q(fiscal_year__lte=2100),
+                name="area_statistics_plausible_year",
+                violation_error_message="年度は1990〜2100の西暦で入力してください。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area} {self.fiscal_year}年度"
+
+    @property
+    def aging_rate(self):
+        """高齢化率 (%) to one decimal, or None without a population."""
+        return aging_rate(self.aged_65, self.population)
+
+    def clean(self):
+        errors = {}
+        if self.population is not None and self.aged_65 is not None and self.aged_65 > self.population:
+            errors["aged_65"] = "65歳以上人口が人口を超えています。"
+        if self.aged_75 is not None and self.aged_65 is not None and self.aged_75 > self.aged_65:
+            errors["aged_75"] = "75歳以上人口が65歳以上人口を超えています。"
+        if (
+            self.care_certified is not None
+            and self.population is not None
+            and self.care_certified > self.population
+        ):
+            errors["care_certified"] = "要介護認定者数が人口を超えています。"
+        if errors:
+            raise ValidationError(errors)
+
+
+def aging_rate(aged_65, population):
+    """65歳以上 / 人口 as a percentage to one decimal (half up, as published), None when unknown."""
+    if not population or aged_65 is None:
+        return None
+    value = decimal.Decimal(aged_65) * 100 / decimal.Decimal(population)
+    return value.quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP)
+
+
+class AreaStatisticsImport(ImportBatch):
+    """An uploaded sheet of area statistics (coordination/area_statistics.py): the good rows are
+    saved at the confirm, the bad ones listed with their row and column."""
+
+    rows = models.PositiveIntegerField("行数", default=0)
+    errors = models.PositiveIntegerField("エラー", default=0)
+    saved = models.PositiveIntegerField("取込件数", default=0)
+    result = models.JSONField("結果", default=dict, blank=True)
+
+    class Meta(ImportBatch.Meta):
+        verbose_name = verbose_name_plural = "地域の統計の取込"
+
+    pipeline = "coordination.area_statistics"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resources import update_views, views
+from resources import area_views, update_views, views
 
 app_name = "resources"
 urlpatterns = [
@@ -20,6 +20,32 @@ urlpatterns = [
     path("import/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
     path("import/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("missing/", views.missing, name="missing"),
+    # 地域の見える化 and the area statistics behind it.
+    path("areas/", area_views.areas, name="areas"),
+    path("areas/export.xlsx", area_views.areas_export, name="areas_export"),
+    path("areas/statistics/", area_views.statistics, name="area_statistics"),
+    path("areas/statistics/import/", area_views.statistics_import, name="area_import"),
+    path("areas/statistics/import/<int:pk>/", area_views.statistics_import_detail, name="area_import_detail"),
+    path(
+        "areas/statistics/import/<int:pk>/progress/",
+        area_views.statistics_import_progress,
+        name="area_import_progress",
+    ),
+    path(
+        "areas/statistics/import/<int:pk>/confirm/",
+        area_views.statistics_import_confirm,
+        name="area_import_confirm",
+    ),
+    path(
+        "areas/statistics/import/<int:pk>/retry/",
+        area_views.statistics_import_retry,
+        name="area_import_retry",
+    ),
+    path(
+        "areas/statistics/import/<int:pk>/errors.csv",
+        area_views.statistics_import_errors,
+        name="area_import_errors",
+    ),
     path("duplicates/", views.duplicates, name="duplicates"),
     # Keeping the directory true: the facility's own link, change requests, rounds, re-checks.
     path("u/<str:token>/", update_views.update_form, name="update_form"),

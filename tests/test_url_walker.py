@@ -92,6 +92,24 @@ def _past_totals(w):
     return w.past_totals
 
 
+def _area_import(w):
+    """The walker's area-statistics import (a file with one bad row, so that its error list downloads)."""
+    if not hasattr(w, "area_import"):
+        from coordination.models import AreaStatisticsImport
+
+        w.area_import = AreaStatisticsImport.objects.create(
+            user=w.cast.admin,
+            file_name="walker.csv",
+            status="ready",
+            rows=0,
+            errors=1,
+            content="地域名,年度,人口,65歳以上人口\n東区,2026,x,1\n".encode(),
+        )
+    return w.area_import
+
+
+STATISTICS = only(ADM, OFF)
+
 EXPECTED = {
     "dashboard": Expect(PUBLIC),
     "healthz": Expect(PUBLIC),
@@ -121,6 +139,21 @@ EXPECTED = {
     "resources:import_mapping": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility_import.pk}),
     "resources:duplicates": Expect(ADMIN_ONLY),
     "resources:missing": Expect(ADMIN_ONLY),
+    # 地域の見える化: public (resource counts only for anonymous visitors); the statistics behind it
+    # are entered and imported by admins and officials.
+    "resources:areas": Expect(PUBLIC),
+    "resources:areas_export": Expect(PUBLIC, page=False),
+    "resources:area_statistics": Expect(STATISTICS),
+    "resources:area_import": Expect(STATISTICS),
+    "resources:area_import_detail": Expect(STATISTICS, kwargs=lambda w: {"pk": _area_import(w).pk}),
+    "resources:area_import_progress": Expect(
+        STATISTICS, kwargs=lambda w: {"pk": _area_import(w).pk}, page=False
+    ),
+    "resources:area_import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": _area_import(w).pk}),
+    "resources:area_import_retry": Expect(everyone(405), kwargs=lambda w: {"pk": _area_import(w).pk}),
+    "resources:area_import_errors": Expect(
+        STATISTICS, kwargs=lambda w: {"pk": _area_import(w).pk}, page=False
+    ),
     # Keeping the directory true: the facility's own link opens without an account.
     "resources:update_form": Expect(PUBLIC, kwargs=lambda w: {"token": _upkeep(w).link.token}),
     "resources:update_done": Expect(PUBLIC, kwargs=lambda w: {"token": _upkeep(w).link.token}),

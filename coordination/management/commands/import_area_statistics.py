@@ -1,0 +1,34 @@
+"""manage.py import_area_statistics FILE [--dry-run]: area statistics from a sheet (see
+coordination/area_statistics.py). Good rows are saved; the bad ones are printed with row and
+column, and the command exits with status 1 when there were any."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from coordination import area_statistics
+
+
+class Command(BaseCommand):
+    help = "地域の統計（人口・65歳以上人口 など）を CSV/XLSX から取り込みます。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="保存せずに確認だけする")
+
+    def handle(self, *args, file, dry_run=False, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"ファイルが見つかりません: {file}")
+        result = area_statistics.parse(path.read_bytes(), path.name)
+        for line in result.error_lines():
+            self.stderr.write(line)
+        created = updated = 0
+        if result.records and not dry_run:
+            created, updated = area_statistics.save(result.records)
+        self.stdout.write(
+            f"rows {result.rows}, valid {len(result.records)}, created {created}, updated {updated}, "
+            f"rejected {len({e[0] for e in result.errors if e[0]})}" + ("（dry-run）" if dry_run else "")
+        )
+        if result.errors:
+            raise SystemExit(1)
