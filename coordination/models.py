@@ -560,6 +560,43 @@ class AreaStatistics(models.Model):
         """高齢化率 (%) to one decimal, or None without a population."""
         return aging_rate(self.aged_65, self.population)
 
+    @property
+    def aged_75_rate(self):
+        return aging_rate(self.aged_75, self.population)
+
+    @classmethod
+    def figures_of(cls, area, fiscal_year):
+        """The area's figures for the 年度: its own row, else (unsaved) the sum of the areas right
+        below it when every one of them has figures — a sum over part of them is not the area's
+        figure. None when neither is known. Two queries, however deep the areas nest."""
+        rows = {s.area_id: s for s in cls.objects.filter(fiscal_year=fiscal_year)}
+        children = {}
+        for pk, parent_id in Area.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+
+        def figures(pk):
+            if pk in rows:
+                return rows[pk]
+            parts = [figures(child) for child in children.get(pk, [])]
+            if not parts or None in parts:
+                return None
+
+            def total(name):
+                values = [getattr(p, name) for p in parts]
+                return None if None in values else sum(values)
+
+            return cls(
+                area_id=pk,
+                fiscal_year=fiscal_year,
+                population=total("population"),
+                aged_65=total("aged_65"),
+                aged_75=total("aged_75"),
+                care_certified=total("care_certified"),
+                source="、".join(dict.fromkeys(p.source for p in parts if p.source)),
+            )
+
+        return figures(area.pk)
+
     def clean(self):
         errors = {}
         if self.population is not None and self.aged_65 is not None and self.aged_65 > self.population:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 from coordination import dates
-from coordination.models import Area, Center
+from coordination.models import Area, AreaStatistics, Center
 from meetings.models import (
     PROGRAM_ITEMS,
     EvaluationNarrative,
@@ -223,9 +223,21 @@ def evaluate(fiscal_year, centers, selected_center=None, ward=None):
 
 
 def population_lines(fiscal_year, ward=None):
-    """② 人口 and ③ 高齢化率 of the city or the ward: {"population": str, "ageing": str}. Empty until
-    the area statistics are registered (the page shows 「未登録」)."""
-    return {}
+    """② 人口 and ③ 高齢化率 of the city or the ward from the area statistics
+    (coordination.AreaStatistics, summed from the areas below when only they have figures):
+    {"population": str, "ageing": str}, empty when none are registered (the page shows 「未登録」)."""
+    area = ward or Area.objects.filter(kind=Area.Kind.CITY, parent=None).order_by("sort_order", "pk").first()
+    figures = AreaStatistics.figures_of(area, fiscal_year) if area else None
+    if figures is None:
+        return {}
+    source = f"、{figures.source}" if figures.source else ""
+    ageing = f"65歳以上 {figures.aging_rate}%（{figures.aged_65:,}人）"
+    if figures.aged_75 is not None:
+        ageing += f"、75歳以上 {figures.aged_75_rate}%（{figures.aged_75:,}人）"
+    return {
+        "population": f"{figures.population:,}人（{area.name}、{fiscal_year}年度{source}）",
+        "ageing": ageing,
+    }
 
 
 @dataclass

@@ -71,3 +71,27 @@ def test_the_xlsx_has_the_sheet_of_the_case(client_for, year):  # noqa: F811
     assert by_title["④ 取組の概要"][1] == "顔の見える関係づくり"
     assert by_title["② 人口"][1] == "未登録"
     assert "相談: 延べ 3件" in by_title["⑧ 主な利用者と人数"][2]
+
+
+def test_population_and_ageing_come_from_the_area_statistics_summed_from_the_wards(client_for, cast, year):  # noqa: F811
+    from coordination.models import AreaStatistics
+
+    AreaStatistics.objects.create(
+        area=cast.ward1, fiscal_year=2026, population=60000, aged_65=18000, aged_75=9000, source="住基"
+    )
+    assert evaluation.population_lines(2026, None) == {}  # 西区 has no figures: no city sum from half of it
+    AreaStatistics.objects.create(
+        area=cast.ward2, fiscal_year=2026, population=40000, aged_65=10000, aged_75=6000
+    )
+
+    city = evaluation.population_lines(2026, None)
+    assert city == {
+        "population": "100,000人（テスト市、2026年度、住基）",
+        "ageing": "65歳以上 28.0%（28,000人）、75歳以上 15.0%（15,000人）",
+    }
+    assert (
+        evaluation.population_lines(2026, cast.ward2)["ageing"]
+        == "65歳以上 25.0%（10,000人）、75歳以上 15.0%（6,000人）"
+    )
+    html = client_for("official").get("/meetings/evaluation/?fiscal_year=2026").content.decode()
+    assert "100,000人" in section(html, "②") and "28.0%" in section(html, "③")
