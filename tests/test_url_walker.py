@@ -61,9 +61,12 @@ def _upkeep(w):
     if not hasattr(w, "upkeep"):
         from types import SimpleNamespace
 
-        from resources.models import ChangeRequest, ConfirmationRound, Recheck, UpdateLink
+        from resources.models import ChangeRequest, ConfirmationRound, Recheck, RoundMailing, UpdateLink
 
         round_ = ConfirmationRound.objects.create(name="ウォーカーの再調査")
+        RoundMailing.objects.create(
+            round=round_, kind=RoundMailing.Kind.LINKS, status=RoundMailing.Status.DONE
+        )
         link = UpdateLink.objects.create(facility=w.facility, contact="事務長", round=round_)
         change = ChangeRequest.objects.create(
             facility=w.facility,
@@ -120,6 +123,10 @@ EXPECTED = {
     "resources:rounds": Expect(only(ADM, CO, CO2)),
     "resources:round": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:round_remind": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
+    "resources:round_send": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
+    "resources:round_progress": Expect(
+        only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}, page=False
+    ),
     "resources:round_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:rechecks": Expect(only(ADM, CO, CO2)),
     "resources:recheck_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).recheck.pk}),
