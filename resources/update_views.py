@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from coordination import extensions
 from coordination.access import role_required
 from coordination.exports import csv_response
 from coordination.models import DIRECTORY_EDITORS, Role
@@ -70,7 +71,14 @@ def update_form(request, token):
     return render(
         request,
         "resources/update_form.html",
-        {"link": link, "facility": facility, "form": form, "formset": formset},
+        {
+            "link": link,
+            "facility": facility,
+            "form": form,
+            "formset": formset,
+            # What later apps offer the facility on its own link (rota: a hospital's backup beds).
+            "panels": extensions.link_panels("update_link", request, link),
+        },
     )
 
 

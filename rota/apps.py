@@ -8,7 +8,7 @@ class RotaConfig(AppConfig):
     def ready(self):
         from coordination import dashboard, extensions  # noqa: PLC0415 — registrations run once the app registry is ready
         from coordination.models import Role  # noqa: PLC0415 — registrations run once the app registry is ready
-        from rota import panels  # noqa: PLC0415 — registrations run once the app registry is ready
+        from rota import link_views, panels  # noqa: PLC0415 — registrations run once the app registry is ready
 
         staff = (Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
         dashboard.register_nav("当番表", "rota:index", staff, order=25)
@@ -23,3 +23,5 @@ class RotaConfig(AppConfig):
                 panels.consultation_backup,
                 (Role.ADMIN, Role.COORDINATOR),
             )
+        # A hospital's update-link page offers its own backup-bed page (no account).
+        extensions.register_for_link("update_link", "rota/_update_link_beds.html", link_views.link_panel)

@@ -221,3 +221,36 @@ class BackupBedForm(CenterOwnedForm):
         if start and end and end < start:
             self.add_error("available_until", "「いつまで」は「いつから」以降の日にしてください。")
         return data
+
+
+class LinkBackupBedForm(forms.ModelForm):
+    """The backup beds a hospital states itself through its update link (no account): the
+    hospital is the link's, never a choice."""
+
+    stated_by = forms.CharField(label="ご入力者のお名前", max_length=100, required=False)
+
+    class Meta:
+        model = BackupBed
+        fields = ["beds", "available_from", "available_until", "conditions"]
+        widgets = {
+            "available_from": DateInput(),
+            "available_until": DateInput(),
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["beds"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
+
+    def clean_beds(self):
+        beds = self.cleaned_data["beds"]
+        if beds < 1:
+            raise forms.ValidationError("病床数は1以上にしてください。")
+        return beds
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_until")
+        if start and end and end < start:
+            self.add_error("available_until", "「いつまで」は「いつから」以降の日にしてください。")
+        return data

@@ -340,7 +340,7 @@ def backup_beds(request):
     beds = list(
         BackupBed.objects.readable_by(request.user)
         .filter(available_until__gte=today)
-        .select_related("facility", "center")
+        .select_related("facility", "center", "updated_by")
     )
     editable = set(BackupBed.objects.for_user(request.user).values_list("pk", flat=True))
     return render(
