@@ -14,6 +14,8 @@ class RotaConfig(AppConfig):
         dashboard.register_nav("当番表", "rota:index", staff, order=25)
         dashboard.register("rota/_dashboard_on_duty.html", staff, panels.on_duty, order=3)
         dashboard.register("rota/_dashboard_gaps.html", (Role.ADMIN, Role.COORDINATOR), panels.gaps, order=4)
+        # On the directory's search page: who is on duty now and tonight (the contact is theirs only).
+        extensions.register("search", "rota/_search_on_duty.html", panels.search_on_duty, staff)
         # On the facility page for staff and professionals (the on-duty contact is theirs only).
         extensions.register("facility", "rota/_facility_on_duty.html", panels.facility_on_duty, staff)
         for slot in ("consultation", "consultation_form"):
