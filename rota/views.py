@@ -203,7 +203,7 @@ def _last_clinics(rota):
     ):
         if facility not in seen:
             seen.append(facility)
-    return "\n".join(f.code or f"#{f.pk}" for f in seen)
+    return "\n".join(f"{f.name}（{f.code or f'#{f.pk}'}）" for f in seen)
 
 
 # --- Shifts -----------------------------------------------------------------------------------
