@@ -623,6 +623,9 @@ class FacilityChange(models.Model):
     at = models.DateTimeField("日時", default=timezone.now)
     action = models.CharField("操作", max_length=10, choices=Action)
     fields = models.JSONField("変更項目", default=list, blank=True)
+    # Who stated it when no user of the portal did: a facility's own answer by its update link
+    # (施設の回答（更新用リンク）: the contact's name); `user` is then the coordinator who approved it.
+    actor = models.CharField("回答者", max_length=150, blank=True, default="")
     batch = models.ForeignKey(
         "FacilityImport",
         verbose_name="取込",

@@ -399,7 +399,13 @@ def submit(request, link, proposed=None, submitted_by="", message=""):
     return cr
 
 
-def _confirm_by_facility(facility, cr):
+def answered_by(cr):
+    """施設の回答（更新用リンク）: the name the facility gave, for the facility's history."""
+    name = cr.submitted_by or (cr.link.contact if cr.link_id else "") or "担当者"
+    return f"施設の回答（更新用リンク）: {name}"[:150]
+
+
+def _confirm_by_facility(facility, cr, approver=None):
     """最終確認日 = the day the facility answered, and its capabilities restated that day."""
     on = timezone.localdate(cr.submitted_at)
     fields = []
@@ -419,7 +425,11 @@ def _confirm_by_facility(facility, cr):
     stated.filter(source__in=["", "manual"]).update(source="facility")
     stated.update(stated_on=on)
     FacilityChange.objects.create(
-        facility=facility, action=FacilityChange.Action.CONFIRM, fields=["施設からの回答で確認"]
+        facility=facility,
+        user=approver,
+        actor=answered_by(cr),
+        action=FacilityChange.Action.CONFIRM,
+        fields=["施設からの回答で確認"],
     )
     # The facility's own answer is the re-check the consultation window asked for.
     Recheck.objects.filter(facility=facility, closed_at__isnull=True, created_at__lte=cr.submitted_at).update(
@@ -475,6 +485,7 @@ def approve(request, cr, keys):
             FacilityChange.objects.create(
                 facility=facility,
                 user=request.user,
+                actor=answered_by(cr),
                 action=FacilityChange.Action.UPDATE,
                 fields=[label(k) for k in keys],
             )
@@ -483,7 +494,7 @@ def approve(request, cr, keys):
         cr.approved_fields = keys
         cr.decided_at, cr.decided_by = timezone.now(), request.user
         cr.save(update_fields=["status", "approved_fields", "decided_at", "decided_by"])
-        _confirm_by_facility(facility, cr)
+        _confirm_by_facility(facility, cr, approver=request.user)
         audit(
             request, UPDATE, cr, f"{cr.get_status_display()}: {'、'.join(label(k) for k in keys) or 'なし'}"
         )
