@@ -19,7 +19,15 @@ from coordination.exports import csv_response
 from coordination.models import DIRECTORY_EDITORS, Role
 from resources import updates
 from resources.forms import FacilityUpdateForm, RecheckCloseForm, RejectForm, RoundForm, UpdateLinkForm
-from resources.models import ChangeRequest, ConfirmationRound, Facility, Recheck, RoundMailing, UpdateLink
+from resources.models import (
+    ChangeRequest,
+    ConfirmationRound,
+    Facility,
+    FacilityCapability,
+    Recheck,
+    RoundMailing,
+    UpdateLink,
+)
 from resources.windows import windows_formset
 
 editors = role_required(*DIRECTORY_EDITORS)
@@ -44,6 +52,34 @@ def _link_or_404(token):
     if link is None:
         raise Http404
     return link
+
+
+def capability_groups(form, facility):
+    """The update form's capabilities in the groups of Capability.group: the facility's current
+    ones first (what it confirms), then the groups facilities of its kind use, and the other
+    groups apart (folded on the page). The data does not say which capability belongs to which
+    kind, so "used by a facility of the same kind" stands for it (one query)."""
+    current = {link.capability_id for link in facility.capability_links.all()}
+    of_kind = set(
+        FacilityCapability.objects.filter(facility__kind_id=facility.kind_id)
+        .values_list("capability_id", flat=True)
+        .distinct()
+    )
+    first, groups, used = [], {}, set()
+    for widget in form["capabilities"]:
+        capability = widget.data["value"].instance
+        name = capability.group or "その他"
+        if capability.pk in current:
+            first.append(widget)
+        else:
+            groups.setdefault(name, []).append(widget)
+        if capability.pk in of_kind or capability.pk in current:
+            used.add(name)
+    return {
+        "current": first,
+        "common": [(name, widgets) for name, widgets in groups.items() if name in used],
+        "other": [(name, widgets) for name, widgets in groups.items() if name not in used],
+    }
 
 
 @never_cache
@@ -76,6 +112,7 @@ def update_form(request, token):
             "facility": facility,
             "form": form,
             "formset": formset,
+            "capabilities": capability_groups(form, facility),
             # What later apps offer the facility on its own link (rota: a hospital's backup beds).
             "panels": extensions.link_panels("update_link", request, link),
         },
