@@ -4,25 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rota', '0001_initial'),
+        ("rota", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='backupbed',
-            name='source',
-            field=models.CharField(choices=[('center', 'センター'), ('facility', '病院（更新用リンク）')], default='center', max_length=10, verbose_name='入力元'),
+            model_name="backupbed",
+            name="source",
+            field=models.CharField(
+                choices=[("center", "センター"), ("facility", "病院（更新用リンク）")],
+                default="center",
+                max_length=10,
+                verbose_name="入力元",
+            ),
         ),
         migrations.AddField(
-            model_name='backupbed',
-            name='stated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='病院の入力日時'),
+            model_name="backupbed",
+            name="stated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="病院の入力日時"),
         ),
         migrations.AddField(
-            model_name='backupbed',
-            name='stated_by',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='病院の入力者'),
+            model_name="backupbed",
+            name="stated_by",
+            field=models.CharField(blank=True, default="", max_length=100, verbose_name="病院の入力者"),
         ),
     ]
