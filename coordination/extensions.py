@@ -26,3 +26,26 @@ def panels(slot, request, obj):
         for template, context, roles in _panels.get(slot, [])
         if user.role in roles
     ]
+
+
+# Pages opened by a private link, without an account (a facility's update link): the panel is
+# shown to whoever holds the link, and its context decides from the object alone (None: nothing
+# to show). Kept apart from `panels`, which shows nothing to a visitor who is not signed in.
+_link_panels: dict[str, list] = {}
+
+
+def register_for_link(slot, template, context):
+    """context(request, obj) -> dict or None; shown on `slot` pages opened by a private link."""
+    panels = _link_panels.setdefault(slot, [])
+    if any(p[0] == template for p in panels):
+        return
+    panels.append((template, context))
+
+
+def link_panels(slot, request, obj):
+    out = []
+    for template, context in _link_panels.get(slot, []):
+        values = context(request, obj)
+        if values is not None:
+            out.append({"template": template, **values})
+    return out

@@ -429,6 +429,39 @@ HOME_VISIT_CAPABILITIES = ("home-visit", "house-call", "home-dental", "home-medi
 DEMO_ROUND = "2026年度の再調査（デモ: 訪問看護ステーション）"
 
 
+def _seed_last_year_round(demo):
+    """A closed round of the last 年度, so that 年度ごとの回答状況 shows two years: sent in June,
+    about two answers in three, closed in August; its links retired as a closed round leaves them."""
+    from coordination.dates import fiscal_year  # noqa: PLC0415
+
+    last = fiscal_year(timezone.localdate()) - 1
+    name = f"{last}年度の再調査（デモ: 訪問看護ステーション・診療所）"
+    if ConfirmationRound.objects.filter(name=name).exists():
+        return
+    facilities = list(demo.filter(kind__code__in=["visiting-nursing", "clinic"]).order_by("pk")[:24])
+    if not facilities:
+        return
+    started = timezone.make_aware(datetime.datetime(last, 6, 2, 10, 0))
+    closed = started + datetime.timedelta(days=60)
+    round_ = ConfirmationRound.objects.create(
+        name=name, remind_after_days=21, started_at=started, closed_at=closed
+    )
+    UpdateLink.objects.bulk_create(
+        UpdateLink(
+            facility=facility,
+            email=facility.contact_email,
+            round=round_,
+            created_at=started,
+            expires_on=(started + datetime.timedelta(days=90)).date(),
+            sent_at=started,
+            opened_at=started + datetime.timedelta(days=3 + n % 10) if n % 3 else None,
+            answered_at=started + datetime.timedelta(days=5 + n % 20) if n % 3 else None,
+            revoked_at=closed,
+        )
+        for n, facility in enumerate(facilities)
+    )
+
+
 def _seed_upkeep():
     """Areas served for the home-visit services (their ward and the next one), an update link
     for every demo facility, and one open round with one 変更なし and one pending change request."""
@@ -459,6 +492,7 @@ def _seed_upkeep():
         [UpdateLink(facility=f, email=f.contact_email) for f in demo.exclude(pk__in=linked)]
     )
 
+    _seed_last_year_round(demo)
     if ConfirmationRound.objects.filter(name=DEMO_ROUND).exists():
         return
     nursing = list(demo.filter(kind__code="visiting-nursing").order_by("pk")[:12])

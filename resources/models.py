@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from coordination.batches import ImportBatch
+from coordination.batches import STALE_AFTER, ImportBatch
 from coordination.dates import is_national_holiday
 from coordination.models import Area, LookupTable
 from coordination.text import digits, normalize
@@ -623,6 +623,9 @@ class FacilityChange(models.Model):
     at = models.DateTimeField("日時", default=timezone.now)
     action = models.CharField("操作", max_length=10, choices=Action)
     fields = models.JSONField("変更項目", default=list, blank=True)
+    # Who stated it when no user of the portal did: a facility's own answer by its update link
+    # (施設の回答（更新用リンク）: the contact's name); `user` is then the coordinator who approved it.
+    actor = models.CharField("回答者", max_length=150, blank=True, default="")
     batch = models.ForeignKey(
         "FacilityImport",
         verbose_name="取込",
@@ -959,3 +962,67 @@ class Recheck(models.Model):
 
     def __str__(self):
         return f"{self.facility} {self.get_reason_display()}"
+
+
+class RoundMailing(models.Model):
+    """One sending of a round's emails (the links at its start, or a reminder), done by the task
+    worker so that a request only queues it: a city's round reaches thousands of addresses. The
+    round page shows its progress as the import pages show theirs."""
+
+    class Kind(models.TextChoices):
+        LINKS = "links", "リンクの送付"
+        REMINDERS = "reminders", "督促"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "送信待ち"
+        RUNNING = "running", "送信中"
+        DONE = "done", "送信済み"
+        FAILED = "failed", "失敗"
+
+    round = models.ForeignKey(
+        ConfirmationRound, verbose_name="再調査", on_delete=models.CASCADE, related_name="mailings"
+    )
+    kind = models.CharField("内容", max_length=10, choices=Kind)
+    status = models.CharField("状態", max_length=10, choices=Status, default=Status.QUEUED)
+    # The address people reach the portal by, taken from the request that queued the sending,
+    # so that the emailed links are the same as the ones shown on the round page.
+    base_url = models.CharField(max_length=200, blank=True, default="")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="依頼者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("依頼日時", default=timezone.now)
+    phase = models.CharField("処理中の段階", max_length=100, blank=True, default="")
+    done = models.PositiveIntegerField("送信済み", default=0)
+    total = models.PositiveIntegerField("全体", default=0)
+    sent = models.PositiveIntegerField("送ったメール", default=0)
+    heartbeat = models.DateTimeField("最終更新", null=True, blank=True)
+    failure = models.TextField("失敗の理由", blank=True, default="")
+    finished_at = models.DateTimeField("完了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "再調査のメール送信"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.round}: {self.get_kind_display()}（{self.get_status_display()}）"
+
+    @property
+    def is_running(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_stale(self):
+        """Running, but nothing has moved for a long time: the worker was lost."""
+        moved = self.heartbeat or self.created_at
+        return self.is_running and moved < timezone.now() - STALE_AFTER
+
+    @property
+    def percent(self):
+        if not self.total:
+            return None
+        return min(100, round(100 * self.done / self.total))

@@ -7,18 +7,27 @@ import io
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from coordination import extensions
 from coordination.access import role_required
 from coordination.exports import csv_response
 from coordination.models import DIRECTORY_EDITORS, Role
 from resources import updates
 from resources.forms import FacilityUpdateForm, RecheckCloseForm, RejectForm, RoundForm, UpdateLinkForm
-from resources.models import ChangeRequest, ConfirmationRound, Facility, Recheck, UpdateLink
+from resources.models import (
+    ChangeRequest,
+    ConfirmationRound,
+    Facility,
+    FacilityCapability,
+    Recheck,
+    RoundMailing,
+    UpdateLink,
+)
 from resources.windows import windows_formset
 
 editors = role_required(*DIRECTORY_EDITORS)
@@ -43,6 +52,34 @@ def _link_or_404(token):
     if link is None:
         raise Http404
     return link
+
+
+def capability_groups(form, facility):
+    """The update form's capabilities in the groups of Capability.group: the facility's current
+    ones first (what it confirms), then the groups facilities of its kind use, and the other
+    groups apart (folded on the page). The data does not say which capability belongs to which
+    kind, so "used by a facility of the same kind" stands for it (one query)."""
+    current = {link.capability_id for link in facility.capability_links.all()}
+    of_kind = set(
+        FacilityCapability.objects.filter(facility__kind_id=facility.kind_id)
+        .values_list("capability_id", flat=True)
+        .distinct()
+    )
+    first, groups, used = [], {}, set()
+    for widget in form["capabilities"]:
+        capability = widget.data["value"].instance
+        name = capability.group or "その他"
+        if capability.pk in current:
+            first.append(widget)
+        else:
+            groups.setdefault(name, []).append(widget)
+        if capability.pk in of_kind or capability.pk in current:
+            used.add(name)
+    return {
+        "current": first,
+        "common": [(name, widgets) for name, widgets in groups.items() if name in used],
+        "other": [(name, widgets) for name, widgets in groups.items() if name not in used],
+    }
 
 
 @never_cache
@@ -70,7 +107,15 @@ def update_form(request, token):
     return render(
         request,
         "resources/update_form.html",
-        {"link": link, "facility": facility, "form": form, "formset": formset},
+        {
+            "link": link,
+            "facility": facility,
+            "form": form,
+            "formset": formset,
+            "capabilities": capability_groups(form, facility),
+            # What later apps offer the facility on its own link (rota: a hospital's backup beds).
+            "panels": extensions.link_panels("update_link", request, link),
+        },
     )
 
 
@@ -243,11 +288,13 @@ def rounds(request):
         from_search = filterset.qs.count() if filterset else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        round_, total, sent, skipped = updates.start_round(
+        round_, total, to_mail, skipped = updates.start_round(
             request, data["name"], form.facilities(), data["kind"], data["area"], data["remind_after_days"]
         )
         messages.success(
-            request, f"{total}施設で再調査を始めました（メール送付 {sent}件、残りは手紙・FAXで）。"
+            request,
+            f"{total}施設で再調査を始めました（メール {to_mail}件はこのページで送信の進み具合を確認できます。"
+            "残りは手紙・FAXで）。",
         )
         if skipped:
             messages.info(request, f"{skipped}施設は実施中の別の再調査で依頼済みのため、対象から除きました。")
@@ -292,6 +339,7 @@ def round_detail(request, pk):
     elif state == "answered":
         links = links.filter(answered_at__isnull=False)
     page = Paginator(links, 50).get_page(request.GET.get("page"))
+    mailing = round_.mailings.first()
     return render(
         request,
         "resources/round.html",
@@ -299,11 +347,22 @@ def round_detail(request, pk):
             "round": round_,
             "counts": updates.round_counts(round_),
             "due": updates.due_for_reminder(round_).count(),
+            "unsent": updates.mailing_links(RoundMailing(round=round_, kind=RoundMailing.Kind.LINKS)).count(),
+            "mailing": mailing,
             "page_obj": page,
             "links": page.object_list,
             "state": state,
         },
     )
+
+
+@editors
+def round_progress(request, pk):
+    """The latest sending of the round's emails as JSON (static/js/batch-progress.js polls it)."""
+    mailing = RoundMailing.objects.filter(round_id=_round(pk).pk).first()
+    if mailing is None:
+        raise Http404
+    return JsonResponse(updates.mailing_progress(mailing))
 
 
 @require_POST
@@ -312,8 +371,29 @@ def round_remind(request, pk):
     round_ = _round(pk)
     if round_.closed_at:
         raise Http404
-    sent = updates.send_reminders(request, round_)
-    messages.success(request, f"督促メールを{sent}件送りました。")
+    due = updates.send_reminders(request, round_)
+    if due is None:
+        messages.error(request, "メールの送信中です。終わってから督促してください。")
+    elif due:
+        messages.success(
+            request, f"督促メール{due}件の送信を始めました。このページで進み具合を確認できます。"
+        )
+    else:
+        messages.info(request, "督促するリンクはありません。")
+    return redirect(round_)
+
+
+@require_POST
+@editors
+def round_send(request, pk):
+    """Sends the round's links not emailed yet (a sending that failed or was stopped)."""
+    round_ = _round(pk)
+    if round_.closed_at:
+        raise Http404
+    if updates.queue_mailing(request, round_, RoundMailing.Kind.LINKS):
+        messages.success(request, "未送付のリンクのメール送信を始めました。")
+    else:
+        messages.error(request, "メールの送信中です。終わるまでお待ちください。")
     return redirect(round_)
 
 

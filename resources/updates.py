@@ -9,14 +9,17 @@ key of the update form, so that the coordinator's diff, a partial approval and �
 compare the same things."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from coordination.batches import failure_text
 from coordination.models import Area
 from coordination.security import CREATE, UPDATE, audit
 from resources import windows as window_rows
@@ -30,9 +33,15 @@ from resources.models import (
     FacilityChange,
     FacilityKind,
     Recheck,
+    RoundMailing,
     UpdateLink,
     Vacancy,
 )
+
+logger = logging.getLogger(__name__)
+# A round's emails are sent in chunks, the progress written after each.
+MAIL_CHUNK = 50
+RUNNING_MAILING = (RoundMailing.Status.QUEUED, RoundMailing.Status.RUNNING)
 
 # Plain fields of the update form, with their labels (the same in the form and the diff).
 TEXT_FIELDS = {
@@ -144,13 +153,14 @@ def diff_rows(change_request):
 # --- links -----------------------------------------------------------------------------------
 
 
-def link_url(link, request=None):
+def link_url(link, request=None, base_url=""):
     """The full address of the link: from the request when there is one (the address people
-    reach the portal by), else PORTAL_BASE_URL (the command, seed_demo)."""
+    reach the portal by), else the address the queuing request was reached by (the task worker),
+    else PORTAL_BASE_URL (the command, seed_demo)."""
     path = reverse("resources:update_form", args=[link.token])
     if request is not None and hasattr(request, "build_absolute_uri"):
         return request.build_absolute_uri(path)
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return (base_url or settings.PORTAL_BASE_URL).rstrip("/") + path
 
 
 def current_link(facility, contact="", user=None, round=None, email=""):
@@ -206,18 +216,12 @@ def open_link(token):
 
 
 def send_link(request, link, reminder=False):
-    """Emails the link to its address. Returns False when the link has no address."""
+    """Emails the link to its address (one link, from its page). Returns False when the link has
+    no address."""
     if not link.email:
         return False
-    context = {"link": link, "facility": link.facility, "url": link_url(link, request), "reminder": reminder}
-    subject = ("【再送】" if reminder else "") + f"施設情報の確認のお願い（{link.facility.name}）"
     with transaction.atomic():
-        send_mail(
-            subject,
-            render_to_string("resources/email/update_link.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [link.email],
-        )
+        _email_link(link, link_url(link, request), reminder)
         now = timezone.now()
         if reminder:
             link.reminded_at = now
@@ -226,6 +230,131 @@ def send_link(request, link, reminder=False):
         link.save(update_fields=["sent_at", "reminded_at"])
         audit(request, UPDATE, link, "督促メール" if reminder else "更新用リンクをメールで送付")
     return True
+
+
+def _email_link(link, url, reminder):
+    context = {"link": link, "facility": link.facility, "url": url, "reminder": reminder}
+    subject = ("【再送】" if reminder else "") + f"施設情報の確認のお願い（{link.facility.name}）"
+    send_mail(
+        subject,
+        render_to_string("resources/email/update_link.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [link.email],
+    )
+
+
+# --- a round's emails, in the background --------------------------------------------------------
+
+
+def queue_mailing(request, round_, kind):
+    """Queues the sending of a round's emails (its links, or the reminders due) for the task
+    worker. One sending per round at a time: None while another is queued or running (unless that
+    one's worker was lost)."""
+    with transaction.atomic():
+        round_ = ConfirmationRound.objects.select_for_update().get(pk=round_.pk)
+        running = list(round_.mailings.filter(status__in=RUNNING_MAILING))
+        if any(not m.is_stale for m in running):
+            return None
+        # A sending whose worker was lost gives way; the links it sent stay stamped as sent.
+        RoundMailing.objects.filter(pk__in=[m.pk for m in running]).update(
+            status=RoundMailing.Status.FAILED, failure="処理が止まったため、新しい送信に引き継ぎました。"
+        )
+        mailing = RoundMailing.objects.create(
+            round=round_,
+            kind=kind,
+            base_url=request.build_absolute_uri("/") if request is not None else "",
+            requested_by=request.user if request is not None and request.user.is_authenticated else None,
+            phase="送信の順番を待っています",
+        )
+        audit(request, CREATE, mailing, mailing.get_kind_display())
+    # After the commit: the queue is a table of the same database, and the worker must find
+    # the mailing row (and, at a round's start, its links) when it picks the task up.
+    send_round_mail.enqueue(mailing.pk)
+    return mailing
+
+
+def mailing_links(mailing):
+    """The links a sending covers: the active links of the round with an address and not sent yet,
+    or (reminders) the ones due for a reminder."""
+    if mailing.kind == RoundMailing.Kind.REMINDERS:
+        return due_for_reminder(mailing.round).exclude(email="")
+    return mailing.round.links.active().filter(sent_at__isnull=True).exclude(email="")
+
+
+@task
+def send_round_mail(mailing_pk):
+    """The background task behind a round's emails."""
+    claimed = RoundMailing.objects.filter(pk=mailing_pk, status=RoundMailing.Status.QUEUED).update(
+        status=RoundMailing.Status.RUNNING, phase="送信しています", heartbeat=timezone.now()
+    )
+    if not claimed:
+        return  # another worker has it
+    mailing = RoundMailing.objects.select_related("round", "requested_by").get(pk=mailing_pk)
+    try:
+        _run_mailing(mailing)
+    except Exception as exc:  # the reason is shown on the round page; the trace goes to the log
+        logger.exception("round mailing %s failed", mailing_pk)
+        RoundMailing.objects.filter(pk=mailing_pk).update(
+            status=RoundMailing.Status.FAILED, failure=failure_text(exc), heartbeat=timezone.now()
+        )
+
+
+def _run_mailing(mailing):
+    reminder = mailing.kind == RoundMailing.Kind.REMINDERS
+    ids = list(mailing_links(mailing).order_by("pk").values_list("pk", flat=True))
+    done = sent = 0
+    _report(mailing, done, len(ids), sent)
+    for start in range(0, len(ids), MAIL_CHUNK):
+        chunk = UpdateLink.objects.filter(pk__in=ids[start : start + MAIL_CHUNK]).select_related("facility")
+        for link in chunk.order_by("pk"):
+            sent += _mail_round_link(mailing, link, reminder)
+            done += 1
+        _report(mailing, done, len(ids), sent)
+    RoundMailing.objects.filter(pk=mailing.pk).update(
+        status=RoundMailing.Status.DONE, phase="完了しました", finished_at=timezone.now()
+    )
+
+
+def _report(mailing, done, total, sent):
+    RoundMailing.objects.filter(pk=mailing.pk).update(
+        done=done, total=total, sent=sent, heartbeat=timezone.now()
+    )
+
+
+def _mail_round_link(mailing, link, reminder):
+    """Sends one link of the sending, once: the link is stamped in one UPDATE before the email
+    goes, so a retried or a second sending skips it; a failed email takes the stamp back."""
+    field = "reminded_at" if reminder else "sent_at"
+    if not UpdateLink.objects.filter(pk=link.pk, **{f"{field}__isnull": True}).update(
+        **{field: timezone.now()}
+    ):
+        return 0
+    try:
+        _email_link(link, link_url(link, base_url=mailing.base_url), reminder)
+    except Exception:
+        UpdateLink.objects.filter(pk=link.pk).update(**{field: None})
+        raise
+    audit(
+        None,
+        UPDATE,
+        link,
+        "督促メール" if reminder else "更新用リンクをメールで送付",
+        user=mailing.requested_by,
+    )
+    return 1
+
+
+def mailing_progress(mailing):
+    """The round page's progress as a dict (static/js/batch-progress.js polls it as JSON)."""
+    return {
+        "status": mailing.status,
+        "status_label": mailing.get_status_display(),
+        "phase": mailing.phase,
+        "done": mailing.done,
+        "total": mailing.total,
+        "percent": mailing.percent,
+        "running": mailing.is_running and not mailing.is_stale,
+    }
 
 
 def mark_sent(request, link):
@@ -270,7 +399,13 @@ def submit(request, link, proposed=None, submitted_by="", message=""):
     return cr
 
 
-def _confirm_by_facility(facility, cr):
+def answered_by(cr):
+    """施設の回答（更新用リンク）: the name the facility gave, for the facility's history."""
+    name = cr.submitted_by or (cr.link.contact if cr.link_id else "") or "担当者"
+    return f"施設の回答（更新用リンク）: {name}"[:150]
+
+
+def _confirm_by_facility(facility, cr, approver=None):
     """最終確認日 = the day the facility answered, and its capabilities restated that day."""
     on = timezone.localdate(cr.submitted_at)
     fields = []
@@ -290,7 +425,11 @@ def _confirm_by_facility(facility, cr):
     stated.filter(source__in=["", "manual"]).update(source="facility")
     stated.update(stated_on=on)
     FacilityChange.objects.create(
-        facility=facility, action=FacilityChange.Action.CONFIRM, fields=["施設からの回答で確認"]
+        facility=facility,
+        user=approver,
+        actor=answered_by(cr),
+        action=FacilityChange.Action.CONFIRM,
+        fields=["施設からの回答で確認"],
     )
     # The facility's own answer is the re-check the consultation window asked for.
     Recheck.objects.filter(facility=facility, closed_at__isnull=True, created_at__lte=cr.submitted_at).update(
@@ -346,6 +485,7 @@ def approve(request, cr, keys):
             FacilityChange.objects.create(
                 facility=facility,
                 user=request.user,
+                actor=answered_by(cr),
                 action=FacilityChange.Action.UPDATE,
                 fields=[label(k) for k in keys],
             )
@@ -354,7 +494,7 @@ def approve(request, cr, keys):
         cr.approved_fields = keys
         cr.decided_at, cr.decided_by = timezone.now(), request.user
         cr.save(update_fields=["status", "approved_fields", "decided_at", "decided_by"])
-        _confirm_by_facility(facility, cr)
+        _confirm_by_facility(facility, cr, approver=request.user)
         audit(
             request, UPDATE, cr, f"{cr.get_status_display()}: {'、'.join(label(k) for k in keys) or 'なし'}"
         )
@@ -377,9 +517,9 @@ def reject(request, cr, reason):
 
 
 def start_round(request, name, facilities, kind=None, area=None, remind_after_days=21):
-    """A round over the facilities: each gets its link (emailed where it has an address; the
-    rest are printed as letters from the round page). Returns (round, facilities, emails sent,
-    facilities left to the open round that already asks them)."""
+    """A round over the facilities: each gets its link (emailed by the task worker where it has
+    an address; the rest are printed as letters from the round page). Returns (round,
+    facilities, emails queued, facilities left to the open round that already asks them)."""
     user = request.user
     with transaction.atomic():
         round_ = ConfirmationRound.objects.create(
@@ -409,9 +549,10 @@ def start_round(request, name, facilities, kind=None, area=None, remind_after_da
             for pk, email in targets.items()
         )
         audit(request, CREATE, round_, f"{len(targets)}施設")
-    links = round_.links.select_related("facility").exclude(email="")
-    sent = sum(send_link(request, link) for link in links)
-    return round_, len(targets), sent, skipped
+    to_mail = sum(1 for email in targets.values() if email)
+    if to_mail:
+        queue_mailing(request, round_, RoundMailing.Kind.LINKS)
+    return round_, len(targets), to_mail, skipped
 
 
 def round_counts(round_):
@@ -499,8 +640,12 @@ def due_for_reminder(round_, now=None):
 
 
 def send_reminders(request, round_):
-    """Reminds the links sent N days ago and still unanswered (each once)."""
-    return sum(send_link(request, link, reminder=True) for link in due_for_reminder(round_))
+    """Queues the reminders of the links sent N days ago and still unanswered (each once).
+    Returns how many are due, or None when a sending of the round is still running."""
+    due = due_for_reminder(round_).exclude(email="").count()
+    if not due:
+        return 0
+    return due if queue_mailing(request, round_, RoundMailing.Kind.REMINDERS) else None
 
 
 def close_round(request, round_):

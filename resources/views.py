@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from coordination import batch_views
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
 from coordination.exports import csv_response, xlsx_response
+from coordination.extensions import panels as slot_panels
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields
 from resources import extensions, filters
@@ -61,6 +62,8 @@ def search(request):
             "choices": filters.search_choices(filterset.form, filterset.names),
             "hints": hints,
             "can_start_round": can_edit_directory(request.user),
+            # Later apps' blocks for this page (rota: who is on duty now, for professionals and staff).
+            "panels": slot_panels("search", request, None),
         },
     )
 

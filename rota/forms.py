@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms
 from django.db.models import Q
@@ -38,11 +39,22 @@ class RotaForm(CenterOwnedForm):
             use_area_tree(self.fields["area"])
 
 
+# 「名称（医療機関番号）」 or 「名称（#ID）」, as the form lists the clinics of the last month.
+LABELLED = re.compile(r"(?P<name>.+?)\s*[（(]\s*(?P<key>#\d+|[0-9A-Za-z]+)\s*[）)]")
+
+
 def find_clinic(line):
-    """A line of the clinic list: a 医療機関番号, `#ID`, or a name (exact, else the one that
-    contains it). Returns (facility, error)."""
+    """A line of the clinic list: a 医療機関番号, `#ID`, a name (exact, else the one that
+    contains it), or 「名称（番号）」. Returns (facility, error)."""
     text = line.strip()
     medical = medical_facilities()
+    labelled = LABELLED.fullmatch(text)
+    if labelled:
+        key = labelled["key"]
+        found = list(medical.filter(pk=int(key[1:])) if key.startswith("#") else medical.filter(code=key))
+        if len(found) == 1:
+            return found[0], ""
+        text = labelled["name"]  # the number is not one of ours: try the name
     if text.startswith("#") and text[1:].isdigit():
         found = list(medical.filter(pk=int(text[1:])))
     else:
@@ -66,7 +78,7 @@ class GenerateForm(forms.Form):
     clinics = forms.CharField(
         label="当番の医療機関（当番の順に1行に1つ）",
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="医療機関番号・名称・#ID のいずれか。平日・土曜の夜間と日曜・祝日・年末年始を、この順に交代で受け持ちます。",
+        help_text="「名称（医療機関番号）」・医療機関番号・名称・#ID のいずれか。平日・土曜の夜間と日曜・祝日・年末年始を、この順に交代で受け持ちます。",
         error_messages={"required": "当番の医療機関を1つ以上入力してください。"},
     )
     first = forms.IntegerField(
@@ -208,6 +220,39 @@ class BackupBedForm(CenterOwnedForm):
             kind__code="hospital", closed_on__isnull=True
         ).order_by("name", "pk")
         self.fields["beds"].widget.attrs["min"] = 1
+
+    def clean_beds(self):
+        beds = self.cleaned_data["beds"]
+        if beds < 1:
+            raise forms.ValidationError("病床数は1以上にしてください。")
+        return beds
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_until")
+        if start and end and end < start:
+            self.add_error("available_until", "「いつまで」は「いつから」以降の日にしてください。")
+        return data
+
+
+class LinkBackupBedForm(forms.ModelForm):
+    """The backup beds a hospital states itself through its update link (no account): the
+    hospital is the link's, never a choice."""
+
+    stated_by = forms.CharField(label="ご入力者のお名前", max_length=100, required=False)
+
+    class Meta:
+        model = BackupBed
+        fields = ["beds", "available_from", "available_until", "conditions"]
+        widgets = {
+            "available_from": DateInput(),
+            "available_until": DateInput(),
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["beds"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
 
     def clean_beds(self):
         beds = self.cleaned_data["beds"]

@@ -245,6 +245,16 @@ class BackupBed(models.Model):
     available_from = models.DateField("いつから")
     available_until = models.DateField("いつまで")
     conditions = models.TextField("受入の条件", blank=True, help_text="例: 登録患者のみ、夜間は要電話連絡")
+
+    class Source(models.TextChoices):
+        CENTER = "center", "センター"
+        FACILITY = "facility", "病院（更新用リンク）"
+
+    # Who stated the beds last: a coordinator (updated_by), or the hospital itself through its
+    # update link (stated_by is the name its contact gave), and when.
+    source = models.CharField("入力元", max_length=10, choices=Source, default=Source.CENTER)
+    stated_by = models.CharField("病院の入力者", max_length=100, blank=True, default="")
+    stated_at = models.DateTimeField("病院の入力日時", null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="更新者",

@@ -55,17 +55,52 @@ def duty_tonight(moment, rotas=None):
     return [(rota, by_rota.get(rota.pk, [])) for rota in rotas]
 
 
+def later_tonight(now_rows, tonight_rows):
+    """[(rota, [shifts], continues)]: tonight's shifts of each rota without the one on duty now
+    (shown once, under いまの当番), and whether the shift on duty now runs on into tonight."""
+    now_ids = {shift.pk for _, shift in now_rows if shift is not None}
+    return [
+        (rota, [s for s in shifts if s.pk not in now_ids], any(s.pk in now_ids for s in shifts))
+        for rota, shifts in tonight_rows
+    ]
+
+
 def on_duty(request):
     """The dashboard block: who is on duty now and tonight, every rota. The doctor and the
     on-duty contact only for professionals and staff."""
     moment = now()
     rotas = _rotas(None)
+    now_rows = duty_at(moment, rotas)
     return {
         "moment": moment,
-        "now_rows": duty_at(moment, rotas),
-        "tonight_rows": duty_tonight(moment, rotas),
+        "now_rows": now_rows,
+        "tonight_rows": later_tonight(now_rows, duty_tonight(moment, rotas)),
         "pro": sees_professional_fields(request.user),
     }
+
+
+def search_on_duty(request, obj=None):
+    """The directory's search page (its `search` slot), for professionals and staff: who is on
+    duty now and later tonight in each rota that has someone then, from one query of shifts (and
+    one of their backups)."""
+    moment = now()
+    start, end = tonight_window(moment)
+    shifts = list(
+        Shift.objects.with_people()
+        .filter(
+            Q(starts_at__lte=moment, ends_at__gt=moment)
+            | Q(starts_at__lt=end, ends_at__gt=max(start, moment))
+        )
+        .order_by("rota__name", "rota_id", "starts_at")
+    )
+    rows = {}
+    for shift in shifts:
+        row = rows.setdefault(shift.rota_id, {"rota": shift.rota, "now": None, "later": []})
+        if shift.starts_at <= moment:
+            row["now"] = shift
+        else:
+            row["later"].append(shift)
+    return {"moment": moment, "rows": list(rows.values()), "pro": sees_professional_fields(request.user)}
 
 
 def gaps(request):

@@ -2,12 +2,17 @@
 validate; views call these. Rotas and backup beds carry no client's data, so the audit entries
 keep the changed values."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
 from coordination.security import CREATE, UPDATE, audit, changed_fields
 from rota import patterns
-from rota.models import FacilityFeed, Shift, ShiftBackup, Swap, new_token
+from rota.models import BackupBed, FacilityFeed, Shift, ShiftBackup, Swap, new_token
+
+# The name an audit entry of the hospital's own link carries (as resources' update-link answers).
+LINK_USERNAME = "施設（更新用リンク）"
 
 
 def save_owned(request, form):
@@ -17,6 +22,8 @@ def save_owned(request, form):
         obj = form.save(commit=False)
         if hasattr(obj, "updated_by_id"):
             obj.updated_by = request.user
+        if isinstance(obj, BackupBed):
+            obj.source = BackupBed.Source.CENTER  # a coordinator's entry from now on
         obj.save()
         audit(request, CREATE if creating else UPDATE, obj, "" if creating else changed_fields(form))
     return obj
@@ -112,3 +119,43 @@ def renew_feed_token(request, feed):
         feed.save(update_fields=[field])
         audit(request, UPDATE, feed, "カレンダー配信の URL を作り直しました")
     return feed
+
+
+def add_bed_by_link(request, link, form, center):
+    """Backup beds the hospital states itself through its update link (resources.UpdateLink)."""
+    with transaction.atomic():
+        bed = form.save(commit=False)
+        bed.facility_id, bed.center = link.facility_id, center
+        bed.source, bed.stated_by, bed.stated_at = (
+            BackupBed.Source.FACILITY,
+            form.cleaned_data["stated_by"],
+            timezone.now(),
+        )
+        bed.updated_by = None
+        bed.save()
+        audit(
+            request,
+            CREATE,
+            bed,
+            f"病院の入力（{link.contact or '担当者'}・{bed.stated_by or '名前なし'}）: {bed}",
+            username=LINK_USERNAME,
+        )
+    return bed
+
+
+def end_bed_by_link(request, link, bed, stated_by=""):
+    """The hospital no longer keeps the beds: they end yesterday (an entry that had not started
+    yet, or started today, is withdrawn)."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        bed = BackupBed.objects.select_for_update().get(pk=bed.pk, facility_id=link.facility_id)
+        if bed.available_from >= today:
+            detail = f"病院が取り下げ（{stated_by or '名前なし'}）: {bed}"
+            audit(request, UPDATE, bed, detail, username=LINK_USERNAME)
+            bed.delete()
+            return None
+        bed.available_until = min(bed.available_until, today - datetime.timedelta(days=1))
+        bed.source, bed.stated_by, bed.stated_at = BackupBed.Source.FACILITY, stated_by, timezone.now()
+        bed.save(update_fields=["available_until", "source", "stated_by", "stated_at", "updated_at"])
+        audit(request, UPDATE, bed, f"病院が終了（{stated_by or '名前なし'}）: {bed}", username=LINK_USERNAME)
+    return bed

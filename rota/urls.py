@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rota import views
+from rota import link_views, views
 
 app_name = "rota"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("backup-beds/", views.backup_beds, name="backup_beds"),
     path("backup-beds/new/", views.backup_bed_create, name="backup_bed_create"),
     path("backup-beds/<int:pk>/edit/", views.backup_bed_edit, name="backup_bed_edit"),
+    # The hospital's own backup beds, by its update link (resources.UpdateLink's token).
+    path("u/<str:token>/beds/", link_views.link_beds, name="link_beds"),
+    path("u/<str:token>/beds/<int:pk>/end/", link_views.link_bed_end, name="link_bed_end"),
 ]

@@ -203,7 +203,7 @@ def _last_clinics(rota):
     ):
         if facility not in seen:
             seen.append(facility)
-    return "\n".join(f.code or f"#{f.pk}" for f in seen)
+    return "\n".join(f"{f.name}（{f.code or f'#{f.pk}'}）" for f in seen)
 
 
 # --- Shifts -----------------------------------------------------------------------------------
@@ -340,7 +340,7 @@ def backup_beds(request):
     beds = list(
         BackupBed.objects.readable_by(request.user)
         .filter(available_until__gte=today)
-        .select_related("facility", "center")
+        .select_related("facility", "center", "updated_by")
     )
     editable = set(BackupBed.objects.for_user(request.user).values_list("pk", flat=True))
     return render(

@@ -64,9 +64,12 @@ def _upkeep(w):
     if not hasattr(w, "upkeep"):
         from types import SimpleNamespace
 
-        from resources.models import ChangeRequest, ConfirmationRound, Recheck, UpdateLink
+        from resources.models import ChangeRequest, ConfirmationRound, Recheck, RoundMailing, UpdateLink
 
         round_ = ConfirmationRound.objects.create(name="ウォーカーの再調査")
+        RoundMailing.objects.create(
+            round=round_, kind=RoundMailing.Kind.LINKS, status=RoundMailing.Status.DONE
+        )
         link = UpdateLink.objects.create(facility=w.facility, contact="事務長", round=round_)
         change = ChangeRequest.objects.create(
             facility=w.facility,
@@ -167,6 +170,10 @@ EXPECTED = {
     "resources:rounds": Expect(only(ADM, CO, CO2)),
     "resources:round": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:round_remind": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
+    "resources:round_send": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
+    "resources:round_progress": Expect(
+        only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}, page=False
+    ),
     "resources:round_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:rechecks": Expect(only(ADM, CO, CO2)),
     "resources:recheck_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).recheck.pk}),
@@ -269,6 +276,11 @@ EXPECTED = {
     "rota:backup_beds": Expect(STAFF),
     "rota:backup_bed_create": Expect(only(ADM, CO, CO2)),
     "rota:backup_bed_edit": Expect(own_center(), kwargs=lambda w: {"pk": _backup_bed(w).pk}),
+    # The hospital's own page by its update link: no account, whoever holds the link.
+    "rota:link_beds": Expect(PUBLIC, kwargs=lambda w: {"token": _hospital_link(w)[0].token}),
+    "rota:link_bed_end": Expect(
+        everyone(405), kwargs=lambda w: {"token": _hospital_link(w)[0].token, "pk": _hospital_link(w)[1].pk}
+    ),
     # surveys: coordinators manage their center's, officials read every survey's results
     "surveys:index": Expect(only(ADM, CO, CO2, OFF, PRO)),
     "surveys:create": Expect(only(ADM, CO, CO2)),
@@ -323,6 +335,16 @@ def _backup_bed(w):
     from tests.rota.factories import make_backup_bed, make_hospital
 
     return make_backup_bed(w.cast.center1, make_hospital("ウォーカー後方支援病院"))
+
+
+def _hospital_link(w):
+    """A backup hospital's update link and one of its beds (its own backup-bed page)."""
+    if not hasattr(w, "hospital_link"):
+        from resources.models import UpdateLink
+
+        bed = _backup_bed(w)
+        w.hospital_link = (UpdateLink.objects.create(facility=bed.facility, contact="連携室"), bed)
+    return w.hospital_link
 
 
 @pytest.mark.parametrize(

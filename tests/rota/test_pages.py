@@ -181,7 +181,9 @@ def test_anonymous_visitors_and_officials_see_no_rota_contact(tonight, client_fo
     assert client.get("/rota/").status_code in (302, 403)
 
 
-def test_the_facility_page_shows_its_own_shifts_and_who_is_on_duty_to_staff_and_professionals(tonight, client_for, rota):
+def test_the_facility_page_shows_its_own_shifts_and_who_is_on_duty_to_staff_and_professionals(
+    tonight, client_for, rota
+):
     other = make_clinic("別の医院")
     make_shift(rota, (2027, 1, 9, 18), (2027, 1, 10, 9), other)
     html = client_for("coordinator").get(f"/resources/{tonight.facility_id}/").content.decode()

@@ -1,0 +1,124 @@
+"""The backup beds a hospital states itself, through its resources update link (no account, no
+JavaScript): the link's token opens this page as it opens the update form, and the page shows
+and writes only that hospital's beds. The update form offers it through the `update_link` slot
+of coordination.extensions (resources never imports rota)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from coordination.forms import post_data
+from coordination.models import Center
+from resources.models import UpdateLink
+from rota import services
+from rota.forms import LinkBackupBedForm
+from rota.models import BackupBed
+
+BACKUP_CAPABILITY = "backup-hospital"
+
+
+def keeps_backup_beds(facility):
+    """A hospital (a 在宅療養後方支援病院 or another) may state backup beds."""
+    return (
+        facility.kind.code == "hospital"
+        or facility.capability_links.filter(capability__code=BACKUP_CAPABILITY).exists()
+    )
+
+
+def _link_or_404(token):
+    """The active link of the token (not revoked, not expired) of a hospital, else 404."""
+    link = (
+        UpdateLink.objects.active()
+        .select_related("facility__kind", "facility__area")
+        .filter(token=token)
+        .first()
+    )
+    if link is None or not keeps_backup_beds(link.facility):
+        raise Http404
+    return link
+
+
+def center_for(link):
+    """The center the hospital's beds belong to: the one its earlier beds were entered for, else
+    the one covering its area (or an area above it), else the center of whoever issued the link."""
+    facility = link.facility
+    earlier = (
+        BackupBed.objects.filter(facility=facility)
+        .order_by("-pk")
+        .values_list("center_id", flat=True)
+        .first()
+    )
+    if earlier:
+        return Center.objects.get(pk=earlier)
+    area = facility.area
+    while area is not None:
+        center = Center.objects.filter(areas=area).order_by("pk").first()
+        if center:
+            return center
+        area = area.parent
+    for user in (link.created_by, link.round.started_by if link.round_id else None):
+        if user is not None and user.center_id:
+            return user.center
+    return None
+
+
+def link_panel(request, link):
+    """The update form's `update_link` slot: a way to the backup-bed page, for a hospital."""
+    if not keeps_backup_beds(link.facility):
+        return None
+    today = timezone.localdate()
+    return {
+        "url": reverse("rota:link_beds", args=[link.token]),
+        "current": BackupBed.objects.filter(facility_id=link.facility_id, available_until__gte=today).count(),
+    }
+
+
+@never_cache
+def link_beds(request, token):
+    link = _link_or_404(token)
+    today = timezone.localdate()
+    center = center_for(link)
+    form = LinkBackupBedForm(post_data(request), initial={"available_from": today})
+    if request.method == "POST" and form.is_valid():
+        if center is None:
+            messages.error(
+                request, "担当のセンターが分からないため登録できません。センターにお電話ください。"
+            )
+        else:
+            bed = services.add_bed_by_link(request, link, form, center)
+            messages.success(
+                request,
+                f"後方支援病床 {bed.beds}床（{_md(bed.available_from)}〜{_md(bed.available_until)}）を登録しました。",
+            )
+            return redirect("rota:link_beds", token=token)
+    beds = list(
+        BackupBed.objects.filter(facility_id=link.facility_id, available_until__gte=today).order_by(
+            "available_from", "pk"
+        )
+    )
+    return render(
+        request,
+        "rota/link_beds.html",
+        {"link": link, "facility": link.facility, "form": form, "beds": beds, "today": today},
+    )
+
+
+@require_POST
+@never_cache
+def link_bed_end(request, token, pk):
+    link = _link_or_404(token)
+    bed = get_object_or_404(BackupBed, pk=pk, facility_id=link.facility_id)
+    ended = services.end_bed_by_link(request, link, bed, request.POST.get("stated_by", "")[:100])
+    if ended is None:
+        messages.success(request, "病床の登録を取り下げました。")
+    else:
+        messages.success(request, f"病床の受け入れを{_md(ended.available_until)}までとしました。")
+    return redirect("rota:link_beds", token=token)
+
+
+def _md(day):
+    return f"{day.month}月{day.day}日"

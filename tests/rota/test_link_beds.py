@@ -1,0 +1,150 @@
+"""A backup hospital states its own backup beds through its update link (resources.UpdateLink),
+without an account: the update form offers the page, which shows and writes only that hospital's
+beds, is audited, and tells the coordinators the beds were the hospital's statement."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from coordination.models import AuditEvent
+from resources.models import UpdateLink
+from rota.models import BackupBed
+from tests.resources.factories import make_facility
+from tests.rota.factories import make_backup_bed, make_hospital
+
+
+@pytest.fixture
+def hospital(cast):
+    return make_hospital("急変受入病院", area=cast.ward1)
+
+
+@pytest.fixture
+def link(hospital):
+    return UpdateLink.objects.create(facility=hospital, contact="地域連携室")
+
+
+def _today():
+    return timezone.localdate()
+
+
+def test_the_update_form_of_a_hospital_offers_its_backup_bed_page_and_a_clinics_does_not(
+    client_for, link, cast
+):
+    anonymous = client_for("anonymous")
+    html = anonymous.get(f"/resources/u/{link.token}/").content.decode()
+    assert "data-link-backup-beds" in html and f'href="/rota/u/{link.token}/beds/"' in html
+    clinic_link = UpdateLink.objects.create(facility=make_facility("町の診療所"))
+    assert "data-link-backup-beds" not in anonymous.get(f"/resources/u/{clinic_link.token}/").content.decode()
+    assert anonymous.get(f"/rota/u/{clinic_link.token}/beds/").status_code == 404
+
+
+def test_the_hospital_adds_beds_with_its_link_audited_and_shown_to_coordinators_as_its_own(
+    client_for, link, hospital, cast
+):
+    anonymous = client_for("anonymous")
+    today = _today()
+    data = {
+        "beds": "3",
+        "available_from": today.isoformat(),
+        "available_until": (today + datetime.timedelta(days=30)).isoformat(),
+        "conditions": "登録患者のみ",
+        "stated_by": "連携 花子",
+    }
+    response = anonymous.post(f"/rota/u/{link.token}/beds/", data)
+    assert response.status_code == 302
+    bed = BackupBed.objects.get()
+    assert (bed.facility, bed.center, bed.beds, bed.source, bed.stated_by) == (
+        hospital,
+        cast.center1,
+        3,
+        BackupBed.Source.FACILITY,
+        "連携 花子",
+    )
+    assert bed.stated_at is not None and bed.updated_by is None
+    event = AuditEvent.objects.filter(object_type="rota.BackupBed", object_id=str(bed.pk)).get()
+    assert event.username == "施設（更新用リンク）" and "連携 花子" in event.detail
+    assert "3床" in anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
+
+    page = client_for("coordinator").get("/rota/backup-beds/").content.decode()
+    assert 'data-bed-source="facility"' in page and "病院が入力（連携 花子）" in page
+    assert timezone.localtime(bed.stated_at).strftime("%Y/%-m/%-d %H:%M") in page
+
+
+def test_bad_dates_name_the_field_and_save_nothing(client_for, link):
+    today = _today()
+    html = (
+        client_for("anonymous")
+        .post(
+            f"/rota/u/{link.token}/beds/",
+            {
+                "beds": "0",
+                "available_from": today.isoformat(),
+                "available_until": (today - datetime.timedelta(days=1)).isoformat(),
+            },
+        )
+        .content.decode()
+    )
+    assert "病床数は1以上にしてください。" in html
+    assert "「いつまで」は「いつから」以降の日にしてください。" in html
+    assert not BackupBed.objects.exists()
+
+
+def test_the_page_shows_only_this_hospitals_beds_and_cannot_end_anothers(client_for, link, hospital, cast):
+    today = _today()
+    span = (today.year, today.month, today.day)
+    end = today + datetime.timedelta(days=10)
+    make_backup_bed(cast.center1, hospital, start=span, end=(end.year, end.month, end.day), beds=2)
+    other = make_backup_bed(
+        cast.center1, make_hospital("よその病院"), start=span, end=(end.year, end.month, end.day), beds=7
+    )
+    anonymous = client_for("anonymous")
+    html = anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
+    assert "2床" in html and "7床" not in html and "よその病院" not in html
+    assert anonymous.post(f"/rota/u/{link.token}/beds/{other.pk}/end/").status_code == 404
+    assert BackupBed.objects.filter(pk=other.pk).exists()
+
+
+def test_ending_beds_ends_them_yesterday_and_withdraws_one_not_begun(client_for, link, hospital, cast):
+    today = _today()
+    week_ago = today - datetime.timedelta(days=7)
+    later = today + datetime.timedelta(days=20)
+    running = make_backup_bed(
+        cast.center1,
+        hospital,
+        start=(week_ago.year, week_ago.month, week_ago.day),
+        end=(later.year, later.month, later.day),
+    )
+    planned = make_backup_bed(
+        cast.center1,
+        hospital,
+        start=(later.year, later.month, later.day),
+        end=(later.year, later.month, later.day),
+    )
+    anonymous = client_for("anonymous")
+    assert anonymous.post(f"/rota/u/{link.token}/beds/{running.pk}/end/").status_code == 302
+    running.refresh_from_db()
+    assert running.available_until == today - datetime.timedelta(days=1)
+    assert running.source == BackupBed.Source.FACILITY
+    anonymous.post(f"/rota/u/{link.token}/beds/{planned.pk}/end/")
+    assert not BackupBed.objects.filter(pk=planned.pk).exists()
+    assert (
+        AuditEvent.objects.filter(object_type="rota.BackupBed", username="施設（更新用リンク）").count() == 2
+    )
+
+
+@pytest.mark.parametrize("spoil", ["revoked", "expired", "unknown"])
+def test_a_revoked_expired_or_unknown_link_answers_404(client_for, link, hospital, cast, spoil):
+    bed = make_backup_bed(cast.center1, hospital)
+    token = link.token
+    if spoil == "revoked":
+        UpdateLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    elif spoil == "expired":
+        UpdateLink.objects.filter(pk=link.pk).update(expires_on=_today() - datetime.timedelta(days=1))
+    else:
+        token = "x" * 43
+    anonymous = client_for("anonymous")
+    assert anonymous.get(f"/rota/u/{token}/beds/").status_code == 404
+    assert anonymous.post(f"/rota/u/{token}/beds/", {"beds": "1"}).status_code == 404
+    assert anonymous.post(f"/rota/u/{token}/beds/{bed.pk}/end/").status_code == 404
+    assert BackupBed.objects.count() == 1
