@@ -31,8 +31,8 @@ def test_a_received_at_out_of_range_is_a_form_error_in_japanese(client_for, cast
     response = client_for("coordinator").post("/consultations/new/", valid(received_at=moment))
     html = response.content.decode()
     assert response.status_code == 200 and not Consultation.objects.exists()
-    assert 'id="id_received_at_errors"' in html
-    assert "受付日時" in html[html.index('id="id_received_at_errors"') - 2000 :]
+    assert 'id="id_received_at_error"' in html
+    assert "受付日時" in html[html.index('id="id_received_at_error"') - 2000 :]
 
 
 # --- item 13: implausible dates ----------------------------------------------------------------------

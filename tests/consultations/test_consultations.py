@@ -58,7 +58,7 @@ def test_missing_topic_and_type_name_the_fields(client_for, cast):
     html = response.content.decode()
     assert response.status_code == 200
     assert "相談内容を1つ以上選んでください" in html and "年齢は0〜130" in html
-    assert 'id="id_topic_ids_errors"' in html
+    assert 'id="id_topic_ids_error"' in html
     assert not Consultation.objects.exists()
 
 

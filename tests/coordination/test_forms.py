@@ -1,0 +1,21 @@
+"""The one form renderer (coordination.forms.PortalFormRenderer, templates/forms/field.html)."""
+
+import re
+
+from django import forms
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(label="電話番号", help_text="例: 093-000-0000", max_length=5)
+
+
+def test_a_fields_error_is_the_description_its_input_points_at(db):
+    form = PhoneForm(data={"phone": "093-582-2018"})
+    html = str(form["phone"].as_field_group())
+    described = re.search(r'<input[^>]*aria-describedby="([^"]+)"', html).group(1).split()
+    # Every id the input names exists on the page, the error's among them, so a screen reader
+    # reads the message with the field.
+    assert len(described) == 2
+    for element_id in described:
+        assert f'id="{element_id}"' in html, element_id
+    assert "errorlist" in html[html.index(f'id="{described[1]}"') - 40 :]
