@@ -1,9 +1,12 @@
+import re
+
 from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.forms.renderers import TemplatesSetting
 
 from coordination.models import Area, Profession, Role
+from coordination.text import normalize_phone
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -12,6 +15,21 @@ class PortalFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+
+_PHONE = re.compile(r"0[0-9]*(?:-[0-9]+)*")
+
+
+def clean_phone(value):
+    """A typed phone or FAX number, folded (全角, any dash) to `093-582-2018`; blank stays blank.
+    Anything but digits and hyphens, or a count of digits no Japanese number has (10, or 11 for
+    mobiles and IP phones), is refused with a message saying how to write it."""
+    value = normalize_phone(value)
+    if value and not (_PHONE.fullmatch(value) and len(value.replace("-", "")) in (10, 11)):
+        raise forms.ValidationError(
+            "電話番号は市外局番からの数字とハイフンで入力してください（例: 093-582-2018）。"
+        )
+    return value
 
 
 class DateInput(forms.DateInput):

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils import timezone
 
-from coordination.forms import DateInput, area_tree_choices, use_area_tree
-from coordination.text import normalize, normalize_phone
+from coordination.forms import DateInput, area_tree_choices, clean_phone, use_area_tree
+from coordination.text import normalize
 from resources import windows as window_rows
 from resources.exporting import COLUMN_FIELDS
 from resources.models import (
@@ -87,16 +87,16 @@ class FacilityForm(forms.ModelForm):
         return code
 
     def clean_phone(self):
-        return normalize_phone(self.cleaned_data["phone"])
+        return clean_phone(self.cleaned_data["phone"])
 
     def clean_fax(self):
-        return normalize_phone(self.cleaned_data["fax"])
+        return clean_phone(self.cleaned_data["fax"])
 
     def clean_contact_fax(self):
-        return normalize_phone(self.cleaned_data["contact_fax"])
+        return clean_phone(self.cleaned_data["contact_fax"])
 
     def clean_direct_phone(self):
-        return normalize_phone(self.cleaned_data["direct_phone"])
+        return clean_phone(self.cleaned_data["direct_phone"])
 
     def clean(self):
         data = super().clean()
@@ -314,10 +314,10 @@ class FacilityUpdateForm(forms.Form):
             self.fields["areas_served"].initial = [a.pk for a in facility.areas_served.all()]
 
     def clean_direct_phone(self):
-        return normalize_phone(self.cleaned_data["direct_phone"])
+        return clean_phone(self.cleaned_data["direct_phone"])
 
     def clean_contact_fax(self):
-        return normalize_phone(self.cleaned_data["contact_fax"])
+        return clean_phone(self.cleaned_data["contact_fax"])
 
     def other_fields(self):
         skip = {"accepting", "message", "submitted_by"} | {f.name for pair in self.bed_fields for f in pair}

@@ -19,3 +19,16 @@ def test_a_fields_error_is_the_description_its_input_points_at(db):
     for element_id in described:
         assert f'id="{element_id}"' in html, element_id
     assert "errorlist" in html[html.index(f'id="{described[1]}"') - 40 :]
+
+
+def test_a_phone_number_is_folded_and_one_that_is_no_number_is_refused():
+    import pytest
+
+    from coordination.forms import clean_phone
+
+    assert clean_phone("０９３－５８２－２０１８") == "093-582-2018"
+    assert clean_phone("090(1234)5678") == "090-1234-5678"
+    assert clean_phone("") == ""
+    for bad in ("電話はありません", "582-2018", "093-582-2018（代表）", "93-582-2018"):
+        with pytest.raises(forms.ValidationError, match="市外局番からの数字とハイフン"):
+            clean_phone(bad)
