@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db.models import Sum
 
 from consultations.models import DailyTally
-from consultations.reports import suppress
 from coordination import dates
 from coordination.models import Area, Center
+from coordination.publishing import suppress
 from coordination.text import nfkc, normalize
 from resources.geo import POSTCODE_RE, geocode_address
 from resources.models import Facility

@@ -6,7 +6,6 @@ consultations there are, and the rows read grow with the days, not the consultat
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -356,12 +355,3 @@ class Report:
             line.submitted = sum(values.get(line.key, 0) for _, values in submitted)
             line.current_of_closed = sum(line.per_center[i] for i, _ in submitted)
         return lines
-
-
-def suppress(n, threshold=None, mark="-"):
-    """A count as published: below the threshold (settings.PUBLISH_SUPPRESS_BELOW, default 5)
-    it is 「-」, so that a small count cannot point at a person. Zero is shown as 0."""
-    threshold = settings.PUBLISH_SUPPRESS_BELOW if threshold is None else threshold
-    if isinstance(n, int) and 0 < n < threshold:
-        return mark
-    return n

@@ -14,12 +14,13 @@ from consultations import services
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, attach_topics
-from consultations.reports import PeriodError, Report, period_from, suppress
+from consultations.reports import PeriodError, Report, period_from
 from coordination import dates, extensions
 from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
 from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
 from coordination.models import Role
+from coordination.publishing import SUPPRESSED_IN_SHEETS, suppress
 
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
 REPORT_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
@@ -412,7 +413,7 @@ def _published(cells, publish):
     if not publish:
         return cells
     # 「－」 (full width): the export helper would prefix a half-width "-" with ' as formula-safe.
-    return [cell if i < 2 else suppress(cell, mark="－") for i, cell in enumerate(cells)]
+    return [cell if i < 2 else suppress(cell, mark=SUPPRESSED_IN_SHEETS) for i, cell in enumerate(cells)]
 
 
 def _report_export(report, fmt, publish=False):

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from coordination import area_counts, dates
 from coordination.models import Area, AreaStatistics, Role, aging_rate, official_center_ids
+from coordination.publishing import is_suppressed
 from resources.models import Capability, Facility, FacilityCapability, FacilityKind
 
 ONE_DECIMAL = decimal.Decimal("0.1")
@@ -64,9 +65,8 @@ def per_1000(count, aged_65):
 
 
 def suppressed(n):
-    """A count as published: 1 to PUBLISH_SUPPRESS_BELOW − 1 cannot point at a person, so it is
-    None (shown 「－」). The directory's own copy of the rule of the published reports."""
-    return None if isinstance(n, int) and 0 < n < settings.PUBLISH_SUPPRESS_BELOW else n
+    """A count as published (coordination.publishing): None when suppressed, shown 「－」."""
+    return None if is_suppressed(n) else n
 
 
 @dataclass

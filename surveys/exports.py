@@ -1,10 +1,11 @@
 """XLSX of a survey (raw answers, the tables) and the data of its charts."""
 
+from coordination.publishing import SUPPRESSED_IN_SHEETS
 from surveys.models import Answer, Question
 from surveys.results import HIDDEN, shown
 
 # A hidden count in a workbook: the formula-safe writer would print a bare 「-」 as 「'-」.
-XLSX_HIDDEN = "－"
+XLSX_HIDDEN = SUPPRESSED_IN_SHEETS
 
 
 def _hidden(value):

@@ -10,25 +10,18 @@ group cannot be recognised."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
+from coordination.publishing import SUPPRESSED, suppress, threshold
 from surveys import presets
 from surveys.models import Answer, Question, Survey, rate
 
-HIDDEN = "-"
+HIDDEN = SUPPRESSED
 # The group of an event's attendee who chose no 職種 (surveys.services.NO_PROFESSION): last.
 NO_GROUP = "職種の回答なし"
 
 
-def threshold():
-    return getattr(settings, "PUBLISH_SUPPRESS_BELOW", 5)
-
-
 def shown(n, public):
     """A count as it may be printed."""
-    if public and 0 < n < threshold():
-        return HIDDEN
-    return n
+    return suppress(n) if public else n
 
 
 def shown_rate(part, whole, public):
