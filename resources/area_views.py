@@ -1,7 +1,10 @@
 """「地域の見える化」 (/resources/areas/): the page, its XLSX, and the area statistics behind it
 (entered on a page or imported from a sheet by admins and officials)."""
 
+import functools
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,6 +18,25 @@ from coordination.security import UPDATE, audit
 from resources.areas import AreaReport, fiscal_years
 
 STATISTICS_EDITORS = (Role.ADMIN, Role.OFFICIAL)
+
+
+def may_edit_statistics(user):
+    """Admins and the city's officials: the figures are the city's, so a ward's official (区役所)
+    reads them but does not enter or import them."""
+    return user.is_authenticated and user.role in STATISTICS_EDITORS and user.ward_id is None
+
+
+def statistics_editor(view):
+    """role_required for the editors' roles, then 403 for a ward's official."""
+
+    @role_required(*STATISTICS_EDITORS)
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not may_edit_statistics(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 IMPORT_DETAIL = "resources:area_import_detail"
 
 
@@ -46,7 +68,7 @@ def areas(request):
             "report": report,
             "years": [(y, dates.fiscal_year_label(y)) for y in year_options],
             "chart": chart,
-            "can_edit": request.user.is_authenticated and request.user.role in STATISTICS_EDITORS,
+            "can_edit": may_edit_statistics(request.user),
             "query": request.GET.urlencode(),
         },
     )
@@ -63,7 +85,7 @@ def areas_export(request):
     )
 
 
-@role_required(*STATISTICS_EDITORS)
+@statistics_editor
 def statistics(request):
     """The figures of every area for one 年度, entered on one page (a blank row has none)."""
     _, default = fiscal_years()
@@ -93,7 +115,7 @@ def statistics(request):
     )
 
 
-@role_required(*STATISTICS_EDITORS)
+@statistics_editor
 def statistics_import(request):
     if request.method == "POST":
         response = batch_views.upload(request, AreaStatisticsImport, IMPORT_DETAIL)
@@ -107,29 +129,29 @@ def _batch(pk):
     return get_object_or_404(AreaStatisticsImport.objects.select_related("user"), pk=pk)
 
 
-@role_required(*STATISTICS_EDITORS)
+@statistics_editor
 def statistics_import_detail(request, pk):
     return render(request, "resources/areas_import_detail.html", {"batch": _batch(pk)})
 
 
-@role_required(*STATISTICS_EDITORS)
+@statistics_editor
 def statistics_import_progress(request, pk):
     return batch_views.progress(_batch(pk))
 
 
 @require_POST
-@role_required(*STATISTICS_EDITORS)
+@statistics_editor
 def statistics_import_confirm(request, pk):
     return batch_views.confirm(request, _batch(pk), IMPORT_DETAIL)
 
 
 @require_POST
-@role_required(*STATISTICS_EDITORS)
+@statistics_editor
 def statistics_import_retry(request, pk):
     return batch_views.retry(request, _batch(pk), IMPORT_DETAIL)
 
 
-@role_required(*STATISTICS_EDITORS)
+@statistics_editor
 def statistics_import_errors(request, pk):
     batch = _batch(pk)
     if not batch.errors or not batch.content:

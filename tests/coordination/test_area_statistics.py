@@ -151,6 +151,16 @@ def test_the_import_pages_are_for_admins_and_officials(client_for, cast):
     assert client_for("official").get("/resources/areas/statistics/import/").status_code == 200
 
 
+def test_a_wards_official_reads_the_figures_but_does_not_enter_or_import_them(client_for, cast):
+    cast.official.ward = cast.ward2
+    cast.official.save(update_fields=["ward"])
+    official = client_for("official")
+    for url in ("/resources/areas/statistics/", "/resources/areas/statistics/import/"):
+        assert official.get(url).status_code == 403, url
+    page = official.get("/resources/areas/").content.decode()
+    assert "/resources/areas/statistics/" not in page
+
+
 def test_the_command_saves_the_good_rows_and_prints_the_bad_ones(places, tmp_path, capsys):
     path = tmp_path / "stats.csv"
     path.write_bytes(csv(",西区,2026,80000,24000,,,", ",南区,2026,1000,300,,,"))
