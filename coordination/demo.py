@@ -30,6 +30,8 @@ PUBLIC_SUMMARY = (
 )
 # 区役所 staff: an official who reads the centers of one ward only.
 WARD_OFFICIAL = ("demo-ward-official", "区役", "所子", "小倉南区")
+# 生活支援コーディネーター (第2層) of one 圏域: keeps that 圏域's community resources only.
+LIFE_SUPPORT = ("demo-sc", "支援", "地域子", "門司区", "門司北圏域")
 CENTERS = [
     # code, name, wards, phone, closures
     (
@@ -70,6 +72,7 @@ PROFESSIONS = [
     ("介護福祉士", "介護福祉士"),
     ("事務", "事務"),
     ("行政", "行政"),
+    ("生活支援コーディネーター", "生活支援CO"),
     ("その他", "その他"),
 ]
 ORGANISATIONS = [
@@ -180,6 +183,23 @@ def seed(stdout, **options):
             "role": Role.OFFICIAL,
             "ward": wards[ward],
             "profession": professions["行政"],
+            "is_active": True,
+            "email": f"{username}@example.jp",
+        },
+    )
+    if created or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    username, last, first, ward, daily = LIFE_SUPPORT
+    user, created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "last_name": last,
+            "first_name": first,
+            "role": Role.LIFE_SUPPORT,
+            "ward": Area.objects.get(parent=wards[ward], name=daily),
+            "profession": professions["生活支援コーディネーター"],
+            "affiliation": "北九州市社会福祉協議会",
             "is_active": True,
             "email": f"{username}@example.jp",
         },
