@@ -58,6 +58,7 @@ class EventForm(CenterOwnedForm):
             "audience_professions",
             "audience_note",
             "formats",
+            "supporter_course",
             "speakers",
             "capacity",
             "description",
