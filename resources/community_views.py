@@ -112,3 +112,26 @@ def edit(request, pk=None):
             "rules": rules,
         },
     )
+
+
+def dashboard_panel(request):
+    """The home's 「地域の活動」 block: for a 生活支援コーディネーター its 圏域's resources with their
+    next dates and the ones not confirmed for a year; for coordinators and admins the links."""
+    user = request.user
+    area_ids = community_area_ids(user)
+    if area_ids is None:
+        return {"community_area": None, "community_rows": None}
+    area = Area.objects.filter(pk=user.ward_id).first()
+    today = recurrence.today()
+    rows = list(
+        Facility.objects.open()
+        .community()
+        .filter(area_id__in=area_ids)
+        .select_related("kind", "community")
+        .prefetch_related("community__rules")[:50]
+    )
+    for facility in rows:
+        activity = getattr(facility, "community", None)
+        facility.next_date = activity.next_date(today) if activity else None
+    rows.sort(key=lambda f: (f.next_date is None, f.next_date or today, f.name))
+    return {"community_area": area, "community_rows": rows}

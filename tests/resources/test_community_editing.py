@@ -148,3 +148,12 @@ def test_a_life_support_coordinator_needs_an_area(cast):
     with pytest.raises(ValidationError) as error:
         user.clean()
     assert "圏域" in str(error.value)
+
+
+def test_the_home_lists_the_life_support_coordinators_own_area_resources(sc, cast):
+    make_community("東北サロン", cast.daily1, rules=[EVERY_WEDNESDAY])
+    elsewhere = Area.objects.create(name="東南圏域", kind=Area.Kind.DAILY, parent=cast.ward1)
+    make_community("東南サロン", elsewhere)
+    html = sc.get("/").content.decode()
+    assert "東北圏域の地域の活動" in html and "東北サロン" in html and "東南サロン" not in html
+    assert reverse("resources:community_create") in html
