@@ -21,7 +21,6 @@ POSITION_ERRORS = (
 # The search's two sides: the medical and care directory (the default, as it always was) and
 # the community resources (サロン, 見守り …: kinds of the 「地域の活動」 group).
 MEDICAL, COMMUNITY = "", "community"
-MODE_CHOICES = [(MEDICAL, "医療・介護"), (COMMUNITY, "地域の活動")]
 RADIUS_CHOICES = [("1", "1km以内"), ("2", "2km以内"), ("3", "3km以内"), ("5", "5km以内"), ("10", "10km以内")]
 
 
