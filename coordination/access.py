@@ -13,16 +13,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from coordination.models import (
+    COMMUNITY_EDITORS,
+    Area,
     Center,
     Role,
     can_edit_directory,
     official_center_ids,
+    sees_community_contacts,
     sees_professional_fields,
 )
 
 __all__ = [
     "admin_required",
     "can_edit_directory",
+    "community_area_ids",
+    "community_editor_required",
+    "sees_community_contacts",
     "get_for_user",
     "require_post",
     "role_required",
@@ -96,3 +102,21 @@ def get_center_for_user(user, code):
     if center is None:
         raise Http404
     return center
+
+
+def community_editor_required(view):
+    """Admins, coordinators and 生活支援コーディネーター (community resources)."""
+    return role_required(*COMMUNITY_EDITORS)(view)
+
+
+def community_area_ids(user):
+    """The areas whose community resources a user may add and edit: None for every area (admins
+    and coordinators, who edit the whole directory), a 生活支援コーディネーター's 圏域 and the
+    areas inside it, else none. Outside them an entry answers 404 (coordination.access rule)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.role in (Role.ADMIN, Role.COORDINATOR):
+        return None
+    if user.role == Role.LIFE_SUPPORT and user.ward_id:
+        return Area.objects.get(pk=user.ward_id).descendant_ids()
+    return set()

@@ -40,6 +40,8 @@ PUBLIC_SUMMARY = (
 )
 # 区役所 staff: an official who reads the centers of one ward only.
 WARD_OFFICIAL = ("demo-ward-official", "区役", "所子", "小倉南区")
+# 生活支援コーディネーター (第2層) of one 圏域: keeps that 圏域's community resources only.
+LIFE_SUPPORT = ("demo-sc", "支援", "地域子", "門司区", "門司北圏域")
 CENTERS = [
     # code, name, wards, phone, closures
     (
@@ -80,6 +82,7 @@ PROFESSIONS = [
     ("介護福祉士", "介護福祉士"),
     ("事務", "事務"),
     ("行政", "行政"),
+    ("生活支援コーディネーター", "生活支援CO"),
     ("その他", "その他"),
 ]
 ORGANISATIONS = [
@@ -198,6 +201,23 @@ def seed(stdout, **options):
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     _area_statistics(city)
+    username, last, first, ward, daily = LIFE_SUPPORT
+    user, created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "last_name": last,
+            "first_name": first,
+            "role": Role.LIFE_SUPPORT,
+            "ward": Area.objects.get(parent=wards[ward], name=daily),
+            "profession": professions["生活支援コーディネーター"],
+            "affiliation": "北九州市社会福祉協議会",
+            "is_active": True,
+            "email": f"{username}@example.jp",
+        },
+    )
+    if created or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
     stdout.write(
         f"coordination: {Center.objects.count()} centers, {Area.objects.count()} areas, "
         f"{User.objects.count()} users"

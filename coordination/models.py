@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "コーディネーター"
     PROFESSIONAL = "professional", "専門職"
     OFFICIAL = "official", "市職員"
+    # 生活支援体制整備事業's coordinator (1層/2層): keeps the community resources of one 圏域
+    # (User.ward), nothing else of the directory and no consultation.
+    LIFE_SUPPORT = "life_support", "生活支援コーディネーター"
 
 
 # Roles that may see the professionals-only part of the directory.
@@ -35,6 +38,19 @@ def sees_professional_fields(user):
 
 def can_edit_directory(user):
     return bool(user.is_authenticated and user.is_active and user.role in DIRECTORY_EDITORS)
+
+
+# Roles that may add and edit community resources (サロン, 見守り …): the directory's editors
+# everywhere, a 生活支援コーディネーター within its own 圏域.
+COMMUNITY_EDITORS = (Role.ADMIN, Role.COORDINATOR, Role.LIFE_SUPPORT)
+
+
+def sees_community_contacts(user):
+    """A community resource's professionals-only contact: the directory's professionals-only
+    readers and the 生活支援コーディネーター who keep those resources."""
+    return sees_professional_fields(user) or bool(
+        user.is_authenticated and user.is_active and user.role == Role.LIFE_SUPPORT
+    )
 
 
 class Area(models.Model):
@@ -275,14 +291,17 @@ class User(AbstractUser):
         Profession, verbose_name="職種", null=True, blank=True, on_delete=models.SET_NULL
     )
     affiliation = models.CharField("所属機関", max_length=100, blank=True)
+    # One field for two roles' area: an official's ward (the centers it reads) and a
+    # 生活支援コーディネーター's 圏域 (the community resources it keeps).
     ward = models.ForeignKey(
         Area,
-        verbose_name="担当の区（市職員）",
+        verbose_name="担当地域（市職員の区・生活支援コーディネーターの圏域）",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="区役所の職員: その区を担当するセンターだけを見ます（空欄は市全体）",
+        help_text="区役所の職員: その区を担当するセンターだけを見ます（空欄は市全体）。"
+        "生活支援コーディネーター: その圏域の地域の活動を登録・編集します（必須）",
     )
 
     objects = PortalUserManager()
@@ -325,9 +344,16 @@ class User(AbstractUser):
     def sees_professional_fields(self):
         return sees_professional_fields(self)
 
+    @property
+    def can_edit_community(self):
+        """May add community resources (a 生活支援コーディネーター: in its 圏域 only)."""
+        return bool(self.is_authenticated and self.is_active and self.role in COMMUNITY_EDITORS)
+
     def clean(self):
         if self.role == Role.COORDINATOR and not self.center_id:
             raise ValidationError({"center": "コーディネーターには所属センターが必要です。"})
+        if self.role == Role.LIFE_SUPPORT and not self.ward_id:
+            raise ValidationError({"ward": "生活支援コーディネーターには担当地域（圏域）が必要です。"})
 
 
 def official_center_ids(user):

@@ -18,6 +18,9 @@ KINDS = [
     "個別ケース検討会議",
     "報告会",
     "広域連携会議",
+    # 生活支援体制整備事業's 協議体 (第1層 city-wide, 第2層 per 圏域), where the 生活支援コーディネーター
+    # and residents' groups discuss the community resources.
+    "協議体",
 ]
 
 CATEGORIES = [

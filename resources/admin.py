@@ -8,12 +8,14 @@ from coordination.exports import xlsx_response
 from resources.exporting import export_rows
 from resources.models import (
     Capability,
+    CommunityActivity,
     ContactWindow,
     Facility,
     FacilityCapability,
     FacilityChange,
     FacilityKind,
     FacilitySpecialty,
+    MeetingRule,
     Recheck,
     SearchSynonym,
     Specialty,
@@ -116,6 +118,22 @@ class SpecialtyAdmin(ImportExportModelAdmin, AuditedAdmin):
     fields = ("name", "sort_order")
     list_display = ("name", "sort_order")
     search_fields = ("name",)
+
+
+class MeetingRuleInline(admin.TabularInline):
+    model = MeetingRule
+    extra = 1
+
+
+@admin.register(CommunityActivity)
+class CommunityActivityAdmin(AuditedAdmin):
+    """Corrections only: coordinators and 生活支援コーディネーター edit community resources in the portal
+    (/resources/community/new/, /resources/<id>/community/)."""
+
+    list_display = ("facility", "organiser", "fee", "contact_public")
+    search_fields = ("facility__name", "organiser")
+    raw_id_fields = ("facility",)
+    inlines = [MeetingRuleInline]
 
 
 @admin.register(FacilityChange)

@@ -17,3 +17,11 @@ class ResourcesConfig(AppConfig):
             lambda request: {},
             order=10,
         )
+        from resources.community_views import dashboard_panel  # noqa: PLC0415 — views import models
+
+        dashboard.register(
+            "resources/_dashboard_community.html",
+            (Role.LIFE_SUPPORT, Role.COORDINATOR, Role.ADMIN),
+            dashboard_panel,
+            order=11,
+        )

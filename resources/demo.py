@@ -12,12 +12,14 @@ from coordination.models import Area
 from resources import reference
 from resources.models import (
     Capability,
+    CommunityActivity,
     ConfirmationRound,
     ContactWindow,
     Facility,
     FacilityCapability,
     FacilityKind,
     FacilitySpecialty,
+    MeetingRule,
     SearchSynonym,
     Specialty,
     UpdateLink,
@@ -236,9 +238,104 @@ def seed(stdout, facilities=0, **options):
     if facilities:
         _seed_synthetic(facilities, stdout)
     _seed_upkeep()
+    _seed_community()
     stdout.write(
         f"resources: {Facility.objects.count()} facilities ({Facility.objects.count() - before} new)"
     )
+
+
+# Community resources (生活支援): (name, kind code, 圏域, town, organiser, audience, fee, booking,
+# contact name, contact phone, contact public, rules as (pattern, weekday, weeks, day, start, end,
+# skips 祝日)). Kept by name in its 圏域, so a second run adds nothing.
+W, N, M = MeetingRule.Pattern.WEEKLY, MeetingRule.Pattern.MONTHLY_NTH, MeetingRule.Pattern.MONTHLY_DAY
+COMMUNITY = [
+    ("大里いきいきサロン", "salon", "門司北圏域", "大里本町", "大里本町二丁目町内会", "おおむね65歳以上の方", "100円（お茶代）", False,
+     "町内会 福祉部", "093-381-0101", True, [(N, 1, "24", None, (10, 0), (12, 0), True)]),
+    ("栄町100歳体操クラブ", "exercise-class", "門司北圏域", "栄町", "栄町体操の会", "どなたでも", "無料", False,
+     "世話役", "093-381-0102", True, [(W, 2, "", None, (10, 0), (11, 0), True)]),
+    ("清滝オレンジカフェ", "dementia-cafe", "門司南圏域", "清滝", "清滝認知症の人と家族の会", "認知症の方とご家族、関心のある方", "200円", False,
+     "代表", "093-381-0103", False, [(N, 5, "3", None, (13, 30), (15, 30), False)]),
+    ("黄金町見守りネット", "watching", "門司南圏域", "黄金町", "黄金町民生委員・児童委員協議会", "ひとり暮らしの高齢者", "無料", False,
+     "民生委員 代表", "093-381-0104", False, [(M, None, "", 1, None, None, False)]),
+    ("京町ふれあいサロン", "salon", "小倉北東圏域", "京町", "京町校区社会福祉協議会", "おおむね65歳以上の方", "100円", False,
+     "校区社協", "093-521-0105", True, [(N, 3, "13", None, (13, 30), (15, 30), True)]),
+    ("魚町おでかけ支援あいのり", "outing-support", "小倉北東圏域", "魚町", "魚町あいのりの会", "通院や買い物に困っている方", "実費（ガソリン代）", True,
+     "事務局", "093-521-0106", True, [(W, 1, "", None, (9, 0), (12, 0), True), (W, 4, "", None, (9, 0), (12, 0), True)]),
+    ("片野こども食堂", "kodomo-shokudo", "小倉北西圏域", "片野", "片野こども食堂実行委員会", "子どもと家族、地域のどなたでも", "子ども無料・大人300円", True,
+     "実行委員会", "093-521-0107", True, [(N, 5, "24", None, (11, 30), (14, 0), True)]),
+    ("三萩野お元気体操", "exercise-class", "小倉北西圏域", "三萩野", "三萩野市民センター利用者の会", "どなたでも", "無料", False,
+     "", "", True, [(W, 0, "", None, (10, 0), (11, 0), True)]),
+    ("守恒買い物支援バス", "shopping-support", "小倉南北圏域", "守恒", "守恒まちづくり協議会", "買い物に行くのが難しい方", "無料", True,
+     "まちづくり協議会", "093-951-0108", True, [(N, 3, "1", None, (10, 0), (12, 0), True)]),
+    ("徳力まちかど相談室", "consultation-place", "小倉南北圏域", "徳力", "徳力地域包括ケア推進会", "どなたでも", "無料", False,
+     "相談員", "093-951-0109", False, [(M, None, "", 15, (13, 0), (16, 0), True)]),
+    ("志井ふれあい配食", "meal-delivery", "小倉南南圏域", "志井", "志井ボランティアの会", "ひとり暮らしの高齢者", "1食400円", True,
+     "配食担当", "093-951-0110", True, [(W, 2, "", None, (11, 0), (13, 0), True)]),
+    ("若松ひだまりサロン", "salon", "若松圏域", "本町", "本町三丁目自治会", "どなたでも", "100円", False,
+     "自治会", "093-761-0111", True, [(N, 4, "2", None, (10, 0), (12, 0), True)]),
+    ("八幡東みまもり隊", "watching", "八幡東圏域", "中央", "中央校区社会福祉協議会", "ひとり暮らしの高齢者", "無料", False,
+     "校区社協", "093-671-0112", False, [(W, 3, "", None, None, None, False)]),
+    ("黒崎オレンジカフェ", "dementia-cafe", "八幡西北圏域", "黒崎", "黒崎認知症カフェの会", "認知症の方とご家族、どなたでも", "100円", False,
+     "代表", "093-621-0113", True, [(N, 6, "2", None, (14, 0), (16, 0), True)]),
+    ("戸畑いきいき体操", "exercise-class", "戸畑圏域", "中本町", "中本町体操グループ", "おおむね60歳以上の方", "無料", False,
+     "", "", True, [(W, 4, "", None, (10, 0), (11, 0), True)]),
+]  # fmt: skip
+
+
+def _seed_community():
+    kinds = {k.code: k for k in FacilityKind.objects.filter(group=FacilityKind.Group.COMMUNITY)}
+    dailies = {a.name: a for a in Area.objects.filter(kind=Area.Kind.DAILY).select_related("parent")}
+    wards = {name: (lat, lng) for name, (lat, lng, _towns) in WARDS.items()}
+    today = timezone.localdate()
+    for index, row in enumerate(COMMUNITY):
+        (
+            name,
+            kind_code,
+            daily_name,
+            town,
+            organiser,
+            audience,
+            fee,
+            booking,
+            contact,
+            phone,
+            public,
+            rules,
+        ) = row
+        area = dailies.get(daily_name)
+        if area is None or kind_code not in kinds or Facility.objects.filter(name=name, area=area).exists():
+            continue
+        lat, lng = wards.get(area.parent.name, (33.88, 130.88))
+        facility = Facility.objects.create(
+            kind=kinds[kind_code],
+            name=name,
+            address=f"福岡県北九州市{area.parent.name}{town}{index % 4 + 1}丁目{index + 2}-1 {town}市民センター",
+            area=area,
+            latitude=round(lat + (index % 5 - 2) * 0.004, 6),
+            longitude=round(lng + (index % 3 - 1) * 0.005, 6),
+            confirmed_on=today - datetime.timedelta(days=30 * (index % 14)),
+        )
+        activity = CommunityActivity.objects.create(
+            facility=facility,
+            organiser=organiser,
+            audience=audience,
+            fee=fee,
+            booking_required=booking,
+            contact_name=contact,
+            contact_phone=phone,
+            contact_public=public,
+        )
+        for pattern, weekday, weeks, day, start, end, skips in rules:
+            MeetingRule.objects.create(
+                activity=activity,
+                pattern=pattern,
+                weekday=weekday,
+                weeks=weeks,
+                day=day,
+                start_time=datetime.time(*start) if start else None,
+                end_time=datetime.time(*end) if end else None,
+                skips_holidays=skips,
+            )
 
 
 def _ward_areas():
@@ -355,7 +452,7 @@ def _seed_synthetic(total, stdout, chunk=5000):
     rng = random.Random(4242)
     wards, dailies = _ward_areas()
     areas = [a for ward in wards.values() for a in dailies.get(ward.pk, [ward])] or [None]
-    kinds = list(FacilityKind.objects.all())
+    kinds = list(FacilityKind.objects.exclude(group=FacilityKind.Group.COMMUNITY))
     kind_weights = [8 if k.code == "clinic" else 3 if k.code in ("pharmacy", "dental") else 1 for k in kinds]
     caps = list(Capability.objects.all())
     specs = list(Specialty.objects.all())

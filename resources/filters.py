@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from coordination.access import sees_professional_fields
 from coordination.models import Area
+from resources import recurrence
 from resources.geo import NotPlaced, locate
 from resources.models import Capability, Facility, FacilityKind, LookupNames, Specialty
 
@@ -17,6 +18,9 @@ POSITION_ERRORS = (
     "max_decimal_places",
     "max_whole_digits",
 )
+# The search's two sides: the medical and care directory (the default, as it always was) and
+# the community resources (サロン, 見守り …: kinds of the 「地域の活動」 group).
+MEDICAL, COMMUNITY = "", "community"
 RADIUS_CHOICES = [("1", "1km以内"), ("2", "2km以内"), ("3", "3km以内"), ("5", "5km以内"), ("10", "10km以内")]
 
 
@@ -84,6 +88,9 @@ class FacilityFilter(django_filters.FilterSet):
     accepting = django_filters.BooleanFilter(
         label="新規受入可のみ", method="filter_accepting", widget=forms.CheckboxInput
     )
+    this_week = django_filters.BooleanFilter(
+        label="今週ひらかれる", method="filter_this_week", widget=forms.CheckboxInput
+    )
     near = django_filters.CharFilter(
         label="近くの場所（利用者の住所・郵便番号または施設名）",
         method="filter_noop",
@@ -119,15 +126,25 @@ class FacilityFilter(django_filters.FilterSet):
         fields = []
 
     PROFESSIONAL_FILTERS = ("callable_now", "accepting")
+    # What only one side of the search asks: a サロン has no 診療科目 and a clinic no meeting days.
+    MEDICAL_FILTERS = ("visits", "specialty", "capabilities", "callable_now", "accepting")
+    COMMUNITY_FILTERS = ("this_week",)
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.place = None  # resolved "near" place: geo.Place
         self.names = LookupNames()  # for the keyword's terms and the form's options
         self.place_problem = ""  # why the typed place could not be an origin (a postcode outside …)
+        self.mode = COMMUNITY if (data or {}).get("mode") == COMMUNITY else MEDICAL
+        dropped = self.MEDICAL_FILTERS if self.mode == COMMUNITY else self.COMMUNITY_FILTERS
         if not (user and sees_professional_fields(user)):
-            for name in self.PROFESSIONAL_FILTERS:
-                self.filters.pop(name)
+            dropped = (*dropped, *self.PROFESSIONAL_FILTERS)
+        for name in dropped:
+            self.filters.pop(name, None)
+
+    @property
+    def community(self):
+        return self.mode == COMMUNITY
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value, self.names)
@@ -153,11 +170,20 @@ class FacilityFilter(django_filters.FilterSet):
     def filter_accepting(self, queryset, name, value):
         return queryset.accepting() if value else queryset
 
+    def filter_this_week(self, queryset, name, value):
+        return queryset.meeting_between(*recurrence.week_of(recurrence.today())) if value else queryset
+
     def filter_noop(self, queryset, name, value):
         return queryset
 
+    def side(self, queryset):
+        """The search's side (医療・介護 or 地域の活動), by the community kinds' ids the page has
+        read already (LookupNames), so the switch costs no query of its own."""
+        kind_ids = self.names.community_kind_ids()
+        return queryset.community(kind_ids) if self.community else queryset.medical_and_care(kind_ids)
+
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset.open())
+        queryset = super().filter_queryset(self.side(queryset.open()))
         data = self.form.cleaned_data
         position = None
         if data.get("lat") is not None and data.get("lng") is not None:
@@ -173,7 +199,7 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset
 
 
-def search_choices(form, names):
+def search_choices(form, names, community=False):
     """The options of the search form (templates/resources/_search_form.html) as plain tuples
     (value, label, chosen), the capabilities by their group; a group is open when one of its
     capabilities is chosen, and the first one always."""
@@ -189,7 +215,14 @@ def search_choices(form, names):
     for pk, name, group, description in names.capabilities():
         groups.setdefault(group or "その他", []).append((str(pk), name, str(pk) in chosen, description))
     return {
-        "kinds": options([(pk, name) for pk, name, *_ in names.kinds()], "kind"),
+        "kinds": options(
+            [
+                (pk, name)
+                for pk, name, group, _ in names.kinds()
+                if (group == FacilityKind.Group.COMMUNITY) == community
+            ],
+            "kind",
+        ),
         "areas": options(area_options, "area"),
         "visits": options(area_options, "visits"),
         "specialties": options([(pk, name) for pk, name, *_ in names.specialties()], "specialty"),
@@ -201,6 +234,6 @@ def search_choices(form, names):
         ],
         "values": {
             name: data.get(name, "")
-            for name in ("q", "near", "near_facility", "lat", "lng", "callable_now", "accepting")
+            for name in ("q", "near", "near_facility", "lat", "lng", "callable_now", "accepting", "this_week")
         },
     }

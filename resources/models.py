@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from coordination.batches import STALE_AFTER, ImportBatch
 from coordination.dates import is_national_holiday
-from coordination.models import Area, LookupTable
+from coordination.models import Area, LookupTable, sees_professional_fields
 from coordination.text import digits, normalize
+from resources import recurrence
 from resources.links import national_page_url
 from resources.search import SearchTextField
 
@@ -36,6 +37,8 @@ class FacilityKind(LookupTable):
         MEDICAL = "medical", "医療"
         CARE = "care", "介護"
         OTHER = "other", "その他"
+        # 住民主体 and informal resources (サロン, 認知症カフェ, 見守り …): resources.community.
+        COMMUNITY = "community", "地域の活動"
 
     code = models.SlugField("コード", max_length=40, unique=True)
     name = models.CharField("種別", max_length=60, unique=True)
@@ -133,7 +136,9 @@ class LookupNames:
             )
 
         blank = Value("", output_field=models.CharField())
-        union = rows(FacilityKind, self.KIND, blank, blank).union(
+        # A kind's group (医療/介護/地域の活動) rides in the group column: the search's switch
+        # between 医療・介護 and 地域の活動 offers each its own kinds.
+        union = rows(FacilityKind, self.KIND, F("group"), blank).union(
             rows(Capability, self.CAPABILITY, F("group"), F("description")),
             rows(Specialty, self.SPECIALTY, blank, blank),
             all=True,
@@ -148,6 +153,9 @@ class LookupNames:
 
     def kinds(self):
         return self.tables[self.KIND]
+
+    def community_kind_ids(self):
+        return {pk for pk, _name, group, _ in self.kinds() if group == FacilityKind.Group.COMMUNITY}
 
     def capabilities(self):
         return self.tables[self.CAPABILITY]
@@ -260,6 +268,39 @@ class FacilityQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("kind", "area").prefetch_related("capabilities")
+
+    def community(self, kind_ids=None):
+        """Community resources (サロン, 見守り …): kinds of the 「地域の活動」 group. `kind_ids`:
+        those kinds' ids when the caller already read them (LookupNames), to spare a join."""
+        if kind_ids is None:
+            return self.filter(kind__group=FacilityKind.Group.COMMUNITY)
+        return self.filter(kind_id__in=kind_ids)
+
+    def medical_and_care(self, kind_ids=None):
+        """Everything but community resources: the directory's 医療・介護 side."""
+        if kind_ids is None:
+            return self.exclude(kind__group=FacilityKind.Group.COMMUNITY)
+        return self.exclude(kind_id__in=kind_ids) if kind_ids else self
+
+    def community_editable_by(self, user):
+        """Community resources `user` may edit (coordination.access.community_area_ids)."""
+        from coordination.access import community_area_ids  # noqa: PLC0415 — access imports models
+
+        area_ids = community_area_ids(user)
+        queryset = self.community()
+        return queryset if area_ids is None else queryset.filter(area_id__in=area_ids)
+
+    def meeting_between(self, start, end):
+        """Community resources with a meeting date from start to end (「今週ひらかれる」): the
+        dates come from the rules in Python (resources/recurrence.py), so the rules are read
+        in one query and the matching facilities kept by id."""
+        rules = {}
+        for rule in MeetingRule.objects.filter(activity__facility__in=self.values("pk")).select_related(
+            "activity"
+        ):
+            rules.setdefault(rule.activity.facility_id, []).append(rule)
+        ids = [pk for pk, own in rules.items() if recurrence.dates_of_rules(own, start, end)]
+        return self.filter(pk__in=ids)
 
 
 MAX_TERMS = 10  # search terms read from a query; more say nothing more and cost a join each
@@ -1026,3 +1067,121 @@ class RoundMailing(models.Model):
         if not self.total:
             return None
         return min(100, round(100 * self.done / self.total))
+# --- Community resources (生活支援): the facts a サロン or a 見守り group has beside a facility's ---
+
+
+class CommunityActivity(models.Model):
+    """What a community resource (a Facility whose kind is in the 「地域の活動」 group) has beyond a
+    facility's fields: who runs it, for whom, what it costs, how to reach the organiser. Its
+    meeting days are MeetingRule rows (resources/recurrence.py computes the dates)."""
+
+    facility = models.OneToOneField(
+        Facility, verbose_name="施設・事業所", on_delete=models.CASCADE, related_name="community"
+    )
+    organiser = models.CharField(
+        "運営団体", max_length=200, help_text="例: 〇〇町内会、ボランティアグループ△△", **OPTIONAL_TEXT
+    )
+    audience = models.CharField(
+        "対象", max_length=200, help_text="例: おおむね65歳以上の方、どなたでも", **OPTIONAL_TEXT
+    )
+    fee = models.CharField("参加費", max_length=100, help_text="例: 無料、100円、実費", **OPTIONAL_TEXT)
+    booking_required = models.BooleanField("予約が必要", default=False)
+    contact_name = models.CharField("問い合わせ先（担当者）", max_length=100, **OPTIONAL_TEXT)
+    contact_phone = models.CharField("問い合わせ先（電話）", max_length=20, **OPTIONAL_TEXT)
+    contact_public = models.BooleanField(
+        "問い合わせ先を一般に公開する",
+        default=False,
+        help_text="外すと、問い合わせ先は専門職・センターの職員だけに表示されます",
+    )
+    schedule_note = models.CharField(
+        "日程の補足", max_length=200, help_text="例: 8月はお休み、雨天中止", **OPTIONAL_TEXT
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地域の活動の詳細"
+
+    def __str__(self):
+        return str(self.facility)
+
+    def rules_list(self):
+        return list(self.rules.all())
+
+    def next_date(self, today=None):
+        """The first meeting date on or after `today` (default: today in Asia/Tokyo)."""
+        return recurrence.next_of_rules(self.rules_list(), today or recurrence.today())
+
+    def next_meeting(self, today=None):
+        """(date, rule) of the next meeting: the page says its hours."""
+        return recurrence.next_meeting(self.rules_list(), today or recurrence.today())
+
+    def dates_between(self, start, end):
+        return recurrence.dates_of_rules(self.rules_list(), start, end)
+
+    def meets_in_week_of(self, today):
+        return bool(self.dates_between(*recurrence.week_of(today)))
+
+    def schedule_text(self):
+        return "、".join(recurrence.describe(rule) for rule in self.rules_list())
+
+    def contact_visible_to(self, user):
+        """The organiser's contact reaches anonymous visitors and officials only when public."""
+        return self.contact_public or sees_professional_fields(user)
+
+
+class MeetingRule(models.Model):
+    """One recurrence of a community activity: every week, the nth weekdays of the month
+    (第2・第4火曜; 月1回 is one n) or a day of the month, with its hours; a group that does not
+    meet on 祝日 says so. An activity may have several (毎週月曜 and 第1土曜)."""
+
+    class Pattern(models.TextChoices):
+        WEEKLY = recurrence.WEEKLY, "毎週"
+        MONTHLY_NTH = recurrence.MONTHLY_NTH, "毎月 第n曜日"
+        MONTHLY_DAY = recurrence.MONTHLY_DAY, "毎月 日付"
+
+    activity = models.ForeignKey(
+        CommunityActivity, verbose_name="地域の活動", on_delete=models.CASCADE, related_name="rules"
+    )
+    pattern = models.CharField("くり返し", max_length=12, choices=Pattern, default=Pattern.WEEKLY)
+    weekday = models.PositiveSmallIntegerField(
+        "曜日", choices=list(enumerate(WEEKDAYS[:7])), null=True, blank=True
+    )
+    weeks = models.CharField(
+        "第何週",
+        max_length=5,
+        blank=True,
+        default="",
+        help_text="「毎月 第n曜日」のとき、数字を続けて（第2・第4なら 24）",
+    )
+    day = models.PositiveSmallIntegerField(
+        "日", null=True, blank=True, help_text="「毎月 日付」のとき（1〜31）"
+    )
+    start_time = models.TimeField("開始時刻", null=True, blank=True)
+    end_time = models.TimeField("終了時刻", null=True, blank=True)
+    skips_holidays = models.BooleanField("祝日は休み", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "開催日のきまり"
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(day__isnull=True) | Q(day__gte=1, day__lte=31), name="meeting_rule_day_range"
+            ),
+        ]
+
+    def __str__(self):
+        return recurrence.describe(self)
+
+    def clean(self):
+        errors = {}
+        if self.pattern in (self.Pattern.WEEKLY, self.Pattern.MONTHLY_NTH) and self.weekday is None:
+            errors["weekday"] = "曜日を選んでください。"
+        if self.pattern == self.Pattern.MONTHLY_NTH:
+            weeks = str(self.weeks or "")
+            if not weeks or any(c not in "12345" for c in weeks):
+                errors["weeks"] = "第何週かを 1〜5 の数字で入力してください（第2・第4なら 24）。"
+        if self.pattern == self.Pattern.MONTHLY_DAY and not (self.day and 1 <= self.day <= 31):
+            errors["day"] = "日付を 1〜31 で入力してください。"
+        if self.start_time and self.end_time and self.start_time >= self.end_time:
+            errors["end_time"] = "終了時刻は開始時刻より後にしてください。"
+        if errors:
+            raise ValidationError(errors)

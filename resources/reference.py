@@ -36,6 +36,16 @@ KINDS = [
     ("care-sanatorium", "介護療養型医療施設", "care", "530"),
     ("community-nursing-home", "地域密着型介護老人福祉施設入所者生活介護", "care", "540"),
     ("short-stay-care-hospital", "短期入所療養介護（介護医療院）", "care", "551"),
+    # 地域の活動 (生活支援体制整備事業: 住民主体 and informal resources), the directory's other side.
+    ("salon", "通いの場・サロン", "community", ""),
+    ("exercise-class", "体操教室", "community", ""),
+    ("dementia-cafe", "認知症カフェ", "community", ""),
+    ("watching", "見守り", "community", ""),
+    ("outing-support", "移動・外出支援", "community", ""),
+    ("shopping-support", "買い物支援", "community", ""),
+    ("meal-delivery", "配食", "community", ""),
+    ("kodomo-shokudo", "子ども食堂", "community", ""),
+    ("consultation-place", "相談の場", "community", ""),
 ]
 
 # The national open-data files (jigyosho_{code}.csv) by service code, and the name their
@@ -242,6 +252,12 @@ SYNONYMS = [
     ("ふじんか", "specialty", "婦人科"),
     ("はいしゃ", "specialty", "歯科"),
     ("しか", "specialty", "歯科"),
+    # Words residents use for community resources.
+    ("100歳体操", "kind", "exercise-class"),
+    ("百歳体操", "kind", "exercise-class"),
+    ("オレンジカフェ", "kind", "dementia-cafe"),
+    ("あいのり", "kind", "outing-support"),
+    ("弁当", "kind", "meal-delivery"),
 ]
 
 SPECIALTIES = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resources import area_views, update_views, views
+from resources import area_views, community_views, update_views, views
 
 app_name = "resources"
 urlpatterns = [
@@ -46,6 +46,11 @@ urlpatterns = [
         area_views.statistics_import_errors,
         name="area_import_errors",
     ),
+    # Community resources (生活支援): residents' listing, a 圏域's A4 list, the editors' form.
+    path("community/", community_views.listing, name="community"),
+    path("community/print/", community_views.print_list, name="community_print"),
+    path("community/new/", community_views.edit, name="community_create"),
+    path("<int:pk>/community/", community_views.edit, name="community_edit"),
     path("duplicates/", views.duplicates, name="duplicates"),
     # Keeping the directory true: the facility's own link, change requests, rounds, re-checks.
     path("u/<str:token>/", update_views.update_form, name="update_form"),

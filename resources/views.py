@@ -13,13 +13,21 @@ from coordination.exports import csv_response, xlsx_response
 from coordination.extensions import panels as slot_panels
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields
-from resources import extensions, filters
+from resources import extensions, filters, recurrence
 from resources.closures import mark_closed
 from resources.duplicates import possible_duplicates
 from resources.exporting import export_rows
 from resources.filters import FacilityFilter
 from resources.forms import ColumnMappingForm, FacilityForm, ImportUploadForm
-from resources.models import Capability, ColumnMapping, Facility, FacilityImport, Vacancy
+from resources.models import (
+    Capability,
+    ColumnMapping,
+    CommunityActivity,
+    Facility,
+    FacilityImport,
+    FacilityKind,
+    Vacancy,
+)
 from resources.places import Scope
 from resources.search import DirectoryPaginator
 from resources.windows import windows_formset
@@ -34,8 +42,12 @@ def _filtered(request, queryset=None):
     if sees_professional_fields(request.user):
         queryset = queryset.prefetch_related("contact_windows")
     filterset = FacilityFilter(request.GET or None, queryset=queryset, user=request.user)
+    if filterset.community:
+        filterset.queryset = filterset.queryset.select_related("community").prefetch_related(
+            "community__rules"
+        )
     valid = filterset.is_bound and filterset.is_valid()
-    return filterset, (filterset.qs if valid else filterset.queryset), valid
+    return filterset, (filterset.qs if valid else filterset.side(filterset.queryset)), valid
 
 
 def search(request):
@@ -43,10 +55,16 @@ def search(request):
     moment = filters.now()  # through the module: tests freeze it
     filterset, queryset, valid = _filtered(request)
     page = DirectoryPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = recurrence.today()
     for facility in page.object_list:
         facility.callable_now = pro and facility.is_callable_at(moment)
+        if filterset.community:
+            activity = getattr(facility, "community", None)
+            facility.next_date = activity.next_date(today) if activity else None
     terms = filterset.form.cleaned_data.get("q", "").split() if valid else []
-    hints = _relaxed_counts(request, filterset.form.cleaned_data) if valid and page.paginator.count == 0 else []
+    hints = (
+        _relaxed_counts(request, filterset.form.cleaned_data) if valid and page.paginator.count == 0 else []
+    )
     return render(
         request,
         "resources/search.html",
@@ -59,7 +77,8 @@ def search(request):
             "short_terms": [t for t in terms if len(t) <= 2],
             "pro": pro,
             "query_string": request.GET.urlencode(),
-            "choices": filters.search_choices(filterset.form, filterset.names),
+            "choices": filters.search_choices(filterset.form, filterset.names, filterset.community),
+            "community": filterset.community,
             "hints": hints,
             "can_start_round": can_edit_directory(request.user),
             # Later apps' blocks for this page (rota: who is on duty now, for professionals and staff).
@@ -81,6 +100,7 @@ def _relaxed_counts(request, chosen):
         "callable_now": "今電話できる",
         "accepting": "新規受入可",
         "radius": "範囲",
+        "this_week": "今週ひらかれる",
     }
     hints = []
     params = request.GET
@@ -103,7 +123,7 @@ def _relaxed_counts(request, chosen):
         if count:
             if key == "capabilities":
                 label = f"在宅対応: {capability_names.get(int(value), value) if value.isdigit() else value}"
-            elif key in ("callable_now", "accepting"):
+            elif key in ("callable_now", "accepting", "this_week"):
                 label = names[key]
             elif key == "radius":
                 label = f"{names[key]}: {dict(filters.RADIUS_CHOICES).get(params[key], params[key])}"
@@ -158,6 +178,8 @@ def detail(request, pk):
         ),
         pk=pk,
     )
+    if facility.kind.group == FacilityKind.Group.COMMUNITY:
+        return _community_detail(request, facility, pro)
     capabilities, specialties, services = facility.labels()
     can_edit = can_edit_directory(request.user)
     stated = {link.capability_id: link for link in facility.capability_links.all()}
@@ -177,6 +199,31 @@ def detail(request, pk):
             "callable_now": pro and facility.is_callable_at(filters.now()),
             "panels": extensions.facility_panels(request, facility),
             "changes": facility.changes.select_related("user")[:10] if pro else [],
+        },
+    )
+
+
+def _community_detail(request, facility, pro):
+    """A community resource's page: organiser, schedule in words, the next date (today in
+    Asia/Tokyo, `data-next-date`), fee, booking and the contact (a professionals-only one never
+    reaches anonymous visitors or officials)."""
+    activity = CommunityActivity.objects.filter(facility=facility).prefetch_related("rules").first()
+    next_date, next_rule = activity.next_meeting(recurrence.today()) if activity else (None, None)
+    editable = Facility.objects.community_editable_by(request.user).filter(pk=facility.pk).exists()
+    return render(
+        request,
+        "resources/community_detail.html",
+        {
+            "facility": facility,
+            "activity": activity,
+            "rules": activity.rules_list() if activity else [],
+            "next_date": next_date,
+            "next_rule": next_rule,
+            "show_contact": bool(activity and activity.contact_visible_to(request.user)),
+            "pro": pro,
+            "can_edit": editable,
+            "can_confirm": can_edit_directory(request.user),
+            "changes": facility.changes.select_related("user")[:10] if editable else [],
         },
     )
 

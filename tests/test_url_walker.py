@@ -113,6 +113,15 @@ def _area_import(w):
 
 STATISTICS = only(ADM, OFF)
 
+def _community(w):
+    """The walker's community resource (a サロン in C01's ward), made once per world."""
+    if not hasattr(w, "community"):
+        from tests.resources.community_factories import EVERY_WEDNESDAY, make_community
+
+        w.community = make_community("ウォーカーサロン", w.cast.ward1, rules=[EVERY_WEDNESDAY])
+    return w.community
+
+
 EXPECTED = {
     "dashboard": Expect(PUBLIC),
     "healthz": Expect(PUBLIC),
@@ -141,6 +150,12 @@ EXPECTED = {
     "resources:import_retry": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility_import.pk}),
     "resources:import_mapping": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility_import.pk}),
     "resources:duplicates": Expect(ADMIN_ONLY),
+    # Community resources: residents' pages for everyone; the form for the directory's editors
+    # (and 生活支援コーディネーター, in their 圏域: tests/resources/test_community_editing.py).
+    "resources:community": Expect(PUBLIC),
+    "resources:community_print": Expect(PUBLIC),
+    "resources:community_create": Expect(only(ADM, CO, CO2)),
+    "resources:community_edit": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _community(w).pk}),
     "resources:missing": Expect(ADMIN_ONLY),
     # 地域の見える化: public (resource counts only for anonymous visitors); the statistics behind it
     # are entered and imported by admins and officials.

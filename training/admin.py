@@ -1,12 +1,34 @@
 from django.contrib import admin
 
 from coordination.admin import AuditedAdmin
-from training.models import Event, EventFormat, EventOrganisation, TaskTemplate, TaskTemplateItem
+from training.models import (
+    Event,
+    EventFormat,
+    EventOrganisation,
+    SupporterCount,
+    SupporterCourse,
+    TaskTemplate,
+    TaskTemplateItem,
+)
 
 
 @admin.register(EventFormat)
 class EventFormatAdmin(AuditedAdmin):
     list_display = fields = ("name", "sort_order")
+
+
+@admin.register(SupporterCourse)
+class SupporterCourseAdmin(AuditedAdmin):
+    list_display = fields = ("name", "sort_order")
+
+
+@admin.register(SupporterCount)
+class SupporterCountAdmin(AuditedAdmin):
+    """Supporters trained outside the portal's events, per 年度 (added on the yearly history)."""
+
+    list_display = ("fiscal_year", "course", "center", "count", "note")
+    list_filter = ("course", "fiscal_year")
+    fields = ("course", "center", "fiscal_year", "count", "note")
 
 
 class TaskTemplateItemInline(admin.TabularInline):

@@ -15,6 +15,8 @@ from training.models import (
     EventFormat,
     EventOrganisation,
     Item,
+    SupporterCount,
+    SupporterCourse,
     TaskTemplate,
     TaskTemplateItem,
 )
@@ -159,7 +161,45 @@ def seed(stdout, **options):
     if len(centers) > 1:
         for event in Event.objects.filter(center=centers[0], item=Item.PUBLIC):
             event.co_host_centers.add(*centers[1:])
+    if centers:
+        _seed_supporters(centers[0], fy, formats, orgs, professions)
     stdout.write(f"training: {Event.objects.count()} events")
+
+
+def _seed_supporters(center, fy, formats, orgs, professions):
+    """認知症サポーター養成講座 held by the first center in the last two 年度, and numbers trained
+    elsewhere entered by hand, for the supporters' running count on the yearly history."""
+    reference.load_supporter_courses(SupporterCourse)
+    dementia = SupporterCourse.objects.get(name="認知症サポーター")
+    walking = SupporterCourse.objects.get(name="健脚推進ボランティア")
+    if not Event.objects.filter(supporter_course__isnull=False).exists():
+        coordinator = User.objects.filter(center=center, role=Role.COORDINATOR).first()
+        for years_ago, month, course, people in [
+            (2, 7, dementia, 38),
+            (1, 7, dementia, 45),
+            (1, 10, walking, 16),
+        ]:
+            year = fy - years_ago
+            event = _event(
+                center,
+                coordinator,
+                f"{course.name}養成講座",
+                Item.PUBLIC,
+                datetime.datetime(year, month, 10, 13, 30),
+                ["出前講座"],
+                [],
+                formats,
+                orgs,
+                supporter_course=course,
+                registration_open=False,
+                audience_note="地域住民",
+            )
+            if "その他" in professions:
+                AttendanceCount.objects.create(event=event, profession=professions["その他"], count=people)
+    for years_ago, count, note in [(2, 120, "市内小中学校での講座"), (1, 150, "市内小中学校・企業での講座")]:
+        SupporterCount.objects.get_or_create(
+            course=dementia, center=None, fiscal_year=fy - years_ago, defaults={"count": count, "note": note}
+        )
 
 
 def _event(center, user, title, item, start, fmt, hosts, formats, orgs, **fields):

@@ -53,6 +53,7 @@ class EventForm(CenterOwnedForm):
             "audience_professions",
             "audience_note",
             "formats",
+            "supporter_course",
             "speakers",
             "capacity",
             "description",

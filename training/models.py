@@ -25,6 +25,16 @@ class EventFormat(LookupTable):
         verbose_name = verbose_name_plural = "研修の形式"
 
 
+class SupporterCourse(LookupTable):
+    """A course that trains volunteers (認知症サポーター養成講座, あったか・サポーター, 健脚推進ボランティア):
+    the attendees of an event of that course are that year's new supporters."""
+
+    name = models.CharField("サポーターの種類", max_length=50, unique=True, help_text="例: 認知症サポーター")
+
+    class Meta(LookupTable.Meta):
+        verbose_name = verbose_name_plural = "サポーター養成講座の種類"
+
+
 class Item(models.TextChoices):
     """The 在宅医療・介護連携推進事業 item an event serves."""
 
@@ -117,6 +127,15 @@ class Event(models.Model):
     )
     audience_note = models.CharField("対象", max_length=200, blank=True, help_text="例: 多職種、一般市民")
     formats = models.ManyToManyField(EventFormat, verbose_name="形式", blank=True, related_name="events")
+    supporter_course = models.ForeignKey(
+        SupporterCourse,
+        verbose_name="サポーター養成講座",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        help_text="養成講座のとき、その種類（参加人数をその年度に養成したサポーターとして数えます）",
+    )
     speakers = models.TextField("講師・ファシリテーター", blank=True)
     capacity = models.PositiveIntegerField("定員", null=True, blank=True, help_text="空欄は定員なし")
     description = models.TextField("内容", blank=True)
@@ -372,6 +391,65 @@ class AttendanceCount(models.Model):
 
     def __str__(self):
         return f"{self.profession} {self.count}"
+
+
+class SupporterCount(models.Model):
+    """Supporters trained outside the portal's events (a course run by a school, a company or
+    before the portal), entered by hand per 年度: added to the events' attendees."""
+
+    course = models.ForeignKey(
+        SupporterCourse, verbose_name="サポーターの種類", on_delete=models.PROTECT, related_name="counts"
+    )
+    center = models.ForeignKey(
+        Center,
+        verbose_name="センター",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="空欄は市全体（センターに属さない養成数）",
+    )
+    fiscal_year = models.PositiveIntegerField("年度（西暦）", help_text="例: 2026（2026年4月〜2027年3月）")
+    count = models.PositiveIntegerField("人数")
+    note = models.CharField("内訳・出典", max_length=200, blank=True, help_text="例: 市内小学校での講座")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "サポーター養成数（手入力）"
+        ordering = ["fiscal_year", "course", "pk"]
+
+    def __str__(self):
+        return f"{dates.fiscal_year_label(self.fiscal_year)} {self.course} {self.count}人"
+
+
+def supporters_by_year(events, counts):
+    """The supporters trained per 年度 and course, and the running count: attendees of `events`
+    of a supporter course (checked-in registrations and counts entered afterwards, as the yearly
+    history counts people) plus the hand-entered `counts` (SupporterCount rows). Both already
+    limited to what the reader may see. Returns (courses, rows); a row is a 年度 with, per
+    course, (that year's number, the running total up to it). Five queries."""
+    rows = events.filter(supporter_course__isnull=False).values_list("pk", "supporter_course_id", "starts_at")
+    course_of, year_of = {}, {}
+    for pk, course_id, starts_at in rows:
+        course_of[pk] = course_id
+        year_of[pk] = dates.fiscal_year(timezone.localtime(starts_at).date())
+    per_year = {}
+    for event_id, _profession, n in attendance_rows(list(course_of)):
+        key = (year_of[event_id], course_of[event_id])
+        per_year[key] = per_year.get(key, 0) + n
+    for year, course_id, n in counts.values_list("fiscal_year", "course_id", "count"):
+        per_year[(year, course_id)] = per_year.get((year, course_id), 0) + n
+    courses = list(SupporterCourse.objects.filter(pk__in={c for _, c in per_year}))
+    years = sorted({y for y, _ in per_year})
+    running = dict.fromkeys((c.pk for c in courses), 0)
+    rows = []
+    for year in years:
+        cells = []
+        for course in courses:
+            n = per_year.get((year, course.pk), 0)
+            running[course.pk] += n
+            cells.append((n, running[course.pk]))
+        rows.append({"year": year, "label": dates.fiscal_year_label(year), "cells": cells})
+    return courses, rows
 
 
 def new_token():

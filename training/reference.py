@@ -65,3 +65,12 @@ def load(EventFormat, TaskTemplate, TaskTemplateItem):
                 TaskTemplateItem(template=template, phase=phase, text=text, owner=owner, sort_order=i)
                 for i, (phase, text, owner) in enumerate(items)
             )
+
+
+# Volunteer courses whose attendees the yearly report counts as supporters trained (seed 003).
+SUPPORTER_COURSES = ["認知症サポーター", "あったか・サポーター", "健脚推進ボランティア"]
+
+
+def load_supporter_courses(SupporterCourse):
+    for i, name in enumerate(SUPPORTER_COURSES):
+        SupporterCourse.objects.get_or_create(name=name, defaults={"sort_order": i * 10})

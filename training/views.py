@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination import extensions
-from coordination.access import get_for_user, role_required
+from coordination.access import get_for_user, role_required, visible_centers
 from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import errors_to_messages, post_data
@@ -29,7 +29,9 @@ from training.models import (
     Item,
     Phase,
     Registration,
+    SupporterCount,
     Task,
+    supporters_by_year,
     yearly_history,
 )
 
@@ -366,6 +368,7 @@ def history(request):
         co_hosted = Event.co_host_centers.through.objects.filter(center=chosen).values("event_id")
         events = events.filter(Q(center=chosen) | Q(pk__in=co_hosted))
     table, professions = yearly_history(events, by_center=by_center)
+    supporter_courses, supporters = supporters_by_year(events, _supporter_counts(user, chosen))
     if request.GET.get("format") == "xlsx":
         return _history_xlsx(table, professions, item, by_center, chosen)
     if request.GET.get("format"):
@@ -381,7 +384,25 @@ def history(request):
             "centers": centers,
             "center": center,
             "by_center": by_center,
+            "supporter_courses": supporter_courses,
+            "supporters": supporters,
         },
+    )
+
+
+def _supporter_counts(user, chosen):
+    """The hand-entered supporter numbers the reader's history adds: one center's when a center
+    is chosen, else those of the centers the user reads, and the city's own rows for those who
+    read the whole city (admins, officials without a ward)."""
+    counts = SupporterCount.objects.all()
+    if chosen is not None:
+        return counts.filter(center=chosen)
+    centers = visible_centers(user)
+    whole_city = user.role == Role.ADMIN or (user.role == Role.OFFICIAL and not user.ward_id)
+    return (
+        counts.filter(Q(center__in=centers) | Q(center__isnull=True))
+        if whole_city
+        else counts.filter(center__in=centers)
     )
 
 

@@ -1,0 +1,136 @@
+"""Community resources (生活支援): the form a coordinator or a 生活支援コーディネーター fills in, and the
+one service that saves it (the facility, its CommunityActivity and its MeetingRules together).
+
+A community resource is a resources.Facility whose kind is in the 「地域の活動」 group, so the
+directory's search, areas, map pin and 最終確認日 serve it unchanged; what only a サロン has lives
+in CommunityActivity, its meeting days in MeetingRule (resources/recurrence.py)."""
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+
+from coordination.forms import TimeInput, use_area_tree
+from coordination.models import Area
+from coordination.text import normalize_phone
+from resources.models import CommunityActivity, Facility, FacilityChange, FacilityKind, MeetingRule
+
+
+class CommunityFacilityForm(forms.ModelForm):
+    """The facility's side: kind (地域の活動 kinds only), name, place and its area. A
+    生活支援コーディネーター chooses among the areas of its own 圏域 only (`area_ids`)."""
+
+    confirm = forms.BooleanField(
+        label="内容を確認した（最終確認日を今日にする）", required=False, initial=True
+    )
+
+    class Meta:
+        model = Facility
+        fields = [
+            "kind",
+            "name",
+            "name_kana",
+            "postal_code",
+            "address",
+            "area",
+            "latitude",
+            "longitude",
+            "url",
+        ]
+        labels = {"name": "活動の名称", "address": "開催場所（住所・会場名）", "url": "ホームページ・SNS"}
+
+    def __init__(self, *args, area_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = FacilityKind.objects.filter(group=FacilityKind.Group.COMMUNITY)
+        self.fields["kind"].empty_label = "選んでください"
+        area = self.fields["area"]
+        area.required = True
+        area.empty_label = "選んでください"
+        if area_ids is not None:
+            area.queryset = Area.objects.filter(pk__in=area_ids)
+        use_area_tree(area)
+
+
+class CommunityActivityForm(forms.ModelForm):
+    class Meta:
+        model = CommunityActivity
+        fields = [
+            "organiser",
+            "audience",
+            "fee",
+            "booking_required",
+            "schedule_note",
+            "contact_name",
+            "contact_phone",
+            "contact_public",
+        ]
+
+    def clean_contact_phone(self):
+        return normalize_phone(self.cleaned_data["contact_phone"])
+
+
+class MeetingRuleForm(forms.ModelForm):
+    class Meta:
+        model = MeetingRule
+        fields = ["pattern", "weekday", "weeks", "day", "start_time", "end_time", "skips_holidays"]
+        widgets = {"start_time": TimeInput(), "end_time": TimeInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weekday"].empty_label = None
+        self.fields["weekday"].choices = [("", "—"), *self.fields["weekday"].choices[1:]]
+
+
+MeetingRuleFormSet = forms.inlineformset_factory(
+    CommunityActivity,
+    MeetingRule,
+    form=MeetingRuleForm,
+    extra=2,
+    can_delete=True,
+    max_num=10,
+    validate_max=True,
+)
+
+
+def forms_for(data, facility, area_ids):
+    """(facility form, activity form, rules formset) for a new resource or an existing one."""
+    activity = getattr(facility, "community", None) if facility else None
+    activity = activity or CommunityActivity()
+    return (
+        CommunityFacilityForm(data, instance=facility, area_ids=area_ids, prefix="facility"),
+        CommunityActivityForm(data, instance=activity, prefix="activity"),
+        MeetingRuleFormSet(data, instance=activity, prefix="rules"),
+    )
+
+
+def all_valid(facility_form, activity_form, rules):
+    # Every form is validated (not stopping at the first), so each shows its own errors.
+    return all([facility_form.is_valid(), activity_form.is_valid(), rules.is_valid()])
+
+
+@transaction.atomic
+def save_community(user, facility_form, activity_form, rules):
+    """Save the three forms as one change (all or nothing), with the facility's history row."""
+    creating = facility_form.instance.pk is None
+    changed = [facility_form.fields[n].label for n in facility_form.changed_data if n != "confirm"]
+    changed += [activity_form.fields[n].label for n in activity_form.changed_data]
+    if rules.has_changed():
+        changed.append("開催日のきまり")
+    facility = facility_form.save(commit=False)
+    facility.updated_by = user
+    facility.mark_manual(facility_form.changed_data)
+    if facility_form.cleaned_data.get("confirm"):
+        facility.confirmed_on = timezone.localdate()
+        facility.confirmed_by = user
+    facility.save()
+    activity = activity_form.save(commit=False)
+    activity.facility = facility
+    activity.save()
+    rules.instance = activity
+    rules.save()
+    FacilityChange.objects.create(
+        facility=facility,
+        user=user,
+        action=FacilityChange.Action.CREATE if creating else FacilityChange.Action.UPDATE,
+        fields=changed,
+    )
+    return facility

@@ -1,0 +1,159 @@
+"""Who adds and edits community resources: coordinators and admins everywhere, a
+生活支援コーディネーター within its own 圏域 only (another 圏域's resource answers 404), and nothing else of
+the directory or the consultation log. Bad input is named and nothing is half-saved."""
+
+import pytest
+from django.urls import reverse
+
+from coordination.models import Area, Role
+from resources.models import CommunityActivity, Facility, FacilityChange, FacilityKind, MeetingRule
+from tests.consultations.factories import make_consultation
+from tests.resources.community_factories import EVERY_WEDNESDAY, make_community, make_life_support
+from tests.resources.factories import make_facility
+
+
+@pytest.fixture
+def sc(cast, client):
+    user = make_life_support(cast.daily1)
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def form_data(area, kind_code="salon", name="新しいサロン", **extra):
+    data = {
+        "facility-kind": FacilityKind.objects.get(code=kind_code).pk,
+        "facility-name": name,
+        "facility-address": "北九州市東区1-1 市民センター",
+        "facility-area": area.pk,
+        "facility-confirm": "on",
+        "activity-organiser": "一丁目町内会",
+        "activity-fee": "無料",
+        "activity-contact_name": "世話役",
+        "activity-contact_phone": "０９３−１１１−２２２２",
+        "rules-TOTAL_FORMS": "2",
+        "rules-INITIAL_FORMS": "0",
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "10",
+        "rules-0-pattern": "monthly_nth",
+        "rules-0-weekday": "1",
+        "rules-0-weeks": "24",
+        "rules-0-start_time": "10:00",
+        "rules-0-end_time": "12:00",
+        "rules-0-skips_holidays": "on",
+        "rules-1-pattern": "weekly",
+        "rules-1-skips_holidays": "on",
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_coordinator_of_a_life_support_area_adds_one_there(sc, cast):
+    response = sc.post(reverse("resources:community_create"), form_data(cast.daily1))
+    facility = Facility.objects.get(name="新しいサロン")
+    assert response.status_code == 302 and response["Location"] == f"/resources/{facility.pk}/"
+    assert facility.area == cast.daily1 and facility.kind.group == FacilityKind.Group.COMMUNITY
+    assert facility.confirmed_by == sc.user and facility.confirmed_on is not None
+    activity = facility.community
+    assert activity.contact_phone == "093-111-2222" and not activity.contact_public
+    assert [str(r) for r in activity.rules.all()] == ["第2・第4火曜 10:00〜12:00（祝日は休み）"]
+    assert FacilityChange.objects.filter(facility=facility, action="create", user=sc.user).exists()
+
+
+def test_the_life_support_coordinator_cannot_place_one_in_another_area(sc, cast):
+    response = sc.post(reverse("resources:community_create"), form_data(cast.ward2))
+    assert response.status_code == 200 and "正しく選択してください" in response.content.decode()
+    assert not Facility.objects.filter(name="新しいサロン").exists()
+    # The form offers the 圏域 only.
+    page = sc.get(reverse("resources:community_create")).content.decode()
+    areas = page[page.index('name="facility-area"') :]
+    areas = areas[: areas.index("</select>")]
+    assert f'<option value="{cast.daily1.pk}"' in areas and f'<option value="{cast.ward2.pk}"' not in areas
+
+
+def test_the_life_support_coordinator_edits_its_own_areas_resources_only(sc, cast):
+    own = make_community("東北サロン", cast.daily1, rules=[EVERY_WEDNESDAY])
+    elsewhere = Area.objects.create(name="東南圏域", kind=Area.Kind.DAILY, parent=cast.ward1)
+    other = make_community("東南サロン", elsewhere)
+    ward_level = make_community("東区全体の見守り", cast.ward1, kind_code="watching")
+    assert sc.get(reverse("resources:community_edit", args=[own.pk])).status_code == 200
+    for facility in (other, ward_level):
+        assert sc.get(reverse("resources:community_edit", args=[facility.pk])).status_code == 404
+        assert sc.post(reverse("resources:community_edit", args=[facility.pk]), {}).status_code == 404
+    data = form_data(cast.daily1, name="東北サロン（改称）")
+    data.update({"rules-INITIAL_FORMS": "0"})
+    assert sc.post(reverse("resources:community_edit", args=[own.pk]), data).status_code == 302
+    own.refresh_from_db()
+    assert own.name == "東北サロン（改称）"
+    # The page offers its editors the form, and the 圏域 outside theirs none.
+    assert (
+        reverse("resources:community_edit", args=[own.pk]) in sc.get(f"/resources/{own.pk}/").content.decode()
+    )
+    assert (
+        reverse("resources:community_edit", args=[other.pk])
+        not in sc.get(f"/resources/{other.pk}/").content.decode()
+    )
+
+
+def test_a_medical_facility_is_not_a_community_resource_to_edit(sc, cast, client_for):
+    clinic = make_facility("東北医院", area=cast.daily1)
+    assert sc.get(reverse("resources:community_edit", args=[clinic.pk])).status_code == 404
+    # Coordinators edit every facility, but through the facility form, not this one.
+    assert (
+        client_for("coordinator").get(reverse("resources:community_edit", args=[clinic.pk])).status_code
+        == 404
+    )
+
+
+def test_the_life_support_coordinator_reaches_nothing_else_of_the_directory_or_consultations(sc, cast):
+    clinic = make_facility("東北医院", area=cast.daily1)
+    consultation = make_consultation(cast.center1)
+    for url in (
+        reverse("resources:edit", args=[clinic.pk]),
+        reverse("resources:create"),
+        reverse("resources:import"),
+        reverse("resources:change_requests"),
+        reverse("consultations:index"),
+        reverse("consultations:detail", args=[consultation.pk]),
+        reverse("consultations:create"),
+    ):
+        assert sc.get(url).status_code == 403, url
+    assert sc.post(reverse("resources:confirm", args=[clinic.pk])).status_code == 403
+
+
+def test_anonymous_visitors_go_to_login_and_other_roles_are_refused(client_for, cast):
+    salon = make_community("東北サロン", cast.daily1)
+    for url in (reverse("resources:community_create"), reverse("resources:community_edit", args=[salon.pk])):
+        assert "/accounts/login/" in client_for("anonymous").get(url)["Location"]
+        assert client_for("professional").get(url).status_code == 403
+        assert client_for("official").get(url).status_code == 403
+        assert client_for("coordinator2").get(url).status_code == 200  # the directory's editors
+
+
+def test_a_bad_rule_is_named_and_nothing_is_saved(sc, cast):
+    data = form_data(cast.daily1, **{"rules-0-weeks": "2と4", "rules-0-end_time": "09:00"})
+    html = sc.post(reverse("resources:community_create"), data).content.decode()
+    assert "第何週かを 1〜5 の数字で入力してください" in html
+    assert "終了時刻は開始時刻より後にしてください。" in html
+    assert not Facility.objects.filter(name="新しいサロン").exists()
+    assert not CommunityActivity.objects.exists() and not MeetingRule.objects.exists()
+
+
+def test_a_life_support_coordinator_needs_an_area(cast):
+    from django.core.exceptions import ValidationError
+
+    from coordination.models import User
+
+    user = User(username="sc2", role=Role.LIFE_SUPPORT)
+    with pytest.raises(ValidationError) as error:
+        user.clean()
+    assert "圏域" in str(error.value)
+
+
+def test_the_home_lists_the_life_support_coordinators_own_area_resources(sc, cast):
+    make_community("東北サロン", cast.daily1, rules=[EVERY_WEDNESDAY])
+    elsewhere = Area.objects.create(name="東南圏域", kind=Area.Kind.DAILY, parent=cast.ward1)
+    make_community("東南サロン", elsewhere)
+    html = sc.get("/").content.decode()
+    assert "東北圏域の地域の活動" in html and "東北サロン" in html and "東南サロン" not in html
+    assert reverse("resources:community_create") in html
