@@ -121,6 +121,14 @@ def test_the_life_support_coordinator_reaches_nothing_else_of_the_directory_or_c
     assert sc.post(reverse("resources:confirm", args=[clinic.pk])).status_code == 403
 
 
+def test_the_life_support_coordinators_menu_offers_only_what_it_may_open(sc, cast):
+    html = sc.get(reverse("resources:community")).content.decode()
+    assert reverse("resources:community_create") in html and reverse("resources:areas") in html
+    # 調査 and 相談記録 answer 403 to this role, so the menu does not lead there.
+    assert f'href="{reverse("surveys:index")}"' not in html
+    assert f'href="{reverse("consultations:index")}"' not in html
+
+
 def test_anonymous_visitors_go_to_login_and_other_roles_are_refused(client_for, cast):
     salon = make_community("東北サロン", cast.daily1)
     for url in (reverse("resources:community_create"), reverse("resources:community_edit", args=[salon.pk])):
