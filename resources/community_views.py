@@ -44,7 +44,7 @@ def _listing(request):
     if kind:
         queryset = queryset.filter(kind=kind)
     this_week = request.GET.get("this_week") == "on"
-    week = recurrence.week_of(today)
+    week = recurrence.rest_of_week(today)
     if this_week:
         queryset = queryset.meeting_between(*week)
     facilities = list(queryset[: LISTING_LIMIT + 1])

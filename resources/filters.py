@@ -171,7 +171,7 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset.accepting() if value else queryset
 
     def filter_this_week(self, queryset, name, value):
-        return queryset.meeting_between(*recurrence.week_of(recurrence.today())) if value else queryset
+        return queryset.meeting_between(*recurrence.rest_of_week(recurrence.today())) if value else queryset
 
     def filter_noop(self, queryset, name, value):
         return queryset

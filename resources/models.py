@@ -1117,9 +1117,6 @@ class CommunityActivity(models.Model):
     def dates_between(self, start, end):
         return recurrence.dates_of_rules(self.rules_list(), start, end)
 
-    def meets_in_week_of(self, today):
-        return bool(self.dates_between(*recurrence.week_of(today)))
-
     def schedule_text(self):
         return "、".join(recurrence.describe(rule) for rule in self.rules_list())
 

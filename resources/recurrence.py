@@ -103,6 +103,12 @@ def week_of(today):
     return monday, monday + datetime.timedelta(days=6)
 
 
+def rest_of_week(today):
+    """Today to this week's Sunday: what 「今週ひらかれる」 means to someone who wants to go
+    (a day of this week already past is no use to them)."""
+    return today, week_of(today)[1]
+
+
 def describe(rule):
     """The rule in words: 「第2・第4火曜 10:00〜12:00（祝日は休み）」."""
     if rule.pattern == WEEKLY:

@@ -150,6 +150,17 @@ def test_this_week_and_this_area_facets(client_for, cast, today):
     assert "毎週水曜の会" in listing and "十五日の会" not in listing and "西の水曜の会" not in listing
 
 
+def test_this_week_means_from_today_to_sunday(client_for, cast, today):
+    make_community("毎週水曜の会", cast.daily1, rules=[EVERY_WEDNESDAY])
+    client = client_for("anonymous")
+    today(2026, 12, 3)  # Thursday: this week's Wednesday (12/2) is past, the next one is next week
+    assert "毎週水曜の会" not in client.get("/resources/?mode=community&this_week=on").content.decode()
+    listing = client.get("/resources/community/?this_week=on").content.decode()
+    assert "毎週水曜の会" not in listing and "今日12月3日〜日曜12月6日" in listing
+    today(2026, 12, 2)  # the Wednesday itself
+    assert "毎週水曜の会" in client.get("/resources/?mode=community&this_week=on").content.decode()
+
+
 def test_an_empty_community_search_offers_to_drop_this_week(client_for, cast, today):
     today(2026, 12, 1)
     make_community("十五日の会", cast.daily1, rules=[FIFTEENTH])
@@ -171,8 +182,9 @@ def test_community_search_query_count_does_not_grow_with_results(
     client.get(url)  # warm the session
     # Anonymous: the lookups (kinds, capabilities, specialties), the synonyms, the rules for
     # 「今週」, the count, the page (kinds, areas and activities joined), the page's capabilities,
-    # its rules, the form's areas. Professional: + session, user, contact windows.
-    expected = 8 if role == "anonymous" else 11
+    # its rules, the form's areas. Professional: + session, user, contact windows, and the rota's
+    # on-duty block (its shifts; their backups only when there are shifts).
+    expected = 8 if role == "anonymous" else 12
     for i in range(3, 25):
         if i in (3, 24):
             with django_assert_num_queries(expected):
