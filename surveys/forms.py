@@ -437,6 +437,10 @@ class AnswerForm(forms.Form):
                 continue
             if value not in (None, "", [], {}):
                 self.values[q.pk] = value
+        if not self.values and not self.errors and self.questions:
+            # A blank page sent by mistake would use the respondent's one answer and count as
+            # a response with nothing in it.
+            self.add_error(None, "どの質問にも回答がありません。答えられる質問に回答してから送信してください。")
         return data
 
     def _value(self, item, data):

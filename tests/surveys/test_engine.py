@@ -144,6 +144,19 @@ def test_skip_logic_is_one_level_and_names_a_choice_of_the_condition(cast):
     assert not form.is_valid() and "選択肢から選んでください" in str(form.errors["show_if_value"])
 
 
+def test_a_blank_answer_is_refused_and_does_not_use_the_link(cast, client):
+    s = make_survey(cast.center1)
+    yes_no = question(s, "q", choices=["はい", "いいえ"])
+    r = respondent(s)
+    page = post_answers(client, r, {}).content.decode()
+    assert "どの質問にも回答がありません" in page
+    r.refresh_from_db()
+    assert r.submitted_at is None and not Answer.objects.exists()
+    post_answers(client, r, {f"q{yes_no.pk}": "はい"})
+    r.refresh_from_db()
+    assert r.submitted_at is not None
+
+
 def test_one_answer_per_link_editable_until_the_close_then_refused(cast, client):
     s = make_survey(cast.center1)
     yes_no = question(s, "q", choices=["はい", "いいえ"])
