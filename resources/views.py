@@ -82,7 +82,7 @@ def search(request):
             "hints": hints,
             "can_start_round": can_edit_directory(request.user),
             # Later apps' blocks for this page (rota: who is on duty now, for professionals and staff).
-            "panels": slot_panels("search", request, None),
+            "panels": [] if filterset.community else slot_panels("search", request, None),
         },
     )
 

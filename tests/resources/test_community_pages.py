@@ -182,9 +182,9 @@ def test_community_search_query_count_does_not_grow_with_results(
     client.get(url)  # warm the session
     # Anonymous: the lookups (kinds, capabilities, specialties), the synonyms, the rules for
     # 「今週」, the count, the page (kinds, areas and activities joined), the page's capabilities,
-    # its rules, the form's areas. Professional: + session, user, contact windows, and the rota's
-    # on-duty block (its shifts; their backups only when there are shifts).
-    expected = 8 if role == "anonymous" else 12
+    # its rules, the form's areas. Professional: + session, user, contact windows (the rota's
+    # on-duty block belongs to the medical side).
+    expected = 8 if role == "anonymous" else 11
     for i in range(3, 25):
         if i in (3, 24):
             with django_assert_num_queries(expected):

@@ -36,6 +36,10 @@ def test_the_search_page_shows_who_is_on_duty_with_the_contact_to_professionals_
     assert "data-search-on-duty" in html
     assert 'data-on-duty="4019999999"' in html
     assert "090-0000-1111" in html and "夜間 当番" in html
+    # Above the search form and the results, where it is seen (not after twenty results).
+    assert html.index("data-search-on-duty") < html.index('role="search"')
+    community = client_for(role).get("/resources/?mode=community").content.decode()
+    assert "data-search-on-duty" not in community  # the rota is for the medical side
 
 
 @pytest.mark.parametrize("role", ["anonymous", "official"])
