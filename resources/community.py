@@ -5,13 +5,15 @@ A community resource is a resources.Facility whose kind is in the 「地域の�
 directory's search, areas, map pin and 最終確認日 serve it unchanged; what only a サロン has lives
 in CommunityActivity, its meeting days in MeetingRule (resources/recurrence.py)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.db import transaction
 from django.utils import timezone
 
-from coordination.forms import TimeInput, use_area_tree
+from coordination.forms import TimeInput, clean_phone, use_area_tree
 from coordination.models import Area
-from coordination.text import normalize_phone
+from resources import geo
 from resources.models import CommunityActivity, Facility, FacilityChange, FacilityKind, MeetingRule
 
 
@@ -65,7 +67,7 @@ class CommunityActivityForm(forms.ModelForm):
         ]
 
     def clean_contact_phone(self):
-        return normalize_phone(self.cleaned_data["contact_phone"])
+        return clean_phone(self.cleaned_data["contact_phone"])
 
 
 class MeetingRuleForm(forms.ModelForm):
@@ -107,6 +109,25 @@ def all_valid(facility_form, activity_form, rules):
     return all([facility_form.is_valid(), activity_form.is_valid(), rules.is_valid()])
 
 
+def _place_on_map(facility, changed):
+    """A サロン is entered by its address, not by 緯度・経度: without a position typed in, it is
+    placed from the address (near the directory's facilities of the same 町名) and marked as
+    approximate, so that it reaches the map; a position typed in is kept as it is."""
+    typed = {"latitude", "longitude"} & set(changed)
+    if typed:
+        facility.location_approximate = False
+        return
+    if not facility.address:
+        return
+    if facility.latitude is not None and "address" not in changed:
+        return
+    place = geo.geocode_address(facility.address)
+    if place is not None:
+        facility.latitude = Decimal(str(round(place.latitude, 6)))
+        facility.longitude = Decimal(str(round(place.longitude, 6)))
+        facility.location_approximate = True
+
+
 @transaction.atomic
 def save_community(user, facility_form, activity_form, rules):
     """Save the three forms as one change (all or nothing), with the facility's history row."""
@@ -121,6 +142,7 @@ def save_community(user, facility_form, activity_form, rules):
     if facility_form.cleaned_data.get("confirm"):
         facility.confirmed_on = timezone.localdate()
         facility.confirmed_by = user
+    _place_on_map(facility, facility_form.changed_data)
     facility.save()
     activity = activity_form.save(commit=False)
     activity.facility = facility

@@ -60,6 +60,25 @@ def test_the_coordinator_of_a_life_support_area_adds_one_there(sc, cast):
     assert FacilityChange.objects.filter(facility=facility, action="create", user=sc.user).exists()
 
 
+def test_an_activity_entered_by_its_address_is_placed_on_the_map_near_its_neighbours(sc, cast):
+    from decimal import Decimal
+
+    make_facility(
+        "東区一丁目医院", area=cast.daily1, address="北九州市東区1-1", latitude=33.9, longitude=130.9
+    )
+    sc.post(reverse("resources:community_create"), form_data(cast.daily1))
+    salon = Facility.objects.get(name="新しいサロン")
+    assert (salon.latitude, salon.longitude) == (Decimal("33.900000"), Decimal("130.900000"))
+    assert salon.location_approximate
+    # A position typed in is kept as typed.
+    sc.post(
+        reverse("resources:community_edit", args=[salon.pk]),
+        form_data(cast.daily1, **{"facility-latitude": "33.95", "facility-longitude": "130.95"}),
+    )
+    salon.refresh_from_db()
+    assert salon.latitude == Decimal("33.950000") and not salon.location_approximate
+
+
 def test_the_life_support_coordinator_cannot_place_one_in_another_area(sc, cast):
     response = sc.post(reverse("resources:community_create"), form_data(cast.ward2))
     assert response.status_code == 200 and "正しく選択してください" in response.content.decode()
