@@ -322,7 +322,8 @@ class AnswerForm(forms.Form):
         # About the one who answers an event's survey by its link: 職種 (the breakdown of the
         # results) and, when the survey is not 無記名, a name. Shown before the questions.
         self.about = []
-        if open_link and survey.audience == Survey.Audience.EVENT:
+        # A public lecture's residents have no 職種 to give.
+        if open_link and survey.audience == Survey.Audience.EVENT and not survey.for_residents:
             self.fields["profession"] = forms.ModelChoiceField(
                 label="職種",
                 queryset=Profession.objects.all(),
@@ -440,7 +441,9 @@ class AnswerForm(forms.Form):
         if not self.values and not self.errors and self.questions:
             # A blank page sent by mistake would use the respondent's one answer and count as
             # a response with nothing in it.
-            self.add_error(None, "どの質問にも回答がありません。答えられる質問に回答してから送信してください。")
+            self.add_error(
+                None, "どの質問にも回答がありません。答えられる質問に回答してから送信してください。"
+            )
         return data
 
     def _value(self, item, data):

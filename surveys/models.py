@@ -21,7 +21,7 @@ from django.utils import timezone
 from coordination.dates import fiscal_year, fiscal_year_label
 from coordination.models import Area, Center, CenterOwnedQuerySet, Role, official_center_ids
 from resources.models import Facility, FacilityKind
-from training.models import Event
+from training.models import Event, Item
 
 
 def new_token():
@@ -135,6 +135,11 @@ class Survey(models.Model):
 
     def get_absolute_url(self):
         return reverse("surveys:detail", args=[self.pk])
+
+    @property
+    def for_residents(self):
+        """The survey of a public lecture (キ): its attendees are residents, not professionals."""
+        return self.event_id is not None and self.event.item == Item.PUBLIC
 
     def get_public_url(self):
         return reverse("surveys:public_results", args=[self.pk])

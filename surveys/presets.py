@@ -5,6 +5,7 @@ them. The question keys stay the same every year, which is what lets a result pa
 year with the ones before it."""
 
 from surveys.models import Question, Survey
+from training.models import Item
 
 K = Question.Kind
 
@@ -114,6 +115,19 @@ EVENT_QUESTIONS = [
     {"key": "q3", "text": "明日からの連携に役立つと思いますか", "kind": K.RATING},
     {"key": "q4", "text": "感想・今後取り上げてほしいテーマ", "kind": K.LONG_TEXT},
 ]
+# A public lecture's (キ 地域住民への普及啓発) attendees are residents: asked in their words.
+PUBLIC_EVENT_QUESTIONS = [
+    {"key": "q1", "text": "講座の内容に満足しましたか", "kind": K.RATING},
+    {"key": "q2", "text": "在宅医療や介護について、分かったことがありましたか", "kind": K.RATING},
+    {"key": "q3", "text": "家族や自分のこれからを考えるきっかけになりましたか", "kind": K.RATING},
+    {"key": "q4", "text": "感想・今後聞いてみたいテーマ", "kind": K.LONG_TEXT},
+]
+
+
+def event_questions(event):
+    """The questions an event's survey starts with: residents' for a public lecture (キ)."""
+    return PUBLIC_EVENT_QUESTIONS if event.item == Item.PUBLIC else EVENT_QUESTIONS
+
 
 TEMPLATES = {
     Survey.Template.ADMISSION: {

@@ -82,7 +82,7 @@ def create_event_survey(request, event, *, opens_at, closes_at, anonymous=True, 
             anonymous=anonymous,
             created_by=request.user if request and request.user.is_authenticated else None,
         )
-        add_questions(survey, presets.EVENT_QUESTIONS)
+        add_questions(survey, presets.event_questions(event))
         audit(request, CREATE, survey, detail=f"研修「{event.title}」のアンケートとして作成")
     return survey
 

@@ -146,7 +146,7 @@ def event_survey(request, event_id):
     return render(
         request,
         "surveys/event_survey_form.html",
-        {"event": event, "form": form, "questions": presets.EVENT_QUESTIONS},
+        {"event": event, "form": form, "questions": presets.event_questions(event)},
     )
 
 

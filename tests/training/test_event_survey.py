@@ -124,6 +124,27 @@ def test_an_event_survey_is_made_from_the_event_with_the_usual_questions(client_
     assert client_for("coordinator2").get(f"/surveys/event/{event.pk}/").status_code == 404
 
 
+def test_a_public_lectures_survey_asks_residents_in_their_words_and_no_profession(client_for, cast):
+    from training.models import Item
+
+    lecture = make_event(cast.center1, title="市民公開講座", item=Item.PUBLIC)
+    client = client_for("coordinator")
+    assert (
+        "家族や自分のこれからを考えるきっかけ" in client.get(f"/surveys/event/{lecture.pk}/").content.decode()
+    )
+    client.post(
+        f"/surveys/event/{lecture.pk}/",
+        {"opens_at": "2026-12-10T18:00", "closes_at": "2026-12-24T18:00", "anonymous": "on"},
+    )
+    survey = Survey.objects.get(event=lecture)
+    texts = list(survey.questions.values_list("text", flat=True))
+    assert "他職種の役割への理解が深まりましたか" not in texts and "講座の内容に満足しましたか" in texts
+    survey.opens_at = timezone.now() - datetime.timedelta(days=1)
+    survey.save()
+    page = Client().get(f"/surveys/l/{survey.link_token}/").content.decode()
+    assert "講座の内容に満足しましたか" in page and 'name="profession"' not in page
+
+
 def test_the_answer_page_asks_the_profession_and_the_name_only_when_not_anonymous(client, cast):
     survey = _open_survey(make_event(cast.center1), anonymous=False)
     q3 = survey.questions.get(kind=Question.Kind.LONG_TEXT)
