@@ -39,7 +39,7 @@ PUBLIC_SUMMARY = (
     "お応えします。市民の方からのご相談もお受けします。相談は無料です。"
 )
 # 区役所 staff: an official who reads the centers of one ward only.
-WARD_OFFICIAL = ("demo-ward-official", "区役", "所子", "小倉南区")
+WARD_OFFICIAL = ("demo-ward-official", "南", "由紀", "小倉南区")
 # 生活支援コーディネーター (第2層) of one 圏域: keeps that 圏域's community resources only.
 LIFE_SUPPORT = ("demo-sc", "支援", "地域子", "門司区", "門司北圏域")
 CENTERS = [
