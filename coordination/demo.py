@@ -41,7 +41,7 @@ PUBLIC_SUMMARY = (
 # 区役所 staff: an official who reads the centers of one ward only.
 WARD_OFFICIAL = ("demo-ward-official", "南", "由紀", "小倉南区")
 # 生活支援コーディネーター (第2層) of one 圏域: keeps that 圏域's community resources only.
-LIFE_SUPPORT = ("demo-sc", "支援", "地域子", "門司区", "門司北圏域")
+LIFE_SUPPORT = ("demo-sc", "森田", "恵", "門司区", "門司北圏域")
 CENTERS = [
     # code, name, wards, phone, closures
     (
