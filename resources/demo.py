@@ -8,6 +8,7 @@ import random
 from django.db.models import Q
 from django.utils import timezone
 
+from coordination.dates import fiscal_year
 from coordination.models import Area
 from resources import reference
 from resources.models import (
@@ -529,7 +530,6 @@ DEMO_ROUND = "2026年度の再調査（デモ: 訪問看護ステーション）
 def _seed_last_year_round(demo):
     """A closed round of the last 年度, so that 年度ごとの回答状況 shows two years: sent in June,
     about two answers in three, closed in August; its links retired as a closed round leaves them."""
-    from coordination.dates import fiscal_year  # noqa: PLC0415
 
     last = fiscal_year(timezone.localdate()) - 1
     name = f"{last}年度の再調査（デモ: 訪問看護ステーション・診療所）"

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from coordination.forms import DateInput, area_tree_choices, clean_phone, use_area_tree
+from coordination.models import Area
 from coordination.text import normalize
 from resources import windows as window_rows
 from resources.exporting import COLUMN_FIELDS
@@ -10,6 +11,7 @@ from resources.models import (
     Facility,
     FacilityCapability,
     FacilityChange,
+    FacilityKind,
     FacilitySpecialty,
     Specialty,
 )
@@ -271,7 +273,6 @@ class FacilityUpdateForm(forms.Form):
     submitted_by = forms.CharField(label="ご回答者のお名前", max_length=100, required=False)
 
     def __init__(self, *args, facility, bed_services=(), **kwargs):
-        from coordination.models import Area  # noqa: PLC0415
 
         super().__init__(*args, **kwargs)
         self.facility = facility
@@ -347,8 +348,6 @@ class RoundForm(forms.Form):
     search = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, **kwargs):
-        from coordination.models import Area  # noqa: PLC0415
-        from resources.models import FacilityKind  # noqa: PLC0415
 
         self.user = user
         super().__init__(*args, **kwargs)

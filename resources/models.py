@@ -11,6 +11,7 @@ import functools
 import hashlib
 import math
 import re
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -790,7 +791,6 @@ class Vacancy(models.Model):
 
 
 def new_token():
-    import secrets  # noqa: PLC0415
 
     return secrets.token_urlsafe(32)
 
@@ -1067,6 +1067,8 @@ class RoundMailing(models.Model):
         if not self.total:
             return None
         return min(100, round(100 * self.done / self.total))
+
+
 # --- Community resources (生活支援): the facts a サロン or a 見守り group has beside a facility's ---
 
 

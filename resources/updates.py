@@ -14,12 +14,14 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from coordination.batches import failure_text
+from coordination.dates import fiscal_year
 from coordination.models import Area
 from coordination.security import CREATE, UPDATE, audit
 from resources import windows as window_rows
@@ -584,7 +586,6 @@ def round_counts(round_):
 def freshness():
     """(by kind, by area): [(name, facilities, confirmed within FACILITY_FRESH_DAYS, %)] of the open
     directory, one query each: how true the directory is today, beside the rounds that keep it so."""
-    from django.db.models import Count, Q  # noqa: PLC0415
 
     since = timezone.localdate() - datetime.timedelta(days=settings.FACILITY_FRESH_DAYS)
     fresh = Count("pk", filter=Q(confirmed_on__gte=since))
@@ -604,9 +605,6 @@ def answers_by_year():
     """The rounds kept over the years: [(年度, kind name, asked, answered, %)], newest year first,
     from the links each round handed out (two queries: the links grouped by round and kind, and
     the rounds' start dates, since a 年度 is not a calendar year)."""
-    from django.db.models import Count, Q  # noqa: PLC0415
-
-    from coordination.dates import fiscal_year  # noqa: PLC0415
 
     started = dict(ConfirmationRound.objects.values_list("pk", "started_at"))
     totals = {}
