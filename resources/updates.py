@@ -404,7 +404,9 @@ def submit(request, link, proposed=None, submitted_by="", message=""):
 def answered_by(cr):
     """施設の回答（更新用リンク）: the name the facility gave, for the facility's history."""
     name = cr.submitted_by or (cr.link.contact if cr.link_id else "") or "担当者"
-    return f"施設の回答（更新用リンク）: {name}"[:150]
+    # A request with no link came from a survey's answers (the 空床状況調査).
+    how = "更新用リンク" if cr.link_id else "調査への回答"
+    return f"施設の回答（{how}）: {name}"[:150]
 
 
 def _confirm_by_facility(facility, cr, approver=None):

@@ -272,7 +272,8 @@ def _event_answers(survey, whole):
 @never_cache
 @role_required(*MANAGERS)
 def vacancies_view(request, pk):
-    """The 空床状況調査's answers beside the directory's 空床, applied all at once or per facility."""
+    """The 空床状況調査's answers beside the directory's 空床, made change requests all at once or per
+    facility (approved in the directory's change-request list)."""
     survey = _managed(request, pk)
     if survey.template != Survey.Template.VACANCY:
         raise Http404
@@ -283,12 +284,16 @@ def vacancies_view(request, pk):
             if not chosen.isdigit():
                 raise Http404
             ids = [int(chosen)]
-        applied = vacancies.apply(request, survey, ids)
-        if applied:
-            messages.success(request, f"{applied}施設の空床を回答のとおりに更新しました。")
+        made = vacancies.request_changes(request, survey, ids)
+        if made:
+            messages.success(
+                request,
+                f"{made}施設の空床を変更申請にしました。「変更申請」で承認すると施設情報に反映されます。",
+            )
         else:
             messages.info(
-                request, "反映する回答はありませんでした（反映済み、または名簿の方が新しい回答です）。"
+                request,
+                "変更申請にする回答はありませんでした（申請中・反映済み、または名簿の方が新しい回答です）。",
             )
         return redirect("surveys:vacancies", pk=survey.pk)
     found = vacancies.rows(survey)

@@ -1,6 +1,6 @@
-"""The 空床状況調査's answers update the facilities' 空床 (resources.Vacancy) when a coordinator
-applies them: all at once or one facility, dated with the 時点 the facility answered, never over
-a newer entry, with the facility's history and an audit entry."""
+"""The 空床状況調査's answers become change requests of the facilities' 空床 (all at once or one
+facility), dated with the 時点 the facility answered, never over a newer entry; approving one in
+the change-request list writes the 空床 with the facility's history."""
 
 import datetime
 
@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from coordination.models import AuditEvent
-from resources.models import FacilityChange, Vacancy
+from resources.models import ChangeRequest, FacilityChange, Vacancy
 from surveys import services
 from surveys.models import Respondent, Survey
 from tests.resources.factories import make_facility
@@ -38,7 +38,7 @@ def _answer(survey, facility, beds, as_of):
     return r
 
 
-def test_a_coordinator_applies_one_facilitys_answer_then_the_rest(client_for, cast):
+def test_answers_become_change_requests_and_approving_one_writes_the_vacancy(client_for, cast):
     survey = _survey(cast)
     east = make_facility("東の特養", kind_code="special-nursing-home")
     west = make_facility("西のショート", kind_code="short-stay")
@@ -50,35 +50,39 @@ def test_a_coordinator_applies_one_facilitys_answer_then_the_rest(client_for, ca
     _answer(survey, newer, 7, "2026-01-01")
     client = client_for("coordinator")
     page = client.get(f"/surveys/{survey.pk}/vacancies/").content.decode()
-    assert page.count('data-status="未反映"') == 2 and 'data-status="名簿の方が新しい"' in page
+    assert page.count('data-status="未申請"') == 2 and 'data-status="名簿の方が新しい"' in page
 
     client.post(f"/surveys/{survey.pk}/vacancies/", {"respondent": first.pk})
-    assert Vacancy.objects.get(facility=east).beds == 3
-    assert Vacancy.objects.get(facility=east).stated_on == datetime.date(2026, 11, 20)  # the answer's 時点
-    assert Vacancy.objects.get(facility=west).beds == 9  # not chosen: unchanged
-
+    request = ChangeRequest.objects.get(facility=east)
+    assert request.status == ChangeRequest.Status.PENDING and "空床状況調査" in request.message
+    assert not Vacancy.objects.filter(facility=east).exists()  # nothing written before approval
     client.post(f"/surveys/{survey.pk}/vacancies/")
-    assert (Vacancy.objects.get(facility=west).beds, Vacancy.objects.get(facility=west).stated_on) == (
-        2,
-        datetime.date(2026, 11, 21),
-    )
-    assert Vacancy.objects.get(facility=newer).beds == 1  # an older answer never overwrites a newer entry
-    assert FacilityChange.objects.filter(facility__in=[east, west], user=cast.coordinator).count() == 2
-    assert not FacilityChange.objects.filter(facility=newer).exists()
-    assert AuditEvent.objects.filter(object_type="surveys.Survey", detail__contains="空床に反映").count() == 2
-    # Applying again changes nothing: each is 反映済み.
+    assert ChangeRequest.objects.filter(facility=west).count() == 1
+    assert not ChangeRequest.objects.filter(facility=newer).exists()  # an older answer is not proposed
+    page = client.get(f"/surveys/{survey.pk}/vacancies/").content.decode()
+    assert page.count('data-status="変更申請中"') == 2
     again = client.post(f"/surveys/{survey.pk}/vacancies/", follow=True).content.decode()
-    assert "反映する回答はありませんでした" in again and again.count('data-status="反映済み"') == 2
+    assert "変更申請にする回答はありませんでした" in again and ChangeRequest.objects.count() == 2
+
+    client.post(f"/resources/changes/{request.pk}/", {"approve": "1"})
+    vacancy = Vacancy.objects.get(facility=east)
+    assert (vacancy.beds, vacancy.stated_on) == (3, datetime.date(2026, 11, 20))  # the answer's 時点
+    change = FacilityChange.objects.get(facility=east, action=FacilityChange.Action.UPDATE)
+    assert change.user == cast.coordinator and "調査への回答" in change.actor
+    assert Vacancy.objects.get(facility=west).beds == 9  # not yet approved: unchanged
+    assert 'data-status="反映済み"' in client.get(f"/surveys/{survey.pk}/vacancies/").content.decode()
+    assert AuditEvent.objects.filter(object_type="surveys.Survey", detail__contains="変更申請に").count() == 2
 
 
-def test_an_answer_dated_after_it_was_sent_is_stamped_with_the_day_it_came(cast):
+def test_an_answer_dated_after_it_was_sent_is_proposed_with_the_day_it_came(cast):
     from surveys import vacancies
 
     survey = _survey(cast)
     home = make_facility("先の日付の特養", kind_code="special-nursing-home")
     _answer(survey, home, 4, "2099-01-01")
-    assert vacancies.apply(None, survey) == 1
-    assert Vacancy.objects.get(facility=home).stated_on == timezone.localdate()
+    assert vacancies.request_changes(None, survey) == 1
+    proposed = ChangeRequest.objects.get(facility=home).proposed
+    assert list(proposed.values()) == [[4, timezone.localdate().isoformat()]]
 
 
 def test_only_the_vacancy_surveys_managers_reach_the_page(client_for, cast):
@@ -103,9 +107,10 @@ def test_the_vacancy_page_query_count_does_not_grow_with_the_facilities(
     client = client_for("coordinator")
     _answer(survey, make_facility("特養0", kind_code="special-nursing-home"), 1, "2026-11-01")
     client.get(f"/surveys/{survey.pk}/vacancies/")
-    with django_assert_num_queries(9):
+    # 10: the survey page's own queries and the rows' five (the last: the pending change requests).
+    with django_assert_num_queries(10):
         client.get(f"/surveys/{survey.pk}/vacancies/")
     for i in range(1, 6):
         _answer(survey, make_facility(f"特養{i}", kind_code="special-nursing-home"), i, "2026-11-01")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(f"/surveys/{survey.pk}/vacancies/")
