@@ -64,6 +64,10 @@ def test_answers_become_change_requests_and_approving_one_writes_the_vacancy(cli
     again = client.post(f"/surveys/{survey.pk}/vacancies/", follow=True).content.decode()
     assert "変更申請にする回答はありませんでした" in again and ChangeRequest.objects.count() == 2
 
+    listed = client.get("/resources/changes/").content.decode()
+    assert "東の特養" in listed
+    shown = client.get(f"/resources/changes/{request.pk}/").content.decode()
+    assert "空床状況調査" in shown and "3床" in shown
     client.post(f"/resources/changes/{request.pk}/", {"approve": "1"})
     vacancy = Vacancy.objects.get(facility=east)
     assert (vacancy.beds, vacancy.stated_on) == (3, datetime.date(2026, 11, 20))  # the answer's 時点
