@@ -291,11 +291,14 @@ def rounds(request):
         round_, total, to_mail, skipped = updates.start_round(
             request, data["name"], form.facilities(), data["kind"], data["area"], data["remind_after_days"]
         )
-        messages.success(
-            request,
-            f"{total}施設で再調査を始めました（メール {to_mail}件はこのページで送信の進み具合を確認できます。"
-            "残りは手紙・FAXで）。",
-        )
+        by_post = total - to_mail
+        if not to_mail:
+            how = "メールアドレスのある施設がないため、手紙・FAXで送ってください"
+        else:
+            how = f"メールで送る{to_mail}件の進み具合はこのページで確認できます"
+            if by_post:
+                how += f"。残りの{by_post}件は手紙・FAXで送ってください"
+        messages.success(request, f"{total}施設で再調査を始めました（{how}）。")
         if skipped:
             messages.info(request, f"{skipped}施設は実施中の別の再調査で依頼済みのため、対象から除きました。")
         return redirect(round_)

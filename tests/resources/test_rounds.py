@@ -28,6 +28,24 @@ def test_a_round_for_a_kind_gives_each_facility_a_link_and_emails_those_with_an_
     assert 'data-count="total">2<' in page and 'data-count="sent">1<' in page
 
 
+def test_starting_a_round_says_how_many_go_by_email_and_how_many_by_post(client_for, cast):
+    make_facility("訪看あおば", kind_code="visiting-nursing", contact_email="aoba@example.jp")
+    make_facility("訪看みどり", kind_code="visiting-nursing")
+    client = client_for("coordinator")
+    page = client.post(
+        "/resources/rounds/",
+        {"name": "2026年度", "kind": kind("visiting-nursing").pk, "area": "", "remind_after_days": "21"},
+        follow=True,
+    ).content.decode()
+    assert (
+        "2施設で再調査を始めました（メールで送る1件の進み具合はこのページで確認できます。残りの1件は手紙・FAXで送ってください）"
+        in page
+    )
+    make_facility("診療所だけ")
+    page = _start(client, name="診療所", kind=kind("clinic").pk)
+    assert "メールアドレスのある施設がないため" in client.get(page["Location"]).content.decode()
+
+
 def test_a_round_for_an_area_takes_its_sub_areas(client_for, cast):
     inside = make_facility("圏域の医院", area=cast.daily1)
     make_facility("西区の医院", area=cast.ward2)
