@@ -42,6 +42,7 @@ def progress(batch):
             "total": batch.total,
             "percent": batch.percent,
             "running": batch.is_running and not batch.is_stale,
+            "waiting": batch.is_waiting_long,
         }
     )
 

@@ -28,6 +28,9 @@ PREVIEW, CONFIRM = "preview", "confirm"
 # A running step whose progress has not moved for this long is taken as lost (a worker that was
 # killed), so that an admin can start it again.
 STALE_AFTER = datetime.timedelta(minutes=15)
+# A step still waiting for the task worker after this has most likely no worker to run it
+# (`python manage.py db_worker` not started): the page says so instead of waiting in silence.
+WAITING_WARNING_AFTER = datetime.timedelta(minutes=1)
 
 
 class BatchStatus(models.TextChoices):
@@ -92,6 +95,13 @@ class ImportBatch(models.Model):
         """Running, but nothing has moved for a long time: the worker was lost."""
         moved = self.heartbeat or self.created_at
         return self.is_running and moved < timezone.now() - STALE_AFTER
+
+    @property
+    def is_waiting_long(self):
+        """Queued and not picked up by the task worker for a while."""
+        moved = self.heartbeat or self.created_at
+        queued = self.status in (BatchStatus.QUEUED, BatchStatus.CONFIRM_QUEUED)
+        return queued and moved < timezone.now() - WAITING_WARNING_AFTER
 
     @property
     def can_retry(self):

@@ -8,12 +8,14 @@
   var phase = box.querySelector("[data-batch-phase]");
   var status = box.querySelector("[data-batch-status]");
   var count = box.querySelector("[data-batch-count]");
+  var waiting = box.querySelector("[data-batch-waiting]");
   function tick() {
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (p) {
         if (!p.running) { window.location.reload(); return; }
         status.textContent = p.status_label;
+        if (waiting) waiting.hidden = !p.waiting;
         phase.textContent = p.phase;
         if (p.total) {
           bar.max = p.total;

@@ -137,10 +137,27 @@ def test_progress_is_reported_as_json(client_for, cast):
     data = client.get(f"/resources/import/{batch.pk}/progress/").json()
     assert data == {
         "status": "confirming", "status_label": "取込中", "phase": "書き込み中", "done": 1, "total": 4,
-        "percent": 25, "running": True,
+        "percent": 25, "running": True, "waiting": False,
     }  # fmt: skip
     html = client.get(f"/resources/import/{batch.pk}/").content.decode()
     assert "data-batch-progress" in html and 'http-equiv="refresh"' in html  # works without JavaScript
+
+
+def test_a_step_no_worker_picks_up_says_so(client_for, cast):
+    import datetime
+
+    from django.utils import timezone
+
+    client = client_for("admin")
+    batch = upload(client, as_csv(kaigo_rows()))
+    FacilityImport.objects.filter(pk=batch.pk).update(status="queued", heartbeat=None)
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert "data-batch-waiting hidden" in html  # just queued: nothing to say yet
+    long_ago = timezone.now() - datetime.timedelta(minutes=2)
+    FacilityImport.objects.filter(pk=batch.pk).update(created_at=long_ago)
+    assert client.get(f"/resources/import/{batch.pk}/progress/").json()["waiting"] is True
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert "data-batch-waiting>" in html and "db_worker" in html
 
 
 @pytest.mark.parametrize(
