@@ -26,6 +26,8 @@ def test_a_round_for_a_kind_gives_each_facility_a_link_and_emails_those_with_an_
     assert [m.to for m in mail.outbox] == [["aoba@example.jp"]]
     page = client_for("coordinator").get(f"/resources/rounds/{round_.pk}/").content.decode()
     assert 'data-count="total">2<' in page and 'data-count="sent">1<' in page
+    # Facilities of the same name are told apart by their area and address.
+    assert "福岡県北九州市小倉北区大手町1-1" in page
 
 
 def test_starting_a_round_says_how_many_go_by_email_and_how_many_by_post(client_for, cast):
