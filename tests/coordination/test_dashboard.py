@@ -46,3 +46,13 @@ def test_wrong_password_shows_japanese_error(cast, client):
     page = response.content.decode()
     assert "ユーザー名またはパスワードが違います。大文字と小文字は区別されます。" in page
     assert "どちらのフィールドも" not in page
+
+
+def test_a_professionals_home_names_the_center_of_each_event_open_for_sign_up(client_for, cast):
+    from tests.training.factories import make_event
+
+    make_event(cast.center1, when=(2099, 12, 23, 18, 30), title="多職種連携研修会")
+    make_event(cast.center2, when=(2099, 12, 23, 18, 30), title="多職種連携研修会")
+    html = client_for("professional").get("/").content.decode()
+    # Two events of the same title and day are told apart by the center holding each.
+    assert "（東センター）" in html and "（西センター）" in html
