@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from coordination.batches import STALE_AFTER, ImportBatch
 from coordination.dates import is_national_holiday
-from coordination.models import Area, LookupTable, sees_professional_fields
+from coordination.models import Area, LookupTable, Role, sees_professional_fields
 from coordination.text import digits, normalize
 from resources import recurrence
 from resources.links import national_page_url
@@ -1123,8 +1123,10 @@ class CommunityActivity(models.Model):
         return "、".join(recurrence.describe(rule) for rule in self.rules_list())
 
     def contact_visible_to(self, user):
-        """The organiser's contact reaches anonymous visitors and officials only when public."""
-        return self.contact_public or sees_professional_fields(user)
+        """The organiser's contact reaches anonymous visitors and officials only when public; the
+        生活支援コーディネーター who keep the community resources see it too."""
+        is_keeper = user.is_authenticated and user.role == Role.LIFE_SUPPORT
+        return self.contact_public or sees_professional_fields(user) or is_keeper
 
 
 class MeetingRule(models.Model):

@@ -68,6 +68,14 @@ def test_a_professionals_only_contact_never_reaches_anonymous_visitors_or_offici
     for role in ("professional", "coordinator"):
         html = client_for(role).get(url).content.decode()
         assert "093-999-0001" in html and "data-contact-professional" in html, role
+    # The 生活支援コーディネーター who keeps the resource sees the contact it entered.
+    from django.test import Client
+
+    from tests.resources.community_factories import make_life_support
+
+    keeper = Client()
+    keeper.force_login(make_life_support(cast.daily1))
+    assert "093-999-0001" in keeper.get(url).content.decode()
 
 
 def test_the_public_listing_shows_only_public_contacts_whoever_looks(client_for, cast, today):
