@@ -26,6 +26,18 @@ def parse(data, filename, only_center=None):
         return [], [(0, "", "ファイルが空です。")]
     header_row, header = rows[0]
     missing = [c for c in COLUMNS if c not in header]
+    if len(missing) == len(COLUMNS):
+        # Not one expected heading: most likely another kind of file, or the headings are not
+        # on the first row. One message that says so, instead of a row per column.
+        expected = "・".join(COLUMNS)
+        return [], [
+            (
+                header_row,
+                "",
+                f"見出しの行が見つかりません（{expected}）。CSVまたはExcelのファイルで、"
+                "1行目が見出しになっているか確かめてください。",
+            )
+        ]
     if missing:
         return [], [(header_row, c, "この列がありません。") for c in missing]
     index = {c: header.index(c) for c in COLUMNS}

@@ -356,6 +356,7 @@ def mailing_progress(mailing):
         "total": mailing.total,
         "percent": mailing.percent,
         "running": mailing.is_running and not mailing.is_stale,
+        "waiting": mailing.is_waiting_long,
     }
 
 

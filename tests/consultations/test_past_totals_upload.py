@@ -69,6 +69,14 @@ def test_a_file_without_a_good_row_fails_with_its_errors_and_imports_nothing(cli
     assert not PastMonthlyTotal.objects.exists()
 
 
+def test_a_file_with_none_of_the_headings_says_so_once(client_for, cast):
+    c = client_for("admin")
+    upload(c, "メモ\n来週の会議の件\n")
+    html = c.get(f"{URL}{PastTotalsImport.objects.get().pk}/").content.decode()
+    assert "見出しの行が見つかりません（センター・年・月・相談件数）" in html
+    assert "この列がありません" not in html
+
+
 def test_a_coordinator_imports_its_own_centers_rows_only_and_another_centers_batch_is_404(client_for, cast):
     c = client_for("coordinator")
     upload(c)

@@ -52,6 +52,14 @@ def test_starting_a_round_queues_its_emails_and_sends_none_in_the_request(client
     assert "data-batch-progress" in page and 'data-round-mailing="queued"' in page
     assert "js/batch-progress.js" in page and 'http-equiv="refresh"' in page
     assert coordinator.get(f"/resources/rounds/{round_.pk}/progress/").json()["running"] is True
+    assert "data-batch-waiting hidden" in page  # just queued: nothing to warn of yet
+    # Still queued a few minutes later: no worker picked it up, and the page says what to check.
+    RoundMailing.objects.filter(pk=mailing.pk).update(
+        created_at=mailing.created_at - datetime.timedelta(minutes=3)
+    )
+    assert coordinator.get(f"/resources/rounds/{round_.pk}/progress/").json()["waiting"] is True
+    page = coordinator.get(f"/resources/rounds/{round_.pk}/").content.decode()
+    assert "data-batch-waiting>" in page and "db_worker" in page
 
     _run_queued()
     assert sorted(m.to[0] for m in mail.outbox) == ["c0@example.jp", "c1@example.jp", "c2@example.jp"]
@@ -68,6 +76,7 @@ def test_starting_a_round_queues_its_emails_and_sends_none_in_the_request(client
         "total": 3,
         "percent": 100,
         "running": False,
+        "waiting": False,
     }
     page = coordinator.get(f"/resources/rounds/{round_.pk}/").content.decode()
     assert "data-batch-progress" not in page and "3件を送りました" in page
