@@ -33,6 +33,12 @@ STALE_AFTER = datetime.timedelta(minutes=15)
 WAITING_WARNING_AFTER = datetime.timedelta(minutes=1)
 
 
+def quiet_for(record, limit):
+    """Whether a piece of background work (an import batch, a round's mailing) has shown no sign
+    of life (heartbeat, else its creation) for longer than `limit`."""
+    return (record.heartbeat or record.created_at) < timezone.now() - limit
+
+
 class BatchStatus(models.TextChoices):
     QUEUED = "queued", "読み込み待ち"
     PREVIEWING = "previewing", "読み込み中"
@@ -93,15 +99,13 @@ class ImportBatch(models.Model):
     @property
     def is_stale(self):
         """Running, but nothing has moved for a long time: the worker was lost."""
-        moved = self.heartbeat or self.created_at
-        return self.is_running and moved < timezone.now() - STALE_AFTER
+        return self.is_running and quiet_for(self, STALE_AFTER)
 
     @property
     def is_waiting_long(self):
         """Queued and not picked up by the task worker for a while."""
-        moved = self.heartbeat or self.created_at
         queued = self.status in (BatchStatus.QUEUED, BatchStatus.CONFIRM_QUEUED)
-        return queued and moved < timezone.now() - WAITING_WARNING_AFTER
+        return queued and quiet_for(self, WAITING_WARNING_AFTER)
 
     @property
     def can_retry(self):

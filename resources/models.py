@@ -21,7 +21,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from coordination.batches import STALE_AFTER, WAITING_WARNING_AFTER, ImportBatch
+from coordination.batches import STALE_AFTER, WAITING_WARNING_AFTER, ImportBatch, quiet_for
 from coordination.dates import is_national_holiday
 from coordination.models import Area, LookupTable, Role, sees_professional_fields
 from coordination.text import digits, normalize
@@ -1059,14 +1059,12 @@ class RoundMailing(models.Model):
     @property
     def is_stale(self):
         """Running, but nothing has moved for a long time: the worker was lost."""
-        moved = self.heartbeat or self.created_at
-        return self.is_running and moved < timezone.now() - STALE_AFTER
+        return self.is_running and quiet_for(self, STALE_AFTER)
 
     @property
     def is_waiting_long(self):
         """Queued and not picked up by the task worker for a while (no worker running?)."""
-        moved = self.heartbeat or self.created_at
-        return self.status == self.Status.QUEUED and moved < timezone.now() - WAITING_WARNING_AFTER
+        return self.status == self.Status.QUEUED and quiet_for(self, WAITING_WARNING_AFTER)
 
     @property
     def percent(self):
