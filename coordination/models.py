@@ -110,6 +110,14 @@ class Area(models.Model):
                 walk(area.pk, 1)
         return ordered
 
+    def ancestor_ids(self):
+        """This area and every area above it, nearest first."""
+        ids, current = [], self
+        while current is not None:
+            ids.append(current.pk)
+            current = current.parent
+        return ids
+
     def descendant_ids(self):
         """This area and every area below it (areas are few, so a loop is fine)."""
         ids, frontier = {self.pk}, [self.pk]

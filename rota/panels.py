@@ -115,15 +115,24 @@ def gaps(request):
     return {"gap_shifts": shifts, "gap_days": GAP_DAYS}
 
 
+def covering(facility):
+    """The rotas that cover the facility's place: city-wide ones (no area) and those whose area is
+    the facility's or one above it. A facility with no area is covered by every rota."""
+    if facility.area_id is None:
+        return Q()
+    return Q(rota__area__isnull=True) | Q(rota__area_id__in=facility.area.ancestor_ids())
+
+
 def facility_on_duty(request, facility):
-    """The facility page: its shifts in the coming two weeks and who is on duty now, from one
-    query of shifts (and one of their backups)."""
+    """The facility page: its shifts in the coming two weeks and who is on duty now in the rotas
+    that cover its area (a clinic in 門司区 is not shown 八幡西区's doctor), from one query of
+    shifts (and one of their backups)."""
     moment = now()
     shifts = list(
         Shift.objects.with_people()
         .filter(
             Q(facility=facility, ends_at__gt=moment, starts_at__lt=moment + datetime.timedelta(days=14))
-            | Q(starts_at__lte=moment, ends_at__gt=moment)
+            | (Q(starts_at__lte=moment, ends_at__gt=moment) & covering(facility))
         )
         .order_by("starts_at", "rota__name")
     )
