@@ -124,3 +124,55 @@ def export_rows(queryset, professional=False):
             yield row
 
     return header, rows()
+
+
+COMMUNITY_COLUMNS = [
+    "ID",
+    "種別",
+    "名称",
+    "運営団体",
+    "対象",
+    "開催日",
+    "日程の補足",
+    "次回",
+    "参加費",
+    "予約",
+    "会場の住所",
+    "地域",
+    "問い合わせ先（担当者）",
+    "問い合わせ先（電話）",
+    "備考",
+    "最終確認日",
+]
+
+
+def community_export_rows(queryset, user, today=None):
+    """The 「地域の活動」 list as residents and care managers use it: when and where it meets, for
+    whom, what it costs, whom to ask. The organiser's contact only where the page would show it."""
+    queryset = queryset.select_related("kind", "area", "community").prefetch_related("community__rules")
+
+    def rows():
+        for f in queryset:
+            activity = getattr(f, "community", None)
+            shown = activity is not None and activity.contact_visible_to(user)
+            next_date = activity.next_date(today) if activity else None
+            yield [
+                f.pk,
+                f.kind.name,
+                f.name,
+                activity.organiser if activity else "",
+                activity.audience if activity else "",
+                activity.schedule_text() if activity else "",
+                activity.schedule_note if activity else "",
+                next_date or "",
+                activity.fee if activity else "",
+                ("要予約" if activity.booking_required else "予約不要") if activity else "",
+                f.address,
+                f.area.name if f.area else "",
+                activity.contact_name if shown else "",
+                activity.contact_phone if shown else "",
+                f.public_note,
+                f.confirmed_on,
+            ]
+
+    return COMMUNITY_COLUMNS, rows()

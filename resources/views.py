@@ -16,7 +16,7 @@ from coordination.security import CREATE, UPDATE, audit, changed_fields
 from resources import extensions, filters, recurrence
 from resources.closures import mark_closed
 from resources.duplicates import possible_duplicates
-from resources.exporting import export_rows
+from resources.exporting import community_export_rows, export_rows
 from resources.filters import FacilityFilter
 from resources.forms import ColumnMappingForm, FacilityForm, ImportUploadForm
 from resources.models import (
@@ -153,12 +153,19 @@ def print_list(request):
 
 
 def export(request, fmt):
-    _, queryset, _ = _filtered(request)
-    header, rows = export_rows(queryset[:EXPORT_LIMIT], professional=sees_professional_fields(request.user))
+    filterset, queryset, _ = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if filterset.community:
+        header, rows = community_export_rows(queryset[:EXPORT_LIMIT], request.user)
+        name, sheet = f"community-{stamp}", "地域の活動"
+    else:
+        header, rows = export_rows(
+            queryset[:EXPORT_LIMIT], professional=sees_professional_fields(request.user)
+        )
+        name, sheet = f"facilities-{stamp}", "施設一覧"
     if fmt == "xlsx":
-        return xlsx_response(f"facilities-{stamp}.xlsx", [("施設一覧", header, rows)])
-    return csv_response(f"facilities-{stamp}.csv", header, rows)
+        return xlsx_response(f"{name}.xlsx", [(sheet, header, rows)])
+    return csv_response(f"{name}.csv", header, rows)
 
 
 def detail(request, pk):

@@ -215,3 +215,33 @@ def test_the_residents_listing_query_count_does_not_grow(client_for, cast, djang
     # With an area: + the area, + one query per level below it for its 圏域 (Area.descendant_ids).
     with django_assert_num_queries(7):
         client.get(f"/resources/community/?area={cast.ward1.pk}")
+
+
+def test_the_community_export_has_the_schedule_fee_and_contact_instead_of_medical_columns(
+    client_for, cast, today
+):
+    import csv
+    import io
+
+    today(2026, 12, 1)
+    make_community(
+        "体操の会", cast.daily1, rules=[EVERY_WEDNESDAY], fee="100円", contact_phone="093-100-0001"
+    )
+    make_community("内緒の会", cast.daily1, contact_public=False, contact_phone="093-100-0002")
+    make_facility("眼科医院", area=cast.daily1)
+
+    def export(role):
+        response = client_for(role).get("/resources/export.csv?mode=community")
+        assert "community-" in response["Content-Disposition"]
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        return {row["名称"]: row for row in rows}
+
+    rows = export("anonymous")
+    assert set(rows) == {"体操の会", "内緒の会"}
+    assert rows["体操の会"]["開催日"] == "毎週水曜 10:00〜12:00（祝日は休み）"
+    assert rows["体操の会"]["次回"] == "2026-12-02"
+    assert rows["体操の会"]["参加費"] == "100円"
+    assert rows["体操の会"]["問い合わせ先（電話）"] == "093-100-0001"
+    assert rows["内緒の会"]["問い合わせ先（電話）"] == ""  # professionals only
+    assert "在宅対応機能" not in rows["体操の会"]
+    assert export("professional")["内緒の会"]["問い合わせ先（電話）"] == "093-100-0002"
