@@ -19,7 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.dates import fiscal_year, fiscal_year_label
-from coordination.models import Area, Center, CenterOwnedQuerySet, Role, official_center_ids
+from coordination.models import (
+    Area,
+    Center,
+    CenterOrCity,
+    CenterOwnedQuerySet,
+    CreatedBy,
+    Role,
+    official_center_ids,
+)
 from resources.models import Facility, FacilityKind
 from training.models import Event, Item
 
@@ -62,7 +70,7 @@ class SurveyQuerySet(CenterOwnedQuerySet):
         return self.filter(series_key=series_key).exclude(series_key="")
 
 
-class Survey(models.Model):
+class Survey(CenterOrCity, CreatedBy):
     class Audience(models.TextChoices):
         FACILITIES = "facilities", "施設・事業所（名簿から）"
         PROFESSIONALS = "professionals", "専門職（アカウントのある方）"
@@ -118,9 +126,6 @@ class Survey(models.Model):
     anonymous = models.BooleanField(
         "無記名", default=True, help_text="オフにすると、リンクからの回答画面に氏名欄（任意）を表示します"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
     objects = SurveyQuerySet.as_manager()
@@ -147,10 +152,6 @@ class Survey(models.Model):
     @property
     def year_label(self):
         return fiscal_year_label(self.fiscal_year)
-
-    @property
-    def owner_label(self):
-        return self.center.name if self.center_id else "市"
 
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
