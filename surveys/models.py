@@ -26,7 +26,6 @@ from coordination.models import (
     CenterOwnedQuerySet,
     CreatedBy,
     Role,
-    official_center_ids,
 )
 from resources.models import Facility, FacilityKind
 from training.models import Event, Item
@@ -47,20 +46,13 @@ class SurveyQuerySet(CenterOwnedQuerySet):
         return super().for_user(user)
 
     def readable_by(self, user):
-        """Surveys whose answers and results a user may read: officials every survey (one scoped to
-        a ward: its centers' and the city's), a coordinator their center's and the city's (a city
-        survey covers every center's area)."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMIN:
-            return self
-        if user.role == Role.OFFICIAL:
-            ids = official_center_ids(user)
-            return self if ids is None else self.filter(Q(center_id__in=ids) | Q(center__isnull=True))
-        if user.role == Role.COORDINATOR and user.center_id:
+        """Surveys whose answers and results a user may read: officials as for every center's
+        records (a ward's official: its centers' and the city's), a coordinator also the city's
+        (a city survey covers every center's area)."""
+        if user.is_authenticated and user.is_active and user.role == Role.COORDINATOR and user.center_id:
             events = Event.objects.for_user(user).values("pk")
             return self.filter(Q(center_id=user.center_id) | Q(center__isnull=True) | Q(event__in=events))
-        return self.none()
+        return super().readable_by(user)
 
     def published(self):
         """Surveys whose aggregates anyone may read (the public results page)."""
