@@ -102,20 +102,29 @@ class CenterReadableQuerySet(CenterOwnedQuerySet):
         return super().for_user(user)
 
 
-class Series(models.Model):
-    """A recurring body (地域コア会議 monthly, 地域ケア連絡会議 every two months)."""
+class OfOneCenter(models.Model):
+    """A record that always belongs to one center (a 定例の会議体, a 解決策), read and written as
+    CenterReadableQuerySet says."""
 
     center = models.ForeignKey(
         Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = CenterReadableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Series(OfOneCenter):
+    """A recurring body (地域コア会議 monthly, 地域ケア連絡会議 every two months)."""
+
     name = models.CharField("名称", max_length=100)
     kind = models.ForeignKey(MeetingKind, verbose_name="種類", on_delete=models.PROTECT, related_name="+")
     tier = models.PositiveSmallIntegerField("連携の段階", choices=Tier, default=Tier.TERTIARY)
     cadence = models.CharField("開催頻度", max_length=50, blank=True, help_text="例: 毎月、2か月ごと")
     note = models.TextField("説明", blank=True)
     active = models.BooleanField("継続中", default=True)
-
-    objects = CenterReadableQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "定例の会議体"
@@ -423,13 +432,10 @@ class IssueStatusChange(models.Model):
         return f"{self.changed_on} {self.get_status_display()}"
 
 
-class Solution(CreatedBy):
+class Solution(OfOneCenter, CreatedBy):
     """A 解決策: what will be done, the 課題 it answers, and where it was carried out (a later
     meeting such as a 二次連携 同行訪問研修, or a training event)."""
 
-    center = models.ForeignKey(
-        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="+"
-    )
     title = models.CharField("解決策", max_length=200)
     description = models.TextField("内容", blank=True)
     issues = models.ManyToManyField(Issue, verbose_name="対応する課題", related_name="solutions")
@@ -446,8 +452,6 @@ class Solution(CreatedBy):
         Meeting, verbose_name="実施した会議", blank=True, related_name="solutions"
     )
     events = models.ManyToManyField(Event, verbose_name="実施した研修", blank=True, related_name="solutions")
-
-    objects = CenterReadableQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "解決策"
