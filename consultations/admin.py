@@ -8,7 +8,9 @@ from consultations.models import (
     PublicQuestion,
     Topic,
 )
-from coordination.admin import AuditedAdmin, ReadOnlyLogAdmin
+from coordination.admin import AuditedAdmin, LookupTableAdmin, ReadOnlyLogAdmin
+
+admin.site.register(ConsultantType, LookupTableAdmin)
 
 
 @admin.register(Topic)
@@ -17,11 +19,6 @@ class TopicAdmin(AuditedAdmin):
     fields = ("parent", "name", "sort_order", "active")
     list_filter = ("parent", "active")
     search_fields = ("name",)
-
-
-@admin.register(ConsultantType)
-class ConsultantTypeAdmin(AuditedAdmin):
-    list_display = fields = ("name", "sort_order")
 
 
 @admin.register(AccessLog)

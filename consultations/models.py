@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.batches import ImportBatch
-from coordination.models import Area, Center, CenterOwnedQuerySet, LookupTable
+from coordination.models import Area, Center, CenterOwnedQuerySet, LookupTable, Ordered
 from coordination.text import normalize
 from resources.models import Facility
 
@@ -323,7 +323,20 @@ class Coordination(models.Model):
             raise ValidationError({"reason": "受入不可の場合は理由を入力してください。"})
 
 
-class Consent(models.Model):
+class PersonalInformationRecord(models.Model):
+    """What the APPI's records of a consent and of a third-party provision share: who recorded
+    it and when (the date it took effect is each record's own)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Consent(PersonalInformationRecord):
     """The client's consent to pass their information to third parties (APPI; 北九州市 Q9)."""
 
     class How(models.TextChoices):
@@ -338,10 +351,6 @@ class Consent(models.Model):
     scope = models.CharField(
         "同意の範囲", max_length=200, blank=True, help_text="例: 医療機関・介護事業所への情報提供"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "同意記録"
@@ -357,7 +366,7 @@ class Consent(models.Model):
         return f"{self.consented_on:%Y/%m/%d} {self.consented_by}（{self.get_how_display()}）"
 
 
-class Provision(models.Model):
+class Provision(PersonalInformationRecord):
     """A record of providing the client's information to a third party (APPI 第三者提供記録)."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="provisions")
@@ -367,10 +376,6 @@ class Provision(models.Model):
     consent = models.ForeignKey(
         Consent, verbose_name="根拠となる同意", on_delete=models.PROTECT, related_name="provisions"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "第三者提供記録"
@@ -545,16 +550,14 @@ class MonthClosing(models.Model):
         return {(section, label): n for section, label, n in self.submitted}
 
 
-class PublicQuestion(models.Model):
+class PublicQuestion(Ordered):
     """The Q&A of the centers' public pages (/centers/qa/), written and ordered by admins."""
 
     question = models.CharField("質問", max_length=200)
     answer = models.TextField("回答")
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(Ordered.Meta):
         verbose_name = verbose_name_plural = "よくある質問（公開）"
-        ordering = ["sort_order", "pk"]
 
     def __str__(self):
         return self.question

@@ -66,6 +66,12 @@ class AuditedAdmin(SaneDateDrilldown, admin.ModelAdmin):
         return super().log_deletions(request, queryset)
 
 
+class LookupTableAdmin(AuditedAdmin):
+    """A lookup table that is a name and its 並び順 (相談者区分, 会議の種類, 研修の形式 …)."""
+
+    list_display = fields = ("name", "sort_order")
+
+
 class ReadOnlyLogAdmin(SaneDateDrilldown, admin.ModelAdmin):
     """Logs are append-only from the application: no add, change or delete here (so no
     "delete selected" action either)."""
@@ -267,7 +273,7 @@ class ProfessionAdmin(AuditedAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
-    list_display = ("name", "short_name", "kind", "profession", "sort_order")
+    list_display = fields = ("name", "short_name", "kind", "profession", "sort_order")
     list_filter = ("kind",)
     search_fields = ("name",)
 

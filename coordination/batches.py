@@ -39,6 +39,35 @@ def quiet_for(record, limit):
     return (record.heartbeat or record.created_at) < timezone.now() - limit
 
 
+class Progress:
+    """What the pages of a piece of background work (an import batch, a round's mailing) read of
+    its row: whether it is still to run, has gone quiet, and how far it is. The row names its own
+    states (RUNNING_STATES, QUEUED_STATES) and has `done`, `total`, `heartbeat` and `created_at`."""
+
+    RUNNING_STATES = ()
+    QUEUED_STATES = ()
+
+    @property
+    def is_running(self):
+        return self.status in self.RUNNING_STATES
+
+    @property
+    def is_stale(self):
+        """Running, but nothing has moved for a long time: the worker was lost."""
+        return self.is_running and quiet_for(self, STALE_AFTER)
+
+    @property
+    def is_waiting_long(self):
+        """Queued and not picked up by the task worker for a while (no worker running?)."""
+        return self.status in self.QUEUED_STATES and quiet_for(self, WAITING_WARNING_AFTER)
+
+    @property
+    def percent(self):
+        if not self.total:
+            return None
+        return min(100, round(100 * self.done / self.total))
+
+
 class BatchStatus(models.TextChoices):
     QUEUED = "queued", "読み込み待ち"
     PREVIEWING = "previewing", "読み込み中"
@@ -57,12 +86,14 @@ STEPS = {
 RUNNING = (BatchStatus.QUEUED, BatchStatus.PREVIEWING, BatchStatus.CONFIRM_QUEUED, BatchStatus.CONFIRMING)
 
 
-class ImportBatch(models.Model):
+class ImportBatch(Progress, models.Model):
     """What every import batch has: the file, who uploaded it, the state of its steps and their
     progress. A subclass names its `pipeline` module, whose `preview(batch)` and `confirm(batch)` return nothing
     and raises on failure (the confirm inside its own transaction)."""
 
     Status = BatchStatus
+    RUNNING_STATES = RUNNING
+    QUEUED_STATES = (BatchStatus.QUEUED, BatchStatus.CONFIRM_QUEUED)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -93,29 +124,8 @@ class ImportBatch(models.Model):
     # --- state ------------------------------------------------------------------------------
 
     @property
-    def is_running(self):
-        return self.status in RUNNING
-
-    @property
-    def is_stale(self):
-        """Running, but nothing has moved for a long time: the worker was lost."""
-        return self.is_running and quiet_for(self, STALE_AFTER)
-
-    @property
-    def is_waiting_long(self):
-        """Queued and not picked up by the task worker for a while."""
-        queued = self.status in (BatchStatus.QUEUED, BatchStatus.CONFIRM_QUEUED)
-        return queued and quiet_for(self, WAITING_WARNING_AFTER)
-
-    @property
     def can_retry(self):
         return self.status == BatchStatus.FAILED or self.is_stale
-
-    @property
-    def percent(self):
-        if not self.total:
-            return None
-        return min(100, round(100 * self.done / self.total))
 
     def claim(self, current, new, **fields):
         """Move the batch from `current` (a state or a list of states) to `new` in one UPDATE;

@@ -167,61 +167,53 @@ def seed(stdout, **options):
             },
         )
     for username, last, first, role, center_code, profession in USERS:
-        user, created = User.objects.update_or_create(
-            username=username,
-            defaults={
-                "last_name": last,
-                "first_name": first,
-                "role": role,
-                "center": Center.objects.get(code=center_code) if center_code else None,
-                "profession": professions[profession],
-                "is_staff": role == Role.ADMIN,
-                "is_superuser": role == Role.ADMIN,
-                "is_active": True,
-                "email": f"{username}@example.jp",
-            },
+        _demo_user(
+            username,
+            last,
+            first,
+            role,
+            professions[profession],
+            center=Center.objects.get(code=center_code) if center_code else None,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
         )
-        if created or not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
     username, last, first, ward = WARD_OFFICIAL
-    user, created = User.objects.update_or_create(
-        username=username,
-        defaults={
-            "last_name": last,
-            "first_name": first,
-            "role": Role.OFFICIAL,
-            "ward": wards[ward],
-            "profession": professions["行政"],
-            "is_active": True,
-            "email": f"{username}@example.jp",
-        },
-    )
-    if created or not user.check_password(DEMO_PASSWORD):
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+    _demo_user(username, last, first, Role.OFFICIAL, professions["行政"], ward=wards[ward])
     _area_statistics(city)
     username, last, first, ward, daily = LIFE_SUPPORT
-    user, created = User.objects.update_or_create(
-        username=username,
-        defaults={
-            "last_name": last,
-            "first_name": first,
-            "role": Role.LIFE_SUPPORT,
-            "ward": Area.objects.get(parent=wards[ward], name=daily),
-            "profession": professions["生活支援コーディネーター"],
-            "affiliation": "北九州市社会福祉協議会",
-            "is_active": True,
-            "email": f"{username}@example.jp",
-        },
+    _demo_user(
+        username,
+        last,
+        first,
+        Role.LIFE_SUPPORT,
+        professions["生活支援コーディネーター"],
+        ward=Area.objects.get(parent=wards[ward], name=daily),
+        affiliation="北九州市社会福祉協議会",
     )
-    if created or not user.check_password(DEMO_PASSWORD):
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     stdout.write(
         f"coordination: {Center.objects.count()} centers, {Area.objects.count()} areas, "
         f"{User.objects.count()} users"
     )
+
+
+def _demo_user(username, last, first, role, profession, **fields):
+    """A demo account, active, with the demo password (set again when someone changed it)."""
+    user, created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "last_name": last,
+            "first_name": first,
+            "role": role,
+            "profession": profession,
+            "is_active": True,
+            "email": f"{username}@example.jp",
+            **fields,
+        },
+    )
+    if created or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
 
 
 # The demo 圏域's figures (人口, 高齢化率 %), near 北九州市's own (about 31%): this 年度's, and last

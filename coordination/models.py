@@ -3,6 +3,7 @@
 import datetime
 import decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -220,11 +221,11 @@ class CenterClosure(models.Model):
                 day += datetime.timedelta(days=1)
 
 
-class LookupTable(models.Model):
-    """Reference data admins extend without a migration (kinds, formats, categories, 職種 …): a row
-    is shown by its name and listed in the order admins give it. A subclass declares its own `name`
-    (labels and lengths differ) and keeps its admin's field order with `fields`, since this base's
-    field comes first in a generated form."""
+class Ordered(models.Model):
+    """Rows listed in the order a person gives them (並び順, then the order they were added). A
+    subclass that declares its own Meta extends this one's (`class Meta(Ordered.Meta)`) to keep
+    the ordering; its admin keeps its field order with `fields`, since this base's field comes
+    first in a generated form."""
 
     sort_order = models.PositiveIntegerField("並び順", default=0)
 
@@ -232,8 +233,58 @@ class LookupTable(models.Model):
         abstract = True
         ordering = ["sort_order", "pk"]
 
+
+class LookupTable(Ordered):
+    """Reference data admins extend without a migration (kinds, formats, categories, 職種 …): a row
+    is shown by its name and listed in the order admins give it. A subclass declares its own `name`
+    (labels and lengths differ)."""
+
+    class Meta(Ordered.Meta):
+        abstract = True
+
     def __str__(self):
         return self.name
+
+
+class CreatedBy(models.Model):
+    """Who entered a record in the portal and when: the user is kept as a reference that empties
+    when the account is deleted, so the record stays. A subclass may restate `created_at` with
+    its own label."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class LastUpdated(models.Model):
+    """Who saved a record last and when (a facility's entry, a hospital's backup beds); the
+    user empties when the account is deleted."""
+
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更新者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CreatedAndUpdated(CreatedBy):
+    """A record edited after it was entered (meetings, events): also when it was last saved."""
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class Profession(LookupTable):
@@ -247,7 +298,7 @@ class Profession(LookupTable):
         ordering = ["sort_order", "name"]
 
 
-class Organisation(models.Model):
+class Organisation(LookupTable):
     """職能団体 and institutions that take part in meetings and training."""
 
     class Kind(models.TextChoices):
@@ -264,14 +315,10 @@ class Organisation(models.Model):
     profession = models.ForeignKey(
         Profession, verbose_name="主な職種", null=True, blank=True, on_delete=models.SET_NULL
     )
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "団体・機関"
         ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class PortalUserManager(UserManager):
@@ -371,6 +418,15 @@ def official_center_ids(user):
         return None
     ward = Area.objects.get(pk=user.ward_id)
     return set(Center.objects.filter(areas__in=ward.descendant_ids()).values_list("pk", flat=True))
+
+
+class CenterOrCity:
+    """A record of a center, or of the city itself when its `center` is empty (surveys,
+    documents)."""
+
+    @property
+    def owner_label(self):
+        return self.center.name if self.center_id else "市"
 
 
 class CenterOwnedQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from coordination.models import Center, CenterOwnedQuerySet
+from coordination.models import Center, CenterOrCity, CenterOwnedQuerySet
 from surveys.models import Survey
 
 
@@ -24,7 +24,7 @@ class DocumentQuerySet(CenterOwnedQuerySet):
         return self.filter(visibility=Document.Visibility.PUBLIC)
 
 
-class Document(models.Model):
+class Document(CenterOrCity, models.Model):
     class Category(models.TextChoices):
         RULE = "rule", "入退院支援ルール"
         GUIDE = "guide", "手引き"
@@ -74,10 +74,6 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("documents:detail", args=[self.pk])
-
-    @property
-    def owner_label(self):
-        return self.center.name if self.center_id else "市"
 
     def current_version(self, today=None):
         """The latest version already in effect; before the first takes effect, the latest one."""

@@ -1,17 +1,9 @@
 from django.contrib import admin
 
-from coordination.admin import AuditedAdmin
+from coordination.admin import AuditedAdmin, LookupTableAdmin
 from meetings.models import IssueCategory, ItemTarget, MeetingKind, Series
 
-
-@admin.register(MeetingKind)
-class MeetingKindAdmin(AuditedAdmin):
-    list_display = fields = ("name", "sort_order")
-
-
-@admin.register(IssueCategory)
-class IssueCategoryAdmin(AuditedAdmin):
-    list_display = fields = ("name", "sort_order")
+admin.site.register([MeetingKind, IssueCategory], LookupTableAdmin)
 
 
 @admin.register(Series)

@@ -9,7 +9,17 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 from coordination import dates
-from coordination.models import Area, Center, CenterOwnedQuerySet, LookupTable, Organisation, Profession, Role
+from coordination.models import (
+    Area,
+    Center,
+    CenterOwnedQuerySet,
+    CreatedAndUpdated,
+    CreatedBy,
+    LookupTable,
+    Organisation,
+    Profession,
+    Role,
+)
 from training.models import Delivery, Event
 
 
@@ -92,20 +102,29 @@ class CenterReadableQuerySet(CenterOwnedQuerySet):
         return super().for_user(user)
 
 
-class Series(models.Model):
-    """A recurring body (地域コア会議 monthly, 地域ケア連絡会議 every two months)."""
+class OfOneCenter(models.Model):
+    """A record that always belongs to one center (a 定例の会議体, a 解決策), read and written as
+    CenterReadableQuerySet says."""
 
     center = models.ForeignKey(
         Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = CenterReadableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Series(OfOneCenter):
+    """A recurring body (地域コア会議 monthly, 地域ケア連絡会議 every two months)."""
+
     name = models.CharField("名称", max_length=100)
     kind = models.ForeignKey(MeetingKind, verbose_name="種類", on_delete=models.PROTECT, related_name="+")
     tier = models.PositiveSmallIntegerField("連携の段階", choices=Tier, default=Tier.TERTIARY)
     cadence = models.CharField("開催頻度", max_length=50, blank=True, help_text="例: 毎月、2か月ごと")
     note = models.TextField("説明", blank=True)
     active = models.BooleanField("継続中", default=True)
-
-    objects = CenterReadableQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "定例の会議体"
@@ -124,7 +143,7 @@ class MeetingQuerySet(CenterReadableQuerySet):
         return super().for_user(user)
 
 
-class Meeting(models.Model):
+class Meeting(CreatedAndUpdated):
     # No center: a meeting of the city itself (連絡会), recorded by an official.
     center = models.ForeignKey(
         Center,
@@ -169,11 +188,6 @@ class Meeting(models.Model):
         "Issue", verbose_name="扱った課題", blank=True, related_name="discussed_at"
     )
     items = models.CharField("事業項目（ア〜ク）", max_length=8, blank=True, default="イ")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -239,7 +253,7 @@ class IssueStatus(models.TextChoices):
     ON_HOLD = "on_hold", "保留"
 
 
-class Issue(models.Model):
+class Issue(CreatedBy):
     """A 課題 raised by an organisation or a profession, tracked for years (薬剤師会 H24 課題 A–G)."""
 
     # No center: a 課題 the city owns (健康局's own, raised by an official).
@@ -297,10 +311,6 @@ class Issue(models.Model):
     )
     goal = models.TextField("目標", blank=True)
     items = models.CharField("事業項目（ア〜ク）", max_length=8, blank=True, default="イ")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CenterReadableQuerySet.as_manager()
 
@@ -422,13 +432,10 @@ class IssueStatusChange(models.Model):
         return f"{self.changed_on} {self.get_status_display()}"
 
 
-class Solution(models.Model):
+class Solution(OfOneCenter, CreatedBy):
     """A 解決策: what will be done, the 課題 it answers, and where it was carried out (a later
     meeting such as a 二次連携 同行訪問研修, or a training event)."""
 
-    center = models.ForeignKey(
-        Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="+"
-    )
     title = models.CharField("解決策", max_length=200)
     description = models.TextField("内容", blank=True)
     issues = models.ManyToManyField(Issue, verbose_name="対応する課題", related_name="solutions")
@@ -445,12 +452,6 @@ class Solution(models.Model):
         Meeting, verbose_name="実施した会議", blank=True, related_name="solutions"
     )
     events = models.ManyToManyField(Event, verbose_name="実施した研修", blank=True, related_name="solutions")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = CenterReadableQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "解決策"
@@ -472,26 +473,34 @@ class Measure(models.TextChoices):
     PARTICIPANTS = "participants", "研修・講座の参加人数（人）"
 
 
-class ItemTarget(models.Model):
-    """計画値: a target of one item for one 年度 (研修 4回, 相談 500件), for the city (no center)
-    or one center, entered at the start of the year."""
+class YearOfCityOrWard(models.Model):
+    """An entry of the 事業評価 for one 年度, the city's (no ward) or one ward's (区役所's own)."""
 
     fiscal_year = models.PositiveIntegerField("年度")
+    ward = models.ForeignKey(
+        Area,
+        verbose_name="区（空欄は市全体）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ItemTarget(YearOfCityOrWard):
+    """計画値: a target of one item for one 年度 (研修 4回, 相談 500件), for the city (no center)
+    or one center, entered at the start of the year. A ward's own targets (区役所's plan) are
+    read by that ward's officials instead of the city's."""
+
     item = models.CharField("事業項目", max_length=1, choices=PROGRAM_ITEMS)
     measure = models.CharField("指標", max_length=20, choices=Measure)
     planned = models.PositiveIntegerField("計画値")
     center = models.ForeignKey(
         Center,
         verbose_name="センター（空欄は市全体）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    # A ward's own targets (区役所's plan), read by that ward's officials instead of the city's.
-    ward = models.ForeignKey(
-        Area,
-        verbose_name="区（空欄は市全体）",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -527,19 +536,10 @@ class ItemTarget(models.Model):
         return f"{self.fiscal_year}年度 {self.item} {self.get_measure_display()} {self.planned}"
 
 
-class EvaluationNarrative(models.Model):
+class EvaluationNarrative(YearOfCityOrWard):
     """The written sections of the 取組事例（様式） (seed 000: ④ 取組の概要 … ⑮ 担当部署及び連絡先) for
     one 年度, the city's or one ward's; the figures beside them come from the records."""
 
-    fiscal_year = models.PositiveIntegerField("年度")
-    ward = models.ForeignKey(
-        Area,
-        verbose_name="区（空欄は市全体）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     overview = models.TextField("取組の概要", blank=True)
     features = models.TextField("取組の特徴", blank=True)
     started = models.CharField("開始年度", max_length=50, blank=True)

@@ -1,6 +1,8 @@
 """Meeting kinds and 課題 categories seen in the seeds (釜石市, 下関市). Loaded by migration 0002;
 admins extend them in the Django admin."""
 
+from coordination.reference import load_names
+
 KINDS = [
     "打ち合わせ会",
     "ヒアリング",
@@ -36,7 +38,5 @@ CATEGORIES = [
 
 
 def load(MeetingKind, IssueCategory):
-    for i, name in enumerate(KINDS):
-        MeetingKind.objects.get_or_create(name=name, defaults={"sort_order": i * 10})
-    for i, name in enumerate(CATEGORIES):
-        IssueCategory.objects.get_or_create(name=name, defaults={"sort_order": i * 10})
+    load_names(MeetingKind, KINDS)
+    load_names(IssueCategory, CATEGORIES)

@@ -46,10 +46,11 @@ class FacilityAdmin(AuditedAdmin):
     list_filter = ("kind", "area", "accepting", "capabilities")
     search_fields = ("name", "name_kana", "address", "corporation_name", "code", "phone")
     list_select_related = ("kind", "area")
-    raw_id_fields = ("confirmed_by", "updated_by")
+    raw_id_fields = ("confirmed_by",)
     filter_horizontal = ("services", "areas_served")
     inlines = [ContactWindowInline, FacilityCapabilityInline, FacilitySpecialtyInline]
-    readonly_fields = ("created_at", "updated_at", "manual_fields")
+    # The last editor is whoever saves (save_model), so it is shown, not chosen.
+    readonly_fields = ("created_at", "updated_by", "updated_at", "manual_fields")
     actions = ["export_portal_sheet"]
 
     @admin.action(description="選択した施設をポータル書式（Excel・取込で戻せる形）で書き出す")

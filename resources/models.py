@@ -21,9 +21,9 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from coordination.batches import STALE_AFTER, WAITING_WARNING_AFTER, ImportBatch, quiet_for
+from coordination.batches import ImportBatch, Progress
 from coordination.dates import is_national_holiday
-from coordination.models import Area, LookupTable, Role, sees_professional_fields
+from coordination.models import Area, LastUpdated, LookupTable, Role, sees_professional_fields
 from coordination.text import digits, normalize
 from resources import recurrence
 from resources.links import national_page_url
@@ -346,7 +346,7 @@ def search_term(raw):
 OPTIONAL_TEXT = {"blank": True, "default": ""}
 
 
-class Facility(models.Model):
+class Facility(LastUpdated):
     class Accepting(models.TextChoices):
         UNKNOWN = "", "不明"
         YES = "yes", "受入可"
@@ -433,15 +433,6 @@ class Facility(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="更新者",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     # Identifier in 医療情報ネット (ナビイ) open data: 13 digits, not the 医療機関番号.
     navii_id = models.CharField("医療情報ネットID", max_length=13, **OPTIONAL_TEXT)  # index in Meta
@@ -1005,7 +996,7 @@ class Recheck(models.Model):
         return f"{self.facility} {self.get_reason_display()}"
 
 
-class RoundMailing(models.Model):
+class RoundMailing(Progress, models.Model):
     """One sending of a round's emails (the links at its start, or a reminder), done by the task
     worker so that a request only queues it: a city's round reaches thousands of addresses. The
     round page shows its progress as the import pages show theirs."""
@@ -1019,6 +1010,9 @@ class RoundMailing(models.Model):
         RUNNING = "running", "送信中"
         DONE = "done", "送信済み"
         FAILED = "failed", "失敗"
+
+    RUNNING_STATES = (Status.QUEUED, Status.RUNNING)
+    QUEUED_STATES = (Status.QUEUED,)
 
     round = models.ForeignKey(
         ConfirmationRound, verbose_name="再調査", on_delete=models.CASCADE, related_name="mailings"
@@ -1051,26 +1045,6 @@ class RoundMailing(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.get_kind_display()}（{self.get_status_display()}）"
-
-    @property
-    def is_running(self):
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    @property
-    def is_stale(self):
-        """Running, but nothing has moved for a long time: the worker was lost."""
-        return self.is_running and quiet_for(self, STALE_AFTER)
-
-    @property
-    def is_waiting_long(self):
-        """Queued and not picked up by the task worker for a while (no worker running?)."""
-        return self.status == self.Status.QUEUED and quiet_for(self, WAITING_WARNING_AFTER)
-
-    @property
-    def percent(self):
-        if not self.total:
-            return None
-        return min(100, round(100 * self.done / self.total))
 
 
 # --- Community resources (生活支援): the facts a サロン or a 見守り group has beside a facility's ---

@@ -40,3 +40,5 @@ class SwapAdmin(admin.ModelAdmin):
 class BackupBedAdmin(admin.ModelAdmin):
     list_display = ["facility", "beds", "available_from", "available_until", "center"]
     raw_id_fields = ["facility"]
+    # Who stated the beds last is the portal's record (shown last), not an input.
+    readonly_fields = ["updated_by", "updated_at"]

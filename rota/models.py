@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from coordination.models import Area, Center, CenterOwnedQuerySet, Role
+from coordination.models import STAFF_ROLES, Area, Center, CenterOwnedQuerySet, LastUpdated, Role
 
 
 def new_token():
@@ -27,7 +27,9 @@ class ShiftKind(models.TextChoices):
     LONG_HOLIDAY = "long_holiday", "連休"
 
 
-READERS = (Role.ADMIN, Role.COORDINATOR, Role.PROFESSIONAL)
+# The rota carries the on-duty doctors' contacts, which reach the directory's professionals-only
+# readers and no one else.
+READERS = STAFF_ROLES
 WRITERS = (Role.ADMIN, Role.COORDINATOR)
 
 
@@ -35,8 +37,8 @@ class RotaQuerySet(CenterOwnedQuerySet):
     """Edited by admins and the owning center's coordinators (for_user, inherited)."""
 
     def readable_by(self, user):
-        """Every rota for admins, coordinators and professionals: a care manager looks up any
-        district's doctor on call. Officials and anonymous visitors: none."""
+        """Every rota (and backup bed) for admins, coordinators and professionals: a care manager
+        looks up any district's doctor on call. Officials and anonymous visitors: none."""
         if user.is_authenticated and user.is_active and user.role in READERS:
             return self
         return self.none()
@@ -222,18 +224,13 @@ class FacilityFeed(models.Model):
         return str(self.facility)
 
 
-class BackupBedQuerySet(CenterOwnedQuerySet):
+class BackupBedQuerySet(RotaQuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
         return self.filter(available_from__lte=on, available_until__gte=on)
 
-    def readable_by(self, user):
-        if user.is_authenticated and user.is_active and user.role in READERS:
-            return self
-        return self.none()
 
-
-class BackupBed(models.Model):
+class BackupBed(LastUpdated):
     """Beds a backup hospital (在宅療養後方支援病院 and others) keeps for a patient at home whose
     condition suddenly worsens, for a period."""
 
@@ -255,15 +252,6 @@ class BackupBed(models.Model):
     source = models.CharField("入力元", max_length=10, choices=Source, default=Source.CENTER)
     stated_by = models.CharField("病院の入力者", max_length=100, blank=True, default="")
     stated_at = models.DateTimeField("病院の入力日時", null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="更新者",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
 
     objects = BackupBedQuerySet.as_manager()
 

@@ -14,4 +14,6 @@ class QuestionInline(admin.TabularInline):
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ["title", "fiscal_year", "center", "opens_at", "closes_at", "audience"]
     list_filter = ["fiscal_year", "center", "audience"]
+    # Who made the survey is the portal's record (shown last, as it always was), not an input.
+    readonly_fields = ["created_by"]
     inlines = [QuestionInline]

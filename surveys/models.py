@@ -19,7 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.dates import fiscal_year, fiscal_year_label
-from coordination.models import Area, Center, CenterOwnedQuerySet, Role, official_center_ids
+from coordination.models import (
+    Area,
+    Center,
+    CenterOrCity,
+    CenterOwnedQuerySet,
+    CreatedBy,
+    Role,
+)
 from resources.models import Facility, FacilityKind
 from training.models import Event, Item
 
@@ -39,20 +46,13 @@ class SurveyQuerySet(CenterOwnedQuerySet):
         return super().for_user(user)
 
     def readable_by(self, user):
-        """Surveys whose answers and results a user may read: officials every survey (one scoped to
-        a ward: its centers' and the city's), a coordinator their center's and the city's (a city
-        survey covers every center's area)."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMIN:
-            return self
-        if user.role == Role.OFFICIAL:
-            ids = official_center_ids(user)
-            return self if ids is None else self.filter(Q(center_id__in=ids) | Q(center__isnull=True))
-        if user.role == Role.COORDINATOR and user.center_id:
+        """Surveys whose answers and results a user may read: officials as for every center's
+        records (a ward's official: its centers' and the city's), a coordinator also the city's
+        (a city survey covers every center's area)."""
+        if user.is_authenticated and user.is_active and user.role == Role.COORDINATOR and user.center_id:
             events = Event.objects.for_user(user).values("pk")
             return self.filter(Q(center_id=user.center_id) | Q(center__isnull=True) | Q(event__in=events))
-        return self.none()
+        return super().readable_by(user)
 
     def published(self):
         """Surveys whose aggregates anyone may read (the public results page)."""
@@ -62,7 +62,7 @@ class SurveyQuerySet(CenterOwnedQuerySet):
         return self.filter(series_key=series_key).exclude(series_key="")
 
 
-class Survey(models.Model):
+class Survey(CenterOrCity, CreatedBy):
     class Audience(models.TextChoices):
         FACILITIES = "facilities", "施設・事業所（名簿から）"
         PROFESSIONALS = "professionals", "専門職（アカウントのある方）"
@@ -118,9 +118,6 @@ class Survey(models.Model):
     anonymous = models.BooleanField(
         "無記名", default=True, help_text="オフにすると、リンクからの回答画面に氏名欄（任意）を表示します"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
     objects = SurveyQuerySet.as_manager()
@@ -147,10 +144,6 @@ class Survey(models.Model):
     @property
     def year_label(self):
         return fiscal_year_label(self.fiscal_year)
-
-    @property
-    def owner_label(self):
-        return self.center.name if self.center_id else "市"
 
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:

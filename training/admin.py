@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from coordination.admin import AuditedAdmin
+from coordination.admin import AuditedAdmin, LookupTableAdmin
 from training.models import (
     Event,
     EventFormat,
@@ -11,15 +11,7 @@ from training.models import (
     TaskTemplateItem,
 )
 
-
-@admin.register(EventFormat)
-class EventFormatAdmin(AuditedAdmin):
-    list_display = fields = ("name", "sort_order")
-
-
-@admin.register(SupporterCourse)
-class SupporterCourseAdmin(AuditedAdmin):
-    list_display = fields = ("name", "sort_order")
+admin.site.register([EventFormat, SupporterCourse], LookupTableAdmin)
 
 
 @admin.register(SupporterCount)
@@ -34,6 +26,7 @@ class SupporterCountAdmin(AuditedAdmin):
 class TaskTemplateItemInline(admin.TabularInline):
     model = TaskTemplateItem
     extra = 2
+    fields = ("phase", "text", "owner", "sort_order")
 
 
 @admin.register(TaskTemplate)
@@ -57,4 +50,6 @@ class EventAdmin(AuditedAdmin):
     search_fields = ("title", "description")
     date_hierarchy = "starts_at"
     filter_horizontal = ("formats", "audience_professions")
+    # Who entered the event is the portal's record (shown last, as it always was), not an input.
+    readonly_fields = ("created_by",)
     inlines = [EventOrganisationInline]

@@ -12,7 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination import dates
-from coordination.models import Center, CenterOwnedQuerySet, LookupTable, Organisation, Profession
+from coordination.models import (
+    Center,
+    CenterOwnedQuerySet,
+    CreatedAndUpdated,
+    LookupTable,
+    Ordered,
+    Organisation,
+    Profession,
+)
 from coordination.text import normalize
 
 
@@ -92,7 +100,7 @@ class EventQuerySet(CenterOwnedQuerySet):
         return self.upcoming(now).filter(registration_open=True)
 
 
-class Event(models.Model):
+class Event(CreatedAndUpdated):
     center = models.ForeignKey(
         Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="events"
     )
@@ -143,11 +151,6 @@ class Event(models.Model):
     extra_organisations = models.PositiveIntegerField(
         "申込以外の参加団体数", default=0, help_text="申込なしで参加した団体の数（参加団体数に加算）"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -500,22 +503,20 @@ class TaskTemplate(models.Model):
         return len(new)
 
 
-class TaskTemplateItem(models.Model):
+class TaskTemplateItem(Ordered):
     template = models.ForeignKey(TaskTemplate, on_delete=models.CASCADE, related_name="items")
     phase = models.CharField("時期", max_length=10, choices=Phase)
     text = models.CharField("作業", max_length=200)
     owner = models.CharField("担当（既定）", max_length=100, blank=True)
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(Ordered.Meta):
         verbose_name = verbose_name_plural = "ひな形の作業"
-        ordering = ["sort_order", "pk"]
 
     def __str__(self):
         return self.text
 
 
-class Task(models.Model):
+class Task(Ordered):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tasks")
     phase = models.CharField("時期", max_length=10, choices=Phase)
     text = models.CharField("作業", max_length=200)
@@ -524,11 +525,9 @@ class Task(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    sort_order = models.PositiveIntegerField("並び順", default=0)
 
-    class Meta:
+    class Meta(Ordered.Meta):
         verbose_name = verbose_name_plural = "棚卸表の作業"
-        ordering = ["sort_order", "pk"]
 
     def __str__(self):
         return self.text

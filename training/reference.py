@@ -1,6 +1,8 @@
 """Formats and task-list templates seen in the seeds (下関市, 釜石市, 高梁市). Loaded by migration
 0002; admins extend them in the Django admin."""
 
+from coordination.reference import load_names
+
 FORMATS = [
     "講演",
     "グループワーク",
@@ -53,9 +55,7 @@ TASK_TEMPLATES = [
 
 
 def load(EventFormat, TaskTemplate, TaskTemplateItem):
-    formats = {}
-    for i, name in enumerate(FORMATS):
-        formats[name], _ = EventFormat.objects.get_or_create(name=name, defaults={"sort_order": i * 10})
+    formats = load_names(EventFormat, FORMATS)
     for name, format_name, items in TASK_TEMPLATES:
         template, created = TaskTemplate.objects.get_or_create(
             name=name, defaults={"format": formats.get(format_name)}
@@ -72,5 +72,4 @@ SUPPORTER_COURSES = ["認知症サポーター", "あったか・サポーター
 
 
 def load_supporter_courses(SupporterCourse):
-    for i, name in enumerate(SUPPORTER_COURSES):
-        SupporterCourse.objects.get_or_create(name=name, defaults={"sort_order": i * 10})
+    load_names(SupporterCourse, SUPPORTER_COURSES)
