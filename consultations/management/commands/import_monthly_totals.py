@@ -1,25 +1,17 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from consultations import past_totals
+from coordination.import_command import FileImportCommand
 from coordination.spreadsheets import error_lines
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "ポータル導入前の月報の合計（センター・年・月・相談件数）を取り込みます。"
         "エラーが1件でもあれば何も保存しません。"
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("path")
-        parser.add_argument("--dry-run", action="store_true", help="確認のみ（保存しない）")
-
-    def handle(self, path, dry_run=False, **options):
-        file = Path(path)
-        if not file.is_file():
-            raise CommandError(f"ファイルがありません: {path}")
+    def import_file(self, file, dry_run, **options):
         totals, errors = past_totals.parse(file.read_bytes(), file.name)
         if errors:
             for line in error_lines(errors):
