@@ -53,39 +53,28 @@ def progress(batch):
     )
 
 
-def _start(request, batch, detail_url, started, audit_text, success, refusal):
-    """Confirm and retry alike: the batch claimed for the step (or refused, never twice), audited,
-    and the user sent back to the batch page with what happened."""
+# step → (audit entry, message when it started, message when it was refused)
+STEP_MESSAGES = {
+    "confirm": (
+        "取込の実行",
+        "取込を始めました。このページで進み具合を確認できます。",
+        "この取込はすでに実行中か、実行済みです（二重には取り込みません）。",
+    ),
+    "retry": ("取込のやり直し", "やり直しを始めました。", "この取込はやり直せる状態ではありません。"),
+}
+
+
+def start(request, batch, detail_url, step):
+    """Confirm (`step` "confirm") or retry ("retry"): the batch claimed for it, or refused (never
+    twice), audited, and the user sent back to the batch page with what happened."""
+    started = batch.request_confirm() if step == "confirm" else batch.request_retry()
+    audit_text, success, refusal = STEP_MESSAGES[step]
     if started:
         audit(request, UPDATE, batch, audit_text)
         messages.success(request, success)
     else:
         messages.error(request, refusal)
     return redirect(detail_url, pk=batch.pk)
-
-
-def confirm(request, batch, detail_url):
-    return _start(
-        request,
-        batch,
-        detail_url,
-        batch.request_confirm(),
-        "取込の実行",
-        "取込を始めました。このページで進み具合を確認できます。",
-        "この取込はすでに実行中か、実行済みです（二重には取り込みません）。",
-    )
-
-
-def retry(request, batch, detail_url):
-    return _start(
-        request,
-        batch,
-        detail_url,
-        batch.request_retry(),
-        "取込のやり直し",
-        "やり直しを始めました。",
-        "この取込はやり直せる状態ではありません。",
-    )
 
 
 def rejected_download(batch, header, rows, request):
@@ -160,10 +149,10 @@ class BatchFlow:
         return progress(self.batch(request, pk))
 
     def confirm_view(self, request, pk):
-        return confirm(request, self.batch(request, pk), self.detail_url)
+        return start(request, self.batch(request, pk), self.detail_url, "confirm")
 
     def retry_view(self, request, pk):
-        return retry(request, self.batch(request, pk), self.detail_url)
+        return start(request, self.batch(request, pk), self.detail_url, "retry")
 
     def rejected_view(self, request, pk):
         batch = self.batch(request, pk)

@@ -16,6 +16,18 @@ from resources.models import (
     Specialty,
 )
 from resources.places import valid_code
+from resources.updates import TEXT_FIELDS
+
+
+def log_hand_edit(facility, user, creating, changed):
+    """The facility's history row of an edit made on a portal form (the directory's own or a
+    community resource's): who, and the labels of the fields it changed."""
+    FacilityChange.objects.create(
+        facility=facility,
+        user=user,
+        action=FacilityChange.Action.CREATE if creating else FacilityChange.Action.UPDATE,
+        fields=changed,
+    )
 
 
 class FacilityForm(forms.ModelForm):
@@ -126,12 +138,7 @@ class FacilityForm(forms.ModelForm):
             window_rows.replace(facility, wanted)
             if wanted or not creating:
                 changed.append("ケアマネタイム・連絡時間")
-        FacilityChange.objects.create(
-            facility=facility,
-            user=user,
-            action=FacilityChange.Action.CREATE if creating else FacilityChange.Action.UPDATE,
-            fields=changed,
-        )
+        log_hand_edit(facility, user, creating, changed)
         return facility
 
     @staticmethod
@@ -300,14 +307,7 @@ class FacilityUpdateForm(forms.Form):
             )
             self.bed_fields.append((self[beds], self[on]))
         if not self.is_bound:
-            for name in (
-                "accepting",
-                "contact_person",
-                "direct_phone",
-                "contact_email",
-                "contact_fax",
-                "avoid_note",
-            ):
+            for name in TEXT_FIELDS:  # the update's plain fields, as its diff names them
                 self.fields[name].initial = getattr(facility, name)
             self.fields["capabilities"].initial = [
                 link.capability_id for link in facility.capability_links.all()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from coordination.access import get_for_user, role_required
+from coordination.access import CENTER_READERS, CENTER_WRITERS, get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.forms import post_data
 from coordination.models import Role
@@ -29,8 +29,7 @@ from surveys.forms import (
 from surveys.models import LinkThrottle, Question, Respondent, Survey, rate
 from training.models import Event
 
-MANAGERS = (Role.ADMIN, Role.COORDINATOR)
-READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
+MANAGERS, READERS = CENTER_WRITERS, CENTER_READERS
 PAGE_SIZE = 25
 ANSWERED_SALT = "surveys.link-answered"
 
