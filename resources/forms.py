@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from coordination.forms import DateInput, area_tree_choices, clean_phone, use_area_tree
+from coordination.forms import DateInput, area_tree_choices, clean_phone, optional_checkboxes, use_area_tree
 from coordination.models import Area
 from coordination.text import normalize
 from resources import windows as window_rows
@@ -31,18 +31,8 @@ def log_hand_edit(facility, user, creating, changed):
 
 
 class FacilityForm(forms.ModelForm):
-    capability_set = forms.ModelMultipleChoiceField(
-        label="在宅対応機能",
-        queryset=Capability.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    specialty_set = forms.ModelMultipleChoiceField(
-        label="診療科目",
-        queryset=Specialty.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    capability_set = optional_checkboxes("在宅対応機能", Capability.objects.all())
+    specialty_set = optional_checkboxes("診療科目", Specialty.objects.all())
 
     class Meta:
         model = Facility
@@ -258,18 +248,9 @@ class FacilityUpdateForm(forms.Form):
     contact_email = forms.EmailField(label="センター連絡用メールアドレス", max_length=200, required=False)
     contact_fax = forms.CharField(label="センター連絡用FAX", max_length=20, required=False)
     avoid_note = forms.CharField(label="連絡を避けてほしい時間（補足）", max_length=200, required=False)
-    capabilities = forms.ModelMultipleChoiceField(
-        label="在宅対応機能",
-        queryset=Capability.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    areas_served = forms.ModelMultipleChoiceField(
-        label="訪問できる地域",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="訪問診療・訪問看護などで伺える区・圏域（区を選ぶと区全体）",
+    capabilities = optional_checkboxes("在宅対応機能", Capability.objects.all())
+    areas_served = optional_checkboxes(
+        "訪問できる地域", None, help_text="訪問診療・訪問看護などで伺える区・圏域（区を選ぶと区全体）"
     )
     message = forms.CharField(
         label="センターへの連絡事項",
