@@ -6,6 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+# An all-or-nothing import (past consultation logs, past 月報 totals) refused for its errors.
+NOTHING_IMPORTED = "エラーがあるため、何も取り込んでいません。"
+
 
 class FileImportCommand(BaseCommand):
     dry_run_help = "確認のみ（保存しない）"
@@ -23,3 +26,8 @@ class FileImportCommand(BaseCommand):
 
     def import_file(self, file, dry_run, **options):
         raise NotImplementedError
+
+    def write_errors(self, lines, prefix=""):
+        """Lines about the file's rows (errors, warnings), each on its own line of stderr."""
+        for line in lines:
+            self.stderr.write(f"{prefix}{line}")

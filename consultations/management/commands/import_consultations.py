@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
 from consultations import importing
-from coordination.import_command import FileImportCommand
+from coordination.import_command import NOTHING_IMPORTED, FileImportCommand
 
 
 class Command(FileImportCommand):
@@ -10,10 +10,9 @@ class Command(FileImportCommand):
     def import_file(self, file, dry_run, **options):
         result = importing.parse(file.read_bytes(), file.name)
         if not result.ok:
-            for line in result.error_lines():
-                self.stderr.write(line)
+            self.write_errors(result.error_lines())
             self.stdout.write(f"created 0, errors {len(result.errors)}")
-            raise CommandError("エラーがあるため、何も取り込んでいません。")
+            raise CommandError(NOTHING_IMPORTED)
         if not dry_run:
             importing.save(result)
         self.stdout.write(

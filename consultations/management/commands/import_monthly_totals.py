@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
 from consultations import past_totals
-from coordination.import_command import FileImportCommand
+from coordination.import_command import NOTHING_IMPORTED, FileImportCommand
 from coordination.spreadsheets import error_lines
 
 
@@ -14,8 +14,7 @@ class Command(FileImportCommand):
     def import_file(self, file, dry_run, **options):
         totals, errors = past_totals.parse(file.read_bytes(), file.name)
         if errors:
-            for line in error_lines(errors):
-                self.stderr.write(line)
-            raise CommandError("エラーがあるため、何も取り込んでいません。")
+            self.write_errors(error_lines(errors))
+            raise CommandError(NOTHING_IMPORTED)
         saved = 0 if dry_run else past_totals.save(totals, file.name)
         self.stdout.write(f"imported {saved}, rows {len(totals)}" + (" (dry run)" if dry_run else ""))

@@ -13,8 +13,7 @@ class Command(FileImportCommand):
 
     def import_file(self, file, dry_run, **options):
         result = area_statistics.parse(file.read_bytes(), file.name)
-        for line in result.error_lines():
-            self.stderr.write(line)
+        self.write_errors(result.error_lines())
         created = updated = 0
         if result.records and not dry_run:
             created, updated = area_statistics.save(result.records)

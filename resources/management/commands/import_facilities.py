@@ -58,10 +58,8 @@ class Command(FileImportCommand):
             batch.missing = plan.missing
             batch.status, batch.phase = FacilityImport.Status.DONE, "完了"
             batch.save()
-        for line in plan.warning_lines():
-            self.stderr.write(f"注意: {line}")
-        for line in plan.rejected_lines():
-            self.stderr.write(f"取り込めなかった行: {line}")
+        self.write_errors(plan.warning_lines(), "注意: ")
+        self.write_errors(plan.rejected_lines(), "取り込めなかった行: ")
         if rejected and plan.rejected_cells:
             Path(rejected).write_bytes(csv_bytes(*plan.rejected_table()))
         if plan.out_of_scope:
