@@ -232,12 +232,11 @@ def preview(batch):
             for number, c, topics in result.rows[:50]
         ],
     }
-    if result.ok:
-        batch.status, batch.phase = batch.Status.READY, "確認待ち"
-    else:
-        batch.status, batch.failed_step = batch.Status.FAILED, "preview"
-        batch.failure = f"{len(result.errors)}件のエラーがあるため、取り込めません。修正して再度アップロードしてください。"
-    batch.save()
+    batch.preview_done(
+        ""
+        if result.ok
+        else f"{len(result.errors)}件のエラーがあるため、取り込めません。修正して再度アップロードしてください。"
+    )
 
 
 def confirm(batch):
@@ -252,8 +251,7 @@ def confirm(batch):
     batch.report("書き込み中", 0, len(result.rows))
     save(result, batch.user)
     batch.created, batch.content = result.created, b""
-    batch.status, batch.phase, batch.finished_at = batch.Status.DONE, "完了", timezone.now()
-    batch.save()
+    batch.confirm_done()
 
 
 def error_table(batch):

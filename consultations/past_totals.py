@@ -4,7 +4,6 @@ nothing; the upload page (`preview`/`confirm`, the shared batch flow) lists the 
 the good ones."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from consultations.models import PastMonthlyTotal
 from coordination.models import Center
@@ -123,12 +122,9 @@ def preview(batch):
         ],
         "replaces": sum(1 for t in totals if (t.center_id, t.year, t.month) in current),
     }
-    if totals:
-        batch.status, batch.phase = batch.Status.READY, "確認待ち"
-    else:
-        batch.status, batch.failed_step = batch.Status.FAILED, "preview"
-        batch.failure = "取り込める行がありません。エラーの行を直して、もう一度アップロードしてください。"
-    batch.save()
+    batch.preview_done(
+        "" if totals else "取り込める行がありません。エラーの行を直して、もう一度アップロードしてください。"
+    )
 
 
 def confirm(batch):
@@ -139,5 +135,4 @@ def confirm(batch):
     with transaction.atomic():
         batch.created = save(totals, batch.file_name)
         batch.errors = len(errors)
-        batch.status, batch.phase, batch.finished_at = batch.Status.DONE, "完了", timezone.now()
-        batch.save()
+        batch.confirm_done()

@@ -15,15 +15,14 @@ from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, attach_topics
 from consultations.reports import PeriodError, Report, period_from
-from coordination import dates, extensions
+from coordination import access, dates, extensions
 from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
 from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
 from coordination.models import Role
 from coordination.publishing import SUPPRESSED_IN_SHEETS, suppress
 
-WRITERS = (Role.ADMIN, Role.COORDINATOR)
-REPORT_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
+WRITERS, REPORT_READERS = access.CENTER_WRITERS, access.CENTER_READERS
 PAGE_SIZE = 25
 
 
@@ -264,6 +263,13 @@ def unlisted_facilities(request):
     )
 
 
+def _back_to_consent(request, consultation, message):
+    """After a consent or a third-party provision is recorded: said, and back to the section of
+    the consultation's page where both are listed."""
+    messages.success(request, message)
+    return redirect(f"{consultation.get_absolute_url()}#consent")
+
+
 @require_POST
 @role_required(*WRITERS)
 def add_consent(request, pk):
@@ -272,8 +278,7 @@ def add_consent(request, pk):
     if not form.is_valid():
         return _detail(request, pk, consent_form=form)
     consent = services.record_consent(request, consultation, form)
-    messages.success(request, f"同意（{consent.label}）を記録しました。")
-    return redirect(f"{consultation.get_absolute_url()}#consent")
+    return _back_to_consent(request, consultation, f"同意（{consent.label}）を記録しました。")
 
 
 @require_POST
@@ -284,8 +289,7 @@ def add_provision(request, pk):
     if not form.is_valid():
         return _detail(request, pk, provision_form=form)
     provision = services.record_provision(request, consultation, form)
-    messages.success(request, f"第三者提供（{provision}）を記録しました。")
-    return redirect(f"{consultation.get_absolute_url()}#consent")
+    return _back_to_consent(request, consultation, f"第三者提供（{provision}）を記録しました。")
 
 
 @never_cache

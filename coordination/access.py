@@ -23,7 +23,14 @@ from coordination.models import (
     sees_professional_fields,
 )
 
+# The two role groups every center-owned record uses: its center's staff write it (admins any
+# center's), and officials besides read it (its aggregates, or records without personal data).
+CENTER_WRITERS = (Role.ADMIN, Role.COORDINATOR)
+CENTER_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
+
 __all__ = [
+    "CENTER_READERS",
+    "CENTER_WRITERS",
     "admin_required",
     "can_edit_directory",
     "community_area_ids",

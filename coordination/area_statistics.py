@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from coordination.dates import ERA_START_YEAR
 from coordination.models import Area, AreaStatistics
@@ -262,12 +261,11 @@ def preview(batch):
     result = parse(bytes(batch.content), batch.file_name)
     batch.rows, batch.errors = len(result.records), len(result.errors)
     batch.result = {"errors": result.error_lines()[:SHOWN], "rows": _preview_rows(result.records)}
-    if result.records:
-        batch.status, batch.phase = batch.Status.READY, "確認待ち"
-    else:
-        batch.status, batch.failed_step = batch.Status.FAILED, "preview"
-        batch.failure = "取り込める行がありません。エラーを直して、もう一度アップロードしてください。"
-    batch.save()
+    batch.preview_done(
+        ""
+        if result.records
+        else "取り込める行がありません。エラーを直して、もう一度アップロードしてください。"
+    )
 
 
 def confirm(batch):
@@ -281,8 +279,7 @@ def confirm(batch):
         "created": created,
         "updated": updated,
     }
-    batch.status, batch.phase, batch.finished_at = batch.Status.DONE, "完了", timezone.now()
-    batch.save()
+    batch.confirm_done()
 
 
 def error_table(batch):

@@ -154,6 +154,20 @@ class ImportBatch(Progress, models.Model):
 
     # --- steps ------------------------------------------------------------------------------
 
+    def preview_done(self, failure=""):
+        """The end of a pipeline's preview, saved: 確認待ち, or 失敗 at the preview with `failure`
+        (what the uploader should do) when the file has nothing to import."""
+        if failure:
+            self.status, self.failed_step, self.failure = BatchStatus.FAILED, PREVIEW, failure
+        else:
+            self.status, self.phase = BatchStatus.READY, "確認待ち"
+        self.save()
+
+    def confirm_done(self):
+        """The end of a pipeline's confirm, saved: 取込済み, finished now."""
+        self.status, self.phase, self.finished_at = BatchStatus.DONE, "完了", timezone.now()
+        self.save()
+
     def enqueue(self, step):
         """Hand the step to the task worker. The queue is a table of the same database, so a
         task enqueued inside a transaction reaches the worker only if that transaction commits."""

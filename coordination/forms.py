@@ -72,6 +72,13 @@ class ProfessionCountsForm(forms.Form):
         }
 
 
+def optional_checkboxes(label, queryset, **kwargs):
+    """A many-choice field that may be left empty, shown as a list of checkboxes."""
+    return forms.ModelMultipleChoiceField(
+        label=label, queryset=queryset, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
+    )
+
+
 def post_data(request):
     """The data of a POST, even an empty one (so that it is validated and its errors shown;
     `request.POST or None` would treat an empty POST as no submission), else None."""

@@ -4,15 +4,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from coordination.access import get_for_user, role_required
+from coordination.access import CENTER_WRITERS, get_for_user, role_required
 from coordination.forms import post_data
-from coordination.models import Role
 from documents import files, services
 from documents.forms import DocumentForm, VersionForm
 from documents.models import Document
 from surveys.results import latest_rates
 
-MANAGERS = (Role.ADMIN, Role.COORDINATOR)
+MANAGERS = CENTER_WRITERS
 PAGE_SIZE = 30
 
 

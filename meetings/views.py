@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consultations.models import Consultation
-from coordination import dates
+from coordination import access, dates
 from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
 from coordination.exports import xlsx_response
 from coordination.filters import filtered, filtered_page
@@ -31,10 +31,9 @@ from meetings.forms import (
 from meetings.models import PROGRAM_ITEMS, Issue, ItemTarget, Measure, Meeting, Series, Solution
 from training.models import Event
 
-WRITERS = (Role.ADMIN, Role.COORDINATOR)
+WRITERS, READERS = access.CENTER_WRITERS, access.CENTER_READERS
 # Officials also record the city's own meetings (連絡会) and raise city-owned 課題 (no center).
 CITY_WRITERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
-READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
 PAGE_SIZE = 25
 
 
@@ -427,16 +426,7 @@ def organisation_timeline(request, pk):
 @role_required(*READERS)
 def year_summary(request):
     user = request.user
-    status = 200
-    try:
-        year = int(request.GET.get("fiscal_year") or dates.fiscal_year(dates.today()))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        year, status = dates.fiscal_year(dates.today()), 400
-        messages.error(
-            request, "年度は2000〜2100の数字で指定してください（例: 2026）。今年度を表示しています。"
-        )
+    year, status = _fiscal_year_from(request)
     meetings, issues = Meeting.objects.for_user(user), Issue.objects.for_user(user)
     show_center = sees_every_center(user)
     centers = list(visible_centers(user)) if show_center else []

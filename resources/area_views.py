@@ -5,12 +5,11 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
 
-from coordination import area_statistics, batch_views, dates
+from coordination import area_statistics, dates
 from coordination.access import role_required
+from coordination.batch_views import BatchFlow
 from coordination.exports import xlsx_response
 from coordination.filters import fiscal_year_choices
 from coordination.models import Area, AreaStatisticsImport, AuditEvent, Role
@@ -37,7 +36,6 @@ def statistics_editor(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-IMPORT_DETAIL = "resources:area_import_detail"
 
 
 def _year(request, default):
@@ -115,46 +113,18 @@ def statistics(request):
     )
 
 
-@statistics_editor
-def statistics_import(request):
-    if request.method == "POST":
-        response = batch_views.upload(request, AreaStatisticsImport, IMPORT_DETAIL)
-        if response:
-            return response
-    history = AreaStatisticsImport.objects.select_related("user").defer("content", "result")[:20]
-    return render(request, "resources/areas_import.html", {"history": history})
+class AreaStatisticsFlow(BatchFlow):
+    """The area statistics' sheet: upload → preview → confirm, for the statistics' editors."""
+
+    model = AreaStatisticsImport
+    namespace = "resources"
+    name = "area_import"
+    upload_template = "resources/areas_import.html"
+    detail_template = "resources/areas_import_detail.html"
+    rejected_file = "errors.csv"
+
+    def access(self, view):
+        return statistics_editor(view)
 
 
-def _batch(pk):
-    return get_object_or_404(AreaStatisticsImport.objects.select_related("user"), pk=pk)
-
-
-@statistics_editor
-def statistics_import_detail(request, pk):
-    return render(request, "resources/areas_import_detail.html", {"batch": _batch(pk)})
-
-
-@statistics_editor
-def statistics_import_progress(request, pk):
-    return batch_views.progress(_batch(pk))
-
-
-@require_POST
-@statistics_editor
-def statistics_import_confirm(request, pk):
-    return batch_views.confirm(request, _batch(pk), IMPORT_DETAIL)
-
-
-@require_POST
-@statistics_editor
-def statistics_import_retry(request, pk):
-    return batch_views.retry(request, _batch(pk), IMPORT_DETAIL)
-
-
-@statistics_editor
-def statistics_import_errors(request, pk):
-    batch = _batch(pk)
-    if not batch.errors or not batch.content:
-        raise Http404
-    header, rows = area_statistics.error_table(batch)
-    return batch_views.rejected_download(batch, header, rows, request)
+statistics_import_flow = AreaStatisticsFlow()

@@ -14,7 +14,8 @@ from django.utils import timezone
 from coordination.forms import TimeInput, clean_phone, use_area_tree
 from coordination.models import Area
 from resources import geo
-from resources.models import CommunityActivity, Facility, FacilityChange, FacilityKind, MeetingRule
+from resources.forms import log_hand_edit
+from resources.models import CommunityActivity, Facility, FacilityKind, MeetingRule
 
 
 class CommunityFacilityForm(forms.ModelForm):
@@ -149,10 +150,5 @@ def save_community(user, facility_form, activity_form, rules):
     activity.save()
     rules.instance = activity
     rules.save()
-    FacilityChange.objects.create(
-        facility=facility,
-        user=user,
-        action=FacilityChange.Action.CREATE if creating else FacilityChange.Action.UPDATE,
-        fields=changed,
-    )
+    log_hand_edit(facility, user, creating, changed)
     return facility

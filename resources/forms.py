@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from coordination.forms import DateInput, area_tree_choices, clean_phone, use_area_tree
+from coordination.forms import DateInput, area_tree_choices, clean_phone, optional_checkboxes, use_area_tree
 from coordination.models import Area
 from coordination.text import normalize
 from resources import windows as window_rows
@@ -16,21 +16,23 @@ from resources.models import (
     Specialty,
 )
 from resources.places import valid_code
+from resources.updates import TEXT_FIELDS
+
+
+def log_hand_edit(facility, user, creating, changed):
+    """The facility's history row of an edit made on a portal form (the directory's own or a
+    community resource's): who, and the labels of the fields it changed."""
+    FacilityChange.objects.create(
+        facility=facility,
+        user=user,
+        action=FacilityChange.Action.CREATE if creating else FacilityChange.Action.UPDATE,
+        fields=changed,
+    )
 
 
 class FacilityForm(forms.ModelForm):
-    capability_set = forms.ModelMultipleChoiceField(
-        label="在宅対応機能",
-        queryset=Capability.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    specialty_set = forms.ModelMultipleChoiceField(
-        label="診療科目",
-        queryset=Specialty.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    capability_set = optional_checkboxes("在宅対応機能", Capability.objects.all())
+    specialty_set = optional_checkboxes("診療科目", Specialty.objects.all())
 
     class Meta:
         model = Facility
@@ -126,12 +128,7 @@ class FacilityForm(forms.ModelForm):
             window_rows.replace(facility, wanted)
             if wanted or not creating:
                 changed.append("ケアマネタイム・連絡時間")
-        FacilityChange.objects.create(
-            facility=facility,
-            user=user,
-            action=FacilityChange.Action.CREATE if creating else FacilityChange.Action.UPDATE,
-            fields=changed,
-        )
+        log_hand_edit(facility, user, creating, changed)
         return facility
 
     @staticmethod
@@ -251,18 +248,9 @@ class FacilityUpdateForm(forms.Form):
     contact_email = forms.EmailField(label="センター連絡用メールアドレス", max_length=200, required=False)
     contact_fax = forms.CharField(label="センター連絡用FAX", max_length=20, required=False)
     avoid_note = forms.CharField(label="連絡を避けてほしい時間（補足）", max_length=200, required=False)
-    capabilities = forms.ModelMultipleChoiceField(
-        label="在宅対応機能",
-        queryset=Capability.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    areas_served = forms.ModelMultipleChoiceField(
-        label="訪問できる地域",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="訪問診療・訪問看護などで伺える区・圏域（区を選ぶと区全体）",
+    capabilities = optional_checkboxes("在宅対応機能", Capability.objects.all())
+    areas_served = optional_checkboxes(
+        "訪問できる地域", None, help_text="訪問診療・訪問看護などで伺える区・圏域（区を選ぶと区全体）"
     )
     message = forms.CharField(
         label="センターへの連絡事項",
@@ -300,14 +288,7 @@ class FacilityUpdateForm(forms.Form):
             )
             self.bed_fields.append((self[beds], self[on]))
         if not self.is_bound:
-            for name in (
-                "accepting",
-                "contact_person",
-                "direct_phone",
-                "contact_email",
-                "contact_fax",
-                "avoid_note",
-            ):
+            for name in TEXT_FIELDS:  # the update's plain fields, as its diff names them
                 self.fields[name].initial = getattr(facility, name)
             self.fields["capabilities"].initial = [
                 link.capability_id for link in facility.capability_links.all()

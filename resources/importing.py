@@ -1,8 +1,6 @@
 """The directory import's two steps for its batch (coordination.batches): what the preview
 found and what the confirm wrote, kept on the FacilityImport row for the batch page."""
 
-from django.utils import timezone
-
 from resources import imports
 from resources.duplicates import possible_duplicates
 
@@ -94,6 +92,5 @@ def confirm(batch):
         # the page says so, with the preview's figures.
         batch.result["at_preview"] = at_preview
     batch.duplicates = [[f.pk for f in group] for group in possible_duplicates(only_ids=plan.changed_ids)]
-    batch.status, batch.phase, batch.content = batch.Status.DONE, "完了", b""
-    batch.finished_at = timezone.now()
-    batch.save()
+    batch.content = b""
+    batch.confirm_done()

@@ -332,11 +332,21 @@ def _round(pk):
     return get_object_or_404(ConfirmationRound.objects.select_related("kind", "area", "started_by"), pk=pk)
 
 
+def _open_round(pk):
+    """A round that still sends emails: a closed one answers 404."""
+    round_ = _round(pk)
+    if round_.closed_at:
+        raise Http404
+    return round_
+
+
 @editors
 def round_detail(request, pk):
     round_ = _round(pk)
     state = request.GET.get("state", "")
-    links = round_.links.select_related("facility__kind", "facility__area").order_by("facility__name_kana", "pk")
+    links = round_.links.select_related("facility__kind", "facility__area").order_by(
+        "facility__name_kana", "pk"
+    )
     if state == "unanswered":
         links = links.filter(answered_at__isnull=True)
     elif state == "answered":
@@ -371,9 +381,7 @@ def round_progress(request, pk):
 @require_POST
 @editors
 def round_remind(request, pk):
-    round_ = _round(pk)
-    if round_.closed_at:
-        raise Http404
+    round_ = _open_round(pk)
     due = updates.send_reminders(request, round_)
     if due is None:
         messages.error(request, "メールの送信中です。終わってから督促してください。")
@@ -390,9 +398,7 @@ def round_remind(request, pk):
 @editors
 def round_send(request, pk):
     """Sends the round's links not emailed yet (a sending that failed or was stopped)."""
-    round_ = _round(pk)
-    if round_.closed_at:
-        raise Http404
+    round_ = _open_round(pk)
     if updates.queue_mailing(request, round_, RoundMailing.Kind.LINKS):
         messages.success(request, "未送付のリンクのメール送信を始めました。")
     else:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resources import area_views, community_views, update_views, views
+from resources import area_views, community_views, import_views, update_views, views
 
 app_name = "resources"
 urlpatterns = [
@@ -12,40 +12,14 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
-    path("import/", views.import_upload, name="import"),
-    path("import/<int:pk>/", views.import_detail, name="import_detail"),
-    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
-    path("import/<int:pk>/progress/", views.import_progress, name="import_progress"),
-    path("import/<int:pk>/retry/", views.import_retry, name="import_retry"),
-    path("import/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
-    path("import/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
+    *import_views.flow.urls("import/"),
+    path("import/<int:pk>/mapping/", import_views.import_mapping, name="import_mapping"),
     path("missing/", views.missing, name="missing"),
     # 地域の見える化 and the area statistics behind it.
     path("areas/", area_views.areas, name="areas"),
     path("areas/export.xlsx", area_views.areas_export, name="areas_export"),
     path("areas/statistics/", area_views.statistics, name="area_statistics"),
-    path("areas/statistics/import/", area_views.statistics_import, name="area_import"),
-    path("areas/statistics/import/<int:pk>/", area_views.statistics_import_detail, name="area_import_detail"),
-    path(
-        "areas/statistics/import/<int:pk>/progress/",
-        area_views.statistics_import_progress,
-        name="area_import_progress",
-    ),
-    path(
-        "areas/statistics/import/<int:pk>/confirm/",
-        area_views.statistics_import_confirm,
-        name="area_import_confirm",
-    ),
-    path(
-        "areas/statistics/import/<int:pk>/retry/",
-        area_views.statistics_import_retry,
-        name="area_import_retry",
-    ),
-    path(
-        "areas/statistics/import/<int:pk>/errors.csv",
-        area_views.statistics_import_errors,
-        name="area_import_errors",
-    ),
+    *area_views.statistics_import_flow.urls("areas/statistics/import/"),
     # Community resources (生活支援): residents' listing, a 圏域's A4 list, the editors' form.
     path("community/", community_views.listing, name="community"),
     path("community/print/", community_views.print_list, name="community_print"),

@@ -2,12 +2,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coordination import batch_views
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
 from coordination.exports import csv_response, xlsx_response
 from coordination.extensions import panels as slot_panels
@@ -18,17 +16,14 @@ from resources.closures import mark_closed
 from resources.duplicates import possible_duplicates
 from resources.exporting import community_export_rows, export_rows
 from resources.filters import FacilityFilter
-from resources.forms import ColumnMappingForm, FacilityForm, ImportUploadForm
+from resources.forms import FacilityForm
 from resources.models import (
     Capability,
-    ColumnMapping,
     CommunityActivity,
     Facility,
-    FacilityImport,
     FacilityKind,
     Vacancy,
 )
-from resources.places import Scope
 from resources.search import DirectoryPaginator
 from resources.windows import windows_formset
 
@@ -258,108 +253,6 @@ def edit(request, pk=None):
         messages.success(request, f"「{facility.name}」を保存しました。")
         return redirect(facility)
     return render(request, "resources/form.html", {"form": form, "formset": formset, "facility": facility})
-
-
-# --- imports (admins) ------------------------------------------------------------------
-
-
-@role_required(Role.ADMIN)
-def import_upload(request):
-    """Upload → (background) preview → confirm → (background) import; the history below."""
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        response = batch_views.upload(
-            request, FacilityImport, "resources:import_detail", area_codes=form.cleaned_data["area_codes"]
-        )
-        if response:
-            return response
-    history = Paginator(FacilityImport.objects.select_related("user").defer("content", "result"), 20)
-    page = history.get_page(request.GET.get("page"))
-    return render(
-        request,
-        "resources/import.html",
-        {
-            "form": form,
-            "history": page.object_list,
-            "page_obj": page,
-            "scope": Scope.for_directory().describe(),
-        },
-    )
-
-
-def _batch(request, pk):
-    return get_object_or_404(FacilityImport.objects.select_related("user").defer("content"), pk=pk)
-
-
-@role_required(Role.ADMIN)
-def import_detail(request, pk):
-    batch = _batch(request, pk)
-    context = {"batch": batch, "result": batch.result}
-    if batch.status == FacilityImport.Status.DONE:
-        changes = batch.changes.select_related("facility__kind").order_by("pk")
-        page = Paginator(changes, 50).get_page(request.GET.get("page"))
-        ids = [pk for group in batch.duplicates for pk in group]
-        facilities = Facility.objects.select_related("kind").in_bulk(ids)
-        groups = [[facilities[pk] for pk in group if pk in facilities] for group in batch.duplicates]
-        context.update(page_obj=page, changes=page.object_list, groups=[g for g in groups if len(g) > 1])
-    if batch.result.get("needs_mapping"):
-        context["mapping_form"] = ColumnMappingForm(header=batch.result.get("header", []))
-    return render(request, "resources/import_detail.html", context)
-
-
-@role_required(Role.ADMIN)
-def import_progress(request, pk):
-    return batch_views.progress(_batch(request, pk))
-
-
-@require_POST
-@role_required(Role.ADMIN)
-def import_confirm(request, pk):
-    return batch_views.confirm(request, _batch(request, pk), "resources:import_detail")
-
-
-@require_POST
-@role_required(Role.ADMIN)
-def import_retry(request, pk):
-    return batch_views.retry(request, _batch(request, pk), "resources:import_detail")
-
-
-@role_required(Role.ADMIN)
-def import_rejected(request, pk):
-    batch = _batch(request, pk)
-    rows = batch.result.get("rejected") or []
-    if not rows:
-        raise Http404
-    return batch_views.rejected_download(batch, batch.result["rejected_header"], rows, request)
-
-
-@require_POST
-@role_required(Role.ADMIN)
-def import_mapping(request, pk):
-    """A city's own sheet: each column → a field or 取り込まない; saved for its header so that next
-    year's sheet maps itself, then the preview runs again with it."""
-    batch = _batch(request, pk)
-    header = batch.result.get("header", [])
-    form = ColumnMappingForm(request.POST, header=header)
-    if not batch.result.get("needs_mapping") or batch.status != FacilityImport.Status.FAILED:
-        raise Http404
-    if not form.is_valid():
-        for error in form.non_field_errors():
-            messages.error(request, error)
-        return render(
-            request,
-            "resources/import_detail.html",
-            {"batch": batch, "result": batch.result, "mapping_form": form},
-        )
-    mapping = form.mapping()
-    ColumnMapping.remember(header, mapping, request.user)
-    batch.mapping = mapping
-    batch.save(update_fields=["mapping"])
-    batch.failed_step = "preview"
-    batch.request_retry()
-    audit(request, UPDATE, batch, "列の対応づけ")
-    messages.success(request, "列の対応を保存しました。この対応で読み込み直します。")
-    return redirect("resources:import_detail", pk=batch.pk)
 
 
 @role_required(Role.ADMIN)

@@ -203,16 +203,37 @@ class SwapForm(forms.Form):
         return data
 
 
-class BackupBedForm(CenterOwnedForm):
+BED_WIDGETS = {
+    "available_from": DateInput(),
+    "available_until": DateInput(),
+    "conditions": forms.Textarea(attrs={"rows": 3}),
+}
+
+
+class BedChecks:
+    """The checks of a backup bed entry, by a coordinator or by the hospital's own link: at least
+    one bed, and a period that does not end before it starts."""
+
+    def clean_beds(self):
+        beds = self.cleaned_data["beds"]
+        if beds < 1:
+            raise forms.ValidationError("病床数は1以上にしてください。")
+        return beds
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_until")
+        if start and end and end < start:
+            self.add_error("available_until", "「いつまで」は「いつから」以降の日にしてください。")
+        return data
+
+
+class BackupBedForm(BedChecks, CenterOwnedForm):
     class Meta:
         model = BackupBed
         fields = ["center", "facility", "beds", "available_from", "available_until", "conditions"]
         field_classes = {"facility": FacilityField}
-        widgets = {
-            "available_from": DateInput(),
-            "available_until": DateInput(),
-            "conditions": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = BED_WIDGETS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,21 +242,8 @@ class BackupBedForm(CenterOwnedForm):
         ).order_by("name", "pk")
         self.fields["beds"].widget.attrs["min"] = 1
 
-    def clean_beds(self):
-        beds = self.cleaned_data["beds"]
-        if beds < 1:
-            raise forms.ValidationError("病床数は1以上にしてください。")
-        return beds
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("available_from"), data.get("available_until")
-        if start and end and end < start:
-            self.add_error("available_until", "「いつまで」は「いつから」以降の日にしてください。")
-        return data
-
-
-class LinkBackupBedForm(forms.ModelForm):
+class LinkBackupBedForm(BedChecks, forms.ModelForm):
     """The backup beds a hospital states itself through its update link (no account): the
     hospital is the link's, never a choice."""
 
@@ -244,25 +252,8 @@ class LinkBackupBedForm(forms.ModelForm):
     class Meta:
         model = BackupBed
         fields = ["beds", "available_from", "available_until", "conditions"]
-        widgets = {
-            "available_from": DateInput(),
-            "available_until": DateInput(),
-            "conditions": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = BED_WIDGETS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["beds"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
-
-    def clean_beds(self):
-        beds = self.cleaned_data["beds"]
-        if beds < 1:
-            raise forms.ValidationError("病床数は1以上にしてください。")
-        return beds
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("available_from"), data.get("available_until")
-        if start and end and end < start:
-            self.add_error("available_until", "「いつまで」は「いつから」以降の日にしてください。")
-        return data

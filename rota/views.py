@@ -214,6 +214,18 @@ def _editable_shift(request, pk, sid):
     return rota, get_object_or_404(rota.shifts.select_related("facility"), pk=sid)
 
 
+def _back_to_month(request, rota, shift, done):
+    """After a change to a shift: said (「6月3日の当番を更新しました。」), and back to its month."""
+    messages.success(request, f"{shift.local_start:%-m月%-d日}の当番{done}。")
+    return redirect(f"{rota_url(rota)}?month={shift.local_start:%Y-%m}")
+
+
+def _shift_page(request, template, rota, shift, form):
+    """A page about one shift (its edit, its swap) with the swaps recorded so far."""
+    swaps = shift.swaps.select_related("from_facility", "to_facility", "recorded_by")
+    return render(request, template, {"rota": rota, "shift": shift, "form": form, "swaps": swaps})
+
+
 @never_cache
 @role_required(*WRITERS)
 def shift_create(request, pk):
@@ -221,9 +233,7 @@ def shift_create(request, pk):
     rota = get_for_user(Rota.objects, request.user, pk=pk)
     form = ShiftForm(post_data(request), instance=Shift(rota=rota))
     if request.method == "POST" and form.is_valid():
-        shift = services.save_shift(request, form)
-        messages.success(request, f"{shift.local_start:%-m月%-d日}の当番を追加しました。")
-        return redirect(f"{rota_url(rota)}?month={shift.local_start:%Y-%m}")
+        return _back_to_month(request, rota, services.save_shift(request, form), "を追加しました")
     return render(request, "rota/shift_form.html", {"rota": rota, "form": form})
 
 
@@ -234,18 +244,8 @@ def shift_edit(request, pk, sid):
     form = ShiftForm(post_data(request), instance=shift)
     if request.method == "POST" and form.is_valid():
         services.save_shift(request, form)
-        messages.success(request, f"{shift.local_start:%-m月%-d日}の当番を更新しました。")
-        return redirect(f"{rota_url(rota)}?month={shift.local_start:%Y-%m}")
-    return render(
-        request,
-        "rota/shift_form.html",
-        {
-            "rota": rota,
-            "shift": shift,
-            "form": form,
-            "swaps": shift.swaps.select_related("from_facility", "to_facility", "recorded_by"),
-        },
-    )
+        return _back_to_month(request, rota, shift, "を更新しました")
+    return _shift_page(request, "rota/shift_form.html", rota, shift, form)
 
 
 @never_cache
@@ -261,18 +261,8 @@ def swap(request, pk, sid):
             form.cleaned_data["to_doctor"],
             form.cleaned_data["reason"],
         )
-        messages.success(request, f"{shift.local_start:%-m月%-d日}の当番の交代を記録しました。")
-        return redirect(f"{rota_url(rota)}?month={shift.local_start:%Y-%m}")
-    return render(
-        request,
-        "rota/swap_form.html",
-        {
-            "rota": rota,
-            "shift": shift,
-            "form": form,
-            "swaps": shift.swaps.select_related("from_facility", "to_facility", "recorded_by"),
-        },
-    )
+        return _back_to_month(request, rota, shift, "の交代を記録しました")
+    return _shift_page(request, "rota/swap_form.html", rota, shift, form)
 
 
 # --- Calendar feeds ---------------------------------------------------------------------------

@@ -126,7 +126,18 @@ class SurveyForm(forms.ModelForm):
         return value
 
 
-class EventSurveyForm(forms.Form):
+class AnswerPeriodChecks:
+    """The answer period of a form with `opens_at` and `closes_at` (the same rule as
+    Survey.clean(): the close after the opening), on the form's own fields."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "回答受付終了は開始より後にしてください。")
+        return data
+
+
+class EventSurveyForm(AnswerPeriodChecks, forms.Form):
     """The survey of a training event: when its link takes answers, whether it is 無記名, and what
     the attendees read first. Its questions start as the usual ones (presets.EVENT_QUESTIONS)."""
 
@@ -139,14 +150,8 @@ class EventSurveyForm(forms.Form):
         label="無記名", required=False, initial=True, help_text="オフにすると氏名欄（任意）を表示します"
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
-            self.add_error("closes_at", "回答受付終了は開始より後にしてください。")
-        return data
 
-
-class TemplateSurveyForm(forms.Form):
+class TemplateSurveyForm(AnswerPeriodChecks, forms.Form):
     template = forms.ChoiceField(
         label="ひな形",
         choices=[c for c in Survey.Template.choices if c[0]],
@@ -167,12 +172,6 @@ class TemplateSurveyForm(forms.Form):
         self.fields["fiscal_year"].initial = default_fiscal_year()
         if user.role == Role.COORDINATOR:
             self.fields.pop("center")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
-            self.add_error("closes_at", "回答受付終了は開始より後にしてください。")
-        return data
 
 
 class QuestionForm(forms.ModelForm):

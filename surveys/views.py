@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from coordination.access import get_for_user, role_required
+from coordination.access import CENTER_READERS, CENTER_WRITERS, get_for_user, role_required
 from coordination.exports import xlsx_response
 from coordination.forms import post_data
 from coordination.models import Role
@@ -29,8 +29,7 @@ from surveys.forms import (
 from surveys.models import LinkThrottle, Question, Respondent, Survey, rate
 from training.models import Event
 
-MANAGERS = (Role.ADMIN, Role.COORDINATOR)
-READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
+MANAGERS, READERS = CENTER_WRITERS, CENTER_READERS
 PAGE_SIZE = 25
 ANSWERED_SALT = "surveys.link-answered"
 
@@ -204,6 +203,11 @@ def audience(request, pk):
     )
 
 
+def _admission(survey):
+    """The 入院時/退院時連絡率 of a 入退院連絡調査 (None for any other survey)."""
+    return results.admission_report(survey) if survey.template == Survey.Template.ADMISSION else None
+
+
 @role_required(*READERS)
 def results_view(request, pk):
     survey = get_object_or_404(
@@ -214,7 +218,7 @@ def results_view(request, pk):
     if fmt == "raw":
         return xlsx_response(f"survey-{survey.pk}-answers.xlsx", exports.raw_sheets(survey))
     items = results.build(survey, public=public or fmt == "tables")
-    admission = results.admission_report(survey) if survey.template == Survey.Template.ADMISSION else None
+    admission = _admission(survey)
     if fmt == "tables":
         return xlsx_response(
             f"survey-{survey.pk}-tables.xlsx", exports.table_sheets(survey, items, admission)
@@ -244,7 +248,7 @@ def public_results(request, pk):
     would carry the hidden counts), nothing of who answered. Any other survey answers 404."""
     survey = get_object_or_404(Survey.objects.published().select_related("center", "event"), pk=pk)
     items = results.build(survey, public=True)
-    admission = results.admission_report(survey) if survey.template == Survey.Template.ADMISSION else None
+    admission = _admission(survey)
     _groups, whole = survey.response_groups()
     return render(
         request,

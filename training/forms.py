@@ -7,6 +7,7 @@ from coordination.forms import (
     CenterOwnedForm,
     DateTimeInput,
     ProfessionCountsForm,
+    optional_checkboxes,
 )
 from coordination.models import Organisation, Profession
 from coordination.text import normalize
@@ -20,15 +21,9 @@ from training.models import (
 
 
 class EventForm(CenterOwnedForm):
-    hosts = forms.ModelMultipleChoiceField(
-        label="主催", queryset=Organisation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    co_hosts = forms.ModelMultipleChoiceField(
-        label="共催", queryset=Organisation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    supporters = forms.ModelMultipleChoiceField(
-        label="後援", queryset=Organisation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    hosts = optional_checkboxes("主催", Organisation.objects.all())
+    co_hosts = optional_checkboxes("共催", Organisation.objects.all())
+    supporters = optional_checkboxes("後援", Organisation.objects.all())
     ROLE_FIELDS = {
         "hosts": EventOrganisation.Role.HOST,
         "co_hosts": EventOrganisation.Role.CO_HOST,

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination import extensions
-from coordination.access import get_for_user, role_required, visible_centers
+from coordination.access import CENTER_READERS, CENTER_WRITERS, get_for_user, role_required, visible_centers
 from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import errors_to_messages, post_data
@@ -35,8 +35,7 @@ from training.models import (
     yearly_history,
 )
 
-MANAGERS = (Role.ADMIN, Role.COORDINATOR)
-HISTORY_READERS = (Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL)
+MANAGERS, HISTORY_READERS = CENTER_WRITERS, CENTER_READERS
 PAGE_SIZE = 25
 EVENT_LIST_RELATED = ("center",)
 EVENT_LIST_PREFETCH = ("formats", "organiser_links__organisation", "co_host_centers")

@@ -251,6 +251,15 @@ class Format:
             return None
 
 
+def _required_name(v, column, errors):
+    """The facility's name from `column` (NFKC, at most 200 characters); a row without one gets
+    an error naming that column, which sets it aside."""
+    name = cleaning.nfkc(v.get(column, ""))[:200]
+    if not name:
+        errors.append((column, f"{column}がありません。"))
+    return name
+
+
 def _takes_note(cleaner):
     return cleaner in (cleaning.phone, cleaning.url, cleaning.code, cleaning.office_code)
 
@@ -336,9 +345,7 @@ class KaigoFormat(Format):
                     f"「{service}」は知らないサービスの種類です（管理画面の施設種別に登録すると取り込めます）。",
                 )
             )
-        values["name"] = cleaning.nfkc(v.get("事業所名", ""))[:200]
-        if not values["name"]:
-            errors.append(("事業所名", "事業所名がありません。"))
+        values["name"] = _required_name(v, "事業所名", errors)
         if errors:
             return None, errors
         values["name_kana"] = cleaning.nfkc(v.get("事業所名カナ", ""))[:200]
@@ -467,9 +474,7 @@ class KouseikyokuFormat(Format):
     def parse(self, number, v):
         errors, values = [], {}
         key, division = self.national_key(number, v, errors)
-        values["name"] = cleaning.nfkc(v.get("医療機関名称", ""))[:200]
-        if not values["name"]:
-            errors.append(("医療機関名称", "医療機関名称がありません。"))
+        values["name"] = _required_name(v, "医療機関名称", errors)
         if errors:
             return None, errors
         postal = cleaning.nfkc(v.get("医療機関所在地（郵便番号）", "")).lstrip("〒").strip()
@@ -573,9 +578,7 @@ class NaviiFormat(Format):
                 )
             )
         values["navii_id"] = key
-        values["name"] = cleaning.nfkc(v.get("正式名称", ""))[:200]
-        if not values["name"]:
-            errors.append(("正式名称", "正式名称がありません。"))
+        values["name"] = _required_name(v, "正式名称", errors)
         if errors:
             return None, errors
         values["name_kana"] = cleaning.nfkc(v.get("正式名称（フリガナ）", ""))[:200]

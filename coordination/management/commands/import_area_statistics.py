@@ -2,27 +2,18 @@
 coordination/area_statistics.py). Good rows are saved; the bad ones are printed with row and
 column, and the command exits with status 1 when there were any."""
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
 from coordination import area_statistics
+from coordination.import_command import FileImportCommand
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = "地域の統計（人口・65歳以上人口 など）を CSV/XLSX から取り込みます。"
+    dry_run_help = "保存せずに確認だけする"
+    missing_file = "ファイルが見つかりません: {path}"
 
-    def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--dry-run", action="store_true", help="保存せずに確認だけする")
-
-    def handle(self, *args, file, dry_run=False, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"ファイルが見つかりません: {file}")
-        result = area_statistics.parse(path.read_bytes(), path.name)
-        for line in result.error_lines():
-            self.stderr.write(line)
+    def import_file(self, file, dry_run, **options):
+        result = area_statistics.parse(file.read_bytes(), file.name)
+        self.write_errors(result.error_lines())
         created = updated = 0
         if result.records and not dry_run:
             created, updated = area_statistics.save(result.records)

@@ -1,24 +1,24 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from coordination.exports import csv_bytes
+from coordination.import_command import FileImportCommand
 from resources import imports
 from resources.importing import store_result
 from resources.models import FacilityImport
 from resources.places import valid_code
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "施設データ（介護サービス情報公表・厚生局名簿・医療情報ネット・このポータルの書式）を取り込みます。"
         "対象地域（地域コードのある地域）の行だけを取り込み、使えない行は理由を示して除きます。"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path")
-        parser.add_argument("--dry-run", action="store_true", help="確認のみ（保存しない）")
+        super().add_arguments(parser)
         parser.add_argument(
             "--area-code",
             action="append",
@@ -28,10 +28,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--rejected", help="取り込めなかった行をこのCSVファイルに書き出す")
 
-    def handle(self, path, dry_run=False, area_codes=(), rejected=None, **options):
-        file = Path(path)
-        if not file.is_file():
-            raise CommandError(f"ファイルがありません: {path}")
+    def import_file(self, file, dry_run, area_codes=(), rejected=None, **options):
         codes = [valid_code(c) for c in area_codes]
         if None in codes:
             raise CommandError("--area-code は都道府県コード（2桁）か市町村コード（6桁）の数字です。")
@@ -61,10 +58,8 @@ class Command(BaseCommand):
             batch.missing = plan.missing
             batch.status, batch.phase = FacilityImport.Status.DONE, "完了"
             batch.save()
-        for line in plan.warning_lines():
-            self.stderr.write(f"注意: {line}")
-        for line in plan.rejected_lines():
-            self.stderr.write(f"取り込めなかった行: {line}")
+        self.write_errors(plan.warning_lines(), "注意: ")
+        self.write_errors(plan.rejected_lines(), "取り込めなかった行: ")
         if rejected and plan.rejected_cells:
             Path(rejected).write_bytes(csv_bytes(*plan.rejected_table()))
         if plan.out_of_scope:
