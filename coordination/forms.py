@@ -90,7 +90,9 @@ def errors_to_messages(request, form, section):
     redirects back to that page, so its errors travel as messages, each naming the section and
     the field."""
     for field, errors in form.errors.items():
-        messages.error(request, f"{section}: {form.fields[field].label}：{'、'.join(errors)}")
+        # A form-wide error (a clean() that compares fields) has no field to name.
+        where = f"{form.fields[field].label}：" if field in form.fields else ""
+        messages.error(request, f"{section}: {where}{'、'.join(errors)}")
 
 
 class CenterOwnedForm(forms.ModelForm):

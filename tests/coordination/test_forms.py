@@ -32,3 +32,33 @@ def test_a_phone_number_is_folded_and_one_that_is_no_number_is_refused():
     for bad in ("電話はありません", "582-2018", "093-582-2018（代表）", "93-582-2018"):
         with pytest.raises(forms.ValidationError, match="市外局番からの数字とハイフン"):
             clean_phone(bad)
+
+
+def test_a_form_wide_error_travels_as_a_message_without_a_field_name(rf):
+    from django import forms
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from coordination.forms import errors_to_messages
+
+    class Period(forms.Form):
+        start = forms.IntegerField(label="開始")
+        end = forms.IntegerField(label="終了")
+
+        def clean(self):
+            data = super().clean()
+            if data.get("start", 0) > data.get("end", 0):
+                raise forms.ValidationError("終了は開始より後にしてください。")
+            return data
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    form = Period({"start": "0", "end": "1x"})
+    form.is_valid()
+    errors_to_messages(request, form, "期間")
+    form = Period({"start": "5", "end": "1"})
+    form.is_valid()
+    errors_to_messages(request, form, "期間")
+    texts = [m.message for m in get_messages(request)]
+    assert texts == ["期間: 終了：整数を入力してください。", "期間: 終了は開始より後にしてください。"]
