@@ -14,7 +14,7 @@ from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import errors_to_messages, post_data
 from coordination.models import Center, Role
-from coordination.security import CREATE, UPDATE, audit, changed_fields
+from training import services
 from training.filters import EventFilter
 from training.forms import (
     ApplyTemplateForm,
@@ -92,8 +92,7 @@ def index(request):
 def create(request):
     form = EventForm(post_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        event = form.save_for(request.user)
-        audit(request, CREATE, event)
+        event = services.save_event(request, form)
         messages.success(request, f"「{event.title}」を登録しました。")
         return redirect(event)
     return render(request, "training/form.html", {"form": form})
@@ -105,8 +104,7 @@ def edit(request, pk):
     event = _managed(request, pk)
     form = EventForm(post_data(request), instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save_for(request.user)
-        audit(request, UPDATE, event, changed_fields(form))
+        event = services.save_event(request, form)
         messages.success(request, f"「{event.title}」を更新しました。")
         return redirect(event)
     return render(request, "training/form.html", {"form": form, "event": event})
@@ -198,8 +196,7 @@ def register(request, pk):
         ):
             messages.error(request, "この研修にはすでに申し込んでいます。")
             return redirect("training:index")
-        registration = event.register(**form.cleaned_data, user=None if on_behalf else user, by=user)
-        audit(request, CREATE, registration, f"{event}: {registration.get_status_display()}")
+        registration = services.register(request, event, form.cleaned_data, user=None if on_behalf else user)
         waiting = registration.status == Registration.Status.WAITLISTED
         messages.success(
             request,
@@ -218,9 +215,7 @@ def bulk_register(request, pk):
     event = _managed(request, pk)
     form = BulkRegistrationForm(post_data(request), event=event)
     if request.method == "POST" and form.is_valid() and request.POST.get("confirm") == "1":
-        saved = form.save(by=request.user)
-        waiting = sum(r.status == Registration.Status.WAITLISTED for r in saved)
-        audit(request, CREATE, event, f"申込をまとめて入力: {len(saved)}名（うちキャンセル待ち{waiting}名）")
+        saved, waiting = services.register_many(request, event, form)
         messages.success(
             request,
             f"{len(saved)}名の申込を登録しました"
@@ -244,11 +239,9 @@ def check_in(request, pk, rid):
         messages.error(request, f"{registration.name}さんの申込は取り消されています。")
     elif not registration.checked_in_at and event.check_in_refusal():
         messages.error(request, f"{registration.name}さんを受け付けられません。{event.check_in_refusal()}")
-    elif registration.toggle_check_in():
-        audit(request, UPDATE, registration, "当日受付")
+    elif services.toggle_check_in(request, registration):
         messages.success(request, f"{registration.name}さんを受け付けました。")
     else:
-        audit(request, UPDATE, registration, "受付を取消")
         messages.success(request, f"{registration.name}さんの受付を取り消しました。")
     return redirect(f"{event.get_absolute_url()}#registrations")
 
@@ -260,13 +253,7 @@ def cancel(request, pk, rid):
     if registration.status == Registration.Status.CANCELLED:
         messages.error(request, f"{registration.name}さんの申込はすでに取り消されています。")
     else:
-        promoted = event.cancel(registration)
-        audit(
-            request,
-            UPDATE,
-            registration,
-            "申込を取消" + (f"（{promoted.name}さんが繰り上げ）" if promoted else ""),
-        )
+        promoted = services.cancel(request, event, registration)
         note = f"キャンセル待ちの{promoted.name}さんが参加確定になりました。" if promoted else ""
         messages.success(request, f"{registration.name}さんの申込を取り消しました。{note}")
     return redirect(f"{event.get_absolute_url()}#registrations")
@@ -278,8 +265,7 @@ def attendance(request, pk):
     event = _managed(request, pk)
     form = AttendanceCountsForm(post_data(request), event=event)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit(request, UPDATE, event, "職種別参加人数: " + changed_fields(form))
+        services.save_attendance(request, event, form)
         messages.success(request, "職種別の参加人数を保存しました。")
         return redirect(f"{event.get_absolute_url()}#attendance")
     return render(request, "training/attendance.html", {"event": event, "form": form})
@@ -291,9 +277,7 @@ def add_task(request, pk):
     event = _managed(request, pk)
     form = TaskForm(request.POST)
     if form.is_valid():
-        task = form.save(commit=False)
-        task.event, task.sort_order = event, event.tasks.count()
-        task.save()
+        task = services.add_task(event, form)
         messages.success(request, f"作業「{task.text}」を追加しました。")
     else:
         errors_to_messages(request, form, "作業")
@@ -320,11 +304,7 @@ def apply_template(request, pk):
 def toggle_task(request, pk, tid):
     event = _managed(request, pk)
     task = get_object_or_404(Task, pk=tid, event=event)
-    if task.done_at:
-        task.done_at, task.done_by = None, None
-    else:
-        task.done_at, task.done_by = timezone.now(), request.user
-    task.save(update_fields=["done_at", "done_by"])
+    services.toggle_task(request, task)
     return redirect(f"{event.get_absolute_url()}#task-{task.pk}")
 
 
