@@ -12,11 +12,25 @@ import hashlib
 import math
 import re
 import secrets
+import typing
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -121,35 +135,76 @@ def distance_km(lat1, lng1, lat2, lng2):
 
 
 class LookupNames:
-    """The kinds, capabilities and specialties a search page needs twice, for the terms that name
-    one (眼科, 訪問診療) and for the options of its form: read once, in one query (UNION ALL of the
-    three small tables, each row tagged with its table), and kept for the request."""
+    """What a search page reads of the small tables, read once, in one query (UNION ALL, each row
+    tagged with its table), and kept for the request: the kinds, capabilities and specialties (for
+    the terms that name one, 眼科 or 訪問診療, and for the form's options), the areas (the form's
+    tree, and an area's 圏域 or wards for its filter) and the synonyms (訪看 → 訪問看護ステーション).
+    So choosing a kind or an area and typing a term cost no query of their own."""
 
-    KIND, CAPABILITY, SPECIALTY = 0, 1, 2
+    KIND, CAPABILITY, SPECIALTY, AREA = 0, 1, 2, 3
+    # A synonym names a kind, a capability or a specialty (or several): one part of the UNION each.
+    SYNONYM_OF = {4: KIND, 5: CAPABILITY, 6: SPECIALTY}
+    SYNONYMS, OTHER_SERVICES = "synonyms", "other services"
 
     @functools.cached_property
     def tables(self):
-        def rows(model, table, group, description):
+        blank = Value("", output_field=models.CharField())
+        no_id = Cast(Value(None), models.BigIntegerField())
+
+        def rows(queryset, table, group=blank, description=blank, **columns):
+            values = {
+                "pk_": F("pk"),
+                "name_": F("name"),
+                "order_": F("sort_order"),
+                "parent_": no_id,
+                "code_": blank,
+                # A kind that some office offers as another of its services (Facility.services):
+                # only then does its filter need to look beyond the facility's own kind.
+                "other_": Value(False),
+                **columns,
+            }
             return (
-                model.objects.annotate(table=Value(table), group_=group, description_=description)
-                .values_list("table", "pk", "name", "group_", "description_", "sort_order")
+                queryset.annotate(table_=Value(table), group_=group, description_=description, **values)
+                .values_list(
+                    "table_", "pk_", "name_", "group_", "description_", "order_", "parent_", "code_", "other_"
+                )
                 .order_by()
             )
 
-        blank = Value("", output_field=models.CharField())
+        services = Facility.services.through.objects.filter(facilitykind=OuterRef("pk"))
+        synonyms = [
+            rows(
+                SearchSynonym.objects.filter(**{f"{field}__isnull": False}),
+                table,
+                pk_=F(field),
+                name_=F("term"),
+                order_=Value(0),
+            )
+            for table, field in zip(self.SYNONYM_OF, ("kind", "capability", "specialty"), strict=True)
+        ]
         # A kind's group (医療/介護/地域の活動) rides in the group column: the search's switch
         # between 医療・介護 and 地域の活動 offers each its own kinds.
-        union = rows(FacilityKind, self.KIND, F("group"), blank).union(
-            rows(Capability, self.CAPABILITY, F("group"), F("description")),
-            rows(Specialty, self.SPECIALTY, blank, blank),
+        union = rows(FacilityKind.objects, self.KIND, F("group"), other_=Exists(services)).union(
+            rows(Capability.objects, self.CAPABILITY, F("group"), F("description")),
+            rows(Specialty.objects, self.SPECIALTY),
+            rows(Area.objects, self.AREA, F("kind"), parent_=F("parent"), code_=F("code")),
+            *synonyms,
             all=True,
         )
-        tables = {self.KIND: [], self.CAPABILITY: [], self.SPECIALTY: []}
+        tables = {self.KIND: [], self.CAPABILITY: [], self.SPECIALTY: [], self.AREA: []}
+        tables |= {self.SYNONYMS: [], self.OTHER_SERVICES: set()}
         # Each model's own order (Meta.ordering: sort order, then pk for kinds, name for the rest).
-        for table, pk, name, group, description, _sort_order in sorted(
+        for table, pk, name, group, description, order, parent, code, other in sorted(
             union.order_by(), key=lambda r: (r[0], r[5], r[1] if r[0] == self.KIND else r[2])
         ):
-            tables[table].append((pk, name, group, description))
+            if table in self.SYNONYM_OF:
+                tables[self.SYNONYMS].append((name, self.SYNONYM_OF[table], pk))
+            elif table == self.AREA:
+                tables[table].append(AreaName(pk, name, group, parent, code, order))
+            else:
+                tables[table].append((pk, name, group, description))
+                if other:
+                    tables[self.OTHER_SERVICES].add(pk)
         return tables
 
     def kinds(self):
@@ -158,11 +213,35 @@ class LookupNames:
     def community_kind_ids(self):
         return {pk for pk, _name, group, _ in self.kinds() if group == FacilityKind.Group.COMMUNITY}
 
+    def offered_as_other_service(self, kind_id):
+        """Whether some office lists the kind among its other services (Facility.services)."""
+        return kind_id in self.tables[self.OTHER_SERVICES]
+
     def capabilities(self):
         return self.tables[self.CAPABILITY]
 
     def specialties(self):
         return self.tables[self.SPECIALTY]
+
+    def synonyms(self):
+        """[(term, table, id)]: each synonym and what it names (KIND, CAPABILITY or SPECIALTY)."""
+        return self.tables[self.SYNONYMS]
+
+    def area_tree(self):
+        """[(area, depth)] as Area.tree() gives them, for AreaName rows (pk, name, kind, parent_id,
+        code, sort_order) instead of Area instances."""
+        return Area.tree(self.tables[self.AREA])
+
+
+class AreaName(typing.NamedTuple):
+    """An area as LookupNames reads it: what Area.tree() and the search's area filters use."""
+
+    pk: int
+    name: str
+    kind: str
+    parent_id: int | None
+    code: str
+    sort_order: int
 
 
 class FacilityQuerySet(models.QuerySet):
@@ -174,7 +253,8 @@ class FacilityQuerySet(models.QuerySet):
         terms = list(dict.fromkeys(t for t in terms if t))[:MAX_TERMS]
         if not terms:
             return self
-        tags = _tags(terms, names or LookupNames())
+        names = names or LookupNames()
+        tags = _tags(terms, names)
         for term in terms:
             text = Q(search_text__contains_term=term)
             kinds, capabilities, specialties = tags[term]
@@ -186,7 +266,9 @@ class FacilityQuerySet(models.QuerySet):
             # instead of testing every facility against each alternative in turn.
             matches = [Facility.objects.filter(text).values("pk")]
             if kinds:
-                matches += [Facility.objects.filter(kind__in=kinds).values("pk"), _with_service(kinds)]
+                matches.append(Facility.objects.filter(kind__in=kinds).values("pk"))
+                if any(names.offered_as_other_service(kind) for kind in kinds):
+                    matches.append(_with_service(kinds))
             if capabilities:
                 matches.append(
                     FacilityCapability.objects.filter(capability__in=capabilities).values("facility")
@@ -197,9 +279,13 @@ class FacilityQuerySet(models.QuerySet):
             self = self.filter(pk__in=matches[0].union(*matches[1:]))
         return self
 
-    def of_kind(self, kind):
+    def of_kind(self, kind, other_services=True):
         """Facilities that provide the service, as their main kind or as another service of the
-        same office (a 老健 found under 短期入所療養介護 too)."""
+        same office (a 老健 found under 短期入所療養介護 too). `other_services=False`: the caller
+        knows no office lists the kind as another service (LookupNames), so the kind alone decides
+        and its index serves the filter."""
+        if not other_services:
+            return self.filter(kind=kind)
         services = Facility.services.through.objects.filter(facility=OuterRef("pk"), facilitykind=kind)
         return self.filter(Q(kind=kind) | Q(Exists(services)))
 
@@ -235,13 +321,36 @@ class FacilityQuerySet(models.QuerySet):
     def callable_at(self, moment):
         """★ 電話できる時間帯: a ケアマネタイム window covers `moment` (Asia/Tokyo) and no
         'avoid' window does. National holidays use the 祝 windows only."""
-        weekday, now = contact_slot(moment)
-        windows = ContactWindow.objects.filter(
-            facility=OuterRef("pk"), weekday=weekday, start__lte=now, end__gt=now
-        )
+        windows = _windows_covering(moment)
         return self.filter(Exists(windows.filter(kind=ContactWindow.Kind.CALL))).exclude(
             Exists(windows.filter(kind=ContactWindow.Kind.AVOID))
         )
+
+    def with_callable_now(self, moment):
+        """Annotate `callable_now`: callable_at's rule as a column of each row, for a list that
+        marks ★ without reading the windows. Of the windows covering `moment`, an 'avoid' one
+        decides first; the row is callable when the deciding one is a ケアマネタイム window. One
+        scalar subquery, which the database reads for the rows shown only."""
+        avoid_first = Case(When(kind=ContactWindow.Kind.AVOID, then=Value(0)), default=Value(1))
+        deciding = _windows_covering(moment).order_by(avoid_first).values("kind")[:1]
+        return self.alias(deciding_window=Subquery(deciding)).annotate(
+            callable_now=ExpressionWrapper(
+                Q(deciding_window=ContactWindow.Kind.CALL), output_field=BooleanField()
+            )
+        )
+
+    def with_capability_ids(self):
+        """Annotate `capability_ids`: the ids of the facility's capabilities as one text ("3,1,7"),
+        for a list that names them from the lookups it has read (LookupNames) rather than by a
+        prefetch query."""
+        ids = (
+            FacilityCapability.objects.filter(facility=OuterRef("pk"))
+            .order_by()
+            .values("facility")
+            .annotate(ids=StringAgg(Cast("capability_id", models.CharField()), Value(",")))
+            .values("ids")
+        )
+        return self.annotate(capability_ids=Subquery(ids))
 
     def accepting(self):
         return self.filter(accepting=Facility.Accepting.YES)
@@ -313,6 +422,12 @@ def _fold(name):
     return normalize(name)
 
 
+def _windows_covering(moment):
+    """The outer facility's windows (both kinds) that cover `moment`."""
+    weekday, now = contact_slot(moment)
+    return ContactWindow.objects.filter(facility=OuterRef("pk"), weekday=weekday, start__lte=now, end__gt=now)
+
+
 def _with_service(kinds):
     return Facility.services.through.objects.filter(facilitykind__in=kinds).values("facility")
 
@@ -320,20 +435,18 @@ def _with_service(kinds):
 def _tags(terms, names):
     """{term: (kind ids, capability ids, specialty ids)} a term also means: the lookups whose
     name contains it (2 characters or more: 看取り → 在宅看取り, 特養, 内科 → 心療内科 too) and its
-    synonyms (SearchSynonym). `names`: LookupNames; one more query, for the synonyms."""
+    synonyms (SearchSynonym). `names`: LookupNames, which has read both."""
     found = {term: (set(), set(), set()) for term in terms}
-    for index, rows in names.tables.items():
-        for pk, name, *_ in rows:
+    for index in (names.KIND, names.CAPABILITY, names.SPECIALTY):
+        for pk, name, *_ in names.tables[index]:
             folded = _fold(name)
             for term in terms:
                 if len(term) >= 2 and term in folded:
                     found[term][index].add(pk)
-    for term, *targets in SearchSynonym.objects.values_list("term", "kind", "capability", "specialty"):
+    for term, index, pk in names.synonyms():
         folded = _fold(term)
         if folded in found:
-            for index, pk in enumerate(targets):
-                if pk:
-                    found[folded][index].add(pk)
+            found[folded][index].add(pk)
     return found
 
 
