@@ -6,6 +6,7 @@ import typing
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from coordination.access import sees_professional_fields
 from resources import recurrence
@@ -251,7 +252,7 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset.search(value, self.names)
 
     def filter_kind(self, queryset, name, value):
-        return queryset.of_kind(value.pk, other_services=self.names.offered_as_other_service(value.pk))
+        return queryset.of_kind(value.pk)
 
     def filter_area(self, queryset, name, value):
         return queryset.in_area(value)
@@ -300,21 +301,26 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset
 
 
+SELECTED, CHECKED = mark_safe(" selected"), mark_safe(" checked")  # noqa: S308 — constant markup
+
+
 def search_choices(form, names, community=False):
     """The options of the search form (templates/resources/_search_form.html) as plain tuples
-    (value, label, chosen), the capabilities by their group; a group is open when one of its
-    capabilities is chosen, and the first one always."""
+    (value, label, " selected" or ""), the capabilities by their group (" checked" or ""); a group
+    is open when one of its capabilities is chosen, and the first one always. The attribute comes
+    written out, so that each of the hundred options is three values in the template, no tag."""
     data = form.data
 
     def options(values, name):  # values as strings: the template writes them as they are
         chosen = str(data.get(name, ""))
-        return [(str(pk), label, str(pk) == chosen) for pk, label in values]
+        return [(str(pk), label, SELECTED if str(pk) == chosen else "") for pk, label in values]
 
     chosen = set(data.getlist("capabilities")) if hasattr(data, "getlist") else set()
     area_options = [(a.pk, "\u3000" * depth + a.name) for a, depth in names.area_tree()]
     groups = {}
     for pk, name, group, description in names.capabilities():
-        groups.setdefault(group or "その他", []).append((str(pk), name, str(pk) in chosen, description))
+        checked = CHECKED if str(pk) in chosen else ""
+        groups.setdefault(group or "その他", []).append((str(pk), name, checked, description))
     return {
         "kinds": options(
             [

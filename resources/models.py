@@ -135,76 +135,37 @@ def distance_km(lat1, lng1, lat2, lng2):
 
 
 class LookupNames:
-    """What a search page reads of the small tables, read once, in one query (UNION ALL, each row
-    tagged with its table), and kept for the request: the kinds, capabilities and specialties (for
-    the terms that name one, 眼科 or 訪問診療, and for the form's options), the areas (the form's
-    tree, and an area's 圏域 or wards for its filter) and the synonyms (訪看 → 訪問看護ステーション).
-    So choosing a kind or an area and typing a term cost no query of their own."""
+    """The kinds, capabilities and specialties a search page needs twice, for the terms that name
+    one (眼科, 訪問診療), the checks of its form's choices and the form's options: read once, in one
+    query (UNION ALL of the three small tables, each row tagged with its table), and kept for the
+    request; the areas (the form's tree, an area's 圏域 for its filter) and the synonyms each in a
+    plain query of their own when asked for (one more part of the UNION costs more to compile)."""
 
-    KIND, CAPABILITY, SPECIALTY, AREA = 0, 1, 2, 3
-    # A synonym names a kind, a capability or a specialty (or several): one part of the UNION each.
-    SYNONYM_OF = {4: KIND, 5: CAPABILITY, 6: SPECIALTY}
-    SYNONYMS, OTHER_SERVICES = "synonyms", "other services"
+    KIND, CAPABILITY, SPECIALTY = 0, 1, 2
 
     @functools.cached_property
     def tables(self):
-        blank = Value("", output_field=models.CharField())
-        no_id = Cast(Value(None), models.BigIntegerField())
-
-        def rows(queryset, table, group=blank, description=blank, **columns):
-            values = {
-                "pk_": F("pk"),
-                "name_": F("name"),
-                "order_": F("sort_order"),
-                "parent_": no_id,
-                "code_": blank,
-                # A kind that some office offers as another of its services (Facility.services):
-                # only then does its filter need to look beyond the facility's own kind.
-                "other_": Value(False),
-                **columns,
-            }
+        def rows(model, table, group, description):
             return (
-                queryset.annotate(table_=Value(table), group_=group, description_=description, **values)
-                .values_list(
-                    "table_", "pk_", "name_", "group_", "description_", "order_", "parent_", "code_", "other_"
-                )
+                model.objects.annotate(table=Value(table), group_=group, description_=description)
+                .values_list("table", "pk", "name", "group_", "description_", "sort_order")
                 .order_by()
             )
 
-        services = Facility.services.through.objects.filter(facilitykind=OuterRef("pk"))
-        synonyms = [
-            rows(
-                SearchSynonym.objects.filter(**{f"{field}__isnull": False}),
-                table,
-                pk_=F(field),
-                name_=F("term"),
-                order_=Value(0),
-            )
-            for table, field in zip(self.SYNONYM_OF, ("kind", "capability", "specialty"), strict=True)
-        ]
+        blank = Value("", output_field=models.CharField())
         # A kind's group (医療/介護/地域の活動) rides in the group column: the search's switch
         # between 医療・介護 and 地域の活動 offers each its own kinds.
-        union = rows(FacilityKind.objects, self.KIND, F("group"), other_=Exists(services)).union(
-            rows(Capability.objects, self.CAPABILITY, F("group"), F("description")),
-            rows(Specialty.objects, self.SPECIALTY),
-            rows(Area.objects, self.AREA, F("kind"), parent_=F("parent"), code_=F("code")),
-            *synonyms,
+        union = rows(FacilityKind, self.KIND, F("group"), blank).union(
+            rows(Capability, self.CAPABILITY, F("group"), F("description")),
+            rows(Specialty, self.SPECIALTY, blank, blank),
             all=True,
         )
-        tables = {self.KIND: [], self.CAPABILITY: [], self.SPECIALTY: [], self.AREA: []}
-        tables |= {self.SYNONYMS: [], self.OTHER_SERVICES: set()}
+        tables = {self.KIND: [], self.CAPABILITY: [], self.SPECIALTY: []}
         # Each model's own order (Meta.ordering: sort order, then pk for kinds, name for the rest).
-        for table, pk, name, group, description, order, parent, code, other in sorted(
+        for table, pk, name, group, description, _sort_order in sorted(
             union.order_by(), key=lambda r: (r[0], r[5], r[1] if r[0] == self.KIND else r[2])
         ):
-            if table in self.SYNONYM_OF:
-                tables[self.SYNONYMS].append((name, self.SYNONYM_OF[table], pk))
-            elif table == self.AREA:
-                tables[table].append(AreaName(pk, name, group, parent, code, order))
-            else:
-                tables[table].append((pk, name, group, description))
-                if other:
-                    tables[self.OTHER_SERVICES].add(pk)
+            tables[table].append((pk, name, group, description))
         return tables
 
     def kinds(self):
@@ -213,24 +174,27 @@ class LookupNames:
     def community_kind_ids(self):
         return {pk for pk, _name, group, _ in self.kinds() if group == FacilityKind.Group.COMMUNITY}
 
-    def offered_as_other_service(self, kind_id):
-        """Whether some office lists the kind among its other services (Facility.services)."""
-        return kind_id in self.tables[self.OTHER_SERVICES]
-
     def capabilities(self):
         return self.tables[self.CAPABILITY]
 
     def specialties(self):
         return self.tables[self.SPECIALTY]
 
-    def synonyms(self):
-        """[(term, table, id)]: each synonym and what it names (KIND, CAPABILITY or SPECIALTY)."""
-        return self.tables[self.SYNONYMS]
+    @functools.cached_property
+    def areas(self):
+        """[AreaName] of every area."""
+        columns = ("pk", "name", "kind", "parent_id", "code", "sort_order")
+        return [AreaName(*row) for row in Area.objects.order_by().values_list(*columns)]
 
     def area_tree(self):
-        """[(area, depth)] as Area.tree() gives them, for AreaName rows (pk, name, kind, parent_id,
-        code, sort_order) instead of Area instances."""
-        return Area.tree(self.tables[self.AREA])
+        """[(area, depth)] as Area.tree() gives them, of AreaName rows."""
+        return Area.tree(self.areas)
+
+    @functools.cached_property
+    def synonyms(self):
+        """[(term, table, id)]: each synonym and what it names (KIND, CAPABILITY or SPECIALTY)."""
+        rows = SearchSynonym.objects.order_by().values_list("term", "kind", "capability", "specialty")
+        return [(term, table, pk) for term, *targets in rows for table, pk in enumerate(targets) if pk]
 
 
 class AreaName(typing.NamedTuple):
@@ -266,9 +230,7 @@ class FacilityQuerySet(models.QuerySet):
             # instead of testing every facility against each alternative in turn.
             matches = [Facility.objects.filter(text).values("pk")]
             if kinds:
-                matches.append(Facility.objects.filter(kind__in=kinds).values("pk"))
-                if any(names.offered_as_other_service(kind) for kind in kinds):
-                    matches.append(_with_service(kinds))
+                matches += [Facility.objects.filter(kind__in=kinds).values("pk"), _with_service(kinds)]
             if capabilities:
                 matches.append(
                     FacilityCapability.objects.filter(capability__in=capabilities).values("facility")
@@ -279,15 +241,14 @@ class FacilityQuerySet(models.QuerySet):
             self = self.filter(pk__in=matches[0].union(*matches[1:]))
         return self
 
-    def of_kind(self, kind, other_services=True):
+    def of_kind(self, kind):
         """Facilities that provide the service, as their main kind or as another service of the
-        same office (a 老健 found under 短期入所療養介護 too). `other_services=False`: the caller
-        knows no office lists the kind as another service (LookupNames), so the kind alone decides
-        and its index serves the filter."""
-        if not other_services:
+        same office (a 老健 found under 短期入所療養介護 too). When no office lists the kind as
+        another service, the kind alone decides (one small query), and its index serves it."""
+        services = Facility.services.through.objects.filter(facilitykind=kind)
+        if not services.exists():
             return self.filter(kind=kind)
-        services = Facility.services.through.objects.filter(facility=OuterRef("pk"), facilitykind=kind)
-        return self.filter(Q(kind=kind) | Q(Exists(services)))
+        return self.filter(Q(kind=kind) | Q(Exists(services.filter(facility=OuterRef("pk")))))
 
     def with_capabilities(self, capabilities):
         """Facilities that have ALL of the given capabilities."""
@@ -443,7 +404,7 @@ def _tags(terms, names):
             for term in terms:
                 if len(term) >= 2 and term in folded:
                     found[term][index].add(pk)
-    for term, index, pk in names.synonyms():
+    for term, index, pk in names.synonyms:
         folded = _fold(term)
         if folded in found:
             found[folded][index].add(pk)

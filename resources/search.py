@@ -79,7 +79,8 @@ class DirectoryPaginator(Paginator):
 
     @cached_property
     def count(self):
-        found = self.object_list.order_by()[: self.COUNT_LIMIT + 1].count()
+        # Only the ids: the columns the rows carry for the list (capabilities, ★) are not read.
+        found = self.object_list.order_by().values("pk")[: self.COUNT_LIMIT + 1].count()
         self.more = found > self.COUNT_LIMIT
         return min(found, self.COUNT_LIMIT)
 

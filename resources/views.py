@@ -85,7 +85,7 @@ def search(request):
     page = DirectoryPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     names = filterset.names
     kinds = {pk: name for pk, name, *_ in names.kinds()}
-    areas = {area.pk: area.name for area, _depth in names.area_tree()}
+    areas = {area.pk: area.name for area in names.areas}
     capabilities = {str(pk): name for pk, name, *_ in names.capabilities()}
     order = {str(pk): index for index, (pk, *_) in enumerate(names.capabilities())}
     today = recurrence.today()
@@ -94,6 +94,8 @@ def search(request):
         ids = sorted(facility.capability_ids.split(","), key=order.get) if facility.capability_ids else ()
         facility.capability_names = [capabilities[pk] for pk in ids if pk in capabilities]
         facility.callable_now = bool(pro and facility.callable_now)
+        if facility.has_location:  # for the map script: plain decimals, not localised by the template
+            facility.lat, facility.lng = str(facility.latitude), str(facility.longitude)
         if filterset.community:
             activity = getattr(facility, "community", None)
             facility.next_date = activity.next_date(today) if activity else None
