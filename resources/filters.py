@@ -1,14 +1,17 @@
 """The directory search: one FilterSet behind /resources/, its print view and its exports."""
 
+import functools
+import typing
+
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from coordination.access import sees_professional_fields
-from coordination.models import Area
 from resources import recurrence
 from resources.geo import NotPlaced, locate
-from resources.models import Capability, Facility, FacilityKind, LookupNames, Specialty
+from resources.models import Facility, FacilityKind, LookupNames
 
 POSITION_ERRORS = (
     "invalid",
@@ -24,18 +27,85 @@ MEDICAL, COMMUNITY = "", "community"
 RADIUS_CHOICES = [("1", "1km以内"), ("2", "2km以内"), ("3", "3km以内"), ("5", "5km以内"), ("10", "10km以内")]
 
 
-class IdChoiceField(forms.ModelMultipleChoiceField):
-    """Checked ids that fit a database integer; others are an error of the form, not a 500."""
+class Chosen(typing.NamedTuple):
+    """A kind, capability, specialty or area chosen in the form: its id and name (str() is the
+    name, as for the model)."""
 
-    def _check_values(self, value):
+    pk: int
+    name: str
+
+    def __str__(self):
+        return self.name
+
+
+class ChosenArea:
+    """A chosen area with what the area filters ask of it, from the areas the page has read: the
+    area above it (`parent`, as Area has) and the ids of it and every area below it
+    (`descendant_ids()`, as Area answers)."""
+
+    def __init__(self, pk, name, parent, below):
+        self.pk, self.name, self.parent, self.below = pk, name, parent, below
+
+    def __str__(self):
+        return self.name
+
+    def descendant_ids(self):
+        return self.below
+
+
+class LookupChoiceField(forms.Field):
+    """An id among the lookups the page has read (LookupNames), checked against them rather than
+    by a query of its own. `lookup()` gives {id as text: Chosen}."""
+
+    widget = forms.Select
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+    }
+
+    def __init__(self, *, lookup, **kwargs):
+        self.lookup = lookup
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        chosen = self.lookup().get(str(value).strip())
+        if chosen is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return chosen
+
+
+class LookupMultipleChoiceField(LookupChoiceField):
+    """Several ids among the lookups; an id that is not a number is an error of the form, not a 500."""
+
+    widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "invalid_choice": forms.ModelMultipleChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, (list, tuple)):
+            raise forms.ValidationError("選べない値が含まれています。", code="invalid_choice")
+        known, chosen = self.lookup(), {}
         for item in value:
             if not str(item).isdigit() or int(item) > 2**62:
                 raise forms.ValidationError("選べない値が含まれています。", code="invalid_choice")
-        return super()._check_values(value)
+            if str(int(item)) not in known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+            chosen[int(item)] = known[str(int(item))]
+        return list(chosen.values())
 
 
-class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = IdChoiceField
+class LookupChoiceFilter(django_filters.Filter):
+    field_class = LookupChoiceField
+
+
+class LookupMultipleChoiceFilter(django_filters.Filter):
+    field_class = LookupMultipleChoiceField
 
 
 def now():
@@ -50,35 +120,14 @@ class FacilityFilter(django_filters.FilterSet):
         help_text="名称・カナ・住所・法人名。ひらがな/カタカナ、全角/半角は区別しません。",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    kind = django_filters.ModelChoiceFilter(
-        label="種別", queryset=FacilityKind.objects.all(), method="filter_kind", empty_label="すべて"
-    )
-    area = django_filters.ModelChoiceFilter(
-        label="地域",
-        queryset=Area.objects.all(),
-        method="filter_area",
-        empty_label="すべて",
-        widget=forms.Select,
-    )
-    visits = django_filters.ModelChoiceFilter(
-        label="この地域に訪問できる",
-        queryset=Area.objects.all(),
-        method="filter_visits",
-        empty_label="指定なし",
-        widget=forms.Select,
-    )
-    specialty = django_filters.ModelChoiceFilter(
-        label="診療科目",
-        queryset=Specialty.objects.all(),
-        method="filter_specialty",
-        empty_label="すべて",
-        widget=forms.Select,
-    )
-    capabilities = IdMultipleChoiceFilter(
-        label="在宅対応（選んだものすべてに対応）",
-        queryset=Capability.objects.all(),
-        method="filter_capabilities",
-        widget=forms.CheckboxSelectMultiple,
+    # The kinds, areas, specialties and capabilities are checked against the lookups the page
+    # reads anyway (LookupNames: one query for all of them and the form's options).
+    kind = LookupChoiceFilter(label="種別", method="filter_kind")
+    area = LookupChoiceFilter(label="地域", method="filter_area")
+    visits = LookupChoiceFilter(label="この地域に訪問できる", method="filter_visits")
+    specialty = LookupChoiceFilter(label="診療科目", method="filter_specialty")
+    capabilities = LookupMultipleChoiceFilter(
+        label="在宅対応（選んだものすべてに対応）", method="filter_capabilities"
     )
     callable_now = django_filters.BooleanFilter(
         label="★ 今電話できる施設のみ（ケアマネタイム）",
@@ -130,10 +179,21 @@ class FacilityFilter(django_filters.FilterSet):
     MEDICAL_FILTERS = ("visits", "specialty", "capabilities", "callable_now", "accepting")
     COMMUNITY_FILTERS = ("this_week",)
 
-    def __init__(self, data=None, *args, user=None, **kwargs):
+    def __init__(self, data=None, *args, user=None, names=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.place = None  # resolved "near" place: geo.Place
-        self.names = LookupNames()  # for the keyword's terms and the form's options
+        # For the keyword's terms, the choices' checks and the form's options (`names`: those
+        # another filterset of the same request has read).
+        self.names = names or LookupNames()
+        lookups = {
+            "kind": self.kind_choices,
+            "area": self.area_choices,
+            "visits": self.area_choices,
+            "specialty": self.specialty_choices,
+            "capabilities": self.capability_choices,
+        }
+        for name, lookup in lookups.items():
+            self.filters[name].extra["lookup"] = lookup
         self.place_problem = ""  # why the typed place could not be an origin (a postcode outside …)
         self.mode = COMMUNITY if (data or {}).get("mode") == COMMUNITY else MEDICAL
         dropped = self.MEDICAL_FILTERS if self.mode == COMMUNITY else self.COMMUNITY_FILTERS
@@ -146,11 +206,53 @@ class FacilityFilter(django_filters.FilterSet):
     def community(self):
         return self.mode == COMMUNITY
 
+    @staticmethod
+    def _chosen(rows):
+        return {str(pk): Chosen(pk, name) for pk, name, *_ in rows}
+
+    def kind_choices(self):
+        return self._chosen(self.names.kinds())
+
+    def specialty_choices(self):
+        return self._chosen(self.names.specialties())
+
+    def capability_choices(self):
+        return self._chosen(self.names.capabilities())
+
+    def area_choices(self):
+        return self.areas
+
+    @functools.cached_property
+    def areas(self):
+        """{id as text: ChosenArea} for every area, each knowing the areas above and below it."""
+        areas = {area.pk: area for area, _depth in self.names.area_tree()}
+        children = {}
+        for area in areas.values():
+            children.setdefault(area.parent_id, []).append(area.pk)
+
+        def below(pk):
+            ids, frontier = {pk}, [pk]
+            while frontier:
+                frontier = [child for p in frontier for child in children.get(p, []) if child not in ids]
+                ids.update(frontier)
+            return ids
+
+        chosen = {}
+
+        def make(pk):
+            if pk not in chosen:
+                area = areas[pk]
+                parent = make(area.parent_id) if area.parent_id in areas else None
+                chosen[pk] = ChosenArea(pk, area.name, parent, below(pk))
+            return chosen[pk]
+
+        return {str(pk): make(pk) for pk in areas}
+
     def filter_q(self, queryset, name, value):
         return queryset.search(value, self.names)
 
     def filter_kind(self, queryset, name, value):
-        return queryset.of_kind(value)
+        return queryset.of_kind(value.pk)
 
     def filter_area(self, queryset, name, value):
         return queryset.in_area(value)
@@ -159,10 +261,10 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset.visiting(value)
 
     def filter_specialty(self, queryset, name, value):
-        return queryset.with_specialty(value)
+        return queryset.with_specialty(value.pk)
 
     def filter_capabilities(self, queryset, name, value):
-        return queryset.with_capabilities(value)
+        return queryset.with_capabilities([c.pk for c in value])
 
     def filter_callable_now(self, queryset, name, value):
         return queryset.callable_at(now()) if value else queryset
@@ -199,21 +301,26 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset
 
 
+SELECTED, CHECKED = mark_safe(" selected"), mark_safe(" checked")  # noqa: S308 — constant markup
+
+
 def search_choices(form, names, community=False):
     """The options of the search form (templates/resources/_search_form.html) as plain tuples
-    (value, label, chosen), the capabilities by their group; a group is open when one of its
-    capabilities is chosen, and the first one always."""
+    (value, label, " selected" or ""), the capabilities by their group (" checked" or ""); a group
+    is open when one of its capabilities is chosen, and the first one always. The attribute comes
+    written out, so that each of the hundred options is three values in the template, no tag."""
     data = form.data
 
     def options(values, name):  # values as strings: the template writes them as they are
         chosen = str(data.get(name, ""))
-        return [(str(pk), label, str(pk) == chosen) for pk, label in values]
+        return [(str(pk), label, SELECTED if str(pk) == chosen else "") for pk, label in values]
 
     chosen = set(data.getlist("capabilities")) if hasattr(data, "getlist") else set()
-    area_options = [(a.pk, "\u3000" * depth + a.name) for a, depth in Area.tree()]
+    area_options = [(a.pk, "\u3000" * depth + a.name) for a, depth in names.area_tree()]
     groups = {}
     for pk, name, group, description in names.capabilities():
-        groups.setdefault(group or "その他", []).append((str(pk), name, str(pk) in chosen, description))
+        checked = CHECKED if str(pk) in chosen else ""
+        groups.setdefault(group or "その他", []).append((str(pk), name, checked, description))
     return {
         "kinds": options(
             [

@@ -12,11 +12,25 @@ import hashlib
 import math
 import re
 import secrets
+import typing
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -122,8 +136,10 @@ def distance_km(lat1, lng1, lat2, lng2):
 
 class LookupNames:
     """The kinds, capabilities and specialties a search page needs twice, for the terms that name
-    one (眼科, 訪問診療) and for the options of its form: read once, in one query (UNION ALL of the
-    three small tables, each row tagged with its table), and kept for the request."""
+    one (眼科, 訪問診療), the checks of its form's choices and the form's options: read once, in one
+    query (UNION ALL of the three small tables, each row tagged with its table), and kept for the
+    request; the areas (the form's tree, an area's 圏域 for its filter) and the synonyms each in a
+    plain query of their own when asked for (one more part of the UNION costs more to compile)."""
 
     KIND, CAPABILITY, SPECIALTY = 0, 1, 2
 
@@ -164,6 +180,33 @@ class LookupNames:
     def specialties(self):
         return self.tables[self.SPECIALTY]
 
+    @functools.cached_property
+    def areas(self):
+        """[AreaName] of every area."""
+        columns = ("pk", "name", "kind", "parent_id", "code", "sort_order")
+        return [AreaName(*row) for row in Area.objects.order_by().values_list(*columns)]
+
+    def area_tree(self):
+        """[(area, depth)] as Area.tree() gives them, of AreaName rows."""
+        return Area.tree(self.areas)
+
+    @functools.cached_property
+    def synonyms(self):
+        """[(term, table, id)]: each synonym and what it names (KIND, CAPABILITY or SPECIALTY)."""
+        rows = SearchSynonym.objects.order_by().values_list("term", "kind", "capability", "specialty")
+        return [(term, table, pk) for term, *targets in rows for table, pk in enumerate(targets) if pk]
+
+
+class AreaName(typing.NamedTuple):
+    """An area as LookupNames reads it: what Area.tree() and the search's area filters use."""
+
+    pk: int
+    name: str
+    kind: str
+    parent_id: int | None
+    code: str
+    sort_order: int
+
 
 class FacilityQuerySet(models.QuerySet):
     def search(self, text, names=None):
@@ -174,7 +217,8 @@ class FacilityQuerySet(models.QuerySet):
         terms = list(dict.fromkeys(t for t in terms if t))[:MAX_TERMS]
         if not terms:
             return self
-        tags = _tags(terms, names or LookupNames())
+        names = names or LookupNames()
+        tags = _tags(terms, names)
         for term in terms:
             text = Q(search_text__contains_term=term)
             kinds, capabilities, specialties = tags[term]
@@ -199,9 +243,12 @@ class FacilityQuerySet(models.QuerySet):
 
     def of_kind(self, kind):
         """Facilities that provide the service, as their main kind or as another service of the
-        same office (a 老健 found under 短期入所療養介護 too)."""
-        services = Facility.services.through.objects.filter(facility=OuterRef("pk"), facilitykind=kind)
-        return self.filter(Q(kind=kind) | Q(Exists(services)))
+        same office (a 老健 found under 短期入所療養介護 too). When no office lists the kind as
+        another service, the kind alone decides (one small query), and its index serves it."""
+        services = Facility.services.through.objects.filter(facilitykind=kind)
+        if not services.exists():
+            return self.filter(kind=kind)
+        return self.filter(Q(kind=kind) | Q(Exists(services.filter(facility=OuterRef("pk")))))
 
     def with_capabilities(self, capabilities):
         """Facilities that have ALL of the given capabilities."""
@@ -235,13 +282,36 @@ class FacilityQuerySet(models.QuerySet):
     def callable_at(self, moment):
         """★ 電話できる時間帯: a ケアマネタイム window covers `moment` (Asia/Tokyo) and no
         'avoid' window does. National holidays use the 祝 windows only."""
-        weekday, now = contact_slot(moment)
-        windows = ContactWindow.objects.filter(
-            facility=OuterRef("pk"), weekday=weekday, start__lte=now, end__gt=now
-        )
+        windows = _windows_covering(moment)
         return self.filter(Exists(windows.filter(kind=ContactWindow.Kind.CALL))).exclude(
             Exists(windows.filter(kind=ContactWindow.Kind.AVOID))
         )
+
+    def with_callable_now(self, moment):
+        """Annotate `callable_now`: callable_at's rule as a column of each row, for a list that
+        marks ★ without reading the windows. Of the windows covering `moment`, an 'avoid' one
+        decides first; the row is callable when the deciding one is a ケアマネタイム window. One
+        scalar subquery, which the database reads for the rows shown only."""
+        avoid_first = Case(When(kind=ContactWindow.Kind.AVOID, then=Value(0)), default=Value(1))
+        deciding = _windows_covering(moment).order_by(avoid_first).values("kind")[:1]
+        return self.alias(deciding_window=Subquery(deciding)).annotate(
+            callable_now=ExpressionWrapper(
+                Q(deciding_window=ContactWindow.Kind.CALL), output_field=BooleanField()
+            )
+        )
+
+    def with_capability_ids(self):
+        """Annotate `capability_ids`: the ids of the facility's capabilities as one text ("3,1,7"),
+        for a list that names them from the lookups it has read (LookupNames) rather than by a
+        prefetch query."""
+        ids = (
+            FacilityCapability.objects.filter(facility=OuterRef("pk"))
+            .order_by()
+            .values("facility")
+            .annotate(ids=StringAgg(Cast("capability_id", models.CharField()), Value(",")))
+            .values("ids")
+        )
+        return self.annotate(capability_ids=Subquery(ids))
 
     def accepting(self):
         return self.filter(accepting=Facility.Accepting.YES)
@@ -313,6 +383,12 @@ def _fold(name):
     return normalize(name)
 
 
+def _windows_covering(moment):
+    """The outer facility's windows (both kinds) that cover `moment`."""
+    weekday, now = contact_slot(moment)
+    return ContactWindow.objects.filter(facility=OuterRef("pk"), weekday=weekday, start__lte=now, end__gt=now)
+
+
 def _with_service(kinds):
     return Facility.services.through.objects.filter(facilitykind__in=kinds).values("facility")
 
@@ -320,20 +396,18 @@ def _with_service(kinds):
 def _tags(terms, names):
     """{term: (kind ids, capability ids, specialty ids)} a term also means: the lookups whose
     name contains it (2 characters or more: 看取り → 在宅看取り, 特養, 内科 → 心療内科 too) and its
-    synonyms (SearchSynonym). `names`: LookupNames; one more query, for the synonyms."""
+    synonyms (SearchSynonym). `names`: LookupNames, which has read both."""
     found = {term: (set(), set(), set()) for term in terms}
-    for index, rows in names.tables.items():
-        for pk, name, *_ in rows:
+    for index in (names.KIND, names.CAPABILITY, names.SPECIALTY):
+        for pk, name, *_ in names.tables[index]:
             folded = _fold(name)
             for term in terms:
                 if len(term) >= 2 and term in folded:
                     found[term][index].add(pk)
-    for term, *targets in SearchSynonym.objects.values_list("term", "kind", "capability", "specialty"):
+    for term, index, pk in names.synonyms:
         folded = _fold(term)
         if folded in found:
-            for index, pk in enumerate(targets):
-                if pk:
-                    found[folded][index].add(pk)
+            found[folded][index].add(pk)
     return found
 
 

@@ -7,7 +7,7 @@ On PostgreSQL every term, whatever its length, is answered by one GIN expression
 serve 1–2 character terms. SQLite has no such index and reads the text with instr(), which at
 the size of one city's directory is quick enough (bench/search.py)."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Lookup
 from django.utils.functional import cached_property
@@ -57,13 +57,30 @@ class DirectoryPaginator(Paginator):
     """Counts the matches only up to COUNT_LIMIT. An exact count of a broad search (every clinic,
     every facility with 中央 in its address) reads every matching row, while the page needs only
     twenty of them; past a thousand the number tells a user nothing more than 「1,000件以上」, and
-    the way on is a narrower search, not page 400. `more` says the count was capped."""
+    the way on is a narrower search, not page 400. `more` says the count was capped.
+
+    The first page is read before the count, with one row more than a page: when no more than a
+    page comes, those rows are all the matches and the count needs no query of its own."""
 
     COUNT_LIMIT = 1000
 
+    def get_page(self, number):
+        try:
+            first = int(number) == 1
+        except (TypeError, ValueError):  # not a number: the first page, as Paginator.get_page does
+            first = True
+        if not first:
+            return super().get_page(number)
+        rows = list(self.object_list[: self.per_page + 1])
+        if len(rows) <= self.per_page:
+            self.more = len(rows) > self.COUNT_LIMIT
+            self.count = min(len(rows), self.COUNT_LIMIT)
+        return Page(rows[: self.per_page], 1, self)
+
     @cached_property
     def count(self):
-        found = self.object_list.order_by()[: self.COUNT_LIMIT + 1].count()
+        # Only the ids: the columns the rows carry for the list (capabilities, ★) are not read.
+        found = self.object_list.order_by().values("pk")[: self.COUNT_LIMIT + 1].count()
         self.more = found > self.COUNT_LIMIT
         return min(found, self.COUNT_LIMIT)
 

@@ -18,7 +18,6 @@ from resources.exporting import community_export_rows, export_rows
 from resources.filters import FacilityFilter
 from resources.forms import FacilityForm
 from resources.models import (
-    Capability,
     CommunityActivity,
     Facility,
     FacilityKind,
@@ -36,6 +35,10 @@ def _filtered(request, queryset=None):
     queryset = Facility.objects.for_listing() if queryset is None else queryset
     if sees_professional_fields(request.user):
         queryset = queryset.prefetch_related("contact_windows")
+    return _filter(request, queryset)
+
+
+def _filter(request, queryset):
     filterset = FacilityFilter(request.GET or None, queryset=queryset, user=request.user)
     if filterset.community:
         filterset.queryset = filterset.queryset.select_related("community").prefetch_related(
@@ -45,20 +48,57 @@ def _filtered(request, queryset=None):
     return filterset, (filterset.qs if valid else filterset.side(filterset.queryset)), valid
 
 
+# The columns the result list shows (templates/resources/_search_body.html), and name_kana that
+# orders it: a page reads these and nothing else.
+LIST_FIELDS = (
+    "kind_id",
+    "area_id",
+    "name",
+    "name_kana",
+    "address",
+    "phone",
+    "fax",
+    "latitude",
+    "longitude",
+    "confirmed_on",
+)
+PROFESSIONAL_LIST_FIELDS = ("direct_phone", "accepting", "accepting_stated_on")
+
+
 def search(request):
     pro = sees_professional_fields(request.user)
     moment = filters.now()  # through the module: tests freeze it
-    filterset, queryset, valid = _filtered(request)
+    # The page's rows carry their capabilities' ids and, for professionals, whether they can be
+    # called now; kinds, areas and capabilities are named from the lookups the page reads anyway
+    # (LookupNames), so the list costs the page's one query.
+    queryset = Facility.objects.with_capability_ids()
+    if request.GET.get("mode") != filters.COMMUNITY:  # that side's rows come with their activity
+        queryset = queryset.only(*LIST_FIELDS, *(PROFESSIONAL_LIST_FIELDS if pro else ()))
+    if pro:
+        queryset = queryset.with_callable_now(moment)
+    filterset, queryset, valid = _filter(request, queryset)
     page = DirectoryPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = filterset.names
+    kinds = {pk: name for pk, name, *_ in names.kinds()}
+    areas = {area.pk: area.name for area in names.areas}
+    capabilities = {str(pk): name for pk, name, *_ in names.capabilities()}
+    order = {str(pk): index for index, (pk, *_) in enumerate(names.capabilities())}
     today = recurrence.today()
     for facility in page.object_list:
-        facility.callable_now = pro and facility.is_callable_at(moment)
+        facility.kind_name, facility.area_name = kinds.get(facility.kind_id, ""), areas.get(facility.area_id)
+        ids = sorted(facility.capability_ids.split(","), key=order.get) if facility.capability_ids else ()
+        facility.capability_names = [capabilities[pk] for pk in ids if pk in capabilities]
+        facility.callable_now = bool(pro and facility.callable_now)
+        if facility.has_location:  # for the map script: plain decimals, not localised by the template
+            facility.lat, facility.lng = str(facility.latitude), str(facility.longitude)
         if filterset.community:
             activity = getattr(facility, "community", None)
             facility.next_date = activity.next_date(today) if activity else None
     terms = filterset.form.cleaned_data.get("q", "").split() if valid else []
     hints = (
-        _relaxed_counts(request, filterset.form.cleaned_data) if valid and page.paginator.count == 0 else []
+        _relaxed_counts(request, filterset.form.cleaned_data, names)
+        if valid and page.paginator.count == 0
+        else []
     )
     return render(
         request,
@@ -72,7 +112,7 @@ def search(request):
             "short_terms": [t for t in terms if len(t) <= 2],
             "pro": pro,
             "query_string": request.GET.urlencode(),
-            "choices": filters.search_choices(filterset.form, filterset.names, filterset.community),
+            "choices": filters.search_choices(filterset.form, names, filterset.community),
             "community": filterset.community,
             "hints": hints,
             "can_start_round": can_edit_directory(request.user),
@@ -82,10 +122,11 @@ def search(request):
     )
 
 
-def _relaxed_counts(request, chosen):
+def _relaxed_counts(request, chosen, lookups):
     """For a search that found nothing: each condition, with what was chosen (種別: 薬局), and how
     many facilities the search would find without it, so that the page can say which one to drop
-    (one count per condition, only on an empty result). `chosen`: the form's cleaned data."""
+    (one count per condition, only on an empty result). `chosen`: the form's cleaned data;
+    `lookups`: the page's LookupNames."""
     names = {
         "q": "キーワード",
         "kind": "種別",
@@ -104,14 +145,14 @@ def _relaxed_counts(request, chosen):
     if len(conditions) < 2:  # with one condition, dropping it only shows the whole directory
         return hints
 
-    capability_names = dict(Capability.objects.values_list("pk", "name"))
+    capability_names = {pk: name for pk, name, *_ in lookups.capabilities()}
     for key, value in conditions[:8]:
         rest = params.copy()
         if value is None:
             rest.pop(key)
         else:
             rest.setlist(key, [v for v in rest.getlist(key) if v != value])
-        filterset = FacilityFilter(rest, queryset=Facility.objects.all(), user=request.user)
+        filterset = FacilityFilter(rest, queryset=Facility.objects.all(), user=request.user, names=lookups)
         if not filterset.is_valid():
             continue
         count = filterset.qs.count()

@@ -3,11 +3,11 @@ consultation page) and the on-duty queries behind them and `manage.py rota_now`.
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from coordination.models import sees_professional_fields
-from rota.models import BackupBed, Rota, Shift
+from rota.models import BackupBed, Rota, Shift, ShiftBackup
 
 # A consultation about one of these topics asks where a patient at home can go tonight.
 BACKUP_TOPIC_WORDS = ("後方支援", "急変")
@@ -79,14 +79,22 @@ def on_duty(request):
     }
 
 
+SHIFT_SHOWN = ("rota_id", "kind", "starts_at", "ends_at", "facility_id", "doctor", "contact")
+
+
 def search_on_duty(request, obj=None):
     """The directory's search page (its `search` slot), for professionals and staff: who is on
     duty now and later tonight in each rota that has someone then, from one query of shifts (and
     one of their backups)."""
     moment = now()
     start, end = tonight_window(moment)
+    # Only what the block shows (templates/rota/_duty_row.html): the search page renders it on
+    # every search, and a facility's whole row, read twice, costs more than the rest of the block.
+    backups = ShiftBackup.objects.select_related("facility").only("shift_id", "order", "facility__name")
     shifts = list(
-        Shift.objects.with_people()
+        Shift.objects.select_related("rota", "facility")
+        .only(*SHIFT_SHOWN, "rota__name", "facility__name", "facility__code", "facility__direct_phone")
+        .prefetch_related(Prefetch("backups", queryset=backups))
         .filter(
             Q(starts_at__lte=moment, ends_at__gt=moment)
             | Q(starts_at__lt=end, ends_at__gt=max(start, moment))

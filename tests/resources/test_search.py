@@ -121,6 +121,32 @@ def test_kind_facet(client, directory):
     assert names(client, f"kind={directory['abc'].kind_id}") == ["ABC薬局"]
 
 
+def test_an_office_is_found_under_each_of_its_services_by_facet_and_by_term(client, cast):
+    from tests.resources.factories import kind
+
+    home = make_facility("みどり老健", kind_code="health-facility")
+    make_facility("あおぞら短期入所", kind_code="short-stay")
+    short = kind("short-stay")
+    assert names(client, f"kind={short.pk}") == ["あおぞら短期入所"]
+    home.services.add(short)  # the same office also offers 短期入所
+    assert sorted(names(client, f"kind={short.pk}")) == ["あおぞら短期入所", "みどり老健"]
+    assert sorted(names(client, "q=ショート")) == ["あおぞら短期入所", "みどり老健"]  # a synonym of the kind
+
+
+def test_area_and_visiting_area_choices_follow_the_tree_and_refuse_unknown_ids(client_for, cast):
+    from coordination.models import Area
+
+    deep = Area.objects.create(name="東北一丁目", kind=Area.Kind.OTHER, parent=cast.daily1)
+    in_deep = make_facility("奥の医院", area=deep)
+    whole_ward = make_facility("区全体に訪問する医院", area=cast.ward2)
+    whole_ward.areas_served.add(cast.ward1)
+    client = client_for("anonymous")
+    assert names(client, f"area={cast.ward1.pk}") == [in_deep.name]  # two levels below the ward
+    assert names(client, f"visits={deep.pk}") == [whole_ward.name]  # the ward above, two levels up
+    html = client.get("/resources/?area=999999&kind=abc").content.decode()
+    assert "検索条件に誤りがあります" in html and count(html) > 0  # the rest of the directory, not a 500
+
+
 def test_area_facet_includes_areas_below(client, cast, directory):
     # ward1 includes its daily-life area daily1 (ひまわり) and ward1 itself (さくら, ABC).
     assert sorted(names(client, f"area={cast.ward1.pk}")) == sorted(
@@ -313,14 +339,19 @@ def test_search_page_query_count_does_not_grow_with_results(
         make_facility(f"医院{i}", capabilities=["home-visit", "house-call"], windows=[(0, (13, 0), (14, 0))])
     client.get("/resources/?q=医院")  # warm the session
     # Anonymous: the kinds, capabilities and specialties in one query (for what the term also
-    # means and for the form's options), the synonyms, the count, the page (kinds and areas
-    # joined), the page's capabilities, the form's areas. Professional: + session, user, contact
-    # windows, and the rota's "now on duty" block (its shifts; their backups are one more query
-    # when there are shifts, tests/rota/test_search_on_duty.py), which anonymous visitors never get.
-    expected = 6 if role == "anonymous" else 10
+    # means, the choices' checks and the form's options), the synonyms, the areas (the form's
+    # tree) and the page (its rows with their capabilities' ids and, for professionals, whether
+    # they can be called now); with more than a page of results, the count. Professional:
+    # + session, user, and the rota's "now on duty" block (its shifts; their backups are one more
+    # query when there are shifts, tests/rota/test_search_on_duty.py), which anonymous visitors
+    # never get.
+    expected = 4 if role == "anonymous" else 7
     for i in range(3, 25):
-        if i in (3, 24):
+        if i in (3, 20):
             with django_assert_num_queries(expected):
+                client.get("/resources/?q=医院")
+        if i in (21, 24):
+            with django_assert_num_queries(expected + 1):
                 client.get("/resources/?q=医院")
         make_facility(f"医院{i}", capabilities=["home-visit"], windows=[(1, (13, 0), (14, 0))])
 
@@ -493,7 +524,10 @@ def test_an_empty_result_says_which_condition_to_drop(client_for, cast):
         .content.decode()
     )
     assert 'data-result-count="0"' in html and "data-relax-hints" in html
-    assert f"「地域: {cast.ward1.name}」を外す（1件）" in html and "「在宅対応: 在宅看取り」を外す（1件）" in html
+    assert (
+        f"「地域: {cast.ward1.name}」を外す（1件）" in html
+        and "「在宅対応: 在宅看取り」を外す（1件）" in html
+    )
 
 
 def test_the_same_address_gives_the_same_origin_with_or_without_the_city(cast):
