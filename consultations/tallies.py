@@ -5,7 +5,7 @@ there were by 受付方法, 所在, 状態, 相談者区分, 相談内容 and �
 Every write path of the consultation log recounts the days it touched, from the records themselves
 (`recount`), so a tally is never adjusted by hand: the consultation form (both the old and the new
 day when 受付日時 changes), a new 連絡調整 row, the import of past logs and seed_demo. The models are
-passed in so that the migration that first fills the table can use the same code."""
+passed in so that a data migration can use the same code with its historical models."""
 
 import datetime
 

@@ -1,8 +1,6 @@
 """Training (カ) and public events (キ): events, registrations with a waiting list, attendance
 by profession, task lists (棚卸表) and the yearly history."""
 
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -453,12 +451,6 @@ def supporters_by_year(events, counts):
             cells.append((n, running[course.pk]))
         rows.append({"year": year, "label": dates.fiscal_year_label(year), "cells": cells})
     return courses, rows
-
-
-def new_token():
-    """The default of the event surveys' tokens in migration 0001 (those surveys moved to the
-    survey engine; a historical migration still names this function)."""
-    return secrets.token_urlsafe(16)
 
 
 # --- Task lists (棚卸表) ---------------------------------------------------------------------

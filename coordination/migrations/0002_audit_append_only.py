@@ -1,6 +1,8 @@
 """On PostgreSQL the audit log refuses UPDATE and DELETE from anyone, SQL included; only
 `purge_audit_log` may delete rows past retention (it sets portal.audit_purge in its transaction)."""
 
+# Hand-written: .ci/squash-migrations keeps this file when it regenerates the migrations.
+
 from django.db import migrations
 
 CREATE = """

@@ -1,6 +1,8 @@
 """django-otp's devices under Japanese names in the admin (proxy models: no table). Apart from the
 first migration, which django-otp's own tables depend on through the user model."""
 
+# Hand-written: .ci/squash-migrations keeps this file when it regenerates the migrations.
+
 from django.db import migrations
 
 

@@ -1,6 +1,9 @@
-"""The reference lists the directory starts with, and on PostgreSQL the search index: one GIN
-index over the 2-grams of search_text (portal_bigrams, see resources.search), which serves terms
-of every length, 1–2 characters included."""
+"""The reference lists the directory starts with (every kind of reference.KINDS, the 地域の活動 ones
+included, with the search synonyms), and on PostgreSQL the search index: one GIN index over the
+2-grams of search_text (portal_bigrams, see resources.search), which serves terms of every length,
+1–2 characters included."""
+
+# Hand-written: .ci/squash-migrations keeps this file when it regenerates the migrations.
 
 from django.db import migrations
 

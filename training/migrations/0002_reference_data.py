@@ -1,3 +1,8 @@
+"""The event formats, the 棚卸表 task templates and the supporter courses (認知症サポーター …) a new
+database starts with (training.reference)."""
+
+# Hand-written: .ci/squash-migrations keeps this file when it regenerates the migrations.
+
 from django.db import migrations
 
 from training import reference
@@ -9,6 +14,7 @@ def load(apps, schema_editor):
         apps.get_model("training", "TaskTemplate"),
         apps.get_model("training", "TaskTemplateItem"),
     )
+    reference.load_supporter_courses(apps.get_model("training", "SupporterCourse"))
 
 
 class Migration(migrations.Migration):

@@ -2,6 +2,8 @@
 for the audit log. The one update it lets through is the SET NULL of a deleted
 consultation's id (that foreign key stays SET_NULL), every other column unchanged."""
 
+# Hand-written: .ci/squash-migrations keeps this file when it regenerates the migrations.
+
 from django.db import migrations
 
 CREATE = """
@@ -36,5 +38,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("consultations", "0003_reference_data")]
+    dependencies = [("consultations", "0002_reference_data")]
     operations = [migrations.RunPython(forwards, backwards)]
