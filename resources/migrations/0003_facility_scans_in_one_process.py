@@ -7,6 +7,8 @@ so that it is never run row by row over the table) on every row of a bitmap scan
 runs only for a lossy page, and so splits such scans over a worker: starting that worker costs
 more than the scan itself (docs/performance.md), and it takes a core from the other requests."""
 
+# Hand-written: .ci/squash-migrations keeps this file when it regenerates the migrations.
+
 from django.db import migrations
 
 
@@ -19,7 +21,7 @@ def run(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("resources", "0006_community_resources")]
+    dependencies = [("resources", "0002_reference_data_and_search_index")]
     operations = [
         migrations.RunPython(
             run("ALTER TABLE resources_facility SET (parallel_workers = 0)"),
