@@ -10,8 +10,11 @@ class ConsultationsConfig(AppConfig):
         from coordination import area_counts as counts_registry  # noqa: PLC0415 — registrations run once the app registry is ready
         from coordination import dashboard  # noqa: PLC0415 — registrations run once the app registry is ready
         from coordination.models import Role  # noqa: PLC0415 — registrations run once the app registry is ready
+        from coordination.security import register_retained_log  # noqa: PLC0415 — registrations run once the app registry is ready
         from resources import extensions  # noqa: PLC0415 — registrations run once the app registry is ready
 
+        # Who opened which client's record is kept as long as the audit log, then purged with it.
+        register_retained_log(self.get_model("AccessLog"))
         dashboard.register_nav("相談記録", "consultations:index", (Role.ADMIN, Role.COORDINATOR), order=20)
         dashboard.register_nav(
             "相談実績（月報）",

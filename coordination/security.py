@@ -48,6 +48,15 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
+# Append-only logs of later apps (consultations' access log) that leave, like the audit log, only
+# through `purge_audit_log` once past AUDIT_RETENTION_DAYS: [(model, name of its datetime field)].
+RETAINED_LOGS = []
+
+
+def register_retained_log(model, field="at"):
+    RETAINED_LOGS.append((model, field))
+
+
 def audit(request, action, obj=None, detail="", user=None, username=""):
     """Appends one event. `obj` is a model instance (its type, id and str are kept, so the event
     survives the object's deletion)."""
