@@ -3,10 +3,10 @@ consultation page) and the on-duty queries behind them and `manage.py rota_now`.
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from coordination.models import sees_professional_fields
+from coordination.models import Center, sees_professional_fields
 from rota.models import BackupBed, Rota, Shift, ShiftBackup
 
 # A consultation about one of these topics asks where a patient at home can go tonight.
@@ -124,11 +124,16 @@ def gaps(request):
 
 
 def covering(facility):
-    """The rotas that cover the facility's place: city-wide ones (no area) and those whose area is
-    the facility's or one above it. A facility with no area is covered by every rota."""
+    """The rotas that cover the facility's place: those whose 対象地域 is the facility's area or one
+    above it, and those without one whose center covers such an area (a center's rota for its two
+    wards) or no area at all (city-wide). A facility with no area is covered by every rota."""
     if facility.area_id is None:
         return Q()
-    return Q(rota__area__isnull=True) | Q(rota__area_id__in=facility.area.ancestor_ids())
+    around = facility.area.ancestor_ids()
+    center_areas = Center.areas.through.objects.filter(center_id=OuterRef("rota__center_id"))
+    return Q(rota__area_id__in=around) | Q(
+        Q(Exists(center_areas.filter(area_id__in=around))) | ~Exists(center_areas), rota__area__isnull=True
+    )
 
 
 def facility_on_duty(request, facility):

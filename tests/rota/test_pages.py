@@ -202,22 +202,33 @@ def test_the_facility_page_shows_its_own_shifts_and_who_is_on_duty_to_staff_and_
 def test_the_facility_page_shows_who_is_on_duty_only_in_the_rotas_covering_its_area(
     client_for, cast, monkeypatch
 ):
-    east = make_rota(cast.center1, name="東区当番", area=cast.ward1)
-    west = make_rota(cast.center2, name="西区当番", area=cast.ward2)
-    citywide = make_rota(cast.center1, name="市全域当番")
-    for rota, code in ((east, "4010000001"), (west, "4010000002"), (citywide, "4010000003")):
-        make_shift(rota, (2027, 1, 8, 18), (2027, 1, 9, 9), make_clinic(f"{rota.name}医院", code=code))
+    from coordination.models import Center
+
+    citywide_center = Center.objects.create(code="C09", name="市全域センター", sort_order=9)  # no areas
+    rotas = {
+        "1": make_rota(cast.center1, name="東区当番", area=cast.ward1),
+        "2": make_rota(cast.center2, name="西区当番", area=cast.ward2),
+        "3": make_rota(citywide_center, name="市全域当番"),
+        # No 対象地域 of its own: it covers what its center covers (東センター: 東区).
+        "4": make_rota(cast.center1, name="東センター当番"),
+        "5": make_rota(cast.center2, name="西センター当番"),
+    }
+    for n, rota in rotas.items():
+        make_shift(
+            rota, (2027, 1, 8, 18), (2027, 1, 9, 9), make_clinic(f"{rota.name}医院", code=f"401000000{n}")
+        )
     freeze(monkeypatch, 2027, 1, 8, 23, 0)
-    # A clinic in a 圏域 of 東区: the 東区 rota (an area above its own) and the city-wide one.
-    clinic = make_clinic("東北圏域の医院", code="4010000009", area=cast.daily1)
-    html = client_for("professional").get(f"/resources/{clinic.pk}/").content.decode()
-    assert 'data-on-duty="4010000001"' in html
-    assert 'data-on-duty="4010000003"' in html
-    assert 'data-on-duty="4010000002"' not in html
+
+    def on_duty(facility):
+        html = client_for("professional").get(f"/resources/{facility.pk}/").content.decode()
+        return {n for n in rotas if f'data-on-duty="401000000{n}"' in html}
+
+    # A clinic in a 圏域 of 東区: the 東区 rota (an area above its own), the city-wide one and
+    # 東センター's; not 西区's.
+    assert on_duty(make_clinic("東北圏域の医院", code="4010000019", area=cast.daily1)) == {"1", "3", "4"}
+    assert on_duty(make_clinic("西区の医院", code="4010000029", area=cast.ward2)) == {"2", "3", "5"}
     # A facility with no area yet is shown every rota rather than none.
-    unplaced = make_clinic("地域未設定の医院", code="4010000010")
-    html = client_for("professional").get(f"/resources/{unplaced.pk}/").content.decode()
-    assert all(f'data-on-duty="401000000{n}"' in html for n in (1, 2, 3))
+    assert on_duty(make_clinic("地域未設定の医院", code="4010000039")) == set(rotas)
 
 
 # --- calendar feeds ----------------------------------------------------------------------------
