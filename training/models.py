@@ -199,8 +199,11 @@ class Event(CreatedAndUpdated):
         with transaction.atomic():
             event = Event.objects.select_for_update().get(pk=self.pk)
             was_confirmed = registration.status == Registration.Status.CONFIRMED
+            # A cancelled sign-up did not attend: a check-in made by mistake goes with it, so the
+            # 受付済み count and the attendance by profession count only those still signed up.
             registration.status = Registration.Status.CANCELLED
-            registration.save(update_fields=["status"])
+            registration.checked_in_at = None
+            registration.save(update_fields=["status", "checked_in_at"])
             if not was_confirmed:
                 return None
             if event.capacity is not None and event.registrations.confirmed().count() >= event.capacity:

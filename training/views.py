@@ -235,14 +235,22 @@ def _registration(request, pk, rid):
 @role_required(*MANAGERS)
 def check_in(request, pk, rid):
     event, registration = _registration(request, pk, rid)
+    was_waiting = registration.status == Registration.Status.WAITLISTED
     if registration.status == Registration.Status.CANCELLED:
         messages.error(request, f"{registration.name}さんの申込は取り消されています。")
     elif not registration.checked_in_at and event.check_in_refusal():
         messages.error(request, f"{registration.name}さんを受け付けられません。{event.check_in_refusal()}")
-    elif services.toggle_check_in(request, registration):
-        messages.success(request, f"{registration.name}さんを受け付けました。")
-    else:
+    elif not services.toggle_check_in(request, registration):
         messages.success(request, f"{registration.name}さんの受付を取り消しました。")
+    elif was_waiting:
+        # Let in at the door from the waiting list: said, since it may take the event past its 定員.
+        confirmed = event.registrations.confirmed().count()
+        seats = f"（確定 {confirmed}名／定員 {event.capacity}名）" if event.capacity else ""
+        messages.success(
+            request, f"キャンセル待ちの{registration.name}さんを受け付け、参加確定にしました{seats}。"
+        )
+    else:
+        messages.success(request, f"{registration.name}さんを受け付けました。")
     return redirect(f"{event.get_absolute_url()}#registrations")
 
 

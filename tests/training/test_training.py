@@ -573,3 +573,32 @@ def test_the_host_center_cannot_also_be_a_co_host(client_for, cast):
     )
     assert "担当センター自身は共催センターに選べません。" in response.content.decode()
     assert not Event.objects.exists()
+
+
+def test_a_cancelled_sign_up_no_longer_counts_as_attended(client_for, cast):
+    event = today_event(cast.center1, capacity=1)
+    came = register(event, "山田 花子", cast.nurse)
+    register(event, "佐藤 一郎", cast.nurse)
+    client = client_for("coordinator")
+    client.post(f"/training/{event.pk}/registrations/{came.pk}/check-in/")
+    client.post(f"/training/{event.pk}/registrations/{came.pk}/cancel/")
+    came.refresh_from_db()
+    assert came.status == "cancelled" and came.checked_in_at is None
+    html = client.get(f"/training/{event.pk}/").content.decode()
+    assert 'data-checked-in="0"' in html
+
+
+def test_letting_in_someone_from_the_waiting_list_says_it_takes_the_event_past_its_capacity(client_for, cast):
+    event = today_event(cast.center1, capacity=1)
+    register(event, "A", cast.nurse)
+    waiting = register(event, "B", cast.nurse)
+    assert waiting.status == "waitlisted"
+    response = client_for("coordinator").post(
+        f"/training/{event.pk}/registrations/{waiting.pk}/check-in/", follow=True
+    )
+    assert (
+        "キャンセル待ちのBさんを受け付け、参加確定にしました（確定 2名／定員 1名）。"
+        in response.content.decode()
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed" and waiting.checked_in_at is not None
