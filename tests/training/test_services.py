@@ -38,9 +38,7 @@ def test_a_registration_is_saved_with_its_audit_entry(request_of, cast):
     registration = services.register(request_of, event, fields(cast))
     assert registration.status == Registration.Status.CONFIRMED
     assert (
-        AuditEvent.objects.filter(
-            object_id=str(registration.pk), object_type__endswith="registration"
-        ).count()
+        AuditEvent.objects.filter(object_id=str(registration.pk), object_type="training.Registration").count()
         == 1
     )
 
