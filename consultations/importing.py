@@ -240,6 +240,13 @@ def preview(batch):
 
 
 def confirm(batch):
+    # Another batch of the same file may have been imported since this one's confirm was accepted
+    # (two batch pages open at once): without the admin's consent it is refused here too.
+    if not batch.allow_duplicate and batch.earlier_import(states=[batch.Status.DONE]):
+        batch.status, batch.failed_step = batch.Status.FAILED, "confirm"
+        batch.failure = batch.duplicate_warning + "取り込む場合は、もう一度アップロードして確認してください。"
+        batch.save()
+        return
     result = parse(bytes(batch.content), batch.file_name)
     if not result.ok:  # the lookups changed since the preview
         batch.status, batch.failed_step = batch.Status.FAILED, "confirm"

@@ -1,6 +1,8 @@
 """The consultation log (オ): consultations, 連絡調整 rows, consent and third-party provisions,
 and the access log of who opened which consultation."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -453,11 +455,61 @@ class ConsultationImport(ImportBatch):
     # The first errors and rows for the batch page; the full error list is made again from the
     # file for its download (a broken 300,000-row file must not become a 100 MB page).
     result = models.JSONField("結果", default=dict, blank=True)
+    # The file's bytes are dropped after the confirm, so its fingerprint is what tells a second
+    # upload of the same file: every row would become a second consultation, not an update.
+    sha256 = models.CharField("ファイルのSHA-256", max_length=64, blank=True, db_index=True)
+    allow_duplicate = models.BooleanField("二重になることを承知で取込", default=False)
 
     class Meta(ImportBatch.Meta):
         verbose_name = verbose_name_plural = "相談記録の取込"
 
     pipeline = "consultations.importing"
+
+    # An earlier batch of the same file in these states has imported, or is importing, its rows.
+    IMPORTING_STATES = (
+        ImportBatch.Status.CONFIRM_QUEUED,
+        ImportBatch.Status.CONFIRMING,
+        ImportBatch.Status.DONE,
+    )
+
+    def save(self, *args, **kwargs):
+        if self.content and not self.sha256:
+            self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
+        super().save(*args, **kwargs)
+
+    def earlier_import(self, states=IMPORTING_STATES):
+        """The first other batch of the same file that was imported (or is being imported), else
+        None. The rows of a past log name their own center, so the same file is the same rows
+        whichever admin uploads it: there is no per-center scope to tell apart."""
+        if not self.sha256:
+            return None
+        return (
+            ConsultationImport.objects.filter(sha256=self.sha256, status__in=states)
+            .exclude(pk=self.pk)
+            .select_related("user")
+            .defer("content", "result")
+            .order_by("created_at", "pk")
+            .first()
+        )
+
+    @property
+    def duplicate_warning(self):
+        """What the batch page and the refused confirm say about an earlier import of the file."""
+        earlier = self.earlier_import()
+        if earlier is None:
+            return ""
+        who = f"{earlier.user}さんが" if earlier.user else ""
+        if earlier.status == ImportBatch.Status.DONE:
+            when = timezone.localtime(earlier.finished_at or earlier.created_at)
+            return (
+                f"このファイルは{when:%Y年}{when.month}月{when.day}日に{who}取り込み済みです。"
+                "もう一度取り込むと同じ相談が二重に登録されます。"
+            )
+        when = timezone.localtime(earlier.created_at)
+        return (
+            f"このファイルは{when:%Y年}{when.month}月{when.day}日に{who}アップロードし、いま取り込み中です。"
+            "もう一度取り込むと同じ相談が二重に登録されます。"
+        )
 
 
 class DailyTally(models.Model):

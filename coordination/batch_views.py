@@ -64,10 +64,11 @@ STEP_MESSAGES = {
 }
 
 
-def start(request, batch, detail_url, step):
+def start(request, batch, detail_url, step, **fields):
     """Confirm (`step` "confirm") or retry ("retry"): the batch claimed for it, or refused (never
-    twice), audited, and the user sent back to the batch page with what happened."""
-    started = batch.request_confirm() if step == "confirm" else batch.request_retry()
+    twice), audited, and the user sent back to the batch page with what happened. `fields` go
+    with the confirm's claim."""
+    started = batch.request_confirm(**fields) if step == "confirm" else batch.request_retry()
     audit_text, success, refusal = STEP_MESSAGES[step]
     if started:
         audit(request, UPDATE, batch, audit_text)

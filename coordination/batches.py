@@ -173,10 +173,11 @@ class ImportBatch(Progress, models.Model):
         task enqueued inside a transaction reaches the worker only if that transaction commits."""
         run_step.enqueue(self._meta.label, self.pk, step)
 
-    def request_confirm(self):
-        """The admin's confirm: claimed here, so that a second click or a second admin gets False."""
+    def request_confirm(self, **fields):
+        """The admin's confirm: claimed here, so that a second click or a second admin gets False.
+        `fields` are saved in the same UPDATE (what the admin agreed to on the batch page)."""
         if self.claim(
-            BatchStatus.READY, BatchStatus.CONFIRM_QUEUED, phase="取込の順番を待っています", done=0
+            BatchStatus.READY, BatchStatus.CONFIRM_QUEUED, phase="取込の順番を待っています", done=0, **fields
         ):
             self.enqueue(CONFIRM)
             return True
