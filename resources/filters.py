@@ -300,6 +300,12 @@ class FacilityFilter(django_filters.FilterSet):
                 return queryset.near(self.place.latitude, self.place.longitude, radius)
         return queryset
 
+    def ordered(self, rows):
+        """`rows` (facilities, not searched) in the order of this search's results: nearest first
+        when a place was found, else the directory's order. For DirectoryPaginator, which reads
+        the page's rows by the matches' ids."""
+        return rows.near(self.place.latitude, self.place.longitude) if self.place else rows
+
 
 SELECTED, CHECKED = mark_safe(" selected"), mark_safe(" checked")  # noqa: S308 — constant markup
 

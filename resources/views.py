@@ -77,7 +77,8 @@ def search(request):
     if pro:
         queryset = queryset.with_callable_now(moment)
     filterset, queryset, valid = _filter(request, queryset)
-    page = DirectoryPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = filterset.ordered(filterset.queryset)  # what each row carries, for the page's ids
+    page = DirectoryPaginator(queryset, PAGE_SIZE, rows=rows).get_page(request.GET.get("page"))
     names = filterset.names
     kinds = {pk: name for pk, name, *_ in names.kinds()}
     areas = {area.pk: area.name for area in names.areas}

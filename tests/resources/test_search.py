@@ -341,17 +341,14 @@ def test_search_page_query_count_does_not_grow_with_results(
     # Anonymous: the kinds, capabilities and specialties in one query (for what the term also
     # means, the choices' checks and the form's options), the synonyms, the areas (the form's
     # tree) and the page (its rows with their capabilities' ids and, for professionals, whether
-    # they can be called now); with more than a page of results, the count. Professional:
-    # + session, user, and the rota's "now on duty" block (its shifts; their backups are one more
-    # query when there are shifts, tests/rota/test_search_on_duty.py), which anonymous visitors
-    # never get.
+    # they can be called now, counted in the same query: more than a page of results costs no
+    # query of its own). Professional: + session, user, and the rota's "now on duty" block (its
+    # shifts; their backups are one more query when there are shifts,
+    # tests/rota/test_search_on_duty.py), which anonymous visitors never get.
     expected = 4 if role == "anonymous" else 7
     for i in range(3, 25):
-        if i in (3, 20):
+        if i in (3, 20, 21, 24):
             with django_assert_num_queries(expected):
-                client.get("/resources/?q=医院")
-        if i in (21, 24):
-            with django_assert_num_queries(expected + 1):
                 client.get("/resources/?q=医院")
         make_facility(f"医院{i}", capabilities=["home-visit"], windows=[(1, (13, 0), (14, 0))])
 
@@ -551,6 +548,30 @@ def test_a_broad_search_counts_up_to_the_cap_and_says_more(client_for, cast, mon
     assert count(html) == 3 and "data-count-capped" in html and "3</span>件以上" in html
     html = client_for("anonymous").get("/resources/?q=広域医院1").content.decode()
     assert count(html) == 1 and "data-count-capped" not in html and "件以上" not in html
+
+
+@pytest.mark.parametrize("limit", [4, 1000])
+def test_each_page_lists_the_matches_in_order_whether_or_not_the_count_is_capped(
+    client_for, cast, monkeypatch, limit
+):
+    # Capped (more matches than COUNT_LIMIT) the page is read in the order of every match; under
+    # the cap, by the ids of the matches: both give the same pages.
+    from resources import views
+    from resources.search import DirectoryPaginator
+
+    monkeypatch.setattr(DirectoryPaginator, "COUNT_LIMIT", limit)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for kana in ["オ", "ウ", "エ", "イ", "ア"]:
+        make_facility(f"順番医院{kana}", name_kana=f"ジュンバンイイン{kana}")
+    client = client_for("anonymous")
+
+    def page(number):
+        html = client.get(f"/resources/?q=順番医院&page={number}").content.decode()
+        return re.findall(r">(順番医院.)</a>", html)
+
+    assert page(1) == ["順番医院ア", "順番医院イ"] and page(2) == ["順番医院ウ", "順番医院エ"]
+    # Past the last page: the last one (capped, the pages end at the cap).
+    assert page(9) == (["順番医院オ"] if limit == 1000 else ["順番医院ウ", "順番医院エ"])
 
 
 def test_lookup_names_read_in_one_query_keep_each_tables_own_order(cast, django_assert_num_queries):
