@@ -590,11 +590,12 @@ class Facility(LastUpdated):
 
     @property
     def is_stale(self):
-        if not self.confirmed_on:
-            return True
-        return self.confirmed_on < timezone.localdate() - datetime.timedelta(
-            days=settings.FACILITY_FRESH_DAYS
-        )
+        return not self.confirmed_on or self.confirmed_on < self.stale_before()
+
+    @staticmethod
+    def stale_before():
+        """The day before which a confirmation is too old (is_stale): a list works it out once."""
+        return timezone.localdate() - datetime.timedelta(days=settings.FACILITY_FRESH_DAYS)
 
     @property
     def distance_km(self):
