@@ -16,7 +16,7 @@ import typing
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import (
     BooleanField,
     Case,
@@ -145,25 +145,35 @@ class LookupNames:
 
     @functools.cached_property
     def tables(self):
-        def rows(model, table, group, description):
+        # Written as SQL rather than as three annotated querysets in a union: the ORM's work to put
+        # that union together costs more than everything else the lookups do, on every search,
+        # for a statement that never changes.
+        quote = connection.ops.quote_name
+
+        def part(model, table, group, description):
+            table_name = quote(model._meta.db_table)
             return (
-                model.objects.annotate(table=Value(table), group_=group, description_=description)
-                .values_list("table", "pk", "name", "group_", "description_", "sort_order")
-                .order_by()
+                f"SELECT {table} AS {quote('table')}, {quote('id')}, {quote('name')}, {group}, "
+                f"{description}, {quote('sort_order')} FROM {table_name}"
             )
 
-        blank = Value("", output_field=models.CharField())
+        blank = "''"
         # A kind's group (医療/介護/地域の活動) rides in the group column: the search's switch
         # between 医療・介護 and 地域の活動 offers each its own kinds.
-        union = rows(FacilityKind, self.KIND, F("group"), blank).union(
-            rows(Capability, self.CAPABILITY, F("group"), F("description")),
-            rows(Specialty, self.SPECIALTY, blank, blank),
-            all=True,
+        sql = " UNION ALL ".join(
+            (
+                part(FacilityKind, self.KIND, quote("group"), blank),
+                part(Capability, self.CAPABILITY, quote("group"), quote("description")),
+                part(Specialty, self.SPECIALTY, blank, blank),
+            )
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
         tables = {self.KIND: [], self.CAPABILITY: [], self.SPECIALTY: []}
         # Each model's own order (Meta.ordering: sort order, then pk for kinds, name for the rest).
         for table, pk, name, group, description, _sort_order in sorted(
-            union.order_by(), key=lambda r: (r[0], r[5], r[1] if r[0] == self.KIND else r[2])
+            rows, key=lambda r: (r[0], r[5], r[1] if r[0] == self.KIND else r[2])
         ):
             tables[table].append((pk, name, group, description))
         return tables
