@@ -134,46 +134,51 @@ def distance_km(lat1, lng1, lat2, lng2):
     return math.hypot(x, y)
 
 
+# The lookups below are read on every search as plain statements over whole small tables: what
+# the ORM does to assemble even such a statement (and the UNION of three of them) costs more than
+# the rest of the lookups' work, on the page that is opened most.
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _columns(model, *names):
+    return ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
+
+
+def _plain_rows(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
 class LookupNames:
     """The kinds, capabilities and specialties a search page needs twice, for the terms that name
     one (眼科, 訪問診療), the checks of its form's choices and the form's options: read once, in one
     query (UNION ALL of the three small tables, each row tagged with its table), and kept for the
     request; the areas (the form's tree, an area's 圏域 for its filter) and the synonyms each in a
-    plain query of their own when asked for (one more part of the UNION costs more to compile)."""
+    plain query of their own when asked for (their rows have columns of their own)."""
 
     KIND, CAPABILITY, SPECIALTY = 0, 1, 2
 
     @functools.cached_property
     def tables(self):
-        # Written as SQL rather than as three annotated querysets in a union: the ORM's work to put
-        # that union together costs more than everything else the lookups do, on every search,
-        # for a statement that never changes.
-        quote = connection.ops.quote_name
-
-        def part(model, table, group, description):
-            table_name = quote(model._meta.db_table)
-            return (
-                f"SELECT {table} AS {quote('table')}, {quote('id')}, {quote('name')}, {group}, "
-                f"{description}, {quote('sort_order')} FROM {table_name}"
-            )
-
         blank = "''"
         # A kind's group (医療/介護/地域の活動) rides in the group column: the search's switch
         # between 医療・介護 and 地域の活動 offers each its own kinds.
-        sql = " UNION ALL ".join(
-            (
-                part(FacilityKind, self.KIND, quote("group"), blank),
-                part(Capability, self.CAPABILITY, quote("group"), quote("description")),
-                part(Specialty, self.SPECIALTY, blank, blank),
-            )
+        parts = (
+            (FacilityKind, self.KIND, ("id", "name", "group"), blank),
+            (Capability, self.CAPABILITY, ("id", "name", "group", "description"), ""),
+            (Specialty, self.SPECIALTY, ("id", "name"), f"{blank}, {blank}"),
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            rows = cursor.fetchall()
+        sql = " UNION ALL ".join(
+            f"SELECT {table}, {_columns(model, *fields)}{', ' + pad if pad else ''}, "
+            f"{_columns(model, 'sort_order')} FROM {_table(model)}"
+            for model, table, fields, pad in parts
+        )
         tables = {self.KIND: [], self.CAPABILITY: [], self.SPECIALTY: []}
         # Each model's own order (Meta.ordering: sort order, then pk for kinds, name for the rest).
         for table, pk, name, group, description, _sort_order in sorted(
-            rows, key=lambda r: (r[0], r[5], r[1] if r[0] == self.KIND else r[2])
+            _plain_rows(sql), key=lambda r: (r[0], r[5], r[1] if r[0] == self.KIND else r[2])
         ):
             tables[table].append((pk, name, group, description))
         return tables
@@ -193,8 +198,8 @@ class LookupNames:
     @functools.cached_property
     def areas(self):
         """[AreaName] of every area."""
-        columns = ("pk", "name", "kind", "parent_id", "code", "sort_order")
-        return [AreaName(*row) for row in Area.objects.order_by().values_list(*columns)]
+        columns = _columns(Area, "id", "name", "kind", "parent", "code", "sort_order")
+        return [AreaName(*row) for row in _plain_rows(f"SELECT {columns} FROM {_table(Area)}")]
 
     def area_tree(self):
         """[(area, depth)] as Area.tree() gives them, of AreaName rows."""
@@ -203,7 +208,8 @@ class LookupNames:
     @functools.cached_property
     def synonyms(self):
         """[(term, table, id)]: each synonym and what it names (KIND, CAPABILITY or SPECIALTY)."""
-        rows = SearchSynonym.objects.order_by().values_list("term", "kind", "capability", "specialty")
+        columns = _columns(SearchSynonym, "term", "kind", "capability", "specialty")
+        rows = _plain_rows(f"SELECT {columns} FROM {_table(SearchSynonym)}")
         return [(term, table, pk) for term, *targets in rows for table, pk in enumerate(targets) if pk]
 
 
