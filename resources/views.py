@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -85,8 +87,22 @@ def search(request):
     capabilities = {str(pk): name for pk, name, *_ in names.capabilities()}
     order = {str(pk): index for index, (pk, *_) in enumerate(names.capabilities())}
     today = recurrence.today()
+    # What each row shows, worked out here once rather than by tags and filters in the row's
+    # template: the list renders on every search. The detail link is the URL of a placeholder pk
+    # split around it (one reverse for the page, not one per row).
+    href_head, href_tail = reverse("resources:detail", args=[0]).rsplit("0", 1)
+    stale_before = Facility.stale_before()
     for facility in page.object_list:
         facility.kind_name, facility.area_name = kinds.get(facility.kind_id, ""), areas.get(facility.area_id)
+        facility.href = f"{href_head}{facility.pk}{href_tail}"
+        confirmed = facility.confirmed_on
+        facility.stale = (
+            "" if confirmed and confirmed >= stale_before else "1年以上未確認" if confirmed else "未確認"
+        )
+        distance = facility.distance_km
+        facility.distance = None if distance is None else floatformat(distance, 1)
+        if pro:
+            facility.accepting_text = _accepting_text(facility)
         ids = sorted(facility.capability_ids.split(","), key=order.get) if facility.capability_ids else ()
         facility.capability_names = [capabilities[pk] for pk in ids if pk in capabilities]
         facility.callable_now = bool(pro and facility.callable_now)
@@ -95,6 +111,7 @@ def search(request):
         if filterset.community:
             activity = getattr(facility, "community", None)
             facility.next_date = activity.next_date(today) if activity else None
+            facility.schedule_text = (activity.schedule_text if activity else "") or ""
     terms = filterset.form.cleaned_data.get("q", "").split() if valid else []
     hints = (
         _relaxed_counts(request, filterset.form.cleaned_data, names)
@@ -121,6 +138,15 @@ def search(request):
             "panels": [] if filterset.community else slot_panels("search", request, None),
         },
     )
+
+
+def _accepting_text(facility):
+    """受入: 要相談（2026/4/1時点）, or nothing when the facility has not said (professionals only)."""
+    if not facility.accepting:
+        return ""
+    stated = facility.accepting_stated_on
+    since = f"（{stated.year}/{stated.month}/{stated.day}時点）" if stated else ""
+    return f"受入: {facility.get_accepting_display()}{since}"
 
 
 def _relaxed_counts(request, chosen, lookups):

@@ -90,7 +90,13 @@ def search_on_duty(request, obj=None):
     start, end = tonight_window(moment)
     # Only what the block shows (templates/rota/_duty_row.html): the search page renders it on
     # every search, and a facility's whole row, read twice, costs more than the rest of the block.
-    backups = ShiftBackup.objects.select_related("facility").only("shift_id", "order", "facility__name")
+    # Ordered by their number alone: the prefetch sorts them to their shift, so the model's own
+    # order (by shift first) would only add a join to the shifts and its sorting.
+    backups = (
+        ShiftBackup.objects.select_related("facility")
+        .only("shift_id", "order", "facility__name")
+        .order_by("order")
+    )
     shifts = list(
         Shift.objects.select_related("rota", "facility")
         .only(*SHIFT_SHOWN, "rota__name", "facility__name", "facility__code", "facility__direct_phone")

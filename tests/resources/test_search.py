@@ -593,3 +593,32 @@ def test_the_page_links_straight_to_the_results_above_the_form(client_for, direc
     link = html.index("data-to-results")
     assert link < html.index('<form method="get" action="/resources/')
     assert re.search(r'href="#results-heading" data-to-results>検索結果へ（2件）', html)
+
+
+def _options(html, name):
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"( selected)?>', select)
+
+
+def test_the_chosen_kind_area_and_range_are_selected_in_their_place(client, cast):
+    from resources.models import FacilityKind
+
+    make_facility("確認医院")
+    plain = client.get("/resources/").content.decode()
+    kind = FacilityKind.objects.get(code="pharmacy").pk
+    html = client.get(f"/resources/?kind={kind}&area={cast.ward2.pk}&radius=3").content.decode()
+    for name, chosen in (("kind", str(kind)), ("area", str(cast.ward2.pk)), ("radius", "3")):
+        options = _options(html, name)
+        # Same options in the same order as the form without a choice, the chosen one selected.
+        assert [value for value, _ in options] == [value for value, _ in _options(plain, name)]
+        assert [value for value, selected in options if selected] == [chosen]
+    assert not any(selected for _, selected in _options(plain, "kind"))
+
+
+def test_professionals_see_the_acceptance_and_the_day_it_was_stated(client, client_for, cast):
+    make_facility("要相談の医院", accepting="consult", accepting_stated_on=datetime.date(2026, 4, 1))
+    make_facility("受入可の医院", accepting="yes")
+    html = client_for("coordinator").get("/resources/").content.decode()
+    assert "受入: 要相談（2026/4/1時点）" in html
+    assert "受入: 受入可</p>" in html
+    assert "受入: " not in client.get("/resources/").content.decode()
