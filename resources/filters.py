@@ -307,33 +307,19 @@ class FacilityFilter(django_filters.FilterSet):
         return rows.near(self.place.latitude, self.place.longitude) if self.place else rows
 
 
-CHECKED = mark_safe(" checked")  # noqa: S308 — constant markup
-
-
-class Options(typing.NamedTuple):
-    """A select's options split around the chosen one: `before` and `after` as (value, label),
-    `chosen` (value, label) or None. The template writes the chosen option with its `selected`
-    on its own, so that each of the hundred others is two values in the template, no tag."""
-
-    before: list
-    chosen: tuple | None
-    after: list
+SELECTED, CHECKED = mark_safe(" selected"), mark_safe(" checked")  # noqa: S308 — constant markup
 
 
 def search_choices(form, names, community=False):
-    """The options of the search form (templates/resources/_search_form.html): each select's as
-    Options, the capabilities by their group as plain tuples (value, label, " checked" or "",
-    description); a group is open when one of its capabilities is chosen, and the first one
-    always."""
+    """The options of the search form (templates/resources/_search_form.html) as plain tuples
+    (value, label, " selected" or ""), the capabilities by their group (" checked" or ""); a group
+    is open when one of its capabilities is chosen, and the first one always. The attribute comes
+    written out, so that each of the hundred options is three values in the template, no tag."""
     data = form.data
 
     def options(values, name):  # values as strings: the template writes them as they are
         chosen = str(data.get(name, ""))
-        values = [(str(pk), label) for pk, label in values]
-        for index, (pk, _label) in enumerate(values):
-            if pk == chosen:
-                return Options(values[:index], values[index], values[index + 1 :])
-        return Options(values, None, [])
+        return [(str(pk), label, SELECTED if str(pk) == chosen else "") for pk, label in values]
 
     chosen = set(data.getlist("capabilities")) if hasattr(data, "getlist") else set()
     area_options = [(a.pk, "\u3000" * depth + a.name) for a, depth in names.area_tree()]

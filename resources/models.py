@@ -16,7 +16,7 @@ import typing
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
@@ -134,51 +134,36 @@ def distance_km(lat1, lng1, lat2, lng2):
     return math.hypot(x, y)
 
 
-# The lookups below are read on every search as plain statements over whole small tables: what
-# the ORM does to assemble even such a statement (and the UNION of three of them) costs more than
-# the rest of the lookups' work, on the page that is opened most.
-def _table(model):
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _columns(model, *names):
-    return ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
-
-
-def _plain_rows(sql):
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchall()
-
-
 class LookupNames:
     """The kinds, capabilities and specialties a search page needs twice, for the terms that name
     one (眼科, 訪問診療), the checks of its form's choices and the form's options: read once, in one
     query (UNION ALL of the three small tables, each row tagged with its table), and kept for the
     request; the areas (the form's tree, an area's 圏域 for its filter) and the synonyms each in a
-    plain query of their own when asked for (their rows have columns of their own)."""
+    plain query of their own when asked for (one more part of the UNION costs more to compile)."""
 
     KIND, CAPABILITY, SPECIALTY = 0, 1, 2
 
     @functools.cached_property
     def tables(self):
-        blank = "''"
+        def rows(model, table, group, description):
+            return (
+                model.objects.annotate(table=Value(table), group_=group, description_=description)
+                .values_list("table", "pk", "name", "group_", "description_", "sort_order")
+                .order_by()
+            )
+
+        blank = Value("", output_field=models.CharField())
         # A kind's group (医療/介護/地域の活動) rides in the group column: the search's switch
         # between 医療・介護 and 地域の活動 offers each its own kinds.
-        parts = (
-            (FacilityKind, self.KIND, ("id", "name", "group"), blank),
-            (Capability, self.CAPABILITY, ("id", "name", "group", "description"), ""),
-            (Specialty, self.SPECIALTY, ("id", "name"), f"{blank}, {blank}"),
-        )
-        sql = " UNION ALL ".join(
-            f"SELECT {table}, {_columns(model, *fields)}{', ' + pad if pad else ''}, "
-            f"{_columns(model, 'sort_order')} FROM {_table(model)}"
-            for model, table, fields, pad in parts
+        union = rows(FacilityKind, self.KIND, F("group"), blank).union(
+            rows(Capability, self.CAPABILITY, F("group"), F("description")),
+            rows(Specialty, self.SPECIALTY, blank, blank),
+            all=True,
         )
         tables = {self.KIND: [], self.CAPABILITY: [], self.SPECIALTY: []}
         # Each model's own order (Meta.ordering: sort order, then pk for kinds, name for the rest).
         for table, pk, name, group, description, _sort_order in sorted(
-            _plain_rows(sql), key=lambda r: (r[0], r[5], r[1] if r[0] == self.KIND else r[2])
+            union.order_by(), key=lambda r: (r[0], r[5], r[1] if r[0] == self.KIND else r[2])
         ):
             tables[table].append((pk, name, group, description))
         return tables
@@ -198,8 +183,8 @@ class LookupNames:
     @functools.cached_property
     def areas(self):
         """[AreaName] of every area."""
-        columns = _columns(Area, "id", "name", "kind", "parent", "code", "sort_order")
-        return [AreaName(*row) for row in _plain_rows(f"SELECT {columns} FROM {_table(Area)}")]
+        columns = ("pk", "name", "kind", "parent_id", "code", "sort_order")
+        return [AreaName(*row) for row in Area.objects.order_by().values_list(*columns)]
 
     def area_tree(self):
         """[(area, depth)] as Area.tree() gives them, of AreaName rows."""
@@ -208,8 +193,7 @@ class LookupNames:
     @functools.cached_property
     def synonyms(self):
         """[(term, table, id)]: each synonym and what it names (KIND, CAPABILITY or SPECIALTY)."""
-        columns = _columns(SearchSynonym, "term", "kind", "capability", "specialty")
-        rows = _plain_rows(f"SELECT {columns} FROM {_table(SearchSynonym)}")
+        rows = SearchSynonym.objects.order_by().values_list("term", "kind", "capability", "specialty")
         return [(term, table, pk) for term, *targets in rows for table, pk in enumerate(targets) if pk]
 
 
