@@ -13,7 +13,7 @@ from coordination import access, dates
 from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
 from coordination.exports import xlsx_response
 from coordination.filters import filtered, filtered_page
-from coordination.forms import errors_to_messages, post_data
+from coordination.forms import as_stored, errors_to_messages, post_data
 from coordination.models import Area, Organisation, Role
 from meetings import evaluation as evaluation_report
 from meetings import services
@@ -96,12 +96,13 @@ def _initial_from(request):
 @role_required(*CITY_WRITERS)
 def edit(request, pk):
     meeting = _editable(Meeting.objects, request, pk)
+    stored = as_stored(meeting)
     form = MeetingForm(post_data(request), instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_owned(request, form)
         messages.success(request, f"「{meeting.display_title}」を更新しました。")
         return redirect(meeting)
-    return render(request, "meetings/form.html", {"form": form, "meeting": meeting})
+    return render(request, "meetings/form.html", {"form": form, "meeting": stored})
 
 
 @role_required(Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL, Role.PROFESSIONAL)
@@ -294,12 +295,13 @@ def issue_create(request):
 @role_required(*CITY_WRITERS)
 def issue_edit(request, pk):
     issue = _editable(Issue.objects, request, pk)
+    stored = as_stored(issue)
     form = IssueForm(post_data(request), instance=issue, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_issue(request, form)
         messages.success(request, f"課題「{issue}」を更新しました。")
         return redirect(issue)
-    return render(request, "meetings/issue_form.html", {"form": form, "issue": issue})
+    return render(request, "meetings/issue_form.html", {"form": form, "issue": stored})
 
 
 @role_required(*READERS)
@@ -379,12 +381,13 @@ def solution_create(request):
 @role_required(*WRITERS)
 def solution_edit(request, pk):
     solution = _editable(Solution.objects, request, pk)
+    stored = as_stored(solution)
     form = SolutionForm(post_data(request), instance=solution, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_solution(request, form)
         messages.success(request, f"解決策「{solution.title}」を更新しました。")
         return redirect(solution.issues.first() or "meetings:issues")
-    return render(request, "meetings/solution_form.html", {"form": form, "solution": solution})
+    return render(request, "meetings/solution_form.html", {"form": form, "solution": stored})
 
 
 # --- Lineage across years -----------------------------------------------------------------------

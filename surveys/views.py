@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from coordination.access import CENTER_READERS, CENTER_WRITERS, get_for_user, role_required
 from coordination.exports import xlsx_response
-from coordination.forms import post_data
+from coordination.forms import as_stored, post_data
 from coordination.models import Role
 from coordination.security import client_ip
 from surveys import exports, presets, results, services, vacancies
@@ -152,12 +152,13 @@ def event_survey(request, event_id):
 @role_required(*MANAGERS)
 def edit(request, pk):
     survey = _managed(request, pk)
+    stored = as_stored(survey)
     form = SurveyForm(post_data(request), instance=survey, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_survey(request, form)
         messages.success(request, "調査を保存しました。")
         return redirect(survey)
-    return render(request, "surveys/form.html", {"form": form, "survey": survey})
+    return render(request, "surveys/form.html", {"form": form, "survey": stored})
 
 
 @role_required(*MANAGERS)
