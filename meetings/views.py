@@ -529,7 +529,7 @@ def _ward_for(request):
 @never_cache
 @role_required(*READERS)
 def evaluation(request):
-    """事業報告: per item ア〜ク, what was done in the 年度 against the 計画値, and the 取組事例（様式）
+    """事業評価: per item ア〜ク, what was done in the 年度 against the 計画値, and the 取組事例（様式）
     sections (seed 000); XLSX and A4 print."""
     user = request.user
     year, status = _fiscal_year_from(request)
@@ -551,7 +551,7 @@ def evaluation(request):
         year, centers, result, evaluation_report.population_lines(year, ward), with_city=selected is None
     )
     names = selected.name if selected else (f"{ward.name}の全センター" if ward else "全センター")
-    title = f"在宅医療・介護連携推進事業 事業報告 {dates.fiscal_year_label(year)}（{names}）"
+    title = f"在宅医療・介護連携推進事業 事業評価 {dates.fiscal_year_label(year)}（{names}）"
     if request.GET.get("format") == "xlsx":
         return _evaluation_xlsx(title, result, sections, year)
     if request.GET.get("format"):
@@ -615,7 +615,7 @@ def _evaluation_xlsx(title, result, sections, year):
         header = ["事業項目", "指標", result.targets_label, "実績", "達成率"]
         title_rows = [title]
     sheet = (
-        "事業報告",
+        "事業評価",
         header,
         rows,
         {"title_rows": title_rows, "widths": [44, 30, 12, 12, 12, 12], "orientation": "portrait"},
@@ -682,7 +682,7 @@ def evaluation_targets(request):
         form.item_label = items.get(item, "")
         form.measure_label = measures.get(form["measure"].value(), "")
         form.city_planned = city_targets.get((item, form["measure"].value()))
-        # The item's name once, over its rows (as on the 事業報告).
+        # The item's name once, over its rows (as on the 事業評価).
         form.item_rows = sum(1 for f in formset if f["item"].value() == item) if item != previous else 0
         previous = item
     if data is not None:
