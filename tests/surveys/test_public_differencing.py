@@ -12,6 +12,7 @@ from surveys import results
 from surveys.models import Question
 from surveys.results import HIDDEN, Rate, group_shown, protect_hospitals
 from tests.surveys.factories import answered, make_survey, question
+from tests.surveys.test_admission import DYES, YES, admission_survey, row
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +161,13 @@ def test_a_hospitals_hidden_rate_cannot_be_found_from_the_whole_and_the_others(s
     candidates = {(a, left - a) for a in range(0, 26) if 0 <= left - a <= 20}
     assert len({a for a, _ in candidates}) > 1 and len({b for _, b in candidates}) > 1
     assert results.shown_rate(whole.yes, whole.total, True) == "49.3"
+
+
+def test_the_public_page_of_a_rates_survey_has_no_empty_chart(cast):
+    this = admission_survey(cast, 2026)
+    answered(this, {"had_clients": "いた", "clients": [row("X病院", YES, DYES)] * 6})
+    this.results_public = True
+    this.save()
+    body = _page(this)
+    # The chart's data is never sent to the public page, so its box would stay empty.
+    assert "data-trend" in body and "chart-trend" not in body
