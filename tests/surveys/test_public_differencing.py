@@ -69,8 +69,11 @@ def test_a_lone_hidden_count_was_found_by_subtraction_and_is_not_any_more(settin
         [1, 1, 10, 20],
         [4, 4, 0],
         [3, 3],
-        [20, 1, 0, 0, 9],
+        [20, 1, 0, 0, 9, 9],
         [2, 2, 2],
+        [0, 0, 2, 8, 10],  # a rating's points: the zeros' order gave the 2 away with a zero as complement
+        [1, 0, 0, 0],
+        [7, 3, 7, 0, 12],  # the complement 7 twice: both hidden
     ],
 )
 def test_no_hidden_count_of_a_group_can_be_worked_out(settings, counts):
