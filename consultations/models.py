@@ -459,6 +459,9 @@ class ConsultationImport(ImportBatch):
     # upload of the same file: every row would become a second consultation, not an update.
     sha256 = models.CharField("ファイルのSHA-256", max_length=64, blank=True, db_index=True)
     allow_duplicate = models.BooleanField("二重になることを承知で取込", default=False)
+    # A file imported with `manage.py import_consultations` has a batch too (so that the same file
+    # is told again from either side); it names the server account that ran the command.
+    command_user = models.CharField("コマンドの実行者", max_length=150, blank=True)
 
     class Meta(ImportBatch.Meta):
         verbose_name = verbose_name_plural = "相談記録の取込"
@@ -493,12 +496,23 @@ class ConsultationImport(ImportBatch):
         )
 
     @property
+    def importer(self):
+        """Who imported the file, as the history and the duplicate notice name them."""
+        if self.user_id:
+            return str(self.user)
+        if self.command_user:
+            return f"コマンド import_consultations（実行: {self.command_user}）"
+        return ""
+
+    @property
     def duplicate_warning(self):
         """What the batch page and the refused confirm say about an earlier import of the file."""
         earlier = self.earlier_import()
         if earlier is None:
             return ""
-        who = f"{earlier.user}さんが" if earlier.user else ""
+        who = (
+            f"{earlier.user}さんが" if earlier.user else (f"{earlier.importer}で" if earlier.importer else "")
+        )
         if earlier.status == ImportBatch.Status.DONE:
             when = timezone.localtime(earlier.finished_at or earlier.created_at)
             return (

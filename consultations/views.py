@@ -19,6 +19,7 @@ from coordination import access, dates, extensions
 from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
 from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
+from coordination.forms import as_stored
 from coordination.models import Role
 from coordination.publishing import SUPPRESSED_IN_SHEETS, suppress
 
@@ -130,6 +131,7 @@ def detail(request, pk):
 @role_required(*WRITERS)
 def edit(request, pk):
     consultation = get_for_user(Consultation.objects, request.user, pk=pk)
+    stored = as_stored(consultation)
     form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -153,7 +155,7 @@ def edit(request, pk):
         "consultations/form.html",
         {
             "form": form,
-            "consultation": consultation,
+            "consultation": stored,
             "conflict": conflict,
             "panels": extensions.panels("consultation_form", request, consultation),
         },
@@ -199,6 +201,7 @@ def add_coordination(request, pk):
 def edit_coordination(request, pk, cid):
     consultation = get_for_user(Consultation.objects, request.user, pk=pk)
     row = get_object_or_404(consultation.coordinations.select_related("facility"), pk=cid)
+    stored = as_stored(row)
     form = CoordinationForm(request.POST or None, instance=row, prefix="co")
     if request.method == "POST" and form.is_valid():
         services.update_coordination(request, row, form)
@@ -208,7 +211,7 @@ def edit_coordination(request, pk, cid):
     return render(
         request,
         "consultations/coordination_form.html",
-        {"consultation": consultation, "row": row, "form": form},
+        {"consultation": consultation, "row": stored, "form": form},
     )
 
 

@@ -87,7 +87,7 @@ def require_post(request):
 
 
 def visible_centers(user):
-    """The centers whose aggregates (reports, 事業報告) a user reads: admins every center,
+    """The centers whose aggregates (reports, 事業評価) a user reads: admins every center,
     a coordinator its own, an official the whole city or (scoped to a ward) that ward's centers,
     everybody else none."""
     centers = Center.objects.all()

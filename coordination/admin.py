@@ -10,6 +10,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordination.exports import csv_response
+from coordination.forms import as_stored
 from coordination.models import (
     Area,
     AreaStatistics,
@@ -64,6 +65,19 @@ class AuditedAdmin(SaneDateDrilldown, admin.ModelAdmin):
         for obj in queryset:
             audit(request, AuditEvent.Action.DELETE, obj, "管理画面から削除")
         return super().log_deletions(request, queryset)
+
+    def get_form(self, request, obj=None, **kwargs):
+        """The change form works on a copy of the record (as_stored), so that the page around it
+        (the admin's title and breadcrumb read the record it was given) keeps the stored
+        name after a refused save. The admin saves and logs the form's own instance, the copy."""
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class EditsStoredCopy(form_class):
+            def __init__(self, *args, instance=None, **form_kwargs):
+                super().__init__(*args, instance=as_stored(instance), **form_kwargs)
+
+        EditsStoredCopy.__name__ = form_class.__name__
+        return EditsStoredCopy
 
 
 class LookupTableAdmin(AuditedAdmin):

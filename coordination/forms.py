@@ -1,3 +1,4 @@
+import copy
 import re
 
 from django import forms
@@ -77,6 +78,14 @@ def optional_checkboxes(label, queryset, **kwargs):
     return forms.ModelMultipleChoiceField(
         label=label, queryset=queryset, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
     )
+
+
+def as_stored(obj):
+    """The record as read from the database, for what an edit page says around its form (title,
+    heading, the way back). Taken before the form is bound: a ModelForm's validation writes what
+    was typed onto its instance, so after a refused save that instance names the record by the
+    unsaved values. The copy keeps the related rows already read, so it costs no query."""
+    return copy.copy(obj) if obj is not None else None
 
 
 def post_data(request):

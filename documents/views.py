@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from coordination.access import CENTER_WRITERS, get_for_user, role_required
-from coordination.forms import post_data
+from coordination.forms import as_stored, post_data
 from documents import files, services
 from documents.forms import DocumentForm, VersionForm
 from documents.models import Document
@@ -68,6 +68,7 @@ def detail(request, pk):
 @role_required(*MANAGERS)
 def edit(request, pk=None):
     document = get_for_user(Document.objects, request.user, pk=pk) if pk else None
+    stored = as_stored(document)
     form = DocumentForm(post_data(request), instance=document, user=request.user)
     if request.method == "POST" and form.is_valid():
         document = services.save_document(request, form)
@@ -75,7 +76,7 @@ def edit(request, pk=None):
             request, "文書を保存しました。" + ("" if pk else "続けてファイル（版）を登録してください。")
         )
         return redirect("documents:add_version", pk=document.pk) if not pk else redirect(document)
-    return render(request, "documents/form.html", {"form": form, "document": document})
+    return render(request, "documents/form.html", {"form": form, "document": stored})
 
 
 @role_required(*MANAGERS)

@@ -14,7 +14,7 @@ class SeriesAdmin(AuditedAdmin):
 
 @admin.register(ItemTarget)
 class ItemTargetAdmin(AuditedAdmin):
-    """計画値: entered per item at the start of each 年度 (the 事業報告 compares against them)."""
+    """計画値: entered per item at the start of each 年度 (the 事業評価 compares against them)."""
 
     list_display = ("fiscal_year", "item", "measure", "planned", "center", "ward")
     list_filter = ("fiscal_year", "item", "center", "ward")

@@ -228,7 +228,7 @@ def seed(stdout, **options):
     )
 
 
-# 計画値 of the current 年度 for the whole city (the 事業報告 compares against them).
+# 計画値 of the current 年度 for the whole city (the 事業評価 compares against them).
 TARGETS = [
     ("イ", Measure.MEETINGS, 12),
     ("イ", Measure.ISSUES_SOLVED, 3),

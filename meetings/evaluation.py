@@ -1,4 +1,4 @@
-"""事業報告: per item ア〜ク of the 在宅医療・介護連携推進事業, what was done in a 年度 against the
+"""事業評価: per item ア〜ク of the 在宅医療・介護連携推進事業, what was done in a 年度 against the
 planned targets (計画値, `ItemTarget`). Meetings and 課題 count under the items they carry;
 consultations are オ; training events カ or キ by their item. A fixed number of queries whatever
 the number of records (a few hundred meetings and events a year are counted in Python)."""
@@ -193,7 +193,7 @@ def build(fiscal_year, centers, selected_center=None):
 
 
 def evaluate(fiscal_year, centers, selected_center=None, ward=None):
-    """The 事業報告 of the centers shown. With one center chosen: its targets. With a ward (a
+    """The 事業評価 of the centers shown. With one center chosen: its targets. With a ward (a
     ward-scoped official, or a ward chosen): the ward's targets when it has any for the 年度, else
     the city's targets beside the city's results (said so on the page), the ward's results apart."""
     actual, events = actuals(fiscal_year, [c.pk for c in centers], selected_center is None)

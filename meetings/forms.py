@@ -29,7 +29,7 @@ def _item_field():
         choices=PROGRAM_ITEMS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="事業報告で、選んだ項目の実績として数えます。",
+        help_text="事業評価で、選んだ項目の実績として数えます。",
     )
 
 
@@ -365,5 +365,5 @@ class NarrativeForm(forms.ModelForm):
         }
         help_texts = {
             "started": "例: 2019年度（空欄のときは最初のセンターの開設日から表示します）",
-            "users": "記録から数えた人数（相談・研修・講座）は事業報告に並べて表示します。",
+            "users": "記録から数えた人数（相談・研修・講座）は事業評価に並べて表示します。",
         }

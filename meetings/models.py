@@ -462,7 +462,7 @@ class Solution(OfOneCenter, CreatedBy):
 
 
 class Measure(models.TextChoices):
-    """What a 計画値 counts in the 事業報告 (meetings/evaluation.py counts each)."""
+    """What a 計画値 counts in the 事業評価 (meetings/evaluation.py counts each)."""
 
     MEETINGS = "meetings", "会議・連携の開催数（回）"
     ISSUES_RAISED = "issues_raised", "課題の提起数（件）"

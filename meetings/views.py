@@ -13,7 +13,7 @@ from coordination import access, dates
 from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
 from coordination.exports import xlsx_response
 from coordination.filters import filtered, filtered_page
-from coordination.forms import errors_to_messages, post_data
+from coordination.forms import as_stored, errors_to_messages, post_data
 from coordination.models import Area, Organisation, Role
 from meetings import evaluation as evaluation_report
 from meetings import services
@@ -96,12 +96,13 @@ def _initial_from(request):
 @role_required(*CITY_WRITERS)
 def edit(request, pk):
     meeting = _editable(Meeting.objects, request, pk)
+    stored = as_stored(meeting)
     form = MeetingForm(post_data(request), instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_owned(request, form)
         messages.success(request, f"「{meeting.display_title}」を更新しました。")
         return redirect(meeting)
-    return render(request, "meetings/form.html", {"form": form, "meeting": meeting})
+    return render(request, "meetings/form.html", {"form": form, "meeting": stored})
 
 
 @role_required(Role.ADMIN, Role.COORDINATOR, Role.OFFICIAL, Role.PROFESSIONAL)
@@ -294,12 +295,13 @@ def issue_create(request):
 @role_required(*CITY_WRITERS)
 def issue_edit(request, pk):
     issue = _editable(Issue.objects, request, pk)
+    stored = as_stored(issue)
     form = IssueForm(post_data(request), instance=issue, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_issue(request, form)
         messages.success(request, f"課題「{issue}」を更新しました。")
         return redirect(issue)
-    return render(request, "meetings/issue_form.html", {"form": form, "issue": issue})
+    return render(request, "meetings/issue_form.html", {"form": form, "issue": stored})
 
 
 @role_required(*READERS)
@@ -379,12 +381,13 @@ def solution_create(request):
 @role_required(*WRITERS)
 def solution_edit(request, pk):
     solution = _editable(Solution.objects, request, pk)
+    stored = as_stored(solution)
     form = SolutionForm(post_data(request), instance=solution, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_solution(request, form)
         messages.success(request, f"解決策「{solution.title}」を更新しました。")
         return redirect(solution.issues.first() or "meetings:issues")
-    return render(request, "meetings/solution_form.html", {"form": form, "solution": solution})
+    return render(request, "meetings/solution_form.html", {"form": form, "solution": stored})
 
 
 # --- Lineage across years -----------------------------------------------------------------------
@@ -526,7 +529,7 @@ def _ward_for(request):
 @never_cache
 @role_required(*READERS)
 def evaluation(request):
-    """事業報告: per item ア〜ク, what was done in the 年度 against the 計画値, and the 取組事例（様式）
+    """事業評価: per item ア〜ク, what was done in the 年度 against the 計画値, and the 取組事例（様式）
     sections (seed 000); XLSX and A4 print."""
     user = request.user
     year, status = _fiscal_year_from(request)
@@ -548,7 +551,7 @@ def evaluation(request):
         year, centers, result, evaluation_report.population_lines(year, ward), with_city=selected is None
     )
     names = selected.name if selected else (f"{ward.name}の全センター" if ward else "全センター")
-    title = f"在宅医療・介護連携推進事業 事業報告 {dates.fiscal_year_label(year)}（{names}）"
+    title = f"在宅医療・介護連携推進事業 事業評価 {dates.fiscal_year_label(year)}（{names}）"
     if request.GET.get("format") == "xlsx":
         return _evaluation_xlsx(title, result, sections, year)
     if request.GET.get("format"):
@@ -612,7 +615,7 @@ def _evaluation_xlsx(title, result, sections, year):
         header = ["事業項目", "指標", result.targets_label, "実績", "達成率"]
         title_rows = [title]
     sheet = (
-        "事業報告",
+        "事業評価",
         header,
         rows,
         {"title_rows": title_rows, "widths": [44, 30, 12, 12, 12, 12], "orientation": "portrait"},
@@ -679,7 +682,7 @@ def evaluation_targets(request):
         form.item_label = items.get(item, "")
         form.measure_label = measures.get(form["measure"].value(), "")
         form.city_planned = city_targets.get((item, form["measure"].value()))
-        # The item's name once, over its rows (as on the 事業報告).
+        # The item's name once, over its rows (as on the 事業評価).
         form.item_rows = sum(1 for f in formset if f["item"].value() == item) if item != previous else 0
         previous = item
     if data is not None:

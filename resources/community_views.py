@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from coordination.access import community_area_ids, community_editor_required
+from coordination.forms import as_stored
 from coordination.models import Area
 from coordination.security import CREATE, UPDATE, audit
 from resources import community, recurrence
@@ -94,6 +95,7 @@ def edit(request, pk=None):
         facility = get_object_or_404(
             Facility.objects.community_editable_by(request.user).select_related("community"), pk=pk
         )
+    stored = as_stored(facility)
     forms = community.forms_for(request.POST or None, facility, area_ids)
     if request.method == "POST" and community.all_valid(*forms):
         created = facility is None
@@ -106,7 +108,7 @@ def edit(request, pk=None):
         request,
         "resources/community_form.html",
         {
-            "facility": facility,
+            "facility": stored,
             "facility_form": facility_form,
             "activity_form": activity_form,
             "rules": rules,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
 from coordination.exports import csv_response, xlsx_response
 from coordination.extensions import panels as slot_panels
+from coordination.forms import as_stored
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields
 from resources import extensions, filters, recurrence
@@ -311,6 +312,7 @@ def confirm(request, pk):
 @role_required(*DIRECTORY_EDITORS)
 def edit(request, pk=None):
     facility = get_object_or_404(Facility, pk=pk) if pk else None
+    stored = as_stored(facility)
     form = FacilityForm(request.POST or None, instance=facility)
     formset = windows_formset(request.POST or None, facility.contact_windows.all() if facility else ())
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -320,7 +322,7 @@ def edit(request, pk=None):
             audit(request, CREATE if created else UPDATE, facility, changed_fields(form))
         messages.success(request, f"「{facility.name}」を保存しました。")
         return redirect(facility)
-    return render(request, "resources/form.html", {"form": form, "formset": formset, "facility": facility})
+    return render(request, "resources/form.html", {"form": form, "formset": formset, "facility": stored})
 
 
 @role_required(Role.ADMIN)

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from coordination.access import get_for_user, role_required
 from coordination.dates import is_national_holiday, month_range
-from coordination.forms import post_data
+from coordination.forms import as_stored, post_data
 from resources.models import Facility
 from rota import feeds, panels, services
 from rota.forms import BackupBedForm, GenerateForm, RotaForm, ShiftForm, SwapForm
@@ -136,12 +136,13 @@ def create(request):
 @role_required(*WRITERS)
 def edit(request, pk):
     rota = get_for_user(Rota.objects, request.user, pk=pk)
+    stored = as_stored(rota)
     form = RotaForm(post_data(request), instance=rota, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_owned(request, form)
         messages.success(request, f"当番表「{rota}」を更新しました。")
         return redirect("rota:detail", pk=rota.pk)
-    return render(request, "rota/form.html", {"form": form, "rota": rota})
+    return render(request, "rota/form.html", {"form": form, "rota": stored})
 
 
 @role_required(*READERS)
@@ -241,11 +242,12 @@ def shift_create(request, pk):
 @role_required(*WRITERS)
 def shift_edit(request, pk, sid):
     rota, shift = _editable_shift(request, pk, sid)
+    stored = as_stored(shift)
     form = ShiftForm(post_data(request), instance=shift)
     if request.method == "POST" and form.is_valid():
         services.save_shift(request, form)
         return _back_to_month(request, rota, shift, "を更新しました")
-    return _shift_page(request, "rota/shift_form.html", rota, shift, form)
+    return _shift_page(request, "rota/shift_form.html", rota, stored, form)
 
 
 @never_cache
@@ -364,9 +366,10 @@ def backup_bed_create(request):
 @role_required(*WRITERS)
 def backup_bed_edit(request, pk):
     bed = get_for_user(BackupBed.objects.select_related("facility"), request.user, pk=pk)
+    stored = as_stored(bed)
     form = BackupBedForm(post_data(request), instance=bed, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_owned(request, form)
         messages.success(request, f"{bed.facility}の後方支援病床を更新しました。")
         return redirect("rota:backup_beds")
-    return render(request, "rota/backup_bed_form.html", {"form": form, "bed": bed})
+    return render(request, "rota/backup_bed_form.html", {"form": form, "bed": stored})

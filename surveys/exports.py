@@ -2,7 +2,7 @@
 
 from coordination.publishing import SUPPRESSED_IN_SHEETS
 from surveys.models import Answer, Question
-from surveys.results import HIDDEN, shown
+from surveys.results import HIDDEN
 
 # A hidden count in a workbook: the formula-safe writer would print a bare 「-」 as 「'-」.
 XLSX_HIDDEN = SUPPRESSED_IN_SHEETS
@@ -76,7 +76,7 @@ def table_sheets(survey, items, admission):
                         year,
                         *map(
                             _hidden,
-                            (a.shown(True), shown(a.total, True), d.shown(True), shown(d.total, True)),
+                            (a.shown(True), a.total_shown(True), d.shown(True), d.total_shown(True)),
                         ),
                     ]
                     for year, a, d in admission["trend"]
@@ -92,7 +92,7 @@ def table_sheets(survey, items, admission):
                         h,
                         *map(
                             _hidden,
-                            (a.shown(True), shown(a.total, True), d.shown(True), shown(d.total, True)),
+                            (a.shown(True), a.total_shown(True), d.shown(True), d.total_shown(True)),
                         ),
                     ]
                     for h, a, d in admission["by_hospital"]

@@ -5,12 +5,14 @@ for the 入退院連絡調査 its two rates, by hospital and over the years.
 Everything is computed from the answers of respondents who submitted, read in a fixed number of
 queries. `public=True` is the version for anything made public: counts between 1 and
 PUBLISH_SUPPRESS_BELOW - 1 become 「-」 (and so do the percentages made of them), so that a small
-group cannot be recognised."""
+group cannot be recognised; where the hidden counts and the shown ones add up to a total on the
+page, one more count is hidden (coordination.publishing.complete_hiding), so that no hidden count
+is found by subtraction, and a mean that would let one be solved for goes too."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from coordination.publishing import SUPPRESSED, suppress, threshold
+from coordination.publishing import SUPPRESSED, complete_hiding, hidden_in_group, suppress, threshold
 from surveys import presets
 from surveys.models import Answer, Question, Survey, rate
 
@@ -22,6 +24,15 @@ NO_GROUP = "職種の回答なし"
 def shown(n, public):
     """A count as it may be printed."""
     return suppress(n) if public else n
+
+
+def group_shown(counts, public):
+    """A group's counts as they may be printed (counts adding up to a total the page shows), the
+    hidden positions and whether the total must be hidden too."""
+    if not public:
+        return list(counts), set(), False
+    hidden, total_hidden = hidden_in_group(counts)
+    return [HIDDEN if i in hidden else n for i, n in enumerate(counts)], hidden, total_hidden
 
 
 def shown_rate(part, whole, public):
@@ -88,9 +99,19 @@ def build(survey, public=False):
         if q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
             table = _choice_table(q, answers)
             labels = list(q.choices) + [c for c in table.counts if c not in q.choices]
+            hidden = _hidden_choices(q, table, labels, public)
+            if hidden is None:
+                item["n"] = HIDDEN
+                hidden = _hidden_choices(q, table, labels, public, total=False)
             item["rows"] = [
-                (label, shown(table.counts[label], public), shown_rate(table.counts[label], table.n, public))
-                for label in labels
+                (label, HIDDEN, HIDDEN)
+                if i in hidden
+                else (
+                    label,
+                    shown(table.counts[label], public),
+                    shown_rate(table.counts[label], table.n, public),
+                )
+                for i, label in enumerate(labels)
             ]
             item["chart"] = {"labels": labels, "counts": [table.counts[label] for label in labels]}
             groups = sorted(table.groups)
@@ -99,9 +120,15 @@ def build(survey, public=False):
                 (label, [shown(table.groups[g][label], public) for g in groups]) for label in labels
             ]
             item["group_n"] = [shown(table.group_n[g], public) for g in groups]
-            item["years"] = _compare(q, earlier, earlier_values, labels, table, survey, public)
+            if public and (hidden or any(HIDDEN in cells for _label, cells in item["group_rows"])):
+                # Its rows add up to the counts above and its columns to the 回答数: with a count
+                # hidden anywhere, the breakdown would give it back, so it is left out.
+                item["group_header"] = item["group_rows"] = item["group_n"] = []
+            item["years"] = _compare(q, earlier, earlier_values, labels, table, survey, public, hidden)
         elif q.kind == Question.Kind.RATING:
             item.update(_rating(answers, public))
+            if item.pop("total_hidden"):
+                item["n"] = HIDDEN
         elif q.kind == Question.Kind.NUMBER:
             numbers = [v for v, _ in answers if isinstance(v, (int, float))]
             item["stats"] = (
@@ -126,9 +153,13 @@ def build(survey, public=False):
                 for row, choice in (value or {}).items():
                     counts[row][choice] += 1
             item["matrix_header"] = list(q.choices)
-            item["matrix_rows"] = [
-                (row, [shown(counts[row][c], public) for c in q.choices]) for row in q.rows
-            ]
+            item["matrix_rows"] = []
+            # Each row's counts add up to the respondents who answered it (the 回答数 when all did).
+            for row in q.rows:
+                cells, _hidden, total_hidden = group_shown([counts[row][c] for c in q.choices], public)
+                item["matrix_rows"].append((row, cells))
+                if total_hidden:
+                    item["n"] = HIDDEN
         elif q.kind == Question.Kind.ROWS:
             item["columns"] = _rows_columns(q, answers, public)
             item["row_total"] = shown(sum(len(v or []) for v, _ in answers), public)
@@ -140,10 +171,27 @@ def _mean(values):
     return sum(values) / len(values) if values else None
 
 
+def _hidden_choices(q, table, labels, public, total=True):
+    """The positions of a choice question's hidden rows in the public version: the small counts
+    and, for a single choice (its counts add up to its 回答数), their complement. None when the
+    回答数 must be hidden as well (`total=False` asks for the positions alone)."""
+    counts = [table.counts[label] for label in labels]
+    if not public:
+        return set()
+    if q.kind != Question.Kind.SINGLE:
+        # A respondent picks several: the counts add up to no number on the page.
+        return {i for i, n in enumerate(counts) if shown(n, public) == HIDDEN}
+    hidden, total_hidden = hidden_in_group(counts)
+    return None if total_hidden and total else hidden
+
+
 def _rating(answers, public):
     """A rating question: the count of each point of the scale, n and the mean, and the same by
     respondent group (an event's attendees by 職種). In the public version a mean over fewer than
-    the threshold is left out like the counts it is made of."""
+    the threshold is left out like the counts it is made of. The points' counts add up to n and
+    the mean weighs them, so with a count hidden the mean would solve for it and is left out, and
+    so is one group's mean (the groups' means and sizes give the whole mean back); the groups'
+    sizes add up to n too and are hidden with their complement, their means with them."""
     values = [(v, g) for v, g in answers if isinstance(v, int) and v in Question.SCALE]
     counts = Counter(v for v, _ in values)
     numbers = [v for v, _ in values]
@@ -154,15 +202,25 @@ def _rating(answers, public):
     def mean(vs):
         return None if not vs or (public and len(vs) < threshold()) else _mean(vs)
 
+    point_counts, points_hidden, points_total_hidden = group_shown(
+        [counts[p] for p in Question.SCALE], public
+    )
+    groups = sorted(by_group.items(), key=lambda kv: (kv[0] == NO_GROUP, kv[0]))
+    sizes, groups_hidden, groups_total_hidden = group_shown([len(vs) for _g, vs in groups], public)
+    rating_groups = [
+        (g, sizes[i], None if i in groups_hidden else mean(vs)) for i, (g, vs) in enumerate(groups)
+    ]
+    if points_hidden and all(m is not None for _g, _n, m in rating_groups) and rating_groups:
+        smallest = min(range(len(groups)), key=lambda i: (len(groups[i][1]), i))
+        g, n, _m = rating_groups[smallest]
+        rating_groups[smallest] = (g, n, None)
     return {
         "rating": [
-            (point, Question.SCALE_LABELS[point], shown(counts[point], public)) for point in Question.SCALE
+            (point, Question.SCALE_LABELS[point], point_counts[i]) for i, point in enumerate(Question.SCALE)
         ],
-        "mean": mean(numbers),
-        "rating_groups": [
-            (g, shown(len(vs), public), mean(vs))
-            for g, vs in sorted(by_group.items(), key=lambda kv: (kv[0] == NO_GROUP, kv[0]))
-        ],
+        "mean": None if points_hidden else mean(numbers),
+        "rating_groups": rating_groups,
+        "total_hidden": points_total_hidden or groups_total_hidden,
         "chart": {
             "labels": [Question.SCALE_LABELS[p] for p in Question.SCALE],
             "counts": [counts[p] for p in Question.SCALE],
@@ -171,8 +229,10 @@ def _rating(answers, public):
     }
 
 
-def _compare(q, earlier, earlier_values, labels, table, survey, public):
-    """This year's shares beside each earlier year's, for the question with the same key."""
+def _compare(q, earlier, earlier_values, labels, table, survey, public, hidden_now=()):
+    """This year's shares beside each earlier year's, for the question with the same key. A
+    year's shares of a single choice add up to 100%, so a year hides the complement of its small
+    shares like this year's table (`hidden_now`)."""
     if not earlier:
         return []
     years = []
@@ -186,9 +246,13 @@ def _compare(q, earlier, earlier_values, labels, table, survey, public):
         return []
     header = [y for y, _ in years] + [survey.fiscal_year]
     rows = []
-    for label in labels:
-        cells = [shown_rate(t.counts[label], t.n, public) for _, t in years]
-        cells.append(shown_rate(table.counts[label], table.n, public))
+    hidden = [_hidden_choices(q, t, labels, public, total=False) for _, t in years] + [set(hidden_now)]
+    tables = [t for _, t in years] + [table]
+    for i, label in enumerate(labels):
+        cells = [
+            HIDDEN if i in hidden[y] else shown_rate(t.counts[label], t.n, public)
+            for y, t in enumerate(tables)
+        ]
         rows.append((label, cells))
     return {"header": header, "rows": rows}
 
@@ -203,19 +267,17 @@ def _rows_columns(q, answers, public):
     out = []
     for column in q.columns:
         total = sum(counts[column["key"]].values())
+        values = [counts[column["key"]][c] for c in column["choices"]]
+        cells, hidden, total_hidden = group_shown(values, public)
         out.append(
             {
                 "label": column["label"],
                 "key": column["key"],
                 "rows": [
-                    (
-                        c,
-                        shown(counts[column["key"]][c], public),
-                        shown_rate(counts[column["key"]][c], total, public),
-                    )
-                    for c in column["choices"]
+                    (c, cells[i], HIDDEN if i in hidden else shown_rate(values[i], total, public))
+                    for i, c in enumerate(column["choices"])
                 ],
-                "total": shown(total, public),
+                "total": HIDDEN if total_hidden else shown(total, public),
                 "chart": {
                     "labels": column["choices"],
                     "counts": [counts[column["key"]][c] for c in column["choices"]],
@@ -233,13 +295,21 @@ class Rate:
     name: str
     yes: int
     total: int
+    # Hidden in the public version although its own counts are not small (their complement).
+    hidden: bool = False
+    total_hidden: bool = False
 
     @property
     def value(self):
         return rate(self.yes, self.total)
 
     def shown(self, public):
+        if public and (self.hidden or self.total_hidden):
+            return HIDDEN
         return shown_rate(self.yes, self.total, public)
+
+    def total_shown(self, public):
+        return HIDDEN if public and self.total_hidden else shown(self.total, public)
 
 
 def admission_rates(rows):
@@ -261,9 +331,11 @@ def _client_rows(survey_ids):
     return rows
 
 
-def admission_report(survey):
+def admission_report(survey, public=False):
     """The rates, by hospital, and the trend over the series' years (this one included). Two
-    queries."""
+    queries. In the public version the hospitals' 件数 add up to the whole 件数 and their rates
+    give back each one's 連絡した, which add up to the whole 連絡した: each hides the complement of
+    what it hides (protect_hospitals)."""
     series = list(
         Survey.objects.of_series(survey.series_key)
         .filter(center_id=survey.center_id, fiscal_year__lte=survey.fiscal_year, template=survey.template)
@@ -276,13 +348,34 @@ def admission_report(survey):
     by_hospital = defaultdict(list)
     for row in mine:
         by_hospital[row.get(presets.HOSPITAL, "")].append(row)
-    trend = [(s.fiscal_year, *admission_rates(rows.get(s.pk, []))) for s in series]
-    return {
-        "rates": admission_rates(mine),
-        "by_hospital": sorted(((h, *admission_rates(r)) for h, r in by_hospital.items()), key=lambda t: t[0]),
-        "trend": trend,
-        "rows": len(mine),
-    }
+    rates = admission_rates(mine)
+    hospitals = sorted(((h, *admission_rates(r)) for h, r in by_hospital.items()), key=lambda t: t[0])
+    if public:
+        for k in (0, 1):
+            protect_hospitals(rates[k], [row[k + 1] for row in hospitals])
+    # This year's row of the trend is the same rates as above, hidden alike.
+    trend = [
+        (s.fiscal_year, *(rates if s.pk == survey.pk else admission_rates(rows.get(s.pk, []))))
+        for s in series
+    ]
+    return {"rates": rates, "by_hospital": hospitals, "trend": trend, "rows": len(mine)}
+
+
+def protect_hospitals(whole, hospitals):
+    """Complementary hiding over the hospitals' Rates of one kind (入院時 or 退院時): their 件数
+    add up to the whole's, and a shown rate with its 件数 gives back the 連絡した, which add up to
+    the whole's too."""
+    hidden, total_hidden = complete_hiding(
+        [r.total for r in hospitals], [i for i, r in enumerate(hospitals) if shown(r.total, True) == HIDDEN]
+    )
+    for i in hidden:
+        hospitals[i].total_hidden = True
+    if total_hidden:
+        whole.total_hidden = True
+    unknown = [i for i, r in enumerate(hospitals) if r.shown(True) == HIDDEN]
+    hidden, _total_hidden = complete_hiding([r.yes for r in hospitals], unknown)
+    for i in hidden:
+        hospitals[i].hidden = True
 
 
 def latest_rates(series_key, center_id=None):

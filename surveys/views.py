@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from coordination.access import CENTER_READERS, CENTER_WRITERS, get_for_user, role_required
 from coordination.exports import xlsx_response
-from coordination.forms import post_data
+from coordination.forms import as_stored, post_data
 from coordination.models import Role
 from coordination.security import client_ip
 from surveys import exports, presets, results, services, vacancies
@@ -152,12 +152,13 @@ def event_survey(request, event_id):
 @role_required(*MANAGERS)
 def edit(request, pk):
     survey = _managed(request, pk)
+    stored = as_stored(survey)
     form = SurveyForm(post_data(request), instance=survey, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_survey(request, form)
         messages.success(request, "調査を保存しました。")
         return redirect(survey)
-    return render(request, "surveys/form.html", {"form": form, "survey": survey})
+    return render(request, "surveys/form.html", {"form": form, "survey": stored})
 
 
 @role_required(*MANAGERS)
@@ -203,9 +204,11 @@ def audience(request, pk):
     )
 
 
-def _admission(survey):
+def _admission(survey, public=False):
     """The 入院時/退院時連絡率 of a 入退院連絡調査 (None for any other survey)."""
-    return results.admission_report(survey) if survey.template == Survey.Template.ADMISSION else None
+    if survey.template != Survey.Template.ADMISSION:
+        return None
+    return results.admission_report(survey, public=public)
 
 
 @role_required(*READERS)
@@ -218,7 +221,7 @@ def results_view(request, pk):
     if fmt == "raw":
         return xlsx_response(f"survey-{survey.pk}-answers.xlsx", exports.raw_sheets(survey))
     items = results.build(survey, public=public or fmt == "tables")
-    admission = _admission(survey)
+    admission = _admission(survey, public=public or fmt == "tables")
     if fmt == "tables":
         return xlsx_response(
             f"survey-{survey.pk}-tables.xlsx", exports.table_sheets(survey, items, admission)
@@ -248,7 +251,7 @@ def public_results(request, pk):
     would carry the hidden counts), nothing of who answered. Any other survey answers 404."""
     survey = get_object_or_404(Survey.objects.published().select_related("center", "event"), pk=pk)
     items = results.build(survey, public=True)
-    admission = _admission(survey)
+    admission = _admission(survey, public=True)
     _groups, whole = survey.response_groups()
     return render(
         request,
@@ -259,9 +262,17 @@ def public_results(request, pk):
             "admission": admission,
             "public": True,
             "threshold": results.threshold(),
-            "answered": results.shown(whole[0], True),
+            "answered": _public_answered(items, whole[0]),
         },
     )
+
+
+def _public_answered(items, answered):
+    """The number who answered, for the public page: hidden like a question's 回答数 that had to
+    be hidden and is the same number (everybody answered it)."""
+    if any(item["n"] == results.HIDDEN and item["raw_n"] == answered for item in items):
+        return results.HIDDEN
+    return results.shown(answered, True)
 
 
 def _event_answers(survey, whole):

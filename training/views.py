@@ -12,7 +12,7 @@ from coordination import extensions
 from coordination.access import CENTER_READERS, CENTER_WRITERS, get_for_user, role_required, visible_centers
 from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
-from coordination.forms import errors_to_messages, post_data
+from coordination.forms import as_stored, errors_to_messages, post_data
 from coordination.models import Center, Role
 from training import services
 from training.filters import EventFilter
@@ -102,12 +102,13 @@ def create(request):
 @role_required(*MANAGERS)
 def edit(request, pk):
     event = _managed(request, pk)
+    stored = as_stored(event)
     form = EventForm(post_data(request), instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
         event = services.save_event(request, form)
         messages.success(request, f"「{event.title}」を更新しました。")
         return redirect(event)
-    return render(request, "training/form.html", {"form": form, "event": event})
+    return render(request, "training/form.html", {"form": form, "event": stored})
 
 
 @never_cache

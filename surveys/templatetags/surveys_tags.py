@@ -24,3 +24,9 @@ def rate_value(rate, public=False):
 @register.filter
 def count_text(n, public=False):
     return shown(n, bool(public))
+
+
+@register.filter
+def total_text(rate, public=False):
+    """A rate's 件数 as it may be printed (hidden also as the complement of another's)."""
+    return rate.total_shown(bool(public))

@@ -1,4 +1,4 @@
-"""事業報告: per item ア〜ク against the 計画値; XLSX; items on meetings and 課題; 対象 and 目標."""
+"""事業評価: per item ア〜ク against the 計画値; XLSX; items on meetings and 課題; 対象 and 目標."""
 
 import datetime
 import io
@@ -96,10 +96,24 @@ def test_a_coordinator_sees_its_own_center_and_another_center_is_404(client_for,
     assert client_for("coordinator2").get("/meetings/evaluation/?center=C01").status_code == 404
 
 
+def test_the_page_is_called_jigyo_hyoka_in_its_title_heading_and_menu(client_for, year):
+    # README and the model call it 事業評価 (実績 against 計画値); the page said 事業報告.
+    html = client_for("official").get("/meetings/evaluation/?fiscal_year=2026").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    current = re.search(
+        r'<a href="/meetings/evaluation/"[^>]*aria-current="page"[^>]*>(.*?)</a>', html
+    ).group(1)
+    assert title.startswith("事業評価 2026年度")
+    assert h1.startswith("在宅医療・介護連携推進事業 事業評価 令和8年度")
+    assert current == "事業評価（ア〜ク）"
+    assert "事業報告" not in html
+
+
 def test_the_xlsx_has_one_row_per_item_and_measure(client_for, year):
     response = client_for("official").get("/meetings/evaluation/?fiscal_year=2026&format=xlsx")
-    rows = list(load_workbook(io.BytesIO(response.content))["事業報告"].iter_rows(values_only=True))
-    assert rows[0][0].startswith("在宅医療・介護連携推進事業 事業報告")
+    rows = list(load_workbook(io.BytesIO(response.content))["事業評価"].iter_rows(values_only=True))
+    assert rows[0][0].startswith("在宅医療・介護連携推進事業 事業評価")
     training = next(
         r for r in rows if r[0] and r[0].startswith("カ") and r[1].startswith("研修・講座の開催数")
     )

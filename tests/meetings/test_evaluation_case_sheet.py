@@ -1,4 +1,4 @@
-"""The 取組事例（様式） sections (seed 000) on the 事業報告: what the records give, the written sections,
+"""The 取組事例（様式） sections (seed 000) on the 事業評価: what the records give, the written sections,
 人口/高齢化率 as 「未登録」 until the area statistics exist; the same in the XLSX."""
 
 import datetime

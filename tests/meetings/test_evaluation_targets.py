@@ -170,7 +170,7 @@ def test_the_xlsx_of_a_ward_without_targets_says_the_targets_are_the_citys(cast,
 
     ItemTarget.objects.create(fiscal_year=2026, item="カ", measure=Measure.EVENTS, planned=4)
     response = signed_in(ward_official).get("/meetings/evaluation/?fiscal_year=2026&format=xlsx")
-    rows = list(load_workbook(io.BytesIO(response.content))["事業報告"].iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.content))["事業評価"].iter_rows(values_only=True))
     assert any(r[0] and "市の計画値と市全体の実績" in r[0] for r in rows)
     header = next(r for r in rows if r[0] == "事業項目")
     assert header[2:6] == ("計画値（市）", "実績（市全体）", "達成率（市全体）", "実績（東区）")
