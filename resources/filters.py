@@ -151,6 +151,7 @@ class FacilityFilter(django_filters.FilterSet):
         method="filter_noop",
         empty_label="指定なし",
         widget=forms.Select,
+        error_messages={"invalid_choice": "一覧の中から選んでください。"},
     )
     near_facility = django_filters.NumberFilter(method="filter_noop", widget=forms.HiddenInput)
     # The device's position, sent by static/js/near-me.js when the visitor asks for it (rounded
@@ -349,4 +350,17 @@ def search_choices(form, names, community=False):
             name: data.get(name, "")
             for name in ("q", "near", "near_facility", "lat", "lng", "callable_now", "accepting", "this_week")
         },
+        "errors": form_errors(form),
     }
+
+
+def form_errors(form):
+    """[(where, message)] of the form's errors, each naming the field it is about (「種別：」), so
+    that a visitor with several wrong values in a link sees which to change. The hidden fields
+    (the device's position) have messages that name themselves."""
+    errors = []
+    for name, messages in form.errors.items():
+        field = form.fields.get(name)
+        where = f"{field.label}：" if field is not None and field.label and not field.widget.is_hidden else ""
+        errors += [(where, message) for message in messages]
+    return errors

@@ -622,3 +622,14 @@ def test_professionals_see_the_acceptance_and_the_day_it_was_stated(client, clie
     assert "受入: 要相談（2026/4/1時点）" in html
     assert "受入: 受入可</p>" in html
     assert "受入: " not in client.get("/resources/").content.decode()
+
+
+def test_each_wrong_value_in_a_search_link_names_its_field(client, cast):
+    make_facility("確認医院")
+    html = client.get("/resources/?kind=abc&specialty=abc&radius=zzz").content.decode()
+    errors = re.findall(r"<li>([^<]*)</li>", html[html.index('class="form-errors"') :].split("</ul>")[0])
+    assert errors == [
+        "種別：正しく選択してください。選択したものは候補にありません。",
+        "診療科目：正しく選択してください。選択したものは候補にありません。",
+        "範囲：一覧の中から選んでください。",
+    ]
