@@ -49,6 +49,7 @@ system-deps:
 
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v1 --settings=coordination.settings
 	@# Django's deployment checklist with production-like settings (a real-looking key, DEBUG off).
 	DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \

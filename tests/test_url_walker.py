@@ -113,6 +113,7 @@ def _area_import(w):
 
 STATISTICS = only(ADM, OFF)
 
+
 def _community(w):
     """The walker's community resource (a サロン in C01's ward), made once per world."""
     if not hasattr(w, "community"):

@@ -64,7 +64,7 @@ def test_the_search_page_orders_by_distance_from_a_postcode_and_explains_a_bad_o
 def test_the_devices_position_is_the_origin_and_a_typed_place_wins_over_it(client, asano):
     html = client.get("/resources/?lat=33.843&lng=130.929").content.decode()
     assert names(html)[0] == "南の病院"
-    assert "「現在地」から近い順<span class=\"result-origin__how\">（この端末の位置情報から）" in html
+    assert '「現在地」から近い順<span class="result-origin__how">（この端末の位置情報から）' in html
     # The position stays in the form, so that a change of radius keeps the origin.
     assert '<input type="hidden" name="lat" value="33.843">' in html
     html = client.get("/resources/?lat=33.843&lng=130.929&near=802-0001").content.decode()
