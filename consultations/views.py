@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from consultations import services
+from consultations import published, services
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, attach_topics
@@ -21,7 +20,6 @@ from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import as_stored
 from coordination.models import Role
-from coordination.publishing import SUPPRESSED_IN_SHEETS, suppress
 
 WRITERS, REPORT_READERS = access.CENTER_WRITERS, access.CENTER_READERS
 PAGE_SIZE = 25
@@ -415,12 +413,28 @@ def reopen_month(request, pk):
     return redirect(back)
 
 
-def _published(cells, publish):
-    """A row of an export marked for publication: counts below the threshold as 「-」."""
-    if not publish:
-        return cells
-    # 「－」 (full width): the export helper would prefix a half-width "-" with ' as formula-safe.
-    return [cell if i < 2 else suppress(cell, mark=SUPPRESSED_IN_SHEETS) for i, cell in enumerate(cells)]
+def _published_rows(lines, publish, extra=None):
+    """The exported rows of `lines`; for publication, small counts and the cells that would give
+    them back by subtraction as 「－」 (consultations.published). `extra` maps a line's key to its
+    年度累計 line, a second table beside the first, protected the same way."""
+    if publish:
+        shown = [
+            [*line.cells()[:2], *cells]
+            for line, cells in zip(lines, published.shown_lines(lines), strict=True)
+        ]
+    else:
+        shown = [line.cells() for line in lines]
+    if extra is None:
+        return shown
+    width = len(lines[0].per_center) + 3 if lines else 3
+    cum_lines = [extra[line.key] for line in lines if line.key in extra]
+    cum_cells = (
+        published.shown_lines(cum_lines)
+        if publish
+        else [[c.total, *c.per_center, c.low, c.high] for c in cum_lines]
+    )
+    by_key = {c.key: cells for c, cells in zip(cum_lines, cum_cells, strict=True)}
+    return [row + by_key.get(line.key, [""] * width) for line, row in zip(lines, shown, strict=True)]
 
 
 def _report_export(report, fmt, publish=False):
@@ -429,23 +443,25 @@ def _report_export(report, fmt, publish=False):
     stamp = f"{report.period.start:%Y%m}" if report.period.month else f"FY{report.period.fiscal_year}"
     if publish:
         stamp += "-public"
-    if fmt == "csv":
-        rows = [_published(line.cells(), publish) for line in report.table(False)]
-        return csv_response(f"consultation-report-{stamp}.csv", header, rows)
+    # The cells to hide are worked out on the whole table, 小計 lines included, so that the CSV
+    # (without them) hides the same cells as the XLSX: the two files together give nothing more.
     lines = report.table()
+    if fmt == "csv":
+        rows = [
+            row
+            for line, row in zip(lines, _published_rows(lines, publish), strict=True)
+            if line.kind != "subtotal"
+        ]
+        return csv_response(f"consultation-report-{stamp}.csv", header, rows)
     if report.period.month:
         # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does.
         cumulative = {
             line.key: line for line in Report(report.period.fiscal_to_date(), report.centers).build().table()
         }
         header += ["年度累計", *[f"累計 {code}" for code in codes], "累計 最少", "累計 最大"]
-        rows = []
-        for line in lines:
-            cum = cumulative.get(line.key)
-            extra = [cum.total, *cum.per_center, cum.low, cum.high] if cum else [""] * (len(codes) + 3)
-            rows.append(_published(line.cells() + extra, publish))
+        rows = _published_rows(lines, publish, cumulative)
     else:
-        rows = [_published(line.cells(), publish) for line in lines]
+        rows = _published_rows(lines, publish)
     monthly = report.monthly()
     names = "・".join(c.name for c in report.centers) or "センターなし"
     title = f"{names} 相談実績 {report.period.label}"
@@ -460,12 +476,14 @@ def _report_export(report, fmt, publish=False):
     )
     notes = ["相談内容は重複計上（1件の相談を該当する項目それぞれに計上）", closed_note]
     if publish:
-        notes.append(f"公表用: {settings.PUBLISH_SUPPRESS_BELOW}件未満は「－」")
+        notes.append(published.note())
+    months = list(zip(monthly, _months_of(report), strict=False))
+    counts = [values for (_label, values), _m in months]
+    shown = published.shown_month_rows(counts) if publish else [[*values, sum(values)] for values in counts]
     month_rows = []
-    for (label, values), (y, m) in zip(monthly, _months_of(report), strict=False):
+    for ((label, _values), (y, m)), cells in zip(months, shown, strict=True):
         state = "締め済み（" + "・".join(closed[(y, m)]) + "）" if (y, m) in closed else "未締め"
-        cells = _published([label, "", *values, sum(values)], publish)  # the second cell is not a count
-        month_rows.append([cells[0], *cells[2:], state])
+        month_rows.append([label, *cells, state])
     sheets = [
         (
             "相談実績",
