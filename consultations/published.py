@@ -162,30 +162,79 @@ def _hide_beside(values, hidden, groups, pinned):
     hidden.update(pinned)  # not reachable: a pinned cell's groups always show something
 
 
-def shown_lines(lines):
-    """Each line's exported cells after 区分 and 項目 (合計, the centers, 最少, 最大), as published."""
-    hidden = hidden_cells(line_values(lines), table_groups(lines))
-    out = []
-    for i, line in enumerate(lines):
-        numbers = [line.total, *line.per_center]
-        cells = [SUPPRESSED_IN_SHEETS if (i, c) in hidden else n for c, n in enumerate(numbers)]
-        any_hidden = any((i, c) in hidden for c in range(len(numbers)))
-        cells += [SUPPRESSED_IN_SHEETS] * 2 if any_hidden else [line.low, line.high]
-        out.append(cells)
-    return out
+# Each consultation has one 相談者, one 受付方法, one 所在 and one 状態: those 区分's 合計 lines repeat
+# the 延べ件数 line, center by center, so a cell hidden in one is hidden in all of them.
+SAME_AS_CASES = ("相談者", "受付方法", "相談者の所在", "状態")
+CASES_LABEL = "延べ件数"
 
 
-def shown_month_rows(rows):
-    """The 月別推移 rows (each month's counts by center, then their sum), as published."""
-    values = {}
+class Published:
+    """The cells of one export as published: the table (`lines`), the 年度累計 beside it in the 月報
+    (`cumulative`) and the 月別推移 sheet (`months`, each month's counts by center). The hidden cells
+    are worked out over all of them at once, with the sums that tie them together (the months of
+    a center add up to its 延べ件数 of the 年度), and every format prints the same cells, so two
+    files of the same report together give nothing that one does not."""
+
+    def __init__(self, lines, cumulative=None, months=None):
+        self.blocks = {"table": lines, "cumulative": cumulative or []}
+        self.month_counts = months or []
+        values, groups = {}, []
+        for name, block in self.blocks.items():
+            for cell, n in line_values(block).items():
+                values[(name, cell)] = n
+            for members, total in table_groups(block) + _same_as_cases(block):
+                groups.append(([(name, m) for m in members], (name, total)))
+        width = len(lines[0].per_center) if lines else 0
+        for i, counts in enumerate(self.month_counts):
+            for c, n in enumerate([*counts, sum(counts)]):
+                values[("months", (i, c))] = n
+            groups.append(([("months", (i, c)) for c in range(width)], ("months", (i, width))))
+        year = "cumulative" if cumulative else "table"
+        cases = _index_of(self.blocks[year], CASES_LABEL)
+        if self.month_counts and cases is not None:
+            # The months' column sums: a center's months add up to its 延べ件数 of the 年度 (as long
+            # as every month's count is the portal's own, which a reader would take it to be).
+            for c in range(width):
+                members = [("months", (i, c)) for i in range(len(self.month_counts))]
+                groups.append((members, (year, (cases, c + 1))))
+            members = [("months", (i, width)) for i in range(len(self.month_counts))]
+            groups.append((members, (year, (cases, 0))))
+        self.hidden = hidden_cells(values, groups)
+
+    def lines(self, name="table"):
+        """Each line's cells after 区分 and 項目 (合計, the centers, 最少, 最大)."""
+        out = []
+        for i, line in enumerate(self.blocks[name]):
+            numbers = [line.total, *line.per_center]
+            hidden = [(name, (i, c)) in self.hidden for c in range(len(numbers))]
+            cells = [SUPPRESSED_IN_SHEETS if h else n for h, n in zip(hidden, numbers, strict=True)]
+            # 最少 and 最大 are one of the centers' counts: shown only where nothing is hidden.
+            cells += [SUPPRESSED_IN_SHEETS] * 2 if any(hidden) else [line.low, line.high]
+            out.append(cells)
+        return out
+
+    def months(self):
+        """The 月別推移 rows: each month's counts by center, then their sum."""
+        return [
+            [
+                SUPPRESSED_IN_SHEETS if ("months", (i, c)) in self.hidden else n
+                for c, n in enumerate([*counts, sum(counts)])
+            ]
+            for i, counts in enumerate(self.month_counts)
+        ]
+
+
+def _index_of(lines, label):
+    return next((i for i, line in enumerate(lines) if line.label == label), None)
+
+
+def _same_as_cases(lines):
+    cases = _index_of(lines, CASES_LABEL)
+    if cases is None:
+        return []
+    width = len(lines[0].per_center)
     groups = []
-    for i, counts in enumerate(rows):
-        for c, n in enumerate(counts):
-            values[(i, c)] = n
-        values[(i, len(counts))] = sum(counts)
-        groups.append(([(i, c) for c in range(len(counts))], (i, len(counts))))
-    hidden = hidden_cells(values, groups)
-    return [
-        [SUPPRESSED_IN_SHEETS if (i, c) in hidden else values[(i, c)] for c in range(len(counts) + 1)]
-        for i, counts in enumerate(rows)
-    ]
+    for i, line in enumerate(lines):
+        if line.kind == "total" and line.section in SAME_AS_CASES:
+            groups.extend(([(cases, c)], (i, c)) for c in range(width + 1))
+    return groups

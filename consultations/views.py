@@ -413,56 +413,39 @@ def reopen_month(request, pk):
     return redirect(back)
 
 
-def _published_rows(lines, publish, extra=None):
-    """The exported rows of `lines`; for publication, small counts and the cells that would give
-    them back by subtraction as 「－」 (consultations.published). `extra` maps a line's key to its
-    年度累計 line, a second table beside the first, protected the same way."""
-    if publish:
-        shown = [
-            [*line.cells()[:2], *cells]
-            for line, cells in zip(lines, published.shown_lines(lines), strict=True)
-        ]
-    else:
-        shown = [line.cells() for line in lines]
-    if extra is None:
-        return shown
-    width = len(lines[0].per_center) + 3 if lines else 3
-    cum_lines = [extra[line.key] for line in lines if line.key in extra]
-    cum_cells = (
-        published.shown_lines(cum_lines)
-        if publish
-        else [[c.total, *c.per_center, c.low, c.high] for c in cum_lines]
-    )
-    by_key = {c.key: cells for c, cells in zip(cum_lines, cum_cells, strict=True)}
-    return [row + by_key.get(line.key, [""] * width) for line, row in zip(lines, shown, strict=True)]
-
-
 def _report_export(report, fmt, publish=False):
     codes = [c.code for c in report.centers]
     header = ["区分", "項目", "合計", *codes, "最少", "最大"]
     stamp = f"{report.period.start:%Y%m}" if report.period.month else f"FY{report.period.fiscal_year}"
     if publish:
         stamp += "-public"
-    # The cells to hide are worked out on the whole table, 小計 lines included, so that the CSV
-    # (without them) hides the same cells as the XLSX: the two files together give nothing more.
     lines = report.table()
+    cumulative = None
+    if report.period.month and (fmt == "xlsx" or publish):
+        # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does.
+        cumulative = Report(report.period.fiscal_to_date(), report.centers).build().table()
+    monthly = report.monthly() if fmt == "xlsx" or publish else []
+    if publish:
+        # The cells to hide are worked out on everything the XLSX shows (小計 lines, 年度累計,
+        # 月別推移) for the CSV too, so that the two files hide the same cells.
+        shown = published.Published(lines, cumulative, [values for _label, values in monthly])
+        cells = shown.lines()
+        cum_cells = shown.lines("cumulative")
+        month_cells = shown.months()
+    else:
+        cells = [line.cells()[2:] for line in lines]
+        cum_cells = [[c.total, *c.per_center, c.low, c.high] for c in cumulative or []]
+        month_cells = [[*values, sum(values)] for _label, values in monthly]
+    rows = [[line.section, line.label, *row] for line, row in zip(lines, cells, strict=True)]
     if fmt == "csv":
-        rows = [
-            row
-            for line, row in zip(lines, _published_rows(lines, publish), strict=True)
-            if line.kind != "subtotal"
-        ]
+        rows = [row for line, row in zip(lines, rows, strict=True) if line.kind != "subtotal"]
         return csv_response(f"consultation-report-{stamp}.csv", header, rows)
     if report.period.month:
-        # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does.
-        cumulative = {
-            line.key: line for line in Report(report.period.fiscal_to_date(), report.centers).build().table()
-        }
         header += ["年度累計", *[f"累計 {code}" for code in codes], "累計 最少", "累計 最大"]
-        rows = _published_rows(lines, publish, cumulative)
-    else:
-        rows = _published_rows(lines, publish)
-    monthly = report.monthly()
+        by_key = {c.key: row for c, row in zip(cumulative, cum_cells, strict=True)}
+        rows = [
+            row + by_key.get(line.key, [""] * (len(codes) + 3)) for line, row in zip(lines, rows, strict=True)
+        ]
     names = "・".join(c.name for c in report.centers) or "センターなし"
     title = f"{names} 相談実績 {report.period.label}"
     closed = {}
@@ -477,13 +460,10 @@ def _report_export(report, fmt, publish=False):
     notes = ["相談内容は重複計上（1件の相談を該当する項目それぞれに計上）", closed_note]
     if publish:
         notes.append(published.note())
-    months = list(zip(monthly, _months_of(report), strict=False))
-    counts = [values for (_label, values), _m in months]
-    shown = published.shown_month_rows(counts) if publish else [[*values, sum(values)] for values in counts]
     month_rows = []
-    for ((label, _values), (y, m)), cells in zip(months, shown, strict=True):
+    for (label, _values), (y, m), counts in zip(monthly, _months_of(report), month_cells, strict=False):
         state = "締め済み（" + "・".join(closed[(y, m)]) + "）" if (y, m) in closed else "未締め"
-        month_rows.append([label, *cells, state])
+        month_rows.append([label, *counts, state])
     sheets = [
         (
             "相談実績",

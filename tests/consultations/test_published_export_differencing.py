@@ -54,7 +54,7 @@ def recovered(cells, width, rule, cap=12):
 
 
 def portal_rule(items):
-    return published.shown_lines(section(items))
+    return published.Published(section(items)).lines()
 
 
 def main_rule(items):
@@ -159,3 +159,32 @@ def test_the_unpublished_xlsx_is_unchanged(client_for, leak):
     august = next(r for r in months if r[0] == "2026年8月")
     assert list(august[1:4]) == [3, 10, 13]
     assert not any("引き算" in str(r[0]) for r in rows[:5])
+
+
+def test_a_month_hidden_in_the_month_sheet_is_not_given_by_the_years_cases(client_for, cast, settings):
+    settings.PUBLISH_SUPPRESS_BELOW = 5
+    for day in (3, 4, 5):
+        make_consultation(cast.center1, (2026, 7, day, 10, 0), "ケアマネージャー", ["その他"])
+    for day in range(3, 13):
+        make_consultation(cast.center1, (2026, 8, day, 10, 0), "ケアマネージャー", ["その他"])
+    rows, months = _sheet(client_for("admin"), "fiscal_year=2026&publish=1")
+    cases = next(r for r in rows if r[1] == "延べ件数")
+    assert cases[2:4] == (13, 13)  # 東 13 in the 年度, nothing hidden on that line
+    by_month = {r[0]: r[1:4] for r in months}
+    # Before, 月別推移 showed July 「－」 and August 10 under 東: 13 − 10 gave July's 3.
+    assert by_month["2026年7月"][0] == MARK
+    assert by_month["2026年8月"][0] == MARK
+    assert all(MARK not in r for r in _csv(client_for("admin"), "fiscal_year=2026") if r[1] == "延べ件数")
+
+
+def test_a_cell_hidden_in_a_total_line_is_hidden_on_the_cases_line_too(settings):
+    # 相談者's 合計 line repeats 延べ件数 center by center: hiding one but showing the other gives it.
+    settings.PUBLISH_SUPPRESS_BELOW = 5
+    cases = Line("相談件数", "延べ件数", 21, [8, 13], 8, 13, "item")
+    lines = [cases, *section([[4, 6], [4, 7]])]
+    assert published.Published([cases]).lines()[0] == [21, 8, 13, 8, 13]  # on its own: shown
+    shown = published.Published(lines).lines()
+    # 東's items 4 and 4 add up to 8, the one split two hidden small counts could be: the 合計
+    # line's 8 goes, and with it the 8 of 延べ件数, which would give it back.
+    assert shown[-1][1] == MARK
+    assert shown[0][1] == MARK
