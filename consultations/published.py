@@ -6,10 +6,12 @@ more cells are hidden so that none of those can be found by subtraction:
 - down a column, the items of a 区分 add up to its 合計 line, and the items of a 大分類 to its 小計
   line (for each center and for the 合計 column).
 
-Each such group gets the project's complementary rule (coordination.publishing.complete_hiding),
-again and again until no group changes; a 合計 or 小計 cell hidden by one group counts as hidden in
-the others. Then the groups are read together as equations, as a careful reader would, and any
-hidden cell they still pin down gets a neighbour hidden with it. 最少 and 最大 repeat one of the
+First each group whose total is shown gets the project's rule on its own small counts
+(coordination.publishing.complete_hiding: the smallest other count goes too). Then, again and
+again until nothing changes, a group with exactly one hidden cell (a member, or its total hidden
+by another group) has its smallest shown member hidden too. Last the groups are read together as
+equations, as a careful reader would (a group adding up to a shown 0 gives its members as 0), and
+any hidden cell they still pin down gets a neighbour hidden with it. 最少 and 最大 repeat one of the
 centers' counts, so they are hidden on every line where anything is hidden."""
 
 from django.conf import settings
