@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from consultations import services
+from consultations import published, services
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, attach_topics
@@ -21,7 +20,6 @@ from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import as_stored
 from coordination.models import Role
-from coordination.publishing import SUPPRESSED_IN_SHEETS, suppress
 
 WRITERS, REPORT_READERS = access.CENTER_WRITERS, access.CENTER_READERS
 PAGE_SIZE = 25
@@ -415,38 +413,39 @@ def reopen_month(request, pk):
     return redirect(back)
 
 
-def _published(cells, publish):
-    """A row of an export marked for publication: counts below the threshold as 「-」."""
-    if not publish:
-        return cells
-    # 「－」 (full width): the export helper would prefix a half-width "-" with ' as formula-safe.
-    return [cell if i < 2 else suppress(cell, mark=SUPPRESSED_IN_SHEETS) for i, cell in enumerate(cells)]
-
-
 def _report_export(report, fmt, publish=False):
     codes = [c.code for c in report.centers]
     header = ["区分", "項目", "合計", *codes, "最少", "最大"]
     stamp = f"{report.period.start:%Y%m}" if report.period.month else f"FY{report.period.fiscal_year}"
     if publish:
         stamp += "-public"
-    if fmt == "csv":
-        rows = [_published(line.cells(), publish) for line in report.table(False)]
-        return csv_response(f"consultation-report-{stamp}.csv", header, rows)
     lines = report.table()
-    if report.period.month:
+    cumulative = None
+    if report.period.month and (fmt == "xlsx" or publish):
         # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does.
-        cumulative = {
-            line.key: line for line in Report(report.period.fiscal_to_date(), report.centers).build().table()
-        }
-        header += ["年度累計", *[f"累計 {code}" for code in codes], "累計 最少", "累計 最大"]
-        rows = []
-        for line in lines:
-            cum = cumulative.get(line.key)
-            extra = [cum.total, *cum.per_center, cum.low, cum.high] if cum else [""] * (len(codes) + 3)
-            rows.append(_published(line.cells() + extra, publish))
+        cumulative = Report(report.period.fiscal_to_date(), report.centers).build().table()
+    monthly = report.monthly() if fmt == "xlsx" or publish else []
+    if publish:
+        # The cells to hide are worked out on everything the XLSX shows (小計 lines, 年度累計,
+        # 月別推移) for the CSV too, so that the two files hide the same cells.
+        shown = published.Published(lines, cumulative, [values for _label, values in monthly])
+        cells = shown.lines()
+        cum_cells = shown.lines("cumulative")
+        month_cells = shown.months()
     else:
-        rows = [_published(line.cells(), publish) for line in lines]
-    monthly = report.monthly()
+        cells = [line.cells()[2:] for line in lines]
+        cum_cells = [[c.total, *c.per_center, c.low, c.high] for c in cumulative or []]
+        month_cells = [[*values, sum(values)] for _label, values in monthly]
+    rows = [[line.section, line.label, *row] for line, row in zip(lines, cells, strict=True)]
+    if fmt == "csv":
+        rows = [row for line, row in zip(lines, rows, strict=True) if line.kind != "subtotal"]
+        return csv_response(f"consultation-report-{stamp}.csv", header, rows)
+    if report.period.month:
+        header += ["年度累計", *[f"累計 {code}" for code in codes], "累計 最少", "累計 最大"]
+        by_key = {c.key: row for c, row in zip(cumulative, cum_cells, strict=True)}
+        rows = [
+            row + by_key.get(line.key, [""] * (len(codes) + 3)) for line, row in zip(lines, rows, strict=True)
+        ]
     names = "・".join(c.name for c in report.centers) or "センターなし"
     title = f"{names} 相談実績 {report.period.label}"
     closed = {}
@@ -460,12 +459,11 @@ def _report_export(report, fmt, publish=False):
     )
     notes = ["相談内容は重複計上（1件の相談を該当する項目それぞれに計上）", closed_note]
     if publish:
-        notes.append(f"公表用: {settings.PUBLISH_SUPPRESS_BELOW}件未満は「－」")
+        notes.append(published.note())
     month_rows = []
-    for (label, values), (y, m) in zip(monthly, _months_of(report), strict=False):
+    for (label, _values), (y, m), counts in zip(monthly, _months_of(report), month_cells, strict=False):
         state = "締め済み（" + "・".join(closed[(y, m)]) + "）" if (y, m) in closed else "未締め"
-        cells = _published([label, "", *values, sum(values)], publish)  # the second cell is not a count
-        month_rows.append([cells[0], *cells[2:], state])
+        month_rows.append([label, *counts, state])
     sheets = [
         (
             "相談実績",
