@@ -16,7 +16,7 @@ centers' counts, so they are hidden on every line where anything is hidden."""
 
 from django.conf import settings
 
-from coordination.publishing import SUPPRESSED_IN_SHEETS, complete_hiding, is_suppressed
+from coordination.publishing import SUPPRESSED_IN_SHEETS, hidden_in_group, is_suppressed
 
 # A large prime: the groups' equations have coefficients 0, 1 and −1, and are solved modulo it.
 _PRIME = (1 << 61) - 1
@@ -66,8 +66,7 @@ def hidden_cells(values, groups):
     for members, total in groups:
         if total in hidden:
             continue
-        counts = [values[m] for m in members]
-        more, total_too = complete_hiding(counts, [i for i, n in enumerate(counts) if is_suppressed(n)])
+        more, total_too = hidden_in_group([values[m] for m in members])
         hidden.update(members[i] for i in more)
         if total_too:
             hidden.add(total)
@@ -89,12 +88,18 @@ def _no_lone_cell(values, hidden, members, total):
     if sum(c in hidden for c in cells) != 1:
         return
     shown = [m for m in members if m not in hidden]
-    if not shown:
+    if shown:
+        _hide_smallest(values, hidden, shown)
+    else:
         hidden.add(total)
-        return
-    nonzero = [m for m in shown if values[m]] or shown
-    smallest = min(values[m] for m in nonzero)
-    hidden.update(m for m in nonzero if values[m] == smallest)
+
+
+def _hide_smallest(values, hidden, shown):
+    """Hides the smallest of the `shown` cells (every one of that count), a zero only when all
+    of them are zero."""
+    nonzero = [c for c in shown if values[c]] or shown
+    smallest = min(values[c] for c in nonzero)
+    hidden.update(c for c in nonzero if values[c] == smallest)
 
 
 def _pinned(values, hidden, groups):
@@ -128,11 +133,7 @@ def _pinned(values, hidden, groups):
         row = {k: v * inverse % _PRIME for k, v in row.items()}
         for other in pivots.values():
             if col in other:
-                factor = other[col]
-                for k, v in row.items():
-                    other[k] = (other.get(k, 0) - factor * v) % _PRIME
-                    if not other[k]:
-                        del other[k]
+                _subtract(other, row, other[col])
         pivots[col] = row
     return {cells[col] for col, row in pivots.items() if len(row) == 1}
 
@@ -141,12 +142,16 @@ def _reduce(row, pivots):
     row = dict(row)
     for col in sorted(row):
         if col in row and col in pivots:
-            factor = row[col]
-            for k, v in pivots[col].items():
-                row[k] = (row.get(k, 0) - factor * v) % _PRIME
-                if not row[k]:
-                    del row[k]
+            _subtract(row, pivots[col], row[col])
     return row
+
+
+def _subtract(target, row, factor):
+    """target −= factor × row, in place, modulo the prime (entries that become 0 dropped)."""
+    for k, v in row.items():
+        target[k] = (target.get(k, 0) - factor * v) % _PRIME
+        if not target[k]:
+            del target[k]
 
 
 def _hide_beside(values, hidden, groups, pinned):
@@ -157,9 +162,7 @@ def _hide_beside(values, hidden, groups, pinned):
             continue
         shown = [c for c in cells if c not in hidden]
         if shown:
-            nonzero = [c for c in shown if values[c]] or shown
-            smallest = min(values[c] for c in nonzero)
-            hidden.update(c for c in nonzero if values[c] == smallest)
+            _hide_smallest(values, hidden, shown)
             return
     hidden.update(pinned)  # not reachable: a pinned cell's groups always show something
 
