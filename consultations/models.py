@@ -511,17 +511,16 @@ class ConsultationImport(ImportBatch):
         if earlier is None:
             return ""
         who = (
-            f"{earlier.user}さんが" if earlier.user else (f"{earlier.importer}で" if earlier.importer else "")
+            f"{earlier.importer}さんが"
+            if earlier.user_id
+            else (f"{earlier.importer}で" if earlier.importer else "")
         )
         if earlier.status == ImportBatch.Status.DONE:
-            when = timezone.localtime(earlier.finished_at or earlier.created_at)
-            return (
-                f"このファイルは{when:%Y年}{when.month}月{when.day}日に{who}取り込み済みです。"
-                "もう一度取り込むと同じ相談が二重に登録されます。"
-            )
-        when = timezone.localtime(earlier.created_at)
+            when, what = timezone.localtime(earlier.finished_at or earlier.created_at), "取り込み済みです"
+        else:
+            when, what = timezone.localtime(earlier.created_at), "アップロードし、いま取り込み中です"
         return (
-            f"このファイルは{when:%Y年}{when.month}月{when.day}日に{who}アップロードし、いま取り込み中です。"
+            f"このファイルは{when:%Y年}{when.month}月{when.day}日に{who}{what}。"
             "もう一度取り込むと同じ相談が二重に登録されます。"
         )
 
