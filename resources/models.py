@@ -590,11 +590,16 @@ class Facility(LastUpdated):
 
     @property
     def is_stale(self):
-        return not self.confirmed_on or self.confirmed_on < self.stale_before()
+        return self.stale_as_of(self.stale_before())
+
+    def stale_as_of(self, stale_before):
+        """Never confirmed, or confirmed before `stale_before` (stale_before(): a list works it
+        out once for its rows)."""
+        return not self.confirmed_on or self.confirmed_on < stale_before
 
     @staticmethod
     def stale_before():
-        """The day before which a confirmation is too old (is_stale): a list works it out once."""
+        """The day before which a confirmation is too old (is_stale)."""
         return timezone.localdate() - datetime.timedelta(days=settings.FACILITY_FRESH_DAYS)
 
     @property

@@ -96,10 +96,8 @@ def search(request):
     for facility in page.object_list:
         facility.kind_name, facility.area_name = kinds.get(facility.kind_id, ""), areas.get(facility.area_id)
         facility.href = f"{href_head}{facility.pk}{href_tail}"
-        confirmed = facility.confirmed_on
-        facility.stale = (
-            "" if confirmed and confirmed >= stale_before else "1年以上未確認" if confirmed else "未確認"
-        )
+        stale = facility.stale_as_of(stale_before)
+        facility.stale = ("1年以上未確認" if facility.confirmed_on else "未確認") if stale else ""
         distance = facility.distance_km
         facility.distance = None if distance is None else floatformat(distance, 1)
         if pro:
