@@ -2,6 +2,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, login
 from tests.resources.factories import make_facility
@@ -26,7 +27,8 @@ def test_coordinator_logs_a_call_with_two_topics_and_a_coordination_then_sees_it
     page.get_by_label("連絡先施設").fill("ひまわり")
     page.get_by_role("radio", name="受入可").check()
     page.get_by_role("button", name="連絡調整を記録").click()
-    assert "ひまわり在宅クリニック" in page.locator("ol.timeline").inner_text()
+    # The row is swapped in by htmx: wait for it rather than read the timeline at once.
+    expect(page.locator("ol.timeline")).to_contain_text("ひまわり在宅クリニック")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "consultation-detail.png"), full_page=True)
 

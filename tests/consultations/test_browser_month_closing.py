@@ -2,6 +2,7 @@
 a resident on a phone reads a center's public page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from coordination.models import CenterClosure
 from tests.conftest import ARTIFACTS, login
@@ -17,8 +18,9 @@ def test_a_coordinator_closes_a_month_and_sees_the_mark_and_a_later_edit(page, c
     page.get_by_role("button", name="C01 東センターの2026年8月を締める").click()
     assert "を締めました" in page.locator(".messages").inner_text()
     mark = page.locator('[data-closed-month="2026-08"]')
-    assert mark.count() == 1 and "締め済み" in mark.inner_text()
-    assert page.locator("[data-changed-after-submission]").count() == 0
+    expect(mark).to_have_count(1)
+    assert "締め済み" in mark.inner_text()
+    expect(page.locator("[data-changed-after-submission]")).to_have_count(0)
     # A consultation of August logged after the month was submitted.
     make_consultation(cast.center1, (2026, 8, 24, 15, 0), "訪問看護", ["看取りに関する事"])
     page.reload()
@@ -60,7 +62,7 @@ def test_a_resident_on_a_phone_reads_a_centers_public_page(browser, live_server,
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "center-public-phone.png"), full_page=True)
         page.goto(live_server.url + "/centers/find/?q=テスト市西区栄町")
-        assert page.locator('[data-find-answer] [data-center-code="C02"]').count() == 1
+        expect(page.locator('[data-find-answer] [data-center-code="C02"]')).to_have_count(1)
         page.screenshot(path=str(ARTIFACTS / "center-find-phone.png"), full_page=True)
         assert errors == []
     finally:

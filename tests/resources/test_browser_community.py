@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from resources import recurrence
 from tests.conftest import ARTIFACTS
@@ -22,7 +23,7 @@ def test_a_resident_finds_a_salon_on_the_listing_and_opens_it(page, cast, monkey
     page.get_by_label("地域", exact=True).select_option(label="東北圏域")
     page.get_by_role("button", name="表示する").click()
     cards = page.locator(".community-card")
-    assert cards.count() == 3
+    expect(cards).to_have_count(3)
     # Soonest first: the Wednesday 9/9 itself, then the 第2火曜 of October (9/22 is a holiday).
     assert "水曜の体操" in cards.nth(0).inner_text() and "9月9日" in cards.nth(0).inner_text()
     assert "093-999-0001" not in page.content()

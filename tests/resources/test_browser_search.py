@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, login
 from tests.resources.factories import make_facility
@@ -42,7 +43,8 @@ def test_professional_finds_home_visit_doctor_opens_it_and_prints_the_list(page,
     page.go_back()
     page.get_by_role("link", name="この一覧を印刷（A4）").click()
     rows = page.locator("table.print-table tbody tr")
-    assert rows.count() == 1 and "ひまわり在宅クリニック" in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    assert "ひまわり在宅クリニック" in rows.first.inner_text()
     assert "093-555-0001" in rows.first.inner_text()
     page.emulate_media(media="print")
     assert not page.locator(".site-nav").is_visible()
@@ -64,8 +66,8 @@ def test_map_markers_are_reachable_by_keyboard_and_the_origin_is_shown(page, cas
     page.goto(page.base_url + "/resources/?near=東区本町1-1")
     markers = page.locator(".leaflet-interactive")
     markers.first.wait_for()
-    assert markers.count() == 3  # the two facilities and the origin
-    assert page.locator('[aria-label^="検索の起点"]').count() == 1
+    expect(markers).to_have_count(3)  # the two facilities and the origin
+    expect(page.locator('[aria-label^="検索の起点"]')).to_have_count(1)
     marker = page.locator('.leaflet-interactive[aria-label="地図の医院"]')
     assert marker.get_attribute("tabindex") == "0"
     marker.focus()

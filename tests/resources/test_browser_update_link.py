@@ -2,6 +2,7 @@
 approves part of it on the desktop."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, login
 from tests.resources.factories import make_facility
@@ -54,7 +55,7 @@ def test_a_facility_answers_on_a_phone_and_a_coordinator_approves(browser, live_
     page.goto(page.base_url + "/resources/")
     page.get_by_role("link", name="変更申請").click()
     page.get_by_role("link", name=cr.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")).click()
-    assert page.locator("[data-diff]").count() == 4
+    expect(page.locator("[data-diff]")).to_have_count(4)
     page.locator(
         '[data-diff="accepting"] input[type=checkbox]'
     ).uncheck()  # 受入状況 is checked by phone first

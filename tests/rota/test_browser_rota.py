@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from rota.models import Rota, Shift
 from tests.conftest import ARTIFACTS, login
@@ -30,18 +31,18 @@ def test_a_coordinator_creates_a_rota_generates_january_and_sees_the_month(page,
     assert Shift.objects.filter(rota=rota).count() == 31
 
     grid = page.locator("table.rota-month")
-    assert grid.locator(".rota-shift").count() == 31
+    expect(grid.locator(".rota-shift")).to_have_count(31)
     # 1/1 is 年末年始 from 9:00 to the next morning; 1/11 (成人の日) is part of a 連休.
     first = grid.locator(".rota-shift").first
     assert "年末年始 9:00〜翌9:00" in first.inner_text()
     assert "あおば内科クリニック" in first.inner_text()
-    assert grid.locator(".rota-shift--long_holiday").count() == 2
+    expect(grid.locator(".rota-shift--long_holiday")).to_have_count(2)
 
     # Clearing one shift's clinic makes a gap, shown in red.
     first.get_by_role("link", name="編集").click()
     page.get_by_label("当番の医療機関").select_option(label="（当番なし・空き）")
     page.get_by_role("button", name="保存する").click()
-    assert page.locator(".rota-shift--gap").count() == 1
+    expect(page.locator(".rota-shift--gap")).to_have_count(1)
     assert "空き 1件" in page.locator("main").inner_text()
     assert page.js_errors == []
     ARTIFACTS.mkdir(exist_ok=True)

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coordination.models import Organisation
 from tests.conftest import ARTIFACTS, login
@@ -184,7 +185,7 @@ def test_an_official_reads_the_history_by_center_and_the_event_sheet_prints_the_
     login(page, "official")
     page.goto(page.base_url + "/training/history/")
     rows = page.locator("[data-history-table] tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert rows.nth(0).locator("[data-center-name]").inner_text() == "東センター"
     assert rows.nth(1).locator("[data-people]").inner_text() == "8"
     page.screenshot(path=str(ARTIFACTS / "training-history-official-by-center.png"), full_page=True)
