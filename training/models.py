@@ -18,6 +18,7 @@ from coordination.models import (
     Ordered,
     Organisation,
     Profession,
+    official_center_ids,
 )
 from coordination.text import normalize
 
@@ -59,14 +60,21 @@ class EventQuerySet(CenterOwnedQuerySet):
         """As for every center's records, and an event held jointly is also its co-hosting
         centers' (one event, managed and counted by each of them once)."""
         if user.is_authenticated and user.is_active and user.role == "coordinator" and user.center_id:
-            co_hosted = Event.co_host_centers.through.objects.filter(center_id=user.center_id)
-            return self.filter(Q(center_id=user.center_id) | Q(pk__in=co_hosted.values("event_id")))
+            return self.of_centers([user.center_id])
         return super().for_user(user)
 
     def readable_by(self, user):
+        """Officials read every center's events, or (区役所 staff) those their ward's centers held
+        or co-hosted, as they read those centers' other records."""
         if user.is_authenticated and user.is_active and user.role == "official":
-            return self
+            center_ids = official_center_ids(user)
+            return self if center_ids is None else self.of_centers(center_ids)
         return self.for_user(user)
+
+    def of_centers(self, center_ids):
+        """Events these centers held or co-hosted."""
+        co_hosted = Event.co_host_centers.through.objects.filter(center_id__in=center_ids)
+        return self.filter(Q(center_id__in=center_ids) | Q(pk__in=co_hosted.values("event_id")))
 
     def public(self):
         """キ events: the public page lists them without login."""
@@ -531,13 +539,27 @@ class Task(Ordered):
 # --- Yearly history ------------------------------------------------------------------------
 
 
-def yearly_history(events, by_center=False):
+def yearly_history(events, by_center=False, center_ids=None):
     """The 下関市-style table from `events` (a queryset already limited to what the user may
     see): per 年度, events, 参加団体数, 内容 (formats), 参加人数; and the per-profession attendance
     over the years. With `by_center`, one row per 年度 and center (an event held jointly counts
-    under its host center only, so the rows add up to the city's total). A fixed number of queries
-    whatever the number of events."""
+    under its host center only, so the rows add up to the total). `center_ids`: the centers the
+    reader reads, when not all (a ward's): a joint event hosted outside them counts under its
+    co-host among them, not under a center whose other events the reader does not see. A fixed
+    number of queries whatever the number of events."""
     event_rows = list(events.values("pk", "starts_at", "extra_organisations", "center_id"))
+    if by_center and center_ids is not None:
+        outside = [r["pk"] for r in event_rows if r["center_id"] not in center_ids]
+        co_host = {}
+        pairs = (
+            Event.co_host_centers.through.objects.filter(event_id__in=outside, center_id__in=center_ids)
+            .order_by("center__sort_order", "center__code")
+            .values_list("event_id", "center_id")
+        )
+        for event_id, center_id in pairs if outside else ():
+            co_host.setdefault(event_id, center_id)  # the first of them in the centers' order
+        for r in event_rows:
+            r["center_id"] = co_host.get(r["pk"], r["center_id"])
     year_of = {r["pk"]: dates.fiscal_year(timezone.localtime(r["starts_at"]).date()) for r in event_rows}
     key_of = {r["pk"]: (year_of[r["pk"]], r["center_id"] if by_center else None) for r in event_rows}
     years = {}

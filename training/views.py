@@ -13,7 +13,7 @@ from coordination.access import CENTER_READERS, CENTER_WRITERS, get_for_user, ro
 from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import as_stored, errors_to_messages, post_data
-from coordination.models import Center, Role
+from coordination.models import Role
 from training import services
 from training.filters import EventFilter
 from training.forms import (
@@ -345,7 +345,7 @@ def history(request):
         item = ""
     # Officials and admins read several centers: one row per 年度 and center by default, the city's
     # total, or one center (the events it held or co-hosted).
-    centers = list(Center.objects.all()) if user.role in (Role.ADMIN, Role.OFFICIAL) else []
+    centers = list(visible_centers(user)) if user.role in (Role.ADMIN, Role.OFFICIAL) else []
     center = request.GET.get("center", "") if centers else ""
     by_center = bool(centers) and center == ""
     chosen = None
@@ -353,9 +353,12 @@ def history(request):
         chosen = next((c for c in centers if c.code == center), None)
         if chosen is None:
             raise Http404
-        co_hosted = Event.co_host_centers.through.objects.filter(center=chosen).values("event_id")
-        events = events.filter(Q(center=chosen) | Q(pk__in=co_hosted))
-    table, professions = yearly_history(events, by_center=by_center)
+        events = events.of_centers([chosen.pk])
+    # 区役所 staff read their ward's centers only: their rows and total are the ward's, not the city's.
+    ward = user.ward if user.role == Role.OFFICIAL and user.ward_id else None
+    table, professions = yearly_history(
+        events, by_center=by_center, center_ids={c.pk for c in centers} if ward else None
+    )
     supporter_courses, supporters = supporters_by_year(events, _supporter_counts(user, chosen))
     if request.GET.get("format") == "xlsx":
         return _history_xlsx(table, professions, item, by_center, chosen)
@@ -372,6 +375,7 @@ def history(request):
             "centers": centers,
             "center": center,
             "by_center": by_center,
+            "total_label": f"{ward.name}の合計" if ward else "市全体（合計）",
             "supporter_courses": supporter_courses,
             "supporters": supporters,
         },

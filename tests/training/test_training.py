@@ -305,6 +305,28 @@ def test_officials_read_the_history_by_center_with_a_center_filter(client_for, c
     assert 'name="center"' not in mine and "data-center=" not in mine
 
 
+def test_a_ward_official_reads_the_history_of_their_wards_centers_only(client, cast):
+    from coordination.models import Role, User
+
+    make_event(cast.center1, when=(2026, 6, 1, 18, 0), extra_organisations=2)
+    west = make_event(cast.center2, when=(2026, 6, 2, 18, 0), extra_organisations=5)
+    joint = make_event(cast.center2, when=(2026, 7, 2, 18, 0), extra_organisations=1)
+    joint.co_host_centers.set([cast.center1])  # held with 東センター: theirs too
+    client.force_login(User.objects.create_user("ward-o", password="x", role=Role.OFFICIAL, ward=cast.ward1))
+    page = client.get("/training/history/").content.decode().replace('"', "")
+    # The joint event counts under 東センター, the co-host this official reads, not as a 西 row.
+    assert "data-center=C02>" not in page and "西センター" not in page
+    east = page.split("data-center=C01>", 1)[1].split("</tr>", 1)[0]
+    assert "data-events>2<" in east and "data-organisations>3<" in east
+    assert ">東区の合計</option>" in page and "市全体" not in page
+    total = client.get("/training/history/?center=total").content.decode().replace('"', "")
+    assert "data-events>2<" in total and "data-organisations>3<" in total  # 東 and the joint one, not 西's 5
+    assert client.get("/training/history/?center=C02").status_code == 404
+    assert west.pk not in Event.objects.readable_by(User.objects.get(username="ward-o")).values_list(
+        "pk", flat=True
+    )
+
+
 def test_yearly_history_counts_only_events_that_took_place(client_for, cast):
     held = make_event(cast.center1, when=(2026, 6, 1, 18, 0))
     AttendanceCount.objects.create(event=held, profession=cast.nurse, count=30)
