@@ -88,3 +88,24 @@ def test_the_page_warns_about_a_file_the_command_imported_and_lists_it(tmp_path,
     assert f"コマンド import_consultations（実行: {getpass.getuser()}）で取り込み済みです。" in html
     history = client.get("/consultations/import/").content.decode()
     assert f"<td>コマンド import_consultations（実行: {getpass.getuser()}）</td>" in history
+
+
+def test_user_names_the_admin_in_the_record_and_in_a_later_refusal(tmp_path, cast, client_for):
+    command(tmp_path, csv_bytes(GOOD), user=cast.admin.username)
+    batch = ConsultationImport.objects.get()
+    assert batch.user == cast.admin and batch.command_user == getpass.getuser()
+    client = client_for("admin")
+    page = _page(client, _upload(client, csv_bytes(GOOD)))
+    assert f"このファイルは{_day(batch)}に{cast.admin}さんが取り込み済みです。" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [("nobody", "ユーザー「nobody」が見つかりません。"), ("coordinator", "は管理者ではありません")],
+)
+def test_user_must_be_an_active_admin_and_nothing_is_imported_otherwise(tmp_path, cast, who, message):
+    username = getattr(cast, who).username if who != "nobody" else who
+    with pytest.raises(CommandError) as refused:
+        command(tmp_path, csv_bytes(GOOD), user=username)
+    assert message in str(refused.value) and "何も取り込んでいません" in str(refused.value)
+    assert Consultation.objects.count() == 0 and ConsultationImport.objects.count() == 0

@@ -8,6 +8,7 @@ from django.utils import timezone
 from consultations import importing
 from consultations.models import ConsultationImport
 from coordination.import_command import NOTHING_IMPORTED, FileImportCommand
+from coordination.models import Role, User
 
 
 def _server_user():
@@ -28,8 +29,28 @@ class Command(FileImportCommand):
             action="store_true",
             help="前に取り込んだ（画面またはこのコマンドで）のと同じファイルでも取り込む（同じ相談が二重に登録されます）",
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="取込の記録に残す管理者のユーザー名（省略時はサーバーのアカウント名だけが残ります）",
+        )
 
-    def import_file(self, file, dry_run, allow_duplicate=False, **options):
+    def _admin(self, username):
+        """The portal's admin named by --user, whom the import's record and the duplicate notice
+        name instead of the server account (which is often a shared deploy account)."""
+        if not username:
+            return None
+        admin = User.objects.filter(username=username, is_active=True).first()
+        if admin is None:
+            raise CommandError(f"ユーザー「{username}」が見つかりません。何も取り込んでいません。")
+        if admin.role != Role.ADMIN:
+            raise CommandError(
+                f"ユーザー「{username}」は管理者ではありません（相談記録の取込は管理者が行います）。何も取り込んでいません。"
+            )
+        return admin
+
+    def import_file(self, file, dry_run, allow_duplicate=False, user=None, **options):
+        admin = self._admin(user)
         data = file.read_bytes()
         # The same record as an upload on the web page: the file's fingerprint tells the same
         # file again, whichever side imported it first (its rows have no key to update by).
@@ -38,6 +59,7 @@ class Command(FileImportCommand):
             sha256=hashlib.sha256(data).hexdigest(),
             allow_duplicate=allow_duplicate,
             command_user=_server_user(),
+            user=admin,
         )
         warning = batch.duplicate_warning
         if warning and not (allow_duplicate or dry_run):
