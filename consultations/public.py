@@ -88,10 +88,6 @@ class NotFound(Exception):
     """The postcode is unknown; the message says so in Japanese."""
 
 
-def _city():
-    return Area.objects.filter(kind=Area.Kind.CITY).order_by("sort_order", "pk").first()
-
-
 def _outside(city, place):
     return Outside(place, city.name, settings.CITY_MAIN_PHONE)
 
@@ -100,7 +96,7 @@ def outside_city(text):
     """Outside when the address names another prefecture, or begins (after the prefecture) with
     another municipality: a 市 or a 郡's 町村 (a bare 町 without a prefecture may be a town of the
     city, 大手町, so it is left to the lookup). None when it may be inside or no city is set."""
-    city = _city()
+    city = Area.city()
     if city is None:
         return None
     address = nfkc(text).replace(" ", "").replace("\u3000", "")
@@ -135,7 +131,7 @@ def postcode_address(text):
         raise NotFound(
             f"郵便番号「〒{code[:3]}-{code[3:]}」は見つかりませんでした。7桁の番号をお確かめください。"
         ) from None
-    city = _city()
+    city = Area.city()
     municipality = str(getattr(entry, "jisx0402", None) or getattr(entry, "jis", ""))[:5]
     own = city.code[:5] if city and city.code else ""
     inside = not own or own == municipality or own < municipality <= WARDS_OF.get(own, own)
@@ -173,7 +169,7 @@ def find_center(text):
     if postcode is not None:
         address, inside = postcode
         if not inside:
-            return _outside(_city(), address)
+            return _outside(Area.city(), address)
         answer = find_center(address)
         if answer is not None and not isinstance(answer, Outside):
             code = "".join(POSTCODE_RE.fullmatch(normalize(text)).groups())

@@ -89,6 +89,11 @@ class Area(models.Model):
         return self.name
 
     @classmethod
+    def city(cls):
+        """The city the portal serves (the first area of kind 市町村), or None before one is set up."""
+        return cls.objects.filter(kind=cls.Kind.CITY).order_by("sort_order", "pk").first()
+
+    @classmethod
     def tree(cls, queryset=None):
         """[(area, depth)] depth-first (city → 区 → 圏域), each level by its sort order, code and
         name: the order of every area choice, so that a ward's 圏域 stand under it."""

@@ -222,11 +222,10 @@ def evaluate(fiscal_year, centers, selected_center=None, ward=None):
 # --- 取組事例（様式） (seed 000) -------------------------------------------------------------------
 
 
-def population_lines(fiscal_year, ward=None):
-    """② 人口 and ③ 高齢化率 of the city or the ward from the area statistics
+def population_lines(fiscal_year, area):
+    """② 人口 and ③ 高齢化率 of `area` (the city or the ward) from the area statistics
     (coordination.AreaStatistics, summed from the areas below when only they have figures):
     {"population": str, "ageing": str}, empty when none are registered (the page shows 「未登録」)."""
-    area = ward or Area.objects.filter(kind=Area.Kind.CITY, parent=None).order_by("sort_order", "pk").first()
     figures = AreaStatistics.figures_of(area, fiscal_year) if area else None
     if figures is None:
         return {}
@@ -268,7 +267,7 @@ def narrative_for(fiscal_year, ward=None):
     return EvaluationNarrative.objects.filter(fiscal_year=fiscal_year, ward=ward).first()
 
 
-def case_sheet(fiscal_year, centers, evaluation, population, with_city=True):
+def case_sheet(fiscal_year, centers, evaluation, city, with_city=True):
     """The 取組事例（様式）'s sections ①〜⑮: the written ones from the 年度's EvaluationNarrative (the
     city's or the ward's), each with the lines the records give (centers and their 開設日, meetings
     by tier, 課題, events and attendance, survey response rates, consultations)."""
@@ -281,7 +280,7 @@ def case_sheet(fiscal_year, centers, evaluation, population, with_city=True):
         narrative = narrative_for(fiscal_year)
     narrative = narrative or EvaluationNarrative(fiscal_year=fiscal_year, ward=ward)
     center_ids = [c.pk for c in centers]
-    city = Area.objects.filter(kind=Area.Kind.CITY).order_by("sort_order", "pk").first()
+    population = population_lines(fiscal_year, ward or city)
     place = " ".join(n for n in [city.name if city else "", ward.name if ward else ""] if n) or "未登録"
     figures = {(r.item, f.measure): f.actual for r in evaluation.items for f in r.figures}
     tiers = dict(

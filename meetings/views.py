@@ -548,7 +548,7 @@ def evaluation(request):
         selected = centers[0] if centers else None
     result = evaluation_report.evaluate(year, centers, selected, ward)
     sections, narrative_is_city = evaluation_report.case_sheet(
-        year, centers, result, evaluation_report.population_lines(year, ward), with_city=selected is None
+        year, centers, result, Area.city(), with_city=selected is None
     )
     names = selected.name if selected else (f"{ward.name}の全センター" if ward else "全センター")
     title = f"在宅医療・介護連携推進事業 事業評価 {dates.fiscal_year_label(year)}（{names}）"

@@ -133,14 +133,14 @@ def test_the_page_prints_on_a4_and_a_bad_year_is_a_japanese_error(client_for, ye
 def test_the_evaluation_page_query_count_is_fixed(client_for, year, django_assert_num_queries):
     c = client_for("official")
     c.get("/meetings/evaluation/?fiscal_year=2026")
-    # 12 for the figures, 4 for the 取組事例 (the written sections, the city's name, meetings by
-    # tier, the surveys with their response counts), 3 for ②人口・③高齢化率 (the city, the 年度's
-    # area statistics, the areas to sum them over).
-    with django_assert_num_queries(19):
+    # 12 for the figures, 4 for the 取組事例 (the written sections, the city, read once for its name
+    # and its figures, meetings by tier, the surveys with their response counts), 2 for
+    # ②人口・③高齢化率 (the 年度's area statistics, the areas to sum them over).
+    with django_assert_num_queries(18):
         c.get("/meetings/evaluation/?fiscal_year=2026")
     make_meeting(year.center1, day=(2026, 7, 1), items="ア")
     make_event(year.center1, when=(2026, 11, 1, 13, 0), item=Item.PUBLIC)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         c.get("/meetings/evaluation/?fiscal_year=2026")
 
 

@@ -40,8 +40,8 @@ def test_the_sheet_fills_what_the_records_have(client_for, year):  # noqa: F811
     assert "相談: 延べ 3件、実人数 2人" in users and "研修（カ）: 1回、参加 30人" in users
 
 
-def test_population_and_ageing_say_unregistered_until_the_statistics_exist(client_for, year):  # noqa: F811
-    assert evaluation.population_lines(2026, None) == {}
+def test_population_and_ageing_say_unregistered_until_the_statistics_exist(client_for, cast, year):  # noqa: F811
+    assert evaluation.population_lines(2026, cast.city) == {}
     html = client_for("official").get("/meetings/evaluation/?fiscal_year=2026").content.decode()
     assert "未登録" in section(html, "②") and "未登録" in section(html, "③")
 
@@ -79,12 +79,14 @@ def test_population_and_ageing_come_from_the_area_statistics_summed_from_the_war
     AreaStatistics.objects.create(
         area=cast.ward1, fiscal_year=2026, population=60000, aged_65=18000, aged_75=9000, source="住基"
     )
-    assert evaluation.population_lines(2026, None) == {}  # 西区 has no figures: no city sum from half of it
+    assert (
+        evaluation.population_lines(2026, cast.city) == {}
+    )  # 西区 has no figures: no city sum from half of it
     AreaStatistics.objects.create(
         area=cast.ward2, fiscal_year=2026, population=40000, aged_65=10000, aged_75=6000
     )
 
-    city = evaluation.population_lines(2026, None)
+    city = evaluation.population_lines(2026, cast.city)
     assert city == {
         "population": "100,000人（テスト市、2026年度、住基）",
         "ageing": "65歳以上 28.0%（28,000人）、75歳以上 15.0%（15,000人）",
