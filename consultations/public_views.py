@@ -28,7 +28,11 @@ def find(request):
     query = (request.GET.get("q") or "").strip()[:200]
     ward_id = request.GET.get("ward") or ""
     answer, error, outside = None, "", None
-    if ward_id:
+    if "ward" in request.GET and not ward_id:  # 区で探す with nothing chosen
+        error = "区・地域を選んでから「区で探す」を押してください。"
+    elif "q" in request.GET and not query and not ward_id:  # 住所で探す with an empty box
+        error = "住所または郵便番号を入力してから「住所で探す」を押してください。"
+    elif ward_id:
         area = Area.objects.filter(pk=ward_id).first() if ward_id.isdigit() else None
         if area is None:
             error = "区・地域の選択が正しくありません。もう一度選んでください。"
@@ -44,7 +48,7 @@ def find(request):
         elif not error and (answer is None or not answer.centers):
             error = (
                 "入力された住所から担当のセンターが見つかりませんでした。区の名前を含めて入力するか、"
-                "下の一覧からお住まいの区を選んでください。"
+                "「または区・地域を選ぶ」からお住まいの区を選んでください。"
             )
             answer = None
     return render(

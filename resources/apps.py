@@ -11,6 +11,14 @@ class ResourcesConfig(AppConfig):
 
         everyone = (dashboard.PUBLIC, *Role.values)
         dashboard.register_nav("医療・介護資源", "resources:search", everyone, order=10)
+        # Residents and care managers look for サロン and 体操教室 on their own; staff reach them through
+        # the search's 地域の活動 switch, which keeps their longer menu short.
+        dashboard.register_nav(
+            "地域の活動",
+            "resources:community",
+            (dashboard.PUBLIC, Role.PROFESSIONAL, Role.LIFE_SUPPORT),
+            order=11,
+        )
         dashboard.register(
             "resources/_dashboard_panel.html",
             (dashboard.PUBLIC, Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN),

@@ -104,6 +104,23 @@ def test_an_address_nothing_places_says_so_in_japanese(client, centers):
     assert client.get("/centers/find/", {"ward": "abc"}).status_code == 200
 
 
+def test_an_empty_search_says_what_to_enter_and_the_answer_gives_the_opening_hours(client, centers):
+    empty_address = client.get("/centers/find/", {"q": " "}).content.decode()
+    assert "住所または郵便番号を入力してから「住所で探す」を押してください。" in empty_address
+    empty_ward = client.get("/centers/find/", {"ward": ""}).content.decode()
+    assert "区・地域を選んでから「区で探す」を押してください。" in empty_ward
+    assert "を押してください" not in client.get("/centers/find/").content.decode()  # the first visit
+    answer = client.get("/centers/find/", {"ward": centers.ward1.pk}).content.decode()
+    assert "<dt>受付時間</dt><dd>月曜日〜金曜日 9時〜17時</dd>" in answer
+    # The center's own page lists its hours once, beside its days off.
+    assert client.get("/centers/C01/").content.decode().count("<dt>受付時間</dt>") == 1
+
+
+def test_the_public_menu_leads_to_the_community_activities(client, centers):
+    html = client.get("/").content.decode()
+    assert 'href="/resources/community/"' in html and "地域の活動" in html
+
+
 def test_an_address_outside_the_city_says_what_to_do_instead(client, centers, settings):
     for address, place in (
         ("福岡市東区箱崎1-1", "福岡市"),  # another city that has a 東区 too: not the city's 東区
