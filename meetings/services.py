@@ -127,7 +127,7 @@ def organisation_timeline(organisation, meetings, issues, events):
     rows = (
         meetings.filter(Q(organisations=organisation) | Q(pk__in=meeting_ids))
         .distinct()
-        .select_related("kind")
+        .select_related("kind", "center")
         .prefetch_related("organisations")
         .order_by("held_on", "start_time", "pk")
     )
@@ -144,12 +144,16 @@ def organisation_timeline(organisation, meetings, issues, events):
                 "labels": sorted(touched.get(("m", m.pk), ())),
                 "meeting": m,
                 "event": None,
+                # Whose record it is: readers of several centers see two centers' meetings of the
+                # same name as two rows, and need to tell them apart.
+                "owner": m.center.name if m.center_id else "市",
             }
         )
     event_ids = {pk for kind, pk in touched if kind == "e"}
     for e in (
         events.filter(Q(organisations=organisation) | Q(pk__in=event_ids))
         .distinct()
+        .select_related("center")
         .order_by("starts_at", "pk")
     ):
         entries.append(
@@ -162,6 +166,7 @@ def organisation_timeline(organisation, meetings, issues, events):
                 "labels": sorted(touched.get(("e", e.pk), ())),
                 "meeting": None,
                 "event": e,
+                "owner": e.center.name,
             }
         )
     entries.sort(key=lambda x: x["date"])

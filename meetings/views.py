@@ -419,10 +419,16 @@ def organisation_timeline(request, pk):
         Issue.objects.for_user(user),
         Event.objects.readable_by(user),
     )
+    owners = {e["owner"] for y in table for e in y["entries"]}
     return render(
         request,
         "meetings/organisation_timeline.html",
-        {"organisation": organisation, "issues": own_issues, "table": table},
+        {
+            "organisation": organisation,
+            "issues": own_issues,
+            "table": table,
+            "several_owners": len(owners) > 1,
+        },
     )
 
 

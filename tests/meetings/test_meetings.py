@@ -395,8 +395,12 @@ def test_organisation_timeline_has_year_rows_with_tiers_and_labels(client_for, c
     page = client_for("coordinator").get(f"/meetings/organisations/{orgs['薬'].pk}/").content.decode()
     assert "西センターの打ち合わせ" not in page  # another center's meeting
     assert page.count('data-year="2025"') == 2
+    assert "data-owner" not in page  # one center's records: no need to name it on each row
     official = client_for("official").get(f"/meetings/organisations/{orgs['薬'].pk}/").content.decode()
     assert "西センターの打ち合わせ" in official
+    # The city reads several centers' rows: each names whose it is.
+    west = official.split("西センターの打ち合わせ", 1)[1].split("</td>", 1)[0]
+    assert "<small data-owner>西センター</small>" in west
 
 
 def test_fiscal_year_summary_counts_meetings_by_tier_and_kind_and_issues(client_for, cast, orgs):
