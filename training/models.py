@@ -551,13 +551,14 @@ def yearly_history(events, by_center=False, center_ids=None):
     if by_center and center_ids is not None:
         outside = [r["pk"] for r in event_rows if r["center_id"] not in center_ids]
         co_host = {}
-        pairs = (
-            Event.co_host_centers.through.objects.filter(event_id__in=outside, center_id__in=center_ids)
-            .order_by("center__sort_order", "center__code")
-            .values_list("event_id", "center_id")
-        )
-        for event_id, center_id in pairs if outside else ():
-            co_host.setdefault(event_id, center_id)  # the first of them in the centers' order
+        if outside:
+            pairs = (
+                Event.co_host_centers.through.objects.filter(event_id__in=outside, center_id__in=center_ids)
+                .order_by("center__sort_order", "center__code")
+                .values_list("event_id", "center_id")
+            )
+            for event_id, center_id in pairs:
+                co_host.setdefault(event_id, center_id)  # the first of them in the centers' order
         for r in event_rows:
             r["center_id"] = co_host.get(r["pk"], r["center_id"])
     year_of = {r["pk"]: dates.fiscal_year(timezone.localtime(r["starts_at"]).date()) for r in event_rows}
