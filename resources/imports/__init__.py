@@ -145,8 +145,10 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
         )
         return plan
     fmt = sheet.format(Lookups(), filename)
-    scope = Scope.for_directory(area_codes) if fmt.national else Scope()
-    municipalities.name_in_scope(scope, area_codes)
+    scope = Scope()  # the city's own sheet: nothing is out of scope
+    if fmt.national:
+        scope = Scope.for_directory(area_codes)
+        municipalities.name_in_scope(scope, area_codes)
     plan.scope = scope.describe()
     owned = _owned(plan, sheet, fmt)
 
