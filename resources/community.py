@@ -5,6 +5,7 @@ A community resource is a resources.Facility whose kind is in the 「地域の�
 directory's search, areas, map pin and 最終確認日 serve it unchanged; what only a サロン has lives
 in CommunityActivity, its meeting days in MeetingRule (resources/recurrence.py)."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -13,8 +14,9 @@ from django.utils import timezone
 
 from coordination.forms import TimeInput, clean_phone, use_area_tree
 from coordination.models import Area
+from coordination.text import nfkc
 from resources import geo
-from resources.forms import log_hand_edit
+from resources.forms import PostcodeField, log_hand_edit
 from resources.models import CommunityActivity, Facility, FacilityKind, MeetingRule
 
 
@@ -40,6 +42,7 @@ class CommunityFacilityForm(forms.ModelForm):
             "url",
         ]
         labels = {"name": "活動の名称", "address": "開催場所（住所・会場名）", "url": "ホームページ・SNS"}
+        field_classes = {"postal_code": PostcodeField}
 
     def __init__(self, *args, area_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,11 +79,34 @@ class MeetingRuleForm(forms.ModelForm):
         model = MeetingRule
         fields = ["pattern", "weekday", "weeks", "day", "start_time", "end_time", "skips_holidays"]
         widgets = {"start_time": TimeInput(), "end_time": TimeInput()}
+        help_texts = {"weeks": "「毎月 第n曜日」のとき（第2・第4なら「2・4」または「24」）"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["weekday"].empty_label = None
         self.fields["weekday"].choices = [("", "—"), *self.fields["weekday"].choices[1:]]
+        # 「第2・第4」 is longer than the stored 「24」: the length is the stored value's.
+        weeks = self.fields["weeks"]
+        weeks.max_length, weeks.validators = None, []
+        weeks.widget.attrs.pop("maxlength", None)
+
+    def clean_weeks(self):
+        return weeks_typed(self.cleaned_data["weeks"])
+
+
+WEEK_SEPARATORS = re.compile(r"[\s・･,、，/／]+")
+
+
+def weeks_typed(value):
+    """第何週 as people write it (「2・4」「2,4」「２、４」「2 4」「第2・第4」「24」) → 「24」. Anything
+    else is returned as typed (cut to the stored length, so that the only message is the one
+    MeetingRule.clean() gives when a 第n rule has no usable weeks)."""
+    text = nfkc(value or "").replace("第", " ").replace("週", " ")
+    parts = [p for p in WEEK_SEPARATORS.split(text) if p]
+    joined = "".join(parts)
+    if (len(parts) > 1 and any(len(p) != 1 for p in parts)) or any(c not in "12345" for c in joined):
+        return (value or "")[:5]
+    return "".join(sorted(set(joined)))
 
 
 MeetingRuleFormSet = forms.inlineformset_factory(

@@ -1,11 +1,14 @@
+import re
+
 from django import forms
 from django.utils import timezone
 
 from coordination.forms import DateInput, area_tree_choices, clean_phone, optional_checkboxes, use_area_tree
 from coordination.models import Area
-from coordination.text import normalize
+from coordination.text import nfkc, normalize
 from resources import windows as window_rows
 from resources.exporting import COLUMN_FIELDS
+from resources.imports import municipalities
 from resources.models import (
     Capability,
     Facility,
@@ -15,7 +18,6 @@ from resources.models import (
     FacilitySpecialty,
     Specialty,
 )
-from resources.places import valid_code
 from resources.updates import TEXT_FIELDS
 
 
@@ -28,6 +30,25 @@ def log_hand_edit(facility, user, creating, changed):
         action=FacilityChange.Action.CREATE if creating else FacilityChange.Action.UPDATE,
         fields=changed,
     )
+
+
+POSTCODE_DASHES = re.compile(r"[-‐‑‒–—―−ーｰ－﹣⁃]")
+
+
+class PostcodeField(forms.CharField):
+    """A 郵便番号 as people type it (全角, 〒, any dash, spaces) stored as `801-0833`; anything
+    but 7 digits is refused with a message saying how to write it."""
+
+    def to_python(self, value):
+        value = nfkc(super().to_python(value)).lstrip("〒").strip()
+        if not value:
+            return ""
+        digits = POSTCODE_DASHES.sub("", value).replace(" ", "")
+        if not re.fullmatch(r"\d{7}", digits):
+            raise forms.ValidationError(
+                f"郵便番号は7桁の数字で入力してください（例: 801-0833）。「{value}」は読めません。"
+            )
+        return f"{digits[:3]}-{digits[3:]}"
 
 
 class FacilityForm(forms.ModelForm):
@@ -66,6 +87,7 @@ class FacilityForm(forms.ModelForm):
             "contact_fax",
             "areas_served",
         ]
+        field_classes = {"postal_code": PostcodeField}
         widgets = {
             "areas_served": forms.CheckboxSelectMultiple,
             "accepting_stated_on": DateInput(),
@@ -152,19 +174,13 @@ class ImportUploadForm(forms.Form):
     area_codes = forms.CharField(
         label="この取込だけ対象に加える地域（任意）",
         required=False,
-        help_text="都道府県コード（2桁）または市町村コード（6桁）。複数はスペースか読点で区切ります（例: 40 または 402036 402052）。ここで加えた地域の施設も名簿に登録され、検索に出ます。",
+        help_text="都道府県コード（2桁）または市町村コード（全国地方公共団体コード。検査数字つきの6桁でも、除いた5桁でも構いません）。複数はスペースか読点で区切ります（例: 40 または 402036 402052）。ここで加えた地域の施設も名簿に登録され、検索に出ます。",
     )
 
     def clean_area_codes(self):
-        raw = self.cleaned_data["area_codes"].replace("、", " ").replace(",", " ").split()
-        codes, bad = [], []
-        for item in raw:
-            code = valid_code(item)
-            (codes if code else bad).append(code or item)
-        if bad:
-            raise forms.ValidationError(
-                f"地域コードは2桁（都道府県）か6桁（市町村）の数字です: {'、'.join(bad)}"
-            )
+        codes, errors = municipalities.parse(self.cleaned_data["area_codes"])
+        if errors:
+            raise forms.ValidationError(errors)
         return codes
 
 

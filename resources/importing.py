@@ -3,6 +3,7 @@ found and what the confirm wrote, kept on the FacilityImport row for the batch p
 
 from resources import imports
 from resources.duplicates import possible_duplicates
+from resources.imports import municipalities
 
 SHOWN = 100  # rejected rows and warnings listed on the page (all of them in the download)
 
@@ -51,6 +52,7 @@ def store_result(batch, plan):
         "header": plan.header,
         "samples": {action: [_outcome(o) for o in outcomes] for action, outcomes in plan.samples.items()},
         "kept": [_outcome(o) for o in plan.kept],
+        "kept_count": plan.kept_count,
         "warnings": plan.warning_lines()[:SHOWN],
         "warning_count": len(plan.warnings),
         "rejected_lines": plan.rejected_lines()[:SHOWN],
@@ -58,6 +60,7 @@ def store_result(batch, plan):
         "rejected": rejected,
         "out_of_scope_places": plan.out_of_scope_places.most_common(10),
         "ignored_columns": plan.ignored_columns,
+        "area_labels": [f"{municipalities.label(code)}（{code}）" for code in batch.area_codes],
     }
 
 

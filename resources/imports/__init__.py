@@ -28,6 +28,7 @@ from coordination.spreadsheets import SpreadsheetError, error_lines
 from coordination.text import normalize
 from resources.closures import flag_missing
 from resources.geo import AddressPins
+from resources.imports import municipalities
 from resources.imports.formats import Lookups, PortalFormat
 from resources.imports.matching import Matcher
 from resources.imports.reading import open_sheet, unknown_header_message
@@ -58,6 +59,7 @@ class Plan:
     warnings: list = field(default_factory=list)  # (row, column, message)
     samples: dict = field(default_factory=lambda: {"create": [], "update": [], "unchanged": []})
     kept: list = field(default_factory=list)  # outcomes whose national values lost to hand edits
+    kept_count: int = 0
     ignored_columns: list = field(default_factory=list)
     changed_ids: list = field(default_factory=list)
     missing: int = 0  # facilities flagged as gone from this full file
@@ -143,7 +145,10 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
         )
         return plan
     fmt = sheet.format(Lookups(), filename)
-    scope = Scope.for_directory(area_codes) if fmt.national else Scope()
+    scope = Scope()  # the city's own sheet: nothing is out of scope
+    if fmt.national:
+        scope = Scope.for_directory(area_codes)
+        municipalities.name_in_scope(scope, area_codes)
     plan.scope = scope.describe()
     owned = _owned(plan, sheet, fmt)
 
@@ -158,6 +163,14 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
     if plan.rows == 0:
         plan.error = "見出しだけで、取り込むデータ行がありません。"
         return plan
+    unmatched = _unmatched(fmt, records, plan, area_codes) if fmt.national else []
+    if unmatched:
+        plan.error = (
+            f"「{municipalities.FIELD}」の"
+            + "、".join(f"「{code}」（{municipalities.label(code)}）" for code in unmatched)
+            + "に当たる行がこのファイルにありません。地域コードをお確かめください（何も取り込んでいません）。"
+        )
+        return plan
 
     matcher = Matcher(fmt, owned)
     if not write:
@@ -171,6 +184,26 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
         seen = _match(plan, matcher, records, report, writer)
         plan.missing = flag_missing(fmt, scope, records, seen, batch) if batch is not None else 0
     return plan
+
+
+def _unmatched(fmt, records, plan, area_codes):
+    """The added municipality codes no row of the file is in (a mistyped code would otherwise
+    import nothing of the town the admin meant, silently): in-scope rows, imported or set aside.
+    A prefecture is left alone: a list of them (all of Japan) need not all be in one file."""
+    codes = [code for code in area_codes if len(code) >= 5]
+    if not codes:
+        return []
+    places = [fmt.place_of(r.cells) for r in records] + [
+        fmt.place_of(c) for c in plan.rejected_cells.values()
+    ]
+    unmatched = []
+    for code in codes:
+        alone = Scope()
+        alone.add(code)
+        municipalities.name_in_scope(alone, [code])
+        if not any(alone.contains(*place) for place in places):
+            unmatched.append(code)
+    return unmatched
 
 
 def _owned(plan, sheet, fmt):
@@ -356,8 +389,10 @@ def _match(plan, matcher, records, report, writer=None):
             setattr(plan, _COUNTERS[outcome.action], getattr(plan, _COUNTERS[outcome.action]) + 1)
             if len(plan.samples[outcome.action]) < SAMPLE:
                 plan.samples[outcome.action].append(outcome)
-            if outcome.kept and len(plan.kept) < SAMPLE:
-                plan.kept.append(outcome)
+            if outcome.kept:
+                plan.kept_count += 1
+                if len(plan.kept) < SAMPLE:
+                    plan.kept.append(outcome)
             seen.add(outcome.facility_id)
             outcome.record.current = None  # the chunk's loaded rows are not needed any more
         report(phase, min(start + CHUNK, len(records)), len(records))

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from resources import recurrence
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, login
 from tests.resources.community_factories import EVERY_WEDNESDAY, SECOND_FOURTH_TUESDAY, make_community
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,3 +39,35 @@ def test_a_resident_finds_a_salon_on_the_listing_and_opens_it(page, cast, monkey
     assert page.js_errors == [] or all(
         "tile" in e or "cyberjapandata" in e or "ERR_" in e for e in page.js_errors
     )
+
+
+def test_a_life_support_coordinator_types_a_full_width_postcode_and_2_4_and_sees_one_banner(page, cast):
+    from resources.models import Facility
+    from tests.resources.community_factories import make_life_support
+
+    make_life_support(cast.daily1)
+    login(page, "sc")
+    page.goto(page.base_url + "/resources/community/new/")
+    page.locator('[name="facility-kind"]').select_option(label="通いの場・サロン")
+    page.locator('[name="facility-name"]').fill("港のサロン")
+    page.locator('[name="facility-postal_code"]').fill("８０１－０８３３")
+    page.locator('[name="facility-address"]').fill("北九州市門司区1-1 市民センター")
+    page.locator('[name="facility-area"]').select_option(str(cast.daily1.pk))
+    page.locator('[name="rules-0-pattern"]').select_option("monthly_nth")
+    page.locator('[name="rules-0-weekday"]').select_option("1")
+    page.locator('[name="rules-0-weeks"]').fill("2・4")
+    page.locator('[name="rules-0-start_time"]').fill("10:00")
+    page.locator('[name="rules-0-end_time"]').fill("09:00")  # wrong: the one banner and the field's message
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("[data-form-errors]")).to_have_count(1)
+    assert page.locator(".form-errors").count() == 0
+    assert "終了時刻は開始時刻より後にしてください。" in page.content()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "community-form-one-banner.png"), full_page=True)
+    page.locator('[name="rules-0-end_time"]').fill("12:00")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("港のサロン")
+    facility = Facility.objects.get(name="港のサロン")
+    assert facility.postal_code == "801-0833"
+    assert "第2・第4火曜" in page.locator("[data-schedule]").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "community-saved-postcode.png"), full_page=True)

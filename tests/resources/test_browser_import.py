@@ -56,3 +56,35 @@ def test_the_progress_bar_follows_a_running_import_and_the_page_shows_the_result
     FacilityImport.objects.filter(pk=batch.pk).update(status="done", created=68, rows=7042, out_of_scope=6974)
     page.wait_for_selector("[data-import-created]")
     assert page.locator("[data-import-out-of-scope]").get_attribute("data-import-out-of-scope") == "6974"
+
+
+def test_admin_adds_a_town_by_its_six_digit_code_and_a_bad_code_is_named(page, cast):
+    from pathlib import Path
+
+    tottori = (
+        Path(__file__).resolve().parent.parent
+        / "data"
+        / "real"
+        / "kouseikyoku"
+        / "chugoku_31_tottori_ika.xlsx"
+    )
+    login(page, "admin")
+    page.goto(page.base_url + "/resources/import/")
+    page.get_by_label("ファイル").set_input_files(str(tottori))
+    page.get_by_label("この取込だけ対象に加える地域（任意）").fill("３１２０４５ 99999")
+    page.get_by_role("button", name="アップロードして内容を確認する").click()
+    expect(page.locator(".errorlist")).to_contain_text(
+        "「この取込だけ対象に加える地域」の「99999」はどの市町村のコードでもありません。"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "import-area-code-refused.png"), full_page=True)
+    assert not FacilityImport.objects.exists()
+
+    page.get_by_label("ファイル").set_input_files(str(tottori))
+    page.get_by_label("この取込だけ対象に加える地域（任意）").fill("312045")
+    page.get_by_role("button", name="アップロードして内容を確認する").click()
+    page.wait_for_url("**/resources/import/*/")
+    assert page.locator("[data-import-new]").get_attribute("data-import-new") == "45"
+    assert "対象外（境港市、" in page.content()
+    expect(page.locator("caption").first).to_have_text("新規（45件）")
+    page.screenshot(path=str(ARTIFACTS / "import-area-code-preview.png"), full_page=True)

@@ -184,3 +184,46 @@ def test_the_home_lists_the_life_support_coordinators_own_area_resources(sc, cas
     html = sc.get("/").content.decode()
     assert "東北圏域の地域の活動" in html and "東北サロン" in html and "東南サロン" not in html
     assert reverse("resources:community_create") in html
+
+
+def test_a_full_width_postcode_is_stored_as_three_and_four_digits(sc, cast):
+    data = form_data(cast.daily1, **{"facility-postal_code": "８０１－０８３３"})
+    response = sc.post(reverse("resources:community_create"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    facility = Facility.objects.get(name="新しいサロン")
+    assert facility.postal_code == "801-0833"
+    assert "801-0833" in sc.get(f"/resources/{facility.pk}/").content.decode()
+
+
+def test_a_postcode_that_is_not_seven_digits_is_refused_and_nothing_saved(sc, cast):
+    data = form_data(cast.daily1, **{"facility-postal_code": "801-083"})
+    html = sc.post(reverse("resources:community_create"), data).content.decode()
+    assert "郵便番号は7桁の数字で入力してください（例: 801-0833）。「801-083」は読めません。" in html
+    assert not Facility.objects.filter(name="新しいサロン").exists()
+
+
+@pytest.mark.parametrize("typed", ["2・4", "2,4", "２、４", "2 4", "第2・第4", "24", "第２週・第４週"])
+def test_the_weeks_of_a_monthly_rule_are_read_as_people_write_them(sc, cast, typed):
+    data = form_data(cast.daily1, **{"rules-0-weeks": typed})
+    response = sc.post(reverse("resources:community_create"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    rule = MeetingRule.objects.get()
+    assert rule.weeks == "24" and str(rule) == "第2・第4火曜 10:00〜12:00（祝日は休み）"
+
+
+@pytest.mark.parametrize("typed", ["2と4", "6", "24・5", "第二", "2・4・6・8・9・1"])
+def test_other_weeks_are_refused_with_the_one_message(sc, cast, typed):
+    data = form_data(cast.daily1, **{"rules-0-weeks": typed})
+    html = sc.post(reverse("resources:community_create"), data).content.decode()
+    assert html.count("第何週かを 1〜5 の数字で入力してください") == 1
+    assert "文字以下" not in html  # no second message about the stored length
+    assert not MeetingRule.objects.exists()
+
+
+def test_a_failed_save_shows_one_banner_and_the_fields_messages(sc, cast):
+    data = form_data(cast.daily1, **{"rules-0-weeks": "2と4", "facility-name": ""})
+    html = sc.post(reverse("resources:community_create"), data).content.decode()
+    assert html.count("data-form-errors") == 1
+    assert "確認してください" not in html and "ご確認ください" not in html
+    assert "保存できませんでした。赤字のメッセージがある項目を直して、もう一度保存してください。" in html
+    assert "第何週かを 1〜5 の数字で入力してください" in html and "この項目は必須です。" in html

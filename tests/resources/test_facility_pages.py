@@ -164,3 +164,22 @@ def test_detail_query_count_does_not_grow_with_labels(client_for, cast, django_a
     f.specialties.add(*Specialty.objects.all()[:5])
     with django_assert_num_queries(12):
         client.get(f"/resources/{f.pk}/")
+
+
+@pytest.mark.parametrize("typed", ["８０１－０８３３", "〒801ー0833", "8010833", "801 - 0833"])
+def test_the_edit_form_stores_a_postcode_as_three_and_four_digits(client_for, cast, typed):
+    f = make_facility("郵便番号医院")
+    response = client_for("coordinator").post(f"/resources/{f.pk}/edit/", _form(f, postal_code=typed))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    f.refresh_from_db()
+    assert f.postal_code == "801-0833"
+
+
+@pytest.mark.parametrize("typed", ["801-083", "８０１－０８３３４", "門司801"])
+def test_the_edit_form_refuses_a_postcode_that_is_not_seven_digits(client_for, cast, typed):
+    f = make_facility("郵便番号医院", postal_code="802-0001")
+    response = client_for("coordinator").post(f"/resources/{f.pk}/edit/", _form(f, postal_code=typed))
+    assert response.status_code == 200
+    assert "郵便番号は7桁の数字で入力してください（例: 801-0833）。" in response.content.decode()
+    f.refresh_from_db()
+    assert f.postal_code == "802-0001"

@@ -324,3 +324,14 @@ def test_a_stalled_confirm_is_retried_as_a_confirm(client_for, cast):
     client.post(f"/resources/import/{batch.pk}/retry/")
     batch.refresh_from_db()
     assert batch.status == "done" and Facility.objects.count() == 2
+
+
+def test_the_preview_says_all_rows_are_listed_or_how_many_there_are_in_all(client_for, cast, monkeypatch):
+    client = client_for("admin")
+    batch = upload(client, as_csv(kaigo_rows()))  # two new offices, both listed
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert "<caption>新規（2件）</caption>" in html and "先頭" not in html
+    monkeypatch.setattr("resources.imports.SAMPLE", 1)
+    batch = upload(client, as_csv(kaigo_rows()))
+    html = client.get(f"/resources/import/{batch.pk}/").content.decode()
+    assert "<caption>新規（先頭1件／全2件）</caption>" in html
