@@ -48,12 +48,6 @@ def municipality_of(address):
     return m.group(1) if m else ""
 
 
-def valid_code(code):
-    """A scope code as an admin types it: 2 digits (a prefecture) or 5–6 (a municipality)."""
-    code = nfkc(code)
-    return code if code.isdigit() and len(code) in (2, 5, 6) else None
-
-
 @dataclass
 class Scope:
     """Which rows of a national file belong in this directory: prefectures (2-digit codes) and

@@ -283,6 +283,11 @@ def test_command_exits_non_zero_only_when_nothing_could_be_read(tmp_path, cast):
         command(tmp_path, as_csv([["名前", "住所"], ["a", "b"]]))
     with pytest.raises(CommandError, match="都道府県コード"):
         command(tmp_path, as_csv(kaigo_rows()), area_codes=["4"])
+    # The upload form's checks: the check digit and the national list.
+    with pytest.raises(CommandError, match="「--area-code」の「402037」は市町村コードとして正しくありません"):
+        command(tmp_path, as_csv(kaigo_rows()), area_codes=["402037"])
+    with pytest.raises(CommandError, match="「99999」はどの市町村のコードでもありません"):
+        command(tmp_path, as_csv(kaigo_rows()), area_codes=["99999"])
 
 
 def test_duplicates_of_an_import_are_filtered_before_the_limit(cast):

@@ -7,8 +7,8 @@ from coordination.exports import csv_bytes
 from coordination.import_command import FileImportCommand
 from resources import imports
 from resources.importing import store_result
+from resources.imports import municipalities
 from resources.models import FacilityImport
-from resources.places import valid_code
 
 
 class Command(FileImportCommand):
@@ -24,14 +24,16 @@ class Command(FileImportCommand):
             action="append",
             default=[],
             dest="area_codes",
-            help="この取込だけ対象に加える地域コード（都道府県2桁・市町村6桁、繰り返し可）",
+            help="この取込だけ対象に加える地域コード（都道府県2桁・市町村5桁か6桁、繰り返し可）",
         )
         parser.add_argument("--rejected", help="取り込めなかった行をこのCSVファイルに書き出す")
 
     def import_file(self, file, dry_run, area_codes=(), rejected=None, **options):
-        codes = [valid_code(c) for c in area_codes]
-        if None in codes:
-            raise CommandError("--area-code は都道府県コード（2桁）か市町村コード（6桁）の数字です。")
+        # The upload form's check: a prefecture, or a municipality's code with or without its check
+        # digit that is on the national list.
+        codes, errors = municipalities.parse(" ".join(area_codes))
+        if errors:
+            raise CommandError("\n".join(e.replace(municipalities.FIELD, "--area-code") for e in errors))
         data = file.read_bytes()
 
         def progress(phase, done=0, total=0):
