@@ -36,7 +36,7 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     pro_page.base_url = page.base_url
     login(pro_page, "professional")
     pro_page.goto(page.base_url + "/training/")
-    pro_page.get_by_role("link", name="「在宅看取りを支える多職種研修」に申し込む").click()
+    pro_page.get_by_role("link", name="この研修に申し込む（在宅看取りを支える多職種研修）").click()
     assert pro_page.get_by_label("所属").input_value() == "△△ケアプランセンター"
     pro_page.get_by_label("職種").select_option(label="介護支援専門員")
     pro_page.get_by_role("button", name="申し込む").click()
@@ -162,7 +162,7 @@ def test_a_care_manager_on_the_waiting_list_sees_their_place_and_staff_enter_a_f
     card = phone.locator(f'[data-event="{event.pk}"]')
     assert "満席" in card.inner_text() and "いま1名が待っています" in card.inner_text()
     card.get_by_role("link", name="退院支援ルール研修", exact=True).click()
-    phone.get_by_role("link", name="「退院支援ルール研修」に申し込む").click()
+    phone.get_by_role("link", name="この研修にキャンセル待ちで申し込む").click()
     phone.get_by_label("職種").select_option(label="介護支援専門員")
     phone.get_by_label("所属").fill("△△ケアプランセンター")
     phone.get_by_role("button", name="申し込む").click()
