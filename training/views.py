@@ -295,7 +295,7 @@ def cancel_mine(request, pk, rid):
         return redirect(event)
     if request.method == "POST" and request.POST.get("confirm") == "1":
         services.cancel(request, event, registration)
-        messages.success(request, f"「{event.title}」の申込を取り消しました。")
+        messages.success(request, "この研修の申込を取り消しました。")
         return redirect(event)
     return render(request, "training/cancel_mine.html", {"event": event, "mine": registration})
 

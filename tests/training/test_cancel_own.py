@@ -67,7 +67,7 @@ def test_a_professional_cancels_their_confirmed_sign_up_after_a_confirmation_ste
     response = client.post(url(mine), {"confirm": "1"}, follow=True)
     body = response.content.decode()
     assert response.redirect_chain[-1][0] == f"/training/{event.pk}/"
-    assert "「退院支援研修」の申込を取り消しました。" in body
+    assert "この研修の申込を取り消しました。" in body
     # The first on the waiting list moved up, as when staff cancel; the next keeps waiting.
     assert statuses(event) == [("professional", "cancelled"), ("B", "confirmed"), ("C", "waitlisted")]
     assert event.registrations.confirmed().count() == event.capacity
@@ -113,7 +113,7 @@ def test_a_professional_on_the_waiting_list_gives_up_their_place_and_nobody_move
     assert "キャンセル待ち 1番目" in page and f'action="{url(mine)}"' in page
     assert "キャンセル待ちの順番（1番目）はなくなります" in client.get(url(mine)).content.decode()
     response = client.post(url(mine), {"confirm": "1"}, follow=True)
-    assert "の申込を取り消しました。" in response.content.decode()
+    assert "この研修の申込を取り消しました。" in response.content.decode()
     assert statuses(event) == [("A", "confirmed"), ("professional", "cancelled"), ("C", "waitlisted")]
     assert Registration.objects.with_waiting_position().get(name="C").waiting_position == 1
     assert cancel_audits(mine) == ["申込を取消"]
@@ -241,3 +241,11 @@ def test_sign_up_buttons_read_plainly_and_name_the_event_for_screen_readers(clie
     listing = client.get("/training/").content.decode()
     assert f'この研修に申し込む<span class="visually-hidden">（{title}）</span></a>' in listing
     assert "」に申し込む" not in listing
+
+
+def test_a_full_event_with_nobody_waiting_does_not_say_zero_are_waiting(client_for, cast, center):
+    event = make_event(center, when=(2099, 1, 10, 18, 0), capacity=1)
+    others(event, cast, "A")
+    page = client_for("professional").get(f"/training/{event.pk}/").content.decode()
+    assert 'data-seats="full"' in page and "キャンセル待ちで申し込めます。" in page
+    assert "いま0名" not in page
