@@ -250,6 +250,10 @@ EXPECTED = {
     "training:bulk_register": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:check_in": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
     "training:cancel": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
+    # A professional withdraws their own sign-up only: the walker's registration is nobody's (404).
+    "training:cancel_mine": Expect(
+        {**only(PRO), PRO: 404}, kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}
+    ),
     "training:add_task": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk}),
     "training:apply_template": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk}),
     "training:toggle_task": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "tid": w.task.pk}),

@@ -225,6 +225,19 @@ class Event(CreatedAndUpdated):
                 promoted.save(update_fields=["status"])
             return promoted
 
+    def own_cancel_refusal(self, now=None):
+        """Why a participant can no longer withdraw their own sign-up on the portal, or None: once
+        the event has begun the center is counting who came, so a late change goes through the
+        center (staff still cancel at any time)."""
+        if (now or timezone.now()) < self.starts_at:
+            return None
+        return f"研修が始まったため、この画面からは申込を取り消せません。{self.contact()}へご連絡ください。"
+
+    def contact(self):
+        """Whom a participant asks about the event: its center, with the center's phone when known."""
+        center = self.center
+        return f"{center.name}（電話 {center.phone}）" if center.phone else center.name
+
     # --- Seats ------------------------------------------------------------------------------
 
     @property

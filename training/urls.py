@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/registrations/bulk/", views.bulk_register, name="bulk_register"),
     path("<int:pk>/registrations/<int:rid>/check-in/", views.check_in, name="check_in"),
     path("<int:pk>/registrations/<int:rid>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/my-registration/<int:rid>/cancel/", views.cancel_mine, name="cancel_mine"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/tasks/", views.add_task, name="add_task"),
     path("<int:pk>/tasks/template/", views.apply_template, name="apply_template"),

@@ -166,7 +166,12 @@ def _detail_for_professional(request, pk):
     return render(
         request,
         "training/detail_for_professional.html",
-        {"event": event, "mine": mine, "can_register": can_register},
+        {
+            "event": event,
+            "mine": mine,
+            "can_register": can_register,
+            "can_cancel": mine is not None and event.own_cancel_refusal() is None,
+        },
     )
 
 
@@ -266,6 +271,33 @@ def cancel(request, pk, rid):
         note = f"キャンセル待ちの{promoted.name}さんが参加確定になりました。" if promoted else ""
         messages.success(request, f"{registration.name}さんの申込を取り消しました。{note}")
     return redirect(f"{event.get_absolute_url()}#registrations")
+
+
+@never_cache
+@role_required(Role.PROFESSIONAL)
+def cancel_mine(request, pk, rid):
+    """A professional withdraws their own sign-up until the event begins: a page that says what it
+    means, then the cancellation staff make (so the waiting list moves up just the same). Someone
+    else's registration is 404, as if it did not exist."""
+    registration = get_object_or_404(
+        Registration.objects.with_waiting_position().select_related("event__center"),
+        pk=rid,
+        event_id=pk,
+        user=request.user,
+    )
+    event = registration.event
+    if registration.status == Registration.Status.CANCELLED:
+        messages.info(request, "この申込はすでに取り消されています。")
+        return redirect(event)
+    refusal = event.own_cancel_refusal()
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(event)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        services.cancel(request, event, registration)
+        messages.success(request, "この研修の申込を取り消しました。")
+        return redirect(event)
+    return render(request, "training/cancel_mine.html", {"event": event, "mine": registration})
 
 
 @never_cache

@@ -36,7 +36,7 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     pro_page.base_url = page.base_url
     login(pro_page, "professional")
     pro_page.goto(page.base_url + "/training/")
-    pro_page.get_by_role("link", name="「在宅看取りを支える多職種研修」に申し込む").click()
+    pro_page.get_by_role("link", name="この研修に申し込む （在宅看取りを支える多職種研修）").click()
     assert pro_page.get_by_label("所属").input_value() == "△△ケアプランセンター"
     pro_page.get_by_label("職種").select_option(label="介護支援専門員")
     pro_page.get_by_role("button", name="申し込む").click()
@@ -162,7 +162,7 @@ def test_a_care_manager_on_the_waiting_list_sees_their_place_and_staff_enter_a_f
     card = phone.locator(f'[data-event="{event.pk}"]')
     assert "満席" in card.inner_text() and "いま1名が待っています" in card.inner_text()
     card.get_by_role("link", name="退院支援ルール研修", exact=True).click()
-    phone.get_by_role("link", name="「退院支援ルール研修」に申し込む").click()
+    phone.get_by_role("link", name="この研修にキャンセル待ちで申し込む").click()
     phone.get_by_label("職種").select_option(label="介護支援専門員")
     phone.get_by_label("所属").fill("△△ケアプランセンター")
     phone.get_by_role("button", name="申し込む").click()
@@ -202,3 +202,54 @@ def test_an_official_reads_the_history_by_center_and_the_event_sheet_prints_the_
     assert qr.is_visible() and qr.bounding_box()["width"] >= 150
     page.screenshot(path=str(ARTIFACTS / "training-event-sheet-print.png"), full_page=True)
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_a_care_manager_signs_up_then_cancels_their_own_sign_up(browser, live_server, cast, width):
+    from tests.training.factories import make_event
+
+    cast.center1.phone = "093-111-2222"
+    cast.center1.save()
+    event = make_event(
+        cast.center1, when=(2099, 1, 10, 18, 0), capacity=1, title="多職種連携研修会「在宅での看取り」"
+    )
+    context = browser.new_context(
+        locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": width, "height": 844}
+    )
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, "professional")
+    page.goto(f"{live_server.url}/training/{event.pk}/")
+    page.get_by_role("link", name="この研修に申し込む", exact=True).click()
+    page.get_by_label("所属").fill("△△ケアプランセンター")
+    page.get_by_label("職種").select_option(label="介護支援専門員")
+    page.get_by_role("button", name="申し込む").click()
+    expect(page.locator(".messages")).to_contain_text("受け付けました")
+    # Someone else joins the waiting list behind them.
+    event.register(name="山田 花子", organisation="○○訪問看護", profession=cast.nurse)
+
+    page.goto(f"{live_server.url}/training/{event.pk}/")
+    mine = page.get_by_role("region", name="あなたの申込")
+    expect(mine.locator("[data-my-status]")).to_have_text("参加確定")
+    expect(mine.locator("[data-contact]")).to_contain_text("東センター（電話 093-111-2222）")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"training-cancel-own-signed-up-{width}.png"), full_page=True)
+    mine.get_by_role("button", name="申込を取り消す").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("申込の取り消し")
+    page.screenshot(path=str(ARTIFACTS / f"training-cancel-own-confirm-{width}.png"), full_page=True)
+    page.get_by_role("button", name="はい、申込を取り消す").click()
+
+    expect(page.locator(".messages")).to_contain_text("この研修の申込を取り消しました。")
+    expect(page.get_by_role("link", name="この研修にキャンセル待ちで申し込む")).to_be_visible()
+    expect(page.get_by_role("button", name="申込を取り消す")).to_have_count(0)
+    name = "training-cancel-own.png" if width == 1280 else f"training-cancel-own-{width}.png"
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    assert list(event.registrations.order_by("pk").values_list("name", "status")) == [
+        ("professional", "cancelled"),
+        ("山田 花子", "confirmed"),
+    ]
+    assert errors == []
+    context.close()

@@ -473,7 +473,7 @@ def test_a_professional_opens_an_event_page_with_seats_and_their_place_on_the_wa
     client = client_for("professional")
     page = client.get(f"/training/{event.pk}/").content.decode()
     assert 'data-seats="full"' in page and "いま1名が待っています" in page
-    assert "「退院支援研修」に申し込む" in page
+    assert "この研修にキャンセル待ちで申し込む" in page and "「退院支援研修」に" not in page
     listing = client.get("/training/").content.decode()
     assert "キャンセル待ちで申し込む" in listing and f'href="/training/{event.pk}/"' in listing
     client.post(
