@@ -1237,7 +1237,9 @@ class MeetingRule(models.Model):
         if self.pattern == self.Pattern.MONTHLY_NTH:
             weeks = str(self.weeks or "")
             if not weeks or any(c not in "12345" for c in weeks):
-                errors["weeks"] = "第何週かを 1〜5 の数字で入力してください（第2・第4なら「2・4」または「24」）。"
+                errors["weeks"] = (
+                    "第何週かを 1〜5 の数字で入力してください（第2・第4なら「2・4」または「24」）。"
+                )
         if self.pattern == self.Pattern.MONTHLY_DAY and not (self.day and 1 <= self.day <= 31):
             errors["day"] = "日付を 1〜31 で入力してください。"
         if self.start_time and self.end_time and self.start_time >= self.end_time:

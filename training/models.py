@@ -106,6 +106,10 @@ class EventQuerySet(CenterOwnedQuerySet):
         return self.upcoming(now).filter(registration_open=True)
 
 
+class AlreadyCancelled(Exception):
+    """The registration was cancelled already (by a cancel sent at the same moment)."""
+
+
 class Event(CreatedAndUpdated):
     center = models.ForeignKey(
         Center, verbose_name="担当センター", on_delete=models.PROTECT, related_name="events"
@@ -203,9 +207,14 @@ class Event(CreatedAndUpdated):
 
     def cancel(self, registration):
         """Cancels a registration; a freed seat goes to the first on the waiting list. Returns the
-        promoted registration or None."""
+        promoted registration or None; raises AlreadyCancelled when it was cancelled already."""
         with transaction.atomic():
             event = Event.objects.select_for_update().get(pk=self.pk)
+            # Read again under the event's lock: of two cancels sent together, the second finds it
+            # done and writes nothing (no second audit entry, no second promotion).
+            registration.refresh_from_db(fields=["status"])
+            if registration.status == Registration.Status.CANCELLED:
+                raise AlreadyCancelled(registration)
             was_confirmed = registration.status == Registration.Status.CONFIRMED
             # A cancelled sign-up did not attend: a check-in made by mistake goes with it, so the
             # 受付済み count and the attendance by profession count only those still signed up.

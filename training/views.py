@@ -25,6 +25,7 @@ from training.forms import (
     TaskForm,
 )
 from training.models import (
+    AlreadyCancelled,
     Event,
     Item,
     Phase,
@@ -264,10 +265,11 @@ def check_in(request, pk, rid):
 @role_required(*MANAGERS)
 def cancel(request, pk, rid):
     event, registration = _registration(request, pk, rid)
-    if registration.status == Registration.Status.CANCELLED:
+    try:
+        promoted = services.cancel(request, event, registration)
+    except AlreadyCancelled:
         messages.error(request, f"{registration.name}さんの申込はすでに取り消されています。")
     else:
-        promoted = services.cancel(request, event, registration)
         note = f"キャンセル待ちの{promoted.name}さんが参加確定になりました。" if promoted else ""
         messages.success(request, f"{registration.name}さんの申込を取り消しました。{note}")
     return redirect(f"{event.get_absolute_url()}#registrations")
@@ -294,8 +296,12 @@ def cancel_mine(request, pk, rid):
         messages.error(request, refusal)
         return redirect(event)
     if request.method == "POST" and request.POST.get("confirm") == "1":
-        services.cancel(request, event, registration)
-        messages.success(request, "この研修の申込を取り消しました。")
+        try:
+            services.cancel(request, event, registration)
+        except AlreadyCancelled:
+            messages.info(request, "この申込はすでに取り消されています。")
+        else:
+            messages.success(request, "この研修の申込を取り消しました。")
         return redirect(event)
     return render(request, "training/cancel_mine.html", {"event": event, "mine": registration})
 

@@ -249,3 +249,19 @@ def test_a_full_event_with_nobody_waiting_does_not_say_zero_are_waiting(client_f
     page = client_for("professional").get(f"/training/{event.pk}/").content.decode()
     assert 'data-seats="full"' in page and "キャンセル待ちで申し込めます。" in page
     assert "いま0名" not in page
+
+
+def test_a_cancel_that_arrives_after_another_finds_it_done_and_writes_nothing(cast, center, rf):
+    from training import services
+    from training.models import AlreadyCancelled
+
+    event = make_event(center, when=(2099, 1, 10, 18, 0), capacity=1)
+    mine, waiting = others(event, cast, "A", "B")
+    stale = Registration.objects.get(pk=mine.pk)  # read by the second request before the first ended
+    request = rf.post("/")
+    request.user = cast.coordinator
+    assert services.cancel(request, event, mine) == waiting
+    with pytest.raises(AlreadyCancelled):
+        services.cancel(request, event, stale)
+    assert statuses(event) == [("A", "cancelled"), ("B", "confirmed")]
+    assert len(cancel_audits(mine)) == 1
