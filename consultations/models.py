@@ -214,6 +214,10 @@ class Consultation(models.Model):
         related_name="later_consultations",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The one-time token of the new-consultation form it was saved from: the same form sent again
+    # (browser Back, then 保存する) finds this row instead of making a second one. Empty for rows
+    # imported or saved before the token existed.
+    submission_token = models.UUIDField("送信番号", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -229,6 +233,10 @@ class Consultation(models.Model):
             models.Index(fields=["center", "received_at"], name="consultation_center_time"),
             models.Index(fields=["received_at"], name="consultation_time"),
             models.Index(fields=["center", "status", "follow_up_on"], name="consultation_followup"),
+        ]
+        constraints = [
+            # The final guard against two sends of one form arriving together.
+            models.UniqueConstraint(fields=["submission_token"], name="consultation_submission_once")
         ]
 
     def __str__(self):
