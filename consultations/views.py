@@ -131,14 +131,17 @@ def _detail(request, pk, status=200, **forms):
     and fresh ones for the rest. Every rendering is an opening of the record: logged."""
     consultation = get_for_user(
         Consultation.objects.select_related(*DETAIL_RELATED).prefetch_related(
-            "topics__parent", "consents", "provisions__consent"
+            "topics__parent", "topics__capabilities", "consents", "provisions__consent"
         ),
         request.user,
         pk=pk,
     )
     _log(request, consultation)
+    search_url, search_asks = consultation.directory_search()
     context = {
         "consultation": consultation,
+        "search_url": search_url,
+        "search_asks": search_asks,
         "coordinations": _coordinations(consultation),
         "coordination_form": forms.get("coordination_form") or CoordinationForm(prefix="co"),
         "consent_form": forms.get("consent_form") or ConsentForm(prefix="consent"),
