@@ -16,7 +16,8 @@ admin.site.register(ConsultantType, LookupTableAdmin)
 @admin.register(Topic)
 class TopicAdmin(AuditedAdmin):
     list_display = ("path", "parent", "sort_order", "active")
-    fields = ("parent", "name", "sort_order", "active")
+    fields = ("parent", "name", "sort_order", "active", "capabilities")
+    filter_horizontal = ("capabilities",)
     list_filter = ("parent", "active")
     search_fields = ("name",)
 

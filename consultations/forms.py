@@ -1,5 +1,6 @@
 import datetime
 import re
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -108,6 +109,12 @@ class ConsultationForm(forms.ModelForm):
         help_text="施設名（名簿にあれば自動でリンク）、#ID、または自由記入",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # One per opening of the new-consultation form (see Consultation.submission_token).
+    submission_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": "画面の送信情報が正しくありません。相談の記録を開き直してください。"},
+    )
     earlier = forms.CharField(
         label="同じ対象者の以前の相談（相談番号）",
         required=False,
@@ -182,7 +189,7 @@ class ConsultationForm(forms.ModelForm):
             "result": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, token=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["topic_ids"].choices = topic_choices()
@@ -203,6 +210,10 @@ class ConsultationForm(forms.ModelForm):
         staff = User.objects.filter(role__in=[Role.COORDINATOR, Role.ADMIN], is_active=True)
         self.fields["handled_by"].queryset = staff.filter(center_id=center_id) if center_id else staff
         self.fields["handled_by"].initial = user.pk if user.role == Role.COORDINATOR else None
+        if self.instance.pk:
+            del self.fields["submission_token"]
+        else:
+            self.fields["submission_token"].initial = token or uuid.uuid4()
         if self.instance.pk:
             self.fields["topic_ids"].initial = list(
                 self.instance.topic_links.values_list("topic_id", flat=True)
@@ -256,6 +267,10 @@ class ConsultationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # A hidden field's error would show nowhere: said above the form instead.
+        token_errors = self.errors.pop("submission_token", None)
+        if token_errors:
+            self.add_error(None, token_errors)
         self._check_earlier(data)
         received, follow_up = data.get("received_at"), data.get("follow_up_on")
         if received and follow_up and follow_up < timezone.localtime(received).date():

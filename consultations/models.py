@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from coordination.batches import ImportBatch
 from coordination.models import Area, Center, CenterOwnedQuerySet, LookupTable, Ordered
 from coordination.text import normalize
-from resources.models import Facility
+from resources.models import Capability, Facility
 
 
 class Topic(LookupTable):
@@ -29,6 +30,15 @@ class Topic(LookupTable):
     )
     name = models.CharField("項目", max_length=100)
     active = models.BooleanField("使用中", default=True)
+    # What a consultation about this item looks for in the directory: its page's 「この相談の地域で
+    # 資源を探す」 asks the search for facilities with all of them. Data, so admins fix or extend it.
+    capabilities = models.ManyToManyField(
+        Capability,
+        verbose_name="資源検索で選ぶ在宅対応機能",
+        blank=True,
+        related_name="+",
+        help_text="相談の画面から医療・介護資源を探すとき、この相談内容で選んでおく在宅対応機能。",
+    )
 
     class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "相談内容"
@@ -214,6 +224,10 @@ class Consultation(models.Model):
         related_name="later_consultations",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The one-time token of the new-consultation form it was saved from: the same form sent again
+    # (browser Back, then 保存する) finds this row instead of making a second one. Empty for rows
+    # imported or saved before the token existed.
+    submission_token = models.UUIDField("送信番号", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -230,6 +244,10 @@ class Consultation(models.Model):
             models.Index(fields=["received_at"], name="consultation_time"),
             models.Index(fields=["center", "status", "follow_up_on"], name="consultation_followup"),
         ]
+        constraints = [
+            # The final guard against two sends of one form arriving together.
+            models.UniqueConstraint(fields=["submission_token"], name="consultation_submission_once")
+        ]
 
     def __str__(self):
         return f"相談 #{self.pk}（{timezone.localtime(self.received_at):%Y/%m/%d %H:%M}）"
@@ -240,6 +258,25 @@ class Consultation(models.Model):
     @property
     def consultant_label(self):
         return self.consultant_facility.name if self.consultant_facility_id else self.consultant_affiliation
+
+    def directory_search(self):
+        """(URL, [what it asks]) of the directory search for this consultation: facilities that
+        visit the client's area and have the capabilities its topics name. Nothing about the
+        client but the area id goes into the address. (None, []) when there is nothing to ask."""
+        params, asked = [], []
+        if self.client_area_id:
+            params.append(("visits", self.client_area_id))
+            asked.append(f"{self.client_area.name}に訪問できる")
+        seen = set()
+        for topic in self.topics.all():
+            for capability in topic.capabilities.all():
+                if capability.pk not in seen:
+                    seen.add(capability.pk)
+                    params.append(("capabilities", capability.pk))
+                    asked.append(capability.name)
+        if not params:
+            return None, []
+        return f"{reverse('resources:search')}?{urlencode(params)}", asked
 
 
 class ConsultationTopic(models.Model):

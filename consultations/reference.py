@@ -1,6 +1,8 @@
 """The tallies' categories as the 大阪市 月報 reports them (seed 001). Loaded by migration 0002;
 admins extend them in the Django admin (e.g. with 北九州市's 相談項目)."""
 
+from django.core.exceptions import FieldDoesNotExist
+
 CONSULTANT_TYPES = [
     "医療関係者",
     "訪問看護",
@@ -42,6 +44,33 @@ TOPICS = [
 ]
 
 
+# 相談内容 item (its path) → the directory's capabilities (resources.Capability codes) a search
+# from such a consultation selects. Only where the item names the capability itself: 訪問看護
+# is a kind of facility in the directory (訪問看護ステーション), not a capability, and a
+# 相談内容 like 歯科 or 薬局 asks about more than home visits.
+TOPIC_CAPABILITIES = {
+    "医療/訪問診療できる医療機関に関する事": ["home-visit"],
+    "看取りに関する事": ["end-of-life"],
+}
+
+
+def link_capabilities(Topic):
+    """Fills TOPIC_CAPABILITIES (adds, never removes what admins set)."""
+    try:
+        Capability = Topic._meta.get_field("capabilities").related_model
+    except FieldDoesNotExist:
+        return  # a migration state before the link existed
+    for path, codes in TOPIC_CAPABILITIES.items():
+        parent, _, name = path.rpartition("/")
+        topics = Topic.objects.filter(name=name)
+        if parent:
+            topic = topics.filter(parent__name=parent, parent__parent=None).first()
+        else:
+            topic = topics.filter(parent=None).first()
+        if topic:
+            topic.capabilities.add(*Capability.objects.filter(code__in=codes))
+
+
 def load(Topic, ConsultantType):
     for order, name in enumerate(CONSULTANT_TYPES):
         ConsultantType.objects.update_or_create(name=name, defaults={"sort_order": order})
@@ -53,6 +82,7 @@ def load(Topic, ConsultantType):
             Topic.objects.update_or_create(
                 parent=parent, name=item, defaults={"sort_order": order * 100 + i + 1}
             )
+    link_capabilities(Topic)
 
 
 # 連絡調整 outcomes that put the facility on the directory's re-check list (resources.Recheck

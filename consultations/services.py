@@ -6,7 +6,7 @@ Each runs in one transaction, recounts the 月報 tallies of the days it touched
 tally or an audit entry cannot be forgotten by one path. Forms only validate; views call these.
 The import of past logs (consultations/importing.py) is the one other writer."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -57,13 +57,47 @@ def _day(consultation):
     return (consultation.center_id, tallies.day_of(consultation.received_at))
 
 
+class AlreadySaved(Exception):
+    """The new-consultation form was sent before (its token is on `consultation`): nothing new
+    was written."""
+
+    def __init__(self, consultation):
+        super().__init__(consultation.pk)
+        self.consultation = consultation
+
+
+def _saved_from(token):
+    return Consultation.objects.filter(submission_token=token).first()
+
+
+def _insert_once(consultation, token):
+    """Saves a new consultation whose form carried `token`, unless one was saved from that form
+    already. The check finds the usual resend (browser Back, then 保存する); the unique constraint
+    settles two sends arriving together: the later insert fails inside its own savepoint, so the
+    enclosing transaction stays usable to read the row that won."""
+    earlier = _saved_from(token)
+    if earlier:
+        raise AlreadySaved(earlier)
+    consultation.submission_token = token
+    try:
+        with transaction.atomic():
+            consultation.save()
+    except IntegrityError:
+        earlier = _saved_from(token)
+        if earlier is None:
+            raise
+        raise AlreadySaved(earlier) from None
+
+
 def save_consultation(request, form):
     """Creates or updates the consultation of a valid ConsultationForm with its topics. Returns
-    None (and writes nothing) when somebody else saved it since the form was opened."""
+    None (and writes nothing) when somebody else saved it since the form was opened; raises
+    AlreadySaved (and writes nothing) when this new-consultation form was saved already."""
     user = request.user
     with transaction.atomic():
         consultation = form.save(commit=False)
         creating = consultation.pk is None
+        token = form.cleaned_data.get("submission_token") if creating else None
         if user.role == Role.COORDINATOR:
             consultation.center_id = user.center_id
         consultation.consultant_facility = form.linked_facility
@@ -83,7 +117,10 @@ def save_consultation(request, form):
             if not claimed:
                 return None
             consultation.version = form.cleaned_data["version"] + 1
-        consultation.save()
+        if token:
+            _insert_once(consultation, token)
+        else:
+            consultation.save()
         wanted = set(form.cleaned_data["topic_ids"])
         ConsultationTopic.objects.filter(consultation=consultation).exclude(topic_id__in=wanted).delete()
         have = set(

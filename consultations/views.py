@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -66,19 +68,51 @@ def index(request):
     )
 
 
+def _form_token(request):
+    """The one-time token of this new-consultation form: the one sent with it, else the one in
+    its address (links carry one, see consultation_links), else a fresh one."""
+    for value in (request.POST.get("submission_token"), request.GET.get("form")):
+        try:
+            return uuid.UUID(value)
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return uuid.uuid4()
+
+
 @never_cache
 @role_required(*WRITERS)
 def create(request):
-    form = ConsultationForm(request.POST or None, user=request.user)
+    token = _form_token(request)
+    form = ConsultationForm(request.POST or None, user=request.user, token=token)
     if request.method == "POST" and form.is_valid():
-        consultation = services.save_consultation(request, form)
+        try:
+            consultation = services.save_consultation(request, form)
+        except services.AlreadySaved as found:
+            messages.warning(request, _saved_already(found.consultation))
+            return redirect(found.consultation)
         messages.success(request, f"{consultation}を登録しました。続けて連絡調整や同意を記録できます。")
         _warn_if_closed(request, consultation)
         return redirect(consultation)
+    if request.method == "GET":
+        # Browser Back to a form that was saved: said at once, before anything is retyped.
+        earlier = Consultation.objects.for_user(request.user).filter(submission_token=token).first()
+        if earlier:
+            messages.warning(
+                request,
+                f"この入力画面の相談はすでに登録されています（相談 #{earlier.pk}）。もう一度保存しても"
+                "新しくは登録されず、登録済みの相談を開きます。別の相談はメニューの「相談を記録」から記録してください。",
+            )
     return render(
         request,
         "consultations/form.html",
         {"form": form, "panels": extensions.panels("consultation_form", request, None)},
+    )
+
+
+def _saved_already(consultation):
+    return (
+        f"この相談はすでに登録されています（相談 #{consultation.pk}）。"
+        "内容を変える場合は、この画面の「編集する」から修正してください。"
     )
 
 
@@ -97,14 +131,17 @@ def _detail(request, pk, status=200, **forms):
     and fresh ones for the rest. Every rendering is an opening of the record: logged."""
     consultation = get_for_user(
         Consultation.objects.select_related(*DETAIL_RELATED).prefetch_related(
-            "topics__parent", "consents", "provisions__consent"
+            "topics__parent", "topics__capabilities", "consents", "provisions__consent"
         ),
         request.user,
         pk=pk,
     )
     _log(request, consultation)
+    search_url, search_asks = consultation.directory_search()
     context = {
         "consultation": consultation,
+        "search_url": search_url,
+        "search_asks": search_asks,
         "coordinations": _coordinations(consultation),
         "coordination_form": forms.get("coordination_form") or CoordinationForm(prefix="co"),
         "consent_form": forms.get("consent_form") or ConsentForm(prefix="consent"),
