@@ -568,7 +568,7 @@ def test_an_event_held_jointly_is_one_event_listed_once_and_counted_once(client,
     upcoming.co_host_centers.set([cast.center2])
     public = client.get("/training/public/").content.decode()
     assert public.count('data-public-event="合同の次回講座"') == 1
-    assert "東センター・西センター" in public
+    assert "東センター、西センター" in public  # 、: center names often carry a ・ of their own
     # Both centers' coordinators manage it and see it once in their list and history.
     for role in ("coordinator", "coordinator2"):
         c = client_for(role)
