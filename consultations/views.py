@@ -153,7 +153,7 @@ def _detail(request, pk, status=200, **forms):
 
 
 def _coordinations(consultation):
-    return consultation.coordinations.select_related("facility__kind", "recorded_by")
+    return consultation.coordinations.select_related("facility__kind", "facility__area", "recorded_by")
 
 
 @never_cache

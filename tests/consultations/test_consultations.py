@@ -79,7 +79,7 @@ def test_record_pages_send_no_store(client_for, cast):
 
 def test_coordination_rows_form_a_timeline_and_count_on_the_facility(client_for, cast):
     c = make_consultation(cast.center1)
-    f = make_facility("連絡先クリニック")
+    f = make_facility("連絡先クリニック", area=cast.ward1)
     client = client_for("coordinator")
     response = client.post(
         f"/consultations/{c.pk}/coordinations/",
@@ -116,6 +116,8 @@ def test_coordination_rows_form_a_timeline_and_count_on_the_facility(client_for,
     assert list(Coordination.objects.values_list("result", flat=True)) == ["declined", "accepted"]
     html = client.get(f"/consultations/{c.pk}/").content.decode()
     assert html.index("新規受入停止中") < html.index("受入可</span>")
+    # The kind and the area: two clinics of one name in two wards are told apart.
+    assert "連絡先クリニック</a>（診療所・東区）" in html
     facility_html = client.get(f"/resources/{f.pk}/").content.decode()
     assert (
         'data-coordination-asked="2"' in facility_html and 'data-coordination-accepted="1"' in facility_html
