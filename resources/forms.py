@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from coordination.forms import DateInput, area_tree_choices, clean_phone, optional_checkboxes, use_area_tree
 from coordination.models import Area
-from coordination.text import nfkc, normalize
+from coordination.text import nfkc, normalize, normalize_phone
 from resources import windows as window_rows
 from resources.exporting import COLUMN_FIELDS
 from resources.imports import municipalities
@@ -32,9 +32,6 @@ def log_hand_edit(facility, user, creating, changed):
     )
 
 
-POSTCODE_DASHES = re.compile(r"[-‐‑‒–—―−ーｰ－﹣⁃]")
-
-
 class PostcodeField(forms.CharField):
     """A 郵便番号 as people type it (全角, 〒, any dash, spaces) stored as `801-0833`; anything
     but 7 digits is refused with a message saying how to write it."""
@@ -43,7 +40,7 @@ class PostcodeField(forms.CharField):
         value = nfkc(super().to_python(value)).lstrip("〒").strip()
         if not value:
             return ""
-        digits = POSTCODE_DASHES.sub("", value).replace(" ", "")
+        digits = normalize_phone(value).replace("-", "")  # the phone numbers' dashes and spaces folded
         if not re.fullmatch(r"\d{7}", digits):
             raise forms.ValidationError(
                 f"郵便番号は7桁の数字で入力してください（例: 801-0833）。「{value}」は読めません。"
