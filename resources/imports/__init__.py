@@ -163,14 +163,20 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
     if plan.rows == 0:
         plan.error = "見出しだけで、取り込むデータ行がありません。"
         return plan
+    # An added town with no row in the file is said, not refused: a small town may well have no
+    # office of this service type, and the rest of the file is still wanted.
     unmatched = _unmatched(fmt, records, plan, area_codes) if fmt.national else []
     if unmatched:
-        plan.error = (
-            f"「{municipalities.FIELD}」の"
-            + "、".join(f"「{code}」（{municipalities.label(code)}）" for code in unmatched)
-            + "に当たる行がこのファイルにありません。地域コードをお確かめください（何も取り込んでいません）。"
+        plan.warnings.insert(
+            0,
+            (
+                0,
+                "",
+                f"「{municipalities.FIELD}」の"
+                + "、".join(f"「{code}」（{municipalities.label(code)}）" for code in unmatched)
+                + "に当たる行はこのファイルにありませんでした。地域コードが正しいかお確かめください。",
+            ),
         )
-        return plan
 
     matcher = Matcher(fmt, owned)
     if not write:
@@ -188,7 +194,7 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
 
 def _unmatched(fmt, records, plan, area_codes):
     """The added municipality codes no row of the file is in (a mistyped code would otherwise
-    import nothing of the town the admin meant, silently): in-scope rows, imported or set aside.
+    leave out the town the admin meant, silently): in-scope rows, imported or set aside.
     A prefecture is left alone: a list of them (all of Japan) need not all be in one file."""
     codes = [code for code in area_codes if len(code) >= 5]
     if not codes:

@@ -82,17 +82,17 @@ def test_a_code_that_is_no_municipality_is_refused_before_any_work(client_for, c
     assert not FacilityImport.objects.exists()
 
 
-def test_a_valid_code_no_row_of_the_file_is_in_fails_the_preview_and_writes_nothing(client_for, cast):
+def test_a_valid_code_no_row_of_the_file_is_in_is_said_and_the_rest_still_imports(client_for, cast):
     client = client_for("admin")
     response = _upload(client, TOTTORI.read_bytes(), TOTTORI.name, "402036 312045")
     batch = FacilityImport.objects.get()
-    assert batch.status == FacilityImport.Status.FAILED
+    assert batch.status == FacilityImport.Status.READY
     html = client.get(response.url).content.decode()
     assert (
-        "「この取込だけ対象に加える地域」の「40203」（福岡県久留米市）に当たる行がこのファイルにありません"
+        "「この取込だけ対象に加える地域」の「40203」（福岡県久留米市）に当たる行はこのファイルにありませんでした"
         in html
     )
-    assert not Facility.objects.exists()
+    assert "境港市" in html and "新規（45件）" in html  # the other code's rows are still offered
 
 
 @pytest.mark.parametrize("code", ["011002", "01100", "011011", "01101"])
