@@ -275,6 +275,9 @@ def cancel(request, pk, rid):
     return redirect(f"{event.get_absolute_url()}#registrations")
 
 
+ALREADY_CANCELLED = "この申込はすでに取り消されています。"
+
+
 @never_cache
 @role_required(Role.PROFESSIONAL)
 def cancel_mine(request, pk, rid):
@@ -289,7 +292,7 @@ def cancel_mine(request, pk, rid):
     )
     event = registration.event
     if registration.status == Registration.Status.CANCELLED:
-        messages.info(request, "この申込はすでに取り消されています。")
+        messages.info(request, ALREADY_CANCELLED)
         return redirect(event)
     refusal = event.own_cancel_refusal()
     if refusal:
@@ -299,7 +302,7 @@ def cancel_mine(request, pk, rid):
         try:
             services.cancel(request, event, registration)
         except AlreadyCancelled:
-            messages.info(request, "この申込はすでに取り消されています。")
+            messages.info(request, ALREADY_CANCELLED)
         else:
             messages.success(request, "この研修の申込を取り消しました。")
         return redirect(event)
