@@ -22,7 +22,7 @@ def test_coordinator_logs_a_call_with_two_topics_and_a_coordination_then_sees_it
     page.get_by_role("group", name="その他の分類").get_by_label("連絡調整").check()
     page.get_by_label("相談概要").fill("寝たきりで褥瘡のある方。訪問診療医を探したい。")
     page.get_by_role("button", name="保存する").click()
-    assert "を登録しました" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("を登録しました")
 
     page.get_by_label("連絡先施設").fill("ひまわり")
     page.get_by_role("radio", name="受入可").check()
@@ -36,8 +36,8 @@ def test_coordinator_logs_a_call_with_two_topics_and_a_coordination_then_sees_it
     row = page.locator(
         'tr[data-section="相談内容"][data-item="医療/訪問診療できる医療機関に関する事"] [data-total]'
     )
-    assert row.inner_text() == "1"
-    assert page.locator('tr[data-section="連絡調整"][data-item="受入可"] [data-total]').inner_text() == "1"
+    expect(row).to_have_text("1")
+    expect(page.locator('tr[data-section="連絡調整"][data-item="受入可"] [data-total]')).to_have_text("1")
     page.screenshot(path=str(ARTIFACTS / "consultation-report.png"), full_page=True)
     with page.expect_download() as info:
         page.get_by_role("link", name="Excelでダウンロード").click()
@@ -67,12 +67,12 @@ def test_coordination_rows_are_added_without_a_reload_and_a_shared_name_offers_c
         "radio", name="みどりクリニック（診療所・北九州市小倉北区片野3-18-7・電話 093-111-2222）"
     )
     candidate.check()
-    assert page.get_by_label("受入不可の理由").input_value() == "満床"
+    expect(page.get_by_label("受入不可の理由")).to_have_value("満床")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "coordination-candidates.png"), full_page=True)
     page.get_by_role("button", name="連絡調整を記録").click()
     page.locator("ol.timeline li").first.wait_for()
-    assert "みどりクリニック" in page.locator("ol.timeline").inner_text()
+    expect(page.locator("ol.timeline")).to_contain_text("みどりクリニック")
     assert page.evaluate("window.stillTheSamePage === true")  # swapped in place, no reload
     # htmx focuses the new row form's autofocus field when the swap settles, a moment after the
     # timeline shows: wait for it rather than read it at once.
@@ -82,7 +82,7 @@ def test_coordination_rows_are_added_without_a_reload_and_a_shared_name_offers_c
     page.get_by_role("radio", name="検討中").check()
     page.get_by_role("button", name="連絡調整を記録").click()
     page.locator("ol.timeline li").nth(1).wait_for()
-    assert "名簿にない施設" in page.locator("ol.timeline").inner_text()
+    expect(page.locator("ol.timeline")).to_contain_text("名簿にない施設")
     page.screenshot(path=str(ARTIFACTS / "coordination-rows.png"), full_page=True)
     assert page.js_errors == []
 

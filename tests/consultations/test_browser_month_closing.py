@@ -1,6 +1,8 @@
 """In a real browser: a coordinator closes a month and sees the mark and a later edit's difference;
 a resident on a phone reads a center's public page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -16,10 +18,10 @@ def test_a_coordinator_closes_a_month_and_sees_the_mark_and_a_later_edit(page, c
     login(page, "coordinator")
     page.goto(page.base_url + "/consultations/reports/?year=2026&month=8")
     page.get_by_role("button", name="C01 東センターの2026年8月を締める").click()
-    assert "を締めました" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("を締めました")
     mark = page.locator('[data-closed-month="2026-08"]')
     expect(mark).to_have_count(1)
-    assert "締め済み" in mark.inner_text()
+    expect(mark).to_contain_text("締め済み")
     expect(page.locator("[data-changed-after-submission]")).to_have_count(0)
     # A consultation of August logged after the month was submitted.
     make_consultation(cast.center1, (2026, 8, 24, 15, 0), "訪問看護", ["看取りに関する事"])
@@ -27,7 +29,7 @@ def test_a_coordinator_closes_a_month_and_sees_the_mark_and_a_later_edit(page, c
     changed = page.locator("tr[data-changed-after-submission]")
     assert changed.count() >= 3
     row = page.locator('tr[data-item="看取りに関する事"][data-changed-after-submission]')
-    assert "提出後の修正 +1" in row.inner_text()
+    expect(row).to_contain_text("提出後の修正 +1")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "month-closing-report.png"), full_page=True)
     page.locator("#chart-topics").scroll_into_view_if_needed()
@@ -51,9 +53,9 @@ def test_a_resident_on_a_phone_reads_a_centers_public_page(browser, live_server,
     try:
         page.goto(live_server.url + "/centers/")
         page.get_by_role("link", name="東センター").first.click()
-        assert page.url.endswith("/centers/C01/")
-        assert page.get_by_role("heading", level=1).inner_text() == "東センター"
-        assert page.get_by_role("link", name="093-000-0001").get_attribute("href") == "tel:093-000-0001"
+        expect(page).to_have_url(re.compile(r"/centers/C01/$"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("東センター")
+        expect(page.get_by_role("link", name="093-000-0001")).to_have_attribute("href", "tel:093-000-0001")
         body = page.locator("main").inner_text()
         for text in ("東区医師会内", "お盆休み", "無料", "打診", "訪問診療や往診を行う医師等の確保"):
             assert text in body, text

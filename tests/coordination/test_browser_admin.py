@@ -1,8 +1,11 @@
 """The admin as an admin uses it: second-factor devices without their secrets, a user who cannot be
 deleted, and the login refusal in plain Japanese."""
 
+import re
+
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from coordination.security import audit
 from tests.conftest import ARTIFACTS, login
@@ -16,14 +19,17 @@ def test_an_admin_removes_a_second_factor_and_is_told_to_deactivate_a_user_in_th
     page.missing = []
     page.on("response", lambda r: page.missing.append(r.url) if r.status == 404 else None)
     login(page, "admin", "wrong-password")
-    assert "ユーザー名またはパスワードが違います。" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("ユーザー名またはパスワードが違います。")
     login(page, "admin")
     page.goto(page.base_url + "/admin/")
     page.get_by_role("link", name="二要素認証（認証アプリ）").first.click()
+    expect(page.locator("#result_list")).to_be_visible()
     assert device.key not in page.content()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "admin-second-factor-list.png"), full_page=True)
     page.get_by_role("link", name="coordinator（coordinator）").click()
+    expect(page).to_have_url(re.compile(rf"/{device.pk}/change/$"))
+    page.wait_for_load_state()
     assert "The user" not in page.locator("#content").inner_text()
     page.screenshot(path=str(ARTIFACTS / "admin-second-factor-device.png"), full_page=True)
     page.goto(f"{page.base_url}/admin/coordination/authenticatordevice/{device.pk}/delete/")

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, login
 
@@ -16,12 +17,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 )
 def test_each_role_logs_in_and_sees_its_dashboard(page, cast, username, heading):
     page.goto(page.base_url + "/")
-    assert page.get_by_role("heading", level=1).inner_text() == "在宅医療・介護連携支援ポータル"
+    expect(page.get_by_role("heading", level=1)).to_have_text("在宅医療・介護連携支援ポータル")
     login(page, username)
     assert page.get_by_role("heading", level=1).inner_text() == heading
-    assert page.get_by_role("button", name="ログアウト").is_visible()
+    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"dashboard-{username}.png"), full_page=True)
     assert page.js_errors == []
     page.get_by_role("button", name="ログアウト").click()
-    assert page.get_by_role("link", name="職員・専門職ログイン").is_visible()
+    expect(page.get_by_role("link", name="職員・専門職ログイン")).to_be_visible()

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from coordination.models import Organisation
 from tests.conftest import ARTIFACTS, login
@@ -20,7 +23,7 @@ def test_primary_meeting_raises_two_issues_and_a_secondary_carries_out_a_solutio
     page.get_by_role("group", name="参加した団体・機関").get_by_label("薬剤師会").check()
     page.get_by_label("記録（議事要旨）").fill("薬剤師の在宅訪問について意見交換。\nケアマネとの接点がない。")
     page.get_by_role("button", name="保存する").click()
-    assert "一次連携「薬剤師会との打ち合わせ会」を記録しました" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("一次連携「薬剤師会との打ち合わせ会」を記録しました")
     meeting_url = page.url
 
     for label, title in [
@@ -31,10 +34,11 @@ def test_primary_meeting_raises_two_issues_and_a_secondary_carries_out_a_solutio
         page.get_by_text("この会議で課題を起票する").click()
         page.get_by_label("ラベル").fill(label)
         page.get_by_role("textbox", name="課題 必須").fill(title)
-        assert page.get_by_label("提起した団体").input_value() == str(pharmacy.pk)
+        expect(page.get_by_label("提起した団体")).to_have_value(str(pharmacy.pk))
         page.get_by_role("button", name="課題を起票").click()
-        assert f"課題「{label} {title}」を起票しました" in page.locator(".messages").inner_text()
-    assert "薬-A" in page.locator("#raised").inner_text() and "薬-F" in page.locator("#raised").inner_text()
+        expect(page.locator(".messages")).to_contain_text(f"課題「{label} {title}」を起票しました")
+    expect(page.locator("#raised")).to_contain_text("薬-A")
+    expect(page.locator("#raised")).to_contain_text("薬-F")
 
     # A 一次 with two counterparts is refused, naming the rule.
     page.goto(page.base_url + "/meetings/new/")
@@ -43,7 +47,7 @@ def test_primary_meeting_raises_two_issues_and_a_secondary_carries_out_a_solutio
     page.get_by_role("group", name="参加した団体・機関").get_by_label("薬剤師会").check()
     page.get_by_role("group", name="参加した団体・機関").get_by_label("介護支援専門員協会").check()
     page.get_by_role("button", name="保存する").click()
-    assert "一次連携はセンターと1つの団体・職種との連携です" in page.locator(".field--error").inner_text()
+    expect(page.locator(".field--error")).to_contain_text("一次連携はセンターと1つの団体・職種との連携です")
 
     # …as a 二次連携 it is recorded, and carries out a 解決策 for 薬-F (FY2025).
     page.get_by_role("radio", name="二次連携").check()
@@ -54,28 +58,28 @@ def test_primary_meeting_raises_two_issues_and_a_secondary_carries_out_a_solutio
     page.get_by_role("textbox", name="解決策 必須").fill("同行訪問研修で訪問指示の出し方を共有")
     page.get_by_role("group", name="対応する課題").get_by_label("薬-F", exact=False).check()
     page.get_by_role("button", name="保存する").click()
-    assert (
+    expect(page.locator(".messages")).to_contain_text(
         "解決策「同行訪問研修で訪問指示の出し方を共有」を記録しました"
-        in page.locator(".messages").inner_text()
     )
 
     # Both show in 薬剤師会's timeline, in their 年度 rows with the labels they touched.
     page.goto(page.base_url + "/meetings/organisations/")
     page.get_by_role("link", name="薬剤師会").click()
     first_row = page.locator('[data-timeline] tr[data-year="2024"]')
-    assert first_row.locator("td").nth(1).inner_text() == "一次連携"
-    assert first_row.locator("[data-labels]").inner_text() == "薬-A 薬-F"
+    expect(first_row.locator("td").nth(1)).to_have_text("一次連携")
+    expect(first_row.locator("[data-labels]")).to_have_text("薬-A 薬-F")
     second_row = page.locator('[data-timeline] tr[data-year="2025"]')
-    assert second_row.locator("td").nth(1).inner_text() == "二次連携"
-    assert second_row.locator("[data-labels]").inner_text() == "薬-F"
+    expect(second_row.locator("td").nth(1)).to_have_text("二次連携")
+    expect(second_row.locator("[data-labels]")).to_have_text("薬-F")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "meetings-organisation-timeline.png"), full_page=True)
 
     page.get_by_role("link", name="薬-F", exact=False).first.click()
+    expect(page.locator("#lineage")).to_contain_text("で実施")
     lineage = page.locator("#lineage").inner_text()
     assert "一次連携「薬剤師会との打ち合わせ会」で提起" in lineage
     assert "二次連携「医科薬科在宅医療同行訪問研修」で実施" in lineage
-    assert page.locator("[data-status]").get_attribute("data-status") == "in_progress"
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "in_progress")
     page.screenshot(path=str(ARTIFACTS / "meetings-issue-lineage.png"), full_page=True)
     assert page.js_errors == []
 
@@ -92,11 +96,12 @@ def test_an_official_tells_the_centers_issues_apart_and_filters_one_center(page,
     assert sorted(cells) == ["C01 東センター", "C02 西センター"]
     page.get_by_label("センター").select_option(label="西センター")
     page.get_by_role("button", name="検索", exact=True).click()
-    assert page.locator("[data-center-cell]").all_inner_texts() == ["C02 西センター"]
+    expect(page.locator("[data-center-cell]")).to_have_text(["C02 西センター"])
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "official-issues-by-center.png"), full_page=True)
     page.goto(page.base_url + "/meetings/years/")
     page.get_by_label("センター").select_option("C01")
     page.get_by_role("button", name="表示する").click()
+    expect(page).to_have_url(re.compile(r"center=C01"))
     page.screenshot(path=str(ARTIFACTS / "official-year-summary.png"), full_page=True)
     assert page.js_errors == []

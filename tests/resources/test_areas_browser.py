@@ -2,6 +2,7 @@
 city's line, the 圏域 below the city are marked, and at phone width the page does not widen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, login
 from tests.resources.test_areas import YEAR, town  # noqa: F401 — the hand-counted fixture
@@ -23,7 +24,7 @@ def test_an_official_reads_the_area_page_with_its_chart_on_desktop_and_phone(pag
         "西区",  # a 区 without 圏域 stands as one, in the tree's order
     ]
     assert page.locator('tr[data-area-code="B002"]').get_attribute("class").endswith("is-below")
-    assert page.locator('tr[data-area-code="A001"] [data-per-1000="1.6"]').is_visible()
+    expect(page.locator('tr[data-area-code="A001"] [data-per-1000="1.6"]')).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "areas-official-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 740})

@@ -25,16 +25,17 @@ def test_a_resident_finds_a_salon_on_the_listing_and_opens_it(page, cast, monkey
     cards = page.locator(".community-card")
     expect(cards).to_have_count(3)
     # Soonest first: the Wednesday 9/9 itself, then the 第2火曜 of October (9/22 is a holiday).
-    assert "水曜の体操" in cards.nth(0).inner_text() and "9月9日" in cards.nth(0).inner_text()
+    expect(cards.nth(0)).to_contain_text("水曜の体操")
+    expect(cards.nth(0)).to_contain_text("9月9日")
     assert "093-999-0001" not in page.content()
     page.locator(".leaflet-interactive").first.wait_for()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "community-listing-phone.png"), full_page=True)
 
     page.get_by_role("link", name="ひだまりサロン").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "ひだまりサロン"
-    assert page.locator("[data-next-date]").get_attribute("data-next-date") == "2026-10-13"
-    assert "第2・第4火曜 10:00〜12:00（祝日は休み）" in page.locator("[data-schedule]").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ひだまりサロン")
+    expect(page.locator("[data-next-date]")).to_have_attribute("data-next-date", "2026-10-13")
+    expect(page.locator("[data-schedule]")).to_contain_text("第2・第4火曜 10:00〜12:00（祝日は休み）")
     page.screenshot(path=str(ARTIFACTS / "community-detail-phone.png"), full_page=True)
     assert page.js_errors == [] or all(
         "tile" in e or "cyberjapandata" in e or "ERR_" in e for e in page.js_errors
@@ -69,5 +70,5 @@ def test_a_life_support_coordinator_types_a_full_width_postcode_and_2_4_and_sees
     expect(page.get_by_role("heading", level=1)).to_have_text("港のサロン")
     facility = Facility.objects.get(name="港のサロン")
     assert facility.postal_code == "801-0833"
-    assert "第2・第4火曜" in page.locator("[data-schedule]").inner_text()
+    expect(page.locator("[data-schedule]")).to_contain_text("第2・第4火曜")
     page.screenshot(path=str(ARTIFACTS / "community-saved-postcode.png"), full_page=True)

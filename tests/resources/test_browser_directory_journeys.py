@@ -5,6 +5,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from resources.models import Capability, FacilityKind
 from tests.conftest import ARTIFACTS, login
@@ -65,6 +66,9 @@ def shot(page, name):
 
 
 def results(page):
+    # A search from the results page: the old page has [data-result-count] too, so wait for the
+    # new one to have loaded, not just for the element.
+    page.wait_for_load_state()
     page.locator("[data-result-count]").wait_for()
     return page.locator(".result-list h3").all_inner_texts()
 
@@ -80,13 +84,13 @@ def test_the_facets_are_collapsed_groups_and_a_search_lands_on_the_results(page,
     page.goto(page.base_url + "/resources/")
     groups = page.locator("details.facet-group")
     assert groups.count() >= 5
-    assert page.locator("details.facet-group[open] > summary").all_inner_texts() == ["診療"]
+    expect(page.locator("details.facet-group[open] > summary")).to_have_text(["診療"])
     if viewport is DESKTOP:  # results first: the whole form fits the screen above them
         assert page.locator("form.search-form").bounding_box()["height"] < 600
     medical = page.locator("details.facet-group", has=page.locator("summary", has_text="医療処置"))
-    assert not medical.get_by_label("人工呼吸器", exact=False).first.is_visible()
+    expect(medical.get_by_label("人工呼吸器", exact=False).first).to_be_hidden()
     medical.locator("summary").click()
-    assert medical.get_by_label("人工呼吸器", exact=False).first.is_visible()
+    expect(medical.get_by_label("人工呼吸器", exact=False).first).to_be_visible()
     page.get_by_label("在宅看取り").check()
     page.get_by_role("button", name="検索", exact=True).click()
     page.wait_for_url(re.compile(r"#results-heading$"))
@@ -100,14 +104,14 @@ def test_the_facets_are_collapsed_groups_and_a_search_lands_on_the_results(page,
 def test_an_empty_result_names_the_condition_to_drop_and_its_link_finds_them(page, town):
     pharmacy = FacilityKind.objects.get(code="pharmacy")
     page.goto(f"{page.base_url}/resources/?kind={pharmacy.pk}&area={town['katano'].area_id}")
-    assert page.locator("[data-result-count]").get_attribute("data-result-count") == "0"
+    expect(page.locator("[data-result-count]")).to_have_attribute("data-result-count", "0")
     hints = page.locator("[data-relax-hints] li")
     area = town["katano"].area.name
-    assert hints.all_inner_texts() == ["「種別: 薬局」を外す（3件）", f"「地域: {area}」を外す（1件）"]
+    expect(hints).to_have_text(["「種別: 薬局」を外す（3件）", f"「地域: {area}」を外す（1件）"])
     shot(page, "directory-empty-result-hints")
     hints.get_by_role("link", name=f"「地域: {area}」を外す（1件）").click()
     assert results(page) == ["みなみ薬局"]
-    assert page.get_by_label("種別").locator("option:checked").inner_text() == "薬局"
+    expect(page.get_by_label("種別").locator("option:checked")).to_have_text("薬局")
 
 
 @pytest.mark.parametrize(
@@ -129,7 +133,7 @@ def test_an_empty_result_names_the_condition_to_drop_and_its_link_finds_them(pag
 def test_words_phone_numbers_and_addresses_as_people_type_them(page, town, typed, found):
     page.goto(f"{page.base_url}/resources/?q={quote(typed)}#results-heading")
     assert results(page) == found, typed
-    assert page.get_by_label("キーワード").input_value() == typed
+    expect(page.get_by_label("キーワード")).to_have_value(typed)
     named = {"訪看": "synonym", "片野3ー18ー7": "address-dash"}
     if typed in named:
         shot(page, f"directory-typed-{named[typed]}")
@@ -200,7 +204,7 @@ def test_residents_read_their_own_wording_and_professionals_theirs(page, town, r
     # Jargon has a plain explanation next to it.
     assert page.locator("label[for^=id_capabilities_]", has_text="在宅看取り").get_attribute("title")
     if role == "anonymous":
-        assert "ログインすると表示されます" in page.locator(".lead").inner_text()
+        expect(page.locator(".lead")).to_contain_text("ログインすると表示されます")
     shot(page, f"directory-wording-{role}")
 
 
@@ -247,10 +251,10 @@ def test_without_javascript_the_location_button_is_hidden_and_a_postcode_still_w
     page = context.new_page()
     try:
         page.goto(live_server.url + "/resources/")
-        assert not page.locator("[data-near-me]").is_visible()
+        expect(page.locator("[data-near-me]")).to_be_hidden()
         page.get_by_label("近くの場所", exact=False).fill("8020001")
         page.get_by_role("button", name="検索", exact=True).click()
-        assert page.locator("[data-origin-summary]").inner_text().startswith("「〒802-0001")
+        expect(page.locator("[data-origin-summary]")).to_have_text(re.compile(r"^「〒802-0001"))
         assert results(page)[0] in ("ひかり訪問看護ステーション", "さくら居宅介護支援事業所")
         shot(page, "directory-postcode-without-javascript")
     finally:
@@ -263,4 +267,4 @@ def test_capability_groups_keep_the_chosen_one_open_after_the_search(page, town)
     assert results(page) == ["みなみ薬局"]
     opened = page.locator("details.facet-group[open] > summary").all_inner_texts()
     assert opened == ["診療", "薬局"]
-    assert page.get_by_label("麻薬調剤").is_checked()
+    expect(page.get_by_label("麻薬調剤")).to_be_checked()

@@ -18,20 +18,20 @@ def test_admin_uploads_national_csv_reviews_preview_confirms_and_finds_offices(p
     page.get_by_label("ファイル").set_input_files(str(path))
     page.get_by_role("button", name="アップロードして内容を確認する").click()
     page.wait_for_url("**/resources/import/*/")
-    assert page.locator("[data-import-new]").get_attribute("data-import-new") == "2"
-    assert page.locator("[data-import-rejected]").get_attribute("data-import-rejected") == "1"
-    assert "4行目「事業所名」: 事業所名がありません。" in page.locator("[data-rejected-rows]").inner_text()
-    assert "ケアプランセンターひまわり" in page.locator("table").last.inner_text()
+    expect(page.locator("[data-import-new]")).to_have_attribute("data-import-new", "2")
+    expect(page.locator("[data-import-rejected]")).to_have_attribute("data-import-rejected", "1")
+    expect(page.locator("[data-rejected-rows]")).to_contain_text("4行目「事業所名」: 事業所名がありません。")
+    expect(page.locator("table").last).to_contain_text("ケアプランセンターひまわり")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "import-preview.png"), full_page=True)
     page.get_by_role("button", name="取り込む（新規 2件・更新 0件）").click()
-    assert page.locator("[data-import-created]").get_attribute("data-import-created") == "2"
+    expect(page.locator("[data-import-created]")).to_have_attribute("data-import-created", "2")
     page.screenshot(path=str(ARTIFACTS / "import-summary.png"), full_page=True)
 
     page.goto(page.base_url + "/resources/?q=ひまわり")
-    assert page.locator("[data-result-count]").get_attribute("data-result-count") == "1"
+    expect(page.locator("[data-result-count]")).to_have_attribute("data-result-count", "1")
     page.get_by_role("link", name="ケアプランセンターひまわり").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "ケアプランセンターひまわり"
+    expect(page.get_by_role("heading", level=1)).to_have_text("ケアプランセンターひまわり")
 
 
 def test_the_progress_bar_follows_a_running_import_and_the_page_shows_the_result(page, cast):
@@ -48,14 +48,14 @@ def test_the_progress_bar_follows_a_running_import_and_the_page_shows_the_result
     login(page, "admin")
     page.goto(page.base_url + f"/resources/import/{batch.pk}/")
     bar = page.locator("[data-batch-bar]")
-    assert bar.get_attribute("value") == "10"
+    expect(bar).to_have_attribute("value", "10")
     FacilityImport.objects.filter(pk=batch.pk).update(done=60)
     expect(page.locator("[data-batch-count]")).to_have_text("60 ／ 100")  # no reload: polled
-    assert bar.get_attribute("value") == "60"
+    expect(bar).to_have_attribute("value", "60")
     page.screenshot(path=str(ARTIFACTS / "import-progress.png"), full_page=True)
     FacilityImport.objects.filter(pk=batch.pk).update(status="done", created=68, rows=7042, out_of_scope=6974)
     page.wait_for_selector("[data-import-created]")
-    assert page.locator("[data-import-out-of-scope]").get_attribute("data-import-out-of-scope") == "6974"
+    expect(page.locator("[data-import-out-of-scope]")).to_have_attribute("data-import-out-of-scope", "6974")
 
 
 def test_admin_adds_a_town_by_its_six_digit_code_and_a_bad_code_is_named(page, cast):
@@ -84,7 +84,7 @@ def test_admin_adds_a_town_by_its_six_digit_code_and_a_bad_code_is_named(page, c
     page.get_by_label("この取込だけ対象に加える地域（任意）").fill("312045")
     page.get_by_role("button", name="アップロードして内容を確認する").click()
     page.wait_for_url("**/resources/import/*/")
-    assert page.locator("[data-import-new]").get_attribute("data-import-new") == "45"
+    expect(page.locator("[data-import-new]")).to_have_attribute("data-import-new", "45")
     assert "対象外（境港市、" in page.content()
     expect(page.locator("caption").first).to_have_text("新規（45件）")
     page.screenshot(path=str(ARTIFACTS / "import-area-code-preview.png"), full_page=True)

@@ -29,13 +29,13 @@ def test_professional_finds_home_visit_doctor_opens_it_and_prints_the_list(page,
     page.get_by_label("訪問診療").check()
     page.get_by_label("在宅看取り").check()
     page.get_by_role("button", name="検索", exact=True).click()
-    assert page.locator("[data-result-count]").get_attribute("data-result-count") == "1"
+    expect(page.locator("[data-result-count]")).to_have_attribute("data-result-count", "1")
     page.locator(".leaflet-interactive").first.wait_for()  # the marker is drawn even without tiles
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "resources-search.png"), full_page=True)
 
     page.get_by_role("link", name="ひまわり在宅クリニック").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "ひまわり在宅クリニック"
+    expect(page.get_by_role("heading", level=1)).to_have_text("ひまわり在宅クリニック")
     table = page.locator("table.windows").first
     assert "13:00–14:00" in table.inner_text() and "093-555-0001" in page.content()
     page.screenshot(path=str(ARTIFACTS / "resources-detail.png"), full_page=True)
@@ -44,10 +44,10 @@ def test_professional_finds_home_visit_doctor_opens_it_and_prints_the_list(page,
     page.get_by_role("link", name="この一覧を印刷（A4）").click()
     rows = page.locator("table.print-table tbody tr")
     expect(rows).to_have_count(1)
-    assert "ひまわり在宅クリニック" in rows.first.inner_text()
-    assert "093-555-0001" in rows.first.inner_text()
+    expect(rows.first).to_contain_text("ひまわり在宅クリニック")
+    expect(rows.first).to_contain_text("093-555-0001")
     page.emulate_media(media="print")
-    assert not page.locator(".site-nav").is_visible()
+    expect(page.locator(".site-nav")).to_be_hidden()
     page.screenshot(path=str(ARTIFACTS / "resources-print.png"), full_page=True)
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
@@ -69,7 +69,7 @@ def test_map_markers_are_reachable_by_keyboard_and_the_origin_is_shown(page, cas
     expect(markers).to_have_count(3)  # the two facilities and the origin
     expect(page.locator('[aria-label^="検索の起点"]')).to_have_count(1)
     marker = page.locator('.leaflet-interactive[aria-label="地図の医院"]')
-    assert marker.get_attribute("tabindex") == "0"
+    expect(marker).to_have_attribute("tabindex", "0")
     marker.focus()
     page.keyboard.press("Enter")
     page.locator(".leaflet-popup a", has_text="地図の医院").wait_for()

@@ -32,7 +32,7 @@ def test_a_facility_answers_on_a_phone_and_a_coordinator_approves(browser, live_
     mobile = phone.new_page()
     mobile.set_default_timeout(15000)
     mobile.goto(f"{live_server.url}/resources/u/{link.token}/")
-    assert mobile.get_by_role("heading", level=1).inner_text() == "あおば訪問看護ステーションの情報の確認"
+    expect(mobile.get_by_role("heading", level=1)).to_have_text("あおば訪問看護ステーションの情報の確認")
     width = mobile.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, width  # nothing runs off a phone's screen
     mobile.get_by_label("要相談").check()
@@ -45,7 +45,7 @@ def test_a_facility_answers_on_a_phone_and_a_coordinator_approves(browser, live_
     ARTIFACTS.mkdir(exist_ok=True)
     mobile.screenshot(path=str(ARTIFACTS / "resources-update-link-phone.png"), full_page=True)
     mobile.get_by_role("button", name="この内容で送る").click()
-    assert "受け付けました" in mobile.locator("main").inner_text()
+    expect(mobile.locator("main")).to_contain_text("受け付けました")
     mobile.screenshot(path=str(ARTIFACTS / "resources-update-link-phone-done.png"), full_page=True)
     phone.close()
 
@@ -61,7 +61,7 @@ def test_a_facility_answers_on_a_phone_and_a_coordinator_approves(browser, live_
     ).uncheck()  # 受入状況 is checked by phone first
     page.screenshot(path=str(ARTIFACTS / "resources-change-request.png"), full_page=True)
     page.get_by_role("button", name="チェックした項目だけ承認する").click()
-    assert "承認し" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("承認し")
     f.refresh_from_db()
     assert f.contact_person == "管理者 中村" and f.accepting == ""
     assert sorted(ContactWindow.objects.filter(facility=f).values_list("weekday", flat=True)) == [

@@ -18,7 +18,7 @@ def test_a_coordinator_creates_a_rota_generates_january_and_sees_the_month(page,
     page.get_by_label("当番表の名称").fill("東区 夜間休日当番")
     page.get_by_label("医師会の地区").fill("東区医師会")
     page.get_by_role("button", name="保存する").click()
-    assert "当番表「東区 夜間休日当番」を登録しました" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("当番表「東区 夜間休日当番」を登録しました")
 
     # The generator form: a month and the clinics in turn, one a line (a code or a name).
     page.get_by_label("対象の月").fill("2027-01")
@@ -26,7 +26,7 @@ def test_a_coordinator_creates_a_rota_generates_january_and_sees_the_month(page,
         "4011000001\nみなと在宅クリニック\nやまて医院"
     )
     page.get_by_role("button", name="当番を作成する").click()
-    assert "2027年1月の当番を31件作成しました" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("2027年1月の当番を31件作成しました")
     rota = Rota.objects.get(name="東区 夜間休日当番")
     assert Shift.objects.filter(rota=rota).count() == 31
 
@@ -34,8 +34,8 @@ def test_a_coordinator_creates_a_rota_generates_january_and_sees_the_month(page,
     expect(grid.locator(".rota-shift")).to_have_count(31)
     # 1/1 is 年末年始 from 9:00 to the next morning; 1/11 (成人の日) is part of a 連休.
     first = grid.locator(".rota-shift").first
-    assert "年末年始 9:00〜翌9:00" in first.inner_text()
-    assert "あおば内科クリニック" in first.inner_text()
+    expect(first).to_contain_text("年末年始 9:00〜翌9:00")
+    expect(first).to_contain_text("あおば内科クリニック")
     expect(grid.locator(".rota-shift--long_holiday")).to_have_count(2)
 
     # Clearing one shift's clinic makes a gap, shown in red.
@@ -43,7 +43,7 @@ def test_a_coordinator_creates_a_rota_generates_january_and_sees_the_month(page,
     page.get_by_label("当番の医療機関").select_option(label="（当番なし・空き）")
     page.get_by_role("button", name="保存する").click()
     expect(page.locator(".rota-shift--gap")).to_have_count(1)
-    assert "空き 1件" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("空き 1件")
     assert page.js_errors == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "rota-month-coordinator.png"), full_page=True)

@@ -2,6 +2,7 @@
 logging in; the coordinator then reads the rates and the trend chart."""
 
 import pytest
+from playwright.sync_api import expect
 
 from surveys import presets, services
 from surveys.models import Survey
@@ -32,7 +33,7 @@ def test_a_care_office_answers_on_a_phone_and_the_rates_show(page, browser, cast
     errors = []
     p.on("pageerror", lambda exc: errors.append(str(exc)))
     p.goto(page.base_url + f"/surveys/r/{r.token}/")
-    assert p.locator("[data-respondent-label]").inner_text() == "東ケアプランセンター"
+    expect(p.locator("[data-respondent-label]")).to_have_text("東ケアプランセンター")
     # Nothing wider than the phone: no sideways scrolling.
     assert p.evaluate("document.documentElement.scrollWidth") <= 390
     p.get_by_label("事業所のケアマネジャーの人数").fill("3")
@@ -54,7 +55,7 @@ def test_a_care_office_answers_on_a_phone_and_the_rates_show(page, browser, cast
     ARTIFACTS.mkdir(exist_ok=True)
     p.screenshot(path=str(ARTIFACTS / "survey-answer-phone.png"), full_page=False)
     p.get_by_role("button", name="回答を送信する").click()
-    assert "回答を受け付けました" in p.locator("h1").inner_text()
+    expect(p.locator("h1")).to_contain_text("回答を受け付けました")
     p.screenshot(path=str(ARTIFACTS / "survey-answer-phone-thanks.png"))
     assert not errors
     phone.close()
@@ -63,9 +64,9 @@ def test_a_care_office_answers_on_a_phone_and_the_rates_show(page, browser, cast
 
     login(page, "coordinator")
     page.goto(page.base_url + f"/surveys/{survey.pk}/results/")
-    assert page.locator('[data-rate="入院時連絡率"]').get_attribute("data-value") == "50.0"
-    assert page.locator('[data-rate="退院時連絡率"]').get_attribute("data-value") == "50.0"
-    assert page.locator("[data-response-rate]").get_attribute("data-response-rate") == "100.0"
+    expect(page.locator('[data-rate="入院時連絡率"]')).to_have_attribute("data-value", "50.0")
+    expect(page.locator('[data-rate="退院時連絡率"]')).to_have_attribute("data-value", "50.0")
+    expect(page.locator("[data-response-rate]")).to_have_attribute("data-response-rate", "100.0")
     page.wait_for_function("document.getElementById('chart-trend').width > 0")
     page.screenshot(path=str(ARTIFACTS / "survey-results.png"), full_page=True)
     assert not page.js_errors

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coordination.dates import fiscal_year
 from tests.conftest import ARTIFACTS, login
@@ -35,8 +36,8 @@ def test_the_yearly_history_counts_past_events_only(page, cast):
     page.goto(page.base_url + "/training/history/")
     year = fiscal_year(timezone.localtime(held.starts_at).date())
     row = page.locator(f'[data-history-table] tr[data-year="{year}"]')
-    assert row.locator("[data-events]").inner_text() == "1"
-    assert row.locator("[data-people]").inner_text() == "12"
+    expect(row.locator("[data-events]")).to_have_text("1")
+    expect(row.locator("[data-people]")).to_have_text("12")
     # Whichever 年度 tomorrow falls in, the coming event is counted nowhere.
     events = page.locator("[data-history-table] [data-events]").all_inner_texts()
     assert sum(int(n) for n in events) == 1

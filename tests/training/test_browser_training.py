@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -27,7 +28,7 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     page.get_by_role("group", name="形式").get_by_label("グループワーク").check()
     page.get_by_label("定員").fill("30")
     page.get_by_role("button", name="保存する").click()
-    assert "を登録しました" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("を登録しました")
     event_url = page.url
 
     # A professional signs up; the coordinator enters a second one taken by phone.
@@ -37,10 +38,10 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     login(pro_page, "professional")
     pro_page.goto(page.base_url + "/training/")
     pro_page.get_by_role("link", name="この研修に申し込む （在宅看取りを支える多職種研修）").click()
-    assert pro_page.get_by_label("所属").input_value() == "△△ケアプランセンター"
+    expect(pro_page.get_by_label("所属")).to_have_value("△△ケアプランセンター")
     pro_page.get_by_label("職種").select_option(label="介護支援専門員")
     pro_page.get_by_role("button", name="申し込む").click()
-    assert "受け付けました" in pro_page.locator(".messages").inner_text()
+    expect(pro_page.locator(".messages")).to_contain_text("受け付けました")
     pro.close()
 
     page.goto(event_url)
@@ -49,14 +50,14 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     page.get_by_label("所属").fill("○○訪問看護ステーション")
     page.get_by_label("職種").select_option(label="看護師")
     page.get_by_role("button", name="申し込む").click()
-    assert page.locator("[data-confirmed]").inner_text() == "2"
+    expect(page.locator("[data-confirmed]")).to_have_text("2")
 
     # On the day: both checked in.
     page.get_by_role("button", name="professionalさんを受付").click()
     page.get_by_role("button", name="山田 花子さんを受付").click()
-    assert page.locator("[data-checked-in]").inner_text() == "2"
-    assert page.locator('[data-profession="看護師"] td').inner_text() == "1"
-    assert page.locator('[data-profession="介護支援専門員"] td').inner_text() == "1"
+    expect(page.locator("[data-checked-in]")).to_have_text("2")
+    expect(page.locator('[data-profession="看護師"] td')).to_have_text("1")
+    expect(page.locator('[data-profession="介護支援専門員"] td')).to_have_text("1")
 
     # The survey (the survey engine's block on the event page), opened now so that it can be
     # answered in this test.
@@ -64,6 +65,7 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     now = timezone.localtime()
     page.get_by_label("回答受付開始").fill(f"{now - datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}")
     page.get_by_role("button", name="保存する").click()
+    expect(page.locator("[data-answer-link]")).to_be_visible()
     answer_url = page.locator("[data-answer-link]").get_attribute("href")
 
     for rating in ("5 そう思う", "4"):
@@ -76,14 +78,14 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
         ).check()
         respondent.get_by_label("感想・今後取り上げてほしいテーマ").fill("顔の見える関係ができた")
         respondent.get_by_role("button", name="回答を送信する").click()
-        assert respondent.get_by_role("heading", level=1).inner_text() == "回答を受け付けました"
+        expect(respondent.get_by_role("heading", level=1)).to_have_text("回答を受け付けました")
         anon.close()
 
     page.reload()
-    assert page.locator("[data-responses]").inner_text() == "2"
+    expect(page.locator("[data-responses]")).to_have_text("2")
     section = page.locator('[data-question="研修の内容に満足しましたか"]')
-    assert section.locator('[data-rating-count="5"]').inner_text() == "1"
-    assert section.locator('[data-rating-count="4"]').inner_text() == "1"
+    expect(section.locator('[data-rating-count="5"]')).to_have_text("1")
+    expect(section.locator('[data-rating-count="4"]')).to_have_text("1")
     canvas_id = section.locator("canvas").get_attribute("id")
     assert page.evaluate(f"() => !!Chart.getChart('{canvas_id}')")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -96,13 +98,13 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     page.screenshot(path=str(ARTIFACTS / "training-survey-results.png"), full_page=True)
 
     page.goto(event_url)
-    assert page.locator("[data-survey-answers]").inner_text() == "2"
+    expect(page.locator("[data-survey-answers]")).to_have_text("2")
     page.get_by_role("link", name="年度別の実績").click()
     fiscal_year = day.year if day.month >= 4 else day.year - 1
     row = page.locator(f'[data-history-table] tr[data-year="{fiscal_year}"]')
-    assert row.locator("[data-events]").inner_text() == "1"
-    assert row.locator("[data-people]").inner_text() == "2"
-    assert row.locator("[data-organisations]").inner_text() == "2"
+    expect(row.locator("[data-events]")).to_have_text("1")
+    expect(row.locator("[data-people]")).to_have_text("2")
+    expect(row.locator("[data-organisations]")).to_have_text("2")
     page.screenshot(path=str(ARTIFACTS / "training-history.png"), full_page=True)
     assert page.js_errors == []
 
@@ -127,7 +129,7 @@ def test_survey_choices_sit_beside_their_labels_with_large_targets(browser, live
         assert box["x"] <= r["x"] and r["x"] + r["width"] <= box["x"] + box["width"], label_text
         assert box["y"] <= r["y"] and r["y"] + r["height"] <= box["y"] + box["height"], label_text
     group.get_by_label("3 どちらとも", exact=True).click()  # anywhere on the box chooses it
-    assert group.get_by_label("3 どちらとも", exact=True).is_checked()
+    expect(group.get_by_label("3 どちらとも", exact=True)).to_be_checked()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"training-survey-answer-{width}.png"), full_page=True)
     context.close()
@@ -145,11 +147,11 @@ def test_a_care_manager_on_the_waiting_list_sees_their_place_and_staff_enter_a_f
     )
     page.get_by_role("button", name="確認する").click()
     preview = page.locator("[data-bulk-preview]")
-    assert preview.locator('[data-preview-row="2"]').inner_text().endswith("キャンセル待ち")
+    expect(preview.locator('[data-preview-row="2"]')).to_have_text(re.compile(r"キャンセル待ち$"))
     page.screenshot(path=str(ARTIFACTS / "training-fax-sheet-preview.png"), full_page=True)
     page.get_by_role("button", name="この2名を保存する").click()
-    assert "2名の申込を登録しました（うちキャンセル待ち1名）" in page.locator(".messages").inner_text()
-    assert page.locator("[data-waitlisted]").inner_text() == "1"
+    expect(page.locator(".messages")).to_contain_text("2名の申込を登録しました（うちキャンセル待ち1名）")
+    expect(page.locator("[data-waitlisted]")).to_have_text("1")
 
     # The care manager finds the event full, joins the waiting list and sees their place.
     pro = page.context.browser.new_context(
@@ -167,7 +169,7 @@ def test_a_care_manager_on_the_waiting_list_sees_their_place_and_staff_enter_a_f
     phone.get_by_label("所属").fill("△△ケアプランセンター")
     phone.get_by_role("button", name="申し込む").click()
     phone.get_by_role("link", name=str(event)).click()
-    assert "キャンセル待ち 2番目" in phone.locator("[data-my-status]").inner_text()
+    expect(phone.locator("[data-my-status]")).to_contain_text("キャンセル待ち 2番目")
     phone.screenshot(path=str(ARTIFACTS / "training-waiting-list-phone.png"), full_page=True)
     pro.close()
     assert page.js_errors == []
@@ -186,12 +188,12 @@ def test_an_official_reads_the_history_by_center_and_the_event_sheet_prints_the_
     page.goto(page.base_url + "/training/history/")
     rows = page.locator("[data-history-table] tbody tr")
     expect(rows).to_have_count(2)
-    assert rows.nth(0).locator("[data-center-name]").inner_text() == "東センター"
-    assert rows.nth(1).locator("[data-people]").inner_text() == "8"
+    expect(rows.nth(0).locator("[data-center-name]")).to_have_text("東センター")
+    expect(rows.nth(1).locator("[data-people]")).to_have_text("8")
     page.screenshot(path=str(ARTIFACTS / "training-history-official-by-center.png"), full_page=True)
     page.get_by_label("センター").select_option(label="市全体（合計）")
     page.get_by_role("button", name="表示する").click()
-    assert page.locator("[data-history-table] [data-people]").inner_text() == "20"
+    expect(page.locator("[data-history-table] [data-people]")).to_have_text("20")
     page.get_by_role("button", name="ログアウト").click()
 
     make_survey(east, opens=(2020, 1, 1, 0, 0), closes=(2099, 1, 1, 0, 0))
