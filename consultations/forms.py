@@ -267,10 +267,6 @@ class ConsultationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        # A hidden field's error would show nowhere: said above the form instead.
-        token_errors = self.errors.pop("submission_token", None)
-        if token_errors:
-            self.add_error(None, token_errors)
         self._check_earlier(data)
         received, follow_up = data.get("received_at"), data.get("follow_up_on")
         if received and follow_up and follow_up < timezone.localtime(received).date():

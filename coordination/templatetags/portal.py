@@ -17,6 +17,13 @@ def fiscal_label(year):
 
 
 @register.filter
+def hidden_errors(form):
+    """The errors of a form's hidden fields (a stale version, a tampered value): forms/form.html
+    says them above the form, since those fields show nowhere."""
+    return [error for field in form.hidden_fields() for error in field.errors]
+
+
+@register.filter
 def get_item(mapping, key):
     if mapping is None:
         return None

@@ -62,3 +62,35 @@ def test_a_form_wide_error_travels_as_a_message_without_a_field_name(rf):
     errors_to_messages(request, form, "期間")
     texts = [m.message for m in get_messages(request)]
     assert texts == ["期間: 終了：整数を入力してください。", "期間: 終了は開始より後にしてください。"]
+
+
+class StaleForm(forms.Form):
+    name = forms.CharField(label="名称")
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"invalid": "画面が古くなっています。開き直してください。"}
+    )
+
+
+def test_a_hidden_fields_error_is_said_above_the_form_and_not_as_a_bare_banner(db):
+    html = str(StaleForm(data={"name": "東センター", "version": "x"}))
+    banner = html[html.index('class="form-errors"') :]
+    # The hidden field has no place to show its message: without this, the page said only
+    # 「各項目のメッセージを確認してください」 and no item had one.
+    assert "画面が古くなっています。開き直してください。" in banner
+    assert "各項目のメッセージ" not in html
+    assert html.count("画面が古くなっています") == 1
+
+
+def test_with_the_banner_above_a_hidden_fields_error_stays_in_its_form(db):
+    from django.template.loader import render_to_string
+
+    # The community form's parts: included with banner_above, not rendered through the renderer.
+    html = render_to_string(
+        "forms/form.html",
+        {"form": StaleForm(data={"name": "東センター", "version": "x"}), "banner_above": True},
+    )
+    assert "form-errors" not in html
+    assert (
+        '<ul class="errorlist" role="alert"><li>画面が古くなっています。開き直してください。</li></ul>'
+        in html
+    )
