@@ -194,6 +194,7 @@ class IssueForm(ItemsMixin, CenterOwnedForm):
             organisations = list(meeting.organisations.all())
             if len(organisations) == 1:
                 self.fields["organisation"].initial = organisations[0].pk
+                self.fields["label"].initial = Issue.next_label(meeting.center_id, organisations[0])
         if consultation and not self.instance.pk:
             self.fields["raised_on"].initial = timezone.localtime(consultation.received_at).date()
 

@@ -340,6 +340,22 @@ class Issue(CreatedBy):
     def raised_by(self):
         return self.organisation or self.profession
 
+    @classmethod
+    def next_label(cls, center_id, organisation):
+        """The organisation's next free label in the center's register, in the register's own
+        convention (薬剤師会's 薬-A, 薬-B …: its short name and a letter), so that a coordinator
+        need not look up which letters are taken. "" when it has no short name or all 26 are used."""
+        if not organisation.short_name:
+            return ""
+        taken = set(
+            cls.objects.filter(center_id=center_id, organisation=organisation).values_list("label", flat=True)
+        )
+        for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            label = f"{organisation.short_name}-{letter}"
+            if label not in taken:
+                return label
+        return ""
+
     def clean(self):
         if not self.organisation_id and not self.profession_id:
             raise ValidationError({"organisation": "課題を提起した団体または職種を選んでください。"})

@@ -125,6 +125,21 @@ def test_raising_two_issues_at_a_primary_meeting_defaults_the_organisation(clien
     make_issue(cast.center2, label="薬-A", organisation=orgs["薬"])
 
 
+def test_a_primary_meeting_suggests_the_organisations_next_free_label(client_for, cast, orgs):
+    make_issue(cast.center1, label="薬-A", organisation=orgs["薬"])
+    make_issue(cast.center1, label="薬-C", organisation=orgs["薬"])
+    make_issue(cast.center1, label="歯-B", organisation=orgs["歯"])  # another organisation's letters
+    make_issue(cast.center2, label="薬-B", organisation=orgs["薬"])  # another center's register
+    meeting = make_meeting(cast.center1, organisations=[orgs["薬"]], day=(2024, 9, 3))
+    client = client_for("coordinator")
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert re.search(r'<input[^>]*name="issue-label"[^>]*value="薬-B"', page)
+    # With two organisations the coordinator chooses who raised it, so nothing is guessed.
+    joint = make_meeting(cast.center1, organisations=[orgs["薬"], orgs["歯"]], day=(2024, 9, 4))
+    page = client.get(f"/meetings/{joint.pk}/").content.decode()
+    assert not re.search(r'<input[^>]*name="issue-label"[^>]*value=', page)
+
+
 def test_an_issue_needs_an_organisation_or_a_profession(client_for, cast):
     body = (
         client_for("coordinator")
