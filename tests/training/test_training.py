@@ -206,6 +206,16 @@ def test_public_page_lists_only_public_events_and_no_participant_data(client, ca
     assert "山田 花子" not in body and "秘密の訪問看護ステーション" not in body
 
 
+def test_a_resident_on_a_phone_calls_the_center_about_a_lecture_with_one_tap(client, cast):
+    cast.center1.phone = "093-000-0001"
+    cast.center1.save()
+    make_event(cast.center1, when=(2099, 2, 1, 13, 30), title="市民公開講座「人生会議」", item=Item.PUBLIC)
+    body = client.get("/training/public/").content.decode()
+    assert (
+        'この講座についてのお問い合わせ: 東センター（電話 <a href="tel:093-000-0001">093-000-0001</a>）' in body
+    )
+
+
 # --- Task lists ---------------------------------------------------------------------------------
 
 
