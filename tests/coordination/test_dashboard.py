@@ -56,3 +56,20 @@ def test_a_professionals_home_names_the_center_of_each_event_open_for_sign_up(cl
     html = client_for("professional").get("/").content.decode()
     # Two events of the same title and day are told apart by the center holding each.
     assert "（東センター）" in html and "（西センター）" in html
+
+
+def test_an_admins_home_names_the_center_of_each_coming_event_and_a_coordinators_only_another_centers(
+    client_for, cast
+):
+    from tests.training.factories import make_event
+
+    make_event(cast.center1, when=(2099, 12, 23, 18, 30), title="多職種連携研修会")
+    joint = make_event(cast.center2, when=(2099, 12, 24, 18, 30), title="合同研修会")
+    joint.co_host_centers.add(cast.center1)
+    html = client_for("admin").get("/").content.decode()
+    assert "多職種連携研修会</a> <small data-event-center>（東センター）</small>" in html
+    assert "合同研修会</a> <small data-event-center>（西センター）</small>" in html
+    # East's coordinator: its own event plain, the one West holds with it named.
+    html = client_for("coordinator").get("/").content.decode()
+    assert "多職種連携研修会</a></li>" in html
+    assert "合同研修会</a> <small data-event-center>（西センター）</small>" in html
