@@ -105,3 +105,32 @@ def test_an_official_tells_the_centers_issues_apart_and_filters_one_center(page,
     expect(page).to_have_url(re.compile(r"center=C01"))
     page.screenshot(path=str(ARTIFACTS / "official-year-summary.png"), full_page=True)
     assert page.js_errors == []
+
+
+def test_on_a_phone_the_issue_register_and_the_evaluation_are_cards_within_the_screen(page, cast):
+    from tests.meetings.factories import make_issue, org
+
+    make_issue(cast.center1, "薬-A", organisation=org("薬剤師会", "薬"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "coordinator")
+    page.goto(page.base_url + "/meetings/issues/")
+    card = page.locator("[data-issue='薬-A']")
+    expect(card.locator("td[data-label=状態]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    label = card.locator("td[data-label=課題]").evaluate("(td) => getComputedStyle(td, '::before').content")
+    assert label == '"課題"'
+    ARTIFACTS.mkdir(exist_ok=True)
+    card.screenshot(path=str(ARTIFACTS / "issues-390-card.png"))
+
+    page.goto(page.base_url + "/meetings/evaluation/")
+    table = page.locator("table[data-evaluation]")
+    expect(table).to_be_visible()
+    # Every figure is on the screen: no column left off to the side to scroll to.
+    rate = table.locator("[data-rate]").first
+    rate_box = rate.bounding_box()
+    assert rate_box["x"] + rate_box["width"] <= 390
+    assert table.evaluate("(t) => t.scrollWidth <= t.parentElement.clientWidth")
+    page.screenshot(path=str(ARTIFACTS / "evaluation-390.png"), full_page=True)
+    assert page.js_errors == []

@@ -212,7 +212,8 @@ def test_a_resident_on_a_phone_calls_the_center_about_a_lecture_with_one_tap(cli
     make_event(cast.center1, when=(2099, 2, 1, 13, 30), title="市民公開講座「人生会議」", item=Item.PUBLIC)
     body = client.get("/training/public/").content.decode()
     assert (
-        'この講座についてのお問い合わせ: 東センター（電話 <a href="tel:093-000-0001">093-000-0001</a>）' in body
+        'この講座についてのお問い合わせ: 東センター（電話 <a href="tel:093-000-0001">093-000-0001</a>）'
+        in body
     )
 
 
