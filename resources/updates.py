@@ -411,7 +411,7 @@ def answered_by(cr):
 
 
 def _confirm_by_facility(facility, cr, approver=None):
-    """最終確認日 = the day the facility answered, and its capabilities restated that day."""
+    """最終確認日 = the day the facility answered (and its 受入状況 stated that day)."""
     on = timezone.localdate(cr.submitted_at)
     fields = []
     if facility.confirmed_on is None or facility.confirmed_on <= on:
@@ -424,11 +424,9 @@ def _confirm_by_facility(facility, cr, approver=None):
         fields.append("accepting_stated_on")
     if fields:
         facility.save(update_fields=[*fields, "updated_at"])
-    stated = FacilityCapability.objects.filter(
-        facility=facility, capability_id__in=cr.proposed.get("capabilities", [])
-    )
-    stated.filter(source__in=["", "manual"]).update(source="facility")
-    stated.update(stated_on=on)
+    # The capabilities are not restated here: an approval dates the ones it adds (approve()), and
+    # the ones the answer left as they were keep their own date and source (an import's row stays
+    # 「公表データの取込」 without a date it never had).
     FacilityChange.objects.create(
         facility=facility,
         user=approver,
