@@ -344,8 +344,10 @@ def _open_round(pk):
 def round_detail(request, pk):
     round_ = _round(pk)
     state = request.GET.get("state", "")
-    links = round_.links.select_related("facility__kind", "facility__area").order_by(
-        "facility__name_kana", "pk"
+    links = (
+        round_.links.select_related("facility__kind", "facility__area")
+        .prefetch_related("change_requests")
+        .order_by("facility__name_kana", "pk")
     )
     if state == "unanswered":
         links = links.filter(answered_at__isnull=True)

@@ -571,11 +571,11 @@ def round_counts(round_):
             entry["statuses"].add(status)
     total = len(per_link)
     answered = [e for e in per_link.values() if e["answered"]]
-    unchanged = sum(1 for e in answered if e["statuses"] == {ChangeRequest.Status.UNCHANGED})
+    unchanged = sum(1 for e in answered if not UpdateLink.answer_changed(e["statuses"]))
     return {
         "total": total,
         "sent": sum(1 for e in per_link.values() if e["sent"]),
-        "opened": sum(1 for e in per_link.values() if e["opened"] or e["answered"]),  # an answer was opened
+        "opened": sum(1 for e in per_link.values() if UpdateLink.first_opened(e["opened"], e["answered"])),
         "answered": len(answered),
         "changed": len(answered) - unchanged,
         "unchanged": unchanged,
@@ -591,15 +591,21 @@ def freshness():
     since = timezone.localdate() - datetime.timedelta(days=settings.FACILITY_FRESH_DAYS)
     fresh = Count("pk", filter=Q(confirmed_on__gte=since))
 
-    def rows(field):
-        values = Facility.objects.open().values(field).annotate(n=Count("pk"), fresh=fresh).order_by(field)
+    def rows(field, names, order):
+        """Grouped by `field` (an id), named and ordered as the kinds' and the areas' own lists;
+        facilities without one last."""
+        values = Facility.objects.open().values(field).annotate(n=Count("pk"), fresh=fresh).order_by()
+        values = sorted((row for row in values if row["n"]), key=lambda row: order.get(row[field], len(order)))
         return [
-            (row[field] or "（地域なし）", row["n"], row["fresh"], round(100 * row["fresh"] / row["n"]))
+            (names.get(row[field], "（地域なし）"), row["n"], row["fresh"], round(100 * row["fresh"] / row["n"]))
             for row in values
-            if row["n"]
         ]
 
-    return rows("kind__name"), rows("area__name")
+    kinds = list(FacilityKind.objects.order_by("sort_order", "name", "pk").values_list("pk", "name"))
+    areas = [area for area, _depth in Area.tree()]  # the city's order: 区, then its 圏域
+    by_kind = rows("kind_id", dict(kinds), {pk: i for i, (pk, _name) in enumerate(kinds)})
+    by_area = rows("area_id", {a.pk: a.name for a in areas}, {a.pk: i for i, a in enumerate(areas)})
+    return by_kind, by_area
 
 
 def answers_by_year():
@@ -611,17 +617,19 @@ def answers_by_year():
     totals = {}
     grouped = (
         UpdateLink.objects.filter(round__isnull=False)
-        .values("round_id", "facility__kind__name")
+        .values("round_id", "facility__kind__sort_order", "facility__kind__name")
         .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
         .order_by()
     )
     for row in grouped:
         year = fiscal_year(timezone.localtime(started[row["round_id"]]).date())
-        entry = totals.setdefault((year, row["facility__kind__name"] or "（種別なし）"), [0, 0])
+        kind = (row["facility__kind__sort_order"] or 0, row["facility__kind__name"] or "（種別なし）")
+        entry = totals.setdefault((year, kind), [0, 0])
         entry[0] += row["asked"]
         entry[1] += row["answered"]
+    # Newest year first; within a year, the kinds in their own order (as the freshness table).
     return [
-        (year, kind, asked, answered, round(100 * answered / asked) if asked else 0)
+        (year, kind[1], asked, answered, round(100 * answered / asked) if asked else 0)
         for (year, kind), (asked, answered) in sorted(
             totals.items(), key=lambda item: (-item[0][0], item[0][1])
         )
