@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from coordination.batches import failure_text
 from coordination.dates import fiscal_year
-from coordination.models import Area
+from coordination.models import Area, Center
 from coordination.security import CREATE, UPDATE, audit
 from resources import windows as window_rows
 from resources.models import (
@@ -155,6 +155,63 @@ def diff_rows(change_request):
 # --- links -----------------------------------------------------------------------------------
 
 
+# What the admin must set when no center can be named on a letter or an email.
+NO_SENDING_CENTER = (
+    "差出人のセンターが決まりません。管理画面で、この施設の「地域」を設定するか、"
+    "その地域を担当するセンターの「担当地域」を設定してください。"
+)
+
+
+class SendingCenters:
+    """The center a link's letter or email comes from, to which the facility answers (FAX,
+    phone): the center covering the facility's area or the nearest area above it (a 圏域's ward),
+    else the center of the user who issued the link, else None. The areas and the centers are
+    read once, so a round's emails ask no query per link."""
+
+    def __init__(self):
+        self._areas = None
+
+    def _load(self):
+        self._parents = dict(Area.objects.values_list("pk", "parent_id"))
+        today = timezone.localdate()
+        centers = list(Center.objects.prefetch_related("areas").order_by("sort_order", "code", "pk"))
+        self._centers = {c.pk: c for c in centers}
+        self._areas = {}
+        for center in centers:
+            if center.closed_on and center.closed_on < today:
+                continue  # a closed center no longer answers
+            for area in center.areas.all():
+                self._areas.setdefault(area.pk, center)
+
+    def for_link(self, link):
+        if self._areas is None:
+            self._load()
+        area_id, seen = link.facility.area_id, set()
+        while area_id is not None and area_id not in seen:
+            if area_id in self._areas:
+                return self._areas[area_id]
+            seen.add(area_id)
+            area_id = self._parents.get(area_id)
+        issuer = link.created_by if link.created_by_id else None
+        return self._centers.get(issuer.center_id) if issuer else None
+
+
+def sending_center(link):
+    return SendingCenters().for_link(link)
+
+
+def center_gaps(center):
+    """What the admin must still set before the center's letter can be answered (a sentence),
+    or "" when its name, phone and FAX are all there."""
+    if center is None:
+        return NO_SENDING_CENTER
+    missing = [label for label, value in (("電話番号", center.phone), ("FAX番号", center.fax)) if not value]
+    if missing:
+        return f"「{center.name}」の{'・'.join(missing)}が登録されていません。管理画面の「連携支援センター」で登録してください。"
+    return ""
+
+
+
 def link_url(link, request=None, base_url=""):
     """The full address of the link: from the request when there is one (the address people
     reach the portal by), else the address the queuing request was reached by (the task worker),
@@ -234,8 +291,9 @@ def send_link(request, link, reminder=False):
     return True
 
 
-def _email_link(link, url, reminder):
-    context = {"link": link, "facility": link.facility, "url": url, "reminder": reminder}
+def _email_link(link, url, reminder, centers=None):
+    center = (centers or SendingCenters()).for_link(link)
+    context = {"link": link, "facility": link.facility, "url": url, "reminder": reminder, "center": center}
     subject = ("【再送】" if reminder else "") + f"施設情報の確認のお願い（{link.facility.name}）"
     send_mail(
         subject,
@@ -305,11 +363,14 @@ def _run_mailing(mailing):
     reminder = mailing.kind == RoundMailing.Kind.REMINDERS
     ids = list(mailing_links(mailing).order_by("pk").values_list("pk", flat=True))
     done = sent = 0
+    centers = SendingCenters()
     _report(mailing, done, len(ids), sent)
     for start in range(0, len(ids), MAIL_CHUNK):
-        chunk = UpdateLink.objects.filter(pk__in=ids[start : start + MAIL_CHUNK]).select_related("facility")
+        chunk = UpdateLink.objects.filter(pk__in=ids[start : start + MAIL_CHUNK]).select_related(
+            "facility", "created_by"
+        )
         for link in chunk.order_by("pk"):
-            sent += _mail_round_link(mailing, link, reminder)
+            sent += _mail_round_link(mailing, link, reminder, centers)
             done += 1
         _report(mailing, done, len(ids), sent)
     RoundMailing.objects.filter(pk=mailing.pk).update(
@@ -323,7 +384,7 @@ def _report(mailing, done, total, sent):
     )
 
 
-def _mail_round_link(mailing, link, reminder):
+def _mail_round_link(mailing, link, reminder, centers=None):
     """Sends one link of the sending, once: the link is stamped in one UPDATE before the email
     goes, so a retried or a second sending skips it; a failed email takes the stamp back."""
     field = "reminded_at" if reminder else "sent_at"
@@ -332,7 +393,7 @@ def _mail_round_link(mailing, link, reminder):
     ):
         return 0
     try:
-        _email_link(link, link_url(link, base_url=mailing.base_url), reminder)
+        _email_link(link, link_url(link, base_url=mailing.base_url), reminder, centers)
     except Exception:
         UpdateLink.objects.filter(pk=link.pk).update(**{field: None})
         raise
