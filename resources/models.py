@@ -1040,6 +1040,10 @@ class ChangeRequest(models.Model):
     # The update form's order: the diff and the approved fields read in it on every database
     # (PostgreSQL's jsonb does not keep a dict's key order).
     KEY_ORDER = (
+        "postal_code",
+        "address",
+        "phone",
+        "fax",
         "accepting",
         "contact_person",
         "direct_phone",

@@ -24,6 +24,7 @@ from coordination.batches import failure_text
 from coordination.dates import fiscal_year
 from coordination.models import Area, Center
 from coordination.security import CREATE, UPDATE, audit
+from resources import geo
 from resources import windows as window_rows
 from resources.models import (
     BED_KIND_CODES,
@@ -47,6 +48,11 @@ RUNNING_MAILING = (RoundMailing.Status.QUEUED, RoundMailing.Status.RUNNING)
 
 # Plain fields of the update form, with their labels (the same in the form and the diff).
 TEXT_FIELDS = {
+    # The facility's own public contact (the directory's 住所・電話番号・FAX番号).
+    "postal_code": "郵便番号",
+    "address": "住所",
+    "phone": "電話番号",
+    "fax": "FAX番号",
     "accepting": "受入状況",
     "contact_person": "連絡窓口・担当者",
     "direct_phone": "直通電話",
@@ -209,7 +215,6 @@ def center_gaps(center):
     if missing:
         return f"「{center.name}」の{'・'.join(missing)}が登録されていません。管理画面の「連携支援センター」で登録してください。"
     return ""
-
 
 
 def link_url(link, request=None, base_url=""):
@@ -514,6 +519,13 @@ def approve(request, cr, keys):
         plain = [k for k in keys if k in TEXT_FIELDS]
         for key in plain:
             setattr(facility, key, cr.proposed[key])
+        followed = []
+        if "address" in plain:
+            # The facility gives no position or area: both follow the new address.
+            old_area = facility.area_id
+            followed = geo.follow_address(facility)
+            if facility.area_id != old_area:
+                plain.append("area")  # an import leaves the area as the answer set it
         facility.mark_manual(plain)
         facility.updated_by = request.user
         facility.save()
@@ -551,7 +563,7 @@ def approve(request, cr, keys):
                 user=request.user,
                 actor=answered_by(cr),
                 action=FacilityChange.Action.UPDATE,
-                fields=[label(k) for k in keys],
+                fields=[label(k) for k in keys] + followed,
             )
         all_keys = len(keys) == len(cr.changed_keys)
         cr.status = ChangeRequest.Status.APPROVED if all_keys else ChangeRequest.Status.PARTLY
@@ -656,9 +668,16 @@ def freshness():
         """Grouped by `field` (an id), named and ordered as the kinds' and the areas' own lists;
         facilities without one last."""
         values = Facility.objects.open().values(field).annotate(n=Count("pk"), fresh=fresh).order_by()
-        values = sorted((row for row in values if row["n"]), key=lambda row: order.get(row[field], len(order)))
+        values = sorted(
+            (row for row in values if row["n"]), key=lambda row: order.get(row[field], len(order))
+        )
         return [
-            (names.get(row[field], "（地域なし）"), row["n"], row["fresh"], round(100 * row["fresh"] / row["n"]))
+            (
+                names.get(row[field], "（地域なし）"),
+                row["n"],
+                row["fresh"],
+                round(100 * row["fresh"] / row["n"]),
+            )
             for row in values
         ]
 

@@ -18,13 +18,18 @@ def test_approval_keeps_the_date_and_source_of_capabilities_the_answer_did_not_t
     )
     link = UpdateLink.objects.create(facility=clinic)
     kept = [str(c.capability_id) for c in clinic.capability_links.all()]
-    data = _answer(clinic, capabilities=[*kept, str(capability("end-of-life").pk)], direct_phone="093-111-2222")
+    data = _answer(
+        clinic, capabilities=[*kept, str(capability("end-of-life").pk)], direct_phone="093-111-2222"
+    )
     client_for("anonymous").post(f"/resources/u/{link.token}/", data)
     cr = ChangeRequest.objects.get()
     client_for("coordinator").post(f"/resources/changes/{cr.pk}/", {"approve_all": "1"})
     links = {fc.capability.code: fc for fc in clinic.capability_links.select_related("capability")}
     assert (links["pressure-ulcer"].source, links["pressure-ulcer"].stated_on) == ("kouseikyoku", None)
-    assert (links["home-visit"].source, links["home-visit"].stated_on) == ("manual", datetime.date(2025, 4, 1))
+    assert (links["home-visit"].source, links["home-visit"].stated_on) == (
+        "manual",
+        datetime.date(2025, 4, 1),
+    )
     assert links["end-of-life"].source == "facility" and links["end-of-life"].stated_on is not None
     page = client_for("professional").get(f"/resources/{clinic.pk}/").content.decode()
     assert '<small data-capability-answer="pressure-ulcer">（公表データの取込）</small>' in page

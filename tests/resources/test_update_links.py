@@ -30,6 +30,10 @@ def _link(facility, **fields):
 def _answer(facility, **changes):
     """The update form as a facility submits it after changing `changes`."""
     data = {
+        "postal_code": facility.postal_code,
+        "address": facility.address,
+        "phone": facility.phone,
+        "fax": facility.fax,
         "accepting": facility.accepting,
         "contact_person": facility.contact_person,
         "direct_phone": facility.direct_phone,
