@@ -247,6 +247,22 @@ class FacilityUpdateForm(forms.Form):
     """What a facility states about itself through its update link (no account). Only this
     facility's values are ever put in it."""
 
+    # The facility's own 住所・電話番号・FAX, checked as the staff form checks them (clean_phone,
+    # PostcodeField). A value left as the directory holds it is never an error: the facility
+    # answers for what it changes, not for how an import spelled the rest.
+    CONTACT_FIELDS = ("postal_code", "address", "phone", "fax")
+    postal_code = PostcodeField(label="郵便番号", max_length=10, required=False, help_text="例: 801-0833")
+    address = forms.CharField(label="住所", max_length=300, required=False)
+    phone = forms.CharField(
+        label="電話番号",
+        max_length=20,
+        required=False,
+        help_text="名簿に載せる代表の番号（例: 093-582-2018）",
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    fax = forms.CharField(
+        label="FAX番号", max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
     accepting = forms.ChoiceField(
         label="受入状況",
         choices=[c for c in Facility.Accepting.choices if c[0]],
@@ -308,14 +324,36 @@ class FacilityUpdateForm(forms.Form):
             ]
             self.fields["areas_served"].initial = [a.pk for a in facility.areas_served.all()]
 
+    def _clean_fields(self):
+        # A contact field sent back as the directory holds it stays as it is (before its checks).
+        kept = {}
+        for name in self.CONTACT_FIELDS:
+            stored = getattr(self.facility, name) or ""
+            if stored and self[name].data is not None and self[name].data.strip() == stored:
+                kept[name] = stored
+        super()._clean_fields()
+        for name, value in kept.items():
+            self._errors.pop(name, None)
+            self.cleaned_data[name] = value
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean_fax(self):
+        return clean_phone(self.cleaned_data["fax"])
+
     def clean_direct_phone(self):
         return clean_phone(self.cleaned_data["direct_phone"])
 
     def clean_contact_fax(self):
         return clean_phone(self.cleaned_data["contact_fax"])
 
+    def contact_fields(self):
+        return [self[name] for name in self.CONTACT_FIELDS]
+
     def other_fields(self):
-        skip = {"accepting", "message", "submitted_by"} | {f.name for pair in self.bed_fields for f in pair}
+        skip = {"accepting", "message", "submitted_by", *self.CONTACT_FIELDS}
+        skip |= {f.name for pair in self.bed_fields for f in pair}
         return [self[name] for name in self.fields if name not in skip]
 
 

@@ -192,3 +192,36 @@ class AddressPins:
                 q = Decimal("0.000001")
                 return Decimal(entry[0] / entry[2]).quantize(q), Decimal(entry[1] / entry[2]).quantize(q)
         return None
+
+
+def ward_named_in(address):
+    """The ward (区) an address names, the longest name first (小倉北区 before 北区), or None."""
+    text = normalize(address or "")
+    wards = sorted(
+        Area.objects.filter(kind=Area.Kind.WARD), key=lambda w: len(normalize(w.name)), reverse=True
+    )
+    return next((w for w in wards if normalize(w.name) and normalize(w.name) in text), None)
+
+
+def follow_address(facility):
+    """After a new address given without a position or an area (the facility's own answer): the
+    area becomes the ward the address names when the current area lies outside it (a 圏域 inside
+    the same ward is kept), and the pin is placed again from the address, approximate as any pin
+    placed so, or removed when nothing places it (the old pin stood at the old address). Returns
+    the labels of what changed, for the facility's history."""
+    changed = []
+    ward = ward_named_in(facility.address)
+    if ward is not None and (facility.area is None or ward.pk not in facility.area.ancestor_ids()):
+        facility.area = ward
+        changed.append("地域（新しい住所の区）")
+    place = geocode_address(facility.address) if facility.address else None
+    if place is not None:
+        facility.latitude = Decimal(str(round(place.latitude, 6)))
+        facility.longitude = Decimal(str(round(place.longitude, 6)))
+        facility.location_approximate = True
+        changed.append("地図の位置（新しい住所から推定）")
+    elif facility.latitude is not None:
+        facility.latitude = facility.longitude = None
+        facility.location_approximate = False
+        changed.append("地図の位置（新しい住所の位置が分からないため外しました）")
+    return changed

@@ -958,6 +958,35 @@ class UpdateLink(models.Model):
     def is_active(self):
         return self.revoked_at is None and self.expires_on >= timezone.localdate()
 
+    # One definition for a round's counts (updates.round_counts) and its rows.
+
+    @staticmethod
+    def first_opened(opened_at, answered_at):
+        """When the link was first opened: an answer is an opening too (a link answered before
+        its opening was stamped counts as opened when it was answered)."""
+        return min((t for t in (opened_at, answered_at) if t is not None), default=None)
+
+    @staticmethod
+    def answer_changed(statuses):
+        """Whether an answered link's answers (the statuses of its change requests) changed
+        anything: 変更なし only when every answer was 変更なし."""
+        return set(statuses) != {ChangeRequest.Status.UNCHANGED}
+
+    @property
+    def opened_on(self):
+        return self.first_opened(self.opened_at, self.answered_at)
+
+    @property
+    def answer(self):
+        """(changed, latest change request) of an answered link, None before its answer; reads
+        change_requests.all(), which a list prefetches."""
+        if self.answered_at is None:
+            return None
+        requests = sorted(self.change_requests.all(), key=lambda cr: (cr.submitted_at, cr.pk), reverse=True)
+        changed = self.answer_changed(cr.status for cr in requests)
+        latest = next((cr for cr in requests if cr.status != ChangeRequest.Status.UNCHANGED), None)
+        return changed, latest
+
     @property
     def state(self):
         if self.answered_at:
@@ -1011,6 +1040,10 @@ class ChangeRequest(models.Model):
     # The update form's order: the diff and the approved fields read in it on every database
     # (PostgreSQL's jsonb does not keep a dict's key order).
     KEY_ORDER = (
+        "postal_code",
+        "address",
+        "phone",
+        "fax",
         "accepting",
         "contact_person",
         "direct_phone",

@@ -139,7 +139,9 @@ def facility_links(request, pk):
         link = updates.issue_link(request, facility, form.cleaned_data["contact"], form.cleaned_data["email"])
         messages.success(request, f"「{link.contact or '担当者'}」あての更新用リンクを用意しました。")
         return redirect("resources:facility_links", pk=facility.pk)
-    links = facility.update_links.select_related("round").order_by("revoked_at", "-created_at")
+    links = facility.update_links.select_related("round", "created_by").order_by("revoked_at", "-created_at")
+    # The center a new link's letter or email would come from: a link issued here is this user's.
+    center = updates.sending_center(UpdateLink(facility=facility, created_by=request.user))
     return render(
         request,
         "resources/links.html",
@@ -147,12 +149,14 @@ def facility_links(request, pk):
             "facility": facility,
             "form": form,
             "links": [(link, updates.link_url(link, request)) for link in links],
+            "center": center,
+            "center_gaps": updates.center_gaps(center),
         },
     )
 
 
 def _link(pk):
-    return get_object_or_404(UpdateLink.objects.select_related("facility__kind"), pk=pk)
+    return get_object_or_404(UpdateLink.objects.select_related("facility__kind", "created_by"), pk=pk)
 
 
 @require_POST
@@ -185,6 +189,7 @@ def link_letter(request, pk):
         raise Http404
     updates.mark_sent(request, link)
     url = updates.link_url(link, request)
+    center = updates.sending_center(link)
     return render(
         request,
         "resources/letter.html",
@@ -194,6 +199,8 @@ def link_letter(request, pk):
             "url": url,
             "qr": qr_svg(url),
             "today": timezone.localdate(),
+            "center": center,
+            "center_gaps": updates.center_gaps(center),
         },
     )
 
@@ -344,8 +351,10 @@ def _open_round(pk):
 def round_detail(request, pk):
     round_ = _round(pk)
     state = request.GET.get("state", "")
-    links = round_.links.select_related("facility__kind", "facility__area").order_by(
-        "facility__name_kana", "pk"
+    links = (
+        round_.links.select_related("facility__kind", "facility__area")
+        .prefetch_related("change_requests")
+        .order_by("facility__name_kana", "pk")
     )
     if state == "unanswered":
         links = links.filter(answered_at__isnull=True)

@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from coordination.batches import failure_text
 from coordination.dates import fiscal_year
-from coordination.models import Area
+from coordination.models import Area, Center
 from coordination.security import CREATE, UPDATE, audit
+from resources import geo
 from resources import windows as window_rows
 from resources.models import (
     BED_KIND_CODES,
@@ -47,6 +48,11 @@ RUNNING_MAILING = (RoundMailing.Status.QUEUED, RoundMailing.Status.RUNNING)
 
 # Plain fields of the update form, with their labels (the same in the form and the diff).
 TEXT_FIELDS = {
+    # The facility's own public contact (the directory's 住所・電話番号・FAX番号).
+    "postal_code": "郵便番号",
+    "address": "住所",
+    "phone": "電話番号",
+    "fax": "FAX番号",
     "accepting": "受入状況",
     "contact_person": "連絡窓口・担当者",
     "direct_phone": "直通電話",
@@ -155,6 +161,62 @@ def diff_rows(change_request):
 # --- links -----------------------------------------------------------------------------------
 
 
+# What the admin must set when no center can be named on a letter or an email.
+NO_SENDING_CENTER = (
+    "差出人のセンターが決まりません。管理画面で、この施設の「地域」を設定するか、"
+    "その地域を担当するセンターの「担当地域」を設定してください。"
+)
+
+
+class SendingCenters:
+    """The center a link's letter or email comes from, to which the facility answers (FAX,
+    phone): the center covering the facility's area or the nearest area above it (a 圏域's ward),
+    else the center of the user who issued the link, else None. The areas and the centers are
+    read once, so a round's emails ask no query per link."""
+
+    def __init__(self):
+        self._areas = None
+
+    def _load(self):
+        self._parents = dict(Area.objects.values_list("pk", "parent_id"))
+        today = timezone.localdate()
+        centers = list(Center.objects.prefetch_related("areas").order_by("sort_order", "code", "pk"))
+        self._centers = {c.pk: c for c in centers}
+        self._areas = {}
+        for center in centers:
+            if center.closed_on and center.closed_on < today:
+                continue  # a closed center no longer answers
+            for area in center.areas.all():
+                self._areas.setdefault(area.pk, center)
+
+    def for_link(self, link):
+        if self._areas is None:
+            self._load()
+        area_id, seen = link.facility.area_id, set()
+        while area_id is not None and area_id not in seen:
+            if area_id in self._areas:
+                return self._areas[area_id]
+            seen.add(area_id)
+            area_id = self._parents.get(area_id)
+        issuer = link.created_by if link.created_by_id else None
+        return self._centers.get(issuer.center_id) if issuer else None
+
+
+def sending_center(link):
+    return SendingCenters().for_link(link)
+
+
+def center_gaps(center):
+    """What the admin must still set before the center's letter can be answered (a sentence),
+    or "" when its name, phone and FAX are all there."""
+    if center is None:
+        return NO_SENDING_CENTER
+    missing = [label for label, value in (("電話番号", center.phone), ("FAX番号", center.fax)) if not value]
+    if missing:
+        return f"「{center.name}」の{'・'.join(missing)}が登録されていません。管理画面の「連携支援センター」で登録してください。"
+    return ""
+
+
 def link_url(link, request=None, base_url=""):
     """The full address of the link: from the request when there is one (the address people
     reach the portal by), else the address the queuing request was reached by (the task worker),
@@ -234,8 +296,9 @@ def send_link(request, link, reminder=False):
     return True
 
 
-def _email_link(link, url, reminder):
-    context = {"link": link, "facility": link.facility, "url": url, "reminder": reminder}
+def _email_link(link, url, reminder, centers=None):
+    center = (centers or SendingCenters()).for_link(link)
+    context = {"link": link, "facility": link.facility, "url": url, "reminder": reminder, "center": center}
     subject = ("【再送】" if reminder else "") + f"施設情報の確認のお願い（{link.facility.name}）"
     send_mail(
         subject,
@@ -305,11 +368,14 @@ def _run_mailing(mailing):
     reminder = mailing.kind == RoundMailing.Kind.REMINDERS
     ids = list(mailing_links(mailing).order_by("pk").values_list("pk", flat=True))
     done = sent = 0
+    centers = SendingCenters()
     _report(mailing, done, len(ids), sent)
     for start in range(0, len(ids), MAIL_CHUNK):
-        chunk = UpdateLink.objects.filter(pk__in=ids[start : start + MAIL_CHUNK]).select_related("facility")
+        chunk = UpdateLink.objects.filter(pk__in=ids[start : start + MAIL_CHUNK]).select_related(
+            "facility", "created_by"
+        )
         for link in chunk.order_by("pk"):
-            sent += _mail_round_link(mailing, link, reminder)
+            sent += _mail_round_link(mailing, link, reminder, centers)
             done += 1
         _report(mailing, done, len(ids), sent)
     RoundMailing.objects.filter(pk=mailing.pk).update(
@@ -323,7 +389,7 @@ def _report(mailing, done, total, sent):
     )
 
 
-def _mail_round_link(mailing, link, reminder):
+def _mail_round_link(mailing, link, reminder, centers=None):
     """Sends one link of the sending, once: the link is stamped in one UPDATE before the email
     goes, so a retried or a second sending skips it; a failed email takes the stamp back."""
     field = "reminded_at" if reminder else "sent_at"
@@ -332,7 +398,7 @@ def _mail_round_link(mailing, link, reminder):
     ):
         return 0
     try:
-        _email_link(link, link_url(link, base_url=mailing.base_url), reminder)
+        _email_link(link, link_url(link, base_url=mailing.base_url), reminder, centers)
     except Exception:
         UpdateLink.objects.filter(pk=link.pk).update(**{field: None})
         raise
@@ -411,7 +477,7 @@ def answered_by(cr):
 
 
 def _confirm_by_facility(facility, cr, approver=None):
-    """最終確認日 = the day the facility answered, and its capabilities restated that day."""
+    """最終確認日 = the day the facility answered (and its 受入状況 stated that day)."""
     on = timezone.localdate(cr.submitted_at)
     fields = []
     if facility.confirmed_on is None or facility.confirmed_on <= on:
@@ -424,11 +490,9 @@ def _confirm_by_facility(facility, cr, approver=None):
         fields.append("accepting_stated_on")
     if fields:
         facility.save(update_fields=[*fields, "updated_at"])
-    stated = FacilityCapability.objects.filter(
-        facility=facility, capability_id__in=cr.proposed.get("capabilities", [])
-    )
-    stated.filter(source__in=["", "manual"]).update(source="facility")
-    stated.update(stated_on=on)
+    # The capabilities are not restated here: an approval dates the ones it adds (approve()), and
+    # the ones the answer left as they were keep their own date and source (an import's row stays
+    # 「公表データの取込」 without a date it never had).
     FacilityChange.objects.create(
         facility=facility,
         user=approver,
@@ -455,6 +519,13 @@ def approve(request, cr, keys):
         plain = [k for k in keys if k in TEXT_FIELDS]
         for key in plain:
             setattr(facility, key, cr.proposed[key])
+        followed = []
+        if "address" in plain:
+            # The facility gives no position or area: both follow the new address.
+            old_area = facility.area_id
+            followed = geo.follow_address(facility)
+            if facility.area_id != old_area:
+                plain.append("area")  # an import leaves the area as the answer set it
         facility.mark_manual(plain)
         facility.updated_by = request.user
         facility.save()
@@ -492,7 +563,7 @@ def approve(request, cr, keys):
                 user=request.user,
                 actor=answered_by(cr),
                 action=FacilityChange.Action.UPDATE,
-                fields=[label(k) for k in keys],
+                fields=[label(k) for k in keys] + followed,
             )
         all_keys = len(keys) == len(cr.changed_keys)
         cr.status = ChangeRequest.Status.APPROVED if all_keys else ChangeRequest.Status.PARTLY
@@ -573,11 +644,11 @@ def round_counts(round_):
             entry["statuses"].add(status)
     total = len(per_link)
     answered = [e for e in per_link.values() if e["answered"]]
-    unchanged = sum(1 for e in answered if e["statuses"] == {ChangeRequest.Status.UNCHANGED})
+    unchanged = sum(1 for e in answered if not UpdateLink.answer_changed(e["statuses"]))
     return {
         "total": total,
         "sent": sum(1 for e in per_link.values() if e["sent"]),
-        "opened": sum(1 for e in per_link.values() if e["opened"] or e["answered"]),  # an answer was opened
+        "opened": sum(1 for e in per_link.values() if UpdateLink.first_opened(e["opened"], e["answered"])),
         "answered": len(answered),
         "changed": len(answered) - unchanged,
         "unchanged": unchanged,
@@ -593,15 +664,28 @@ def freshness():
     since = timezone.localdate() - datetime.timedelta(days=settings.FACILITY_FRESH_DAYS)
     fresh = Count("pk", filter=Q(confirmed_on__gte=since))
 
-    def rows(field):
-        values = Facility.objects.open().values(field).annotate(n=Count("pk"), fresh=fresh).order_by(field)
+    def rows(field, names, order):
+        """Grouped by `field` (an id), named and ordered as the kinds' and the areas' own lists;
+        facilities without one last."""
+        values = Facility.objects.open().values(field).annotate(n=Count("pk"), fresh=fresh).order_by()
+        values = sorted(
+            (row for row in values if row["n"]), key=lambda row: order.get(row[field], len(order))
+        )
         return [
-            (row[field] or "（地域なし）", row["n"], row["fresh"], round(100 * row["fresh"] / row["n"]))
+            (
+                names.get(row[field], "（地域なし）"),
+                row["n"],
+                row["fresh"],
+                round(100 * row["fresh"] / row["n"]),
+            )
             for row in values
-            if row["n"]
         ]
 
-    return rows("kind__name"), rows("area__name")
+    kinds = list(FacilityKind.objects.order_by("sort_order", "name", "pk").values_list("pk", "name"))
+    areas = [area for area, _depth in Area.tree()]  # the city's order: 区, then its 圏域
+    by_kind = rows("kind_id", dict(kinds), {pk: i for i, (pk, _name) in enumerate(kinds)})
+    by_area = rows("area_id", {a.pk: a.name for a in areas}, {a.pk: i for i, a in enumerate(areas)})
+    return by_kind, by_area
 
 
 def answers_by_year():
@@ -613,17 +697,19 @@ def answers_by_year():
     totals = {}
     grouped = (
         UpdateLink.objects.filter(round__isnull=False)
-        .values("round_id", "facility__kind__name")
+        .values("round_id", "facility__kind__sort_order", "facility__kind__name")
         .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
         .order_by()
     )
     for row in grouped:
         year = fiscal_year(timezone.localtime(started[row["round_id"]]).date())
-        entry = totals.setdefault((year, row["facility__kind__name"] or "（種別なし）"), [0, 0])
+        kind = (row["facility__kind__sort_order"] or 0, row["facility__kind__name"] or "（種別なし）")
+        entry = totals.setdefault((year, kind), [0, 0])
         entry[0] += row["asked"]
         entry[1] += row["answered"]
+    # Newest year first; within a year, the kinds in their own order (as the freshness table).
     return [
-        (year, kind, asked, answered, round(100 * answered / asked) if asked else 0)
+        (year, kind[1], asked, answered, round(100 * answered / asked) if asked else 0)
         for (year, kind), (asked, answered) in sorted(
             totals.items(), key=lambda item: (-item[0][0], item[0][1])
         )

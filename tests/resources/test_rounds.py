@@ -128,23 +128,25 @@ def test_the_round_pages_query_counts_do_not_grow(client_for, cast, django_asser
     _start(coordinator)
     round_ = ConfirmationRound.objects.get()
     coordinator.get(f"/resources/rounds/{round_.pk}/")
-    # session, user, round, counts, due, page count, page, and the two of the background
-    # sending: its latest mailing (the progress bar) and the links still to email
-    with django_assert_num_queries(9):
+    # session, user, round, counts, due, page count, page, the page's answers (変更あり/なし), and
+    # the two of the background sending: its latest mailing (the progress bar) and the links
+    # still to email
+    with django_assert_num_queries(10):
         assert (
             coordinator.get(f"/resources/rounds/{round_.pk}/").content.decode().count("data-round-link=") == 3
         )
-    # session, user, count, page, freshness ×2, answers by year (rounds, links), the form's kinds, areas
-    with django_assert_num_queries(10):
+    # session, user, count, page, freshness ×2 and the kinds' and areas' order, answers by year
+    # (rounds, links), the form's kinds, areas
+    with django_assert_num_queries(12):
         coordinator.get("/resources/rounds/")
     for i in range(5):
         make_facility(f"追加{i}")
     _start(coordinator)
     new = ConfirmationRound.objects.order_by("-pk").first()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         # the five new facilities: the first three stay with the first round, still open
         assert coordinator.get(f"/resources/rounds/{new.pk}/").content.decode().count("data-round-link=") == 5
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert coordinator.get("/resources/rounds/").content.decode().count("data-round=") == 2
 
 

@@ -30,6 +30,10 @@ def _link(facility, **fields):
 def _answer(facility, **changes):
     """The update form as a facility submits it after changing `changes`."""
     data = {
+        "postal_code": facility.postal_code,
+        "address": facility.address,
+        "phone": facility.phone,
+        "fax": facility.fax,
         "accepting": facility.accepting,
         "contact_person": facility.contact_person,
         "direct_phone": facility.direct_phone,
@@ -254,7 +258,8 @@ def test_capabilities_answered_by_the_facility_carry_their_date_and_source(clien
     assert (
         links["end-of-life"].source == "facility" and links["end-of-life"].stated_on == timezone.localdate()
     )
-    assert links["home-visit"].stated_on == timezone.localdate()
+    # the one the answer left as it was keeps its own (no) date and source
+    assert links["home-visit"].stated_on is None and links["home-visit"].source == ""
     page = client_for("anonymous").get(f"/resources/{clinic.pk}/").content.decode()
     assert 'data-capability-answer="end-of-life"' in page and "施設の回答" in page
 

@@ -1,0 +1,135 @@
+"""The facility corrects its own 郵便番号・住所・電話番号・FAX on the update form: checked as the
+staff form checks them, carried into the change request as rows of their own, applied on
+approval, the area and the map pin following a new address."""
+
+from decimal import Decimal
+
+from resources.models import ChangeRequest, Facility, FacilityChange, UpdateLink
+from tests.resources.factories import make_facility
+from tests.resources.test_update_links import _answer
+
+
+def _clinic(cast, **fields):
+    fields = {
+        "phone": "093-445-9589",
+        "fax": "093-813-9242",
+        "postal_code": "801-5538",
+        "address": "福岡県北九州市東区黄金町5丁目2-14",
+        "area": cast.daily1,
+        "latitude": Decimal("33.900000"),
+        "longitude": Decimal("130.900000"),
+        **fields,
+    }
+    return make_facility("足立内科医院", **fields)
+
+
+def _submit(client, facility, **changes):
+    link = UpdateLink.objects.create(facility=facility)
+    return client.post(f"/resources/u/{link.token}/", _answer(facility, **changes))
+
+
+def test_the_update_form_lets_the_facility_edit_its_phone_fax_and_address(client, cast):
+    clinic = _clinic(cast)
+    link = UpdateLink.objects.create(facility=clinic)
+    html = client.get(f"/resources/u/{link.token}/").content.decode()
+    for name, value in (
+        ("phone", "093-445-9589"),
+        ("fax", "093-813-9242"),
+        ("postal_code", "801-5538"),
+        ("address", "福岡県北九州市東区黄金町5丁目2-14"),
+    ):
+        assert f'name="{name}"' in html and f'value="{value}"' in html, name
+
+
+def test_the_contact_fields_are_checked_as_the_staff_form_checks_them(client, cast):
+    clinic = _clinic(cast)
+    response = _submit(client, clinic, phone="093-44", postal_code="12345", fax="０９３ー８１３ー９２４２")
+    html = response.content.decode()
+    assert response.status_code == 200 and not ChangeRequest.objects.exists()
+    assert "電話番号は市外局番からの数字とハイフンで入力してください" in html
+    assert "郵便番号は7桁の数字で入力してください" in html
+
+
+def test_typed_values_are_folded_and_become_rows_of_the_change_request(client_for, cast):
+    clinic = _clinic(cast)
+    _submit(client_for("anonymous"), clinic, phone="０９３－４４５－９５００", postal_code="〒8010833")
+    cr = ChangeRequest.objects.get()
+    assert cr.changed_keys == ["postal_code", "phone"]
+    assert cr.proposed["phone"] == "093-445-9500" and cr.proposed["postal_code"] == "801-0833"
+    html = client_for("coordinator").get(f"/resources/changes/{cr.pk}/").content.decode()
+    assert 'data-diff="phone"' in html and "093-445-9589" in html and "093-445-9500" in html
+    assert 'data-diff="postal_code"' in html
+
+
+def test_a_stored_value_left_as_it_is_is_never_an_error_nor_a_change(client, cast):
+    clinic = _clinic(cast, phone="非公開", postal_code="8015538")  # as an import may have kept them
+    response = _submit(client, clinic, contact_person="事務 山田")
+    assert response.status_code == 302
+    assert ChangeRequest.objects.get().changed_keys == ["contact_person"]
+
+
+def test_approval_applies_the_contact_fields_and_marks_them_manual(client_for, cast):
+    clinic = _clinic(cast)
+    _submit(client_for("anonymous"), clinic, phone="093-445-9500", fax="093-445-9501")
+    cr = ChangeRequest.objects.get()
+    client_for("coordinator").post(f"/resources/changes/{cr.pk}/", {"approve_all": "1"})
+    clinic.refresh_from_db()
+    assert (clinic.phone, clinic.fax) == ("093-445-9500", "093-445-9501")
+    assert {"phone", "fax"} <= set(clinic.manual_fields)
+    assert Facility.objects.filter(search_text__contains="0934459500").exists()  # searchable by it
+    assert clinic.area == cast.daily1 and clinic.latitude == Decimal("33.900000")  # no address change
+
+
+def test_a_new_address_in_another_ward_moves_the_area_and_the_pin(client_for, cast):
+    make_facility(
+        "西区の目印",
+        address="福岡県北九州市西区大通1-1",
+        latitude=Decimal("33.800000"),
+        longitude=Decimal("130.700000"),
+    )
+    clinic = _clinic(cast)
+    _submit(client_for("anonymous"), clinic, address="福岡県北九州市西区大通1-5", postal_code="802-0001")
+    cr = ChangeRequest.objects.get()
+    assert cr.changed_keys == ["postal_code", "address"]
+    page = client_for("coordinator").get(f"/resources/changes/{cr.pk}/").content.decode()
+    assert "data-address-note" in page
+    client_for("coordinator").post(f"/resources/changes/{cr.pk}/", {"approve_all": "1"})
+    clinic.refresh_from_db()
+    assert clinic.address == "福岡県北九州市西区大通1-5" and clinic.postal_code == "802-0001"
+    assert clinic.area == cast.ward2 and "area" in clinic.manual_fields
+    assert (clinic.latitude, clinic.longitude) == (Decimal("33.800000"), Decimal("130.700000"))
+    assert clinic.location_approximate
+    change = (
+        FacilityChange.objects.filter(facility=clinic).exclude(action=FacilityChange.Action.CONFIRM).get()
+    )
+    assert "住所" in change.fields and "地域（新しい住所の区）" in change.fields
+
+
+def test_a_new_address_in_the_same_ward_keeps_the_area(client_for, cast):
+    clinic = _clinic(cast)
+    _submit(client_for("anonymous"), clinic, address="福岡県北九州市東区黄金町5丁目3-1")
+    cr = ChangeRequest.objects.get()
+    client_for("coordinator").post(f"/resources/changes/{cr.pk}/", {"approve_all": "1"})
+    clinic.refresh_from_db()
+    assert clinic.area == cast.daily1  # the 圏域 lies in the ward the address names
+    assert clinic.latitude is not None and clinic.location_approximate
+
+
+def test_a_new_address_nothing_places_drops_the_old_pin(client_for, cast):
+    clinic = _clinic(cast)
+    _submit(client_for("anonymous"), clinic, address="福岡県行橋市中央1-1")
+    cr = ChangeRequest.objects.get()
+    client_for("coordinator").post(f"/resources/changes/{cr.pk}/", {"approve_all": "1"})
+    clinic.refresh_from_db()
+    assert clinic.address == "福岡県行橋市中央1-1" and clinic.area == cast.daily1
+    assert clinic.latitude is None and clinic.longitude is None  # not left at the old address
+
+
+def test_a_partial_approval_without_the_address_leaves_the_pin(client_for, cast):
+    clinic = _clinic(cast)
+    _submit(client_for("anonymous"), clinic, address="福岡県北九州市西区大通1-5", phone="093-445-9500")
+    cr = ChangeRequest.objects.get()
+    client_for("coordinator").post(f"/resources/changes/{cr.pk}/", {"approve_some": "1", "fields": ["phone"]})
+    clinic.refresh_from_db()
+    assert clinic.phone == "093-445-9500" and clinic.address == "福岡県北九州市東区黄金町5丁目2-14"
+    assert clinic.area == cast.daily1 and clinic.latitude == Decimal("33.900000")
