@@ -28,6 +28,9 @@ def test_the_report_on_a_phone_keeps_items_readable_and_scrolls_inside_its_box(p
     wrap = page.locator("[data-report-table]").locator("xpath=..")
     assert wrap.evaluate("el => el.scrollWidth > el.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Scrolled sideways, the item stays at the left edge beside its numbers.
+    wrap.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    assert 0 <= item.bounding_box()["x"] - wrap.bounding_box()["x"] < 5
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report-phone.png"))
     assert page.js_errors == []
