@@ -33,7 +33,8 @@ def table_groups(lines):
     """(members, total) for every sum the exported table shows; a cell is (line index, column),
     column 0 the 合計 and 1… the centers."""
     width = len(lines[0].per_center) if lines else 0
-    groups = [([(i, c) for c in range(1, width + 1)], (i, 0)) for i in range(len(lines))]
+    # A line whose 合計 is no sum (窓口開設日数: the days the centers share) is no equation.
+    groups = [([(i, c) for c in range(1, width + 1)], (i, 0)) for i in range(len(lines)) if lines[i].summable]
     sections = {}
     for i, line in enumerate(lines):
         sections.setdefault(line.section, []).append(i)

@@ -51,6 +51,21 @@ class Period:
             return f"year={self.month[0]}&month={self.month[1]}"
         return f"fiscal_year={self.fiscal_year}"
 
+    def neighbours(self):
+        """(label, query) of the period before and after this one (前月/次月, 前年度/次年度)."""
+        if self.month:
+            year, month = self.month
+            before = (year - 1, 12) if month == 1 else (year, month - 1)
+            after = (year + 1, 1) if month == 12 else (year, month + 1)
+            return [
+                (f"{y}年{m}月", f"year={y}&month={m}") if 2000 <= y <= 2100 else None
+                for y, m in (before, after)
+            ]
+        return [
+            (f"{fy}年度", f"fiscal_year={fy}") if 2000 <= fy <= 2100 else None
+            for fy in (self.fiscal_year - 1, self.fiscal_year + 1)
+        ]
+
 
 class PeriodError(ValueError):
     pass
@@ -101,9 +116,23 @@ class Row:
     values: dict  # center_id → number
     subtotal: bool = False
     total_row: bool = False
+    # False for 窓口開設日数: the days of several centers added up mean nothing (see _combine).
+    summable: bool = True
 
     def total(self):
         return sum(self.values.values())
+
+
+def _combine(numbers, summable=True):
+    """The 合計 of a line over centers: the sum, or for figures that do not add up across
+    centers (窓口開設日数) the one value the centers share, else None. A city officer reading
+    「窓口開設日数」 beside three centers wants to know how many days the window was open, to read
+    the counts against it; 60 (three centers × 20 days) is no day count at all. When the
+    centers' days differ the cell stays empty and 最少/最大 (and each center's column) say it."""
+    numbers = list(numbers)
+    if summable:
+        return sum(numbers)
+    return numbers[0] if numbers and len(set(numbers)) == 1 else None
 
 
 @dataclass
@@ -122,7 +151,7 @@ class Line:
 
     section: str
     label: str
-    total: int
+    total: int | None  # None: a figure that does not add up across centers, which differ
     per_center: list
     low: int
     high: int
@@ -132,15 +161,17 @@ class Line:
     # now (None when none of the report's centers closed the month).
     submitted: int | None = None
     current_of_closed: int | None = None
+    summable: bool = True
+    compared: bool = False  # compare_with_submitted set the two figures above
 
     @property
     def changed_after_submission(self):
-        return self.submitted is not None and self.submitted != self.current_of_closed
+        return self.compared and self.submitted != self.current_of_closed
 
     @property
     def difference(self):
         """「提出後の修正」: now minus submitted, for the centers that closed the month."""
-        if self.submitted is None:
+        if self.submitted is None or self.current_of_closed is None:
             return None
         return self.current_of_closed - self.submitted
 
@@ -159,10 +190,20 @@ def _min_max(row, center_ids):
 
 
 class Report:
-    def __init__(self, period, centers):
+    def __init__(self, period, centers, today=None):
         self.period = period
         self.centers = list(centers)
         self.center_ids = [c.pk for c in self.centers]
+        # Consultations are counted as far as they are logged, i.e. up to today; the open days
+        # are counted to the same day, so that a 年度累計 read in December does not set the
+        # consultations of April–December against the open days of April–March.
+        today = today or dates.today()
+        self.open_days_until = min(period.end, today)
+
+    @property
+    def open_days_cut(self):
+        """The last day counted in 窓口開設日数 when it is before the period's end, else None."""
+        return self.open_days_until if self.open_days_until < self.period.end else None
 
     def _tallies(self, start, end):
         return DailyTally.objects.filter(center_id__in=self.center_ids, day__gte=start, day__lte=end)
@@ -216,8 +257,8 @@ class Report:
         return self
 
     def _open_days(self):
-        values = {c.pk: c.open_days(self.period.start, self.period.end) for c in self.centers}
-        return Section("窓口開設日数", [Row("窓口開設日数", values)], has_total=False)
+        values = {c.pk: c.open_days(self.period.start, self.open_days_until) for c in self.centers}
+        return Section("窓口開設日数", [Row("窓口開設日数", values, summable=False)], has_total=False)
 
     def _persons(self, totals):
         """実人数 (a client consulted about again is one person: consultations linked to the same
@@ -298,7 +339,8 @@ class Report:
     def _line(self, section, row, kind):
         low, high = _min_max(row, self.center_ids)
         per_center = [row.values.get(c, 0) for c in self.center_ids]
-        return Line(section, row.label, sum(per_center), per_center, low, high, kind)
+        total = _combine(per_center, row.summable)
+        return Line(section, row.label, total, per_center, low, high, kind, summable=row.summable)
 
     def monthly(self):
         """Consultations per month of the fiscal year up to the period's end, per center (1 query)."""
@@ -330,15 +372,46 @@ class Report:
 
     # --- 締め ------------------------------------------------------------------------------
 
-    def closings(self):
-        """The active closings of the report's centers in its period, by (center_id, 'YYYY-MM')."""
-        months = [m for m in dates.fiscal_months(self.period.fiscal_year) if self._month_in_period(*m)]
+    def closings(self, whole_fiscal_year=False):
+        """The active closings of the report's centers in its period (or in its whole fiscal
+        year: the 月別推移 of a 月報 marks every month)."""
+        months = [
+            m
+            for m in dates.fiscal_months(self.period.fiscal_year)
+            if whole_fiscal_year or self._month_in_period(*m)
+        ]
         rows = (
             MonthClosing.objects.active()
-            .filter(center_id__in=self.center_ids)
+            .filter(center_id__in=self.center_ids, year__in={y for y, _m in months})
             .select_related("center", "closed_by")
         )
         return [c for c in rows if (c.year, c.month) in months]
+
+    def earlier_submissions(self):
+        """A 月報's closings that ended (締め直し or an admin's 解除), newest first: what was
+        submitted when before the figures in force."""
+        if not self.period.month:
+            return []
+        year, month = self.period.month
+        return list(
+            MonthClosing.objects.filter(center_id__in=self.center_ids, year=year, month=month)
+            .exclude(reopened_at=None)
+            .select_related("center", "closed_by", "reopened_by")
+            .order_by("center__sort_order", "-closed_at")
+        )
+
+    def changed_closings(self, lines, closings):
+        """The closings whose center's figures now differ from what it submitted (締め直せる)."""
+        index = {c: i for i, c in enumerate(self.center_ids)}
+        changed = set()
+        for closing in closings:
+            i = index.get(closing.center_id)
+            if i is None:
+                continue
+            values = closing.submitted_values()
+            if any(values.get(line.key, 0) != line.per_center[i] for line in lines):
+                changed.add(closing.pk)
+        return changed
 
     def _month_in_period(self, year, month):
         start, end = dates.month_range(year, month)
@@ -352,6 +425,7 @@ class Report:
         index = {c: i for i, c in enumerate(self.center_ids)}
         submitted = [(index[c.center_id], c.submitted_values()) for c in closings if c.center_id in index]
         for line in lines:
-            line.submitted = sum(values.get(line.key, 0) for _, values in submitted)
-            line.current_of_closed = sum(line.per_center[i] for i, _ in submitted)
+            line.submitted = _combine((values.get(line.key, 0) for _, values in submitted), line.summable)
+            line.current_of_closed = _combine((line.per_center[i] for i, _ in submitted), line.summable)
+            line.compared = True
         return lines

@@ -232,8 +232,7 @@ def close_month(request, center, year, month, today=None, user=None):
         type(center).objects.select_for_update().filter(pk=center.pk).get()
         if MonthClosing.objects.of_month(year, month).filter(center=center).exists():
             raise ClosingError(f"{center.name}の{year}年{month}月はすでに締めています。")
-        report = Report(month_period(year, month), [center]).build()
-        lines = [[line.section, line.label, line.total] for line in report.table()]
+        lines = _submitted_lines(center, year, month)
         closing = MonthClosing.objects.create(
             center=center, year=year, month=month, submitted=lines, closed_by=user
         )
@@ -243,6 +242,48 @@ def close_month(request, center, year, month, today=None, user=None):
             closing,
             f"{center.code} {year}年{month}月を締めました（提出値 {len(lines)}行）",
             user=user,
+        )
+    return closing
+
+
+def _submitted_lines(center, year, month):
+    """The center's report lines of the month as they are now: [区分, 項目, number]."""
+    report = Report(month_period(year, month), [center]).build()
+    return [[line.section, line.label, line.total] for line in report.table()]
+
+
+RESUBMITTED = "締め直し（再提出）"
+
+
+def resubmit_month(request, closing):
+    """締め直す: the month's figures as they are now replace the submitted ones. The closing in
+    force ends (reopened, reason 「締め直し（再提出）」) and a new one holds the new figures, so
+    every submission stays on record with who submitted it and when. Refused when the figures
+    have not changed since, or when the closing ended meanwhile."""
+    user = request.user
+    with transaction.atomic():
+        # Same lock as close_month: one submission per center at a time.
+        center = type(closing.center).objects.select_for_update().get(pk=closing.center_id)
+        current = MonthClosing.objects.active().filter(pk=closing.pk).first()
+        if current is None:
+            raise ClosingError("この締めはすでに解除または締め直しされています。画面を開き直してください。")
+        lines = _submitted_lines(center, current.year, current.month)
+        before = current.submitted_values()
+        changed = [(s, label) for s, label, n in lines if before.get((s, label), 0) != n]
+        if not changed:
+            raise ClosingError("提出値から変わっていないため、締め直す必要はありません。")
+        MonthClosing.objects.filter(pk=current.pk).update(
+            reopened_at=timezone.now(), reopened_by=user, reopen_reason=RESUBMITTED
+        )
+        closing = MonthClosing.objects.create(
+            center=center, year=current.year, month=current.month, submitted=lines, closed_by=user
+        )
+        audit(
+            request,
+            CREATE,
+            closing,
+            f"{center.code} {current.year}年{current.month}月を締め直しました（再提出。"
+            f"前回の提出 {timezone.localtime(current.closed_at):%Y-%m-%d %H:%M}、変わった行 {len(changed)}）",
         )
     return closing
 

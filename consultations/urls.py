@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/close/", views.close_month, name="close_month"),
     path("reports/closings/<int:pk>/reopen/", views.reopen_month, name="reopen_month"),
+    path("reports/closings/<int:pk>/resubmit/", views.resubmit_month, name="resubmit_month"),
     path("same-client/", views.same_client, name="same_client"),
     path("unlisted-facilities/", views.unlisted_facilities, name="unlisted_facilities"),
     *import_views.flow.urls("import/"),

@@ -330,14 +330,22 @@ def add_provision(request, pk):
     return _back_to_consent(request, consultation, f"第三者提供（{provision}）を記録しました。")
 
 
+def _report_scope(user, centers):
+    """(ward, name): the ward of a ward-scoped official (None otherwise), and what the report
+    covers in a file name: its one center, that ward, or 全センター."""
+    ward = user.ward if user.role == Role.OFFICIAL and user.ward_id else None
+    if len(centers) == 1:
+        return ward, centers[0].name
+    return ward, ward.name if ward else "全センター"
+
+
 @never_cache
 @role_required(*REPORT_READERS)
 def reports(request):
-    centers = visible_centers(request.user)
+    user = request.user
+    readable = list(visible_centers(user))
     code = request.GET.get("center")
-    if code:
-        centers = centers.filter(code=code)
-    centers = list(centers)
+    centers = [c for c in readable if c.code == code] if code else readable
     if code and not centers:
         # Another center's code from a coordinator or a ward's official, or an unknown code.
         raise Http404
@@ -348,9 +356,10 @@ def reports(request):
         period = period_from({})
     fmt = request.GET.get("format")
     prefetch_related_objects(centers, "closures")
+    ward, scope = _report_scope(user, centers)
     if fmt in ("csv", "xlsx"):
         publish = request.GET.get("publish") == "1"
-        return _report_export(Report(period, centers).build(), fmt, publish)
+        return _report_export(Report(period, centers).build(), fmt, publish, scope)
     if fmt:
         raise PermissionDenied
     report = Report(period, centers).build()
@@ -380,15 +389,19 @@ def reports(request):
             "topics": f"相談内容内訳（重複可、{period.label}）",
         },
     }
-    user = request.user
     today = dates.today()
+    ended = bool(period.month) and tuple(period.month) < (today.year, today.month)
+    closed_ids = {c.center_id for c in closings}
     # Offered only for a month that has ended and has a center still open for it.
-    can_close = (
-        period.month
-        and user.role in WRITERS
-        and tuple(period.month) < (today.year, today.month)
-        and any(c.pk not in {closing.center_id for closing in closings} for c in centers)
+    can_close = ended and user.role in WRITERS and any(c.pk not in closed_ids for c in centers)
+    # 締め直す: the coordinator of a closed center (or an admin) whose figures changed since.
+    resubmittable = (
+        report.changed_closings(table, closings) if period.month and user.role in WRITERS else set()
     )
+    neighbours = [
+        (label, query + (f"&center={code}" if code else "")) if label else None
+        for label, query in filter(None, period.neighbours())
+    ]
     return render(
         request,
         "consultations/reports.html",
@@ -396,17 +409,27 @@ def reports(request):
             "report": report,
             "period": period,
             "centers": centers,
-            "all_centers": visible_centers(user) if user.role != Role.COORDINATOR else [],
+            # The center choice only where there is a choice (a ward with one center has none).
+            "all_centers": readable if user.role != Role.COORDINATOR and len(readable) > 1 else [],
+            # 最少/最大 across one center repeat its figure: shown only for several.
+            "show_range": len(centers) > 1,
+            "ward": ward,
             "lines": table,
             "cumulative": cumulative,
             "monthly": monthly,
             "chart": chart,
             "selected_center": code or "",
             "closings": closings,
-            "closed_ids": {c.center_id for c in closings},
+            "closed_ids": closed_ids,
+            # Said on every ended month, so that a missing center is not just a missing line.
+            "not_closed": [c for c in centers if c.pk not in closed_ids] if ended else [],
+            "earlier_submissions": report.earlier_submissions(),
+            "resubmittable": resubmittable,
             "compared": bool(period.month and closings),
             "can_close": can_close,
             "can_reopen": user.role == Role.ADMIN,
+            "previous_period": neighbours[0] if neighbours else None,
+            "next_period": neighbours[1] if len(neighbours) > 1 else None,
         },
     )
 
@@ -437,6 +460,30 @@ def close_month(request):
 
 
 @require_POST
+@role_required(*WRITERS)
+def resubmit_month(request, pk):
+    """締め直す: the coordinator of the closing's center (or an admin) submits the month's
+    figures as they are now; the earlier submission stays on record."""
+    closing = get_object_or_404(
+        MonthClosing.objects.active()
+        .filter(center__in=visible_centers(request.user))
+        .select_related("center"),
+        pk=pk,
+    )
+    back = f"{reverse('consultations:reports')}?year={closing.year}&month={closing.month}&center={closing.center.code}"
+    try:
+        services.resubmit_month(request, closing)
+    except services.ClosingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{closing.center.name}の{closing.year}年{closing.month}月を締め直しました（現在の数値を提出値として保存しました）。",
+        )
+    return redirect(back)
+
+
+@require_POST
 @role_required(Role.ADMIN)
 def reopen_month(request, pk):
     closing = get_object_or_404(MonthClosing.objects.active().select_related("center"), pk=pk)
@@ -450,13 +497,32 @@ def reopen_month(request, pk):
     return redirect(back)
 
 
-def _report_export(report, fmt, publish=False):
+SUBMITTED_HEADER = ["提出値", "現在値", "提出後の修正"]
+
+
+def _report_export(report, fmt, publish=False, scope="全センター"):
     codes = [c.code for c in report.centers]
     header = ["区分", "項目", "合計", *codes, "最少", "最大"]
     stamp = f"{report.period.start:%Y%m}" if report.period.month else f"FY{report.period.fiscal_year}"
     if publish:
         stamp += "-public"
+    period_name = (
+        f"{report.period.month[0]}年{report.period.month[1]}月"
+        if report.period.month
+        else f"{report.period.fiscal_year}年度"
+    )
+    # 相談実績_2026年11月_東センター.xlsx; the ASCII name for clients that cannot read it.
+    filename = f"相談実績_{period_name}_{scope}{'_公表用' if publish else ''}.{fmt}"
+    fallback = f"consultation-report-{stamp}{'-' + codes[0] if len(codes) == 1 else ''}.{fmt}"
     lines = report.table()
+    year_closings = report.closings(whole_fiscal_year=True)
+    closings = [c for c in year_closings if report._month_in_period(c.year, c.month)]
+    # A closed month's file says what the screen says: the submitted figure beside the current
+    # one (the centers' columns are the records as they are now). Not in the file for
+    # publication, whose hidden cells are worked out on the current figures only.
+    compared = bool(report.period.month and closings and not publish)
+    if compared:
+        report.compare_with_submitted(lines, closings)
     cumulative = None
     if report.period.month and (fmt == "xlsx" or publish):
         # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does.
@@ -474,29 +540,54 @@ def _report_export(report, fmt, publish=False):
         cum_cells = [[c.total, *c.per_center, c.low, c.high] for c in cumulative or []]
         month_cells = [[*values, sum(values)] for _label, values in monthly]
     rows = [[line.section, line.label, *row] for line, row in zip(lines, cells, strict=True)]
+    closed_codes = "・".join(c.center.code for c in closings)
+    submitted_note = (
+        f"提出値・現在値: 締めたセンター（{closed_codes}）の合計。提出後の修正 = 現在値 − 提出値"
+        "（合計と各センターの列は現在値）"
+    )
+    if compared:
+        header += SUBMITTED_HEADER
+        rows = [
+            row + [line.submitted, line.current_of_closed, line.difference or ""]
+            for line, row in zip(lines, rows, strict=True)
+        ]
+    open_days_note = (
+        f"窓口開設日数は{report.open_days_cut:%Y年%-m月%-d日}までの日数（相談件数と同じ日まで）"
+        if report.open_days_cut
+        else None
+    )
     if fmt == "csv":
         rows = [row for line, row in zip(lines, rows, strict=True) if line.kind != "subtotal"]
-        return csv_response(f"consultation-report-{stamp}.csv", header, rows)
+        return csv_response(filename, header, rows, fallback=fallback)
     if report.period.month:
-        header += ["年度累計", *[f"累計 {code}" for code in codes], "累計 最少", "累計 最大"]
+        cum_header = ["年度累計", *[f"累計 {code}" for code in codes], "累計 最少", "累計 最大"]
         by_key = {c.key: row for c, row in zip(cumulative, cum_cells, strict=True)}
-        rows = [
-            row + by_key.get(line.key, [""] * (len(codes) + 3)) for line, row in zip(lines, rows, strict=True)
-        ]
+        width = len(codes) + 3
+        if compared:
+            # The 年度累計 before the 提出値 columns, which belong to the month.
+            base = len(header) - len(SUBMITTED_HEADER)
+            header = header[:base] + cum_header + SUBMITTED_HEADER
+            rows = [
+                row[:base] + by_key.get(line.key, [""] * width) + row[base:]
+                for line, row in zip(lines, rows, strict=True)
+            ]
+        else:
+            header += cum_header
+            rows = [row + by_key.get(line.key, [""] * width) for line, row in zip(lines, rows, strict=True)]
     names = "・".join(c.name for c in report.centers) or "センターなし"
     title = f"{names} 相談実績 {report.period.label}"
-    closed = {}
-    for c in report.closings():
-        closed.setdefault((c.year, c.month), []).append(c.center.code)
-    closed_note = (
-        "締め済みの月: "
-        + "、".join(f"{y}年{m}月（{'・'.join(cs)}）" for (y, m), cs in sorted(closed.items()))
-        if closed
-        else "締め済みの月: なし"
-    )
+    closed_note = _closed_note(closings)
     notes = ["相談内容は重複計上（1件の相談を該当する項目それぞれに計上）", closed_note]
+    if compared:
+        notes.append(submitted_note)
+    if open_days_note:
+        notes.append(open_days_note)
     if publish:
         notes.append(published.note())
+    # 月別推移: every month of the fiscal year marked from its closings, not only the report's.
+    closed = {}
+    for c in year_closings:
+        closed.setdefault((c.year, c.month), []).append(c.center.code)
     month_rows = []
     for (label, _values), (y, m), counts in zip(monthly, _months_of(report), month_cells, strict=False):
         state = "締め済み（" + "・".join(closed[(y, m)]) + "）" if (y, m) in closed else "未締め"
@@ -517,12 +608,26 @@ def _report_export(report, fmt, publish=False):
             ["月", *codes, "合計", "締め"],
             month_rows,
             {
-                "title_rows": [f"{names} 月別相談件数 {report.period.fiscal_year}年度", closed_note],
+                "title_rows": [
+                    f"{names} 月別相談件数 {report.period.fiscal_year}年度",
+                    _closed_note(year_closings),
+                ],
                 "widths": [14] + [10] * (len(codes) + 1) + [22],
             },
         ),
     ]
-    return xlsx_response(f"consultation-report-{stamp}.xlsx", sheets)
+    return xlsx_response(filename, sheets, fallback=fallback)
+
+
+def _closed_note(closings):
+    closed = {}
+    for c in closings:
+        closed.setdefault((c.year, c.month), []).append(c.center.code)
+    if not closed:
+        return "締め済みの月: なし"
+    return "締め済みの月: " + "、".join(
+        f"{y}年{m}月（{'・'.join(cs)}）" for (y, m), cs in sorted(closed.items())
+    )
 
 
 def _months_of(report):

@@ -7,6 +7,8 @@ import csv
 import datetime
 import decimal
 import io
+import re
+import unicodedata
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -96,19 +98,38 @@ def xlsx_bytes(sheets):
     return out.getvalue()
 
 
-def _attachment(response, filename):
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+def content_disposition(filename, fallback=None):
+    """`attachment` with the real (Japanese) name as RFC 5987 filename* and a plain ASCII
+    filename= for clients that do not read filename* (`fallback`, else made from the name). Control characters, quotes, slashes and
+    backslashes cannot reach the header; filename* stays last (the audit log reads the name
+    after its '')."""
+    filename = re.sub(r'[\x00-\x1f\x7f"\\/]', "_", filename or "").strip() or "download"
+    stem, dot, ext = (fallback or filename).rpartition(".")
+    if not dot:
+        stem, ext = fallback or filename, ""
+    # 全角 digits and letters fold to ASCII (２０２６ → 2026); the rest becomes _ runs.
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "_", unicodedata.normalize("NFKC", stem)).strip("_")
+    if not re.search(r"[A-Za-z]", ascii_stem):
+        ascii_stem = f"download_{ascii_stem}".rstrip("_")
+    ascii_ext = re.sub(r"[^A-Za-z0-9]", "", ext)
+    fallback = f"{ascii_stem}.{ascii_ext}" if ascii_ext else ascii_stem
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _attachment(response, filename, fallback=None):
+    response["Content-Disposition"] = content_disposition(filename, fallback)
     response["Cache-Control"] = "no-store"
     return response
 
 
-def csv_response(filename, header, rows):
+def csv_response(filename, header, rows, fallback=None):
+    """`fallback`: the ASCII name for clients that cannot read a Japanese `filename`."""
     response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    return _attachment(response, filename)
+    return _attachment(response, filename, fallback)
 
 
-def xlsx_response(filename, sheets):
-    return _attachment(HttpResponse(xlsx_bytes(sheets), content_type=XLSX_TYPE), filename)
+def xlsx_response(filename, sheets, fallback=None):
+    return _attachment(HttpResponse(xlsx_bytes(sheets), content_type=XLSX_TYPE), filename, fallback)
 
 
 def _width(value):

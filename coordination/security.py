@@ -11,6 +11,7 @@
 import datetime
 import sys
 import time
+from urllib.parse import unquote
 
 from django import forms
 from django.conf import settings
@@ -221,7 +222,8 @@ class PortalSecurityMiddleware:
         response = self.get_response(request)
         disposition = response.get("Content-Disposition", "")
         if disposition.startswith("attachment"):
-            name = disposition.split("''")[-1] if "''" in disposition else disposition
+            # The file's real name (filename*, percent-encoded UTF-8), readable in the audit log.
+            name = unquote(disposition.split("''")[-1]) if "''" in disposition else disposition
             audit(request, AuditEvent.Action.EXPORT, detail=name[:200])
         elif response.status_code == 403:
             if request.user.is_authenticated:

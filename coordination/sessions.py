@@ -29,12 +29,12 @@ class RefreshingSessionMiddleware(SessionMiddleware):
 
 
 class PortalBackend(ModelBackend):
-    """The model backend, loading the user's center with the user: the page header names it on
+    """The model backend, loading the user's center (and ward) with the user: the page header names it on
     every page a coordinator opens, which otherwise costs a query of its own."""
 
     def get_user(self, user_id):
         try:
-            user = UserModel._default_manager.select_related("center").get(pk=user_id)
+            user = UserModel._default_manager.select_related("center", "ward").get(pk=user_id)
         except UserModel.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

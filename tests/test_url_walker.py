@@ -199,6 +199,7 @@ EXPECTED = {
     "consultations:same_client": Expect(only(ADM, CO, CO2), query="?q=テスト&age=80"),
     "consultations:close_month": Expect(everyone(405)),  # POST only
     "consultations:reopen_month": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),  # POST only
+    "consultations:resubmit_month": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),  # POST only
     "consultations:import": Expect(ADMIN_ONLY),
     "consultations:unlisted_facilities": Expect(ADMIN_ONLY),
     # Past 月報 totals: admins and coordinators; a C01 coordinator's upload is 404 to C02's.

@@ -240,7 +240,7 @@ def test_pages_with_personal_data_are_not_cached(client_for, cast):
 def test_exports_and_denied_requests_are_audited(client_for, cast):
     client_for("coordinator").get("/consultations/reports/?fiscal_year=2026&format=csv")
     export = AuditEvent.objects.get(action="export")
-    assert export.user == cast.coordinator and "consultation-report-FY2026.csv" in export.detail
+    assert export.user == cast.coordinator and "相談実績_2026年度_東センター.csv" in export.detail
     client_for("professional").get("/consultations/")
     denied = AuditEvent.objects.get(action="denied")
     assert denied.user == cast.professional and denied.path == "/consultations/"
