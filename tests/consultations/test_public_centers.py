@@ -56,6 +56,26 @@ def test_the_public_pages_carry_no_personal_data_and_small_counts_are_suppressed
     assert "<span data-public-count>-</span>" in html  # 1 consultation: below 5
 
 
+def test_a_center_that_began_mid_year_counts_its_old_monthly_totals_in_the_public_figure(client, centers):
+    from consultations.models import PastMonthlyTotal
+    from coordination import dates
+
+    today = dates.today()
+    fy = today.year - 1 if today.month >= 4 else today.year - 2  # the last full 年度
+    # April–September on paper (the old 月報's totals), October on in the portal.
+    for month in range(4, 10):
+        PastMonthlyTotal.objects.create(center=centers.center1, year=fy, month=month, consultations=20)
+    # A month the portal has records of counts its records, not a total imported for it as well.
+    PastMonthlyTotal.objects.create(center=centers.center1, year=fy, month=10, consultations=99)
+    for day in (1, 2, 3, 6, 7):
+        make_consultation(centers.center1, (fy, 10, day, 10, 0))
+    # Another year's and another center's totals are not this figure's.
+    PastMonthlyTotal.objects.create(center=centers.center1, year=fy - 1, month=5, consultations=50)
+    PastMonthlyTotal.objects.create(center=centers.center2, year=fy, month=5, consultations=50)
+    html = client.get("/centers/C01/").content.decode()
+    assert "<span data-public-count>125</span>件" in html
+
+
 def test_the_list_shows_every_center_with_a_map_marker_for_those_located(client, centers):
     html = client.get("/centers/").content.decode()
     assert 'data-center-code="C01"' in html and 'data-center-code="C02"' in html
