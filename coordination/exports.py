@@ -100,9 +100,9 @@ def xlsx_bytes(sheets):
 
 def content_disposition(filename, fallback=None):
     """`attachment` with the real (Japanese) name as RFC 5987 filename* and a plain ASCII
-    filename= for clients that do not read filename* (`fallback`, else made from the name). Control characters, quotes, slashes and
-    backslashes cannot reach the header; filename* stays last (the audit log reads the name
-    after its '')."""
+    filename= for clients that do not read filename* (`fallback`, else made from the name).
+    Control characters, quotes, slashes and backslashes cannot reach the header; filename* stays
+    last (the audit log reads the name after its '')."""
     filename = re.sub(r'[\x00-\x1f\x7f"\\/]', "_", filename or "").strip() or "download"
     stem, dot, ext = (fallback or filename).rpartition(".")
     if not dot:
