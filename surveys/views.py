@@ -109,7 +109,7 @@ def detail(request, pk):
         "surveys/detail.html",
         {
             "survey": survey,
-            "questions": survey.questions.select_related("show_if_question"),
+            "questions": survey.questions.select_related("show_if_question", "at_most"),
             "groups": groups,
             "whole": whole,
             "can_manage": Survey.objects.for_user(request.user).filter(pk=pk).exists(),
