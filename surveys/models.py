@@ -412,7 +412,7 @@ class LinkThrottle(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.survey_id} {self.window_start:%H:%M} {self.count}"
+        return f"{self.survey_id} {timezone.localtime(self.window_start):%H:%M} {self.count}"
 
     @classmethod
     def take(cls, survey, address):
