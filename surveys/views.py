@@ -17,7 +17,7 @@ from coordination.exports import xlsx_response
 from coordination.forms import as_stored, post_data
 from coordination.models import Role
 from coordination.security import client_ip
-from surveys import exports, presets, results, services, vacancies
+from surveys import exports, letters, presets, results, services, vacancies
 from surveys.forms import (
     AnswerForm,
     AudienceForm,
@@ -201,6 +201,44 @@ def audience(request, pk):
             "respondents": respondents[:500],
             "count": survey.respondents.count(),
         },
+    )
+
+
+def _letter_respondents(request, survey):
+    """The respondents of ?respondent=<id> (one), ?pending=1 (not answered yet) or all."""
+    if survey.answers_by_link:
+        raise Http404  # one open link, no respondent of its own to write to
+    chosen = request.GET.get("respondent", "")
+    if chosen and (not chosen.isdigit() or len(chosen) > 18):
+        raise Http404
+    found = letters.respondents(
+        survey, pending=request.GET.get("pending") == "1", respondent_id=int(chosen) if chosen else None
+    )
+    if chosen and not found:
+        raise Http404
+    return found
+
+
+@never_cache
+@role_required(*MANAGERS)
+def letters_csv(request, pk):
+    """施設名・住所・FAX・メール・回答URL of the respondents, for mail merge. The links are each
+    respondent's own: the download is audited."""
+    survey = _managed(request, pk)
+    found = _letter_respondents(request, survey)
+    return letters.csv_download(request, survey, found)
+
+
+@never_cache
+@role_required(*MANAGERS)
+def letters_print(request, pk):
+    """A4 request sheets, one per respondent, with its answer link as text and a QR code."""
+    survey = _managed(request, pk)
+    found = _letter_respondents(request, survey)
+    return render(
+        request,
+        "surveys/letters.html",
+        {"survey": survey, "sheets": letters.sheets(request, survey, found), "today": timezone.localdate()},
     )
 
 
