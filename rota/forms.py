@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from coordination.forms import CenterOwnedForm, DateInput, DateTimeInput, use_area_tree
+from coordination.models import Area
 from resources.models import Facility
 from rota.models import BackupBed, Rota, Shift
 
@@ -17,19 +18,25 @@ CANDIDATES = 6
 def medical_facilities():
     return (
         Facility.objects.filter(kind__code__in=MEDICAL_KINDS, closed_on__isnull=True)
-        .select_related("kind", "area")
+        .select_related("kind", "area__parent")
         .order_by("name", "pk")
     )
+
+
+def ward_name(facility):
+    """The ward a facility is in (its area, or the ward above its 日常生活圏域), else its area."""
+    area = facility.area if facility.area_id else None
+    if area is None:
+        return ""
+    if area.kind != Area.Kind.WARD and area.parent_id and area.parent.kind == Area.Kind.WARD:
+        return area.parent.name
+    return area.name
 
 
 def facility_label(facility):
     """What tells two clinics of the same name apart in a list: kind, ward, 医療機関番号
     (「すこやかクリニック（診療所・門司区・4002000052）」)."""
-    details = [
-        facility.kind.name,
-        facility.area.name if facility.area_id else "",
-        facility.code or "番号なし",
-    ]
+    details = [facility.kind.name, ward_name(facility), facility.code or "番号なし"]
     return f"{facility.name}（{'・'.join(d for d in details if d)}）"
 
 
@@ -40,10 +47,7 @@ def list_line(facility):
 
 def _candidates(found):
     """The clinics a name could mean, each as the line to type and where it is."""
-    return "、".join(
-        f"「{list_line(f)}」（{'・'.join(d for d in (f.area.name if f.area_id else '', f.address) if d) or '所在地なし'}）"
-        for f in found
-    )
+    return "、".join(f"「{list_line(f)}」（{f.address or ward_name(f) or '所在地なし'}）" for f in found)
 
 
 class FacilityField(forms.ModelChoiceField):
@@ -266,7 +270,7 @@ class BackupBedForm(BedChecks, CenterOwnedForm):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = (
             Facility.objects.filter(kind__code="hospital", closed_on__isnull=True)
-            .select_related("kind", "area")
+            .select_related("kind", "area__parent")
             .order_by("name", "pk")
         )
         self.fields["beds"].widget.attrs["min"] = 1
