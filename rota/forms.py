@@ -5,21 +5,49 @@ from django import forms
 from django.db.models import Q
 
 from coordination.forms import CenterOwnedForm, DateInput, DateTimeInput, use_area_tree
+from coordination.models import Area
 from resources.models import Facility
 from rota.models import BackupBed, Rota, Shift
 
 MEDICAL_KINDS = ("clinic", "hospital")
 MAX_BACKUPS = 3
+# How many clinics an ambiguous line of the generate form names to choose from.
+CANDIDATES = 6
 
 
 def medical_facilities():
-    return Facility.objects.filter(kind__code__in=MEDICAL_KINDS, closed_on__isnull=True).order_by(
-        "name", "pk"
+    return (
+        Facility.objects.filter(kind__code__in=MEDICAL_KINDS, closed_on__isnull=True)
+        .select_related("kind", "area__parent")
+        .order_by("name", "pk")
     )
 
 
+def ward_name(facility):
+    """The ward a facility is in (its area, or the ward above its 日常生活圏域), else its area."""
+    area = facility.area if facility.area_id else None
+    if area is None:
+        return ""
+    if area.kind != Area.Kind.WARD and area.parent_id and area.parent.kind == Area.Kind.WARD:
+        return area.parent.name
+    return area.name
+
+
 def facility_label(facility):
-    return f"{facility.name}（{facility.code or '番号なし'}）"
+    """What tells two clinics of the same name apart in a list: kind, ward, 医療機関番号
+    (「すこやかクリニック（診療所・門司区・4002000052）」)."""
+    details = [facility.kind.name, ward_name(facility), facility.code or "番号なし"]
+    return f"{facility.name}（{'・'.join(d for d in details if d)}）"
+
+
+def list_line(facility):
+    """A facility as a line of the generate form's list (read back by find_clinic)."""
+    return f"{facility.name}（{facility.code or f'#{facility.pk}'}）"
+
+
+def _candidates(found):
+    """The clinics a name could mean, each as the line to type and where it is."""
+    return "、".join(f"「{list_line(f)}」（{f.address or ward_name(f) or '所在地なし'}）" for f in found)
 
 
 class FacilityField(forms.ModelChoiceField):
@@ -58,13 +86,16 @@ def find_clinic(line):
     if text.startswith("#") and text[1:].isdigit():
         found = list(medical.filter(pk=int(text[1:])))
     else:
-        found = list(medical.filter(Q(code=text) | Q(name=text))[:2])
+        found = list(medical.filter(Q(code=text) | Q(name=text))[:CANDIDATES])
         if not found:
-            found = list(medical.filter(name__contains=text)[:2])
+            found = list(medical.filter(name__contains=text)[:CANDIDATES])
     if not found:
         return None, "該当する診療所・病院がありません"
     if len(found) > 1:
-        return None, "同じ名前の医療機関が複数あります。医療機関番号で指定してください"
+        return None, (
+            "同じ名前の医療機関が複数あります。どれか1つを、番号の付いた形でこの行に入れてください: "
+            + _candidates(found)
+        )
     return found[0], ""
 
 
@@ -237,9 +268,11 @@ class BackupBedForm(BedChecks, CenterOwnedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = Facility.objects.filter(
-            kind__code="hospital", closed_on__isnull=True
-        ).order_by("name", "pk")
+        self.fields["facility"].queryset = (
+            Facility.objects.filter(kind__code="hospital", closed_on__isnull=True)
+            .select_related("kind", "area__parent")
+            .order_by("name", "pk")
+        )
         self.fields["beds"].widget.attrs["min"] = 1
 
 

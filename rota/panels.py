@@ -129,37 +129,62 @@ def gaps(request):
     return {"gap_shifts": shifts, "gap_days": GAP_DAYS}
 
 
-def covering(facility):
+def covering(facility, prefix="rota__"):
     """The rotas that cover the facility's place: those whose 対象地域 is the facility's area or one
     above it, and those without one whose center covers such an area (a center's rota for its two
-    wards) or no area at all (city-wide). A facility with no area is covered by every rota."""
+    wards) or no area at all (city-wide). A facility with no area is covered by every rota.
+    A Q over shifts (prefix "rota__") or, with prefix "", over rotas."""
     if facility.area_id is None:
         return Q()
     around = facility.area.ancestor_ids()
-    center_areas = Center.areas.through.objects.filter(center_id=OuterRef("rota__center_id"))
-    return Q(rota__area_id__in=around) | Q(
-        Q(Exists(center_areas.filter(area_id__in=around))) | ~Exists(center_areas), rota__area__isnull=True
+    center_areas = Center.areas.through.objects.filter(center_id=OuterRef(f"{prefix}center_id"))
+    return Q(**{f"{prefix}area_id__in": around}) | Q(
+        Q(Exists(center_areas.filter(area_id__in=around))) | ~Exists(center_areas),
+        **{f"{prefix}area__isnull": True},
     )
+
+
+FACILITY_DAYS = 14
 
 
 def facility_on_duty(request, facility):
-    """The facility page: its shifts in the coming two weeks and who is on duty now in the rotas
-    that cover its area (a clinic in 門司区 is not shown 八幡西区's doctor), from one query of
-    shifts (and one of their backups)."""
+    """The facility page: its shifts in the coming two weeks, and for each rota that applies to it
+    (those covering its area, a clinic in 門司区 is not shown 八幡西区's doctor, and those it
+    takes shifts in) who is on duty now, or when nobody is, who comes next within a day. One
+    query of rotas with one of their shifts (and one of the shifts' backups)."""
     moment = now()
-    shifts = list(
-        Shift.objects.with_people()
-        .filter(
-            Q(facility=facility, ends_at__gt=moment, starts_at__lt=moment + datetime.timedelta(days=14))
-            | (Q(starts_at__lte=moment, ends_at__gt=moment) & covering(facility))
-        )
-        .order_by("starts_at", "rota__name")
+    own = Q(
+        facility=facility, ends_at__gt=moment, starts_at__lt=moment + datetime.timedelta(days=FACILITY_DAYS)
     )
+    shown = own | Q(ends_at__gt=moment, starts_at__lt=moment + datetime.timedelta(days=1))
+    takes_part = Exists(Shift.objects.filter(own, rota_id=OuterRef("pk")))
+    area = covering(facility, prefix="")
+    applies = area | Q(takes_part) if area else Q()  # no area: every rota (an empty Q is "all")
+    rotas = list(
+        Rota.objects.filter(applies)
+        .prefetch_related(
+            Prefetch(
+                "shifts",
+                queryset=Shift.objects.with_people().filter(shown).order_by("starts_at"),
+                to_attr="shown",
+            )
+        )
+        .order_by("name", "pk")
+    )
+    upcoming = sorted(
+        (s for rota in rotas for s in rota.shown if s.facility_id == facility.pk),
+        key=lambda s: (s.starts_at, s.rota.name),
+    )
+    rows = []
+    for rota in rotas:
+        current = next((s for s in rota.shown if s.starts_at <= moment), None)
+        following = None if current else next((s for s in rota.shown if s.starts_at > moment), None)
+        rows.append({"rota": rota, "now": current, "next": following})
     return {
         "facility": facility,
-        "upcoming": [s for s in shifts if s.facility_id == facility.pk][:5],
+        "upcoming": upcoming[:5],
         "moment": moment,
-        "now_rows": [(s.rota, s) for s in shifts if s.starts_at <= moment],
+        "rows": rows,
         "pro": sees_professional_fields(request.user),
     }
 

@@ -14,7 +14,7 @@ from coordination.dates import is_national_holiday, month_range
 from coordination.forms import as_stored, post_data
 from resources.models import Facility
 from rota import feeds, panels, services
-from rota.forms import BackupBedForm, GenerateForm, RotaForm, ShiftForm, SwapForm
+from rota.forms import BackupBedForm, GenerateForm, RotaForm, ShiftForm, SwapForm, list_line
 from rota.models import READERS, WRITERS, BackupBed, FacilityFeed, Rota, Shift, day_start
 
 WEEKDAY_LABELS = ["日", "月", "火", "水", "木", "金", "土"]
@@ -204,7 +204,7 @@ def _last_clinics(rota):
     ):
         if facility not in seen:
             seen.append(facility)
-    return "\n".join(f"{f.name}（{f.code or f'#{f.pk}'}）" for f in seen)
+    return "\n".join(list_line(f) for f in seen)
 
 
 # --- Shifts -----------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """XLSX of a survey (raw answers, the tables) and the data of its charts."""
 
+from django.utils import timezone
+
 from coordination.publishing import SUPPRESSED_IN_SHEETS
 from surveys.models import Answer, Question
 from surveys.results import HIDDEN
@@ -20,6 +22,11 @@ def _cell(value):
     return value
 
 
+def _local(moment):
+    """An answer's time as the center reads it (Asia/Tokyo), not as stored (UTC)."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
 def raw_sheets(survey):
     """One row per respondent who answered (client rows on a sheet of their own). Three queries."""
     questions = list(survey.questions.all())
@@ -34,8 +41,7 @@ def raw_sheets(survey):
     rows = []
     for r in respondents:
         rows.append(
-            [r.label, r.group, r.updated_at.strftime("%Y-%m-%d %H:%M") if r.updated_at else ""]
-            + [_cell(answers.get((r.pk, q.pk))) for q in plain]
+            [r.label, r.group, _local(r.updated_at)] + [_cell(answers.get((r.pk, q.pk))) for q in plain]
         )
     sheets = [("回答", header, rows)]
     for q in questions:

@@ -204,6 +204,7 @@ class QuestionForm(forms.ModelForm):
             "sort_order",
             "show_if_question",
             "show_if_value",
+            "at_most",
         ]
 
     def __init__(self, *args, survey, **kwargs):
@@ -225,6 +226,10 @@ class QuestionForm(forms.ModelForm):
         self.fields["show_if_question"].queryset = others
         self.fields["show_if_question"].empty_label = "条件なし（いつも表示）"
         self.fields["show_if_question"].required = False
+        limit = self.fields["at_most"]
+        limit.queryset = survey.questions.exclude(pk=self.instance.pk).filter(kind=Question.Kind.NUMBER)
+        limit.empty_label = "上限なし"
+        limit.required = False
         self.initial.setdefault("choices_text", "\n".join(self.instance.choices or []))
         self.initial.setdefault("rows_text", "\n".join(self.instance.rows or []))
         if not self.instance.pk:
@@ -378,6 +383,7 @@ class AnswerForm(forms.Form):
                 self.layout.append({"question": q, "matrix": cells, "name": name})
                 continue
             self.fields[name] = self._field(q)
+            self.fields[name].marked_required = q.required
             if value is not None:
                 self.initial[name] = value
             self.layout.append({"question": q, "field": name, "name": name})
@@ -389,6 +395,8 @@ class AnswerForm(forms.Form):
             return 0
 
     def _field(self, q):
+        # Never required to Django (a question shown only when … is checked in clean()), but
+        # marked 必須 like the portal's other forms (templates/forms/field.html).
         common = {"label": q.text, "required": False, "help_text": q.help_text}
         kinds = Question.Kind
         if q.kind == kinds.RATING:
@@ -406,10 +414,11 @@ class AnswerForm(forms.Form):
                 choices=[(c, c) for c in q.choices], widget=forms.CheckboxSelectMultiple, **common
             )
         if q.kind == kinds.NUMBER:
+            # Every number a survey asks is a count (人数, 床): never below 0 (checked in clean()).
             return forms.DecimalField(
                 max_digits=12,
                 decimal_places=2,
-                widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
                 **common,
             )
         if q.kind == kinds.DATE:
@@ -437,6 +446,7 @@ class AnswerForm(forms.Form):
                 continue
             if value not in (None, "", [], {}):
                 self.values[q.pk] = value
+        self._check_numbers()
         if not self.values and not self.errors and self.questions:
             # A blank page sent by mistake would use the respondent's one answer and count as
             # a response with nothing in it.
@@ -444,6 +454,25 @@ class AnswerForm(forms.Form):
                 None, "どの質問にも回答がありません。答えられる質問に回答してから送信してください。"
             )
         return data
+
+    def _check_numbers(self):
+        """Counts: none below 0, none above the count it is limited by (空床数 ≤ 定員)."""
+        for item in self.layout:
+            q = item["question"]
+            value = self.values.get(q.pk)
+            if q.kind != Question.Kind.NUMBER or value is None or "field" not in item:
+                continue
+            if value < 0:
+                self.add_error(item["field"], f"「{q.text}」は0以上の数で入れてください。")
+                continue
+            limit = self.by_id.get(q.at_most_id)
+            bound = self.values.get(limit.pk) if limit is not None else None
+            if isinstance(bound, (int, float)) and bound >= 0 and value > bound:
+                self.add_error(
+                    item["field"],
+                    f"「{q.text}」（{value}）が「{limit.text}」（{bound}）を超えています。"
+                    f"「{limit.text}」以下の数にしてください。",
+                )
 
     def _value(self, item, data):
         q = item["question"]

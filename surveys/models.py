@@ -252,6 +252,16 @@ class Question(models.Model):
         related_name="dependents",
     )
     show_if_value = models.CharField("表示の条件（この答えのとき）", max_length=200, blank=True)
+    # A count that cannot exceed another of the same respondent (空床数 ≤ 定員).
+    at_most = models.ForeignKey(
+        "self",
+        verbose_name="上限（この質問の答えより大きくできない）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="数値の質問どうしで使います（例: 空床数は定員を超えない）",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "質問"
@@ -287,6 +297,12 @@ class Question(models.Model):
                 errors["show_if_value"] = f"「{condition.text}」の選択肢から選んでください。"
         elif self.show_if_value:
             errors["show_if_question"] = "条件の答えを入れたときは、条件にする質問も選んでください。"
+        limit = self.at_most
+        if limit is not None:
+            if self.kind != self.Kind.NUMBER:
+                errors["at_most"] = "上限を決められるのは「数値」の質問だけです。"
+            elif limit.pk == self.pk or limit.survey_id != self.survey_id or limit.kind != self.Kind.NUMBER:
+                errors["at_most"] = "同じ調査の、ほかの「数値」の質問を選んでください。"
         if errors:
             raise ValidationError(errors)
 
@@ -396,7 +412,7 @@ class LinkThrottle(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.survey_id} {self.window_start:%H:%M} {self.count}"
+        return f"{self.survey_id} {timezone.localtime(self.window_start):%H:%M} {self.count}"
 
     @classmethod
     def take(cls, survey, address):

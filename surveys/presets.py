@@ -85,7 +85,7 @@ def admission_questions(hospitals):
 VACANCY_QUESTIONS = [
     {"key": "as_of", "text": "いつ時点の空き状況ですか", "kind": K.DATE, "required": True},
     {"key": "capacity", "text": "定員（床）", "kind": K.NUMBER, "required": True},
-    {"key": "vacant_beds", "text": "空床数（床）", "kind": K.NUMBER, "required": True},
+    {"key": "vacant_beds", "text": "空床数（床）", "kind": K.NUMBER, "required": True, "at_most": "capacity"},
     {
         "key": "accepts",
         "text": "受け入れできる方",

@@ -92,11 +92,15 @@ def add_questions(survey, definitions):
     for order, spec in enumerate(definitions, start=1):
         spec = dict(spec)
         condition = spec.pop("show_if", None)
+        limit = spec.pop("at_most", None)
         question = Question.objects.create(survey=survey, sort_order=order * 10, **spec)
         if condition:
             question.show_if_question = by_key[condition[0]]
             question.show_if_value = condition[1]
             question.save(update_fields=["show_if_question", "show_if_value"])
+        if limit:
+            question.at_most = by_key[limit]
+            question.save(update_fields=["at_most"])
         by_key[question.key] = question
     return by_key
 

@@ -17,7 +17,7 @@ from coordination.exports import xlsx_response
 from coordination.forms import as_stored, post_data
 from coordination.models import Role
 from coordination.security import client_ip
-from surveys import exports, presets, results, services, vacancies
+from surveys import exports, letters, presets, results, services, vacancies
 from surveys.forms import (
     AnswerForm,
     AudienceForm,
@@ -109,7 +109,7 @@ def detail(request, pk):
         "surveys/detail.html",
         {
             "survey": survey,
-            "questions": survey.questions.select_related("show_if_question"),
+            "questions": survey.questions.select_related("show_if_question", "at_most"),
             "groups": groups,
             "whole": whole,
             "can_manage": Survey.objects.for_user(request.user).filter(pk=pk).exists(),
@@ -191,7 +191,7 @@ def audience(request, pk):
             )
             messages.success(request, f"回答する専門職を{added}人追加しました。")
         return redirect(survey)
-    respondents = survey.respondents.select_related("facility").order_by("group", "label", "pk")
+    respondents = survey.respondents.select_related("facility__area").order_by("group", "label", "pk")
     return render(
         request,
         "surveys/audience.html",
@@ -201,6 +201,44 @@ def audience(request, pk):
             "respondents": respondents[:500],
             "count": survey.respondents.count(),
         },
+    )
+
+
+def _letter_respondents(request, survey):
+    """The respondents of ?respondent=<id> (one), ?pending=1 (not answered yet) or all."""
+    if survey.answers_by_link:
+        raise Http404  # one open link, no respondent of its own to write to
+    chosen = request.GET.get("respondent", "")
+    if chosen and (not chosen.isdigit() or len(chosen) > 18):
+        raise Http404
+    found = letters.respondents(
+        survey, pending=request.GET.get("pending") == "1", respondent_id=int(chosen) if chosen else None
+    )
+    if chosen and not found:
+        raise Http404
+    return found
+
+
+@never_cache
+@role_required(*MANAGERS)
+def letters_csv(request, pk):
+    """施設名・住所・FAX・メール・回答URL of the respondents, for mail merge. The links are each
+    respondent's own: the download is audited."""
+    survey = _managed(request, pk)
+    found = _letter_respondents(request, survey)
+    return letters.csv_download(request, survey, found)
+
+
+@never_cache
+@role_required(*MANAGERS)
+def letters_print(request, pk):
+    """A4 request sheets, one per respondent, with its answer link as text and a QR code."""
+    survey = _managed(request, pk)
+    found = _letter_respondents(request, survey)
+    return render(
+        request,
+        "surveys/letters.html",
+        {"survey": survey, "sheets": letters.sheets(request, survey, found), "today": timezone.localdate()},
     )
 
 
@@ -328,7 +366,7 @@ def reminders(request, pk):
             request, f"督促のメールを{sent}件送りました。メールのない回答者は下の一覧で連絡してください。"
         )
         return redirect("surveys:reminders", pk=survey.pk)
-    pending = survey.respondents.pending().select_related("facility", "user")
+    pending = survey.respondents.pending().select_related("facility__area", "user")
     return render(
         request,
         "surveys/reminders.html",

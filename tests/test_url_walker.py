@@ -312,6 +312,8 @@ EXPECTED = {
     "surveys:edit": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:audience": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
     "surveys:reminders": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    "surveys:letters": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}),
+    "surveys:letters_csv": Expect(own_center(), kwargs=lambda w: {"pk": walker_survey(w).pk}, page=False),
     # A survey marked 公開: its aggregates for anyone, without login.
     "surveys:public_results": Expect(PUBLIC, kwargs=lambda w: {"pk": walker_public_survey(w).pk}),
     "surveys:vacancies": Expect(own_center(), kwargs=lambda w: {"pk": walker_vacancy_survey(w).pk}),

@@ -1,0 +1,78 @@
+"""The facility page's rota box agrees with itself: every rota that applies to the facility (its
+area's, and any it takes shifts in) is listed under いまの当番, said to be off duty with the next
+shift when nobody is on now; a facility no rota covers is told so in those words."""
+
+import re
+
+import pytest
+
+from rota import panels
+from tests.rota.factories import local, make_clinic, make_rota, make_shift
+
+pytestmark = pytest.mark.django_db
+
+
+def freeze(monkeypatch, *moment):
+    monkeypatch.setattr(panels, "now", lambda: local(*moment))
+
+
+def _box(client, facility):
+    html = client.get(f"/resources/{facility.pk}/").content.decode()
+    return re.search(
+        r'<section class="panel" aria-labelledby="panel-facility-duty">(.*?)</section>', html, re.S
+    )[1]
+
+
+def test_off_duty_at_noon_the_box_names_the_rota_and_its_next_shift(client_for, cast, monkeypatch):
+    # 東センター's rota has no 対象地域 of its own (it covers the center's 東区).
+    rota = make_rota(cast.center1, name="東センター 夜間休日当番")
+    clinic = make_clinic("足立内科医院", code="4001000006", area=cast.ward1)
+    tonight = make_clinic("すこやか内科医院", code="4001000009", area=cast.ward1, direct_phone="093-222-0000")
+    make_shift(rota, (2026, 12, 2, 18), (2026, 12, 3, 9), tonight, doctor="山本 健一")
+    make_shift(rota, (2026, 12, 7, 18), (2026, 12, 8, 9), clinic)
+    freeze(monkeypatch, 2026, 12, 2, 12, 46)
+
+    box = _box(client_for("professional"), clinic)
+    assert "12月7日（月）18:00" in box
+    assert "登録された当番表はありません" not in box and "登録されていません。</li>" not in box
+    assert f'data-rota="{rota.pk}"' in box and "いまは当番の時間外です" in box
+    assert "次の当番" in box and 'data-on-duty="4001000009"' in box and "093-222-0000" in box
+
+
+def test_a_rota_the_facility_takes_shifts_in_is_listed_even_outside_its_area(client_for, cast, monkeypatch):
+    west_rota = make_rota(cast.center2, name="西区当番", area=cast.ward2)
+    clinic = make_clinic("東区の医院", code="4001000016", area=cast.ward1)
+    make_shift(west_rota, (2026, 12, 7, 18), (2026, 12, 8, 9), clinic)
+    freeze(monkeypatch, 2026, 12, 2, 12, 46)
+    box = _box(client_for("professional"), clinic)
+    assert f'data-rota="{west_rota.pk}"' in box
+
+
+def test_a_facility_no_rota_covers_is_told_so(client_for, cast, monkeypatch):
+    make_rota(cast.center1, name="東区当番", area=cast.ward1)
+    clinic = make_clinic("西区の医院", code="4001000026", area=cast.ward2)
+    freeze(monkeypatch, 2026, 12, 2, 12, 46)
+    box = _box(client_for("professional"), clinic)
+    assert "西区を受け持つ当番表は登録されていません。" in box
+    assert "data-rota=" not in box
+
+
+def test_the_box_keeps_its_queries_as_rotas_and_shifts_grow(
+    client_for, cast, monkeypatch, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clinic = make_clinic("足立内科医院", code="4001000006", area=cast.ward1)
+    rota = make_rota(cast.center1, name="東センター当番")
+    make_shift(rota, (2026, 12, 2, 18), (2026, 12, 3, 9), clinic)
+    freeze(monkeypatch, 2026, 12, 2, 12, 46)
+    client = client_for("professional")
+    client.get(f"/resources/{clinic.pk}/")
+    with CaptureQueriesContext(connection) as before:
+        client.get(f"/resources/{clinic.pk}/")
+    for n in range(3):
+        other = make_rota(cast.center1, name=f"東区当番{n}", area=cast.ward1)
+        make_shift(other, (2026, 12, 2, 18), (2026, 12, 3, 9), make_clinic(f"医院{n}", area=cast.ward1))
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(f"/resources/{clinic.pk}/")

@@ -1,0 +1,54 @@
+"""Two clinics of the same name are told apart: the shift's lists name their kind, ward and
+number, and the generate form's refusal of a bare name lists the lines to type instead."""
+
+import pytest
+
+from rota import services
+from rota.forms import ShiftForm
+from rota.models import Shift
+from tests.rota.factories import make_clinic, make_rota
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def twins(cast):
+    east = make_clinic("すこやかクリニック", code="4002000052", area=cast.ward1, address="テスト市東区1-1")
+    west = make_clinic("すこやかクリニック", code="4006000219", area=cast.ward2, address="テスト市西区2-2")
+    return east, west
+
+
+def test_the_shift_form_names_each_clinic_with_its_kind_ward_and_number(cast, twins):
+    twins[0].area = cast.daily1  # a 日常生活圏域 of 東区: named by its ward
+    twins[0].save()
+    rota = make_rota(cast.center1)
+    labels = [label for _value, label in ShiftForm(instance=Shift(rota=rota)).fields["facility"].choices]
+    assert "すこやかクリニック（診療所・東区・4002000052）" in labels
+    assert "すこやかクリニック（診療所・西区・4006000219）" in labels
+
+
+def test_a_bare_name_of_two_clinics_is_refused_with_both_lines_to_type(client_for, cast, twins):
+    rota = make_rota(cast.center1)
+    client = client_for("coordinator")
+    page = client.post(
+        f"/rota/{rota.pk}/generate/", {"month": "2027-02", "clinics": "すこやかクリニック", "first": "1"}
+    ).content.decode()
+    assert "同じ名前の医療機関が複数あります" in page
+    assert "「すこやかクリニック（4002000052）」（テスト市東区1-1）" in page
+    assert "「すこやかクリニック（4006000219）」（テスト市西区2-2）" in page
+    assert not rota.shifts.exists()
+
+    # The line the message offers is read back as that clinic.
+    done = client.post(
+        f"/rota/{rota.pk}/generate/",
+        {"month": "2027-02", "clinics": "すこやかクリニック（4006000219）", "first": "1"},
+    )
+    assert done.status_code == 302
+    assert {s.facility for s in rota.shifts.all()} == {twins[1]}
+
+
+def test_the_generate_form_starts_from_the_latest_months_order(client_for, cast, twins):
+    rota = make_rota(cast.center1)
+    services.generate_month(None, rota, 2027, 1, [twins[1], twins[0]])
+    html = client_for("coordinator").get(f"/rota/{rota.pk}/generate/?month=2027-02").content.decode()
+    assert "すこやかクリニック（4006000219）\nすこやかクリニック（4002000052）" in html
