@@ -6,6 +6,7 @@ from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import router
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -113,7 +114,7 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
         header = ["日時", "ユーザー", "操作", "対象の種類", "対象ID", "対象", "内容", "IPアドレス", "URL"]
         rows = (
             [
-                e.at.isoformat(),
+                f"{timezone.localtime(e.at):%Y-%m-%d %H:%M:%S}",  # the city's time, as the admin list shows it
                 e.username,
                 e.get_action_display(),
                 e.object_type,

@@ -12,6 +12,7 @@ import unicodedata
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils import timezone
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,6 +23,9 @@ def safe_cell(value):
         return ""
     if isinstance(value, bool):
         return "○" if value else ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # A workbook holds no time zone (openpyxl refuses aware values): the city's time, Asia/Tokyo.
+        return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, (int, float, datetime.date)):
         return value  # numbers and dates stay numbers and dates in a workbook
     if isinstance(value, decimal.Decimal):

@@ -5,6 +5,7 @@ import time
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -316,6 +317,10 @@ def test_admin_changes_are_audited_and_the_audit_admin_is_read_only(client_for, 
         "/admin/coordination/auditevent/", {"action": "export_csv", "_selected_action": [event.pk]}
     )
     assert csv["Content-Type"].startswith("text/csv") and "変更" in csv.content.decode("utf-8-sig")
+    # The time as the admin list shows it (Asia/Tokyo), not the stored UTC.
+    local = timezone.localtime(event.at)
+    assert f"{local:%Y-%m-%d %H:%M:%S}" in csv.content.decode("utf-8-sig")
+    assert "+00:00" not in csv.content.decode("utf-8-sig")
 
 
 def test_changes_made_in_the_portal_are_audited_with_the_fields(client_for, cast):
