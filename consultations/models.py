@@ -624,6 +624,9 @@ class MonthClosing(models.Model):
     reopened_at = models.DateTimeField("締めを解除した日時", null=True, blank=True)
     reopen_reason = models.CharField("解除の理由", max_length=300, blank=True)
 
+    # The reason a 締め直す (services.resubmit_month) ends the closing in force with.
+    RESUBMITTED = "締め直し（再提出）"
+
     objects = MonthClosingQuerySet.as_manager()
 
     class Meta:
@@ -650,6 +653,13 @@ class MonthClosing(models.Model):
     def submitted_values(self):
         """{(区分, 項目): number}"""
         return {(section, label): n for section, label, n in self.submitted}
+
+    @property
+    def ending(self):
+        """How an ended closing ended, for the 月報's list of earlier submissions."""
+        if self.reopen_reason == self.RESUBMITTED:
+            return f"締め直し（{self.reopened_by}）"
+        return f"解除（理由: {self.reopen_reason}、{self.reopened_by}）"
 
 
 class PublicQuestion(Ordered):

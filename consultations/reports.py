@@ -163,10 +163,13 @@ class Line:
     current_of_closed: int | None = None
     summable: bool = True
     compared: bool = False  # compare_with_submitted set the two figures above
+    # Some closed center's figure differs from what it submitted (decided per center: two
+    # centers' 窓口開設日数 have no 合計 to compare).
+    changed: bool = False
 
     @property
     def changed_after_submission(self):
-        return self.compared and self.submitted != self.current_of_closed
+        return self.compared and self.changed
 
     @property
     def difference(self):
@@ -407,8 +410,11 @@ class Report:
         index = {c: i for i, c in enumerate(self.center_ids)}
         submitted = [(index[c.center_id], c.submitted_values()) for c in closings if c.center_id in index]
         for line in lines:
-            line.submitted = _combine((values.get(line.key, 0) for _, values in submitted), line.summable)
-            line.current_of_closed = _combine((line.per_center[i] for i, _ in submitted), line.summable)
+            before = [values.get(line.key, 0) for _, values in submitted]
+            now = [line.per_center[i] for i, _ in submitted]
+            line.submitted = _combine(before, line.summable)
+            line.current_of_closed = _combine(now, line.summable)
+            line.changed = before != now
             line.compared = True
         return lines
 

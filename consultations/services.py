@@ -232,7 +232,7 @@ def close_month(request, center, year, month, today=None, user=None):
         type(center).objects.select_for_update().filter(pk=center.pk).get()
         if MonthClosing.objects.of_month(year, month).filter(center=center).exists():
             raise ClosingError(f"{center.name}の{year}年{month}月はすでに締めています。")
-        lines = _submitted_lines(center, year, month)
+        lines = _submitted_lines(center, year, month, today)
         closing = MonthClosing.objects.create(
             center=center, year=year, month=month, submitted=lines, closed_by=user
         )
@@ -246,13 +246,14 @@ def close_month(request, center, year, month, today=None, user=None):
     return closing
 
 
-def _submitted_lines(center, year, month):
+def _submitted_lines(center, year, month, today=None):
     """The center's report lines of the month as they are now: [区分, 項目, number]."""
-    report = Report(month_period(year, month), [center]).build()
+    report = Report(month_period(year, month), [center], today=today).build()
     return [[line.section, line.label, line.total] for line in report.table()]
 
 
-RESUBMITTED = "締め直し（再提出）"
+# Said when the closing a page showed has ended since (checked first, and again under the update).
+STALE_CLOSING = "この締めはすでに解除または締め直しされています。画面を開き直してください。"
 
 
 def resubmit_month(request, closing):
@@ -266,15 +267,18 @@ def resubmit_month(request, closing):
         center = type(closing.center).objects.select_for_update().get(pk=closing.center_id)
         current = MonthClosing.objects.active().filter(pk=closing.pk).first()
         if current is None:
-            raise ClosingError("この締めはすでに解除または締め直しされています。画面を開き直してください。")
+            raise ClosingError(STALE_CLOSING)
         lines = _submitted_lines(center, current.year, current.month)
         before = current.submitted_values()
         changed = [(s, label) for s, label, n in lines if before.get((s, label), 0) != n]
         if not changed:
             raise ClosingError("提出値から変わっていないため、締め直す必要はありません。")
-        MonthClosing.objects.filter(pk=current.pk).update(
-            reopened_at=timezone.now(), reopened_by=user, reopen_reason=RESUBMITTED
+        # Only the closing still in force: an admin's 解除 committed meanwhile is not overwritten.
+        ended = MonthClosing.objects.filter(pk=current.pk, reopened_at=None).update(
+            reopened_at=timezone.now(), reopened_by=user, reopen_reason=MonthClosing.RESUBMITTED
         )
+        if not ended:
+            raise ClosingError(STALE_CLOSING)
         closing = MonthClosing.objects.create(
             center=center, year=current.year, month=current.month, submitted=lines, closed_by=user
         )
@@ -294,6 +298,8 @@ def reopen_month(request, closing, reason):
     if not reason:
         raise ClosingError("締めを解除する理由を入力してください。")
     with transaction.atomic():
+        # The center's lock, as closing and 締め直す take it: a 解除 and a 締め直し wait for each other.
+        type(closing.center).objects.select_for_update().filter(pk=closing.center_id).get()
         updated = (
             type(closing)
             .objects.filter(pk=closing.pk, reopened_at=None)

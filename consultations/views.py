@@ -392,15 +392,19 @@ def reports(request):
     today = dates.today()
     ended = bool(period.month) and tuple(period.month) < (today.year, today.month)
     closed_ids = {c.center_id for c in closings}
-    # Offered only for a month that has ended and has a center still open for it.
-    can_close = ended and user.role in WRITERS and any(c.pk not in closed_ids for c in centers)
+    # The centers that owe this month a closing: open for some of it (開設日..閉所日) and not closed.
+    not_closed = (
+        [c for c in centers if c.pk not in closed_ids and c.clip(period.start, period.end)] if ended else []
+    )
+    # Offered only for a month that has ended and has a center still to close it.
+    can_close = user.role in WRITERS and bool(not_closed)
     # 締め直す: the coordinator of a closed center (or an admin) whose figures changed since.
     resubmittable = (
         report.changed_closings(table, closings) if period.month and user.role in WRITERS else set()
     )
+    # (label, query) or None at the range's ends, in place: [前, 次].
     neighbours = [
-        (label, query + (f"&center={code}" if code else "")) if label else None
-        for label, query in filter(None, period.neighbours())
+        (n[0], n[1] + (f"&center={code}" if code else "")) if n else None for n in period.neighbours()
     ]
     return render(
         request,
@@ -420,16 +424,15 @@ def reports(request):
             "chart": chart,
             "selected_center": code or "",
             "closings": closings,
-            "closed_ids": closed_ids,
             # Said on every ended month, so that a missing center is not just a missing line.
-            "not_closed": [c for c in centers if c.pk not in closed_ids] if ended else [],
+            "not_closed": not_closed,
             "earlier_submissions": report.earlier_submissions(),
             "resubmittable": resubmittable,
             "compared": bool(period.month and closings),
             "can_close": can_close,
             "can_reopen": user.role == Role.ADMIN,
-            "previous_period": neighbours[0] if neighbours else None,
-            "next_period": neighbours[1] if len(neighbours) > 1 else None,
+            "previous_period": neighbours[0],
+            "next_period": neighbours[1],
         },
     )
 
@@ -500,6 +503,14 @@ def reopen_month(request, pk):
 SUBMITTED_HEADER = ["提出値", "現在値", "提出後の修正"]
 
 
+def _difference_cell(line):
+    """「提出後の修正」 in a file: the difference, or あり for a line whose centers differ (two
+    centers' 窓口開設日数 have no 合計 to subtract), blank when unchanged."""
+    if not line.changed_after_submission:
+        return ""
+    return "あり" if line.difference is None else line.difference
+
+
 def _report_export(report, fmt, publish=False, scope="全センター"):
     codes = [c.code for c in report.centers]
     header = ["区分", "項目", "合計", *codes, "最少", "最大"]
@@ -548,7 +559,7 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     if compared:
         header += SUBMITTED_HEADER
         rows = [
-            row + [line.submitted, line.current_of_closed, line.difference or ""]
+            row + [line.submitted, line.current_of_closed, _difference_cell(line)]
             for line, row in zip(lines, rows, strict=True)
         ]
     open_days_note = (

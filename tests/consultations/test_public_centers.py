@@ -178,3 +178,17 @@ def test_a_postcode_is_read_as_its_town_inside_or_outside_the_city(client, cente
     assert "この住所（東京都千代田区千代田）はテスト市の外です" in html
     html = client.get("/centers/find/", {"q": "0000000"}).content.decode()
     assert "郵便番号「〒000-0000」は見つかりませんでした" in html
+
+
+def test_a_year_the_portal_holds_nothing_of_is_not_shown_as_zero(client, centers):
+    from coordination import dates
+
+    html = client.get("/centers/C01/").content.decode()
+    # Neither records nor old totals of the last 年度: no 「0件」 for a center that was open.
+    assert "data-public-count" not in html and "相談の件数" not in html
+    # Once the portal has records from before that year, a year without any is a true 0.
+    today = dates.today()
+    fy = dates.fiscal_year(today) - 1
+    make_consultation(centers.center1, (fy - 1, 6, 3, 10, 0))
+    html = client.get("/centers/C01/").content.decode()
+    assert "<span data-public-count>0</span>件" in html

@@ -45,8 +45,10 @@ def test_the_fiscal_years_open_days_stop_where_the_consultations_do(cast):
     assert Report(month_period(2026, 8), [center], today=datetime.date(2026, 12, 2)).open_days_cut is None
 
 
-def test_the_fiscal_year_page_says_up_to_when_open_days_are_counted(client_for, cast):
-    today = dates.today()
+def test_the_fiscal_year_page_says_up_to_when_open_days_are_counted(client_for, cast, monkeypatch):
+    # A day inside the 年度 (on March 31 the year's days are whole and nothing is said).
+    today = datetime.date(2026, 12, 2)
+    monkeypatch.setattr(dates, "today", lambda: today)
     fy = dates.fiscal_year(today)
     page = html(client_for("official"), f"fiscal_year={fy}")
     assert f"窓口開設日数は{today.year}年{today.month}月{today.day}日までの日数" in page
@@ -89,3 +91,30 @@ def test_the_city_official_keeps_the_choice_and_the_range(client_for, cast):
     page = html(client_for("official"), "year=2026&month=8")
     assert 'id="r-center"' in page and ">最少<" in page and "累計 最少" in page
     assert "<h1>相談実績 2026年8月" in page
+
+
+def test_a_center_not_yet_open_that_month_owes_it_no_closing(client_for, cast):
+    cast.center2.opened_on = datetime.date(2026, 8, 1)
+    cast.center2.save()
+    page = html(client_for("official"), "year=2026&month=7")
+    assert re.search(r"まだ締めていないセンター: C01 東センター</p>", page)
+    page = html(client_for("admin"), "year=2026&month=7")
+    assert "C02 西センターの2026年7月を締める" not in page and "C01 東センターの2026年7月を締める" in page
+    page = html(client_for("official"), "year=2026&month=8")
+    assert "C02 西センター" in re.search(r"まだ締めていないセンター: [^<]*", page).group(0)
+
+
+def test_two_centers_days_changed_after_closing_show_a_change_and_no_none(client_for, cast):
+    from consultations import services
+    from coordination.models import CenterClosure
+
+    for center in (cast.center1, cast.center2):
+        services.close_month(None, center, 2026, 9, user=cast.admin)
+    # East is closed one more day in September after both submitted: the centers' days now differ.
+    CenterClosure.objects.create(
+        center=cast.center1, start_month=9, start_day=3, end_month=9, end_day=3, year=2026
+    )
+    page = html(client_for("official"), "year=2026&month=9")
+    row = re.search(r'<tr[^>]*data-section="窓口開設日数".*?</tr>', page, re.S).group(0)
+    assert "None" not in row
+    assert "data-changed-after-submission" in row and "提出後の修正 あり（センターごとの列を参照）" in row

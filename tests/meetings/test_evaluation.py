@@ -49,7 +49,8 @@ def figures(html_or_client, query):
             if tag == "tr" and "data-measure" in a:
                 self.row = rows.setdefault((a["data-item"], a["data-measure"]), {})
             if tag == "td" and self.row is not None:
-                self.cell = next((k[5:] for k in a if k.startswith("data-")), None)
+                # The figure's own attribute (data-planned …), not data-label (the phone layout's).
+                self.cell = next((k[5:] for k in a if k.startswith("data-") and k != "data-label"), None)
 
         def handle_data(self, data):
             if self.row is not None and self.cell:
