@@ -102,9 +102,10 @@ def xlsx_bytes(sheets):
     return out.getvalue()
 
 
-def content_disposition(filename, fallback=None):
-    """`attachment` with the real (Japanese) name as RFC 5987 filename* and a plain ASCII
-    filename= for clients that do not read filename* (`fallback`, else made from the name).
+def content_disposition(filename, fallback=None, inline=False):
+    """`attachment` (or `inline`: shown by the browser, e.g. a calendar feed) with the real
+    (Japanese) name as RFC 5987 filename* and a plain ASCII filename= for clients that do not read
+    filename* (`fallback`, else made from the name). Every download of the portal is named here.
     Control characters, quotes, slashes and backslashes cannot reach the header; filename* stays
     last (the audit log reads the name after its '')."""
     filename = re.sub(r'[\x00-\x1f\x7f"\\/]', "_", filename or "").strip() or "download"
@@ -117,7 +118,8 @@ def content_disposition(filename, fallback=None):
         ascii_stem = f"download_{ascii_stem}".rstrip("_")
     ascii_ext = re.sub(r"[^A-Za-z0-9]", "", ext)
     fallback = f"{ascii_stem}.{ascii_ext}" if ascii_ext else ascii_stem
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _attachment(response, filename, fallback=None):

@@ -1,9 +1,7 @@
 """Two-factor authentication (TOTP with django-otp): enrolment with a QR code and backup codes,
-and the verification step after the password. The QR code is drawn here (segno, as an SVG data
+and the verification step after the password. The QR code is drawn here (coordination.qr, an SVG data
 URI), so the secret never leaves the portal."""
 
-import base64
-import io
 from base64 import b32encode
 
 from django import forms
@@ -19,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordination.forms import post_data
 from coordination.models import AuditEvent
+from coordination.qr import qr_data_uri
 from coordination.security import audit, with_next
 
 BACKUP_CODES = 10
@@ -43,14 +42,6 @@ def _next(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return "/"
     return target
-
-
-def qr_data_uri(text):
-    import segno  # noqa: PLC0415 — QR drawing, loaded only when a QR code is shown
-
-    out = io.BytesIO()
-    segno.make(text, error="m").save(out, kind="svg", scale=5, border=2, xmldecl=False)
-    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
 
 
 @never_cache

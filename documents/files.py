@@ -1,10 +1,8 @@
-"""Uploaded files: the types the library takes, recognised by their content as well as their name,
-and a Content-Disposition that any browser reads safely."""
+"""Uploaded files: the types the library takes, recognised by their content as well as their name
+(their download is named by coordination.exports.content_disposition, as every download)."""
 
 import io
-import re
 import zipfile
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,15 +51,3 @@ def file_type(upload):
             )
     upload.seek(0)
     return ext
-
-
-def content_disposition(filename, inline=False):
-    """RFC 6266 with an RFC 5987 filename* for the real (Japanese) name and a plain ASCII fallback:
-    quotes, backslashes, line breaks and path parts cannot reach the header."""
-    filename = re.sub(r"[\x00-\x1f\x7f\\/]", "_", filename or "file").strip() or "file"
-    ext = filename.rsplit(".", 1)[-1] if "." in filename else ""
-    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
-    if not re.search(r"[A-Za-z0-9]", fallback.rsplit(".", 1)[0]):
-        fallback = f"document.{ext}" if ext else "document"
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

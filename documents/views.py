@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from coordination.access import CENTER_WRITERS, get_for_user, role_required
+from coordination.exports import content_disposition
 from coordination.forms import as_stored, post_data
 from documents import files, services
 from documents.forms import DocumentForm, VersionForm
@@ -104,7 +105,7 @@ def download(request, pk, vid=None):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = files.content_disposition(version.file_name)
+    response["Content-Disposition"] = content_disposition(version.file_name)
     response["Cache-Control"] = (
         "private, no-store" if document.visibility != Document.Visibility.PUBLIC else "no-cache"
     )

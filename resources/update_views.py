@@ -2,8 +2,6 @@
 the coordinators' change requests, update links and letters, rounds and the re-check list.
 Writes go through resources.updates."""
 
-import io
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -17,6 +15,7 @@ from coordination import extensions
 from coordination.access import role_required
 from coordination.exports import csv_response
 from coordination.models import DIRECTORY_EDITORS, Role
+from coordination.qr import qr_svg
 from resources import updates
 from resources.forms import FacilityUpdateForm, RecheckCloseForm, RejectForm, RoundForm, UpdateLinkForm
 from resources.models import (
@@ -31,17 +30,6 @@ from resources.models import (
 from resources.windows import windows_formset
 
 editors = role_required(*DIRECTORY_EDITORS)
-
-
-def qr_svg(text):
-    """The QR code of `text` as inline SVG markup (no script, no style attribute)."""
-    import segno  # noqa: PLC0415 — QR drawing, loaded only where a letter is printed
-
-    out = io.BytesIO()
-    segno.make(text, error="m").save(
-        out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, title="更新用リンクのQRコード"
-    )
-    return out.getvalue().decode()
 
 
 # --- the facility's side (no account) -------------------------------------------------------
@@ -197,7 +185,7 @@ def link_letter(request, pk):
             "link": link,
             "facility": link.facility,
             "url": url,
-            "qr": qr_svg(url),
+            "qr": qr_svg(url, title="更新用リンクのQRコード"),
             "today": timezone.localdate(),
             "center": center,
             "center_gaps": updates.center_gaps(center),

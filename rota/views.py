@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from coordination.access import get_for_user, role_required
 from coordination.dates import is_national_holiday, month_range
+from coordination.exports import content_disposition
 from coordination.forms import as_stored, post_data
 from resources.models import Facility
 from rota import feeds, panels, services
@@ -307,7 +308,7 @@ def _int(value):
 
 def _calendar_response(body, name):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{name}.ics"'
+    response["Content-Disposition"] = content_disposition(f"{name}.ics", inline=True)
     response["Cache-Control"] = "private, no-store"
     return response
 

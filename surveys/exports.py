@@ -1,7 +1,5 @@
 """XLSX of a survey (raw answers, the tables) and the data of its charts."""
 
-from django.utils import timezone
-
 from coordination.publishing import SUPPRESSED_IN_SHEETS
 from surveys.models import Answer, Question
 from surveys.results import HIDDEN
@@ -22,11 +20,6 @@ def _cell(value):
     return value
 
 
-def _local(moment):
-    """An answer's time as the center reads it (Asia/Tokyo), not as stored (UTC)."""
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
-
-
 def raw_sheets(survey):
     """One row per respondent who answered (client rows on a sheet of their own). Three queries."""
     questions = list(survey.questions.all())
@@ -35,13 +28,18 @@ def raw_sheets(survey):
         respondent__survey=survey, respondent__submitted_at__isnull=False
     ).values_list("respondent_id", "question_id", "value"):
         answers[(respondent_id, question_id)] = value
-    respondents = list(survey.respondents.answered().order_by("group", "label", "pk"))
+    respondents = list(
+        survey.respondents.answered().select_related("facility").order_by("group", "label", "pk")
+    )
     plain = [q for q in questions if q.kind != Question.Kind.ROWS]
-    header = ["回答者", "区分", "回答日時"] + [q.text for q in plain]
+    # 住所: two facilities of one name (two みどりショートステイ) are told apart by it.
+    header = ["回答者", "住所", "区分", "回答日時"] + [q.text for q in plain]
     rows = []
     for r in respondents:
         rows.append(
-            [r.label, r.group, _local(r.updated_at)] + [_cell(answers.get((r.pk, q.pk))) for q in plain]
+            # 回答日時 stays a moment: the writer puts it in Japan time (coordination.exports).
+            [r.label, r.facility.address if r.facility else "", r.group, r.updated_at]
+            + [_cell(answers.get((r.pk, q.pk))) for q in plain]
         )
     sheets = [("回答", header, rows)]
     for q in questions:

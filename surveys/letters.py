@@ -2,12 +2,11 @@
 printable sheet per facility with its own answer link as text and as a QR code. The same columns
 as the directory's update-link letters (resources), with the survey's link instead."""
 
-import io
-
 from django.utils import timezone
 
 from coordination.exports import csv_response
 from coordination.models import AuditEvent
+from coordination.qr import qr_svg
 from coordination.security import audit
 from surveys.models import Respondent
 
@@ -58,7 +57,9 @@ def csv_download(request, survey, found):
     ]
     # Each row carries a respondent's own link: who took them is kept.
     audit(request, AuditEvent.Action.EXPORT, survey, f"依頼状のCSV（回答用リンク {len(rows)}件）")
-    return csv_response(f"survey-{survey.pk}-letters.csv", CSV_HEADER, rows)
+    return csv_response(
+        f"{survey.title}_依頼先.csv", CSV_HEADER, rows, fallback=f"survey-{survey.pk}-letters.csv"
+    )
 
 
 def sheets(request, survey, found):
@@ -66,17 +67,8 @@ def sheets(request, survey, found):
     out = []
     for r in found:
         url = answer_url(request, r)
-        out.append({"respondent": r, "url": url, "qr": qr_svg(url), "fax": fax(r)})
+        out.append(
+            {"respondent": r, "url": url, "qr": qr_svg(url, title="回答用リンクのQRコード"), "fax": fax(r)}
+        )
     audit(request, AuditEvent.Action.EXPORT, survey, f"依頼状の印刷（回答用リンク {len(out)}件）")
     return out
-
-
-def qr_svg(text):
-    """The QR code of an answer link as inline SVG markup (no script, no style attribute)."""
-    import segno  # noqa: PLC0415 — QR drawing, loaded only where a sheet is printed
-
-    out = io.BytesIO()
-    segno.make(text, error="m").save(
-        out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, title="回答用リンクのQRコード"
-    )
-    return out.getvalue().decode()

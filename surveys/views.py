@@ -257,12 +257,18 @@ def results_view(request, pk):
     public = request.GET.get("view") == "public"
     fmt = request.GET.get("format")
     if fmt == "raw":
-        return xlsx_response(f"survey-{survey.pk}-answers.xlsx", exports.raw_sheets(survey))
+        return xlsx_response(
+            f"{survey.title}_回答一覧.xlsx",
+            exports.raw_sheets(survey),
+            fallback=f"survey-{survey.pk}-answers.xlsx",
+        )
     items = results.build(survey, public=public or fmt == "tables")
     admission = _admission(survey, public=public or fmt == "tables")
     if fmt == "tables":
         return xlsx_response(
-            f"survey-{survey.pk}-tables.xlsx", exports.table_sheets(survey, items, admission)
+            f"{survey.title}_集計表.xlsx",
+            exports.table_sheets(survey, items, admission),
+            fallback=f"survey-{survey.pk}-tables.xlsx",
         )
     groups, whole = survey.response_groups()
     return render(

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from documents.files import content_disposition
+from coordination.exports import content_disposition
 from documents.models import Document, DocumentVersion
 from tests.surveys.factories import answered, make_survey, question
 
@@ -94,7 +94,7 @@ def test_content_disposition_is_safe_and_keeps_the_japanese_name():
     assert "\r" not in header and "\n" not in header and '"ルール' not in header
     assert header.startswith('attachment; filename="')
     assert "filename*=UTF-8''%E5%85%A5%E9%80%80%E9%99%A2" in header
-    assert content_disposition("ルール.pdf").split(";")[1].strip() == 'filename="document.pdf"'
+    assert content_disposition("ルール.pdf").split(";")[1].strip() == 'filename="download.pdf"'
 
 
 def test_another_centers_coordinator_cannot_add_a_version(rule, client_for):

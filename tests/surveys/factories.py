@@ -32,9 +32,9 @@ def respondent(survey, label="テスト事業所", group="居宅介護支援事�
     return Respondent.objects.create(survey=survey, label=label, group=group, **fields)
 
 
-def answered(survey, values_by_key, label="回答者", group="居宅介護支援事業所"):
+def answered(survey, values_by_key, label="回答者", group="居宅介護支援事業所", **fields):
     """A respondent who submitted {question key: value} (written the way the service writes)."""
-    r = respondent(survey, label=label, group=group)
+    r = respondent(survey, label=label, group=group, **fields)
     by_key = {q.key: q.pk for q in survey.questions.all()}
     services.submit_answers(None, r, {by_key[k]: v for k, v in values_by_key.items()})
     return r

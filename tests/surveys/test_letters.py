@@ -76,6 +76,16 @@ def test_the_printed_sheets_one_per_facility_with_the_link_as_text_and_a_qr_code
     assert f"/surveys/{survey.pk}/letters.csv" in audience and f"?respondent={one.pk}" in audience
 
 
+def test_a_request_sheet_says_whom_to_ask_with_the_centers_phone_and_fax(client_for, survey, cast):
+    cast.center1.phone, cast.center1.fax = "093-000-0001", "093-000-0002"
+    cast.center1.save()
+    html = client_for("coordinator").get(f"/surveys/{survey.pk}/letters/").content.decode()
+    assert (
+        html.count("ご不明な点は東センター（電話 093-000-0001・FAX 093-000-0002）へお問い合わせください。")
+        == 2
+    )
+
+
 @pytest.mark.parametrize("url", ["letters/", "letters.csv"])
 def test_who_may_take_the_links(client_for, survey, cast, url):
     path = f"/surveys/{survey.pk}/{url}"
