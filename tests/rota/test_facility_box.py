@@ -76,3 +76,16 @@ def test_the_box_keeps_its_queries_as_rotas_and_shifts_grow(
         make_shift(other, (2026, 12, 2, 18), (2026, 12, 3, 9), make_clinic(f"医院{n}", area=cast.ward1))
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(f"/resources/{clinic.pk}/")
+
+
+def test_on_duty_now_the_number_to_call_is_a_tap_on_a_phone_and_so_is_the_direct_phone(
+    client_for, cast, monkeypatch
+):
+    rota = make_rota(cast.center1, name="東センター 夜間休日当番")
+    clinic = make_clinic("すこやか内科医院", code="4001000009", area=cast.ward1, direct_phone="093-222-0000")
+    make_shift(rota, (2026, 12, 2, 18), (2026, 12, 3, 9), clinic, doctor="山本 健一")
+    freeze(monkeypatch, 2026, 12, 2, 20, 0)
+    client = client_for("professional")
+    assert '連絡先 <a href="tel:093-222-0000">093-222-0000</a>' in _box(client, clinic)
+    html = client.get(f"/resources/{clinic.pk}/").content.decode()
+    assert '<dd data-direct-phone><a href="tel:093-222-0000">093-222-0000</a></dd>' in html
