@@ -12,4 +12,5 @@ def upcoming(request):
         events, manage = Event.objects.open_for_registration(), False
     else:
         events, manage = Event.objects.public().upcoming(), False
-    return {"events": list(events.select_related("center").order_by("starts_at")[:5]), "manage": manage}
+    events = events.select_related("center").prefetch_related("co_host_centers").order_by("starts_at")[:5]
+    return {"events": list(events), "manage": manage}

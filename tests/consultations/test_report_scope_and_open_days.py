@@ -83,6 +83,7 @@ def test_a_ward_official_sees_the_ward_and_no_pointless_choice_or_range(ward_off
     page = html(ward_official, "year=2026&month=8")
     assert "（市職員・東区）" in page  # the shared header
     assert re.search(r"<h1>東区 相談実績 2026年8月", page)
+    assert re.search(r"<title>東区 相談実績 2026年8月", page)  # the browser tab says it too
     assert 'id="r-center"' not in page  # one center: nothing to choose
     assert ">最少<" not in page and ">最大<" not in page and "累計 最少" not in page
 
