@@ -106,6 +106,12 @@ def test_a_new_address_in_another_ward_moves_the_area_and_the_pin(client_for, ca
 
 
 def test_a_new_address_in_the_same_ward_keeps_the_area(client_for, cast):
+    make_facility(
+        "近くの薬局",
+        address="福岡県北九州市東区黄金町5丁目1-1",
+        latitude=Decimal("33.95"),
+        longitude=Decimal("130.95"),
+    )
     clinic = _clinic(cast)
     _submit(client_for("anonymous"), clinic, address="福岡県北九州市東区黄金町5丁目3-1")
     cr = ChangeRequest.objects.get()
@@ -133,3 +139,49 @@ def test_a_partial_approval_without_the_address_leaves_the_pin(client_for, cast)
     clinic.refresh_from_db()
     assert clinic.phone == "093-445-9500" and clinic.address == "福岡県北九州市東区黄金町5丁目2-14"
     assert clinic.area == cast.daily1 and clinic.latitude == Decimal("33.900000")
+
+
+def _approve_all(client_for, clinic, **changes):
+    _submit(client_for("anonymous"), clinic, **changes)
+    cr = ChangeRequest.objects.get()
+    client_for("coordinator").post(f"/resources/changes/{cr.pk}/", {"approve_all": "1"})
+    clinic.refresh_from_db()
+    return FacilityChange.objects.filter(facility=clinic).exclude(action=FacilityChange.Action.CONFIRM).get()
+
+
+def test_a_building_name_added_to_the_address_keeps_the_exact_pin(client_for, cast):
+    make_facility(
+        "近くの薬局",
+        address="福岡県北九州市東区黄金町5丁目2-1",
+        latitude=Decimal("33.950000"),
+        longitude=Decimal("130.950000"),
+    )
+    clinic = _clinic(cast)  # an exact pin (from the national data)
+    change = _approve_all(client_for, clinic, address="福岡県北九州市東区黄金町５丁目２－１４　黄金ビル2階")
+    assert clinic.address == "福岡県北九州市東区黄金町５丁目２－１４　黄金ビル2階"
+    assert (clinic.latitude, clinic.longitude) == (Decimal("33.900000"), Decimal("130.900000"))
+    assert not clinic.location_approximate
+    assert not any(f.startswith("地図の位置") for f in change.fields)
+
+
+def test_a_longer_lot_number_is_a_move_not_an_addition(db):
+    from resources.geo import adds_to
+
+    assert adds_to("東区黄金町5丁目2-14", "福岡県東区黄金町５丁目２－１４ 黄金ビル")
+    assert adds_to("東区黄金町5丁目2-14", "東区黄金町5丁目2-14")
+    assert not adds_to("東区黄金町5丁目2-1", "東区黄金町5丁目2-14")
+    assert not adds_to("", "東区黄金町5丁目2-14")
+
+
+def test_a_moved_facility_is_placed_from_its_neighbours_not_its_own_old_pin(client_for, cast):
+    make_facility(
+        "近くの薬局",
+        address="福岡県北九州市東区黄金町5丁目2-5",
+        latitude=Decimal("33.950000"),
+        longitude=Decimal("130.950000"),
+    )
+    clinic = _clinic(cast)  # at 5丁目2-14, pinned at 33.9, 130.9
+    _approve_all(client_for, clinic, address="福岡県北九州市東区黄金町5丁目2-30")
+    # Placed at the neighbour sharing 「5丁目2-」, not halfway back to the clinic's old site.
+    assert (clinic.latitude, clinic.longitude) == (Decimal("33.950000"), Decimal("130.950000"))
+    assert clinic.location_approximate
