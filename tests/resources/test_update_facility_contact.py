@@ -185,3 +185,34 @@ def test_a_moved_facility_is_placed_from_its_neighbours_not_its_own_old_pin(clie
     # Placed at the neighbour sharing 「5丁目2-」, not halfway back to the clinic's old site.
     assert (clinic.latitude, clinic.longitude) == (Decimal("33.950000"), Decimal("130.950000"))
     assert clinic.location_approximate
+
+
+def test_the_update_link_cannot_empty_the_stored_address_or_phone(client, cast):
+    clinic = _clinic(cast)
+    response = _submit(client, clinic, address="", phone="  ")
+    html = response.content.decode()
+    assert response.status_code == 200 and not ChangeRequest.objects.exists()
+    assert "住所は空にできません。移転・廃止の場合は「センターへの連絡事項」に書いてください。" in html
+    assert "電話番号は空にできません。" in html
+    clinic.refresh_from_db()
+    assert clinic.address and clinic.phone
+
+
+def test_a_postcode_cannot_be_emptied_while_there_is_an_address(client, cast):
+    response = _submit(client, _clinic(cast), postal_code="")
+    assert response.status_code == 200 and not ChangeRequest.objects.exists()
+    assert "住所のある施設の郵便番号は空にできません" in response.content.decode()
+
+
+def test_the_fax_may_be_given_up(client, cast):
+    response = _submit(client, _clinic(cast), fax="")
+    assert response.status_code == 302
+    cr = ChangeRequest.objects.get()
+    assert cr.changed_keys == ["fax"] and cr.proposed["fax"] == ""
+
+
+def test_a_value_never_stored_may_stay_empty(client, cast):
+    clinic = _clinic(cast, address="", postal_code="", phone="")
+    response = _submit(client, clinic, contact_person="事務 山田")
+    assert response.status_code == 302
+    assert ChangeRequest.objects.get().changed_keys == ["contact_person"]
