@@ -216,3 +216,12 @@ def test_a_value_never_stored_may_stay_empty(client, cast):
     response = _submit(client, clinic, contact_person="事務 山田")
     assert response.status_code == 302
     assert ChangeRequest.objects.get().changed_keys == ["contact_person"]
+
+
+def test_the_contact_fields_stand_under_a_heading_naming_all_of_them(client, cast):
+    link = UpdateLink.objects.create(facility=_clinic(cast))
+    html = client.get(f"/resources/u/{link.token}/").content.decode()
+    section = html[html.index("<h2>所在地・連絡先</h2>") : html.index("<h2>受入状況・空床</h2>")]
+    for name in ("postal_code", "address", "phone", "fax"):
+        assert f'name="{name}"' in section, name
+    assert "住所・電話番号</h2>" not in html
