@@ -231,10 +231,14 @@ def follow_address(facility, old_address=""):
     if ward is not None and (facility.area is None or ward.pk not in facility.area.ancestor_ids()):
         facility.area = ward
         changed.append("地域（新しい住所の区）")
-    if facility.has_location and adds_to(old_address, facility.address):
-        # The facility has not moved (a building name added, the same address respelt): its pin,
-        # often an exact one from the national data, is better than any estimate from its
-        # neighbours, so it stays as it is, exact or not.
+    same = _address_key(old_address) == _address_key(facility.address)
+    if facility.has_location and (
+        same or (adds_to(old_address, facility.address) and not facility.location_approximate)
+    ):
+        # The facility has not moved (a building name added, the same address respelt): its
+        # exact pin, often from the national data, is better than any estimate from its
+        # neighbours, so it stays. An estimated pin is estimated again from the fuller address
+        # (a 番地 added places it better), unless the address is the same.
         return changed
     # The facility itself is left out of the estimate: it still stands at its old pin in the
     # directory, which would pull the new pin back towards the old site.

@@ -225,3 +225,23 @@ def test_the_contact_fields_stand_under_a_heading_naming_all_of_them(client, cas
     for name in ("postal_code", "address", "phone", "fax"):
         assert f'name="{name}"' in section, name
     assert "住所・電話番号</h2>" not in html
+
+
+def test_an_estimated_pin_is_estimated_again_from_a_fuller_address(client_for, cast):
+    make_facility(
+        "近くの薬局",
+        address="福岡県北九州市東区黄金町5丁目2-5",
+        latitude=Decimal("33.950000"),
+        longitude=Decimal("130.950000"),
+    )
+    clinic = _clinic(cast, address="福岡県北九州市東区黄金町", location_approximate=True)
+    _approve_all(client_for, clinic, address="福岡県北九州市東区黄金町5丁目2-30")
+    assert (clinic.latitude, clinic.longitude) == (Decimal("33.950000"), Decimal("130.950000"))
+    assert clinic.location_approximate
+
+
+def test_an_estimated_pin_stays_when_the_address_is_only_respelt(client_for, cast):
+    clinic = _clinic(cast, location_approximate=True)  # nothing else near to estimate it from
+    _approve_all(client_for, clinic, address="北九州市東区黄金町５丁目２－１４")
+    assert (clinic.latitude, clinic.longitude) == (Decimal("33.900000"), Decimal("130.900000"))
+    assert clinic.location_approximate
