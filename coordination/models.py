@@ -164,6 +164,12 @@ class Center(models.Model):
     def __str__(self):
         return self.name
 
+    def contact_lines(self):
+        """The center as the sender of a letter or an email: its name, address, 電話 and FAX, one
+        a line, those that are set (resources/_center_contact.html and the update-link email)."""
+        lines = (self.name, self.address, self.phone and f"電話 {self.phone}", self.fax and f"FAX {self.fax}")
+        return [line for line in lines if line]
+
     def closed_dates(self, start, end):
         """The center's own closed days (not weekends/holidays) between start and end inclusive."""
         result = set()

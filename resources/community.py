@@ -148,7 +148,7 @@ def _place_on_map(facility, changed):
         return
     if facility.latitude is not None and "address" not in changed:
         return
-    place = geo.geocode_address(facility.address)
+    place = geo.geocode_address(facility.address, exclude=facility.pk)  # not at its own old pin
     if place is not None:
         facility.latitude = Decimal(str(round(place.latitude, 6)))
         facility.longitude = Decimal(str(round(place.longitude, 6)))

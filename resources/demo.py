@@ -564,7 +564,7 @@ def _seed_upkeep():
     for every demo facility, and one open round with one 変更なし and one pending change request."""
     from resources import updates  # noqa: PLC0415 — the services import these models too
 
-    demo = Facility.objects.filter(code__startswith="40").exclude(area=None).select_related("area")
+    demo = Facility.objects.filter(code__startswith="40").exclude(area=None).select_related("area__parent")
     visiting = demo.filter(
         Q(kind__code__in=HOME_VISIT_KINDS) | Q(capability_links__capability__code__in=HOME_VISIT_CAPABILITIES)
     ).distinct()
@@ -575,7 +575,7 @@ def _seed_upkeep():
     for facility in visiting:
         if facility.pk in served:
             continue
-        ward = facility.area if facility.area.kind == Area.Kind.WARD else facility.area.parent
+        ward = facility.ward
         if ward is None:
             continue
         rows.append(through(facility_id=facility.pk, area_id=ward.pk))

@@ -336,6 +336,25 @@ class FacilityUpdateForm(forms.Form):
             self._errors.pop(name, None)
             self.cleaned_data[name] = value
 
+    # Anyone holding the link may send the form: the directory's 住所 and 電話番号 are what people
+    # find and call the facility by, so a stored one can be corrected but not emptied (a move or a
+    # closure is said in the message, and the staff act on it). A FAX may be given up; a 郵便番号
+    # stays while there is an address.
+    KEPT_MESSAGES = {
+        "address": "住所は空にできません。移転・廃止の場合は「センターへの連絡事項」に書いてください。",
+        "phone": "電話番号は空にできません。移転・廃止の場合は「センターへの連絡事項」に書いてください。",
+        "postal_code": "住所のある施設の郵便番号は空にできません。正しい郵便番号を入力してください。",
+    }
+
+    def clean(self):
+        data = super().clean()
+        for name, message in self.KEPT_MESSAGES.items():
+            if name in data and not data[name] and getattr(self.facility, name):
+                if name == "postal_code" and not (data.get("address") or self.facility.address):
+                    continue
+                self.add_error(name, message)
+        return data
+
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
 

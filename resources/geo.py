@@ -62,7 +62,13 @@ def locate(text, facility_id=None, position=None):
     return geocode_address(text)
 
 
-def geocode_address(text):
+def geocode_address(text, exclude=None):
+    """The place of an address from the located facilities that share its longest start;
+    `exclude` (a facility's pk) leaves that facility out, so that a facility being moved is not
+    placed partly at its own old pin."""
+    located = Facility.objects.located()
+    if exclude is not None:
+        located = located.exclude(pk=exclude)
     # Stored addresses come with or without the prefecture and the city: drop both and match
     # anywhere, so that 小倉北区大手町1 and 福岡県北九州市小倉北区大手町1 give the same place.
     wanted = _without_city(PREFECTURE_RE.sub("", normalize(text)))
@@ -70,10 +76,8 @@ def geocode_address(text):
     length = len(wanted)
     while length >= MIN_PREFIX:
         prefix = wanted[:length]
-        result = (
-            Facility.objects.located()
-            .filter(search_text__contains=prefix)
-            .aggregate(lat=Avg("latitude"), lng=Avg("longitude"))
+        result = located.filter(search_text__contains=prefix).aggregate(
+            lat=Avg("latitude"), lng=Avg("longitude")
         )
         if result["lat"] is not None:
             lat, lng = (float(v) if isinstance(v, Decimal) else v for v in (result["lat"], result["lng"]))
@@ -89,10 +93,8 @@ def geocode_address(text):
     # A ward name is shorter than any start tried above: the ward's centre, said as such.
     ward = next((w for w in sorted(_ward_names(), key=len, reverse=True) if wanted.startswith(w)), None)
     if ward:
-        result = (
-            Facility.objects.located()
-            .filter(search_text__contains=ward)
-            .aggregate(lat=Avg("latitude"), lng=Avg("longitude"))
+        result = located.filter(search_text__contains=ward).aggregate(
+            lat=Avg("latitude"), lng=Avg("longitude")
         )
         if result["lat"] is not None:
             how = f"{ward}の中心付近（町名が見つからなかったため、区の登録施設の位置から推定）"
@@ -203,7 +205,22 @@ def ward_named_in(address):
     return next((w for w in wards if normalize(w.name) and normalize(w.name) in text), None)
 
 
-def follow_address(facility):
+def _address_key(address):
+    return _without_city(PREFECTURE_RE.sub("", normalize(address or "")))
+
+
+def adds_to(old_address, new_address):
+    """Whether the new address only adds to the old one: the same once normalised (another
+    spelling, the prefecture added), or the old one followed by more that does not continue its
+    last number (a building name or 階 added; 2-1 → 2-14 is another lot, not an addition)."""
+    old, new = _address_key(old_address), _address_key(new_address)
+    if not old or not new.startswith(old):
+        return False
+    rest = new[len(old) :]
+    return not rest or not (old[-1].isdigit() and rest[0].isdigit())
+
+
+def follow_address(facility, old_address=""):
     """After a new address given without a position or an area (the facility's own answer): the
     area becomes the ward the address names when the current area lies outside it (a 圏域 inside
     the same ward is kept), and the pin is placed again from the address, approximate as any pin
@@ -214,7 +231,18 @@ def follow_address(facility):
     if ward is not None and (facility.area is None or ward.pk not in facility.area.ancestor_ids()):
         facility.area = ward
         changed.append("地域（新しい住所の区）")
-    place = geocode_address(facility.address) if facility.address else None
+    same = _address_key(old_address) == _address_key(facility.address)
+    if facility.has_location and (
+        same or (adds_to(old_address, facility.address) and not facility.location_approximate)
+    ):
+        # The facility has not moved (a building name added, the same address respelt): its
+        # exact pin, often from the national data, is better than any estimate from its
+        # neighbours, so it stays. An estimated pin is estimated again from the fuller address
+        # (a 番地 added places it better), unless the address is the same.
+        return changed
+    # The facility itself is left out of the estimate: it still stands at its old pin in the
+    # directory, which would pull the new pin back towards the old site.
+    place = geocode_address(facility.address, exclude=facility.pk) if facility.address else None
     if place is not None:
         facility.latitude = Decimal(str(round(place.latitude, 6)))
         facility.longitude = Decimal(str(round(place.longitude, 6)))

@@ -585,6 +585,37 @@ class Facility(LastUpdated):
         self.manual_fields = sorted(set(self.manual_fields) | {n for n in field_names if n in known})
 
     @property
+    def ward(self):
+        """The ward (区) the facility is in: its area when that is a ward, else the ward above its
+        日常生活圏域; None without one. It reads `area` and `area.parent` only, so a list that
+        select_related("area__parent") asks nothing more for it."""
+        area = self.area if self.area_id else None
+        if area is not None and area.kind != Area.Kind.WARD:
+            area = area.parent if area.parent_id else None
+        return area if area is not None and area.kind == Area.Kind.WARD else None
+
+    @property
+    def place(self):
+        """Where the facility is, in a few words: its address, else its ward, else its area."""
+        if self.address:
+            return self.address
+        ward = self.ward
+        if ward is not None:
+            return ward.name
+        return self.area.name if self.area_id else ""
+
+    @property
+    def where(self):
+        """Its kind and place (「診療所・北九州市東区…」): what tells two facilities of one name apart
+        in a list (name_with_place, or beside a linked name)."""
+        return "・".join(part for part in (self.kind.name, self.place) if part)
+
+    @property
+    def name_with_place(self):
+        """「すこやかクリニック（診療所・北九州市門司区…）」: the facility in a choice list."""
+        return f"{self.name}（{self.where}）"
+
+    @property
     def has_location(self):
         return self.latitude is not None and self.longitude is not None
 

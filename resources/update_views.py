@@ -340,7 +340,7 @@ def round_detail(request, pk):
     round_ = _round(pk)
     state = request.GET.get("state", "")
     links = (
-        round_.links.select_related("facility__kind", "facility__area")
+        round_.links.select_related("facility__kind", "facility__area__parent")
         .prefetch_related("change_requests")
         .order_by("facility__name_kana", "pk")
     )

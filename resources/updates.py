@@ -517,13 +517,14 @@ def approve(request, cr, keys):
         facility = Facility.objects.select_for_update().get(pk=cr.facility_id)
         on = timezone.localdate(cr.submitted_at)
         plain = [k for k in keys if k in TEXT_FIELDS]
+        old_address = facility.address
         for key in plain:
             setattr(facility, key, cr.proposed[key])
         followed = []
         if "address" in plain:
             # The facility gives no position or area: both follow the new address.
             old_area = facility.area_id
-            followed = geo.follow_address(facility)
+            followed = geo.follow_address(facility, old_address)
             if facility.area_id != old_area:
                 plain.append("area")  # an import leaves the area as the answer set it
         facility.mark_manual(plain)

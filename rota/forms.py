@@ -5,7 +5,6 @@ from django import forms
 from django.db.models import Q
 
 from coordination.forms import CenterOwnedForm, DateInput, DateTimeInput, use_area_tree
-from coordination.models import Area
 from resources.models import Facility
 from rota.models import BackupBed, Rota, Shift
 
@@ -23,23 +22,6 @@ def medical_facilities():
     )
 
 
-def ward_name(facility):
-    """The ward a facility is in (its area, or the ward above its 日常生活圏域), else its area."""
-    area = facility.area if facility.area_id else None
-    if area is None:
-        return ""
-    if area.kind != Area.Kind.WARD and area.parent_id and area.parent.kind == Area.Kind.WARD:
-        return area.parent.name
-    return area.name
-
-
-def facility_label(facility):
-    """What tells two clinics of the same name apart in a list: kind, ward, 医療機関番号
-    (「すこやかクリニック（診療所・門司区・4002000052）」)."""
-    details = [facility.kind.name, ward_name(facility), facility.code or "番号なし"]
-    return f"{facility.name}（{'・'.join(d for d in details if d)}）"
-
-
 def list_line(facility):
     """A facility as a line of the generate form's list (read back by find_clinic)."""
     return f"{facility.name}（{facility.code or f'#{facility.pk}'}）"
@@ -47,12 +29,12 @@ def list_line(facility):
 
 def _candidates(found):
     """The clinics a name could mean, each as the line to type and where it is."""
-    return "、".join(f"「{list_line(f)}」（{f.address or ward_name(f) or '所在地なし'}）" for f in found)
+    return "、".join(f"「{list_line(f)}」（{f.where}）" for f in found)
 
 
 class FacilityField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return facility_label(obj)
+        return obj.name_with_place  # 「名称（種別・所在地）」, as resources names it everywhere
 
 
 class RotaForm(CenterOwnedForm):

@@ -84,7 +84,7 @@ def rows(survey, respondent_ids=None):
     respondents = (
         survey.respondents.answered()
         .filter(facility__isnull=False)
-        .select_related("facility__kind", "facility__area")
+        .select_related("facility__kind", "facility__area__parent")
         .prefetch_related(
             "facility__services",
             Prefetch("facility__vacancies", queryset=Vacancy.objects.select_related("service")),

@@ -191,7 +191,7 @@ def audience(request, pk):
             )
             messages.success(request, f"回答する専門職を{added}人追加しました。")
         return redirect(survey)
-    respondents = survey.respondents.select_related("facility__area").order_by("group", "label", "pk")
+    respondents = survey.respondents.select_related("facility__area__parent").order_by("group", "label", "pk")
     return render(
         request,
         "surveys/audience.html",
@@ -372,7 +372,7 @@ def reminders(request, pk):
             request, f"督促のメールを{sent}件送りました。メールのない回答者は下の一覧で連絡してください。"
         )
         return redirect("surveys:reminders", pk=survey.pk)
-    pending = survey.respondents.pending().select_related("facility__area", "user")
+    pending = survey.respondents.pending().select_related("facility__area__parent", "user")
     return render(
         request,
         "surveys/reminders.html",

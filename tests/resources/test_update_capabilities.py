@@ -36,6 +36,7 @@ def test_the_grouped_capabilities_post_as_before(client_for, cast):
     response = client_for("anonymous").post(
         f"/resources/u/{link.token}/",
         {
+            "address": nurse.address,  # sent back as the form shows it (an empty one is refused)
             "capabilities": [st.pk, vent.pk],
             "windows-TOTAL_FORMS": "0",
             "windows-INITIAL_FORMS": "0",

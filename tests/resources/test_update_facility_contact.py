@@ -106,6 +106,12 @@ def test_a_new_address_in_another_ward_moves_the_area_and_the_pin(client_for, ca
 
 
 def test_a_new_address_in_the_same_ward_keeps_the_area(client_for, cast):
+    make_facility(
+        "近くの薬局",
+        address="福岡県北九州市東区黄金町5丁目1-1",
+        latitude=Decimal("33.95"),
+        longitude=Decimal("130.95"),
+    )
     clinic = _clinic(cast)
     _submit(client_for("anonymous"), clinic, address="福岡県北九州市東区黄金町5丁目3-1")
     cr = ChangeRequest.objects.get()
@@ -133,3 +139,109 @@ def test_a_partial_approval_without_the_address_leaves_the_pin(client_for, cast)
     clinic.refresh_from_db()
     assert clinic.phone == "093-445-9500" and clinic.address == "福岡県北九州市東区黄金町5丁目2-14"
     assert clinic.area == cast.daily1 and clinic.latitude == Decimal("33.900000")
+
+
+def _approve_all(client_for, clinic, **changes):
+    _submit(client_for("anonymous"), clinic, **changes)
+    cr = ChangeRequest.objects.get()
+    client_for("coordinator").post(f"/resources/changes/{cr.pk}/", {"approve_all": "1"})
+    clinic.refresh_from_db()
+    return FacilityChange.objects.filter(facility=clinic).exclude(action=FacilityChange.Action.CONFIRM).get()
+
+
+def test_a_building_name_added_to_the_address_keeps_the_exact_pin(client_for, cast):
+    make_facility(
+        "近くの薬局",
+        address="福岡県北九州市東区黄金町5丁目2-1",
+        latitude=Decimal("33.950000"),
+        longitude=Decimal("130.950000"),
+    )
+    clinic = _clinic(cast)  # an exact pin (from the national data)
+    change = _approve_all(client_for, clinic, address="福岡県北九州市東区黄金町５丁目２－１４　黄金ビル2階")
+    assert clinic.address == "福岡県北九州市東区黄金町５丁目２－１４　黄金ビル2階"
+    assert (clinic.latitude, clinic.longitude) == (Decimal("33.900000"), Decimal("130.900000"))
+    assert not clinic.location_approximate
+    assert not any(f.startswith("地図の位置") for f in change.fields)
+
+
+def test_a_longer_lot_number_is_a_move_not_an_addition(db):
+    from resources.geo import adds_to
+
+    assert adds_to("東区黄金町5丁目2-14", "福岡県東区黄金町５丁目２－１４ 黄金ビル")
+    assert adds_to("東区黄金町5丁目2-14", "東区黄金町5丁目2-14")
+    assert not adds_to("東区黄金町5丁目2-1", "東区黄金町5丁目2-14")
+    assert not adds_to("", "東区黄金町5丁目2-14")
+
+
+def test_a_moved_facility_is_placed_from_its_neighbours_not_its_own_old_pin(client_for, cast):
+    make_facility(
+        "近くの薬局",
+        address="福岡県北九州市東区黄金町5丁目2-5",
+        latitude=Decimal("33.950000"),
+        longitude=Decimal("130.950000"),
+    )
+    clinic = _clinic(cast)  # at 5丁目2-14, pinned at 33.9, 130.9
+    _approve_all(client_for, clinic, address="福岡県北九州市東区黄金町5丁目2-30")
+    # Placed at the neighbour sharing 「5丁目2-」, not halfway back to the clinic's old site.
+    assert (clinic.latitude, clinic.longitude) == (Decimal("33.950000"), Decimal("130.950000"))
+    assert clinic.location_approximate
+
+
+def test_the_update_link_cannot_empty_the_stored_address_or_phone(client, cast):
+    clinic = _clinic(cast)
+    response = _submit(client, clinic, address="", phone="  ")
+    html = response.content.decode()
+    assert response.status_code == 200 and not ChangeRequest.objects.exists()
+    assert "住所は空にできません。移転・廃止の場合は「センターへの連絡事項」に書いてください。" in html
+    assert "電話番号は空にできません。" in html
+    clinic.refresh_from_db()
+    assert clinic.address and clinic.phone
+
+
+def test_a_postcode_cannot_be_emptied_while_there_is_an_address(client, cast):
+    response = _submit(client, _clinic(cast), postal_code="")
+    assert response.status_code == 200 and not ChangeRequest.objects.exists()
+    assert "住所のある施設の郵便番号は空にできません" in response.content.decode()
+
+
+def test_the_fax_may_be_given_up(client, cast):
+    response = _submit(client, _clinic(cast), fax="")
+    assert response.status_code == 302
+    cr = ChangeRequest.objects.get()
+    assert cr.changed_keys == ["fax"] and cr.proposed["fax"] == ""
+
+
+def test_a_value_never_stored_may_stay_empty(client, cast):
+    clinic = _clinic(cast, address="", postal_code="", phone="")
+    response = _submit(client, clinic, contact_person="事務 山田")
+    assert response.status_code == 302
+    assert ChangeRequest.objects.get().changed_keys == ["contact_person"]
+
+
+def test_the_contact_fields_stand_under_a_heading_naming_all_of_them(client, cast):
+    link = UpdateLink.objects.create(facility=_clinic(cast))
+    html = client.get(f"/resources/u/{link.token}/").content.decode()
+    section = html[html.index("<h2>所在地・連絡先</h2>") : html.index("<h2>受入状況・空床</h2>")]
+    for name in ("postal_code", "address", "phone", "fax"):
+        assert f'name="{name}"' in section, name
+    assert "住所・電話番号</h2>" not in html
+
+
+def test_an_estimated_pin_is_estimated_again_from_a_fuller_address(client_for, cast):
+    make_facility(
+        "近くの薬局",
+        address="福岡県北九州市東区黄金町5丁目2-5",
+        latitude=Decimal("33.950000"),
+        longitude=Decimal("130.950000"),
+    )
+    clinic = _clinic(cast, address="福岡県北九州市東区黄金町", location_approximate=True)
+    _approve_all(client_for, clinic, address="福岡県北九州市東区黄金町5丁目2-30")
+    assert (clinic.latitude, clinic.longitude) == (Decimal("33.950000"), Decimal("130.950000"))
+    assert clinic.location_approximate
+
+
+def test_an_estimated_pin_stays_when_the_address_is_only_respelt(client_for, cast):
+    clinic = _clinic(cast, location_approximate=True)  # nothing else near to estimate it from
+    _approve_all(client_for, clinic, address="北九州市東区黄金町５丁目２－１４")
+    assert (clinic.latitude, clinic.longitude) == (Decimal("33.900000"), Decimal("130.900000"))
+    assert clinic.location_approximate

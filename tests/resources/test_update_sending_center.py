@@ -75,3 +75,27 @@ def test_a_rounds_emails_name_each_facilitys_center(client_for, cast):
     bodies = {m.to[0]: m.body for m in mail.outbox}
     assert "東センター" in bodies["east@example.jp"] and "FAX 093-111-0002" in bodies["east@example.jp"]
     assert "西センター" in bodies["west@example.jp"] and "FAX 093-222-0002" in bodies["west@example.jp"]
+
+
+def test_the_letter_and_the_email_give_the_center_as_the_same_lines(client_for, cast):
+    center = _center(cast.center1)
+    assert center.contact_lines() == [
+        "東センター",
+        "北九州市東区1-1",
+        "電話 093-111-0001",
+        "FAX 093-111-0002",
+    ]
+    facility = make_facility("東区医院", area=cast.ward1)
+    link = UpdateLink.objects.create(facility=facility, email="clinic@example.jp")
+    client = client_for("coordinator")
+    html = client.get(f"/resources/links/{link.pk}/letter/").content.decode()
+    assert f'data-sending-center="{center.code}">' + "<br>".join(center.contact_lines()) + "</p>" in html
+    assert "ご不明な点は、上記の東センターへお電話でお問い合わせください。" in html
+    client.post(f"/resources/links/{link.pk}/send/")
+    assert "お問い合わせください。\n" + "\n".join(center.contact_lines()) + "\n" in mail.outbox[0].body
+
+
+def test_a_center_without_an_address_leaves_no_blank_line(client_for, cast):
+    Center.objects.filter(pk=cast.center1.pk).update(phone="", fax="093-111-0002", address="")
+    cast.center1.refresh_from_db()
+    assert cast.center1.contact_lines() == ["東センター", "FAX 093-111-0002"]

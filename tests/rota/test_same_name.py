@@ -1,5 +1,6 @@
-"""Two clinics of the same name are told apart: the shift's lists name their kind, ward and
-number, and the generate form's refusal of a bare name lists the lines to type instead."""
+"""Two clinics of the same name are told apart: the shift's lists name their kind and where they
+are (Facility.name_with_place: the address, else the ward), and the generate form's refusal of a
+bare name lists the lines to type instead, each with the same kind and place."""
 
 import pytest
 
@@ -18,13 +19,19 @@ def twins(cast):
     return east, west
 
 
-def test_the_shift_form_names_each_clinic_with_its_kind_ward_and_number(cast, twins):
-    twins[0].area = cast.daily1  # a 日常生活圏域 of 東区: named by its ward
+def test_the_shift_form_names_each_clinic_with_its_kind_and_address(cast, twins):
+    rota = make_rota(cast.center1)
+    labels = [label for _value, label in ShiftForm(instance=Shift(rota=rota)).fields["facility"].choices]
+    assert "すこやかクリニック（診療所・テスト市東区1-1）" in labels
+    assert "すこやかクリニック（診療所・テスト市西区2-2）" in labels
+
+
+def test_a_clinic_without_an_address_is_named_by_the_ward_above_its_area(cast, twins):
+    twins[0].area, twins[0].address = cast.daily1, ""  # a 日常生活圏域 of 東区: named by its ward
     twins[0].save()
     rota = make_rota(cast.center1)
     labels = [label for _value, label in ShiftForm(instance=Shift(rota=rota)).fields["facility"].choices]
-    assert "すこやかクリニック（診療所・東区・4002000052）" in labels
-    assert "すこやかクリニック（診療所・西区・4006000219）" in labels
+    assert "すこやかクリニック（診療所・東区）" in labels
 
 
 def test_a_bare_name_of_two_clinics_is_refused_with_both_lines_to_type(client_for, cast, twins):
@@ -34,8 +41,8 @@ def test_a_bare_name_of_two_clinics_is_refused_with_both_lines_to_type(client_fo
         f"/rota/{rota.pk}/generate/", {"month": "2027-02", "clinics": "すこやかクリニック", "first": "1"}
     ).content.decode()
     assert "同じ名前の医療機関が複数あります" in page
-    assert "「すこやかクリニック（4002000052）」（テスト市東区1-1）" in page
-    assert "「すこやかクリニック（4006000219）」（テスト市西区2-2）" in page
+    assert "「すこやかクリニック（4002000052）」（診療所・テスト市東区1-1）" in page
+    assert "「すこやかクリニック（4006000219）」（診療所・テスト市西区2-2）" in page
     assert not rota.shifts.exists()
 
     # The line the message offers is read back as that clinic.
