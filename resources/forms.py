@@ -381,9 +381,16 @@ class UpdateLinkForm(forms.Form):
         label="宛先（担当者）",
         max_length=100,
         required=False,
-        help_text="担当者ごとに1つのリンクを発行します",
+        help_text="担当者ごとに1つのリンクを発行します（例: 事務長 足立。「様」は手紙とメールに付きます）",
     )
     email = forms.EmailField(label="送付先メールアドレス", required=False)
+
+    def clean_contact(self):
+        # The letter and the email add 様 themselves: 「足立様」 typed would read 「足立様 様」.
+        contact = self.cleaned_data["contact"].strip()
+        for honorific in ("様", "さま", "殿"):
+            contact = contact.removesuffix(honorific).rstrip()
+        return contact
 
 
 class RejectForm(forms.Form):

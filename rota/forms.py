@@ -56,7 +56,8 @@ LABELLED = re.compile(r"(?P<name>.+?)\s*[（(]\s*(?P<key>#\d+|[0-9A-Za-z]+)\s*[�
 def find_clinic(line):
     """A line of the clinic list: a 医療機関番号, `#ID`, a name (exact, else the one that
     contains it), or 「名称（番号）」. Returns (facility, error)."""
-    text = line.strip()
+    # A line pasted from the refusal's list keeps its 「」: they are the message's, not the name's.
+    text = line.strip().removeprefix("「").removesuffix("」").strip()
     medical = medical_facilities()
     labelled = LABELLED.fullmatch(text)
     if labelled:

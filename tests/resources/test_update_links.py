@@ -385,3 +385,11 @@ def test_approving_with_no_field_checked_is_refused(client_for, clinic):
     assert "チェックを入れてください" in response.content.decode()
     cr.refresh_from_db()
     assert cr.status == "pending"
+
+
+def test_an_addressee_typed_with_its_honorific_is_not_addressed_twice():
+    from resources.forms import UpdateLinkForm
+
+    for typed in ("事務長 足立様", "事務長 足立 様", "事務長 足立さま", "事務長 足立"):
+        form = UpdateLinkForm(data={"contact": typed})
+        assert form.is_valid() and form.cleaned_data["contact"] == "事務長 足立", typed

@@ -54,6 +54,13 @@ def test_a_bare_name_of_two_clinics_is_refused_with_both_lines_to_type(client_fo
     assert {s.facility for s in rota.shifts.all()} == {twins[1]}
 
 
+def test_a_line_copied_with_the_messages_brackets_is_read_as_that_clinic(cast, twins):
+    from rota.forms import find_clinic
+
+    assert find_clinic("「すこやかクリニック（4002000052）」") == (twins[0], "")
+    assert find_clinic(" 「すこやかクリニック（4006000219）」 ") == (twins[1], "")
+
+
 def test_the_generate_form_starts_from_the_latest_months_order(client_for, cast, twins):
     rota = make_rota(cast.center1)
     services.generate_month(None, rota, 2027, 1, [twins[1], twins[0]])
