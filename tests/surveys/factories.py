@@ -128,3 +128,16 @@ def walker_document(w):
 def walker_version(w):
     walker_document(w)
     return w._version
+
+
+def vacancy_survey(center, days=3):
+    """The 空床状況調査 made from its template, open from `days` ago to `days` ahead."""
+    now = timezone.now()
+    return services.create_from_template(
+        None,
+        Survey.Template.VACANCY,
+        fiscal_year=2026,
+        opens_at=now - datetime.timedelta(days=days),
+        closes_at=now + datetime.timedelta(days=days),
+        center=center,
+    )

@@ -1,31 +1,16 @@
 """The answer page's checks of counts (none below 0, a 空床数 not above the 定員 of the same
 answer) and the 必須 mark on required questions, before anyone fails a send."""
 
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from surveys import services
 from surveys.forms import QuestionForm
-from surveys.models import Answer, Question, Respondent, Survey
-from tests.surveys.factories import make_survey, question, respondent
+from surveys.models import Answer, Question, Respondent
+from tests.surveys.factories import make_survey, question, respondent, vacancy_survey
 
 pytestmark = pytest.mark.django_db
-
-
-def _vacancy_survey(cast):
-    now = timezone.now()
-    return services.create_from_template(
-        None,
-        Survey.Template.VACANCY,
-        fiscal_year=2026,
-        opens_at=now - datetime.timedelta(days=1),
-        closes_at=now + datetime.timedelta(days=7),
-        center=cast.center1,
-    )
 
 
 def _post(client, survey, r, **by_key):
@@ -36,7 +21,7 @@ def _post(client, survey, r, **by_key):
 
 
 def test_a_vacancy_above_the_capacity_is_refused_naming_both_questions(cast, client):
-    survey = _vacancy_survey(cast)
+    survey = vacancy_survey(cast.center1)
     r = respondent(survey, label="みどりショートステイ")
     page = _post(client, survey, r, as_of="2026-12-01", capacity="20", vacant_beds="25")
     assert page.status_code == 400
@@ -49,7 +34,7 @@ def test_a_vacancy_above_the_capacity_is_refused_naming_both_questions(cast, cli
 
 
 def test_negative_counts_are_refused_with_the_questions_name(cast, client):
-    survey = _vacancy_survey(cast)
+    survey = vacancy_survey(cast.center1)
     r = respondent(survey)
     page = _post(client, survey, r, as_of="2026-12-01", capacity="-3", vacant_beds="0")
     assert page.status_code == 400
@@ -59,7 +44,7 @@ def test_negative_counts_are_refused_with_the_questions_name(cast, client):
 
 
 def test_the_template_limits_vacant_beds_by_capacity(cast):
-    survey = _vacancy_survey(cast)
+    survey = vacancy_survey(cast.center1)
     beds = survey.questions.get(key="vacant_beds")
     assert beds.at_most == survey.questions.get(key="capacity")
 
@@ -83,7 +68,7 @@ def test_a_limit_is_set_between_number_questions_only(cast):
 
 
 def test_required_questions_are_marked_before_sending(cast, client):
-    survey = _vacancy_survey(cast)
+    survey = vacancy_survey(cast.center1)
     r = Respondent.objects.create(survey=survey, kind=Respondent.Kind.FACILITY, label="中央ショートステイ")
     page = client.get(reverse("surveys:answer", args=[r.token])).content.decode()
     sections = dict(re.findall(r'data-question="(\w+)">(.*?)</section>', page, re.S))

@@ -1,31 +1,21 @@
 """Respondent facilities of the same name are told apart by their address on the
 respondents, reminders and 空床への反映 pages, which keep their queries as the lists grow."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from surveys import services
-from surveys.models import Respondent, Survey
+from surveys.models import Respondent
 from tests.resources.factories import make_facility
+from tests.surveys.factories import vacancy_survey
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def survey(cast):
-    now = timezone.now()
-    s = services.create_from_template(
-        None,
-        Survey.Template.VACANCY,
-        fiscal_year=2026,
-        opens_at=now - datetime.timedelta(days=1),
-        closes_at=now + datetime.timedelta(days=7),
-        center=cast.center1,
-    )
+    s = vacancy_survey(cast.center1)
     east = make_facility("みどりショートステイ", "short-stay", area=cast.ward1, address="テスト市東区1-1")
     west = make_facility("みどりショートステイ", "short-stay", area=cast.ward2, address="テスト市西区2-2")
     keys = {q.key: q.pk for q in s.questions.all()}

@@ -12,20 +12,9 @@ from resources.models import ChangeRequest, FacilityChange, Vacancy
 from surveys import services
 from surveys.models import Respondent, Survey
 from tests.resources.factories import make_facility
+from tests.surveys.factories import vacancy_survey
 
 pytestmark = pytest.mark.django_db
-
-
-def _survey(cast):
-    now = timezone.now()
-    return services.create_from_template(
-        None,
-        Survey.Template.VACANCY,
-        fiscal_year=2026,
-        opens_at=now - datetime.timedelta(days=3),
-        closes_at=now + datetime.timedelta(days=3),
-        center=cast.center1,
-    )
 
 
 def _answer(survey, facility, beds, as_of):
@@ -39,7 +28,7 @@ def _answer(survey, facility, beds, as_of):
 
 
 def test_answers_become_change_requests_and_approving_one_writes_the_vacancy(client_for, cast):
-    survey = _survey(cast)
+    survey = vacancy_survey(cast.center1)
     east = make_facility("東の特養", kind_code="special-nursing-home")
     west = make_facility("西のショート", kind_code="short-stay")
     newer = make_facility("新しい登録の特養", kind_code="special-nursing-home")
@@ -81,7 +70,7 @@ def test_answers_become_change_requests_and_approving_one_writes_the_vacancy(cli
 def test_an_answer_dated_after_it_was_sent_is_proposed_with_the_day_it_came(cast):
     from surveys import vacancies
 
-    survey = _survey(cast)
+    survey = vacancy_survey(cast.center1)
     home = make_facility("先の日付の特養", kind_code="special-nursing-home")
     _answer(survey, home, 4, "2099-01-01")
     assert vacancies.request_changes(None, survey) == 1
@@ -90,7 +79,7 @@ def test_an_answer_dated_after_it_was_sent_is_proposed_with_the_day_it_came(cast
 
 
 def test_only_the_vacancy_surveys_managers_reach_the_page(client_for, cast):
-    survey = _survey(cast)
+    survey = vacancy_survey(cast.center1)
     assert client_for("coordinator2").get(f"/surveys/{survey.pk}/vacancies/").status_code == 404
     assert client_for("professional").get(f"/surveys/{survey.pk}/vacancies/").status_code == 403
     other = services.create_from_template(
@@ -107,7 +96,7 @@ def test_only_the_vacancy_surveys_managers_reach_the_page(client_for, cast):
 def test_the_vacancy_page_query_count_does_not_grow_with_the_facilities(
     client_for, cast, django_assert_num_queries
 ):
-    survey = _survey(cast)
+    survey = vacancy_survey(cast.center1)
     client = client_for("coordinator")
     _answer(survey, make_facility("特養0", kind_code="special-nursing-home"), 1, "2026-11-01")
     client.get(f"/surveys/{survey.pk}/vacancies/")
