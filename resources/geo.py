@@ -220,6 +220,34 @@ def adds_to(old_address, new_address):
     return not rest or not (old[-1].isdigit() and rest[0].isdigit())
 
 
+def daily_area_of(address, ward, exclude=None):
+    """The 日常生活圏域 of `ward` an address lies in, from the facilities filed under the ward's
+    圏域 that share its longest start past the ward (the same 丁目, else the same 町): 圏域 are drawn
+    along 町 lines, so the neighbours' 圏域 is the address's when they agree on one. None when the
+    ward has no 圏域, no neighbour shares the 町, or they lie in two."""
+    daily = Area.objects.filter(parent=ward, kind=Area.Kind.DAILY)
+    neighbours = Facility.objects.filter(area__in=daily)
+    if exclude is not None:
+        neighbours = neighbours.exclude(pk=exclude)
+    text, ward_name = normalize(address or ""), normalize(ward.name)
+    at = text.find(ward_name)
+    if at < 0:
+        return None
+    wanted = text[at:]  # from the ward on: stored addresses differ before it (県, 市), not after
+    length = len(wanted)
+    while length > len(ward_name) + 1:  # at least two characters of a 町 name
+        found = set(
+            neighbours.filter(search_text__contains=wanted[:length])
+            .order_by()
+            .values_list("area_id", flat=True)
+            .distinct()[:2]
+        )
+        if found:
+            return daily.get(pk=found.pop()) if len(found) == 1 else None
+        length -= 1
+    return None
+
+
 def follow_address(facility, old_address=""):
     """After a new address given without a position or an area (the facility's own answer): the
     area becomes the ward the address names when the current area lies outside it (a 圏域 inside
@@ -229,8 +257,10 @@ def follow_address(facility, old_address=""):
     changed = []
     ward = ward_named_in(facility.address)
     if ward is not None and (facility.area is None or ward.pk not in facility.area.ancestor_ids()):
-        facility.area = ward
-        changed.append("地域（新しい住所の区）")
+        # Filed under the 圏域 its new neighbours are in, so that a search by 圏域 finds it.
+        daily = daily_area_of(facility.address, ward, exclude=facility.pk)
+        facility.area = daily or ward
+        changed.append("地域（新しい住所の圏域）" if daily else "地域（新しい住所の区）")
     same = _address_key(old_address) == _address_key(facility.address)
     if facility.has_location and (
         same or (adds_to(old_address, facility.address) and not facility.location_approximate)

@@ -105,6 +105,30 @@ def test_a_new_address_in_another_ward_moves_the_area_and_the_pin(client_for, ca
     assert "住所" in change.fields and "地域（新しい住所の区）" in change.fields
 
 
+def test_a_new_address_takes_the_daily_area_its_new_neighbours_are_in(client_for, cast):
+    from coordination.models import Area
+
+    south = Area.objects.create(name="西南圏域", kind=Area.Kind.DAILY, parent=cast.ward2)
+    north = Area.objects.create(name="西北圏域", kind=Area.Kind.DAILY, parent=cast.ward2)
+    make_facility("大通の医院", address="福岡県北九州市西区大通1-1", area=south)
+    make_facility("港町の医院", address="福岡県北九州市西区港町3-3", area=north)
+    make_facility("港町の薬局", address="福岡県北九州市西区港町4-4", area=south)  # 港町 is split
+    for new_address, expected, said in (
+        ("福岡県北九州市西区大通1-5", south, "地域（新しい住所の圏域）"),
+        ("福岡県北九州市西区港町9-9", cast.ward2, "地域（新しい住所の区）"),
+        ("福岡県北九州市西区新町1-1", cast.ward2, "地域（新しい住所の区）"),  # no neighbour in the 町
+    ):
+        clinic = _clinic(cast)
+        _submit(client_for("anonymous"), clinic, address=new_address)
+        cr = ChangeRequest.objects.get(facility=clinic)
+        client_for("coordinator").post(f"/resources/changes/{cr.pk}/", {"approve_all": "1"})
+        clinic.refresh_from_db()
+        assert clinic.area == expected, new_address
+        change = FacilityChange.objects.filter(facility=clinic, action=FacilityChange.Action.UPDATE).get()
+        assert said in change.fields
+        clinic.delete()
+
+
 def test_a_new_address_in_the_same_ward_keeps_the_area(client_for, cast):
     make_facility(
         "近くの薬局",
