@@ -503,6 +503,18 @@ def reopen_month(request, pk):
 SUBMITTED_HEADER = ["提出値", "現在値", "提出後の修正"]
 
 
+RANGE_COLUMNS = ("最少", "最大", "累計 最少", "累計 最大")
+
+
+def _one_center_columns(codes, header, rows):
+    """A file of one center without 最少/最大, as on the screen: across one center they repeat
+    its figure (a coordinator's own 月報, a ward of one center)."""
+    if len(codes) != 1:
+        return header, rows
+    keep = [i for i, name in enumerate(header) if name not in RANGE_COLUMNS]
+    return [header[i] for i in keep], [[row[i] for i in keep] for row in rows]
+
+
 def _difference_cell(line):
     """「提出後の修正」 in a file: the difference, or あり for a line whose centers differ (two
     centers' 窓口開設日数 have no 合計 to subtract), blank when unchanged."""
@@ -569,7 +581,7 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     )
     if fmt == "csv":
         rows = [row for line, row in zip(lines, rows, strict=True) if line.kind != "subtotal"]
-        return csv_response(filename, header, rows, fallback=fallback)
+        return csv_response(filename, *_one_center_columns(codes, header, rows), fallback=fallback)
     if report.period.month:
         cum_header = ["年度累計", *[f"累計 {code}" for code in codes], "累計 最少", "累計 最大"]
         by_key = {c.key: row for c, row in zip(cumulative, cum_cells, strict=True)}
@@ -585,6 +597,7 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
         else:
             header += cum_header
             rows = [row + by_key.get(line.key, [""] * width) for line, row in zip(lines, rows, strict=True)]
+    header, rows = _one_center_columns(codes, header, rows)
     names = "・".join(c.name for c in report.centers) or "センターなし"
     title = f"{names} 相談実績 {report.period.label}"
     closed_note = _closed_note(closings)
