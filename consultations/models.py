@@ -654,6 +654,12 @@ class MonthClosing(models.Model):
         """{(区分, 項目): number}"""
         return {(section, label): n for section, label, n in self.submitted}
 
+    def changed_keys(self, figures):
+        """The (区分, 項目) whose figure now differs from the submitted one; `figures` are the
+        center's lines as they are now, (区分, 項目, number). What 締め直す offers and records."""
+        before = self.submitted_values()
+        return [(section, label) for section, label, n in figures if before.get((section, label), 0) != n]
+
     @property
     def ending(self):
         """How an ended closing ended, for the 月報's list of earlier submissions."""

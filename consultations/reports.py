@@ -363,7 +363,7 @@ class Report:
         months = [
             m
             for m in dates.fiscal_months(self.period.fiscal_year)
-            if whole_fiscal_year or self._month_in_period(*m)
+            if whole_fiscal_year or self.month_in_period(*m)
         ]
         rows = (
             MonthClosing.objects.active()
@@ -393,12 +393,11 @@ class Report:
             i = index.get(closing.center_id)
             if i is None:
                 continue
-            values = closing.submitted_values()
-            if any(values.get(line.key, 0) != line.per_center[i] for line in lines):
+            if closing.changed_keys((line.section, line.label, line.per_center[i]) for line in lines):
                 changed.add(closing.pk)
         return changed
 
-    def _month_in_period(self, year, month):
+    def month_in_period(self, year, month):
         start, end = dates.month_range(year, month)
         return start >= self.period.start and end <= self.period.end
 

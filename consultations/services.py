@@ -269,8 +269,7 @@ def resubmit_month(request, closing):
         if current is None:
             raise ClosingError(STALE_CLOSING)
         lines = _submitted_lines(center, current.year, current.month)
-        before = current.submitted_values()
-        changed = [(s, label) for s, label, n in lines if before.get((s, label), 0) != n]
+        changed = current.changed_keys(lines)
         if not changed:
             raise ClosingError("提出値から変わっていないため、締め直す必要はありません。")
         # Only the closing still in force: an admin's 解除 committed meanwhile is not overwritten.

@@ -539,7 +539,7 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     fallback = f"consultation-report-{stamp}{'-' + codes[0] if len(codes) == 1 else ''}.{fmt}"
     lines = report.table()
     year_closings = report.closings(whole_fiscal_year=True)
-    closings = [c for c in year_closings if report._month_in_period(c.year, c.month)]
+    closings = [c for c in year_closings if report.month_in_period(c.year, c.month)]
     # A closed month's file says what the screen says: the submitted figure beside the current
     # one (the centers' columns are the records as they are now). Not in the file for
     # publication, whose hidden cells are worked out on the current figures only.
@@ -609,9 +609,7 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     if publish:
         notes.append(published.note())
     # 月別推移: every month of the fiscal year marked from its closings, not only the report's.
-    closed = {}
-    for c in year_closings:
-        closed.setdefault((c.year, c.month), []).append(c.center.code)
+    closed = _closed_by_month(year_closings)
     month_rows = []
     for (label, _values), (y, m), counts in zip(monthly, _months_of(report), month_cells, strict=False):
         state = "締め済み（" + "・".join(closed[(y, m)]) + "）" if (y, m) in closed else "未締め"
@@ -643,10 +641,16 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     return xlsx_response(filename, sheets, fallback=fallback)
 
 
-def _closed_note(closings):
+def _closed_by_month(closings):
+    """{(year, month): [center codes]} of the closings."""
     closed = {}
     for c in closings:
         closed.setdefault((c.year, c.month), []).append(c.center.code)
+    return closed
+
+
+def _closed_note(closings):
+    closed = _closed_by_month(closings)
     if not closed:
         return "締め済みの月: なし"
     return "締め済みの月: " + "、".join(
