@@ -62,6 +62,11 @@ def locate(text, facility_id=None, position=None):
     return geocode_address(text)
 
 
+def _address_key(address):
+    """An address without its prefecture and city (stored addresses come with or without both)."""
+    return _without_city(PREFECTURE_RE.sub("", normalize(address or "")))
+
+
 def geocode_address(text, exclude=None):
     """The place of an address from the located facilities that share its longest start;
     `exclude` (a facility's pk) leaves that facility out, so that a facility being moved is not
@@ -71,7 +76,7 @@ def geocode_address(text, exclude=None):
         located = located.exclude(pk=exclude)
     # Stored addresses come with or without the prefecture and the city: drop both and match
     # anywhere, so that 小倉北区大手町1 and 福岡県北九州市小倉北区大手町1 give the same place.
-    wanted = _without_city(PREFECTURE_RE.sub("", normalize(text)))
+    wanted = _address_key(text)
     # Try ever shorter starts of the address until some located facilities share it.
     length = len(wanted)
     while length >= MIN_PREFIX:
@@ -203,10 +208,6 @@ def ward_named_in(address):
         Area.objects.filter(kind=Area.Kind.WARD), key=lambda w: len(normalize(w.name)), reverse=True
     )
     return next((w for w in wards if normalize(w.name) and normalize(w.name) in text), None)
-
-
-def _address_key(address):
-    return _without_city(PREFECTURE_RE.sub("", normalize(address or "")))
 
 
 def adds_to(old_address, new_address):
