@@ -63,6 +63,8 @@ def test_resubmitting_unchanged_figures_is_refused_in_japanese(client_for, cast)
 
 def test_only_the_centers_coordinator_or_an_admin_may_resubmit(client_for, closed_then_changed):
     url = f"/consultations/reports/closings/{closed_then_changed.pk}/resubmit/"
+    anonymous = client_for("anonymous").post(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert client_for("coordinator2").post(url).status_code == 404
     assert client_for("official").post(url).status_code == 403
     assert client_for("professional").post(url).status_code == 403

@@ -102,3 +102,28 @@ def test_who_may_take_the_links(client_for, survey, cast, url):
 def test_an_open_link_survey_has_no_letters(client_for, cast):
     s = make_survey(cast.center1, audience=Survey.Audience.LINK)
     assert client_for("coordinator").get(f"/surveys/{s.pk}/letters/").status_code == 404
+
+
+def test_the_request_sheets_keep_their_queries_as_respondents_grow(
+    client_for, survey, cast, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("coordinator")
+    url = f"/surveys/{survey.pk}/letters/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(5):
+        facility = make_facility(f"施設{n}", "short-stay", area=cast.ward1, address=f"テスト市東区{n}-1")
+        Respondent.objects.create(
+            survey=survey,
+            kind=Respondent.Kind.FACILITY,
+            facility=facility,
+            label=facility.name,
+            group="短期入所",
+        )
+    with django_assert_num_queries(len(before.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count("data-survey-letter=") == 7
