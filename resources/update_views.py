@@ -358,6 +358,8 @@ def round_detail(request, pk):
             "counts": updates.round_counts(round_),
             "due": updates.due_for_reminder(round_).count(),
             "unsent": updates.mailing_links(RoundMailing(round=round_, kind=RoundMailing.Kind.LINKS)).count(),
+            "without_sender": updates.links_without_sender(round_.links.active()),
+            "no_sender_help": updates.NO_SENDING_CENTER,
             "mailing": mailing,
             "page_obj": page,
             "links": page.object_list,

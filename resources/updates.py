@@ -190,16 +190,29 @@ class SendingCenters:
                 self._areas.setdefault(area.pk, center)
 
     def for_link(self, link):
+        issuer = link.created_by if link.created_by_id else None
+        return self.for_area(link.facility.area_id, issuer.center_id if issuer else None)
+
+    def for_area(self, area_id, issuer_center_id=None):
+        """The center for a facility in `area_id` whose link was issued by a user of
+        `issuer_center_id` (None: no area, no center)."""
         if self._areas is None:
             self._load()
-        area_id, seen = link.facility.area_id, set()
+        seen = set()
         while area_id is not None and area_id not in seen:
             if area_id in self._areas:
                 return self._areas[area_id]
             seen.add(area_id)
             area_id = self._parents.get(area_id)
-        issuer = link.created_by if link.created_by_id else None
-        return self._centers.get(issuer.center_id) if issuer else None
+        return self._centers.get(issuer_center_id)
+
+
+def links_without_sender(links):
+    """How many of `links` (a queryset) name no sending center: their letters and emails would
+    go out with nobody to answer to. Three queries whatever the number of links."""
+    senders = SendingCenters()
+    rows = links.values_list("facility__area_id", "created_by__center_id")
+    return sum(1 for area_id, center_id in rows if senders.for_area(area_id, center_id) is None)
 
 
 def sending_center(link):

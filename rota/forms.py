@@ -66,17 +66,21 @@ def find_clinic(line):
         if len(found) == 1:
             return found[0], ""
         text = labelled["name"]  # the number is not one of ours: try the name
+    partial = False
     if text.startswith("#") and text[1:].isdigit():
         found = list(medical.filter(pk=int(text[1:])))
     else:
         found = list(medical.filter(Q(code=text) | Q(name=text))[:CANDIDATES])
         if not found:
-            found = list(medical.filter(name__contains=text)[:CANDIDATES])
+            found, partial = list(medical.filter(name__contains=text)[:CANDIDATES]), True
     if not found:
         return None, "該当する診療所・病院がありません"
     if len(found) > 1:
+        # A part of a name (「クリニック」) matches clinics of different names: say so, not that
+        # they share one.
+        which = f"名前に「{text}」を含む医療機関" if partial else "同じ名前の医療機関"
         return None, (
-            "同じ名前の医療機関が複数あります。どれか1つを、番号の付いた形でこの行に入れてください: "
+            f"{which}が複数あります。どれか1つを、番号の付いた形でこの行に入れてください: "
             + _candidates(found)
         )
     return found[0], ""

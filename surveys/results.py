@@ -131,6 +131,9 @@ def build(survey, public=False):
                 item["n"] = HIDDEN
         elif q.kind == Question.Kind.NUMBER:
             numbers = [v for v, _ in answers if isinstance(v, (int, float))]
+            # Too few answers for the public version: their sum or range could point at one
+            # respondent, so they are withheld, and the page says so rather than that there are none.
+            item["withheld"] = bool(numbers) and public and len(numbers) < threshold()
             item["stats"] = (
                 {
                     "sum": sum(numbers),
@@ -138,7 +141,7 @@ def build(survey, public=False):
                     "min": min(numbers),
                     "max": max(numbers),
                 }
-                if numbers and not (public and len(numbers) < threshold())
+                if numbers and not item["withheld"]
                 else None
             )
         elif q.kind == Question.Kind.DATE:

@@ -99,3 +99,23 @@ def test_a_center_without_an_address_leaves_no_blank_line(client_for, cast):
     Center.objects.filter(pk=cast.center1.pk).update(phone="", fax="093-111-0002", address="")
     cast.center1.refresh_from_db()
     assert cast.center1.contact_lines() == ["東センター", "FAX 093-111-0002"]
+
+
+def test_the_round_page_counts_the_facilities_whose_letters_would_name_no_center(client_for, cast):
+    from resources.models import Facility
+
+    make_facility("地域なし医院")
+    make_facility("東区医院", area=cast.ward1)  # center1 covers 東区
+    client_for("admin").post(
+        "/resources/rounds/", {"name": "全施設", "kind": "", "area": "", "remind_after_days": "21"}
+    )
+    round_ = ConfirmationRound.objects.get()
+    html = client_for("admin").get(f"/resources/rounds/{round_.pk}/").content.decode()
+    warning = html.split("data-round-no-sender>", 1)[1].split("</p>", 1)[0]
+    assert "差出人のセンターが決まらない施設が1件あります" in warning and updates.NO_SENDING_CENTER in warning
+    # Once the facility has an area a center covers, the warning goes.
+    Facility.objects.filter(name="地域なし医院").update(area=cast.ward1)
+    assert (
+        "data-round-no-sender"
+        not in client_for("admin").get(f"/resources/rounds/{round_.pk}/").content.decode()
+    )

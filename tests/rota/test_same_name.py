@@ -66,3 +66,14 @@ def test_the_generate_form_starts_from_the_latest_months_order(client_for, cast,
     services.generate_month(None, rota, 2027, 1, [twins[1], twins[0]])
     html = client_for("coordinator").get(f"/rota/{rota.pk}/generate/?month=2027-02").content.decode()
     assert "すこやかクリニック（4006000219）\nすこやかクリニック（4002000052）" in html
+
+
+def test_a_part_of_a_name_matching_several_clinics_is_not_called_the_same_name(cast):
+    from rota.forms import find_clinic
+
+    make_clinic("あおばクリニック", code="4002000100", area=cast.ward1)
+    make_clinic("みどりクリニック", code="4002000200", area=cast.ward1)
+    facility, error = find_clinic("クリニック")
+    assert facility is None
+    assert error.startswith("名前に「クリニック」を含む医療機関が複数あります") and "同じ名前" not in error
+    assert "「あおばクリニック（4002000100）」" in error and "「みどりクリニック（4002000200）」" in error

@@ -84,3 +84,20 @@ def test_a_coordinator_marks_the_results_public_on_the_survey_form(cast, client_
     assert s.results_public
     assert f'href="/surveys/{s.pk}/public/"' in client.get(f"/surveys/{s.pk}/").content.decode()
     assert Client().get(f"/surveys/{s.pk}/public/").status_code == 200
+
+
+def test_a_number_question_with_too_few_answers_says_it_is_withheld_not_that_there_are_none(cast, settings):
+    settings.PUBLISH_SUPPRESS_BELOW = 5
+    s = make_survey(cast.center1, title="空床の調査", results_public=True)
+    question(s, "beds", kind=Question.Kind.NUMBER, text="空床数")
+    question(s, "unused", kind=Question.Kind.NUMBER, text="使われない問い")
+    for beds in (3, 1):
+        answered(s, {"beds": beds})
+    body = Client().get(f"/surveys/{s.pk}/public/").content.decode()
+    beds = body.split('data-question="空床数"', 1)[1].split("</section>", 1)[0]
+    assert "回答が少ないため、公開用の表示には載せていません。" in beds and "data-sum" not in beds
+    unused = body.split('data-question="使われない問い"', 1)[1].split("</section>", 1)[0]
+    assert "集計できる回答はありません。" in unused and "data-withheld" not in unused
+    # Staff see the figures.
+    staff = {i["question"].key: i for i in results.build(s)}["beds"]
+    assert staff["stats"]["sum"] == 4 and not staff["withheld"]
