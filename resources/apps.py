@@ -19,10 +19,12 @@ class ResourcesConfig(AppConfig):
             (dashboard.PUBLIC, Role.PROFESSIONAL, Role.LIFE_SUPPORT),
             order=11,
         )
+        from resources.updates import dashboard_rechecks  # noqa: PLC0415 — updates import models
+
         dashboard.register(
             "resources/_dashboard_panel.html",
             (dashboard.PUBLIC, Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN),
-            lambda request: {},
+            dashboard_rechecks,
             order=10,
         )
         from resources.community_views import dashboard_panel  # noqa: PLC0415 — views import models

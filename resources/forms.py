@@ -440,5 +440,44 @@ class RoundForm(forms.Form):
         return qs.order_by("pk")
 
 
+class ErrorReportForm(forms.Form):
+    """What a user of the directory found wrong on a facility's page: which items and how."""
+
+    ITEMS = [
+        ("name", "名称"),
+        ("address", "住所・地図の位置"),
+        ("phone", "電話番号・FAX番号"),
+        ("hours", "営業日・受付時間・休診日"),
+        ("capabilities", "在宅対応・診療科目"),
+        ("contact", "ケアマネタイム・直通電話・連絡窓口"),
+        ("accepting", "新規受入状況・空床"),
+        ("closed", "休止・廃止・移転している"),
+        ("other", "その他"),
+    ]
+
+    items = forms.MultipleChoiceField(
+        label="違っている項目（あてはまるものすべて）",
+        choices=ITEMS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    detail = forms.CharField(
+        label="どう違っているか",
+        max_length=250,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="例: 電話番号が 093-000-0000 に変わっています。訪問診療は今はしていないとのことでした。",
+        error_messages={
+            "required": "どこがどう違っているかを書いてください。",
+            "max_length": "250字以内で書いてください（いま%(show_value)d字）。",
+        },
+    )
+
+    def text(self):
+        """The report as the re-check list shows it: 「住所・電話番号: …」."""
+        labels = dict(self.ITEMS)
+        items = "・".join(labels[key] for key in self.cleaned_data["items"])
+        return f"{items}: {self.cleaned_data['detail']}" if items else self.cleaned_data["detail"]
+
+
 class RecheckCloseForm(forms.Form):
     note = forms.CharField(label="確認の結果", max_length=300)

@@ -17,7 +17,14 @@ from coordination.exports import csv_response
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.qr import qr_svg
 from resources import updates
-from resources.forms import FacilityUpdateForm, RecheckCloseForm, RejectForm, RoundForm, UpdateLinkForm
+from resources.forms import (
+    ErrorReportForm,
+    FacilityUpdateForm,
+    RecheckCloseForm,
+    RejectForm,
+    RoundForm,
+    UpdateLinkForm,
+)
 from resources.models import (
     ChangeRequest,
     ConfirmationRound,
@@ -415,6 +422,21 @@ def round_close(request, pk):
 
 
 # --- re-checks -------------------------------------------------------------------------------
+
+
+@role_required(*Role.values)
+def report_error(request, pk):
+    """「この情報の誤りを知らせる」: any signed-in user of the directory (a care manager who phoned a
+    number that has changed) tells the center; it lands on the re-check list."""
+    facility = get_object_or_404(Facility, pk=pk)
+    form = ErrorReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        updates.report_error(request, facility, form.text())
+        messages.success(
+            request, "お知らせいただきありがとうございます。連携支援センターが確認し、掲載内容を直します。"
+        )
+        return redirect(facility)
+    return render(request, "resources/report.html", {"facility": facility, "form": form})
 
 
 @editors

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from coordination.batches import failure_text
 from coordination.dates import fiscal_year
-from coordination.models import Area, Center
+from coordination.models import Area, Center, can_edit_directory
 from coordination.security import CREATE, UPDATE, audit
 from resources import geo
 from resources import windows as window_rows
@@ -802,6 +802,30 @@ def open_recheck(request, facility, reason, detail="", origin="", origin_url="",
         )
         audit(request, CREATE, recheck, origin)
     return recheck
+
+
+def dashboard_rechecks(request):
+    """The home page's directory panel: for the staff who keep the directory, how many facilities
+    wait on the re-check list (a care manager's report, a 連絡調整 that found a wrong number)."""
+    if not can_edit_directory(request.user):
+        return {}
+    return {"open_rechecks": Recheck.objects.filter(closed_at__isnull=True).count()}
+
+
+def report_error(request, facility, text):
+    """A signed-in user's report that the facility's entry is wrong: on the re-check list as
+    情報誤り, with who reported it, for the center of the facility's area (the one whose staff
+    check it; else the reporter's own). The entry itself is left for the staff to correct."""
+    user = request.user
+    who = f"{user}（{user.affiliation or user.get_role_display()}）"
+    return open_recheck(
+        request,
+        facility,
+        Recheck.Reason.WRONG,
+        detail=text,
+        origin=f"利用者からの報告: {who}",
+        center=SendingCenters().for_area(facility.area_id, user.center_id),
+    )
 
 
 def close_recheck(request, recheck, note):

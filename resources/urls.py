@@ -42,6 +42,7 @@ urlpatterns = [
     path("rounds/<int:pk>/send/", update_views.round_send, name="round_send"),
     path("rounds/<int:pk>/progress/", update_views.round_progress, name="round_progress"),
     path("rounds/<int:pk>/close/", update_views.round_close, name="round_close"),
+    path("<int:pk>/report/", update_views.report_error, name="report"),
     path("rechecks/", update_views.rechecks, name="rechecks"),
     path("rechecks/<int:pk>/close/", update_views.recheck_close, name="recheck_close"),
 ]
