@@ -1,4 +1,6 @@
 from django.contrib import admin
+from import_export import resources
+from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from consultations.models import (
     AccessLog,
@@ -8,13 +10,42 @@ from consultations.models import (
     PublicQuestion,
     Topic,
 )
-from coordination.admin import AuditedAdmin, LookupTableAdmin, ReadOnlyLogAdmin
+from coordination.admin import (
+    AuditedAdmin,
+    LookupTableAdmin,
+    ReadOnlyLogAdmin,
+    ReferenceDataAdmin,
+    ReferenceResource,
+)
+from resources.models import Capability
 
 admin.site.register(ConsultantType, LookupTableAdmin)
 
 
+class TopLevelTopicWidget(ForeignKeyWidget):
+    """A 大分類 by its name: only top-level topics, since an item under another may share it
+    (その他)."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return Topic.objects.filter(parent__isnull=True)
+
+
+class TopicResource(ReferenceResource):
+    parent = resources.Field(attribute="parent", widget=TopLevelTopicWidget(Topic, field="name"))
+    capabilities = resources.Field(
+        attribute="capabilities", widget=ManyToManyWidget(Capability, field="code", separator="|")
+    )
+
+    class Meta:
+        model = Topic
+        # An item is its name under its 大分類 (topic_unique_in_parent).
+        import_id_fields = ("parent", "name")
+        fields = ("parent", "name", "sort_order", "active", "capabilities")
+
+
 @admin.register(Topic)
-class TopicAdmin(AuditedAdmin):
+class TopicAdmin(ReferenceDataAdmin):
+    resource_classes = [TopicResource]
     list_display = ("path", "parent", "sort_order", "active")
     fields = ("parent", "name", "sort_order", "active", "capabilities")
     filter_horizontal = ("capabilities",)

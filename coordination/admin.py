@@ -4,14 +4,18 @@ from collections import Counter
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.files.base import ContentFile
 from django.db import router
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.widgets import ForeignKeyWidget
 
 from coordination.exports import csv_response
-from coordination.forms import as_stored
+from coordination.forms import as_stored, use_area_tree
 from coordination.models import (
     Area,
     AreaStatistics,
@@ -79,6 +83,64 @@ class AuditedAdmin(SaneDateDrilldown, admin.ModelAdmin):
 
         EditsStoredCopy.__name__ = form_class.__name__
         return EditsStoredCopy
+
+
+# Reference data moves between installations as a spreadsheet (管理画面 → インポート/エクスポート,
+# django-import-export): rows are matched on a natural key (a code, else the name), so a sheet
+# exported from one city updates the rows another city already has instead of doubling them.
+class ReferenceResource(resources.ModelResource):
+    """The sheet's columns are named as the admin's forms name the fields (名称, 並び順): an admin
+    reads and fills them in Japanese, and a sheet exported here imports back unchanged."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        model = self._meta.model
+        for name, field in self.fields.items():
+            if name in {f.name for f in model._meta.get_fields()}:
+                field.column_name = str(model._meta.get_field(name).verbose_name)
+
+
+class ReferenceDataAdmin(ImportExportModelAdmin, AuditedAdmin):
+    """Import/export of a reference table. The CSV is written with a BOM, without which Excel
+    reads UTF-8 as Shift_JIS, and a CSV saved by Excel (Shift_JIS) is read as well as UTF-8."""
+
+    to_encoding = "utf-8-sig"
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        if not input_format.is_binary():
+            data = b"".join(import_file.chunks())
+            try:
+                data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                try:
+                    data = data.decode("cp932").encode("utf-8")
+                except UnicodeDecodeError:
+                    pass  # neither: import-export reports the file as unreadable
+            import_file = ContentFile(data, name=import_file.name)
+        return super().write_to_tmp_storage(import_file, input_format)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error(
+            "import_file",
+            "ファイルを読み取れませんでした。形式（CSV・Excel）が選んだものと合っているか、"
+            "文字コードが UTF-8 か Shift_JIS かを確かめてください。",
+        )
+
+
+class ProfessionResource(ReferenceResource):
+    class Meta:
+        model = Profession
+        import_id_fields = ("name",)
+        fields = ("name", "short_name", "sort_order")
+
+
+class OrganisationResource(ReferenceResource):
+    profession = resources.Field(attribute="profession", widget=ForeignKeyWidget(Profession, field="name"))
+
+    class Meta:
+        model = Organisation
+        import_id_fields = ("name",)
+        fields = ("name", "short_name", "kind", "profession", "sort_order")
 
 
 class LookupTableAdmin(AuditedAdmin):
@@ -251,12 +313,25 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         count = sum(len(reset_second_factor(request, user)) for user in queryset)
         messages.success(request, f"二要素認証の登録を{count}件削除しました。")
 
-    fieldsets = BaseUserAdmin.fieldsets + (
-        ("ポータルでの役割", {"fields": ("role", "center", "ward", "profession", "affiliation")}),
+    # What the portal uses of a user: its role decides what it may do, so Django's groups and
+    # per-model permissions (「Can add log entry」 …) are left off the page.
+    ROLE_FIELDS = ("ポータルでの役割", {"fields": ("role", "center", "ward", "profession", "affiliation")})
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("氏名・連絡先", {"fields": ("last_name", "first_name", "email")}),
+        ROLE_FIELDS,
+        ("管理画面", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("記録", {"fields": ("last_login", "date_joined")}),
     )
+    # A new user is named at once (姓 名): the header, 対応者 and sign-ups show the name.
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        ("ポータルでの役割", {"fields": ("role", "center", "ward", "profession", "affiliation")}),
+        ("氏名・連絡先", {"fields": ("last_name", "first_name", "email")}),
+        ROLE_FIELDS,
     )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return use_area_tree(field) if db_field.name == "ward" and field is not None else field
 
 
 class CenterClosureInline(admin.TabularInline):
@@ -280,14 +355,16 @@ class AreaAdmin(AuditedAdmin):
 
 
 @admin.register(Profession)
-class ProfessionAdmin(AuditedAdmin):
+class ProfessionAdmin(ReferenceDataAdmin):
+    resource_classes = [ProfessionResource]
     list_display = ("name", "short_name", "sort_order")
     fields = ("name", "short_name", "sort_order")
     search_fields = ("name",)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AuditedAdmin):
+class OrganisationAdmin(ReferenceDataAdmin):
+    resource_classes = [OrganisationResource]
     list_display = fields = ("name", "short_name", "kind", "profession", "sort_order")
     list_filter = ("kind",)
     search_fields = ("name",)

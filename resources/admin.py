@@ -1,9 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
-from import_export import resources
-from import_export.admin import ImportExportModelAdmin
 
-from coordination.admin import AuditedAdmin
+from coordination.admin import AuditedAdmin, ReferenceDataAdmin, ReferenceResource
 from coordination.exports import xlsx_response
 from resources.exporting import export_rows
 from resources.models import (
@@ -71,24 +69,22 @@ class FacilityAdmin(AuditedAdmin):
         )
 
 
-# Reference data moves between installations as a spreadsheet (管理画面 → インポート/エクスポート,
-# django-import-export): rows are matched on their code (specialties on their name), so a sheet
-# exported from one city updates the rows another city already has instead of doubling them.
-class KindResource(resources.ModelResource):
+# Rows are matched on their code (specialties on their name): coordination.admin.ReferenceResource.
+class KindResource(ReferenceResource):
     class Meta:
         model = FacilityKind
         import_id_fields = ("code",)
         fields = ("code", "name", "group", "service_code", "sort_order")
 
 
-class CapabilityResource(resources.ModelResource):
+class CapabilityResource(ReferenceResource):
     class Meta:
         model = Capability
         import_id_fields = ("code",)
         fields = ("code", "name", "group", "description", "sort_order")
 
 
-class SpecialtyResource(resources.ModelResource):
+class SpecialtyResource(ReferenceResource):
     class Meta:
         model = Specialty
         import_id_fields = ("name",)
@@ -96,7 +92,7 @@ class SpecialtyResource(resources.ModelResource):
 
 
 @admin.register(FacilityKind)
-class FacilityKindAdmin(ImportExportModelAdmin, AuditedAdmin):
+class FacilityKindAdmin(ReferenceDataAdmin):
     resource_classes = [KindResource]
     fields = ("code", "name", "group", "service_code", "sort_order")
     list_display = ("name", "code", "group", "service_code", "sort_order")
@@ -105,7 +101,7 @@ class FacilityKindAdmin(ImportExportModelAdmin, AuditedAdmin):
 
 
 @admin.register(Capability)
-class CapabilityAdmin(ImportExportModelAdmin, AuditedAdmin):
+class CapabilityAdmin(ReferenceDataAdmin):
     resource_classes = [CapabilityResource]
     fields = ("code", "name", "group", "description", "sort_order")
     list_display = ("name", "code", "group", "sort_order")
@@ -114,7 +110,7 @@ class CapabilityAdmin(ImportExportModelAdmin, AuditedAdmin):
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(ImportExportModelAdmin, AuditedAdmin):
+class SpecialtyAdmin(ReferenceDataAdmin):
     resource_classes = [SpecialtyResource]
     fields = ("name", "sort_order")
     list_display = ("name", "sort_order")

@@ -80,3 +80,35 @@ def test_postgresql_refuses_sql_that_alters_the_access_log(cast):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert AccessLog.objects.get().path == "/x/"
+
+
+def test_an_admin_adds_a_coordinator_with_a_name_and_the_page_shows_roles_not_django_permissions(
+    client_for, cast
+):
+    admin = client_for("admin")
+    add = admin.get("/admin/coordination/user/add/").content.decode()
+    assert 'name="last_name"' in add and 'name="first_name"' in add
+    admin.post(
+        "/admin/coordination/user/add/",
+        {
+            "username": "c02-yamada",
+            "password1": "a-long-pass-2026-xyz",
+            "password2": "a-long-pass-2026-xyz",
+            "usable_password": "true",
+            "last_name": "山田",
+            "first_name": "花子",
+            "email": "",
+            "role": "coordinator",
+            "center": cast.center2.pk,
+            "ward": "",
+            "profession": "",
+            "affiliation": "",
+        },
+    )
+    user = User.objects.get(username="c02-yamada")
+    assert str(user) == "山田 花子" and user.center == cast.center2
+    change = admin.get(f"/admin/coordination/user/{user.pk}/change/").content.decode()
+    assert "user_permissions" not in change and 'name="groups"' not in change and 'name="role"' in change
+    # The 担当地域 choices come as the tree: the city, then its wards with their 圏域 below.
+    ward = change.split('name="ward"', 1)[1].split("</select>", 1)[0]
+    assert ward.index("テスト市") < ward.index("東区") < ward.index("東北圏域") < ward.index("西区")
