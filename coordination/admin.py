@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import SelectableFieldsExportForm
 from import_export.widgets import ForeignKeyWidget
 
 from coordination.exports import csv_response
@@ -100,11 +101,19 @@ class ReferenceResource(resources.ModelResource):
                 field.column_name = str(model._meta.get_field(name).verbose_name)
 
 
+class JapaneseExportForm(SelectableFieldsExportForm):
+    """The export page's column choices named as the sheet names them (ReferenceResource)."""
+
+    def _get_field_label(self, resource, field_name):
+        return resource().fields[field_name].column_name
+
+
 class ReferenceDataAdmin(ImportExportModelAdmin, AuditedAdmin):
     """Import/export of a reference table. The CSV is written with a BOM, without which Excel
     reads UTF-8 as Shift_JIS, and a CSV saved by Excel (Shift_JIS) is read as well as UTF-8."""
 
     to_encoding = "utf-8-sig"
+    export_form_class = JapaneseExportForm
 
     def write_to_tmp_storage(self, import_file, input_format):
         if not input_format.is_binary():

@@ -27,6 +27,9 @@ def test_the_admin_offers_import_and_export_of_reference_data(client_for, cast):
         page = client.get(f"/admin/{app}/{model}/").content.decode()
         assert f"/admin/{app}/{model}/import/" in page and f"/admin/{app}/{model}/export/" in page
         assert client.get(f"/admin/{app}/{model}/import/").status_code == 200
+    # The export page names the columns as the sheet does.
+    export = client.get("/admin/consultations/topic/export/").content.decode()
+    assert "大分類" in export and "資源検索で選ぶ在宅対応機能" in export and "Sort Order" not in export
 
 
 def test_a_capability_sheet_updates_by_code_and_adds_the_new_ones(cast):
