@@ -200,6 +200,48 @@ def link_letter(request, pk):
     )
 
 
+LETTERS_PER_PAGE = 50
+
+
+@editors
+def round_letters(request, pk):
+    """Every letter of a round's facilities without an email address, one A4 sheet each, to print
+    at once (?all=1: every facility of the round). Printing them is sending them, as for one."""
+    round_ = _open_round(pk)
+    links = round_.links.active().select_related("facility").order_by("facility__name_kana", "pk")
+    everyone = request.GET.get("all") == "1"
+    if not everyone:
+        links = links.filter(email="")
+    links = links.prefetch_related("facility__capabilities", "facility__areas_served")
+    page = Paginator(links, LETTERS_PER_PAGE).get_page(request.GET.get("page"))
+    senders = updates.SendingCenters()
+    letters = []
+    for link in page.object_list:
+        url = updates.link_url(link, request)
+        letters.append(
+            {
+                "link": link,
+                "facility": link.facility,
+                "url": url,
+                "qr": qr_svg(url, title="更新用リンクのQRコード"),
+                "center": senders.for_link(link),
+            }
+        )
+    updates.mark_all_sent(request, [letter["link"] for letter in letters])
+    return render(
+        request,
+        "resources/round_letters.html",
+        {
+            "round": round_,
+            "letters": letters,
+            "page_obj": page,
+            "everyone": everyone,
+            "today": timezone.localdate(),
+            "no_sender_help": updates.NO_SENDING_CENTER,
+        },
+    )
+
+
 @editors
 def letters_csv(request):
     """施設・宛先・リンク of the active links (of one round with ?round=), for mail merge."""
@@ -366,6 +408,7 @@ def round_detail(request, pk):
             "due": updates.due_for_reminder(round_).count(),
             "unsent": updates.mailing_links(RoundMailing(round=round_, kind=RoundMailing.Kind.LINKS)).count(),
             "without_sender": updates.links_without_sender(round_.links.active()),
+            "letters_to_print": round_.links.active().filter(email="").count(),
             "no_sender_help": updates.NO_SENDING_CENTER,
             "mailing": mailing,
             "page_obj": page,

@@ -441,9 +441,17 @@ def mailing_progress(mailing):
 
 def mark_sent(request, link):
     """A letter or FAX sheet was printed for the link: it counts as sent."""
-    if link.sent_at is None:
-        link.sent_at = timezone.now()
-        link.save(update_fields=["sent_at"])
+    mark_all_sent(request, [link])
+
+
+def mark_all_sent(request, links):
+    """Letters printed for `links` (one sheet or a round's batch): those not sent yet count as
+    sent now, in one UPDATE."""
+    now = timezone.now()
+    unsent = [link for link in links if link.sent_at is None]
+    UpdateLink.objects.filter(pk__in=[link.pk for link in unsent], sent_at__isnull=True).update(sent_at=now)
+    for link in unsent:
+        link.sent_at = now
 
 
 # --- change requests -------------------------------------------------------------------------

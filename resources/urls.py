@@ -41,6 +41,7 @@ urlpatterns = [
     path("rounds/<int:pk>/remind/", update_views.round_remind, name="round_remind"),
     path("rounds/<int:pk>/send/", update_views.round_send, name="round_send"),
     path("rounds/<int:pk>/progress/", update_views.round_progress, name="round_progress"),
+    path("rounds/<int:pk>/letters/", update_views.round_letters, name="round_letters"),
     path("rounds/<int:pk>/close/", update_views.round_close, name="round_close"),
     path("<int:pk>/report/", update_views.report_error, name="report"),
     path("rechecks/", update_views.rechecks, name="rechecks"),

@@ -136,6 +136,8 @@ EXPECTED = {
     "resources:export_csv": Expect(PUBLIC),
     "resources:export_xlsx": Expect(PUBLIC),
     "resources:detail": Expect(PUBLIC, kwargs=lambda w: {"pk": w.facility.pk}),
+    # Any signed-in user may tell the center an entry is wrong.
+    "resources:report": Expect(only(ADM, CO, CO2, PRO, OFF), kwargs=lambda w: {"pk": w.facility.pk}),
     "resources:create": Expect(only(ADM, CO, CO2)),
     "resources:edit": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": w.facility.pk}),
     "resources:confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility.pk}),  # POST only
@@ -190,6 +192,7 @@ EXPECTED = {
     "resources:round_progress": Expect(
         only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}, page=False
     ),
+    "resources:round_letters": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:round_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:rechecks": Expect(only(ADM, CO, CO2)),
     "resources:recheck_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).recheck.pk}),

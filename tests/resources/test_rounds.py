@@ -130,8 +130,9 @@ def test_the_round_pages_query_counts_do_not_grow(client_for, cast, django_asser
     coordinator.get(f"/resources/rounds/{round_.pk}/")
     # session, user, round, counts, due, page count, page, the page's answers (変更あり/なし), and
     # the two of the background sending: its latest mailing (the progress bar) and the links
-    # still to email; the links' sending centers (links, areas, centers and their areas)
-    with django_assert_num_queries(14):
+    # still to email; the links' sending centers (links, areas, centers and their areas); the
+    # letters to print
+    with django_assert_num_queries(15):
         assert (
             coordinator.get(f"/resources/rounds/{round_.pk}/").content.decode().count("data-round-link=") == 3
         )
@@ -143,7 +144,7 @@ def test_the_round_pages_query_counts_do_not_grow(client_for, cast, django_asser
         make_facility(f"追加{i}")
     _start(coordinator)
     new = ConfirmationRound.objects.order_by("-pk").first()
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         # the five new facilities: the first three stay with the first round, still open
         assert coordinator.get(f"/resources/rounds/{new.pk}/").content.decode().count("data-round-link=") == 5
     with django_assert_num_queries(12):
