@@ -281,3 +281,16 @@ def test_a_session_ended_today_is_not_next_on_any_page(client_for, cast, today):
     today(2026, 12, 2, 9, 0)
     assert next_dates(client.get(f"/resources/{cafe.pk}/").content.decode()) == ["2026-12-02"]
     assert "水曜カフェ" in client.get("/resources/community/?this_week=on").content.decode()
+
+
+def test_a_professionals_only_contact_gives_the_same_fallback_in_the_list_the_print_and_the_page(
+    client_for, cast
+):
+    hidden = make_community("内緒サロン", cast.daily1, contact_public=False, contact_phone="093-100-0002")
+    fallback = "お住まいの地域の地域包括支援センター、または連携支援センターにお問い合わせください。"
+    client = client_for("anonymous")
+    listing = client.get("/resources/community/").content.decode()
+    assert f"<p data-contact-fallback>問い合わせ: {fallback}</p>" in listing
+    assert fallback in client.get("/resources/community/print/").content.decode()
+    assert fallback in client.get(f"/resources/{hidden.pk}/").content.decode()
+    assert "093-100-0002" not in listing
