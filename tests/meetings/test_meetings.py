@@ -642,3 +642,17 @@ def test_an_impossible_fiscal_year_is_refused_in_japanese(client_for, cast, year
 )
 def test_a_malformed_id_in_the_query_is_a_404(client_for, cast, url):
     assert client_for("coordinator").get(url).status_code == 404
+
+
+def test_the_meeting_and_issue_pages_name_each_program_item_with_its_meaning(client_for, cast, orgs):
+    meeting = make_meeting(cast.center1, organisations=[orgs["薬"]], items="イク")
+    issue = make_issue(cast.center1, organisation=orgs["薬"], items="クイ")
+    client = client_for("coordinator")
+    for url in (f"/meetings/{meeting.pk}/", f"/meetings/issues/{issue.pk}/"):
+        html = client.get(url).content.decode()
+        assert (
+            '<span data-item="イ">イ 在宅医療・介護連携の課題の抽出と対応策の検討</span><br>'
+            '<span data-item="ク">ク 在宅医療・介護連携に関する関係市区町村の連携</span></dd>'
+        ) in html, url
+    bare = make_meeting(cast.center1, organisations=[orgs["薬"]], items="")
+    assert '<dd data-items="">—</dd>' in client.get(f"/meetings/{bare.pk}/").content.decode()
