@@ -216,6 +216,16 @@ def test_a_resident_on_a_phone_calls_the_center_about_a_lecture_with_one_tap(cli
     )
 
 
+def test_the_homes_lecture_line_leads_a_resident_to_the_lectures_public_entry(client, cast):
+    lecture = make_event(
+        cast.center1, when=(2099, 1, 16, 13, 30), title="市民公開講座「人生会議」", item=Item.PUBLIC
+    )
+    home = client.get("/").content.decode()
+    link = f'<a href="/training/public/#pub-{lecture.pk}">1/16 13:30 市民公開講座「人生会議」</a>'
+    assert link in home
+    assert f'id="pub-{lecture.pk}"' in client.get("/training/public/").content.decode()
+
+
 # --- Task lists ---------------------------------------------------------------------------------
 
 
