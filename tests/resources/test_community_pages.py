@@ -294,3 +294,22 @@ def test_a_professionals_only_contact_gives_the_same_fallback_in_the_list_the_pr
     assert fallback in client.get("/resources/community/print/").content.decode()
     assert fallback in client.get(f"/resources/{hidden.pk}/").content.decode()
     assert "093-100-0002" not in listing
+
+
+def current_items(html, nav_label):
+    nav = re.search(rf'<nav class="[^"]*" aria-label="{nav_label}">.*?</nav>', html, re.S).group(0)
+    return re.findall(r'<a href="[^"]*"[^>]*aria-current="page"[^>]*>([^<]*)</a>', nav)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "professional", "coordinator"])
+def test_only_the_pages_own_item_is_current_in_each_menu(client_for, cast, role):
+    """/resources/community/ lies under /resources/: the main menu marks 地域の活動 alone where it
+    offers it (else 医療・介護資源, the section the page is in), the section menu 地域の活動."""
+    client = client_for(role)
+    html = client.get("/resources/community/").content.decode()
+    own = "地域の活動" if role in ("anonymous", "professional") else "医療・介護資源"
+    assert current_items(html, "メインメニュー") == [own]
+    assert current_items(html, "医療・介護資源メニュー") == ["地域の活動"]
+    html = client.get("/resources/").content.decode()
+    assert current_items(html, "メインメニュー") == ["医療・介護資源"]
+    assert current_items(html, "医療・介護資源メニュー") == ["施設を探す"]
