@@ -686,6 +686,6 @@ def test_the_meeting_list_is_a_card_per_meeting_on_a_phone(client_for, cast, org
         cast.center1, Tier.TERTIARY, "推進協議会", organisations=[orgs["薬"], orgs["医"], orgs["歯"]]
     )
     html = client_for("coordinator").get("/meetings/").content.decode()
-    assert '<table class="table--cards">' in html
+    assert '<table class="table--meetings table--cards">' in html
     for label in ("開催日", "段階", "種類・名称", "団体・職種", "開催方法"):
         assert f'data-label="{label}"' in html, label
