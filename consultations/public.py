@@ -165,6 +165,21 @@ def centers_covering(area):
     return found
 
 
+def ward_without_ku(wanted, areas):
+    """(ward, stem) of the one ward the folded text names without its 区 (「門司」 → 門司区), as
+    residents often write it; (None, "") when none or several are named (門司 and 戸畑). A stem of
+    one character (東区's 東) counts only when typed alone, since it is part of many a town's name."""
+    found = []
+    for area in areas:
+        name = normalize(area.name)
+        stem = name.removesuffix("区")
+        if area.kind != Area.Kind.WARD or not stem or stem == name:
+            continue
+        if wanted == stem or (len(stem) >= 2 and stem in wanted):
+            found.append((area, area.name.removesuffix("区")))
+    return found[0] if len(found) == 1 else (None, "")
+
+
 def find_center(text):
     """「どのセンターに相談すればよいか」: an address outside the city answers Outside; a ward (or
     圏域) named in the address decides; else the address is placed with the directory's facilities
@@ -186,10 +201,14 @@ def find_center(text):
     outside = outside_city(text)
     if outside is not None:
         return outside
-    areas = [a for a in Area.objects.exclude(kind=Area.Kind.CITY) if normalize(a.name) in wanted]
+    every_area = list(Area.objects.exclude(kind=Area.Kind.CITY))
+    areas = [a for a in every_area if normalize(a.name) in wanted]
     if areas:
         area = max(areas, key=lambda a: len(a.name))
         return Answer(area, centers_covering(area), f"住所の「{area.name}」から")
+    ward, stem = ward_without_ku(wanted, every_area)
+    if ward is not None:
+        return Answer(ward, centers_covering(ward), f"住所の「{stem}」（{ward.name}）から")
     place = geocode_address(text)
     if place is None:
         return None

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from coordination import publishing
 from coordination.access import CENTER_WRITERS, get_for_user, role_required
 from coordination.exports import content_disposition
 from coordination.forms import as_stored, post_data
@@ -61,6 +62,7 @@ def detail(request, pk):
             "versions": versions,
             "current": current,
             "rates": rates,
+            "threshold": publishing.threshold(),
             "can_manage": can_manage,
         },
     )

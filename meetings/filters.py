@@ -1,8 +1,11 @@
+import functools
+
 import django_filters
 from django import forms
 
+from coordination import dates
 from coordination.access import visible_centers
-from coordination.filters import FiscalYearFilter, KeywordFilter
+from coordination.filters import FiscalYearFilter, KeywordFilter, fiscal_year_choices
 from coordination.models import Center, Organisation, Role
 from meetings.models import Issue, IssueCategory, IssueStatus, Meeting, MeetingKind, Tier
 
@@ -29,6 +32,24 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["fiscal_year"].extra["choices"] = lambda: self.fiscal_years
+
+    @functools.cached_property
+    def fiscal_years(self):
+        """The 年度 to choose from: those with a meeting this reader can see, this 年度, and the one
+        asked for (a link to a year without meetings shows an empty list rather than every year's),
+        newest first. One query, the months that have meetings, whether the form checks the choice
+        and renders it or only renders it."""
+        months = self.queryset.prefetch_related(None).order_by().dates("held_on", "month")
+        years = {dates.fiscal_year(month) for month in months} | {dates.fiscal_year(dates.today())}
+        asked = str((self.data or {}).get("fiscal_year", ""))
+        possible = dict(fiscal_year_choices())
+        if asked.isdigit() and int(asked) in possible:
+            years.add(int(asked))
+        return [(year, dates.fiscal_year_label(year)) for year in sorted(years, reverse=True)]
 
 
 def sees_every_center(user):

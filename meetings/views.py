@@ -42,6 +42,12 @@ def _editable(queryset, request, pk):
     return get_for_user(queryset.editable_by(request.user), request.user, pk=pk)
 
 
+def _program_items(letters):
+    """The 事業項目 a meeting or a 課題 serves (stored as letters, 「イク」) with their meaning, in
+    the program's order: (letter, 「イ 在宅医療・介護連携の課題の抽出と対応策の検討」)."""
+    return [(letter, label) for letter, label in PROGRAM_ITEMS if letter in (letters or "")]
+
+
 # --- Meetings --------------------------------------------------------------------------------
 
 
@@ -126,6 +132,7 @@ def detail(request, pk):
         "meetings/detail.html",
         {
             "meeting": meeting,
+            "program_items": _program_items(meeting.items),
             "can_edit": can_edit,
             "attendance": attendance,
             "attendance_total": sum(a.count for a in attendance),
@@ -332,6 +339,7 @@ def issue_detail(request, pk):
         "meetings/issue_detail.html",
         {
             "issue": issue,
+            "program_items": _program_items(issue.items),
             "lineage": issue.lineage(),
             "can_edit": can_edit,
             "status_form": StatusForm() if can_edit else None,

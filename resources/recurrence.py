@@ -28,10 +28,27 @@ WEEKDAY_NAMES = ["月", "火", "水", "木", "金", "土", "日"]
 HORIZON_DAYS = 400
 
 
+def now():
+    """This moment in Asia/Tokyo: the pages count "next date" and 「今週」 from it, and a session of
+    today that has ended by it no longer counts (a function of this module, so a test fixes the
+    moment without freezing clocks)."""
+    return timezone.localtime()
+
+
 def today():
-    """Today in Asia/Tokyo, which the pages count "next date" and 「今週」 from (a function of this
-    module, so a test fixes the day without freezing clocks)."""
-    return timezone.localdate()
+    """Today in Asia/Tokyo (the day of now())."""
+    return now().date()
+
+
+def has_ended_today(rule, day, moment):
+    """`day` is the day of `moment` and the rule's session that day is over: its end time, or its
+    start time when it has no end, is past. A rule without hours meets all day, so its session
+    lasts until the day ends. Earlier days are not this function's business: every caller asks
+    for dates from today on."""
+    if day != moment.date():
+        return False
+    limit = rule.end_time or rule.start_time
+    return limit is not None and moment.time() > limit
 
 
 def week_numbers(rule):
@@ -71,30 +88,41 @@ def dates_between(rule, start, end):
     return [day for day in candidates if occurs_on(rule, day)]
 
 
-def next_date(rule, today):
-    """The first meeting date on or after `today` (a group that meets today meets "next" today),
-    or None when the rule gives none within HORIZON_DAYS."""
-    found = dates_between(rule, today, today + datetime.timedelta(days=HORIZON_DAYS))
+def coming_between(rule, start, end, moment=None):
+    """The meeting dates from start to end still to come at `moment` (default now): as
+    dates_between, without today's session once it has ended (at 16:30 the 10:00〜11:00 group
+    of today has met; whoever reads "next" or 「今週」 wants a session they can still go to)."""
+    moment = moment or now()
+    return [day for day in dates_between(rule, start, end) if not has_ended_today(rule, day, moment)]
+
+
+def next_date(rule, today, moment=None):
+    """The first meeting date on or after `today` still to come (a group that meets today meets
+    "next" today until its session ends), or None when the rule gives none within HORIZON_DAYS."""
+    found = coming_between(rule, today, today + datetime.timedelta(days=HORIZON_DAYS), moment)
     return found[0] if found else None
 
 
-def next_of_rules(rules, today):
+def next_of_rules(rules, today, moment=None):
     """The first date on or after `today` of any of `rules` (an activity with several)."""
-    return next_meeting(rules, today)[0]
+    return next_meeting(rules, today, moment)[0]
 
 
-def next_meeting(rules, today):
-    """(date, rule) of the first meeting on or after `today` among `rules`, or (None, None); of
-    two rules on that day, the earlier start."""
-    found = [(d, rule) for rule in rules if (d := next_date(rule, today)) is not None]
+def next_meeting(rules, today, moment=None):
+    """(date, rule) of the first meeting on or after `today` still to come among `rules`, or
+    (None, None); of two rules on that day, the earlier start (of those not yet ended)."""
+    moment = moment or now()
+    found = [(d, rule) for rule in rules if (d := next_date(rule, today, moment)) is not None]
     if not found:
         return None, None
     return min(found, key=lambda pair: (pair[0], pair[1].start_time or datetime.time.max))
 
 
-def dates_of_rules(rules, start, end):
-    """The meeting dates of any of `rules` from start to end, in order, each once."""
-    return sorted({day for rule in rules for day in dates_between(rule, start, end)})
+def dates_of_rules(rules, start, end, moment=None):
+    """The meeting dates of any of `rules` from start to end still to come (coming_between), in
+    order, each once: 「今週ひらかれる」 and the A4 list's coming dates."""
+    moment = moment or now()
+    return sorted({day for rule in rules for day in coming_between(rule, start, end, moment)})
 
 
 def week_of(today):

@@ -157,12 +157,7 @@ def _detail_for_professional(request, pk):
         .prefetch_related(*EVENT_LIST_PREFETCH),
         pk=pk,
     )
-    mine = (
-        Registration.objects.filter(event=event, user=user)
-        .exclude(status=Registration.Status.CANCELLED)
-        .with_waiting_position()
-        .first()
-    )
+    mine = _own_registration(event.pk, user).with_waiting_position().first()
     can_register = mine is None and Event.objects.open_for_registration().filter(pk=event.pk).exists()
     return render(
         request,
@@ -173,6 +168,13 @@ def _detail_for_professional(request, pk):
             "can_register": can_register,
             "can_cancel": mine is not None and event.own_cancel_refusal() is None,
         },
+    )
+
+
+def _own_registration(event_id, user):
+    """The professional's own sign-up for the event, unless cancelled (a queryset of at most one)."""
+    return Registration.objects.filter(event_id=event_id, user=user).exclude(
+        status=Registration.Status.CANCELLED
     )
 
 
@@ -188,6 +190,13 @@ def register(request, pk):
     registration on someone's behalf (e.g. taken by phone or FAX)."""
     user = request.user
     on_behalf = user.role in MANAGERS
+    if not on_behalf and _own_registration(pk, user).exists():
+        # Signed up already (the form again would only be refused): the event's page says how the
+        # sign-up stands and offers to cancel it.
+        messages.info(
+            request, "この研修にはすでに申し込んでいます。申込の状態と取り消しはこのページでできます。"
+        )
+        return redirect("training:detail", pk=pk)
     if on_behalf:
         event = _managed(request, pk)
     else:
@@ -197,18 +206,17 @@ def register(request, pk):
         initial = {"name": str(user), "organisation": user.affiliation, "profession": user.profession_id}
     form = RegistrationForm(post_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        if (
-            not on_behalf
-            and event.registrations.filter(user=user).exclude(status=Registration.Status.CANCELLED).exists()
-        ):
-            messages.error(request, "この研修にはすでに申し込んでいます。")
-            return redirect("training:index")
         registration = services.register(request, event, form.cleaned_data, user=None if on_behalf else user)
         waiting = registration.status == Registration.Status.WAITLISTED
+        # Staff take a sign-up for someone (「山田 花子さんを受け付けました」); a professional applies.
+        waiting_as = "キャンセル待ちとして" if waiting else ""
+        done = (
+            f"{registration.name}さんを{waiting_as}受け付けました。"
+            if on_behalf
+            else f"{waiting_as}申し込みました。"
+        )
         messages.success(
-            request,
-            f"{registration.name}さんを{'キャンセル待ちとして' if waiting else ''}受け付けました。"
-            + ("定員に達しているため、空きが出たら参加確定になります。" if waiting else ""),
+            request, done + ("定員に達しているため、空きが出たら参加確定になります。" if waiting else "")
         )
         return redirect(event if on_behalf else "training:index")
     return render(request, "training/register.html", {"event": event, "form": form, "on_behalf": on_behalf})

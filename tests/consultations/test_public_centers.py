@@ -192,3 +192,21 @@ def test_a_year_the_portal_holds_nothing_of_is_not_shown_as_zero(client, centers
     make_consultation(centers.center1, (fy - 1, 6, 3, 10, 0))
     html = client.get("/centers/C01/").content.decode()
     assert "<span data-public-count>0</span>件" in html
+
+
+def test_a_ward_written_without_its_ku_is_recognised_when_only_one_ward_has_that_name(client, centers):
+    from coordination.models import Area
+
+    moji = Area.objects.create(name="門司区", kind=Area.Kind.WARD, parent=centers.ward1.parent)
+    centers.center2.areas.add(moji)
+    for query in ("門司", "門司大里本町3-1", "門司 大里"):
+        html = client.get("/centers/find/", {"q": query}).content.decode()
+        assert 'data-center-code="C02"' in html and 'data-center-code="C01"' not in html, query
+        assert "住所の「門司」（門司区）から判断しました。" in html, query
+    # Two wards named: neither is chosen for the other.
+    Area.objects.create(name="戸畑区", kind=Area.Kind.WARD, parent=centers.ward1.parent)
+    html = client.get("/centers/find/", {"q": "門司戸畑"}).content.decode()
+    assert "（門司区）から" not in html
+    # A one-character stem (東区's 東) only when typed alone, not inside a town's name.
+    assert "住所の「東」（東区）から" in client.get("/centers/find/", {"q": "東"}).content.decode()
+    assert "（東区）から" not in client.get("/centers/find/", {"q": "東門司"}).content.decode()

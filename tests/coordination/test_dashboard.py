@@ -73,3 +73,13 @@ def test_an_admins_home_names_the_center_of_each_coming_event_and_a_coordinators
     html = client_for("coordinator").get("/").content.decode()
     assert "多職種連携研修会</a></li>" in html
     assert "合同研修会</a> <small data-event-center>（西センター、東センター）</small>" in html
+
+
+def test_the_main_menu_marks_one_item_the_most_specific(client_for):
+    """研修・イベント (/training/) and 市民公開講座 (/training/public/): on the public page only the
+    latter is current; home is never current elsewhere."""
+    import re
+
+    html = client_for("professional").get("/training/public/").content.decode()
+    nav = re.search(r'<nav class="site-nav" aria-label="メインメニュー">.*?</nav>', html, re.S).group(0)
+    assert re.findall(r'aria-current="page">([^<]*)<', nav) == ["市民公開講座"]

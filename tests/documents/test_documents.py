@@ -151,3 +151,16 @@ def test_document_list_keeps_its_queries(cast, client_for, django_assert_num_que
     with django_assert_num_queries(2):  # count, page
         page = c.get(reverse("documents:index"))
     assert page.content.decode().count("data-document=") == 4
+
+
+def test_a_rules_rates_note_names_the_suppression_threshold(cast, client_for, settings):
+    """The note under the rates says below how many answers a rate is hidden, with the number."""
+    from surveys import presets
+
+    survey = make_survey(cast.center1, series_key="admission-discharge", template="admission_discharge")
+    question(survey, "clients", kind="rows", columns=presets.admission_columns(["X病院"]))
+    answered(survey, {"clients": [{presets.HOSPITAL: "X病院", presets.ADMISSION: presets.ADMISSION_YES}]})
+    rule = Document.objects.create(title="入退院支援ルール", category="rule", monitored_by=survey)
+    settings.PUBLISH_SUPPRESS_BELOW = 7
+    page = client_for("anonymous").get(reverse("documents:detail", args=[rule.pk])).content.decode()
+    assert "回答の少ない率（7件未満を含むもの）は「-」で示しています。" in page

@@ -134,3 +134,41 @@ def test_on_a_phone_the_issue_register_and_the_evaluation_are_cards_within_the_s
     assert table.evaluate("(t) => t.scrollWidth <= t.parentElement.clientWidth")
     page.screenshot(path=str(ARTIFACTS / "evaluation-390.png"), full_page=True)
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_the_meeting_list_keeps_titles_and_the_tier_badge_whole(page, cast, width):
+    """On a phone each meeting is a card (a title is not a character a line); at any width the
+    「三次連携」 badge is one line."""
+    from meetings.models import Tier
+    from tests.meetings.factories import make_meeting, org
+
+    names = [
+        "医師会",
+        "歯科医師会",
+        "薬剤師会",
+        "訪問看護ステーション連絡協議会",
+        "介護支援専門員協会（ケアマネ協議会）",
+    ]
+    organisations = [org(name) for name in names]  # a long cell beside the badge's
+    make_meeting(
+        cast.center1,
+        Tier.TERTIARY,
+        "推進協議会",
+        organisations=organisations,
+        title="在宅医療・介護連携推進協議会",
+    )
+    page.set_viewport_size({"width": width, "height": 844})
+    login(page, "coordinator")
+    page.goto(page.base_url + "/meetings/")
+    card = page.locator("tbody tr").first
+    badge = card.locator(".badge")
+    expect(badge).to_have_text("三次連携")
+    line = badge.evaluate("(b) => parseFloat(getComputedStyle(b).lineHeight)")
+    assert badge.bounding_box()["height"] < 1.5 * line
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if width == 390:
+        title = card.locator("td[data-label='種類・名称'] a")
+        assert title.bounding_box()["width"] > 150  # a line of words, not a column of characters
+        card.screenshot(path=str(ARTIFACTS / "meetings-390-card.png"))
+    assert page.js_errors == []

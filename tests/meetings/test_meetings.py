@@ -5,6 +5,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from coordination import dates
 from coordination.models import Organisation
 from meetings.models import Issue, IssueStatus, Meeting, Series, Solution, Tier, check_tier
 from meetings.services import fiscal_year_summary, organisation_timeline
@@ -528,7 +529,8 @@ def _grow(cast, orgs, n, start):
 @pytest.mark.parametrize(
     "url,queries",
     [
-        ("/meetings/", 8),
+        ("/meetings/", 9),  # + the months with meetings, for the 年度 choices
+        ("/meetings/?fiscal_year=2025", 9),
         ("/meetings/issues/", 7),
         ("/meetings/series/", 3),
         ("/meetings/organisations/", 5),
@@ -642,3 +644,48 @@ def test_an_impossible_fiscal_year_is_refused_in_japanese(client_for, cast, year
 )
 def test_a_malformed_id_in_the_query_is_a_404(client_for, cast, url):
     assert client_for("coordinator").get(url).status_code == 404
+
+
+def test_the_meeting_and_issue_pages_name_each_program_item_with_its_meaning(client_for, cast, orgs):
+    meeting = make_meeting(cast.center1, organisations=[orgs["薬"]], items="イク")
+    issue = make_issue(cast.center1, organisation=orgs["薬"], items="クイ")
+    client = client_for("coordinator")
+    for url in (f"/meetings/{meeting.pk}/", f"/meetings/issues/{issue.pk}/"):
+        html = client.get(url).content.decode()
+        assert (
+            '<span data-item="イ">イ 在宅医療・介護連携の課題の抽出と対応策の検討</span><br>'
+            '<span data-item="ク">ク 在宅医療・介護連携に関する関係市区町村の連携</span></dd>'
+        ) in html, url
+    bare = make_meeting(cast.center1, organisations=[orgs["薬"]], items="")
+    assert '<dd data-items="">—</dd>' in client.get(f"/meetings/{bare.pk}/").content.decode()
+
+
+def fiscal_year_options(html):
+    select = re.search(r'<select name="fiscal_year".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="(\d+)"', select)
+
+
+def test_the_meeting_lists_fiscal_years_are_those_with_meetings_and_this_one(client_for, cast, orgs):
+    make_meeting(cast.center1, organisations=[orgs["薬"]], day=(2024, 3, 31))  # 令和5年度
+    make_meeting(cast.center1, organisations=[orgs["薬"]], day=(2025, 4, 1))  # 令和7年度
+    make_meeting(cast.center2, organisations=[orgs["薬"]], day=(2019, 6, 1))  # another center's
+    client = client_for("coordinator")
+    this = str(dates.fiscal_year(dates.today()))
+    html = client.get("/meetings/").content.decode()
+    assert fiscal_year_options(html) == sorted({this, "2025", "2023"}, reverse=True)
+    assert "令和5年度" in html and "平成24年度" not in html
+    # A link to a 年度 without meetings keeps it chosen and lists nothing, rather than every year.
+    html = client.get("/meetings/?fiscal_year=2020").content.decode()
+    assert "2020" in fiscal_year_options(html) and 'data-result-count="0"' in html
+    # An official reads every center's, so sees their years.
+    assert "2019" in fiscal_year_options(client_for("official").get("/meetings/").content.decode())
+
+
+def test_the_meeting_list_is_a_card_per_meeting_on_a_phone(client_for, cast, orgs):
+    make_meeting(
+        cast.center1, Tier.TERTIARY, "推進協議会", organisations=[orgs["薬"], orgs["医"], orgs["歯"]]
+    )
+    html = client_for("coordinator").get("/meetings/").content.decode()
+    assert '<table class="table--meetings table--cards">' in html
+    for label in ("開催日", "段階", "種類・名称", "団体・職種", "開催方法"):
+        assert f'data-label="{label}"' in html, label

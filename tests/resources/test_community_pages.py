@@ -4,6 +4,7 @@ search's 地域の活動 side with 「今週ひらかれる」 and 「この地�
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 
@@ -17,15 +18,19 @@ from tests.resources.community_factories import (
 )
 from tests.resources.factories import make_facility
 
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+
 
 @pytest.fixture
 def today(monkeypatch):
-    """Fix the day the pages count from (resources.recurrence.today), without freezing clocks."""
+    """Fix the moment the pages count from (resources.recurrence.now, Asia/Tokyo), without freezing
+    clocks: the day given, at 9:00 (before the factories' 10:00〜12:00 sessions) unless a time is
+    given too, so that no test depends on the hour it runs at."""
 
-    def fix(*ymd):
-        day = datetime.date(*ymd)
-        monkeypatch.setattr(recurrence, "today", lambda: day)
-        return day
+    def fix(year, month, day, hour=9, minute=0):
+        moment = datetime.datetime(year, month, day, hour, minute, tzinfo=TOKYO)
+        monkeypatch.setattr(recurrence, "now", lambda: moment)
+        return moment.date()
 
     return fix
 
@@ -245,3 +250,66 @@ def test_the_community_export_has_the_schedule_fee_and_contact_instead_of_medica
     assert rows["内緒の会"]["問い合わせ先（電話）"] == ""  # professionals only
     assert "在宅対応機能" not in rows["体操の会"]
     assert export("professional")["内緒の会"]["問い合わせ先（電話）"] == "093-100-0002"
+
+
+def test_a_session_ended_today_is_not_next_on_any_page(client_for, cast, today):
+    """At 16:30 on Wednesday 12/2 the 10:00〜12:00 Wednesday group has met: the detail page, the
+    residents' list, its A4 print, the search's community side and the keeper's dashboard all give
+    next week's Wednesday, and 「今週ひらかれる」 leaves it out (nothing later this week)."""
+    from django.test import Client
+
+    from tests.resources.community_factories import make_life_support
+
+    today(2026, 12, 2, 16, 30)
+    cafe = make_community("水曜カフェ", cast.daily1, kind_code="dementia-cafe", rules=[EVERY_WEDNESDAY])
+    client = client_for("anonymous")
+    assert next_dates(client.get(f"/resources/{cafe.pk}/").content.decode()) == ["2026-12-09"]
+    listing = client.get("/resources/community/").content.decode()
+    assert 'data-list-next-date="2026-12-09"' in listing and 'data-list-next-date="2026-12-02"' not in listing
+    printed = client.get("/resources/community/print/").content.decode()
+    assert "12/9（水）、12/16（水）、12/23（水）" in printed and "12/2（水）" not in printed
+    search = client.get("/resources/?mode=community").content.decode()
+    assert 'data-list-next-date="2026-12-09"' in search and 'data-list-next-date="2026-12-02"' not in search
+    week = client.get("/resources/?mode=community&this_week=on").content.decode()
+    assert "水曜カフェ" not in week
+    assert "水曜カフェ" not in client.get("/resources/community/?this_week=on").content.decode()
+    keeper = Client()
+    keeper.force_login(make_life_support(cast.daily1))
+    home = keeper.get("/").content.decode()
+    assert "水曜カフェ</a>（認知症カフェ） 次回 12月9日" in home, home
+    # In the morning the day's session is still to come.
+    today(2026, 12, 2, 9, 0)
+    assert next_dates(client.get(f"/resources/{cafe.pk}/").content.decode()) == ["2026-12-02"]
+    assert "水曜カフェ" in client.get("/resources/community/?this_week=on").content.decode()
+
+
+def test_a_professionals_only_contact_gives_the_same_fallback_in_the_list_the_print_and_the_page(
+    client_for, cast
+):
+    hidden = make_community("内緒サロン", cast.daily1, contact_public=False, contact_phone="093-100-0002")
+    fallback = "お住まいの地域の地域包括支援センター、または連携支援センターにお問い合わせください。"
+    client = client_for("anonymous")
+    listing = client.get("/resources/community/").content.decode()
+    assert f"<p data-contact-fallback>問い合わせ: {fallback}</p>" in listing
+    assert fallback in client.get("/resources/community/print/").content.decode()
+    assert fallback in client.get(f"/resources/{hidden.pk}/").content.decode()
+    assert "093-100-0002" not in listing
+
+
+def current_items(html, nav_label):
+    nav = re.search(rf'<nav class="[^"]*" aria-label="{nav_label}">.*?</nav>', html, re.S).group(0)
+    return re.findall(r'<a href="[^"]*"[^>]*aria-current="page"[^>]*>([^<]*)</a>', nav)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "professional", "coordinator"])
+def test_only_the_pages_own_item_is_current_in_each_menu(client_for, cast, role):
+    """/resources/community/ lies under /resources/: the main menu marks 地域の活動 alone where it
+    offers it (else 医療・介護資源, the section the page is in), the section menu 地域の活動."""
+    client = client_for(role)
+    html = client.get("/resources/community/").content.decode()
+    own = "地域の活動" if role in ("anonymous", "professional") else "医療・介護資源"
+    assert current_items(html, "メインメニュー") == [own]
+    assert current_items(html, "医療・介護資源メニュー") == ["地域の活動"]
+    html = client.get("/resources/").content.decode()
+    assert current_items(html, "メインメニュー") == ["医療・介護資源"]
+    assert current_items(html, "医療・介護資源メニュー") == ["施設を探す"]

@@ -138,3 +138,47 @@ def test_the_next_meeting_names_the_rule_it_comes_from():
     assert recurrence.next_meeting([mornings, saturdays], D(2026, 11, 3)) == (D(2026, 11, 7), saturdays)
     assert recurrence.next_meeting([mornings, saturdays], D(2026, 11, 8)) == (D(2026, 11, 9), mornings)
     assert recurrence.next_meeting([], D(2026, 11, 8)) == (None, None)
+
+
+TOKYO = datetime.timezone(datetime.timedelta(hours=9))
+WED = 2
+
+
+def at(*args):
+    return datetime.datetime(*args, tzinfo=TOKYO)
+
+
+def test_a_session_that_ended_today_is_not_the_next_one():
+    # 2026-12-02 is a Wednesday: the 10:00〜11:00 group has met by 16:30; the next is next week.
+    mornings = rule(recurrence.WEEKLY, weekday=WED, start=datetime.time(10), end=datetime.time(11))
+    day = D(2026, 12, 2)
+    assert recurrence.next_date(mornings, day, at(2026, 12, 2, 9, 0)) == day
+    assert recurrence.next_date(mornings, day, at(2026, 12, 2, 10, 30)) == day  # still on
+    assert recurrence.next_date(mornings, day, at(2026, 12, 2, 16, 30)) == D(2026, 12, 9)
+
+
+def test_without_an_end_time_the_start_time_ends_the_day_and_without_hours_the_day_does():
+    starts = rule(recurrence.WEEKLY, weekday=WED, start=datetime.time(10))
+    all_day = rule(recurrence.WEEKLY, weekday=WED)
+    day = D(2026, 12, 2)
+    assert recurrence.next_date(starts, day, at(2026, 12, 2, 9, 59)) == day
+    assert recurrence.next_date(starts, day, at(2026, 12, 2, 10, 1)) == D(2026, 12, 9)
+    assert recurrence.next_date(all_day, day, at(2026, 12, 2, 23, 59)) == day
+
+
+def test_the_next_meeting_of_today_is_the_rule_not_yet_ended():
+    mornings = rule(recurrence.WEEKLY, weekday=WED, start=datetime.time(10), end=datetime.time(11))
+    evenings = rule(recurrence.WEEKLY, weekday=WED, start=datetime.time(18), end=datetime.time(19))
+    day = D(2026, 12, 2)
+    assert recurrence.next_meeting([mornings, evenings], day, at(2026, 12, 2, 9)) == (day, mornings)
+    assert recurrence.next_meeting([mornings, evenings], day, at(2026, 12, 2, 16, 30)) == (day, evenings)
+
+
+def test_the_coming_dates_leave_out_todays_ended_session_only():
+    mornings = rule(recurrence.WEEKLY, weekday=WED, start=datetime.time(10), end=datetime.time(11))
+    fridays = rule(recurrence.WEEKLY, weekday=4, start=datetime.time(10), end=datetime.time(11))
+    week = (D(2026, 12, 2), D(2026, 12, 6))
+    assert recurrence.dates_of_rules([mornings], *week, at(2026, 12, 2, 16, 30)) == []
+    assert recurrence.dates_of_rules([mornings, fridays], *week, at(2026, 12, 2, 16, 30)) == [D(2026, 12, 4)]
+    # Another day's moment leaves the range as it is (the pattern's dates, past ones included).
+    assert recurrence.dates_of_rules([mornings], *week, at(2026, 12, 3, 16, 30)) == [D(2026, 12, 2)]

@@ -41,7 +41,7 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     expect(pro_page.get_by_label("所属")).to_have_value("△△ケアプランセンター")
     pro_page.get_by_label("職種").select_option(label="介護支援専門員")
     pro_page.get_by_role("button", name="申し込む").click()
-    expect(pro_page.locator(".messages")).to_contain_text("受け付けました")
+    expect(pro_page.locator(".messages")).to_contain_text("申し込みました。")
     pro.close()
 
     page.goto(event_url)
@@ -229,7 +229,7 @@ def test_a_care_manager_signs_up_then_cancels_their_own_sign_up(browser, live_se
     page.get_by_label("所属").fill("△△ケアプランセンター")
     page.get_by_label("職種").select_option(label="介護支援専門員")
     page.get_by_role("button", name="申し込む").click()
-    expect(page.locator(".messages")).to_contain_text("受け付けました")
+    expect(page.locator(".messages")).to_contain_text("申し込みました。")
     # Someone else joins the waiting list behind them.
     event.register(name="山田 花子", organisation="○○訪問看護", profession=cast.nurse)
 

@@ -90,9 +90,8 @@ def test_professional_signs_up_once_for_an_open_event_of_any_center(client_for, 
     assert "すでに申し込んでいます" in again.content.decode()
     assert event.registrations.filter(user=cast.professional).count() == 1
     # A closed registration or a past event is not offered.
-    event.registration_open = False
-    event.save()
-    assert client.get(f"/training/{event.pk}/register/").status_code == 404
+    closed = make_event(cast.center2, when=(2099, 1, 10, 18, 0), registration_open=False)
+    assert client.get(f"/training/{closed.pk}/register/").status_code == 404
     past = make_event(cast.center1, when=(2020, 1, 10, 18, 0))
     assert client.get(f"/training/{past.pk}/register/").status_code == 404
 
@@ -215,6 +214,16 @@ def test_a_resident_on_a_phone_calls_the_center_about_a_lecture_with_one_tap(cli
         'この講座についてのお問い合わせ: 東センター（電話 <a href="tel:093-000-0001">093-000-0001</a>）'
         in body
     )
+
+
+def test_the_homes_lecture_line_leads_a_resident_to_the_lectures_public_entry(client, cast):
+    lecture = make_event(
+        cast.center1, when=(2099, 1, 16, 13, 30), title="市民公開講座「人生会議」", item=Item.PUBLIC
+    )
+    home = client.get("/").content.decode()
+    link = f'<a href="/training/public/#pub-{lecture.pk}">1/16 13:30 市民公開講座「人生会議」</a>'
+    assert link in home
+    assert f'id="pub-{lecture.pk}"' in client.get("/training/public/").content.decode()
 
 
 # --- Task lists ---------------------------------------------------------------------------------
@@ -635,3 +644,46 @@ def test_letting_in_someone_from_the_waiting_list_says_it_takes_the_event_past_i
     )
     waiting.refresh_from_db()
     assert waiting.status == "confirmed" and waiting.checked_in_at is not None
+
+
+def test_a_professional_is_told_they_applied_and_staff_that_they_took_the_sign_up(client_for, cast):
+    event = make_event(cast.center1, when=(2099, 1, 10, 18, 0), capacity=1)
+    data = {"name": "介護 真理", "organisation": "△△ケアプランセンター", "profession": cast.care_manager.pk}
+    page = client_for("professional").post(f"/training/{event.pk}/register/", data, follow=True)
+    body = page.content.decode()
+    assert "申し込みました。" in body and "さんを受け付けました" not in body
+    staff = client_for("coordinator").post(
+        f"/training/{event.pk}/register/", {**data, "name": "山田 花子"}, follow=True
+    )
+    assert "山田 花子さんをキャンセル待ちとして受け付けました。" in staff.content.decode()
+
+
+def test_a_professional_on_the_waiting_list_is_told_they_applied_for_it(client_for, cast):
+    event = make_event(cast.center1, when=(2099, 1, 10, 18, 0), capacity=1)
+    register(event, "先客", cast.nurse)
+    data = {"name": "介護 真理", "organisation": "△△ケアプランセンター", "profession": cast.care_manager.pk}
+    body = (
+        client_for("professional").post(f"/training/{event.pk}/register/", data, follow=True).content.decode()
+    )
+    assert (
+        "キャンセル待ちとして申し込みました。定員に達しているため、空きが出たら参加確定になります。" in body
+    )
+
+
+def test_opening_the_sign_up_form_when_signed_up_shows_the_sign_up_and_how_to_cancel(client_for, cast):
+    event = make_event(cast.center1, when=(2099, 1, 10, 18, 0))
+    mine = event.register(
+        name="professional", organisation="△△", profession=cast.care_manager, user=cast.professional
+    )
+    client = client_for("professional")
+    response = client.get(f"/training/{event.pk}/register/")
+    assert response.status_code == 302 and response["Location"] == f"/training/{event.pk}/"
+    body = client.get(response["Location"]).content.decode()
+    assert "この研修にはすでに申し込んでいます。" in body
+    assert (
+        "data-my-registration" in body and f"/training/{event.pk}/my-registration/{mine.pk}/cancel/" in body
+    )
+    assert 'name="organisation"' not in body
+    # Once cancelled, the form is offered again.
+    event.cancel(mine)
+    assert client.get(f"/training/{event.pk}/register/").status_code == 200
