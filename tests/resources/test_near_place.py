@@ -117,3 +117,19 @@ def test_the_search_page_names_a_wards_centre_as_the_origin(client, kokura):
     html = client.get("/resources/?near=小倉北区どこか町").content.decode()
     assert "「小倉北区どこか町」から近い順" in html and "町名が見つからなかったため" in html
 
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("near=大手町&radius=2", "範囲「2km以内」の絞り込みも行っていません"),
+        ("near=大手町", None),
+        ("near=100-0001&radius=5", "範囲「5km以内」でも絞り込んでいません"),
+    ],
+)
+def test_an_unplaced_origin_says_the_chosen_range_was_not_applied(client, asano, query, said):
+    html = client.get("/resources/?" + query).content.decode()
+    assert len(names(html)) == 3  # every facility, the far one too
+    if said:
+        assert said in html
+    else:
+        assert "範囲「" not in html
