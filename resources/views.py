@@ -222,7 +222,9 @@ def export(request, fmt):
         name, sheet = f"community-{stamp}", "地域の活動"
     else:
         header, rows = export_rows(
-            queryset[:EXPORT_LIMIT], professional=sees_professional_fields(request.user)
+            queryset[:EXPORT_LIMIT],
+            professional=sees_professional_fields(request.user),
+            near=filterset.place is not None,
         )
         name, sheet = f"facilities-{stamp}", "施設一覧"
     if fmt == "xlsx":
