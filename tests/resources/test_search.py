@@ -282,6 +282,13 @@ def test_professionals_see_direct_line_and_care_manager_time(client_for, cast, r
     )
 
 
+def test_the_direct_line_in_the_result_list_is_a_phone_link_as_the_main_number_is(client_for, cast):
+    make_facility("直通のある医院", phone="093-111-0000", **SECRET)
+    html = client_for("professional").get("/resources/").content.decode()
+    assert '電話 <a href="tel:093-111-0000">093-111-0000</a>' in html
+    assert '直通 <a href="tel:093-999-0001">093-999-0001</a>' in html
+
+
 def test_stale_entries_are_flagged(client, cast):
     today = datetime.date.today()
     fresh = make_facility("確認済み医院", confirmed_on=today - datetime.timedelta(days=30))
