@@ -73,7 +73,24 @@ def window_text(window):
     """One window as the facility page words it: a ケアマネタイム window with how to reach the
     facility (`月 13:00-14:00 電話`), an hour to avoid without (a way to call then means
     nothing), and the window's 補足 after either (`（外来診療中）`). The importer reads it back."""
-    text = f"{WEEKDAYS[window.weekday]} {window.start:%H:%M}-{window.end:%H:%M}"
+    return _wording(window, WEEKDAYS[window.weekday], "-")
+
+
+def window_lines(facility, kind):
+    """The windows of one kind as the A4 list prints them: those of the same hours, way and note
+    on several weekdays on one line (`月・水・金 13:00–14:00 電話`), from the prefetched windows."""
+    groups = {}
+    for window in facility.contact_windows.all():
+        if window.kind == kind:
+            groups.setdefault((window.start, window.end, window.method, window.note), []).append(window)
+    return [
+        _wording(same[0], "・".join(WEEKDAYS[d] for d in sorted({w.weekday for w in same})), "–")
+        for same in groups.values()
+    ]
+
+
+def _wording(window, days, dash):
+    text = f"{days} {window.start:%H:%M}{dash}{window.end:%H:%M}"
     if window.kind == ContactWindow.Kind.CALL:
         text += f" {window.get_method_display()}"
     if window.note:

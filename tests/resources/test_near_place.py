@@ -113,6 +113,8 @@ def test_the_search_page_names_a_wards_centre_as_the_origin(client, kokura):
     html = client.get("/resources/?near=小倉北区&radius=2&kind=").content.decode()
     assert "小倉北区の中心付近から近い順" in html and "区の登録施設の位置から推定" in html
     assert "入力した住所にある" not in html and "「小倉北区」から近い順" not in html
+    printed = client.get("/resources/print/?near=小倉北区").content.decode()
+    assert "小倉北区の中心付近から近い順" in printed and "「小倉北区の中心付近」" not in printed
     # A town of the ward still names what was typed, and why the ward's centre stands for it.
     html = client.get("/resources/?near=小倉北区どこか町").content.decode()
     assert "「小倉北区どこか町」から近い順" in html and "町名が見つからなかったため" in html
