@@ -451,6 +451,34 @@ def test_a_phone_number_with_or_without_dashes_finds_its_facility(cast):
         assert list(Facility.objects.search(typed)) == [facility], typed
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "315-1159",
+        "093-315",
+        "(093)315-1159",
+        "（０９３）３１５－１１５９",
+        "(093) 315-1159",
+        "093 315 1159",
+        "093‐315‐1159",
+        "093ー315ー1159",
+        "093−315−1159",
+        "3151159",
+    ],
+)
+def test_part_of_a_phone_number_in_any_writing_finds_its_facility(client_for, cast, typed):
+    pharmacy = make_facility("電話の薬局", kind_code="pharmacy", phone="093-315-1159")
+    make_facility("ほかの医院", phone="093-582-1111", address="北九州市小倉北区315-1")
+    assert list(Facility.objects.search(typed)) == [pharmacy], typed
+    assert names(client_for("professional"), "q=" + quote(typed)) == ["電話の薬局"], typed
+
+
+def test_short_numbers_stay_terms_of_the_address(cast):
+    lot = make_facility("番地の医院", address="北九州市小倉北区大手町1-2-3", phone="093-111-2222")
+    for typed in ("1-2-3", "大手町1-2-3", "1 2"):
+        assert list(Facility.objects.search(typed)) == [lot], typed
+
+
 def test_the_search_form_groups_the_capabilities_and_opens_the_chosen_group(client_for, cast):
     from resources.models import Capability
 
