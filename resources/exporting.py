@@ -69,17 +69,52 @@ COLUMN_FIELDS = {
 }
 
 
+def window_text(window):
+    """One window as the facility page words it: a ケアマネタイム window with how to reach the
+    facility (`月 13:00-14:00 電話`), an hour to avoid without (a way to call then means
+    nothing), and the window's 補足 after either (`（外来診療中）`). The importer reads it back."""
+    return _wording(window, WEEKDAYS[window.weekday], "-")
+
+
+def window_lines(facility, kind):
+    """The windows of one kind as the A4 list prints them: those of the same hours, way and note
+    on several weekdays on one line (`月・水・金 13:00–14:00 電話`), from the prefetched windows."""
+    groups = {}
+    for window in facility.contact_windows.all():
+        if window.kind == kind:
+            groups.setdefault((window.start, window.end, window.method, window.note), []).append(window)
+    return [
+        _wording(same[0], "・".join(WEEKDAYS[d] for d in sorted({w.weekday for w in same})), "–")
+        for same in groups.values()
+    ]
+
+
+def _wording(window, days, dash):
+    text = f"{days} {window.start:%H:%M}{dash}{window.end:%H:%M}"
+    if window.kind == ContactWindow.Kind.CALL:
+        text += f" {window.get_method_display()}"
+    if window.note:
+        # The windows of a cell are split at semicolons: a note keeps its words without one.
+        text += "（" + window.note.replace(";", "、").replace("；", "、") + "）"
+    return text
+
+
 def windows_text(facility, kind):
-    """`月 13:00-14:00 電話; 木 12:30-13:00 FAX` (the format the importer reads back)."""
-    return "; ".join(
-        f"{WEEKDAYS[w.weekday]} {w.start:%H:%M}-{w.end:%H:%M} {w.get_method_display()}"
-        for w in facility.contact_windows.all()
-        if w.kind == kind
-    )
+    """`月 13:00-14:00 電話; 木 12:30-13:00 FAX（第2週は休み）` for ケアマネタイム, `月 09:00-12:00（外来診療中）`
+    for the hours to avoid (the format the importer reads back)."""
+    return "; ".join(window_text(w) for w in facility.contact_windows.all() if w.kind == kind)
 
 
-def export_rows(queryset, professional=False):
+DISTANCE_COLUMN = "距離（km）"
+
+
+def export_rows(queryset, professional=False, near=False):
+    """The header and the rows of the directory's export. `near`: the search has an origin (近い
+    順), so each row says how far it is, as the list and the print view do, after its name."""
     header = PUBLIC_COLUMNS + (PROFESSIONAL_COLUMNS if professional else [])
+    if near:
+        at = header.index("名称") + 1
+        header = [*header[:at], DISTANCE_COLUMN, *header[at:]]
     queryset = queryset.select_related("kind", "area").prefetch_related("capabilities", "specialties")
     if professional:
         queryset = queryset.prefetch_related("contact_windows")
@@ -111,6 +146,9 @@ def export_rows(queryset, professional=False):
                 f.public_note,
                 f.confirmed_on,
             ]
+            if near:
+                distance = f.distance_km
+                row.insert(at, "" if distance is None else round(distance, 1))
             if professional:
                 row += [
                     f.direct_phone,

@@ -24,6 +24,9 @@ class Place:
     latitude: float
     longitude: float
     how: str  # a Japanese sentence saying how the place was found
+    # The origin is an area's centre rather than a place the visitor named (a ward typed alone):
+    # the page says 「小倉北区の中心付近から近い順」, not 「「…」から近い順」 as of a typed address.
+    centre: bool = False
 
 
 class NotPlaced(Exception):
@@ -53,6 +56,9 @@ def locate(text, facility_id=None, position=None):
     postcode = POSTCODE_RE.fullmatch(normalize(text))
     if postcode:
         return locate_postcode("".join(postcode.groups()))
+    if _address_key(text) in _ward_names():
+        # A ward alone is its centre, even where one facility's name starts with the ward's.
+        return geocode_address(text)
     # A facility name typed in full (or nearly): use its pin.
     named = Facility.objects.located().filter(search_text__startswith=normalize(text)).order_by("pk")[:2]
     named = list(named)
@@ -77,6 +83,10 @@ def geocode_address(text, exclude=None):
     # Stored addresses come with or without the prefecture and the city: drop both and match
     # anywhere, so that 小倉北区大手町1 and 福岡県北九州市小倉北区大手町1 give the same place.
     wanted = _address_key(text)
+    if wanted in _ward_names():
+        # A ward alone names no address: the mean of its facilities is its centre, not a place
+        # "at the address" (which would put the nearest clinic 「約0.0km」 from the client).
+        return _ward_centre(located, wanted, "区の登録施設の位置から推定")
     # Try ever shorter starts of the address until some located facilities share it.
     length = len(wanted)
     while length >= MIN_PREFIX:
@@ -105,6 +115,23 @@ def geocode_address(text, exclude=None):
             how = f"{ward}の中心付近（町名が見つからなかったため、区の登録施設の位置から推定）"
             return Place(text, float(result["lat"]), float(result["lng"]), how)
     return None
+
+
+def _ward_centre(located, ward, how):
+    """The mean position of the located facilities in `ward` (a folded ward name), as a Place
+    named 「小倉北区の中心付近」; None when none of them is located."""
+    result = located.filter(search_text__contains=ward).aggregate(lat=Avg("latitude"), lng=Avg("longitude"))
+    if result["lat"] is None:
+        return None
+    name = next(
+        (
+            n
+            for n in Area.objects.filter(kind=Area.Kind.WARD).values_list("name", flat=True)
+            if normalize(n) == ward
+        ),
+        ward,
+    )
+    return Place(f"{name}の中心付近", float(result["lat"]), float(result["lng"]), how, centre=True)
 
 
 def locate_postcode(code):

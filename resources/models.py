@@ -213,7 +213,12 @@ class FacilityQuerySet(models.QuerySet):
         """Every whitespace-separated term must occur in name, kana, address or corporation,
         folded for width, kana and dashes. A term that names a specialty or a capability (眼科,
         訪問診療) also matches facilities that have it."""
-        terms = [search_term(raw) for raw in (text or "").split()]
+        # A phone number typed with spaces in it (「(093) 315-1159」) is one term, not three.
+        whole = search_term(text or "")
+        if whole.isdigit() and len(whole) >= PHONE_MIN_DIGITS:
+            terms = [whole]
+        else:
+            terms = [search_term(raw) for raw in (text or "").split()]
         terms = list(dict.fromkeys(t for t in terms if t))[:MAX_TERMS]
         if not terms:
             return self
@@ -375,7 +380,12 @@ class FacilityQuerySet(models.QuerySet):
 
 
 MAX_TERMS = 10  # search terms read from a query; more say nothing more and cost a join each
-_PHONE_TERM = re.compile(r"0[0-9-]{8,}[0-9]")
+# A phone number or part of one as people write it, once normalised: digits with dashes (every
+# dash the normaliser knows is "-" by then; a long-vowel mark only after a digit, so ー is taken
+# too) and brackets round the area code. Six digits at least: a shorter run (a lot number such as
+# 1-2-3) is an address's and stays as typed.
+_PHONE_TERM = re.compile(r"[0-9()ー-]+")
+PHONE_MIN_DIGITS = 6
 
 
 @functools.lru_cache(maxsize=1024)
@@ -412,9 +422,14 @@ def _tags(terms, names):
 
 
 def search_term(raw):
-    """A typed term as the search text holds it: folded; a phone number as digits only."""
+    """A typed term as the search text holds it: folded; a phone number, whole or in part
+    (315-1159, 093-315, (093)315-1159), as its digits, as the search text holds phone numbers."""
     term = normalize(raw)
-    return term.replace("-", "") if _PHONE_TERM.fullmatch(term) else term
+    if _PHONE_TERM.fullmatch(term):
+        number = re.sub(r"\D", "", term)
+        if len(number) >= PHONE_MIN_DIGITS:
+            return number
+    return term
 
 
 OPTIONAL_TEXT = {"blank": True, "default": ""}

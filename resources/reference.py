@@ -199,7 +199,9 @@ CAPABILITIES = [
 
 # Words people type for what the directory calls otherwise: term → ("kind" | "capability" |
 # "specialty", code or name). A term also matches the lookups whose name contains it (看取り →
-# 在宅看取り), so only other words are listed. Admins add more (管理画面 → 検索の言い換え).
+# 在宅看取り), so only other words are listed, but for the words people type most (特養, 老健): a
+# kind renamed in the admin keeps them. Admins add more (管理画面 → 検索の言い換え). Words added
+# later come to existing databases by a migration of their own (0004).
 SYNONYMS = [
     ("訪看", "kind", "visiting-nursing"),
     ("訪問看護", "kind", "visiting-nursing"),
@@ -215,6 +217,11 @@ SYNONYMS = [
     ("ショートステイ", "kind", "short-stay"),
     ("ヘルパー", "kind", "home-help"),
     ("グループホーム", "kind", "group-home"),
+    ("GH", "kind", "group-home"),
+    ("特養", "kind", "special-nursing-home"),
+    ("特養", "kind", "community-nursing-home"),  # 地域密着型特養
+    ("老健", "kind", "health-facility"),
+    ("ほうかん", "kind", "visiting-nursing"),
     ("小多機", "kind", "small-multi"),
     ("看多機", "kind", "nursing-small-multi"),
     ("言語聴覚士", "capability", "st"),
@@ -222,7 +229,14 @@ SYNONYMS = [
     ("作業療法士", "capability", "ot"),
     ("リハビリ", "kind", "home-rehab"),
     ("麻薬", "capability", "narcotics"),
+    ("まやく", "capability", "narcotics"),  # the search folds ﾏﾔｸ and マヤク to it
     ("服薬指導", "capability", "home-medication"),
+    ("居宅療養管理指導", "capability", "home-medication"),
+    ("訪問薬剤", "capability", "home-medication"),
+    ("ほうもんしんりょう", "capability", "home-visit"),
+    ("胃瘻", "capability", "tube-feeding"),
+    ("PEG", "capability", "tube-feeding"),
+    ("じょくそう", "capability", "pressure-ulcer"),
     ("在支診", "capability", "shienshin-3"),
     ("在支診", "capability", "shienshin-2"),
     ("在支診", "capability", "shienshin-1"),

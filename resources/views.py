@@ -17,11 +17,12 @@ from coordination.security import CREATE, UPDATE, audit, changed_fields
 from resources import extensions, filters, recurrence
 from resources.closures import mark_closed
 from resources.duplicates import possible_duplicates
-from resources.exporting import community_export_rows, export_rows
+from resources.exporting import community_export_rows, export_rows, window_lines
 from resources.filters import FacilityFilter
 from resources.forms import FacilityForm
 from resources.models import (
     CommunityActivity,
+    ContactWindow,
     Facility,
     FacilityKind,
     Vacancy,
@@ -196,9 +197,15 @@ def _relaxed_counts(request, chosen, lookups):
 
 
 def print_list(request):
-    """The current result list on A4, with contacts (professionals: direct lines and ケアマネタイム)."""
-    filterset, queryset, _ = _filtered(request)
+    """The current result list on A4, with contacts (professionals: direct lines and ケアマネタイム),
+    headed by what was searched, so that the sheet says which list it is once it is printed."""
+    filterset, queryset, valid = _filtered(request)
     facilities = list(queryset[: PRINT_LIMIT + 1])
+    pro = sees_professional_fields(request.user)
+    if pro:  # from the prefetched windows
+        for f in facilities:
+            f.call_lines = window_lines(f, ContactWindow.Kind.CALL)
+            f.avoid_lines = window_lines(f, ContactWindow.Kind.AVOID)
     return render(
         request,
         "resources/print.html",
@@ -207,11 +214,47 @@ def print_list(request):
             "truncated": len(facilities) > PRINT_LIMIT,
             "filter": filterset,
             "place": filterset.place,
-            "pro": sees_professional_fields(request.user),
+            "conditions": _print_conditions(filterset) if valid else [],
+            "pro": pro,
             "printed_at": timezone.localtime(),
             "query_string": request.GET.urlencode(),
         },
     )
+
+
+def _print_conditions(filterset):
+    """[(name, value)] of the conditions of a valid search, named as the search form names them
+    (a box ticked has no value), from what the form has read: no query of its own."""
+    data = filterset.form.cleaned_data
+    conditions = []
+    if data.get("q"):
+        conditions.append(("キーワード", data["q"]))
+    for key, name in (
+        ("kind", "種別"),
+        ("area", "この地域で" if filterset.community else "地域"),
+        ("visits", "この地域に訪問できる"),
+        ("specialty", "診療科目"),
+    ):
+        if data.get(key):
+            conditions.append((name, str(data[key])))
+    if data.get("capabilities"):
+        conditions.append(("在宅対応", "、".join(str(c) for c in data["capabilities"])))
+    for key, name in (
+        ("callable_now", "★ 今電話できる施設のみ"),
+        ("accepting", "新規受入可のみ"),
+        ("this_week", "今週ひらかれる"),
+    ):
+        if data.get(key):
+            conditions.append((name, ""))
+    place, radius = filterset.place, dict(filters.RADIUS_CHOICES).get(data.get("radius") or "")
+    if place:
+        conditions.append(("近くの場所", f"{place.label}（{place.how}）"))
+        if radius:
+            conditions.append(("範囲", radius))
+    elif data.get("near"):
+        unused = "距離順の並べ替えも範囲の絞り込みも" if radius else "距離順の並べ替えは"
+        conditions.append(("近くの場所", f"{data['near']}（位置が分からないため、{unused}していません）"))
+    return conditions
 
 
 def export(request, fmt):
@@ -222,7 +265,9 @@ def export(request, fmt):
         name, sheet = f"community-{stamp}", "地域の活動"
     else:
         header, rows = export_rows(
-            queryset[:EXPORT_LIMIT], professional=sees_professional_fields(request.user)
+            queryset[:EXPORT_LIMIT],
+            professional=sees_professional_fields(request.user),
+            near=filterset.place is not None,
         )
         name, sheet = f"facilities-{stamp}", "施設一覧"
     if fmt == "xlsx":

@@ -32,7 +32,7 @@ class Record:
     values: dict  # model field → value, only the fields the format owns
     capabilities: dict | None = None  # capability id → since (None: the format says nothing)
     specialties: set | None = None
-    windows: list | None = None  # [(kind, weekday, start, end, method)]
+    windows: list | None = None  # [(kind, weekday, start, end, method, note)]
     cells: list | None = None  # the row as read, for the rejected-rows file
     current: dict | None = None  # the matched facility's values (matching)
     joins_by_name: bool = False  # matched by name and address, not by its code (fills gaps only)
@@ -740,13 +740,18 @@ METHODS = {label: value for value, label in ContactWindow.Method.choices}
 
 
 def parse_windows(cell, kind):
-    """`月 13:00-14:00 電話; 木 12:30-13:00 FAX` (what resources.exporting.windows_text writes)."""
+    """`月 13:00-14:00 電話; 木 12:30-13:00 FAX（第2週は休み）` (what resources.exporting.windows_text
+    writes) → [(kind, weekday, start, end, method, note)]. The 補足 in brackets is taken as written,
+    not folded as the rest of the cell, so that an unchanged cell is an unchanged window."""
     windows = []
-    for part in re.split(r"[;；]", cleaning.nfkc(cell)):
-        part = part.strip()
+    note_limit = ContactWindow._meta.get_field("note").max_length
+    for raw in re.split(r"[;；]", cleaning.text(cell)):
+        part = cleaning.nfkc(raw)
         if not part:
             continue
-        m = re.fullmatch(r"(\S)\s*(\d{1,2}):(\d{2})\s*[-~〜]\s*(\d{1,2}):(\d{2})\s*(\S*)", part)
+        m = re.fullmatch(
+            r"(\S)\s*(\d{1,2}):(\d{2})\s*[-~〜]\s*(\d{1,2}):(\d{2})\s*([^\s(]*)\s*(\(.*\))?", part
+        )
         if not m or m.group(1) not in WEEKDAYS:
             raise CellError(f"「{part}」を読めません（例: 月 13:00-14:00 電話）。")
         try:
@@ -759,7 +764,14 @@ def parse_windows(cell, kind):
         method = METHODS.get(m.group(6) or "電話")
         if method is None:
             raise CellError(f"「{m.group(6)}」は連絡方法にありません（{'・'.join(METHODS)}）。")
-        windows.append((kind, WEEKDAYS.index(m.group(1)), start, end, method))
+        note = ""
+        if m.group(7):
+            raw = raw.strip()
+            opening = [at for at in (raw.find("（"), raw.find("(")) if at >= 0]
+            note = (raw[min(opening) + 1 : -1] if opening else m.group(7)[1:-1]).strip()
+            if len(note) > note_limit:
+                raise CellError(f"「{part}」の補足は{note_limit}文字までです。")
+        windows.append((kind, WEEKDAYS.index(m.group(1)), start, end, method, note))
     return windows
 
 

@@ -155,7 +155,7 @@ class Matcher:
             ):
                 state["specialties"].setdefault(fid, set()).add(sid)
             for row in ContactWindow.objects.filter(facility_id__in=ids).values_list(
-                "facility_id", "kind", "weekday", "start", "end", "method"
+                "facility_id", "kind", "weekday", "start", "end", "method", "note"
             ):
                 state["windows"].setdefault(row[0], set()).add(row[1:])
         return state

@@ -144,8 +144,8 @@ class Writer:
             ContactWindow,
             _rewriting(touched, "windows"),
             lambda o: (
-                ContactWindow(facility_id=o.facility_id, kind=k, weekday=d, start=s, end=e, method=m)
-                for k, d, s, e, m in o.record.windows
+                ContactWindow(facility_id=o.facility_id, kind=k, weekday=d, start=s, end=e, method=m, note=n)
+                for k, d, s, e, m, n in o.record.windows
             ),
         )
 

@@ -142,3 +142,27 @@ def test_every_exported_column_is_read_back_by_the_importer():
 
     read_one_by_one = {"ID", "種別", "在宅対応機能", "診療科目", "ケアマネタイム", "連絡を避けてほしい時間"}
     assert set(PUBLIC_COLUMNS + PROFESSIONAL_COLUMNS) == set(COLUMN_FIELDS) | read_one_by_one
+
+
+def test_the_windows_notes_go_out_and_come_back_with_the_sheet(client_for, directory):
+    a, _ = directory
+    a.contact_windows.filter(kind=ContactWindow.Kind.AVOID).update(note="外来診療中（第２・第４週）")
+    a.contact_windows.filter(kind=ContactWindow.Kind.CALL).update(note="地域連携室へ")
+    rows = export_csv(client_for("admin"))
+    header = rows[0]
+    row_a = next(r for r in rows if r[0] == str(a.pk))
+    assert row_a[header.index("ケアマネタイム")] == "月 13:00-14:00 電話（地域連携室へ）"
+    assert row_a[header.index("連絡を避けてほしい時間")] == "木 12:00-12:30（外来診療中（第２・第４週））"
+    plan = imports.run(as_csv(rows), "facilities.csv", write=True)
+    assert plan.ok, plan.error_lines()
+    assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 2)  # the notes as they were
+
+    row_a[header.index("ケアマネタイム")] = "月 13:00-14:00 電話（医事課へ）; 金 16:00-17:00 FAX"
+    plan = imports.run(as_csv(rows), "facilities.csv", write=True)
+    assert plan.ok, plan.error_lines()
+    assert plan.updated == 1
+    assert sorted((w.weekday, w.kind, w.method, w.note) for w in a.contact_windows.all()) == [
+        (0, "call", "phone", "医事課へ"),
+        (3, "avoid", "phone", "外来診療中（第２・第４週）"),  # the other column, kept as written
+        (4, "call", "fax", ""),
+    ]

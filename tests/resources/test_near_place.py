@@ -77,3 +77,61 @@ def test_a_bad_position_is_an_error_of_the_form_naming_it(client, asano, query, 
     html = response.content.decode()
     assert response.status_code == 200
     assert f"現在地の{message}が読み取れませんでした。" in html
+
+
+@pytest.fixture
+def kokura(cast):
+    """A ward with a name of four characters (小倉北区: as long as the shortest address start the
+    search tries), two located facilities in it and one whose name starts with the ward's."""
+    from coordination.models import Area
+
+    Area.objects.create(name="小倉北区", kind=Area.Kind.WARD, parent=cast.city, sort_order=3)
+    return [
+        make_facility(
+            "大手町の医院", address="テスト市小倉北区大手町1-1", latitude=33.880, longitude=130.870
+        ),
+        make_facility("浅野の医院", address="テスト市小倉北区浅野2-2", latitude=33.890, longitude=130.890),
+        make_facility(
+            "小倉北区医師会",
+            kind_code="hospital",
+            address="テスト市小倉北区馬借1-1",
+            latitude=33.885,
+            longitude=130.880,
+        ),
+    ]
+
+
+@pytest.mark.parametrize("typed", ["小倉北区", "テスト市小倉北区", "福岡県テスト市小倉北区", "　小倉北区　"])
+def test_a_ward_typed_alone_is_its_centre_and_said_so(kokura, typed):
+    place = locate(typed)
+    assert (round(place.latitude, 3), round(place.longitude, 3)) == (33.885, 130.88)  # the mean
+    assert place.label == "小倉北区の中心付近" and place.centre
+    assert place.how == "区の登録施設の位置から推定"
+
+
+def test_the_search_page_names_a_wards_centre_as_the_origin(client, kokura):
+    html = client.get("/resources/?near=小倉北区&radius=2&kind=").content.decode()
+    assert "小倉北区の中心付近から近い順" in html and "区の登録施設の位置から推定" in html
+    assert "入力した住所にある" not in html and "「小倉北区」から近い順" not in html
+    printed = client.get("/resources/print/?near=小倉北区").content.decode()
+    assert "小倉北区の中心付近から近い順" in printed and "「小倉北区の中心付近」" not in printed
+    # A town of the ward still names what was typed, and why the ward's centre stands for it.
+    html = client.get("/resources/?near=小倉北区どこか町").content.decode()
+    assert "「小倉北区どこか町」から近い順" in html and "町名が見つからなかったため" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("near=大手町&radius=2", "範囲「2km以内」の絞り込みも行っていません"),
+        ("near=大手町", None),
+        ("near=100-0001&radius=5", "範囲「5km以内」でも絞り込んでいません"),
+    ],
+)
+def test_an_unplaced_origin_says_the_chosen_range_was_not_applied(client, asano, query, said):
+    html = client.get("/resources/?" + query).content.decode()
+    assert len(names(html)) == 3  # every facility, the far one too
+    if said:
+        assert said in html
+    else:
+        assert "範囲「" not in html

@@ -282,6 +282,13 @@ def test_professionals_see_direct_line_and_care_manager_time(client_for, cast, r
     )
 
 
+def test_the_direct_line_in_the_result_list_is_a_phone_link_as_the_main_number_is(client_for, cast):
+    make_facility("直通のある医院", phone="093-111-0000", **SECRET)
+    html = client_for("professional").get("/resources/").content.decode()
+    assert '電話 <a href="tel:093-111-0000">093-111-0000</a>' in html
+    assert '直通 <a href="tel:093-999-0001">093-999-0001</a>' in html
+
+
 def test_stale_entries_are_flagged(client, cast):
     today = datetime.date.today()
     fresh = make_facility("確認済み医院", confirmed_on=today - datetime.timedelta(days=30))
@@ -444,6 +451,34 @@ def test_a_phone_number_with_or_without_dashes_finds_its_facility(cast):
         assert list(Facility.objects.search(typed)) == [facility], typed
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "315-1159",
+        "093-315",
+        "(093)315-1159",
+        "（０９３）３１５－１１５９",
+        "(093) 315-1159",
+        "093 315 1159",
+        "093‐315‐1159",
+        "093ー315ー1159",
+        "093−315−1159",
+        "3151159",
+    ],
+)
+def test_part_of_a_phone_number_in_any_writing_finds_its_facility(client_for, cast, typed):
+    pharmacy = make_facility("電話の薬局", kind_code="pharmacy", phone="093-315-1159")
+    make_facility("ほかの医院", phone="093-582-1111", address="北九州市小倉北区315-1")
+    assert list(Facility.objects.search(typed)) == [pharmacy], typed
+    assert names(client_for("professional"), "q=" + quote(typed)) == ["電話の薬局"], typed
+
+
+def test_short_numbers_stay_terms_of_the_address(cast):
+    lot = make_facility("番地の医院", address="北九州市小倉北区大手町1-2-3", phone="093-111-2222")
+    for typed in ("1-2-3", "大手町1-2-3", "1 2"):
+        assert list(Facility.objects.search(typed)) == [lot], typed
+
+
 def test_the_search_form_groups_the_capabilities_and_opens_the_chosen_group(client_for, cast):
     from resources.models import Capability
 
@@ -500,13 +535,71 @@ def test_words_people_type_find_what_the_directory_calls_otherwise(
     assert list(Facility.objects.search(typed)) == [target], typed
 
 
+@pytest.mark.parametrize(
+    ("typed", "kind_code", "capabilities"),
+    [
+        ("まやく", "pharmacy", ["narcotics"]),
+        ("ﾏﾔｸ", "pharmacy", ["narcotics"]),
+        ("マヤク", "pharmacy", ["narcotics"]),
+        ("ほうかん", "visiting-nursing", []),
+        ("ﾎｳｶﾝ", "visiting-nursing", []),
+        ("ほうもんしんりょう", "clinic", ["home-visit"]),
+        ("じょくそう", "visiting-nursing", ["pressure-ulcer"]),
+        ("胃瘻", "clinic", ["tube-feeding"]),
+        ("胃ろう", "clinic", ["tube-feeding"]),
+        ("PEG", "clinic", ["tube-feeding"]),
+        ("ｐｅｇ", "clinic", ["tube-feeding"]),
+        ("居宅療養管理指導", "pharmacy", ["home-medication"]),
+        ("訪問薬剤", "pharmacy", ["home-medication"]),
+        ("デイサービス", "day-service", []),
+        ("デイサービス", "community-day-service", []),
+        ("特養", "special-nursing-home", []),
+        ("特養", "community-nursing-home", []),
+        ("老健", "health-facility", []),
+        ("グループホーム", "group-home", []),
+        ("GH", "group-home", []),
+        ("ｇｈ", "group-home", []),
+    ],
+)
+def test_words_care_managers_type_find_their_facilities(client_for, cast, typed, kind_code, capabilities):
+    make_facility("目当ての事業所", kind_code=kind_code, capabilities=capabilities)
+    make_facility("関係ない歯科", kind_code="dental")
+    make_facility("関係ない居宅", kind_code="care-management")  # 居宅 is a word of its own
+    assert names(client_for("professional"), "q=" + quote(typed)) == ["目当ての事業所"], typed
+
+
+def test_the_synonyms_migration_gives_a_database_made_before_it_the_new_words(cast):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from resources import reference
+    from resources.models import SearchSynonym
+
+    migration = import_module("resources.migrations.0004_more_search_synonyms")
+
+    def words():
+        return {
+            (s.term, "kind" if s.kind_id else "capability", (s.kind or s.capability).code)
+            for s in SearchSynonym.objects.filter(term__in=[t for t, *_ in migration.SYNONYMS])
+            if s.kind_id or s.capability_id
+        }
+
+    SearchSynonym.objects.all().delete()
+    migration.add_synonyms(apps, None)
+    migration.add_synonyms(apps, None)  # twice: nothing doubled
+    assert words() == set(migration.SYNONYMS)
+    assert SearchSynonym.objects.count() == len(migration.SYNONYMS)
+    assert set(migration.SYNONYMS) <= set(reference.SYNONYMS)  # and new databases start with them
+
+
 def test_an_admin_adds_a_synonym_and_the_search_follows(cast):
     from resources.models import FacilityKind, SearchSynonym
 
     target = make_facility("ひだまり", kind_code="group-home")
-    assert list(Facility.objects.search("ＧＨ")) == []
-    SearchSynonym.objects.create(term="GH", kind=FacilityKind.objects.get(code="group-home"))
-    assert list(Facility.objects.search("ＧＨ")) == [target]
+    assert list(Facility.objects.search("ぐるほ")) == []
+    SearchSynonym.objects.create(term="グルホ", kind=FacilityKind.objects.get(code="group-home"))
+    assert list(Facility.objects.search("ぐるほ")) == [target]
 
 
 def test_an_empty_result_says_which_condition_to_drop(client_for, cast):
