@@ -259,7 +259,7 @@ def _issues_xlsx(issues):
             ]
         )
     return xlsx_response(
-        "issues.xlsx",
+        f"課題一覧_{dates.today():%Y%m%d}.xlsx",
         [
             (
                 "課題一覧",
@@ -272,6 +272,7 @@ def _issues_xlsx(issues):
                 },
             )
         ],
+        fallback=f"issues-{dates.today():%Y%m%d}.xlsx",
     )
 
 
@@ -471,9 +472,7 @@ def _summary_xlsx(s):
             (
                 "会議",
                 ["連携の段階", "種類", "回数"],
-                [[r["tier"], r["kind"], r["n"]] for r in s["counts"]]
-                + [[tier, "小計", n] for tier, n in s["tier_totals"].items()]
-                + [["合計", "", s["total"]]],
+                [[r["tier"], r["kind"], r["n"]] for r in s["rows"]] + [["合計", "", s["total"]]],
                 {"title_rows": [title], "widths": [14, 24, 8]},
             ),
             (
