@@ -69,6 +69,12 @@ class EventForm(CenterOwnedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        # The host center is no co-host of its own event: a coordinator's own center (or the
+        # stored event's) is left out of the choices; an admin choosing the host is checked in clean().
+        host = self.instance.center_id if self.instance.pk else user.center_id
+        if host:
+            field = self.fields["co_host_centers"]
+            field.queryset = field.queryset.exclude(pk=host)
         if self.instance.pk:
             links = list(self.instance.organiser_links.all())
             for name, role in self.ROLE_FIELDS.items():

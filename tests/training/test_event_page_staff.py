@@ -73,3 +73,19 @@ def test_the_cancel_page_by_role(client_for, cast):
     assert client_for("admin").get(path).status_code == 200
     r.refresh_from_db()
     assert r.status == "confirmed"
+
+
+def test_the_own_center_is_no_co_host_choice(client_for, cast):
+    from training.forms import EventForm
+
+    assert list(EventForm(user=cast.coordinator).fields["co_host_centers"].queryset) == [cast.center2]
+    event = make_event(cast.center1)
+    event.co_host_centers.set([cast.center2])
+    # The co-hosting center's coordinator edits it too: the host is no choice, its own center is.
+    choices = EventForm(user=cast.coordinator2, instance=event).fields["co_host_centers"].queryset
+    assert list(choices) == [cast.center2]
+    # An admin picks the host in the same form: every center is offered, the host refused on saving.
+    assert set(EventForm(user=cast.admin).fields["co_host_centers"].queryset) == {cast.center1, cast.center2}
+    page = client_for("coordinator").get("/training/new/").content.decode()
+    assert f'name="co_host_centers" value="{cast.center1.pk}"' not in page
+    assert f'name="co_host_centers" value="{cast.center2.pk}"' in page

@@ -595,18 +595,19 @@ def test_an_event_held_jointly_is_one_event_listed_once_and_counted_once(client,
 
 
 def test_the_host_center_cannot_also_be_a_co_host(client_for, cast):
-    response = client_for("coordinator").post(
-        "/training/new/",
-        {
-            "title": "合同研修",
-            "item": "ka",
-            "starts_at": "2026-12-20T18:00",
-            "delivery": "in_person",
-            "co_host_centers": [cast.center1.pk, cast.center2.pk],
-            "registration_open": "on",
-        },
-    )
+    data = {
+        "title": "合同研修",
+        "item": "ka",
+        "starts_at": "2026-12-20T18:00",
+        "delivery": "in_person",
+        "co_host_centers": [cast.center1.pk, cast.center2.pk],
+        "registration_open": "on",
+    }
+    # An admin chooses the host in the form: the host ticked as co-host too is refused, said so.
+    response = client_for("admin").post("/training/new/", {**data, "center": cast.center1.pk})
     assert "担当センター自身は共催センターに選べません。" in response.content.decode()
+    # A coordinator is not even offered their own center (a forged post is refused all the same).
+    assert client_for("coordinator").post("/training/new/", data).status_code == 200
     assert not Event.objects.exists()
 
 
