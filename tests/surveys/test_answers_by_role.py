@@ -58,6 +58,7 @@ def test_an_official_gets_no_raw_answers_and_reads_the_results_without_names_or_
     page = official.get(f"/surveys/{named.pk}/results/").content.decode()
     assert "山田 花子" not in page and "山田さんの話がよかった" not in page
     assert "data-texts-withheld" in page and "?format=raw" not in page
+    assert f'href="/training/{named.event_id}/"' not in page  # the event's page is its staff's (403)
     assert 'data-rating-count="4">2<' in page  # the aggregates, as the staff read them
     # The aggregate workbooks are theirs too; they carry neither names nor free text.
     for fmt in ("tables", "tables_internal"):
