@@ -366,9 +366,9 @@ class AreaAdmin(AuditedAdmin):
 @admin.register(Profession)
 class ProfessionAdmin(ReferenceDataAdmin):
     resource_classes = [ProfessionResource]
-    list_display = ("name", "short_name", "sort_order")
-    fields = ("name", "short_name", "sort_order")
-    search_fields = ("name",)
+    list_display = ("name", "short_name", "aliases", "sort_order")
+    fields = ("name", "short_name", "aliases", "sort_order")
+    search_fields = ("name", "short_name", "aliases")
 
 
 @admin.register(Organisation)

@@ -2,6 +2,7 @@
 
 import datetime
 import decimal
+import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -301,12 +302,27 @@ class CreatedAndUpdated(CreatedBy):
 class Profession(LookupTable):
     """職種: used for users, meeting attendance and training attendance."""
 
+    # What separates the aliases an admin types: a line break or a comma (、 , ，).
+    ALIAS_SEPARATORS = re.compile(r"[\n\r、,，]+")
+
     name = models.CharField("職種", max_length=50, unique=True)
     short_name = models.CharField("略称", max_length=20, blank=True)
+    aliases = models.TextField(
+        "ほかの呼び方",
+        blank=True,
+        help_text="FAXの申込をまとめて入力するときなどに、この職種として受け付ける呼び方"
+        "（例: ケアマネジャー、CM）。「、」か改行で区切ります。全角・半角、ひらがな・カタカナ、"
+        "大文字・小文字の違いは区別しません。",
+    )
 
     class Meta(LookupTable.Meta):
         verbose_name = verbose_name_plural = "職種"
         ordering = ["sort_order", "name"]
+
+    def accepted_names(self):
+        """The name, the short name and the aliases: what a typed 職種 may say for this one."""
+        names = [self.name, self.short_name, *self.ALIAS_SEPARATORS.split(self.aliases)]
+        return [n.strip() for n in names if n and n.strip()]
 
 
 class Organisation(LookupTable):

@@ -289,12 +289,11 @@ def case_sheet(fiscal_year, centers, evaluation, city, with_city=True):
         .annotate(n=Count("pk"))
         .order_by()
     )
+    # Response rates as the survey list and the results page count them (an event's survey over
+    # the event's participants).
     surveys = list(
         Survey.objects.filter(_owned(center_ids, with_city), fiscal_year=fiscal_year)
-        .annotate(
-            total=Count("respondents"),
-            answered=Count("respondents", filter=Q(respondents__submitted_at__isnull=False)),
-        )
+        .with_response_counts()
         .order_by("opens_at", "pk")
     )
     raised = sum(n for (item, m), n in figures.items() if m == Measure.ISSUES_RAISED and item == "イ")
@@ -315,11 +314,7 @@ def case_sheet(fiscal_year, centers, evaluation, city, with_city=True):
                 f"{_day(timezone.localtime(event.starts_at).date())} {event.title}（{n}人参加）"
                 for event, n in evaluation.events
             ],
-            *[
-                f"調査「{s.title}」: 回答 {s.answered}/{s.total}件"
-                + (f"（回答率 {response_rate(s.answered, s.total)}%）" if s.total else "")
-                for s in surveys
-            ],
+            *[_survey_line(s) for s in surveys],
         ],
         "⑧": [
             f"相談: 延べ {figures.get(('オ', Measure.CONSULTATIONS), 0)}件、実人数 {figures.get(('オ', Measure.PERSONS), 0)}人",
@@ -346,6 +341,16 @@ def case_sheet(fiscal_year, centers, evaluation, city, with_city=True):
             )
         sections.append(Section(number, titles[name], text, data.get(number, [])))
     return sections, narrative_is_city
+
+
+def _survey_line(survey):
+    """A survey's line of ⑦ from SurveyQuerySet.with_response_counts (answered, asked)."""
+    if survey.event_id:
+        line = f"調査「{survey.title}」: 研修の参加者 {survey.asked}名・回答 {survey.answered}件"
+    else:
+        line = f"調査「{survey.title}」: 回答 {survey.answered}/{survey.asked}件"
+    share = response_rate(survey.answered, survey.asked)
+    return line + (f"（回答率 {share}%）" if share is not None else "")
 
 
 def _day(day):

@@ -7,7 +7,7 @@ from coordination.forms import (
     ProfessionCountsForm,
     TimeInput,
 )
-from coordination.models import Organisation, Role
+from coordination.models import Organisation, Role, User
 from meetings.models import (
     ITEM_LETTERS,
     PROGRAM_ITEMS,
@@ -94,7 +94,10 @@ class MeetingForm(ItemsMixin, CenterOwnedForm):
             "next_steps": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "organisations": "一次連携は1つ、二次連携は2つ以上、三次連携は3つ以上（職種と合わせて数えます）",
+            "organisations": (
+                "一次連携は1つ、二次連携は2つ以上、三次連携は3つ以上（職種と合わせて数えます。"
+                "団体とその職種は1つ。センターの職員の職種は、ほかに相手がいれば数えません）"
+            ),
             "attachments": "例: 配布資料 https://… （リンクがなければ名称だけ）",
         }
 
@@ -119,7 +122,9 @@ class MeetingForm(ItemsMixin, CenterOwnedForm):
         self._clean_items()
         tier = data.get("tier")
         if tier is not None:
-            error = check_tier(tier, data.get("organisations") or [], data.get("professions") or [])
+            error = check_tier(
+                tier, data.get("organisations") or [], data.get("professions") or [], self._own_professions()
+            )
             if error:
                 self.add_error("organisations", error)
         if data.get("start_time") and data.get("end_time") and data["end_time"] < data["start_time"]:
@@ -129,6 +134,19 @@ class MeetingForm(ItemsMixin, CenterOwnedForm):
         if series and center_id and series.center_id != center_id:
             self.add_error("series", "別のセンターの会議体は選べません。")
         return data
+
+    def _own_professions(self):
+        """The professions of the center's own people (its coordinators, and the one recording):
+        ticked among those who took part, they are not the partner a tier counts."""
+        own = {self.user.profession_id} - {None}
+        center_id = self.target_center_id()
+        if center_id:
+            own |= set(
+                User.objects.filter(
+                    center_id=center_id, role=Role.COORDINATOR, is_active=True, profession__isnull=False
+                ).values_list("profession_id", flat=True)
+            )
+        return own
 
 
 class SeriesForm(CenterOwnedForm):

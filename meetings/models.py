@@ -38,7 +38,8 @@ class Tier(models.IntegerChoices):
     TERTIARY = 3, "三次連携"
 
 
-# How many counterparts (organisations or professions other than the center) each tier needs.
+# How many counterparts (organisations or professions other than the center's own people) each
+# tier needs.
 TIER_RULES = {
     Tier.PRIMARY: (1, 1, "一次連携はセンターと1つの団体・職種との連携です。相手を1つだけ選んでください。"),
     Tier.SECONDARY: (
@@ -54,22 +55,37 @@ TIER_RULES = {
 }
 
 
-def counterpart_count(organisations, professions):
-    """Organisations plus the professions not already represented by a chosen organisation
-    (薬剤師会 and 薬剤師 together are one counterpart)."""
+def counterparts(organisations, professions, own_professions=()):
+    """(the counterparts counted, the ticked professions left out as the center's own people):
+    the organisations, then the professions not already represented by a chosen organisation
+    (薬剤師会 and 薬剤師 together are one counterpart). A profession of the center's own staff
+    (`own_professions`, ids: a nurse coordinator ticks 看護師 because she took part) is the
+    center's side, not a partner; the record cannot tell it from a partner of that profession,
+    so it counts only when the tier needs it to reach its minimum (a nurse coordinator's 一次連携
+    with the visiting nurses: 看護師 alone)."""
     represented = {o.profession_id for o in organisations if o.profession_id}
-    return len(organisations) + len([p for p in professions if p.pk not in represented])
+    others = [p for p in professions if p.pk not in represented]
+    counted = [o.name for o in organisations] + [p.name for p in others if p.pk not in own_professions]
+    own = [p.name for p in others if p.pk in own_professions]
+    return counted, own
 
 
-def check_tier(tier, organisations, professions):
-    """The Japanese error message when the counterparts do not fit the tier, else None."""
+def check_tier(tier, organisations, professions, own_professions=()):
+    """The Japanese error message when the counterparts do not fit the tier, else None. The
+    message names what was counted, so that the user sees which box to untick."""
     if tier not in TIER_RULES:
         return None
     low, high, message = TIER_RULES[tier]
-    n = counterpart_count(list(organisations), list(professions))
-    if n < low or (high is not None and n > high):
-        return f"{message}（現在 {n}）"
-    return None
+    counted, own = counterparts(list(organisations), list(professions), set(own_professions))
+    needed = max(0, min(len(own), low - len(counted)))
+    counted, own = counted + own[:needed], own[needed:]
+    n = len(counted)
+    if n >= low and (high is None or n <= high):
+        return None
+    detail = f"（現在 {n}：{'、'.join(counted)}）" if counted else f"（現在 {n}）"
+    if own:
+        detail += f"。{'、'.join(own)}はセンターの職員の職種として、相手には数えていません"
+    return f"{message}{detail}"
 
 
 # The eight items of the 在宅医療・介護連携推進事業. A meeting or a 課題 serves one or more,

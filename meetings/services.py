@@ -202,6 +202,11 @@ def fiscal_year_summary(year, meetings, issues):
     tier_totals = {label: 0 for label in tiers.values()}
     for r in counts:
         tier_totals[r["tier"]] += r["n"]
+    # The table as it reads: each 段階's kinds, then its 小計 (a 段階 without meetings says 0).
+    rows = []
+    for label, total in tier_totals.items():
+        rows += [{**r, "subtotal": False} for r in counts if r["tier"] == label]
+        rows.append({"tier": label, "kind": "小計", "n": total, "subtotal": True})
     raised = list(issues.filter(raised_on__range=span).select_related("organisation", "profession", "center"))
     solved_changes = IssueStatusChange.objects.filter(
         issue__in=issues, status=IssueStatus.SOLVED, changed_on__range=span
@@ -215,6 +220,7 @@ def fiscal_year_summary(year, meetings, issues):
         "year": year,
         "label": dates.fiscal_year_label(year),
         "counts": counts,
+        "rows": rows,
         "tier_totals": tier_totals,
         "total": sum(tier_totals.values()),
         "raised": raised,

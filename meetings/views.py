@@ -266,7 +266,7 @@ def _issues_xlsx(issues):
             ]
         )
     return xlsx_response(
-        "issues.xlsx",
+        f"課題一覧_{dates.today():%Y%m%d}.xlsx",
         [
             (
                 "課題一覧",
@@ -279,6 +279,7 @@ def _issues_xlsx(issues):
                 },
             )
         ],
+        fallback=f"issues-{dates.today():%Y%m%d}.xlsx",
     )
 
 
@@ -479,9 +480,7 @@ def _summary_xlsx(s):
             (
                 "会議",
                 ["連携の段階", "種類", "回数"],
-                [[r["tier"], r["kind"], r["n"]] for r in s["counts"]]
-                + [[tier, "小計", n] for tier, n in s["tier_totals"].items()]
-                + [["合計", "", s["total"]]],
+                [[r["tier"], r["kind"], r["n"]] for r in s["rows"]] + [["合計", "", s["total"]]],
                 {"title_rows": [title], "widths": [14, 24, 8]},
             ),
             (

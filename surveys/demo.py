@@ -137,7 +137,6 @@ def _event_surveys():
             respondent = Respondent.objects.create(
                 survey=survey,
                 kind=Respondent.Kind.LINK,
-                label=f"リンクからの回答 {i + 1}",
                 group=names[i % len(names)],
             )
             values = {key: max(1, min(5, r - j % 2)) for j, key in enumerate(("q1", "q2", "q3"))}

@@ -1,11 +1,14 @@
 """XLSX of a survey (raw answers, the tables) and the data of its charts."""
 
+import re
+
 from coordination.publishing import SUPPRESSED_IN_SHEETS
-from surveys.models import Answer, Question
-from surveys.results import HIDDEN
+from surveys.models import Answer, Question, Respondent
+from surveys.results import HIDDEN, threshold
 
 # A hidden count in a workbook: the formula-safe writer would print a bare 「-」 as 「'-」.
 XLSX_HIDDEN = SUPPRESSED_IN_SHEETS
+AUTOMATIC_LINK_LABEL = re.compile(r"リンクからの回答 \d+")
 
 
 def _hidden(value):
@@ -20,25 +23,50 @@ def _cell(value):
     return value
 
 
+def respondent_labels(survey, respondents):
+    """{respondent id: how the answers one by one name it}: a facility or professional by its
+    name; an answer by the open link by the name the attendee gave on a survey that is not 無記名,
+    else plainly 「回答 1」, 「回答 2」… in the order the answers came."""
+    labels, number = {}, 0
+    for r in sorted(respondents, key=lambda r: r.pk):
+        if r.kind != Respondent.Kind.LINK:
+            labels[r.pk] = r.label
+            continue
+        number += 1
+        # Earlier link answers were stored with 「リンクからの回答 <id>」 in place of a name.
+        named = r.label and not AUTOMATIC_LINK_LABEL.fullmatch(r.label) and not survey.anonymous
+        labels[r.pk] = r.label if named else f"回答 {number}"
+    return labels
+
+
 def raw_sheets(survey):
-    """One row per respondent who answered (client rows on a sheet of their own). Three queries."""
+    """One row per respondent who answered (client rows on a sheet of their own), for the
+    survey's managers only (SurveyQuerySet.answers_readable_by). Three queries."""
     questions = list(survey.questions.all())
     answers = {}
     for respondent_id, question_id, value in Answer.objects.filter(
         respondent__survey=survey, respondent__submitted_at__isnull=False
     ).values_list("respondent_id", "question_id", "value"):
         answers[(respondent_id, question_id)] = value
+    by_link = survey.answers_by_link
     respondents = list(
-        survey.respondents.answered().select_related("facility").order_by("group", "label", "pk")
+        survey.respondents.answered()
+        .select_related("facility")
+        # Link answers in the order they came (回答 1, 2 …), the others by group and name.
+        .order_by(*(("pk",) if by_link else ("group", "label", "pk")))
     )
+    labels = respondent_labels(survey, respondents)
     plain = [q for q in questions if q.kind != Question.Kind.ROWS]
-    # 住所: two facilities of one name (two みどりショートステイ) are told apart by it.
-    header = ["回答者", "住所", "区分", "回答日時"] + [q.text for q in plain]
+    # 住所: two facilities of one name (two みどりショートステイ) are told apart by it; a survey
+    # answered by link has none, and no empty column.
+    with_address = any(r.facility_id and r.facility and r.facility.address for r in respondents)
+    header = ["回答者", *(["住所"] if with_address else []), "区分", "回答日時"] + [q.text for q in plain]
     rows = []
     for r in respondents:
+        address = [r.facility.address if r.facility else ""] if with_address else []
         rows.append(
             # 回答日時 stays a moment: the writer puts it in Japan time (coordination.exports).
-            [r.label, r.facility.address if r.facility else "", r.group, r.updated_at]
+            [labels[r.pk], *address, r.group, r.updated_at]
             + [_cell(answers.get((r.pk, q.pk))) for q in plain]
         )
     sheets = [("回答", header, rows)]
@@ -48,13 +76,15 @@ def raw_sheets(survey):
         detail = []
         for r in respondents:
             for number, row in enumerate(answers.get((r.pk, q.pk)) or [], start=1):
-                detail.append([r.label, number] + [row.get(c["key"], "") for c in q.columns])
+                detail.append([labels[r.pk], number] + [row.get(c["key"], "") for c in q.columns])
         sheets.append((q.key[:31], ["回答者", "行"] + [c["label"] for c in q.columns], detail))
     return sheets
 
 
-def table_sheets(survey, items, admission):
-    """The result tables as shown in the public version (small counts as 「-」)."""
+def table_sheets(survey, items, admission, public=True):
+    """The result tables: the public version (small counts as 「－」, `items` and `admission` built
+    public) or, with public=False, the internal one with every count, for the center's partners.
+    The version is said in the sheet's first line, as in the file's name."""
     rows = []
     for item in items:
         q = item["question"]
@@ -69,7 +99,19 @@ def table_sheets(survey, items, admission):
         for column in item.get("columns", []):
             rows.append([f"{q.text}：{column['label']}", "", "", ""])
             rows += [["", label, _hidden(n), _hidden(pct)] for label, n, pct in column["rows"]]
-    sheets = [("集計表", ["質問", "選択肢", "件数", "割合（%）"], rows, {"title_rows": [str(survey)]})]
+    version = (
+        f"公開用（{threshold()}件未満の件数などは「－」）"
+        if public
+        else "内部用（件数をそのまま載せています。公表するときは公開用を使ってください）"
+    )
+    sheets = [
+        (
+            "集計表",
+            ["質問", "選択肢", "件数", "割合（%）"],
+            rows,
+            {"title_rows": [f"{survey}　集計表 {version}"]},
+        )
+    ]
     if admission:
         sheets.append(
             (
@@ -80,7 +122,7 @@ def table_sheets(survey, items, admission):
                         year,
                         *map(
                             _hidden,
-                            (a.shown(True), a.total_shown(True), d.shown(True), d.total_shown(True)),
+                            (a.shown(public), a.total_shown(public), d.shown(public), d.total_shown(public)),
                         ),
                     ]
                     for year, a, d in admission["trend"]
@@ -96,7 +138,7 @@ def table_sheets(survey, items, admission):
                         h,
                         *map(
                             _hidden,
-                            (a.shown(True), a.total_shown(True), d.shown(True), d.total_shown(True)),
+                            (a.shown(public), a.total_shown(public), d.shown(public), d.total_shown(public)),
                         ),
                     ]
                     for h, a, d in admission["by_hospital"]

@@ -14,7 +14,8 @@ import time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from coordination.models import (
     Role,
 )
 from resources.models import Facility, FacilityKind
-from training.models import Event, Item
+from training.models import AttendanceCount, Event, Item, Registration
 
 
 def new_token():
@@ -53,6 +54,46 @@ class SurveyQuerySet(CenterOwnedQuerySet):
             events = Event.objects.for_user(user).values("pk")
             return self.filter(Q(center_id=user.center_id) | Q(center__isnull=True) | Q(event__in=events))
         return super().readable_by(user)
+
+    def answers_readable_by(self, user):
+        """Surveys whose answers one by one a user may read (the raw workbook, free text, who
+        answered): their managers only, the owning center's staff and admins (an event's survey
+        also the co-hosting centers' staff). Officials and a coordinator reading a city survey
+        get the aggregates."""
+        return self.for_user(user)
+
+    def with_response_counts(self):
+        """Annotates `answered` and `asked`, the whole a response rate is taken over: the
+        respondents asked (facilities, professionals, visitors of a link), or for an event's
+        survey the event's participants (check-ins and the counts entered afterwards, as
+        Event.attendance_by_profession counts them), since its link respondents exist only once
+        someone answered. The one definition for the list, the results page and 事業評価."""
+        checked_in = (
+            Registration.objects.filter(event=OuterRef("event"), checked_in_at__isnull=False)
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        entered = (
+            AttendanceCount.objects.filter(event=OuterRef("event"))
+            .order_by()
+            .values("event")
+            .annotate(n=Sum("count"))
+            .values("n")
+        )
+        whole = models.IntegerField()
+        participants = Coalesce(Subquery(checked_in, output_field=whole), 0) + Coalesce(
+            Subquery(entered, output_field=whole), 0
+        )
+        return self.annotate(
+            answered=Count("respondents", filter=Q(respondents__submitted_at__isnull=False), distinct=True),
+            asked=models.Case(
+                models.When(event__isnull=False, then=participants),
+                default=Count("respondents", distinct=True),
+                output_field=whole,
+            ),
+        )
 
     def published(self):
         """Surveys whose aggregates anyone may read (the public results page)."""
@@ -159,12 +200,12 @@ class Survey(CenterOrCity, CreatedBy):
     def answers_by_link(self):
         return self.audience in self.OPEN_LINK
 
-    def attendee_count(self):
-        """How many attended the survey's event (check-ins and the counts entered afterwards):
-        the whole an event survey's response rate is taken over."""
-        if not self.event_id:
-            return None
-        return sum(n for _name, n in self.event.attendance_by_profession())
+    def response_figures(self):
+        """(answered, asked, rate) as SurveyQuerySet.with_response_counts defines them. One query."""
+        answered, asked = (
+            Survey.objects.filter(pk=self.pk).with_response_counts().values_list("answered", "asked").get()
+        )
+        return answered, asked, rate(answered, asked)
 
     def is_open(self, at=None):
         at = at or timezone.now()

@@ -75,9 +75,11 @@ def _choice_table(question, values_groups):
     return table
 
 
-def build(survey, public=False):
+def build(survey, public=False, free_text=True):
     """The result page's content: [{"question", "kind", …}] in question order, plus `comparison`
-    by key with earlier years of the series. Three queries (questions, answers, earlier answers)."""
+    by key with earlier years of the series. Three queries (questions, answers, earlier answers).
+    `free_text=False` leaves the texts out for a reader of the aggregates only (an official):
+    free text may name people, as the answers one by one do."""
     questions = list(survey.questions.all())
     by_question = defaultdict(list)
     for _survey_id, _key, question_id, value, group in _answers([survey.pk]):
@@ -148,8 +150,10 @@ def build(survey, public=False):
             dates = sorted(v for v, _ in answers if isinstance(v, str))
             item["stats"] = {"min": dates[0], "max": dates[-1]} if dates else None
         elif q.kind in (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT):
-            # Free text may name people: never in the public version.
-            item["texts"] = [] if public else [v for v, _ in answers if v]
+            # Free text may name people: never in the public version, nor for a reader of the
+            # aggregates only (the page says so).
+            item["texts"] = [] if public or not free_text else [v for v, _ in answers if v]
+            item["texts_withheld"] = not public and not free_text and any(v for v, _ in answers)
         elif q.kind == Question.Kind.MATRIX:
             counts = defaultdict(Counter)
             for value, _group in answers:

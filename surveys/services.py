@@ -218,12 +218,10 @@ def submit_link_answer(request, survey, values, *, profession=None, name=""):
     else:
         group = "リンクから"
     with transaction.atomic():
+        # No name, no label: the answers one by one number such answers (exports.respondent_labels).
         respondent = Respondent.objects.create(
             survey=survey, kind=Respondent.Kind.LINK, group=group, label=(name or "").strip()[:200]
         )
-        if not respondent.label:
-            respondent.label = f"リンクからの回答 {respondent.pk}"
-            respondent.save(update_fields=["label"])
         return submit_answers(request, respondent, values)
 
 

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +25,7 @@ from surveys.forms import (
     SurveyForm,
     TemplateSurveyForm,
 )
-from surveys.models import LinkThrottle, Question, Respondent, Survey, rate
+from surveys.models import LinkThrottle, Question, Respondent, Survey
 from training.models import Event
 
 MANAGERS, READERS = CENTER_WRITERS, CENTER_READERS
@@ -57,10 +56,7 @@ def index(request):
     surveys = (
         Survey.objects.readable_by(request.user)
         .select_related("center")
-        .annotate(
-            total=Count("respondents", distinct=True),
-            answered=Count("respondents", filter=Q(respondents__submitted_at__isnull=False), distinct=True),
-        )
+        .with_response_counts()
         .order_by("-fiscal_year", "-opens_at", "-pk")
     )
     page = Paginator(surveys, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -104,6 +100,10 @@ def from_template(request):
 def detail(request, pk):
     survey = get_object_or_404(Survey.objects.readable_by(request.user).select_related("center"), pk=pk)
     groups, whole = survey.response_groups()
+    if survey.event_id:
+        # Over the event's participants, as the results page and the list count it; its link
+        # respondents by 職種 are no "asked" groups.
+        groups, whole = [], survey.response_figures()
     return render(
         request,
         "surveys/detail.html",
@@ -249,27 +249,41 @@ def _admission(survey, public=False):
     return results.admission_report(survey, public=public)
 
 
+TABLE_FORMATS = {"tables": True, "tables_internal": False}  # ?format= → public version
+
+
 @role_required(*READERS)
 def results_view(request, pk):
+    """The results: aggregates for every reader (officials too, without the free text); the
+    answers one by one (?format=raw) for the survey's managers; the tables as a workbook, 公開用
+    (small counts hidden) or 内部用 (the figures of the staff view, for partners of the center)."""
     survey = get_object_or_404(
         Survey.objects.readable_by(request.user).select_related("center", "event"), pk=pk
     )
+    # The answers one by one (names, free text, contact details): an official, or a coordinator
+    # reading the city's survey, reads the aggregates only (403 for the raw workbook).
+    reads_answers = Survey.objects.answers_readable_by(request.user).filter(pk=survey.pk).exists()
     public = request.GET.get("view") == "public"
     fmt = request.GET.get("format")
     if fmt == "raw":
+        if not reads_answers:
+            raise PermissionDenied
         return xlsx_response(
             f"{survey.title}_回答一覧.xlsx",
             exports.raw_sheets(survey),
             fallback=f"survey-{survey.pk}-answers.xlsx",
         )
-    items = results.build(survey, public=public or fmt == "tables")
-    admission = _admission(survey, public=public or fmt == "tables")
-    if fmt == "tables":
+    if fmt in TABLE_FORMATS:
+        published = TABLE_FORMATS[fmt]
+        version, suffix = ("公開用", "public") if published else ("内部用", "internal")
+        items = results.build(survey, public=published, free_text=False)
         return xlsx_response(
-            f"{survey.title}_集計表.xlsx",
-            exports.table_sheets(survey, items, admission),
-            fallback=f"survey-{survey.pk}-tables.xlsx",
+            f"{survey.title}_集計表_{version}.xlsx",
+            exports.table_sheets(survey, items, _admission(survey, public=published), public=published),
+            fallback=f"survey-{survey.pk}-tables-{suffix}.xlsx",
         )
+    items = results.build(survey, public=public, free_text=reads_answers)
+    admission = _admission(survey, public=public)
     groups, whole = survey.response_groups()
     return render(
         request,
@@ -281,9 +295,10 @@ def results_view(request, pk):
             "groups": groups,
             "whole": whole,
             "public": public,
+            "reads_answers": reads_answers,
             "threshold": results.threshold(),
             "chart": exports.chart_data(items, admission),
-            "event_answers": _event_answers(survey, whole),
+            "event_answers": _event_answers(survey),
             "link_url": _link_url(request, survey),
         },
     )
@@ -319,13 +334,12 @@ def _public_answered(items, answered):
     return results.shown(answered, True)
 
 
-def _event_answers(survey, whole):
-    """An event survey's answers over the event's attendees (None for other surveys)."""
+def _event_answers(survey):
+    """An event survey's answers over the event's participants (None for other surveys)."""
     if not survey.event_id:
         return None
-    attendees = survey.attendee_count()
-    answered = whole[0]
-    return {"attendees": attendees, "answered": answered, "rate": rate(answered, attendees)}
+    answered, attendees, answer_rate = survey.response_figures()
+    return {"attendees": attendees, "answered": answered, "rate": answer_rate}
 
 
 @never_cache

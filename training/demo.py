@@ -87,6 +87,9 @@ PAST = [
 
 def seed(stdout, **options):
     reference.load(EventFormat, TaskTemplate, TaskTemplateItem)
+    # The demo's professions are made after the migrations (coordination/demo.py): their common
+    # words (ケアマネジャー, Ns …) as the data migration gives a city's.
+    reference.load_profession_aliases(Profession)
     formats = {f.name: f for f in EventFormat.objects.all()}
     orgs = {o.name: o for o in Organisation.objects.all()}
     professions = {p.name: p for p in Profession.objects.all()}

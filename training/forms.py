@@ -69,6 +69,12 @@ class EventForm(CenterOwnedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        # The host center is no co-host of its own event: a coordinator's own center (or the
+        # stored event's) is left out of the choices; an admin choosing the host is checked in clean().
+        host = self.instance.center_id if self.instance.pk else user.center_id
+        if host:
+            field = self.fields["co_host_centers"]
+            field.queryset = field.queryset.exclude(pk=host)
         if self.instance.pk:
             links = list(self.instance.organiser_links.all())
             for name, role in self.ROLE_FIELDS.items():
@@ -111,6 +117,23 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(label="連絡先メール", required=False)
 
 
+def professions_by_typed_name():
+    """{folded word: profession} of every profession's name, short name and aliases, folded as
+    the directory's search folds (width, kana, case, spaces). A name wins over another
+    profession's short name, and that over an alias."""
+    professions = list(Profession.objects.all())
+    found = {}
+    for words_of in (
+        lambda p: [p.name],
+        lambda p: [p.short_name] if p.short_name else [],
+        Profession.accepted_names,
+    ):
+        for p in professions:
+            for word in words_of(p):
+                found.setdefault(normalize(word), p)
+    return found
+
+
 class BulkRegistrationForm(forms.Form):
     """A FAX sign-up sheet typed or pasted in one go: one person a line, 氏名, 所属, 職種 separated
     by a tab (pasted from Excel) or a comma (, ， 、). Every line is checked before anything is
@@ -121,7 +144,7 @@ class BulkRegistrationForm(forms.Form):
     lines = forms.CharField(
         label="申込の一覧（1行に1名：氏名、所属、職種）",
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
-        help_text="例: 山田 花子、○○訪問看護ステーション、看護師　Excelから3列をそのまま貼り付けても構いません。職種は略称（ケアマネ など）でも入力できます。",
+        help_text="例: 山田 花子、○○訪問看護ステーション、看護師　Excelから3列をそのまま貼り付けても構いません。職種は「ケアマネ」「ケアマネジャー」「Ns」「Dr」などの呼び方でも入力できます。",
         max_length=50_000,
     )
 
@@ -130,11 +153,7 @@ class BulkRegistrationForm(forms.Form):
         self.event = event
 
     def clean_lines(self):
-        professions = {}
-        for p in Profession.objects.all():
-            professions.setdefault(normalize(p.name), p)
-            if p.short_name:
-                professions.setdefault(normalize(p.short_name), p)
+        professions = professions_by_typed_name()
         existing = {
             (normalize(name), normalize(org))
             for name, org in self.event.registrations.exclude(status="cancelled").values_list(

@@ -40,6 +40,8 @@ MANAGERS, HISTORY_READERS = CENTER_WRITERS, CENTER_READERS
 PAGE_SIZE = 25
 EVENT_LIST_RELATED = ("center",)
 EVENT_LIST_PREFETCH = ("formats", "organiser_links__organisation", "co_host_centers")
+# What an event's summary shows (training/_event_summary.html): the list's, and its 対象職種.
+EVENT_SUMMARY_PREFETCH = (*EVENT_LIST_PREFETCH, "audience_professions")
 
 
 def _managed(request, pk, queryset=None):
@@ -57,7 +59,7 @@ def index(request):
             Event.objects.open_for_registration()
             .with_seats()
             .select_related(*EVENT_LIST_RELATED)
-            .prefetch_related(*EVENT_LIST_PREFETCH)
+            .prefetch_related(*EVENT_SUMMARY_PREFETCH)
             .order_by("starts_at")
         )
         mine = (
@@ -154,7 +156,7 @@ def _detail_for_professional(request, pk):
         Event.objects.visible_to_professional(user)
         .with_seats()
         .select_related("center")
-        .prefetch_related(*EVENT_LIST_PREFETCH),
+        .prefetch_related(*EVENT_SUMMARY_PREFETCH),
         pk=pk,
     )
     mine = _own_registration(event.pk, user).with_waiting_position().first()
@@ -256,7 +258,7 @@ def check_in(request, pk, rid):
     elif not registration.checked_in_at and event.check_in_refusal():
         messages.error(request, f"{registration.name}さんを受け付けられません。{event.check_in_refusal()}")
     elif not services.toggle_check_in(request, registration):
-        messages.success(request, f"{registration.name}さんの受付を取り消しました。")
+        messages.success(request, f"{registration.name}さんを未受付に戻しました（申込はそのままです）。")
     elif was_waiting:
         # Let in at the door from the waiting list: said, since it may take the event past its 定員.
         confirmed = event.registrations.confirmed().count()
@@ -269,18 +271,32 @@ def check_in(request, pk, rid):
     return redirect(f"{event.get_absolute_url()}#registrations")
 
 
-@require_POST
+@never_cache
 @role_required(*MANAGERS)
 def cancel(request, pk, rid):
+    """Staff cancel someone's registration: a page that says whose and what follows (the waiting
+    list moves up), then the cancellation on 「はい、取り消す」, as a participant's own cancel asks
+    first (cancel_mine); no JavaScript needed."""
     event, registration = _registration(request, pk, rid)
-    try:
-        promoted = services.cancel(request, event, registration)
-    except AlreadyCancelled:
-        messages.error(request, f"{registration.name}さんの申込はすでに取り消されています。")
-    else:
-        note = f"キャンセル待ちの{promoted.name}さんが参加確定になりました。" if promoted else ""
-        messages.success(request, f"{registration.name}さんの申込を取り消しました。{note}")
-    return redirect(f"{event.get_absolute_url()}#registrations")
+    back = f"{event.get_absolute_url()}#registrations"
+    if registration.status == Registration.Status.CANCELLED:
+        messages.info(request, f"{registration.name}さんの申込はすでに取り消されています。")
+        return redirect(back)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            promoted = services.cancel(request, event, registration)
+        except AlreadyCancelled:
+            messages.error(request, f"{registration.name}さんの申込はすでに取り消されています。")
+        else:
+            note = f"キャンセル待ちの{promoted.name}さんが参加確定になりました。" if promoted else ""
+            messages.success(request, f"{registration.name}さんの申込を取り消しました。{note}")
+        return redirect(back)
+    registration = (
+        Registration.objects.with_waiting_position().select_related("profession").get(pk=registration.pk)
+    )
+    return render(
+        request, "training/cancel_registration.html", {"event": event, "registration": registration}
+    )
 
 
 ALREADY_CANCELLED = "この申込はすでに取り消されています。"
@@ -374,7 +390,9 @@ def old_survey_link(request, token):
 
 def public(request):
     """キ events for residents: no login, no participant data."""
-    events = Event.objects.public().select_related(*EVENT_LIST_RELATED).prefetch_related(*EVENT_LIST_PREFETCH)
+    events = (
+        Event.objects.public().select_related(*EVENT_LIST_RELATED).prefetch_related(*EVENT_SUMMARY_PREFETCH)
+    )
     now = timezone.now()
     upcoming = events.upcoming(now).order_by("starts_at")
     past = events.filter(starts_at__lt=now - timezone.timedelta(hours=12)).order_by("-starts_at")

@@ -86,7 +86,9 @@ def test_own_and_staff_cancellation_leave_the_same_seats_and_waiting_list(client
     mine = sign_up(client, event, cast)
     others(event, cast, "C", "D")
     if path == "staff":
-        client_for("coordinator").post(f"/training/{event.pk}/registrations/{mine.pk}/cancel/")
+        client_for("coordinator").post(
+            f"/training/{event.pk}/registrations/{mine.pk}/cancel/", {"confirm": "1"}
+        )
     else:
         client.post(url(mine), {"confirm": "1"})
     assert statuses(event) == [
@@ -153,7 +155,7 @@ def test_the_coordinators_cancel_of_a_professionals_sign_up_is_unchanged(client_
     mine = sign_up(client_for("professional"), event, cast)
     others(event, cast, "B")
     response = client_for("coordinator").post(
-        f"/training/{event.pk}/registrations/{mine.pk}/cancel/", follow=True
+        f"/training/{event.pk}/registrations/{mine.pk}/cancel/", {"confirm": "1"}, follow=True
     )
     assert response.redirect_chain[-1][0] == f"/training/{event.pk}/#registrations"
     assert "professionalさんの申込を取り消しました。キャンセル待ちのBさんが参加確定になりました。" in (
