@@ -288,8 +288,7 @@ def _collect(plan, sheet, fmt, scope, report, padded):
             continue
         record.cells = cells
         if fmt.national:
-            cell = cells[code_index] if code_index is not None and code_index < len(cells) else ""
-            record.municipality_code = cell[:5] if len(cell) >= 5 and cell[:5].isdigit() else ""
+            record.municipality_code = fmt.municipality_code(cells)
         if isinstance(fmt, PortalFormat):
             code = record.values.get("code")
             if code:

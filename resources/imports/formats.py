@@ -20,7 +20,14 @@ from resources.models import (
     SearchSynonym,
     Specialty,
 )
-from resources.places import PREFECTURE_CODE, PREFECTURE_NAME, municipality_of, prefecture_of
+from resources.places import (
+    PREFECTURE_CODE,
+    PREFECTURE_NAME,
+    municipality_code,
+    municipality_of,
+    prefecture_code,
+    prefecture_of,
+)
 from resources.reference import KOUSEIKYOKU_SYMBOLS, MAIN_KIND_PRECEDENCE, NATIONAL_SERVICES
 
 
@@ -216,6 +223,21 @@ class Format:
             next((cells[i] for i in indexes if i < width and cells[i]), "") for indexes in self._place_index
         )
 
+    def municipality_code(self, cells):
+        """The row's 5-digit municipality code ("" when it has none), its number read with the
+        row's prefecture (a 6-digit code Excel cut to 5 digits is told from a 5-digit one)."""
+        code, prefecture, _, address = self.place_of(cells)
+        if not code:
+            return ""
+        return municipality_code(
+            code, prefecture_code(prefecture) or prefecture_of(cleaning.nfkc(address)) or ""
+        )
+
+    def key_of(self, values):
+        """The key of a row set aside, when it can still be read, else None: the file lists that
+        facility even though the row cannot be imported (so it is not gone from the source)."""
+        return None
+
     def label_of(self, cells, code):
         """place_label() of a row known by its municipality code (read once per code)."""
         label = self.labels.get(code)
@@ -327,11 +349,30 @@ class KaigoFormat(Format):
 
     place_columns = (("都道府県コード又は市町村コード",), ("都道府県名",), ("市区町村名",), ("住所",))
 
+    @staticmethod
+    def row_prefecture(v):
+        """The row's prefecture code: from its municipality code (read with 都道府県名), else
+        from 都道府県名 or the address."""
+        named = prefecture_code(v.get("都道府県名", ""))
+        cell = v.get("都道府県コード又は市町村コード", "")
+        code = municipality_code(cell, named)
+        if code:
+            return code[:2]
+        return prefecture_code(cell) or named or prefecture_of(cleaning.nfkc(v.get("住所", ""))) or ""
+
+    def key_of(self, values):
+        try:
+            return cleaning.office_code(values.get("事業所番号", ""), prefecture=self.row_prefecture(values))
+        except CellError:
+            return None
+
     def parse(self, number, v):
         errors, values = [], {}
         try:
             key = cleaning.office_code(
-                v.get("事業所番号", ""), note=lambda m: self.warn(number, "事業所番号", m)
+                v.get("事業所番号", ""),
+                note=lambda m: self.warn(number, "事業所番号", m),
+                prefecture=self.row_prefecture(v),
             )
         except CellError as exc:
             key = None
