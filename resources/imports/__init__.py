@@ -82,7 +82,6 @@ class Plan:
     nothing_in_scope: str = ""  # every data row is outside the directory's scope: what to do
     needs_mapping: bool = False  # a header the importer does not know: ask for a column mapping
     mapped: bool = False  # a city's own sheet read through its column mapping
-    mapping: dict | None = None  # the mapping it was read with (chosen now or remembered)
     header_row: int = 0
     column_samples: list = field(default_factory=list)  # an example value per column (mapping)
 
@@ -226,7 +225,6 @@ def run(
         return plan
     plan.format = sheet.format
     plan.mapped = sheet.mapping is not None
-    plan.mapping = sheet.mapping
     missing_columns = [c for c in sheet.format.required if c not in sheet.columns]
     if missing_columns:
         plan.error = (
