@@ -6,6 +6,10 @@ from resources.duplicates import possible_duplicates
 from resources.imports import municipalities
 
 SHOWN = 100  # rejected rows and warnings listed on the page (all of them in the download)
+# result key: the admin confirmed that a file which would flag very many facilities is complete
+FLAG_MANY_MISSING = "flag_many_missing"
+NOTHING_IN_SCOPE_PHASE = "対象地域の行がありません"
+NEEDS_MAPPING_PHASE = "列の対応づけが必要です"
 
 
 def _run(batch, write):
@@ -21,6 +25,7 @@ def _run(batch, write):
         progress=progress,
         area_codes=batch.area_codes,
         mapping=batch.mapping or None,
+        flag_many_missing=write and bool(batch.result.get(FLAG_MANY_MISSING)),
     )
 
 
@@ -53,8 +58,17 @@ def store_result(batch, plan):
         "samples": {action: [_outcome(o) for o in outcomes] for action, outcomes in plan.samples.items()},
         "kept": [_outcome(o) for o in plan.kept],
         "kept_count": plan.kept_count,
-        "warnings": plan.warning_lines()[:SHOWN],
+        "warnings": plan.warning_lines(notices=False)[:SHOWN],
         "warning_count": len(plan.warnings),
+        "header_row": plan.header_row,
+        "column_samples": plan.column_samples,
+        "merged": plan.merged,
+        "merged_label": plan.merged_label,
+        "partial": plan.partial,
+        "missing_found": plan.missing_found,
+        "missing_in_scope": plan.missing_in_scope,
+        "missing_held": plan.missing_held,
+        "nothing_in_scope": bool(plan.nothing_in_scope),
         "rejected_lines": plan.rejected_lines()[:SHOWN],
         "rejected_header": header,
         "rejected": rejected,
@@ -68,14 +82,16 @@ def preview(batch):
     plan = _run(batch, write=False)
     store_result(batch, plan)
     if plan.needs_mapping:
-        status, phase = batch.Status.FAILED, "列の対応づけが必要です"
+        status, phase = batch.Status.FAILED, NEEDS_MAPPING_PHASE
     elif plan.error:
         status, phase = batch.Status.FAILED, "読み込めませんでした"
+    elif plan.nothing_in_scope:  # read, but nothing to confirm: said as the reason
+        status, phase = batch.Status.FAILED, NOTHING_IN_SCOPE_PHASE
     else:
         status, phase = batch.Status.READY, "確認待ち"
     batch.status, batch.phase = status, phase
-    batch.failure = plan.error
-    batch.failed_step = "preview" if plan.error else ""
+    batch.failure = plan.error or plan.nothing_in_scope
+    batch.failed_step = "preview" if batch.failure else ""
     batch.save()
 
 
@@ -84,12 +100,16 @@ COUNTS = ("created", "updated", "unchanged", "rejected", "missing")
 
 def confirm(batch):
     at_preview = {name: getattr(batch, name) for name in COUNTS}
+    flag_many = bool(batch.result.get(FLAG_MANY_MISSING))
+    if flag_many:  # the preview held them back; the admin asked for all of them
+        at_preview["missing"] = batch.result.get("missing_found", 0)
     plan = _run(batch, write=True)
     if plan.error:  # the file no longer reads as it did at the preview (a lookup changed)
         batch.status, batch.failure, batch.failed_step = batch.Status.FAILED, plan.error, "confirm"
         batch.save()
         return
     store_result(batch, plan)
+    batch.result[FLAG_MANY_MISSING] = flag_many
     if any(at_preview[name] != getattr(batch, name) for name in COUNTS):
         # The directory changed between the preview and the confirm (another import, an edit):
         # the page says so, with the preview's figures.

@@ -3,7 +3,11 @@
 A 市町村コード (全国地方公共団体コード) has six digits: the prefecture (2), the municipality (3)
 and a check digit. The national files write it with or without the check digit, so codes are
 compared on their first five digits. A 政令指定都市 has a code of its own and one per ward
-(北九州市 40100, its wards 40101–40109); a file writes the ward's."""
+(北九州市 40100, its wards 40101–40109); a file writes the ward's.
+
+Excel turns a code cell into a number and drops its leading zero: 北海道's 011029 becomes 11029,
+which also reads as a 5-digit code of 埼玉県. The row's prefecture (its name or code column)
+and the check digit tell the two apart (municipality_code)."""
 
 import re
 from dataclasses import dataclass, field
@@ -32,6 +36,74 @@ WARDS_OF = {
     "28100": "28111", "33100": "33104", "34100": "34108", "40100": "40109", "40130": "40137",
     "43100": "43105",
 }  # fmt: skip
+
+
+WEIGHTS = (6, 5, 4, 3, 2)
+
+
+def check_digit(code5):
+    """The 6th digit: the first five weighted 6,5,4,3,2, summed; 11 minus the sum's remainder
+    by 11, its last digit (so a remainder of 1 gives 0 and of 0 gives 1)."""
+    total = sum(int(d) * w for d, w in zip(code5, WEIGHTS, strict=True))
+    return str((11 - total % 11) % 10)
+
+
+def _readings(cell):
+    """The 5-digit codes a code cell may stand for: none (no code), one, or two for a 5-digit
+    number that is also a 6-digit code whose leading zero Excel dropped (11029: 埼玉県 11029, or
+    北海道 01102 with its check digit 9). Only the check digit's agreement makes the second
+    reading possible, so most 5-digit cells have one reading."""
+    value = cell.strip()
+    if not value.isascii():
+        value = nfkc(value)
+    if not value.isdigit():
+        return ()
+    if len(value) >= 6:
+        return (value[:5],)
+    if len(value) == 5:
+        lost_zero = "0" + value[:4]
+        if value[0] != "0" and check_digit(lost_zero) == value[4]:
+            return value, lost_zero
+        return (value,)
+    if len(value) == 4:  # a 5-digit code without its check digit that lost its zero (01101 → 1101)
+        return ("0" + value,)
+    return ()
+
+
+def municipality_code(cell, prefecture=""):
+    """The 5-digit municipality code of a code cell, "" when it holds none. `prefecture` (2
+    digits, the row's own) picks between the two readings of a 5-digit number; without it the
+    number is read as written."""
+    readings = _readings(cell)
+    if not readings:
+        return ""
+    if len(readings) == 2 and prefecture and readings[1][:2] == prefecture:
+        return readings[1]
+    return readings[0]
+
+
+def prefecture_code(value):
+    """A prefecture cell (a name, or its code with or without the leading zero) → 2 digits, or ""."""
+    value = nfkc(value or "")
+    if value.isdigit():
+        code = f"{int(value):02d}"
+        return code if code in PREFECTURE_NAME else ""
+    return PREFECTURE_CODE.get(value, "")
+
+
+# The 地方厚生局 (or 支局) that publishes each prefecture's 届出受理医療機関名簿, one workbook per
+# prefecture: where to send an admin whose workbook is another prefecture's.
+BUREAU_PREFECTURES = {
+    "北海道厚生局": "01",
+    "東北厚生局": "02 03 04 05 06 07",
+    "関東信越厚生局": "08 09 10 11 12 13 14 15 19 20",
+    "東海北陸厚生局": "16 17 21 22 23 24",
+    "近畿厚生局": "18 25 26 27 28 29 30",
+    "中国四国厚生局": "31 32 33 34 35",
+    "四国厚生支局": "36 37 38 39",
+    "九州厚生局": "40 41 42 43 44 45 46 47",
+}
+BUREAU = {pref: bureau for bureau, prefs in BUREAU_PREFECTURES.items() for pref in prefs.split()}
 
 
 def strip_prefecture(address):
@@ -83,13 +155,23 @@ class Scope:
     def describe(self):
         """The scope in words: prefectures, then municipalities (a city's wards go with it)."""
         names = [PREFECTURE_NAME.get(p, p) for p in sorted(self.prefectures)]
-        for code, name in sorted(self.municipalities.items()):
-            covered = code[:2] in self.prefectures or any(
-                city < code <= WARDS_OF.get(city, "") for city in self.municipalities
-            )
-            if not covered:
-                names.append(name or code)
+        names += [self.municipalities[code] or code for code in self.uncovered()]
         return "、".join(names)
+
+    def uncovered(self):
+        """The municipality codes not within a prefecture or a city of the scope, in order."""
+        return [
+            code
+            for code in sorted(self.municipalities)
+            if not (
+                code[:2] in self.prefectures
+                or any(city < code <= WARDS_OF.get(city, "") for city in self.municipalities)
+            )
+        ]
+
+    def prefecture_codes(self):
+        """The prefectures the scope lies in (2 digits, in order)."""
+        return sorted(self.prefectures | {code[:2] for code in self.municipalities})
 
     def nameless(self):
         return sorted(code for code, name in self.municipalities.items() if not name)
@@ -100,32 +182,32 @@ class Scope:
         return any(city < code5 <= WARDS_OF.get(city, "") for city in self.municipalities)
 
     def decides(self, code):
-        """True/False when the municipality code alone answers, None when the row has none."""
+        """True/False when the municipality code alone answers, None when the row has none or
+        its number needs the row's prefecture to be read (a 6-digit code that lost its zero)."""
         answer = self.answers.get(code)
         if answer is None:
-            stripped = code.strip()
-            if len(stripped) < 5 or not stripped[:5].isdigit():
+            readings = _readings(code)
+            if len(readings) != 1:
                 return None
-            answer = self.answers[code] = self._code_in(stripped[:5])
+            answer = self.answers[code] = self._code_in(readings[0])
         return answer
 
     def contains(self, code="", prefecture="", municipality="", address=""):
-        """By the municipality code when the row has one, else by the prefecture and the name
-        at the start of its municipality or address."""
+        """By the municipality code when the row has one (read with the row's prefecture), else
+        by the prefecture and the name at the start of its municipality or address."""
         if not self:
             return True
         answer = self.answers.get(code)
         if answer is not None:
             return answer
-        stripped = code.strip()
-        if len(stripped) >= 5 and stripped[:5].isdigit():
-            answer = self._code_in(stripped[:5])
-            self.answers[code] = answer
-            return answer
-        prefecture = nfkc(prefecture)
-        pref = f"{int(prefecture):02d}" if prefecture.isdigit() else PREFECTURE_CODE.get(prefecture, "")
         address = nfkc(address)
-        pref = pref or prefecture_of(address) or ""
+        pref = prefecture_code(prefecture) or prefecture_of(address) or ""
+        code5 = municipality_code(code, pref)
+        if code5:
+            answer = self._code_in(code5)
+            if len(_readings(code)) == 1:  # the cell alone answers: remembered for the next row
+                self.answers[code] = answer
+            return answer
         if pref in self.prefectures:
             return True
         place = nfkc(municipality) or strip_prefecture(address)

@@ -26,15 +26,25 @@ from django.db import transaction
 
 from coordination.spreadsheets import SpreadsheetError, error_lines
 from coordination.text import normalize
-from resources.closures import flag_missing
+from resources.closures import flag_missing, missing_from
 from resources.geo import AddressPins
 from resources.imports import municipalities
 from resources.imports.formats import Lookups, PortalFormat
 from resources.imports.matching import Matcher
-from resources.imports.reading import open_sheet, unknown_header_message
+from resources.imports.reading import (
+    PARTIAL_REFUSED,
+    REASON_COLUMN,
+    ROW_COLUMN,
+    NotATable,
+    column_samples,
+    not_a_table,
+    open_sheet,
+    unknown_header_message,
+    unmappable,
+)
 from resources.imports.writing import Writer
 from resources.models import ColumnMapping, Facility
-from resources.places import Scope
+from resources.places import BUREAU, PREFECTURE_NAME, Scope, prefecture_of
 
 CHUNK = 500  # records matched and written together
 SAMPLE = 100  # rows of each kind listed in the preview
@@ -62,9 +72,18 @@ class Plan:
     kept_count: int = 0
     ignored_columns: list = field(default_factory=list)
     changed_ids: list = field(default_factory=list)
-    missing: int = 0  # facilities flagged as gone from this full file
+    missing: int = 0  # facilities flagged as gone from this full file (the preview: to be flagged)
+    missing_found: int = 0  # facilities of its services in scope that the file does not list
+    missing_in_scope: int = 0  # the area's facilities of the file's services
+    missing_held: bool = False  # so many not listed that the file looks partial: none flagged
+    partial: str = ""  # the file lists only part of its source (reading.PARTIAL_REFUSED): no flags
+    listed_keys: set = field(default_factory=set)  # keys of rows set aside: still in the file
+    merged: int = 0  # rows of a facility already read (another 届出 of it, the same office twice)
+    nothing_in_scope: str = ""  # every data row is outside the directory's scope: what to do
     needs_mapping: bool = False  # a header the importer does not know: ask for a column mapping
     mapped: bool = False  # a city's own sheet read through its column mapping
+    header_row: int = 0
+    column_samples: list = field(default_factory=list)  # an example value per column (mapping)
 
     @property
     def ok(self):
@@ -74,7 +93,31 @@ class Plan:
     def format_label(self):
         if self.mapped:
             return "市などで作った一覧（列の対応づけで読み込み）"
-        return self.format.label if self.format else ""
+        if self.format is PortalFormat and "ID" not in self.header:
+            return "市などで作った一覧（このポータルの列名で読み込み）"  # no export: it has no ID
+        label = self.format.label if self.format else ""
+        if label and self.partial == PARTIAL_REFUSED:
+            label += "（取り込めなかった行を直したファイル）"
+        return label
+
+    @property
+    def merged_label(self):
+        """What the merged rows are, in the format's words."""
+        if self.format and self.format.rows_merge:
+            return "同じ医療機関の別の届出としてまとめた行"
+        return "同じ事業所が重ねて載っていた行"
+
+    @property
+    def held_notice(self):
+        """The missing facilities not flagged because the file looks partial, in words."""
+        if not self.missing_held:
+            return ""
+        share = round(100 * self.missing_found / self.missing_in_scope) if self.missing_in_scope else 0
+        return (
+            f"このファイルに載っていない施設が{self.missing_found:,}件あります（名簿にある同じサービス・対象地域の"
+            f"{self.missing_in_scope:,}件の{share}%）。一部だけのファイルとみなし、「公表データから消えた施設」には"
+            "載せていません。"
+        )
 
     @property
     def imported(self):
@@ -91,8 +134,12 @@ class Plan:
     def rejected_lines(self):
         return error_lines(self.rejected)
 
-    def warning_lines(self):
-        return error_lines(self.warnings)
+    def warning_lines(self, notices=True):
+        """The warnings; with `notices`, first what is said of the whole file elsewhere on the
+        batch page (the command prints only these lines)."""
+        lines = error_lines(self.warnings)
+        said = [n for n in (self.nothing_in_scope, self.held_notice) if n] if notices else []
+        return said + lines
 
     def error_lines(self):
         return [self.error] if self.error else self.rejected_lines()
@@ -113,27 +160,68 @@ class Plan:
         for row, cells in sorted(self.rejected_cells.items()):
             cells = list(cells)[:width] + [""] * (width - len(cells))
             rows.append([row, *cells, " / ".join(reasons[row])])
-        return ["行", *self.header, "取り込めなかった理由"], rows
+        return [ROW_COLUMN, *self.header, REASON_COLUMN], rows
 
 
-def run(data, filename, *, write=False, user=None, batch=None, progress=None, area_codes=(), mapping=None):
-    """Read, keep the directory's rows, parse, match and (write=True) save them. Returns the Plan.
-    `progress(phase, done, total)` is told how far it got."""
-    plan = Plan(filename)
-    report = progress or (lambda phase, done=0, total=0: None)
-    try:
-        sheet = open_sheet(data, filename, mapping)
-    except SpreadsheetError as exc:
-        plan.error = str(exc)
-        return plan
-    plan.header = sheet.header
+def _sheet(data, filename, mapping=None):
+    """The file's Sheet, read with `mapping` or the one remembered for its header; SpreadsheetError
+    with the reason when it is no table of facilities (nothing to map either)."""
+    refusal = not_a_table(data)
+    if refusal:
+        raise NotATable(refusal)
+    sheet = open_sheet(data, filename, mapping)
     if sheet.format is None and mapping is None:
         remembered = ColumnMapping.for_header(sheet.header)  # last year's sheet, mapped then
         if remembered:
             sheet = open_sheet(data, filename, remembered)
     if sheet.format is None:
+        refusal = unmappable(sheet)
+        if refusal:
+            raise NotATable(refusal)
+    return sheet
+
+
+def upload_refusal(data, filename):
+    """Why an uploaded file is refused at once, before any batch (no CSV or workbook, no column
+    to map), or "": what else cannot be read (the encoding, a formula further down) the preview
+    says, as it does for the command."""
+    try:
+        _sheet(data, filename)
+    except NotATable as exc:
+        return str(exc)
+    except SpreadsheetError:
+        pass
+    return ""
+
+
+def run(
+    data,
+    filename,
+    *,
+    write=False,
+    user=None,
+    batch=None,
+    progress=None,
+    area_codes=(),
+    mapping=None,
+    flag_many_missing=False,
+):
+    """Read, keep the directory's rows, parse, match and (write=True) save them. Returns the Plan.
+    `progress(phase, done, total)` is told how far it got. `flag_many_missing`: the admin says
+    the file is complete, so that a count of missing facilities that looks like a partial file's
+    is flagged all the same."""
+    plan = Plan(filename)
+    report = progress or (lambda phase, done=0, total=0: None)
+    try:
+        sheet = _sheet(data, filename, mapping)
+    except SpreadsheetError as exc:
+        plan.error = str(exc)
+        return plan
+    plan.header, plan.header_row, plan.partial = sheet.header, sheet.header_row, sheet.partial
+    if sheet.format is None:
         plan.needs_mapping = True
         plan.error = unknown_header_message(sheet)
+        plan.column_samples = column_samples(sheet)
         return plan
     plan.format = sheet.format
     plan.mapped = sheet.mapping is not None
@@ -163,6 +251,11 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
     if plan.rows == 0:
         plan.error = "見出しだけで、取り込むデータ行がありません。"
         return plan
+    if fmt.national and scope and plan.out_of_scope == plan.rows:
+        # Not an error of the file (the command still prints its counts and exits 0: a town may
+        # have no office of a service), but nothing to confirm: the batch page says why.
+        plan.nothing_in_scope = _nothing_in_scope(plan, fmt, scope)
+        return plan
     # An added town with no row in the file is said, not refused: a small town may well have no
     # office of this service type, and the rest of the file is still wanted.
     unmatched = _unmatched(fmt, records, plan, area_codes) if fmt.national else []
@@ -181,15 +274,68 @@ def run(data, filename, *, write=False, user=None, batch=None, progress=None, ar
     matcher = Matcher(fmt, owned)
     if not write:
         seen = _match(plan, matcher, records, report)
-        plan.missing = flag_missing(fmt, scope, records, seen)  # counted: what the confirm would flag
+        _missing(plan, fmt, scope, records, seen, flag_many_missing)  # counted: what the confirm would flag
         return plan
 
     writer = Writer(fmt, user, batch, pins=AddressPins())
     report("書き込み中", 0, len(records))
     with transaction.atomic():
         seen = _match(plan, matcher, records, report, writer)
-        plan.missing = flag_missing(fmt, scope, records, seen, batch) if batch is not None else 0
+        if batch is not None:
+            missing = _missing(plan, fmt, scope, records, seen, flag_many_missing)
+            plan.missing = flag_missing(missing, seen, batch, flag=bool(plan.missing))
     return plan
+
+
+def _missing(plan, fmt, scope, records, seen, flag_many_missing):
+    """The facilities of the file's services in scope that it does not list, counted on the plan;
+    `plan.missing` those to flag: none for a partial file (the portal's file of rows it gave back)
+    nor, unless the admin said the file is complete, for a count only a partial file would have."""
+    missing = missing_from(fmt, scope, records, seen, plan.listed_keys)
+    plan.missing_found, plan.missing_in_scope = missing.count, missing.in_scope
+    if plan.partial:
+        plan.missing = 0
+    else:
+        plan.missing_held = missing.implausible and not flag_many_missing
+        plan.missing = 0 if plan.missing_held else missing.count
+    return missing
+
+
+def _nothing_in_scope(plan, fmt, scope):
+    """Every row is another area's: which areas, where the directory's own rows are published,
+    and how to import this area's rows if they are wanted."""
+    places = "、".join(f"{place} {n:,}行" for place, n in plan.out_of_scope_places.most_common(3))
+    if len(plan.out_of_scope_places) > 3:
+        places += " など"
+    ours = [PREFECTURE_NAME.get(p, p) for p in sorted(scope.prefectures)]
+    ours += [municipalities.label(code) for code in scope.uncovered()]
+    lines = [
+        f"このファイルの{plan.rows:,}行はすべて対象地域（{'、'.join(ours)}）の外の行で、取り込む行がありません"
+        f"（{places}）。"
+    ]
+    if fmt.code == "kouseikyoku":
+        where = "、".join(
+            f"{BUREAU.get(p, '地方厚生局')}の「{PREFECTURE_NAME.get(p, p)}」"
+            for p in scope.prefecture_codes()
+        )
+        lines.append(
+            "地方厚生局の届出受理医療機関名簿は都道府県ごとのファイルです。"
+            f"対象地域の医療機関は{where}のファイルにあります。そのファイルをダウンロードして取り込んでください。"
+        )
+    else:
+        lines.append(
+            f"{fmt.label}は全国のファイルです。対象地域にこの種類の施設がないか、ほかの地域だけを切り出したファイルです。"
+            "全国のファイルをダウンロードし直してください。"
+        )
+    top = plan.out_of_scope_places.most_common(1)
+    prefecture = prefecture_of(top[0][0]) if top else None
+    if prefecture:
+        lines.append(
+            f"このファイルの地域（{PREFECTURE_NAME[prefecture]}など）の施設も名簿に載せるなら、"
+            f"「{municipalities.FIELD}」に都道府県コード（{PREFECTURE_NAME[prefecture]}なら「{prefecture}」）"
+            "か市町村コードを入れて、アップロードし直してください。"
+        )
+    return "".join(lines)
 
 
 def _unmatched(fmt, records, plan, area_codes):
@@ -272,6 +418,7 @@ def _collect(plan, sheet, fmt, scope, report, padded):
                 [("", f"列の数が見出しと違います（見出しは{width}列、この行は{len(cells)}列）。")],
                 cells,
             )
+            _still_listed(plan, fmt, header, cells)
             continue
         if fmt.national and inside is None and scope:
             place = fmt.place_of(cells)
@@ -285,11 +432,11 @@ def _collect(plan, sheet, fmt, scope, report, padded):
         record, errors = fmt.parse(number, values)
         if errors:
             plan.reject(number, errors, cells)
+            _still_listed(plan, fmt, header, cells)
             continue
         record.cells = cells
         if fmt.national:
-            cell = cells[code_index] if code_index is not None and code_index < len(cells) else ""
-            record.municipality_code = cell[:5] if len(cell) >= 5 and cell[:5].isdigit() else ""
+            record.municipality_code = fmt.municipality_code(cells)
         if isinstance(fmt, PortalFormat):
             code = record.values.get("code")
             if code:
@@ -310,6 +457,7 @@ def _collect(plan, sheet, fmt, scope, report, padded):
         if fmt.rows_merge:
             if record.key in merged:
                 fmt.merge(merged[record.key], record)
+                plan.merged += 1
             else:
                 merged[record.key] = record
                 records.append(record)
@@ -323,6 +471,7 @@ def _collect(plan, sheet, fmt, scope, report, padded):
                     fmt.key_column,
                     f"{first[0]}行目と同じ事業所です（番号・名称が同じ）。{first[0]}行目の内容で取り込みます。",
                 )
+                plan.merged += 1
             else:
                 plan.reject(
                     number,
@@ -337,6 +486,16 @@ def _collect(plan, sheet, fmt, scope, report, padded):
         plan.out_of_scope_places[fmt.label_of(cells, code)] += count
     report("読み込み中", plan.rows, plan.rows)
     return records
+
+
+def _still_listed(plan, fmt, header, cells):
+    """A row set aside whose key can still be read: the file lists that facility, so it is not
+    gone from the source (missing detection leaves it alone)."""
+    width = len(header)
+    values = dict(zip(header, cells[:width] + [""] * (width - len(cells)), strict=True))
+    key = fmt.key_of(values)
+    if key:
+        plan.listed_keys.add(key)
 
 
 def _check_portal(plan, records):

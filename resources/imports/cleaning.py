@@ -13,6 +13,7 @@ from django.core.validators import URLValidator
 from coordination.dates import parse_wareki
 from coordination.text import nfkc as text_nfkc
 from coordination.text import normalize_phone
+from resources.places import PREFECTURE_NAME
 
 FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
 LINE_BREAK_MARK = "（改行）"
@@ -71,16 +72,37 @@ def code(value, label, length=None, note=None):
 _OFFICE_CODE = re.compile(r"[0-9]{2}[0-9A-Z][0-9]{7}")
 
 
-def office_code(value, note=None):
+def office_code(value, note=None, prefecture=""):
+    """The 10-character 事業所番号, whose first two digits are the prefecture's code (every row of
+    the national files agrees). Nine digits are one that lost its leading 0 to Excel only when
+    the 0 makes it the row's `prefecture` (01–09); otherwise padding would file the office under
+    another prefecture, so the row is refused, saying why."""
     value = nfkc(value).replace("-", "").replace(" ", "").upper()
     if not value:
         raise CellError("事業所番号がありません。")
-    if len(value) == 9 and value.isdigit() and note:
-        note(f"事業所番号「{value}」の先頭の0を補いました（Excelで数値になったものとみなしました）。")
-        value = "0" + value
+    if len(value) == 9 and value.isdigit():
+        padded = "0" + value
+        if prefecture and padded[:2] == prefecture:
+            if note:
+                note(f"事業所番号「{value}」の先頭の0を補いました（Excelで数値になったものとみなしました）。")
+            return padded
+        if prefecture:
+            raise CellError(
+                f"事業所番号「{value}」は9桁です。先頭に0を補うと「{padded}」で{_prefecture(padded[:2])}の番号になり、"
+                f"この行の都道府県（{_prefecture(prefecture)}）と合いません（事業所番号の先頭2桁は都道府県コードです）。"
+                "10桁の番号を確かめて入力してください。"
+            )
+        raise CellError(
+            f"事業所番号「{value}」は9桁です。この行の都道府県が分からないため、先頭の0が落ちたものか"
+            "確かめられません。10桁の番号を入力してください。"
+        )
     if not _OFFICE_CODE.fullmatch(value):
         raise CellError(f"事業所番号は10桁です（「{value}」）。先頭の0が落ちていないか確認してください。")
     return value
+
+
+def _prefecture(code):
+    return f"{PREFECTURE_NAME[code]}＝{code}" if code in PREFECTURE_NAME else code
 
 
 _PHONE = re.compile(r"[0-9][0-9-]{5,18}")

@@ -20,7 +20,14 @@ from resources.models import (
     SearchSynonym,
     Specialty,
 )
-from resources.places import PREFECTURE_CODE, PREFECTURE_NAME, municipality_of, prefecture_of
+from resources.places import (
+    PREFECTURE_CODE,
+    PREFECTURE_NAME,
+    municipality_code,
+    municipality_of,
+    prefecture_code,
+    prefecture_of,
+)
 from resources.reference import KOUSEIKYOKU_SYMBOLS, MAIN_KIND_PRECEDENCE, NATIONAL_SERVICES
 
 
@@ -85,7 +92,12 @@ class Lookups:
             self._synonyms = {}
             for term, kind_id in SearchSynonym.objects.filter(kind__isnull=False).values_list("term", "kind"):
                 self._synonyms.setdefault(normalize(term), self.kind_by_pk.get(kind_id))
-        return self.kind_by_name.get(folded) or self.national_kind(value) or self._synonyms.get(folded)
+        return (
+            self.kind_by_name.get(folded)
+            or self.kind_by_code.get(SHEET_KIND_WORDS.get(folded, ""))
+            or self.national_kind(value)
+            or self._synonyms.get(folded)
+        )
 
     def kind_precedes(self, kind, other_id):
         """Whether `kind` is shown before the kind with id `other_id` as an office's main kind."""
@@ -139,6 +151,29 @@ def main_kind_rank(kind):
 
 # Spellings seen in the national files that name no service of the list exactly.
 SERVICE_ALIASES = {"療養通所介護": "155"}
+
+# Words a city's sheet uses for a kind the directory names otherwise (歯科 → 歯科診療所), by the
+# kind's code; the kinds' own names, the national services' names and the search synonyms (訪看,
+# ケアマネ) are read besides.
+SHEET_KIND_WORDS = {
+    normalize(word): code
+    for word, code in {
+        "歯科": "dental",
+        "歯科医院": "dental",
+        "歯科クリニック": "dental",
+        "歯医者": "dental",
+        "調剤薬局": "pharmacy",
+        "保険薬局": "pharmacy",
+        "医院": "clinic",
+        "クリニック": "clinic",
+        "一般診療所": "clinic",
+        "特養": "special-nursing-home",
+        "特別養護老人ホーム": "special-nursing-home",
+        "老健": "health-facility",
+        "地域包括": "community-support",
+        "ケアプランセンター": "care-management",
+    }.items()
+}
 
 
 def _fold_ke(text):
@@ -215,6 +250,21 @@ class Format:
         return tuple(
             next((cells[i] for i in indexes if i < width and cells[i]), "") for indexes in self._place_index
         )
+
+    def municipality_code(self, cells):
+        """The row's 5-digit municipality code ("" when it has none), its number read with the
+        row's prefecture (a 6-digit code Excel cut to 5 digits is told from a 5-digit one)."""
+        code, prefecture, _, address = self.place_of(cells)
+        if not code:
+            return ""
+        return municipality_code(
+            code, prefecture_code(prefecture) or prefecture_of(cleaning.nfkc(address)) or ""
+        )
+
+    def key_of(self, values):
+        """The key of a row set aside, when it can still be read, else None: the file lists that
+        facility even though the row cannot be imported (so it is not gone from the source)."""
+        return None
 
     def label_of(self, cells, code):
         """place_label() of a row known by its municipality code (read once per code)."""
@@ -327,11 +377,30 @@ class KaigoFormat(Format):
 
     place_columns = (("都道府県コード又は市町村コード",), ("都道府県名",), ("市区町村名",), ("住所",))
 
+    @staticmethod
+    def row_prefecture(v):
+        """The row's prefecture code: from its municipality code (read with 都道府県名), else
+        from 都道府県名 or the address."""
+        named = prefecture_code(v.get("都道府県名", ""))
+        cell = v.get("都道府県コード又は市町村コード", "")
+        code = municipality_code(cell, named)
+        if code:
+            return code[:2]
+        return prefecture_code(cell) or named or prefecture_of(cleaning.nfkc(v.get("住所", ""))) or ""
+
+    def key_of(self, values):
+        try:
+            return cleaning.office_code(values.get("事業所番号", ""), prefecture=self.row_prefecture(values))
+        except CellError:
+            return None
+
     def parse(self, number, v):
         errors, values = [], {}
         try:
             key = cleaning.office_code(
-                v.get("事業所番号", ""), note=lambda m: self.warn(number, "事業所番号", m)
+                v.get("事業所番号", ""),
+                note=lambda m: self.warn(number, "事業所番号", m),
+                prefecture=self.row_prefecture(v),
             )
         except CellError as exc:
             key = None
@@ -439,15 +508,16 @@ class KouseikyokuFormat(Format):
             return self.lk.kind_by_code.get("hospital")
         return self.lk.kind_by_code.get("clinic")
 
-    def national_key(self, number, v, errors):
+    def national_key(self, number, v, errors, warn=None):
         """The 10-digit 医療機関コード: the 7-digit 医療機関番号 repeats across prefectures and
-        across 医科/歯科/薬局."""
+        across 医科/歯科/薬局. `warn(row, column, message)`: the notes (self.warn by default)."""
+        warn = warn or self.warn
         try:
             local = cleaning.code(
                 v.get("医療機関番号", ""),
                 "医療機関番号",
                 7,
-                note=lambda m: self.warn(number, "医療機関番号", m),
+                note=lambda m: warn(number, "医療機関番号", m),
             )
         except CellError as exc:
             errors.append(("医療機関番号", str(exc)))
@@ -464,12 +534,16 @@ class KouseikyokuFormat(Format):
         digit = next((d for name, d in DIVISIONS.items() if name[0] in division), None)
         if digit is None:
             digit = "1"
-            self.warn(
+            warn(
                 number,
                 "区分",
                 f"区分「{division}」が医科・歯科・薬局のどれでもないため、医科として扱います。",
             )
         return f"{int(prefecture):02d}{digit}{local}", division
+
+    def key_of(self, values):
+        key, _ = self.national_key(0, values, [], warn=lambda *args: None)
+        return key
 
     def parse(self, number, v):
         errors, values = [], {}
@@ -559,6 +633,12 @@ class NaviiFormat(Format):
 
     place_columns = (("市区町村コード",), ("都道府県コード",), (), ("所在地",))
 
+    def key_of(self, values):
+        try:
+            return cleaning.code(values.get("ID", ""), "ID", 13)
+        except CellError:
+            return None
+
     def parse(self, number, v):
         errors, values = [], {}
         try:
@@ -643,6 +723,21 @@ class PortalFormat(Format):
             ["kind"] if "種別" in header else []
         )
 
+    def __init__(self, lookups, filename=""):
+        super().__init__(lookups, filename)
+        self.unknown_kinds = {}  # a 種別 value no kind has → the first row that wrote it
+
+    def kind_error(self, number, value):
+        """The accepted values, listed once per wrong value (at its first row; later rows point
+        there), so that the admin can correct the sheet without looking them up."""
+        value = cleaning.nfkc(value)
+        first = self.unknown_kinds.setdefault(value, number)
+        said = f"「{value}」は施設種別にありません" if value else "種別がありません"
+        if first != number:
+            return f"{said}（使える値は{first}行目の説明にあります）。"
+        names = "、".join(k.name for k in self.lk.kinds)
+        return f"{said}。次のどれかで書いてください: {names}（歯科・調剤薬局・特養・老健 などの言い方も読めます）。"
+
     def parse(self, number, v):
         errors, values = [], {}
         raw_id = cleaning.nfkc(v.get("ID", ""))
@@ -650,7 +745,7 @@ class PortalFormat(Format):
             errors.append(("ID", f"IDは数字です（「{raw_id}」）。新しい施設はIDを空にしてください。"))
         kind = self.lk.kind_for_sheet(v.get("種別", ""))
         if kind is None:
-            errors.append(("種別", f"「{v.get('種別', '')}」は施設種別にありません。"))
+            errors.append(("種別", self.kind_error(number, v.get("種別", ""))))
         for column, name in self.COLUMN_FIELDS.items():
             if column not in v:
                 continue

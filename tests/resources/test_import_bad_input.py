@@ -92,8 +92,10 @@ def test_a_code_with_a_letter_is_a_real_code(cast):
 
 
 def test_a_code_that_lost_its_leading_zero_gets_it_back_with_a_warning(cast):
-    plan = imported(as_csv(kaigo_rows([row(c15="470100011")])))
-    assert plan.created == 1 and Facility.objects.filter(code="0470100011").exists()
+    # A 事業所番号 starts with its prefecture's code: only a row of 01–09 can have lost a 0.
+    sapporo = row(c0="011029", c2="北海道", c3="札幌市北区", c7="札幌市北区北7条西1-1", c15="172000011")
+    plan = imports.run(as_csv(kaigo_rows([sapporo])), "jigyosho_430.csv", write=True, area_codes=["01"])
+    assert plan.ok and plan.created == 1 and Facility.objects.filter(code="0172000011").exists()
     assert any("先頭の0を補いました" in line for line in plan.warning_lines())
 
 
