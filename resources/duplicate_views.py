@@ -21,13 +21,18 @@ def _id(request, name):
         raise Http404
 
 
+def _named(facility):
+    """「名称」（種別・番号）: the two of a pair have nearly the same name, so the message says which."""
+    return f"「{facility.name}」（{facility.kind.name}・{facility.code or '番号なし'}）"
+
+
 @role_required(Role.ADMIN)
 def duplicates(request):
     if request.method == "POST":
         try:
             if request.POST.get("decision") == "keep":
                 kept, other = rules.keep_one(request, _id(request, "keep"), _id(request, "other"))
-                messages.success(request, f"「{other.name}」を廃止し、「{kept.name}」に統合しました。")
+                messages.success(request, f"{_named(other)}を廃止し、{_named(kept)}に統合しました。")
             else:
                 dismissal = rules.dismiss(request, _id(request, "first"), _id(request, "second"))
                 messages.success(

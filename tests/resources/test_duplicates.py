@@ -69,8 +69,12 @@ def test_keep_this_one_closes_the_other_as_merged_into_it(client_for, cast, keep
     a, b = pair()
     kept, other = (a, b) if keep_first else (b, a)
     client = client_for("admin")
-    response = client.post(URL, {"decision": "keep", "keep": kept.pk, "other": other.pk})
-    assert response.status_code == 302
+    response = client.post(URL, {"decision": "keep", "keep": kept.pk, "other": other.pk}, follow=True)
+    # The two have one name: the message tells them apart by kind and number.
+    assert (
+        f"「ひまわり医院」（診療所・{other.code}）を廃止し、「ひまわり医院」（診療所・{kept.code}）に統合しました"
+        in (response.content.decode())
+    )
     other.refresh_from_db()
     kept.refresh_from_db()
     assert other.closed_on == timezone.localdate() and other.merged_into == kept
