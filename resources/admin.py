@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 
 from coordination.admin import AuditedAdmin, ReferenceDataAdmin, ReferenceResource
@@ -8,6 +8,7 @@ from resources.models import (
     Capability,
     CommunityActivity,
     ContactWindow,
+    DuplicateDismissal,
     Facility,
     FacilityCapability,
     FacilityChange,
@@ -44,7 +45,7 @@ class FacilityAdmin(AuditedAdmin):
     list_filter = ("kind", "area", "accepting", "capabilities")
     search_fields = ("name", "name_kana", "address", "corporation_name", "code", "phone")
     list_select_related = ("kind", "area")
-    raw_id_fields = ("confirmed_by",)
+    raw_id_fields = ("confirmed_by", "merged_into")
     filter_horizontal = ("services", "areas_served")
     inlines = [ContactWindowInline, FacilityCapabilityInline, FacilitySpecialtyInline]
     # The last editor is whoever saves (save_model), so it is shown, not chosen.
@@ -56,6 +57,27 @@ class FacilityAdmin(AuditedAdmin):
         header, rows = export_rows(queryset, professional=True)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return xlsx_response(f"facilities-{stamp}.xlsx", [("施設一覧", header, rows)])
+
+    def get_deleted_objects(self, objs, request):
+        """A facility entered by mistake may be deleted by a superuser with its change history:
+        the history rows are read-only otherwise (FacilityChangeAdmin, so Django would refuse),
+        and the audit log keeps the deletion (AuditedAdmin). Rows of other apps that point at
+        the facility (consultations' 連絡調整, rota shifts) still refuse it, naming themselves."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if request.user.is_superuser:
+            perms_needed.discard(FacilityChange._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "GET":
+            messages.info(
+                request,
+                "施設を削除すると、その変更履歴も一緒に削除されます（削除したことは監査ログに残ります）。"
+                "削除は、間違えて登録した施設のためのものです。廃止になった施設や重複している施設は削除せず、"
+                "「公表データから消えた施設」や「重複の可能性」の一覧で廃止・統合してください"
+                "（相談記録や当番表からの参照がそのまま残ります）。",
+            )
+        return super().delete_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
@@ -143,6 +165,23 @@ class FacilityChangeAdmin(AuditedAdmin):
         return False  # history is append-only
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DuplicateDismissal)
+class DuplicateDismissalAdmin(AuditedAdmin):
+    """Pairs are dismissed on /resources/duplicates/; here an admin finds one and deletes it,
+    which proposes the pair again (as 「重複の可能性に戻す」 on the list of dismissed pairs)."""
+
+    list_display = ("first", "second", "dismissed_by", "dismissed_at")
+    search_fields = ("first__name", "second__name", "first__code", "second__code")
+    list_select_related = ("first", "second", "dismissed_by")
+    raw_id_fields = ("first", "second", "dismissed_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -542,6 +542,18 @@ class Facility(LastUpdated):
         related_name="missing_facilities",
     )
     closed_on = models.DateField("廃止日", null=True, blank=True)
+    # Closed as a duplicate of another entry (「同じ施設: こちらを残す」 on /resources/duplicates/):
+    # the entry stays, so that whatever points at it (consultations, rota shifts, update links)
+    # stays valid, and its page sends readers to the one kept.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="統合先",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        help_text="重複として廃止したとき、残した方の施設",
+    )
 
     objects = FacilityQuerySet.as_manager()
 
@@ -800,6 +812,45 @@ class FacilityChange(models.Model):
 
     def __str__(self):
         return f"{self.facility} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DuplicateDismissal(models.Model):
+    """Two facilities an admin judged to be different places (「重複ではない」 on
+    /resources/duplicates/): the pair is not proposed again. Deleting the row (the list of
+    dismissed pairs, or the admin) proposes it again. `first` is the one with the smaller id, so
+    that a pair has one row whichever side it was dismissed from."""
+
+    # No index of its own: the unique constraint starts with it.
+    first = models.ForeignKey(
+        Facility, verbose_name="施設1", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    second = models.ForeignKey(Facility, verbose_name="施設2", on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="判断した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dismissed_at = models.DateTimeField("判断日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重複ではないとした組"
+        ordering = ["-dismissed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_dismissal_unique_pair"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="duplicate_dismissal_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.first} ／ {self.second}"
+
+    @staticmethod
+    def key(a, b):
+        """(smaller id, larger id) of two facilities or ids: how a pair is stored and looked up."""
+        a, b = getattr(a, "pk", a), getattr(b, "pk", b)
+        return (a, b) if a < b else (b, a)
 
 
 class FacilityImport(ImportBatch):

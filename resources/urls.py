@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resources import area_views, community_views, import_views, update_views, views
+from resources import area_views, community_views, duplicate_views, import_views, update_views, views
 
 app_name = "resources"
 urlpatterns = [
@@ -25,7 +25,8 @@ urlpatterns = [
     path("community/print/", community_views.print_list, name="community_print"),
     path("community/new/", community_views.edit, name="community_create"),
     path("<int:pk>/community/", community_views.edit, name="community_edit"),
-    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/", duplicate_views.duplicates, name="duplicates"),
+    path("duplicates/dismissed/", duplicate_views.dismissed, name="duplicates_dismissed"),
     # Keeping the directory true: the facility's own link, change requests, rounds, re-checks.
     path("u/<str:token>/", update_views.update_form, name="update_form"),
     path("u/<str:token>/done/", update_views.update_done, name="update_done"),

@@ -16,7 +16,6 @@ from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields
 from resources import extensions, filters, recurrence
 from resources.closures import mark_closed
-from resources.duplicates import possible_duplicates
 from resources.exporting import community_export_rows, export_rows, window_lines
 from resources.filters import FacilityFilter
 from resources.forms import FacilityForm
@@ -366,11 +365,6 @@ def edit(request, pk=None):
         messages.success(request, f"「{facility.name}」を保存しました。")
         return redirect(facility)
     return render(request, "resources/form.html", {"form": form, "formset": formset, "facility": stored})
-
-
-@role_required(Role.ADMIN)
-def duplicates(request):
-    return render(request, "resources/duplicates.html", {"groups": possible_duplicates(limit=200)})
 
 
 @role_required(Role.ADMIN)

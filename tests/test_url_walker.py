@@ -153,6 +153,7 @@ EXPECTED = {
     "resources:import_retry": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility_import.pk}),
     "resources:import_mapping": Expect(everyone(405), kwargs=lambda w: {"pk": w.facility_import.pk}),
     "resources:duplicates": Expect(ADMIN_ONLY),
+    "resources:duplicates_dismissed": Expect(ADMIN_ONLY),
     # Community resources: residents' pages for everyone; the form for the directory's editors
     # (and 生活支援コーディネーター, in their 圏域: tests/resources/test_community_editing.py).
     "resources:community": Expect(PUBLIC),

@@ -191,8 +191,10 @@ def test_possible_duplicates_are_reported_not_merged(client_for, cast):
 
 
 def test_import_summary_lists_duplicates_of_imported_rows(client_for, cast):
+    # The same service under another number (a re-designated office): a possible duplicate. Under
+    # another service it would be the office's other registration (test_duplicates.py).
     make_facility(
-        "ケアプランセンターひまわり", kind_code="home-help", code="0470999999", phone="093-582-1111"
+        "ケアプランセンターひまわり", kind_code="care-management", code="0470999999", phone="093-582-1111"
     )
     client = client_for("admin")
     batch = upload(client, as_csv(kaigo_rows()))
@@ -226,12 +228,13 @@ def test_import_pages_query_counts_are_constant(client_for, cast, django_assert_
     for i in range(2):
         make_facility(f"重複{i}", phone=f"093-000-000{i}")
         make_facility(f"重複{i}", phone=f"093-000-000{i}", address="別")
-    with django_assert_num_queries(4):  # + repeated names, their facilities with kinds
+    # + the dismissed pairs, repeated names, their facilities with kinds and services
+    with django_assert_num_queries(5):
         assert "2組" in client.get("/resources/duplicates/").content.decode()
     for i in range(2, 8):
         make_facility(f"重複{i}", phone=f"093-000-000{i}")
         make_facility(f"重複{i}", phone=f"093-000-000{i}", address="別")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert "8組" in client.get("/resources/duplicates/").content.decode()
 
 
