@@ -378,10 +378,22 @@ class ConsentForm(forms.ModelForm):
     def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
+        # Consent is usually given on the call being logged: today, as the provision's date.
+        self.fields["consented_on"].initial = timezone.localdate()
+        # No radio chosen in advance: a placeholder radio, checked, was sent as the choice and
+        # refused as 「この項目は必須です。」 (as the 連絡調整 result, the empty choice goes).
+        self.fields["how"].choices = [c for c in self.fields["how"].choices if c[0] != ""]
 
     def clean_consented_on(self):
         return plausible_day(self.cleaned_data["consented_on"], "同意日")
-        self.fields["consented_on"].initial = timezone.localdate()
+
+
+def consent_label(consent, consultation):
+    """A consent as a consultation's page names it: where it was recorded when that was another
+    of the client's consultations."""
+    if consent.consultation_id == consultation.pk:
+        return consent.label
+    return f"{consent.label}（相談 #{consent.consultation_id} で記録）"
 
 
 class ProvisionForm(forms.Form):
@@ -395,8 +407,9 @@ class ProvisionForm(forms.Form):
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
-        self.fields["consent"].queryset = consultation.consents.all()
-        self.fields["consent"].label_from_instance = lambda consent: consent.label
+        # The client's consents, whichever of the client's consultations they were recorded on.
+        self.fields["consent"].queryset = consultation.client_consents()
+        self.fields["consent"].label_from_instance = lambda consent: consent_label(consent, consultation)
         self.fields["provided_on"].initial = timezone.localdate()
 
     def clean_provided_on(self):
@@ -404,7 +417,7 @@ class ProvisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.consultation.consents.exists():
+        if not self.fields["consent"].queryset.exists():
             raise forms.ValidationError(
                 "本人（または代理人）の同意が記録されていないため、第三者提供を記録できません。先に同意を記録してください。"
             )
