@@ -312,6 +312,8 @@ class CoordinationForm(forms.ModelForm):
     unlisted = forms.BooleanField(label="名簿にない施設として、入力した名前のまま記録する", required=False)
 
     field_order = ["facility_query", "facility_choice", "unlisted", "means", "result", "reason", "note"]
+    # Its own layout: which of several facilities was meant is a question, not a mistake.
+    template_name = "consultations/_coordination_form.html"
 
     class Meta:
         model = Coordination
@@ -341,6 +343,27 @@ class CoordinationForm(forms.ModelForm):
         else:
             del self.fields["facility_choice"]
 
+    CHOOSE = "choose"
+
+    @property
+    def asks_which_facility(self):
+        """The name typed fits several facilities and none was chosen: the form asks which."""
+        return any(e.code == self.CHOOSE for e in self.non_field_errors().as_data())
+
+    @property
+    def which_facility_question(self):
+        return next((e.message for e in self.non_field_errors().as_data() if e.code == self.CHOOSE), "")
+
+    @property
+    def other_form_errors(self):
+        """The form-wide errors that are mistakes (the question of which facility is not one)."""
+        return [m for e in self.non_field_errors().as_data() if e.code != self.CHOOSE for m in e.messages]
+
+    @property
+    def has_mistakes(self):
+        """Errors other than the question of which facility (those are said as errors)."""
+        return any(e.code != self.CHOOSE for errors in self.errors.as_data().values() for e in errors)
+
     def clean(self):
         data = super().clean()
         query = data.get("facility_query", "")
@@ -356,9 +379,14 @@ class CoordinationForm(forms.ModelForm):
         if facility:
             self.instance.facility, self.instance.facility_text = facility, ""
         elif candidates:
+            # Not a mistake: the row waits for the answer to a question (code CHOOSE), asked above
+            # the candidates by the form's template, without marking any field as wrong.
             self.add_error(
-                "facility_choice",
-                f"「{query}」に当たる施設が{len(candidates)}件あります。連絡した施設を候補から選んでください。",
+                None,
+                forms.ValidationError(
+                    f"「{query}」に当たる施設が{len(candidates)}件あります。連絡したのはどの施設ですか。",
+                    code=self.CHOOSE,
+                ),
             )
         else:
             self.add_error(

@@ -268,14 +268,12 @@ def add_coordination(request, pk):
             messages.success(request, done)
             return redirect(f"{consultation.get_absolute_url()}#coordinations")
         form = CoordinationForm(prefix="co")
+    # The cursor goes back to where the next entry, the choice of facility or the correction starts.
+    _focus_first_error(form, "facility_choice" if form.asks_which_facility else "facility_query")
     if not _htmx(request):
         # Without JavaScript: the page again, with the errors beside everything typed.
         return _detail(request, pk, coordination_form=form)
-    # htmx: the row list and a fresh form (or the refused one, still filled) replace the section,
-    # and the cursor goes back to where the next entry or the correction starts.
-    first = next(iter(form.errors), None) if form.is_bound else None
-    focus = first if first in form.fields else "facility_query"
-    form.fields[focus].widget.attrs["autofocus"] = True
+    # htmx: the row list and a fresh form (or the refused one, still filled) replace the section.
     _log(request, consultation)
     return render(
         request,
