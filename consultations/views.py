@@ -27,9 +27,7 @@ WRITERS, REPORT_READERS = access.CENTER_WRITERS, access.CENTER_READERS
 PAGE_SIZE = 25
 
 
-def _htmx(request):
-    """A request htmx made for a part of the page (the page itself works without it)."""
-    return request.headers.get("HX-Request") == "true"
+_htmx = access.is_htmx
 
 
 def _warn_if_closed(request, consultation):
