@@ -312,6 +312,8 @@ class CoordinationForm(forms.ModelForm):
     unlisted = forms.BooleanField(label="名簿にない施設として、入力した名前のまま記録する", required=False)
 
     field_order = ["facility_query", "facility_choice", "unlisted", "means", "result", "reason", "note"]
+    # Its own layout: which of several facilities was meant is a question, not a mistake.
+    template_name = "consultations/_coordination_form.html"
 
     class Meta:
         model = Coordination
@@ -341,6 +343,27 @@ class CoordinationForm(forms.ModelForm):
         else:
             del self.fields["facility_choice"]
 
+    CHOOSE = "choose"
+
+    @property
+    def asks_which_facility(self):
+        """The name typed fits several facilities and none was chosen: the form asks which."""
+        return any(e.code == self.CHOOSE for e in self.non_field_errors().as_data())
+
+    @property
+    def which_facility_question(self):
+        return next((e.message for e in self.non_field_errors().as_data() if e.code == self.CHOOSE), "")
+
+    @property
+    def other_form_errors(self):
+        """The form-wide errors that are mistakes (the question of which facility is not one)."""
+        return [m for e in self.non_field_errors().as_data() if e.code != self.CHOOSE for m in e.messages]
+
+    @property
+    def has_mistakes(self):
+        """Errors other than the question of which facility (those are said as errors)."""
+        return any(e.code != self.CHOOSE for errors in self.errors.as_data().values() for e in errors)
+
     def clean(self):
         data = super().clean()
         query = data.get("facility_query", "")
@@ -356,9 +379,14 @@ class CoordinationForm(forms.ModelForm):
         if facility:
             self.instance.facility, self.instance.facility_text = facility, ""
         elif candidates:
+            # Not a mistake: the row waits for the answer to a question (code CHOOSE), asked above
+            # the candidates by the form's template, without marking any field as wrong.
             self.add_error(
-                "facility_choice",
-                f"「{query}」に当たる施設が{len(candidates)}件あります。連絡した施設を候補から選んでください。",
+                None,
+                forms.ValidationError(
+                    f"「{query}」に当たる施設が{len(candidates)}件あります。連絡したのはどの施設ですか。",
+                    code=self.CHOOSE,
+                ),
             )
         else:
             self.add_error(
@@ -378,10 +406,22 @@ class ConsentForm(forms.ModelForm):
     def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
+        # Consent is usually given on the call being logged: today, as the provision's date.
+        self.fields["consented_on"].initial = timezone.localdate()
+        # No radio chosen in advance: a placeholder radio, checked, was sent as the choice and
+        # refused as 「この項目は必須です。」 (as the 連絡調整 result, the empty choice goes).
+        self.fields["how"].choices = [c for c in self.fields["how"].choices if c[0] != ""]
 
     def clean_consented_on(self):
         return plausible_day(self.cleaned_data["consented_on"], "同意日")
-        self.fields["consented_on"].initial = timezone.localdate()
+
+
+def consent_label(consent, consultation):
+    """A consent as a consultation's page names it: where it was recorded when that was another
+    of the client's consultations."""
+    if consent.consultation_id == consultation.pk:
+        return consent.label
+    return f"{consent.label}（相談 #{consent.consultation_id} で記録）"
 
 
 class ProvisionForm(forms.Form):
@@ -395,8 +435,9 @@ class ProvisionForm(forms.Form):
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
-        self.fields["consent"].queryset = consultation.consents.all()
-        self.fields["consent"].label_from_instance = lambda consent: consent.label
+        # The client's consents, whichever of the client's consultations they were recorded on.
+        self.fields["consent"].queryset = consultation.client_consents()
+        self.fields["consent"].label_from_instance = lambda consent: consent_label(consent, consultation)
         self.fields["provided_on"].initial = timezone.localdate()
 
     def clean_provided_on(self):
@@ -404,7 +445,7 @@ class ProvisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.consultation.consents.exists():
+        if not self.fields["consent"].queryset.exists():
             raise forms.ValidationError(
                 "本人（または代理人）の同意が記録されていないため、第三者提供を記録できません。先に同意を記録してください。"
             )

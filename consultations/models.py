@@ -259,6 +259,56 @@ class Consultation(models.Model):
     def consultant_label(self):
         return self.consultant_facility.name if self.consultant_facility_id else self.consultant_affiliation
 
+    @property
+    def client_first_id(self):
+        """The id that stands for the client: the first consultation's (this one's when it is the first)."""
+        return self.first_consultation_id or self.pk
+
+    def same_client(self):
+        """The consultations of this client at this center: the first and its follow-ups (this
+        one included). A link is only made within a center (ConsultationForm), and an admin
+        moving one record to another center must not carry the other center's records along."""
+        first = self.client_first_id
+        return Consultation.objects.filter(
+            models.Q(pk=first) | models.Q(first_consultation_id=first), center_id=self.center_id
+        )
+
+    def client_consents(self):
+        """The consents recorded on any of the client's consultations (same_client): a consent is
+        the client's, not the call's, so one given on the first call covers the follow-ups and
+        one given later covers the earlier ones too."""
+        return Consent.objects.filter(consultation__in=self.same_client())
+
+    def area_centers(self):
+        """The open centers whose 担当地域 hold the client's area (it or an area above it), when
+        this consultation's own center is not one of them; else none. Said on saving and on the
+        page: the record stays with the center that took the call (its 月報 counts it)."""
+        if not self.client_area_id:
+            return []
+        centers = list(
+            Center.objects.filter(areas__in=self.client_area.ancestor_ids())
+            .exclude(closed_on__lt=timezone.localdate())
+            .distinct()
+            .order_by("sort_order", "code")
+        )
+        if any(c.pk == self.center_id for c in centers):
+            return []
+        return centers
+
+    def area_notice(self, centers=None):
+        """「小倉南区は小倉南センターの担当地域です。…」 for a client living in another center's
+        area, else ""."""
+        centers = self.area_centers() if centers is None else centers
+        if not centers:
+            return ""
+        names = "・".join(c.name for c in centers)
+        own = self.center.name
+        return (
+            f"{self.client_area.name}は{names}の担当地域です。この相談は受け付けた{own}の記録として残り、"
+            f"月報も{own}の件数に数えます（記録をセンター間で移すことはしません）。"
+            f"続けて支援が必要なときは、{names}に引き継ぐか、相談者に{names}を案内してください。"
+        )
+
     def directory_search(self):
         """(URL, [what it asks]) of the directory search for this consultation: facilities that
         visit the client's area and have the capabilities its topics name. Nothing about the

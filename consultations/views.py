@@ -27,9 +27,7 @@ WRITERS, REPORT_READERS = access.CENTER_WRITERS, access.CENTER_READERS
 PAGE_SIZE = 25
 
 
-def _htmx(request):
-    """A request htmx made for a part of the page (the page itself works without it)."""
-    return request.headers.get("HX-Request") == "true"
+_htmx = access.is_htmx
 
 
 def _warn_if_closed(request, consultation):
@@ -79,11 +77,43 @@ def _form_token(request):
     return uuid.uuid4()
 
 
+def _same_client_initial(request):
+    """「この対象者の新しい相談を記録」: the new form linked to the client's first consultation and
+    filled with what describes the client (not the call: who phoned, when, about what). The
+    consultation it starts from is opened through the access rule (another center's: 404) and
+    logged, since its client's details show on the form."""
+    pk = request.GET.get("client", "")
+    if not pk.isdigit():
+        return None, {}
+    source = get_for_user(Consultation.objects, request.user, pk=int(pk))
+    _log(request, source)
+    initial = {
+        "earlier": f"#{source.client_first_id}",
+        "client_age": source.client_age,
+        "client_sex": source.client_sex,
+        "client_area": source.client_area_id,
+        "client_care_level": source.client_care_level,
+        "client_condition": source.client_condition,
+    }
+    if request.user.role != Role.COORDINATOR:
+        initial["center"] = source.center_id
+    return source, initial
+
+
+def _say_area(request, consultation):
+    """A client living in another center's area: said after saving, with what happens to the
+    record (it stays, and counts, with the center that took the call)."""
+    notice = consultation.area_notice()
+    if notice:
+        messages.warning(request, notice)
+
+
 @never_cache
 @role_required(*WRITERS)
 def create(request):
     token = _form_token(request)
-    form = ConsultationForm(request.POST or None, user=request.user, token=token)
+    source, initial = _same_client_initial(request) if request.method == "GET" else (None, {})
+    form = ConsultationForm(request.POST or None, user=request.user, token=token, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             consultation = services.save_consultation(request, form)
@@ -92,6 +122,7 @@ def create(request):
             return redirect(found.consultation)
         messages.success(request, f"{consultation}を登録しました。続けて連絡調整や同意を記録できます。")
         _warn_if_closed(request, consultation)
+        _say_area(request, consultation)
         return redirect(consultation)
     if request.method == "GET":
         # Browser Back to a form that was saved: said at once, before anything is retyped.
@@ -105,8 +136,20 @@ def create(request):
     return render(
         request,
         "consultations/form.html",
-        {"form": form, "panels": extensions.panels("consultation_form", request, None)},
+        {
+            "form": form,
+            "same_client_of": source,
+            "panels": extensions.panels("consultation_form", request, None),
+        },
     )
+
+
+def _focus_first_error(form, default=None):
+    """The cursor on the first field to correct (else on `default`, else the first field): a
+    refused form of the consultation page comes back with the cursor there, not at the top."""
+    first = next(iter(form.errors), None) if form.is_bound else None
+    focus = first if first in form.fields else default or next(iter(form.fields))
+    form.fields[focus].widget.attrs["autofocus"] = True
 
 
 def _saved_already(consultation):
@@ -120,7 +163,8 @@ DETAIL_RELATED = (
     "center",
     "consultant_type",
     "consultant_facility",
-    "client_area",
+    # With the areas above it (圏域 → 区 → 市): whose 担当地域 it is costs no query per level.
+    "client_area__parent__parent",
     "handled_by",
     "updated_by",
 )
@@ -131,15 +175,25 @@ def _detail(request, pk, status=200, **forms):
     and fresh ones for the rest. Every rendering is an opening of the record: logged."""
     consultation = get_for_user(
         Consultation.objects.select_related(*DETAIL_RELATED).prefetch_related(
-            "topics__parent", "topics__capabilities", "consents", "provisions__consent"
+            "topics__parent", "topics__capabilities", "provisions__consent"
         ),
         request.user,
         pk=pk,
     )
     _log(request, consultation)
     search_url, search_asks = consultation.directory_search()
+    # The client's other consultations (numbers, dates and states only: no excerpt of them).
+    linked = list(
+        consultation.same_client()
+        .exclude(pk=consultation.pk)
+        .order_by("received_at", "pk")
+        .only("pk", "received_at", "status", "first_consultation_id")
+    )
     context = {
         "consultation": consultation,
+        "follow_ups": [c for c in linked if c.pk != consultation.first_consultation_id],
+        "consents": list(consultation.client_consents()),
+        "area_centers": consultation.area_centers(),
         "search_url": search_url,
         "search_asks": search_asks,
         "coordinations": _coordinations(consultation),
@@ -174,6 +228,8 @@ def edit(request, pk):
         if saved:
             messages.success(request, f"{saved}を更新しました。")
             _warn_if_closed(request, saved)
+            if "client_area" in form.changed_data:
+                _say_area(request, saved)
             return redirect(saved)
         conflict = True
         current = Consultation.objects.select_related("updated_by").get(pk=pk)
@@ -210,14 +266,12 @@ def add_coordination(request, pk):
             messages.success(request, done)
             return redirect(f"{consultation.get_absolute_url()}#coordinations")
         form = CoordinationForm(prefix="co")
+    # The cursor goes back to where the next entry, the choice of facility or the correction starts.
+    _focus_first_error(form, "facility_choice" if form.asks_which_facility else "facility_query")
     if not _htmx(request):
         # Without JavaScript: the page again, with the errors beside everything typed.
         return _detail(request, pk, coordination_form=form)
-    # htmx: the row list and a fresh form (or the refused one, still filled) replace the section,
-    # and the cursor goes back to where the next entry or the correction starts.
-    first = next(iter(form.errors), None) if form.is_bound else None
-    focus = first if first in form.fields else "facility_query"
-    form.fields[focus].widget.attrs["autofocus"] = True
+    # htmx: the row list and a fresh form (or the refused one, still filled) replace the section.
     _log(request, consultation)
     return render(
         request,
@@ -273,7 +327,7 @@ def same_client(request):
         error = "年齢は数字で入力してください。"
     elif query or age:
         rows = Consultation.objects.for_user(request.user).matching_client(query, int(age) if age else None)
-        rows = list(rows.select_related("center", "consultant_facility")[:SAME_CLIENT_LIMIT])
+        rows = list(rows.select_related("center", "consultant_facility", "client_area")[:SAME_CLIENT_LIMIT])
         AccessLog.log_list(request, rows)
     return render(
         request,
@@ -314,6 +368,9 @@ def add_consent(request, pk):
     consultation = get_for_user(Consultation.objects, request.user, pk=pk)
     form = ConsentForm(request.POST, prefix="consent", consultation=consultation)
     if not form.is_valid():
+        # The page answers at this form's address with #consent-form (the form's action), and the
+        # cursor is on the field to correct.
+        _focus_first_error(form)
         return _detail(request, pk, consent_form=form)
     consent = services.record_consent(request, consultation, form)
     return _back_to_consent(request, consultation, f"同意（{consent.label}）を記録しました。")
@@ -325,6 +382,7 @@ def add_provision(request, pk):
     consultation = get_for_user(Consultation.objects, request.user, pk=pk)
     form = ProvisionForm(request.POST, prefix="prov", consultation=consultation)
     if not form.is_valid():
+        _focus_first_error(form)
         return _detail(request, pk, provision_form=form)
     provision = services.record_provision(request, consultation, form)
     return _back_to_consent(request, consultation, f"第三者提供（{provision}）を記録しました。")

@@ -6,6 +6,7 @@
   have not passed the second factor to enrol or verify (REQUIRE_2FA); writes an audit event for
   every file download (export) and every denied request.
 - `audit(...)`: the one way to write to the append-only `AuditEvent` log.
+- `session_status`: whether a page's browser is still signed in (static/js/session-keeper.js).
 """
 
 import datetime
@@ -15,21 +16,24 @@ from urllib.parse import unquote
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.defaults import server_error as default_server_error
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from coordination import access
 from coordination.models import AuditEvent, DeniedRequestTally, LoginAttempt, Role
 
 # Roles that must pass a second factor when REQUIRE_2FA is on (officials read aggregates of
@@ -210,11 +214,9 @@ class PortalSecurityMiddleware:
             started = request.session.setdefault("auth_started", int(time.time()))
             if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-                messages.info(
-                    request,
-                    "ログインしてから一定時間が過ぎたため、ログアウトしました。もう一度ログインしてください。",
-                )
-                return redirect(with_next(reverse("login"), request.get_full_path()))
+                # As any request without a login: a form sent now is said not to be saved, an
+                # htmx request gets a message in place (coordination.access).
+                return access.signed_out_response(request, "ログインしてから一定時間が過ぎたため")
             if needs_second_factor(user) and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES):
                 enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                 target = "two_factor_verify" if enrolled else "two_factor_setup"
@@ -261,6 +263,34 @@ def record_anonymous_denial(request, kind="403", action=None, detail=None, usern
         username=username,
     )
     return True
+
+
+# --- The session seen from a page ------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def session_status(request):
+    """Whether this browser is still signed in, for static/js/session-keeper.js (JSON). The script
+    asks only when someone is at the page: typing (at most every few minutes), pressing
+    「ログインを続ける」, sending a form, coming back to the tab after the login ended. So the
+    answer pushes the idle clock as a page would, and always (not once a SESSION_REFRESH_SECONDS):
+    the session then runs SESSION_IDLE_SECONDS from now, which is what the script counts from. A
+    browser nobody touches asks nothing and times out. The CSRF token goes with it: after logging
+    in again in another tab, the forms still on this page need the new one to be sent."""
+    user = request.user
+    if not user.is_authenticated or needs_second_factor(user):
+        return JsonResponse({"signed_in": False})
+    request.session.modified = True  # saved with a new expiry (coordination.sessions)
+    return JsonResponse(
+        {
+            "signed_in": True,
+            "user": user.pk,
+            "csrf_token": get_token(request),
+            "idle_seconds": settings.SESSION_COOKIE_AGE,
+            "refresh_seconds": settings.SESSION_REFRESH_SECONDS,
+        }
+    )
 
 
 # --- A busy database ----------------------------------------------------------------------------

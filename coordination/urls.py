@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from coordination import twofactor, views
+from coordination import security, twofactor, views
 from coordination.security import LoginForm
 
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/2fa/setup/", twofactor.setup, name="two_factor_setup"),
     path("accounts/2fa/verify/", twofactor.verify, name="two_factor_verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/session/", security.session_status, name="session_status"),
     path("resources/", include("resources.urls")),
     path("consultations/", include("consultations.urls")),
     path("meetings/", include("meetings.urls")),

@@ -128,6 +128,8 @@ EXPECTED = {
     "healthz": Expect(PUBLIC),
     "login": Expect(PUBLIC),
     "logout": Expect(everyone(405)),  # POST only
+    # JSON for static/js/session-keeper.js: signed in or not, every visitor gets an answer.
+    "session_status": Expect(PUBLIC, page=False),
     # Second factor: any signed-in user may enrol; verifying without a device sends to enrolment.
     "two_factor_setup": Expect(only(ADM, CO, CO2, PRO, OFF)),
     "two_factor_verify": Expect(everyone(302)),

@@ -9,8 +9,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def new_consultation_url():
+def new_consultation_url(client=None):
     """The new-consultation form with a one-time token in its address. The token travels in the
     URL so that browser Back, which fetches the form again, gets the same token: the form sent
-    again is then recognised as the one already saved."""
-    return f"{reverse('consultations:create')}?form={uuid.uuid4()}"
+    again is then recognised as the one already saved. `client`: a consultation whose client the
+    new one is about (the form starts linked to the client's first consultation)."""
+    url = f"{reverse('consultations:create')}?form={uuid.uuid4()}"
+    return f"{url}&client={int(client)}" if client else url

@@ -383,3 +383,29 @@ def test_leaving_sex_and_location_unchosen_records_unknown(client_for, cast):
     assert client_for("coordinator").post("/consultations/new/", data).status_code == 302
     c = Consultation.objects.get()
     assert c.client_sex == "" and c.get_client_sex_display() == "不明" and c.consultant_location == ""
+
+
+def test_a_name_fitting_several_facilities_is_asked_as_a_question_not_an_error(client_for, cast):
+    c = make_consultation(cast.center1)
+    make_facility("みどりクリニック", address="北九州市小倉北区片野3-18-7")
+    make_facility("みどりクリニック", kind_code="hospital", address="北九州市八幡西区黒崎1-1")
+    client = client_for("coordinator")
+    for headers in ({}, {"HX-Request": "true"}):
+        html = client.post(
+            f"/consultations/{c.pk}/coordinations/", coordination_post(), headers=headers
+        ).content.decode()
+        form = html[html.index("data-coordination-form") :]
+        assert "入力内容に誤りがあります" not in form and 'class="form-errors"' not in form, headers
+        question = re.search(r"<div [^>]*data-facility-question>(.*?)</div>", form, re.S).group(1)
+        assert "「みどりクリニック」に当たる施設が2件あります。連絡したのはどの施設ですか。" in question
+        assert "field--error" not in form and 'aria-invalid="true"' not in form
+        # The question comes right before the candidates, and the cursor is on them.
+        assert form.index("data-facility-question") < form.index('name="co-facility_choice"')
+        assert re.search(r'<input type="radio" name="co-facility_choice"[^>]*autofocus', form)
+    # A real mistake beside the question is still said as one.
+    html = client.post(
+        f"/consultations/{c.pk}/coordinations/", coordination_post(**{"co-reason": ""})
+    ).content.decode()
+    form = html[html.index("data-coordination-form") :]
+    assert "入力内容に誤りがあります" in form and "data-facility-question" in form
+    assert "受入不可の場合は理由を入力してください" in form
