@@ -31,7 +31,7 @@ def test_a_care_manager_reports_a_changed_number_and_it_waits_on_the_recheck_lis
     facility.refresh_from_db()
     assert facility.phone == "093-111-1111"  # the entry waits for the staff
     assert AuditEvent.objects.filter(
-        action="create", object_type__contains="recheck", user=cast.professional
+        action="create", object_type__icontains="recheck", user=cast.professional
     ).exists()
     page = client.get(f"/resources/{facility.pk}/").content.decode()
     assert "お知らせいただきありがとうございます" in page
