@@ -183,21 +183,23 @@ def link_letter(request, pk):
     if not link.is_active:
         raise Http404
     updates.mark_sent(request, link)
+    letter = _letter(request, link, updates.SendingCenters())
+    return render(request, "resources/letter.html", {**letter, "today": timezone.localdate()})
+
+
+def _letter(request, link, senders):
+    """What one letter shows (templates/resources/_letter.html), for the facility's own page and
+    a round's batch alike; `senders`: one SendingCenters for all the letters of a page."""
     url = updates.link_url(link, request)
-    center = updates.sending_center(link)
-    return render(
-        request,
-        "resources/letter.html",
-        {
-            "link": link,
-            "facility": link.facility,
-            "url": url,
-            "qr": qr_svg(url, title="更新用リンクのQRコード"),
-            "today": timezone.localdate(),
-            "center": center,
-            "center_gaps": updates.center_gaps(center),
-        },
-    )
+    center = senders.for_link(link)
+    return {
+        "link": link,
+        "facility": link.facility,
+        "url": url,
+        "qr": qr_svg(url, title="更新用リンクのQRコード"),
+        "center": center,
+        "center_gaps": updates.center_gaps(center),
+    }
 
 
 LETTERS_PER_PAGE = 50
@@ -215,18 +217,7 @@ def round_letters(request, pk):
     links = links.prefetch_related("facility__capabilities", "facility__areas_served")
     page = Paginator(links, LETTERS_PER_PAGE).get_page(request.GET.get("page"))
     senders = updates.SendingCenters()
-    letters = []
-    for link in page.object_list:
-        url = updates.link_url(link, request)
-        letters.append(
-            {
-                "link": link,
-                "facility": link.facility,
-                "url": url,
-                "qr": qr_svg(url, title="更新用リンクのQRコード"),
-                "center": senders.for_link(link),
-            }
-        )
+    letters = [_letter(request, link, senders) for link in page.object_list]
     updates.mark_all_sent(request, [letter["link"] for letter in letters])
     return render(
         request,
@@ -237,7 +228,6 @@ def round_letters(request, pk):
             "page_obj": page,
             "everyone": everyone,
             "today": timezone.localdate(),
-            "no_sender_help": updates.NO_SENDING_CENTER,
         },
     )
 
