@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from coordination import dates
 
@@ -36,3 +37,14 @@ def page_url(context, page_number):
     query = context["request"].GET.copy()
     query["page"] = page_number
     return "?" + query.urlencode()
+
+
+CURRENT = mark_safe(' aria-current="page"')  # noqa: S308 — constant markup
+
+
+@register.simple_tag(takes_context=True)
+def current_page(context, *url_names):
+    """` aria-current="page"` on a section menu's item when the page is one of `url_names` (the
+    item's list and the pages under it: 重複の可能性 is current on its dismissed pairs too)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return CURRENT if match is not None and match.url_name in url_names else ""

@@ -313,3 +313,17 @@ def test_only_the_pages_own_item_is_current_in_each_menu(client_for, cast, role)
     html = client.get("/resources/").content.decode()
     assert current_items(html, "メインメニュー") == ["医療・介護資源"]
     assert current_items(html, "医療・介護資源メニュー") == ["施設を探す"]
+
+
+@pytest.mark.parametrize(
+    "path, item",
+    [
+        ("/resources/duplicates/", "重複の可能性"),
+        ("/resources/duplicates/dismissed/", "重複の可能性"),  # a page under the item's list
+        ("/resources/rounds/", "再調査"),
+        ("/resources/import/", "一括取込"),
+    ],
+)
+def test_a_page_under_a_section_item_marks_that_item_current(client_for, cast, path, item):
+    html = client_for("admin").get(path).content.decode()
+    assert current_items(html, "医療・介護資源メニュー") == [item]
