@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -182,9 +184,23 @@ def link_letter(request, pk):
     link = _link(pk)
     if not link.is_active:
         raise Http404
-    updates.mark_sent(request, link)
     letter = _letter(request, link, updates.SendingCenters())
     return render(request, "resources/letter.html", {**letter, "today": timezone.localdate()})
+
+
+@require_POST
+@editors
+def link_letter_sent(request, pk):
+    """「送付済みにする」 on the letter's page: the coordinator says it went out (opening the page
+    sends nothing, so a preview leaves the round's 未送付 as it is)."""
+    link = _link(pk)
+    if not link.is_active:
+        raise Http404
+    if updates.mark_sent(request, link):
+        messages.success(request, "この手紙を送付済みにしました。")
+    else:
+        messages.info(request, "この手紙はすでに送付済みです。")
+    return redirect("resources:link_letter", pk=link.pk)
 
 
 def _letter(request, link, senders):
@@ -205,31 +221,60 @@ def _letter(request, link, senders):
 LETTERS_PER_PAGE = 50
 
 
+def _round_letter_links(round_, everyone):
+    """The links whose letters a round's batch shows: the active ones without an email address
+    (everyone: all the active ones), in the batch's order."""
+    links = round_.links.active().order_by("facility__name_kana", "pk")
+    return links if everyone else links.filter(email="")
+
+
 @editors
 def round_letters(request, pk):
     """Every letter of a round's facilities without an email address, one A4 sheet each, to print
-    at once (?all=1: every facility of the round). Printing them is sending them, as for one."""
+    at once (?all=1: every facility of the round). Opening the page sends nothing: the page's
+    「送付済みにする」 (round_letters_sent) records the letters shown as sent."""
     round_ = _open_round(pk)
-    links = round_.links.active().select_related("facility").order_by("facility__name_kana", "pk")
     everyone = request.GET.get("all") == "1"
-    if not everyone:
-        links = links.filter(email="")
+    links = _round_letter_links(round_, everyone).select_related("facility")
     links = links.prefetch_related("facility__capabilities", "facility__areas_served")
     page = Paginator(links, LETTERS_PER_PAGE).get_page(request.GET.get("page"))
     senders = updates.SendingCenters()
     letters = [_letter(request, link, senders) for link in page.object_list]
-    updates.mark_all_sent(request, [letter["link"] for letter in letters])
     return render(
         request,
         "resources/round_letters.html",
         {
             "round": round_,
             "letters": letters,
+            "unsent": sum(1 for letter in letters if letter["link"].sent_at is None),
             "page_obj": page,
             "everyone": everyone,
             "today": timezone.localdate(),
         },
     )
+
+
+@require_POST
+@editors
+def round_letters_sent(request, pk):
+    """「この◯通を送付済みにする」 on a page of the batch: the letters of that page (their link ids
+    posted), re-read among the round's own letters of the same batch, so that ids of another round
+    or a link since revoked stamp nothing."""
+    round_ = _open_round(pk)
+    everyone = request.POST.get("all") == "1"
+    ids = [int(value) for value in request.POST.getlist("link") if value.isdigit()]
+    marked = updates.mark_all_sent(request, _round_letter_links(round_, everyone).filter(pk__in=ids))
+    if marked:
+        messages.success(request, f"{marked}通を送付済みにしました。")
+    else:
+        messages.info(
+            request, "送付済みにする手紙はありませんでした（このページの手紙はすべて送付済みです）。"
+        )
+    query = {"all": "1"} if everyone else {}
+    if request.POST.get("page", "").isdigit():
+        query["page"] = request.POST["page"]
+    url = reverse("resources:round_letters", args=[round_.pk])
+    return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 
 @editors
@@ -398,7 +443,10 @@ def round_detail(request, pk):
             "due": updates.due_for_reminder(round_).count(),
             "unsent": updates.mailing_links(RoundMailing(round=round_, kind=RoundMailing.Kind.LINKS)).count(),
             "without_sender": updates.links_without_sender(round_.links.active()),
-            "letters_to_print": round_.links.active().filter(email="").count(),
+            # The batch's letters, and how many of them nobody has recorded as sent yet.
+            "letters_to_print": _round_letter_links(round_, everyone=False).aggregate(
+                total=Count("pk"), unsent=Count("pk", filter=Q(sent_at__isnull=True))
+            ),
             "no_sender_help": updates.NO_SENDING_CENTER,
             "mailing": mailing,
             "page_obj": page,

@@ -440,18 +440,28 @@ def mailing_progress(mailing):
 
 
 def mark_sent(request, link):
-    """A letter or FAX sheet was printed for the link: it counts as sent."""
-    mark_all_sent(request, [link])
+    """The coordinator says the letter or FAX sheet of one link went out."""
+    return mark_all_sent(request, UpdateLink.objects.filter(pk=link.pk))
 
 
 def mark_all_sent(request, links):
-    """Letters printed for `links` (one sheet or a round's batch): those not sent yet count as
-    sent now, in one UPDATE."""
-    now = timezone.now()
-    unsent = [link for link in links if link.sent_at is None]
-    UpdateLink.objects.filter(pk__in=[link.pk for link in unsent], sent_at__isnull=True).update(sent_at=now)
-    for link in unsent:
-        link.sent_at = now
+    """Records that the letters of `links` (a queryset: one sheet, or the page of a round's batch)
+    went out by post or FAX, when the coordinator says so; opening or printing a letter is not
+    sending it. Only the active links not sent yet are stamped, in one UPDATE, each with its audit
+    entry; the rows are locked first, so two coordinators pressing at once stamp each link once.
+    Returns how many were stamped."""
+    with transaction.atomic():
+        ids = list(
+            links.active()
+            .filter(sent_at__isnull=True)
+            .select_for_update()
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        UpdateLink.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=timezone.now())
+        for link in UpdateLink.objects.filter(pk__in=ids).select_related("facility").order_by("pk"):
+            audit(request, UPDATE, link, "更新用リンクを手紙・FAXで送付")
+    return len(ids)
 
 
 # --- change requests -------------------------------------------------------------------------
@@ -654,7 +664,8 @@ def start_round(request, name, facilities, kind=None, area=None, remind_after_da
 
 
 def round_counts(round_):
-    """送付済 / 開封 / 回答（変更あり・変更なし） / 未回答 and the response rate of a round, in one query."""
+    """送付済 / 未送付 / 開封 / 回答（変更あり・変更なし） / 未回答 and the response rate of a round, in one
+    query."""
     per_link = {}
     for link_id, sent, opened, answered, status in round_.links.values_list(
         "pk", "sent_at", "opened_at", "answered_at", "change_requests__status"
@@ -670,6 +681,7 @@ def round_counts(round_):
     return {
         "total": total,
         "sent": sum(1 for e in per_link.values() if e["sent"]),
+        "unsent": sum(1 for e in per_link.values() if not e["sent"]),
         "opened": sum(1 for e in per_link.values() if UpdateLink.first_opened(e["opened"], e["answered"])),
         "answered": len(answered),
         "changed": len(answered) - unchanged,

@@ -185,6 +185,7 @@ EXPECTED = {
     "resources:link_revoke": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).link.pk}),
     "resources:link_send": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).link.pk}),
     "resources:link_letter": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).link.pk}),
+    "resources:link_letter_sent": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).link.pk}),
     "resources:letters_csv": Expect(only(ADM, CO, CO2), page=False),
     "resources:change_requests": Expect(only(ADM, CO, CO2)),
     "resources:change_request": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).change.pk}),
@@ -196,6 +197,7 @@ EXPECTED = {
         only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}, page=False
     ),
     "resources:round_letters": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
+    "resources:round_letters_sent": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:round_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:rechecks": Expect(only(ADM, CO, CO2)),
     "resources:recheck_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).recheck.pk}),

@@ -306,6 +306,40 @@ def test_the_letter_carries_the_link_as_an_inline_qr_code_without_inline_script_
     assert "<script>" not in html and "style=" not in html and "<style" not in html
 
 
+def test_the_letter_counts_as_sent_only_when_its_button_is_pressed(client_for, clinic):
+    link = _link(clinic, contact="院長")
+    coordinator = client_for("coordinator")
+    html = coordinator.get(f"/resources/links/{link.pk}/letter/").content.decode()
+    link.refresh_from_db()
+    assert link.sent_at is None  # a preview sends nothing
+    assert "data-letter-unsent" in html and f'action="/resources/links/{link.pk}/letter/sent/"' in html
+    response = coordinator.post(f"/resources/links/{link.pk}/letter/sent/", follow=True)
+    assert response.redirect_chain == [(f"/resources/links/{link.pk}/letter/", 302)]
+    html = response.content.decode()
+    link.refresh_from_db()
+    assert link.sent_at is not None and "この手紙を送付済みにしました。" in html
+    sent_on = timezone.localdate(link.sent_at)
+    assert f"送付済み（{sent_on.year}年{sent_on.month}月{sent_on.day}日）" in html
+    assert "data-mark-sent" not in html
+    again = coordinator.post(f"/resources/links/{link.pk}/letter/sent/", follow=True).content.decode()
+    assert "この手紙はすでに送付済みです。" in again
+    assert UpdateLink.objects.get(pk=link.pk).sent_at == link.sent_at
+
+
+def test_who_may_record_a_letter_as_sent(client_for, clinic):
+    link = _link(clinic, contact="院長")
+    url = f"/resources/links/{link.pk}/letter/sent/"
+    response = client_for("anonymous").post(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client_for("professional").post(url).status_code == 403
+    assert client_for("official").post(url).status_code == 403
+    assert client_for("coordinator").get(url).status_code == 405
+    assert client_for("coordinator").post("/resources/links/999/letter/sent/").status_code == 404
+    revoked = _link(clinic, contact="事務長", revoked_at=timezone.now())
+    assert client_for("coordinator").post(f"/resources/links/{revoked.pk}/letter/sent/").status_code == 404
+    assert not UpdateLink.objects.filter(sent_at__isnull=False).exists()
+
+
 def test_letters_csv_lists_facility_contact_and_link_for_mail_merge(client_for, clinic):
     link = _link(clinic, contact="院長")
     _link(clinic, contact="古い", revoked_at=timezone.now())
