@@ -42,7 +42,7 @@ class IssueFilter(FiscalYearChoices, django_filters.FilterSet):
     fiscal_year = FiscalYearFilter(
         field_name="raised_on",
         method="filter_fiscal_year",
-        help_text="その年度に提起された課題と、それより前に提起され年度の初めに未解決だった課題",
+        help_text="前年度までに提起され、年度の初めに未解決だった課題を含む",
     )
     status = django_filters.ChoiceFilter(
         label="状態", choices=IssueStatus.choices, empty_label="すべて", widget=forms.Select

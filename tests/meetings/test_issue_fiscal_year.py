@@ -69,7 +69,7 @@ def test_the_fiscal_year_choice_offers_only_the_years_that_have_issues(client_fo
     assert fiscal_year_options(html) == ["", "2026", "2025", "2024", "2023"]
     assert re.search(r'<select name="fiscal_year"[^>]*>\s*<option value="" selected>すべて</option>', html)
     assert "令和7年度（2025年度）" in html
-    assert "年度の初めに未解決だった課題" in html  # the help says what a year's list holds
+    assert "年度の初めに未解決だった課題を含む" in html  # the help says what a year's list holds
     # An official reads every center's register, so sees its years too.
     official = client_for("official").get("/meetings/issues/").content.decode()
     assert "2019" in fiscal_year_options(official)
