@@ -273,7 +273,7 @@ class IssueStatus(models.TextChoices):
 class IssueQuerySet(CenterReadableQuerySet):
     def of_fiscal_year(self, year):
         """A 年度's register: the 課題 raised in it, and those raised earlier that were still open
-        when it began: open now, or solved in or after it (its last 解決 dated from its April 1),
+        when it began: open now, or solved in it or later (a 解決 dated on or after its April 1),
         since a 年度 report counts what it solved as well as what it carried. A 課題 marked 解決
         with no dated change is taken as solved before."""
         start, end = dates.fiscal_year_range(year)
