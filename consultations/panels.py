@@ -1,5 +1,7 @@
 """What consultations contributes to pages of earlier apps (the dashboard, the facility page)."""
 
+import datetime
+
 from django.db.models import Count, Q
 
 from consultations.models import AccessLog, Consultation, Coordination
@@ -20,8 +22,18 @@ def open_consultations(request):
 
 
 def reports_links(request):
+    """The 月報 an official asks for first: last month's (the month just closed: December of the
+    year before in January), this month's so far, and this 年度's tally (in January–March, the 年度
+    that began the April before)."""
     today = dates.today()
-    return {"this_year": today.year, "this_month": today.month, "fiscal_year": dates.fiscal_year(today)}
+    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+    return {
+        "last_year": last_month.year,
+        "last_month": last_month.month,
+        "this_year": today.year,
+        "this_month": today.month,
+        "fiscal_year": dates.fiscal_year(today),
+    }
 
 
 def facility_coordinations(request, facility):

@@ -475,6 +475,9 @@ def reports(request):
             "all_centers": readable if user.role != Role.COORDINATOR and len(readable) > 1 else [],
             # 最少/最大 across one center repeat its figure: shown only for several.
             "show_range": len(centers) > 1,
+            # One center: its column, the 合計 and the closed centers' 現在値 are the same numbers,
+            # so the table shows one column of them (the downloads keep every column).
+            "single_center": centers[0] if len(centers) == 1 else None,
             "ward": ward,
             "lines": table,
             "cumulative": cumulative,

@@ -30,6 +30,31 @@ class FiscalYearFilter(django_filters.ChoiceFilter):
         return qs.filter(**{f"{self.field_name}__range": dates.fiscal_year_range(int(value))})
 
 
+class FiscalYearChoices:
+    """A FilterSet mixin: its `fiscal_year` filter offers the 年度 that have records this reader
+    can see (`record_years()`), this 年度, and the one asked for (a link to a year without records
+    shows an empty list rather than every year's), newest first. The years are asked once,
+    whether the form checks the choice and renders it or only renders it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["fiscal_year"].extra["choices"] = lambda: self.fiscal_years
+
+    def record_years(self):
+        """The 年度 of the records' date field, in one query (the months that have a record)."""
+        field = self.filters["fiscal_year"].field_name
+        months = self.queryset.prefetch_related(None).order_by().dates(field, "month")
+        return {dates.fiscal_year(month) for month in months}
+
+    @functools.cached_property
+    def fiscal_years(self):
+        years = set(self.record_years()) | {dates.fiscal_year(dates.today())}
+        asked = str((self.data or {}).get("fiscal_year", ""))
+        if asked.isdigit() and int(asked) in dict(fiscal_year_choices()):
+            years.add(int(asked))
+        return [(year, dates.fiscal_year_label(year)) for year in sorted(years, reverse=True)]
+
+
 class KeywordFilter(django_filters.CharFilter):
     """キーワード of a list page: every word typed (split on spaces) must appear in one of `fields`
     (icontains), so that two words narrow the list. KeywordFilter(["title", "venue"], help_text=…)."""

@@ -1,16 +1,13 @@
-import functools
-
 import django_filters
 from django import forms
 
-from coordination import dates
 from coordination.access import visible_centers
-from coordination.filters import FiscalYearFilter, KeywordFilter, fiscal_year_choices
+from coordination.filters import FiscalYearChoices, FiscalYearFilter, KeywordFilter
 from coordination.models import Center, Organisation, Role
 from meetings.models import Issue, IssueCategory, IssueStatus, Meeting, MeetingKind, Tier
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(FiscalYearChoices, django_filters.FilterSet):
     q = KeywordFilter(
         ["title", "agenda", "minutes", "venue", "kind__name"], help_text="名称・議題・記録・会場"
     )
@@ -33,32 +30,20 @@ class MeetingFilter(django_filters.FilterSet):
         model = Meeting
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["fiscal_year"].extra["choices"] = lambda: self.fiscal_years
-
-    @functools.cached_property
-    def fiscal_years(self):
-        """The 年度 to choose from: those with a meeting this reader can see, this 年度, and the one
-        asked for (a link to a year without meetings shows an empty list rather than every year's),
-        newest first. One query, the months that have meetings, whether the form checks the choice
-        and renders it or only renders it."""
-        months = self.queryset.prefetch_related(None).order_by().dates("held_on", "month")
-        years = {dates.fiscal_year(month) for month in months} | {dates.fiscal_year(dates.today())}
-        asked = str((self.data or {}).get("fiscal_year", ""))
-        possible = dict(fiscal_year_choices())
-        if asked.isdigit() and int(asked) in possible:
-            years.add(int(asked))
-        return [(year, dates.fiscal_year_label(year)) for year in sorted(years, reverse=True)]
-
 
 def sees_every_center(user):
     """Officials and admins read every center's meetings and 課題 (and tell them apart by center)."""
     return user.role in (Role.ADMIN, Role.OFFICIAL)
 
 
-class IssueFilter(django_filters.FilterSet):
+class IssueFilter(FiscalYearChoices, django_filters.FilterSet):
     q = KeywordFilter(["label", "title", "description"], help_text="ラベル・課題・内容")
+    # A 年度's register, as a 年度 report reads it: what was raised in it and what was still open.
+    fiscal_year = FiscalYearFilter(
+        field_name="raised_on",
+        method="filter_fiscal_year",
+        help_text="前年度までに提起され、年度の初めに未解決だった課題を含む",
+    )
     status = django_filters.ChoiceFilter(
         label="状態", choices=IssueStatus.choices, empty_label="すべて", widget=forms.Select
     )
@@ -83,3 +68,11 @@ class IssueFilter(django_filters.FilterSet):
         else:
             # A ward's official chooses among that ward's centers only.
             self.filters["center"].queryset = visible_centers(request.user)
+
+    def filter_fiscal_year(self, queryset, name, value):
+        return queryset.of_fiscal_year(int(value))
+
+    def record_years(self):
+        # The years whose register holds an issue, carried-over ones included, so that every year
+        # offered lists something and no year that would is left out.
+        return self.queryset.fiscal_years()

@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -269,6 +270,48 @@ class IssueStatus(models.TextChoices):
     ON_HOLD = "on_hold", "保留"
 
 
+class IssueQuerySet(CenterReadableQuerySet):
+    def of_fiscal_year(self, year):
+        """A 年度's register: the 課題 raised in it, and those raised earlier that were still open
+        when it began: open now, or solved in it or later (a 解決 dated on or after its April 1),
+        since a 年度 report counts what it solved as well as what it carried. A 課題 marked 解決
+        with no dated change is taken as solved before."""
+        start, end = dates.fiscal_year_range(year)
+        solved_since = IssueStatusChange.objects.filter(
+            issue=OuterRef("pk"), status=IssueStatus.SOLVED, changed_on__gte=start
+        )
+        return self.filter(
+            Q(raised_on__range=(start, end))
+            | Q(raised_on__lt=start) & (~Q(status=IssueStatus.SOLVED) | Exists(solved_since))
+        )
+
+    def fiscal_years(self):
+        """The 年度 whose register (of_fiscal_year) holds any of these 課題, in one query: each from
+        the 年度 it was raised in to this 年度 while open, or to the 年度 of its last 解決."""
+        this = dates.fiscal_year(dates.today())
+        last_solved = (
+            IssueStatusChange.objects.filter(issue=OuterRef("pk"), status=IssueStatus.SOLVED)
+            .order_by("-changed_on")
+            .values("changed_on")[:1]
+        )
+        rows = (
+            self.prefetch_related(None)
+            .order_by()
+            .annotate(last_solved=Subquery(last_solved))
+            .values_list("raised_on", "status", "last_solved")
+            .distinct()
+        )
+        years = set()
+        for raised_on, status, solved_on in rows:
+            first = dates.fiscal_year(raised_on)
+            if status != IssueStatus.SOLVED:
+                last = this
+            else:
+                last = dates.fiscal_year(solved_on) if solved_on else first
+            years.update(range(first, max(first, last) + 1))
+        return years
+
+
 class Issue(CreatedBy):
     """A 課題 raised by an organisation or a profession, tracked for years (薬剤師会 H24 課題 A–G)."""
 
@@ -328,7 +371,7 @@ class Issue(CreatedBy):
     goal = models.TextField("目標", blank=True)
     items = models.CharField("事業項目（ア〜ク）", max_length=8, blank=True, default="イ")
 
-    objects = CenterReadableQuerySet.as_manager()
+    objects = IssueQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "課題"

@@ -531,7 +531,9 @@ def _grow(cast, orgs, n, start):
     [
         ("/meetings/", 9),  # + the months with meetings, for the 年度 choices
         ("/meetings/?fiscal_year=2025", 9),
-        ("/meetings/issues/", 7),
+        ("/meetings/issues/", 8),  # + the years whose register holds an issue, for the 年度 choices
+        ("/meetings/issues/?fiscal_year=2026", 8),
+        ("/meetings/issues/?fiscal_year=2026&status=new", 8),
         ("/meetings/series/", 3),
         ("/meetings/organisations/", 5),
         ("/meetings/years/?fiscal_year=2025", 5),
