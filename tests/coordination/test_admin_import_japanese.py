@@ -1,6 +1,7 @@
 """The Django admin's import and export pages of reference data (django-import-export) read in
 Japanese: the strings the library's own ja catalogue leaves in English come from the portal's
-catalogue (locale/ja)."""
+catalogue (locale/ja), and the messages it words before translating (a missing key column, a cell
+that is no number, a name the referenced table lacks) from the portal's resource."""
 
 import gettext
 import re
@@ -29,6 +30,10 @@ ENGLISH = [
     "This exporter will export",
     "Select all",
     "No valid data to import",
+    "import_id_fields",
+    "Traceback",
+    "ConversionSyntax",
+    "matching query does not exist",
     "Value could not be parsed",
 ]
 
@@ -83,9 +88,64 @@ def test_a_valid_sheet_is_previewed_confirmed_and_reported_in_japanese(client_fo
     assert LogEntry.objects.get(object_id=str(added.pk)).change_message == "インポートで追加"
 
 
+def test_bad_rows_are_listed_by_column_with_japanese_reasons(client_for):
+    page = _upload(
+        client_for("admin"),
+        "/admin/resources/capability/import/",
+        CAPABILITY_HEADER
+        + "x-number,在宅輸血,医療処置,,abc\r\n"  # 並び順 that is no number
+        + "x-blank,,医療処置,,1\r\n"  # 名称 left empty
+        + "x-twice,往診,診療,,2\r\n",  # the name of another capability
+    )
+    assert "値の正しくない行があります" in page
+    assert "次の行の値をファイルで直してから、上のフォームでもう一度アップロードしてください。" in page
+    assert "<th>行</th>" in page and "<th>エラー</th>" in page
+    labels = re.findall(r'<span class="validation-error-field-label">([^<]+)</span>', page)
+    assert labels == ["並び順", "名称", "名称"]
+    assert "「abc」は数ではありません。数字で書いてください。" in page
+    assert "この項目は空欄にできません。" in page
+    assert "名称 を持った 在宅対応機能 が既に存在します。" in page
+    assert "sort_order" not in page
+    _no_english(page)
+    assert not Capability.objects.filter(code__startswith="x-").exists()
+
+
+def test_a_sheet_without_its_key_column_is_refused_in_japanese(client_for):
+    page = _upload(client_for("admin"), "/admin/resources/capability/import/", "名称,分類\r\n往診,診療\r\n")
+    assert (
+        "「コード」の列がありません。既にある行とはこの列で照らし合わせます。"
+        "1行目の列名を、エクスポートしたファイルと同じにしてください。"
+    ) in page
+    assert "行番号" not in page  # no row is tried (each failed on the database, in English)
+    _no_english(page)
+
+
 def test_a_header_without_rows_is_refused_in_japanese(client_for):
     page = _upload(client_for("admin"), "/admin/resources/capability/import/", CAPABILITY_HEADER)
     assert "取り込めるデータがありません。1行目に列名、2行目から値が入っているか確かめてください。" in page
+    _no_english(page)
+
+
+def test_a_topic_under_an_unknown_top_level_topic_names_it(client_for):
+    page = _upload(
+        client_for("admin"),
+        "/admin/consultations/topic/import/",
+        "大分類,項目,並び順,使用中,資源検索で選ぶ在宅対応機能\r\nない分類,テスト,1,1,\r\n",
+    )
+    assert "行番号: 1 - 「ない分類」という相談内容はありません。" in page
+    _no_english(page)
+
+
+def test_an_organisation_with_an_unknown_profession_names_it_under_its_column(client_for):
+    page = _upload(
+        client_for("admin"),
+        "/admin/coordination/organisation/import/",
+        "名称,略称,種別,主な職種,並び順\r\nテスト薬剤師会,薬,association,魔法使い,1\r\n",
+    )
+    assert re.search(
+        r'validation-error-field-label">主な職種</span>\s*<ul>\s*<li>「魔法使い」という職種はありません。',
+        page,
+    )
     _no_english(page)
 
 
