@@ -1,6 +1,6 @@
 from django.contrib import admin
 from import_export import resources
-from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
+from import_export.widgets import ManyToManyWidget
 
 from consultations.models import (
     AccessLog,
@@ -13,6 +13,7 @@ from consultations.models import (
 from coordination.admin import (
     AuditedAdmin,
     LookupTableAdmin,
+    NamedForeignKeyWidget,
     ReadOnlyLogAdmin,
     ReferenceDataAdmin,
     ReferenceResource,
@@ -22,7 +23,7 @@ from resources.models import Capability
 admin.site.register(ConsultantType, LookupTableAdmin)
 
 
-class TopLevelTopicWidget(ForeignKeyWidget):
+class TopLevelTopicWidget(NamedForeignKeyWidget):
     """A 大分類 by its name: only top-level topics, since an item under another may share it
     (その他)."""
 

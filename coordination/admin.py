@@ -1,16 +1,18 @@
+import decimal
 import json
 from collections import Counter
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import router
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from import_export import resources
+from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 from import_export.widgets import ForeignKeyWidget
@@ -86,12 +88,42 @@ class AuditedAdmin(SaneDateDrilldown, admin.ModelAdmin):
         return EditsStoredCopy
 
 
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A cell that is no number (並び順 「abc」) is the row's field error, said in Japanese: the
+    library's widget lets decimal's InvalidOperation through, which is no ValueError, so the
+    page showed 「[<class 'decimal.ConversionSyntax'>]」 instead of the row and its column."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (decimal.InvalidOperation, ValueError):
+            raise ValueError(f"「{value}」は数ではありません。数字で書いてください。") from None
+
+
+class NamedForeignKeyWidget(ForeignKeyWidget):
+    """A name the referenced table does not have (大分類 「ない分類」) is said in Japanese, naming
+    the value, instead of Django's 「Topic matching query does not exist.」."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"「{value}」という{self.model._meta.verbose_name}はありません。") from None
+
+
 # Reference data moves between installations as a spreadsheet (管理画面 → インポート/エクスポート,
 # django-import-export): rows are matched on a natural key (a code, else the name), so a sheet
 # exported from one city updates the rows another city already has instead of doubling them.
 class ReferenceResource(resources.ModelResource):
     """The sheet's columns are named as the admin's forms name the fields (名称, 並び順): an admin
-    reads and fills them in Japanese, and a sheet exported here imports back unchanged."""
+    reads and fills them in Japanese, and a sheet exported here imports back unchanged.
+
+    Each row is checked as the admin's form checks it (full_clean: a required 名称 left empty, a
+    name another row has), so a bad row is listed with its column and Django's Japanese message
+    instead of being saved blank or failing on the database's constraint in English."""
+
+    class Meta:
+        clean_model_instances = True
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -99,6 +131,57 @@ class ReferenceResource(resources.ModelResource):
         for name, field in self.fields.items():
             if name in {f.name for f in model._meta.get_fields()}:
                 field.column_name = str(model._meta.get_field(name).verbose_name)
+
+    @classmethod
+    def get_display_name(cls):
+        """The table's name where import-export names the resource (「在宅対応機能」, not the class)."""
+        return str(cls._meta.model._meta.verbose_name)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A row's errors are listed under the sheet's column names (並び順), not the fields'
+        attribute names (sort_order), which import-export shows as they are."""
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            raise ValidationError(
+                {
+                    (self.fields[key].column_name if key in self.fields else key): messages
+                    for key, messages in exc.error_dict.items()
+                }
+            ) from None
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        widget = super().widget_from_django_field(f, default)
+        return WholeNumberWidget if widget is widgets.IntegerWidget else widget
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        """A sheet without the column its rows are matched on (コード, else 名称) is refused whole,
+        in Japanese: import-export words that message before translating it, shows a traceback
+        with it and then tries every row anyway (each failing on the database in English)."""
+        headers = dataset.headers or []
+        missing = [
+            self.fields[name].column_name
+            for name in self.get_import_id_fields()
+            if name in self.fields and self.fields[name].column_name not in headers
+        ]
+        if not missing:
+            return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+        columns = "・".join(f"「{c}」" for c in missing)
+        error = ValueError(
+            f"{columns}の列がありません。既にある行とはこの列で照らし合わせます。"
+            "1行目の列名を、エクスポートしたファイルと同じにしてください。"
+        )
+        if raise_errors:
+            raise error
+        result = self.get_result_class()()
+        result.diff_headers = self.get_diff_headers()
+        base_error = self.get_error_result_class()(error)
+        base_error.traceback = ""  # the message says it all; no Python traceback on the page
+        result.append_base_error(base_error)
+        return result
 
 
 class JapaneseExportForm(SelectableFieldsExportForm):
@@ -144,7 +227,9 @@ class ProfessionResource(ReferenceResource):
 
 
 class OrganisationResource(ReferenceResource):
-    profession = resources.Field(attribute="profession", widget=ForeignKeyWidget(Profession, field="name"))
+    profession = resources.Field(
+        attribute="profession", widget=NamedForeignKeyWidget(Profession, field="name")
+    )
 
     class Meta:
         model = Organisation

@@ -117,6 +117,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
+# The portal's Japanese for what installed apps' ja catalogues leave in English (django-import-
+# export's admin pages); a compiled catalogue, committed: locale/ja/LC_MESSAGES/django.po says why.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

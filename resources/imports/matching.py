@@ -33,10 +33,17 @@ class Outcome:
     facility_id: int | None = None
     changed: list = field(default_factory=list)
     kept: list = field(default_factory=list)  # national value differs from a hand edit
+    # What changed inside a part, in words: {"capabilities": ["「訪問診療」を追加"]}. The admin
+    # reads which 届出 came or went, not only that 在宅対応機能 changed.
+    details: dict = field(default_factory=dict)
 
     @property
     def changed_labels(self):
-        return [label(n) for n in self.changed]
+        labels = []
+        for name in self.changed:
+            notes = self.details.get(name)
+            labels += [f"{label(name)}: {note}" for note in notes] if notes else [label(name)]
+        return labels
 
     @property
     def kept_labels(self):
@@ -170,17 +177,47 @@ class Matcher:
             current = existing.get(record.key)
             if current is None:
                 given = [n for n, v in record.values.items() if v is not None and v != ""]
-                outcomes.append(Outcome("create", record, changed=given))
+                details = {}
+                if record.capabilities:
+                    given.append("capabilities")
+                    details["capabilities"] = self.capability_changes({}, record.capabilities)
+                outcomes.append(Outcome("create", record, changed=given, details=details))
                 continue
             record.current = current
-            changed, kept = self.diff(record, current, links)
+            changed, kept, details = self.diff(record, current, links)
             outcomes.append(
-                Outcome("update" if changed else "unchanged", record, current["id"], changed, kept)
+                Outcome("update" if changed else "unchanged", record, current["id"], changed, kept, details)
             )
         return outcomes
 
+    @functools.cached_property
+    def capability_names(self):
+        """{capability id: name}, in the capabilities' order."""
+        return {c.pk: c.name for c in self.fmt.lk.capabilities.values()}
+
+    def capability_changes(self, before, after):
+        """The capabilities added, removed or with another 算定開始日, in words (before, after:
+        {capability id: since})."""
+        order = list(self.capability_names)
+
+        def quoted(ids):
+            ids = sorted(ids, key=lambda cid: order.index(cid) if cid in order else len(order))
+            return "".join(f"「{self.capability_names.get(cid, cid)}」" for cid in ids)
+
+        added = set(after) - set(before)
+        removed = set(before) - set(after)
+        redated = {cid for cid in set(before) & set(after) if before[cid] != after[cid]}
+        notes = []
+        if added:
+            notes.append(f"{quoted(added)}を追加")
+        if removed:
+            notes.append(f"{quoted(removed)}を削除")
+        if redated:
+            notes.append(f"{quoted(redated)}の算定開始日を変更")
+        return notes
+
     def diff(self, record, current, links):
-        changed, kept = [], []
+        changed, kept, details = [], [], {}
         manual = set(current["manual_fields"] or [])
         fid = current["id"]
         # Another service of the same office (kaigo) fills gaps only; which service is shown as
@@ -223,6 +260,9 @@ class Matcher:
             if self.portal:
                 if set(have) != set(record.capabilities):
                     changed.append("capabilities")
+                    details["capabilities"] = self.capability_changes(
+                        dict.fromkeys(have), dict.fromkeys(record.capabilities)
+                    )
             else:
                 ours = {cid: since for cid, (source, since) in have.items() if source == self.fmt.code}
                 wanted = {
@@ -230,8 +270,9 @@ class Matcher:
                 }
                 if ours != wanted:
                     changed.append("capabilities")
+                    details["capabilities"] = self.capability_changes(ours, wanted)
         if record.specialties is not None and record.specialties != links["specialties"].get(fid, set()):
             changed.append("specialties")
         if record.windows is not None and set(record.windows) != links["windows"].get(fid, set()):
             changed.append("windows")
-        return changed, kept
+        return changed, kept, details

@@ -5,7 +5,7 @@ insert_facilities). Called inside the import's one transaction."""
 from django.db import connection
 from django.utils import timezone
 
-from resources.imports.matching import PSEUDO_LABELS, label
+from resources.imports.matching import PSEUDO_LABELS
 from resources.models import ContactWindow, Facility, FacilityCapability, FacilityChange, FacilitySpecialty
 
 BATCH = 500  # rows per statement
@@ -39,7 +39,7 @@ class Writer:
                     user=self.user,
                     at=self.now,
                     action=FacilityChange.Action.IMPORT,
-                    fields=[label(n) for n in o.changed],
+                    fields=o.changed_labels,
                     batch=self.batch,
                 )
                 for o in touched

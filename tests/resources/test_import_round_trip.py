@@ -68,7 +68,7 @@ def test_edits_in_the_sheet_are_exactly_what_changes(client_for, directory):
     assert (plan.created, plan.updated, plan.unchanged) == (1, 1, 1)
     assert plan.samples["update"][0].changed_labels == [
         "電話番号",
-        "在宅対応機能",
+        "在宅対応機能: 「在宅看取り」を削除",
         "ケアマネタイム・連絡時間",
     ]
     a.refresh_from_db()

@@ -160,7 +160,9 @@ def test_kouseikyoku_withdrawn_capability_goes_but_hand_set_ones_stay(cast):
     FacilityCapability.objects.create(facility=clinic, capability=capability("end-of-life"), source="manual")
     rows = [kouseikyoku_row(1, "0112345", "小倉在宅クリニック", "在医総管１", since="令和 5年 4月 1日")]
     plan = run(as_xlsx(kouseikyoku_rows(rows)), "t.xlsx")
-    assert plan.samples["update"][0].changed_labels == ["在宅対応機能"]
+    assert plan.samples["update"][0].changed_labels == [
+        "在宅対応機能: 「支援診3（在宅療養支援診療所）」を削除"
+    ]
     assert set(clinic.capabilities.values_list("code", flat=True)) == {"home-visit", "end-of-life"}
 
 
