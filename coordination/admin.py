@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
+from import_export.results import RowResult
 from import_export.widgets import ForeignKeyWidget
 
 from coordination.exports import csv_response
@@ -210,6 +211,22 @@ class ReferenceDataAdmin(ImportExportModelAdmin, AuditedAdmin):
                     pass  # neither: import-export reports the file as unreadable
             import_file = ContentFile(data, name=import_file.name)
         return super().write_to_tmp_storage(import_file, input_format)
+
+    IMPORTED = {
+        RowResult.IMPORT_TYPE_NEW: AuditEvent.Action.CREATE,
+        RowResult.IMPORT_TYPE_UPDATE: AuditEvent.Action.UPDATE,
+        RowResult.IMPORT_TYPE_DELETE: AuditEvent.Action.DELETE,
+    }
+
+    def generate_log_entries(self, result, request):
+        """Each row a confirmed import created, changed or deleted goes to the audit log, as an
+        edit in the admin does: import-export writes the admin's history itself, past
+        log_addition and log_change (AuditedAdmin)."""
+        super().generate_log_entries(result, request)
+        for row in result:
+            action = self.IMPORTED.get(row.import_type)
+            if action is not None and row.instance is not None:
+                audit(request, action, row.instance, "管理画面からインポート")
 
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error(

@@ -161,3 +161,35 @@ def test_the_committed_catalogue_is_the_compiled_po(tmp_path):
             return gettext.GNUTranslations(f)._catalog
 
     assert catalogue(folder / "django.mo") == catalogue(compiled)
+
+
+def test_a_confirmed_import_writes_each_changed_row_to_the_audit_log(client_for):
+    from coordination.models import AuditEvent
+
+    client = client_for("admin")
+    preview = _upload(
+        client,
+        "/admin/resources/capability/import/",
+        CAPABILITY_HEADER
+        + "home-visit,訪問診療（改）,診療,医師が計画的に訪問,0\r\ntransfusion,在宅輸血,医療処置,,99\r\n",
+    )
+    assert not AuditEvent.objects.filter(detail="管理画面からインポート").exists()  # a preview writes nothing
+    confirm = re.search(r'name="import_file_name" value="([^"]+)"', preview).group(1)
+    csv_format = re.search(r'name="format" value="(\d+)"', preview) or re.search(
+        r'<option value="(\d+)"[^>]*>csv</option>',
+        client.get("/admin/resources/capability/import/").content.decode(),
+    )
+    client.post(
+        "/admin/resources/capability/process_import/",
+        {
+            "import_file_name": confirm,
+            "original_file_name": "sheet.csv",
+            "format": csv_format.group(1),
+            "resource": "0",
+        },
+    )
+    events = AuditEvent.objects.filter(detail="管理画面からインポート", object_type="resources.Capability")
+    assert sorted((e.action, e.object_repr, e.username) for e in events) == [
+        ("create", "在宅輸血", "admin"),
+        ("update", "訪問診療（改）", "admin"),
+    ]
