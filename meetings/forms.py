@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from coordination import dates
 from coordination.forms import (
     CenterOwnedForm,
     DateInput,
@@ -233,9 +234,30 @@ class StatusForm(forms.Form):
     changed_on = forms.DateField(label="日付", widget=DateInput())
     note = forms.CharField(label="メモ", max_length=300, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, issue, **kwargs):
         super().__init__(*args, **kwargs)
+        self.issue = issue
+        # From where the 課題 stands: a form that started at 未着手 moved an issue under way back
+        # when only its date was changed.
+        self.fields["status"].initial = issue.status
         self.fields["changed_on"].initial = timezone.localdate()
+
+    def clean_changed_on(self):
+        """Not before the 課題's last recorded step (or its raising): the history reads by date,
+        and a step dated earlier would leave the latest line saying another state than the
+        badge."""
+        on = self.cleaned_data["changed_on"]
+        last = self.issue.status_changes.order_by("-changed_on", "-pk").first()
+        if last is not None and on < last.changed_on:
+            raise forms.ValidationError(
+                f"これまでの最後の経過（{dates.wareki(last.changed_on)}「{last.get_status_display()}」）"
+                "より前の日付にはできません。"
+            )
+        if on < self.issue.raised_on:
+            raise forms.ValidationError(
+                f"課題の提起日（{dates.wareki(self.issue.raised_on)}）より前の日付にはできません。"
+            )
+        return on
 
 
 class SolutionForm(CenterOwnedForm):

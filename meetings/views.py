@@ -343,7 +343,7 @@ def issue_detail(request, pk):
             "program_items": _program_items(issue.items),
             "lineage": issue.lineage(),
             "can_edit": can_edit,
-            "status_form": StatusForm() if can_edit else None,
+            "status_form": StatusForm(issue=issue) if can_edit else None,
             "consultation_visible": consultation_visible,
         },
     )
@@ -353,7 +353,7 @@ def issue_detail(request, pk):
 @role_required(*CITY_WRITERS)
 def issue_status(request, pk):
     issue = _editable(Issue.objects, request, pk)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, issue=issue)
     if form.is_valid():
         d = form.cleaned_data
         services.change_issue_status(request, issue, d["status"], d["changed_on"], d["note"])

@@ -182,6 +182,35 @@ def test_status_changes_are_dated_and_listed_in_order(client_for, cast, orgs):
     )
 
 
+def test_the_status_form_starts_at_the_current_status(client_for, cast, orgs):
+    issue = make_issue(cast.center1, organisation=orgs["薬"], day=(2024, 9, 3))
+    client = client_for("coordinator")
+    client.post(f"/meetings/issues/{issue.pk}/status/", {"status": "in_progress", "changed_on": "2024-10-01"})
+    html = client.get(f"/meetings/issues/{issue.pk}/").content.decode()
+    assert re.search(r'<option value="in_progress" selected>', html), "starts where the 課題 stands"
+    assert not re.search(r'<option value="new" selected>', html)
+
+
+def test_a_status_dated_before_the_last_step_or_the_raising_is_refused_and_named(client_for, cast, orgs):
+    issue = make_issue(cast.center1, organisation=orgs["薬"], day=(2024, 9, 3))
+    client = client_for("coordinator")
+    client.post(f"/meetings/issues/{issue.pk}/status/", {"status": "in_progress", "changed_on": "2025-01-14"})
+    page = client.post(
+        f"/meetings/issues/{issue.pk}/status/", {"status": "solved", "changed_on": "2024-12-05"}, follow=True
+    ).content.decode()
+    assert "これまでの最後の経過（令和7年1月14日「解決策実施中」）より前の日付にはできません。" in page
+    page = client.post(
+        f"/meetings/issues/{issue.pk}/status/", {"status": "solved", "changed_on": "2024-09-01"}, follow=True
+    ).content.decode()
+    assert "より前の日付にはできません。" in page
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.IN_PROGRESS and issue.status_changes.count() == 1
+    # The same day as the last step is fine: two steps of one meeting.
+    client.post(f"/meetings/issues/{issue.pk}/status/", {"status": "solved", "changed_on": "2025-01-14"})
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.SOLVED
+
+
 # --- Raising a 課題 from a consultation -----------------------------------------------------------
 
 
