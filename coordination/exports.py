@@ -79,7 +79,7 @@ def xlsx_bytes(sheets):
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
                 elif isinstance(cell.value, datetime.date):
-                    cell.number_format = "yyyy-mm-dd"
+                    cell.number_format = "yyyy/m/d"  # as Japanese Excel writes a date (2026/12/2)
                 if index < len(longest) and ws.max_row < header_row + 200:
                     longest[index] = max(longest[index], _width(cell.value))
         # Column widths: given, or from the header and the first rows (a Japanese character is

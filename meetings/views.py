@@ -77,8 +77,10 @@ def create(request):
     return render(request, "meetings/form.html", {"form": form})
 
 
-def _center_code(record):
-    return record.center.code if record.center_id else "市"
+def _center_name(record):
+    """Who holds the record, as a reader of the workbook knows them: the center's name (its code
+    is the portal's own), or 市 for the city's own records."""
+    return record.center.name if record.center_id else "市"
 
 
 def _id_param(value):
@@ -262,7 +264,7 @@ def _issues_xlsx(issues):
                 i.raised_on,
                 where,
                 "、".join(s.title for s in i.solutions.all()),
-                _center_code(i),
+                _center_name(i),
             ]
         )
     return xlsx_response(
@@ -274,7 +276,7 @@ def _issues_xlsx(issues):
                 rows,
                 {
                     "title_rows": ["在宅医療・介護連携の課題一覧"],
-                    "widths": [10, 40, 24, 20, 12, 12, 30, 40, 10],
+                    "widths": [10, 40, 24, 20, 12, 12, 30, 40, 28],
                     "orientation": "landscape",
                 },
             )
@@ -475,7 +477,7 @@ def year_summary(request):
 def _summary_xlsx(s):
     title = f"在宅医療・介護連携 会議・課題の実績 {s['label']}"
     return xlsx_response(
-        f"meetings-FY{s['year']}.xlsx",
+        f"会議・課題の実績_{s['year']}年度.xlsx",
         [
             (
                 "会議",
@@ -488,7 +490,7 @@ def _summary_xlsx(s):
                 ["センター", "ラベル", "課題", "提起した団体・職種", "提起日", "状態"],
                 [
                     [
-                        _center_code(i),
+                        _center_name(i),
                         i.label,
                         i.title,
                         str(i.raised_by or ""),
@@ -497,15 +499,16 @@ def _summary_xlsx(s):
                     ]
                     for i in s["raised"]
                 ],
-                {"title_rows": [title], "widths": [10, 10, 40, 24, 12, 12]},
+                {"title_rows": [title], "widths": [28, 10, 40, 24, 12, 12]},
             ),
             (
                 "解決した課題",
                 ["センター", "ラベル", "課題", "提起した団体・職種", "解決日"],
-                [[_center_code(i), i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
-                {"title_rows": [title], "widths": [10, 10, 40, 24, 12]},
+                [[_center_name(i), i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
+                {"title_rows": [title], "widths": [28, 10, 40, 24, 12]},
             ),
         ],
+        fallback=f"meetings-FY{s['year']}.xlsx",
     )
 
 
@@ -646,7 +649,7 @@ def _evaluation_xlsx(title, result, sections, year):
             "orientation": "portrait",
         },
     )
-    return xlsx_response(f"evaluation-FY{year}.xlsx", [sheet, case])
+    return xlsx_response(f"事業評価_{year}年度.xlsx", [sheet, case], fallback=f"evaluation-FY{year}.xlsx")
 
 
 TARGET_EDITORS = (Role.ADMIN, Role.OFFICIAL)

@@ -473,7 +473,7 @@ def _history_xlsx(table, professions, item, by_center=False, chosen=None):
         return [r["label"], r["center"].name if r["center"] else ""] if by_center else [r["label"]]
 
     return xlsx_response(
-        f"training-history{'-' + item if item else ''}.xlsx",
+        f"研修・普及啓発の実績_{label}.xlsx",
         [
             (
                 "年度別実績",
@@ -494,4 +494,5 @@ def _history_xlsx(table, professions, item, by_center=False, chosen=None):
                 },
             ),
         ],
+        fallback=f"training-history{'-' + item if item else ''}.xlsx",
     )

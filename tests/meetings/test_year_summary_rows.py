@@ -55,3 +55,28 @@ def test_the_issue_register_workbook_has_a_japanese_name(client_for, cast):
     assert re.search(r"filename\*=UTF-8''.+", disposition)
     assert re.search(r"課題一覧_\d{8}\.xlsx$", unquote(disposition))
     assert re.search(r'filename="issues-\d{8}\.xlsx"', disposition)
+
+
+def test_the_year_workbook_is_named_in_japanese_and_names_the_center_and_dates_as_japanese_excel(
+    client_for, cast
+):
+    make_issue(cast.center1, day=(2026, 6, 1))
+    response = client_for("coordinator").get("/meetings/years/?fiscal_year=2026&format=xlsx")
+    disposition = unquote(response["Content-Disposition"])
+    assert (
+        disposition.endswith("会議・課題の実績_2026年度.xlsx")
+        and 'filename="meetings-FY2026.xlsx"' in disposition
+    )
+    sheet = load_workbook(io.BytesIO(response.content))["提起された課題"]
+    row = next(sheet.iter_rows(min_row=3, max_row=3))
+    assert row[0].value == cast.center1.name  # not its code (C01), which only the portal uses
+    assert row[4].number_format == "yyyy/m/d"
+
+
+def test_the_evaluation_workbook_is_named_in_japanese(client_for, cast):
+    disposition = unquote(
+        client_for("official").get("/meetings/evaluation/?fiscal_year=2026&format=xlsx")[
+            "Content-Disposition"
+        ]
+    )
+    assert disposition.endswith("事業評価_2026年度.xlsx")

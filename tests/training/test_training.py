@@ -690,3 +690,13 @@ def test_opening_the_sign_up_form_when_signed_up_shows_the_sign_up_and_how_to_ca
     # Once cancelled, the form is offered again.
     event.cancel(mine)
     assert client.get(f"/training/{event.pk}/register/").status_code == 200
+
+
+def test_the_history_workbook_is_named_in_japanese(client_for, cast):
+    from urllib.parse import unquote
+
+    disposition = unquote(
+        client_for("coordinator").get("/training/history/?format=xlsx")["Content-Disposition"]
+    )
+    assert disposition.endswith("研修・普及啓発の実績_カ・キ すべて.xlsx")
+    assert 'filename="training-history.xlsx"' in disposition
