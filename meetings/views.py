@@ -379,6 +379,9 @@ def solution_create(request):
             if obj is None:
                 raise Http404
             initial[{"meeting": "meetings", "event": "events", "issue": "issues"}[name]] = [obj.pk]
+            if name == "meeting" and "issues" not in initial:
+                # A 解決策 carried out at a meeting is most often for the 課題 the meeting took up.
+                initial["issues"] = list(obj.issues_discussed.values_list("pk", flat=True))
     form = SolutionForm(post_data(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         solution = services.save_solution(request, form)

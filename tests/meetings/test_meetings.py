@@ -326,6 +326,16 @@ def test_solution_carried_out_at_a_later_meeting_moves_its_issues_on(client_for,
     assert "二次連携「医科薬科同行訪問研修」で実施" in page
 
 
+def test_a_solution_from_a_meeting_starts_with_the_issues_it_took_up(client_for, cast, orgs):
+    meeting = make_meeting(cast.center1, organisations=[orgs["薬"]], day=(2024, 9, 3))
+    taken_up = make_issue(cast.center1, "薬-A", organisation=orgs["薬"], day=(2024, 9, 3))
+    other = make_issue(cast.center1, "薬-B", organisation=orgs["薬"], day=(2024, 9, 3))
+    meeting.issues_discussed.add(taken_up)
+    html = client_for("coordinator").get(f"/meetings/solutions/new/?meeting={meeting.pk}").content.decode()
+    assert re.search(rf'<input type="checkbox" name="issues" value="{taken_up.pk}"[^>]* checked', html)
+    assert not re.search(rf'<input type="checkbox" name="issues" value="{other.pk}"[^>]* checked', html)
+
+
 def test_a_solution_cannot_use_another_centers_meeting(client_for, cast, orgs):
     issue = make_issue(cast.center1, organisation=orgs["薬"])
     other = make_meeting(cast.center2, organisations=[orgs["薬"]])
