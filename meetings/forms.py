@@ -216,6 +216,15 @@ class IssueForm(ItemsMixin, CenterOwnedForm):
                 self.fields["label"].initial = Issue.next_label(meeting.center_id, organisations[0])
         if consultation and not self.instance.pk:
             self.fields["raised_on"].initial = timezone.localtime(consultation.received_at).date()
+        if not self.instance.pk:
+            # A meeting with several organisations cannot guess whose 課題 it is before one is
+            # chosen: the label then follows the chosen organisation's short name (薬-C).
+            self.fields["label"].required = False
+            self.fields[
+                "label"
+            ].help_text = (
+                "例: 薬-A（同じ団体の課題で重複不可）。空欄なら、提起した団体の略称から次の記号を付けます。"
+            )
 
     def _post_clean(self):
         self._clean_items()
@@ -226,7 +235,23 @@ class IssueForm(ItemsMixin, CenterOwnedForm):
         elif self.consultation:
             self.instance.center_id = self.consultation.center_id
             self.instance.raised_from_consultation = self.consultation
+        elif "center" in self.fields:
+            self.instance.center_id = self.target_center_id()
+        self._suggest_label()
         super()._post_clean()
+
+    def _suggest_label(self):
+        data = self.cleaned_data
+        if "label" not in data or data["label"]:
+            return
+        organisation = data.get("organisation")
+        center_id = self.instance.center_id or self.user.center_id
+        data["label"] = Issue.next_label(center_id, organisation) if organisation else ""
+        if not data["label"]:
+            self.add_error(
+                "label",
+                "ラベルを入力してください（提起した団体に略称がないため、自動では付けられません）。",
+            )
 
 
 class StatusForm(forms.Form):

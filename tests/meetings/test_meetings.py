@@ -151,6 +151,38 @@ def test_an_issue_needs_an_organisation_or_a_profession(client_for, cast):
     assert not Issue.objects.exists()
 
 
+def test_a_blank_label_follows_the_chosen_organisations_next_free_one(client_for, cast, orgs):
+    make_issue(cast.center1, label="薬-A", organisation=orgs["薬"])
+    joint = make_meeting(
+        cast.center1, Tier.SECONDARY, organisations=[orgs["薬"], orgs["歯"]], day=(2024, 9, 4)
+    )
+    client = client_for("coordinator")
+    page = client.get(f"/meetings/{joint.pk}/").content.decode()
+    assert "空欄なら、提起した団体の略称から次の記号を付けます。" in page
+    for organisation in (orgs["薬"], orgs["歯"]):
+        client.post(
+            f"/meetings/{joint.pk}/issues/new/",
+            {
+                "issue-label": "",
+                "issue-title": "退院時の情報共有",
+                "issue-organisation": organisation.pk,
+                "issue-raised_on": "2024-09-04",
+            },
+        )
+    assert sorted(Issue.objects.filter(raised_at_meeting=joint).values_list("label", flat=True)) == [
+        "歯-A",
+        "薬-B",
+    ]
+    # An organisation without a short name gives nothing to build on: the label is asked for.
+    plain = org("地域の病院", "")
+    body = client.post(
+        "/meetings/issues/new/",
+        {"label": "", "title": "夜間の連絡先", "organisation": plain.pk, "raised_on": "2024-09-04"},
+    ).content.decode()
+    assert "ラベルを入力してください（提起した団体に略称がないため、自動では付けられません）。" in body
+    assert not Issue.objects.filter(title="夜間の連絡先").exists()
+
+
 def test_status_changes_are_dated_and_listed_in_order(client_for, cast, orgs):
     issue = make_issue(cast.center1, organisation=orgs["薬"], day=(2024, 9, 3))
     client = client_for("coordinator")
