@@ -19,6 +19,7 @@ from coordination.exports import csv_response
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.qr import qr_svg
 from resources import updates
+from resources.exporting import window_lines
 from resources.forms import (
     ErrorReportForm,
     FacilityUpdateForm,
@@ -30,6 +31,7 @@ from resources.forms import (
 from resources.models import (
     ChangeRequest,
     ConfirmationRound,
+    ContactWindow,
     Facility,
     FacilityCapability,
     Recheck,
@@ -215,6 +217,10 @@ def _letter(request, link, senders):
         "qr": qr_svg(url, title="更新用リンクのQRコード"),
         "center": center,
         "center_gaps": updates.center_gaps(center),
+        # ケアマネタイム is what the letter asks most to check: written as the facility page and
+        # the A4 list write it, one line per same hours on several weekdays.
+        "call_times": window_lines(link.facility, ContactWindow.Kind.CALL),
+        "avoid_times": window_lines(link.facility, ContactWindow.Kind.AVOID),
     }
 
 
@@ -236,7 +242,9 @@ def round_letters(request, pk):
     round_ = _open_round(pk)
     everyone = request.GET.get("all") == "1"
     links = _round_letter_links(round_, everyone).select_related("facility")
-    links = links.prefetch_related("facility__capabilities", "facility__areas_served")
+    links = links.prefetch_related(
+        "facility__capabilities", "facility__areas_served", "facility__contact_windows"
+    )
     page = Paginator(links, LETTERS_PER_PAGE).get_page(request.GET.get("page"))
     senders = updates.SendingCenters()
     letters = [_letter(request, link, senders) for link in page.object_list]

@@ -4,6 +4,7 @@ showing what the directory holds now, so that a facility answering by FAX sees w
 Opening or printing them sends nothing: the coordinator records them as sent with the page's
 button (a POST), and only then does the round page count them as 送付済."""
 
+import datetime
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from coordination.models import AuditEvent
 from resources import update_views
-from resources.models import ConfirmationRound, UpdateLink
+from resources.models import ConfirmationRound, ContactWindow, Facility, UpdateLink
 from tests.resources.factories import make_facility
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,21 @@ def test_the_batch_prints_the_letters_of_the_facilities_without_email(client_for
     assert 'data-sending-center="C01"' in html and "<svg" in html
     everyone = client.get(f"/resources/rounds/{round_.pk}/letters/?all=1").content.decode()
     assert everyone.count("data-letter=") == 2
+
+
+def test_each_letter_shows_the_registered_care_manager_times_to_check(client_for, cast):
+    client = client_for("coordinator")
+    round_ = _round(client, cast)
+    paper = Facility.objects.get(name="紙の医院")
+    for weekday in (0, 2):
+        ContactWindow.objects.create(
+            facility=paper, kind="call", weekday=weekday, start=datetime.time(13), end=datetime.time(14)
+        )
+    html = client.get(f"/resources/rounds/{round_.pk}/letters/").content.decode()
+    entry = html.split("いま名簿に載っている内容", 1)[1].split("</section>", 1)[0]
+    assert re.search(r"<dd data-letter-call-times>月・水 13:00–14:00 電話</dd>", entry), entry
+    single = client.get(f"/resources/links/{round_.links.get(facility=paper).pk}/letter/").content.decode()
+    assert "月・水 13:00–14:00 電話" in single
 
 
 def test_opening_the_batch_or_a_letter_does_not_count_it_as_sent(client_for, cast):
@@ -147,9 +163,9 @@ def test_the_batch_keeps_its_queries_as_the_round_grows(client_for, cast, django
     round_ = _round(client, cast)
     for i in range(6):
         UpdateLink.objects.create(facility=make_facility(f"追加{i}", area=cast.ward2), round=round_)
-    # session, user, round, count, page, capabilities, areas served, the sending centers (areas,
-    # centers and their areas); opening it writes nothing
-    with django_assert_max_num_queries(11):
+    # session, user, round, count, page, capabilities, areas served, ケアマネタイム, the sending
+    # centers (areas, centers and their areas); opening it writes nothing
+    with django_assert_max_num_queries(12):
         assert (
             client.get(f"/resources/rounds/{round_.pk}/letters/").content.decode().count("data-letter=") == 7
         )
