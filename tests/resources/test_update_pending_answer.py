@@ -158,6 +158,7 @@ def test_a_partly_approved_request_says_which_items_were_applied_and_why_not(cli
     assert (
         'data-applied="no"' in skipped and "反映しなかった" in skipped and "直通電話は施設に確認中" in skipped
     )
+    assert page.count("直通電話は施設に確認中") == 1  # beside the item it explains, not as a 却下の理由
     assert 'name="fields"' not in page  # decided: no more checkboxes
     # The same page stays closed to those who do not keep the directory.
     assert client_for("professional").get(f"/resources/changes/{cr.pk}/").status_code == 403
