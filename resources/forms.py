@@ -18,7 +18,7 @@ from resources.models import (
     FacilitySpecialty,
     Specialty,
 )
-from resources.updates import TEXT_FIELDS
+from resources.updates import TEXT_FIELDS, VACANCY_PREFIX
 
 
 def log_hand_edit(facility, user, creating, changed):
@@ -289,8 +289,9 @@ class FacilityUpdateForm(forms.Form):
     )
     submitted_by = forms.CharField(label="ご回答者のお名前", max_length=100, required=False)
 
-    def __init__(self, *args, facility, bed_services=(), **kwargs):
-
+    def __init__(self, *args, facility, bed_services=(), sent=None, **kwargs):
+        """`sent`: the answer of this link still waiting for the center (a ChangeRequest), which
+        the form starts from, so that a second send corrects it."""
         super().__init__(*args, **kwargs)
         self.facility = facility
         areas = self.fields["areas_served"]
@@ -323,6 +324,20 @@ class FacilityUpdateForm(forms.Form):
                 link.capability_id for link in facility.capability_links.all()
             ]
             self.fields["areas_served"].initial = [a.pk for a in facility.areas_served.all()]
+        if not self.is_bound and sent is not None:
+            values = sent.proposed
+            for name in TEXT_FIELDS:
+                if name in values:
+                    self.fields[name].initial = values[name]
+            for name in ("capabilities", "areas_served"):
+                if name in values:
+                    self.fields[name].initial = list(values[name])
+            for service in bed_services:
+                beds, on = values.get(f"{VACANCY_PREFIX}{service.pk}", (None, ""))
+                self.fields[f"beds_{service.pk}"].initial = beds
+                self.fields[f"beds_on_{service.pk}"].initial = on or None
+            self.fields["message"].initial = sent.message
+            self.fields["submitted_by"].initial = sent.submitted_by
 
     def _clean_fields(self):
         # A contact field sent back as the directory holds it stays as it is (before its checks).

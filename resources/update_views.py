@@ -90,9 +90,12 @@ def update_form(request, token):
         .get(pk=link.facility_id)
     )
     beds = updates.bed_services(facility)
+    # What this link sent and the center has not decided yet: the form starts from it.
+    sent = updates.pending_answer(link)
     data = request.POST if request.method == "POST" else None
-    form = FacilityUpdateForm(data, facility=facility, bed_services=beds)
-    formset = windows_formset(data, facility.contact_windows.all())
+    form = FacilityUpdateForm(data, facility=facility, bed_services=beds, sent=sent)
+    windows = updates.sent_windows(sent) if sent else facility.contact_windows.all()
+    formset = windows_formset(data, windows)
     if request.method == "POST":
         if "unchanged" in request.POST:
             updates.submit(request, link, None, request.POST.get("submitted_by", "")[:100])
@@ -111,6 +114,8 @@ def update_form(request, token):
             "facility": facility,
             "form": form,
             "formset": formset,
+            "sent": sent,
+            "sent_rows": updates.sent_rows(sent) if sent else [],
             "capabilities": capability_groups(form, facility),
             # What later apps offer the facility on its own link (rota: a hospital's backup beds).
             "panels": extensions.link_panels("update_link", request, link),
@@ -121,9 +126,18 @@ def update_form(request, token):
 @never_cache
 def update_done(request, token):
     link = _link_or_404(token)
-    last = link.change_requests.order_by("-submitted_at").first()
+    last = link.change_requests.order_by("-submitted_at", "-pk").first()
     return render(
-        request, "resources/update_done.html", {"link": link, "facility": link.facility, "last": last}
+        request,
+        "resources/update_done.html",
+        {
+            "link": link,
+            "facility": link.facility,
+            "last": last,
+            "sent_rows": updates.sent_rows(last)
+            if last and last.status == ChangeRequest.Status.PENDING
+            else [],
+        },
     )
 
 
@@ -352,13 +366,24 @@ def change_request(request, pk):
                     "承認する項目にチェックを入れてください（すべて反映しない場合は却下してください）。",
                 )
                 return redirect("resources:change_request", pk=cr.pk)
-            if updates.approve(request, cr, keys):
+            reason = (
+                request.POST.get("skip_reason", "").strip()[:300] if "approve_some" in request.POST else ""
+            )
+            if updates.approve(request, cr, keys, reason):
                 messages.success(request, "承認し、施設の情報に反映しました。最終確認日を回答日にしました。")
             return redirect("resources:change_request", pk=cr.pk)
     return render(
         request,
         "resources/change_request.html",
-        {"cr": cr, "rows": updates.diff_rows(cr), "reject_form": reject_form, "facility": cr.facility},
+        {
+            "cr": cr,
+            "rows": updates.diff_rows(cr),
+            # Approved or rejected: each item says whether it was applied.
+            "decided": cr.status
+            in (ChangeRequest.Status.APPROVED, ChangeRequest.Status.PARTLY, ChangeRequest.Status.REJECTED),
+            "reject_form": reject_form,
+            "facility": cr.facility,
+        },
     )
 
 

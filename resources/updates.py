@@ -467,36 +467,69 @@ def mark_all_sent(request, links):
 # --- change requests -------------------------------------------------------------------------
 
 
+def pending_answer(link):
+    """The answer sent through this link that still waits for the center (the newest one), or
+    None: a second send from the same link corrects it instead of adding another request."""
+    return (
+        link.change_requests.filter(status=ChangeRequest.Status.PENDING)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+
+
 def submit(request, link, proposed=None, submitted_by="", message=""):
     """Records the facility's answer as a change request (proposed=None: 「変更なし」). An answer
-    that changes nothing confirms the entry at once, with no coordinator needed."""
+    that changes nothing confirms the entry at once, with no coordinator needed.
+
+    While an earlier answer of the same link waits for the center, the new one replaces it (the
+    clerk who reopens her link corrects what she sent; the coordinator sees one request per link),
+    and 「変更なし」 then withdraws the changes she sent."""
     facility = link.facility
     with transaction.atomic():
+        # The link's row serialises two sends of the same link (a double tap, two tabs).
+        UpdateLink.objects.select_for_update().filter(pk=link.pk).first()
         before = snapshot(facility)
         now = timezone.now()
-        cr = ChangeRequest.objects.create(
-            facility=facility,
-            link=link,
-            submitted_at=now,
-            submitted_by=submitted_by,
-            before=before,
-            proposed=before if proposed is None else proposed,
-            message=message,
-        )
+        cr = pending_answer(link)
+        replaced = cr is not None
+        if cr is None:
+            cr = ChangeRequest(facility=facility, link=link)
+        cr.submitted_at, cr.submitted_by, cr.message = now, submitted_by, message
+        cr.before, cr.proposed = before, before if proposed is None else proposed
+        cr.save()
         UpdateLink.objects.filter(pk=link.pk).update(answered_at=now)
         if not cr.changed_keys:
             cr.status = ChangeRequest.Status.UNCHANGED
             cr.decided_at = now
             cr.save(update_fields=["status", "decided_at"])
             _confirm_by_facility(facility, cr)
-        audit(
-            request,
-            CREATE,
-            cr,
-            f"施設からの回答（{link.contact or '担当者'}）",
-            username="施設（更新用リンク）",
-        )
+        who = link.contact or "担当者"
+        if not replaced:
+            summary = f"施設からの回答（{who}）"
+        elif cr.status == ChangeRequest.Status.UNCHANGED:
+            summary = f"施設からの回答（{who}）: 承認待ちの変更を取り消し、変更なし"
+        else:
+            summary = f"施設からの回答（{who}）: 承認待ちの回答を送り直し"
+        audit(request, UPDATE if replaced else CREATE, cr, summary, username="施設（更新用リンク）")
     return cr
+
+
+def sent_rows(cr):
+    """[(label, value sent)] of what an answer changes, for the facility's own pages (its form
+    while the answer waits, and the page after sending)."""
+    return [(name, after) for _key, name, _before, after in diff_rows(cr)]
+
+
+class _SentWindow:
+    """A ケアマネタイム row of a sent answer, shaped as a ContactWindow for windows.group_rows()."""
+
+    def __init__(self, kind, weekday, start, end, method, note):
+        self.kind, self.weekday, self.method, self.note = kind, weekday, method, note
+        self.start, self.end = datetime.time.fromisoformat(start), datetime.time.fromisoformat(end)
+
+
+def sent_windows(cr):
+    return [_SentWindow(*row) for row in cr.proposed.get("windows", [])]
 
 
 def answered_by(cr):
@@ -537,9 +570,10 @@ def _confirm_by_facility(facility, cr, approver=None):
     )
 
 
-def approve(request, cr, keys):
+def approve(request, cr, keys, reason=""):
     """Applies the chosen keys of a pending request (all of them: 承認, some: 一部承認) and
-    confirms the entry as of the submission date."""
+    confirms the entry as of the submission date. `reason`: why the other keys were left out
+    (a partial approval only), shown beside them on the request's page."""
     with transaction.atomic():
         cr = ChangeRequest.objects.select_for_update().get(pk=cr.pk)
         if cr.status != ChangeRequest.Status.PENDING:
@@ -600,12 +634,12 @@ def approve(request, cr, keys):
         all_keys = len(keys) == len(cr.changed_keys)
         cr.status = ChangeRequest.Status.APPROVED if all_keys else ChangeRequest.Status.PARTLY
         cr.approved_fields = keys
+        cr.reason = "" if all_keys else reason[:300]
         cr.decided_at, cr.decided_by = timezone.now(), request.user
-        cr.save(update_fields=["status", "approved_fields", "decided_at", "decided_by"])
+        cr.save(update_fields=["status", "approved_fields", "reason", "decided_at", "decided_by"])
         _confirm_by_facility(facility, cr, approver=request.user)
-        audit(
-            request, UPDATE, cr, f"{cr.get_status_display()}: {'、'.join(label(k) for k in keys) or 'なし'}"
-        )
+        detail = f"{cr.get_status_display()}: {'、'.join(label(k) for k in keys) or 'なし'}"
+        audit(request, UPDATE, cr, f"{detail}（反映しない理由: {cr.reason}）" if cr.reason else detail)
     return cr
 
 
@@ -826,10 +860,16 @@ def open_recheck(request, facility, reason, detail="", origin="", origin_url="",
 
 def dashboard_rechecks(request):
     """The home page's directory panel: for the staff who keep the directory, how many facilities
-    wait on the re-check list (a care manager's report, a 連絡調整 that found a wrong number)."""
+    wait on the re-check list (a care manager's report, a 連絡調整 that found a wrong number) and
+    how many facilities' answers wait for approval (変更申請)."""
     if not can_edit_directory(request.user):
         return {}
-    return {"open_rechecks": Recheck.objects.filter(closed_at__isnull=True).count()}
+    return {
+        "open_rechecks": Recheck.objects.filter(closed_at__isnull=True).count(),
+        # The facilities' answers waiting for approval: every center's, as the change-request
+        # list shows them (requests are not scoped to a center).
+        "pending_changes": ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING).count(),
+    }
 
 
 def report_error(request, facility, text):
