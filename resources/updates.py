@@ -152,10 +152,22 @@ def diff_rows(change_request):
             key,
             label(key),
             display(key, change_request.before.get(key, ""), names),
-            display(key, change_request.proposed[key], names),
+            _list_change(key, change_request.before.get(key) or [], change_request.proposed[key], names)
+            if key in ("capabilities", "areas_served")
+            else display(key, change_request.proposed[key], names),
         )
         for key in change_request.changed_keys
     ]
+
+
+def _list_change(key, before, after, names):
+    """「追加: 緩和ケア　削除: 往診」: what a list's change adds and takes away, since two long lists
+    side by side hide the one item that differs."""
+    table = names.get(key, {})
+    added = [table.get(pk, str(pk)) for pk in after if pk not in before]
+    removed = [table.get(pk, str(pk)) for pk in before if pk not in after]
+    parts = [f"追加: {'、'.join(added)}" if added else "", f"削除: {'、'.join(removed)}" if removed else ""]
+    return "　".join(part for part in parts if part) or display(key, after, names)
 
 
 # --- links -----------------------------------------------------------------------------------

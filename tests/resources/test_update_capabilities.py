@@ -45,3 +45,23 @@ def test_the_grouped_capabilities_post_as_before(client_for, cast):
     assert response.status_code == 302
     cr = nurse.change_requests.get()
     assert sorted(cr.proposed["capabilities"]) == sorted([st.pk, vent.pk])
+
+
+def test_the_change_request_names_the_capabilities_added_and_taken_away(client_for, cast):
+    nurse = make_facility("訪看みなと", kind_code="visiting-nursing", capabilities=["st", "narcotics"])
+    link, _ = _form(client_for("anonymous"), nurse)
+    st, vent = Capability.objects.get(code="st"), Capability.objects.get(code="ventilator")
+    narcotics = Capability.objects.get(code="narcotics")
+    client_for("anonymous").post(
+        f"/resources/u/{link.token}/",
+        {
+            "address": nurse.address,
+            "capabilities": [narcotics.pk, vent.pk],  # 人工呼吸器 added, ST taken away
+            "windows-TOTAL_FORMS": "0",
+            "windows-INITIAL_FORMS": "0",
+        },
+    )
+    cr = nurse.change_requests.get()
+    page = client_for("coordinator").get(f"/resources/changes/{cr.pk}/").content.decode()
+    row = page[page.index('data-diff="capabilities"') :].split("</tr>", 1)[0]
+    assert f"追加: {vent.name}　削除: {st.name}" in row
