@@ -348,7 +348,8 @@ def backup_beds(request):
             group["today"] += bed.beds
     for group in groups.values():
         facility = group["facility"]
-        group["phone"] = (facility.direct_phone if pro else "") or facility.phone
+        direct = facility.direct_phone if pro else ""
+        group["phone"], group["phone_label"] = (direct, "直通") if direct else (facility.phone, "電話")
     editable = set(BackupBed.objects.for_user(request.user).values_list("pk", flat=True))
     return render(
         request,

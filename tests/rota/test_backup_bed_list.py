@@ -42,9 +42,9 @@ def test_the_beds_are_grouped_by_hospital_with_todays_first(client_for, beds):
 
 def test_each_hospital_shows_its_direct_line_else_its_phone_as_a_tap_to_call(client_for, beds):
     groups = dict(_groups(client_for("professional").get("/rota/backup-beds/").content.decode()))
-    assert '<a href="tel:093-100-9999" data-bed-phone>093-100-9999</a>' in groups["4010000001"]
+    assert '直通 <a href="tel:093-100-9999" data-bed-phone>093-100-9999</a>' in groups["4010000001"]
     assert "093-100-0001" not in groups["4010000001"]
-    assert '<a href="tel:093-200-0002" data-bed-phone>093-200-0002</a>' in groups["4010000002"]
+    assert '電話 <a href="tel:093-200-0002" data-bed-phone>093-200-0002</a>' in groups["4010000002"]
 
 
 def test_on_a_phone_each_bed_is_a_card_of_labelled_cells(client_for, beds):
