@@ -18,8 +18,7 @@ from resources.models import UpdateLink
 from rota import services
 from rota.forms import LinkBackupBedForm, LinkBedChangeForm
 from rota.models import BackupBed
-
-BACKUP_CAPABILITY = "backup-hospital"
+from rota.panels import BACKUP_CAPABILITY
 
 
 def keeps_backup_beds(facility):

@@ -145,6 +145,16 @@ def covering(facility, prefix="rota__"):
 
 
 FACILITY_DAYS = 14
+BACKUP_CAPABILITY = "backup-hospital"
+
+
+def may_keep_beds(facility):
+    """A hospital, or a facility flagged 在宅療養後方支援病院: the only ones beds are entered for
+    (rota.forms, rota.link_views). Read from the facility page's prefetched capabilities, so a
+    clinic's page asks nothing more of the database."""
+    return facility.kind.code == "hospital" or any(
+        c.code == BACKUP_CAPABILITY for c in facility.capabilities.all()
+    )
 
 
 def facility_on_duty(request, facility):
@@ -188,12 +198,14 @@ def facility_on_duty(request, facility):
         current = next((s for s in rota.shown if s.starts_at <= moment), None)
         following = None if current else next((s for s in rota.shown if s.starts_at > moment), None)
         rows.append({"rota": rota, "now": current, "next": following})
-    beds = list(
-        BackupBed.objects.readable_by(request.user)
-        .current(timezone.localdate(moment))
-        .filter(facility_id=facility.pk)
-        .order_by("available_from", "pk")
-    )
+    beds = []
+    if may_keep_beds(facility):
+        beds = list(
+            BackupBed.objects.readable_by(request.user)
+            .current(timezone.localdate(moment))
+            .filter(facility_id=facility.pk)
+            .order_by("available_from", "pk")
+        )
     return {
         "facility": facility,
         "upcoming": upcoming[:5],
