@@ -277,3 +277,19 @@ class LinkBackupBedForm(BedChecks, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["beds"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
+
+
+class LinkBedChangeForm(BedChecks, forms.ModelForm):
+    """A hospital changes the number of beds (and the conditions) of one of its rows through its
+    update link; the period stays as it is (ending is its own step, with its confirmation)."""
+
+    stated_by = forms.CharField(label="ご入力者のお名前", max_length=100, required=False)
+
+    class Meta:
+        model = BackupBed
+        fields = ["beds", "conditions"]
+        widgets = BED_WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["beds"].widget.attrs.update({"min": 1, "inputmode": "numeric"})

@@ -3,22 +3,22 @@ JavaScript): the link's token opens this page as it opens the update form, and t
 and writes only that hospital's beds. The update form offers it through the `update_link` slot
 of coordination.extensions (resources never imports rota)."""
 
+import datetime
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from coordination.forms import post_data
 from coordination.models import Center
 from resources.models import UpdateLink
 from rota import services
-from rota.forms import LinkBackupBedForm
+from rota.forms import LinkBackupBedForm, LinkBedChangeForm
 from rota.models import BackupBed
-
-BACKUP_CAPABILITY = "backup-hospital"
+from rota.panels import BACKUP_CAPABILITY
 
 
 def keeps_backup_beds(facility):
@@ -107,17 +107,59 @@ def link_beds(request, token):
     )
 
 
-@require_POST
+def _shown_bed_or_404(link, pk):
+    """One of the rows the page lists: the link's hospital's, not over yet."""
+    return get_object_or_404(
+        BackupBed, pk=pk, facility_id=link.facility_id, available_until__gte=timezone.localdate()
+    )
+
+
+@never_cache
+def link_bed_edit(request, token, pk):
+    """The hospital changes the number of beds (and the conditions) of one row."""
+    link = _link_or_404(token)
+    bed = _shown_bed_or_404(link, pk)
+    form = LinkBedChangeForm(post_data(request), instance=bed)
+    if request.method == "POST" and form.is_valid():
+        bed = services.change_bed_by_link(request, link, form)
+        messages.success(
+            request,
+            f"{_md(bed.available_from)}〜{_md(bed.available_until)}の病床を{bed.beds}床に変更しました。",
+        )
+        return redirect("rota:link_beds", token=token)
+    return render(
+        request,
+        "rota/link_bed_edit.html",
+        {"link": link, "facility": link.facility, "form": form, "bed": BackupBed.objects.get(pk=bed.pk)},
+    )
+
+
 @never_cache
 def link_bed_end(request, token, pk):
+    """Ending (or withdrawing) a row: a page naming the row and what will happen, then the
+    change, only when that page's button is pressed (confirm=1)."""
     link = _link_or_404(token)
-    bed = get_object_or_404(BackupBed, pk=pk, facility_id=link.facility_id)
-    ended = services.end_bed_by_link(request, link, bed, request.POST.get("stated_by", "")[:100])
-    if ended is None:
-        messages.success(request, "病床の登録を取り下げました。")
-    else:
-        messages.success(request, f"病床の受け入れを{_md(ended.available_until)}までとしました。")
-    return redirect("rota:link_beds", token=token)
+    bed = _shown_bed_or_404(link, pk)
+    today = timezone.localdate()
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        ended = services.end_bed_by_link(request, link, bed, request.POST.get("stated_by", "").strip()[:100])
+        if ended is None:
+            messages.success(request, "病床の登録を取り下げました。")
+        else:
+            messages.success(request, f"病床の受け入れを{_md(ended.available_until)}までとしました。")
+        return redirect("rota:link_beds", token=token)
+    return render(
+        request,
+        "rota/link_bed_end.html",
+        {
+            "link": link,
+            "facility": link.facility,
+            "bed": bed,
+            "today": today,
+            "yesterday": today - datetime.timedelta(days=1),
+            "withdraw": bed.available_from >= today,
+        },
+    )
 
 
 def _md(day):

@@ -145,17 +145,29 @@ def covering(facility, prefix="rota__"):
 
 
 FACILITY_DAYS = 14
+BACKUP_CAPABILITY = "backup-hospital"
+
+
+def may_keep_beds(facility):
+    """A hospital, or a facility flagged 在宅療養後方支援病院: the only ones beds are entered for
+    (rota.forms, rota.link_views). Read from the facility page's prefetched capabilities, so a
+    clinic's page asks nothing more of the database."""
+    return facility.kind.code == "hospital" or any(
+        c.code == BACKUP_CAPABILITY for c in facility.capabilities.all()
+    )
 
 
 def facility_on_duty(request, facility):
-    """The facility page: its shifts in the coming two weeks, and for each rota that applies to it
-    (those covering its area, a clinic in 門司区 is not shown 八幡西区's doctor, and those it
-    takes shifts in) who is on duty now, or when nobody is, who comes next within a day. One
-    query of rotas with one of their shifts (and one of the shifts' backups)."""
+    """The facility page: its backup beds valid today, its shifts in the coming two weeks (on
+    duty or as a backup, 後方), and for each rota that applies to it (those covering its area, a
+    clinic in 門司区 is not shown 八幡西区's doctor, and those it takes shifts in) who is on duty
+    now, or when nobody is, who comes next within a day. One query of rotas with one of their
+    shifts (and one of the shifts' backups), and one of the beds."""
     moment = now()
-    own = Q(
-        facility=facility, ends_at__gt=moment, starts_at__lt=moment + datetime.timedelta(days=FACILITY_DAYS)
-    )
+    soon = Q(ends_at__gt=moment, starts_at__lt=moment + datetime.timedelta(days=FACILITY_DAYS))
+    # A backup hospital takes its part in the rota as a ShiftBackup, never as the shift's facility.
+    as_backup = Exists(ShiftBackup.objects.filter(shift_id=OuterRef("pk"), facility_id=facility.pk))
+    own = soon & (Q(facility=facility) | Q(as_backup))
     shown = own | Q(ends_at__gt=moment, starts_at__lt=moment + datetime.timedelta(days=1))
     takes_part = Exists(Shift.objects.filter(own, rota_id=OuterRef("pk")))
     area = covering(facility, prefix="")
@@ -171,18 +183,35 @@ def facility_on_duty(request, facility):
         )
         .order_by("name", "pk")
     )
-    upcoming = sorted(
-        (s for rota in rotas for s in rota.shown if s.facility_id == facility.pk),
-        key=lambda s: (s.starts_at, s.rota.name),
-    )
+    upcoming = []
+    for rota in rotas:
+        for shift in rota.shown:
+            if shift.facility_id == facility.pk:
+                upcoming.append({"shift": shift, "backup": None})
+                continue
+            backup = next((b for b in shift.backups.all() if b.facility_id == facility.pk), None)
+            if backup is not None:
+                upcoming.append({"shift": shift, "backup": backup})
+    upcoming.sort(key=lambda row: (row["shift"].starts_at, row["shift"].rota.name))
     rows = []
     for rota in rotas:
         current = next((s for s in rota.shown if s.starts_at <= moment), None)
         following = None if current else next((s for s in rota.shown if s.starts_at > moment), None)
         rows.append({"rota": rota, "now": current, "next": following})
+    beds = []
+    if may_keep_beds(facility):
+        beds = list(
+            BackupBed.objects.readable_by(request.user)
+            .current(timezone.localdate(moment))
+            .filter(facility_id=facility.pk)
+            .order_by("available_from", "pk")
+        )
     return {
         "facility": facility,
         "upcoming": upcoming[:5],
+        "more_upcoming": len(upcoming) > 5,
+        "beds": beds,
+        "bed_total": sum(b.beds for b in beds),
         "moment": moment,
         "rows": rows,
         "pro": sees_professional_fields(request.user),

@@ -159,3 +159,26 @@ def end_bed_by_link(request, link, bed, stated_by=""):
         bed.save(update_fields=["available_until", "source", "stated_by", "stated_at", "updated_at"])
         audit(request, UPDATE, bed, f"病院が終了（{stated_by or '名前なし'}）: {bed}", username=LINK_USERNAME)
     return bed
+
+
+def change_bed_by_link(request, link, form):
+    """The hospital changes the number of beds or the conditions of one of its rows through its
+    update link; the audit entry keeps the old and new values."""
+    with transaction.atomic():
+        # Locked, so an end or a coordinator's edit at the same moment does not interleave.
+        BackupBed.objects.select_for_update().get(pk=form.instance.pk, facility_id=link.facility_id)
+        bed = form.save(commit=False)
+        stated_by = form.cleaned_data["stated_by"]
+        bed.source, bed.stated_by, bed.stated_at = BackupBed.Source.FACILITY, stated_by, timezone.now()
+        bed.save(update_fields=["beds", "conditions", "source", "stated_by", "stated_at", "updated_at"])
+        name_label = form.fields["stated_by"].label  # who typed it is in the entry already
+        lines = [line for line in changed_fields(form).splitlines() if not line.startswith(name_label)]
+        changes = "、".join(lines) or "変更なし"
+        audit(
+            request,
+            UPDATE,
+            bed,
+            f"病院が変更（{stated_by or '名前なし'}）: {changes}",
+            username=LINK_USERNAME,
+        )
+    return bed

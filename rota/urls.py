@@ -22,5 +22,6 @@ urlpatterns = [
     path("backup-beds/<int:pk>/edit/", views.backup_bed_edit, name="backup_bed_edit"),
     # The hospital's own backup beds, by its update link (resources.UpdateLink's token).
     path("u/<str:token>/beds/", link_views.link_beds, name="link_beds"),
+    path("u/<str:token>/beds/<int:pk>/edit/", link_views.link_bed_edit, name="link_bed_edit"),
     path("u/<str:token>/beds/<int:pk>/end/", link_views.link_bed_end, name="link_bed_end"),
 ]

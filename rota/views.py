@@ -13,6 +13,7 @@ from coordination.access import get_for_user, role_required
 from coordination.dates import is_national_holiday, month_range
 from coordination.exports import content_disposition
 from coordination.forms import as_stored, post_data
+from coordination.models import sees_professional_fields
 from resources.models import Facility
 from rota import feeds, panels, services
 from rota.forms import BackupBedForm, GenerateForm, RotaForm, ShiftForm, SwapForm, list_line
@@ -329,18 +330,32 @@ def facility_feed(request, token):
 
 @role_required(*READERS)
 def backup_beds(request):
+    """Today's and coming backup beds, grouped by hospital (those taking patients today first)
+    with the number to call: the direct line for professionals and staff, else the main one."""
     today = timezone.localdate(panels.now())
     beds = list(
         BackupBed.objects.readable_by(request.user)
         .filter(available_until__gte=today)
         .select_related("facility", "center", "updated_by")
+        .order_by("facility__name", "facility_id", "available_from", "pk")
     )
+    pro = sees_professional_fields(request.user)
+    groups = {}
+    for bed in beds:
+        group = groups.setdefault(bed.facility_id, {"facility": bed.facility, "beds": [], "today": 0})
+        group["beds"].append(bed)
+        if bed.available_from <= today:
+            group["today"] += bed.beds
+    for group in groups.values():
+        facility = group["facility"]
+        direct = facility.direct_phone if pro else ""
+        group["phone"], group["phone_label"] = (direct, "直通") if direct else (facility.phone, "電話")
     editable = set(BackupBed.objects.for_user(request.user).values_list("pk", flat=True))
     return render(
         request,
         "rota/backup_beds.html",
         {
-            "beds": beds,
+            "groups": sorted(groups.values(), key=lambda g: not g["today"]),  # stable: names kept in order
             "today": today,
             "editable": editable,
             "can_create": request.user.role in WRITERS,

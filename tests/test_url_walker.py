@@ -308,8 +308,12 @@ EXPECTED = {
     "rota:backup_bed_edit": Expect(own_center(), kwargs=lambda w: {"pk": _backup_bed(w).pk}),
     # The hospital's own page by its update link: no account, whoever holds the link.
     "rota:link_beds": Expect(PUBLIC, kwargs=lambda w: {"token": _hospital_link(w)[0].token}),
+    # Changing a row, and the question before ending one (the end itself is its confirmed POST).
+    "rota:link_bed_edit": Expect(
+        PUBLIC, kwargs=lambda w: {"token": _hospital_link(w)[0].token, "pk": _hospital_link(w)[1].pk}
+    ),
     "rota:link_bed_end": Expect(
-        everyone(405), kwargs=lambda w: {"token": _hospital_link(w)[0].token, "pk": _hospital_link(w)[1].pk}
+        PUBLIC, kwargs=lambda w: {"token": _hospital_link(w)[0].token, "pk": _hospital_link(w)[1].pk}
     ),
     # surveys: coordinators manage their center's, officials read every survey's results
     "surveys:index": Expect(only(ADM, CO, CO2, OFF, PRO)),

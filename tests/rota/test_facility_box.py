@@ -7,7 +7,15 @@ import re
 import pytest
 
 from rota import panels
-from tests.rota.factories import local, make_clinic, make_rota, make_shift
+from rota.models import ShiftBackup
+from tests.rota.factories import (
+    local,
+    make_backup_bed,
+    make_clinic,
+    make_hospital,
+    make_rota,
+    make_shift,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +97,67 @@ def test_on_duty_now_the_number_to_call_is_a_tap_on_a_phone_and_so_is_the_direct
     assert '連絡先 <a href="tel:093-222-0000">093-222-0000</a>' in _box(client, clinic)
     html = client.get(f"/resources/{clinic.pk}/").content.decode()
     assert '<dd data-direct-phone><a href="tel:093-222-0000">093-222-0000</a></dd>' in html
+
+
+def _backup_hospital_tonight(cast):
+    """A backup hospital with beds valid today (and one ended yesterday, one from tomorrow) and a
+    coming shift of a clinic where it is the second backup (後方)."""
+    rota = make_rota(cast.center1, name="東センター 夜間休日当番")
+    hospital = make_hospital("さくら記念病院", code="4001000016", area=cast.ward1)
+    clinic = make_clinic("城山内科クリニック", code="4001000007", area=cast.ward1)
+    first = make_clinic("第一後方医院", area=cast.ward1)
+    shift = make_shift(rota, (2026, 12, 4, 18), (2026, 12, 5, 9), clinic)
+    ShiftBackup.objects.create(shift=shift, order=1, facility=first)
+    ShiftBackup.objects.create(shift=shift, order=2, facility=hospital)
+    make_backup_bed(
+        cast.center1, hospital, start=(2026, 12, 1), end=(2026, 12, 14), beds=3, conditions="登録患者のみ"
+    )
+    make_backup_bed(cast.center1, hospital, start=(2026, 11, 1), end=(2026, 12, 1), beds=8)
+    make_backup_bed(cast.center1, hospital, start=(2026, 12, 3), end=(2026, 12, 9), beds=9)
+    return rota, hospital, shift
+
+
+def test_at_night_a_backup_hospital_shows_its_beds_of_today_and_the_shifts_it_backs(
+    client_for, cast, monkeypatch
+):
+    _, hospital, _ = _backup_hospital_tonight(cast)
+    freeze(monkeypatch, 2026, 12, 2, 22, 30)
+    box = _box(client_for("professional"), hospital)
+    beds = re.search(r"<div data-facility-beds>(.*?)</div>", box, re.S)[1]
+    assert "計3床" in beds and "3床</strong>　12月1日〜12月14日" in beds and "条件: 登録患者のみ" in beds
+    assert "8床" not in beds and "9床" not in beds  # ended yesterday, starts tomorrow
+    assert '<li data-as-backup="2">12月4日（金）18:00' in box
+    assert "後方（2番目）</strong>・当番は城山内科クリニック" in box
+    assert "登録されていません" not in box
+
+
+@pytest.mark.parametrize("role", ["anonymous", "official"])
+def test_the_beds_and_backup_shifts_are_not_shown_to_visitors_and_officials(
+    client_for, cast, monkeypatch, role
+):
+    _, hospital, _ = _backup_hospital_tonight(cast)
+    freeze(monkeypatch, 2026, 12, 2, 22, 30)
+    html = client_for(role).get(f"/resources/{hospital.pk}/").content.decode()
+    assert "data-facility-beds" not in html and "登録患者のみ" not in html and "data-as-backup" not in html
+
+
+def test_the_box_keeps_its_queries_as_beds_and_backup_shifts_grow(client_for, cast, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rota, hospital, _ = _backup_hospital_tonight(cast)
+    freeze(monkeypatch, 2026, 12, 2, 22, 30)
+    client = client_for("professional")
+    client.get(f"/resources/{hospital.pk}/")
+    with CaptureQueriesContext(connection) as before:
+        client.get(f"/resources/{hospital.pk}/")
+    for n in range(3):
+        shift = make_shift(
+            rota, (2026, 12, 5 + n, 18), (2026, 12, 6 + n, 9), make_clinic(f"医院{n}", area=cast.ward1)
+        )
+        ShiftBackup.objects.create(shift=shift, order=1, facility=hospital)
+        make_backup_bed(cast.center1, hospital, start=(2026, 12, 2), end=(2026, 12, 2), beds=1 + n)
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(f"/resources/{hospital.pk}/").content.decode()
+    assert "計9床" in html and html.count("data-as-backup=") == 4
+    assert len(after.captured_queries) == len(before.captured_queries)

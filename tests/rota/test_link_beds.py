@@ -101,8 +101,11 @@ def test_the_page_shows_only_this_hospitals_beds_and_cannot_end_anothers(client_
     anonymous = client_for("anonymous")
     html = anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
     assert "2床" in html and "7床" not in html and "よその病院" not in html
-    assert anonymous.post(f"/rota/u/{link.token}/beds/{other.pk}/end/").status_code == 404
-    assert BackupBed.objects.filter(pk=other.pk).exists()
+    assert anonymous.post(f"/rota/u/{link.token}/beds/{other.pk}/end/", {"confirm": "1"}).status_code == 404
+    assert anonymous.get(f"/rota/u/{link.token}/beds/{other.pk}/edit/").status_code == 404
+    assert anonymous.post(f"/rota/u/{link.token}/beds/{other.pk}/edit/", {"beds": "1"}).status_code == 404
+    other.refresh_from_db()
+    assert other.beds == 7
 
 
 def test_ending_beds_ends_them_yesterday_and_withdraws_one_not_begun(client_for, link, hospital, cast):
@@ -122,11 +125,11 @@ def test_ending_beds_ends_them_yesterday_and_withdraws_one_not_begun(client_for,
         end=(later.year, later.month, later.day),
     )
     anonymous = client_for("anonymous")
-    assert anonymous.post(f"/rota/u/{link.token}/beds/{running.pk}/end/").status_code == 302
+    assert anonymous.post(f"/rota/u/{link.token}/beds/{running.pk}/end/", {"confirm": "1"}).status_code == 302
     running.refresh_from_db()
     assert running.available_until == today - datetime.timedelta(days=1)
     assert running.source == BackupBed.Source.FACILITY
-    anonymous.post(f"/rota/u/{link.token}/beds/{planned.pk}/end/")
+    anonymous.post(f"/rota/u/{link.token}/beds/{planned.pk}/end/", {"confirm": "1"})
     assert not BackupBed.objects.filter(pk=planned.pk).exists()
     assert (
         AuditEvent.objects.filter(object_type="rota.BackupBed", username="施設（更新用リンク）").count() == 2
@@ -146,5 +149,94 @@ def test_a_revoked_expired_or_unknown_link_answers_404(client_for, link, hospita
     anonymous = client_for("anonymous")
     assert anonymous.get(f"/rota/u/{token}/beds/").status_code == 404
     assert anonymous.post(f"/rota/u/{token}/beds/", {"beds": "1"}).status_code == 404
-    assert anonymous.post(f"/rota/u/{token}/beds/{bed.pk}/end/").status_code == 404
-    assert BackupBed.objects.count() == 1
+    assert anonymous.post(f"/rota/u/{token}/beds/{bed.pk}/end/", {"confirm": "1"}).status_code == 404
+    assert anonymous.post(f"/rota/u/{token}/beds/{bed.pk}/edit/", {"beds": "5"}).status_code == 404
+    assert BackupBed.objects.count() == 1 and BackupBed.objects.get().beds == bed.beds
+
+
+def _running_bed(cast, hospital, beds=3, conditions="登録患者のみ"):
+    today = _today()
+    week_ago, later = today - datetime.timedelta(days=7), today + datetime.timedelta(days=20)
+    return make_backup_bed(
+        cast.center1,
+        hospital,
+        start=(week_ago.year, week_ago.month, week_ago.day),
+        end=(later.year, later.month, later.day),
+        beds=beds,
+        conditions=conditions,
+    )
+
+
+def test_the_hospital_changes_the_bed_count_and_conditions_of_a_row_audited(client_for, link, hospital, cast):
+    bed = _running_bed(cast, hospital)
+    anonymous = client_for("anonymous")
+    page = anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
+    assert f'href="/rota/u/{link.token}/beds/{bed.pk}/edit/"' in page
+    form = anonymous.get(f"/rota/u/{link.token}/beds/{bed.pk}/edit/").content.decode()
+    assert f'data-link-bed-named="{bed.pk}"' in form and "3床" in form and 'value="3"' in form
+    response = anonymous.post(
+        f"/rota/u/{link.token}/beds/{bed.pk}/edit/",
+        {"beds": "5", "conditions": "登録患者のみ。夜間は電話で", "stated_by": "連携 花子"},
+    )
+    assert response.status_code == 302
+    before_period = (bed.available_from, bed.available_until)
+    bed.refresh_from_db()
+    assert (bed.beds, bed.conditions, bed.source, bed.stated_by) == (
+        5,
+        "登録患者のみ。夜間は電話で",
+        BackupBed.Source.FACILITY,
+        "連携 花子",
+    )
+    assert (bed.available_from, bed.available_until) == before_period and bed.stated_at is not None
+    event = AuditEvent.objects.get(object_type="rota.BackupBed", object_id=str(bed.pk))
+    assert event.username == "施設（更新用リンク）"
+    assert "連携 花子" in event.detail and "病床数: 3 → 5" in event.detail and "受入の条件" in event.detail
+    assert "5床" in anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
+
+
+def test_a_bad_count_names_the_field_and_changes_nothing(client_for, link, hospital, cast):
+    bed = _running_bed(cast, hospital)
+    html = (
+        client_for("anonymous")
+        .post(f"/rota/u/{link.token}/beds/{bed.pk}/edit/", {"beds": "0", "conditions": "変えた"})
+        .content.decode()
+    )
+    assert "病床数は1以上にしてください。" in html and "いまの病床数</dt><dd>3床" in html
+    bed.refresh_from_db()
+    assert (bed.beds, bed.conditions) == (3, "登録患者のみ")
+    assert not AuditEvent.objects.filter(object_type="rota.BackupBed").exists()
+
+
+def test_ending_asks_first_on_a_page_naming_the_row_and_ends_only_when_confirmed(
+    client_for, link, hospital, cast
+):
+    bed = _running_bed(cast, hospital)
+    anonymous = client_for("anonymous")
+    page = anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
+    # The list page has no button that ends a row at once, only a way to the question.
+    assert f'action="/rota/u/{link.token}/beds/{bed.pk}/end/"' not in page
+    assert f'href="/rota/u/{link.token}/beds/{bed.pk}/end/"' in page
+    yesterday = _today() - datetime.timedelta(days=1)
+    for ask in (anonymous.get, anonymous.post):
+        html = ask(f"/rota/u/{link.token}/beds/{bed.pk}/end/").content.decode()
+        assert f'data-link-bed-named="{bed.pk}"' in html and "3床" in html and "登録患者のみ" in html
+        assert f"{yesterday.month}月{yesterday.day}日（昨日）まで" in html
+        assert 'name="confirm" value="1"' in html
+    bed.refresh_from_db()
+    assert bed.available_until > _today() and not AuditEvent.objects.exists()
+    anonymous.post(f"/rota/u/{link.token}/beds/{bed.pk}/end/", {"confirm": "1", "stated_by": "連携 花子"})
+    bed.refresh_from_db()
+    assert bed.available_until == yesterday and bed.stated_by == "連携 花子"
+
+
+def test_withdrawing_a_planned_row_asks_first_in_its_own_words(client_for, link, hospital, cast):
+    later = _today() + datetime.timedelta(days=5)
+    bed = make_backup_bed(
+        cast.center1,
+        hospital,
+        start=(later.year, later.month, later.day),
+        end=(later.year, later.month, later.day),
+    )
+    html = client_for("anonymous").get(f"/rota/u/{link.token}/beds/{bed.pk}/end/").content.decode()
+    assert "この登録を取り下げますか" in html and "はい、2床の登録を取り下げる" in html
+    assert BackupBed.objects.filter(pk=bed.pk).exists()
