@@ -13,5 +13,10 @@ def upcoming(request):
     else:
         events, manage = Event.objects.public().upcoming(), False
     # with_seats: each line shows the event's state (満席 read from the count).
-    events = events.with_seats().select_related("center").prefetch_related("co_host_centers").order_by("starts_at")[:5]
+    events = (
+        events.with_seats()
+        .select_related("center")
+        .prefetch_related("co_host_centers")
+        .order_by("starts_at")[:5]
+    )
     return {"events": list(events), "manage": manage}

@@ -124,7 +124,9 @@ def detail(request, pk):
         pk,
         Event.objects.with_seats()
         .select_related("center", "created_by")
-        .prefetch_related("formats", "audience_professions", "organiser_links__organisation", "co_host_centers"),
+        .prefetch_related(
+            "formats", "audience_professions", "organiser_links__organisation", "co_host_centers"
+        ),
     )
     registrations = list(event.registrations.select_related("profession"))
     check_in_refusal = event.check_in_refusal()
