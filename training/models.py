@@ -103,7 +103,20 @@ class EventQuerySet(CenterOwnedQuerySet):
         return self.filter(starts_at__lte=now or timezone.now())
 
     def open_for_registration(self, now=None):
-        return self.upcoming(now).filter(registration_open=True)
+        """Events taking sign-ups: registration open and not begun (Event.state() is then 受付中
+        or 満席). Once an event has started the center counts who came, so nobody signs up."""
+        return self.filter(registration_open=True, starts_at__gt=now or timezone.now())
+
+
+class EventState(models.TextChoices):
+    """Where an event stands for sign-ups and on the day: the one label the event page, the lists
+    and the home panel show (Event.state())."""
+
+    OPEN = "open", "申込受付中"
+    FULL = "full", "満席（キャンセル待ち可）"
+    CLOSED = "closed", "申込受付終了"
+    IN_PROGRESS = "in_progress", "開催中"
+    ENDED = "ended", "終了"
 
 
 class AlreadyCancelled(Exception):
@@ -246,6 +259,31 @@ class Event(CreatedAndUpdated):
         """Whom a participant asks about the event: its center, with the center's phone when known."""
         center = self.center
         return f"{center.name}（電話 {center.phone}）" if center.phone else center.name
+
+    # --- State ------------------------------------------------------------------------------
+
+    @property
+    def ends_by(self):
+        """When the event is over: its end time, or (none entered) the end of its day in Tokyo."""
+        if self.ends_at:
+            return self.ends_at
+        start = timezone.localtime(self.starts_at)
+        return (start + timezone.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def state(self, now=None):
+        """An EventState. Needs the with_seats() annotations (満席 is read from confirmed_count).
+        Matches EventQuerySet.open_for_registration(): OPEN and FULL are exactly its events."""
+        now = now or timezone.now()
+        if now >= self.starts_at:
+            return EventState.ENDED if now >= self.ends_by else EventState.IN_PROGRESS
+        if not self.registration_open:
+            return EventState.CLOSED
+        return EventState.FULL if self.is_full else EventState.OPEN
+
+    @property
+    def current_state(self):
+        """state() now, for templates."""
+        return self.state()
 
     # --- Seats ------------------------------------------------------------------------------
 

@@ -12,5 +12,11 @@ def upcoming(request):
         events, manage = Event.objects.open_for_registration(), False
     else:
         events, manage = Event.objects.public().upcoming(), False
-    events = events.select_related("center").prefetch_related("co_host_centers").order_by("starts_at")[:5]
+    # with_seats: each line shows the event's state (満席 read from the count).
+    events = (
+        events.with_seats()
+        .select_related("center")
+        .prefetch_related("co_host_centers")
+        .order_by("starts_at")[:5]
+    )
     return {"events": list(events), "manage": manage}

@@ -122,11 +122,14 @@ def detail(request, pk):
     event = _managed(
         request,
         pk,
-        Event.objects.select_related("center", "created_by").prefetch_related(
+        Event.objects.with_seats()
+        .select_related("center", "created_by")
+        .prefetch_related(
             "formats", "audience_professions", "organiser_links__organisation", "co_host_centers"
         ),
     )
     registrations = list(event.registrations.select_related("profession"))
+    check_in_refusal = event.check_in_refusal()
     return render(
         request,
         "training/detail.html",
@@ -136,6 +139,10 @@ def detail(request, pk):
             "confirmed": sum(r.status == Registration.Status.CONFIRMED for r in registrations),
             "waitlisted": sum(r.status == Registration.Status.WAITLISTED for r in registrations),
             "checked_in": sum(r.checked_in_at is not None for r in registrations),
+            # Before the event's day nobody can be checked in: the page says so once, with no buttons.
+            "check_in_refusal": check_in_refusal,
+            # On the day, the door staff jump straight to the list from the top of the page.
+            "is_event_day": event.day == timezone.localdate(),
             "attendance": event.attendance_by_profession(),
             "organisation_count": event.organisation_count(),
             "registration_form": RegistrationForm(),

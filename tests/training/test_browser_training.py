@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from coordination.models import Organisation
 from tests.conftest import ARTIFACTS, login
+from training.models import Event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,10 +16,9 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     Organisation.objects.create(name="医師会")
     cast.professional.affiliation = "△△ケアプランセンター"
     cast.professional.save()
-    # Held today, begun this minute: sign-ups are still open, check-in is open (it is the event's
-    # day) and the yearly history counts it (it took place).
-    start = timezone.localtime()
-    day = start.date()
+    # Starting in a few minutes: sign-ups are open until it begins. It then begins (moved to now
+    # below): check-in is open (it is the event's day) and the yearly history counts it.
+    start = timezone.localtime() + datetime.timedelta(minutes=5)
     login(page, "coordinator")
     page.goto(page.base_url + "/training/new/")
     page.get_by_label("名称").fill("在宅看取りを支える多職種研修")
@@ -44,7 +44,11 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     expect(pro_page.locator(".messages")).to_contain_text("申し込みました。")
     pro.close()
 
+    # It begins: no longer offered for sign-up, and today is its day.
+    Event.objects.filter(title="在宅看取りを支える多職種研修").update(starts_at=timezone.now())
+    day = timezone.localdate()
     page.goto(event_url)
+    expect(page.locator("[data-event-state]")).to_have_text("開催中")
     page.get_by_role("link", name="申込を代理入力").click()
     page.get_by_label("氏名").fill("山田 花子")
     page.get_by_label("所属").fill("○○訪問看護ステーション")
