@@ -397,7 +397,12 @@ class Issue(CreatedBy):
 
     @property
     def raised_by(self):
-        return self.organisation or self.profession
+        """Who raised it, as every page and workbook names them: the organisation with the
+        profession that spoke for it in brackets when both are set (病院地域連携室連絡会（MSW）),
+        else whichever is set; "" when neither is."""
+        if self.organisation_id and self.profession_id:
+            return f"{self.organisation}（{self.profession}）"
+        return str(self.organisation or self.profession or "")
 
     @classmethod
     def next_label(cls, center_id, organisation):

@@ -5,10 +5,11 @@ the 年度 summary, each in a fixed number of queries whatever the number of row
 Forms only validate; views call the functions here. Meetings and 課題 carry no client's personal
 data, so their audit entries keep the changed values."""
 
+import datetime
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from coordination import dates
@@ -22,6 +23,7 @@ from meetings.models import (
     Solution,
     Tier,
 )
+from training.models import Event
 
 # --- writes -------------------------------------------------------------------------------------
 
@@ -187,11 +189,19 @@ def organisation_timeline(organisation, meetings, issues, events):
     return own_issues, table
 
 
-def fiscal_year_summary(year, meetings, issues):
-    """For one 年度: meetings per tier and kind, 課題 raised and 課題 solved (a status change to
-    解決 dated in the year)."""
+def fiscal_year_summary(year, meetings, issues, solutions=None, events=None):
+    """For one 年度: meetings per tier and kind and the list of them, 課題 raised and 課題 solved
+    (a status change to 解決 dated in the year), and the 解決策 carried out in the year (at one of
+    these meetings or at one of these training events held in it). Each part is one query (two
+    or three with its prefetches), however many rows the year holds."""
     span = dates.fiscal_year_range(year)
     in_year = meetings.filter(held_on__range=span)
+    meeting_list = list(
+        in_year.select_related("kind", "center")
+        .prefetch_related("organisations")
+        .annotate(attendees=Sum("attendance__count"))
+        .order_by("held_on", "start_time", "pk")
+    )
     by_tier_kind = list(
         in_year.values("tier", "kind__name", "kind__sort_order")
         .annotate(n=Count("id"))
@@ -219,6 +229,8 @@ def fiscal_year_summary(year, meetings, issues):
     return {
         "year": year,
         "label": dates.fiscal_year_label(year),
+        "meetings": meeting_list,
+        "solutions": _solutions_carried_out(year, in_year, solutions, events),
         "counts": counts,
         "rows": rows,
         "tier_totals": tier_totals,
@@ -226,6 +238,39 @@ def fiscal_year_summary(year, meetings, issues):
         "raised": raised,
         "solved": solved,
     }
+
+
+def _solutions_carried_out(year, in_year, solutions, events):
+    """[(解決策, [(date, 'meeting' or 'event', meeting or event)])]: the 解決策 carried out at a
+    meeting of `in_year` or an event of `events` that started in the 年度, each with those
+    occasions in date order; the list in the order they were first carried out."""
+    start, end = dates.fiscal_year_range(year)
+    tz = timezone.get_current_timezone()
+    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    after = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    events_in_year = (Event.objects.all() if events is None else events).filter(
+        starts_at__gte=first, starts_at__lt=after
+    )
+    at_meeting = Solution.meetings.through.objects.filter(meeting__in=in_year).values("solution_id")
+    at_event = Solution.events.through.objects.filter(event__in=events_in_year).values("solution_id")
+    rows = []
+    for solution in (
+        (Solution.objects.all() if solutions is None else solutions)
+        .filter(Q(pk__in=at_meeting) | Q(pk__in=at_event))
+        .select_related("center")
+        .prefetch_related(
+            "issues",
+            Prefetch("meetings", queryset=in_year.select_related("kind"), to_attr="meetings_in_year"),
+            Prefetch("events", queryset=events_in_year, to_attr="events_in_year"),
+        )
+    ):
+        occasions = [(m.held_on, "meeting", m) for m in solution.meetings_in_year] + [
+            (timezone.localtime(e.starts_at).date(), "event", e) for e in solution.events_in_year
+        ]
+        occasions.sort(key=lambda o: o[0])
+        rows.append((solution, occasions))
+    rows.sort(key=lambda r: (r[1][0][0], r[0].pk))
+    return rows
 
 
 def save_targets(request, fiscal_year, ward, formset, narrative_form):

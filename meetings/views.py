@@ -258,7 +258,7 @@ def _issues_xlsx(issues):
             [
                 i.label,
                 i.title,
-                str(i.raised_by or ""),
+                i.raised_by,
                 str(i.category or ""),
                 i.get_status_display(),
                 i.raised_on,
@@ -451,6 +451,7 @@ def year_summary(request):
     user = request.user
     year, status = _fiscal_year_from(request)
     meetings, issues = Meeting.objects.for_user(user), Issue.objects.for_user(user)
+    solutions = Solution.objects.for_user(user)
     show_center = sees_every_center(user)
     centers = list(visible_centers(user)) if show_center else []
     code = request.GET.get("center", "") if show_center else ""
@@ -458,7 +459,10 @@ def year_summary(request):
         if code not in {c.code for c in centers}:
             raise Http404
         meetings, issues = meetings.filter(center__code=code), issues.filter(center__code=code)
-    summary = services.fiscal_year_summary(year, meetings, issues)
+        solutions = solutions.filter(center__code=code)
+    summary = services.fiscal_year_summary(
+        year, meetings, issues, solutions=solutions, events=Event.objects.readable_by(user)
+    )
     if request.GET.get("format") == "xlsx":
         return _summary_xlsx(summary)
     if request.GET.get("format"):
@@ -489,6 +493,23 @@ def _summary_xlsx(s):
                 {"title_rows": [title], "widths": [14, 24, 8]},
             ),
             (
+                "会議一覧",
+                ["センター", "開催日", "連携の段階", "種類", "名称", "参加した団体・機関", "参加人数"],
+                [
+                    [
+                        _center_name(m),
+                        m.held_on,
+                        m.get_tier_display(),
+                        m.kind.name,
+                        m.display_title,
+                        "、".join(o.name for o in m.organisations.all()),
+                        m.attendees,
+                    ]
+                    for m in s["meetings"]
+                ],
+                {"title_rows": [title], "widths": [28, 12, 12, 18, 36, 40, 10]},
+            ),
+            (
                 "提起された課題",
                 ["センター", "ラベル", "課題", "提起した団体・職種", "提起日", "状態"],
                 [
@@ -496,7 +517,7 @@ def _summary_xlsx(s):
                         _center_name(i),
                         i.label,
                         i.title,
-                        str(i.raised_by or ""),
+                        i.raised_by,
                         i.raised_on,
                         i.get_status_display(),
                     ]
@@ -507,12 +528,38 @@ def _summary_xlsx(s):
             (
                 "解決した課題",
                 ["センター", "ラベル", "課題", "提起した団体・職種", "解決日"],
-                [[_center_name(i), i.label, i.title, str(i.raised_by or ""), day] for day, i in s["solved"]],
+                [[_center_name(i), i.label, i.title, i.raised_by, day] for day, i in s["solved"]],
                 {"title_rows": [title], "widths": [28, 10, 40, 24, 12]},
+            ),
+            (
+                "実施した解決策",
+                ["センター", "解決策", "対応する課題", "実施した場", "実施日"],
+                [
+                    [
+                        _center_name(solution),
+                        solution.title,
+                        "、".join(i.label for i in solution.issues.all()),
+                        _occasion_text(kind, o),
+                        day,
+                    ]
+                    for solution, occasions in s["solutions"]
+                    for day, kind, o in occasions
+                ],
+                {"title_rows": [title], "widths": [28, 36, 16, 44, 12]},
             ),
         ],
         fallback=f"meetings-FY{s['year']}.xlsx",
     )
+
+
+def _occasion_text(kind, occasion):
+    """Where a 解決策 was carried out, as the page says it: 二次連携「同行訪問研修」（会場）."""
+    where = (
+        f"{occasion.get_tier_display()}「{occasion.display_title}」"
+        if kind == "meeting"
+        else f"研修「{occasion.title}」"
+    )
+    return where + (f"（{occasion.venue}）" if occasion.venue else "")
 
 
 def _fiscal_year_from(request):
