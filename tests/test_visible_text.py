@@ -45,8 +45,13 @@ def visible_text(html):
     return parser.parts
 
 
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
 def problems(html):
-    found = []
+    # A browser shows a title's content as it is (no tags): markup that slipped into a title
+    # block is printed in the tab and the bookmark.
+    found = [f"markup in the title {t[:80]!r}" for t in TITLE.findall(html) if "<" in t or ">" in t]
     for text in visible_text(html):
         found += [f"template syntax {s!r} in {text[:80]!r}" for s in TEMPLATE_SYNTAX if s in text]
         found += [f"English {m.group(0)!r}" for m in ENGLISH_SENTENCE.finditer(text)]
@@ -57,6 +62,7 @@ def test_the_check_finds_a_leaked_comment_and_an_english_sentence():
     leaked = "<p>{# The report's content, cached by the view</p><h1>相談実績</h1>"
     assert problems(leaked)
     assert problems("<p>This page is not translated yet</p>")
+    assert problems("<title>会議・課題<section><h2>解決策</h2></section> | ポータル</title>")
     assert not problems(
         '<p>CSVでダウンロード（C01・FAX）</p><script>var a = "{{ x }} is a sentence here";</script>'
     )
