@@ -1,10 +1,6 @@
 """Consultations per area for a 年度, offered to the directory's 「地域の見える化」 page through
 coordination.area_counts (the directory may not import the consultation log)."""
 
-import datetime
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 from django.db.models import Count, IntegerField, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -17,10 +13,7 @@ def consultations_per_area(fiscal_year, center_ids=None):
     """{area id: consultations received in the 年度}, in one GROUP BY query. A consultation
     belongs to its client's area; one without it to its center's area when the center covers a
     single area (a center covering several cannot say which)."""
-    tz = ZoneInfo(settings.TIME_ZONE)
-    start, end = dates.fiscal_year_range(fiscal_year)
-    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    after = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    first, after = dates.day_bounds(*dates.fiscal_year_range(fiscal_year))
     single_area = (
         Center.areas.through.objects.filter(center_id=OuterRef("center_id"))
         .order_by()

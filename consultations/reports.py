@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
 from consultations import tallies
 from consultations.models import (
@@ -35,10 +34,7 @@ class Period:
     @property
     def bounds(self):
         """Aware datetimes [start, end) in Asia/Tokyo, so the index on received_at is used."""
-        tz = timezone.get_current_timezone()
-        first = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
-        after = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-        return first, after
+        return dates.day_bounds(self.start, self.end)
 
     def fiscal_to_date(self):
         """April of the fiscal year up to the end of this period (年度累計)."""

@@ -7,14 +7,13 @@ Every write path of the consultation log recounts the days it touched, from the 
 day when 受付日時 changes), a new 連絡調整 row, the import of past logs and seed_demo. The models are
 passed in so that a data migration can use the same code with its historical models."""
 
-import datetime
-
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from consultations.models import Consultation, ConsultationTopic, Coordination, DailyTally
+from coordination import dates
 from coordination.text import normalize
 
 TOTAL = "total"
@@ -45,8 +44,7 @@ def recount(models, center_ids, first, last):
 
 def _recount(Consultation, ConsultationTopic, Coordination, DailyTally, center_ids, first, last):
     tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
-    after = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    start, after = dates.day_bounds(first, last)
     counts = {}
 
     def add(center_id, day, kind, key, n):

@@ -3,7 +3,6 @@ planned targets (計画値, `ItemTarget`). Meetings and 課題 count under the i
 consultations are オ; training events カ or キ by their item. A fixed number of queries whatever
 the number of records (a few hundred meetings and events a year are counted in Python)."""
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -91,10 +90,7 @@ class Evaluation:
 
 def _year_bounds(fiscal_year):
     start, end = dates.fiscal_year_range(fiscal_year)
-    tz = timezone.get_current_timezone()
-    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    after = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end, first, after
+    return start, end, *dates.day_bounds(start, end)
 
 
 def _owned(center_ids, with_city, prefix=""):

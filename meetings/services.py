@@ -5,7 +5,6 @@ the 年度 summary, each in a fixed number of queries whatever the number of row
 Forms only validate; views call the functions here. Meetings and 課題 carry no client's personal
 data, so their audit entries keep the changed values."""
 
-import datetime
 from collections import defaultdict
 
 from django.db import transaction
@@ -244,10 +243,7 @@ def _solutions_carried_out(year, in_year, solutions, events):
     """[(解決策, [(date, 'meeting' or 'event', meeting or event)])]: the 解決策 carried out at a
     meeting of `in_year` or an event of `events` that started in the 年度, each with those
     occasions in date order; the list in the order they were first carried out."""
-    start, end = dates.fiscal_year_range(year)
-    tz = timezone.get_current_timezone()
-    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    after = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    first, after = dates.day_bounds(*dates.fiscal_year_range(year))
     events_in_year = (Event.objects.all() if events is None else events).filter(
         starts_at__gte=first, starts_at__lt=after
     )
