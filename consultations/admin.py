@@ -1,6 +1,5 @@
 from django.contrib import admin
 from import_export import resources
-from import_export.widgets import ManyToManyWidget
 
 from consultations.models import (
     AccessLog,
@@ -14,6 +13,7 @@ from coordination.admin import (
     AuditedAdmin,
     LookupTableAdmin,
     NamedForeignKeyWidget,
+    NamedManyToManyWidget,
     ReadOnlyLogAdmin,
     ReferenceDataAdmin,
     ReferenceResource,
@@ -34,7 +34,7 @@ class TopLevelTopicWidget(NamedForeignKeyWidget):
 class TopicResource(ReferenceResource):
     parent = resources.Field(attribute="parent", widget=TopLevelTopicWidget(Topic, field="name"))
     capabilities = resources.Field(
-        attribute="capabilities", widget=ManyToManyWidget(Capability, field="code", separator="|")
+        attribute="capabilities", widget=NamedManyToManyWidget(Capability, field="code", separator="|")
     )
 
     class Meta:

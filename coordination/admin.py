@@ -16,7 +16,7 @@ from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 from import_export.results import RowResult
-from import_export.widgets import ForeignKeyWidget
+from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from coordination.exports import csv_response
 from coordination.forms import as_stored, use_area_tree
@@ -96,9 +96,18 @@ class WholeNumberWidget(widgets.IntegerWidget):
 
     def clean(self, value, row=None, **kwargs):
         try:
-            return super().clean(value, row, **kwargs)
+            number = super().clean(value, row, **kwargs)
         except (decimal.InvalidOperation, ValueError):
             raise ValueError(f"「{value}」は数ではありません。数字で書いてください。") from None
+        # The library truncates (1.5 is stored as 1), which would move the row in its list with
+        # no word; Excel's 3.0 for 3 is a whole number and passes.
+        try:
+            whole = number is None or decimal.Decimal(str(value).strip()) == number
+        except decimal.InvalidOperation:  # written with separators (1,000): the library read it
+            whole = True
+        if not whole:
+            raise ValueError(f"「{value}」は整数ではありません。小数点のない数で書いてください。")
+        return number
 
 
 class NamedForeignKeyWidget(ForeignKeyWidget):
@@ -110,6 +119,24 @@ class NamedForeignKeyWidget(ForeignKeyWidget):
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
             raise ValueError(f"「{value}」という{self.model._meta.verbose_name}はありません。") from None
+
+
+class NamedManyToManyWidget(ManyToManyWidget):
+    """Codes separated by 「|」 (home-visit|end-of-life). A code the referenced table does not
+    have is the row's error, naming it: the library drops it without a word, so a typo in the
+    sheet would silently leave a 相談内容 without the capability it was meant to suggest."""
+
+    def clean(self, value, row=None, **kwargs):
+        found = super().clean(value, row, **kwargs)
+        if not value or isinstance(value, (int, float)):
+            return found
+        wanted = [code.strip() for code in str(value).split(self.separator) if code.strip()]
+        known = {str(code) for code in found.values_list(self.field, flat=True)}
+        unknown = [code for code in wanted if code not in known]
+        if unknown:
+            names = "・".join(f"「{code}」" for code in unknown)
+            raise ValueError(f"{names}という{self.model._meta.verbose_name}はありません。")
+        return found
 
 
 # Reference data moves between installations as a spreadsheet (管理画面 → インポート/エクスポート,

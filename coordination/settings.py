@@ -120,6 +120,10 @@ USE_I18N = True
 # The portal's Japanese for what installed apps' ja catalogues leave in English (django-import-
 # export's admin pages); a compiled catalogue, committed: locale/ja/LC_MESSAGES/django.po says why.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# An admin export of a name or description holding a control character (pasted from another
+# program) would otherwise fail as a whole: openpyxl refuses such a cell. The character is written
+# as 「\N{REPLACEMENT CHARACTER}」 instead.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 USE_TZ = True
 
 STATIC_URL = "/static/"

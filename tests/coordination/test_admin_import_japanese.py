@@ -193,3 +193,50 @@ def test_a_confirmed_import_writes_each_changed_row_to_the_audit_log(client_for)
         ("create", "在宅輸血", "admin"),
         ("update", "訪問診療（改）", "admin"),
     ]
+
+
+def test_a_sort_order_with_a_fraction_is_refused_and_a_whole_one_written_with_a_point_passes(client_for):
+    page = _upload(
+        client_for("admin"),
+        "/admin/resources/capability/import/",
+        CAPABILITY_HEADER + "x-half,半端な並び,医療処置,,1.5\r\nx-whole,整数の並び,医療処置,,3.0\r\n",
+    )
+    labels = re.findall(r'<span class="validation-error-field-label">([^<]+)</span>', page)
+    assert labels == ["並び順"]  # the 1.5 row only: Excel's 3.0 is 3
+    assert "「1.5」は整数ではありません。小数点のない数で書いてください。" in page
+    _no_english(page)
+    assert not Capability.objects.filter(code__startswith="x-").exists()
+
+
+def test_a_topic_naming_a_capability_code_that_does_not_exist_is_refused_naming_it(client_for):
+    from consultations.models import Topic
+
+    top = Topic.objects.filter(parent__isnull=True).first()
+    page = _upload(
+        client_for("admin"),
+        "/admin/consultations/topic/import/",
+        "大分類,項目,並び順,使用中,資源検索で選ぶ在宅対応機能\r\n"
+        f"{top.name},誤記のある項目,1,1,home-visit|home-vist|eol-care\r\n",
+    )
+    assert "「home-vist」・「eol-care」という在宅対応機能はありません。" in page
+    _no_english(page)
+    assert not Topic.objects.filter(name="誤記のある項目").exists()
+
+
+def test_an_export_of_a_description_holding_a_control_character_is_written_not_refused(client_for):
+    import io
+
+    import openpyxl
+
+    Capability.objects.filter(code="home-visit").update(description="医師が\x0b計画的に訪問")
+    client = client_for("admin")
+    formats = client.get("/admin/resources/capability/export/").content.decode()
+    xlsx_index = re.search(r'<option value="(\d+)"[^>]*>xlsx</option>', formats).group(1)
+    fields = {n: "on" for n in re.findall(r'<input type="checkbox" name="([^"]+)"[^>]*checked', formats)}
+    exported = client.post(
+        "/admin/resources/capability/export/", {"format": xlsx_index, "resource": "0", **fields}
+    )
+    assert exported.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
+    cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "医師が\N{REPLACEMENT CHARACTER}計画的に訪問" in cells
