@@ -396,39 +396,28 @@ TargetFormSet = forms.formset_factory(
 )
 
 
+NARRATIVE_FIELDS = [
+    "overview",
+    "features",
+    "started",
+    "history",
+    "users",
+    "bodies",
+    "municipal_role",
+    "national_role",
+    "challenges",
+    "plans",
+    "other",
+    "contact",
+]
+
+
 class NarrativeForm(forms.ModelForm):
     class Meta:
         model = EvaluationNarrative
-        fields = [
-            "overview",
-            "features",
-            "started",
-            "history",
-            "users",
-            "bodies",
-            "municipal_role",
-            "national_role",
-            "challenges",
-            "plans",
-            "other",
-            "contact",
-        ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in [
-                "overview",
-                "features",
-                "history",
-                "users",
-                "bodies",
-                "municipal_role",
-                "national_role",
-                "challenges",
-                "plans",
-                "other",
-                "contact",
-            ]
-        }
+        fields = NARRATIVE_FIELDS
+        # Each a few lines of prose for the 事業評価 sheet, but 開始年度, which is a short phrase.
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in NARRATIVE_FIELDS if name != "started"}
         help_texts = {
             "started": "例: 2019年度（空欄のときは最初のセンターの開設日から表示します）",
             "users": "記録から数えた人数（相談・研修・講座）は事業評価に並べて表示します。",
