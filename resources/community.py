@@ -53,6 +53,9 @@ class CommunityFacilityForm(forms.ModelForm):
         area.empty_label = "選んでください"
         if area_ids is not None:
             area.queryset = Area.objects.filter(pk__in=area_ids)
+            # A coordinator of one 圏域 has one answer; a new entry starts on it.
+            if len(area_ids) == 1 and not self.instance.area_id:
+                self.initial.setdefault("area", next(iter(area_ids)))
         use_area_tree(area)
 
 

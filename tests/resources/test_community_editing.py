@@ -227,3 +227,13 @@ def test_a_failed_save_shows_one_banner_and_the_fields_messages(sc, cast):
     assert "確認してください" not in html and "ご確認ください" not in html
     assert "保存できませんでした。赤字のメッセージがある項目を直して、もう一度保存してください。" in html
     assert "第何週かを 1〜5 の数字で入力してください" in html and "この項目は必須です。" in html
+
+
+def test_a_new_entry_starts_on_the_life_support_coordinators_only_area(sc, cast, client_for):
+    assert cast.daily1.descendant_ids() == {cast.daily1.pk}  # one 圏域, nothing below it
+    page = sc.get(reverse("resources:community_create")).content.decode()
+    assert f'<option value="{cast.daily1.pk}" selected>' in page
+    # A coordinator, who may place one anywhere, chooses.
+    page = client_for("coordinator").get(reverse("resources:community_create")).content.decode()
+    select = page.split('name="facility-area"')[1].split("</select>")[0]
+    assert select.count(" selected>") == 1 and '<option value="" selected>' in select
