@@ -14,6 +14,7 @@ from coordination.models import Area
 from coordination.security import CREATE, UPDATE, audit
 from resources import community, recurrence
 from resources.models import Facility, FacilityKind
+from resources.updates import SendingCenters
 
 LISTING_LIMIT = 300
 
@@ -49,9 +50,12 @@ def _listing(request):
     if this_week:
         queryset = queryset.meeting_between(*week)
     facilities = list(queryset[: LISTING_LIMIT + 1])
+    centers = SendingCenters()  # read once, and only when a contact is not public
     for facility in facilities:
         activity = getattr(facility, "community", None)
         facility.next_date = activity.next_date(today) if activity else None
+        if not (activity and activity.contact_public and activity.contact_phone):
+            facility.answering_center = centers.for_area(facility.area_id)
     facilities.sort(key=lambda f: (f.next_date is None, f.next_date or today, f.name_kana, f.name))
     return {
         "facilities": facilities[:LISTING_LIMIT],

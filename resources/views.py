@@ -27,6 +27,7 @@ from resources.models import (
     Vacancy,
 )
 from resources.search import DirectoryPaginator
+from resources.updates import SendingCenters
 from resources.windows import windows_formset
 
 PAGE_SIZE = 20
@@ -323,6 +324,11 @@ def _community_detail(request, facility, pro):
     activity = CommunityActivity.objects.filter(facility=facility).prefetch_related("rules").first()
     next_date, next_rule = activity.next_meeting(recurrence.today()) if activity else (None, None)
     editable = Facility.objects.community_editable_by(request.user).filter(pk=facility.pk).exists()
+    show_contact = bool(
+        activity
+        and activity.contact_visible_to(request.user)
+        and (activity.contact_name or activity.contact_phone)
+    )
     return render(
         request,
         "resources/community_detail.html",
@@ -332,7 +338,8 @@ def _community_detail(request, facility, pro):
             "rules": activity.rules_list() if activity else [],
             "next_date": next_date,
             "next_rule": next_rule,
-            "show_contact": bool(activity and activity.contact_visible_to(request.user)),
+            "show_contact": show_contact,
+            "answering_center": None if show_contact else SendingCenters().for_area(facility.area_id),
             "pro": pro,
             "can_edit": editable,
             "can_confirm": can_edit_directory(request.user),

@@ -286,14 +286,38 @@ def test_a_session_ended_today_is_not_next_on_any_page(client_for, cast, today):
 def test_a_professionals_only_contact_gives_the_same_fallback_in_the_list_the_print_and_the_page(
     client_for, cast
 ):
+    """A resident is given a number to call: the center covering the resource's area (東センター
+    covers 東区, above the 圏域), with its phone; without a covering center, the general words."""
+    from coordination.models import Center
+
+    Center.objects.filter(code="C01").update(phone="093-200-0001")
     hidden = make_community("内緒サロン", cast.daily1, contact_public=False, contact_phone="093-100-0002")
-    fallback = "お住まいの地域の地域包括支援センター、または連携支援センターにお問い合わせください。"
+    fallback = (
+        "東センター（電話 093-200-0001）、またはお住まいの地域の地域包括支援センターにお問い合わせください。"
+    )
     client = client_for("anonymous")
     listing = client.get("/resources/community/").content.decode()
     assert f"<p data-contact-fallback>問い合わせ: {fallback}</p>" in listing
     assert fallback in client.get("/resources/community/print/").content.decode()
     assert fallback in client.get(f"/resources/{hidden.pk}/").content.decode()
     assert "093-100-0002" not in listing
+    # No center covers the area: the general words, on every page alike.
+    Center.objects.filter(code="C01").update(closed_on=datetime.date(2020, 3, 31))
+    general = "お住まいの地域の地域包括支援センター、または連携支援センターにお問い合わせください。"
+    assert (
+        f"<p data-contact-fallback>問い合わせ: {general}</p>"
+        in client.get("/resources/community/").content.decode()
+    )
+    assert general in client.get(f"/resources/{hidden.pk}/").content.decode()
+
+
+def test_a_public_entry_without_any_contact_points_to_the_center_instead_of_a_dash(client_for, cast):
+    silent = make_community("名無しサロン", cast.daily1, contact_name="", contact_phone="")
+    page = client_for("anonymous").get(f"/resources/{silent.pk}/").content.decode()
+    assert (
+        "<dd data-contact>東センター、またはお住まいの地域の地域包括支援センターにお問い合わせください。"
+        in page
+    )
 
 
 def current_items(html, nav_label):
