@@ -12,8 +12,9 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
-from coordination.forms import TimeInput, clean_phone, use_area_tree
+from coordination.forms import DateInput, TimeInput, clean_phone, use_area_tree
 from coordination.models import Area
+from coordination.security import UPDATE, audit
 from coordination.text import nfkc
 from resources import geo
 from resources.forms import PostcodeField, log_hand_edit
@@ -181,3 +182,41 @@ def save_community(user, facility_form, activity_form, rules):
     rules.save()
     log_hand_edit(facility, user, creating, changed)
     return facility
+
+
+class EndActivityForm(forms.Form):
+    """When a community resource stopped (the last session, or the day it was decided). Not a
+    day still to come: the entry leaves the residents' lists at once, so a planned end is a
+    note in 日程の補足 until the day."""
+
+    closed_on = forms.DateField(label="終了した日", widget=DateInput(), initial=timezone.localdate)
+
+    def clean_closed_on(self):
+        day = self.cleaned_data["closed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                "終了した日に未来の日付は入れられません。終わる予定は「日程の補足」に書いておき、"
+                "その日が来てから記録してください。"
+            )
+        return day
+
+
+@transaction.atomic
+def end_activity(request, facility, day):
+    """The resource has stopped: off the search, the residents' list and its print from now on,
+    its page saying since when; kept, with its history, for the area's records."""
+    facility.closed_on = day
+    facility.updated_by = request.user
+    facility.save(update_fields=["closed_on", "updated_by", "updated_at"])
+    log_hand_edit(facility, request.user, False, ["活動の終了"])
+    audit(request, UPDATE, facility, f"地域の活動の終了（{day:%Y-%m-%d}）")
+
+
+@transaction.atomic
+def resume_activity(request, facility):
+    """An end recorded by mistake, or the activity started again: back on the lists."""
+    facility.closed_on = None
+    facility.updated_by = request.user
+    facility.save(update_fields=["closed_on", "updated_by", "updated_at"])
+    log_hand_edit(facility, request.user, False, ["活動の終了の取り消し"])
+    audit(request, UPDATE, facility, "地域の活動の終了を取り消し")

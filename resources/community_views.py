@@ -7,9 +7,10 @@ import datetime
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from coordination.access import community_area_ids, community_editor_required
-from coordination.forms import as_stored
+from coordination.forms import as_stored, errors_to_messages
 from coordination.models import Area
 from coordination.security import CREATE, UPDATE, audit
 from resources import community, recurrence
@@ -118,6 +119,32 @@ def edit(request, pk=None):
             "rules": rules,
         },
     )
+
+
+@require_POST
+@community_editor_required
+def end(request, pk):
+    """「活動の終了を記録する」 from the resource's page (its editors only; another 圏域's: 404)."""
+    facility = get_object_or_404(Facility.objects.community_editable_by(request.user).open(), pk=pk)
+    form = community.EndActivityForm(request.POST)
+    if form.is_valid():
+        community.end_activity(request, facility, form.cleaned_data["closed_on"])
+        messages.success(request, f"「{facility.name}」の終了を記録しました。一覧と検索には出なくなります。")
+    else:
+        errors_to_messages(request, form, "活動の終了")
+    return redirect(facility)
+
+
+@require_POST
+@community_editor_required
+def resume(request, pk):
+    """「終了を取り消す」: an end recorded by mistake, or the activity started again."""
+    facility = get_object_or_404(
+        Facility.objects.community_editable_by(request.user).filter(closed_on__isnull=False), pk=pk
+    )
+    community.resume_activity(request, facility)
+    messages.success(request, f"「{facility.name}」の終了を取り消しました。一覧と検索にまた出ます。")
+    return redirect(facility)
 
 
 def dashboard_panel(request):

@@ -25,6 +25,8 @@ urlpatterns = [
     path("community/print/", community_views.print_list, name="community_print"),
     path("community/new/", community_views.edit, name="community_create"),
     path("<int:pk>/community/", community_views.edit, name="community_edit"),
+    path("<int:pk>/community/end/", community_views.end, name="community_end"),
+    path("<int:pk>/community/resume/", community_views.resume, name="community_resume"),
     path("duplicates/", duplicate_views.duplicates, name="duplicates"),
     path("duplicates/dismissed/", duplicate_views.dismissed, name="duplicates_dismissed"),
     # Keeping the directory true: the facility's own link, change requests, rounds, re-checks.

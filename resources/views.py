@@ -14,7 +14,7 @@ from coordination.extensions import panels as slot_panels
 from coordination.forms import as_stored
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields
-from resources import extensions, filters, recurrence
+from resources import community, extensions, filters, recurrence
 from resources.closures import mark_closed
 from resources.exporting import community_export_rows, export_rows, window_lines
 from resources.filters import FacilityFilter
@@ -342,6 +342,7 @@ def _community_detail(request, facility, pro):
             "answering_center": None if show_contact else SendingCenters().for_area(facility.area_id),
             "pro": pro,
             "can_edit": editable,
+            "end_form": community.EndActivityForm() if editable and not facility.closed_on else None,
             "can_confirm": can_edit_directory(request.user),
             "changes": facility.changes.select_related("user")[:10] if editable else [],
         },

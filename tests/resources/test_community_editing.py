@@ -2,8 +2,12 @@
 生活支援コーディネーター within its own 圏域 only (another 圏域's resource answers 404), and nothing else of
 the directory or the consultation log. Bad input is named and nothing is half-saved."""
 
+import datetime
+
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from coordination.models import Area, Role
 from resources.models import CommunityActivity, Facility, FacilityChange, FacilityKind, MeetingRule
@@ -237,3 +241,69 @@ def test_a_new_entry_starts_on_the_life_support_coordinators_only_area(sc, cast,
     page = client_for("coordinator").get(reverse("resources:community_create")).content.decode()
     select = page.split('name="facility-area"')[1].split("</select>")[0]
     assert select.count(" selected>") == 1 and '<option value="" selected>' in select
+
+
+def test_the_life_support_coordinator_records_an_activitys_end_and_it_leaves_the_residents_lists(sc, cast):
+    from coordination.models import AuditEvent
+
+    salon = make_community("終わるサロン", cast.daily1, rules=[EVERY_WEDNESDAY])
+    page = sc.get(f"/resources/{salon.pk}/").content.decode()
+    assert "data-end-activity" in page and "活動の終了を記録する" in page
+    response = sc.post(reverse("resources:community_end", args=[salon.pk]), {"closed_on": "2026-11-30"})
+    assert response.status_code == 302 and response["Location"] == f"/resources/{salon.pk}/"
+    salon.refresh_from_db()
+    assert salon.closed_on.isoformat() == "2026-11-30"
+    assert FacilityChange.objects.filter(facility=salon, fields=["活動の終了"], user=sc.user).exists()
+    assert AuditEvent.objects.filter(
+        object_id=str(salon.pk), detail="地域の活動の終了（2026-11-30）"
+    ).exists()
+    resident = Client()
+    assert "終わるサロン" not in resident.get("/resources/community/").content.decode()
+    assert "終わるサロン" not in resident.get("/resources/community/print/").content.decode()
+    page = resident.get(f"/resources/{salon.pk}/").content.decode()
+    assert "この活動は2026年11月30日に終了しました。" in page
+    assert "次の開催日" not in page  # an old link or print does not send anyone to a closed room
+    assert "終了を取り消す" not in page and "data-end-activity" not in page  # a resident edits nothing
+    # A mistake is undone from the same page.
+    assert "終了を取り消す" in sc.get(f"/resources/{salon.pk}/").content.decode()
+    assert sc.post(reverse("resources:community_resume", args=[salon.pk])).status_code == 302
+    salon.refresh_from_db()
+    assert (
+        salon.closed_on is None and "終わるサロン" in resident.get("/resources/community/").content.decode()
+    )
+
+
+def test_an_end_in_the_future_is_refused_and_another_areas_activity_cannot_be_ended(sc, cast, client_for):
+    salon = make_community("続くサロン", cast.daily1)
+    elsewhere = Area.objects.create(name="東南圏域", kind=Area.Kind.DAILY, parent=cast.ward1)
+    other = make_community("よそのサロン", elsewhere)
+    future = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    response = sc.post(
+        reverse("resources:community_end", args=[salon.pk]), {"closed_on": future}, follow=True
+    )
+    assert "活動の終了: 終了した日：終了した日に未来の日付は入れられません。" in response.content.decode()
+    salon.refresh_from_db()
+    assert salon.closed_on is None
+    for url in (
+        reverse("resources:community_end", args=[other.pk]),
+        reverse("resources:community_resume", args=[other.pk]),
+    ):
+        assert sc.post(url, {"closed_on": "2026-11-30"}).status_code == 404
+    assert (
+        client_for("anonymous").post(reverse("resources:community_end", args=[salon.pk])).status_code == 302
+    )
+    assert (
+        client_for("professional").post(reverse("resources:community_end", args=[salon.pk])).status_code
+        == 403
+    )
+    assert sc.get(reverse("resources:community_end", args=[salon.pk])).status_code == 405
+    other.refresh_from_db()
+    assert other.closed_on is None
+    # A coordinator, who edits every area, may.
+    coordinator = client_for("coordinator")
+    assert (
+        coordinator.post(
+            reverse("resources:community_end", args=[other.pk]), {"closed_on": "2026-11-30"}
+        ).status_code
+        == 302
+    )
