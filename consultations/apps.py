@@ -35,6 +35,12 @@ class ConsultationsConfig(AppConfig):
             order=5,
         )
         dashboard.register(
+            "consultations/_dashboard_public_contact.html",
+            (dashboard.PUBLIC,),
+            panels.public_contact,
+            order=12,
+        )
+        dashboard.register(
             "consultations/_dashboard_reports.html",
             (Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR),
             panels.reports_links,

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Q
 
 from consultations.models import AccessLog, Consultation, Coordination
+from consultations.public import public_centers
 from coordination import dates
 
 
@@ -44,3 +45,18 @@ def facility_coordinations(request, facility):
         declined=Count("id", filter=Q(result=Coordination.Result.DECLINED)),
     )
     return {"stats": stats}
+
+
+# Up to this many centers are listed with their phones on the residents' home; a prefecture's
+# many centers are found by address instead (the list is one click away).
+PUBLIC_HOME_CENTERS = 4
+
+
+def public_contact(request):
+    """The residents' home: whom to call about care at home. The open centers with their phones
+    when they are few, and the search for the one covering an address."""
+    centers = list(public_centers()[: PUBLIC_HOME_CENTERS + 1])
+    return {
+        "contact_centers": centers[:PUBLIC_HOME_CENTERS],
+        "more_centers": len(centers) > PUBLIC_HOME_CENTERS,
+    }

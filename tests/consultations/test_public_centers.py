@@ -210,3 +210,30 @@ def test_a_ward_written_without_its_ku_is_recognised_when_only_one_ward_has_that
     # A one-character stem (東区's 東) only when typed alone, not inside a town's name.
     assert "住所の「東」（東区）から" in client.get("/centers/find/", {"q": "東"}).content.decode()
     assert "（東区）から" not in client.get("/centers/find/", {"q": "東門司"}).content.decode()
+
+
+def test_the_residents_home_says_whom_to_call_and_staff_homes_do_not(client, centers, client_for):
+    from coordination.models import Center
+
+    Center.objects.create(
+        code="C09", name="閉じたセンター", phone="093-999-9999", closed_on=datetime.date(2020, 3, 31)
+    )
+    html = client.get("/").content.decode()
+    panel = html.split("data-public-contact-panel")[1].split("</section>")[0]
+    assert (
+        '<a href="/centers/C01/">東センター</a><br>電話 <a href="tel:093-000-0001">093-000-0001</a>' in panel
+    )
+    assert "受付 月曜日〜金曜日 9時〜17時" in panel and "西センター" in panel
+    assert "閉じたセンター" not in panel  # a closed center answers no calls
+    assert 'href="/centers/find/"' in panel
+    for role in ("coordinator", "professional", "official"):
+        assert "data-public-contact-panel" not in client_for(role).get("/").content.decode(), role
+
+
+def test_a_prefectures_many_centers_are_found_by_address_on_the_residents_home(client, centers):
+    from coordination.models import Center
+
+    for n in range(3, 7):
+        Center.objects.create(code=f"C0{n}", name=f"第{n}センター", sort_order=n)
+    panel = client.get("/").content.decode().split("data-public-contact-panel")[1].split("</section>")[0]
+    assert panel.count('<li data-center="') == 4 and "すべての相談窓口" in panel
