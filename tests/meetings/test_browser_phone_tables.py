@@ -64,3 +64,38 @@ def test_the_timeline_on_a_phone_is_a_card_per_line_saying_what_happened(page, c
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "meetings-timeline-390.png"), full_page=True)
     assert page.js_errors == []
+
+
+def test_the_year_summarys_issue_lists_on_a_phone_are_cards(page, cast, story):
+    page.set_viewport_size(PHONE)
+    login(page, "official")
+    page.goto(page.base_url + "/meetings/years/?fiscal_year=2026")
+    _fits_the_phone(page)
+    for row, labels in (
+        ("tr[data-raised-issue]", ["センター", "ラベル", "課題", "提起した団体", "提起日", "状態"]),
+        ("tr[data-solved-issue]", ["センター", "ラベル", "課題", "提起した団体", "解決日"]),
+    ):
+        cells = page.locator(row).first.locator("td")
+        assert [_before(cells.nth(i)) for i in range(cells.count())] == [f'"{x}"' for x in labels], row
+        box = page.locator(row).first.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "meetings-year-summary-390.png"), full_page=True)
+    assert page.js_errors == []
+
+
+def test_the_targets_form_on_a_phone_keeps_its_inputs_on_the_screen(page, cast):
+    page.set_viewport_size(PHONE)
+    login(page, "official")
+    page.goto(page.base_url + "/meetings/evaluation/targets/?fiscal_year=2026")
+    _fits_the_phone(page)
+    row = page.locator("tr[data-target-row]").first
+    for cell in ("計画値", "メモ"):
+        field = row.locator(f'td[data-label="{cell}"] input')
+        box = field.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], cell
+    field.fill("顔合わせを年2回")
+    assert _before(row.locator('td[data-label="指標"]')) == '"指標"'
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "meetings-targets-390.png"), full_page=True)
+    assert page.js_errors == []
