@@ -95,34 +95,65 @@ def save_solution(request, form):
 def organisation_timeline(organisation, meetings, issues, events):
     """「連携の歩み」 of one organisation, like 釜石市's 薬剤師会 and 歯科 tables: per 年度, the
     一次/二次/三次 entries (its own meetings, and meetings or training events that carried out a
-    解決策 for one of its 課題) with the 課題 labels each touched.
+    解決策 for one of its 課題) with the 課題 labels each touched, and in `acts` what happened to
+    them there (提起, 協議, or which 解決策 was carried out).
 
     `meetings`, `issues` and `events` are querysets already limited to what the user may see.
     Returns (issues of the organisation, [{"year", "label", "entries": [...]}])."""
     own_issues = list(issues.filter(organisation=organisation).order_by("label"))
     labels = {i.pk: i.label for i in own_issues}
     ids = list(labels)
-    touched = defaultdict(set)  # ("m"|"e", pk) → labels
+    # ("m"|"e", pk) → what happened there to the organisation's 課題: raised (提起), discussed
+    # (協議), or a 解決策 carried out (実施), so that a line can say which, not only the labels.
+    raised, discussed = defaultdict(set), defaultdict(set)
+    carried_out = defaultdict(dict)  # key → {solution title: labels}
     for issue in own_issues:
         if issue.raised_at_meeting_id:
-            touched[("m", issue.raised_at_meeting_id)].add(labels[issue.pk])
+            raised[("m", issue.raised_at_meeting_id)].add(labels[issue.pk])
     for meeting_id, issue_id in Meeting.issues_discussed.through.objects.filter(issue_id__in=ids).values_list(
         "meeting_id", "issue_id"
     ):
-        touched[("m", meeting_id)].add(labels[issue_id])
+        discussed[("m", meeting_id)].add(labels[issue_id])
     solution_issues = defaultdict(set)
     for solution_id, issue_id in Solution.issues.through.objects.filter(issue_id__in=ids).values_list(
         "solution_id", "issue_id"
     ):
         solution_issues[solution_id].add(labels[issue_id])
-    for solution_id, meeting_id in Solution.meetings.through.objects.filter(
-        solution_id__in=solution_issues
-    ).values_list("solution_id", "meeting_id"):
-        touched[("m", meeting_id)] |= solution_issues[solution_id]
-    for solution_id, event_id in Solution.events.through.objects.filter(
-        solution_id__in=solution_issues
-    ).values_list("solution_id", "event_id"):
-        touched[("e", event_id)] |= solution_issues[solution_id]
+    for kind, through, column in (
+        ("m", Solution.meetings.through, "meeting_id"),
+        ("e", Solution.events.through, "event_id"),
+    ):
+        for solution_id, pk, title in (
+            through.objects.filter(solution_id__in=solution_issues)
+            .order_by("solution_id")
+            .values_list("solution_id", column, "solution__title")
+        ):
+            carried_out[(kind, pk)].setdefault(title, set()).update(solution_issues[solution_id])
+    touched = defaultdict(set)
+    for found in (raised, discussed):
+        for key, found_labels in found.items():
+            touched[key] |= found_labels
+    for key, by_solution in carried_out.items():
+        for found_labels in by_solution.values():
+            touched[key] |= found_labels
+
+    def acts(key):
+        """The line's 課題, in the order things happen to one: raised, discussed, carried out."""
+        lines = []
+        if raised.get(key):
+            lines.append({"kind": "raised", "what": "提起", "labels": sorted(raised[key])})
+        if discussed.get(key):
+            lines.append({"kind": "discussed", "what": "協議", "labels": sorted(discussed[key])})
+        for title, found_labels in carried_out.get(key, {}).items():
+            lines.append(
+                {
+                    "kind": "carried_out",
+                    "what": "解決策を実施",
+                    "solution": title,
+                    "labels": sorted(found_labels),
+                }
+            )
+        return lines
 
     meeting_ids = {pk for kind, pk in touched if kind == "m"}
     rows = (
@@ -143,6 +174,7 @@ def organisation_timeline(organisation, meetings, issues, events):
                 "what": m.display_title,
                 "partners": partners,
                 "labels": sorted(touched.get(("m", m.pk), ())),
+                "acts": acts(("m", m.pk)),
                 "meeting": m,
                 "event": None,
                 # Whose record it is: readers of several centers see two centers' meetings of the
@@ -165,6 +197,7 @@ def organisation_timeline(organisation, meetings, issues, events):
                 "what": e.title,
                 "partners": [],
                 "labels": sorted(touched.get(("e", e.pk), ())),
+                "acts": acts(("e", e.pk)),
                 "meeting": None,
                 "event": e,
                 "owner": e.center.name,

@@ -121,16 +121,29 @@ def link_bed_edit(request, token, pk):
     bed = _shown_bed_or_404(link, pk)
     form = LinkBedChangeForm(post_data(request), instance=bed)
     if request.method == "POST" and form.is_valid():
+        before = BackupBed.objects.get(pk=bed.pk)
         bed = services.change_bed_by_link(request, link, form)
-        messages.success(
-            request,
-            f"{_md(bed.available_from)}〜{_md(bed.available_until)}の病床を{bed.beds}床に変更しました。",
-        )
+        if bed.pk != before.pk:  # split: the past days keep what was offered then
+            text = (
+                f"今日（{_md(bed.available_from)}）から{_md(bed.available_until)}までを{bed.beds}床に変更しました。"
+                f"{_md(before.available_from)}〜昨日の{before.beds}床は記録として残ります。"
+            )
+        else:
+            text = (
+                f"{_md(bed.available_from)}〜{_md(bed.available_until)}の病床を{bed.beds}床に変更しました。"
+            )
+        messages.success(request, text)
         return redirect("rota:link_beds", token=token)
     return render(
         request,
         "rota/link_bed_edit.html",
-        {"link": link, "facility": link.facility, "form": form, "bed": BackupBed.objects.get(pk=bed.pk)},
+        {
+            "link": link,
+            "facility": link.facility,
+            "form": form,
+            "bed": BackupBed.objects.get(pk=bed.pk),
+            "today": timezone.localdate(),
+        },
     )
 
 

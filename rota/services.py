@@ -163,17 +163,25 @@ def end_bed_by_link(request, link, bed, stated_by=""):
 
 def change_bed_by_link(request, link, form):
     """The hospital changes the number of beds or the conditions of one of its rows through its
-    update link; the audit entry keeps the old and new values."""
+    update link. A row already running since before today keeps what it offered until yesterday
+    (the record of past days must not be rewritten) and a new row carries the new values from
+    today to the same end; a row starting today or later is changed in place. Returns the row
+    valid from today; the audit entries keep the old and new values."""
+    today = timezone.localdate()
     with transaction.atomic():
-        # Locked, so an end or a coordinator's edit at the same moment does not interleave.
-        BackupBed.objects.select_for_update().get(pk=form.instance.pk, facility_id=link.facility_id)
-        bed = form.save(commit=False)
+        # Locked, so an end or a coordinator's edit at the same moment does not interleave; the
+        # locked row also holds the stored values (form.instance already carries the new ones).
+        old = BackupBed.objects.select_for_update().get(pk=form.instance.pk, facility_id=link.facility_id)
         stated_by = form.cleaned_data["stated_by"]
-        bed.source, bed.stated_by, bed.stated_at = BackupBed.Source.FACILITY, stated_by, timezone.now()
-        bed.save(update_fields=["beds", "conditions", "source", "stated_by", "stated_at", "updated_at"])
         name_label = form.fields["stated_by"].label  # who typed it is in the entry already
         lines = [line for line in changed_fields(form).splitlines() if not line.startswith(name_label)]
         changes = "、".join(lines) or "変更なし"
+        values_changed = bool({"beds", "conditions"} & set(form.changed_data))
+        if values_changed and old.available_from < today <= old.available_until:
+            return _split_bed(request, old, form, stated_by, changes, today)
+        bed = form.save(commit=False)
+        bed.source, bed.stated_by, bed.stated_at = BackupBed.Source.FACILITY, stated_by, timezone.now()
+        bed.save(update_fields=["beds", "conditions", "source", "stated_by", "stated_at", "updated_at"])
         audit(
             request,
             UPDATE,
@@ -182,3 +190,41 @@ def change_bed_by_link(request, link, form):
             username=LINK_USERNAME,
         )
     return bed
+
+
+def _split_bed(request, old, form, stated_by, changes, today):
+    """change_bed_by_link's running row: it ends yesterday as it was (who stated its values
+    stays as it was too), and a new row holds the new values from today to the old row's end, so
+    the two never overlap. Runs inside change_bed_by_link's transaction."""
+    yesterday = today - datetime.timedelta(days=1)
+    until = old.available_until
+    old.available_until = yesterday
+    old.save(update_fields=["available_until", "updated_at"])
+    new = BackupBed.objects.create(
+        center_id=old.center_id,
+        facility_id=old.facility_id,
+        beds=form.cleaned_data["beds"],
+        conditions=form.cleaned_data["conditions"],
+        available_from=today,
+        available_until=until,
+        source=BackupBed.Source.FACILITY,
+        stated_by=stated_by,
+        stated_at=timezone.now(),
+        updated_by=None,
+    )
+    who = stated_by or "名前なし"
+    audit(
+        request,
+        UPDATE,
+        old,
+        f"病院が変更（{who}）: {yesterday}までで終了、{today}からは新しい登録 #{new.pk}: {changes}",
+        username=LINK_USERNAME,
+    )
+    audit(
+        request,
+        CREATE,
+        new,
+        f"病院が変更（{who}）: 登録 #{old.pk} の{today}からの分: {changes}",
+        username=LINK_USERNAME,
+    )
+    return new

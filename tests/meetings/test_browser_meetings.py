@@ -62,15 +62,17 @@ def test_primary_meeting_raises_two_issues_and_a_secondary_carries_out_a_solutio
         "解決策「同行訪問研修で訪問指示の出し方を共有」を記録しました"
     )
 
-    # Both show in 薬剤師会's timeline, in their 年度 rows with the labels they touched.
+    # Both show in 薬剤師会's timeline, in their 年度 rows with the labels they touched and how.
     page.goto(page.base_url + "/meetings/organisations/")
     page.get_by_role("link", name="薬剤師会").click()
     first_row = page.locator('[data-timeline] tr[data-year="2024"]')
     expect(first_row.locator("td").nth(1)).to_have_text("一次連携")
-    expect(first_row.locator("[data-labels]")).to_have_text("薬-A 薬-F")
+    expect(first_row.locator("[data-labels]")).to_have_text("提起 薬-A 薬-F")
     second_row = page.locator('[data-timeline] tr[data-year="2025"]')
     expect(second_row.locator("td").nth(1)).to_have_text("二次連携")
-    expect(second_row.locator("[data-labels]")).to_have_text("薬-F")
+    expect(second_row.locator("[data-labels]")).to_have_text(
+        "解決策を実施 「同行訪問研修で訪問指示の出し方を共有」（薬-F）"
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "meetings-organisation-timeline.png"), full_page=True)
 

@@ -490,6 +490,51 @@ def test_organisation_timeline_has_year_rows_with_tiers_and_labels(client_for, c
     assert "<small data-owner>西センター</small>" in west
 
 
+def test_each_timeline_line_says_whether_its_issues_were_raised_discussed_or_a_solution_carried_out(
+    client_for, cast, orgs
+):
+    _pharmacy_story(cast, orgs)
+    _issues, table = organisation_timeline(
+        orgs["薬"],
+        Meeting.objects.for_user(cast.coordinator),
+        Issue.objects.for_user(cast.coordinator),
+        Event.objects.for_user(cast.coordinator),
+    )
+    acts = {
+        e["what"]: [(a["what"], a.get("solution"), a["labels"]) for a in e["acts"]]
+        for y in table
+        for e in y["entries"]
+    }
+    assert acts == {
+        "薬剤師会との打ち合わせ会": [("提起", None, ["薬-A", "薬-F"])],
+        "医科薬科同行訪問研修": [("解決策を実施", "同行訪問研修", ["薬-F"])],
+        "ケアマネ・薬科合同研修会": [("協議", None, ["薬-A"])],
+        "推進協議会": [],
+        "薬薬連携の現状": [("解決策を実施", "多職種対象の報告会", ["薬-A"])],
+    }
+    page = client_for("coordinator").get(f"/meetings/organisations/{orgs['薬'].pk}/").content.decode()
+    cells = dict(
+        re.findall(
+            r'<td data-label="内容">.*?>([^<>]+)</a>.*?<td data-label="課題について" data-labels>(.*?)</td>',
+            page,
+            re.S,
+        )
+    )
+    assert (
+        '<li data-act="raised"><span class="timeline-act">提起</span> 薬-A 薬-F</li>'
+        in cells["薬剤師会との打ち合わせ会"]
+    )
+    assert (
+        '<li data-act="discussed"><span class="timeline-act">協議</span> 薬-A</li>'
+        in cells["ケアマネ・薬科合同研修会"]
+    )
+    assert (
+        '<li data-act="carried_out"><span class="timeline-act">解決策を実施</span> 「同行訪問研修」（薬-F）</li>'
+        in cells["医科薬科同行訪問研修"]
+    )
+    assert cells["推進協議会"] == "—"
+
+
 def test_fiscal_year_summary_counts_meetings_by_tier_and_kind_and_issues(client_for, cast, orgs):
     a, f = _pharmacy_story(cast, orgs)
     a.change_status(IssueStatus.SOLVED, datetime.date(2026, 3, 31))  # still FY2025

@@ -3,6 +3,7 @@ without an account: the update form offers the page, which shows and writes only
 beds, is audited, and tells the coordinators the beds were the hospital's statement."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -168,30 +169,97 @@ def _running_bed(cast, hospital, beds=3, conditions="登録患者のみ"):
 
 
 def test_the_hospital_changes_the_bed_count_and_conditions_of_a_row_audited(client_for, link, hospital, cast):
+    """A running row is split: it keeps its count and conditions up to yesterday (the record of
+    what was offered then), and a new row holds the new values from today to the same end."""
     bed = _running_bed(cast, hospital)
+    today = _today()
+    start, end = bed.available_from, bed.available_until
     anonymous = client_for("anonymous")
     page = anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
     assert f'href="/rota/u/{link.token}/beds/{bed.pk}/edit/"' in page
     form = anonymous.get(f"/rota/u/{link.token}/beds/{bed.pk}/edit/").content.decode()
     assert f'data-link-bed-named="{bed.pk}"' in form and "3床" in form and 'value="3"' in form
+    assert "data-link-bed-split" in form  # it says the past days stay as they were
     response = anonymous.post(
         f"/rota/u/{link.token}/beds/{bed.pk}/edit/",
         {"beds": "5", "conditions": "登録患者のみ。夜間は電話で", "stated_by": "連携 花子"},
     )
     assert response.status_code == 302
-    before_period = (bed.available_from, bed.available_until)
-    bed.refresh_from_db()
-    assert (bed.beds, bed.conditions, bed.source, bed.stated_by) == (
+    old = BackupBed.objects.get(pk=bed.pk)
+    assert (old.beds, old.conditions, old.available_from, old.available_until) == (
+        3,
+        "登録患者のみ",
+        start,
+        today - datetime.timedelta(days=1),
+    )
+    new = BackupBed.objects.exclude(pk=bed.pk).get()
+    assert (new.beds, new.conditions, new.source, new.stated_by, new.center, new.facility) == (
         5,
         "登録患者のみ。夜間は電話で",
         BackupBed.Source.FACILITY,
         "連携 花子",
+        cast.center1,
+        hospital,
     )
-    assert (bed.available_from, bed.available_until) == before_period and bed.stated_at is not None
-    event = AuditEvent.objects.get(object_type="rota.BackupBed", object_id=str(bed.pk))
-    assert event.username == "施設（更新用リンク）"
-    assert "連携 花子" in event.detail and "病床数: 3 → 5" in event.detail and "受入の条件" in event.detail
-    assert "5床" in anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
+    assert (new.available_from, new.available_until) == (today, end) and new.stated_at is not None
+    # Past days answer with the old count, today and on with the new, and no day has both.
+    for day, beds in ((start, 3), (today - datetime.timedelta(days=1), 3), (today, 5), (end, 5)):
+        assert [b.beds for b in BackupBed.objects.current(day)] == [beds], day
+    ended = AuditEvent.objects.get(object_type="rota.BackupBed", object_id=str(bed.pk))
+    created = AuditEvent.objects.get(object_type="rota.BackupBed", object_id=str(new.pk))
+    for event in (ended, created):
+        assert event.username == "施設（更新用リンク）"
+        assert (
+            "連携 花子" in event.detail and "病床数: 3 → 5" in event.detail and "受入の条件" in event.detail
+        )
+    assert (ended.action, created.action) == ("update", "create")
+    listed = anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
+    assert "昨日の3床は記録として残ります" in listed  # the message says what happened
+    rows = re.search(r"<ul class=\"link-beds\" data-link-beds>(.*?)</ul>", listed, re.S)[1]
+    assert rows.count("<li data-link-bed=") == 1 and f'data-link-bed="{new.pk}"' in rows
+    assert "5床" in rows and "3床" not in rows
+
+
+def test_after_a_change_the_coordinators_pages_show_one_row_for_today(client_for, link, hospital, cast):
+    bed = _running_bed(cast, hospital)
+    client_for("anonymous").post(f"/rota/u/{link.token}/beds/{bed.pk}/edit/", {"beds": "5", "conditions": ""})
+    coordinator = client_for("coordinator")
+    listed = coordinator.get("/rota/backup-beds/").content.decode()
+    assert listed.count("<tr data-backup-bed=") == 1 and "今日 5床" in listed
+    box = coordinator.get(f"/resources/{hospital.pk}/").content.decode()
+    beds = re.search(r"<div data-facility-beds>(.*?)</div>", box, re.S)[1]
+    assert "計5床" in beds and "3床" not in beds
+
+
+def test_a_row_starting_today_or_later_is_changed_in_place(client_for, link, hospital, cast):
+    today = _today()
+    later = today + datetime.timedelta(days=9)
+    for start in (today, today + datetime.timedelta(days=3)):
+        bed = make_backup_bed(
+            cast.center1,
+            hospital,
+            start=(start.year, start.month, start.day),
+            end=(later.year, later.month, later.day),
+            beds=2,
+        )
+        client_for("anonymous").post(
+            f"/rota/u/{link.token}/beds/{bed.pk}/edit/", {"beds": "4", "conditions": "", "stated_by": "連携"}
+        )
+        bed.refresh_from_db()
+        assert (bed.beds, bed.available_from, bed.available_until) == (4, start, later)
+        assert BackupBed.objects.filter(facility=hospital).count() == 1
+        bed.delete()
+
+
+def test_saving_a_running_row_unchanged_does_not_split_it(client_for, link, hospital, cast):
+    bed = _running_bed(cast, hospital)
+    client_for("anonymous").post(
+        f"/rota/u/{link.token}/beds/{bed.pk}/edit/",
+        {"beds": "3", "conditions": "登録患者のみ", "stated_by": "連携"},
+    )
+    assert BackupBed.objects.get().pk == bed.pk
+    bed.refresh_from_db()
+    assert bed.available_until > _today() and bed.stated_by == "連携"
 
 
 def test_a_bad_count_names_the_field_and_changes_nothing(client_for, link, hospital, cast):
