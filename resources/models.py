@@ -37,7 +37,14 @@ from django.utils import timezone
 
 from coordination.batches import ImportBatch, Progress
 from coordination.dates import is_national_holiday
-from coordination.models import Area, LastUpdated, LookupTable, Role, sees_professional_fields
+from coordination.models import (
+    Area,
+    CenterOwnedQuerySet,
+    LastUpdated,
+    LookupTable,
+    Role,
+    sees_professional_fields,
+)
 from coordination.text import digits, normalize
 from resources import recurrence
 from resources.links import national_page_url
@@ -987,6 +994,20 @@ class ConfirmationRound(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField("締切日時", null=True, blank=True)
+    # The center that runs the round: several centers share one directory (a prefecture-wide
+    # deployment), and a round's reminders, letters and closing are that center's work alone.
+    # Empty for a round started by an admin without a center (and old rows whose starter had
+    # none): only admins reach those.
+    center = models.ForeignKey(
+        "coordination.Center",
+        verbose_name="センター",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = CenterOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "再調査"

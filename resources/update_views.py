@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination import extensions
-from coordination.access import role_required
+from coordination.access import get_for_user, role_required
 from coordination.exports import csv_response
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.qr import qr_svg
@@ -253,7 +253,7 @@ def round_letters(request, pk):
     """Every letter of a round's facilities without an email address, one A4 sheet each, to print
     at once (?all=1: every facility of the round). Opening the page sends nothing: the page's
     「送付済みにする」 (round_letters_sent) records the letters shown as sent."""
-    round_ = _open_round(pk)
+    round_ = _open_round(request, pk)
     everyone = request.GET.get("all") == "1"
     links = _round_letter_links(round_, everyone).select_related("facility")
     links = links.prefetch_related(
@@ -282,7 +282,7 @@ def round_letters_sent(request, pk):
     """「この◯通を送付済みにする」 on a page of the batch: the letters of that page (their link ids
     posted), re-read among the round's own letters of the same batch, so that ids of another round
     or a link since revoked stamp nothing."""
-    round_ = _open_round(pk)
+    round_ = _open_round(request, pk)
     everyone = request.POST.get("all") == "1"
     ids = [int(value) for value in request.POST.getlist("link") if value.isdigit()]
     marked = updates.mark_all_sent(request, _round_letter_links(round_, everyone).filter(pk__in=ids))
@@ -304,7 +304,8 @@ def letters_csv(request):
     """施設・宛先・リンク of the active links (of one round with ?round=), for mail merge."""
     links = UpdateLink.objects.active().select_related("facility")
     if request.GET.get("round", "").isdigit():
-        links = links.filter(round_id=int(request.GET["round"]))
+        # Another center's round: 404, as its pages (its links are its facilities' keys).
+        links = links.filter(round=_round(request, int(request.GET["round"])))
     header = ["施設名", "宛先", "住所", "FAX", "メールアドレス", "リンク", "有効期限"]
     rows = [
         [
@@ -414,8 +415,9 @@ def rounds(request):
         if skipped:
             messages.info(request, f"{skipped}施設は実施中の別の再調査で依頼済みのため、対象から除きました。")
         return redirect(round_)
+    mine = ConfirmationRound.objects.for_user(request.user)
     queryset = (
-        ConfirmationRound.objects.select_related("kind", "area", "started_by")
+        mine.select_related("kind", "area", "started_by")
         .order_by("-started_at", "-pk")
         .annotate(
             total=Count("links", distinct=True),
@@ -434,19 +436,23 @@ def rounds(request):
             "by_kind": by_kind,
             "by_area": by_area,
             "from_search": from_search,
-            "by_year": updates.answers_by_year(),
+            "by_year": updates.answers_by_year(mine),
             "search": search,
         },
     )
 
 
-def _round(pk):
-    return get_object_or_404(ConfirmationRound.objects.select_related("kind", "area", "started_by"), pk=pk)
+def _round(request, pk):
+    """A round of the user's center (an admin: any); another center's answers 404, its POST
+    actions too (coordination.access rule)."""
+    return get_for_user(
+        ConfirmationRound.objects.select_related("kind", "area", "started_by"), request.user, pk=pk
+    )
 
 
-def _open_round(pk):
+def _open_round(request, pk):
     """A round that still sends emails: a closed one answers 404."""
-    round_ = _round(pk)
+    round_ = _round(request, pk)
     if round_.closed_at:
         raise Http404
     return round_
@@ -454,7 +460,7 @@ def _open_round(pk):
 
 @editors
 def round_detail(request, pk):
-    round_ = _round(pk)
+    round_ = _round(request, pk)
     state = request.GET.get("state", "")
     links = (
         round_.links.select_related("facility__kind", "facility__area__parent")
@@ -492,7 +498,7 @@ def round_detail(request, pk):
 @editors
 def round_progress(request, pk):
     """The latest sending of the round's emails as JSON (static/js/batch-progress.js polls it)."""
-    mailing = RoundMailing.objects.filter(round_id=_round(pk).pk).first()
+    mailing = RoundMailing.objects.filter(round_id=_round(request, pk).pk).first()
     if mailing is None:
         raise Http404
     return JsonResponse(updates.mailing_progress(mailing))
@@ -501,7 +507,7 @@ def round_progress(request, pk):
 @require_POST
 @editors
 def round_remind(request, pk):
-    round_ = _open_round(pk)
+    round_ = _open_round(request, pk)
     due = updates.send_reminders(request, round_)
     if due is None:
         messages.error(request, "メールの送信中です。終わってから督促してください。")
@@ -518,7 +524,7 @@ def round_remind(request, pk):
 @editors
 def round_send(request, pk):
     """Sends the round's links not emailed yet (a sending that failed or was stopped)."""
-    round_ = _open_round(pk)
+    round_ = _open_round(request, pk)
     if updates.queue_mailing(request, round_, RoundMailing.Kind.LINKS):
         messages.success(request, "未送付のリンクのメール送信を始めました。")
     else:
@@ -529,7 +535,7 @@ def round_send(request, pk):
 @require_POST
 @editors
 def round_close(request, pk):
-    round_ = _round(pk)
+    round_ = _round(request, pk)
     flagged = updates.close_round(request, round_)
     messages.success(request, f"再調査を締め切りました。未回答の{flagged}施設を「未確認」にしました。")
     return redirect(round_)

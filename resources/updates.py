@@ -677,7 +677,13 @@ def start_round(request, name, facilities, kind=None, area=None, remind_after_da
     user = request.user
     with transaction.atomic():
         round_ = ConfirmationRound.objects.create(
-            name=name, kind=kind, area=area, remind_after_days=remind_after_days, started_by=user
+            name=name,
+            kind=kind,
+            area=area,
+            remind_after_days=remind_after_days,
+            started_by=user,
+            # The starter's center runs it (an admin without a center: admins only).
+            center_id=user.center_id,
         )
         # In bulk: a city's round covers thousands of facilities. A facility already asked by a
         # round still open stays with that round (its answers count there); the others get a new
@@ -768,15 +774,17 @@ def freshness():
     return by_kind, by_area
 
 
-def answers_by_year():
+def answers_by_year(rounds=None):
     """The rounds kept over the years: [(年度, kind name, asked, answered, %)], newest year first,
     from the links each round handed out (two queries: the links grouped by round and kind, and
-    the rounds' start dates, since a 年度 is not a calendar year)."""
+    the rounds' start dates, since a 年度 is not a calendar year). `rounds`: the rounds to count
+    (the user's center's on the rounds page), else every round."""
 
-    started = dict(ConfirmationRound.objects.values_list("pk", "started_at"))
+    rounds = ConfirmationRound.objects.all() if rounds is None else rounds
+    started = dict(rounds.values_list("pk", "started_at"))
     totals = {}
     grouped = (
-        UpdateLink.objects.filter(round__isnull=False)
+        UpdateLink.objects.filter(round__in=rounds.values("pk"))
         .values("round_id", "facility__kind__sort_order", "facility__kind__name")
         .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
         .order_by()
