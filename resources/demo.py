@@ -594,7 +594,9 @@ def _seed_upkeep():
             rows.append(through(facility_id=facility.pk, area_id=neighbour.pk))
     through.objects.bulk_create(rows, ignore_conflicts=True)
 
-    linked = set(UpdateLink.objects.active().values_list("facility_id", flat=True))
+    # Any link not revoked holds its facility's place (update_link_one_per_contact), a closed
+    # entry's too, though it is no longer active.
+    linked = set(UpdateLink.objects.filter(revoked_at__isnull=True).values_list("facility_id", flat=True))
     UpdateLink.objects.bulk_create(
         [UpdateLink(facility=f, email=f.contact_email) for f in demo.exclude(pk__in=linked)]
     )

@@ -1021,9 +1021,21 @@ class ConfirmationRound(models.Model):
 
 
 class UpdateLinkQuerySet(models.QuerySet):
-    def active(self, today=None):
+    def live(self, today=None):
+        """Neither revoked nor expired, whatever became of the facility."""
         today = today or timezone.localdate()
         return self.filter(revoked_at__isnull=True, expires_on__gte=today)
+
+    def active(self, today=None):
+        """The links that open the update form, are emailed, reminded and printed: live links of
+        an entry still in the directory. A closed entry (廃止, or merged into the one kept as a
+        duplicate) takes no more changes, so its links stop here, not in each view."""
+        return self.live(today).filter(facility__closed_on__isnull=True)
+
+    def of_closed_facility(self, today=None):
+        """Live links whose entry has since been closed or merged: their holder is told so
+        (resources/update_closed.html) instead of a bare 404."""
+        return self.live(today).filter(facility__closed_on__isnull=False)
 
 
 class UpdateLink(models.Model):
@@ -1074,7 +1086,12 @@ class UpdateLink(models.Model):
 
     @property
     def is_active(self):
-        return self.revoked_at is None and self.expires_on >= timezone.localdate()
+        """As UpdateLinkQuerySet.active(), for one link already read (with its facility)."""
+        return (
+            self.revoked_at is None
+            and self.expires_on >= timezone.localdate()
+            and self.facility.closed_on is None
+        )
 
     # One definition for a round's counts (updates.round_counts) and its rows.
 

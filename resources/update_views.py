@@ -46,11 +46,21 @@ editors = role_required(*DIRECTORY_EDITORS)
 # --- the facility's side (no account) -------------------------------------------------------
 
 
-def _link_or_404(token):
-    link = updates.open_link(token)
+def _closed_entry_or_404(request, token):
+    """A token whose entry was closed or merged after its link went out: a plain page that
+    says so and whom to call, with no form; nothing is written, whatever was posted. Any other
+    token the update form does not take answers 404."""
+    link = updates.closed_link(token)
     if link is None:
         raise Http404
-    return link
+    facility = link.facility
+    return render(
+        request,
+        "resources/update_closed.html",
+        {"link": link, "facility": facility, "center": updates.sending_center(link)},
+        # 410: the page is gone for good, and says why.
+        status=410,
+    )
 
 
 def capability_groups(form, facility):
@@ -83,7 +93,9 @@ def capability_groups(form, facility):
 
 @never_cache
 def update_form(request, token):
-    link = _link_or_404(token)
+    link = updates.open_link(token)
+    if link is None:
+        return _closed_entry_or_404(request, token)
     facility = (
         Facility.objects.select_related("kind")
         .prefetch_related("services", "contact_windows", "capability_links", "areas_served", "vacancies")
@@ -125,7 +137,9 @@ def update_form(request, token):
 
 @never_cache
 def update_done(request, token):
-    link = _link_or_404(token)
+    link = updates.open_link(token)
+    if link is None:
+        return _closed_entry_or_404(request, token)
     last = link.change_requests.order_by("-submitted_at", "-pk").first()
     return render(
         request,
@@ -146,8 +160,14 @@ def update_done(request, token):
 
 @editors
 def facility_links(request, pk):
-    facility = get_object_or_404(Facility.objects.select_related("kind"), pk=pk)
+    facility = get_object_or_404(Facility.objects.select_related("kind", "merged_into"), pk=pk)
     form = UpdateLinkForm(request.POST or None, initial={"email": facility.contact_email})
+    if request.method == "POST" and facility.closed_on:
+        # A link of a closed entry would never open its form (UpdateLinkQuerySet.active).
+        messages.error(
+            request, f"この施設は{updates.closed_note(facility)}のため、更新用リンクは発行できません。"
+        )
+        return redirect("resources:facility_links", pk=facility.pk)
     if request.method == "POST" and form.is_valid():
         link = updates.issue_link(request, facility, form.cleaned_data["contact"], form.cleaned_data["email"])
         messages.success(request, f"「{link.contact or '担当者'}」あての更新用リンクを用意しました。")
@@ -164,6 +184,7 @@ def facility_links(request, pk):
             "links": [(link, updates.link_url(link, request)) for link in links],
             "center": center,
             "center_gaps": updates.center_gaps(center),
+            "closed_note": updates.closed_note(facility) if facility.closed_on else "",
         },
     )
 
@@ -328,10 +349,15 @@ def letters_csv(request):
 @editors
 def change_requests(request):
     status = request.GET.get("status", ChangeRequest.Status.PENDING)
-    queryset = ChangeRequest.objects.select_related("facility__kind", "link", "decided_by")
+    queryset = ChangeRequest.objects.select_related(
+        "facility__kind", "facility__merged_into", "link", "decided_by"
+    )
     if status in ChangeRequest.Status.values:
         queryset = queryset.filter(status=status)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    for cr in page.object_list:
+        # A waiting request of a closed or merged entry says so: approving it is refused.
+        cr.closed_note = updates.closed_note(cr.facility) if cr.facility.closed_on else ""
     counts = dict(ChangeRequest.objects.values_list("status").annotate(n=Count("pk")).order_by())
     return render(
         request,
@@ -350,7 +376,8 @@ def change_requests(request):
 @editors
 def change_request(request, pk):
     cr = get_object_or_404(
-        ChangeRequest.objects.select_related("facility__kind", "link", "decided_by"), pk=pk
+        ChangeRequest.objects.select_related("facility__kind", "facility__merged_into", "link", "decided_by"),
+        pk=pk,
     )
     reject_form = RejectForm(request.POST if "reject" in request.POST else None)
     if request.method == "POST":
@@ -370,8 +397,13 @@ def change_request(request, pk):
             reason = (
                 request.POST.get("skip_reason", "").strip()[:300] if "approve_some" in request.POST else ""
             )
-            if updates.approve(request, cr, keys, reason):
-                messages.success(request, "承認し、施設の情報に反映しました。最終確認日を回答日にしました。")
+            try:
+                if updates.approve(request, cr, keys, reason):
+                    messages.success(
+                        request, "承認し、施設の情報に反映しました。最終確認日を回答日にしました。"
+                    )
+            except updates.FacilityClosed as refusal:
+                messages.error(request, str(refusal))
             return redirect("resources:change_request", pk=cr.pk)
     return render(
         request,
@@ -384,6 +416,10 @@ def change_request(request, pk):
             in (ChangeRequest.Status.APPROVED, ChangeRequest.Status.PARTLY, ChangeRequest.Status.REJECTED),
             "reject_form": reject_form,
             "facility": cr.facility,
+            # A pending request of an entry closed or merged since: not to be approved (approve()).
+            "closed_refusal": updates.closed_refusal(cr.facility)
+            if cr.facility.closed_on and cr.status == ChangeRequest.Status.PENDING
+            else "",
         },
     )
 

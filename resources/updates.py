@@ -304,6 +304,48 @@ def open_link(token):
     return link
 
 
+def closed_link(token):
+    """The live link of a token whose entry has been closed or merged since (so not active), or
+    None. Its page says so and shows no form; nothing is stamped, since the link leads nowhere."""
+    return (
+        UpdateLink.objects.of_closed_facility()
+        .select_related("facility__merged_into", "created_by")
+        .filter(token=token)
+        .first()
+    )
+
+
+def _japanese_date(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def closed_note(facility):
+    """What became of a closed entry, short (the change requests' list): 「廃止（2026年12月2日・「◯◯」に統合）」."""
+    merged = f"・「{facility.merged_into.name}」に統合" if facility.merged_into_id else ""
+    return f"廃止（{_japanese_date(facility.closed_on)}{merged}）"
+
+
+def closed_refusal(facility):
+    """Why a closed entry's change request cannot be approved, and what to do instead."""
+    when = _japanese_date(facility.closed_on)
+    if facility.merged_into_id:
+        kept = facility.merged_into.name
+        return (
+            f"「{facility.name}」は重複のため「{kept}」に統合し、{when}に廃止した施設です。"
+            "廃止した施設の情報は書き換えないため、承認できません。"
+            f"変更が必要なら「{kept}」の施設のページで直し、この申請は却下してください。"
+        )
+    return (
+        f"「{facility.name}」は{when}に廃止した施設です。廃止した施設の情報は書き換えないため、承認できません。"
+        "この申請は却下してください。"
+    )
+
+
+class FacilityClosed(Exception):
+    """A change request of an entry closed or merged after the facility sent it: approving it
+    would write the answer (and a 最終確認日) into an entry no longer in the directory."""
+
+
 def send_link(request, link, reminder=False):
     """Emails the link to its address (one link, from its page). Returns False when the link has
     no address."""
@@ -592,6 +634,9 @@ def approve(request, cr, keys, reason=""):
             return None
         keys = [k for k in cr.changed_keys if k in set(keys)]
         facility = Facility.objects.select_for_update().get(pk=cr.facility_id)
+        if facility.closed_on:
+            # Checked under the lock: an entry merged while the coordinator read the request.
+            raise FacilityClosed(closed_refusal(facility))
         on = timezone.localdate(cr.submitted_at)
         plain = [k for k in keys if k in TEXT_FIELDS]
         old_address = facility.address
