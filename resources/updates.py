@@ -875,9 +875,13 @@ def close_round(request, round_):
         round_ = ConfirmationRound.objects.select_for_update().get(pk=round_.pk)
         if round_.closed_at:
             return 0
-        silent = Facility.objects.filter(
-            update_links__round=round_, update_links__answered_at__isnull=True
-        ).distinct()
+        # A closed or merged entry is left as it is: its links stopped, and it is no longer
+        # in the directory to be flagged 未確認.
+        silent = (
+            Facility.objects.open()
+            .filter(update_links__round=round_, update_links__answered_at__isnull=True)
+            .distinct()
+        )
         ids = list(silent.values_list("pk", flat=True))
         Facility.objects.filter(pk__in=ids).update(confirmed_on=None, confirmed_by=None)
         FacilityChange.objects.bulk_create(

@@ -171,3 +171,23 @@ def test_a_closed_entry_gets_no_new_link(client_for, cast):
     )
     assert "更新用リンクは発行できません" in response.content.decode()
     assert not UpdateLink.objects.exists()
+
+
+def test_closing_a_round_leaves_a_closed_entry_as_it_is(client_for, cast):
+    day = datetime.date(2026, 4, 1)
+    quiet = make_facility("返事のない医院", confirmed_on=day)
+    merged = make_facility("統合した医院", confirmed_on=day)
+    round_ = ConfirmationRound.objects.create(name="2026年度", center=cast.center1)
+    for facility in (quiet, merged):
+        UpdateLink.objects.create(facility=facility, round=round_)
+    Facility.objects.filter(pk=merged.pk).update(closed_on=day, merged_into=quiet)
+    coordinator = client_for("coordinator")
+    page = coordinator.get(f"/resources/rounds/{round_.pk}/").content.decode()
+    row = page[page.index("統合した医院") :].split("</tr>", 1)[0]
+    assert "廃止（2026-04-01）: リンクは使えません" in row
+    response = coordinator.post(f"/resources/rounds/{round_.pk}/close/", follow=True)
+    assert "未回答の1施設を「未確認」にしました" in response.content.decode()
+    quiet.refresh_from_db()
+    merged.refresh_from_db()
+    assert quiet.confirmed_on is None
+    assert merged.confirmed_on == day and not merged.changes.exists()
