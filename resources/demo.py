@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coordination.dates import fiscal_year
-from coordination.models import Area
+from coordination.models import Area, Center
 from resources import reference
 from resources.models import (
     Capability,
@@ -527,6 +527,12 @@ HOME_VISIT_CAPABILITIES = ("home-visit", "house-call", "home-dental", "home-medi
 DEMO_ROUND = "2026年度の再調査（デモ: 訪問看護ステーション）"
 
 
+def _demo_round_center():
+    """The center the demo's rounds belong to: demo-coordinator's (C01), so that signing in as
+    it shows them; another center's coordinator sees none."""
+    return Center.objects.filter(code="C01").first() or Center.objects.order_by("sort_order", "pk").first()
+
+
 def _seed_last_year_round(demo):
     """A closed round of the last 年度, so that 年度ごとの回答状況 shows two years: sent in June,
     about two answers in three, closed in August; its links retired as a closed round leaves them."""
@@ -541,7 +547,11 @@ def _seed_last_year_round(demo):
     started = timezone.make_aware(datetime.datetime(last, 6, 2, 10, 0))
     closed = started + datetime.timedelta(days=60)
     round_ = ConfirmationRound.objects.create(
-        name=name, remind_after_days=21, started_at=started, closed_at=closed
+        name=name,
+        remind_after_days=21,
+        started_at=started,
+        closed_at=closed,
+        center=_demo_round_center(),
     )
     UpdateLink.objects.bulk_create(
         UpdateLink(
@@ -584,7 +594,9 @@ def _seed_upkeep():
             rows.append(through(facility_id=facility.pk, area_id=neighbour.pk))
     through.objects.bulk_create(rows, ignore_conflicts=True)
 
-    linked = set(UpdateLink.objects.active().values_list("facility_id", flat=True))
+    # Any link not revoked holds its facility's place (update_link_one_per_contact), a closed
+    # entry's too, though it is no longer active.
+    linked = set(UpdateLink.objects.filter(revoked_at__isnull=True).values_list("facility_id", flat=True))
     UpdateLink.objects.bulk_create(
         [UpdateLink(facility=f, email=f.contact_email) for f in demo.exclude(pk__in=linked)]
     )
@@ -601,6 +613,7 @@ def _seed_upkeep():
         kind=FacilityKind.objects.get(code="visiting-nursing"),
         remind_after_days=21,
         started_at=now - datetime.timedelta(days=25),
+        center=_demo_round_center(),
     )
     links = [updates.current_link(f, "", round=round_) for f in nursing]
     UpdateLink.objects.filter(pk__in=[link.pk for link in links]).update(

@@ -37,7 +37,14 @@ from django.utils import timezone
 
 from coordination.batches import ImportBatch, Progress
 from coordination.dates import is_national_holiday
-from coordination.models import Area, LastUpdated, LookupTable, Role, sees_professional_fields
+from coordination.models import (
+    Area,
+    CenterOwnedQuerySet,
+    LastUpdated,
+    LookupTable,
+    Role,
+    sees_professional_fields,
+)
 from coordination.text import digits, normalize
 from resources import recurrence
 from resources.links import national_page_url
@@ -987,6 +994,20 @@ class ConfirmationRound(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField("締切日時", null=True, blank=True)
+    # The center that runs the round: several centers share one directory (a prefecture-wide
+    # deployment), and a round's reminders, letters and closing are that center's work alone.
+    # Empty for a round started by an admin without a center (and old rows whose starter had
+    # none): only admins reach those.
+    center = models.ForeignKey(
+        "coordination.Center",
+        verbose_name="センター",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = CenterOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "再調査"
@@ -1000,9 +1021,21 @@ class ConfirmationRound(models.Model):
 
 
 class UpdateLinkQuerySet(models.QuerySet):
-    def active(self, today=None):
+    def live(self, today=None):
+        """Neither revoked nor expired, whatever became of the facility."""
         today = today or timezone.localdate()
         return self.filter(revoked_at__isnull=True, expires_on__gte=today)
+
+    def active(self, today=None):
+        """The links that open the update form, are emailed, reminded and printed: live links of
+        an entry still in the directory. A closed entry (廃止, or merged into the one kept as a
+        duplicate) takes no more changes, so its links stop here, not in each view."""
+        return self.live(today).filter(facility__closed_on__isnull=True)
+
+    def of_closed_facility(self, today=None):
+        """Live links whose entry has since been closed or merged: their holder is told so
+        (resources/update_closed.html) instead of a bare 404."""
+        return self.live(today).filter(facility__closed_on__isnull=False)
 
 
 class UpdateLink(models.Model):
@@ -1053,7 +1086,12 @@ class UpdateLink(models.Model):
 
     @property
     def is_active(self):
-        return self.revoked_at is None and self.expires_on >= timezone.localdate()
+        """As UpdateLinkQuerySet.active(), for one link already read (with its facility)."""
+        return (
+            self.revoked_at is None
+            and self.expires_on >= timezone.localdate()
+            and self.facility.closed_on is None
+        )
 
     # One definition for a round's counts (updates.round_counts) and its rows.
 

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination import extensions
-from coordination.access import role_required
+from coordination.access import get_for_user, role_required
 from coordination.exports import csv_response
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.qr import qr_svg
@@ -46,11 +46,21 @@ editors = role_required(*DIRECTORY_EDITORS)
 # --- the facility's side (no account) -------------------------------------------------------
 
 
-def _link_or_404(token):
-    link = updates.open_link(token)
+def _closed_entry_or_404(request, token):
+    """A token whose entry was closed or merged after its link went out: a plain page that
+    says so and whom to call, with no form; nothing is written, whatever was posted. Any other
+    token the update form does not take answers 404."""
+    link = updates.closed_link(token)
     if link is None:
         raise Http404
-    return link
+    facility = link.facility
+    return render(
+        request,
+        "resources/update_closed.html",
+        {"link": link, "facility": facility, "center": updates.sending_center(link)},
+        # 410: the page is gone for good, and says why.
+        status=410,
+    )
 
 
 def capability_groups(form, facility):
@@ -83,7 +93,9 @@ def capability_groups(form, facility):
 
 @never_cache
 def update_form(request, token):
-    link = _link_or_404(token)
+    link = updates.open_link(token)
+    if link is None:
+        return _closed_entry_or_404(request, token)
     facility = (
         Facility.objects.select_related("kind")
         .prefetch_related("services", "contact_windows", "capability_links", "areas_served", "vacancies")
@@ -125,7 +137,9 @@ def update_form(request, token):
 
 @never_cache
 def update_done(request, token):
-    link = _link_or_404(token)
+    link = updates.open_link(token)
+    if link is None:
+        return _closed_entry_or_404(request, token)
     last = link.change_requests.order_by("-submitted_at", "-pk").first()
     return render(
         request,
@@ -146,8 +160,14 @@ def update_done(request, token):
 
 @editors
 def facility_links(request, pk):
-    facility = get_object_or_404(Facility.objects.select_related("kind"), pk=pk)
+    facility = get_object_or_404(Facility.objects.select_related("kind", "merged_into"), pk=pk)
     form = UpdateLinkForm(request.POST or None, initial={"email": facility.contact_email})
+    if request.method == "POST" and facility.closed_on:
+        # A link of a closed entry would never open its form (UpdateLinkQuerySet.active).
+        messages.error(
+            request, f"この施設は{updates.closed_note(facility)}のため、更新用リンクは発行できません。"
+        )
+        return redirect("resources:facility_links", pk=facility.pk)
     if request.method == "POST" and form.is_valid():
         link = updates.issue_link(request, facility, form.cleaned_data["contact"], form.cleaned_data["email"])
         messages.success(request, f"「{link.contact or '担当者'}」あての更新用リンクを用意しました。")
@@ -164,6 +184,7 @@ def facility_links(request, pk):
             "links": [(link, updates.link_url(link, request)) for link in links],
             "center": center,
             "center_gaps": updates.center_gaps(center),
+            "closed_note": updates.closed_note(facility) if facility.closed_on else "",
         },
     )
 
@@ -253,7 +274,7 @@ def round_letters(request, pk):
     """Every letter of a round's facilities without an email address, one A4 sheet each, to print
     at once (?all=1: every facility of the round). Opening the page sends nothing: the page's
     「送付済みにする」 (round_letters_sent) records the letters shown as sent."""
-    round_ = _open_round(pk)
+    round_ = _open_round(request, pk)
     everyone = request.GET.get("all") == "1"
     links = _round_letter_links(round_, everyone).select_related("facility")
     links = links.prefetch_related(
@@ -282,7 +303,7 @@ def round_letters_sent(request, pk):
     """「この◯通を送付済みにする」 on a page of the batch: the letters of that page (their link ids
     posted), re-read among the round's own letters of the same batch, so that ids of another round
     or a link since revoked stamp nothing."""
-    round_ = _open_round(pk)
+    round_ = _open_round(request, pk)
     everyone = request.POST.get("all") == "1"
     ids = [int(value) for value in request.POST.getlist("link") if value.isdigit()]
     marked = updates.mark_all_sent(request, _round_letter_links(round_, everyone).filter(pk__in=ids))
@@ -304,7 +325,8 @@ def letters_csv(request):
     """施設・宛先・リンク of the active links (of one round with ?round=), for mail merge."""
     links = UpdateLink.objects.active().select_related("facility")
     if request.GET.get("round", "").isdigit():
-        links = links.filter(round_id=int(request.GET["round"]))
+        # Another center's round: 404, as its pages (its links are its facilities' keys).
+        links = links.filter(round=_round(request, int(request.GET["round"])))
     header = ["施設名", "宛先", "住所", "FAX", "メールアドレス", "リンク", "有効期限"]
     rows = [
         [
@@ -327,10 +349,15 @@ def letters_csv(request):
 @editors
 def change_requests(request):
     status = request.GET.get("status", ChangeRequest.Status.PENDING)
-    queryset = ChangeRequest.objects.select_related("facility__kind", "link", "decided_by")
+    queryset = ChangeRequest.objects.select_related(
+        "facility__kind", "facility__merged_into", "link", "decided_by"
+    )
     if status in ChangeRequest.Status.values:
         queryset = queryset.filter(status=status)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    for cr in page.object_list:
+        # A waiting request of a closed or merged entry says so: approving it is refused.
+        cr.closed_note = updates.closed_note(cr.facility) if cr.facility.closed_on else ""
     counts = dict(ChangeRequest.objects.values_list("status").annotate(n=Count("pk")).order_by())
     return render(
         request,
@@ -349,7 +376,8 @@ def change_requests(request):
 @editors
 def change_request(request, pk):
     cr = get_object_or_404(
-        ChangeRequest.objects.select_related("facility__kind", "link", "decided_by"), pk=pk
+        ChangeRequest.objects.select_related("facility__kind", "facility__merged_into", "link", "decided_by"),
+        pk=pk,
     )
     reject_form = RejectForm(request.POST if "reject" in request.POST else None)
     if request.method == "POST":
@@ -369,8 +397,13 @@ def change_request(request, pk):
             reason = (
                 request.POST.get("skip_reason", "").strip()[:300] if "approve_some" in request.POST else ""
             )
-            if updates.approve(request, cr, keys, reason):
-                messages.success(request, "承認し、施設の情報に反映しました。最終確認日を回答日にしました。")
+            try:
+                if updates.approve(request, cr, keys, reason):
+                    messages.success(
+                        request, "承認し、施設の情報に反映しました。最終確認日を回答日にしました。"
+                    )
+            except updates.FacilityClosed as refusal:
+                messages.error(request, str(refusal))
             return redirect("resources:change_request", pk=cr.pk)
     return render(
         request,
@@ -383,6 +416,10 @@ def change_request(request, pk):
             in (ChangeRequest.Status.APPROVED, ChangeRequest.Status.PARTLY, ChangeRequest.Status.REJECTED),
             "reject_form": reject_form,
             "facility": cr.facility,
+            # A pending request of an entry closed or merged since: not to be approved (approve()).
+            "closed_refusal": updates.closed_refusal(cr.facility)
+            if cr.facility.closed_on and cr.status == ChangeRequest.Status.PENDING
+            else "",
         },
     )
 
@@ -414,8 +451,9 @@ def rounds(request):
         if skipped:
             messages.info(request, f"{skipped}施設は実施中の別の再調査で依頼済みのため、対象から除きました。")
         return redirect(round_)
+    mine = ConfirmationRound.objects.for_user(request.user)
     queryset = (
-        ConfirmationRound.objects.select_related("kind", "area", "started_by")
+        mine.select_related("kind", "area", "started_by")
         .order_by("-started_at", "-pk")
         .annotate(
             total=Count("links", distinct=True),
@@ -434,19 +472,23 @@ def rounds(request):
             "by_kind": by_kind,
             "by_area": by_area,
             "from_search": from_search,
-            "by_year": updates.answers_by_year(),
+            "by_year": updates.answers_by_year(mine),
             "search": search,
         },
     )
 
 
-def _round(pk):
-    return get_object_or_404(ConfirmationRound.objects.select_related("kind", "area", "started_by"), pk=pk)
+def _round(request, pk):
+    """A round of the user's center (an admin: any); another center's answers 404, its POST
+    actions too (coordination.access rule)."""
+    return get_for_user(
+        ConfirmationRound.objects.select_related("kind", "area", "started_by"), request.user, pk=pk
+    )
 
 
-def _open_round(pk):
+def _open_round(request, pk):
     """A round that still sends emails: a closed one answers 404."""
-    round_ = _round(pk)
+    round_ = _round(request, pk)
     if round_.closed_at:
         raise Http404
     return round_
@@ -454,7 +496,7 @@ def _open_round(pk):
 
 @editors
 def round_detail(request, pk):
-    round_ = _round(pk)
+    round_ = _round(request, pk)
     state = request.GET.get("state", "")
     links = (
         round_.links.select_related("facility__kind", "facility__area__parent")
@@ -492,7 +534,7 @@ def round_detail(request, pk):
 @editors
 def round_progress(request, pk):
     """The latest sending of the round's emails as JSON (static/js/batch-progress.js polls it)."""
-    mailing = RoundMailing.objects.filter(round_id=_round(pk).pk).first()
+    mailing = RoundMailing.objects.filter(round_id=_round(request, pk).pk).first()
     if mailing is None:
         raise Http404
     return JsonResponse(updates.mailing_progress(mailing))
@@ -501,7 +543,7 @@ def round_progress(request, pk):
 @require_POST
 @editors
 def round_remind(request, pk):
-    round_ = _open_round(pk)
+    round_ = _open_round(request, pk)
     due = updates.send_reminders(request, round_)
     if due is None:
         messages.error(request, "メールの送信中です。終わってから督促してください。")
@@ -518,7 +560,7 @@ def round_remind(request, pk):
 @editors
 def round_send(request, pk):
     """Sends the round's links not emailed yet (a sending that failed or was stopped)."""
-    round_ = _open_round(pk)
+    round_ = _open_round(request, pk)
     if updates.queue_mailing(request, round_, RoundMailing.Kind.LINKS):
         messages.success(request, "未送付のリンクのメール送信を始めました。")
     else:
@@ -529,7 +571,7 @@ def round_send(request, pk):
 @require_POST
 @editors
 def round_close(request, pk):
-    round_ = _round(pk)
+    round_ = _round(request, pk)
     flagged = updates.close_round(request, round_)
     messages.success(request, f"再調査を締め切りました。未回答の{flagged}施設を「未確認」にしました。")
     return redirect(round_)

@@ -304,6 +304,48 @@ def open_link(token):
     return link
 
 
+def closed_link(token):
+    """The live link of a token whose entry has been closed or merged since (so not active), or
+    None. Its page says so and shows no form; nothing is stamped, since the link leads nowhere."""
+    return (
+        UpdateLink.objects.of_closed_facility()
+        .select_related("facility__merged_into", "created_by")
+        .filter(token=token)
+        .first()
+    )
+
+
+def _japanese_date(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def closed_note(facility):
+    """What became of a closed entry, short (the change requests' list): 「廃止（2026年12月2日・「◯◯」に統合）」."""
+    merged = f"・「{facility.merged_into.name}」に統合" if facility.merged_into_id else ""
+    return f"廃止（{_japanese_date(facility.closed_on)}{merged}）"
+
+
+def closed_refusal(facility):
+    """Why a closed entry's change request cannot be approved, and what to do instead."""
+    when = _japanese_date(facility.closed_on)
+    if facility.merged_into_id:
+        kept = facility.merged_into.name
+        return (
+            f"「{facility.name}」は重複のため「{kept}」に統合し、{when}に廃止した施設です。"
+            "廃止した施設の情報は書き換えないため、承認できません。"
+            f"変更が必要なら「{kept}」の施設のページで直し、この申請は却下してください。"
+        )
+    return (
+        f"「{facility.name}」は{when}に廃止した施設です。廃止した施設の情報は書き換えないため、承認できません。"
+        "この申請は却下してください。"
+    )
+
+
+class FacilityClosed(Exception):
+    """A change request of an entry closed or merged after the facility sent it: approving it
+    would write the answer (and a 最終確認日) into an entry no longer in the directory."""
+
+
 def send_link(request, link, reminder=False):
     """Emails the link to its address (one link, from its page). Returns False when the link has
     no address."""
@@ -592,6 +634,9 @@ def approve(request, cr, keys, reason=""):
             return None
         keys = [k for k in cr.changed_keys if k in set(keys)]
         facility = Facility.objects.select_for_update().get(pk=cr.facility_id)
+        if facility.closed_on:
+            # Checked under the lock: an entry merged while the coordinator read the request.
+            raise FacilityClosed(closed_refusal(facility))
         on = timezone.localdate(cr.submitted_at)
         plain = [k for k in keys if k in TEXT_FIELDS]
         old_address = facility.address
@@ -677,7 +722,13 @@ def start_round(request, name, facilities, kind=None, area=None, remind_after_da
     user = request.user
     with transaction.atomic():
         round_ = ConfirmationRound.objects.create(
-            name=name, kind=kind, area=area, remind_after_days=remind_after_days, started_by=user
+            name=name,
+            kind=kind,
+            area=area,
+            remind_after_days=remind_after_days,
+            started_by=user,
+            # The starter's center runs it (an admin without a center: admins only).
+            center_id=user.center_id,
         )
         # In bulk: a city's round covers thousands of facilities. A facility already asked by a
         # round still open stays with that round (its answers count there); the others get a new
@@ -768,15 +819,17 @@ def freshness():
     return by_kind, by_area
 
 
-def answers_by_year():
+def answers_by_year(rounds=None):
     """The rounds kept over the years: [(年度, kind name, asked, answered, %)], newest year first,
     from the links each round handed out (two queries: the links grouped by round and kind, and
-    the rounds' start dates, since a 年度 is not a calendar year)."""
+    the rounds' start dates, since a 年度 is not a calendar year). `rounds`: the rounds to count
+    (the user's center's on the rounds page), else every round."""
 
-    started = dict(ConfirmationRound.objects.values_list("pk", "started_at"))
+    rounds = ConfirmationRound.objects.all() if rounds is None else rounds
+    started = dict(rounds.values_list("pk", "started_at"))
     totals = {}
     grouped = (
-        UpdateLink.objects.filter(round__isnull=False)
+        UpdateLink.objects.filter(round__in=rounds.values("pk"))
         .values("round_id", "facility__kind__sort_order", "facility__kind__name")
         .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
         .order_by()
@@ -822,9 +875,13 @@ def close_round(request, round_):
         round_ = ConfirmationRound.objects.select_for_update().get(pk=round_.pk)
         if round_.closed_at:
             return 0
-        silent = Facility.objects.filter(
-            update_links__round=round_, update_links__answered_at__isnull=True
-        ).distinct()
+        # A closed or merged entry is left as it is: its links stopped, and it is no longer
+        # in the directory to be flagged 未確認.
+        silent = (
+            Facility.objects.open()
+            .filter(update_links__round=round_, update_links__answered_at__isnull=True)
+            .distinct()
+        )
         ids = list(silent.values_list("pk", flat=True))
         Facility.objects.filter(pk__in=ids).update(confirmed_on=None, confirmed_by=None)
         FacilityChange.objects.bulk_create(

@@ -66,7 +66,8 @@ def _upkeep(w):
 
         from resources.models import ChangeRequest, ConfirmationRound, Recheck, RoundMailing, UpdateLink
 
-        round_ = ConfirmationRound.objects.create(name="ウォーカーの再調査")
+        # A round of center C01 (the consultation's center), as its coordinator starts it.
+        round_ = ConfirmationRound.objects.create(name="ウォーカーの再調査", center=w.consultation.center)
         RoundMailing.objects.create(
             round=round_, kind=RoundMailing.Kind.LINKS, status=RoundMailing.Status.DONE
         )
@@ -190,13 +191,13 @@ EXPECTED = {
     "resources:change_requests": Expect(only(ADM, CO, CO2)),
     "resources:change_request": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).change.pk}),
     "resources:rounds": Expect(only(ADM, CO, CO2)),
-    "resources:round": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
+    "resources:round": Expect(own_center(), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:round_remind": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:round_send": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:round_progress": Expect(
-        only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}, page=False
+        own_center(), kwargs=lambda w: {"pk": _upkeep(w).round.pk}, page=False
     ),
-    "resources:round_letters": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
+    "resources:round_letters": Expect(own_center(), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:round_letters_sent": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:round_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).round.pk}),
     "resources:rechecks": Expect(only(ADM, CO, CO2)),

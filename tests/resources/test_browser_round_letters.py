@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_batchs_sent_button_is_not_printed_and_records_the_letters(page, cast):
     from resources.models import ConfirmationRound, UpdateLink
 
-    round_ = ConfirmationRound.objects.create(name="2026年度")
+    round_ = ConfirmationRound.objects.create(name="2026年度", center=cast.center1)
     for name in ("あおば歯科", "みどり歯科"):
         UpdateLink.objects.create(facility=make_facility(name, area=cast.ward1), round=round_)
     login(page, "coordinator")

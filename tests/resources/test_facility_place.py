@@ -44,7 +44,7 @@ def test_the_place_is_the_address_else_the_ward_else_the_area(cast, django_asser
 def test_the_round_page_says_where_each_facility_is(client_for, cast):
     from resources.models import ConfirmationRound, UpdateLink
 
-    round_ = ConfirmationRound.objects.create(name="2026年度")
+    round_ = ConfirmationRound.objects.create(name="2026年度", center=cast.center1)
     for address in ("テスト市東区1-1", ""):
         facility = make_facility("みどり薬局", "pharmacy", area=cast.daily1, address=address)
         UpdateLink.objects.create(facility=facility, round=round_)

@@ -115,7 +115,7 @@ def test_the_button_marks_only_the_rounds_own_active_letters_of_the_batch(client
     paper = UpdateLink.objects.get(facility__name="紙の医院")
     emailed = UpdateLink.objects.get(facility__name="メールの医院")
     UpdateLink.objects.filter(pk=emailed.pk).update(sent_at=None)  # its email failed
-    other_round = ConfirmationRound.objects.create(name="別の再調査")
+    other_round = ConfirmationRound.objects.create(name="別の再調査", center=cast.center1)
     others = UpdateLink.objects.create(facility=make_facility("別の再調査の医院"), round=other_round)
     general = UpdateLink.objects.create(facility=make_facility("リンクだけの医院"))
     revoked = UpdateLink.objects.create(
@@ -194,15 +194,17 @@ def test_who_may_record_a_rounds_letters_as_sent(client_for, cast):
     paper.refresh_from_db()
     assert paper.sent_at is None
     # A closed round sends nothing more (404, as its letters page).
-    closed = ConfirmationRound.objects.create(name="締切済み", closed_at=timezone.now())
+    closed = ConfirmationRound.objects.create(name="締切済み", closed_at=timezone.now(), center=cast.center1)
     closed_link = UpdateLink.objects.create(facility=make_facility("締切の医院"), round=closed)
     response = client_for("coordinator").post(
         f"/resources/rounds/{closed.pk}/letters/sent/", {"link": [closed_link.pk]}
     )
     assert response.status_code == 404
     assert UpdateLink.objects.get(pk=closed_link.pk).sent_at is None
-    # A round is the whole directory's (no center owns it), so the other center's coordinator
-    # records its letters as it prints them (tests/test_url_walker.py: the page is CO2's too).
-    assert client_for("coordinator2").post(url, data).status_code == 302
+    # A round is its center's: the other center's coordinator records nothing (404), its own does.
+    assert client_for("coordinator2").post(url, data).status_code == 404
+    paper.refresh_from_db()
+    assert paper.sent_at is None
+    assert client_for("coordinator").post(url, data).status_code == 302
     paper.refresh_from_db()
     assert paper.sent_at is not None
