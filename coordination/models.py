@@ -78,6 +78,15 @@ class Area(models.Model):
         "地域コード", max_length=12, blank=True, help_text="市町村コード等（先頭の0を保持）"
     )
     sort_order = models.PositiveIntegerField("並び順", default=0)
+    # A 日常生活圏域 is drawn along 町 (and sometimes 丁目) lines in the city's plan; listed here,
+    # they file a facility by its address (resources.geo.DailyAreas): national files name the
+    # ward only.
+    towns = models.TextField(
+        "含まれる町名",
+        blank=True,
+        help_text="日常生活圏域に含まれる町名を1行に1つ（例: 大里本町）。町が丁目で分かれるときは"
+        "「大里本町1丁目」のように書きます。施設を住所からこの圏域に振り分けるときに使います。",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "地域"

