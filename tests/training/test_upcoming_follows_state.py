@@ -101,3 +101,36 @@ def test_not_ended_and_ended_split_events_exactly_as_the_state_does(cast):
         }
         assert set(Event.objects.not_ended(now).values_list("pk", flat=True)) == by_state, now
         assert set(Event.objects.ended(now).values_list("pk", flat=True)) == ids - by_state, now
+
+
+# --- The staff's home panel ---------------------------------------------------------------------
+
+
+def _panel_lines(html):
+    panel = html.split('id="panel-events"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<li>(.*?)</li>", panel, re.S)
+
+
+def test_the_staffs_home_panel_badges_each_event_as_its_page_does(client_for, cast, monkeypatch):
+    freeze(monkeypatch, 2026, 12, 10, 15, 0)
+    running = make_event(
+        cast.center1, when=(2026, 12, 10, 13, 30), ends_at=at(2026, 12, 10, 17, 0), title="開催中の研修"
+    )
+    full = make_event(cast.center1, when=(2026, 12, 20, 18, 0), title="満席の研修", capacity=1)
+    full.register(name="A", organisation="○○病院", profession=cast.nurse)
+    closed = make_event(cast.center1, when=(2026, 12, 21, 18, 0), title="締切の研修", registration_open=False)
+    make_event(cast.center1, when=(2026, 12, 10, 9, 0), ends_at=at(2026, 12, 10, 11, 0), title="午前の研修")
+    staff = client_for("coordinator")
+    lines = _panel_lines(staff.get("/").content.decode())
+    assert len(lines) == 3 and not any("午前の研修" in line for line in lines)
+    for event, line in zip((running, full, closed), lines, strict=True):
+        assert event.title in line
+        page = staff.get(f"/training/{event.pk}/").content.decode()
+        badge = re.search(r'<span class="badge[^"]*" data-event-state="\w+">[^<]+</span>', page).group(0)
+        assert badge in line, (event.title, line)
+    assert 'data-event-state="in_progress">開催中<' in lines[0]
+    assert 'data-event-state="full">満席（キャンセル待ち可）<' in lines[1]
+    # Another center's coordinator has none of them; an admin sees them with their center named.
+    assert _panel_lines(client_for("coordinator2").get("/").content.decode()) == []
+    admin_lines = _panel_lines(client_for("admin").get("/").content.decode())
+    assert re.search(r'（東センター）</small>\s*<span class="badge', admin_lines[0])
