@@ -41,6 +41,7 @@ def test_the_public_page_drops_a_lecture_at_its_end_and_badges_a_running_one(cli
     lecture(cast.center1, (2026, 12, 10, 13, 30), ends=(2026, 12, 10, 16, 0), title="午後の講座")
     lecture(cast.center1, (2026, 12, 10, 9, 0), title="終了時刻なしの講座")
     lecture(cast.center1, (2026, 12, 17, 13, 30), title="来週の講座")
+    Event.objects.filter(title="来週の講座").update(registration_open=False)
     body = client.get("/training/public/").content.decode()
     coming, past = upcoming_section(body), past_section(body)
     # Ended at noon, three hours ago: under これまでの講座, not offered as coming (the old rule kept
@@ -49,10 +50,10 @@ def test_the_public_page_drops_a_lecture_at_its_end_and_badges_a_running_one(cli
     assert badge_of(coming, "午後の講座") == ("in_progress", "開催中")
     # No end time: running until the end of its day.
     assert badge_of(coming, "終了時刻なしの講座") == ("in_progress", "開催中")
-    assert badge_of(coming, "来週の講座") == ("open", "申込受付中")
     assert "午後の講座" not in past and "来週の講座" not in past
-    # The running ones are not said to take sign-ups.
-    assert "申込受付中" not in coming.split('data-public-event="来週の講座"', 1)[0]
+    # Residents do not sign up on the portal: a coming lecture has no badge of sign-ups (a
+    # 申込受付終了 would read as "cannot come" for one that needs no sign-up).
+    assert "data-event-state" not in coming.split('data-public-event="来週の講座"', 1)[1]
 
 
 def test_a_lecture_without_an_end_time_ends_at_midnight_not_twelve_hours_after_its_start(
@@ -67,12 +68,15 @@ def test_a_lecture_without_an_end_time_ends_at_midnight_not_twelve_hours_after_i
     assert "夜の講座" not in panel and "予定はありません。" in panel
 
 
-def test_the_residents_home_line_carries_the_state_badge(client, cast, monkeypatch):
+def test_the_residents_home_line_says_when_a_lecture_is_running(client, cast, monkeypatch):
     freeze(monkeypatch, 2026, 12, 10, 15, 0)
     running = lecture(cast.center1, (2026, 12, 10, 13, 30), ends=(2026, 12, 10, 16, 0), title="午後の講座")
+    coming = lecture(cast.center1, (2026, 12, 17, 13, 30), title="来週の講座")
     home = client.get("/").content.decode()
     line = home.split(f'href="/training/public/#pub-{running.pk}"', 1)[1].split("</li>", 1)[0]
     assert 'data-event-state="in_progress">開催中<' in line
+    line = home.split(f'href="/training/public/#pub-{coming.pk}"', 1)[1].split("</li>", 1)[0]
+    assert "data-event-state" not in line
 
 
 def test_not_ended_and_ended_split_events_exactly_as_the_state_does(cast):
