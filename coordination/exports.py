@@ -48,7 +48,8 @@ def csv_bytes(header, rows):
 
 def xlsx_bytes(sheets):
     """sheets: list of (title, header, rows[, options]) → workbook bytes.
-    options may hold `widths` (list of column widths) and `title_rows` (lines above the header)."""
+    options may hold `widths` (list of column widths), `title_rows` (lines above the header) and
+    `number_formats` ({column index from 0: Excel number format} for that column's numbers)."""
     # openpyxl is heavy and only an export needs it; pages that never export never load it.
     from openpyxl import Workbook  # noqa: PLC0415 — heavy, loaded only for a workbook export
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415 — same
@@ -72,6 +73,7 @@ def xlsx_bytes(sheets):
                 cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         longest = [_width(h) for h in header or []]
+        number_formats = options.get("number_formats", {})
         for row in rows:
             # Write strings as strings: openpyxl would otherwise treat "=..." as a formula.
             ws.append([safe_cell(v) for v in row])
@@ -80,6 +82,8 @@ def xlsx_bytes(sheets):
                     cell.data_type = "s"
                 elif isinstance(cell.value, datetime.date):
                     cell.number_format = "yyyy/m/d"  # as Japanese Excel writes a date (2026/12/2)
+                elif index in number_formats and isinstance(cell.value, (int, float)):
+                    cell.number_format = number_formats[index]
                 if index < len(longest) and ws.max_row < header_row + 200:
                     longest[index] = max(longest[index], _width(cell.value))
         # Column widths: given, or from the header and the first rows (a Japanese character is

@@ -3,6 +3,7 @@
 import re
 
 from coordination.publishing import SUPPRESSED_IN_SHEETS
+from surveys import results
 from surveys.models import Answer, Question, Respondent
 from surveys.results import HIDDEN, threshold
 
@@ -81,24 +82,47 @@ def raw_sheets(survey):
     return sheets
 
 
+def _share(pct):
+    """A share as results gives it (「66.7」 or the mark) as the workbook's cell: a number, so
+    that a coordinator's 報告書 can chart and add it, shown with one decimal (SHARE_FORMAT)."""
+    return XLSX_HIDDEN if pct == HIDDEN or pct is None else float(pct)
+
+
+SHARE_FORMAT = "0.0"
+ANSWERED = "回答者数"
+WITHHELD_BREAKDOWN = "件数の少ない区分が特定されないよう、公開用には載せていません"
+
+
+def _question_label(q):
+    # The shares of a multiple choice add up to more than 100%: the 報告書 says 複数回答.
+    return f"{q.text}（複数回答）" if q.kind == Question.Kind.MULTIPLE else q.text
+
+
 def table_sheets(survey, items, admission, public=True):
     """The result tables: the public version (small counts as 「－」, `items` and `admission` built
     public) or, with public=False, the internal one with every count, for the center's partners.
-    The version is said in the sheet's first line, as in the file's name."""
+    The version is said in the sheet's first line, as in the file's name. Each choice and rating
+    question has its counts, their 割合 (% of those who answered it) and its 回答者数; a survey
+    whose respondents' groups are 職種 has the same counts by 職種 on a sheet of its own."""
     rows = []
     for item in items:
         q = item["question"]
         if "rating" in item:
             rows.append([q.text, "", "", ""])
-            rows += [["", label, _hidden(n), ""] for _point, label, n in item["rating"]]
+            rows += [
+                ["", label, _hidden(n), _share(pct)]
+                for (_point, label, n), pct in zip(item["rating"], item["rating_shares"], strict=True)
+            ]
             mean = item["mean"]
             rows.append(["", "平均", round(mean, 2) if mean is not None else XLSX_HIDDEN, ""])
+            rows.append(["", ANSWERED, _hidden(item["n"]), ""])
         if "rows" in item:
-            rows.append([q.text, "", "", ""])
-            rows += [["", label, _hidden(n), _hidden(pct)] for label, n, pct in item["rows"]]
+            rows.append([_question_label(q), "", "", ""])
+            rows += [["", label, _hidden(n), _share(pct)] for label, n, pct in item["rows"]]
+            rows.append(["", ANSWERED, _hidden(item["n"]), ""])
         for column in item.get("columns", []):
             rows.append([f"{q.text}：{column['label']}", "", "", ""])
-            rows += [["", label, _hidden(n), _hidden(pct)] for label, n, pct in column["rows"]]
+            rows += [["", label, _hidden(n), _share(pct)] for label, n, pct in column["rows"]]
     version = (
         f"公開用（{threshold()}件未満の件数などは「－」）"
         if public
@@ -109,9 +133,11 @@ def table_sheets(survey, items, admission, public=True):
             "集計表",
             ["質問", "選択肢", "件数", "割合（%）"],
             rows,
-            {"title_rows": [f"{survey}　集計表 {version}"]},
+            {"title_rows": [f"{survey}　集計表 {version}"], "number_formats": {3: SHARE_FORMAT}},
         )
     ]
+    if survey.groups_are_professions:
+        sheets.append(_by_profession_sheet(survey, items, version, public))
     if admission:
         sheets.append(
             (
@@ -146,6 +172,45 @@ def table_sheets(survey, items, admission, public=True):
             )
         )
     return sheets
+
+
+def _total(cells):
+    return XLSX_HIDDEN if HIDDEN in cells else sum(cells)
+
+
+def _by_profession_sheet(survey, items, version, public):
+    """職種別: each choice and rating question's counts by the respondents' 職種 (one column each,
+    who gave none last), with each 職種's 回答者数 (and a rating's 平均). The public version leaves a
+    question's breakdown out where the result page does (results.build: any of it hidden)."""
+    questions = [i for i in items if "rating" in i or "rows" in i]
+    groups = sorted({g for i in questions for g in i["group_header"]}, key=results.group_order)
+    rows = []
+    for item in questions:
+        q = item["question"]
+        if not item["group_header"]:
+            if item["raw_n"]:
+                rows.append([_question_label(q), WITHHELD_BREAKDOWN])
+            continue
+        column = {g: i for i, g in enumerate(item["group_header"])}
+
+        def by_group(cells, column=column):
+            return [_hidden(cells[column[g]]) if g in column else 0 for g in groups]
+
+        rows.append([_question_label(q)])
+        for label, cells in item["group_rows"]:
+            rows.append(["", label, *by_group(cells), _total(cells)])
+        if "rating" in item:
+            means = {g: m for g, _n, m in item["rating_groups"]}
+            rows.append(
+                ["", "平均", *(round(means[g], 2) if means.get(g) is not None else "" for g in groups), ""]
+            )
+        rows.append(["", ANSWERED, *by_group(item["group_n"]), _total(item["group_n"])])
+    return (
+        "職種別",
+        ["質問", "選択肢", *groups, "合計"] if groups else ["質問", "選択肢"],
+        rows,
+        {"title_rows": [f"{survey}　職種別の集計 {version}"], "orientation": "landscape"},
+    )
 
 
 def chart_data(items, admission):

@@ -197,6 +197,12 @@ class Survey(CenterOrCity, CreatedBy):
             )
 
     @property
+    def groups_are_professions(self):
+        """The respondents' groups are 職種 (an event's attendees give theirs, a professional's is
+        on their account), not 施設種別 or 「リンクから」: the results break down by 職種."""
+        return self.audience in (self.Audience.EVENT, self.Audience.PROFESSIONALS)
+
+    @property
     def answers_by_link(self):
         return self.audience in self.OPEN_LINK
 

@@ -116,7 +116,7 @@ def build(survey, public=False, free_text=True):
                 for i, label in enumerate(labels)
             ]
             item["chart"] = {"labels": labels, "counts": [table.counts[label] for label in labels]}
-            groups = sorted(table.groups)
+            groups = sorted(table.groups, key=group_order)
             item["group_header"] = groups
             item["group_rows"] = [
                 (label, [shown(table.groups[g][label], public) for g in groups]) for label in labels
@@ -174,6 +174,11 @@ def build(survey, public=False, free_text=True):
     return out
 
 
+def group_order(group):
+    """Respondent groups by name, who gave none (NO_GROUP) last."""
+    return (group == NO_GROUP, group)
+
+
 def _mean(values):
     return sum(values) / len(values) if values else None
 
@@ -212,7 +217,7 @@ def _rating(answers, public):
     point_counts, points_hidden, points_total_hidden = group_shown(
         [counts[p] for p in Question.SCALE], public
     )
-    groups = sorted(by_group.items(), key=lambda kv: (kv[0] == NO_GROUP, kv[0]))
+    groups = sorted(by_group.items(), key=lambda kv: group_order(kv[0]))
     sizes, groups_hidden, groups_total_hidden = group_shown([len(vs) for _g, vs in groups], public)
     rating_groups = [
         (g, sizes[i], None if i in groups_hidden else mean(vs)) for i, (g, vs) in enumerate(groups)
@@ -221,13 +226,38 @@ def _rating(answers, public):
         smallest = min(range(len(groups)), key=lambda i: (len(groups[i][1]), i))
         g, n, _m = rating_groups[smallest]
         rating_groups[smallest] = (g, n, None)
+    total_hidden = points_total_hidden or groups_total_hidden
+    # Each point's share of those who answered, hidden with its count (and with the 回答数: a
+    # share and its count give the 回答数 back).
+    shares = [
+        HIDDEN
+        if point_counts[i] == HIDDEN or (public and total_hidden)
+        else shown_rate(counts[p], len(numbers), public)
+        for i, p in enumerate(Question.SCALE)
+    ]
+    # The points by group (an event's attendees by 職種), as a choice question's: a two-way table
+    # whose margins are the points' counts and the groups' sizes, so in the public version it is
+    # left out when any of it, or of those, is hidden.
+    cells = [[sum(1 for v in vs if v == p) for _g, vs in groups] for p in Question.SCALE]
+    breakdown_hidden = public and (
+        points_hidden
+        or groups_hidden
+        or total_hidden
+        or any(shown(n, public) == HIDDEN for row in cells for n in row)
+    )
     return {
         "rating": [
             (point, Question.SCALE_LABELS[point], point_counts[i]) for i, point in enumerate(Question.SCALE)
         ],
+        "rating_shares": shares,
+        "group_header": [] if breakdown_hidden else [g for g, _vs in groups],
+        "group_rows": []
+        if breakdown_hidden
+        else [(Question.SCALE_LABELS[p], cells[i]) for i, p in enumerate(Question.SCALE)],
+        "group_n": [] if breakdown_hidden else [len(vs) for _g, vs in groups],
         "mean": None if points_hidden else mean(numbers),
         "rating_groups": rating_groups,
-        "total_hidden": points_total_hidden or groups_total_hidden,
+        "total_hidden": total_hidden,
         "chart": {
             "labels": [Question.SCALE_LABELS[p] for p in Question.SCALE],
             "counts": [counts[p] for p in Question.SCALE],

@@ -80,8 +80,14 @@ class EventQuerySet(CenterOwnedQuerySet):
         """キ events: the public page lists them without login."""
         return self.filter(item=Item.PUBLIC)
 
-    def upcoming(self, now=None):
-        return self.filter(starts_at__gte=(now or timezone.now()) - timezone.timedelta(hours=12))
+    def not_ended(self, now=None):
+        """Events not over by `now`: exactly those whose Event.state() is not 終了, so a list of
+        what is coming agrees with each event's badge (an event that has begun stays, 開催中)."""
+        return self.filter(_not_ended(now or timezone.now()))
+
+    def ended(self, now=None):
+        """Events over by `now` (Event.state() is 終了): the rest of not_ended()."""
+        return self.exclude(_not_ended(now or timezone.now()))
 
     def with_seats(self):
         """Annotates confirmed_count and waitlisted_count (one query for a whole list)."""
@@ -106,6 +112,14 @@ class EventQuerySet(CenterOwnedQuerySet):
         """Events taking sign-ups: registration open and not begun (Event.state() is then 受付中
         or 満席). Once an event has started the center counts who came, so nobody signs up."""
         return self.filter(registration_open=True, starts_at__gt=now or timezone.now())
+
+
+def _not_ended(now):
+    """Event.ends_by > now as a filter: not begun, or an end time still ahead, or (no end time)
+    begun today or later in Tokyo, since such an event lasts to the end of its day."""
+    today = timezone.localtime(now).date()
+    start_of_today, _ = dates.day_bounds(today, today)
+    return Q(starts_at__gt=now) | Q(ends_at__gt=now) | Q(ends_at__isnull=True, starts_at__gte=start_of_today)
 
 
 class EventState(models.TextChoices):
@@ -264,7 +278,8 @@ class Event(CreatedAndUpdated):
 
     @property
     def ends_by(self):
-        """When the event is over: its end time, or (none entered) the end of its day in Tokyo."""
+        """When the event is over: its end time, or (none entered) the end of its day in Tokyo.
+        EventQuerySet.not_ended() / ended() filter by the same rule (_not_ended)."""
         if self.ends_at:
             return self.ends_at
         start = timezone.localtime(self.starts_at)

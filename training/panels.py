@@ -7,11 +7,11 @@ from training.models import Event
 def upcoming(request):
     user = request.user
     if user.is_authenticated and user.role in (Role.ADMIN, Role.COORDINATOR):
-        events, manage = Event.objects.for_user(user).upcoming(), True
+        events, manage = Event.objects.for_user(user).not_ended(), True
     elif user.is_authenticated:
         events, manage = Event.objects.open_for_registration(), False
     else:
-        events, manage = Event.objects.public().upcoming(), False
+        events, manage = Event.objects.public().not_ended(), False
     # with_seats: each line shows the event's state (満席 read from the count).
     events = (
         events.with_seats()

@@ -401,8 +401,10 @@ def public(request):
         Event.objects.public().select_related(*EVENT_LIST_RELATED).prefetch_related(*EVENT_SUMMARY_PREFETCH)
     )
     now = timezone.now()
-    upcoming = events.upcoming(now).order_by("starts_at")
-    past = events.filter(starts_at__lt=now - timezone.timedelta(hours=12)).order_by("-starts_at")
+    # Coming and 開催中 above, 終了 below: the split Event.state() makes, each with its badge
+    # (with_seats: 満席 is read from the count; no count is shown).
+    upcoming = events.not_ended(now).with_seats().order_by("starts_at")
+    past = events.ended(now).order_by("-starts_at")
     return render(request, "training/public.html", {"upcoming": upcoming[:50], "past": past[:20]})
 
 

@@ -38,7 +38,8 @@ def test_the_staff_get_the_public_and_the_internal_tables(three_answers, client_
     assert "公開用" in public_rows[0][0] and "内部用" in internal_rows[0][0]
     assert public_rows[3:5] == [(None, "はい", "－", "－"), (None, "いいえ", "－", "－")]
     counts = {r[1]: (r[2], r[3]) for r in internal_rows[2:] if r[1]}
-    assert counts == {"はい": (2, "66.7"), "いいえ": (1, "33.3")}
+    # The shares are numbers (of the three who answered), with the 回答者数 under the choices.
+    assert counts == {"はい": (2, 66.7), "いいえ": (1, 33.3), "回答者数": (3, None)}
 
 
 def test_the_public_view_offers_only_the_public_tables(three_answers, client_for):
