@@ -1155,7 +1155,7 @@ class ChangeRequest(models.Model):
     message = models.TextField("センターへの連絡事項", blank=True, default="")
     status = models.CharField("状態", max_length=10, choices=Status, default=Status.PENDING)
     approved_fields = models.JSONField("承認した項目", default=list, blank=True)
-    reason = models.CharField("却下の理由", max_length=300, blank=True, default="")
+    reason = models.CharField("理由（却下、または一部の反映）", max_length=300, blank=True, default="")
     decided_at = models.DateTimeField("判断日時", null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
