@@ -74,6 +74,8 @@ def link_panel(request, link):
     return {
         "url": reverse("rota:link_beds", args=[link.token]),
         "current": BackupBed.objects.filter(facility_id=link.facility_id, available_until__gte=today).count(),
+        # The block sits below the long form; the form's head points to it (`jump`: anchor, words).
+        "jump": ("h-link-beds", "後方支援病床（急変時の受け入れ）の入力"),
     }
 
 

@@ -35,8 +35,13 @@ def test_the_update_form_of_a_hospital_offers_its_backup_bed_page_and_a_clinics_
     anonymous = client_for("anonymous")
     html = anonymous.get(f"/resources/u/{link.token}/").content.decode()
     assert "data-link-backup-beds" in html and f'href="/rota/u/{link.token}/beds/"' in html
+    # The block is below the long form: its head points to it, before the first field.
+    head = html.split("data-update-facility")[0]
+    assert '<a href="#h-link-beds">後方支援病床（急変時の受け入れ）の入力</a>' in head
+    assert 'id="h-link-beds"' in html
     clinic_link = UpdateLink.objects.create(facility=make_facility("町の診療所"))
-    assert "data-link-backup-beds" not in anonymous.get(f"/resources/u/{clinic_link.token}/").content.decode()
+    clinic_page = anonymous.get(f"/resources/u/{clinic_link.token}/").content.decode()
+    assert "data-link-backup-beds" not in clinic_page and "data-jump-to" not in clinic_page
     assert anonymous.get(f"/rota/u/{clinic_link.token}/beds/").status_code == 404
 
 
