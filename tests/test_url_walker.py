@@ -163,11 +163,16 @@ EXPECTED = {
     "resources:community_print": Expect(PUBLIC),
     "resources:community_create": Expect(only(ADM, CO, CO2)),
     "resources:community_edit": Expect(only(ADM, CO, CO2), kwargs=lambda w: {"pk": _community(w).pk}),
+    # POST only (who may: tests/resources/test_community_editing.py).
+    "resources:community_end": Expect(everyone(405), kwargs=lambda w: {"pk": _community(w).pk}),
+    "resources:community_resume": Expect(everyone(405), kwargs=lambda w: {"pk": _community(w).pk}),
     "resources:missing": Expect(ADMIN_ONLY),
     # 地域の見える化: public (resource counts only for anonymous visitors); the statistics behind it
     # are entered and imported by admins and officials.
     "resources:areas": Expect(PUBLIC),
     "resources:areas_export": Expect(PUBLIC, page=False),
+    # POST only, the directory's editors (tests/resources/test_daily_areas_by_town.py).
+    "resources:areas_file_by_towns": Expect(everyone(405)),
     "resources:area_statistics": Expect(STATISTICS),
     "resources:area_import": Expect(STATISTICS),
     "resources:area_import_detail": Expect(STATISTICS, kwargs=lambda w: {"pk": _area_import(w).pk}),
@@ -259,6 +264,9 @@ EXPECTED = {
     "training:attendance": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:bulk_register": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:check_in": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
+    "training:promotion_told": Expect(
+        everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}
+    ),
     # A page that asks first (GET), the cancellation on its POST.
     "training:cancel": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
     # A professional withdraws their own sign-up only: the walker's registration is nobody's (404).
@@ -389,6 +397,7 @@ def _hospital_link(w):
     [
         ("training:check_in", lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
         ("training:cancel", lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
+        ("training:promotion_told", lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
         ("training:add_task", lambda w: {"pk": w.event.pk}),
         ("training:apply_template", lambda w: {"pk": w.event.pk}),
         ("training:toggle_task", lambda w: {"pk": w.event.pk, "tid": w.task.pk}),

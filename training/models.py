@@ -250,16 +250,25 @@ class Event(CreatedAndUpdated):
             registration.save(update_fields=["status", "checked_in_at"])
             if not was_confirmed:
                 return None
-            if event.capacity is not None and event.registrations.confirmed().count() >= event.capacity:
-                return None
-            first = event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
-                "created_at", "pk"
-            )
-            promoted = first.first()
-            if promoted:
-                promoted.status = Registration.Status.CONFIRMED
-                promoted.save(update_fields=["status"])
-            return promoted
+            promoted = event.fill_from_waiting_list()
+            return promoted[0] if promoted else None
+
+    def fill_from_waiting_list(self):
+        """The first on the waiting list take the free seats (all of them without a 定員), each
+        stamped `promoted_at` so that staff can see whom to tell. Call with the event locked
+        (cancel, or a 定員 raised). Returns the promoted registrations, in their order."""
+        waiting = self.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
+            "created_at", "pk"
+        )
+        if self.capacity is not None:
+            free = self.capacity - self.registrations.confirmed().count()
+            waiting = waiting[: max(free, 0)]
+        promoted = list(waiting)
+        now = timezone.now()
+        for registration in promoted:
+            registration.status, registration.promoted_at = Registration.Status.CONFIRMED, now
+            registration.save(update_fields=["status", "promoted_at"])
+        return promoted
 
     def own_cancel_refusal(self, now=None):
         """Why a participant can no longer withdraw their own sign-up on the portal, or None: once
@@ -437,6 +446,10 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Moved up from the waiting list, and when the person was told (by the email sent then, or by
+    # staff who phoned or faxed someone without one and pressed 「連絡した」).
+    promoted_at = models.DateTimeField("繰り上げ日時", null=True, blank=True)
+    promotion_told_at = models.DateTimeField("繰り上げの連絡日時", null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -447,6 +460,15 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.organisation}）"
+
+    @property
+    def promotion_untold(self):
+        """Moved up from the waiting list and nobody has told them yet."""
+        return (
+            self.promoted_at is not None
+            and self.promotion_told_at is None
+            and self.status == self.Status.CONFIRMED
+        )
 
     def toggle_check_in(self):
         """当日受付, or its undoing when already checked in: the one place a check-in is written.

@@ -1,7 +1,9 @@
 """What training contributes to the home dashboard."""
 
+from django.db.models import Count
+
 from coordination.models import Role
-from training.models import Event
+from training.models import Event, Registration
 
 
 def upcoming(request):
@@ -19,4 +21,20 @@ def upcoming(request):
         .prefetch_related("co_host_centers")
         .order_by("starts_at")[:5]
     )
-    return {"events": list(events), "manage": manage}
+    events = list(events)
+    if manage:
+        # Someone moved up from the waiting list without an email address waits for a call.
+        untold = dict(
+            Registration.objects.filter(
+                event__in=events,
+                status=Registration.Status.CONFIRMED,
+                promoted_at__isnull=False,
+                promotion_told_at__isnull=True,
+            )
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values_list("event", "n")
+        )
+        for event in events:
+            event.untold = untold.get(event.pk, 0)
+    return {"events": events, "manage": manage}

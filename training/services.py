@@ -3,20 +3,59 @@ entry, so an event, a registration or a count is never saved without the record 
 (and never recorded without being saved). Forms validate; the model methods they call keep the
 capacity and the waiting list right (Event.register / Event.cancel lock the event)."""
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from coordination.security import CREATE, UPDATE, audit, changed_fields
-from training.models import Registration
+from training.models import Event, Registration
 
 
 def save_event(request, form):
-    """An event created or edited from its valid EventForm."""
+    """An event created or edited from its valid EventForm; a 定員 raised (or removed) gives the
+    new seats to the waiting list at once. Returns (event, the registrations moved up)."""
     with transaction.atomic():
         creating = form.instance.pk is None
         event = form.save_for(request.user)
         audit(request, CREATE if creating else UPDATE, event, "" if creating else changed_fields(form))
-    return event
+        promoted = (
+            [] if creating else Event.objects.select_for_update().get(pk=event.pk).fill_from_waiting_list()
+        )
+        for registration in promoted:
+            _tell_promoted(request, event, registration)
+    return event, promoted
+
+
+def _tell_promoted(request, event, registration):
+    """Someone moved up from the waiting list: emailed when they gave an address (after the
+    transaction, so a rolled-back promotion sends nothing); else they stay 「繰り上げ・未連絡」 on the
+    event's page until staff have phoned or faxed them (mark_told)."""
+    note = f"キャンセル待ちから繰り上げ: {registration.name}"
+    if registration.email:
+        registration.promotion_told_at = timezone.now()
+        registration.save(update_fields=["promotion_told_at"])
+        transaction.on_commit(lambda: _email_promoted(event, registration))
+        note += "（メールで連絡）"
+    audit(request, UPDATE, registration, note)
+
+
+def _email_promoted(event, registration):
+    send_mail(
+        f"参加が確定しました（{event.title}）",
+        render_to_string("training/email/promoted.txt", {"event": event, "registration": registration}),
+        settings.DEFAULT_FROM_EMAIL,
+        [registration.email],
+    )
+
+
+def mark_told(request, registration):
+    """Staff have told a promoted registrant without an email address (「連絡した」)."""
+    with transaction.atomic():
+        registration.promotion_told_at = timezone.now()
+        registration.save(update_fields=["promotion_told_at"])
+        audit(request, UPDATE, registration, f"繰り上げを連絡: {registration.name}")
 
 
 def register(request, event, fields, user=None):
@@ -51,6 +90,8 @@ def cancel(request, event, registration):
         promoted = event.cancel(registration)
         note = f"（{promoted.name}さんが繰り上げ）" if promoted else ""
         audit(request, UPDATE, registration, "申込を取消" + note)
+        if promoted:
+            _tell_promoted(request, event, promoted)
     return promoted
 
 

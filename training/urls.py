@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/registrations/bulk/", views.bulk_register, name="bulk_register"),
     path("<int:pk>/registrations/<int:rid>/check-in/", views.check_in, name="check_in"),
+    path("<int:pk>/registrations/<int:rid>/told/", views.promotion_told, name="promotion_told"),
     path("<int:pk>/registrations/<int:rid>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/my-registration/<int:rid>/cancel/", views.cancel_mine, name="cancel_mine"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),

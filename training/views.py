@@ -95,7 +95,7 @@ def index(request):
 def create(request):
     form = EventForm(post_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        event = services.save_event(request, form)
+        event, _ = services.save_event(request, form)
         messages.success(request, f"「{event.title}」を登録しました。")
         return redirect(event)
     return render(request, "training/form.html", {"form": form})
@@ -108,8 +108,10 @@ def edit(request, pk):
     stored = as_stored(event)
     form = EventForm(post_data(request), instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
-        event = services.save_event(request, form)
+        event, promoted = services.save_event(request, form)
         messages.success(request, f"「{event.title}」を更新しました。")
+        for registration in promoted:
+            _say_promoted(request, registration)
         return redirect(event)
     return render(request, "training/form.html", {"form": form, "event": stored})
 
@@ -250,6 +252,32 @@ def bulk_register(request, pk):
     return render(request, "training/bulk_register.html", {"event": event, "form": form, "preview": preview})
 
 
+def _say_promoted(request, registration):
+    """Who moved up from the waiting list, and whether the portal told them or staff must."""
+    if registration.promotion_told_at:
+        messages.info(
+            request,
+            f"キャンセル待ちの{registration.name}さんが参加確定になりました（{registration.email} にメールでお知らせしました）。",
+        )
+    else:
+        messages.warning(
+            request,
+            f"キャンセル待ちの{registration.name}さん（{registration.organisation}）が参加確定になりました。"
+            "メールアドレスがないため、電話かFAXでお知らせし、参加申込の一覧で「連絡した」を押してください。",
+        )
+
+
+@require_POST
+@role_required(*MANAGERS)
+def promotion_told(request, pk, rid):
+    """「連絡した」: staff phoned or faxed someone who moved up from the waiting list."""
+    event, registration = _registration(request, pk, rid)
+    if registration.promotion_untold:
+        services.mark_told(request, registration)
+        messages.success(request, f"{registration.name}さんに繰り上げを連絡したと記録しました。")
+    return redirect(f"{event.get_absolute_url()}#registrations")
+
+
 def _registration(request, pk, rid):
     event = _managed(request, pk)
     return event, get_object_or_404(Registration, pk=rid, event=event)
@@ -295,8 +323,9 @@ def cancel(request, pk, rid):
         except AlreadyCancelled:
             messages.error(request, f"{registration.name}さんの申込はすでに取り消されています。")
         else:
-            note = f"キャンセル待ちの{promoted.name}さんが参加確定になりました。" if promoted else ""
-            messages.success(request, f"{registration.name}さんの申込を取り消しました。{note}")
+            messages.success(request, f"{registration.name}さんの申込を取り消しました。")
+            if promoted:
+                _say_promoted(request, promoted)
         return redirect(back)
     registration = (
         Registration.objects.with_waiting_position().select_related("profession").get(pk=registration.pk)

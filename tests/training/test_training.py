@@ -126,7 +126,10 @@ def test_check_in_and_cancel_from_the_event_page(client_for, cast):
     response = client.post(
         f"/training/{event.pk}/registrations/{a.pk}/cancel/", {"confirm": "1"}, follow=True
     )
-    assert "キャンセル待ちのBさんが参加確定になりました" in response.content.decode()
+    assert (
+        "キャンセル待ちのBさん（" in response.content.decode()
+        and "が参加確定になりました。" in response.content.decode()
+    )
     b.refresh_from_db()
     assert b.status == "confirmed"
     # Another center's coordinator cannot check anybody in.
