@@ -3,13 +3,14 @@ import re
 import uuid
 
 from django import forms
+from django.db.models import Case, When
 from django.utils import timezone
 
 from consultations.models import Consent, Consultation, Coordination, Topic
 from coordination.forms import DateInput, DateTimeInput, use_area_tree
 from coordination.models import Area, Role, User
 from coordination.text import normalize
-from resources.models import Facility
+from resources.models import Facility, FacilityKind
 
 
 def topic_choices():
@@ -39,10 +40,33 @@ def find_facility(text):
     exact = list(Facility.objects.filter(search_text__startswith=normalize(text) + "|")[:2])
     if len(exact) == 1:
         return exact[0], []
-    candidates = list(Facility.objects.search(text).select_related("kind")[:10])
+    # Open facilities only (a closed one is no one to call), the medical and care ones before the
+    # community activities of the same name; one more than are listed, to say that there are more.
+    found = (
+        Facility.objects.open()
+        .search(text)
+        .select_related("kind")
+        .order_by(
+            Case(When(kind__group=FacilityKind.Group.COMMUNITY, then=1), default=0), "name_kana", "name", "pk"
+        )
+    )
+    candidates = list(found[: CANDIDATE_LIMIT + 1])
     if len(candidates) == 1:
         return candidates[0], []
     return None, candidates
+
+
+CANDIDATE_LIMIT = 10
+
+
+def candidates_question(query, candidates):
+    """The question above the candidates: how many, or that there are more than are listed."""
+    if len(candidates) > CANDIDATE_LIMIT:
+        return (
+            f"「{query}」に当たる施設が{CANDIDATE_LIMIT}件より多くあります。上から{CANDIDATE_LIMIT}件を表示しています。"
+            "見つからないときは、名前をもう少し詳しく入力してください。"
+        )
+    return f"「{query}」に当たる施設が{len(candidates)}件あります。連絡したのはどの施設ですか。"
 
 
 EARLIEST = datetime.date(2000, 1, 1)
@@ -339,7 +363,9 @@ class CoordinationForm(forms.ModelForm):
         if query:
             _, self.candidates = find_facility(query)
         if self.candidates:
-            self.fields["facility_choice"].choices = [(f.pk, candidate_label(f)) for f in self.candidates]
+            self.fields["facility_choice"].choices = [
+                (f.pk, candidate_label(f)) for f in self.candidates[:CANDIDATE_LIMIT]
+            ]
         else:
             del self.fields["facility_choice"]
 
@@ -383,10 +409,7 @@ class CoordinationForm(forms.ModelForm):
             # the candidates by the form's template, without marking any field as wrong.
             self.add_error(
                 None,
-                forms.ValidationError(
-                    f"「{query}」に当たる施設が{len(candidates)}件あります。連絡したのはどの施設ですか。",
-                    code=self.CHOOSE,
-                ),
+                forms.ValidationError(candidates_question(query, candidates), code=self.CHOOSE),
             )
         else:
             self.add_error(

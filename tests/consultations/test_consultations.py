@@ -146,6 +146,33 @@ def test_ambiguous_facility_asks_to_choose(client_for, cast):
     assert not Coordination.objects.exists()
 
 
+def test_many_matches_say_there_are_more_and_list_care_facilities_before_salons(client_for, cast):
+    c = make_consultation(cast.center1)
+    for n in range(11):
+        make_facility(f"ふれあいサロン{n:02d}", kind_code="salon", name_kana=f"フレアイサロン{n:02d}")
+    station = make_facility("ふれあい訪問看護ステーション", name_kana="フレアイホウモンカンゴ")
+    closed = make_facility("ふれあいクリニック", closed_on=datetime.date(2020, 3, 31))
+    page = (
+        client_for("coordinator")
+        .post(
+            f"/consultations/{c.pk}/coordinations/",
+            {
+                "co-facility_query": "ふれあい",
+                "co-contacted_at": "2026-08-03T10:30",
+                "co-means": "phone",
+                "co-result": "pending",
+            },
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "「ふれあい」に当たる施設が10件より多くあります。上から10件を表示しています。" in page
+    choices = re.findall(r'name="co-facility_choice" value="(\d+)"', page)
+    assert len(choices) == 10 and choices[0] == str(station.pk)  # the station first, salons after
+    assert str(closed.pk) not in choices  # a closed facility is no one to call
+    assert not Coordination.objects.exists()
+
+
 def coordination_post(**changes):
     return {
         "co-facility_query": "みどりクリニック",
