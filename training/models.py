@@ -398,6 +398,10 @@ class RegistrationQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
 
+    def promotion_untold(self):
+        """Moved up from the waiting list and nobody has told them yet (Registration.promotion_untold)."""
+        return self.confirmed().filter(promoted_at__isnull=False, promotion_told_at__isnull=True)
+
     def with_waiting_position(self):
         """Annotates waiting_position: 1 for the first on its event's waiting list, 2 for the
         next… (the order cancellations move people up in); 0 for others."""

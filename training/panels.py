@@ -25,12 +25,8 @@ def upcoming(request):
     if manage:
         # Someone moved up from the waiting list without an email address waits for a call.
         untold = dict(
-            Registration.objects.filter(
-                event__in=events,
-                status=Registration.Status.CONFIRMED,
-                promoted_at__isnull=False,
-                promotion_told_at__isnull=True,
-            )
+            Registration.objects.promotion_untold()
+            .filter(event__in=events)
             .values("event")
             .annotate(n=Count("pk"))
             .values_list("event", "n")
