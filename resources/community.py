@@ -74,8 +74,19 @@ class CommunityActivityForm(forms.ModelForm):
             "contact_public",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        booking = self.fields["booking_required"]
+        booking.widget = forms.RadioSelect(choices=BOOKING_CHOICES)
+        booking.choices = BOOKING_CHOICES
+
     def clean_contact_phone(self):
         return clean_phone(self.cleaned_data["contact_phone"])
+
+
+# The unknown answer is a choice of its own, offered first: an activity entered from a flyer
+# that does not say stays 「未確認」 rather than reading as needing no booking.
+BOOKING_CHOICES = [("", "まだ確認していない"), (True, "予約が必要"), (False, "予約はいらない")]
 
 
 class MeetingRuleForm(forms.ModelForm):

@@ -204,7 +204,7 @@ def community_export_rows(queryset, user, today=None):
                 activity.schedule_note if activity else "",
                 next_date or "",
                 activity.fee if activity else "",
-                ("要予約" if activity.booking_required else "予約不要") if activity else "",
+                {True: "要予約", False: "予約不要"}.get(activity.booking_required, "") if activity else "",
                 f.address,
                 f.area.name if f.area else "",
                 activity.contact_name if shown else "",

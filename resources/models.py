@@ -1313,7 +1313,15 @@ class CommunityActivity(models.Model):
         "対象", max_length=200, help_text="例: おおむね65歳以上の方、どなたでも", **OPTIONAL_TEXT
     )
     fee = models.CharField("参加費", max_length=100, help_text="例: 無料、100円、実費", **OPTIONAL_TEXT)
-    booking_required = models.BooleanField("予約が必要", default=False)
+    # Unknown (None) until the organiser says: a resident must not read 「予約はいりません」 of an
+    # entry nobody asked about.
+    booking_required = models.BooleanField(
+        "予約",
+        null=True,
+        blank=True,
+        default=None,
+        choices=[(True, "予約が必要"), (False, "予約はいらない")],
+    )
     contact_name = models.CharField("問い合わせ先（担当者）", max_length=100, **OPTIONAL_TEXT)
     contact_phone = models.CharField("問い合わせ先（電話）", max_length=20, **OPTIONAL_TEXT)
     contact_public = models.BooleanField(

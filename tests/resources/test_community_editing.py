@@ -307,3 +307,28 @@ def test_an_end_in_the_future_is_refused_and_another_areas_activity_cannot_be_en
         ).status_code
         == 302
     )
+
+
+@pytest.mark.parametrize(
+    "answer, stored, shown",
+    [
+        (None, None, "問い合わせ先にご確認ください"),
+        ("True", True, "予約が必要です"),
+        ("False", False, "予約はいりません"),
+    ],
+)
+def test_a_booking_nobody_answered_stays_unknown_and_the_page_says_to_ask(sc, cast, answer, stored, shown):
+    extra = {} if answer is None else {"activity-booking_required": answer}
+    sc.post(reverse("resources:community_create"), form_data(cast.daily1, **extra))
+    facility = Facility.objects.get(name="新しいサロン")
+    assert facility.community.booking_required is stored
+    page = Client().get(f"/resources/{facility.pk}/").content.decode()
+    assert f"<dd data-booking>{shown}</dd>" in page
+
+
+def test_the_booking_choice_offers_the_unknown_answer_first_and_checked(sc, cast):
+    page = sc.get(reverse("resources:community_create")).content.decode()
+    unknown = page.index("まだ確認していない")
+    assert unknown < page.index("予約が必要") < page.index("予約はいらない")
+    assert 'name="activity-booking_required" value="" required' not in page
+    assert 'value="" id="id_activity-booking_required_0" checked' in page

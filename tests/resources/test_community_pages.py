@@ -41,7 +41,9 @@ def next_dates(html):
 
 def test_the_page_says_the_schedule_in_words_and_the_next_date(client_for, cast, today):
     today(2026, 9, 9)  # the 第4火曜 9/22 is a holiday the salon skips
-    salon = make_community("ひだまりサロン", cast.daily1, rules=[SECOND_FOURTH_TUESDAY], fee="100円")
+    salon = make_community(
+        "ひだまりサロン", cast.daily1, rules=[SECOND_FOURTH_TUESDAY], fee="100円", booking_required=False
+    )
     html = client_for("anonymous").get(f"/resources/{salon.pk}/").content.decode()
     assert next_dates(html) == ["2026-10-13"]
     assert "第2・第4火曜 10:00〜12:00（祝日は休み）" in html
@@ -230,7 +232,12 @@ def test_the_community_export_has_the_schedule_fee_and_contact_instead_of_medica
 
     today(2026, 12, 1)
     make_community(
-        "体操の会", cast.daily1, rules=[EVERY_WEDNESDAY], fee="100円", contact_phone="093-100-0001"
+        "体操の会",
+        cast.daily1,
+        rules=[EVERY_WEDNESDAY],
+        fee="100円",
+        contact_phone="093-100-0001",
+        booking_required=True,
     )
     make_community("内緒の会", cast.daily1, contact_public=False, contact_phone="093-100-0002")
     make_facility("眼科医院", area=cast.daily1)
@@ -246,6 +253,8 @@ def test_the_community_export_has_the_schedule_fee_and_contact_instead_of_medica
     assert rows["体操の会"]["開催日"] == "毎週水曜 10:00〜12:00（祝日は休み）"
     assert rows["体操の会"]["次回"] == "2026-12-02"
     assert rows["体操の会"]["参加費"] == "100円"
+    assert rows["体操の会"]["予約"] == "要予約"
+    assert rows["内緒の会"]["予約"] == ""  # nobody said: not 「予約不要」
     assert rows["体操の会"]["問い合わせ先（電話）"] == "093-100-0001"
     assert rows["内緒の会"]["問い合わせ先（電話）"] == ""  # professionals only
     assert "在宅対応機能" not in rows["体操の会"]
