@@ -30,8 +30,13 @@ def pages_for(role, w):
             yield name, reverse(name, kwargs=expect.kwargs(w)) + expect.query
 
 
+# coordinator2 is the coordinator's role at another center: the same templates with other rows, and its
+# 404s to the first center are the URL walker's. axe over its 65 pages would repeat the coordinator's.
+SWEPT_ROLES = [role for role in ROLES if role != "coordinator2"]
+
+
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", SWEPT_ROLES)
 def test_no_serious_accessibility_violation_on_any_page(role, page, cast):
     w = world(cast)
     if role != "anonymous":
