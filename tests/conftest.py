@@ -172,3 +172,19 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, "rep_" + rep.when, rep)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Sweeps marked `markup` check the HTML every page renders (axe, page weight, target sizes),
+    which the database does not change: they run in the SQLite suite only, so that `make test`'s
+    PostgreSQL suite, which runs beside it, stays within the suite's time budget."""
+    from django.conf import settings
+
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(
+        reason="markup sweep: the SQLite suite runs it (the HTML does not depend on the database)"
+    )
+    for item in items:
+        if "markup" in item.keywords:
+            item.add_marker(skip)

@@ -10,7 +10,7 @@ from tests.conftest import ROLES, login
 from tests.fixtures import world
 from tests.test_url_walker import EXPECTED
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.markup]
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import ARTIFACTS, login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.markup, pytest.mark.django_db(transaction=True)]
 
 MEASURE = """() => Array.from(document.querySelectorAll('input[type=checkbox], input[type=radio]'))
   .filter(input => input.getClientRects().length)

@@ -15,7 +15,7 @@ from tests.conftest import login
 from tests.fixtures import world
 from tests.test_url_walker import EXPECTED
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.markup, pytest.mark.django_db(transaction=True)]
 LIMIT = 200 * 1024
 TILE_HOST = urlsplit(settings.MAP_TILE_URL.replace("{", "").replace("}", "")).hostname
 
