@@ -110,8 +110,10 @@ def actuals(fiscal_year, center_ids, with_city):
                 actual[letter][measure] = actual[letter].get(measure, 0) + n
 
     owned = _owned(center_ids, with_city)
-    for letters in Meeting.objects.filter(owned, held_on__gte=start, held_on__lte=end).values_list(
-        "items", flat=True
+    for letters in (
+        Meeting.objects.filter(owned, held_on__gte=start, held_on__lte=end)
+        .held()
+        .values_list("items", flat=True)
     ):
         add(letters, Measure.MEETINGS)
     for letters in Issue.objects.filter(owned, raised_on__gte=start, raised_on__lte=end).values_list(
@@ -281,6 +283,7 @@ def case_sheet(fiscal_year, centers, evaluation, city, with_city=True):
     figures = {(r.item, f.measure): f.actual for r in evaluation.items for f in r.figures}
     tiers = dict(
         Meeting.objects.filter(_owned(center_ids, with_city), held_on__gte=start, held_on__lte=end)
+        .held()
         .values_list("tier")
         .annotate(n=Count("pk"))
         .order_by()

@@ -45,6 +45,18 @@ class ItemsMixin:
         self.instance.items = "".join(letter for letter in ITEM_LETTERS if letter in chosen)
 
 
+def not_after_today(day, what="日付"):
+    """A record of what has happened (a step of a 課題, its raising, a decision) is dated today at
+    the latest: a date typed a year ahead (2027 for 2026) would count as done in the 年度 reports
+    and, for a status step, stop every later step (they may not be dated before it)."""
+    today = timezone.localdate()
+    if day and day > today:
+        raise forms.ValidationError(
+            f"{what}に今日（{today:%Y/%m/%d}）より後の日は入力できません。起きた日を入力してください。"
+        )
+    return day
+
+
 def _own(queryset, user, instance):
     if user.role == Role.OFFICIAL:
         return queryset.filter(center=None)  # the city's own records only
@@ -100,6 +112,7 @@ class MeetingForm(ItemsMixin, CenterOwnedForm):
                 "団体とその職種は1つ。センターの職員の職種は、ほかに相手がいれば数えません）"
             ),
             "attachments": "例: 配布資料 https://… （リンクがなければ名称だけ）",
+            "held_on": "これから開く会議も登録できます。開催日が来るまでは「予定」として、実績には数えません。",
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -226,6 +239,26 @@ class IssueForm(ItemsMixin, CenterOwnedForm):
                 "例: 薬-A（同じ団体の課題で重複不可）。空欄なら、提起した団体の略称から次の記号を付けます。"
             )
 
+    def clean_raised_on(self):
+        day = not_after_today(self.cleaned_data["raised_on"], "提起日")
+        meeting = self.meeting or (self.instance.raised_at_meeting if self.instance.pk else None)
+        if meeting and day < meeting.held_on:
+            raise forms.ValidationError(
+                f"会議（{meeting.held_on:%Y/%m/%d}「{meeting.display_title}」）で提起した課題です。"
+                "会議より前の日付にはできません。"
+            )
+        if self.instance.pk:
+            later = self.instance.status_changes.exclude(pk=self.instance.raising_step_id()).order_by(
+                "changed_on"
+            )
+            first = later.first()
+            if first and day > first.changed_on:
+                raise forms.ValidationError(
+                    f"この課題の経過（{first.changed_on:%Y/%m/%d}「{first.get_status_display()}」）"
+                    "より後の日付にはできません。"
+                )
+        return day
+
     def _post_clean(self):
         self._clean_items()
         # The model's clean() checks the label per organisation: give it the owner first.
@@ -271,7 +304,7 @@ class StatusForm(forms.Form):
         """Not before the 課題's last recorded step (or its raising): the history reads by date,
         and a step dated earlier would leave the latest line saying another state than the
         badge."""
-        on = self.cleaned_data["changed_on"]
+        on = not_after_today(self.cleaned_data["changed_on"])
         last = self.issue.status_changes.order_by("-changed_on", "-pk").first()
         if last is not None and on < last.changed_on:
             raise forms.ValidationError(
@@ -311,6 +344,9 @@ class SolutionForm(CenterOwnedForm):
             "meetings": "実施した会議（二次連携の同行訪問研修など）",
             "events": "実施した研修・イベント",
         }
+        help_texts = {
+            "events": "これから開く研修も選べます。開かれた日から、解決策を実施したものとして数えます。",
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -326,6 +362,9 @@ class SolutionForm(CenterOwnedForm):
         self.fields["decided_at_meeting"].queryset = self.fields["meetings"].queryset
         events = _own(Event.objects.order_by("-starts_at"), user, self.instance)[:200]
         self.fields["events"].queryset = Event.objects.filter(pk__in=[e.pk for e in events])
+
+    def clean_decided_on(self):
+        return not_after_today(self.cleaned_data.get("decided_on"), "決定日")
 
     def clean(self):
         data = super().clean()

@@ -153,6 +153,14 @@ class Series(OfOneCenter):
 
 
 class MeetingQuerySet(CenterReadableQuerySet):
+    def held(self, today=None):
+        """Meetings whose day has come: the 年度 reports count these only, so a meeting entered
+        ahead of its day is a plan (予定), not work done."""
+        return self.filter(held_on__lte=today or timezone.localdate())
+
+    def planned(self, today=None):
+        return self.filter(held_on__gt=today or timezone.localdate())
+
     def for_user(self, user):
         # Professionals read the meetings marked as shared with them.
         if user.is_authenticated and user.is_active and user.role == Role.PROFESSIONAL:
@@ -222,6 +230,10 @@ class Meeting(CreatedAndUpdated):
     @property
     def display_title(self):
         return self.title or self.kind.name
+
+    @property
+    def is_planned(self):
+        return self.held_on > timezone.localdate()
 
     def attachment_lines(self):
         """[(name, url or '')] from the attachments text: `資料名 https://…` or just a name."""
@@ -434,6 +446,21 @@ class Issue(CreatedBy):
             raise ValidationError(
                 {"label": f"ラベル「{self.label}」はこの団体・職種ですでに使われています。"}
             )
+
+    RAISED_NOTE = "提起"
+
+    def raising_step_id(self):
+        """The status step written when the 課題 was raised (dated its 提起日), or None. From the
+        prefetched steps where the page has them."""
+        first = min(self.status_changes.all(), key=lambda step: step.pk, default=None)
+        return first.pk if first and first.note == self.RAISED_NOTE else None
+
+    def last_undoable_step(self):
+        """The latest status step, when it is not the raising one: a step entered by mistake (the
+        wrong state, a date a year off) is taken back rather than left to block later ones."""
+        steps = list(self.status_changes.all())  # in their order: date, then entry
+        last = steps[-1] if steps else None
+        return last if last and last.pk != self.raising_step_id() else None
 
     def change_status(self, status, on, note="", user=None):
         """Records a dated status change (the history the lineage view shows)."""

@@ -54,8 +54,10 @@ def save_issue(request, form, detail=""):
         issue = form.save_for(request.user)
         if creating:
             issue.status_changes.create(
-                status=issue.status, changed_on=issue.raised_on, note="提起", by=request.user
+                status=issue.status, changed_on=issue.raised_on, note=issue.RAISED_NOTE, by=request.user
             )
+        elif "raised_on" in form.changed_data:  # the raising step is dated by the 提起日
+            issue.status_changes.filter(pk=issue.raising_step_id()).update(changed_on=issue.raised_on)
         audit(request, CREATE if creating else UPDATE, issue, detail if creating else changed_fields(form))
     return issue
 
@@ -68,14 +70,40 @@ def change_issue_status(request, issue, status, on, note=""):
     return change
 
 
+def undo_status_step(request, issue):
+    """Takes back the 課題's latest status step (not its raising): the 課題 returns to the state
+    of the step before it. Returns the step taken back, or None when there is none."""
+    with transaction.atomic():
+        step = issue.last_undoable_step()
+        if step is None:
+            return None
+        step.delete()
+        before = issue.status_changes.order_by("-changed_on", "-pk").first()
+        issue.status = before.status if before else IssueStatus.NEW
+        issue.save(update_fields=["status"])
+        audit(
+            request,
+            UPDATE,
+            issue,
+            f"経過を取り消し: {step.changed_on}「{step.get_status_display()}」→ 状態は「{issue.get_status_display()}」",
+        )
+    return step
+
+
 def save_solution(request, form):
     """A 解決策 from a valid SolutionForm. A 課題 whose 解決策 was carried out (at a meeting or a
     training event) moves on from 未着手/検討中 to 解決策実施中, dated by the first of those."""
     with transaction.atomic():
         creating = form.instance.pk is None
         solution = form.save_for(request.user)
-        carried_out = [m.held_on for m in form.cleaned_data.get("meetings") or []] + [
-            timezone.localtime(e.starts_at).date() for e in form.cleaned_data.get("events") or []
+        # Only what has taken place: a training chosen ahead of its day moves nothing yet (the 年度
+        # summary counts it as carried out from its day on).
+        today = timezone.localdate()
+        carried_out = [
+            day
+            for day in [m.held_on for m in form.cleaned_data.get("meetings") or []]
+            + [timezone.localtime(e.starts_at).date() for e in form.cleaned_data.get("events") or []]
+            if day <= today
         ]
         if carried_out:
             for issue in solution.issues.filter(status__in=[IssueStatus.NEW, IssueStatus.REVIEWING]):
@@ -169,6 +197,7 @@ def organisation_timeline(organisation, meetings, issues, events):
         entries.append(
             {
                 "date": m.held_on,
+                "planned": m.is_planned,
                 "tier": m.get_tier_display(),
                 "tier_value": m.tier,
                 "what": m.display_title,
@@ -192,6 +221,7 @@ def organisation_timeline(organisation, meetings, issues, events):
         entries.append(
             {
                 "date": timezone.localtime(e.starts_at).date(),
+                "planned": e.starts_at > timezone.now(),
                 "tier": "研修",
                 "tier_value": 0,
                 "what": e.title,
@@ -227,7 +257,7 @@ def fiscal_year_summary(year, meetings, issues, solutions=None, events=None):
     these meetings or at one of these training events held in it). Each part is one query (two
     or three with its prefetches), however many rows the year holds."""
     span = dates.fiscal_year_range(year)
-    in_year = meetings.filter(held_on__range=span)
+    in_year = meetings.filter(held_on__range=span).held()
     meeting_list = list(
         in_year.select_related("kind", "center")
         .prefetch_related("organisations")
@@ -262,6 +292,8 @@ def fiscal_year_summary(year, meetings, issues, solutions=None, events=None):
         "year": year,
         "label": dates.fiscal_year_label(year),
         "meetings": meeting_list,
+        # Entered ahead of their day: named apart, not counted (see MeetingQuerySet.held).
+        "planned": meetings.filter(held_on__range=span).planned().count(),
         "solutions": _solutions_carried_out(year, in_year, solutions, events),
         "counts": counts,
         "rows": rows,
@@ -277,8 +309,10 @@ def _solutions_carried_out(year, in_year, solutions, events):
     meeting of `in_year` or an event of `events` that started in the 年度, each with those
     occasions in date order; the list in the order they were first carried out."""
     first, after = dates.day_bounds(*dates.fiscal_year_range(year))
-    events_in_year = (Event.objects.all() if events is None else events).filter(
-        starts_at__gte=first, starts_at__lt=after
+    events_in_year = (
+        (Event.objects.all() if events is None else events)
+        .filter(starts_at__gte=first, starts_at__lt=after)
+        .held()
     )
     at_meeting = Solution.meetings.through.objects.filter(meeting__in=in_year).values("solution_id")
     at_event = Solution.events.through.objects.filter(event__in=events_in_year).values("solution_id")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("issues/<int:pk>/", views.issue_detail, name="issue_detail"),
     path("issues/<int:pk>/edit/", views.issue_edit, name="issue_edit"),
     path("issues/<int:pk>/status/", views.issue_status, name="issue_status"),
+    path("issues/<int:pk>/status/undo/", views.issue_status_undo, name="issue_status_undo"),
     path("solutions/new/", views.solution_create, name="solution_create"),
     path("solutions/<int:pk>/edit/", views.solution_edit, name="solution_edit"),
     path("organisations/", views.organisations, name="organisations"),

@@ -346,6 +346,7 @@ def issue_detail(request, pk):
             "lineage": issue.lineage(),
             "can_edit": can_edit,
             "status_form": StatusForm(issue=issue) if can_edit else None,
+            "undoable_step": issue.last_undoable_step() if can_edit else None,
             "consultation_visible": consultation_visible,
         },
     )
@@ -362,6 +363,22 @@ def issue_status(request, pk):
         messages.success(request, f"課題「{issue}」の状態を「{issue.get_status_display()}」にしました。")
     else:
         errors_to_messages(request, form, "状態の変更")
+    return redirect(f"{issue.get_absolute_url()}#lineage")
+
+
+@require_POST
+@role_required(*CITY_WRITERS)
+def issue_status_undo(request, pk):
+    issue = _editable(Issue.objects, request, pk)
+    step = services.undo_status_step(request, issue)
+    if step is None:
+        messages.error(request, "取り消せる経過はありません（提起の記録は取り消せません）。")
+    else:
+        messages.success(
+            request,
+            f"{step.changed_on:%Y/%m/%d}「{step.get_status_display()}」の経過を取り消しました。"
+            f"課題の状態は「{issue.get_status_display()}」です。",
+        )
     return redirect(f"{issue.get_absolute_url()}#lineage")
 
 
