@@ -124,7 +124,7 @@ def link_bed_edit(request, token, pk):
     form = LinkBedChangeForm(post_data(request), instance=bed)
     if request.method == "POST" and form.is_valid():
         before = BackupBed.objects.get(pk=bed.pk)
-        bed = services.change_bed_by_link(request, link, form)
+        bed = services.change_bed(request, form, link=link)
         if bed.pk != before.pk:  # split: the past days keep what was offered then
             text = (
                 f"今日（{_md(bed.available_from)}）から{_md(bed.available_until)}までを{bed.beds}床に変更しました。"
