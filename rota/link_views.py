@@ -102,10 +102,20 @@ def link_beds(request, token):
             "available_from", "pk"
         )
     )
+    continuing = set(
+        BackupBed.objects.filter(facility_id=link.facility_id).continuing(today).values_list("pk", flat=True)
+    )
     return render(
         request,
         "rota/link_beds.html",
-        {"link": link, "facility": link.facility, "form": form, "beds": beds, "today": today},
+        {
+            "link": link,
+            "facility": link.facility,
+            "form": form,
+            "beds": beds,
+            "today": today,
+            "continuing": continuing,
+        },
     )
 
 
@@ -156,12 +166,19 @@ def link_bed_end(request, token, pk):
     link = _link_or_404(token)
     bed = _shown_bed_or_404(link, pk)
     today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    # A row carrying on yesterday's (a change made today) is taken away too, but for the hospital
+    # that ends its acceptance: it is said so, as for a running row.
+    withdraw = (
+        bed.available_from >= today and not BackupBed.objects.continuing(today).filter(pk=bed.pk).exists()
+    )
     if request.method == "POST" and request.POST.get("confirm") == "1":
         ended = services.end_bed_by_link(request, link, bed, request.POST.get("stated_by", "").strip()[:100])
-        if ended is None:
+        if withdraw:
             messages.success(request, "病床の登録を取り下げました。")
         else:
-            messages.success(request, f"病床の受け入れを{_md(ended.available_until)}までとしました。")
+            until = ended.available_until if ended else yesterday
+            messages.success(request, f"病床の受け入れを{_md(until)}までとしました。")
         return redirect("rota:link_beds", token=token)
     return render(
         request,
@@ -171,8 +188,8 @@ def link_bed_end(request, token, pk):
             "facility": link.facility,
             "bed": bed,
             "today": today,
-            "yesterday": today - datetime.timedelta(days=1),
-            "withdraw": bed.available_from >= today,
+            "yesterday": yesterday,
+            "withdraw": withdraw,
         },
     )
 

@@ -147,12 +147,15 @@ def add_bed_by_link(request, link, form, center):
 
 def end_bed_by_link(request, link, bed, stated_by=""):
     """The hospital no longer keeps the beds: they end yesterday (an entry that had not started
-    yet, or started today, is withdrawn)."""
+    yet, or started today, is withdrawn; one carrying on yesterday's row is too, and that row
+    then records the acceptance up to yesterday)."""
     today = timezone.localdate()
     with transaction.atomic():
         bed = BackupBed.objects.select_for_update().get(pk=bed.pk, facility_id=link.facility_id)
         if bed.available_from >= today:
-            detail = f"病院が取り下げ（{stated_by or '名前なし'}）: {bed}"
+            continuing = BackupBed.objects.continuing(today).filter(pk=bed.pk).exists()
+            what = "終了（今日からの分を削除）" if continuing else "取り下げ"
+            detail = f"病院が{what}（{stated_by or '名前なし'}）: {bed}"
             audit(request, UPDATE, bed, detail, username=LINK_USERNAME)
             bed.delete()
             return None
