@@ -53,11 +53,17 @@ def _closed_entry_or_404(request, token):
     link = updates.closed_link(token)
     if link is None:
         raise Http404
-    facility = link.facility
+    return closed_entry_page(request, link)
+
+
+def closed_entry_page(request, link):
+    """The page of a closed or merged entry's live link (updates.closed_link): what became of
+    the entry and whom to call, no form. Also what rota's backup-bed pages under the same token
+    answer, so the hospital hears one thing wherever its link leads."""
     return render(
         request,
         "resources/update_closed.html",
-        {"link": link, "facility": facility, "center": updates.sending_center(link)},
+        {"link": link, "facility": link.facility, "center": updates.sending_center(link)},
         # 410: the page is gone for good, and says why.
         status=410,
     )
