@@ -270,10 +270,7 @@ class BackupBedForm(BedChecks, CenterOwnedForm):
         if self.running:
             start = self.fields["available_from"]
             start.disabled = True
-            start.help_text = (
-                "受け入れが始まっているため変えられません。病床数や条件などを変えると、"
-                "今日からの分が新しい登録になり、昨日までの分は記録としてそのまま残ります。"
-            )
+            start.help_text = "受け入れが始まっているため変えられません（昨日までの分は記録です）。"
 
     def clean(self):
         data = super().clean()
