@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -454,6 +455,36 @@ def official_center_ids(user):
         return None
     ward = Area.objects.get(pk=user.ward_id)
     return set(Center.objects.filter(areas__in=ward.descendant_ids()).values_list("pk", flat=True))
+
+
+def looked_after_area_ids(center_id, today=None):
+    """The areas whose directory entries a center keeps true (the re-check list and the change
+    requests show its coordinators these by default): the areas it covers with every area inside
+    them (a ward's 圏域), an area inside going to the center covering it or the nearest area above
+    it, as a letter's sending center does; and the areas no open center covers, which would
+    otherwise be nobody's. None when the center covers no area (then every area is its). One
+    query."""
+    today = today or timezone.localdate()
+    parents, covering = {}, {}
+    for pk, parent_id, center, closed_on in Area.objects.values_list(
+        "pk", "parent_id", "centers", "centers__closed_on"
+    ):
+        parents[pk] = parent_id
+        if center is not None and not (closed_on and closed_on < today):
+            covering.setdefault(pk, set()).add(center)
+    if not any(center_id in centers for centers in covering.values()):
+        return None
+
+    def keepers(pk):
+        seen = set()
+        while pk is not None and pk not in seen:
+            if pk in covering:
+                return covering[pk]
+            seen.add(pk)
+            pk = parents.get(pk)
+        return set()
+
+    return {pk for pk in parents if center_id in keepers(pk) or not keepers(pk)}
 
 
 class CenterOrCity:

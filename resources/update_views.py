@@ -53,11 +53,17 @@ def _closed_entry_or_404(request, token):
     link = updates.closed_link(token)
     if link is None:
         raise Http404
-    facility = link.facility
+    return closed_entry_page(request, link)
+
+
+def closed_entry_page(request, link):
+    """The page of a closed or merged entry's live link (updates.closed_link): what became of
+    the entry and whom to call, no form. Also what rota's backup-bed pages under the same token
+    answer, so the hospital hears one thing wherever its link leads."""
     return render(
         request,
         "resources/update_closed.html",
-        {"link": link, "facility": facility, "center": updates.sending_center(link)},
+        {"link": link, "facility": link.facility, "center": updates.sending_center(link)},
         # 410: the page is gone for good, and says why.
         status=410,
     )
@@ -346,19 +352,29 @@ def letters_csv(request):
 # --- change requests -------------------------------------------------------------------------
 
 
+def _scoped(request, queryset):
+    """The upkeep lists' 「自センターの地域」/「すべて」 choice (?scope=all): a coordinator sees
+    its own center's areas by default (updates.own_center_rows), and may see every row. Returns
+    (queryset, the choice: None when there is none to make, as for admins)."""
+    own = updates.own_center_rows(request.user)
+    if own is None:
+        return queryset, None
+    scope = "all" if request.GET.get("scope") == "all" else "own"
+    return (queryset if scope == "all" else queryset.filter(own)), scope
+
+
 @editors
 def change_requests(request):
     status = request.GET.get("status", ChangeRequest.Status.PENDING)
-    queryset = ChangeRequest.objects.select_related(
-        "facility__kind", "facility__merged_into", "link", "decided_by"
-    )
+    scoped, scope = _scoped(request, ChangeRequest.objects.all())
+    queryset = scoped.select_related("facility__kind", "facility__merged_into", "link", "decided_by")
     if status in ChangeRequest.Status.values:
         queryset = queryset.filter(status=status)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     for cr in page.object_list:
         # A waiting request of a closed or merged entry says so: approving it is refused.
         cr.closed_note = updates.closed_note(cr.facility) if cr.facility.closed_on else ""
-    counts = dict(ChangeRequest.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = dict(scoped.values_list("status").annotate(n=Count("pk")).order_by())
     return render(
         request,
         "resources/change_requests.html",
@@ -366,6 +382,7 @@ def change_requests(request):
             "page_obj": page,
             "requests": page.object_list,
             "status": status,
+            "scope": scope,
             "statuses": [
                 (value, label, counts.get(value, 0)) for value, label in ChangeRequest.Status.choices
             ],
@@ -598,7 +615,8 @@ def report_error(request, pk):
 @editors
 def rechecks(request):
     show_closed = request.GET.get("closed") == "1"
-    queryset = Recheck.objects.select_related("facility__kind", "center", "created_by").filter(
+    queryset, scope = _scoped(request, Recheck.objects.all())
+    queryset = queryset.select_related("facility__kind", "center", "created_by").filter(
         closed_at__isnull=not show_closed
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
@@ -613,6 +631,7 @@ def rechecks(request):
             "page_obj": page,
             "rechecks": page.object_list,
             "show_closed": show_closed,
+            "scope": scope,
             "close_form": RecheckCloseForm(),
         },
     )

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from coordination.batches import failure_text
 from coordination.dates import fiscal_year
-from coordination.models import Area, Center, can_edit_directory
+from coordination.models import Area, Center, Role, can_edit_directory, looked_after_area_ids
 from coordination.security import CREATE, UPDATE, audit
 from resources import geo
 from resources import windows as window_rows
@@ -927,18 +927,33 @@ def open_recheck(request, facility, reason, detail="", origin="", origin_url="",
     return recheck
 
 
+def own_center_rows(user):
+    """What the re-check list and the change requests show a coordinator by default
+    (「自センターの地域」): the rows of facilities in the areas its center keeps
+    (coordination.models.looked_after_area_ids) or in no area. Every coordinator may still open
+    them all (「すべて」): the directory is one, edited by every center's staff. None (no filter)
+    for admins, and for a center that covers no area."""
+    if user.role != Role.COORDINATOR or not user.center_id:
+        return None
+    ids = looked_after_area_ids(user.center_id)
+    if ids is None:
+        return None
+    return Q(facility__area_id__in=ids) | Q(facility__area__isnull=True)
+
+
 def dashboard_rechecks(request):
     """The home page's directory panel: for the staff who keep the directory, how many facilities
     wait on the re-check list (a care manager's report, a 連絡調整 that found a wrong number) and
-    how many facilities' answers wait for approval (変更申請)."""
+    how many facilities' answers wait for approval (変更申請), counted as the lists show them by
+    default (a coordinator's: its own center's areas)."""
     if not can_edit_directory(request.user):
         return {}
-    return {
-        "open_rechecks": Recheck.objects.filter(closed_at__isnull=True).count(),
-        # The facilities' answers waiting for approval: every center's, as the change-request
-        # list shows them (requests are not scoped to a center).
-        "pending_changes": ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING).count(),
-    }
+    own = own_center_rows(request.user)
+    rechecks = Recheck.objects.filter(closed_at__isnull=True)
+    changes = ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
+    if own is not None:
+        rechecks, changes = rechecks.filter(own), changes.filter(own)
+    return {"open_rechecks": rechecks.count(), "pending_changes": changes.count()}
 
 
 def report_error(request, facility, text):

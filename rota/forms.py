@@ -3,6 +3,7 @@ import re
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from coordination.forms import CenterOwnedForm, DateInput, DateTimeInput, use_area_tree
 from resources.models import Facility
@@ -261,6 +262,32 @@ class BackupBedForm(BedChecks, CenterOwnedForm):
             .order_by("name", "pk")
         )
         self.fields["beds"].widget.attrs["min"] = 1
+        today = timezone.localdate()
+        bed = self.instance
+        # A row already taking patients since before today: its past days are a record, so its
+        # start stays and a change of the rest applies from today (rota.services.change_bed).
+        self.running = bool(bed.pk) and bed.available_from < today <= bed.available_until
+        if self.running:
+            start = self.fields["available_from"]
+            start.disabled = True
+            start.help_text = "受け入れが始まっているため変えられません（昨日までの分は記録です）。"
+
+    def clean(self):
+        data = super().clean()
+        until = data.get("available_until")
+        if self.running and until:
+            yesterday = timezone.localdate() - datetime.timedelta(days=1)
+            if until < yesterday:
+                self.add_error(
+                    "available_until",
+                    "受け入れが始まっている登録の「いつまで」は、昨日より前にはできません（昨日までの分は記録です）。",
+                )
+            elif until == yesterday and set(self.changed_data) - {"available_until"}:
+                self.add_error(
+                    "available_until",
+                    "昨日で受け入れを終えるときは、ほかの項目は変えずに保存してください。",
+                )
+        return data
 
 
 class LinkBackupBedForm(BedChecks, forms.ModelForm):

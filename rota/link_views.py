@@ -4,6 +4,7 @@ and writes only that hospital's beds. The update form offers it through the `upd
 of coordination.extensions (resources never imports rota)."""
 
 import datetime
+from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404
@@ -14,7 +15,9 @@ from django.views.decorators.cache import never_cache
 
 from coordination.forms import post_data
 from coordination.models import Center
+from resources import updates
 from resources.models import UpdateLink
+from resources.update_views import closed_entry_page
 from rota import services
 from rota.forms import LinkBackupBedForm, LinkBedChangeForm
 from rota.models import BackupBed
@@ -29,17 +32,28 @@ def keeps_backup_beds(facility):
     )
 
 
-def _link_or_404(token):
-    """The active link of the token (not revoked, not expired) of a hospital, else 404."""
-    link = (
-        UpdateLink.objects.active()
-        .select_related("facility__kind", "facility__area")
-        .filter(token=token)
-        .first()
-    )
-    if link is None or not keeps_backup_beds(link.facility):
+def by_link(view):
+    """A page of the active link of the token (not revoked, not expired) of a hospital: the view
+    gets the link. A live link of a hospital whose entry has been closed or merged since answers
+    the update form's own page saying so (410, resources' closed_entry_page), and nothing is
+    written, whatever was posted; any other token answers 404."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        link = (
+            UpdateLink.objects.active()
+            .select_related("facility__kind", "facility__area")
+            .filter(token=token)
+            .first()
+        )
+        if link is not None and keeps_backup_beds(link.facility):
+            return view(request, link, *args, **kwargs)
+        closed = updates.closed_link(token) if link is None else None
+        if closed is not None and keeps_backup_beds(closed.facility):
+            return closed_entry_page(request, closed)
         raise Http404
-    return link
+
+    return wrapper
 
 
 def center_for(link):
@@ -80,8 +94,8 @@ def link_panel(request, link):
 
 
 @never_cache
-def link_beds(request, token):
-    link = _link_or_404(token)
+@by_link
+def link_beds(request, link):
     today = timezone.localdate()
     center = center_for(link)
     form = LinkBackupBedForm(post_data(request), initial={"available_from": today})
@@ -96,16 +110,26 @@ def link_beds(request, token):
                 request,
                 f"後方支援病床 {bed.beds}床（{_md(bed.available_from)}〜{_md(bed.available_until)}）を登録しました。",
             )
-            return redirect("rota:link_beds", token=token)
+            return redirect("rota:link_beds", token=link.token)
     beds = list(
         BackupBed.objects.filter(facility_id=link.facility_id, available_until__gte=today).order_by(
             "available_from", "pk"
         )
     )
+    continuing = set(
+        BackupBed.objects.filter(facility_id=link.facility_id).continuing(today).values_list("pk", flat=True)
+    )
     return render(
         request,
         "rota/link_beds.html",
-        {"link": link, "facility": link.facility, "form": form, "beds": beds, "today": today},
+        {
+            "link": link,
+            "facility": link.facility,
+            "form": form,
+            "beds": beds,
+            "today": today,
+            "continuing": continuing,
+        },
     )
 
 
@@ -117,14 +141,14 @@ def _shown_bed_or_404(link, pk):
 
 
 @never_cache
-def link_bed_edit(request, token, pk):
+@by_link
+def link_bed_edit(request, link, pk):
     """The hospital changes the number of beds (and the conditions) of one row."""
-    link = _link_or_404(token)
     bed = _shown_bed_or_404(link, pk)
     form = LinkBedChangeForm(post_data(request), instance=bed)
     if request.method == "POST" and form.is_valid():
         before = BackupBed.objects.get(pk=bed.pk)
-        bed = services.change_bed_by_link(request, link, form)
+        bed = services.change_bed(request, form, link=link)
         if bed.pk != before.pk:  # split: the past days keep what was offered then
             text = (
                 f"今日（{_md(bed.available_from)}）から{_md(bed.available_until)}までを{bed.beds}床に変更しました。"
@@ -135,7 +159,7 @@ def link_bed_edit(request, token, pk):
                 f"{_md(bed.available_from)}〜{_md(bed.available_until)}の病床を{bed.beds}床に変更しました。"
             )
         messages.success(request, text)
-        return redirect("rota:link_beds", token=token)
+        return redirect("rota:link_beds", token=link.token)
     return render(
         request,
         "rota/link_bed_edit.html",
@@ -150,19 +174,26 @@ def link_bed_edit(request, token, pk):
 
 
 @never_cache
-def link_bed_end(request, token, pk):
+@by_link
+def link_bed_end(request, link, pk):
     """Ending (or withdrawing) a row: a page naming the row and what will happen, then the
     change, only when that page's button is pressed (confirm=1)."""
-    link = _link_or_404(token)
     bed = _shown_bed_or_404(link, pk)
     today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    # A row carrying on yesterday's (a change made today) is taken away too, but for the hospital
+    # that ends its acceptance: it is said so, as for a running row.
+    withdraw = (
+        bed.available_from >= today and not BackupBed.objects.continuing(today).filter(pk=bed.pk).exists()
+    )
     if request.method == "POST" and request.POST.get("confirm") == "1":
         ended = services.end_bed_by_link(request, link, bed, request.POST.get("stated_by", "").strip()[:100])
-        if ended is None:
+        if withdraw:
             messages.success(request, "病床の登録を取り下げました。")
         else:
-            messages.success(request, f"病床の受け入れを{_md(ended.available_until)}までとしました。")
-        return redirect("rota:link_beds", token=token)
+            until = ended.available_until if ended else yesterday
+            messages.success(request, f"病床の受け入れを{_md(until)}までとしました。")
+        return redirect("rota:link_beds", token=link.token)
     return render(
         request,
         "rota/link_bed_end.html",
@@ -171,8 +202,8 @@ def link_bed_end(request, token, pk):
             "facility": link.facility,
             "bed": bed,
             "today": today,
-            "yesterday": today - datetime.timedelta(days=1),
-            "withdraw": bed.available_from >= today,
+            "yesterday": yesterday,
+            "withdraw": withdraw,
         },
     )
 

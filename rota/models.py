@@ -10,7 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from coordination.models import STAFF_ROLES, Area, Center, CenterOwnedQuerySet, LastUpdated, Role
@@ -228,6 +228,17 @@ class BackupBedQuerySet(RotaQuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
         return self.filter(available_from__lte=on, available_until__gte=on)
+
+    def continuing(self, on=None):
+        """Rows starting on `on` (today) that carry on another row of the same hospital ending
+        the day before, as a change of a running row leaves them (rota.services.change_bed).
+        Taking such a row away does not withdraw an offer never made: it ends the hospital's
+        acceptance, which the earlier row records up to yesterday, so the pages say so."""
+        on = on or timezone.localdate()
+        before = BackupBed.objects.filter(
+            facility_id=OuterRef("facility_id"), available_until=on - datetime.timedelta(days=1)
+        )
+        return self.filter(available_from=on).filter(Exists(before))
 
 
 class BackupBed(LastUpdated):

@@ -2,6 +2,7 @@
 validate; views call these. Rotas and backup beds carry no client's data, so the audit entries
 keep the changed values."""
 
+import copy
 import datetime
 
 from django.db import transaction
@@ -16,7 +17,8 @@ LINK_USERNAME = "施設（更新用リンク）"
 
 
 def save_owned(request, form):
-    """A rota or a backup-bed entry from its valid CenterOwnedForm."""
+    """A rota, or a new backup-bed entry, from its valid CenterOwnedForm (a backup bed's edit is
+    change_bed's: it must not rewrite the days already past)."""
     with transaction.atomic():
         creating = form.instance.pk is None
         obj = form.save(commit=False)
@@ -145,12 +147,15 @@ def add_bed_by_link(request, link, form, center):
 
 def end_bed_by_link(request, link, bed, stated_by=""):
     """The hospital no longer keeps the beds: they end yesterday (an entry that had not started
-    yet, or started today, is withdrawn)."""
+    yet, or started today, is withdrawn; one carrying on yesterday's row is too, and that row
+    then records the acceptance up to yesterday)."""
     today = timezone.localdate()
     with transaction.atomic():
         bed = BackupBed.objects.select_for_update().get(pk=bed.pk, facility_id=link.facility_id)
         if bed.available_from >= today:
-            detail = f"病院が取り下げ（{stated_by or '名前なし'}）: {bed}"
+            continuing = BackupBed.objects.continuing(today).filter(pk=bed.pk).exists()
+            what = "終了（今日からの分を削除）" if continuing else "取り下げ"
+            detail = f"病院が{what}（{stated_by or '名前なし'}）: {bed}"
             audit(request, UPDATE, bed, detail, username=LINK_USERNAME)
             bed.delete()
             return None
@@ -161,70 +166,85 @@ def end_bed_by_link(request, link, bed, stated_by=""):
     return bed
 
 
-def change_bed_by_link(request, link, form):
-    """The hospital changes the number of beds or the conditions of one of its rows through its
-    update link. A row already running since before today keeps what it offered until yesterday
-    (the record of past days must not be rewritten) and a new row carries the new values from
-    today to the same end; a row starting today or later is changed in place. Returns the row
-    valid from today; the audit entries keep the old and new values."""
+# A change of these alone leaves the past days as they were: the name of whoever typed it on the
+# link, and the end of the period (the form keeps it from reaching back before yesterday).
+IN_PLACE_FIELDS = {"stated_by", "available_until"}
+
+
+class _Writer:
+    """Who changes a row, as the row and its audit entries keep it: the hospital through its
+    update link (the name its contact typed, under LINK_USERNAME), else the signed-in coordinator
+    or admin (updated_by, and the audit entry's own user)."""
+
+    def __init__(self, request, form, link):
+        self.request, self.link = request, link
+        self.stated_by = form.cleaned_data.get("stated_by", "") if link is not None else ""
+        label = form.fields["stated_by"].label if "stated_by" in form.fields else None
+        # Who typed it is in the entry's head already, not among the changes.
+        lines = [
+            line for line in changed_fields(form).splitlines() if not label or not line.startswith(label)
+        ]
+        self.changes = "、".join(lines) or "変更なし"
+        self.head = f"病院が変更（{self.stated_by or '名前なし'}）: " if link is not None else ""
+
+    def stamp(self, bed):
+        """Marks the row as this writer's statement; returns the fields that took it."""
+        if self.link is not None:
+            bed.source, bed.stated_by, bed.stated_at = (
+                BackupBed.Source.FACILITY,
+                self.stated_by,
+                timezone.now(),
+            )
+            return ["source", "stated_by", "stated_at", "updated_at"]
+        bed.source, bed.updated_by = BackupBed.Source.CENTER, self.request.user
+        return ["source", "updated_by", "updated_at"]
+
+    def audit(self, action, bed, detail):
+        username = LINK_USERNAME if self.link is not None else ""
+        audit(self.request, action, bed, self.head + detail, username=username)
+
+
+def change_bed(request, form, link=None):
+    """One backup-bed row changed: by a coordinator or an admin on its edit page (BackupBedForm),
+    or by the hospital through its update link (`link`, LinkBedChangeForm). A row already running
+    since before today keeps what it offered until yesterday (the record of past days must not be
+    rewritten) and a new row carries the new values from today to the (new) end; a row starting
+    today or later, or a change of the end alone, is changed in place. Returns the row valid from
+    today; the audit entries, one for each row written, keep the old and new values."""
     today = timezone.localdate()
     with transaction.atomic():
-        # Locked, so an end or a coordinator's edit at the same moment does not interleave; the
-        # locked row also holds the stored values (form.instance already carries the new ones).
-        old = BackupBed.objects.select_for_update().get(pk=form.instance.pk, facility_id=link.facility_id)
-        stated_by = form.cleaned_data["stated_by"]
-        name_label = form.fields["stated_by"].label  # who typed it is in the entry already
-        lines = [line for line in changed_fields(form).splitlines() if not line.startswith(name_label)]
-        changes = "、".join(lines) or "変更なし"
-        values_changed = bool({"beds", "conditions"} & set(form.changed_data))
+        # Locked, so an end or another edit at the same moment does not interleave; the locked
+        # row also holds the stored values (form.instance already carries the new ones).
+        rows = BackupBed.objects.select_for_update()
+        if link is not None:
+            rows = rows.filter(facility_id=link.facility_id)
+        old = rows.get(pk=form.instance.pk)
+        writer = _Writer(request, form, link)
+        values_changed = bool(set(form.changed_data) - IN_PLACE_FIELDS)
         if values_changed and old.available_from < today <= old.available_until:
-            return _split_bed(request, old, form, stated_by, changes, today)
+            return _split_bed(old, form, writer, today)
         bed = form.save(commit=False)
-        bed.source, bed.stated_by, bed.stated_at = BackupBed.Source.FACILITY, stated_by, timezone.now()
-        bed.save(update_fields=["beds", "conditions", "source", "stated_by", "stated_at", "updated_at"])
-        audit(
-            request,
-            UPDATE,
-            bed,
-            f"病院が変更（{stated_by or '名前なし'}）: {changes}",
-            username=LINK_USERNAME,
-        )
+        # Only what the form holds and the stamps: a field it does not show keeps the locked value.
+        fields = [f.name for f in BackupBed._meta.concrete_fields if f.name in form.fields]
+        bed.save(update_fields=fields + writer.stamp(bed))
+        writer.audit(UPDATE, bed, writer.changes)
     return bed
 
 
-def _split_bed(request, old, form, stated_by, changes, today):
-    """change_bed_by_link's running row: it ends yesterday as it was (who stated its values
-    stays as it was too), and a new row holds the new values from today to the old row's end, so
-    the two never overlap. Runs inside change_bed_by_link's transaction."""
+def _split_bed(old, form, writer, today):
+    """change_bed's running row: it ends yesterday as it was (who stated its values stays as it
+    was too), and a new row holds the new values (form.instance's) from today to the end the form
+    gives, so the two never overlap. Runs inside change_bed's transaction."""
     yesterday = today - datetime.timedelta(days=1)
-    until = old.available_until
     old.available_until = yesterday
     old.save(update_fields=["available_until", "updated_at"])
-    new = BackupBed.objects.create(
-        center_id=old.center_id,
-        facility_id=old.facility_id,
-        beds=form.cleaned_data["beds"],
-        conditions=form.cleaned_data["conditions"],
-        available_from=today,
-        available_until=until,
-        source=BackupBed.Source.FACILITY,
-        stated_by=stated_by,
-        stated_at=timezone.now(),
-        updated_by=None,
-    )
-    who = stated_by or "名前なし"
-    audit(
-        request,
-        UPDATE,
-        old,
-        f"病院が変更（{who}）: {yesterday}までで終了、{today}からは新しい登録 #{new.pk}: {changes}",
-        username=LINK_USERNAME,
-    )
-    audit(
-        request,
-        CREATE,
-        new,
-        f"病院が変更（{who}）: 登録 #{old.pk} の{today}からの分: {changes}",
-        username=LINK_USERNAME,
-    )
+    # The form's instance holds the new values (and the old row's pk): a copy saved as a new row.
+    new = copy.copy(form.instance)
+    new.pk, new._state.adding = None, True
+    new.available_from, new.updated_by = today, None
+    new.source, new.stated_by, new.stated_at = BackupBed.Source.CENTER, "", None
+    writer.stamp(new)
+    new.save()
+    writer.audit(UPDATE, old, f"{yesterday}までで終了、{today}からは新しい登録 #{new.pk}: {writer.changes}")
+    writer.audit(CREATE, new, f"登録 #{old.pk} の{today}からの分: {writer.changes}")
     return new

@@ -385,7 +385,15 @@ def backup_bed_edit(request, pk):
     stored = as_stored(bed)
     form = BackupBedForm(post_data(request), instance=bed, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.save_owned(request, form)
-        messages.success(request, f"{bed.facility}の後方支援病床を更新しました。")
+        saved = services.change_bed(request, form)
+        text = f"{saved.facility}の後方支援病床を更新しました。"
+        if saved.pk != stored.pk:  # split: the past days keep what was offered then
+            text += (
+                f"今日（{saved.available_from:%-m月%-d日}）からの分を新しい登録にしました。"
+                f"{stored.available_from:%-m月%-d日}〜昨日の{stored.beds}床は記録として残ります。"
+            )
+        messages.success(request, text)
         return redirect("rota:backup_beds")
-    return render(request, "rota/backup_bed_form.html", {"form": form, "bed": stored})
+    return render(
+        request, "rota/backup_bed_form.html", {"form": form, "bed": stored, "running": form.running}
+    )

@@ -277,13 +277,15 @@ def test_the_change_request_list_query_count_does_not_grow(client_for, cast, dja
         f = make_facility(f"申請医院{i}")
         ChangeRequest.objects.create(facility=f, link=_link(f), before={"a": ""}, proposed={"a": "x"})
     coordinator.get("/resources/changes/")
-    with django_assert_num_queries(5):  # session, user, count, page, status counts
+    with django_assert_num_queries(
+        6
+    ):  # session, user, the areas its center keeps, count, page, status counts
         html = coordinator.get("/resources/changes/").content.decode()
     assert html.count("data-change-request=") == 2
     for i in range(5):
         f = make_facility(f"追加医院{i}")
         ChangeRequest.objects.create(facility=f, link=_link(f), before={"a": ""}, proposed={"a": "x"})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert coordinator.get("/resources/changes/").content.decode().count("data-change-request=") == 7
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from coordination.models import AuditEvent
-from resources.models import UpdateLink
+from resources.models import Facility, UpdateLink
 from rota.models import BackupBed
 from tests.resources.factories import make_facility
 from tests.rota.factories import make_backup_bed, make_hospital
@@ -313,3 +313,119 @@ def test_withdrawing_a_planned_row_asks_first_in_its_own_words(client_for, link,
     html = client_for("anonymous").get(f"/rota/u/{link.token}/beds/{bed.pk}/end/").content.decode()
     assert "この登録を取り下げますか" in html and "はい、2床の登録を取り下げる" in html
     assert BackupBed.objects.filter(pk=bed.pk).exists()
+
+
+def _end_button(page, bed):
+    return page.split(f'data-link-bed="{bed.pk}"', 1)[1].split("data-link-bed-end>", 1)[1].split("</a>", 1)[0]
+
+
+def test_a_row_changed_today_offers_to_end_the_acceptance_not_to_withdraw_it(
+    client_for, link, hospital, cast
+):
+    """After a change of a running row, today's row carries on yesterday's: taking it away ends
+    the hospital's acceptance (the earlier row records it up to yesterday), and it says so."""
+    bed = _running_bed(cast, hospital)
+    anonymous = client_for("anonymous")
+    anonymous.post(f"/rota/u/{link.token}/beds/{bed.pk}/edit/", {"beds": "5", "conditions": ""})
+    new = BackupBed.objects.exclude(pk=bed.pk).get()
+    assert new.available_from == _today()
+    page = anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
+    assert _end_button(page, new) == "受け入れを終える…"
+    yesterday = _today() - datetime.timedelta(days=1)
+    html = anonymous.get(f"/rota/u/{link.token}/beds/{new.pk}/end/").content.decode()
+    assert "この病床の受け入れを終えますか" in html and "はい、5床の受け入れを終える" in html
+    assert f"{yesterday.month}月{yesterday.day}日（昨日）まで" in html and "取り下げ" not in html
+    response = anonymous.post(
+        f"/rota/u/{link.token}/beds/{new.pk}/end/", {"confirm": "1", "stated_by": "連携"}, follow=True
+    )
+    assert (
+        f"病床の受け入れを{yesterday.month}月{yesterday.day}日までとしました。" in response.content.decode()
+    )
+    # Today's row is gone and the earlier one ends yesterday: no beds from today on.
+    assert list(BackupBed.objects.values_list("pk", "available_until")) == [(bed.pk, yesterday)]
+    event = AuditEvent.objects.filter(object_id=str(new.pk)).latest("pk")
+    assert "病院が終了（今日からの分を削除）（連携）" in event.detail
+
+
+def test_a_row_added_today_with_no_row_ending_yesterday_is_still_withdrawn(client_for, link, hospital, cast):
+    today = _today()
+    later = today + datetime.timedelta(days=9)
+    # Another hospital's row ended yesterday: it is not this one's story.
+    yesterday = today - datetime.timedelta(days=1)
+    make_backup_bed(
+        cast.center1,
+        make_hospital("よその病院"),
+        start=(2026, 1, 1),
+        end=(yesterday.year, yesterday.month, yesterday.day),
+    )
+    bed = make_backup_bed(
+        cast.center1,
+        hospital,
+        start=(today.year, today.month, today.day),
+        end=(later.year, later.month, later.day),
+    )
+    anonymous = client_for("anonymous")
+    page = anonymous.get(f"/rota/u/{link.token}/beds/").content.decode()
+    assert _end_button(page, bed) == "この登録を取り下げる…"
+    html = anonymous.get(f"/rota/u/{link.token}/beds/{bed.pk}/end/").content.decode()
+    assert "この登録を取り下げますか" in html and "はい、2床の登録を取り下げる" in html
+    response = anonymous.post(f"/rota/u/{link.token}/beds/{bed.pk}/end/", {"confirm": "1"}, follow=True)
+    assert "病床の登録を取り下げました。" in response.content.decode()
+    assert not BackupBed.objects.filter(pk=bed.pk).exists()
+
+
+def _bed_writes():
+    return (
+        list(BackupBed.objects.order_by("pk").values_list("pk", "beds", "available_until", "stated_by")),
+        AuditEvent.objects.count(),
+        list(UpdateLink.objects.values_list("opened_at", "answered_at")),
+    )
+
+
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "closed"])
+def test_a_closed_or_merged_hospitals_link_answers_the_update_forms_closed_page_and_writes_nothing(
+    client_for, link, hospital, cast, merged
+):
+    bed = _running_bed(cast, hospital)
+    kept = make_hospital("急変受入病院（本院）", area=cast.ward1)
+    Facility.objects.filter(pk=hospital.pk).update(
+        closed_on=datetime.date(2026, 11, 30), merged_into=kept if merged else None
+    )
+    cast.center1.phone = "093-000-0001"
+    cast.center1.save()
+    anonymous = client_for("anonymous")
+    before = _bed_writes()
+    base = f"/rota/u/{link.token}/beds/"
+    asks = [
+        (anonymous.get, base, None),
+        (anonymous.get, f"{base}{bed.pk}/edit/", None),
+        (anonymous.get, f"{base}{bed.pk}/end/", None),
+        (
+            anonymous.post,
+            base,
+            {"beds": "4", "available_from": _today().isoformat(), "available_until": _today().isoformat()},
+        ),
+        (anonymous.post, f"{base}{bed.pk}/edit/", {"beds": "9", "conditions": "", "stated_by": "連携"}),
+        (anonymous.post, f"{base}{bed.pk}/end/", {"confirm": "1", "stated_by": "連携"}),
+    ]
+    for ask, url, data in asks:
+        response = ask(url, data) if data else ask(url)
+        html = response.content.decode()
+        assert response.status_code == 410, url
+        assert 'data-facility-closed="2026-11-30"' in html
+        assert "このリンクからは、情報の確認や変更の連絡はできなくなりました" in html
+        assert 'data-sending-center="C01"' in html and "093-000-0001" in html
+        if merged:
+            assert (
+                f'data-merged-into="{kept.pk}"' in html and "「急変受入病院（本院）」にまとめました" in html
+            )
+        else:
+            assert "2026年11月30日に廃止（掲載の終了）となりました" in html and "data-merged-into" not in html
+        assert "<form" not in html.split("<main", 1)[-1]
+    assert _bed_writes() == before
+
+
+def test_a_closed_clinics_link_still_answers_404_on_the_bed_pages(client_for, cast):
+    clinic = make_facility("閉じた診療所", closed_on=datetime.date(2026, 11, 30))
+    clinic_link = UpdateLink.objects.create(facility=clinic)
+    assert client_for("anonymous").get(f"/rota/u/{clinic_link.token}/beds/").status_code == 404
