@@ -78,8 +78,11 @@ class Method(models.TextChoices):
 
 class ConsultationQuerySet(CenterOwnedQuerySet):
     def follow_ups_due(self, on=None):
+        """Consultations whose 次回フォロー日 has come, whatever their status: a coordinator who
+        closes a case (完了) but sets a day to call the family back is reminded too. A follow-up
+        is done when its date is cleared on the form; closing the case alone does not end it."""
         on = on or timezone.localdate()
-        return self.filter(follow_up_on__lte=on).exclude(status=Consultation.Status.DONE)
+        return self.filter(follow_up_on__lte=on)
 
     def open(self):
         return self.exclude(status=Consultation.Status.DONE)
