@@ -3,7 +3,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from consultations import published, services
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
-from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, attach_topics
+from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, Topic, attach_topics
 from consultations.reports import PeriodError, Report, period_from
 from coordination import access, dates, extensions
 from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
@@ -175,7 +175,9 @@ def _detail(request, pk, status=200, **forms):
     and fresh ones for the rest. Every rendering is an opening of the record: logged."""
     consultation = get_for_user(
         Consultation.objects.select_related(*DETAIL_RELATED).prefetch_related(
-            "topics__parent", "topics__capabilities", "provisions__consent"
+            Prefetch("topics", queryset=Topic.objects.select_related("parent", "kind")),
+            "topics__capabilities",
+            "provisions__consent",
         ),
         request.user,
         pk=pk,
