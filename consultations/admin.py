@@ -18,7 +18,7 @@ from coordination.admin import (
     ReferenceDataAdmin,
     ReferenceResource,
 )
-from resources.models import Capability
+from resources.models import Capability, FacilityKind
 
 admin.site.register(ConsultantType, LookupTableAdmin)
 
@@ -36,19 +36,20 @@ class TopicResource(ReferenceResource):
     capabilities = resources.Field(
         attribute="capabilities", widget=NamedManyToManyWidget(Capability, field="code", separator="|")
     )
+    kind = resources.Field(attribute="kind", widget=NamedForeignKeyWidget(FacilityKind, field="code"))
 
     class Meta:
         model = Topic
         # An item is its name under its 大分類 (topic_unique_in_parent).
         import_id_fields = ("parent", "name")
-        fields = ("parent", "name", "sort_order", "active", "capabilities")
+        fields = ("parent", "name", "sort_order", "active", "capabilities", "kind")
 
 
 @admin.register(Topic)
 class TopicAdmin(ReferenceDataAdmin):
     resource_classes = [TopicResource]
     list_display = ("path", "parent", "sort_order", "active")
-    fields = ("parent", "name", "sort_order", "active", "capabilities")
+    fields = ("parent", "name", "sort_order", "active", "capabilities", "kind")
     filter_horizontal = ("capabilities",)
     list_filter = ("parent", "active")
     search_fields = ("name",)

@@ -226,6 +226,13 @@ class ConsultationForm(forms.ModelForm):
         self.fields["client_area"].queryset = Area.objects.exclude(kind=Area.Kind.CITY)
         use_area_tree(self.fields["client_area"])
         self.fields["client_age"].widget.attrs.update(min=0, max=130)
+        # A date stays a reminder after the case is closed (follow_ups_due): said where it is set,
+        # so that closing a case is not taken for ending its follow-up.
+        self.fields["follow_up_on"].help_text = (
+            "状態を「完了」にしても、日付が入っているあいだは、その日からホームの"
+            "「フォロー期日が来ている相談」と一覧の「フォロー期日が来ているもの」に出ます。"
+            "フォローが済んだら日付を消してください。"
+        )
         if user.role == Role.COORDINATOR:
             del self.fields["center"]
             center_id = user.center_id

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from coordination.batches import ImportBatch
 from coordination.models import Area, Center, CenterOwnedQuerySet, LookupTable, Ordered
 from coordination.text import normalize
-from resources.models import Capability, Facility
+from resources.models import Capability, Facility, FacilityKind, LookupNames, capabilities_named_in
 
 
 class Topic(LookupTable):
@@ -38,6 +38,17 @@ class Topic(LookupTable):
         blank=True,
         related_name="+",
         help_text="相談の画面から医療・介護資源を探すとき、この相談内容で選んでおく在宅対応機能。",
+    )
+    # The kind of facility an item names (訪問看護に関する事 → 訪問看護ステーション): the search
+    # takes one kind, so it is chosen when the consultation's items agree on it (directory_search).
+    kind = models.ForeignKey(
+        FacilityKind,
+        verbose_name="資源検索で選ぶ種別",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="相談の画面から医療・介護資源を探すとき、この相談内容で選んでおく施設の種別。",
     )
 
     class Meta(LookupTable.Meta):
@@ -78,8 +89,11 @@ class Method(models.TextChoices):
 
 class ConsultationQuerySet(CenterOwnedQuerySet):
     def follow_ups_due(self, on=None):
+        """Consultations whose 次回フォロー日 has come, whatever their status: a coordinator who
+        closes a case (完了) but sets a day to call the family back is reminded too. A follow-up
+        is done when its date is cleared on the form; closing the case alone does not end it."""
         on = on or timezone.localdate()
-        return self.filter(follow_up_on__lte=on).exclude(status=Consultation.Status.DONE)
+        return self.filter(follow_up_on__lte=on)
 
     def open(self):
         return self.exclude(status=Consultation.Status.DONE)
@@ -311,19 +325,34 @@ class Consultation(models.Model):
 
     def directory_search(self):
         """(URL, [what it asks]) of the directory search for this consultation: facilities that
-        visit the client's area and have the capabilities its topics name. Nothing about the
-        client but the area id goes into the address. (None, []) when there is nothing to ask."""
+        visit the client's area, of the kind its topics name (when they name one kind), with the
+        capabilities its topics name and those its 主な疾患・状態 names as the search reads words
+        (resources.capabilities_named_in: 人工呼吸器 → 人工呼吸器・呼吸管理). Nothing about the
+        client but the area id goes into the address: the condition only as capability ids.
+        (None, []) when there is nothing to ask."""
         params, asked = [], []
         if self.client_area_id:
             params.append(("visits", self.client_area_id))
             asked.append(f"{self.client_area.name}に訪問できる")
-        seen = set()
-        for topic in self.topics.all():
+        topics = list(self.topics.all())
+        kinds = {topic.kind_id: topic.kind for topic in topics if topic.kind_id}
+        # Items about two kinds (訪問看護 and 薬局) ask for both; the search takes one, so neither.
+        if len(kinds) == 1:
+            kind = next(iter(kinds.values()))
+            params.append(("kind", kind.pk))
+            asked.append(kind.name)
+        capabilities = {}
+        for topic in topics:
             for capability in topic.capabilities.all():
-                if capability.pk not in seen:
-                    seen.add(capability.pk)
-                    params.append(("capabilities", capability.pk))
-                    asked.append(capability.name)
+                capabilities.setdefault(capability.pk, capability.name)
+        if self.client_condition.strip():
+            names = LookupNames()
+            named = {pk: name for pk, name, *_ in names.capabilities()}
+            for pk in capabilities_named_in(self.client_condition, names):
+                capabilities.setdefault(pk, named[pk])
+        for pk, name in capabilities.items():
+            params.append(("capabilities", pk))
+            asked.append(name)
         if not params:
             return None, []
         return f"{reverse('resources:search')}?{urlencode(params)}", asked

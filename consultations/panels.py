@@ -37,14 +37,30 @@ def reports_links(request):
     }
 
 
+# The facility page lists this many of the latest 連絡調整 rows with the facility.
+FACILITY_LATEST_ROWS = 10
+
+
 def facility_coordinations(request, facility):
-    """How often this facility was asked in 連絡調整 and how often it accepted (all centers; counts only)."""
+    """How often this facility was asked in 連絡調整 and how often it accepted (all centers;
+    counts only), and the latest rows of the consultations this user may open (a coordinator its
+    own center's, an admin all): date, means, result, the row's short note and the link. The
+    rows are excerpts of consultations: one access-log entry with the ids shown, as the list."""
     stats = Coordination.objects.filter(facility=facility).aggregate(
         asked=Count("id"),
         accepted=Count("id", filter=Q(result=Coordination.Result.ACCEPTED)),
         declined=Count("id", filter=Q(result=Coordination.Result.DECLINED)),
     )
-    return {"stats": stats}
+    latest = list(
+        Coordination.objects.filter(
+            facility=facility, consultation__in=Consultation.objects.for_user(request.user).values("pk")
+        )
+        .only("consultation_id", "contacted_at", "means", "result", "reason", "note")
+        .order_by("-contacted_at", "-pk")[:FACILITY_LATEST_ROWS]
+    )
+    shown = {row.consultation_id: Consultation(pk=row.consultation_id) for row in latest}
+    AccessLog.log_list(request, shown.values())
+    return {"stats": stats, "latest": latest}
 
 
 # Up to this many centers are listed with their phones on the residents' home; a prefecture's

@@ -54,6 +54,39 @@ TOPIC_CAPABILITIES = {
 }
 
 
+# 相談内容 item (its path) → the directory's kind of facility (resources.FacilityKind code) a
+# search from such a consultation selects: only where the item names the kind itself and the
+# facilities of that kind come to the client's home (the search asks for those that visit the
+# client's area). ケアマネ and 地域包括 are left to admins: few of them list the areas they visit.
+TOPIC_KINDS = {
+    "医療/訪問看護に関する事": "visiting-nursing",
+    "医療/歯科に関する事": "dental",
+    "医療/薬局・薬剤師に関する事": "pharmacy",
+}
+
+
+def _topic(Topic, path):
+    parent, _, name = path.rpartition("/")
+    topics = Topic.objects.filter(name=name)
+    if parent:
+        return topics.filter(parent__name=parent, parent__parent=None).first()
+    return topics.filter(parent=None).first()
+
+
+def link_kinds(Topic):
+    """Fills TOPIC_KINDS where an item has no kind yet (never replaces what admins set)."""
+    try:
+        FacilityKind = Topic._meta.get_field("kind").related_model
+    except FieldDoesNotExist:
+        return  # a migration state before the link existed
+    for path, code in TOPIC_KINDS.items():
+        topic = _topic(Topic, path)
+        kind = FacilityKind.objects.filter(code=code).first()
+        if topic and kind and topic.kind_id is None:
+            topic.kind = kind
+            topic.save(update_fields=["kind"])
+
+
 def link_capabilities(Topic):
     """Fills TOPIC_CAPABILITIES (adds, never removes what admins set)."""
     try:
@@ -61,12 +94,7 @@ def link_capabilities(Topic):
     except FieldDoesNotExist:
         return  # a migration state before the link existed
     for path, codes in TOPIC_CAPABILITIES.items():
-        parent, _, name = path.rpartition("/")
-        topics = Topic.objects.filter(name=name)
-        if parent:
-            topic = topics.filter(parent__name=parent, parent__parent=None).first()
-        else:
-            topic = topics.filter(parent=None).first()
+        topic = _topic(Topic, path)
         if topic:
             topic.capabilities.add(*Capability.objects.filter(code__in=codes))
 
@@ -83,6 +111,7 @@ def load(Topic, ConsultantType):
                 parent=parent, name=item, defaults={"sort_order": order * 100 + i + 1}
             )
     link_capabilities(Topic)
+    link_kinds(Topic)
 
 
 # 連絡調整 outcomes that put the facility on the directory's re-check list (resources.Recheck

@@ -3,7 +3,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from consultations import published, services
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
-from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, attach_topics
+from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, Topic, attach_topics
 from consultations.reports import PeriodError, Report, period_from
 from coordination import access, dates, extensions
 from coordination.access import get_center_for_user, get_for_user, role_required, visible_centers
@@ -170,18 +170,31 @@ DETAIL_RELATED = (
 )
 
 
+# The query the page is opened with after a 連絡調整 was added without JavaScript.
+NEXT_COORDINATION = "next_coordination"
+
+
 def _detail(request, pk, status=200, **forms):
     """The consultation page, with the given bound forms (a refused entry keeps what was typed)
     and fresh ones for the rest. Every rendering is an opening of the record: logged."""
     consultation = get_for_user(
         Consultation.objects.select_related(*DETAIL_RELATED).prefetch_related(
-            "topics__parent", "topics__capabilities", "provisions__consent"
+            Prefetch("topics", queryset=Topic.objects.select_related("parent", "kind")),
+            "topics__capabilities",
+            "provisions__consent",
         ),
         request.user,
         pk=pk,
     )
     _log(request, consultation)
     search_url, search_asks = consultation.directory_search()
+    coordination_form = forms.get("coordination_form")
+    # Just after a 連絡調整 was added without JavaScript: the add form stays open, cursor in it.
+    next_coordination = coordination_form is None and request.GET.get(NEXT_COORDINATION) == "1"
+    if coordination_form is None:
+        coordination_form = CoordinationForm(prefix="co")
+        if next_coordination:
+            _focus_first_error(coordination_form, "facility_query")
     # The client's other consultations (numbers, dates and states only: no excerpt of them).
     linked = list(
         consultation.same_client()
@@ -197,7 +210,8 @@ def _detail(request, pk, status=200, **forms):
         "search_url": search_url,
         "search_asks": search_asks,
         "coordinations": _coordinations(consultation),
-        "coordination_form": forms.get("coordination_form") or CoordinationForm(prefix="co"),
+        "coordination_form": coordination_form,
+        "next_coordination": next_coordination,
         "consent_form": forms.get("consent_form") or ConsentForm(prefix="consent"),
         "provision_form": forms.get("provision_form")
         or ProvisionForm(prefix="prov", consultation=consultation),
@@ -264,7 +278,8 @@ def add_coordination(request, pk):
         done = f"連絡調整「{row.facility_label}：{row.get_result_display()}」を記録しました。"
         if not _htmx(request):
             messages.success(request, done)
-            return redirect(f"{consultation.get_absolute_url()}#coordinations")
+            # Back at the add form, open, for the next call of a series (三件続けて電話する).
+            return redirect(f"{consultation.get_absolute_url()}?{NEXT_COORDINATION}=1#coordination-add")
         form = CoordinationForm(prefix="co")
     # The cursor goes back to where the next entry, the choice of facility or the correction starts.
     _focus_first_error(form, "facility_choice" if form.asks_which_facility else "facility_query")

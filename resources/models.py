@@ -428,6 +428,38 @@ def _tags(terms, names):
     return found
 
 
+# Where a free text (a consultation's 主な疾患・状態) breaks into words: spaces and the marks
+# people put between conditions (褥瘡、在宅酸素 / 胃ろう・IVH / 末期がん（看取り希望）).
+_TEXT_BREAKS = re.compile(r"[\s、。，,．・/／()（）「」『』［］\[\]【】:：;；]+")
+# A name's bracketed explanation says nothing a condition names: (機能強化型・単独) is not 単独世帯.
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def capabilities_named_in(text, names=None):
+    """[capability id] a free text names, in the directory's order: what a consultation's
+    主な疾患・状態 (人工呼吸器, 胃ろう造設, 褥瘡・在宅酸素) selects in the search it opens. Each
+    word of the text is read as the search reads a typed term (_tags: a capability whose name
+    contains it, or a synonym that is it); a word inside a longer one (胃ろう造設済み) is found
+    when a capability's name, a part of it (経管栄養・胃ろう), or one of its synonyms (呼吸器,
+    床ずれ) occurs in the text. A text that names none gives []. `names`: LookupNames."""
+    folded = normalize(text or "")
+    if not folded:
+        return []
+    names = names or LookupNames()
+    terms = list(dict.fromkeys(t for t in (search_term(w) for w in _TEXT_BREAKS.split(text)) if t))
+    found = set()
+    for _kinds, capabilities, _specialties in _tags(terms[:MAX_TERMS], names).values():
+        found |= capabilities
+    for pk, name, *_ in names.capabilities():
+        parts = [_fold(part) for part in _BRACKETED.sub("・", name).split("・")]
+        if any(len(part) >= 2 and part in folded for part in parts):
+            found.add(pk)
+    for term, table, pk in names.synonyms:
+        if table == names.CAPABILITY and len(_fold(term)) >= 2 and _fold(term) in folded:
+            found.add(pk)
+    return [pk for pk, *_ in names.capabilities() if pk in found]
+
+
 def search_term(raw):
     """A typed term as the search text holds it: folded; a phone number, whole or in part
     (315-1159, 093-315, (093)315-1159), as its digits, as the search text holds phone numbers."""

@@ -5,8 +5,10 @@ import re
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
+
 from consultations.models import Topic
-from resources.models import Capability
+from resources.models import Capability, FacilityKind
 from tests.consultations.factories import make_consultation, topic
 from tests.resources.factories import make_facility
 
@@ -18,6 +20,14 @@ def search_link(html):
 
 def capability_id(code):
     return str(Capability.objects.get(code=code).pk)
+
+
+def kind_id(code):
+    return str(FacilityKind.objects.get(code=code).pk)
+
+
+def asked(url, key):
+    return sorted(v for k, v in parse_qsl(urlsplit(url).query) if k == key)
 
 
 def test_the_link_carries_the_area_and_the_topics_capabilities_and_nothing_personal(client_for, cast):
@@ -45,7 +55,7 @@ def test_the_link_carries_the_area_and_the_topics_capabilities_and_nothing_perso
         assert personal not in url
     assert "この相談の地域で資源を探す" in text and "新しいタブ" in text
     assert 'target="_blank"' in tag and 'rel="noopener"' in tag
-    assert "東北圏域に訪問できる・訪問診療・在宅看取り" in html
+    assert "東北圏域に訪問できる、訪問診療、在宅看取り" in html
 
 
 def test_the_search_it_opens_finds_the_visiting_capable_facilities_only(client_for, cast):
@@ -69,7 +79,10 @@ def test_the_correspondence_is_data_an_admin_can_change(client_for, cast):
     nursing.capabilities.add(Capability.objects.get(code="home-nursing-care"))
     c = make_consultation(cast.center1, topics=("医療/訪問看護に関する事",))
     url, text, _ = search_link(client_for("coordinator").get(f"/consultations/{c.pk}/").content.decode())
-    assert parse_qsl(urlsplit(url).query) == [("capabilities", capability_id("home-nursing-care"))]
+    assert parse_qsl(urlsplit(url).query) == [
+        ("kind", kind_id("visiting-nursing")),
+        ("capabilities", capability_id("home-nursing-care")),
+    ]
     assert "この相談の内容で資源を探す" in text  # no area recorded
 
 
@@ -86,3 +99,110 @@ def test_the_reference_data_links_the_obvious_topics(cast):
     assert list(
         Topic.objects.get(parent=None, name="看取りに関する事").capabilities.values_list("code", flat=True)
     ) == ["end-of-life"]
+
+
+# --- the client's condition and the topic's kind of facility -----------------------------------
+
+
+def link_of(client_for, consultation):
+    url, _, _ = search_link(
+        client_for("coordinator").get(f"/consultations/{consultation.pk}/").content.decode()
+    )
+    return url
+
+
+def test_the_condition_selects_the_capabilities_it_names(client_for, cast):
+    c = make_consultation(
+        cast.center1, topics=("連絡調整",), client_area=cast.daily1, client_condition="ALS、人工呼吸器装着中"
+    )
+    url = link_of(client_for, c)
+    assert asked(url, "capabilities") == [capability_id("ventilator")]
+    assert "ALS" not in url and "装着" not in url  # the condition goes as ids only
+
+
+@pytest.mark.parametrize(
+    "condition, codes",
+    [
+        ("人工呼吸器", ["ventilator"]),
+        ("看取り", ["end-of-life"]),
+        ("胃ろう造設済み", ["tube-feeding"]),
+        ("褥瘡・在宅酸素", ["pressure-ulcer", "home-oxygen"]),
+        ("仙骨部に床ずれ", ["pressure-ulcer"]),
+        ("認知症（要介護3）", ["dementia"]),
+    ],
+)
+def test_words_of_the_condition_are_read_as_the_directory_search_reads_them(
+    client_for, cast, condition, codes
+):
+    c = make_consultation(
+        cast.center1, topics=("連絡調整",), client_area=cast.daily1, client_condition=condition
+    )
+    assert asked(link_of(client_for, c), "capabilities") == sorted(capability_id(code) for code in codes)
+
+
+def test_a_condition_that_names_nothing_adds_nothing(client_for, cast):
+    c = make_consultation(
+        cast.center1, topics=("連絡調整",), client_area=cast.daily1, client_condition="大腿骨骨折"
+    )
+    assert parse_qsl(urlsplit(link_of(client_for, c)).query) == [("visits", str(cast.daily1.pk))]
+    c = make_consultation(cast.center1, topics=("連絡調整",), client_condition="大腿骨骨折")
+    assert link_of(client_for, c) is None
+
+
+def test_a_synonym_an_admin_adds_is_read_from_the_condition(client_for, cast):
+    from resources.models import SearchSynonym
+
+    c = make_consultation(cast.center1, topics=("連絡調整",), client_area=cast.daily1, client_condition="ALS")
+    assert asked(link_of(client_for, c), "capabilities") == []
+    SearchSynonym.objects.create(term="ALS", capability=Capability.objects.get(code="ventilator"))
+    assert asked(link_of(client_for, c), "capabilities") == [capability_id("ventilator")]
+
+
+def test_a_visiting_nursing_topic_selects_the_kind_with_the_condition(client_for, cast):
+    c = make_consultation(
+        cast.center1,
+        topics=("医療/訪問看護に関する事",),
+        client_area=cast.daily1,
+        client_condition="在宅酸素",
+    )
+    html = client_for("coordinator").get(f"/consultations/{c.pk}/").content.decode()
+    url, _, _ = search_link(html)
+    assert asked(url, "kind") == [kind_id("visiting-nursing")]
+    assert asked(url, "capabilities") == [capability_id("home-oxygen")]
+    assert "東北圏域に訪問できる、訪問看護ステーション、在宅酸素" in html
+
+
+def test_the_search_it_opens_finds_the_stations_of_that_capability(client_for, cast):
+    c = make_consultation(
+        cast.center1,
+        topics=("医療/訪問看護に関する事",),
+        client_area=cast.daily1,
+        client_condition="人工呼吸器",
+    )
+    fits = make_facility(
+        "東北訪問看護ステーション", kind_code="visiting-nursing", capabilities=["ventilator"]
+    )
+    fits.areas_served.add(cast.daily1)
+    clinic = make_facility("呼吸器の在宅クリニック", kind_code="clinic", capabilities=["ventilator"])
+    clinic.areas_served.add(cast.daily1)
+    make_facility("呼吸器なしステーション", kind_code="visiting-nursing").areas_served.add(cast.daily1)
+    client = client_for("coordinator")
+    found = client.get(link_of(client_for, c)).content.decode()
+    assert "東北訪問看護ステーション" in found
+    assert "呼吸器の在宅クリニック" not in found and "呼吸器なしステーション" not in found
+
+
+def test_topics_of_two_kinds_select_no_kind(client_for, cast):
+    c = make_consultation(
+        cast.center1,
+        topics=("医療/訪問看護に関する事", "医療/薬局・薬剤師に関する事"),
+        client_area=cast.daily1,
+    )
+    assert asked(link_of(client_for, c), "kind") == []
+
+
+def test_the_reference_data_names_the_kinds_of_the_obvious_topics(cast):
+    assert topic("医療/訪問看護に関する事").kind.code == "visiting-nursing"
+    assert topic("医療/歯科に関する事").kind.code == "dental"
+    assert topic("医療/薬局・薬剤師に関する事").kind.code == "pharmacy"
+    assert topic("医療/訪問診療できる医療機関に関する事").kind is None
