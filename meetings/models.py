@@ -473,7 +473,8 @@ class Issue(CreatedBy):
 
     def lineage(self):
         """The history from raising to resolution: [(年度, [(date, kind, text, object)])], oldest
-        first. Kinds: raised, status, discussed, decided, carried_out."""
+        first. Kinds: raised, status, discussed, decided, carried_out, planned."""
+        today = timezone.localdate()
         entries = []
         origin = "相談から" if self.raised_from_consultation_id else ""
         if self.raised_at_meeting_id:
@@ -500,21 +501,22 @@ class Issue(CreatedBy):
                 entries.append(
                     (solution.decided_on, "decided", f"解決策「{solution.title}」を決定", solution)
                 )
-            for meeting in solution.meetings.all():
-                entries.append(
-                    (
-                        meeting.held_on,
-                        "carried_out",
-                        f"解決策「{solution.title}」を{meeting.get_tier_display()}「{meeting.display_title}」で実施",
-                        meeting,
+            # An occasion ahead of today is a plan: the line says so rather than 実施, as the
+            # reports and the status (which count only what has happened) do.
+            occasions = [
+                (m.held_on, f"{m.get_tier_display()}「{m.display_title}」", m)
+                for m in solution.meetings.all()
+            ] + [(e.day, f"研修「{e.title}」", e) for e in solution.events.all()]
+            for day, where, occasion in occasions:
+                if day > today:
+                    entries.append(
+                        (day, "planned", f"解決策「{solution.title}」を{where}で実施する予定", occasion)
                     )
-                )
-            for event in solution.events.all():
-                day = timezone.localtime(event.starts_at).date()
-                entries.append(
-                    (day, "carried_out", f"解決策「{solution.title}」を研修「{event.title}」で実施", event)
-                )
-        order = {"raised": 0, "discussed": 1, "decided": 2, "carried_out": 3, "status": 4}
+                else:
+                    entries.append(
+                        (day, "carried_out", f"解決策「{solution.title}」を{where}で実施", occasion)
+                    )
+        order = {"raised": 0, "discussed": 1, "decided": 2, "carried_out": 3, "planned": 3, "status": 4}
         entries.sort(key=lambda e: (e[0], order[e[1]]))
         years = {}
         for entry in entries:

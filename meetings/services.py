@@ -102,7 +102,7 @@ def save_solution(request, form):
         carried_out = [
             day
             for day in [m.held_on for m in form.cleaned_data.get("meetings") or []]
-            + [timezone.localtime(e.starts_at).date() for e in form.cleaned_data.get("events") or []]
+            + [e.day for e in form.cleaned_data.get("events") or []]
             if day <= today
         ]
         if carried_out:

@@ -329,6 +329,11 @@ class Event(CreatedAndUpdated):
         """The date the event is held, in Asia/Tokyo."""
         return timezone.localtime(self.starts_at).date()
 
+    @property
+    def is_planned(self):
+        """Held on a later day than today: a plan, as Meeting.is_planned (the 課題 pages say 実施予定)."""
+        return self.day > timezone.localdate()
+
     def check_in_refusal(self, today=None):
         """Why nobody can be checked in yet (before the event's day: a check-in then would count
         as attendance of an event that has not happened), or None."""
