@@ -7,11 +7,15 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from coordination.models import Center, sees_professional_fields
+from resources.models import Capability
+from resources.updates import SendingCenters
 from rota.models import BackupBed, Rota, Shift, ShiftBackup
 
 # A consultation about one of these topics asks where a patient at home can go tonight.
 BACKUP_TOPIC_WORDS = ("後方支援", "急変")
 GAP_DAYS = 31
+# The capability a facility answering day and night has (resources.reference).
+ROUND_THE_CLOCK = "24h"
 
 
 def now():
@@ -206,8 +210,20 @@ def facility_on_duty(request, facility):
             .filter(facility_id=facility.pk)
             .order_by("available_from", "pk")
         )
+    # Where no rota covers the facility's area, "none registered" alone leaves a care manager at
+    # night with nothing to do: the page says whom to turn to instead, and links the area's
+    # 24時間対応 facilities.
+    fallback = None
+    if not rows:
+        fallback = {
+            "center": SendingCenters().for_area(facility.area_id),
+            "round_the_clock": Capability.objects.filter(code=ROUND_THE_CLOCK)
+            .values_list("pk", flat=True)
+            .first(),
+        }
     return {
         "facility": facility,
+        "fallback": fallback,
         "upcoming": upcoming[:5],
         "more_upcoming": len(upcoming) > 5,
         "beds": beds,

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from resources.models import Capability
 from rota import panels
 from rota.models import ShiftBackup
 from tests.rota.factories import (
@@ -63,6 +64,28 @@ def test_a_facility_no_rota_covers_is_told_so(client_for, cast, monkeypatch):
     box = _box(client_for("professional"), clinic)
     assert "西区を受け持つ当番表は登録されていません。" in box
     assert "data-rota=" not in box
+
+
+def test_a_facility_no_rota_covers_is_told_whom_to_turn_to_instead(client_for, cast, monkeypatch):
+    # At night a care manager on this page needs a next step, not only "none registered": the
+    # emergency contacts and 119, the area's 24時間対応 facilities, and the center covering the area.
+    round_the_clock, _ = Capability.objects.get_or_create(code="24h", defaults={"name": "24時間対応"})
+    cast.center2.phone = "093-555-0102"
+    cast.center2.save()
+    cast.center2.areas.add(cast.ward2)
+    clinic = make_clinic("西区の医院", code="4001000026", area=cast.ward2)
+    freeze(monkeypatch, 2026, 12, 2, 22, 10)
+    box = _box(client_for("professional"), clinic)
+    assert "data-no-rota" in box and "119番" in box
+    assert f"?visits={cast.ward2.pk}&amp;capabilities={round_the_clock.pk}" in box
+    assert f"{cast.center2.name}（電話 <a" in box and "093-555-0102" in box
+
+
+def test_a_facility_a_rota_covers_gets_no_fallback(client_for, cast, monkeypatch):
+    make_rota(cast.center2, name="西区当番", area=cast.ward2)
+    clinic = make_clinic("西区の医院", code="4001000026", area=cast.ward2)
+    freeze(monkeypatch, 2026, 12, 2, 22, 10)
+    assert "data-no-rota" not in _box(client_for("professional"), clinic)
 
 
 def test_the_box_keeps_its_queries_as_rotas_and_shifts_grow(
