@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -66,7 +67,7 @@ def index(request):
             Registration.objects.filter(user=user)
             .exclude(status=Registration.Status.CANCELLED)
             .with_waiting_position()
-            .select_related("event")
+            .select_related("event__center")
             .order_by("-event__starts_at")
         )
         mine = list(mine[:50])
@@ -214,17 +215,23 @@ def register(request, pk):
         event = get_object_or_404(Event.objects.open_for_registration().select_related("center"), pk=pk)
     initial = {}
     if not on_behalf:
-        initial = {"name": str(user), "organisation": user.affiliation, "profession": user.profession_id}
+        initial = {
+            "name": str(user),
+            "organisation": user.affiliation,
+            "profession": user.profession_id,
+            "email": user.email,
+        }
     form = RegistrationForm(post_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         registration = services.register(request, event, form.cleaned_data, user=None if on_behalf else user)
         waiting = registration.status == Registration.Status.WAITLISTED
         # Staff take a sign-up for someone (「山田 花子さんを受け付けました」); a professional applies.
         waiting_as = "キャンセル待ちとして" if waiting else ""
+        # A professional is told what they signed up for: the list they return to holds several.
         done = (
             f"{registration.name}さんを{waiting_as}受け付けました。"
             if on_behalf
-            else f"{waiting_as}申し込みました。"
+            else f"「{event.title}」（{date_format(timezone.localtime(event.starts_at), 'n月j日（D）H:i')}〜）に{waiting_as}申し込みました。"
         )
         messages.success(
             request, done + ("定員に達しているため、空きが出たら参加確定になります。" if waiting else "")
