@@ -176,6 +176,8 @@ def seed(stdout, **options):
             center=Center.objects.get(code=center_code) if center_code else None,
             is_staff=role == Role.ADMIN,
             is_superuser=role == Role.ADMIN,
+            # A care manager's sign-up forms start from their office, as a real account's would.
+            **({"affiliation": "小倉北ケアプランセンター"} if role == Role.PROFESSIONAL else {}),
         )
     username, last, first, ward = WARD_OFFICIAL
     _demo_user(username, last, first, Role.OFFICIAL, professions["行政"], ward=wards[ward])
