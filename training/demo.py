@@ -84,6 +84,11 @@ PAST = [
     ),
 ]
 
+UPCOMING_TITLES = [
+    "多職種連携研修会「在宅での看取りを支える連携」",
+    "多職種連携研修会「退院前カンファレンスの進め方」",
+]
+
 
 def seed(stdout, **options):
     reference.load(EventFormat, TaskTemplate, TaskTemplateItem)
@@ -121,11 +126,13 @@ def seed(stdout, **options):
                 for name, n in counts.items()
                 if name in professions
             )
-        soon = dates.today() + datetime.timedelta(days=21)
+        # Each center's coming training its own theme and week: the same title on the same evening
+        # from two centers read as one event listed twice.
+        soon = dates.today() + datetime.timedelta(days=21 - 7 * index)
         upcoming = _event(
             center,
             coordinator,
-            "多職種連携研修会「在宅での看取りを支える連携」",
+            UPCOMING_TITLES[index % len(UPCOMING_TITLES)],
             Item.TRAINING,
             datetime.datetime(soon.year, soon.month, soon.day, 18, 30),
             ["講演", "グループワーク"],
