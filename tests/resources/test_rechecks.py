@@ -137,3 +137,21 @@ def test_the_facilitys_answer_through_its_link_closes_the_loop(client_for, cast)
     client_for("anonymous").post(f"/resources/u/{link.token}/", {"unchanged": "1"})
     r.refresh_from_db()
     assert r.closed_at is not None and "施設の回答" in r.closing_note
+
+
+def test_the_recheck_list_reads_as_cards_on_a_phone(client_for, cast):
+    # Five columns with a form in the last were unreadable at 390 px: each row is a card whose
+    # cells are labelled, as 変更申請 and 相談一覧 are.
+    Recheck.objects.create(facility=make_facility("医院"), reason="unreachable", center=cast.center1)
+    html = client_for("coordinator").get("/resources/rechecks/").content.decode()
+    assert 'class="table--cards"' in html
+    row = html.split("data-recheck=")[1].split("</tr>")[0]
+    assert [
+        label for label in ("登録日", "施設", "理由", "きっかけ", "対応") if f'data-label="{label}"' in row
+    ] == [
+        "登録日",
+        "施設",
+        "理由",
+        "きっかけ",
+        "対応",
+    ]
