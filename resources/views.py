@@ -1,11 +1,15 @@
+from urllib.parse import quote, urlsplit
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
@@ -100,6 +104,9 @@ def search(request):
     # template: the list renders on every search. The detail link is the URL of a placeholder pk
     # split around it (one reverse for the page, not one per row).
     href_head, href_tail = reverse("resources:detail", args=[0]).rsplit("0", 1)
+    # Each link carries this search (`back`), so that the facility's page offers 「検索結果に戻る」
+    # to the same results and page.
+    href_tail += "?back=" + quote(request.get_full_path(), safe="/")
     stale_before = Facility.stale_before()
     for facility in page.object_list:
         facility.kind_name, facility.area_name = kinds.get(facility.kind_id, ""), areas.get(facility.area_id)
@@ -304,6 +311,26 @@ def export(request, fmt):
     return csv_response(f"{name}.csv", header, rows)
 
 
+def _back_to_search(request):
+    """The search the visitor came from, to offer 「検索結果に戻る」: the `back` the result list
+    puts on its links, else the Referer, either only when it is this site's search page (a path,
+    no other host or scheme), rebuilt from its parsed query so that nothing else rides along.
+    None when the page was reached another way."""
+    search_path = reverse("resources:search")
+    for url, relative in ((request.GET.get("back"), True), (request.headers.get("Referer"), False)):
+        if not url or not url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            continue
+        parts = urlsplit(url)
+        if relative and (parts.scheme or parts.netloc):
+            continue
+        if parts.path == search_path:
+            query = QueryDict(parts.query).urlencode()
+            return f"{search_path}?{query}" if query else search_path
+    return None
+
+
 def detail(request, pk):
     staff = sees_professional_fields(request.user)
     # ?public=1: the page as a resident sees it, for a professional to print for a client's family.
@@ -324,8 +351,9 @@ def detail(request, pk):
         ),
         pk=pk,
     )
+    back = _back_to_search(request)
     if facility.kind.group == FacilityKind.Group.COMMUNITY:
-        return _community_detail(request, facility, pro)
+        return _community_detail(request, facility, pro, back)
     capabilities, specialties, services = facility.labels()
     # The public version shows no editing either: it is the page as the family will read it.
     can_edit = not public and can_edit_directory(request.user)
@@ -340,6 +368,9 @@ def detail(request, pk):
             "services": services,
             "pro": pro,
             "public": public,
+            "back": back,
+            # The page's own switches keep the way back to the search.
+            "back_param": urlencode({"back": back}) if back else "",
             "can_edit": can_edit,
             "capability_answers": [(c, stated.get(c.pk)) for c in capabilities],
             "rechecks": facility.rechecks.filter(closed_at__isnull=True) if can_edit else [],
@@ -352,7 +383,7 @@ def detail(request, pk):
     )
 
 
-def _community_detail(request, facility, pro):
+def _community_detail(request, facility, pro, back=None):
     """A community resource's page: organiser, schedule in words, the next date (today in
     Asia/Tokyo, `data-next-date`), fee, booking and the contact (a professionals-only one never
     reaches anonymous visitors or officials)."""
@@ -380,6 +411,7 @@ def _community_detail(request, facility, pro):
             "end_form": community.EndActivityForm() if editable and not facility.closed_on else None,
             "can_confirm": can_edit_directory(request.user),
             "changes": facility.changes.select_related("user")[:10] if editable else [],
+            "back": back,
         },
     )
 

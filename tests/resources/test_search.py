@@ -23,7 +23,7 @@ def names(client, query):
     html = response.content.decode()
     found = [
         htmllib.unescape(n)
-        for n in re.findall(r'<h3><a href="/resources/\d+/">([^<]+)</a>', html)
+        for n in re.findall(r'<h3><a href="/resources/\d+/(?:\?back=[^"]*)?">([^<]+)</a>', html)
     ]
     assert count(html) == len(found) or count(html) > 20
     return found
@@ -444,7 +444,7 @@ def test_results_come_in_kana_order_across_pages(client_for, cast):
     shown = []
     for page in (1, 2):
         html = client.get(f"/resources/?q=順番&page={page}").content.decode()
-        shown += re.findall(r'<h3><a href="/resources/\d+/">(順番医院\d\d)</a>', html)
+        shown += re.findall(r'<h3><a href="/resources/\d+/(?:\?back=[^"]*)?">(順番医院\d\d)</a>', html)
     assert shown == expected
 
 
