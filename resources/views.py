@@ -1,11 +1,15 @@
+from urllib.parse import quote, urlsplit
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
@@ -35,15 +39,22 @@ PRINT_LIMIT = 500
 EXPORT_LIMIT = 50_000
 
 
-def _filtered(request, queryset=None):
+def _filtered(request, queryset=None, professional=None):
+    """The search's filterset and its results for the print and the exports. `professional`: whether
+    the professionals-only filters and contacts apply (default: whether the user sees them)."""
+    if professional is None:
+        professional = sees_professional_fields(request.user)
     queryset = Facility.objects.for_listing() if queryset is None else queryset
-    if sees_professional_fields(request.user):
+    if professional:
         queryset = queryset.prefetch_related("contact_windows")
-    return _filter(request, queryset)
+    return _filter(request, queryset, public=not professional)
 
 
-def _filter(request, queryset):
-    filterset = FacilityFilter(request.GET or None, queryset=queryset, user=request.user)
+def _filter(request, queryset, public=False):
+    """`public`: filter as for a visitor who is not signed in (the professionals-only filters
+    ★ 今電話できる and 新規受入可 left out), whoever asks."""
+    user = None if public else request.user
+    filterset = FacilityFilter(request.GET or None, queryset=queryset, user=user)
     if filterset.community:
         filterset.queryset = filterset.queryset.select_related("community").prefetch_related(
             "community__rules"
@@ -93,6 +104,9 @@ def search(request):
     # template: the list renders on every search. The detail link is the URL of a placeholder pk
     # split around it (one reverse for the page, not one per row).
     href_head, href_tail = reverse("resources:detail", args=[0]).rsplit("0", 1)
+    # Each link carries this search (`back`), so that the facility's page offers 「検索結果に戻る」
+    # to the same results and page.
+    href_tail += "?back=" + quote(request.get_full_path(), safe="/")
     stale_before = Facility.stale_before()
     for facility in page.object_list:
         facility.kind_name, facility.area_name = kinds.get(facility.kind_id, ""), areas.get(facility.area_id)
@@ -196,16 +210,31 @@ def _relaxed_counts(request, chosen, lookups):
     return hints
 
 
+# ?public=1 on the print and on a facility's page: what a resident sees, for a professional who
+# hands the sheet to a client's family (ご家族・ご本人に渡す).
+PUBLIC_PARAM = "public"
+
+
+def _asks_public(request):
+    return request.GET.get(PUBLIC_PARAM) == "1"
+
+
 def print_list(request):
     """The current result list on A4, with contacts (professionals: direct lines and ケアマネタイム),
-    headed by what was searched, so that the sheet says which list it is once it is printed."""
-    filterset, queryset, valid = _filtered(request)
+    headed by what was searched, so that the sheet says which list it is once it is printed.
+    A professional may ask for the public version (?public=1) to hand to a client's family: it
+    leaves out every professionals-only field, and the professionals-only filters too, since a
+    list of 新規受入可 facilities would tell what the sheet leaves out."""
+    staff = sees_professional_fields(request.user)
+    pro = staff and not _asks_public(request)
+    filterset, queryset, valid = _filtered(request, professional=pro)
     facilities = list(queryset[: PRINT_LIMIT + 1])
-    pro = sees_professional_fields(request.user)
     if pro:  # from the prefetched windows
         for f in facilities:
             f.call_lines = window_lines(f, ContactWindow.Kind.CALL)
             f.avoid_lines = window_lines(f, ContactWindow.Kind.AVOID)
+    search_query = request.GET.copy()  # the search's own conditions, without the print's switch
+    search_query.pop(PUBLIC_PARAM, None)
     return render(
         request,
         "resources/print.html",
@@ -216,8 +245,15 @@ def print_list(request):
             "place": filterset.place,
             "conditions": _print_conditions(filterset) if valid else [],
             "pro": pro,
+            "staff": staff,
+            # The professionals-only conditions the public version did not apply, to say so.
+            "left_out": [
+                name
+                for key, name in (("callable_now", "★ 今電話できる施設のみ"), ("accepting", "新規受入可のみ"))
+                if staff and not pro and search_query.get(key)
+            ],
             "printed_at": timezone.localtime(),
-            "query_string": request.GET.urlencode(),
+            "query_string": search_query.urlencode(),
         },
     )
 
@@ -275,8 +311,31 @@ def export(request, fmt):
     return csv_response(f"{name}.csv", header, rows)
 
 
+def _back_to_search(request):
+    """The search the visitor came from, to offer 「検索結果に戻る」: the `back` the result list
+    puts on its links, else the Referer, either only when it is this site's search page (a path,
+    no other host or scheme), rebuilt from its parsed query so that nothing else rides along.
+    None when the page was reached another way."""
+    search_path = reverse("resources:search")
+    for url, relative in ((request.GET.get("back"), True), (request.headers.get("Referer"), False)):
+        if not url or not url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            continue
+        parts = urlsplit(url)
+        if relative and (parts.scheme or parts.netloc):
+            continue
+        if parts.path == search_path:
+            query = QueryDict(parts.query).urlencode()
+            return f"{search_path}?{query}" if query else search_path
+    return None
+
+
 def detail(request, pk):
-    pro = sees_professional_fields(request.user)
+    staff = sees_professional_fields(request.user)
+    # ?public=1: the page as a resident sees it, for a professional to print for a client's family.
+    public = staff and _asks_public(request)
+    pro = staff and not public
     facility = get_object_or_404(
         Facility.objects.select_related("kind", "area", "confirmed_by").prefetch_related(
             "capabilities",
@@ -292,10 +351,12 @@ def detail(request, pk):
         ),
         pk=pk,
     )
+    back = _back_to_search(request)
     if facility.kind.group == FacilityKind.Group.COMMUNITY:
-        return _community_detail(request, facility, pro)
+        return _community_detail(request, facility, pro, back)
     capabilities, specialties, services = facility.labels()
-    can_edit = can_edit_directory(request.user)
+    # The public version shows no editing either: it is the page as the family will read it.
+    can_edit = not public and can_edit_directory(request.user)
     stated = {link.capability_id: link for link in facility.capability_links.all()}
     return render(
         request,
@@ -306,18 +367,23 @@ def detail(request, pk):
             "specialties": specialties,
             "services": services,
             "pro": pro,
+            "public": public,
+            "back": back,
+            # The page's own switches keep the way back to the search.
+            "back_param": urlencode({"back": back}) if back else "",
             "can_edit": can_edit,
             "capability_answers": [(c, stated.get(c.pk)) for c in capabilities],
             "rechecks": facility.rechecks.filter(closed_at__isnull=True) if can_edit else [],
             "windows": facility.weekly_windows() if pro else None,
             "callable_now": pro and facility.is_callable_at(filters.now()),
-            "panels": extensions.facility_panels(request, facility),
+            # Later apps' panels are for staff (連絡調整の実績 …): none on the public version.
+            "panels": [] if public else extensions.facility_panels(request, facility),
             "changes": facility.changes.select_related("user")[:10] if pro else [],
         },
     )
 
 
-def _community_detail(request, facility, pro):
+def _community_detail(request, facility, pro, back=None):
     """A community resource's page: organiser, schedule in words, the next date (today in
     Asia/Tokyo, `data-next-date`), fee, booking and the contact (a professionals-only one never
     reaches anonymous visitors or officials)."""
@@ -345,6 +411,7 @@ def _community_detail(request, facility, pro):
             "end_form": community.EndActivityForm() if editable and not facility.closed_on else None,
             "can_confirm": can_edit_directory(request.user),
             "changes": facility.changes.select_related("user")[:10] if editable else [],
+            "back": back,
         },
     )
 

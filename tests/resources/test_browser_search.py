@@ -74,3 +74,43 @@ def test_map_markers_are_reachable_by_keyboard_and_the_origin_is_shown(page, cas
     page.keyboard.press("Enter")
     page.locator(".leaflet-popup a", has_text="地図の医院").wait_for()
     page.screenshot(path=str(ARTIFACTS / "resources-map-keyboard.png"), full_page=True)
+
+
+def test_on_a_phone_a_care_manager_goes_back_to_the_results_and_prints_the_familys_version(page, cast):
+    """390 px wide: a hiragana reading finds the clinic; 検索結果に戻る comes back to the same search
+    and page of results; the family's print has no professionals-only contact, on screen or on paper."""
+    make_facility(
+        "呼吸器の医院",
+        area=cast.ward1,
+        capabilities=["ventilator"],
+        name_kana="ン",  # last in the directory's order: on the second page; not the reading
+        direct_phone="093-555-0009",
+        contact_person="地域連携室",
+    )
+    for i in range(21):  # a second page of results
+        make_facility(f"呼吸器の診療所{i:02d}", capabilities=["ventilator"], name_kana=f"ア{i:02d}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "professional")
+    page.goto(page.base_url + "/resources/?q=じんこうこきゅうき&page=2")
+    expect(page.locator("[data-result-count]")).to_have_attribute("data-result-count", "22")
+    page.get_by_role("link", name="呼吸器の医院").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("呼吸器の医院")
+    page.get_by_role("link", name="ご家族・ご本人に渡す（公開情報のみ）").click()
+    expect(page.locator("[data-public-notice]")).to_contain_text("一般公開している情報のみを載せています。")
+    assert "093-555-0009" not in page.content() and "地域連携室" not in page.content()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "resources-detail-public-390.png"), full_page=True)
+    page.get_by_role("link", name="検索結果に戻る").click()
+    page.wait_for_url("**/resources/?q=*page=2#results-heading")
+    expect(page.get_by_role("link", name="呼吸器の医院")).to_be_visible()
+
+    page.get_by_role("link", name="この一覧を印刷（A4）").click()
+    expect(page.locator("table.print-table")).to_contain_text("093-555-0009")
+    page.get_by_role("link", name="ご家族・ご本人に渡す（公開情報のみ）").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("医療・介護資源 一覧（公開情報のみ）")
+    page.emulate_media(media="print")
+    expect(page.locator("[data-public-notice]")).to_be_visible()
+    expect(page.locator("[data-public-explained]")).to_be_hidden()
+    assert "093-555-0009" not in page.locator("table.print-table").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "resources-print-public-390.png"), full_page=True)
+    assert page.pdf(format="A4").startswith(b"%PDF")

@@ -91,7 +91,7 @@ def test_keep_this_one_closes_the_other_as_merged_into_it(client_for, cast, keep
     assert f'data-merged-into="{kept.pk}"' in html and f'href="/resources/{kept.pk}/"' in html
     assert "data-closed-on" in html
     found = client_for("anonymous").get("/resources/?q=ひまわり医院").content.decode()
-    assert 'data-result-count="1"' in found and f'href="/resources/{kept.pk}/"' in found
+    assert 'data-result-count="1"' in found and f'href="/resources/{kept.pk}/?back=' in found
 
 
 def test_closing_a_duplicate_keeps_every_reference_to_it(client_for, cast):

@@ -10,7 +10,10 @@ from tests.resources.factories import make_facility
 
 
 def names(html):
-    return [htmllib.unescape(n) for n in re.findall(r'<h3><a href="/resources/\d+/">([^<]+)</a>', html)]
+    return [
+        htmllib.unescape(n)
+        for n in re.findall(r'<h3><a href="/resources/\d+/(?:\?back=[^"]*)?">([^<]+)</a>', html)
+    ]
 
 
 @pytest.fixture

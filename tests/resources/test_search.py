@@ -21,7 +21,10 @@ def names(client, query):
     response = client.get("/resources/?" + query)
     assert response.status_code == 200
     html = response.content.decode()
-    found = [htmllib.unescape(n) for n in re.findall(r'<h3><a href="/resources/\d+/">([^<]+)</a>', html)]
+    found = [
+        htmllib.unescape(n)
+        for n in re.findall(r'<h3><a href="/resources/\d+/(?:\?back=[^"]*)?">([^<]+)</a>', html)
+    ]
     assert count(html) == len(found) or count(html) > 20
     return found
 
@@ -441,7 +444,7 @@ def test_results_come_in_kana_order_across_pages(client_for, cast):
     shown = []
     for page in (1, 2):
         html = client.get(f"/resources/?q=順番&page={page}").content.decode()
-        shown += re.findall(r'<h3><a href="/resources/\d+/">(順番医院\d\d)</a>', html)
+        shown += re.findall(r'<h3><a href="/resources/\d+/(?:\?back=[^"]*)?">(順番医院\d\d)</a>', html)
     assert shown == expected
 
 
@@ -584,6 +587,72 @@ def test_the_synonyms_migration_gives_a_database_made_before_it_the_new_words(ca
             for s in SearchSynonym.objects.filter(term__in=[t for t, *_ in migration.SYNONYMS])
             if s.kind_id or s.capability_id
         }
+
+    SearchSynonym.objects.all().delete()
+    migration.add_synonyms(apps, None)
+    migration.add_synonyms(apps, None)  # twice: nothing doubled
+    assert words() == set(migration.SYNONYMS)
+    assert SearchSynonym.objects.count() == len(migration.SYNONYMS)
+    assert set(migration.SYNONYMS) <= set(reference.SYNONYMS)  # and new databases start with them
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind_code", "capabilities", "specialty"),
+    [
+        ("じんこうこきゅうき", "visiting-nursing", ["ventilator"], None),
+        ("ジンコウコキュウキ", "visiting-nursing", ["ventilator"], None),  # katakana folds to the same
+        ("ほうもんかんご", "visiting-nursing", [], None),
+        ("ﾎｳﾓﾝｶﾝｺﾞ", "visiting-nursing", [], None),
+        ("おうしん", "clinic", ["house-call"], None),
+        ("にんちしょう", "small-multi", ["dementia"], None),
+        ("ざいたくさんそ", "clinic", ["home-oxygen"], None),
+        ("いろう", "clinic", ["tube-feeding"], None),
+        ("かんわケア", "clinic", ["palliative"], None),
+        ("ほうもんしか", "dental", ["home-dental"], None),
+        ("とくよう", "special-nursing-home", [], None),
+        ("じゅんかんきないか", "clinic", [], "循環器内科"),
+        ("りはびりてーしょんか", "hospital", [], "リハビリテーション科"),
+    ],
+)
+def test_a_reading_in_hiragana_finds_the_facility_without_kana_of_its_own(
+    client_for, cast, typed, kind_code, capabilities, specialty
+):
+    """The 厚生局 lists come without kana: the reading must find the facility through what it is
+    (its kind, capability or specialty), not through its name's kana."""
+    make_facility(
+        "目当ての事業所",
+        kind_code=kind_code,
+        capabilities=capabilities,
+        specialties=[specialty] if specialty else [],
+        name_kana="",
+    )
+    make_facility("関係ない歯科", kind_code="dental", name_kana="")
+    make_facility("関係ない居宅", kind_code="care-management", name_kana="")
+    if kind_code == "dental":
+        make_facility("訪問しない歯科", kind_code="dental", name_kana="")
+    assert names(client_for("anonymous"), "q=" + quote(typed)) == ["目当ての事業所"], typed
+
+
+def test_the_readings_migration_gives_a_database_made_before_it_the_new_words(cast):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from resources import reference
+    from resources.models import SearchSynonym
+
+    migration = import_module("resources.migrations.0009_search_readings_in_hiragana")
+
+    def words():
+        found = set()
+        for s in SearchSynonym.objects.filter(term__in=[t for t, *_ in migration.SYNONYMS]):
+            if s.kind_id:
+                found.add((s.term, "kind", s.kind.code))
+            elif s.capability_id:
+                found.add((s.term, "capability", s.capability.code))
+            else:
+                found.add((s.term, "specialty", s.specialty.name))
+        return found
 
     SearchSynonym.objects.all().delete()
     migration.add_synonyms(apps, None)
