@@ -462,13 +462,8 @@ def reports(request):
             "topics": f"相談内容内訳（重複可、{period.label}）",
         },
     }
-    today = dates.today()
-    ended = bool(period.month) and tuple(period.month) < (today.year, today.month)
-    closed_ids = {c.center_id for c in closings}
     # The centers that owe this month a closing: open for some of it (開設日..閉所日) and not closed.
-    not_closed = (
-        [c for c in centers if c.pk not in closed_ids and c.clip(period.start, period.end)] if ended else []
-    )
+    not_closed = report.not_closed(closings)
     # Offered only for a month that has ended and has a center still to close it.
     can_close = user.role in WRITERS and bool(not_closed)
     # 締め直す: the coordinator of a closed center (or an admin) whose figures changed since.
@@ -490,6 +485,8 @@ def reports(request):
             "all_centers": readable if user.role != Role.COORDINATOR and len(readable) > 1 else [],
             # 最少/最大 across one center repeat its figure: shown only for several.
             "show_range": len(centers) > 1,
+            # Which centers 最少/最大 leave out (nothing logged) or count before their closing.
+            "range_notes": report.range_notes(cumulative, closings),
             # One center: its column, the 合計 and the closed centers' 現在値 are the same numbers,
             # so the table shows one column of them (the downloads keep every column).
             "single_center": centers[0] if len(centers) == 1 else None,
