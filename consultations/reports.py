@@ -42,6 +42,11 @@ class Period:
         return Period(start, self.end, f"{self.fiscal_year}年度累計", self.fiscal_year)
 
     @property
+    def fiscal_year_label(self):
+        """令和8年度（2026年度）: the 年度 as the report's headings name it."""
+        return dates.fiscal_year_label(self.fiscal_year)
+
+    @property
     def span_words(self):
         """The period as a note names it: この月, この年度, or 2026年4月〜8月 (a 年度累計)."""
         if self.month:

@@ -457,7 +457,7 @@ def reports(request):
             [line.label, line.total] for line in table if line.section == "相談内容" and line.kind == "item"
         ],
         "titles": {
-            "monthly": f"月別の相談件数（{period.fiscal_year}年度、センター別）",
+            "monthly": f"月別の相談件数 {period.fiscal_year_label}（センター別）",
             "types": f"相談者内訳（{period.label}）",
             "topics": f"相談内容内訳（重複可、{period.label}）",
         },
@@ -619,10 +619,12 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     compared = bool(report.period.month and closings and not publish)
     if compared:
         report.compare_with_submitted(lines, closings)
-    cumulative = None
-    if report.period.month and (fmt == "xlsx" or publish):
-        # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does.
-        cumulative = Report(report.period.fiscal_to_date(), report.centers).build().table()
+    cumulative_report = cumulative = None
+    if report.period.month:
+        # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does: in the CSV as
+        # in the XLSX and on the screen.
+        cumulative_report = Report(report.period.fiscal_to_date(), report.centers).build()
+        cumulative = cumulative_report.table()
     monthly = report.monthly() if fmt == "xlsx" or publish else []
     if publish:
         # The cells to hide are worked out on everything the XLSX shows (小計 lines, 年度累計,
@@ -652,9 +654,6 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
         if report.open_days_cut
         else None
     )
-    if fmt == "csv":
-        rows = [row for line, row in zip(lines, rows, strict=True) if line.kind != "subtotal"]
-        return csv_response(filename, *_one_center_columns(codes, header, rows), fallback=fallback)
     if report.period.month:
         cum_header = ["年度累計", *[f"累計 {code}" for code in codes], "累計 最少", "累計 最大"]
         by_key = {c.key: row for c, row in zip(cumulative, cum_cells, strict=True)}
@@ -670,6 +669,7 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
         else:
             header += cum_header
             rows = [row + by_key.get(line.key, [""] * width) for line, row in zip(lines, rows, strict=True)]
+    subtotal = [line.kind == "subtotal" for line in lines]
     header, rows = _one_center_columns(codes, header, rows)
     names = "・".join(c.name for c in report.centers) or "センターなし"
     title = f"{names} 相談実績 {report.period.label}"
@@ -679,8 +679,15 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
         notes.append(submitted_note)
     if open_days_note:
         notes.append(open_days_note)
+    notes += report.range_notes(cumulative_report, closings)
     if publish:
         notes.append(published.note())
+    if fmt == "csv":
+        # No 小計 lines (a CSV is read by machine as much as by eye); the notes the XLSX carries
+        # above its table follow the lines, one a row under 注記, as wide as the table.
+        rows = [row for row, sub in zip(rows, subtotal, strict=True) if not sub]
+        rows += [["注記", note] + [""] * (len(header) - 2) for note in notes]
+        return csv_response(filename, header, rows, fallback=fallback)
     # 月別推移: every month of the fiscal year marked from its closings, not only the report's.
     closed = _closed_by_month(year_closings)
     month_rows = []
@@ -704,7 +711,7 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
             month_rows,
             {
                 "title_rows": [
-                    f"{names} 月別相談件数 {report.period.fiscal_year}年度",
+                    f"{names} 月別の相談件数 {report.period.fiscal_year_label}",
                     _closed_note(year_closings),
                 ],
                 "widths": [14] + [10] * (len(codes) + 1) + [22],

@@ -3,10 +3,13 @@ center that has entered nothing (a 0 because nothing was logged, not because nob
 left out, and the page and the files say which and why. The centers of an ended month counted
 before they closed it are named too (their figures may still change)."""
 
+import csv
 import datetime
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 from consultations import services
 from coordination.models import Center
@@ -111,3 +114,26 @@ def test_no_range_when_no_center_has_records(client_for, cast):
 def test_one_centers_report_has_no_range_and_no_note(client_for, august):
     html = page(client_for("coordinator"))
     assert "data-range-notes" not in html and "data-low" not in html
+
+
+def test_the_files_carry_the_same_range_and_the_note(client_for, august):
+    client = client_for("official")
+    body = client.get("/consultations/reports/?year=2026&month=8&format=csv").content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(body)))
+    header = table[0]
+    line = next(r for r in table if r[:2] == ["相談者", "ケアマネージャー"])
+    assert line[header.index("最少")] == "1" and line[header.index("累計 最少")] == "1"
+    csv_notes = [r[1] for r in table if r[0] == "注記"]
+    assert any("除いたセンター: C03 南センター" in n for n in csv_notes)
+    book = load_workbook(
+        io.BytesIO(client.get("/consultations/reports/?year=2026&month=8&format=xlsx").content)
+    )
+    rows = list(book["相談実績"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "区分")
+    xlsx_line = next(r for r in rows if r[:2] == ("相談者", "ケアマネージャー"))
+    assert xlsx_line[list(rows[head]).index("最少")] == 1
+    titles = [r[0] for r in rows[:head]]
+    # The same notes above the XLSX table as below the CSV's lines.
+    assert [n for n in csv_notes if "センター" in n and "最少" in n] == [
+        t for t in titles if t and "最少" in t
+    ]

@@ -126,7 +126,7 @@ def test_xlsx_has_report_and_monthly_sheets(client_for, august):
 
 def test_coordinator_sees_only_its_center_and_cannot_ask_for_another(client_for, august):
     header, t = rows(client_for("coordinator"), "year=2026&month=8")
-    assert header[3:] == ["C01"]
+    assert header[3:] == ["C01", "年度累計", "累計 C01"]
     assert (
         client_for("coordinator").get("/consultations/reports/?year=2026&month=8&center=C02").status_code
         == 404
