@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import published, services
 from consultations.filters import ConsultationFilter
@@ -510,22 +510,38 @@ def reports(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 @role_required(*WRITERS)
 def close_month(request):
     """A coordinator (or an admin) closes a month of a center: the report as it is now is kept
-    as submitted."""
-    center = get_center_for_user(request.user, request.POST.get("center", ""))
+    as submitted. GET is the confirmation (what closing does, what can be undone afterwards and
+    by whom, the figures that will be submitted); its button POSTs here."""
+    data = request.POST if request.method == "POST" else request.GET
+    center = get_center_for_user(request.user, data.get("center", ""))
     try:
-        period = period_from(request.POST)
+        period = period_from(data)
     except PeriodError as exc:
         messages.error(request, str(exc))
         return redirect("consultations:reports")
     year, month = period.month or (None, None)
     back = f"{reverse('consultations:reports')}?year={year}&month={month}&center={center.code}"
-    if not period.month or not request.POST.get("month"):
+    if not period.month or not data.get("month"):
         messages.error(request, "締める年と月を指定してください。")
         return redirect(back)
+    if request.method == "GET":
+        try:
+            services.check_closable(center, year, month)
+        except services.ClosingError as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+        lines = Report(period, [center]).build().table()
+        shown = [line for line in lines if line.section in ("窓口開設日数", "相談件数")]
+        return render(
+            request,
+            "consultations/close_month.html",
+            {"center": center, "period": period, "lines": shown, "line_count": len(lines), "back": back},
+        )
     try:
         services.close_month(request, center, year, month)
     except services.ClosingError as exc:
