@@ -42,6 +42,25 @@ class Period:
         return Period(start, self.end, f"{self.fiscal_year}年度累計", self.fiscal_year)
 
     @property
+    def fiscal_year_label(self):
+        """令和8年度（2026年度）: the 年度 as the report's headings name it."""
+        return dates.fiscal_year_label(self.fiscal_year)
+
+    @property
+    def span_words(self):
+        """The period as a note names it: この月, この年度, or 2026年4月〜8月 (a 年度累計)."""
+        if self.month:
+            return "この月"
+        if (self.start, self.end) == dates.fiscal_year_range(self.fiscal_year):
+            return "この年度"
+        end = (
+            f"{self.end.month}月"
+            if self.end.year == self.start.year
+            else f"{self.end.year}年{self.end.month}月"
+        )
+        return f"{self.start.year}年{self.start.month}月〜{end}"
+
+    @property
     def query(self):
         if self.month:
             return f"year={self.month[0]}&month={self.month[1]}"
@@ -149,8 +168,10 @@ class Line:
     label: str
     total: int | None  # None: a figure that does not add up across centers, which differ
     per_center: list
-    low: int
-    high: int
+    # Across the centers that have entered something in the period (Report.left_out); None when
+    # none has.
+    low: int | None
+    high: int | None
     kind: str  # item, subtotal, total, figure (a count beside the 合計, not part of it)
     cumulative: "Line | None" = None
     # 締め: the figure submitted for this line by the closed centers, and the same centers' figure
@@ -185,7 +206,7 @@ class Line:
 
 def _min_max(row, center_ids):
     numbers = [row.values.get(c, 0) for c in center_ids]
-    return (min(numbers), max(numbers)) if numbers else (0, 0)
+    return (min(numbers), max(numbers)) if numbers else (None, None)
 
 
 class Report:
@@ -197,6 +218,7 @@ class Report:
         # are counted to the same day, so that a 年度累計 read in December does not set the
         # consultations of April–December against the open days of April–March.
         today = today or dates.today()
+        self.today = today
         self.open_days_until = min(period.end, today)
 
     @property
@@ -253,7 +275,54 @@ class Report:
         sections.append(coordination)
         self.sections = sections
         self.totals = totals
+        # A center that has logged no consultation in the period is left out of 最少/最大: its
+        # zeros say that nothing was entered (yet), not that nobody called, and a city officer
+        # reading 「最少 0」 beside the centers would take it for the latter. Its own column stays.
+        self.left_out = [c for c in self.centers if not totals.get(c.pk)]
+        self.range_ids = [c.pk for c in self.centers if totals.get(c.pk)]
         return self
+
+    def left_out_reason(self, center):
+        if center.clip(self.period.start, self.period.end) is None:
+            return f"{self.period.span_words}は開設していません"
+        return f"{self.period.span_words}の相談記録がありません"
+
+    def not_closed(self, closings):
+        """A 月報 of a month that has ended: the centers that owe it a closing, open for some of
+        it (開設日..閉所日) and not closed."""
+        if not self.period.month or self.period.end >= self.today:
+            return []
+        closed = {c.center_id for c in closings}
+        return [c for c in self.centers if c.pk not in closed and c.clip(self.period.start, self.period.end)]
+
+    def range_notes(self, cumulative=None, closings=()):
+        """Every note on what 最少/最大 (and the 年度累計's) are taken over: the centers left out,
+        and those of an ended month counted before they closed it (their figures may change)."""
+        if len(self.centers) < 2:
+            return []
+        if cumulative and [c.pk for c in cumulative.left_out] == [c.pk for c in self.left_out]:
+            # The same centers (nothing since April, so nothing this month): said once.
+            notes = [cumulative.range_note("最少・最大と累計 最少・累計 最大")]
+        else:
+            notes = [self.range_note(), cumulative.range_note("累計 最少・累計 最大") if cumulative else None]
+        unclosed = [c for c in self.not_closed(closings) if c.pk in self.range_ids]
+        if unclosed:
+            names = "、".join(f"{c.code} {c.name}" for c in unclosed)
+            notes.append(
+                f"最少・最大には、この月をまだ締めていないセンター（{names}）の数値も含みます"
+                "（締めるまでに変わることがあります）。"
+            )
+        return [n for n in notes if n]
+
+    def range_note(self, label="最少・最大"):
+        """What the report's 最少/最大 leave out and why, for the page and the files; None when
+        nothing is left out or there is no range (one center)."""
+        if len(self.centers) < 2 or not self.left_out:
+            return None
+        if not self.range_ids:
+            return f"{label}: {self.period.span_words}はどのセンターにも相談記録がないため、出していません。"
+        names = "、".join(f"{c.code} {c.name}（{self.left_out_reason(c)}）" for c in self.left_out)
+        return f"{label}は、相談記録のないセンターを除いて出しています。除いたセンター: {names}"
 
     def _open_days(self):
         values = {c.pk: c.open_days(self.period.start, self.open_days_until) for c in self.centers}
@@ -336,7 +405,7 @@ class Report:
         return lines
 
     def _line(self, section, row, kind):
-        low, high = _min_max(row, self.center_ids)
+        low, high = _min_max(row, self.range_ids)
         per_center = [row.values.get(c, 0) for c in self.center_ids]
         total = _combine(per_center, row.summable)
         return Line(section, row.label, total, per_center, low, high, kind, summable=row.summable)

@@ -225,13 +225,11 @@ def close_month(request, center, year, month, today=None, user=None):
     Refuses a month that has not ended or is closed already. `user` without a request: seed_demo."""
     user = user or request.user
     today = today or dates.today()
-    if (year, month) >= (today.year, today.month):
-        raise ClosingError(f"{year}年{month}月はまだ終わっていないため、締められません。")
+    check_closable(center, year, month, today, closed=False)
     with transaction.atomic():
         # The center's row is locked so that two coordinators closing at once make one closing.
         type(center).objects.select_for_update().filter(pk=center.pk).get()
-        if MonthClosing.objects.of_month(year, month).filter(center=center).exists():
-            raise ClosingError(f"{center.name}の{year}年{month}月はすでに締めています。")
+        check_closable(center, year, month, today)
         lines = _submitted_lines(center, year, month, today)
         closing = MonthClosing.objects.create(
             center=center, year=year, month=month, submitted=lines, closed_by=user
@@ -244,6 +242,17 @@ def close_month(request, center, year, month, today=None, user=None):
             user=user,
         )
     return closing
+
+
+def check_closable(center, year, month, today=None, closed=True):
+    """Raises ClosingError when the month cannot be closed for the center: it has not ended, or
+    (`closed`) the center has closed it already. The confirmation page asks it before offering the
+    button; close_month asks again under the center's lock."""
+    today = today or dates.today()
+    if (year, month) >= (today.year, today.month):
+        raise ClosingError(f"{year}年{month}月はまだ終わっていないため、締められません。")
+    if closed and MonthClosing.objects.of_month(year, month).filter(center=center).exists():
+        raise ClosingError(f"{center.name}の{year}年{month}月はすでに締めています。")
 
 
 def _submitted_lines(center, year, month, today=None):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import published, services
 from consultations.filters import ConsultationFilter
@@ -457,18 +457,13 @@ def reports(request):
             [line.label, line.total] for line in table if line.section == "相談内容" and line.kind == "item"
         ],
         "titles": {
-            "monthly": f"月別の相談件数（{period.fiscal_year}年度、センター別）",
+            "monthly": f"月別の相談件数 {period.fiscal_year_label}（センター別）",
             "types": f"相談者内訳（{period.label}）",
             "topics": f"相談内容内訳（重複可、{period.label}）",
         },
     }
-    today = dates.today()
-    ended = bool(period.month) and tuple(period.month) < (today.year, today.month)
-    closed_ids = {c.center_id for c in closings}
     # The centers that owe this month a closing: open for some of it (開設日..閉所日) and not closed.
-    not_closed = (
-        [c for c in centers if c.pk not in closed_ids and c.clip(period.start, period.end)] if ended else []
-    )
+    not_closed = report.not_closed(closings)
     # Offered only for a month that has ended and has a center still to close it.
     can_close = user.role in WRITERS and bool(not_closed)
     # 締め直す: the coordinator of a closed center (or an admin) whose figures changed since.
@@ -490,6 +485,8 @@ def reports(request):
             "all_centers": readable if user.role != Role.COORDINATOR and len(readable) > 1 else [],
             # 最少/最大 across one center repeat its figure: shown only for several.
             "show_range": len(centers) > 1,
+            # Which centers 最少/最大 leave out (nothing logged) or count before their closing.
+            "range_notes": report.range_notes(cumulative, closings),
             # One center: its column, the 合計 and the closed centers' 現在値 are the same numbers,
             # so the table shows one column of them (the downloads keep every column).
             "single_center": centers[0] if len(centers) == 1 else None,
@@ -513,22 +510,38 @@ def reports(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 @role_required(*WRITERS)
 def close_month(request):
     """A coordinator (or an admin) closes a month of a center: the report as it is now is kept
-    as submitted."""
-    center = get_center_for_user(request.user, request.POST.get("center", ""))
+    as submitted. GET is the confirmation (what closing does, what can be undone afterwards and
+    by whom, the figures that will be submitted); its button POSTs here."""
+    data = request.POST if request.method == "POST" else request.GET
+    center = get_center_for_user(request.user, data.get("center", ""))
     try:
-        period = period_from(request.POST)
+        period = period_from(data)
     except PeriodError as exc:
         messages.error(request, str(exc))
         return redirect("consultations:reports")
     year, month = period.month or (None, None)
     back = f"{reverse('consultations:reports')}?year={year}&month={month}&center={center.code}"
-    if not period.month or not request.POST.get("month"):
+    if not period.month or not data.get("month"):
         messages.error(request, "締める年と月を指定してください。")
         return redirect(back)
+    if request.method == "GET":
+        try:
+            services.check_closable(center, year, month)
+        except services.ClosingError as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+        lines = Report(period, [center]).build().table()
+        shown = [line for line in lines if line.section in ("窓口開設日数", "相談件数")]
+        return render(
+            request,
+            "consultations/close_month.html",
+            {"center": center, "period": period, "lines": shown, "line_count": len(lines), "back": back},
+        )
     try:
         services.close_month(request, center, year, month)
     except services.ClosingError as exc:
@@ -622,10 +635,12 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     compared = bool(report.period.month and closings and not publish)
     if compared:
         report.compare_with_submitted(lines, closings)
-    cumulative = None
-    if report.period.month and (fmt == "xlsx" or publish):
-        # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does.
-        cumulative = Report(report.period.fiscal_to_date(), report.centers).build().table()
+    cumulative_report = cumulative = None
+    if report.period.month:
+        # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does: in the CSV as
+        # in the XLSX and on the screen.
+        cumulative_report = Report(report.period.fiscal_to_date(), report.centers).build()
+        cumulative = cumulative_report.table()
     monthly = report.monthly() if fmt == "xlsx" or publish else []
     if publish:
         # The cells to hide are worked out on everything the XLSX shows (小計 lines, 年度累計,
@@ -655,9 +670,6 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
         if report.open_days_cut
         else None
     )
-    if fmt == "csv":
-        rows = [row for line, row in zip(lines, rows, strict=True) if line.kind != "subtotal"]
-        return csv_response(filename, *_one_center_columns(codes, header, rows), fallback=fallback)
     if report.period.month:
         cum_header = ["年度累計", *[f"累計 {code}" for code in codes], "累計 最少", "累計 最大"]
         by_key = {c.key: row for c, row in zip(cumulative, cum_cells, strict=True)}
@@ -673,6 +685,7 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
         else:
             header += cum_header
             rows = [row + by_key.get(line.key, [""] * width) for line, row in zip(lines, rows, strict=True)]
+    subtotal = [line.kind == "subtotal" for line in lines]
     header, rows = _one_center_columns(codes, header, rows)
     names = "・".join(c.name for c in report.centers) or "センターなし"
     title = f"{names} 相談実績 {report.period.label}"
@@ -682,8 +695,15 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
         notes.append(submitted_note)
     if open_days_note:
         notes.append(open_days_note)
+    notes += report.range_notes(cumulative_report, closings)
     if publish:
         notes.append(published.note())
+    if fmt == "csv":
+        # No 小計 lines (a CSV is read by machine as much as by eye); the notes the XLSX carries
+        # above its table follow the lines, one a row under 注記, as wide as the table.
+        rows = [row for row, sub in zip(rows, subtotal, strict=True) if not sub]
+        rows += [["注記", note] + [""] * (len(header) - 2) for note in notes]
+        return csv_response(filename, header, rows, fallback=fallback)
     # 月別推移: every month of the fiscal year marked from its closings, not only the report's.
     closed = _closed_by_month(year_closings)
     month_rows = []
@@ -707,7 +727,7 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
             month_rows,
             {
                 "title_rows": [
-                    f"{names} 月別相談件数 {report.period.fiscal_year}年度",
+                    f"{names} 月別の相談件数 {report.period.fiscal_year_label}",
                     _closed_note(year_closings),
                 ],
                 "widths": [14] + [10] * (len(codes) + 1) + [22],

@@ -211,7 +211,8 @@ EXPECTED = {
     "consultations:create": Expect(only(ADM, CO, CO2)),
     "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),
     "consultations:same_client": Expect(only(ADM, CO, CO2), query="?q=テスト&age=80"),
-    "consultations:close_month": Expect(everyone(405)),  # POST only
+    # GET: the confirmation of closing C01's month (a month long ended); its button POSTs.
+    "consultations:close_month": Expect(own_center(), query="?center=C01&year=2025&month=4"),
     "consultations:reopen_month": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),  # POST only
     "consultations:resubmit_month": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),  # POST only
     "consultations:import": Expect(ADMIN_ONLY),

@@ -17,6 +17,10 @@ def test_a_coordinator_closes_a_month_and_sees_the_mark_and_a_later_edit(page, c
     make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
     login(page, "coordinator")
     page.goto(page.base_url + "/consultations/reports/?year=2026&month=8")
+    # The 月報 asks first: the link opens the confirmation, whose button closes.
+    page.get_by_role("link", name="C01 東センターの2026年8月を締める（確認へ）").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("C01 東センターの2026年8月を締めますか")
+    expect(page.locator("[data-after-closing]")).to_contain_text("管理者にしかできません")
     page.get_by_role("button", name="C01 東センターの2026年8月を締める").click()
     expect(page.locator(".messages")).to_contain_text("を締めました")
     mark = page.locator('[data-closed-month="2026-08"]')

@@ -42,6 +42,7 @@ def test_a_coordinator_goes_to_the_previous_month_and_resubmits_it(page, cast):
     page.goto(page.base_url + "/consultations/reports/?year=2026&month=9")
     page.get_by_role("link", name=re.compile("前月（2026年8月）")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("2026年8月")
+    page.get_by_role("link", name="C01 東センターの2026年8月を締める（確認へ）").click()
     page.get_by_role("button", name="C01 東センターの2026年8月を締める").click()
     expect(page.locator(".messages")).to_contain_text("を締めました")
     make_consultation(cast.center1, (2026, 8, 24, 15, 0), "訪問看護", ["看取りに関する事"])

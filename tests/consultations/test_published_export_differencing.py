@@ -112,9 +112,13 @@ def _csv(client, query):
 
 def test_the_published_csv_of_a_case_that_leaked_shows_nothing_to_subtract(client_for, leak, settings):
     settings.PUBLISH_SUPPRESS_BELOW = 5
-    rows = {(r[0], r[1]): r[2:] for r in _csv(client_for("admin"), "year=2026&month=8&publish=1")}
+    table = _csv(client_for("admin"), "year=2026&month=8&publish=1")
+    # The month's columns (合計, C01, C02, 最少, 最大); the 年度累計 ones follow, hidden alike.
+    rows = {(r[0], r[1]): r[2:7] for r in table}
     # On main: ['13', '－', '10', '－', '10'] — 13 − 10 (or 最少) gave the 3.
     assert rows[("相談者", "ケアマネージャー")] == ["13", MARK, MARK, MARK, MARK]
+    line = next(r for r in table if r[:2] == ["相談者", "ケアマネージャー"])
+    assert line[7:] == ["13", MARK, MARK, MARK, MARK]  # as the XLSX (below)
     for key in (("相談件数", "延べ件数"), ("相談者", "合計"), ("相談内容", "その他")):
         assert rows[key][1:] == [MARK, MARK, MARK, MARK], key
     # No line of the export shows one hidden center beside its shown 合計 and the other center.
@@ -125,7 +129,9 @@ def test_the_published_csv_of_a_case_that_leaked_shows_nothing_to_subtract(clien
 
 def test_the_unpublished_csv_is_unchanged(client_for, leak):
     rows = {(r[0], r[1]): r[2:] for r in _csv(client_for("admin"), "year=2026&month=8")}
-    assert rows[("相談者", "ケアマネージャー")] == ["13", "3", "10", "3", "10"]
+    # The month, then its 年度累計 (April–August is August here), as in the XLSX.
+    assert rows[("相談者", "ケアマネージャー")] == ["13", "3", "10", "3", "10"] * 2
+    rows = {key: cells[:5] for key, cells in rows.items()}
     assert rows[("相談者", "合計")] == ["13", "3", "10", "3", "10"]
     assert all(MARK not in r for r in rows.values())
 

@@ -23,7 +23,13 @@ def figures(client, query="year=2026&month=8"):
     body = client.get(f"/consultations/reports/?{query}&format=csv").content.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(body)))
     header = table[0]
-    return {r[1]: dict(zip(header[2:], r[2:], strict=True)) for r in table[1:] if r[0] == "相談件数"}
+    # The month's columns (a 月報's CSV goes on with the 年度累計 ones).
+    month = [name for name in header[2:] if not name.startswith(("年度累計", "累計 "))]
+    return {
+        r[1]: {k: v for k, v in zip(header[2:], r[2:], strict=True) if k in month}
+        for r in table[1:]
+        if r[0] == "相談件数"
+    }
 
 
 def test_the_report_gives_persons_and_consultations(client_for, clients):

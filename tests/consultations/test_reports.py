@@ -47,14 +47,20 @@ def rows(client, query):
     body = response.content
     assert body.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    header, data = table[0], table[1:]
+    # The notes follow the lines (区分 注記).
+    header, data = table[0], [r for r in table[1:] if r[0] != "注記"]
     numbers = lambda cells: [int(c) if c else None for c in cells]  # noqa: E731 — an empty 合計: see below
     return header, {(r[0], r[1]): dict(zip(header[2:], numbers(r[2:]), strict=True)) for r in data}
 
 
+MONTH_COLUMNS = ["合計", "C01", "C02", "C03", "最少", "最大"]
+
+
 def test_month_report_csv_columns_and_tallies(client_for, august):
     header, t = rows(client_for("official"), "year=2026&month=8")
-    assert header == ["区分", "項目", "合計", "C01", "C02", "C03", "最少", "最大"]
+    assert header[:8] == ["区分", "項目", *MONTH_COLUMNS]
+    # The month's columns; the 年度累計 ones follow (test_report_csv_notes_and_range).
+    t = {key: {k: v for k, v in cells.items() if k in MONTH_COLUMNS} for key, cells in t.items()}
     # 窓口開設日数, August 2026: 21 weekdays − 山の日 (8/11) = 20; C01 also closes 8/13 and 8/14.
     # Days do not add up across centers: the 合計 is empty where the centers' days differ.
     assert t[("窓口開設日数", "窓口開設日数")] == {
@@ -66,16 +72,17 @@ def test_month_report_csv_columns_and_tallies(client_for, august):
         "最大": 20,
     }
     assert ("窓口開設日数", "合計") not in t
+    # C03 has logged nothing in August: its column says 0, 最少/最大 are over C01 and C02.
     assert t[("相談者", "ケアマネージャー")] == {
         "合計": 2,
         "C01": 1,
         "C02": 1,
         "C03": 0,
-        "最少": 0,
+        "最少": 1,
         "最大": 1,
     }
     assert t[("相談者", "訪問看護")] == {"合計": 1, "C01": 1, "C02": 0, "C03": 0, "最少": 0, "最大": 1}
-    assert t[("相談者", "合計")] == {"合計": 3, "C01": 2, "C02": 1, "C03": 0, "最少": 0, "最大": 2}
+    assert t[("相談者", "合計")] == {"合計": 3, "C01": 2, "C02": 1, "C03": 0, "最少": 1, "最大": 2}
     # 重複可: consultation A counts under 医療, 介護 and 連絡調整.
     assert t[("相談内容", "医療/訪問診療できる医療機関に関する事")]["C01"] == 2
     assert t[("相談内容", "介護/ケアマネに関する事")]["C01"] == 1
@@ -89,7 +96,7 @@ def test_month_report_csv_columns_and_tallies(client_for, august):
         "最大": 1,
     }
     assert t[("相談内容", "その他")]["合計"] == 0
-    assert t[("相談内容", "合計")] == {"合計": 5, "C01": 4, "C02": 1, "C03": 0, "最少": 0, "最大": 4}
+    assert t[("相談内容", "合計")] == {"合計": 5, "C01": 4, "C02": 1, "C03": 0, "最少": 1, "最大": 4}
     assert t[("受付方法", "FAX")]["C01"] == 1 and t[("受付方法", "電話")]["合計"] == 2
     assert t[("相談者の所在", "圏域外")]["合計"] == 1
     assert t[("状態", "完了")]["合計"] == 1 and t[("状態", "継続")]["C02"] == 1
@@ -119,7 +126,7 @@ def test_xlsx_has_report_and_monthly_sheets(client_for, august):
 
 def test_coordinator_sees_only_its_center_and_cannot_ask_for_another(client_for, august):
     header, t = rows(client_for("coordinator"), "year=2026&month=8")
-    assert header[3:] == ["C01"]
+    assert header[3:] == ["C01", "年度累計", "累計 C01"]
     assert (
         client_for("coordinator").get("/consultations/reports/?year=2026&month=8&center=C02").status_code
         == 404

@@ -62,7 +62,8 @@ def test_a_ward_official_reads_the_centers_of_that_ward_only(cast, ward_official
     make_consultation(cast.center2, (2026, 8, 4, 10, 0))
     client.force_login(ward_official)
     csv = client.get("/consultations/reports/?year=2026&month=8&format=csv").content.decode("utf-8-sig")
-    assert csv.splitlines()[0] == "区分,項目,合計,C02"  # the ward's one center (no 最少/最大 of one)
+    # The ward's one center (no 最少/最大 of one), then its 年度累計.
+    assert csv.splitlines()[0] == "区分,項目,合計,C02,年度累計,累計 C02"
     assert client.get("/consultations/reports/?year=2026&month=8&center=C01").status_code == 404
 
 
