@@ -184,7 +184,9 @@ def test_a_solutions_training_ahead_of_its_day_reads_as_planned_on_the_issue_pag
     issue = make_issue(cast.center1, organisation=org("薬剤師会", "薬"))
     held = make_meeting(cast.center1, Tier.SECONDARY, "同行訪問", (2026, 11, 25), [org("薬剤師会")])
     lecture = make_event(cast.center1, (2026, 12, 24, 18, 0), "歯科往診のセミナー")
-    solution = Solution.objects.create(center=cast.center1, title="依頼書の作成", decided_on=datetime.date(2026, 11, 1))
+    solution = Solution.objects.create(
+        center=cast.center1, title="依頼書の作成", decided_on=datetime.date(2026, 11, 1)
+    )
     solution.issues.add(issue)
     solution.meetings.add(held)
     solution.events.add(lecture)
@@ -193,5 +195,5 @@ def test_a_solutions_training_ahead_of_its_day_reads_as_planned_on_the_issue_pag
     assert kinds["解決策「依頼書の作成」を研修「歯科往診のセミナー」で実施する予定"] == "planned"
     assert kinds["解決策「依頼書の作成」を二次連携「同行訪問」で実施"] == "carried_out"
     page = client_for("coordinator").get(issue.get_absolute_url()).content.decode()
-    assert '<span data-planned>実施予定</span>: 研修「歯科往診のセミナー」' in page
+    assert "<span data-planned>実施予定</span>: 研修「歯科往診のセミナー」" in page
     assert "実施: <a" in page
