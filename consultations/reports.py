@@ -411,13 +411,11 @@ class Report:
         return Line(section, row.label, total, per_center, low, high, kind, summable=row.summable)
 
     def monthly(self):
-        """Consultations per month of the fiscal year up to the period's end, per center."""
-        grid = monthly_totals(self.center_ids, self.period.fiscal_year, self.period.end)
-        months = [
-            m
-            for m in dates.fiscal_months(self.period.fiscal_year)
-            if dates.month_range(*m)[0] <= self.period.end
-        ]
+        """Consultations per month of the fiscal year up to the period's end, per center. A running
+        年度 stops at this month: the months to come would read as months with no calls."""
+        end = min(self.period.end, dates.today())
+        grid = monthly_totals(self.center_ids, self.period.fiscal_year, end)
+        months = [m for m in dates.fiscal_months(self.period.fiscal_year) if dates.month_range(*m)[0] <= end]
         return [(f"{y}年{m}月", [grid.get((y, m), {}).get(c, 0) for c in self.center_ids]) for y, m in months]
 
     # --- 締め ------------------------------------------------------------------------------

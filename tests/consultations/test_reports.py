@@ -1,12 +1,15 @@
 """Every tally against hand-counted fixtures."""
 
 import csv
+import datetime
 import io
 import re
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from consultations.reports import Period, Report
 from coordination.models import Center
 from tests.consultations.factories import coordinate, make_consultation
 from tests.resources.factories import make_facility
@@ -179,3 +182,14 @@ def test_fiscal_year_report_runs_at_most_twelve_queries_rendered_every_time(clie
     total = re.compile(r'data-section="相談者" data-item="合計">.*?data-total>(\d+)<', re.S)
     # The new consultation shows at once: nothing served from an earlier rendering.
     assert int(total.search(second).group(1)) == int(total.search(first).group(1)) + 1
+
+
+def test_a_running_years_monthly_trend_stops_at_this_month(cast, monkeypatch):
+    # The months to come are not months with no calls: the page's table, the chart and the
+    # 月別推移 sheet list April up to this month only.
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2026, 12, 3))
+    year = Period(datetime.date(2026, 4, 1), datetime.date(2027, 3, 31), "2026年度", 2026)
+    labels = [label for label, _ in Report(year, [cast.center1]).monthly()]
+    assert labels[0] == "2026年4月" and labels[-1] == "2026年12月" and len(labels) == 9
+    ended = Period(datetime.date(2025, 4, 1), datetime.date(2026, 3, 31), "2025年度", 2025)
+    assert len(Report(ended, [cast.center1]).monthly()) == 12
