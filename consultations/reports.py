@@ -412,8 +412,10 @@ class Report:
 
     def monthly(self):
         """Consultations per month of the fiscal year up to the period's end, per center. A running
-        年度 stops at this month: the months to come would read as months with no calls."""
-        end = min(self.period.end, dates.today())
+        年度 stops at the end of this month: the months to come would read as months with no calls, and
+        this month counts whole, as its own 月報 does."""
+        today = dates.today()
+        end = min(self.period.end, dates.month_range(today.year, today.month)[1])
         grid = monthly_totals(self.center_ids, self.period.fiscal_year, end)
         months = [m for m in dates.fiscal_months(self.period.fiscal_year) if dates.month_range(*m)[0] <= end]
         return [(f"{y}年{m}月", [grid.get((y, m), {}).get(c, 0) for c in self.center_ids]) for y, m in months]
