@@ -20,7 +20,7 @@ from consultations.models import (
 )
 from coordination import dates
 from coordination.models import Area, Center, Role, User
-from resources.models import Facility
+from resources.models import Facility, Recheck
 
 CASES = [
     # (summary, response, result, condition, age, sex, care level, topic paths, wants kind)
@@ -277,7 +277,7 @@ def _one(rng, center, coordinator, areas, day, topics, types):
         )
         for i, facility in enumerate(candidates[: rng.randint(1, 3)]):
             accepted = i == 1 or rng.random() < 0.4
-            Coordination.objects.create(
+            row = Coordination.objects.create(
                 consultation=c,
                 facility=facility,
                 contacted_at=moment + datetime.timedelta(minutes=20 * (i + 1)),
@@ -287,6 +287,11 @@ def _one(rng, center, coordinator, areas, day, topics, types):
                 else rng.choice(["新規受入停止中", "対応エリア外", "医師の訪問枠が満杯"]),
                 recorded_by=coordinator,
             )
+            # A 「新規受入停止中」 heard on the phone lands on the re-check list, as it does live;
+            # a few are left open (older ones the demo center has long since answered).
+            recent = (dates.today() - day).days <= 45
+            if recent and Recheck.objects.count() < 3 and not facility.rechecks.exists():
+                services.recheck_facility(None, row)
             if accepted:
                 break
         Consent.objects.create(

@@ -152,11 +152,11 @@ def add_coordination(request, consultation, form):
         _ensure_coordination_topic(consultation)
         tallies.recount_days({_day(consultation)})
         audit(request, CREATE, row, f"相談 #{consultation.pk}")
-        _recheck_facility(request, row)
+        recheck_facility(request, row)
     return row
 
 
-def _recheck_facility(request, row):
+def recheck_facility(request, row):
     """A row that says the directory is wrong (連絡不通, 情報誤り, 受入停止) puts its facility on
     the re-check list with the consultation; the entry itself is left for a person to correct."""
     code = reference.recheck_reason(row.result, row.reason) if row.facility_id else None
@@ -179,7 +179,7 @@ def update_coordination(request, row, form):
         row = form.save()
         tallies.recount_days({_day(row.consultation)})
         audit(request, UPDATE, row, f"相談 #{row.consultation_id}\n{audit_changes(form)}")
-        _recheck_facility(request, row)
+        recheck_facility(request, row)
     return row
 
 

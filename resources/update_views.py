@@ -650,3 +650,15 @@ def recheck_close(request, pk):
     updates.close_recheck(request, recheck, form.cleaned_data["note"])
     messages.success(request, f"「{recheck.facility.name}」を再確認済みにしました。")
     return redirect("resources:rechecks")
+
+
+@require_POST
+@editors
+def recheck_stopped(request, pk):
+    """A 受入停止 re-check's one-click answer: the directory shows 受入停止中 from the day of the call."""
+    recheck = get_object_or_404(Recheck, pk=pk, closed_at__isnull=True, reason=Recheck.Reason.STOPPED)
+    facility = updates.record_stopped(request, recheck)
+    messages.success(
+        request, f"「{facility.name}」の新規受入状況を「受入停止中」にし、再確認済みにしました。"
+    )
+    return redirect("resources:rechecks")

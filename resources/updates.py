@@ -974,6 +974,44 @@ def report_error(request, facility, text):
 
 def close_recheck(request, recheck, note):
     with transaction.atomic():
-        recheck.closed_at, recheck.closed_by, recheck.closing_note = timezone.now(), request.user, note
+        recheck.closed_at, recheck.closed_by, recheck.closing_note = timezone.now(), request.user, note[:300]
         recheck.save(update_fields=["closed_at", "closed_by", "closing_note"])
         audit(request, UPDATE, recheck, f"再確認済み: {note}")
+
+
+def close_rechecks_by_edit(request, facility, ids, changed):
+    """The staff corrected the entry on its edit form and ticked the open re-checks the
+    correction answers: each is closed with what was changed, so the list does not keep asking."""
+    what = "、".join(changed) if changed else "変更なし"
+    rechecks = list(facility.rechecks.filter(pk__in=ids, closed_at__isnull=True))
+    for recheck in rechecks:
+        close_recheck(request, recheck, f"名簿を修正した（{what}）")
+    return len(rechecks)
+
+
+def record_stopped(request, recheck):
+    """「受入状況を受入停止中にする」 on a re-check from a 連絡調整 that heard the facility has
+    stopped taking new clients: the entry's 新規受入状況 becomes 受入停止中 as of the day of that
+    call (a person heard it from the facility), its history says so, and the re-check is closed."""
+    with transaction.atomic():
+        facility = Facility.objects.select_for_update().get(pk=recheck.facility_id)
+        heard_on = timezone.localdate(recheck.created_at)
+        facility.accepting, facility.accepting_stated_on = Facility.Accepting.NO, heard_on
+        facility.updated_by = request.user
+        facility.mark_manual(["accepting", "accepting_stated_on"])
+        facility.save(
+            update_fields=["accepting", "accepting_stated_on", "updated_by", "manual_fields", "updated_at"]
+        )
+        FacilityChange.objects.create(
+            facility=facility,
+            user=request.user,
+            action=FacilityChange.Action.UPDATE,
+            fields=[Facility._meta.get_field("accepting").verbose_name],
+            actor=recheck.origin[:150],
+        )
+        audit(request, UPDATE, facility, f"新規受入状況: 受入停止中（{recheck.origin}）")
+        # Other calls that heard the same are answered by the same change.
+        note = f"受入状況を受入停止中にした（{heard_on:%Y-%m-%d}の連絡調整）"
+        for same in facility.rechecks.filter(reason=Recheck.Reason.STOPPED, closed_at__isnull=True):
+            close_recheck(request, same, note)
+    return facility

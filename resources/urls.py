@@ -52,4 +52,5 @@ urlpatterns = [
     path("<int:pk>/report/", update_views.report_error, name="report"),
     path("rechecks/", update_views.rechecks, name="rechecks"),
     path("rechecks/<int:pk>/close/", update_views.recheck_close, name="recheck_close"),
+    path("rechecks/<int:pk>/stopped/", update_views.recheck_stopped, name="recheck_stopped"),
 ]

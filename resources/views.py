@@ -18,7 +18,7 @@ from coordination.extensions import panels as slot_panels
 from coordination.forms import as_stored
 from coordination.models import DIRECTORY_EDITORS, Role
 from coordination.security import CREATE, UPDATE, audit, changed_fields
-from resources import community, extensions, filters, recurrence
+from resources import community, extensions, filters, recurrence, updates
 from resources.closures import mark_closed
 from resources.exporting import community_export_rows, export_rows, window_lines
 from resources.filters import FacilityFilter
@@ -437,9 +437,22 @@ def edit(request, pk=None):
             created = facility is None
             facility = form.save_with_history(request.user, formset)
             audit(request, CREATE if created else UPDATE, facility, changed_fields(form))
+            closed = updates.close_rechecks_by_edit(
+                request,
+                facility,
+                request.POST.getlist("close_recheck"),
+                [form.fields[name].label for name in form.changed_data],
+            )
         messages.success(request, f"「{facility.name}」を保存しました。")
+        if closed:
+            messages.success(request, f"再確認リストの{closed}件を確認済みにしました。")
         return redirect(facility)
-    return render(request, "resources/form.html", {"form": form, "formset": formset, "facility": stored})
+    rechecks = facility.rechecks.filter(closed_at__isnull=True) if facility else ()
+    return render(
+        request,
+        "resources/form.html",
+        {"form": form, "formset": formset, "facility": stored, "open_rechecks": rechecks},
+    )
 
 
 @role_required(Role.ADMIN)

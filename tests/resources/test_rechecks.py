@@ -2,9 +2,10 @@
 受入停止 puts the facility on the re-check list with its consultation, never editing it."""
 
 from django.test import RequestFactory
+from django.utils import timezone
 
 from consultations import services
-from resources.models import Recheck
+from resources.models import Facility, Recheck
 from tests.consultations.factories import make_consultation
 from tests.consultations.test_services import coordination_form
 from tests.resources.factories import make_facility
@@ -155,3 +156,61 @@ def test_the_recheck_list_reads_as_cards_on_a_phone(client_for, cast):
         "きっかけ",
         "対応",
     ]
+
+
+def test_a_stop_heard_on_a_call_becomes_the_entrys_status_in_one_click(client_for, cast):
+    f = make_facility("停止を聞いた訪問看護", accepting="yes")
+    c = make_consultation(cast.center1)
+    services.add_coordination(_request(cast.coordinator), c, coordination_form(f, **{"co-result": "stopped"}))
+    recheck = Recheck.objects.get()
+    # A second call that heard the same is answered by the same change.
+    also = Recheck.objects.create(facility=f, reason="stopped", origin="相談 #9（受入停止中）")
+    listing = client_for("coordinator").get("/resources/rechecks/").content.decode()
+    assert "data-recheck-stopped" in listing and "data-recheck-edit" in listing
+    assert f.pk in Facility.objects.accepting().values_list("pk", flat=True)
+    # Only the directory's staff, and only for a 受入停止 that is still open.
+    assert client_for("professional").post(f"/resources/rechecks/{recheck.pk}/stopped/").status_code == 403
+    assert client_for("anonymous").post(f"/resources/rechecks/{recheck.pk}/stopped/").status_code == 302
+    response = client_for("coordinator").post(f"/resources/rechecks/{recheck.pk}/stopped/")
+    assert response.status_code == 302
+    f.refresh_from_db()
+    recheck.refresh_from_db()
+    assert f.accepting == "no" and f.accepting_stated_on == timezone.localdate(recheck.created_at)
+    assert "accepting" in f.manual_fields
+    assert recheck.closed_at is not None and "受入停止中にした" in recheck.closing_note
+    also.refresh_from_db()
+    assert also.closed_at is not None
+    change = f.changes.get()
+    assert change.fields == ["新規受入状況"] and f"相談 #{c.pk}" in change.actor
+    assert f.pk not in Facility.objects.accepting().values_list("pk", flat=True)
+    # Once closed (or for another reason) there is nothing to answer.
+    assert client_for("coordinator").post(f"/resources/rechecks/{recheck.pk}/stopped/").status_code == 404
+    wrong = Recheck.objects.create(facility=f, reason="wrong", center=cast.center1)
+    assert client_for("coordinator").post(f"/resources/rechecks/{wrong.pk}/stopped/").status_code == 404
+
+
+def test_correcting_the_entry_closes_the_rechecks_ticked_on_its_edit_form(client_for, cast):
+    from tests.resources.test_facility_pages import _form
+
+    f = make_facility("番号が変わった医院", phone="093-000-0000")
+    answered = Recheck.objects.create(
+        facility=f, reason="wrong", origin="相談 #3（情報誤り）", detail="番号違い"
+    )
+    left = Recheck.objects.create(facility=f, reason="unreachable", origin="相談 #4（応答なし）")
+    coordinator = client_for("coordinator")
+    form_page = coordinator.get(f"/resources/{f.pk}/edit/").content.decode()
+    assert "data-open-rechecks" in form_page and f'data-close-recheck="{answered.pk}"' in form_page
+    response = coordinator.post(
+        f"/resources/{f.pk}/edit/", {**_form(f, phone="093-111-2222"), "close_recheck": [str(answered.pk)]}
+    )
+    assert response.status_code == 302
+    answered.refresh_from_db()
+    left.refresh_from_db()
+    assert answered.closed_at is not None and answered.closing_note == "名簿を修正した（電話番号）"
+    assert left.closed_at is None
+    assert "再確認リストの1件を確認済みにしました。" in coordinator.get(response.url).content.decode()
+    # A facility with nothing open shows no such box.
+    assert (
+        "data-open-rechecks"
+        not in coordinator.get(f"/resources/{make_facility('何もない医院').pk}/edit/").content.decode()
+    )
