@@ -267,6 +267,12 @@ class BackupBedForm(BedChecks, CenterOwnedForm):
         # A row already taking patients since before today: its past days are a record, so its
         # start stays and a change of the rest applies from today (rota.services.change_bed).
         self.running = bool(bed.pk) and bed.available_from < today <= bed.available_until
+        # A row that has ended is the record of what was offered; it is not edited, a new
+        # registration starts from it instead (backup_bed_create?copy=<pk>).
+        self.ended = bool(bed.pk) and bed.available_until < today
+        if self.ended:
+            for field in self.fields.values():
+                field.disabled = True
         if self.running:
             start = self.fields["available_from"]
             start.disabled = True
@@ -274,6 +280,11 @@ class BackupBedForm(BedChecks, CenterOwnedForm):
 
     def clean(self):
         data = super().clean()
+        if self.ended:
+            raise forms.ValidationError(
+                f"この登録は{self.instance.available_until:%-m月%-d日}で終わった記録のため、変更できません。"
+                "続けて受け入れるときは「同じ内容で新しく登録する」から登録してください。"
+            )
         until = data.get("available_until")
         if self.running and until:
             yesterday = timezone.localdate() - datetime.timedelta(days=1)

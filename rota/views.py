@@ -370,6 +370,17 @@ def backup_bed_create(request):
     facility_id = request.GET.get("facility")
     if facility_id:
         initial["facility"] = _int(facility_id)
+    copied = request.GET.get("copy")
+    if copied:
+        # 「同じ内容で新しく登録する」 from a row that has ended: its hospital, beds and conditions.
+        source = get_for_user(BackupBed.objects.all(), request.user, pk=_int(copied))
+        initial.update(
+            center=source.center_id,
+            facility=source.facility_id,
+            beds=source.beds,
+            conditions=source.conditions,
+            available_from=timezone.localdate(),
+        )
     form = BackupBedForm(post_data(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         bed = services.save_owned(request, form)
@@ -395,5 +406,7 @@ def backup_bed_edit(request, pk):
         messages.success(request, text)
         return redirect("rota:backup_beds")
     return render(
-        request, "rota/backup_bed_form.html", {"form": form, "bed": stored, "running": form.running}
+        request,
+        "rota/backup_bed_form.html",
+        {"form": form, "bed": stored, "running": form.running, "ended": form.ended},
     )

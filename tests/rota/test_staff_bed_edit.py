@@ -4,6 +4,7 @@ it offered up to yesterday and a new row carries the new values from today; a ro
 or later, or a change of the end alone, is changed in place. Each row written has its audit entry."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -174,3 +175,22 @@ def test_others_cannot_edit_the_row(client_for, cast, hospital, role, status):
     assert _post(client_for(role), bed, beds="9").status_code == status
     bed.refresh_from_db()
     assert bed.beds == 3 and BackupBed.objects.count() == 1 and not _events(bed)
+
+
+def test_a_row_that_has_ended_is_a_record_and_is_copied_not_rewritten(client_for, cast, hospital):
+    bed = _bed(cast, hospital, _day(-20), _day(-2), beds=4, conditions="登録患者のみ")
+    coordinator = client_for("coordinator")
+    page = coordinator.get(f"/rota/backup-beds/{bed.pk}/edit/").content.decode()
+    assert "data-bed-ended" in page and "変更できません" in page
+    assert '<input type="number" name="beds"' not in page  # no form to change it
+    html = _post(coordinator, bed, beds="9", available_until=_day(10).isoformat()).content.decode()
+    assert "終わった記録のため、変更できません" in html
+    bed.refresh_from_db()
+    assert (bed.beds, bed.available_until) == (4, _day(-2)) and not _events(bed)
+    # 「同じ内容で新しく登録する」 starts a new registration from its hospital, beds and conditions.
+    assert f'href="/rota/backup-beds/new/?copy={bed.pk}" data-bed-copy' in page
+    new_form = coordinator.get(f"/rota/backup-beds/new/?copy={bed.pk}").content.decode()
+    assert 'name="beds" value="4"' in new_form and "登録患者のみ</textarea>" in new_form
+    assert re.search(rf'<option value="{hospital.pk}" selected>急変受入病院', new_form)
+    # Another center's row is not copied.
+    assert client_for("coordinator2").get(f"/rota/backup-beds/new/?copy={bed.pk}").status_code == 404
