@@ -92,6 +92,16 @@ def test_a_professionals_print_keeps_the_full_contacts_and_offers_the_public_one
     )
 
 
+def test_the_result_list_offers_the_familys_print_beside_the_professionals(client_for, clinic):
+    # A care manager with a family in front of them prints the public sheet from the results.
+    results = page(client_for("professional"), "/resources/?q=家族")
+    link = '/resources/print/?q=%E5%AE%B6%E6%97%8F&amp;public=1" data-public-print>ご家族・ご本人に渡す一覧を印刷'
+    assert link in results
+    assert_public_only(page(client_for("professional"), "/resources/print/?q=家族&public=1"))
+    # Visitors only ever get the public list, so they get one print button.
+    assert "data-public-print" not in page(client_for("anonymous"), "/resources/?q=家族")
+
+
 @pytest.mark.parametrize("role", ["professional", "coordinator"])
 def test_the_public_print_leaves_out_every_professionals_only_field_and_says_so(client_for, clinic, role):
     html = page(client_for(role), "/resources/print/?q=家族&public=1")

@@ -105,9 +105,9 @@ def test_the_print_view_shows_when_each_entry_was_last_confirmed(client_for, cas
     make_facility("未確認医院")
     html = print_page(client_for("anonymous"))
     assert '<th scope="col">最終確認日</th>' in html
-    assert f"<td>{today - datetime.timedelta(days=30):%Y/%-m/%-d}</td>" in html
-    assert "<td>2020/4/1<br><small data-stale>1年以上未確認</small></td>" in html
-    assert "<td>—<br><small data-stale>未確認</small></td>" in html
+    assert f'<td data-label="最終確認日">{today - datetime.timedelta(days=30):%Y/%-m/%-d}</td>' in html
+    assert '<td data-label="最終確認日">2020/4/1<br><small data-stale>1年以上未確認</small></td>' in html
+    assert '<td data-label="最終確認日">—<br><small data-stale>未確認</small></td>' in html
 
 
 @pytest.mark.parametrize(
