@@ -28,6 +28,13 @@ def pages_for(role, w):
             and expect.page
         ):
             yield name, reverse(name, kwargs=expect.kwargs(w)) + expect.query
+    # The public versions a professional hands to a family (?public=1) are other templates' branches.
+    if EXPECTED["resources:print"].statuses.get(role) == 200 and role in PUBLIC_VERSION_ROLES:
+        for name in ("resources:print", "resources:detail"):
+            yield f"{name} (公開版)", reverse(name, kwargs=EXPECTED[name].kwargs(w)) + "?public=1"
+
+
+PUBLIC_VERSION_ROLES = {"professional", "coordinator"}
 
 
 # coordinator2 is the coordinator's role at another center: the same templates with other rows, and its
