@@ -423,7 +423,14 @@ def confirm(request, pk):
     facility.confirm(request.user)
     audit(request, UPDATE, facility, "最新と確認")
     messages.success(request, f"「{facility.name}」の情報を本日付けで最新と確認しました。")
-    return redirect(facility)
+    return redirect(_page_with_back(facility, _back_to_search(request)))
+
+
+def _page_with_back(facility, back):
+    """The facility's page, keeping the way back to the search it was reached from (an edit or
+    a confirmation from the page returns to it with its 「検索結果に戻る」)."""
+    url = facility.get_absolute_url()
+    return f"{url}?{urlencode({'back': back})}" if back else url
 
 
 @role_required(*DIRECTORY_EDITORS)
@@ -432,6 +439,7 @@ def edit(request, pk=None):
     stored = as_stored(facility)
     form = FacilityForm(request.POST or None, instance=facility)
     formset = windows_formset(request.POST or None, facility.contact_windows.all() if facility else ())
+    back = _back_to_search(request)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
             created = facility is None
@@ -446,12 +454,18 @@ def edit(request, pk=None):
         messages.success(request, f"「{facility.name}」を保存しました。")
         if closed:
             messages.success(request, f"再確認リストの{closed}件を確認済みにしました。")
-        return redirect(facility)
+        return redirect(_page_with_back(facility, back))
     rechecks = facility.rechecks.filter(closed_at__isnull=True) if facility else ()
     return render(
         request,
         "resources/form.html",
-        {"form": form, "formset": formset, "facility": stored, "open_rechecks": rechecks},
+        {
+            "form": form,
+            "formset": formset,
+            "facility": stored,
+            "open_rechecks": rechecks,
+            "back_url": _page_with_back(stored, back) if stored else back or reverse("resources:search"),
+        },
     )
 
 

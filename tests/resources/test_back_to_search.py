@@ -56,6 +56,28 @@ def test_the_public_version_keeps_the_way_back(client_for, cast):
     assert f'href="?back={back}" data-professional-version>' in public
 
 
+def test_an_edit_or_a_confirmation_from_the_page_keeps_the_way_back(client_for, cast):
+    from tests.resources.test_facility_pages import _form
+
+    facility = make_facility("直して戻る医院")
+    search = "/resources/?q=%E7%9B%B4"
+    back = quote(search, safe="/")
+    client = client_for("coordinator")
+    page = client.get(f"/resources/{facility.pk}/?back={back}").content.decode()
+    edit_url = f"/resources/{facility.pk}/edit/?back={quote(search, safe='')}"
+    assert f'href="{edit_url}">編集する</a>' in page
+    assert f'action="/resources/{facility.pk}/confirm/?back={quote(search, safe="")}"' in page
+    form_page = client.get(edit_url).content.decode()
+    assert f'href="/resources/{facility.pk}/?back={quote(search, safe="")}"' in form_page  # キャンセル
+    response = client.post(edit_url, _form(facility, name="直して戻る医院（新）"))
+    assert response.url == f"/resources/{facility.pk}/?back={quote(search, safe='')}"
+    assert back_links(client.get(response.url).content.decode()) == [f"{search}#results-heading"]
+    confirmed = client.post(f"/resources/{facility.pk}/confirm/?back={quote(search, safe='')}")
+    assert confirmed.url == response.url
+    # Without a search to go back to, the page is the page.
+    assert client.post(f"/resources/{facility.pk}/edit/", _form(facility)).url == f"/resources/{facility.pk}/"
+
+
 def test_a_community_resource_reached_from_the_search_offers_the_way_back(client_for, cast):
     salon = make_community("戻れるサロン", cast.daily1)
     page = (
