@@ -198,7 +198,8 @@ class FacilityFilter(django_filters.FilterSet):
         self.place_problem = ""  # why the typed place could not be an origin (a postcode outside …)
         self.mode = COMMUNITY if (data or {}).get("mode") == COMMUNITY else MEDICAL
         dropped = self.MEDICAL_FILTERS if self.mode == COMMUNITY else self.COMMUNITY_FILTERS
-        if not (user and sees_professional_fields(user)):
+        self.professional = bool(user and sees_professional_fields(user))
+        if not self.professional:
             dropped = (*dropped, *self.PROFESSIONAL_FILTERS)
         for name in dropped:
             self.filters.pop(name, None)
@@ -250,7 +251,7 @@ class FacilityFilter(django_filters.FilterSet):
         return {str(pk): make(pk) for pk in areas}
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value, self.names)
+        return queryset.search(value, self.names, direct_lines=self.professional)
 
     def filter_kind(self, queryset, name, value):
         return queryset.of_kind(value.pk)

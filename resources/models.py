@@ -31,7 +31,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Replace
+from django.db.models.lookups import Contains
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,13 +217,20 @@ class AreaName(typing.NamedTuple):
 
 
 class FacilityQuerySet(models.QuerySet):
-    def search(self, text, names=None):
+    def search(self, text, names=None, direct_lines=False):
         """Every whitespace-separated term must occur in name, kana, address or corporation,
         folded for width, kana and dashes. A term that names a specialty or a capability (眼科,
-        訪問診療) also matches facilities that have it."""
+        訪問診療) also matches facilities that have it. `direct_lines` (a professional's search):
+        a phone number also finds the facility whose 直通電話 it is, as a coordinator looks up
+        who called from a number the directory shows only to professionals."""
         # A phone number typed with spaces in it (「(093) 315-1159」) is one term, not three.
         whole = search_term(text or "")
         if whole.isdigit() and len(whole) >= PHONE_MIN_DIGITS:
+            if direct_lines:
+                # Few professionals search by number, so no column or index of its own: the
+                # direct lines' digits are read where the number does not match the search text.
+                direct = Contains(_digits_of("direct_phone"), Value(whole))
+                return self.filter(Q(search_text__contains_term=whole) | Q(direct))
             terms = [whole]
         else:
             terms = [search_term(raw) for raw in (text or "").split()]
@@ -458,6 +466,15 @@ def capabilities_named_in(text, names=None):
         if table == names.CAPABILITY and len(_fold(term)) >= 2 and _fold(term) in folded:
             found.add(pk)
     return [pk for pk, *_ in names.capabilities() if pk in found]
+
+
+def _digits_of(field):
+    """A phone field's digits, as the search text holds phone numbers (the form and the imports
+    store the number with its dashes and brackets)."""
+    expression = F(field)
+    for mark in ("-", "(", ")", " "):
+        expression = Replace(expression, Value(mark), Value(""))
+    return expression
 
 
 def search_term(raw):
