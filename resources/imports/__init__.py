@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from coordination.spreadsheets import SpreadsheetError, error_lines
+from coordination.spreadsheets import UNDECODABLE_MESSAGE, SpreadsheetError, UndecodableRow, error_lines
 from coordination.text import normalize
 from resources.closures import flag_missing, missing_from
 from resources.geo import AddressPins
@@ -408,10 +408,15 @@ def _collect(plan, sheet, fmt, scope, report, padded):
                 continue
         else:
             inside = None
+        undecodable = isinstance(cells, UndecodableRow)
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
         plan.rows += 1
+        if undecodable:  # its cells cannot be trusted: set aside whole, the rest of the file imports
+            plan.reject(number, [("", UNDECODABLE_MESSAGE)], cells)
+            _still_listed(plan, fmt, header, cells)
+            continue
         if len(cells) > width or (len(cells) < width and not padded):
             plan.reject(
                 number,
