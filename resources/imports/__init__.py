@@ -247,6 +247,8 @@ def run(
         return plan
     if isinstance(fmt, PortalFormat):
         records = _check_portal(plan, records)
+    elif plan.partial == PARTIAL_REFUSED and not fmt.rows_merge:
+        records = _check_refused(plan, fmt, records)
     plan.warnings = fmt.warnings + plan.warnings
     if plan.rows == 0:
         plan.error = "見出しだけで、取り込むデータ行がありません。"
@@ -501,6 +503,42 @@ def _still_listed(plan, fmt, header, cells):
     key = fmt.key_of(values)
     if key:
         plan.listed_keys.add(key)
+
+
+def _check_refused(plan, fmt, records):
+    """The portal's file of rows it set aside, fixed: a row whose number the directory holds
+    under another name is set aside again. In the first file that number's other row was
+    beside it (「…行目と同じ番号ですが、名称が違います」); it is the directory's facility now, and
+    the fixed file alone would otherwise rename it without the check. (The 厚生局 lists merge
+    several rows per facility and make no such check in a first file either.)"""
+    key_field = "navii_id" if fmt.code == "navii" else "code"
+    keys = sorted({r.key for r in records if r.key})
+    names = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = Facility.objects.filter(**{f"{key_field}__in": keys[start : start + CHUNK]})
+        if key_field == "code":
+            chunk = chunk.filter(kind__group=fmt.match_group)
+        for pk, key, name, manual in chunk.open().values_list("pk", key_field, "name", "manual_fields"):
+            if "name" not in (manual or []):  # a name typed by hand is kept by the import anyway
+                names.setdefault(key, (pk, name))
+    kept = []
+    for r in records:
+        holder = names.get(r.key)
+        if holder and normalize(holder[1]) != normalize(r.values.get("name", "")):
+            plan.reject(
+                r.row,
+                [
+                    (
+                        fmt.key_column,
+                        f"「{r.key}」は登録済みの「{holder[1]}」（ID {holder[0]}）と同じ番号ですが、名称が違います。"
+                        "同じ施設なら名称をそろえ、別の施設なら番号を確かめてください。",
+                    )
+                ],
+                r.cells,
+            )
+            continue
+        kept.append(r)
+    return kept
 
 
 def _check_portal(plan, records):
