@@ -68,6 +68,7 @@ def store_result(batch, plan):
         "missing_found": plan.missing_found,
         "missing_in_scope": plan.missing_in_scope,
         "missing_held": plan.missing_held,
+        "same_as_missing": plan.same_as_missing,
         "nothing_in_scope": bool(plan.nothing_in_scope),
         "rejected_lines": plan.rejected_lines()[:SHOWN],
         "rejected_header": header,
