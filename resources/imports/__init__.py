@@ -464,6 +464,10 @@ def _collect(plan, sheet, fmt, scope, report, padded):
             plan.reject(number, [("", UNDECODABLE_MESSAGE)], cells)
             _still_listed(plan, fmt, header, cells, number)
             continue
+        if len(cells) > width and not any(cells[width:]):
+            # One comma too many at the end (a sheet saved with an empty column after the last):
+            # the cells past the header hold nothing, so the row is whole.
+            cells = cells[:width]
         if len(cells) > width or (len(cells) < width and not padded):
             plan.reject(
                 number,
