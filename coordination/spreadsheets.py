@@ -49,6 +49,56 @@ def decode_csv(data):
         ) from None
 
 
+class UndecodableRow(list):
+    """The cells of a CSV row some of whose bytes are not text in the file's encoding (a stray
+    byte, a line pasted from a file of another encoding): the bad bytes read as U+FFFD. Only
+    read_rows(lenient=True) yields them; its caller sets the row aside instead of the file."""
+
+
+UNDECODABLE_MESSAGE = (
+    "文字コードを読み取れませんでした（この行だけ別の文字コードか、壊れた文字が混じっています）。"
+)
+REPLACEMENT = "\ufffd"
+
+
+def _decodes(line, encoding):
+    try:
+        line.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode_csv_lenient(data):
+    """bytes → (str, whether bytes were replaced) for a file where a few lines may not decode:
+    the encoding is the one most of its non-ASCII lines are in (UTF-8, else CP932), judged line
+    by line, and the bytes it cannot read become U+FFFD, so that only the rows holding them are
+    lost. A file most of whose lines are unreadable is refused as decode_csv refuses it."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    try:
+        return body.decode("utf-8"), False
+    except UnicodeDecodeError:
+        pass
+    if not bom:
+        try:
+            return body.decode("cp932"), False
+        except UnicodeDecodeError:
+            pass
+    lines = [line for line in body.split(b"\n") if not line.isascii()]
+    utf8 = sum(1 for line in lines if _decodes(line, "utf-8"))
+    if bom or utf8 * 2 > len(lines):
+        encoding, good = "utf-8", utf8
+    else:
+        encoding, good = "cp932", sum(1 for line in lines if _decodes(line, "cp932"))
+    if good * 2 <= len(lines):
+        # Not a few bad lines: the file is in another encoding. decode_csv fails on these bytes
+        # too (both strict decodings failed above) and says why in its words.
+        decode_csv(data)
+        raise SpreadsheetError("文字コードを判別できません。")
+    return body.decode(encoding, errors="replace"), True
+
+
 def check_xlsx(data):
     """Inspect the zip before openpyxl opens it: entry count and uncompressed size."""
     try:
@@ -69,10 +119,12 @@ def check_xlsx(data):
         raise SpreadsheetError("Excelファイル（.xlsx）として読み込めません。")
 
 
-def read_rows(data, filename, strip=True):
+def read_rows(data, filename, strip=True, lenient=False):
     """(row number, [cells as str]) for every row, header included. Row numbers are the ones
     Excel shows (1-based). strip=False leaves a CSV's cells as they are (the caller strips the
-    rows it keeps: most rows of a national file are dropped unread)."""
+    rows it keeps: most rows of a national file are dropped unread). lenient=True: a CSV row
+    with bytes its encoding cannot read comes as an UndecodableRow instead of refusing the file
+    (the directory import sets such rows aside; an all-or-nothing import keeps refusing)."""
     if not data:
         raise SpreadsheetError("ファイルが空です。")
     limit = getattr(settings, "IMPORT_MAX_BYTES", 50 * 1024 * 1024)
@@ -92,15 +144,21 @@ def read_rows(data, filename, strip=True):
         raise SpreadsheetError(
             "Excelファイル（.xlsx）として読み込めません。ファイルが壊れているか、別の形式です。"
         )
-    return _csv_rows(data, strip)
+    return _csv_rows(data, strip, lenient)
 
 
-def _csv_rows(data, strip=True):
-    text = decode_csv(data)
+def _csv_rows(data, strip=True, lenient=False):
+    if lenient:
+        text, flag = decode_csv_lenient(data)
+    else:
+        text, flag = decode_csv(data), False
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for number, row in enumerate(reader, start=1):
-            yield number, list(map(str.strip, row)) if strip else row
+            cells = list(map(str.strip, row)) if strip else row
+            if flag and any(REPLACEMENT in cell for cell in cells):
+                cells = UndecodableRow(cells)
+            yield number, cells
     except csv.Error as exc:
         raise SpreadsheetError(f"CSVの形式に誤りがあります（{reader.line_num}行目付近: {exc}）。") from None
 

@@ -72,4 +72,7 @@ def normalize_phone(text):
 
 
 def digits(text):
+    """The digits only, in any width: the one key phone and FAX numbers are compared by
+    (093-123-4567, ０９３（１２３）４５６７ and 0931234567 are one number) — in imports, duplicate
+    checks and the search text alike."""
     return re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""))

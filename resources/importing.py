@@ -1,6 +1,9 @@
 """The directory import's two steps for its batch (coordination.batches): what the preview
 found and what the confirm wrote, kept on the FacilityImport row for the batch page."""
 
+import re
+
+from coordination.spreadsheets import error_lines
 from resources import imports
 from resources.duplicates import possible_duplicates
 from resources.imports import municipalities
@@ -10,6 +13,39 @@ SHOWN = 100  # rejected rows and warnings listed on the page (all of them in the
 FLAG_MANY_MISSING = "flag_many_missing"
 NOTHING_IN_SCOPE_PHASE = "対象地域の行がありません"
 NEEDS_MAPPING_PHASE = "列の対応づけが必要です"
+FIRST_ROWS = 5  # row numbers named in a group's one line
+_QUOTED = re.compile(r"「[^」]*」")
+_NUMBER = re.compile(r"[0-9]+")
+_NUMBER_SPLIT = re.compile(r"([0-9]+)")  # the numbers kept, at the odd positions
+
+
+def warning_groups(warnings, shown=SHOWN):
+    """The warnings (row, column, message) grouped by what they say, leaving out the values
+    quoted in them and any numbers: a national file repeats one repair over hundreds of rows
+    (500 phone numbers ending in a full stop), which is one line with its count and first rows,
+    opened to read every line. In the order of each group's first row; at most `shown` lines
+    kept per group (the count says the rest)."""
+    groups = {}
+    for row, column, message in warnings:
+        said = _QUOTED.sub("「…」", message)
+        key = (column, _NUMBER.sub("#", said)) if row else (row, column, message)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {"label": "", "count": 0, "rows": [], "lines": [], "more": 0}
+            group["column"], group["parts"] = column, _NUMBER_SPLIT.split(said)
+        else:  # a number that differs between the group's messages (「3行目と同じ」) is no label's
+            parts = _NUMBER_SPLIT.split(said)
+            group["parts"] = [a if a == b else "…" for a, b in zip(group["parts"], parts, strict=True)]
+        group["count"] += 1
+        if row and len(group["rows"]) < FIRST_ROWS:
+            group["rows"].append(row)
+        if len(group["lines"]) < shown:
+            group["lines"].append(error_lines([(row, column, message)])[0])
+    for group in groups.values():
+        said, column = "".join(group.pop("parts")), group.pop("column")
+        group["label"] = f"「{column}」: {said}" if column else said
+        group["more"] = group["count"] - len(group["lines"])
+    return list(groups.values())
 
 
 def _run(batch, write):
@@ -60,6 +96,7 @@ def store_result(batch, plan):
         "kept_count": plan.kept_count,
         "warnings": plan.warning_lines(notices=False)[:SHOWN],
         "warning_count": len(plan.warnings),
+        "warning_groups": warning_groups(plan.warnings)[:SHOWN],
         "header_row": plan.header_row,
         "column_samples": plan.column_samples,
         "merged": plan.merged,
@@ -68,6 +105,7 @@ def store_result(batch, plan):
         "missing_found": plan.missing_found,
         "missing_in_scope": plan.missing_in_scope,
         "missing_held": plan.missing_held,
+        "same_as_missing": plan.same_as_missing,
         "nothing_in_scope": bool(plan.nothing_in_scope),
         "rejected_lines": plan.rejected_lines()[:SHOWN],
         "rejected_header": header,

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from coordination.spreadsheets import SpreadsheetError, error_lines
+from coordination.spreadsheets import UNDECODABLE_MESSAGE, SpreadsheetError, UndecodableRow, error_lines
 from coordination.text import normalize
 from resources.closures import flag_missing, missing_from
 from resources.geo import AddressPins
 from resources.imports import municipalities
 from resources.imports.formats import Lookups, PortalFormat
-from resources.imports.matching import Matcher
+from resources.imports.matching import Matcher, address_key
 from resources.imports.reading import (
     PARTIAL_REFUSED,
     REASON_COLUMN,
@@ -78,6 +78,11 @@ class Plan:
     missing_held: bool = False  # so many not listed that the file looks partial: none flagged
     partial: str = ""  # the file lists only part of its source (reading.PARTIAL_REFUSED): no flags
     listed_keys: set = field(default_factory=set)  # keys of rows set aside: still in the file
+    # (row, key, name, address, set aside?) of the rows that are no facility of the directory by
+    # their key: new ones and those set aside. One with the name and address of a facility the
+    # file seems to leave out is most likely that facility under a mistyped key.
+    unmatched_rows: list = field(default_factory=list)
+    same_as_missing: list = field(default_factory=list)  # what was found, in words (not flagged)
     merged: int = 0  # rows of a facility already read (another 届出 of it, the same office twice)
     nothing_in_scope: str = ""  # every data row is outside the directory's scope: what to do
     needs_mapping: bool = False  # a header the importer does not know: ask for a column mapping
@@ -138,7 +143,11 @@ class Plan:
         """The warnings; with `notices`, first what is said of the whole file elsewhere on the
         batch page (the command prints only these lines)."""
         lines = error_lines(self.warnings)
-        said = [n for n in (self.nothing_in_scope, self.held_notice) if n] if notices else []
+        said = (
+            [n for n in (self.nothing_in_scope, self.held_notice, *self.same_as_missing) if n]
+            if notices
+            else []
+        )
         return said + lines
 
     def error_lines(self):
@@ -247,6 +256,8 @@ def run(
         return plan
     if isinstance(fmt, PortalFormat):
         records = _check_portal(plan, records)
+    elif plan.partial == PARTIAL_REFUSED and not fmt.rows_merge:
+        records = _check_refused(plan, fmt, records)
     plan.warnings = fmt.warnings + plan.warnings
     if plan.rows == 0:
         plan.error = "見出しだけで、取り込むデータ行がありません。"
@@ -292,6 +303,7 @@ def _missing(plan, fmt, scope, records, seen, flag_many_missing):
     `plan.missing` those to flag: none for a partial file (the portal's file of rows it gave back)
     nor, unless the admin said the file is complete, for a count only a partial file would have."""
     missing = missing_from(fmt, scope, records, seen, plan.listed_keys)
+    _same_as_missing(plan, missing)
     plan.missing_found, plan.missing_in_scope = missing.count, missing.in_scope
     if plan.partial:
         plan.missing = 0
@@ -299,6 +311,41 @@ def _missing(plan, fmt, scope, records, seen, flag_many_missing):
         plan.missing_held = missing.implausible and not flag_many_missing
         plan.missing = 0 if plan.missing_held else missing.count
     return missing
+
+
+def _same_as_missing(plan, missing):
+    """Take off `missing` the facilities a row of the file probably is under another key (a
+    mistyped 事業所番号 or 医療機関コード: the row is new or set aside, the facility looks gone), and
+    say each on the plan: flagging it would ask an admin to close a facility the file lists."""
+    if not missing.ids or not plan.unmatched_rows:
+        return
+    rows = {}
+    for row, key, name, address, set_aside in plan.unmatched_rows:
+        if name and address:
+            rows.setdefault((normalize(name), address_key(address)), (row, key, set_aside))
+    found = []
+    for start in range(0, len(missing.ids), CHUNK):
+        facilities = Facility.objects.filter(pk__in=missing.ids[start : start + CHUNK])
+        for pk, name, address, code, navii_id in facilities.values_list(
+            "pk", "name", "address", "code", "navii_id"
+        ):
+            match = rows.get((normalize(name), address_key(address)))
+            if match:
+                found.append((match, pk, name, code or navii_id))
+    if not found:
+        return
+    same = {pk for _, pk, _, _ in found}
+    missing.ids = [pk for pk in missing.ids if pk not in same]
+    for (row, key, set_aside), pk, name, code in sorted(found):
+        then = (
+            "この行は取り込めなかった行です。番号を直して取り込み直してください。"
+            if set_aside
+            else "このまま取り込むと別の施設として新しく登録されます。番号をお確かめください。"
+        )
+        plan.same_as_missing.append(
+            f"{row}行目（番号「{key}」）は、このファイルに見当たらない「{name}」（番号 {code}・ID {pk}）と"
+            f"名称・住所が同じです。番号が違うだけで同じ施設とみられるため、「公表データから消えた施設」にはしません。{then}"
+        )
 
 
 def _nothing_in_scope(plan, fmt, scope):
@@ -408,17 +455,26 @@ def _collect(plan, sheet, fmt, scope, report, padded):
                 continue
         else:
             inside = None
+        undecodable = isinstance(cells, UndecodableRow)
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
         plan.rows += 1
+        if undecodable:  # its cells cannot be trusted: set aside whole, the rest of the file imports
+            plan.reject(number, [("", UNDECODABLE_MESSAGE)], cells)
+            _still_listed(plan, fmt, header, cells, number)
+            continue
+        if len(cells) > width and not any(cells[width:]):
+            # One comma too many at the end (a sheet saved with an empty column after the last):
+            # the cells past the header hold nothing, so the row is whole.
+            cells = cells[:width]
         if len(cells) > width or (len(cells) < width and not padded):
             plan.reject(
                 number,
                 [("", f"列の数が見出しと違います（見出しは{width}列、この行は{len(cells)}列）。")],
                 cells,
             )
-            _still_listed(plan, fmt, header, cells)
+            _still_listed(plan, fmt, header, cells, number)
             continue
         if fmt.national and inside is None and scope:
             place = fmt.place_of(cells)
@@ -432,7 +488,7 @@ def _collect(plan, sheet, fmt, scope, report, padded):
         record, errors = fmt.parse(number, values)
         if errors:
             plan.reject(number, errors, cells)
-            _still_listed(plan, fmt, header, cells)
+            _still_listed(plan, fmt, header, cells, number)
             continue
         record.cells = cells
         if fmt.national:
@@ -488,7 +544,7 @@ def _collect(plan, sheet, fmt, scope, report, padded):
     return records
 
 
-def _still_listed(plan, fmt, header, cells):
+def _still_listed(plan, fmt, header, cells, number):
     """A row set aside whose key can still be read: the file lists that facility, so it is not
     gone from the source (missing detection leaves it alone)."""
     width = len(header)
@@ -496,6 +552,44 @@ def _still_listed(plan, fmt, header, cells):
     key = fmt.key_of(values)
     if key:
         plan.listed_keys.add(key)
+    name, address = fmt.name_and_address(values)
+    plan.unmatched_rows.append((number, key or values.get(fmt.key_column, ""), name, address, True))
+
+
+def _check_refused(plan, fmt, records):
+    """The portal's file of rows it set aside, fixed: a row whose number the directory holds
+    under another name is set aside again. In the first file that number's other row was
+    beside it (「…行目と同じ番号ですが、名称が違います」); it is the directory's facility now, and
+    the fixed file alone would otherwise rename it without the check. (The 厚生局 lists merge
+    several rows per facility and make no such check in a first file either.)"""
+    key_field = "navii_id" if fmt.code == "navii" else "code"
+    keys = sorted({r.key for r in records if r.key})
+    names = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = Facility.objects.filter(**{f"{key_field}__in": keys[start : start + CHUNK]})
+        if key_field == "code":
+            chunk = chunk.filter(kind__group=fmt.match_group)
+        for pk, key, name, manual in chunk.open().values_list("pk", key_field, "name", "manual_fields"):
+            if "name" not in (manual or []):  # a name typed by hand is kept by the import anyway
+                names.setdefault(key, (pk, name))
+    kept = []
+    for r in records:
+        holder = names.get(r.key)
+        if holder and normalize(holder[1]) != normalize(r.values.get("name", "")):
+            plan.reject(
+                r.row,
+                [
+                    (
+                        fmt.key_column,
+                        f"「{r.key}」は登録済みの「{holder[1]}」（ID {holder[0]}）と同じ番号ですが、名称が違います。"
+                        "同じ施設なら名称をそろえ、別の施設なら番号を確かめてください。",
+                    )
+                ],
+                r.cells,
+            )
+            continue
+        kept.append(r)
+    return kept
 
 
 def _check_portal(plan, records):
@@ -551,6 +645,11 @@ def _match(plan, matcher, records, report, writer=None):
         if writer:
             plan.changed_ids += writer.apply(outcomes)
         for outcome in outcomes:
+            if outcome.action == "create":
+                r = outcome.record
+                plan.unmatched_rows.append(
+                    (r.row, r.key, r.values.get("name", ""), r.values.get("address", ""), False)
+                )
             setattr(plan, _COUNTERS[outcome.action], getattr(plan, _COUNTERS[outcome.action]) + 1)
             if len(plan.samples[outcome.action]) < SAMPLE:
                 plan.samples[outcome.action].append(outcome)

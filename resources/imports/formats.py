@@ -271,6 +271,11 @@ class Format:
         facility even though the row cannot be imported (so it is not gone from the source)."""
         return None
 
+    def name_and_address(self, values):
+        """The name and address of a row set aside, as parse() would store them ("" when the
+        format has none): such a row may still be a facility the file seems to leave out."""
+        return "", ""
+
     def label_of(self, cells, code):
         """place_label() of a row known by its municipality code (read once per code)."""
         label = self.labels.get(code)
@@ -398,6 +403,15 @@ class KaigoFormat(Format):
             return cleaning.office_code(values.get("事業所番号", ""), prefecture=self.row_prefecture(values))
         except CellError:
             return None
+
+    def name_and_address(self, values):
+        address = join_address(
+            values.get("都道府県名", ""),
+            values.get("市区町村名", ""),
+            values.get("住所", ""),
+            values.get("方書（ビル名等）", ""),
+        )
+        return cleaning.nfkc(values.get("事業所名", "")), address
 
     def parse(self, number, v):
         errors, values = [], {}
@@ -550,6 +564,11 @@ class KouseikyokuFormat(Format):
         key, _ = self.national_key(0, values, [], warn=lambda *args: None)
         return key
 
+    def name_and_address(self, values):
+        return cleaning.nfkc(values.get("医療機関名称", "")), cleaning.nfkc(
+            values.get("医療機関所在地（住所）", "")
+        )
+
     def parse(self, number, v):
         errors, values = [], {}
         key, division = self.national_key(number, v, errors)
@@ -643,6 +662,9 @@ class NaviiFormat(Format):
             return cleaning.code(values.get("ID", ""), "ID", 13)
         except CellError:
             return None
+
+    def name_and_address(self, values):
+        return cleaning.nfkc(values.get("正式名称", "")), cleaning.nfkc(values.get("所在地", ""))
 
     def parse(self, number, v):
         errors, values = [], {}

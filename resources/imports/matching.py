@@ -3,7 +3,7 @@
 import functools
 from dataclasses import dataclass, field
 
-from coordination.text import normalize
+from coordination.text import digits, normalize
 from resources.imports import cleaning
 from resources.imports.formats import PortalFormat, Record
 from resources.models import ContactWindow, Facility, FacilityCapability, FacilityKind, FacilitySpecialty
@@ -17,6 +17,9 @@ PSEUDO_LABELS = {
     "windows": "ケアマネタイム・連絡時間",
 }
 SEARCH_FIELDS = list(Facility.SEARCH_FIELDS)
+# Numbers compared by their digits: 093-123-4567, ０９３（１２３）４５６７ and 0931234567 are one
+# number, so a file that writes it otherwise changes nothing.
+NUMBER_FIELDS = frozenset(Facility.PHONE_FIELDS) | {"direct_phone", "contact_fax"}
 
 
 @functools.cache
@@ -54,8 +57,11 @@ def column(name):
     return {"area": "area_id", "kind": "kind_id"}.get(name, name)
 
 
-def _comparable(value):
-    """Browsers send CRLF from text areas; the sheet gives LF. Empty is empty."""
+def _comparable(value, name=""):
+    """Browsers send CRLF from text areas; the sheet gives LF. Empty is empty. A phone or FAX
+    number is its digits."""
+    if name in NUMBER_FIELDS:
+        return digits(value) or None
     if isinstance(value, str):
         value = value.replace("\r\n", "\n").strip()
     return value or None
@@ -233,12 +239,12 @@ class Matcher:
                 new = new.pk if new else None
             cur = current[column(name)]
             if self.portal:
-                if _comparable(new) != _comparable(cur):
+                if _comparable(new, name) != _comparable(cur, name):
                     changed.append(name)
                 continue
             if new in (None, ""):
                 continue  # national data that says nothing never clears a value
-            if new == cur:
+            if new == cur or (name in NUMBER_FIELDS and _comparable(new, name) == _comparable(cur, name)):
                 continue
             approximate_pin = name in ("latitude", "longitude") and current["location_approximate"]
             if (

@@ -11,7 +11,7 @@ name could be in) is refused with what was expected, instead of being offered fo
 import itertools
 from dataclasses import dataclass
 
-from coordination.spreadsheets import SpreadsheetError, read_rows, xlsx_row_count
+from coordination.spreadsheets import SpreadsheetError, UndecodableRow, read_rows, xlsx_row_count
 from resources.imports.formats import FORMATS, PortalFormat
 
 HEADER_SEARCH_ROWS = 20  # the 厚生局 header is a few title rows down
@@ -84,7 +84,8 @@ def _without(rows, drop):
     """The rows without the cells at the positions in `drop`."""
     if not drop:
         return rows
-    return ((number, [c for i, c in enumerate(cells) if i not in drop]) for number, cells in rows)
+    # type(cells): an UndecodableRow stays one.
+    return ((number, type(cells)(c for i, c in enumerate(cells) if i not in drop)) for number, cells in rows)
 
 
 def _cut(header, drop):
@@ -95,11 +96,16 @@ def open_sheet(data, filename, mapping=None):
     """The Sheet, or SpreadsheetError when the file cannot be read. A header the importer does
     not know comes back with `format` None (the batch then asks for a column mapping), unless
     `mapping` ({column: portal column or ""}) says what each column is."""
-    rows = read_rows(data, filename, strip=False)
+    rows = read_rows(data, filename, strip=False, lenient=True)
     candidates = []  # (row number, header, dropped positions) of the first non-empty rows
     seen = 0
+    undecodable = 0  # the first row above the header whose bytes could not be read
     for number, cells in rows:
         seen = number
+        if isinstance(cells, UndecodableRow):
+            # A header cannot be told from a row whose bytes are lost: not a candidate.
+            undecodable = undecodable or number
+            continue
         cells = [c.strip() for c in cells]
         if not any(cells):
             if number >= HEADER_SEARCH_ROWS and not candidates:
@@ -123,6 +129,13 @@ def open_sheet(data, filename, mapping=None):
             candidates.append((number, header, drop))
         if number >= HEADER_SEARCH_ROWS:
             break
+    if undecodable and (not candidates or undecodable < candidates[0][0]):
+        # The first row with anything in it is most likely the header: the rows below it are
+        # no header to guess from.
+        raise SpreadsheetError(
+            f"{undecodable}行目の文字コードを読み取れませんでした。見出しの行が読めないため、取り込めません。"
+            "UTF-8 または Shift_JIS（CP932）で保存し直してください。"
+        )
     if not candidates:
         if seen == 0:
             raise SpreadsheetError("ファイルが空です。")
@@ -149,7 +162,9 @@ def open_sheet(data, filename, mapping=None):
 
 
 def _rows_after(data, filename, number):
-    return itertools.dropwhile(lambda item: item[0] <= number, read_rows(data, filename, strip=False))
+    return itertools.dropwhile(
+        lambda item: item[0] <= number, read_rows(data, filename, strip=False, lenient=True)
+    )
 
 
 def column_samples(sheet):

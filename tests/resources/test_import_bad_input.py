@@ -244,3 +244,10 @@ def test_a_failure_while_writing_saves_none_of_the_rows(cast, monkeypatch):
     with pytest.raises(RuntimeError):
         imports.run(as_csv(kaigo_rows()), "jigyosho_430.csv", write=True)
     assert Facility.objects.count() == 1 and FacilityChange.objects.count() == 0
+
+
+def test_a_trailing_empty_cell_past_the_header_does_not_set_the_row_aside(cast):
+    # One comma more than the header at the end of each row (or of one): nothing is in the extra cell.
+    plan = imported(as_csv(kaigo_rows([KAIGO_ROWS[0] + [""], KAIGO_ROWS[1] + ["", " "]])))
+    assert (plan.created, plan.rejected_rows) == (2, 0)
+    assert Facility.objects.get(code="0470100029").public_note.endswith("送迎あり")
