@@ -66,7 +66,9 @@ class Lookups:
         self.topics = {t.path: t for t in Topic.objects.select_related("parent")}
 
 
-def parse(data, filename):
+def parse(data, filename, center=None):
+    """With `center` (a coordinator's upload, or the admin's choice) every row goes to that
+    center: the センター column may be left out or blank, and a row naming another is an error."""
     result = ImportResult()
     try:
         rows = read_rows(data, filename)
@@ -83,7 +85,7 @@ def parse(data, filename):
             raise SpreadsheetError("ファイルが空です。")
         header = [nfkc(h).lstrip("\ufeff") for h in header]
         unknown = [h for h in header if h and h not in HEADER]
-        missing = [h for h in REQUIRED if h not in header]
+        missing = [h for h in REQUIRED if h not in header and not (center and h == "センター")]
         if missing:
             raise SpreadsheetError(
                 f"必須の列がありません: {'、'.join(missing)}（1行目の見出しを確認してください）"
@@ -104,7 +106,7 @@ def parse(data, filename):
                 )
                 continue
             values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-            _parse_row(number, values, lookups, result)
+            _parse_row(number, values, lookups, result, center)
         if not seen_rows:
             raise SpreadsheetError("見出しだけで、取り込むデータ行がありません。")
     except SpreadsheetError as exc:
@@ -112,7 +114,7 @@ def parse(data, filename):
     return result
 
 
-def _parse_row(number, v, lk, result):
+def _parse_row(number, v, lk, result, only_center=None):
     errors = []
 
     def err(column, message):
@@ -133,9 +135,15 @@ def _parse_row(number, v, lk, result):
                 plausible_day(received.date(), "受付日時")
             except ValidationError as exc:
                 err("受付日時", exc.messages[0])
-    center = lk.centers.get(nfkc(v.get("センター", "")))
+    named = nfkc(v.get("センター", ""))
+    center = lk.centers.get(named) if named or not only_center else only_center
     if not center:
         err("センター", f"センター「{v.get('センター', '')}」が見つかりません（コードまたは名称）。")
+    elif only_center and center != only_center:
+        err(
+            "センター",
+            f"{only_center.code} {only_center.name}の記録だけを取り込めます（この行は「{v['センター']}」）。",
+        )
     method = lk.methods.get(nfkc(v.get("受付方法", "")) or "電話")
     if method is None:
         err("受付方法", f"「{v['受付方法']}」は受付方法にありません（{'・'.join(lk.methods)}）。")
@@ -217,7 +225,7 @@ SHOWN = 200  # errors and rows listed on the batch page
 
 
 def preview(batch):
-    result = parse(bytes(batch.content), batch.file_name)
+    result = parse(bytes(batch.content), batch.file_name, batch.center)
     batch.rows, batch.errors = len(result.rows), len(result.errors)
     batch.result = {
         "errors": result.error_lines()[:SHOWN],
@@ -247,7 +255,7 @@ def confirm(batch):
         batch.failure = batch.duplicate_warning + "取り込む場合は、もう一度アップロードして確認してください。"
         batch.save()
         return
-    result = parse(bytes(batch.content), batch.file_name)
+    result = parse(bytes(batch.content), batch.file_name, batch.center)
     if not result.ok:  # the lookups changed since the preview
         batch.status, batch.failed_step = batch.Status.FAILED, "confirm"
         batch.failure = "確認後にマスタが変わったため取り込めませんでした。もう一度アップロードしてください。"
@@ -263,5 +271,5 @@ def confirm(batch):
 
 def error_table(batch):
     """Every error of the batch's file, as rows for a CSV (the page shows the first SHOWN)."""
-    result = parse(bytes(batch.content), batch.file_name)
+    result = parse(bytes(batch.content), batch.file_name, batch.center)
     return ["行", "列", "エラー"], [list(error) for error in result.errors]

@@ -563,8 +563,19 @@ class AccessLog(models.Model):
 
 class ConsultationImport(ImportBatch):
     """An uploaded past-log file: its preview, its confirm, and afterwards the record of the
-    import (who, when, file, counts). All or nothing: a file with any error imports nothing."""
+    import (who, when, file, counts). All or nothing: a file with any error imports nothing.
+    A coordinator's upload (`center`) is its own center's log: every row goes to that center."""
 
+    # Set for a coordinator's upload (its own center) or when the admin chose a center; empty
+    # when the rows name their center in the file's センター column (an admin's upload).
+    center = models.ForeignKey(
+        Center,
+        verbose_name="センター（空欄はファイルのセンター列）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     rows = models.PositiveIntegerField("行数", default=0)
     errors = models.PositiveIntegerField("エラー", default=0)
     created = models.PositiveIntegerField("取込件数", default=0)
@@ -598,13 +609,17 @@ class ConsultationImport(ImportBatch):
 
     def earlier_import(self, states=IMPORTING_STATES):
         """The first other batch of the same file that was imported (or is being imported), else
-        None. The rows of a past log name their own center, so the same file is the same rows
-        whichever admin uploads it: there is no per-center scope to tell apart."""
+        None. A file read by its センター column (no `center`) is the same rows whoever uploads
+        it; one imported into a center repeats the earlier imports into that center or by the
+        column (another center's import of the same bytes put its rows elsewhere, and is not
+        that coordinator's to see)."""
         if not self.sha256:
             return None
+        earlier = ConsultationImport.objects.filter(sha256=self.sha256, status__in=states)
+        if self.center_id:
+            earlier = earlier.filter(models.Q(center_id=self.center_id) | models.Q(center__isnull=True))
         return (
-            ConsultationImport.objects.filter(sha256=self.sha256, status__in=states)
-            .exclude(pk=self.pk)
+            earlier.exclude(pk=self.pk)
             .select_related("user")
             .defer("content", "result")
             .order_by("created_at", "pk")

@@ -185,12 +185,12 @@ def test_import_history_query_count_is_constant(client_for, cast, django_assert_
     client = client_for("admin")
     ConsultationImport.objects.create(user=cast.admin, file_name="a.csv", content=b"", status="done")
     client.get("/consultations/import/")
-    with django_assert_num_queries(3):  # session, user, history (with user)
+    with django_assert_num_queries(4):  # session, user, history (with user, center), the centers to choose
         html = client.get("/consultations/import/").content.decode()
     assert "a.csv" in html
     for i in range(10):
         ConsultationImport.objects.create(user=cast.coordinator, file_name=f"b{i}.csv", content=b"")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get("/consultations/import/")
 
 
