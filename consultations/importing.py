@@ -1,6 +1,7 @@
-"""Import of past consultation logs (centers start from years of Excel). All or nothing: a file
-with any error imports nothing, and every error names the row and the column. The preview and the
-confirm run as background steps of a ConsultationImport batch (coordination.batches)."""
+"""Import of past consultation logs (centers start from years of Excel). Every error names the row
+and the column. The command is all or nothing; the upload page (`preview`/`confirm`, background
+steps of a ConsultationImport batch, coordination.batches) imports the good rows and sets the bad
+ones aside, to download as they were with a 理由 column, fix and upload again."""
 
 import datetime
 import re
@@ -34,6 +35,8 @@ HEADER = [
     "状態",
 ]
 REQUIRED = ["受付日時", "センター", "相談者区分", "相談内容"]
+# The column the refused rows' download adds: ignored when the fixed file comes back.
+REASON = "理由"
 HEADER_SEARCH_ROWS = 20
 SEX = {"男": "male", "男性": "male", "女": "female", "女性": "female", "その他": "other", "不明": "", "": ""}
 DATE_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
@@ -43,11 +46,18 @@ DATE_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2}
 class ImportResult:
     rows: list = field(default_factory=list)  # (row number, Consultation, [Topic])
     errors: list = field(default_factory=list)  # (row number, column, message)
+    header: list = field(default_factory=list)  # the file's header as it was
+    rejected: dict = field(default_factory=dict)  # row number → its cells as they were
     created: int = 0
 
     @property
     def ok(self):
         return not self.errors
+
+    @property
+    def refused(self):
+        """How many rows (or, for a file that cannot be read, messages) stay out."""
+        return len(self.rejected) + sum(1 for row, _, _ in self.errors if row not in self.rejected)
 
     def error_lines(self):
         return error_lines(self.errors)
@@ -83,8 +93,9 @@ def parse(data, filename, center=None):
                 )
         if header is None:
             raise SpreadsheetError("ファイルが空です。")
+        result.header = list(header)
         header = [nfkc(h).lstrip("\ufeff") for h in header]
-        unknown = [h for h in header if h and h not in HEADER]
+        unknown = [h for h in header if h and h not in HEADER and h != REASON]
         missing = [h for h in REQUIRED if h not in header and not (center and h == "センター")]
         if missing:
             raise SpreadsheetError(
@@ -104,9 +115,12 @@ def parse(data, filename, center=None):
                 result.errors.append(
                     (number, "", f"列が多すぎます（見出しは{len(header)}列、この行は{len(cells)}列）。")
                 )
+                result.rejected[number] = cells
                 continue
             values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-            _parse_row(number, values, lookups, result, center)
+            values.pop(REASON, None)
+            if not _parse_row(number, values, lookups, result, center):
+                result.rejected[number] = cells
         if not seen_rows:
             raise SpreadsheetError("見出しだけで、取り込むデータ行がありません。")
     except SpreadsheetError as exc:
@@ -185,7 +199,7 @@ def _parse_row(number, v, lk, result, only_center=None):
             topics.append(topic)
     if errors:
         result.errors.extend(errors)
-        return
+        return False
     consultation = Consultation(
         center=center,
         received_at=received,
@@ -202,11 +216,13 @@ def _parse_row(number, v, lk, result, only_center=None):
         status=status,
     )
     result.rows.append((number, consultation, topics))
+    return True
 
 
-def save(result, user=None):
-    """Writes every parsed row in one transaction; refuses when there is any error."""
-    if not result.ok:
+def save(result, user=None, partial=False):
+    """Writes every parsed row in one transaction; refuses when there is any error, unless
+    `partial` (the upload page: the bad rows are set aside and listed)."""
+    if not result.ok and not partial:
         raise ValueError("errors present")
     with transaction.atomic():
         created = Consultation.objects.bulk_create([c for _, c, _ in result.rows], batch_size=1000)
@@ -224,11 +240,20 @@ def save(result, user=None):
 SHOWN = 200  # errors and rows listed on the batch page
 
 
+def _errors_shown(result):
+    lines = result.error_lines()[:SHOWN]
+    return [
+        {"row": row, "column": column, "message": message, "line": line}
+        for (row, column, message), line in zip(result.errors[:SHOWN], lines, strict=True)
+    ]
+
+
 def preview(batch):
     result = parse(bytes(batch.content), batch.file_name, batch.center)
-    batch.rows, batch.errors = len(result.rows), len(result.errors)
+    batch.rows, batch.errors = len(result.rows), result.refused
     batch.result = {
-        "errors": result.error_lines()[:SHOWN],
+        "errors": _errors_shown(result),
+        "error_count": len(result.errors),
         "rows": [
             {
                 "row": number,
@@ -240,36 +265,57 @@ def preview(batch):
             for number, c, topics in result.rows[:50]
         ],
     }
-    batch.preview_done(
-        ""
-        if result.ok
-        else f"{len(result.errors)}件のエラーがあるため、取り込めません。修正して再度アップロードしてください。"
-    )
+    if result.rows:
+        batch.preview_done()
+    elif result.rejected:
+        batch.preview_done("取り込める行がありません。下の行を直して、もう一度アップロードしてください。")
+    else:
+        batch.preview_done(
+            f"{len(result.errors)}件のエラーがあるため、取り込めません。修正して再度アップロードしてください。"
+        )
 
 
 def confirm(batch):
+    """The good rows of the file, read again (the lookups may have changed since the preview: a
+    row that no longer reads is set aside like the others); runs once per batch (claimed before)."""
     # Another batch of the same file may have been imported since this one's confirm was accepted
-    # (two batch pages open at once): without the admin's consent it is refused here too.
+    # (two batch pages open at once): without the consent of whoever imports it is refused here too.
     if not batch.allow_duplicate and batch.earlier_import(states=[batch.Status.DONE]):
         batch.status, batch.failed_step = batch.Status.FAILED, "confirm"
         batch.failure = batch.duplicate_warning + "取り込む場合は、もう一度アップロードして確認してください。"
         batch.save()
         return
     result = parse(bytes(batch.content), batch.file_name, batch.center)
-    if not result.ok:  # the lookups changed since the preview
-        batch.status, batch.failed_step = batch.Status.FAILED, "confirm"
-        batch.failure = "確認後にマスタが変わったため取り込めませんでした。もう一度アップロードしてください。"
-        batch.errors = len(result.errors)
-        batch.result = {**batch.result, "errors": result.error_lines()[:SHOWN]}
-        batch.save()
-        return
     batch.report("書き込み中", 0, len(result.rows))
-    save(result, batch.user)
-    batch.created, batch.content = result.created, b""
+    save(result, batch.user, partial=True)
+    batch.created, batch.errors = result.created, result.refused
+    batch.result = {**batch.result, "errors": _errors_shown(result), "error_count": len(result.errors)}
+    # The file is dropped once imported; with refused rows it stays for their download (those
+    # rows are what the center fixes and uploads again).
+    if not result.rejected:
+        batch.content = b""
     batch.confirm_done()
 
 
 def error_table(batch):
-    """Every error of the batch's file, as rows for a CSV (the page shows the first SHOWN)."""
+    """The refused rows as the file had them, with a 理由 column: to fix and upload again. A file
+    that could not be read at all has no rows: its messages, by row and column."""
     result = parse(bytes(batch.content), batch.file_name, batch.center)
-    return ["行", "列", "エラー"], [list(error) for error in result.errors]
+    if not result.rejected:
+        return ["行", "列", "エラー"], [list(error) for error in result.errors]
+    reasons = {}
+    for row, column, message in result.errors:
+        reasons.setdefault(row, []).append(f"{column}: {message}" if column else message)
+    header = list(result.header)
+    if REASON in [nfkc(h) for h in header]:  # a refused-rows file uploaded again: one 理由 column
+        at = [nfkc(h) for h in header].index(REASON)
+        header.pop(at)
+        cells_of = {row: cells[:at] + cells[at + 1 :] for row, cells in result.rejected.items()}
+    else:
+        cells_of = result.rejected
+    width = len(header)
+    rows = [
+        [*(cells_of[row] + [""] * width)[:width], " / ".join(reasons.get(row, []))]
+        for row in sorted(cells_of)
+    ]
+    return [*header, REASON], rows

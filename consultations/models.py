@@ -563,8 +563,8 @@ class AccessLog(models.Model):
 
 class ConsultationImport(ImportBatch):
     """An uploaded past-log file: its preview, its confirm, and afterwards the record of the
-    import (who, when, file, counts). All or nothing: a file with any error imports nothing.
-    A coordinator's upload (`center`) is its own center's log: every row goes to that center."""
+    import (who, when, file, counts). The good rows are imported and the bad ones set aside
+    (the file is kept while it has any, for their download). A coordinator's upload (`center`) is its own center's log: every row goes to that center."""
 
     # Set for a coordinator's upload (its own center) or when the admin chose a center; empty
     # when the rows name their center in the file's センター column (an admin's upload).

@@ -166,13 +166,14 @@ def test_a_confirm_posted_twice_imports_once(client_for, cast):
     assert Consultation.objects.count() == 3
 
 
-def test_upload_with_errors_imports_nothing_and_offers_the_errors_as_csv(client_for, cast):
+def test_upload_with_only_bad_rows_imports_nothing_and_offers_them_as_csv(client_for, cast):
     client = client_for("admin")
     bad = [f"2026-08-03,C01,電話,家族{i},,,,,,連絡調整,,,,完了" for i in range(300)]
-    batch = _upload(client, csv_bytes([GOOD[0], *bad]), "bad.csv")
+    batch = _upload(client, csv_bytes(bad), "bad.csv")
     html = client.get(f"/consultations/import/{batch.pk}/").content.decode()
-    assert "取り込めません" in html and "3行目「相談者区分」" in html
-    assert html.count("「相談者区分」") == 200  # the page lists the first ones only
+    assert "取り込める行がありません" in html and 'data-error-row="3" data-error-column="相談者区分"' in html
+    assert html.count('data-error-column="相談者区分"') == 200  # the page lists the first ones only
+    assert "ほか100件" in html
     batch.refresh_from_db()
     assert batch.status == "failed" and batch.errors == 300
     csv = client.get(f"/consultations/import/{batch.pk}/errors.csv").content.decode("utf-8-sig")

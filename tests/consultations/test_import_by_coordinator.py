@@ -46,7 +46,8 @@ def test_another_centers_row_is_an_error_naming_the_center(client_for, cast):
     client = client_for("coordinator")
     batch = upload(client, csv_bytes(BLANK_CENTER, OTHER_CENTER))
     html = client.get(f"/consultations/import/{batch.pk}/").content.decode()
-    assert "3行目「センター」: C01 東センターの記録だけを取り込めます（この行は「C02」）" in html
+    assert 'data-error-row="3" data-error-column="センター"' in html
+    assert "C01 東センターの記録だけを取り込めます（この行は「C02」）" in html
 
 
 def test_another_centers_coordinator_cannot_open_the_batch(client_for, cast):
