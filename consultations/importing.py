@@ -13,10 +13,17 @@ from django.utils import timezone
 
 from consultations import tallies
 from consultations.forms import plausible_day
-from consultations.models import ConsultantType, Consultation, ConsultationTopic, Method, Topic
+from consultations.models import (
+    ConsultantType,
+    ConsultantTypeSynonym,
+    Consultation,
+    ConsultationTopic,
+    Method,
+    Topic,
+)
 from coordination.models import Area, Center
 from coordination.spreadsheets import SpreadsheetError, error_lines, read_rows
-from coordination.text import nfkc
+from coordination.text import nfkc, normalize
 
 HEADER = [
     "受付日時",
@@ -39,7 +46,57 @@ REQUIRED = ["受付日時", "センター", "相談者区分", "相談内容"]
 REASON = "理由"
 HEADER_SEARCH_ROWS = 20
 SEX = {"男": "male", "男性": "male", "女": "female", "女性": "female", "その他": "other", "不明": "", "": ""}
-DATE_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
+# Dates as old sheets write them: 2024-04-01, 2024/4/1, 2024.4.1, 2024年4月1日, and in 和暦
+# 令和6年4月1日, R6.4.1, R6/4/1, 令和元年5月1日 (a weekday in brackets after it is left out),
+# then an optional time 10:15 or 10時15分.
+_SEP = r"\s*[-/.年]\s*"
+DATE_RE = re.compile(
+    r"^(?:(?P<era>令和|平成|昭和|[RHS])\s*(?P<eyear>元|\d{1,2})|(?P<year>\d{4}))"
+    rf"{_SEP}(?P<month>\d{{1,2}}){_SEP.replace('年', '月')}(?P<day>\d{{1,2}})\s*日?"
+    r"\s*(?:\([月火水木金土日]\))?"
+    r"(?:\s*T?\s*(?P<hour>\d{1,2})\s*[:時]\s*(?P<minute>\d{1,2})\s*分?(?::\d{2})?)?$"
+)
+# 和暦: the first day of each era and the Western year of its 元年.
+ERAS = {
+    "令和": (datetime.date(2019, 5, 1), 2019),
+    "平成": (datetime.date(1989, 1, 8), 1989),
+    "昭和": (datetime.date(1926, 12, 25), 1926),
+}
+ERA_LETTERS = {"R": "令和", "H": "平成", "S": "昭和"}
+DATE_HINT = "日時は 2026/8/3 10:15、2026年8月3日、令和8年8月3日、R8.8.3 のように入力してください。"
+# 対象者年齢: 80 or 80歳; a band (80代, 80代後半) is kept as written in 相談概要, since the age field
+# holds years and a band stored as 80 would read as an exact age.
+AGE_RE = re.compile(r"^(?:満)?(\d{1,3})\s*(?:歳|才)?$")
+AGE_BAND_RE = re.compile(r"^(\d{1,3})\s*(?:歳|才)?\s*代\s*(?:前半|後半|半ば)?$")
+AGE_UNKNOWN = {"不明", "-", "ー", "—", "?"}
+# Several 相談内容 in one cell: 「;」 as the portal writes them, or 「、」 and a line break as people do.
+TOPIC_SPLIT = re.compile(r"[;；、\n]")
+
+
+def read_received(text):
+    """(aware datetime, "") or (None, the reason in Japanese)."""
+    m = DATE_RE.match(nfkc(text).upper())
+    if not m:
+        return None, DATE_HINT
+    month, day = int(m["month"]), int(m["day"])
+    hour, minute = int(m["hour"] or 0), int(m["minute"] or 0)
+    if m["era"]:
+        era = ERA_LETTERS.get(m["era"], m["era"])
+        first_day, first_year = ERAS[era]
+        year = first_year + (0 if m["eyear"] == "元" else int(m["eyear"]) - 1)
+    else:
+        era, year = None, int(m["year"])
+    try:
+        moment = datetime.datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None, f"存在しない日時です（{text}）。"
+    if era and moment.date() < first_day:
+        return None, f"{era}は{first_day.year}年{first_day.month}月{first_day.day}日からです（{text}）。"
+    if era and era != "令和":
+        last = min(d for d, _ in ERAS.values() if d > first_day) - datetime.timedelta(days=1)
+        if moment.date() > last:
+            return None, f"{era}は{last.year}年{last.month}月{last.day}日までです（{text}）。"
+    return timezone.make_aware(moment), ""
 
 
 @dataclass
@@ -64,16 +121,74 @@ class ImportResult:
 
 
 class Lookups:
+    """The reference data a row's cells are read against, folded (width, case, katakana) so that
+    a sheet's 訪看 or ｹｱﾏﾈ meet the names."""
+
     def __init__(self):
         self.centers = {}
         for c in Center.objects.all():
             self.centers[c.code] = c
             self.centers[c.name] = c
-        self.types = {t.name: t for t in ConsultantType.objects.all()}
+        self.type_list = list(ConsultantType.objects.all())
+        self.types = {normalize(t.name): t for t in self.type_list}
+        for synonym in ConsultantTypeSynonym.objects.select_related("consultant_type"):
+            self.types.setdefault(normalize(synonym.term), synonym.consultant_type)
         self.methods = {label: value for value, label in Method.choices}
         self.statuses = {label: value for value, label in Consultation.Status.choices}
-        self.areas = {a.name: a for a in Area.objects.exclude(kind=Area.Kind.CITY)}
-        self.topics = {t.path: t for t in Topic.objects.select_related("parent")}
+        areas = Area.objects.all()
+        self.cities = [normalize(a.name) for a in areas if a.kind == Area.Kind.CITY]
+        self.areas = {normalize(a.name): a for a in areas if a.kind != Area.Kind.CITY}
+        self.topic_list = list(Topic.objects.select_related("parent"))
+        self.topics = {normalize(t.path): t for t in self.topic_list}
+
+    def consultant_type(self, text):
+        """(type, "") by its name, a synonym or the unique start of a name; else (None, why)."""
+        key = normalize(text)
+        found = self.types.get(key) if key else None
+        if found is None and key:
+            starting = [t for t in self.type_list if normalize(t.name).startswith(key)]
+            found = starting[0] if len(starting) == 1 else None
+        if found:
+            return found, ""
+        names = "・".join(t.name for t in self.type_list)
+        if not key:
+            return None, f"相談者区分を入力してください（{names}）。"
+        return None, f"「{text}」は相談者区分にありません（{names}。言い換えは管理画面で追加できます）。"
+
+    def area(self, text):
+        """An area by its name, without its 区 or 圏域 (小倉北 → 小倉北区) or after the city's name."""
+        key = normalize(text)
+        for city in self.cities:
+            if key.startswith(city) and key != city:
+                key = key[len(city) :]
+        for candidate in (key, key + "区", key + "圏域"):
+            if candidate in self.areas:
+                return self.areas[candidate]
+        return None
+
+    def topic(self, text):
+        """(Topic, "") by its path (大分類/項目), its name, or the start or a part of its name that
+        only one item has (訪問診療 → 医療/訪問診療できる医療機関に関する事); else (None, why)."""
+        key = normalize(text)
+        if key in self.topics:
+            return self.topics[key], ""
+        parent, _, name = key.rpartition("/")
+        pool = [t for t in self.topic_list if not parent or (t.parent and normalize(t.parent.name) == parent)]
+        for match in (
+            lambda t: normalize(t.name) == name,
+            lambda t: normalize(t.name).startswith(name),
+            lambda t: name in normalize(t.name),
+        ):
+            found = [t for t in pool if match(t)]
+            if len(found) == 1:
+                return found[0], ""
+            if len(found) > 1:
+                paths = "・".join(t.path for t in found[:6])
+                return (
+                    None,
+                    f"「{text}」に当たる相談内容が複数あります（{paths}）。大分類/項目 の形で書いてください。",
+                )
+        return None, f"「{text}」は相談内容にありません（大分類/項目、または連絡調整・その他など）。"
 
 
 def parse(data, filename, center=None):
@@ -134,21 +249,14 @@ def _parse_row(number, v, lk, result, only_center=None):
     def err(column, message):
         errors.append((number, column, message))
 
-    received = None
-    m = DATE_RE.match(nfkc(v.get("受付日時", "")))
-    if not m:
-        err("受付日時", "日時は 2026-08-03 10:15 または 2026/8/3 10:15 の形で入力してください。")
+    received, reason = read_received(v.get("受付日時", ""))
+    if reason:
+        err("受付日時", reason)
     else:
-        y, mo, d, hh, mm = (int(x) if x else 0 for x in m.groups())
         try:
-            received = timezone.make_aware(datetime.datetime(y, mo, d, hh, mm))
-        except ValueError:
-            err("受付日時", f"存在しない日時です（{v['受付日時']}）。")
-        else:
-            try:
-                plausible_day(received.date(), "受付日時")
-            except ValidationError as exc:
-                err("受付日時", exc.messages[0])
+            plausible_day(received.date(), "受付日時")
+        except ValidationError as exc:
+            err("受付日時", exc.messages[0])
     named = nfkc(v.get("センター", ""))
     center = lk.centers.get(named) if named or not only_center else only_center
     if not center:
@@ -161,40 +269,46 @@ def _parse_row(number, v, lk, result, only_center=None):
     method = lk.methods.get(nfkc(v.get("受付方法", "")) or "電話")
     if method is None:
         err("受付方法", f"「{v['受付方法']}」は受付方法にありません（{'・'.join(lk.methods)}）。")
-    ctype = lk.types.get(nfkc(v.get("相談者区分", "")))
-    if not ctype:
-        err("相談者区分", f"「{v.get('相談者区分', '')}」は相談者区分にありません（{'・'.join(lk.types)}）。")
-    age = None
-    if nfkc(v.get("対象者年齢", "")):
-        text = nfkc(v["対象者年齢"]).removesuffix("歳")
-        if not text.isdigit() or int(text) > 130:
-            err("対象者年齢", f"年齢は0〜130の数字で入力してください（「{v['対象者年齢']}」）。")
+    ctype, reason = lk.consultant_type(v.get("相談者区分", ""))
+    if reason:
+        err("相談者区分", reason)
+    age, age_band = None, ""
+    age_text = nfkc(v.get("対象者年齢", ""))
+    if age_text and age_text not in AGE_UNKNOWN:
+        exact, band = AGE_RE.match(age_text), AGE_BAND_RE.match(age_text)
+        if exact and int(exact[1]) <= 130:
+            age = int(exact[1])
+        elif band and int(band[1]) <= 120 and int(band[1]) % 10 == 0:
+            age_band = age_text
         else:
-            age = int(text)
+            err(
+                "対象者年齢",
+                f"年齢は 80、80歳 または 80代 のように入力してください（「{v['対象者年齢']}」）。",
+            )
     sex = SEX.get(nfkc(v.get("対象者性別", "")))
     if sex is None:
         err("対象者性別", f"「{v['対象者性別']}」は性別として読めません（男性・女性・その他・不明）。")
     area = None
     if nfkc(v.get("対象者居住区", "")):
-        area = lk.areas.get(nfkc(v["対象者居住区"]))
+        area = lk.area(v["対象者居住区"])
         if not area:
-            err("対象者居住区", f"地域「{v['対象者居住区']}」が登録されていません。")
+            err("対象者居住区", f"地域「{v['対象者居住区']}」が登録されていません（区または圏域の名前）。")
     status = lk.statuses.get(nfkc(v.get("状態", "")) or "完了")
     if status is None:
         err("状態", f"「{v['状態']}」は状態にありません（{'・'.join(lk.statuses)}）。")
     topics = []
-    paths = [p.strip() for p in nfkc(v.get("相談内容", "")).split(";") if p.strip()]
-    if not paths:
+    names = [p.strip() for p in TOPIC_SPLIT.split(nfkc(v.get("相談内容", ""))) if p.strip()]
+    if not names:
         err(
             "相談内容",
             "相談内容を1つ以上入力してください（; 区切り、例: 医療/訪問看護に関する事;連絡調整）。",
         )
-    for path in paths:
-        topic = lk.topics.get(path)
-        if not topic:
-            err("相談内容", f"「{path}」は相談内容にありません（大分類/項目、または連絡調整・その他など）。")
+    for name in names:
+        topic, reason = lk.topic(name)
+        if reason:
+            err("相談内容", reason)
         elif topic.pk in {t.pk for t in topics}:
-            err("相談内容", f"「{path}」が重複しています。")
+            err("相談内容", f"「{name}」が重複しています。")
         else:
             topics.append(topic)
     if errors:
@@ -210,7 +324,9 @@ def _parse_row(number, v, lk, result, only_center=None):
         client_age=age,
         client_sex=sex,
         client_area=area,
-        summary=v.get("相談概要", ""),
+        summary="\n".join(
+            filter(None, [f"対象者年齢: {age_band}" if age_band else "", v.get("相談概要", "")])
+        ),
         response=v.get("対応内容", ""),
         result=v.get("対応結果", ""),
         status=status,

@@ -78,6 +78,23 @@ class ConsultantType(LookupTable):
         verbose_name = verbose_name_plural = "相談者区分"
 
 
+class ConsultantTypeSynonym(models.Model):
+    """A way old sheets write a 相談者区分 (ケアマネ, 訪看, 包括 …), read by the import of past logs.
+    Data, so admins add the words their center's sheets use."""
+
+    term = models.CharField("言い換え", max_length=50, unique=True)
+    consultant_type = models.ForeignKey(
+        ConsultantType, verbose_name="相談者区分", on_delete=models.CASCADE, related_name="synonyms"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相談者区分の言い換え"
+        ordering = ["term"]
+
+    def __str__(self):
+        return f"{self.term} → {self.consultant_type}"
+
+
 class Method(models.TextChoices):
     PHONE = "phone", "電話"
     VISIT_CENTER = "walk_in", "来所"
