@@ -3,10 +3,12 @@
 coordinators (their own center's log; another center's upload answers 404)."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import path
 
-from consultations.models import ConsultationImport
+from consultations.models import AccessLog, Consultation, ConsultationImport, attach_topics
 from coordination.batch_views import BatchFlow, start, upload
 from coordination.models import Center, Role
 
@@ -83,5 +85,21 @@ class ConsultationImportFlow(BatchFlow):
             return redirect(self.detail_url, pk=batch.pk)
         return start(request, batch, self.detail_url, "confirm", allow_duplicate=bool(warning))
 
+    def records_view(self, request, pk):
+        """The consultations an import made (those the user may see), linked to their pages."""
+        batch = self.batch(request, pk)
+        records = Consultation.objects.for_user(request.user).for_list().filter(import_batch=batch)
+        page = Paginator(records, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = attach_topics(list(page.object_list))
+        AccessLog.log_list(request, page.object_list)
+        return render(request, "consultations/import_records.html", {"batch": batch, "page_obj": page})
 
+    def urls(self, prefix):
+        return [
+            *super().urls(prefix),
+            path(f"{prefix}<int:pk>/records/", self.access(self.records_view), name=f"{self.name}_records"),
+        ]
+
+
+RECORDS_PAGE_SIZE = 100
 flow = ConsultationImportFlow()

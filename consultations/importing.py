@@ -335,11 +335,14 @@ def _parse_row(number, v, lk, result, only_center=None):
     return True
 
 
-def save(result, user=None, partial=False):
-    """Writes every parsed row in one transaction; refuses when there is any error, unless
-    `partial` (the upload page: the bad rows are set aside and listed)."""
+def save(result, user=None, partial=False, batch=None):
+    """Writes every parsed row in one transaction, each linked to `batch` (the import's record);
+    refuses when there is any error, unless `partial` (the upload page: the bad rows are set
+    aside and listed)."""
     if not result.ok and not partial:
         raise ValueError("errors present")
+    for _, consultation, _ in result.rows:
+        consultation.import_batch = batch
     with transaction.atomic():
         created = Consultation.objects.bulk_create([c for _, c, _ in result.rows], batch_size=1000)
         links = [
@@ -403,7 +406,7 @@ def confirm(batch):
         return
     result = parse(bytes(batch.content), batch.file_name, batch.center)
     batch.report("書き込み中", 0, len(result.rows))
-    save(result, batch.user, partial=True)
+    save(result, batch.user, partial=True, batch=batch)
     batch.created, batch.errors = result.created, result.refused
     batch.result = {**batch.result, "errors": _errors_shown(result), "error_count": len(result.errors)}
     # The file is dropped once imported; with refused rows it stays for their download (those

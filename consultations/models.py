@@ -254,6 +254,16 @@ class Consultation(models.Model):
         on_delete=models.SET_NULL,
         related_name="later_consultations",
     )
+    # The upload (or command run) of a past log this record came from: its page lists them.
+    import_batch = models.ForeignKey(
+        "ConsultationImport",
+        verbose_name="取込",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="consultations",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     # The one-time token of the new-consultation form it was saved from: the same form sent again
     # (browser Back, then 保存する) finds this row instead of making a second one. Empty for rows

@@ -254,6 +254,7 @@ EXPECTED = {
     "consultations:import_errors": Expect(
         own_center(), kwargs=lambda w: {"pk": _consultation_import(w).pk}, page=False
     ),
+    "consultations:import_records": Expect(own_center(), kwargs=lambda w: {"pk": _consultation_import(w).pk}),
     "consultations:detail": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:add_coordination": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
