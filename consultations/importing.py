@@ -68,6 +68,7 @@ DATE_HINT = "日時は 2026/8/3 10:15、2026年8月3日、令和8年8月3日、R
 # holds years and a band stored as 80 would read as an exact age.
 AGE_RE = re.compile(r"^(?:満)?(\d{1,3})\s*(?:歳|才)?$")
 AGE_BAND_RE = re.compile(r"^(\d{1,3})\s*(?:歳|才)?\s*代\s*(?:前半|後半|半ば)?$")
+AGE_NOTE = "対象者年齢: "
 AGE_UNKNOWN = {"不明", "-", "ー", "—", "?"}
 # Several 相談内容 in one cell: 「;」 as the portal writes them, or 「、」 and a line break as people do.
 TOPIC_SPLIT = re.compile(r"[;；、\n]")
@@ -153,7 +154,7 @@ class Lookups:
         names = "・".join(t.name for t in self.type_list)
         if not key:
             return None, f"相談者区分を入力してください（{names}）。"
-        return None, f"「{text}」は相談者区分にありません（{names}。言い換えは管理画面で追加できます）。"
+        return None, f"「{text}」は相談者区分にありません（{names}。言い換えは管理者が追加できます）。"
 
     def area(self, text):
         """An area by its name, without its 区 or 圏域 (小倉北 → 小倉北区) or after the city's name."""
@@ -324,9 +325,7 @@ def _parse_row(number, v, lk, result, only_center=None):
         client_age=age,
         client_sex=sex,
         client_area=area,
-        summary="\n".join(
-            filter(None, [f"対象者年齢: {age_band}" if age_band else "", v.get("相談概要", "")])
-        ),
+        summary="\n".join(filter(None, [f"{AGE_NOTE}{age_band}" if age_band else "", v.get("相談概要", "")])),
         response=v.get("対応内容", ""),
         result=v.get("対応結果", ""),
         status=status,
@@ -359,6 +358,11 @@ def save(result, user=None, partial=False, batch=None):
 SHOWN = 200  # errors and rows listed on the batch page
 
 
+def _age_band(summary):
+    first = summary.split("\n", 1)[0]
+    return first.removeprefix(AGE_NOTE) if first.startswith(AGE_NOTE) else ""
+
+
 def _errors_shown(result):
     lines = result.error_lines()[:SHOWN]
     return [
@@ -379,6 +383,9 @@ def preview(batch):
                 "received_at": timezone.localtime(c.received_at).strftime("%Y/%m/%d %H:%M"),
                 "center": c.center.code,
                 "type": c.consultant_type.name,
+                # What the loose cells were read as (80代 stays a band, 小倉北 became 小倉北区).
+                "age": f"{c.client_age}歳" if c.client_age is not None else _age_band(c.summary),
+                "area": c.client_area.name if c.client_area_id else "",
                 "topics": [str(t) for t in topics],
             }
             for number, c, topics in result.rows[:50]

@@ -167,3 +167,16 @@ def test_an_ambiguous_or_unknown_topic_is_a_row_error(cast, text, reason):
     assert any(e.startswith("2行目「相談内容」: ") and reason in e for e in result.error_lines()), (
         result.error_lines()
     )
+
+
+def test_the_preview_shows_what_the_loose_cells_were_read_as(client_for, cast):
+    import io
+
+    from consultations.models import ConsultationImport
+
+    upload = io.BytesIO(csv_bytes([row(対象者年齢="80代", 対象者居住区="東"), row(対象者年齢="85歳")]))
+    upload.name = "past.csv"
+    client = client_for("admin")
+    client.post("/consultations/import/", {"file": upload})
+    html = client.get(f"/consultations/import/{ConsultationImport.objects.latest('pk').pk}/").content.decode()
+    assert "<td>80代</td><td>東区</td>" in html and "<td>85歳</td><td>—</td>" in html
