@@ -4,6 +4,7 @@ from import_export import resources
 from consultations.models import (
     AccessLog,
     ConsultantType,
+    ConsultantTypeSynonym,
     MonthClosing,
     PastMonthlyTotal,
     PublicQuestion,
@@ -20,7 +21,16 @@ from coordination.admin import (
 )
 from resources.models import Capability, FacilityKind
 
-admin.site.register(ConsultantType, LookupTableAdmin)
+
+class ConsultantTypeSynonymInline(admin.TabularInline):
+    model = ConsultantTypeSynonym
+    extra = 1
+
+
+@admin.register(ConsultantType)
+class ConsultantTypeAdmin(LookupTableAdmin):
+    # The words old sheets use for the type, beside it: the import of past logs reads them.
+    inlines = [ConsultantTypeSynonymInline]
 
 
 class TopLevelTopicWidget(NamedForeignKeyWidget):

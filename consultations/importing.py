@@ -1,6 +1,7 @@
-"""Import of past consultation logs (centers start from years of Excel). All or nothing: a file
-with any error imports nothing, and every error names the row and the column. The preview and the
-confirm run as background steps of a ConsultationImport batch (coordination.batches)."""
+"""Import of past consultation logs (centers start from years of Excel). Every error names the row
+and the column. The command is all or nothing; the upload page (`preview`/`confirm`, background
+steps of a ConsultationImport batch, coordination.batches) imports the good rows and sets the bad
+ones aside, to download as they were with a 理由 column, fix and upload again."""
 
 import datetime
 import re
@@ -12,10 +13,17 @@ from django.utils import timezone
 
 from consultations import tallies
 from consultations.forms import plausible_day
-from consultations.models import ConsultantType, Consultation, ConsultationTopic, Method, Topic
+from consultations.models import (
+    ConsultantType,
+    ConsultantTypeSynonym,
+    Consultation,
+    ConsultationTopic,
+    Method,
+    Topic,
+)
 from coordination.models import Area, Center
 from coordination.spreadsheets import SpreadsheetError, error_lines, read_rows
-from coordination.text import nfkc
+from coordination.text import nfkc, normalize
 
 HEADER = [
     "受付日時",
@@ -34,39 +42,159 @@ HEADER = [
     "状態",
 ]
 REQUIRED = ["受付日時", "センター", "相談者区分", "相談内容"]
+# The column the refused rows' download adds: ignored when the fixed file comes back.
+REASON = "理由"
 HEADER_SEARCH_ROWS = 20
 SEX = {"男": "male", "男性": "male", "女": "female", "女性": "female", "その他": "other", "不明": "", "": ""}
-DATE_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
+# Dates as old sheets write them: 2024-04-01, 2024/4/1, 2024.4.1, 2024年4月1日, and in 和暦
+# 令和6年4月1日, R6.4.1, R6/4/1, 令和元年5月1日 (a weekday in brackets after it is left out),
+# then an optional time 10:15 or 10時15分.
+_SEP = r"\s*[-/.年]\s*"
+DATE_RE = re.compile(
+    r"^(?:(?P<era>令和|平成|昭和|[RHS])\s*(?P<eyear>元|\d{1,2})|(?P<year>\d{4}))"
+    rf"{_SEP}(?P<month>\d{{1,2}}){_SEP.replace('年', '月')}(?P<day>\d{{1,2}})\s*日?"
+    r"\s*(?:\([月火水木金土日]\))?"
+    r"(?:\s*T?\s*(?P<hour>\d{1,2})\s*[:時]\s*(?P<minute>\d{1,2})\s*分?(?::\d{2})?)?$"
+)
+# 和暦: the first day of each era and the Western year of its 元年.
+ERAS = {
+    "令和": (datetime.date(2019, 5, 1), 2019),
+    "平成": (datetime.date(1989, 1, 8), 1989),
+    "昭和": (datetime.date(1926, 12, 25), 1926),
+}
+ERA_LETTERS = {"R": "令和", "H": "平成", "S": "昭和"}
+DATE_HINT = "日時は 2026/8/3 10:15、2026年8月3日、令和8年8月3日、R8.8.3 のように入力してください。"
+# 対象者年齢: 80 or 80歳; a band (80代, 80代後半) is kept as written in 相談概要, since the age field
+# holds years and a band stored as 80 would read as an exact age.
+AGE_RE = re.compile(r"^(?:満)?(\d{1,3})\s*(?:歳|才)?$")
+AGE_BAND_RE = re.compile(r"^(\d{1,3})\s*(?:歳|才)?\s*代\s*(?:前半|後半|半ば)?$")
+AGE_NOTE = "対象者年齢: "
+AGE_UNKNOWN = {"不明", "-", "ー", "—", "?"}
+# Several 相談内容 in one cell: 「;」 as the portal writes them, or 「、」 and a line break as people do.
+TOPIC_SPLIT = re.compile(r"[;；、\n]")
+
+
+def read_received(text):
+    """(aware datetime, "") or (None, the reason in Japanese)."""
+    m = DATE_RE.match(nfkc(text).upper())
+    if not m:
+        return None, DATE_HINT
+    month, day = int(m["month"]), int(m["day"])
+    hour, minute = int(m["hour"] or 0), int(m["minute"] or 0)
+    if m["era"]:
+        era = ERA_LETTERS.get(m["era"], m["era"])
+        first_day, first_year = ERAS[era]
+        year = first_year + (0 if m["eyear"] == "元" else int(m["eyear"]) - 1)
+    else:
+        era, year = None, int(m["year"])
+    try:
+        moment = datetime.datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None, f"存在しない日時です（{text}）。"
+    if era and moment.date() < first_day:
+        return None, f"{era}は{first_day.year}年{first_day.month}月{first_day.day}日からです（{text}）。"
+    if era and era != "令和":
+        last = min(d for d, _ in ERAS.values() if d > first_day) - datetime.timedelta(days=1)
+        if moment.date() > last:
+            return None, f"{era}は{last.year}年{last.month}月{last.day}日までです（{text}）。"
+    return timezone.make_aware(moment), ""
 
 
 @dataclass
 class ImportResult:
     rows: list = field(default_factory=list)  # (row number, Consultation, [Topic])
     errors: list = field(default_factory=list)  # (row number, column, message)
+    header: list = field(default_factory=list)  # the file's header as it was
+    rejected: dict = field(default_factory=dict)  # row number → its cells as they were
     created: int = 0
 
     @property
     def ok(self):
         return not self.errors
 
+    @property
+    def refused(self):
+        """How many rows (or, for a file that cannot be read, messages) stay out."""
+        return len(self.rejected) + sum(1 for row, _, _ in self.errors if row not in self.rejected)
+
     def error_lines(self):
         return error_lines(self.errors)
 
 
 class Lookups:
+    """The reference data a row's cells are read against, folded (width, case, katakana) so that
+    a sheet's 訪看 or ｹｱﾏﾈ meet the names."""
+
     def __init__(self):
         self.centers = {}
         for c in Center.objects.all():
             self.centers[c.code] = c
             self.centers[c.name] = c
-        self.types = {t.name: t for t in ConsultantType.objects.all()}
+        self.type_list = list(ConsultantType.objects.all())
+        self.types = {normalize(t.name): t for t in self.type_list}
+        for synonym in ConsultantTypeSynonym.objects.select_related("consultant_type"):
+            self.types.setdefault(normalize(synonym.term), synonym.consultant_type)
         self.methods = {label: value for value, label in Method.choices}
         self.statuses = {label: value for value, label in Consultation.Status.choices}
-        self.areas = {a.name: a for a in Area.objects.exclude(kind=Area.Kind.CITY)}
-        self.topics = {t.path: t for t in Topic.objects.select_related("parent")}
+        areas = Area.objects.all()
+        self.cities = [normalize(a.name) for a in areas if a.kind == Area.Kind.CITY]
+        self.areas = {normalize(a.name): a for a in areas if a.kind != Area.Kind.CITY}
+        self.topic_list = list(Topic.objects.select_related("parent"))
+        self.topics = {normalize(t.path): t for t in self.topic_list}
+
+    def consultant_type(self, text):
+        """(type, "") by its name, a synonym or the unique start of a name; else (None, why)."""
+        key = normalize(text)
+        found = self.types.get(key) if key else None
+        if found is None and key:
+            starting = [t for t in self.type_list if normalize(t.name).startswith(key)]
+            found = starting[0] if len(starting) == 1 else None
+        if found:
+            return found, ""
+        names = "・".join(t.name for t in self.type_list)
+        if not key:
+            return None, f"相談者区分を入力してください（{names}）。"
+        return None, f"「{text}」は相談者区分にありません（{names}。言い換えは管理者が追加できます）。"
+
+    def area(self, text):
+        """An area by its name, without its 区 or 圏域 (小倉北 → 小倉北区) or after the city's name."""
+        key = normalize(text)
+        for city in self.cities:
+            if key.startswith(city) and key != city:
+                key = key[len(city) :]
+        for candidate in (key, key + "区", key + "圏域"):
+            if candidate in self.areas:
+                return self.areas[candidate]
+        return None
+
+    def topic(self, text):
+        """(Topic, "") by its path (大分類/項目), its name, or the start or a part of its name that
+        only one item has (訪問診療 → 医療/訪問診療できる医療機関に関する事); else (None, why)."""
+        key = normalize(text)
+        if key in self.topics:
+            return self.topics[key], ""
+        parent, _, name = key.rpartition("/")
+        pool = [t for t in self.topic_list if not parent or (t.parent and normalize(t.parent.name) == parent)]
+        for match in (
+            lambda t: normalize(t.name) == name,
+            lambda t: normalize(t.name).startswith(name),
+            lambda t: name in normalize(t.name),
+        ):
+            found = [t for t in pool if match(t)]
+            if len(found) == 1:
+                return found[0], ""
+            if len(found) > 1:
+                paths = "・".join(t.path for t in found[:6])
+                return (
+                    None,
+                    f"「{text}」に当たる相談内容が複数あります（{paths}）。大分類/項目 の形で書いてください。",
+                )
+        return None, f"「{text}」は相談内容にありません（大分類/項目、または連絡調整・その他など）。"
 
 
-def parse(data, filename):
+def parse(data, filename, center=None):
+    """With `center` (a coordinator's upload, or the admin's choice) every row goes to that
+    center: the センター column may be left out or blank, and a row naming another is an error."""
     result = ImportResult()
     try:
         rows = read_rows(data, filename)
@@ -81,9 +209,10 @@ def parse(data, filename):
                 )
         if header is None:
             raise SpreadsheetError("ファイルが空です。")
+        result.header = list(header)
         header = [nfkc(h).lstrip("\ufeff") for h in header]
-        unknown = [h for h in header if h and h not in HEADER]
-        missing = [h for h in REQUIRED if h not in header]
+        unknown = [h for h in header if h and h not in HEADER and h != REASON]
+        missing = [h for h in REQUIRED if h not in header and not (center and h == "センター")]
         if missing:
             raise SpreadsheetError(
                 f"必須の列がありません: {'、'.join(missing)}（1行目の見出しを確認してください）"
@@ -102,9 +231,12 @@ def parse(data, filename):
                 result.errors.append(
                     (number, "", f"列が多すぎます（見出しは{len(header)}列、この行は{len(cells)}列）。")
                 )
+                result.rejected[number] = cells
                 continue
             values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-            _parse_row(number, values, lookups, result)
+            values.pop(REASON, None)
+            if not _parse_row(number, values, lookups, result, center):
+                result.rejected[number] = cells
         if not seen_rows:
             raise SpreadsheetError("見出しだけで、取り込むデータ行がありません。")
     except SpreadsheetError as exc:
@@ -112,72 +244,77 @@ def parse(data, filename):
     return result
 
 
-def _parse_row(number, v, lk, result):
+def _parse_row(number, v, lk, result, only_center=None):
     errors = []
 
     def err(column, message):
         errors.append((number, column, message))
 
-    received = None
-    m = DATE_RE.match(nfkc(v.get("受付日時", "")))
-    if not m:
-        err("受付日時", "日時は 2026-08-03 10:15 または 2026/8/3 10:15 の形で入力してください。")
+    received, reason = read_received(v.get("受付日時", ""))
+    if reason:
+        err("受付日時", reason)
     else:
-        y, mo, d, hh, mm = (int(x) if x else 0 for x in m.groups())
         try:
-            received = timezone.make_aware(datetime.datetime(y, mo, d, hh, mm))
-        except ValueError:
-            err("受付日時", f"存在しない日時です（{v['受付日時']}）。")
-        else:
-            try:
-                plausible_day(received.date(), "受付日時")
-            except ValidationError as exc:
-                err("受付日時", exc.messages[0])
-    center = lk.centers.get(nfkc(v.get("センター", "")))
+            plausible_day(received.date(), "受付日時")
+        except ValidationError as exc:
+            err("受付日時", exc.messages[0])
+    named = nfkc(v.get("センター", ""))
+    center = lk.centers.get(named) if named or not only_center else only_center
     if not center:
         err("センター", f"センター「{v.get('センター', '')}」が見つかりません（コードまたは名称）。")
+    elif only_center and center != only_center:
+        err(
+            "センター",
+            f"{only_center.code} {only_center.name}の記録だけを取り込めます（この行は「{v['センター']}」）。",
+        )
     method = lk.methods.get(nfkc(v.get("受付方法", "")) or "電話")
     if method is None:
         err("受付方法", f"「{v['受付方法']}」は受付方法にありません（{'・'.join(lk.methods)}）。")
-    ctype = lk.types.get(nfkc(v.get("相談者区分", "")))
-    if not ctype:
-        err("相談者区分", f"「{v.get('相談者区分', '')}」は相談者区分にありません（{'・'.join(lk.types)}）。")
-    age = None
-    if nfkc(v.get("対象者年齢", "")):
-        text = nfkc(v["対象者年齢"]).removesuffix("歳")
-        if not text.isdigit() or int(text) > 130:
-            err("対象者年齢", f"年齢は0〜130の数字で入力してください（「{v['対象者年齢']}」）。")
+    ctype, reason = lk.consultant_type(v.get("相談者区分", ""))
+    if reason:
+        err("相談者区分", reason)
+    age, age_band = None, ""
+    age_text = nfkc(v.get("対象者年齢", ""))
+    if age_text and age_text not in AGE_UNKNOWN:
+        exact, band = AGE_RE.match(age_text), AGE_BAND_RE.match(age_text)
+        if exact and int(exact[1]) <= 130:
+            age = int(exact[1])
+        elif band and int(band[1]) <= 120 and int(band[1]) % 10 == 0:
+            age_band = age_text
         else:
-            age = int(text)
+            err(
+                "対象者年齢",
+                f"年齢は 80、80歳 または 80代 のように入力してください（「{v['対象者年齢']}」）。",
+            )
     sex = SEX.get(nfkc(v.get("対象者性別", "")))
     if sex is None:
         err("対象者性別", f"「{v['対象者性別']}」は性別として読めません（男性・女性・その他・不明）。")
     area = None
     if nfkc(v.get("対象者居住区", "")):
-        area = lk.areas.get(nfkc(v["対象者居住区"]))
+        area = lk.area(v["対象者居住区"])
         if not area:
-            err("対象者居住区", f"地域「{v['対象者居住区']}」が登録されていません。")
+            err("対象者居住区", f"地域「{v['対象者居住区']}」が登録されていません（区または圏域の名前）。")
     status = lk.statuses.get(nfkc(v.get("状態", "")) or "完了")
     if status is None:
         err("状態", f"「{v['状態']}」は状態にありません（{'・'.join(lk.statuses)}）。")
     topics = []
-    paths = [p.strip() for p in nfkc(v.get("相談内容", "")).split(";") if p.strip()]
-    if not paths:
+    names = [p.strip() for p in TOPIC_SPLIT.split(nfkc(v.get("相談内容", ""))) if p.strip()]
+    if not names:
         err(
             "相談内容",
             "相談内容を1つ以上入力してください（; 区切り、例: 医療/訪問看護に関する事;連絡調整）。",
         )
-    for path in paths:
-        topic = lk.topics.get(path)
-        if not topic:
-            err("相談内容", f"「{path}」は相談内容にありません（大分類/項目、または連絡調整・その他など）。")
+    for name in names:
+        topic, reason = lk.topic(name)
+        if reason:
+            err("相談内容", reason)
         elif topic.pk in {t.pk for t in topics}:
-            err("相談内容", f"「{path}」が重複しています。")
+            err("相談内容", f"「{name}」が重複しています。")
         else:
             topics.append(topic)
     if errors:
         result.errors.extend(errors)
-        return
+        return False
     consultation = Consultation(
         center=center,
         received_at=received,
@@ -188,18 +325,23 @@ def _parse_row(number, v, lk, result):
         client_age=age,
         client_sex=sex,
         client_area=area,
-        summary=v.get("相談概要", ""),
+        summary="\n".join(filter(None, [f"{AGE_NOTE}{age_band}" if age_band else "", v.get("相談概要", "")])),
         response=v.get("対応内容", ""),
         result=v.get("対応結果", ""),
         status=status,
     )
     result.rows.append((number, consultation, topics))
+    return True
 
 
-def save(result, user=None):
-    """Writes every parsed row in one transaction; refuses when there is any error."""
-    if not result.ok:
+def save(result, user=None, partial=False, batch=None):
+    """Writes every parsed row in one transaction, each linked to `batch` (the import's record);
+    refuses when there is any error, unless `partial` (the upload page: the bad rows are set
+    aside and listed)."""
+    if not result.ok and not partial:
         raise ValueError("errors present")
+    for _, consultation, _ in result.rows:
+        consultation.import_batch = batch
     with transaction.atomic():
         created = Consultation.objects.bulk_create([c for _, c, _ in result.rows], batch_size=1000)
         links = [
@@ -216,52 +358,90 @@ def save(result, user=None):
 SHOWN = 200  # errors and rows listed on the batch page
 
 
+def _age_band(summary):
+    first = summary.split("\n", 1)[0]
+    return first.removeprefix(AGE_NOTE) if first.startswith(AGE_NOTE) else ""
+
+
+def _errors_shown(result):
+    lines = result.error_lines()[:SHOWN]
+    return [
+        {"row": row, "column": column, "message": message, "line": line}
+        for (row, column, message), line in zip(result.errors[:SHOWN], lines, strict=True)
+    ]
+
+
 def preview(batch):
-    result = parse(bytes(batch.content), batch.file_name)
-    batch.rows, batch.errors = len(result.rows), len(result.errors)
+    result = parse(bytes(batch.content), batch.file_name, batch.center)
+    batch.rows, batch.errors = len(result.rows), result.refused
     batch.result = {
-        "errors": result.error_lines()[:SHOWN],
+        "errors": _errors_shown(result),
+        "error_count": len(result.errors),
         "rows": [
             {
                 "row": number,
                 "received_at": timezone.localtime(c.received_at).strftime("%Y/%m/%d %H:%M"),
                 "center": c.center.code,
                 "type": c.consultant_type.name,
+                # What the loose cells were read as (80代 stays a band, 小倉北 became 小倉北区).
+                "age": f"{c.client_age}歳" if c.client_age is not None else _age_band(c.summary),
+                "area": c.client_area.name if c.client_area_id else "",
                 "topics": [str(t) for t in topics],
             }
             for number, c, topics in result.rows[:50]
         ],
     }
-    batch.preview_done(
-        ""
-        if result.ok
-        else f"{len(result.errors)}件のエラーがあるため、取り込めません。修正して再度アップロードしてください。"
-    )
+    if result.rows:
+        batch.preview_done()
+    elif result.rejected:
+        batch.preview_done("取り込める行がありません。下の行を直して、もう一度アップロードしてください。")
+    else:
+        batch.preview_done(
+            f"{len(result.errors)}件のエラーがあるため、取り込めません。修正して再度アップロードしてください。"
+        )
 
 
 def confirm(batch):
+    """The good rows of the file, read again (the lookups may have changed since the preview: a
+    row that no longer reads is set aside like the others); runs once per batch (claimed before)."""
     # Another batch of the same file may have been imported since this one's confirm was accepted
-    # (two batch pages open at once): without the admin's consent it is refused here too.
+    # (two batch pages open at once): without the consent of whoever imports it is refused here too.
     if not batch.allow_duplicate and batch.earlier_import(states=[batch.Status.DONE]):
         batch.status, batch.failed_step = batch.Status.FAILED, "confirm"
         batch.failure = batch.duplicate_warning + "取り込む場合は、もう一度アップロードして確認してください。"
         batch.save()
         return
-    result = parse(bytes(batch.content), batch.file_name)
-    if not result.ok:  # the lookups changed since the preview
-        batch.status, batch.failed_step = batch.Status.FAILED, "confirm"
-        batch.failure = "確認後にマスタが変わったため取り込めませんでした。もう一度アップロードしてください。"
-        batch.errors = len(result.errors)
-        batch.result = {**batch.result, "errors": result.error_lines()[:SHOWN]}
-        batch.save()
-        return
+    result = parse(bytes(batch.content), batch.file_name, batch.center)
     batch.report("書き込み中", 0, len(result.rows))
-    save(result, batch.user)
-    batch.created, batch.content = result.created, b""
+    save(result, batch.user, partial=True, batch=batch)
+    batch.created, batch.errors = result.created, result.refused
+    batch.result = {**batch.result, "errors": _errors_shown(result), "error_count": len(result.errors)}
+    # The file is dropped once imported; with refused rows it stays for their download (those
+    # rows are what the center fixes and uploads again).
+    if not result.rejected:
+        batch.content = b""
     batch.confirm_done()
 
 
 def error_table(batch):
-    """Every error of the batch's file, as rows for a CSV (the page shows the first SHOWN)."""
-    result = parse(bytes(batch.content), batch.file_name)
-    return ["行", "列", "エラー"], [list(error) for error in result.errors]
+    """The refused rows as the file had them, with a 理由 column: to fix and upload again. A file
+    that could not be read at all has no rows: its messages, by row and column."""
+    result = parse(bytes(batch.content), batch.file_name, batch.center)
+    if not result.rejected:
+        return ["行", "列", "エラー"], [list(error) for error in result.errors]
+    reasons = {}
+    for row, column, message in result.errors:
+        reasons.setdefault(row, []).append(f"{column}: {message}" if column else message)
+    header = list(result.header)
+    if REASON in [nfkc(h) for h in header]:  # a refused-rows file uploaded again: one 理由 column
+        at = [nfkc(h) for h in header].index(REASON)
+        header.pop(at)
+        cells_of = {row: cells[:at] + cells[at + 1 :] for row, cells in result.rejected.items()}
+    else:
+        cells_of = result.rejected
+    width = len(header)
+    rows = [
+        [*(cells_of[row] + [""] * width)[:width], " / ".join(reasons.get(row, []))]
+        for row in sorted(cells_of)
+    ]
+    return [*header, REASON], rows

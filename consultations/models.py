@@ -78,6 +78,23 @@ class ConsultantType(LookupTable):
         verbose_name = verbose_name_plural = "相談者区分"
 
 
+class ConsultantTypeSynonym(models.Model):
+    """A way old sheets write a 相談者区分 (ケアマネ, 訪看, 包括 …), read by the import of past logs.
+    Data, so admins add the words their center's sheets use."""
+
+    term = models.CharField("言い換え", max_length=50, unique=True)
+    consultant_type = models.ForeignKey(
+        ConsultantType, verbose_name="相談者区分", on_delete=models.CASCADE, related_name="synonyms"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相談者区分の言い換え"
+        ordering = ["term"]
+
+    def __str__(self):
+        return f"{self.term} → {self.consultant_type}"
+
+
 class Method(models.TextChoices):
     PHONE = "phone", "電話"
     VISIT_CENTER = "walk_in", "来所"
@@ -236,6 +253,16 @@ class Consultation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="later_consultations",
+    )
+    # The upload (or command run) of a past log this record came from: its page lists them.
+    import_batch = models.ForeignKey(
+        "ConsultationImport",
+        verbose_name="取込",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="consultations",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     # The one-time token of the new-consultation form it was saved from: the same form sent again
@@ -563,8 +590,19 @@ class AccessLog(models.Model):
 
 class ConsultationImport(ImportBatch):
     """An uploaded past-log file: its preview, its confirm, and afterwards the record of the
-    import (who, when, file, counts). All or nothing: a file with any error imports nothing."""
+    import (who, when, file, counts). The good rows are imported and the bad ones set aside
+    (the file is kept while it has any, for their download). A coordinator's upload (`center`) is its own center's log: every row goes to that center."""
 
+    # Set for a coordinator's upload (its own center) or when the admin chose a center; empty
+    # when the rows name their center in the file's センター column (an admin's upload).
+    center = models.ForeignKey(
+        Center,
+        verbose_name="センター（空欄はファイルのセンター列）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     rows = models.PositiveIntegerField("行数", default=0)
     errors = models.PositiveIntegerField("エラー", default=0)
     created = models.PositiveIntegerField("取込件数", default=0)
@@ -598,13 +636,17 @@ class ConsultationImport(ImportBatch):
 
     def earlier_import(self, states=IMPORTING_STATES):
         """The first other batch of the same file that was imported (or is being imported), else
-        None. The rows of a past log name their own center, so the same file is the same rows
-        whichever admin uploads it: there is no per-center scope to tell apart."""
+        None. A file read by its センター column (no `center`) is the same rows whoever uploads
+        it; one imported into a center repeats the earlier imports into that center or by the
+        column (another center's import of the same bytes put its rows elsewhere, and is not
+        that coordinator's to see)."""
         if not self.sha256:
             return None
+        earlier = ConsultationImport.objects.filter(sha256=self.sha256, status__in=states)
+        if self.center_id:
+            earlier = earlier.filter(models.Q(center_id=self.center_id) | models.Q(center__isnull=True))
         return (
-            ConsultationImport.objects.filter(sha256=self.sha256, status__in=states)
-            .exclude(pk=self.pk)
+            earlier.exclude(pk=self.pk)
             .select_related("user")
             .defer("content", "result")
             .order_by("created_at", "pk")

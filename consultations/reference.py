@@ -12,6 +12,17 @@ CONSULTANT_TYPES = [
     "その他(区民等)",
 ]
 
+# How old sheets write a 相談者区分 (ConsultantTypeSynonym, read by the import of past logs);
+# admins add their center's words in the admin. Matched folded (width, case, katakana).
+CONSULTANT_TYPE_SYNONYMS = {
+    "ケアマネージャー": ["ケアマネ", "ケアマネジャー", "CM", "介護支援専門員", "居宅", "居宅介護支援事業所"],
+    "訪問看護": ["訪看", "訪問看護師", "訪問看護ステーション", "訪問看護st"],
+    "地域包括支援センター": ["包括", "地域包括", "包括支援センター"],
+    "区役所・保健福祉センター": ["区役所", "保健福祉センター", "保健師"],
+    "医療関係者": ["医師", "病院", "診療所", "医療機関", "MSW", "地域連携室", "連携室"],
+    "その他(区民等)": ["区民", "住民", "市民", "家族", "本人", "その他"],
+}
+
 # (大分類 or top-level item, [items]) — an empty list means a top-level item.
 TOPICS = [
     (
@@ -97,6 +108,14 @@ def link_capabilities(Topic):
         topic = _topic(Topic, path)
         if topic:
             topic.capabilities.add(*Capability.objects.filter(code__in=codes))
+
+
+def load_type_synonyms(ConsultantType, ConsultantTypeSynonym):
+    """Adds CONSULTANT_TYPE_SYNONYMS for the types that exist (never changes an admin's)."""
+    for name, terms in CONSULTANT_TYPE_SYNONYMS.items():
+        ctype = ConsultantType.objects.filter(name=name).first()
+        for term in terms if ctype else []:
+            ConsultantTypeSynonym.objects.get_or_create(term=term, defaults={"consultant_type": ctype})
 
 
 def load(Topic, ConsultantType):

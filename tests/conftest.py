@@ -43,6 +43,10 @@ def ensure_reference_data():
         resource_reference.load(FacilityKind, Capability, Specialty, SearchSynonym)
     if not Topic.objects.exists():
         consultation_reference.load(Topic, ConsultantType)
+    from consultations.models import ConsultantTypeSynonym
+
+    if not ConsultantTypeSynonym.objects.exists():
+        consultation_reference.load_type_synonyms(ConsultantType, ConsultantTypeSynonym)
     from meetings import reference as meeting_reference
     from meetings.models import IssueCategory, MeetingKind
     from training import reference as training_reference

@@ -96,6 +96,22 @@ def _past_totals(w):
     return w.past_totals
 
 
+def _consultation_import(w):
+    """A C01 coordinator's upload of its center's past log (a file the preview refused, so that
+    its error list downloads); made once per world."""
+    if not hasattr(w, "own_consultation_import"):
+        from consultations.models import ConsultationImport
+
+        w.own_consultation_import = ConsultationImport.objects.create(
+            center=w.consultation.center,
+            file_name="walker.csv",
+            status=ConsultationImport.Status.FAILED,
+            errors=1,
+            content=b"x",
+        )
+    return w.own_consultation_import
+
+
 def _area_import(w):
     """The walker's area-statistics import (a file with one bad row, so that its error list downloads)."""
     if not hasattr(w, "area_import"):
@@ -216,7 +232,7 @@ EXPECTED = {
     "consultations:close_month": Expect(own_center(), query="?center=C01&year=2025&month=4"),
     "consultations:reopen_month": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),  # POST only
     "consultations:resubmit_month": Expect(everyone(405), kwargs=lambda w: {"pk": 1}),  # POST only
-    "consultations:import": Expect(ADMIN_ONLY),
+    "consultations:import": Expect(only(ADM, CO, CO2)),
     "consultations:unlisted_facilities": Expect(ADMIN_ONLY),
     # Past 月報 totals: admins and coordinators; a C01 coordinator's upload is 404 to C02's.
     "consultations:past_totals": Expect(only(ADM, CO, CO2)),
@@ -226,15 +242,19 @@ EXPECTED = {
     ),
     "consultations:past_totals_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": _past_totals(w).pk}),
     "consultations:past_totals_retry": Expect(everyone(405), kwargs=lambda w: {"pk": _past_totals(w).pk}),
-    "consultations:import_confirm": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation_import.pk}),
-    "consultations:import_retry": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation_import.pk}),
-    "consultations:import_detail": Expect(ADMIN_ONLY, kwargs=lambda w: {"pk": w.consultation_import.pk}),
+    # Past logs: admins and coordinators; a C01 coordinator's upload is 404 to C02's.
+    "consultations:import_confirm": Expect(
+        everyone(405), kwargs=lambda w: {"pk": _consultation_import(w).pk}
+    ),
+    "consultations:import_retry": Expect(everyone(405), kwargs=lambda w: {"pk": _consultation_import(w).pk}),
+    "consultations:import_detail": Expect(own_center(), kwargs=lambda w: {"pk": _consultation_import(w).pk}),
     "consultations:import_progress": Expect(
-        ADMIN_ONLY, kwargs=lambda w: {"pk": w.consultation_import.pk}, page=False
+        own_center(), kwargs=lambda w: {"pk": _consultation_import(w).pk}, page=False
     ),
     "consultations:import_errors": Expect(
-        ADMIN_ONLY, kwargs=lambda w: {"pk": w.consultation_import.pk}, page=False
+        own_center(), kwargs=lambda w: {"pk": _consultation_import(w).pk}, page=False
     ),
+    "consultations:import_records": Expect(own_center(), kwargs=lambda w: {"pk": _consultation_import(w).pk}),
     "consultations:detail": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:edit": Expect(own_center(), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:add_coordination": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),

@@ -62,7 +62,7 @@ def test_dry_run_saves_nothing(tmp_path, cast):
         ),
         ("2026-08-03,C09,電話,ケアマネージャー,,,,,,連絡調整,,,,完了", "2行目「センター」"),
         ("2026-08-03,C01,伝書鳩,ケアマネージャー,,,,,,連絡調整,,,,完了", "2行目「受付方法」"),
-        ("2026-08-03,C01,電話,家族,,,,,,連絡調整,,,,完了", "2行目「相談者区分」"),
+        ("2026-08-03,C01,電話,伝書鳩,,,,,,連絡調整,,,,完了", "2行目「相談者区分」"),
         ("2026-08-03,C01,電話,ケアマネージャー,,,二十,,,連絡調整,,,,完了", "2行目「対象者年齢」"),
         ("2026-08-03,C01,電話,ケアマネージャー,,,,,,医療/眼科,,,,完了", "2行目「相談内容」: 「医療/眼科」"),
         ("2026-08-03,C01,電話,ケアマネージャー,,,,,,,,,,完了", "2行目「相談内容」"),
@@ -166,13 +166,14 @@ def test_a_confirm_posted_twice_imports_once(client_for, cast):
     assert Consultation.objects.count() == 3
 
 
-def test_upload_with_errors_imports_nothing_and_offers_the_errors_as_csv(client_for, cast):
+def test_upload_with_only_bad_rows_imports_nothing_and_offers_them_as_csv(client_for, cast):
     client = client_for("admin")
     bad = [f"2026-08-03,C01,電話,家族{i},,,,,,連絡調整,,,,完了" for i in range(300)]
-    batch = _upload(client, csv_bytes([GOOD[0], *bad]), "bad.csv")
+    batch = _upload(client, csv_bytes(bad), "bad.csv")
     html = client.get(f"/consultations/import/{batch.pk}/").content.decode()
-    assert "取り込めません" in html and "3行目「相談者区分」" in html
-    assert html.count("「相談者区分」") == 200  # the page lists the first ones only
+    assert "取り込める行がありません" in html and 'data-error-row="3" data-error-column="相談者区分"' in html
+    assert html.count('data-error-column="相談者区分"') == 200  # the page lists the first ones only
+    assert "ほか100件" in html
     batch.refresh_from_db()
     assert batch.status == "failed" and batch.errors == 300
     csv = client.get(f"/consultations/import/{batch.pk}/errors.csv").content.decode("utf-8-sig")
@@ -185,12 +186,12 @@ def test_import_history_query_count_is_constant(client_for, cast, django_assert_
     client = client_for("admin")
     ConsultationImport.objects.create(user=cast.admin, file_name="a.csv", content=b"", status="done")
     client.get("/consultations/import/")
-    with django_assert_num_queries(3):  # session, user, history (with user)
+    with django_assert_num_queries(4):  # session, user, history (with user, center), the centers to choose
         html = client.get("/consultations/import/").content.decode()
     assert "a.csv" in html
     for i in range(10):
         ConsultationImport.objects.create(user=cast.coordinator, file_name=f"b{i}.csv", content=b"")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get("/consultations/import/")
 
 

@@ -75,7 +75,8 @@ class Command(FileImportCommand):
             raise CommandError(NOTHING_IMPORTED)
         if not dry_run:
             with transaction.atomic():
-                importing.save(result)
+                batch.save()  # first, so that the records name it
+                importing.save(result, batch=batch)
                 batch.rows, batch.created = len(result.rows), result.created
                 batch.status, batch.phase = ConsultationImport.Status.DONE, "完了"
                 batch.finished_at = timezone.now()
