@@ -66,15 +66,31 @@ def index(request):
     )
 
 
+def _as_token(value):
+    try:
+        return uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 def _form_token(request):
     """The one-time token of this new-consultation form: the one sent with it, else the one in
     its address (links carry one, see consultation_links), else a fresh one."""
-    for value in (request.POST.get("submission_token"), request.GET.get("form")):
-        try:
-            return uuid.UUID(value)
-        except (TypeError, ValueError, AttributeError):
-            continue
-    return uuid.uuid4()
+    return (
+        _as_token(request.POST.get("submission_token")) or _as_token(request.GET.get("form")) or uuid.uuid4()
+    )
+
+
+def _address_with_token(request):
+    """The form's address with a fresh token, for a form opened without one (typed, bookmarked,
+    an old link). Browser Back fetches the form again by its address: a token only in the page
+    would be a new one each time, and the form sent again would save a second consultation."""
+    if request.GET.get("client", "").isdigit():
+        # Another center's consultation answers 404 here, before the address leads anywhere.
+        get_for_user(Consultation.objects, request.user, pk=int(request.GET["client"]))
+    query = request.GET.copy()
+    query["form"] = str(uuid.uuid4())
+    return f"{request.path}?{query.urlencode()}"
 
 
 def _same_client_initial(request):
@@ -111,6 +127,8 @@ def _say_area(request, consultation):
 @never_cache
 @role_required(*WRITERS)
 def create(request):
+    if request.method == "GET" and _as_token(request.GET.get("form")) is None:
+        return redirect(_address_with_token(request))
     token = _form_token(request)
     source, initial = _same_client_initial(request) if request.method == "GET" else (None, {})
     form = ConsultationForm(request.POST or None, user=request.user, token=token, initial=initial)
