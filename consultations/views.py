@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import published, services
+from consultations.directory import directory_searches
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, Topic, attach_topics
@@ -205,7 +206,7 @@ def _detail(request, pk, status=200, **forms):
         pk=pk,
     )
     _log(request, consultation)
-    search_url, search_asks = consultation.directory_search()
+    searches = directory_searches(consultation, request.user)
     coordination_form = forms.get("coordination_form")
     # Just after a 連絡調整 was added without JavaScript: the add form stays open, cursor in it.
     next_coordination = coordination_form is None and request.GET.get(NEXT_COORDINATION) == "1"
@@ -225,8 +226,8 @@ def _detail(request, pk, status=200, **forms):
         "follow_ups": [c for c in linked if c.pk != consultation.first_consultation_id],
         "consents": list(consultation.client_consents()),
         "area_centers": consultation.area_centers(),
-        "search_url": search_url,
-        "search_asks": search_asks,
+        "search": searches.all,
+        "search_parts": searches.parts,
         "coordinations": _coordinations(consultation),
         "coordination_form": coordination_form,
         "next_coordination": next_coordination,
