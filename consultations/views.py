@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -63,6 +64,7 @@ def index(request):
             "filter_form": filter_form,
             "page_obj": page,
             "consultations": page.object_list,
+            "today": dates.today(),  # a row whose follow-up day has come offers 「フォロー済み」
         },
     )
 
@@ -223,6 +225,7 @@ def _detail(request, pk, status=200, **forms):
     )
     context = {
         "consultation": consultation,
+        "today": dates.today(),
         "follow_ups": [c for c in linked if c.pk != consultation.first_consultation_id],
         "consents": list(consultation.client_consents()),
         "area_centers": consultation.area_centers(),
@@ -347,6 +350,33 @@ def delete_coordination(request, pk, cid):
     services.delete_coordination(request, row)
     messages.success(request, f"連絡調整「{label}」を削除しました。")
     return redirect(f"{consultation.get_absolute_url()}#coordinations")
+
+
+def _back_to(request, default):
+    """The page the button was on (`next`, a path of this site), else `default`."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@require_POST
+@role_required(*WRITERS)
+def follow_up_done(request, pk):
+    """「フォロー済み」 on the home panel, the list or the consultation page: the 次回フォロー日
+    cleared in one click, back on the page it was pressed on."""
+    consultation = get_for_user(Consultation.objects, request.user, pk=pk)
+    day = services.mark_followed_up(request, consultation)
+    if day:
+        messages.success(
+            request,
+            f"相談 #{consultation.pk} をフォロー済みにしました（次回フォロー日 {day:%Y/%m/%d} を消しました）。",
+        )
+    else:
+        messages.info(
+            request, f"相談 #{consultation.pk} はすでにフォロー済みです（次回フォロー日はありません）。"
+        )
+    return redirect(_back_to(request, consultation.get_absolute_url()))
 
 
 @never_cache
