@@ -350,39 +350,43 @@ class Consultation(models.Model):
             f"続けて支援が必要なときは、{names}に引き継ぐか、相談者に{names}を案内してください。"
         )
 
-    def directory_search(self):
-        """(URL, [what it asks]) of the directory search for this consultation: facilities that
-        visit the client's area, of the kind its topics name (when they name one kind), with the
-        capabilities its topics name and those its 主な疾患・状態 names as the search reads words
-        (resources.capabilities_named_in: 人工呼吸器 → 人工呼吸器・呼吸管理). Nothing about the
-        client but the area id goes into the address: the condition only as capability ids.
-        (None, []) when there is nothing to ask."""
-        params, asked = [], []
+    def directory_conditions(self, names=None):
+        """What the directory search can ask for this consultation: the client's area as
+        ("visits", id, label) or None, and the kinds its topics name and the capabilities its
+        topics and its 主な疾患・状態 name (as the search reads words, resources.capabilities_named_in:
+        人工呼吸器 → 人工呼吸器・呼吸管理), each as (parameter, id, name). Nothing about the client
+        but the area id: the condition only as capability ids. `names`: the LookupNames to read."""
+        area = None
         if self.client_area_id:
-            params.append(("visits", self.client_area_id))
-            asked.append(f"{self.client_area.name}に訪問できる")
+            area = ("visits", self.client_area_id, f"{self.client_area.name}に訪問できる")
         topics = list(self.topics.all())
-        kinds = {topic.kind_id: topic.kind for topic in topics if topic.kind_id}
-        # Items about two kinds (訪問看護 and 薬局) ask for both; the search takes one, so neither.
-        if len(kinds) == 1:
-            kind = next(iter(kinds.values()))
-            params.append(("kind", kind.pk))
-            asked.append(kind.name)
-        capabilities = {}
+        conditions = {}
+        for topic in topics:
+            if topic.kind_id:
+                conditions.setdefault(("kind", topic.kind_id), topic.kind.name)
         for topic in topics:
             for capability in topic.capabilities.all():
-                capabilities.setdefault(capability.pk, capability.name)
+                conditions.setdefault(("capabilities", capability.pk), capability.name)
         if self.client_condition.strip():
-            names = LookupNames()
+            names = names or LookupNames()
             named = {pk: name for pk, name, *_ in names.capabilities()}
             for pk in capabilities_named_in(self.client_condition, names):
-                capabilities.setdefault(pk, named[pk])
-        for pk, name in capabilities.items():
-            params.append(("capabilities", pk))
-            asked.append(name)
-        if not params:
+                conditions.setdefault(("capabilities", pk), named[pk])
+        return area, [(key, pk, name) for (key, pk), name in conditions.items()]
+
+    def directory_search(self, names=None):
+        """(URL, [what it asks]) of the directory search for this consultation: facilities that
+        visit the client's area, of the kind its topics name (when they name one kind), with all
+        the capabilities of directory_conditions. (None, []) when there is nothing to ask."""
+        area, conditions = self.directory_conditions(names)
+        # Items about two kinds (訪問看護 and 薬局) ask for both; the search takes one, so neither.
+        if sum(key == "kind" for key, _, _ in conditions) > 1:
+            conditions = [c for c in conditions if c[0] != "kind"]
+        asked = ([area] if area else []) + conditions
+        if not asked:
             return None, []
-        return f"{reverse('resources:search')}?{urlencode(params)}", asked
+        params = [(key, pk) for key, pk, _ in asked]
+        return f"{reverse('resources:search')}?{urlencode(params)}", [name for _, _, name in asked]
 
 
 class ConsultationTopic(models.Model):

@@ -135,6 +135,29 @@ def save_consultation(request, form):
     return consultation
 
 
+def mark_followed_up(request, consultation):
+    """「フォロー済み」: the consultation's 次回フォロー日 is cleared, so that it leaves the home
+    panel and the list's 「フォロー期日が来ているもの」 (its status stays as it is: a case closed
+    with a call-back day is still closed). Counts as an edit (the version moves on, so a form
+    opened before is refused rather than writing the date back). Returns the date cleared, or None
+    when there was none (sent twice, or cleared meanwhile): nothing is written then."""
+    with transaction.atomic():
+        day = (
+            Consultation.objects.select_for_update()
+            .filter(pk=consultation.pk)
+            .values_list("follow_up_on", flat=True)
+            .get()
+        )
+        if day is None:
+            return None
+        Consultation.objects.filter(pk=consultation.pk).update(
+            follow_up_on=None, version=F("version") + 1, updated_by=request.user, updated_at=timezone.now()
+        )
+        consultation.refresh_from_db()
+        audit(request, UPDATE, consultation, f"次回フォロー日: {day:%Y/%m/%d} → フォロー済み（日付を消去）")
+    return day
+
+
 def _ensure_coordination_topic(consultation):
     """A consultation with 連絡調整 rows is one under the 連絡調整 item: the topic and the rows
     then never disagree on whether coordination happened."""

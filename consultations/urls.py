@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/coordinations/", views.add_coordination, name="add_coordination"),
     path("<int:pk>/coordinations/<int:cid>/edit/", views.edit_coordination, name="edit_coordination"),
     path("<int:pk>/coordinations/<int:cid>/delete/", views.delete_coordination, name="delete_coordination"),
+    path("<int:pk>/follow-up-done/", views.follow_up_done, name="follow_up_done"),
     path("<int:pk>/consents/", views.add_consent, name="add_consent"),
     path("<int:pk>/provisions/", views.add_provision, name="add_provision"),
 ]

@@ -8,10 +8,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import published, services
+from consultations.directory import directory_searches
 from consultations.filters import ConsultationFilter
 from consultations.forms import ConsentForm, ConsultationForm, CoordinationForm, ProvisionForm
 from consultations.models import AccessLog, Consultation, Coordination, MonthClosing, Topic, attach_topics
@@ -62,19 +64,36 @@ def index(request):
             "filter_form": filter_form,
             "page_obj": page,
             "consultations": page.object_list,
+            "today": dates.today(),  # a row whose follow-up day has come offers 「フォロー済み」
         },
     )
+
+
+def _as_token(value):
+    try:
+        return uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def _form_token(request):
     """The one-time token of this new-consultation form: the one sent with it, else the one in
     its address (links carry one, see consultation_links), else a fresh one."""
-    for value in (request.POST.get("submission_token"), request.GET.get("form")):
-        try:
-            return uuid.UUID(value)
-        except (TypeError, ValueError, AttributeError):
-            continue
-    return uuid.uuid4()
+    return (
+        _as_token(request.POST.get("submission_token")) or _as_token(request.GET.get("form")) or uuid.uuid4()
+    )
+
+
+def _address_with_token(request):
+    """The form's address with a fresh token, for a form opened without one (typed, bookmarked,
+    an old link). Browser Back fetches the form again by its address: a token only in the page
+    would be a new one each time, and the form sent again would save a second consultation."""
+    if request.GET.get("client", "").isdigit():
+        # Another center's consultation answers 404 here, before the address leads anywhere.
+        get_for_user(Consultation.objects, request.user, pk=int(request.GET["client"]))
+    query = request.GET.copy()
+    query["form"] = str(uuid.uuid4())
+    return f"{request.path}?{query.urlencode()}"
 
 
 def _same_client_initial(request):
@@ -111,6 +130,8 @@ def _say_area(request, consultation):
 @never_cache
 @role_required(*WRITERS)
 def create(request):
+    if request.method == "GET" and _as_token(request.GET.get("form")) is None:
+        return redirect(_address_with_token(request))
     token = _form_token(request)
     source, initial = _same_client_initial(request) if request.method == "GET" else (None, {})
     form = ConsultationForm(request.POST or None, user=request.user, token=token, initial=initial)
@@ -187,7 +208,7 @@ def _detail(request, pk, status=200, **forms):
         pk=pk,
     )
     _log(request, consultation)
-    search_url, search_asks = consultation.directory_search()
+    searches = directory_searches(consultation, request.user)
     coordination_form = forms.get("coordination_form")
     # Just after a 連絡調整 was added without JavaScript: the add form stays open, cursor in it.
     next_coordination = coordination_form is None and request.GET.get(NEXT_COORDINATION) == "1"
@@ -204,11 +225,12 @@ def _detail(request, pk, status=200, **forms):
     )
     context = {
         "consultation": consultation,
+        "today": dates.today(),
         "follow_ups": [c for c in linked if c.pk != consultation.first_consultation_id],
         "consents": list(consultation.client_consents()),
         "area_centers": consultation.area_centers(),
-        "search_url": search_url,
-        "search_asks": search_asks,
+        "search": searches.all,
+        "search_parts": searches.parts,
         "coordinations": _coordinations(consultation),
         "coordination_form": coordination_form,
         "next_coordination": next_coordination,
@@ -328,6 +350,33 @@ def delete_coordination(request, pk, cid):
     services.delete_coordination(request, row)
     messages.success(request, f"連絡調整「{label}」を削除しました。")
     return redirect(f"{consultation.get_absolute_url()}#coordinations")
+
+
+def _back_to(request, default):
+    """The page the button was on (`next`, a path of this site), else `default`."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@require_POST
+@role_required(*WRITERS)
+def follow_up_done(request, pk):
+    """「フォロー済み」 on the home panel, the list or the consultation page: the 次回フォロー日
+    cleared in one click, back on the page it was pressed on."""
+    consultation = get_for_user(Consultation.objects, request.user, pk=pk)
+    day = services.mark_followed_up(request, consultation)
+    if day:
+        messages.success(
+            request,
+            f"相談 #{consultation.pk} をフォロー済みにしました（次回フォロー日 {day:%Y/%m/%d} を消しました）。",
+        )
+    else:
+        messages.info(
+            request, f"相談 #{consultation.pk} はすでにフォロー済みです（次回フォロー日はありません）。"
+        )
+    return redirect(_back_to(request, consultation.get_absolute_url()))
 
 
 @never_cache

@@ -225,7 +225,8 @@ EXPECTED = {
     "resources:recheck_close": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).recheck.pk}),
     "resources:recheck_stopped": Expect(everyone(405), kwargs=lambda w: {"pk": _upkeep(w).recheck.pk}),
     "consultations:index": Expect(only(ADM, CO, CO2)),
-    "consultations:create": Expect(only(ADM, CO, CO2)),
+    # With its token (a bare address is sent on to one with a fresh token: 302).
+    "consultations:create": Expect(only(ADM, CO, CO2), query="?form=5b0c2f7e-8d4a-4c1e-9f3b-2a6d7e8f9a01"),
     "consultations:reports": Expect(only(ADM, CO, CO2, OFF)),
     "consultations:same_client": Expect(only(ADM, CO, CO2), query="?q=テスト&age=80"),
     # GET: the confirmation of closing C01's month (a month long ended); its button POSTs.
@@ -265,6 +266,7 @@ EXPECTED = {
         everyone(405), kwargs=lambda w: {"pk": w.consultation.pk, "cid": w.coordination.pk}
     ),
     "consultations:add_consent": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
+    "consultations:follow_up_done": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:add_provision": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
     # the centers' public pages (no login; no consultation record)
     "centers:list": Expect(PUBLIC),
@@ -469,6 +471,21 @@ def test_deleting_a_coordination_row_only_by_its_centers_staff(cast, client_for)
     assert Coordination.objects.filter(pk=w.coordination.pk).exists()
     assert client_for(CO).post(url, {}).status_code == 302
     assert not Coordination.objects.filter(pk=w.coordination.pk).exists()
+
+
+def test_follow_up_done_only_by_its_centers_staff(cast, client_for):
+    import datetime
+
+    from consultations.models import Consultation
+
+    w = world(cast)
+    Consultation.objects.filter(pk=w.consultation.pk).update(follow_up_on=datetime.date(2026, 1, 6))
+    url = reverse("consultations:follow_up_done", kwargs={"pk": w.consultation.pk})
+    got = {role: client_for(role).post(url, {}).status_code for role in (A, CO2, PRO, OFF)}
+    assert got == {A: 302, CO2: 404, PRO: 403, OFF: 403}
+    assert Consultation.objects.get(pk=w.consultation.pk).follow_up_on == datetime.date(2026, 1, 6)
+    assert client_for(CO).post(url, {}).status_code == 302
+    assert Consultation.objects.get(pk=w.consultation.pk).follow_up_on is None
 
 
 def iter_patterns(resolver=None, prefix=""):

@@ -25,6 +25,14 @@ def hidden_errors(form):
 
 
 @register.filter
+def error_fields(form):
+    """The shown fields of a form that have errors, in the form's order: forms/form.html names
+    them at the top (「受付日時、相談者区分を確認してください」), since on a long form the
+    messages under the fields are out of sight."""
+    return [field for field in form.visible_fields() if field.errors]
+
+
+@register.filter
 def get_item(mapping, key):
     if mapping is None:
         return None

@@ -385,7 +385,7 @@ def test_professionals_and_officials_never_see_a_consultation(client_for, cast, 
 
 
 def test_the_form_asks_who_and_from_where_first_then_what_with_save_reachable_at_once(client_for, cast):
-    html = client_for("coordinator").get("/consultations/new/").content.decode()
+    html = client_for("coordinator").get("/consultations/new/", follow=True).content.decode()
     form = html[html.index('class="consultation-form"') :]
     order = ["consultant_type", "consultant_org", "topic_ids", "received_at", "summary", "handled_by"]
     positions = [form.index(f'name="{name}"') for name in order]

@@ -206,3 +206,74 @@ def test_the_reference_data_names_the_kinds_of_the_obvious_topics(cast):
     assert topic("医療/歯科に関する事").kind.code == "dental"
     assert topic("医療/薬局・薬剤師に関する事").kind.code == "pharmacy"
     assert topic("医療/訪問診療できる医療機関に関する事").kind is None
+
+
+# --- counts, and each condition alone when all of them at once find nothing --------------------
+
+
+def part_links(html):
+    """(text, url, count) of each 「条件を1つずつ探す」 entry; url None for one that finds nothing."""
+    found = []
+    for match in re.finditer(
+        r'<(a|span) [^>]*?(?:href="([^"]+)"[^>]*)?data-directory-search-part data-count="(\d+)">([^<]+)</\1>',
+        html,
+    ):
+        found.append(
+            (match.group(4), unescape(match.group(2)) if match.group(2) else None, int(match.group(3)))
+        )
+    return found
+
+
+def test_when_every_condition_at_once_finds_nothing_each_is_offered_alone_with_its_count(client_for, cast):
+    c = make_consultation(
+        cast.center1,
+        topics=("医療/訪問診療できる医療機関に関する事",),
+        client_area=cast.daily1,
+        client_condition="褥瘡",
+    )
+    clinic = make_facility("東北在宅クリニック", capabilities=["home-visit"])
+    clinic.areas_served.add(cast.daily1)
+    make_facility("褥瘡の西クリニック", capabilities=["pressure-ulcer"]).areas_served.add(cast.ward2)
+    client = client_for("coordinator")
+    html = client.get(f"/consultations/{c.pk}/").content.decode()
+    url, text, _ = search_link(html)
+    assert "（0件・新しいタブで開きます）" in text
+    assert "すべての条件に合う資源は登録されていません" in html
+    assert "東北圏域に訪問できるもので探す" in html
+    parts = part_links(html)
+    assert [(t, n) for t, _, n in parts] == [("訪問診療（1件）", 1), ("褥瘡（0件）", 0)]
+    home_visit = parts[0][1]
+    assert parse_qsl(urlsplit(home_visit).query) == [
+        ("visits", str(cast.daily1.pk)),
+        ("capabilities", capability_id("home-visit")),
+    ]
+    assert parts[1][1] is None  # a condition that finds nothing is said, not linked
+    assert "東北在宅クリニック" in client.get(home_visit).content.decode()
+
+
+def test_topics_of_two_kinds_offer_each_kind_alone(client_for, cast):
+    c = make_consultation(
+        cast.center1,
+        topics=("医療/訪問看護に関する事", "医療/薬局・薬剤師に関する事"),
+        client_area=cast.daily1,
+    )
+    make_facility("東北訪問看護", kind_code="visiting-nursing").areas_served.add(cast.daily1)
+    make_facility("東北薬局A", kind_code="pharmacy").areas_served.add(cast.daily1)
+    make_facility("東北薬局B", kind_code="pharmacy").areas_served.add(cast.daily1)
+    html = client_for("coordinator").get(f"/consultations/{c.pk}/").content.decode()
+    _, text, _ = search_link(html)
+    assert "（3件・" in text  # the area alone: the search takes one kind
+    assert "すべての条件に合う資源は登録されていません" not in html
+    parts = part_links(html)
+    # In the order of the 相談内容 tree (薬局・薬剤師 comes before 訪問看護).
+    assert [(t, n) for t, _, n in parts] == [("薬局（2件）", 2), ("訪問看護ステーション（1件）", 1)]
+    assert asked(parts[0][1], "kind") == [kind_id("pharmacy")]
+
+
+def test_one_condition_is_the_button_alone(client_for, cast):
+    c = make_consultation(
+        cast.center1, topics=("医療/訪問診療できる医療機関に関する事",), client_area=cast.daily1
+    )
+    html = client_for("coordinator").get(f"/consultations/{c.pk}/").content.decode()
+    assert "data-directory-search-parts" not in html
+    assert "（すべてに合うもの 0件）" in html

@@ -27,14 +27,14 @@ def token_of(html):
 
 def test_the_new_form_carries_a_fresh_token_each_time_it_is_opened(client_for, cast):
     client = client_for("coordinator")
-    first = token_of(client.get("/consultations/new/").content.decode())
-    second = token_of(client.get("/consultations/new/").content.decode())
+    first = token_of(client.get("/consultations/new/", follow=True).content.decode())
+    second = token_of(client.get("/consultations/new/", follow=True).content.decode())
     assert uuid.UUID(first) != uuid.UUID(second)
 
 
 def test_sending_the_same_form_twice_saves_one_consultation_and_leads_to_it(client_for, cast):
     client = client_for("coordinator")
-    token = token_of(client.get("/consultations/new/").content.decode())
+    token = token_of(client.get("/consultations/new/", follow=True).content.decode())
     first = client.post("/consultations/new/", new_form(submission_token=token), follow=True)
     saved = Consultation.objects.get()
     assert first.redirect_chain == [(f"/consultations/{saved.pk}/", 302)]
@@ -55,7 +55,7 @@ def test_sending_the_same_form_twice_saves_one_consultation_and_leads_to_it(clie
 def test_a_form_opened_anew_saves_a_second_consultation(client_for, cast):
     client = client_for("coordinator")
     for _ in range(2):
-        token = token_of(client.get("/consultations/new/").content.decode())
+        token = token_of(client.get("/consultations/new/", follow=True).content.decode())
         assert client.post("/consultations/new/", new_form(submission_token=token)).status_code == 302
     assert Consultation.objects.count() == 2
     assert (
@@ -65,7 +65,7 @@ def test_a_form_opened_anew_saves_a_second_consultation(client_for, cast):
 
 def test_editing_keeps_the_token_and_is_not_taken_for_a_resend(client_for, cast):
     client = client_for("coordinator")
-    token = token_of(client.get("/consultations/new/").content.decode())
+    token = token_of(client.get("/consultations/new/", follow=True).content.decode())
     client.post("/consultations/new/", new_form(submission_token=token))
     saved = Consultation.objects.get()
     edit_html = client.get(f"/consultations/{saved.pk}/edit/").content.decode()
@@ -81,7 +81,7 @@ def test_editing_keeps_the_token_and_is_not_taken_for_a_resend(client_for, cast)
 
 def test_a_refused_entry_keeps_its_token_so_the_corrected_send_is_still_one(client_for, cast):
     client = client_for("coordinator")
-    token = token_of(client.get("/consultations/new/").content.decode())
+    token = token_of(client.get("/consultations/new/", follow=True).content.decode())
     refused = client.post("/consultations/new/", new_form(submission_token=token, client_age="200"))
     assert refused.status_code == 200 and token_of(refused.content.decode()) == token
     assert "no-store" in refused["Cache-Control"]
@@ -148,8 +148,32 @@ def test_the_token_in_the_address_is_the_forms_so_back_brings_the_same_one(clien
 
 
 def test_a_nonsense_token_in_the_address_opens_a_fresh_form(client_for, cast):
-    html = client_for("coordinator").get("/consultations/new/?form=xyz").content.decode()
-    assert uuid.UUID(token_of(html))
+    response = client_for("coordinator").get("/consultations/new/?form=xyz", follow=True)
+    token = token_of(response.content.decode())
+    assert response.redirect_chain == [(f"/consultations/new/?form={token}", 302)]
+
+
+def test_the_form_opened_without_a_token_is_given_one_in_its_address(client_for, cast):
+    """Typed or bookmarked, /consultations/new/ has no token to come back to: it is sent on to
+    an address with one, so that Back fetches the same token (the form then saves once)."""
+    client = client_for("coordinator")
+    first = make_consultation(cast.center1)
+    response = client.get(f"/consultations/new/?client={first.pk}")
+    assert response.status_code == 302 and "no-store" in response["Cache-Control"]
+    address = response["Location"]
+    token = re.fullmatch(rf"/consultations/new/\?client={first.pk}&form=([0-9a-f-]{{36}})", address).group(1)
+    html = client.get(address).content.decode()
+    assert token_of(html) == token and f'data-same-client-of="{first.pk}"' in html
+    assert token_of(client.get(address).content.decode()) == token  # fetched again (Back): the same
+    client.post(address, new_form(submission_token=token))
+    again = client.post(address, new_form(submission_token=token), follow=True)
+    assert Consultation.objects.count() == 2  # `first` and the one saved from this form
+    assert "この相談はすでに登録されています" in again.content.decode()
+
+
+def test_another_centers_client_is_refused_before_the_form_is_given_a_token(client_for, cast):
+    other = make_consultation(cast.center2)
+    assert client_for("coordinator").get(f"/consultations/new/?client={other.pk}").status_code == 404
 
 
 def test_another_centers_token_in_the_address_says_nothing_of_its_record(client_for, cast):
@@ -184,4 +208,29 @@ def test_back_and_save_again_in_the_browser_leads_to_the_saved_consultation(page
     assert page.url.endswith(f"/consultations/{saved.pk}/")
     assert Consultation.objects.count() == 1
     page.screenshot(path=str(ARTIFACTS / "consultation-saved-already.png"), full_page=False)
+    assert page.js_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_back_and_save_again_after_opening_the_bare_address_saves_once(page, cast):
+    """The address typed or bookmarked, without a token: Back still brings the saved form's token."""
+    login(page, "coordinator")
+    page.goto(page.base_url + "/consultations/new/")
+    assert re.search(r"/consultations/new/\?form=[0-9a-f-]{36}$", page.url)
+    page.get_by_role("radio", name="ケアマネージャー").check()
+    page.get_by_role("group", name="医療").get_by_label("訪問診療できる医療機関に関する事").check()
+    page.get_by_label("相談概要").fill("退院後の訪問診療医を探したい。")
+    page.get_by_role("button", name="保存する").click()
+    expect(page.locator(".messages")).to_contain_text("を登録しました")
+    saved = Consultation.objects.get()
+
+    page.go_back()
+    expect(page.locator(".messages")).to_contain_text(
+        f"この入力画面の相談はすでに登録されています（相談 #{saved.pk}）"
+    )
+    page.get_by_role("button", name="保存する").click()
+    expect(page.locator(".messages")).to_contain_text(f"この相談はすでに登録されています（相談 #{saved.pk}）")
+    assert page.url.endswith(f"/consultations/{saved.pk}/")
+    assert Consultation.objects.count() == 1
     assert page.js_errors == []
