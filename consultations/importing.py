@@ -42,6 +42,63 @@ HEADER = [
     "状態",
 ]
 REQUIRED = ["受付日時", "センター", "相談者区分", "相談内容"]
+# The headings old sheets give the columns (each center kept its own Excel), read as the column
+# they are: compared folded (width, spaces and a bracketed note such as 「（必須）」 left out).
+# 受付時刻 is a column of its own in sheets that keep the day and the time apart: the time joins
+# the day of 受付日時.
+TIME = "受付時刻"
+HEADING_ALIASES = {
+    "受付日時": ("受付日", "相談日", "相談日時", "受付年月日", "相談年月日", "年月日", "日付", "日時"),
+    TIME: ("受付時刻", "受付時間", "時刻", "時間"),
+    "センター": ("センター名", "受付センター", "担当センター"),
+    "受付方法": ("相談方法", "相談手段", "受付手段", "方法"),
+    "相談者区分": ("相談者", "相談者種別", "相談者の種別", "相談者分類", "相談元", "相談者の区分"),
+    "相談者所属": ("所属", "相談者の所属", "所属機関", "所属・事業所"),
+    "相談者氏名": ("氏名", "相談者名", "相談者の氏名"),
+    "対象者年齢": ("年齢", "本人年齢", "利用者年齢", "対象者の年齢"),
+    "対象者性別": ("性別", "本人性別", "利用者性別", "対象者の性別"),
+    "対象者居住区": ("居住区", "居住地", "居住地域", "住所", "地域", "区", "対象者住所", "対象者の居住区"),
+    "相談内容": ("相談項目", "相談分類", "相談の内容", "相談種別"),
+    "相談概要": ("概要", "相談の概要", "相談要旨", "内容"),
+    "対応内容": ("対応", "対応の内容"),
+    "対応結果": ("結果", "対応の結果"),
+    "状態": ("状況", "対応状況", "進捗", "ステータス"),
+}
+_BRACKETED_NOTE = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _folded_heading(text):
+    return re.sub(r"\s+", "", _BRACKETED_NOTE.sub("", nfkc(text or "").lstrip("\ufeff")))
+
+
+_HEADINGS = {
+    _folded_heading(alias): column
+    for column, aliases in HEADING_ALIASES.items()
+    for alias in (column, *aliases)
+}
+
+
+def read_header(cells):
+    """The file's header as the portal's columns: ([column or None a cell], the cells read as no
+    column, a message when two cells are the same column ("" when none are))."""
+    columns, unknown, seen, clash = [], [], {}, ""
+    for cell in cells:
+        folded = _folded_heading(cell)
+        column = REASON if folded == REASON else _HEADINGS.get(folded)
+        if column and column in seen:
+            clash = (
+                clash
+                or f"「{seen[column]}」と「{cell}」が、どちらも「{column}」の列です。どちらか一方にしてください。"
+            )
+            column = None
+        if column:
+            seen[column] = cell
+        elif folded:
+            unknown.append(cell)
+        columns.append(column)
+    return columns, unknown, clash
+
+
 # The column the refused rows' download adds: ignored when the fixed file comes back.
 REASON = "理由"
 HEADER_SEARCH_ROWS = 20
@@ -106,6 +163,7 @@ class ImportResult:
     errors: list = field(default_factory=list)  # (row number, column, message)
     header: list = field(default_factory=list)  # the file's header as it was
     rejected: dict = field(default_factory=dict)  # row number → its cells as they were
+    notes: list = field(default_factory=list)  # what the preview says of the file (columns left out)
     created: int = 0
 
     @property
@@ -198,43 +256,57 @@ def parse(data, filename, center=None):
     result = ImportResult()
     try:
         rows = read_rows(data, filename)
-        header = None
-        for number, cells in rows:  # the header: the first row with something in it
+        # The header: the first row naming two of the columns (a sheet's title rows, 「令和6年度
+        # 相談記録」, stand above it), else the first row with something in it, to say what it lacks.
+        found, first, read = None, None, 0
+        for number, cells in rows:
+            read = number
             if any(cells):
-                header = cells
-                break
+                first = first or (number, cells)
+                if sum(1 for column in read_header(cells)[0] if column) >= 2:
+                    found = (number, cells)
+                    break
             if number >= HEADER_SEARCH_ROWS:
-                raise SpreadsheetError(
-                    f"最初の{HEADER_SEARCH_ROWS}行に見出しの行が見つかりません（空の行が続いています）。"
-                )
-        if header is None:
-            raise SpreadsheetError("ファイルが空です。")
+                break
+        if first is None:
+            if not read:
+                raise SpreadsheetError("ファイルが空です。")
+            raise SpreadsheetError(
+                f"最初の{HEADER_SEARCH_ROWS}行に見出しの行が見つかりません（空の行が続いています）。"
+            )
+        header_row, header = found or first
         result.header = list(header)
-        header = [nfkc(h).lstrip("\ufeff") for h in header]
-        unknown = [h for h in header if h and h not in HEADER and h != REASON]
-        missing = [h for h in REQUIRED if h not in header and not (center and h == "センター")]
+        columns, unknown, clash = read_header(header)
+        if clash:
+            raise SpreadsheetError(f"{header_row}行目（見出し）: {clash}")
+        missing = [h for h in REQUIRED if h not in columns and not (center and h == "センター")]
         if missing:
             raise SpreadsheetError(
-                f"必須の列がありません: {'、'.join(missing)}（1行目の見出しを確認してください）"
+                f"必須の列がありません: {'、'.join(missing)}（{header_row}行目の見出しを確認してください。"
+                f"見出しは {','.join(HEADER)} です）"
             )
         if unknown:
-            raise SpreadsheetError(
-                f"知らない列があります: {'、'.join(unknown)}。見出しは {','.join(HEADER)} です。"
-            )
+            result.notes.append(f"次の列は取り込みません: {'、'.join(unknown)}")
         lookups = Lookups()
         seen_rows = False
         for number, cells in rows:
             if not any(cells):
                 continue
             seen_rows = True
-            if len(cells) > len(header):
+            if len(cells) > len(header) and any(cells[len(header) :]):
                 result.errors.append(
                     (number, "", f"列が多すぎます（見出しは{len(header)}列、この行は{len(cells)}列）。")
                 )
                 result.rejected[number] = cells
                 continue
-            values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-            values.pop(REASON, None)
+            cells = cells[: len(header)]  # empty cells past the header (a comma too many) are nothing
+            values = {
+                column: cell
+                for column, cell in zip(columns, cells + [""] * (len(header) - len(cells)), strict=True)
+                if column and column != REASON
+            }
+            if values.get(TIME) and values.get("受付日時") and not re.search(r"[:：時]", values["受付日時"]):
+                values["受付日時"] = f"{values['受付日時']} {values[TIME]}"
             if not _parse_row(number, values, lookups, result, center):
                 result.rejected[number] = cells
         if not seen_rows:
@@ -377,6 +449,7 @@ def preview(batch):
     batch.result = {
         "errors": _errors_shown(result),
         "error_count": len(result.errors),
+        "notes": result.notes,
         "rows": [
             {
                 "row": number,
