@@ -148,6 +148,7 @@ class FacilityForm(forms.ModelForm):
             if wanted or not creating:
                 changed.append("ケアマネタイム・連絡時間")
         log_hand_edit(facility, user, creating, changed)
+        self.changed_labels = changed  # what the history line names (the edit's re-checks say it too)
         return facility
 
     @staticmethod

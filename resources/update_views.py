@@ -656,9 +656,23 @@ def recheck_close(request, pk):
 @editors
 def recheck_stopped(request, pk):
     """A 受入停止 re-check's one-click answer: the directory shows 受入停止中 from the day of the call."""
-    recheck = get_object_or_404(Recheck, pk=pk, closed_at__isnull=True, reason=Recheck.Reason.STOPPED)
-    facility = updates.record_stopped(request, recheck)
-    messages.success(
-        request, f"「{facility.name}」の新規受入状況を「受入停止中」にし、再確認済みにしました。"
+    recheck = get_object_or_404(
+        Recheck.objects.select_related("facility"),
+        pk=pk,
+        closed_at__isnull=True,
+        reason=Recheck.Reason.STOPPED,
     )
+    outcome = updates.record_stopped(request, recheck)
+    name = recheck.facility.name
+    if outcome == updates.STOPPED_RECORDED:
+        messages.success(request, f"「{name}」の新規受入状況を「受入停止中」にし、再確認済みにしました。")
+    elif outcome == updates.NEWER_STATEMENT:
+        stated = recheck.facility.accepting_stated_on
+        messages.warning(
+            request,
+            f"「{name}」は{stated:%-m月%-d日}に新規受入状況を届けています（連絡調整より後）。"
+            "名簿は変えていません。施設に確かめて、結果を書いて確認済みにしてください。",
+        )
+    else:
+        messages.info(request, f"「{name}」の再確認は、すでに確認済みです。")
     return redirect("resources:rechecks")

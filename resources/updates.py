@@ -981,37 +981,53 @@ def close_recheck(request, recheck, note):
 
 def close_rechecks_by_edit(request, facility, ids, changed):
     """The staff corrected the entry on its edit form and ticked the open re-checks the
-    correction answers: each is closed with what was changed, so the list does not keep asking."""
-    what = "、".join(changed) if changed else "変更なし"
-    rechecks = list(facility.rechecks.filter(pk__in=ids, closed_at__isnull=True))
+    correction answers: each is closed with what was changed, so the list does not keep asking.
+    A save that changed nothing answers nothing (the re-checks stay open). Returns how many closed."""
+    ids = [int(pk) for pk in ids if str(pk).isdigit()]
+    if not changed or not ids:
+        return 0
+    what = "、".join(changed)
+    rechecks = list(facility.rechecks.select_for_update().filter(pk__in=ids, closed_at__isnull=True))
     for recheck in rechecks:
         close_recheck(request, recheck, f"名簿を修正した（{what}）")
     return len(rechecks)
 
 
+# What a 受入停止 re-check's one-click answer did (record_stopped).
+STOPPED_RECORDED, ALREADY_CLOSED, NEWER_STATEMENT = "recorded", "closed", "newer"
+
+
 def record_stopped(request, recheck):
     """「受入状況を受入停止中にする」 on a re-check from a 連絡調整 that heard the facility has
     stopped taking new clients: the entry's 新規受入状況 becomes 受入停止中 as of the day of that
-    call (a person heard it from the facility), its history says so, and the re-check is closed."""
+    call (a person heard it from the facility), its history says so, and the re-check is closed.
+    Nothing is written when the re-check was closed meanwhile (a second click) or when the
+    facility has stated its status since the call (its newer word stands). Returns the outcome."""
     with transaction.atomic():
         facility = Facility.objects.select_for_update().get(pk=recheck.facility_id)
+        if not Recheck.objects.select_for_update().filter(pk=recheck.pk, closed_at__isnull=True).exists():
+            return ALREADY_CLOSED
         heard_on = timezone.localdate(recheck.created_at)
+        if facility.accepting_stated_on and facility.accepting_stated_on > heard_on:
+            return NEWER_STATEMENT
         facility.accepting, facility.accepting_stated_on = Facility.Accepting.NO, heard_on
         facility.updated_by = request.user
         facility.mark_manual(["accepting", "accepting_stated_on"])
         facility.save(
             update_fields=["accepting", "accepting_stated_on", "updated_by", "manual_fields", "updated_at"]
         )
+        # The history is shown to every professional: it names the center, not the consultation
+        # (that stays in the audit log, for the staff).
         FacilityChange.objects.create(
             facility=facility,
             user=request.user,
             action=FacilityChange.Action.UPDATE,
             fields=[Facility._meta.get_field("accepting").verbose_name],
-            actor=recheck.origin[:150],
+            actor="連携支援センター（連絡調整で聞き取り）",
         )
         audit(request, UPDATE, facility, f"新規受入状況: 受入停止中（{recheck.origin}）")
         # Other calls that heard the same are answered by the same change.
         note = f"受入状況を受入停止中にした（{heard_on:%Y-%m-%d}の連絡調整）"
         for same in facility.rechecks.filter(reason=Recheck.Reason.STOPPED, closed_at__isnull=True):
             close_recheck(request, same, note)
-    return facility
+    return STOPPED_RECORDED

@@ -445,15 +445,14 @@ def edit(request, pk=None):
             created = facility is None
             facility = form.save_with_history(request.user, formset)
             audit(request, CREATE if created else UPDATE, facility, changed_fields(form))
-            closed = updates.close_rechecks_by_edit(
-                request,
-                facility,
-                request.POST.getlist("close_recheck"),
-                [form.fields[name].label for name in form.changed_data],
-            )
+            changed = form.changed_labels
+            ticked = request.POST.getlist("close_recheck")
+            closed = updates.close_rechecks_by_edit(request, facility, ticked, changed)
         messages.success(request, f"「{facility.name}」を保存しました。")
         if closed:
             messages.success(request, f"再確認リストの{closed}件を確認済みにしました。")
+        elif ticked and not changed:
+            messages.warning(request, "変更がなかったため、再確認リストは確認済みにしていません。")
         return redirect(_page_with_back(facility, back))
     rechecks = facility.rechecks.filter(closed_at__isnull=True) if facility else ()
     return render(
@@ -464,6 +463,7 @@ def edit(request, pk=None):
             "formset": formset,
             "facility": stored,
             "open_rechecks": rechecks,
+            "ticked_rechecks": request.POST.getlist("close_recheck"),
             "back_url": _page_with_back(stored, back) if stored else back or reverse("resources:search"),
         },
     )

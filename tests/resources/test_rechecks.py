@@ -11,6 +11,10 @@ from tests.consultations.test_services import coordination_form
 from tests.resources.factories import make_facility
 
 
+# The edit form posted without ケアマネタイム rows (the facilities here have none).
+NO_WINDOWS = {"windows-TOTAL_FORMS": "0"}
+
+
 def _request(user):
     request = RequestFactory().post("/consultations/")
     request.user = user
@@ -181,7 +185,12 @@ def test_a_stop_heard_on_a_call_becomes_the_entrys_status_in_one_click(client_fo
     also.refresh_from_db()
     assert also.closed_at is not None
     change = f.changes.get()
-    assert change.fields == ["新規受入状況"] and f"相談 #{c.pk}" in change.actor
+    # Professionals read the history: it names the center, the consultation stays in the audit log.
+    assert (
+        change.fields == ["新規受入状況"]
+        and "相談 #" not in change.actor
+        and "連携支援センター" in change.actor
+    )
     assert f.pk not in Facility.objects.accepting().values_list("pk", flat=True)
     # Once closed (or for another reason) there is nothing to answer.
     assert client_for("coordinator").post(f"/resources/rechecks/{recheck.pk}/stopped/").status_code == 404
@@ -201,7 +210,8 @@ def test_correcting_the_entry_closes_the_rechecks_ticked_on_its_edit_form(client
     form_page = coordinator.get(f"/resources/{f.pk}/edit/").content.decode()
     assert "data-open-rechecks" in form_page and f'data-close-recheck="{answered.pk}"' in form_page
     response = coordinator.post(
-        f"/resources/{f.pk}/edit/", {**_form(f, phone="093-111-2222"), "close_recheck": [str(answered.pk)]}
+        f"/resources/{f.pk}/edit/",
+        {**_form(f, phone="093-111-2222", **NO_WINDOWS), "close_recheck": [str(answered.pk)]},
     )
     assert response.status_code == 302
     answered.refresh_from_db()
@@ -214,3 +224,54 @@ def test_correcting_the_entry_closes_the_rechecks_ticked_on_its_edit_form(client
         "data-open-rechecks"
         not in coordinator.get(f"/resources/{make_facility('何もない医院').pk}/edit/").content.decode()
     )
+
+
+def test_a_second_click_or_a_newer_statement_leaves_the_entry_as_it_is(client_for, cast):
+    from resources import updates
+
+    f = make_facility("後から届いた訪問看護", accepting="yes")
+    heard = Recheck.objects.create(facility=f, reason="stopped", origin="相談 #5（受入停止中）")
+    # The facility stated 受入可 through its link after the call: its newer word stands.
+    Facility.objects.filter(pk=f.pk).update(
+        accepting_stated_on=timezone.localdate(heard.created_at) + timezone.timedelta(days=3)
+    )
+    response = client_for("coordinator").post(f"/resources/rechecks/{heard.pk}/stopped/", follow=True)
+    assert "新規受入状況を届けています（連絡調整より後）" in response.content.decode()
+    f.refresh_from_db()
+    heard.refresh_from_db()
+    assert f.accepting == "yes" and heard.closed_at is None and not f.changes.exists()
+    # A re-check closed meanwhile (the first of two clicks) is not written again.
+    Facility.objects.filter(pk=f.pk).update(accepting_stated_on=None)
+    stale = Recheck.objects.get(pk=heard.pk)
+    assert updates.record_stopped(_request(cast.coordinator), stale) == updates.STOPPED_RECORDED
+    assert updates.record_stopped(_request(cast.coordinator), stale) == updates.ALREADY_CLOSED
+    assert f.changes.count() == 1
+
+
+def test_an_edit_that_changes_nothing_or_a_bad_id_closes_nothing(client_for, cast):
+    from tests.resources.test_facility_pages import _form
+
+    f = make_facility("何も直さない医院")
+    recheck = Recheck.objects.create(facility=f, reason="unreachable", origin="相談 #4（応答なし）")
+    coordinator = client_for("coordinator")
+    form_page = coordinator.get(f"/resources/{f.pk}/edit/").content.decode()
+    # Nothing is ticked until the user says so.
+    assert (
+        f'data-close-recheck="{recheck.pk}"' in form_page and " checked data-close-recheck" not in form_page
+    )
+    response = coordinator.post(
+        f"/resources/{f.pk}/edit/", {**_form(f, **NO_WINDOWS), "close_recheck": [str(recheck.pk)]}
+    )
+    assert (
+        "変更がなかったため、再確認リストは確認済みにしていません。"
+        in coordinator.get(response.url).content.decode()
+    )
+    recheck.refresh_from_db()
+    assert recheck.closed_at is None
+    response = coordinator.post(
+        f"/resources/{f.pk}/edit/",
+        {**_form(f, phone="093-111-0000", **NO_WINDOWS), "close_recheck": ["abc", str(recheck.pk)]},
+    )
+    assert response.status_code == 302
+    recheck.refresh_from_db()
+    assert recheck.closing_note == "名簿を修正した（電話番号）"
