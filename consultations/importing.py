@@ -486,20 +486,38 @@ def confirm(batch):
         return
     result = parse(bytes(batch.content), batch.file_name, batch.center)
     batch.report("書き込み中", 0, len(result.rows))
-    save(result, batch.user, partial=True, batch=batch)
-    batch.created, batch.errors = result.created, result.refused
-    batch.result = {**batch.result, "errors": _errors_shown(result), "error_count": len(result.errors)}
-    # The file is dropped once imported; with refused rows it stays for their download (those
-    # rows are what the center fixes and uploads again).
-    if not result.rejected:
+    # The rows and the batch's 取込済み in one transaction: a worker stopped in between leaves
+    # neither, and the retry imports the rows once.
+    with transaction.atomic():
+        save(result, batch.user, partial=True, batch=batch)
+        batch.created, batch.errors = result.created, result.refused
+        batch.result = {
+            **batch.result,
+            "errors": _errors_shown(result),
+            "error_count": len(result.errors),
+            # The rows refused now, as the file had them: what the center fixes and uploads again.
+            # Kept as they were (a synonym added later must not turn them into rows that look
+            # imported), and the file itself, every client's line in it, is dropped.
+            "refused_table": dict(zip(("header", "rows"), _refused_table(result), strict=True))
+            if result.rejected
+            else None,
+        }
         batch.content = b""
-    batch.confirm_done()
+        batch.confirm_done()
 
 
 def error_table(batch):
-    """The refused rows as the file had them, with a 理由 column: to fix and upload again. A file
-    that could not be read at all has no rows: its messages, by row and column."""
+    """The refused rows as the file had them, with a 理由 column: to fix and upload again (after
+    the import, the rows it refused then). A file that could not be read at all has no rows: its
+    messages, by row and column."""
+    kept = (batch.result or {}).get("refused_table")
+    if kept:
+        return kept["header"], kept["rows"]
     result = parse(bytes(batch.content), batch.file_name, batch.center)
+    return _refused_table(result)
+
+
+def _refused_table(result):
     if not result.rejected:
         return ["行", "列", "エラー"], [list(error) for error in result.errors]
     reasons = {}

@@ -128,8 +128,9 @@ class BatchFlow:
 
     def rejected_table(self, batch):
         """(header, rows) of the CSV of the rows the import set aside. By default every error of the
-        file, read again (the page shows the first few); 404 when it has none or is gone."""
-        if not batch.errors or not batch.content:
+        file, read again (the page shows the first few), or the rows an import kept of its file
+        (`result["refused_table"]`); 404 when it has none or is gone."""
+        if not batch.errors or not (batch.content or (batch.result or {}).get("refused_table")):
             raise Http404
         return import_module(self.model.pipeline).error_table(batch)
 

@@ -78,3 +78,50 @@ def test_the_command_stays_all_or_nothing(tmp_path, cast):
     with pytest.raises(CommandError):
         call_command("import_consultations", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     assert not Consultation.objects.exists()
+
+
+def test_after_the_import_the_download_is_the_rows_refused_then_and_the_file_is_gone(client_for, cast):
+    from consultations.models import ConsultantType, ConsultantTypeSynonym
+
+    client = client_for("admin")
+    batch = _upload(client, csv_bytes([GOOD[0], BAD_TYPE]))
+    client.post(f"/consultations/import/{batch.pk}/confirm/")
+    batch.refresh_from_db()
+    # Every client's line of the file is dropped with the import; the refused row is kept.
+    assert bytes(batch.content) == b"" and batch.errors == 1
+    # A synonym added afterwards does not turn the refused row into one that looks imported.
+    ConsultantTypeSynonym.objects.create(term="伝書鳩係", consultant_type=ConsultantType.objects.first())
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/consultations/import/{batch.pk}/errors.csv").content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert len(rows) == 2 and "伝書鳩係" in rows[1] and "相談者区分" in rows[1][-1]
+    assert "data-import-rejected-csv" in client.get(f"/consultations/import/{batch.pk}/").content.decode()
+
+
+def test_a_confirm_run_again_after_its_rows_were_written_imports_nothing_twice(client_for, cast):
+    from consultations import importing
+
+    client = client_for("admin")
+    batch = _upload(client, csv_bytes([GOOD[0], GOOD[1]]))
+    batch.status = "importing"
+    batch.save()
+    # A worker that stopped mid-confirm: the rows and the batch's state roll back together.
+    original = batch.confirm_done
+
+    def crash():
+        raise RuntimeError("worker stopped")
+
+    batch.confirm_done = crash
+    try:
+        importing.confirm(batch)
+    except RuntimeError:
+        pass
+    batch.confirm_done = original
+    assert Consultation.objects.count() == 0
+    batch = ConsultationImport.objects.get(pk=batch.pk)
+    importing.confirm(batch)
+    assert Consultation.objects.count() == 2
