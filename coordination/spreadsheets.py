@@ -73,30 +73,37 @@ def decode_csv_lenient(data):
     """bytes → (str, whether bytes were replaced) for a file where a few lines may not decode:
     the encoding is the one most of its non-ASCII lines are in (UTF-8, else CP932), judged line
     by line, and the bytes it cannot read become U+FFFD, so that only the rows holding them are
-    lost. A file most of whose lines are unreadable is refused as decode_csv refuses it."""
+    lost. In a CP932 file a line that is UTF-8 (pasted from another file) is read as UTF-8:
+    Japanese in CP932 is almost never valid UTF-8, while UTF-8 read as CP932 often passes without
+    an error as mojibake (ひまわり → 縺ｲ縺ｾ繧上ｊ), which would be imported as the name. A file
+    most of whose lines are unreadable is refused as decode_csv refuses it."""
     bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if bom else data
     try:
         return body.decode("utf-8"), False
     except UnicodeDecodeError:
         pass
-    if not bom:
-        try:
-            return body.decode("cp932"), False
-        except UnicodeDecodeError:
-            pass
-    lines = [line for line in body.split(b"\n") if not line.isascii()]
-    utf8 = sum(1 for line in lines if _decodes(line, "utf-8"))
-    if bom or utf8 * 2 > len(lines):
-        encoding, good = "utf-8", utf8
+    lines = body.split(b"\n")
+    foreign = [line for line in lines if not line.isascii()]
+    utf8 = sum(1 for line in foreign if _decodes(line, "utf-8"))
+    if bom or utf8 * 2 > len(foreign):
+        text, good = body.decode("utf-8", errors="replace"), utf8
     else:
-        encoding, good = "cp932", sum(1 for line in lines if _decodes(line, "cp932"))
-    if good * 2 <= len(lines):
+        read, good = [], 0
+        for line in lines:
+            if line.isascii() or _decodes(line, "utf-8"):
+                read.append(line.decode("utf-8"))
+            else:
+                text = line.decode("cp932", errors="replace")
+                good += REPLACEMENT not in text
+                read.append(text)
+        text, good = "\n".join(read), good + utf8
+    if good * 2 <= len(foreign):
         # Not a few bad lines: the file is in another encoding. decode_csv fails on these bytes
         # too (both strict decodings failed above) and says why in its words.
         decode_csv(data)
         raise SpreadsheetError("文字コードを判別できません。")
-    return body.decode(encoding, errors="replace"), True
+    return text, REPLACEMENT in text
 
 
 def check_xlsx(data):

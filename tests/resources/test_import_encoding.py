@@ -64,3 +64,15 @@ def test_an_unreadable_header_refuses_the_file_naming_its_row(cast):
     plan = imports.run(b"\r\n".join(lines), "jigyosho_430.csv")
     assert not plan.ok
     assert "1行目の文字コードを読み取れませんでした" in plan.error
+
+
+def test_a_utf8_line_pasted_into_a_shift_jis_file_reads_as_what_it_says(cast):
+    # UTF-8 read as CP932 passes without an error, as mojibake (ひまわり → 縺ｲ縺ｾ繧上ｊ): the line
+    # is read as the UTF-8 it is, not imported under a garbled name.
+    lines = as_csv(kaigo_rows([KAIGO_ROWS[0], KAIGO_ROWS[1], THIRD]), "cp932").split(b"\r\n")
+    lines[3] = lines[3].decode("cp932").encode("utf-8")
+    plan = imports.run(b"\r\n".join(lines), "jigyosho_430.csv", write=True)
+    assert plan.ok, plan.error
+    assert (plan.created, plan.rejected_rows) == (3, 0)
+    assert "訪問看護ステーション桜" in set(Facility.objects.values_list("name", flat=True))
+    assert not Facility.objects.filter(name__contains="縺").exists()

@@ -10,7 +10,6 @@ from tests.consultations.factories import make_consultation
 from tests.consultations.test_services import coordination_form
 from tests.resources.factories import make_facility
 
-
 # The edit form posted without ケアマネタイム rows (the facilities here have none).
 NO_WINDOWS = {"windows-TOTAL_FORMS": "0"}
 
