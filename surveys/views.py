@@ -398,6 +398,14 @@ def vacancies_view(request, pk):
 @role_required(*MANAGERS)
 def reminders(request, pk):
     survey = _managed(request, pk)
+    if survey.answers_by_link:
+        # Who has not answered is not known (no respondent exists before an answer, none is
+        # named): what can be done is to hand the link out again.
+        if request.method == "POST":
+            return redirect("surveys:reminders", pk=survey.pk)
+        return render(
+            request, "surveys/reminders.html", {"survey": survey, "open": _open_link_status(request, survey)}
+        )
     if request.method == "POST":
         sent = services.send_reminders(request, survey)
         messages.success(

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from coordination.models import AuditEvent
 from surveys.models import Answer, Respondent, Survey
 from tests.surveys.factories import make_survey, question, respondent
 from tests.training.factories import make_event
@@ -139,3 +140,28 @@ def test_a_facility_survey_keeps_each_respondents_link_and_answer_page(cast, cli
     assert facility.post(f"/surveys/r/{r.token}/", {f"q{q.pk}": "はい"}).status_code == 200
     reopened = facility.get(f"/surveys/r/{r.token}/").content.decode()
     assert "それまでは何度でも修正できます" in reopened and "東ケアプラン" in reopened
+
+
+def test_the_reminders_page_of_an_anonymous_event_survey_says_what_can_be_done(event_survey, client_for):
+    for point in (5, 4, 4, 3, 5, 2, 4):
+        answer_by_link(event_survey, point, device=Client(REMOTE_ADDR=f"192.0.2.{40 + point}"))
+    coordinator = client_for("coordinator")
+    page = coordinator.get(f"/surveys/{event_survey.pk}/reminders/").content.decode()
+    assert "未回答の回答者はいません" not in page
+    assert "無記名のため、個別の督促はできません。" in page
+    assert 'data-open-link-answers="7"' in page and "参加者 9名" in page
+    assert f"/surveys/l/{event_survey.link_token}/" in page and "data-survey-qr" in page
+    assert "督促メールを送る" not in page
+    # Nothing to send: no email, no respondent marked reminded.
+    sent = coordinator.post(f"/surveys/{event_survey.pk}/reminders/", follow=True).content.decode()
+    assert "督促のメールを" not in sent and "無記名のため、個別の督促はできません。" in sent
+    assert not AuditEvent.objects.filter(detail__contains="督促").exists()
+
+
+def test_the_reminders_page_of_a_facility_survey_still_lists_who_has_not_answered(cast, client_for):
+    s = make_survey(cast.center1, audience=Survey.Audience.FACILITIES)
+    question(s, "q1", choices=["はい", "いいえ"])
+    r = respondent(s, label="東ケアプラン")
+    page = client_for("coordinator").get(f"/surveys/{s.pk}/reminders/").content.decode()
+    assert f'data-pending-respondent="{r.pk}"' in page and f"/surveys/r/{r.token}/" in page
+    assert "督促メールを送る" in page and "個別の督促はできません" not in page
