@@ -14,7 +14,7 @@ from coordination.models import Role, User
 from coordination.security import CREATE, UPDATE, audit, changed_fields
 from resources.models import Facility, FacilityKind
 from surveys import presets
-from surveys.models import Answer, AudienceFilter, Question, Respondent, Survey
+from surveys.models import NO_PROFESSION, Answer, AudienceFilter, Question, Respondent, Survey
 
 
 class SurveyClosed(Exception):
@@ -205,9 +205,6 @@ def submit_answers(request, respondent, values):
             detail=f"{respondent.survey} に{'回答' if first else '回答を修正'}",
         )
     return respondent
-
-
-NO_PROFESSION = "職種の回答なし"
 
 
 def submit_link_answer(request, survey, values, *, profession=None, name="", respondent=None):
