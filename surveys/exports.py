@@ -3,7 +3,6 @@
 import re
 
 from coordination.publishing import SUPPRESSED_IN_SHEETS
-from surveys import results
 from surveys.models import Answer, Question, Respondent
 from surveys.results import HIDDEN, threshold
 
@@ -183,7 +182,7 @@ def _by_profession_sheet(survey, items, version, public):
     who gave none last), with each 職種's 回答者数 (and a rating's 平均). The public version leaves a
     question's breakdown out where the result page does (results.build: any of it hidden)."""
     questions = [i for i in items if "rating" in i or "rows" in i]
-    groups = sorted({g for i in questions for g in i["group_header"]}, key=results.group_order)
+    groups = sorted({g for i in questions for g in i["group_header"]}, key=survey.group_order())
     rows = []
     for item in questions:
         q = item["question"]

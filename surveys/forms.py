@@ -318,7 +318,15 @@ class AnswerForm(forms.Form):
     JavaScript; one answered 'only when …' and not applying is set aside."""
 
     def __init__(
-        self, *args, survey, questions, initial_answers=None, row_count=None, open_link=False, **kwargs
+        self,
+        *args,
+        survey,
+        questions,
+        initial_answers=None,
+        row_count=None,
+        open_link=False,
+        respondent=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.survey = survey
@@ -340,6 +348,13 @@ class AnswerForm(forms.Form):
                 label="氏名（任意）", max_length=100, required=False
             )
             self.about.append("respondent_name")
+        if open_link and respondent is not None:
+            # The answer given earlier from this device, changed as a whole: what they said of
+            # themselves comes back too.
+            if "profession" in self.fields:
+                self.initial["profession"] = Profession.objects.filter(name=respondent.group).first()
+            if "respondent_name" in self.fields:
+                self.initial["respondent_name"] = respondent.label
         self.by_id = {q.pk: q for q in questions}
         initial_answers = initial_answers or {}
         self.row_counts = {}

@@ -26,10 +26,14 @@ from coordination.models import (
     CenterOrCity,
     CenterOwnedQuerySet,
     CreatedBy,
+    Profession,
     Role,
 )
 from resources.models import Facility, FacilityKind
 from training.models import AttendanceCount, Event, Item, Registration
+
+# The group of an event's attendee who chose no 職種: after every 職種.
+NO_PROFESSION = "職種の回答なし"
 
 
 def new_token():
@@ -234,8 +238,19 @@ class Survey(CenterOrCity, CreatedBy):
             fiscal_year__lt=self.fiscal_year, center_id=self.center_id
         )
 
+    def group_order(self):
+        """The sort key of this survey's respondent groups. 職種 come in the Profession lookup's
+        order, the order of every 職種 list of the portal (one query), a group naming none
+        (職種の登録なし) after them and who gave none last; other groups (施設種別) by name."""
+        rank = {}
+        if self.groups_are_professions:
+            rank = {name: i for i, name in enumerate(Profession.objects.values_list("name", flat=True))}
+        unknown = len(rank)
+        return lambda group: (group == NO_PROFESSION, rank.get(group, unknown), group)
+
     def response_groups(self):
-        """[(group, answered, total, rate)] per respondent group and the whole, in one query."""
+        """[(group, answered, total, rate)] per respondent group and the whole, in one query (two
+        when the groups are 職種, put in their order)."""
         rows = (
             self.respondents.values("group")
             .annotate(
@@ -246,6 +261,9 @@ class Survey(CenterOrCity, CreatedBy):
         groups = [
             (r["group"] or "その他", r["answered"], r["total"], rate(r["answered"], r["total"])) for r in rows
         ]
+        if self.groups_are_professions:
+            order = self.group_order()
+            groups.sort(key=lambda g: order(g[0]))
         answered = sum(g[1] for g in groups)
         total = sum(g[2] for g in groups)
         return groups, (answered, total, rate(answered, total))

@@ -7,16 +7,21 @@ from coordination.twofactor import qr_data_uri
 from surveys.models import Survey
 
 
+def open_link(request, survey):
+    """The survey's one open link, as text and as a QR code (drawn here, no other site)."""
+    url = request.build_absolute_uri(reverse("surveys:answer_link", args=[survey.link_token]))
+    return {"url": url, "qr": qr_data_uri(url)}
+
+
 def event_survey(request, event):
     """The event's survey with its answer count and its link as a QR code (drawn here, no other
     site) for the printed event sheet, or nothing yet. Two queries."""
     survey = Survey.objects.filter(event=event).first()
     if survey is None:
         return {"survey": None, "event": event}
-    url = request.build_absolute_uri(reverse("surveys:answer_link", args=[survey.link_token]))
     return {
         "survey": survey,
         "event": event,
         "answered": survey.respondents.answered().count(),
-        "link": {"url": url, "qr": qr_data_uri(url)},
+        "link": open_link(request, survey),
     }

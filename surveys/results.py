@@ -17,8 +17,6 @@ from surveys import presets
 from surveys.models import Answer, Question, Survey, rate
 
 HIDDEN = SUPPRESSED
-# The group of an event's attendee who chose no 職種 (surveys.services.NO_PROFESSION): last.
-NO_GROUP = "職種の回答なし"
 
 
 def shown(n, public):
@@ -77,10 +75,12 @@ def _choice_table(question, values_groups):
 
 def build(survey, public=False, free_text=True):
     """The result page's content: [{"question", "kind", …}] in question order, plus `comparison`
-    by key with earlier years of the series. Three queries (questions, answers, earlier answers).
+    by key with earlier years of the series. Three queries (questions, answers, earlier answers),
+    and the order of 職種 when the groups are 職種 (Survey.group_order).
     `free_text=False` leaves the texts out for a reader of the aggregates only (an official):
     free text may name people, as the answers one by one do."""
     questions = list(survey.questions.all())
+    group_order = survey.group_order()
     by_question = defaultdict(list)
     for _survey_id, _key, question_id, value, group in _answers([survey.pk]):
         by_question[question_id].append((value, group or "その他"))
@@ -128,7 +128,7 @@ def build(survey, public=False, free_text=True):
                 item["group_header"] = item["group_rows"] = item["group_n"] = []
             item["years"] = _compare(q, earlier, earlier_values, labels, table, survey, public, hidden)
         elif q.kind == Question.Kind.RATING:
-            item.update(_rating(answers, public))
+            item.update(_rating(answers, public, group_order))
             if item.pop("total_hidden"):
                 item["n"] = HIDDEN
         elif q.kind == Question.Kind.NUMBER:
@@ -174,11 +174,6 @@ def build(survey, public=False, free_text=True):
     return out
 
 
-def group_order(group):
-    """Respondent groups by name, who gave none (NO_GROUP) last."""
-    return (group == NO_GROUP, group)
-
-
 def _mean(values):
     return sum(values) / len(values) if values else None
 
@@ -197,7 +192,7 @@ def _hidden_choices(q, table, labels, public, total=True):
     return None if total_hidden and total else hidden
 
 
-def _rating(answers, public):
+def _rating(answers, public, group_order):
     """A rating question: the count of each point of the scale, n and the mean, and the same by
     respondent group (an event's attendees by 職種). In the public version a mean over fewer than
     the threshold is left out like the counts it is made of. The points' counts add up to n and

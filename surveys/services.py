@@ -14,7 +14,7 @@ from coordination.models import Role, User
 from coordination.security import CREATE, UPDATE, audit, changed_fields
 from resources.models import Facility, FacilityKind
 from surveys import presets
-from surveys.models import Answer, AudienceFilter, Question, Respondent, Survey
+from surveys.models import NO_PROFESSION, Answer, AudienceFilter, Question, Respondent, Survey
 
 
 class SurveyClosed(Exception):
@@ -207,21 +207,26 @@ def submit_answers(request, respondent, values):
     return respondent
 
 
-NO_PROFESSION = "職種の回答なし"
-
-
-def submit_link_answer(request, survey, values, *, profession=None, name=""):
+def submit_link_answer(request, survey, values, *, profession=None, name="", respondent=None):
     """An answer by the survey's open link: a respondent of its own, then the answers. An event's
-    attendee may give a 職種 (the results' breakdown) and, on a survey that is not 無記名, a name."""
+    attendee may give a 職種 (the results' breakdown) and, on a survey that is not 無記名, a name.
+    `respondent` is the answer given earlier from the same device (the view found it by the
+    device's cookie): it is changed as a whole, 職種 and name included, like a first answer."""
     if survey.audience == Survey.Audience.EVENT:
         group = profession.name if profession else NO_PROFESSION
     else:
         group = "リンクから"
+    # No name, no label: the answers one by one number such answers (exports.respondent_labels).
+    label = (name or "").strip()[:200]
     with transaction.atomic():
-        # No name, no label: the answers one by one number such answers (exports.respondent_labels).
-        respondent = Respondent.objects.create(
-            survey=survey, kind=Respondent.Kind.LINK, group=group, label=(name or "").strip()[:200]
-        )
+        if respondent is None:
+            respondent = Respondent.objects.create(
+                survey=survey, kind=Respondent.Kind.LINK, group=group, label=label
+            )
+        else:
+            Respondent.objects.filter(pk=respondent.pk, survey=survey, kind=Respondent.Kind.LINK).update(
+                group=group, label=label
+            )
         return submit_answers(request, respondent, values)
 
 

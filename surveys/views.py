@@ -16,7 +16,7 @@ from coordination.exports import xlsx_response
 from coordination.forms import as_stored, post_data
 from coordination.models import Role
 from coordination.security import client_ip
-from surveys import exports, letters, presets, results, services, vacancies
+from surveys import exports, letters, panels, presets, results, services, vacancies
 from surveys.forms import (
     AnswerForm,
     AudienceForm,
@@ -119,6 +119,18 @@ def detail(request, pk):
     )
 
 
+def _open_link_status(request, survey):
+    """A survey answered by its open link: how many answered (over an event's participants) and
+    the link with its QR code to hand out again."""
+    answered, asked, answer_rate = survey.response_figures()
+    return {
+        "answered": answered,
+        "attendees": asked if survey.event_id else None,
+        "rate": answer_rate if survey.event_id else None,
+        "link": panels.open_link(request, survey),
+    }
+
+
 def _link_url(request, survey):
     if not survey.answers_by_link:
         return ""
@@ -178,6 +190,12 @@ def question_edit(request, pk, qid=None):
 @role_required(*MANAGERS)
 def audience(request, pk):
     survey = _managed(request, pk)
+    if survey.answers_by_link:
+        # Answered by its one link: nobody to add, and no respondent's link or answer to show
+        # (an answer is its respondent's, changed from the device that gave it): counts only.
+        return render(
+            request, "surveys/audience.html", {"survey": survey, "open": _open_link_status(request, survey)}
+        )
     form = AudienceForm(post_data(request), survey=survey)
     if request.method == "POST" and form.is_valid():
         if survey.audience == Survey.Audience.FACILITIES:
@@ -380,6 +398,14 @@ def vacancies_view(request, pk):
 @role_required(*MANAGERS)
 def reminders(request, pk):
     survey = _managed(request, pk)
+    if survey.answers_by_link:
+        # Who has not answered is not known (no respondent exists before an answer, none is
+        # named): what can be done is to hand the link out again.
+        if request.method == "POST":
+            return redirect("surveys:reminders", pk=survey.pk)
+        return render(
+            request, "surveys/reminders.html", {"survey": survey, "open": _open_link_status(request, survey)}
+        )
     if request.method == "POST":
         sent = services.send_reminders(request, survey)
         messages.success(
@@ -398,8 +424,10 @@ def reminders(request, pk):
     )
 
 
-def _answer_page(request, survey, respondent, template_extra=None):
-    """The questionnaire (GET), or the answers saved (POST). Returns (response, values or None)."""
+def _answer_page(request, survey, respondent, by_link=False):
+    """The questionnaire (GET), or the answers saved (POST). Returns (response, values or None).
+    `by_link`: answered by the open link (`respondent` the answer given earlier from this
+    device, or None for a first answer)."""
     questions = list(survey.questions.select_related("show_if_question"))
     initial = {}
     if respondent is not None:
@@ -409,7 +437,8 @@ def _answer_page(request, survey, respondent, template_extra=None):
         survey=survey,
         questions=questions,
         initial_answers=initial,
-        open_link=respondent is None,
+        open_link=by_link,
+        respondent=respondent,
     )
     more = request.method == "POST" and any(k.endswith("_more") for k in request.POST)
     if more:
@@ -417,7 +446,7 @@ def _answer_page(request, survey, respondent, template_extra=None):
         form._errors = ErrorDict()
     if request.method == "POST" and not more and form.is_valid():
         return None, form
-    context = {"survey": survey, "form": form, "respondent": respondent, **(template_extra or {})}
+    context = {"survey": survey, "form": form, "respondent": respondent, "by_link": by_link}
     status = 200 if request.method == "GET" or more else 400
     return render(request, "surveys/answer.html", context, status=status), form
 
@@ -435,7 +464,12 @@ def _closed(request, survey, respondent=None):
 @never_cache
 def answer(request, token):
     """A respondent's own link: one answer, which they may change until the survey closes."""
-    respondent = get_object_or_404(Respondent.objects.select_related("survey", "survey__center"), token=token)
+    # An answer given by the open link is reached from the device that gave it only (the open
+    # link and its cookie): its own token opens nothing, whoever was handed it.
+    respondent = get_object_or_404(
+        Respondent.objects.exclude(kind=Respondent.Kind.LINK).select_related("survey", "survey__center"),
+        token=token,
+    )
     survey = respondent.survey
     if not survey.is_open():
         return _closed(request, survey, respondent)
@@ -451,40 +485,53 @@ def answer(request, token):
 
 @never_cache
 def answer_link(request, token):
-    """The open link (anyone with it, or an event's attendees): one answer per browser (a signed
-    cookie), rate-limited per address."""
+    """The open link (anyone with it, or an event's attendees): one answer per browser, rate-limited
+    per address. The browser's signed cookie names its answer, which it alone may change until
+    the close (the one rule for every answer: its respondent's, by the way they answered)."""
     survey = get_object_or_404(
         Survey.objects.select_related("center", "event"), link_token=token, audience__in=Survey.OPEN_LINK
     )
-    if not survey.is_open():
-        return _closed(request, survey)
     cookie = f"survey-{survey.pk}"
-    if request.get_signed_cookie(cookie, default=None, salt=ANSWERED_SALT):
-        return render(request, "surveys/answer_closed.html", {"survey": survey, "status": "answered"})
-    response, form = _answer_page(request, survey, None)
+    own = None
+    mark = request.get_signed_cookie(cookie, default=None, salt=ANSWERED_SALT)
+    if mark:
+        own = Respondent.objects.filter(survey=survey, kind=Respondent.Kind.LINK, token=mark).first()
+    if not survey.is_open():
+        return _closed(request, survey, own)
+    if mark and (own is None or request.GET.get("edit") != "1"):
+        # Answered from this browser: said so (a second scan of the QR code, or the form sent
+        # again, changes nothing), with the way to change the answer ("?edit=1"), unless it was
+        # given before the cookie named the answer, or is gone.
+        return render(
+            request, "surveys/answer_closed.html", {"survey": survey, "status": "answered", "respondent": own}
+        )
+    response, form = _answer_page(request, survey, own, by_link=True)
     if response is not None:
         return response
-    if not LinkThrottle.take(survey, client_ip(request)):
+    if own is None and not LinkThrottle.take(survey, client_ip(request)):
         form.add_error(
             None,
             "短い時間に同じ場所から多くの回答が届いたため、いまは受け付けられませんでした。"
             "1分ほど待ってから、もう一度「回答を送信する」を押してください。",
         )
-        return render(request, "surveys/answer.html", {"survey": survey, "form": form}, status=429)
+        return render(
+            request, "surveys/answer.html", {"survey": survey, "form": form, "by_link": True}, status=429
+        )
     try:
-        services.submit_link_answer(
+        given = services.submit_link_answer(
             request,
             survey,
             form.values,
             profession=form.cleaned_data.get("profession"),
             name=form.cleaned_data.get("respondent_name", ""),
+            respondent=own,
         )
     except services.SurveyClosed:
-        return _closed(request, survey)
-    page = render(request, "surveys/answer_thanks.html", {"survey": survey})
+        return _closed(request, survey, own)
+    page = render(request, "surveys/answer_thanks.html", {"survey": survey, "by_link": True})
     page.set_signed_cookie(
         cookie,
-        "1",
+        given.token,
         salt=ANSWERED_SALT,
         max_age=max(0, int((survey.closes_at - timezone.now()).total_seconds())) + 86400,
         path=request.path,

@@ -100,20 +100,21 @@ def test_the_by_profession_sheet_breaks_each_question_down_by_the_attendees_prof
     assert wb.sheetnames == ["集計表", "職種別"]
     ws = wb["職種別"]
     assert "職種別" in ws["A1"].value and "内部用" in ws["A1"].value
-    # One column a 職種, who gave none last, and the total.
-    assert [c.value for c in ws[2]] == ["質問", "選択肢", CARE_MANAGER, NURSE, NONE, "合計"]
+    # One column a 職種 in the 職種 order (看護師 before 介護支援専門員), who gave none last, and
+    # the total.
+    assert [c.value for c in ws[2]] == ["質問", "選択肢", NURSE, CARE_MANAGER, NONE, "合計"]
     place = _block(ws, "会場")
     assert place[1:] == [
-        (None, "よい", 1, 2, 0, 3),
-        (None, "ふつう", 1, 0, 0, 1),
+        (None, "よい", 2, 1, 0, 3),
+        (None, "ふつう", 0, 1, 0, 1),
         (None, "悪い", 0, 0, 1, 1),
         (None, "回答者数", 2, 2, 1, 5),
     ]
     rating = _block(ws, "満足度")
-    assert rating[-3] == (None, "5 そう思う", 1, 2, 0, 3)
-    assert rating[-2] == (None, "平均", 4.0, 4.67, 4.0, None)
-    assert rating[-1] == (None, "回答者数", 2, 3, 1, 6)
-    assert _block(ws, "今後のテーマ（複数回答）")[-1] == (None, "回答者数", 2, 3, 1, 6)
+    assert rating[-3] == (None, "5 そう思う", 2, 1, 0, 3)
+    assert rating[-2] == (None, "平均", 4.67, 4.0, 4.0, None)
+    assert rating[-1] == (None, "回答者数", 3, 2, 1, 6)
+    assert _block(ws, "今後のテーマ（複数回答）")[-1] == (None, "回答者数", 3, 2, 1, 6)
     # Free text has no breakdown.
     assert not any(r[0] == "感想" for r in ws.iter_rows(values_only=True))
 
@@ -142,9 +143,9 @@ def test_the_public_tables_hide_small_counts_their_shares_and_breakdowns(cast, c
     by_profession = wb["職種別"]
     assert "公開用" in by_profession["A1"].value
     assert _block(by_profession, "会場")[1:] == [
-        (None, "よい", 0, 10, 10),
-        (None, "悪い", 5, 0, 5),
-        (None, "回答者数", 5, 10, 15),
+        (None, "よい", 10, 0, 10),
+        (None, "悪い", 0, 5, 5),
+        (None, "回答者数", 10, 5, 15),
     ]
     # 満足度 by 職種 would give the hidden 3 back: left out, and said so.
     assert _block(by_profession, "満足度") == [
@@ -152,7 +153,7 @@ def test_the_public_tables_hide_small_counts_their_shares_and_breakdowns(cast, c
     ]
     # The internal version of the same survey keeps it.
     internal = _workbook(client_for("coordinator"), survey, "tables_internal")["職種別"]
-    assert _block(internal, "満足度")[3] == (None, "3 どちらとも", 0, 1, 1)
+    assert _block(internal, "満足度")[3] == (None, "3 どちらとも", 1, 0, 1)
 
 
 def test_a_survey_of_facilities_has_no_by_profession_sheet(cast, client_for):

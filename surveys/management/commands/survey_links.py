@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.models import Survey
+from surveys.models import Respondent, Survey
 
 
 class Command(BaseCommand):
@@ -21,5 +21,8 @@ class Command(BaseCommand):
         except Survey.DoesNotExist:
             raise CommandError(f"調査 {survey_id} はありません。") from None
         base = base_url.rstrip("/")
-        for respondent in survey.respondents.order_by("group", "label", "pk"):
+        # An answer given by the open link has no link of its own to hand out: it is its
+        # respondent's alone (changed from the device that gave it).
+        found = survey.respondents.exclude(kind=Respondent.Kind.LINK).order_by("group", "label", "pk")
+        for respondent in found:
             self.stdout.write(f"{respondent.label}, {base}{respondent.get_answer_url()}")
