@@ -89,6 +89,15 @@ def check_tier(tier, organisations, professions, own_professions=()):
     return f"{message}{detail}"
 
 
+def professions_taking_part(organisations, professions):
+    """The ids of the professions a meeting's record says took part: those ticked, and those of
+    its organisations (薬剤師会's members are 薬剤師, as check_tier counts them once). Attendance
+    by profession counts only these, so that 出席人数 and 参加した職種 never disagree; the
+    professions stay ticked on the record itself because the tier is checked against them before
+    anyone has counted heads (a meeting entered ahead of its day has no attendance)."""
+    return {p.pk for p in professions} | {o.profession_id for o in organisations if o.profession_id}
+
+
 # The eight items of the 在宅医療・介護連携推進事業. A meeting or a 課題 serves one or more,
 # stored as their letters (「イク」), so that "serves イ" is one substring lookup on any database.
 PROGRAM_ITEMS = [

@@ -28,7 +28,16 @@ from meetings.forms import (
     StatusForm,
     TargetFormSet,
 )
-from meetings.models import PROGRAM_ITEMS, Issue, ItemTarget, Measure, Meeting, Series, Solution
+from meetings.models import (
+    PROGRAM_ITEMS,
+    Issue,
+    ItemTarget,
+    Measure,
+    Meeting,
+    Series,
+    Solution,
+    professions_taking_part,
+)
 from training.models import Event
 
 WRITERS, READERS = access.CENTER_WRITERS, access.CENTER_READERS
@@ -129,6 +138,9 @@ def detail(request, pk):
     )
     can_edit = Meeting.objects.editable_by(request.user).filter(pk=pk).exists()
     attendance = list(meeting.attendance.all())
+    # Counts entered before 出席人数 had to agree with 参加した職種 may still name another.
+    taking_part = professions_taking_part(meeting.organisations.all(), meeting.professions.all())
+    counted_outside = [a.profession.name for a in attendance if a.profession_id not in taking_part]
     return render(
         request,
         "meetings/detail.html",
@@ -138,6 +150,7 @@ def detail(request, pk):
             "can_edit": can_edit,
             "attendance": attendance,
             "attendance_total": sum(a.count for a in attendance),
+            "counted_outside": counted_outside,
             "issue_form": IssueForm(user=request.user, meeting=meeting, prefix="issue") if can_edit else None,
         },
     )
@@ -152,7 +165,10 @@ def attendance(request, pk):
         services.save_attendance(request, meeting, form)
         messages.success(request, "職種別の出席人数を保存しました。")
         return redirect(meeting)
-    return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})
+    taking_part = [p.name for p in form.professions if p.pk in form.taking_part]
+    return render(
+        request, "meetings/attendance.html", {"meeting": meeting, "form": form, "taking_part": taking_part}
+    )
 
 
 @never_cache
