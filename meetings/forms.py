@@ -20,6 +20,7 @@ from meetings.models import (
     Series,
     Solution,
     check_tier,
+    professions_taking_part,
 )
 from training.models import Event
 
@@ -141,6 +142,7 @@ class MeetingForm(ItemsMixin, CenterOwnedForm):
             )
             if error:
                 self.add_error("organisations", error)
+        self._clean_attendance_kept(data)
         if data.get("start_time") and data.get("end_time") and data["end_time"] < data["start_time"]:
             self.add_error("end_time", "終了時刻が開始時刻より前になっています。")
         series = data.get("series")
@@ -148,6 +150,24 @@ class MeetingForm(ItemsMixin, CenterOwnedForm):
         if series and center_id and series.center_id != center_id:
             self.add_error("series", "別のセンターの会議体は選べません。")
         return data
+
+    def _clean_attendance_kept(self, data):
+        """A profession whose heads were counted (出席人数) stays among those who took part: taking
+        it off (or the organisation that stood for it) would leave a count the record denies."""
+        if not self.instance.pk or "professions" not in data or "organisations" not in data:
+            return
+        taking_part = professions_taking_part(data["organisations"], data["professions"])
+        # Only what this edit takes off: a count entered before counts had to agree is pointed
+        # out on the meeting's page, and does not hold up every other change to the record.
+        before = professions_taking_part(self.instance.organisations.all(), self.instance.professions.all())
+        for a in self.instance.attendance.select_related("profession"):
+            if a.profession_id in before and a.profession_id not in taking_part:
+                name = a.profession.name
+                self.add_error(
+                    "professions",
+                    f"{name}は出席人数（{a.count}名）が入力されているため、参加した職種から外せません。"
+                    f"外すときは、先に「出席人数を入力」で{name}の人数を空欄にしてください。",
+                )
 
     def _own_professions(self):
         """The professions of the center's own people (its coordinators, and the one recording):
@@ -180,10 +200,39 @@ class SeriesForm(CenterOwnedForm):
 
 
 class MeetingAttendanceForm(ProfessionCountsForm):
+    """Heads by profession, for the professions the meeting's record says took part (ticked, or
+    those of its organisations): only those are offered (and one already counted, so that it can
+    be emptied), and a count of another is refused, naming it, rather than saved beside a
+    参加した職種 that leaves it out."""
+
     def __init__(self, *args, meeting, **kwargs):
         current = {a.profession_id: a.count for a in meeting.attendance.all()}
         super().__init__(*args, current=current, **kwargs)
         self.meeting = meeting
+        self.taking_part = professions_taking_part(meeting.organisations.all(), meeting.professions.all())
+        offered = [p for p in self.professions if p.pk in self.taking_part or p.pk in current]
+        self.left_out = [p for p in self.professions if p not in offered]
+        for p in self.left_out:
+            del self.fields[f"p{p.pk}"]
+        self.professions = offered
+
+    def _refuse(self, p, field=None):
+        self.add_error(
+            field,
+            f"{p.name}はこの会議の「参加した職種」に入っていません。"
+            f"会議の記録を編集して参加した職種に{p.name}を加えてから入力するか、人数を空欄にしてください。",
+        )
+
+    def clean(self):
+        data = super().clean()
+        for p in self.professions:
+            if data.get(f"p{p.pk}") and p.pk not in self.taking_part:
+                self._refuse(p, f"p{p.pk}")
+        # A page opened before the meeting's professions were changed may still send one.
+        for p in self.left_out:
+            if (self.data.get(f"p{p.pk}") or "").strip() not in ("", "0"):
+                self._refuse(p)
+        return data
 
 
 class IssueForm(ItemsMixin, CenterOwnedForm):

@@ -89,6 +89,15 @@ def check_tier(tier, organisations, professions, own_professions=()):
     return f"{message}{detail}"
 
 
+def professions_taking_part(organisations, professions):
+    """The ids of the professions a meeting's record says took part: those ticked, and those of
+    its organisations (薬剤師会's members are 薬剤師, as check_tier counts them once). Attendance
+    by profession counts only these, so that 出席人数 and 参加した職種 never disagree; the
+    professions stay ticked on the record itself because the tier is checked against them before
+    anyone has counted heads (a meeting entered ahead of its day has no attendance)."""
+    return {p.pk for p in professions} | {o.profession_id for o in organisations if o.profession_id}
+
+
 # The eight items of the 在宅医療・介護連携推進事業. A meeting or a 課題 serves one or more,
 # stored as their letters (「イク」), so that "serves イ" is one substring lookup on any database.
 PROGRAM_ITEMS = [
@@ -473,33 +482,54 @@ class Issue(CreatedBy):
 
     def lineage(self):
         """The history from raising to resolution: [(年度, [(date, kind, text, object)])], oldest
-        first. Kinds: raised, status, discussed, decided, carried_out, planned."""
+        first. Kinds: raised, status, discussed, decided, carried_out, planned.
+
+        Entries of one day are in the order they happened, as the records were entered (the
+        moment each was recorded), so that a day reads 提起 → 協議 → 解決策 and a status step
+        follows what moved it. Nothing about the 課題 comes before it was raised, nor a 解決策's
+        carrying out before the 解決策 itself, whenever their meeting was entered (a 課題 raised at
+        a meeting is recorded after the meeting). Equal moments fall back on that story's order."""
         today = timezone.localdate()
-        entries = []
+        entries = []  # (date, moment, entry)
+        raised_at = self.created_at
+
+        def since(*moments):
+            return max([raised_at, *(m for m in moments if m is not None)])
+
         origin = "相談から" if self.raised_from_consultation_id else ""
         if self.raised_at_meeting_id:
             origin = (
                 f"{self.raised_at_meeting.get_tier_display()}「{self.raised_at_meeting.display_title}」で"
             )
         entries.append(
-            (self.raised_on, "raised", f"{origin}提起（{self.raised_by}）", self.raised_at_meeting)
+            (
+                raised_at,
+                (self.raised_on, "raised", f"{origin}提起（{self.raised_by}）", self.raised_at_meeting),
+            )
         )
         for change in self.status_changes.all():
             text = f"状態を「{change.get_status_display()}」に" + (f"：{change.note}" if change.note else "")
-            entries.append((change.changed_on, "status", text, None))
+            entries.append((since(change.recorded_at), (change.changed_on, "status", text, None)))
         for meeting in self.discussed_at.all():
             entries.append(
                 (
-                    meeting.held_on,
-                    "discussed",
-                    f"{meeting.get_tier_display()}「{meeting.display_title}」で検討",
-                    meeting,
+                    since(meeting.created_at),
+                    (
+                        meeting.held_on,
+                        "discussed",
+                        f"{meeting.get_tier_display()}「{meeting.display_title}」で検討",
+                        meeting,
+                    ),
                 )
             )
         for solution in self.solutions.all():
+            decided_at = since(solution.created_at)
             if solution.decided_on:
                 entries.append(
-                    (solution.decided_on, "decided", f"解決策「{solution.title}」を決定", solution)
+                    (
+                        decided_at,
+                        (solution.decided_on, "decided", f"解決策「{solution.title}」を決定", solution),
+                    )
                 )
             # An occasion ahead of today is a plan: the line says so rather than 実施, as the
             # reports and the status (which count only what has happened) do.
@@ -508,18 +538,16 @@ class Issue(CreatedBy):
                 for m in solution.meetings.all()
             ] + [(e.day, f"研修「{e.title}」", e) for e in solution.events.all()]
             for day, where, occasion in occasions:
+                moment = max(decided_at, occasion.created_at)
                 if day > today:
-                    entries.append(
-                        (day, "planned", f"解決策「{solution.title}」を{where}で実施する予定", occasion)
-                    )
+                    entry = (day, "planned", f"解決策「{solution.title}」を{where}で実施する予定", occasion)
                 else:
-                    entries.append(
-                        (day, "carried_out", f"解決策「{solution.title}」を{where}で実施", occasion)
-                    )
+                    entry = (day, "carried_out", f"解決策「{solution.title}」を{where}で実施", occasion)
+                entries.append((moment, entry))
         order = {"raised": 0, "discussed": 1, "decided": 2, "carried_out": 3, "planned": 3, "status": 4}
-        entries.sort(key=lambda e: (e[0], order[e[1]]))
+        entries.sort(key=lambda e: (e[1][0], e[0], order[e[1][1]]))
         years = {}
-        for entry in entries:
+        for _, entry in entries:
             years.setdefault(dates.fiscal_year(entry[0]), []).append(entry)
         return [(dates.fiscal_year_label(y), rows) for y, rows in sorted(years.items())]
 

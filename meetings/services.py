@@ -8,7 +8,7 @@ data, so their audit entries keep the changed values."""
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
 from coordination import dates
@@ -301,6 +301,57 @@ def fiscal_year_summary(year, meetings, issues, solutions=None, events=None):
         "total": sum(tier_totals.values()),
         "raised": raised,
         "solved": solved,
+        **_open_at(year, issues),
+    }
+
+
+def _open_at(year, issues):
+    """The 課題 still open at the end of the 年度, or today while it runs (a city's 年度末未解決):
+    raised by then and not 解決 by then, whatever year they were raised in. Each comes with its
+    state on that day (its last dated step by then) beside its state now, since one solved or
+    put on hold later was still open at the 年度末. One query."""
+    start, end = dates.fiscal_year_range(year)
+    today = dates.today()
+    as_of = min(end, today)
+    if as_of < start:  # a 年度 still to come has no end state yet
+        return {"open": [], "open_as_of": None, "open_running": False, "open_carried_over": 0}
+    step_then = (
+        IssueStatusChange.objects.filter(issue=OuterRef("pk"), changed_on__lte=as_of)
+        .order_by("-changed_on", "-pk")
+        .values("status")[:1]
+    )
+    candidates = (
+        issues.filter(raised_on__lte=as_of)
+        .filter(
+            ~Q(status=IssueStatus.SOLVED)
+            | Exists(
+                IssueStatusChange.objects.filter(
+                    issue=OuterRef("pk"), status=IssueStatus.SOLVED, changed_on__gt=as_of
+                )
+            )
+        )
+        .annotate(
+            status_then=Subquery(step_then),
+            has_steps=Exists(IssueStatusChange.objects.filter(issue=OuterRef("pk"))),
+        )
+        .select_related("organisation", "profession", "center")
+        .order_by("raised_on", F("center__code").asc(nulls_last=True), "label", "pk")
+    )
+    labels = dict(IssueStatus.choices)
+    rows = []
+    for issue in candidates:
+        # No step by then: one without any history is taken as it is now; one whose first step
+        # came later (a 提起日 moved back) had not yet been acted on.
+        then = issue.status_then or (IssueStatus.NEW if issue.has_steps else issue.status)
+        if then == IssueStatus.SOLVED:
+            continue  # solved by then, reopened since
+        issue.status_then_display = labels[then]
+        rows.append(issue)
+    return {
+        "open": rows,
+        "open_as_of": as_of,
+        "open_running": as_of < end,
+        "open_carried_over": sum(1 for i in rows if i.raised_on < start),
     }
 
 

@@ -28,7 +28,16 @@ from meetings.forms import (
     StatusForm,
     TargetFormSet,
 )
-from meetings.models import PROGRAM_ITEMS, Issue, ItemTarget, Measure, Meeting, Series, Solution
+from meetings.models import (
+    PROGRAM_ITEMS,
+    Issue,
+    ItemTarget,
+    Measure,
+    Meeting,
+    Series,
+    Solution,
+    professions_taking_part,
+)
 from training.models import Event
 
 WRITERS, READERS = access.CENTER_WRITERS, access.CENTER_READERS
@@ -129,6 +138,9 @@ def detail(request, pk):
     )
     can_edit = Meeting.objects.editable_by(request.user).filter(pk=pk).exists()
     attendance = list(meeting.attendance.all())
+    # Counts entered before 出席人数 had to agree with 参加した職種 may still name another.
+    taking_part = professions_taking_part(meeting.organisations.all(), meeting.professions.all())
+    counted_outside = [a.profession.name for a in attendance if a.profession_id not in taking_part]
     return render(
         request,
         "meetings/detail.html",
@@ -138,6 +150,7 @@ def detail(request, pk):
             "can_edit": can_edit,
             "attendance": attendance,
             "attendance_total": sum(a.count for a in attendance),
+            "counted_outside": counted_outside,
             "issue_form": IssueForm(user=request.user, meeting=meeting, prefix="issue") if can_edit else None,
         },
     )
@@ -152,7 +165,10 @@ def attendance(request, pk):
         services.save_attendance(request, meeting, form)
         messages.success(request, "職種別の出席人数を保存しました。")
         return redirect(meeting)
-    return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})
+    taking_part = [p.name for p in form.professions if p.pk in form.taking_part]
+    return render(
+        request, "meetings/attendance.html", {"meeting": meeting, "form": form, "taking_part": taking_part}
+    )
 
 
 @never_cache
@@ -548,6 +564,7 @@ def _summary_xlsx(s):
                 [[_center_name(i), i.label, i.title, i.raised_by, day] for day, i in s["solved"]],
                 {"title_rows": [title], "widths": [28, 10, 40, 24, 12]},
             ),
+            _open_sheet(s, title),
             (
                 "実施した解決策",
                 ["センター", "解決策", "対応する課題", "実施した場", "実施日"],
@@ -566,6 +583,35 @@ def _summary_xlsx(s):
             ),
         ],
         fallback=f"meetings-FY{s['year']}.xlsx",
+    )
+
+
+def _open_sheet(s, title):
+    """The 課題 open at the 年度末 (or today), as the page lists them: a past 年度 names the state
+    at its end beside the state now."""
+    running = s["open_running"]
+    header = ["センター", "ラベル", "課題", "提起した団体・職種", "提起日"]
+    header += ["状態"] if running else ["年度末の状態", "現在の状態"]
+    rows = [
+        [_center_name(i), i.label, i.title, i.raised_by, i.raised_on, i.status_then_display]
+        + ([] if running else [i.get_status_display()])
+        for i in s["open"]
+    ]
+    if s["open_as_of"] is None:
+        note = "この年度はまだ始まっていません。"
+    else:
+        when = f"{s['open_as_of']:%Y/%m/%d}".replace("/0", "/")
+        note = (
+            f"{when}現在で未解決の課題 {len(rows)}件（うち前年度以前からの持ち越し {s['open_carried_over']}件）"
+            if running
+            else f"年度末（{when}）に未解決だった課題 {len(rows)}件（うち前年度以前からの持ち越し {s['open_carried_over']}件）"
+        )
+    return (
+        "未解決の課題",
+        header,
+        rows,
+        # One title row, as on the other sheets, so that every sheet's rows start on row 3.
+        {"title_rows": [f"{title}：{note}"], "widths": [28, 10, 40, 24, 12, 14, 14]},
     )
 
 

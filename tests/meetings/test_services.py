@@ -78,6 +78,7 @@ def test_a_solution_carried_out_moves_its_issues_on(cast):
 
 def test_attendance_replaces_the_counts_and_is_audited(cast):
     meeting = make_meeting(cast.center1, organisations=[org("薬剤師会", "薬")])
+    meeting.professions.set([cast.nurse, cast.care_manager])  # counts are of those taking part
     MeetingAttendance.objects.create(meeting=meeting, profession=cast.care_manager, count=3)
     form = MeetingAttendanceForm({f"p{cast.nurse.pk}": "2"}, meeting=meeting)
     assert form.is_valid(), form.errors
