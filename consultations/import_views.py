@@ -16,7 +16,21 @@ from coordination.models import Center, Role
 ALLOW_DUPLICATE = "allow_duplicate"
 
 
-class ConsultationImportFlow(BatchFlow):
+class CenterBatches:
+    """A center's uploads are its own: a coordinator sees its own center's only (an admin's
+    upload by the センター column may hold every center's rows, so it is the admin's alone)."""
+
+    def batches(self, request):
+        user = request.user
+        batches = self.model.objects.select_related("user", "center")
+        if user.role == Role.ADMIN:
+            return batches
+        if user.center_id:
+            return batches.filter(center_id=user.center_id)
+        return batches.none()
+
+
+class ConsultationImportFlow(CenterBatches, BatchFlow):
     model = ConsultationImport
     namespace = "consultations"
     name = "import"
@@ -24,17 +38,6 @@ class ConsultationImportFlow(BatchFlow):
     detail_template = "consultations/import_detail.html"
     rejected_file = "errors.csv"
     roles = (Role.ADMIN, Role.COORDINATOR)
-
-    def batches(self, request):
-        user = request.user
-        batches = ConsultationImport.objects.select_related("user", "center")
-        if user.role == Role.ADMIN:
-            return batches
-        # A coordinator sees its own center's uploads only: an admin's upload by the センター
-        # column may hold every center's rows.
-        if user.center_id:
-            return batches.filter(center_id=user.center_id)
-        return batches.none()
 
     def upload_center(self, request):
         """(center, error): the coordinator's own center; for an admin the center chosen on the

@@ -4,27 +4,19 @@ another center's upload answers 404)."""
 
 from django.http import Http404
 
+from consultations.import_views import CenterBatches
 from consultations.models import PastTotalsImport
 from coordination.batch_views import BatchFlow
 from coordination.models import Role
 
 
-class PastTotalsFlow(BatchFlow):
+class PastTotalsFlow(CenterBatches, BatchFlow):
     model = PastTotalsImport
     namespace = "consultations"
     name = "past_totals"
     upload_template = "consultations/past_totals.html"
     detail_template = "consultations/past_totals_detail.html"
     roles = (Role.ADMIN, Role.COORDINATOR)
-
-    def batches(self, request):
-        user = request.user
-        batches = PastTotalsImport.objects.select_related("user", "center")
-        if user.role == Role.ADMIN:
-            return batches
-        if user.center_id:
-            return batches.filter(center_id=user.center_id)
-        return batches.none()
 
     def upload_fields(self, request):
         """A coordinator uploads its own center's rows only (and without a center, nothing)."""
