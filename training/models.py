@@ -492,6 +492,14 @@ class Registration(models.Model):
         return self.checked_in_at is not None
 
 
+def in_name_order(registrations):
+    """Registrations in the one order the event page, the 受付名簿 and the export share: by name,
+    folded as the search folds (width, katakana as hiragana, spaces), so a name typed in kana
+    sorts in 五十音 order and one in kanji by its characters. Registrations hold no reading, and
+    the database's collation differs between SQLite and PostgreSQL, so the sort is done here."""
+    return sorted(registrations, key=lambda r: (normalize(r.name), r.pk))
+
+
 class AttendanceCount(models.Model):
     """Attendance entered after the fact, as a count by profession (no registration)."""
 

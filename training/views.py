@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from coordination.exports import xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import as_stored, errors_to_messages, post_data
 from coordination.models import Role
+from coordination.text import normalize
 from training import services
 from training.filters import EventFilter
 from training.forms import (
@@ -33,6 +35,7 @@ from training.models import (
     Registration,
     SupporterCount,
     Task,
+    in_name_order,
     supporters_by_year,
     yearly_history,
 )
@@ -131,14 +134,24 @@ def detail(request, pk):
             "formats", "audience_professions", "organiser_links__organisation", "co_host_centers"
         ),
     )
-    registrations = list(event.registrations.select_related("profession"))
+    registrations = in_name_order(event.registrations.select_related("profession"))
     check_in_refusal = event.check_in_refusal()
+    roster = Roster(request.GET)
+    shown = [r for r in registrations if roster.shows(r)]
+    notices, list_notices, row_notices = _place_messages(request, shown)
+    for r in shown:
+        r.notices = row_notices.get(r.pk, [])
     return render(
         request,
         "training/detail.html",
         {
             "event": event,
-            "registrations": registrations,
+            "registrations": shown,
+            "registration_total": len(registrations),
+            "pending_total": sum(roster.is_pending(r) for r in registrations),
+            "roster": roster,
+            "notices": notices,
+            "list_notices": list_notices,
             "confirmed": sum(r.status == Registration.Status.CONFIRMED for r in registrations),
             "waitlisted": sum(r.status == Registration.Status.WAITLISTED for r in registrations),
             "checked_in": sum(r.checked_in_at is not None for r in registrations),
@@ -155,6 +168,74 @@ def detail(request, pk):
             "panels": extensions.panels("event", request, event),
         },
     )
+
+
+class Roster:
+    """The door list's filter (GET or the check-in form's hidden fields): `q` a part of the name
+    or 所属 (folded as the search folds), `pending` 未受付のみ (signed up, not yet checked in)."""
+
+    def __init__(self, data):
+        self.q = (data.get("q") or "").strip()[:50]
+        self.pending = data.get("pending") == "1"
+        self._folded = normalize(self.q)
+
+    @staticmethod
+    def is_pending(registration):
+        return registration.checked_in_at is None and registration.status != Registration.Status.CANCELLED
+
+    def shows(self, registration):
+        if self.pending and not self.is_pending(registration):
+            return False
+        if self._folded:
+            return self._folded in normalize(registration.name) or self._folded in normalize(
+                registration.organisation
+            )
+        return True
+
+    @property
+    def filtered(self):
+        return bool(self.q or self.pending)
+
+    def query(self, **changes):
+        """The filter's query string, with `changes` (None drops a key)."""
+        params = {"q": self.q, "pending": "1" if self.pending else ""}
+        params.update(changes)
+        return urlencode({k: v for k, v in params.items() if v})
+
+    def all_query(self):
+        return self.query(pending=None)
+
+    def pending_query(self):
+        return self.query(pending="1")
+
+    def clear_query(self):
+        return self.query(q=None)
+
+    def back_to_list(self, event, registration):
+        """Where the door staff land after acting on `registration`: its own card, or, when it has
+        just left the 未受付のみ list, the next person of that list (the list's top when none is
+        left); the messages are shown there (`at`), not at the top of the page."""
+        anchor = registration
+        if not self.shows(registration):
+            ordered = in_name_order(event.registrations.select_related("profession"))
+            after = ordered[[r.pk for r in ordered].index(registration.pk) + 1 :]
+            anchor = next((r for r in after if self.shows(r)), None)
+        at = anchor.pk if anchor else "list"
+        fragment = f"reg-{anchor.pk}" if anchor else "registrations"
+        return f"{event.get_absolute_url()}?{self.query(at=at)}#{fragment}"
+
+
+def _place_messages(request, shown):
+    """The page's messages as (top of the page, top of the list, {registration pk: its card's}).
+    After an action in the list (?at=<pk> or ?at=list, Roster.back_to_list) they are shown where
+    the page lands, so a phone at the door sees them; otherwise at the top as on every page."""
+    pending = list(messages.get_messages(request))
+    at = request.GET.get("at", "")
+    if not at:
+        return pending, [], {}
+    if at.isdigit() and int(at) in {r.pk for r in shown}:
+        return [], [], {int(at): pending}
+    return [], pending, {}
 
 
 def _detail_for_professional(request, pk):
@@ -282,7 +363,7 @@ def promotion_told(request, pk, rid):
     if registration.promotion_untold:
         services.mark_told(request, registration)
         messages.success(request, f"{registration.name}さんに繰り上げを連絡したと記録しました。")
-    return redirect(f"{event.get_absolute_url()}#registrations")
+    return redirect(Roster(request.POST).back_to_list(event, registration))
 
 
 def _registration(request, pk, rid):
@@ -310,7 +391,8 @@ def check_in(request, pk, rid):
         )
     else:
         messages.success(request, f"{registration.name}さんを受け付けました。")
-    return redirect(f"{event.get_absolute_url()}#registrations")
+    registration.refresh_from_db(fields=["checked_in_at", "status"])
+    return redirect(Roster(request.POST).back_to_list(event, registration))
 
 
 @never_cache
