@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 
 from coordination.forms import (
     CenterOwnedForm,
@@ -115,6 +116,25 @@ class RegistrationForm(forms.Form):
         label="職種", queryset=Profession.objects.all(), widget=forms.Select, empty_label="選んでください"
     )
     email = forms.EmailField(label="連絡先メール", required=False)
+
+
+class StaffRegistrationForm(RegistrationForm):
+    """A sign-up staff enter for someone. From the event's day on, a walk-in at the door is checked
+    in with it (ticked on the day itself: the person is standing there); before that day there is
+    no 当日受付 to offer."""
+
+    check_in = forms.BooleanField(
+        label="当日受付も済ませる",
+        required=False,
+        help_text="会場で受け付けた方は、このまま受付済みになります。",
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        if event.check_in_refusal():
+            del self.fields["check_in"]
+        else:
+            self.fields["check_in"].initial = event.day == timezone.localdate()
 
 
 def professions_by_typed_name():

@@ -25,6 +25,7 @@ from training.forms import (
     BulkRegistrationForm,
     EventForm,
     RegistrationForm,
+    StaffRegistrationForm,
     TaskForm,
 )
 from training.models import (
@@ -302,23 +303,47 @@ def register(request, pk):
             "profession": user.profession_id,
             "email": user.email,
         }
-    form = RegistrationForm(post_data(request), initial=initial)
+    if on_behalf:
+        form = StaffRegistrationForm(post_data(request), event=event)
+    else:
+        form = RegistrationForm(post_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        registration = services.register(request, event, form.cleaned_data, user=None if on_behalf else user)
+        fields = dict(form.cleaned_data)
+        check_in = fields.pop("check_in", False)
+        registration = services.register(
+            request, event, fields, user=None if on_behalf else user, check_in=check_in
+        )
+        if on_behalf:
+            messages.success(request, _registered_for_someone(event, registration, check_in))
+            return redirect(Roster({}).back_to_list(event, registration))
         waiting = registration.status == Registration.Status.WAITLISTED
-        # Staff take a sign-up for someone (「山田 花子さんを受け付けました」); a professional applies.
-        waiting_as = "キャンセル待ちとして" if waiting else ""
         # A professional is told what they signed up for: the list they return to holds several.
-        done = (
-            f"{registration.name}さんを{waiting_as}受け付けました。"
-            if on_behalf
-            else f"「{event.title}」（{date_format(timezone.localtime(event.starts_at), 'n月j日（D）H:i')}〜）に{waiting_as}申し込みました。"
-        )
         messages.success(
-            request, done + ("定員に達しているため、空きが出たら参加確定になります。" if waiting else "")
+            request,
+            f"「{event.title}」（{date_format(timezone.localtime(event.starts_at), 'n月j日（D）H:i')}〜）に"
+            + ("キャンセル待ちとして申し込みました。" if waiting else "申し込みました。")
+            + (FULL_NOTE if waiting else ""),
         )
-        return redirect(event if on_behalf else "training:index")
+        return redirect("training:index")
     return render(request, "training/register.html", {"event": event, "form": form, "on_behalf": on_behalf})
+
+
+FULL_NOTE = "定員に達しているため、空きが出たら参加確定になります。"
+
+
+def _registered_for_someone(event, registration, checked_in):
+    """What staff are told after entering a sign-up: exactly whether the person is now checked in
+    (「受け付けました」 alone read as a check-in at the door when it was not one)."""
+    name = registration.name
+    if checked_in:
+        confirmed = event.registrations.confirmed().count()
+        over = event.capacity is not None and confirmed > event.capacity
+        seats = f"（定員を超えての参加です。確定 {confirmed}名／定員 {event.capacity}名）" if over else ""
+        return f"{name}さんの申込を登録し、当日受付を済ませました{seats}。"
+    waiting = registration.status == Registration.Status.WAITLISTED
+    done = f"{name}さんの申込を{'キャンセル待ちとして' if waiting else ''}登録しました"
+    not_yet = "（当日受付はまだです）" if event.check_in_refusal() is None else ""
+    return done + not_yet + "。" + (FULL_NOTE if waiting else "")
 
 
 @never_cache
