@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from coordination import extensions
 from coordination.access import CENTER_READERS, CENTER_WRITERS, get_for_user, role_required, visible_centers
-from coordination.exports import xlsx_response
+from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import as_stored, errors_to_messages, post_data
 from coordination.models import Role
@@ -493,6 +493,104 @@ def attendance(request, pk):
         messages.success(request, "職種別の参加人数を保存しました。")
         return redirect(f"{event.get_absolute_url()}#attendance")
     return render(request, "training/attendance.html", {"event": event, "form": form})
+
+
+# Empty lines under the 受付名簿 for the walk-ins written in by hand at the door.
+ROSTER_BLANK_LINES = 8
+
+
+@never_cache
+@role_required(*MANAGERS)
+def roster_print(request, pk):
+    """受付名簿 on A4: the sign-ups still standing in name order (the order of the door list), with
+    a 当日受付 column left empty for ticks by hand and a 署名 column, and blank lines for walk-ins."""
+    event = _managed(request, pk)
+    people = in_name_order(
+        event.registrations.exclude(status=Registration.Status.CANCELLED).select_related("profession")
+    )
+    return render(
+        request,
+        "training/roster_print.html",
+        {
+            "event": event,
+            "people": people,
+            "blank_lines": range(len(people) + 1, len(people) + 1 + ROSTER_BLANK_LINES),
+            "printed_at": timezone.localtime(),
+        },
+    )
+
+
+REGISTRATION_EXPORT_HEADER = [
+    "氏名",
+    "所属",
+    "職種",
+    "連絡先メール",
+    "状態",
+    "当日受付",
+    "受付時刻",
+    "申込日時",
+    "繰り上げ日時",
+]
+
+
+@never_cache
+@role_required(*MANAGERS)
+def registrations_export(request, pk):
+    """The event's registrations with their attendance (CSV or XLSX; the XLSX also has the
+    職種別参加人数 with the counts entered by hand and the 合計), in the door list's order. Like
+    every download it is recorded in the audit log (coordination.security's middleware)."""
+    event = _managed(request, pk)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    registrations = in_name_order(event.registrations.select_related("profession"))
+    rows = [
+        [
+            r.name,
+            r.organisation,
+            r.profession.name,
+            r.email,
+            r.get_status_display(),
+            r.checked_in_at is not None,
+            r.checked_in_at,
+            r.created_at,
+            r.promoted_at,
+        ]
+        for r in registrations
+    ]
+    day = f"{event.day:%Y%m%d}"
+    filename = f"参加申込_{day}_{event.title}.{fmt}"
+    fallback = f"training-{event.pk}-registrations.{fmt}"
+    if fmt == "csv":
+        return csv_response(filename, REGISTRATION_EXPORT_HEADER, rows, fallback=fallback)
+    attendance = event.attendance_by_profession()
+    return xlsx_response(
+        filename,
+        [
+            (
+                "参加申込",
+                REGISTRATION_EXPORT_HEADER,
+                rows,
+                {
+                    "title_rows": [
+                        f"{event.title}（{event.day.year}年{event.day.month}月{event.day.day}日）参加申込と当日受付"
+                    ],
+                    "widths": [16, 28, 14, 26, 12, 8, 16, 16, 16],
+                    "number_formats": {6: "yyyy/mm/dd hh:mm", 7: "yyyy/mm/dd hh:mm", 8: "yyyy/mm/dd hh:mm"},
+                },
+            ),
+            (
+                "職種別参加人数",
+                ["職種", "人数"],
+                [*([name, n] for name, n in attendance), ["合計", sum(n for _, n in attendance)]],
+                {
+                    "title_rows": [f"{event.title} 職種別参加人数（受付済みと手入力の人数）"],
+                    "widths": [20, 8],
+                },
+            ),
+        ],
+        fallback=fallback,
+    )
 
 
 @require_POST
