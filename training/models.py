@@ -129,6 +129,7 @@ class EventState(models.TextChoices):
     OPEN = "open", "申込受付中"
     FULL = "full", "満席（キャンセル待ち可）"
     CLOSED = "closed", "申込受付終了"
+    NOT_NEEDED = "not_needed", "申込不要"
     IN_PROGRESS = "in_progress", "開催中"
     ENDED = "ended", "終了"
 
@@ -301,8 +302,14 @@ class Event(CreatedAndUpdated):
         if now >= self.starts_at:
             return EventState.ENDED if now >= self.ends_by else EventState.IN_PROGRESS
         if not self.registration_open:
-            return EventState.CLOSED
+            return EventState.CLOSED if self.took_registrations else EventState.NOT_NEEDED
         return EventState.FULL if self.is_full else EventState.OPEN
+
+    @property
+    def took_registrations(self):
+        """Someone is signed up (with_seats() annotations): an event not taking sign-ups is then
+        申込受付終了, else (a lecture open to all, a training counted by hand) 申込不要."""
+        return bool(self.confirmed_count or self.waitlisted_count)
 
     @property
     def current_state(self):
