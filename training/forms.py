@@ -86,6 +86,17 @@ class EventForm(CenterOwnedForm):
         host = self.target_center_id()
         if any(c.pk == host for c in data.get("co_host_centers") or []):
             self.add_error("co_host_centers", "担当センター自身は共催センターに選べません。")
+        capacity = data.get("capacity")
+        if self.instance.pk and capacity is not None:
+            # Nobody loses a confirmed seat by an edit: lowering the 定員 below those confirmed
+            # would leave the event over its 定員 with no one told.
+            confirmed = self.instance.registrations.confirmed().count()
+            if capacity < confirmed:
+                self.add_error(
+                    "capacity",
+                    f"参加確定の方がすでに{confirmed}名いるため、定員を{capacity}名にはできません。"
+                    f"定員を{confirmed}名以上にするか、先に参加申込の一覧で申込を取り消してください。",
+                )
         seen = {}
         for name in self.ROLE_FIELDS:
             for org in data.get(name) or []:
