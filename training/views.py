@@ -137,6 +137,7 @@ def detail(request, pk):
     )
     registrations = in_name_order(event.registrations.select_related("profession"))
     check_in_refusal = event.check_in_refusal()
+    attendance = event.attendance_by_profession()
     roster = Roster(request.GET)
     shown = [r for r in registrations if roster.shows(r)]
     notices, list_notices, row_notices = _place_messages(request, shown)
@@ -160,7 +161,8 @@ def detail(request, pk):
             "check_in_refusal": check_in_refusal,
             # On the day, the door staff jump straight to the list from the top of the page.
             "is_event_day": event.day == timezone.localdate(),
-            "attendance": event.attendance_by_profession(),
+            "attendance": attendance,
+            "attendance_total": sum(n for _, n in attendance),
             "organisation_count": event.organisation_count(),
             "registration_form": RegistrationForm(),
             "tasks": _tasks_by_phase(event),
