@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from coordination.forms import (
     CenterOwnedForm,
+    DateInput,
     DateTimeInput,
     ProfessionCountsForm,
     optional_checkboxes,
@@ -53,11 +54,15 @@ class EventForm(CenterOwnedForm):
             "speakers",
             "capacity",
             "description",
+            "fee",
             "registration_open",
+            "application_deadline",
+            "application_method",
         ]
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
+            "application_deadline": DateInput(),
             "item": forms.RadioSelect,
             "delivery": forms.RadioSelect,
             "center": forms.Select,

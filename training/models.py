@@ -109,9 +109,14 @@ class EventQuerySet(CenterOwnedQuerySet):
         return self.filter(starts_at__lte=now or timezone.now())
 
     def open_for_registration(self, now=None):
-        """Events taking sign-ups: registration open and not begun (Event.state() is then 受付中
-        or 満席). Once an event has started the center counts who came, so nobody signs up."""
-        return self.filter(registration_open=True, starts_at__gt=now or timezone.now())
+        """Events taking sign-ups: registration open, its 申込締切 (if any) not past, and not begun
+        (Event.state() is then 受付中 or 満席). Once an event has started the center counts who
+        came, so nobody signs up."""
+        now = now or timezone.now()
+        today = timezone.localtime(now).date()
+        return self.filter(registration_open=True, starts_at__gt=now).filter(
+            Q(application_deadline__isnull=True) | Q(application_deadline__gte=today)
+        )
 
 
 def _not_ended(now):
@@ -186,6 +191,20 @@ class Event(CreatedAndUpdated):
     capacity = models.PositiveIntegerField("定員", null=True, blank=True, help_text="空欄は定員なし")
     description = models.TextField("内容", blank=True)
     registration_open = models.BooleanField("参加申込を受け付ける", default=True)
+    # What residents read on the public page (they apply by phone or FAX, not on the portal).
+    fee = models.CharField("参加費", max_length=100, blank=True, help_text="例: 無料、資料代500円")
+    application_deadline = models.DateField(
+        "申込締切",
+        null=True,
+        blank=True,
+        help_text="この日まで申込を受け付けます（翌日からポータルでの申込も締め切ります）",
+    )
+    application_method = models.CharField(
+        "申込方法",
+        max_length=200,
+        blank=True,
+        help_text="ポータル以外での申込の方法（例: 電話またはFAXで○○センターへ（電話 093-000-0000））",
+    )
     extra_organisations = models.PositiveIntegerField(
         "申込以外の参加団体数", default=0, help_text="申込なしで参加した団体の数（参加団体数に加算）"
     )
@@ -309,6 +328,8 @@ class Event(CreatedAndUpdated):
             return EventState.ENDED if now >= self.ends_by else EventState.IN_PROGRESS
         if not self.registration_open:
             return EventState.CLOSED if self.took_registrations else EventState.NOT_NEEDED
+        if self.application_deadline and timezone.localtime(now).date() > self.application_deadline:
+            return EventState.CLOSED
         return EventState.FULL if self.is_full else EventState.OPEN
 
     @property
