@@ -287,6 +287,10 @@ EXPECTED = {
     "training:register": Expect({**own_center(), PRO: 200}, kwargs=lambda w: {"pk": w.event.pk}),
     "training:attendance": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
     "training:bulk_register": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    "training:roster_print": Expect(own_center(), kwargs=lambda w: {"pk": w.event.pk}),
+    "training:registrations_export": Expect(
+        own_center(), kwargs=lambda w: {"pk": w.event.pk}, query="?format=csv", page=False
+    ),
     "training:check_in": Expect(everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}),
     "training:promotion_told": Expect(
         everyone(405), kwargs=lambda w: {"pk": w.event.pk, "rid": w.registration.pk}

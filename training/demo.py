@@ -167,6 +167,7 @@ def seed(stdout, **options):
             audience_note="どなたでも（申込不要）",
             registration_open=False,
             venue="市民会館 大ホール",
+            fee="無料",
         )
     if len(centers) > 1:
         for event in Event.objects.filter(center=centers[0], item=Item.PUBLIC):

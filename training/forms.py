@@ -2,9 +2,11 @@ import re
 
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 
 from coordination.forms import (
     CenterOwnedForm,
+    DateInput,
     DateTimeInput,
     ProfessionCountsForm,
     optional_checkboxes,
@@ -52,11 +54,15 @@ class EventForm(CenterOwnedForm):
             "speakers",
             "capacity",
             "description",
+            "fee",
             "registration_open",
+            "application_deadline",
+            "application_method",
         ]
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
+            "application_deadline": DateInput(),
             "item": forms.RadioSelect,
             "delivery": forms.RadioSelect,
             "center": forms.Select,
@@ -85,6 +91,17 @@ class EventForm(CenterOwnedForm):
         host = self.target_center_id()
         if any(c.pk == host for c in data.get("co_host_centers") or []):
             self.add_error("co_host_centers", "担当センター自身は共催センターに選べません。")
+        capacity = data.get("capacity")
+        if self.instance.pk and capacity is not None:
+            # Nobody loses a confirmed seat by an edit: lowering the 定員 below those confirmed
+            # would leave the event over its 定員 with no one told.
+            confirmed = self.instance.registrations.confirmed().count()
+            if capacity < confirmed:
+                self.add_error(
+                    "capacity",
+                    f"参加確定の方がすでに{confirmed}名いるため、定員を{capacity}名にはできません。"
+                    f"定員を{confirmed}名以上にするか、先に参加申込の一覧で申込を取り消してください。",
+                )
         seen = {}
         for name in self.ROLE_FIELDS:
             for org in data.get(name) or []:
@@ -115,6 +132,25 @@ class RegistrationForm(forms.Form):
         label="職種", queryset=Profession.objects.all(), widget=forms.Select, empty_label="選んでください"
     )
     email = forms.EmailField(label="連絡先メール", required=False)
+
+
+class StaffRegistrationForm(RegistrationForm):
+    """A sign-up staff enter for someone. From the event's day on, a walk-in at the door is checked
+    in with it (ticked on the day itself: the person is standing there); before that day there is
+    no 当日受付 to offer."""
+
+    check_in = forms.BooleanField(
+        label="当日受付も済ませる",
+        required=False,
+        help_text="会場で受け付けた方は、このまま受付済みになります。",
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        if event.check_in_refusal():
+            del self.fields["check_in"]
+        else:
+            self.fields["check_in"].initial = event.day == timezone.localdate()
 
 
 def professions_by_typed_name():

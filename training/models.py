@@ -109,9 +109,14 @@ class EventQuerySet(CenterOwnedQuerySet):
         return self.filter(starts_at__lte=now or timezone.now())
 
     def open_for_registration(self, now=None):
-        """Events taking sign-ups: registration open and not begun (Event.state() is then 受付中
-        or 満席). Once an event has started the center counts who came, so nobody signs up."""
-        return self.filter(registration_open=True, starts_at__gt=now or timezone.now())
+        """Events taking sign-ups: registration open, its 申込締切 (if any) not past, and not begun
+        (Event.state() is then 受付中 or 満席). Once an event has started the center counts who
+        came, so nobody signs up."""
+        now = now or timezone.now()
+        today = timezone.localtime(now).date()
+        return self.filter(registration_open=True, starts_at__gt=now).filter(
+            Q(application_deadline__isnull=True) | Q(application_deadline__gte=today)
+        )
 
 
 def _not_ended(now):
@@ -129,6 +134,7 @@ class EventState(models.TextChoices):
     OPEN = "open", "申込受付中"
     FULL = "full", "満席（キャンセル待ち可）"
     CLOSED = "closed", "申込受付終了"
+    NOT_NEEDED = "not_needed", "申込不要"
     IN_PROGRESS = "in_progress", "開催中"
     ENDED = "ended", "終了"
 
@@ -185,6 +191,20 @@ class Event(CreatedAndUpdated):
     capacity = models.PositiveIntegerField("定員", null=True, blank=True, help_text="空欄は定員なし")
     description = models.TextField("内容", blank=True)
     registration_open = models.BooleanField("参加申込を受け付ける", default=True)
+    # What residents read on the public page (they apply by phone or FAX, not on the portal).
+    fee = models.CharField("参加費", max_length=100, blank=True, help_text="例: 無料、資料代500円")
+    application_deadline = models.DateField(
+        "申込締切",
+        null=True,
+        blank=True,
+        help_text="この日まで申込を受け付けます（翌日からポータルでの申込も締め切ります）",
+    )
+    application_method = models.CharField(
+        "申込方法",
+        max_length=200,
+        blank=True,
+        help_text="ポータル以外での申込の方法（例: 電話またはFAXで○○センターへ（電話 093-000-0000））",
+    )
     extra_organisations = models.PositiveIntegerField(
         "申込以外の参加団体数", default=0, help_text="申込なしで参加した団体の数（参加団体数に加算）"
     )
@@ -212,6 +232,12 @@ class Event(CreatedAndUpdated):
         for link in self.organiser_links.all():
             result[link.get_role_display()].append(link.organisation.name)
         return result
+
+    def organisers_in_order(self):
+        """The through rows 主催 first, then 共催, then 後援 (prefetch `organiser_links`): the rows'
+        own ordering is by the stored role value, which puts co_host before host."""
+        rank = {value: i for i, value in enumerate(EventOrganisation.Role.values)}
+        return sorted(self.organiser_links.all(), key=lambda link: (rank[link.role], link.pk))
 
     # --- Registration and the waiting list -------------------------------------------------
 
@@ -301,8 +327,16 @@ class Event(CreatedAndUpdated):
         if now >= self.starts_at:
             return EventState.ENDED if now >= self.ends_by else EventState.IN_PROGRESS
         if not self.registration_open:
+            return EventState.CLOSED if self.took_registrations else EventState.NOT_NEEDED
+        if self.application_deadline and timezone.localtime(now).date() > self.application_deadline:
             return EventState.CLOSED
         return EventState.FULL if self.is_full else EventState.OPEN
+
+    @property
+    def took_registrations(self):
+        """Someone is signed up (with_seats() annotations): an event not taking sign-ups is then
+        申込受付終了, else (a lecture open to all, a training counted by hand) 申込不要."""
+        return bool(self.confirmed_count or self.waitlisted_count)
 
     @property
     def current_state(self):
@@ -490,6 +524,14 @@ class Registration(models.Model):
                 self.status = self.Status.CONFIRMED
         self.save(update_fields=["checked_in_at", "status"])
         return self.checked_in_at is not None
+
+
+def in_name_order(registrations):
+    """Registrations in the one order the event page, the 受付名簿 and the export share: by name,
+    folded as the search folds (width, katakana as hiragana, spaces), so a name typed in kana
+    sorts in 五十音 order and one in kanji by its characters. Registrations hold no reading, and
+    the database's collation differs between SQLite and PostgreSQL, so the sort is done here."""
+    return sorted(registrations, key=lambda r: (normalize(r.name), r.pk))
 
 
 class AttendanceCount(models.Model):

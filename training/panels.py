@@ -1,6 +1,7 @@
 """What training contributes to the home dashboard."""
 
 from django.db.models import Count
+from django.utils import timezone
 
 from coordination.models import Role
 from training.models import Event, Registration
@@ -31,6 +32,9 @@ def upcoming(request):
             .annotate(n=Count("pk"))
             .values_list("event", "n")
         )
+        today = timezone.localdate()
         for event in events:
             event.untold = untold.get(event.pk, 0)
+            # Today's event: marked, with the door list (未受付のみ) one tap away.
+            event.is_today = event.day == today
     return {"events": events, "manage": manage}

@@ -58,12 +58,16 @@ def mark_told(request, registration):
         audit(request, UPDATE, registration, f"繰り上げを連絡: {registration.name}")
 
 
-def register(request, event, fields, user=None):
+def register(request, event, fields, user=None, check_in=False):
     """One sign-up (the professional's own, or one a coordinator takes by phone or FAX for `user`
-    None): confirmed while places remain, on the waiting list after."""
+    None): confirmed while places remain, on the waiting list after. `check_in`: a walk-in staff
+    enter at the door, checked in at once (let in, so confirmed even when the event is full)."""
     with transaction.atomic():
         registration = event.register(**fields, user=user, by=request.user)
         audit(request, CREATE, registration, f"{event}: {registration.get_status_display()}")
+        if check_in:
+            registration.toggle_check_in()
+            audit(request, UPDATE, registration, "当日受付（申込と同時）")
     return registration
 
 

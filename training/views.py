@@ -6,15 +6,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination import extensions
 from coordination.access import CENTER_READERS, CENTER_WRITERS, get_for_user, role_required, visible_centers
-from coordination.exports import xlsx_response
+from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import as_stored, errors_to_messages, post_data
 from coordination.models import Role
+from coordination.text import normalize
 from training import services
 from training.filters import EventFilter
 from training.forms import (
@@ -23,6 +25,7 @@ from training.forms import (
     BulkRegistrationForm,
     EventForm,
     RegistrationForm,
+    StaffRegistrationForm,
     TaskForm,
 )
 from training.models import (
@@ -33,6 +36,7 @@ from training.models import (
     Registration,
     SupporterCount,
     Task,
+    in_name_order,
     supporters_by_year,
     yearly_history,
 )
@@ -131,14 +135,25 @@ def detail(request, pk):
             "formats", "audience_professions", "organiser_links__organisation", "co_host_centers"
         ),
     )
-    registrations = list(event.registrations.select_related("profession"))
+    registrations = in_name_order(event.registrations.select_related("profession"))
     check_in_refusal = event.check_in_refusal()
+    attendance = event.attendance_by_profession()
+    roster = Roster(request.GET)
+    shown = [r for r in registrations if roster.shows(r)]
+    notices, list_notices, row_notices = _place_messages(request, shown)
+    for r in shown:
+        r.notices = row_notices.get(r.pk, [])
     return render(
         request,
         "training/detail.html",
         {
             "event": event,
-            "registrations": registrations,
+            "registrations": shown,
+            "registration_total": len(registrations),
+            "pending_total": sum(roster.is_pending(r) for r in registrations),
+            "roster": roster,
+            "notices": notices,
+            "list_notices": list_notices,
             "confirmed": sum(r.status == Registration.Status.CONFIRMED for r in registrations),
             "waitlisted": sum(r.status == Registration.Status.WAITLISTED for r in registrations),
             "checked_in": sum(r.checked_in_at is not None for r in registrations),
@@ -146,7 +161,8 @@ def detail(request, pk):
             "check_in_refusal": check_in_refusal,
             # On the day, the door staff jump straight to the list from the top of the page.
             "is_event_day": event.day == timezone.localdate(),
-            "attendance": event.attendance_by_profession(),
+            "attendance": attendance,
+            "attendance_total": sum(n for _, n in attendance),
             "organisation_count": event.organisation_count(),
             "registration_form": RegistrationForm(),
             "tasks": _tasks_by_phase(event),
@@ -155,6 +171,74 @@ def detail(request, pk):
             "panels": extensions.panels("event", request, event),
         },
     )
+
+
+class Roster:
+    """The door list's filter (GET or the check-in form's hidden fields): `q` a part of the name
+    or 所属 (folded as the search folds), `pending` 未受付のみ (signed up, not yet checked in)."""
+
+    def __init__(self, data):
+        self.q = (data.get("q") or "").strip()[:50]
+        self.pending = data.get("pending") == "1"
+        self._folded = normalize(self.q)
+
+    @staticmethod
+    def is_pending(registration):
+        return registration.checked_in_at is None and registration.status != Registration.Status.CANCELLED
+
+    def shows(self, registration):
+        if self.pending and not self.is_pending(registration):
+            return False
+        if self._folded:
+            return self._folded in normalize(registration.name) or self._folded in normalize(
+                registration.organisation
+            )
+        return True
+
+    @property
+    def filtered(self):
+        return bool(self.q or self.pending)
+
+    def query(self, **changes):
+        """The filter's query string, with `changes` (None drops a key)."""
+        params = {"q": self.q, "pending": "1" if self.pending else ""}
+        params.update(changes)
+        return urlencode({k: v for k, v in params.items() if v})
+
+    def all_query(self):
+        return self.query(pending=None)
+
+    def pending_query(self):
+        return self.query(pending="1")
+
+    def clear_query(self):
+        return self.query(q=None)
+
+    def back_to_list(self, event, registration):
+        """Where the door staff land after acting on `registration`: its own card, or, when it has
+        just left the 未受付のみ list, the next person of that list (the list's top when none is
+        left); the messages are shown there (`at`), not at the top of the page."""
+        anchor = registration
+        if not self.shows(registration):
+            ordered = in_name_order(event.registrations.select_related("profession"))
+            after = ordered[[r.pk for r in ordered].index(registration.pk) + 1 :]
+            anchor = next((r for r in after if self.shows(r)), None)
+        at = anchor.pk if anchor else "list"
+        fragment = f"reg-{anchor.pk}" if anchor else "registrations"
+        return f"{event.get_absolute_url()}?{self.query(at=at)}#{fragment}"
+
+
+def _place_messages(request, shown):
+    """The page's messages as (top of the page, top of the list, {registration pk: its card's}).
+    After an action in the list (?at=<pk> or ?at=list, Roster.back_to_list) they are shown where
+    the page lands, so a phone at the door sees them; otherwise at the top as on every page."""
+    pending = list(messages.get_messages(request))
+    at = request.GET.get("at", "")
+    if not at:
+        return pending, [], {}
+    if at.isdigit() and int(at) in {r.pk for r in shown}:
+        return [], [], {int(at): pending}
+    return [], pending, {}
 
 
 def _detail_for_professional(request, pk):
@@ -221,23 +305,47 @@ def register(request, pk):
             "profession": user.profession_id,
             "email": user.email,
         }
-    form = RegistrationForm(post_data(request), initial=initial)
+    if on_behalf:
+        form = StaffRegistrationForm(post_data(request), event=event)
+    else:
+        form = RegistrationForm(post_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        registration = services.register(request, event, form.cleaned_data, user=None if on_behalf else user)
+        fields = dict(form.cleaned_data)
+        check_in = fields.pop("check_in", False)
+        registration = services.register(
+            request, event, fields, user=None if on_behalf else user, check_in=check_in
+        )
+        if on_behalf:
+            messages.success(request, _registered_for_someone(event, registration, check_in))
+            return redirect(Roster({}).back_to_list(event, registration))
         waiting = registration.status == Registration.Status.WAITLISTED
-        # Staff take a sign-up for someone (「山田 花子さんを受け付けました」); a professional applies.
-        waiting_as = "キャンセル待ちとして" if waiting else ""
         # A professional is told what they signed up for: the list they return to holds several.
-        done = (
-            f"{registration.name}さんを{waiting_as}受け付けました。"
-            if on_behalf
-            else f"「{event.title}」（{date_format(timezone.localtime(event.starts_at), 'n月j日（D）H:i')}〜）に{waiting_as}申し込みました。"
-        )
         messages.success(
-            request, done + ("定員に達しているため、空きが出たら参加確定になります。" if waiting else "")
+            request,
+            f"「{event.title}」（{date_format(timezone.localtime(event.starts_at), 'n月j日（D）H:i')}〜）に"
+            + ("キャンセル待ちとして申し込みました。" if waiting else "申し込みました。")
+            + (FULL_NOTE if waiting else ""),
         )
-        return redirect(event if on_behalf else "training:index")
+        return redirect("training:index")
     return render(request, "training/register.html", {"event": event, "form": form, "on_behalf": on_behalf})
+
+
+FULL_NOTE = "定員に達しているため、空きが出たら参加確定になります。"
+
+
+def _registered_for_someone(event, registration, checked_in):
+    """What staff are told after entering a sign-up: exactly whether the person is now checked in
+    (「受け付けました」 alone read as a check-in at the door when it was not one)."""
+    name = registration.name
+    if checked_in:
+        confirmed = event.registrations.confirmed().count()
+        over = event.capacity is not None and confirmed > event.capacity
+        seats = f"（定員を超えての参加です。確定 {confirmed}名／定員 {event.capacity}名）" if over else ""
+        return f"{name}さんの申込を登録し、当日受付を済ませました{seats}。"
+    waiting = registration.status == Registration.Status.WAITLISTED
+    done = f"{name}さんの申込を{'キャンセル待ちとして' if waiting else ''}登録しました"
+    not_yet = "（当日受付はまだです）" if event.check_in_refusal() is None else ""
+    return done + not_yet + "。" + (FULL_NOTE if waiting else "")
 
 
 @never_cache
@@ -282,7 +390,7 @@ def promotion_told(request, pk, rid):
     if registration.promotion_untold:
         services.mark_told(request, registration)
         messages.success(request, f"{registration.name}さんに繰り上げを連絡したと記録しました。")
-    return redirect(f"{event.get_absolute_url()}#registrations")
+    return redirect(Roster(request.POST).back_to_list(event, registration))
 
 
 def _registration(request, pk, rid):
@@ -310,7 +418,8 @@ def check_in(request, pk, rid):
         )
     else:
         messages.success(request, f"{registration.name}さんを受け付けました。")
-    return redirect(f"{event.get_absolute_url()}#registrations")
+    registration.refresh_from_db(fields=["checked_in_at", "status"])
+    return redirect(Roster(request.POST).back_to_list(event, registration))
 
 
 @never_cache
@@ -386,6 +495,104 @@ def attendance(request, pk):
         messages.success(request, "職種別の参加人数を保存しました。")
         return redirect(f"{event.get_absolute_url()}#attendance")
     return render(request, "training/attendance.html", {"event": event, "form": form})
+
+
+# Empty lines under the 受付名簿 for the walk-ins written in by hand at the door.
+ROSTER_BLANK_LINES = 8
+
+
+@never_cache
+@role_required(*MANAGERS)
+def roster_print(request, pk):
+    """受付名簿 on A4: the sign-ups still standing in name order (the order of the door list), with
+    a 当日受付 column left empty for ticks by hand and a 署名 column, and blank lines for walk-ins."""
+    event = _managed(request, pk)
+    people = in_name_order(
+        event.registrations.exclude(status=Registration.Status.CANCELLED).select_related("profession")
+    )
+    return render(
+        request,
+        "training/roster_print.html",
+        {
+            "event": event,
+            "people": people,
+            "blank_lines": range(len(people) + 1, len(people) + 1 + ROSTER_BLANK_LINES),
+            "printed_at": timezone.localtime(),
+        },
+    )
+
+
+REGISTRATION_EXPORT_HEADER = [
+    "氏名",
+    "所属",
+    "職種",
+    "連絡先メール",
+    "状態",
+    "当日受付",
+    "受付時刻",
+    "申込日時",
+    "繰り上げ日時",
+]
+
+
+@never_cache
+@role_required(*MANAGERS)
+def registrations_export(request, pk):
+    """The event's registrations with their attendance (CSV or XLSX; the XLSX also has the
+    職種別参加人数 with the counts entered by hand and the 合計), in the door list's order. Like
+    every download it is recorded in the audit log (coordination.security's middleware)."""
+    event = _managed(request, pk)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    registrations = in_name_order(event.registrations.select_related("profession"))
+    rows = [
+        [
+            r.name,
+            r.organisation,
+            r.profession.name,
+            r.email,
+            r.get_status_display(),
+            r.checked_in_at is not None,
+            r.checked_in_at,
+            r.created_at,
+            r.promoted_at,
+        ]
+        for r in registrations
+    ]
+    day = f"{event.day:%Y%m%d}"
+    filename = f"参加申込_{day}_{event.title}.{fmt}"
+    fallback = f"training-{event.pk}-registrations.{fmt}"
+    if fmt == "csv":
+        return csv_response(filename, REGISTRATION_EXPORT_HEADER, rows, fallback=fallback)
+    attendance = event.attendance_by_profession()
+    return xlsx_response(
+        filename,
+        [
+            (
+                "参加申込",
+                REGISTRATION_EXPORT_HEADER,
+                rows,
+                {
+                    "title_rows": [
+                        f"{event.title}（{event.day.year}年{event.day.month}月{event.day.day}日）参加申込と当日受付"
+                    ],
+                    "widths": [16, 28, 14, 26, 12, 8, 16, 16, 16],
+                    "number_formats": {6: "yyyy/mm/dd hh:mm", 7: "yyyy/mm/dd hh:mm", 8: "yyyy/mm/dd hh:mm"},
+                },
+            ),
+            (
+                "職種別参加人数",
+                ["職種", "人数"],
+                [*([name, n] for name, n in attendance), ["合計", sum(n for _, n in attendance)]],
+                {
+                    "title_rows": [f"{event.title} 職種別参加人数（受付済みと手入力の人数）"],
+                    "widths": [20, 8],
+                },
+            ),
+        ],
+        fallback=fallback,
+    )
 
 
 @require_POST

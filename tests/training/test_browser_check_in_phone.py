@@ -68,6 +68,10 @@ def test_staff_check_people_in_at_the_door_from_cards_on_the_events_day(browser,
     page.screenshot(path=str(ARTIFACTS / f"training-check-in-list-{width}.png"), full_page=width == 1280)
     button.click()
     expect(page.locator(".messages")).to_contain_text("介護 真理さんを受け付けました。")
+    # Back at the same card, the message in it and on screen (not at the top of a long page).
+    expect(page.locator("[data-registration-notice]")).to_contain_text("介護 真理さんを受け付けました。")
+    expect(page.locator("[data-registration-notice]")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="介護 真理さんを未受付に戻す")).to_be_in_viewport()
     expect(page.locator('[data-registration="介護 真理"]')).to_contain_text("受付済み")
     expect(page.locator("[data-checked-in]")).to_have_text("1")
     if width == 390:

@@ -53,12 +53,17 @@ def test_coordinator_runs_an_event_from_creation_to_survey_chart_and_history_row
     page.get_by_label("氏名").fill("山田 花子")
     page.get_by_label("所属").fill("○○訪問看護ステーション")
     page.get_by_label("職種").select_option(label="看護師")
-    page.get_by_role("button", name="申し込む").click()
+    # A walk-in entered at the door on the day is checked in with it (ticked by default).
+    expect(page.get_by_label("当日受付も済ませる")).to_be_checked()
+    page.get_by_role("button", name="申込を登録する").click()
     expect(page.locator("[data-confirmed]")).to_have_text("2")
+    expect(page.locator("[data-registration-notice]")).to_contain_text(
+        "山田 花子さんの申込を登録し、当日受付を済ませました。"
+    )
+    expect(page.locator("[data-checked-in]")).to_have_text("1")
 
     # On the day: both checked in.
     page.get_by_role("button", name="professionalさんを受付").click()
-    page.get_by_role("button", name="山田 花子さんを受付").click()
     expect(page.locator("[data-checked-in]")).to_have_text("2")
     expect(page.locator('[data-profession="看護師"] td')).to_have_text("1")
     expect(page.locator('[data-profession="介護支援専門員"] td')).to_have_text("1")

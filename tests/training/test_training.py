@@ -55,7 +55,7 @@ def test_staff_register_on_behalf_and_the_full_event_says_waiting_list(client_fo
     data = {"name": "山田 花子", "organisation": "○○訪問看護", "profession": cast.nurse.pk}
     client.post(f"/training/{event.pk}/register/", data)
     response = client.post(f"/training/{event.pk}/register/", {**data, "name": "佐藤 一郎"}, follow=True)
-    assert "キャンセル待ちとして受け付けました" in response.content.decode()
+    assert "佐藤 一郎さんの申込をキャンセル待ちとして登録しました。" in response.content.decode()
     assert list(event.registrations.values_list("name", "status")) == [
         ("山田 花子", "confirmed"),
         ("佐藤 一郎", "waitlisted"),
@@ -661,7 +661,7 @@ def test_a_professional_is_told_they_applied_and_staff_that_they_took_the_sign_u
     staff = client_for("coordinator").post(
         f"/training/{event.pk}/register/", {**data, "name": "山田 花子"}, follow=True
     )
-    assert "山田 花子さんをキャンセル待ちとして受け付けました。" in staff.content.decode()
+    assert "山田 花子さんの申込をキャンセル待ちとして登録しました。" in staff.content.decode()
 
 
 def test_a_professional_on_the_waiting_list_is_told_they_applied_for_it(client_for, cast):
