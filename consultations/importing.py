@@ -47,6 +47,8 @@ REQUIRED = ["受付日時", "センター", "相談者区分", "相談内容"]
 # 受付時刻 is a column of its own in sheets that keep the day and the time apart: the time joins
 # the day of 受付日時.
 TIME = "受付時刻"
+# 備考: what old sheets put beside the record (「田中医院を紹介」): kept at the end of 対応内容.
+NOTE = "備考"
 HEADING_ALIASES = {
     "受付日時": ("受付日", "相談日", "相談日時", "受付年月日", "相談年月日", "年月日", "日付", "日時"),
     TIME: ("受付時刻", "受付時間", "時刻", "時間"),
@@ -63,6 +65,7 @@ HEADING_ALIASES = {
     "対応内容": ("対応", "対応の内容"),
     "対応結果": ("結果", "対応の結果"),
     "状態": ("状況", "対応状況", "進捗", "ステータス"),
+    NOTE: ("備考", "メモ", "特記事項"),
 }
 _BRACKETED_NOTE = re.compile(r"[（(][^）)]*[）)]")
 
@@ -287,6 +290,14 @@ def parse(data, filename, center=None):
             )
         if unknown:
             result.notes.append(f"次の列は取り込みません: {'、'.join(unknown)}")
+        # What a column left out becomes, said before anything is imported (a 月報 counts them).
+        for column, default in (("受付方法", "電話"), ("状態", "完了")):
+            if column not in columns:
+                result.notes.append(
+                    f"「{column}」の列がないため、すべての行を「{default}」として取り込みます"
+                )
+        if NOTE in columns:
+            result.notes.append("「備考」の列は、対応内容の最後に「備考: …」として残します")
         lookups = Lookups()
         seen_rows = False
         for number, cells in rows:
@@ -305,6 +316,10 @@ def parse(data, filename, center=None):
                 for column, cell in zip(columns, cells + [""] * (len(header) - len(cells)), strict=True)
                 if column and column != REASON
             }
+            if values.get(NOTE):
+                values["対応内容"] = "\n".join(
+                    v for v in (values.get("対応内容", ""), f"備考: {values[NOTE]}") if v
+                )
             if values.get(TIME) and values.get("受付日時") and not re.search(r"[:：時]", values["受付日時"]):
                 values["受付日時"] = f"{values['受付日時']} {values[TIME]}"
             if not _parse_row(number, values, lookups, result, center):

@@ -352,11 +352,11 @@ def letters_csv(request):
 # --- change requests -------------------------------------------------------------------------
 
 
-def _scoped(request, queryset):
+def _scoped(request, queryset, own_rows=updates.own_center_rows):
     """The upkeep lists' 「自センターの地域」/「すべて」 choice (?scope=all): a coordinator sees
-    its own center's areas by default (updates.own_center_rows), and may see every row. Returns
-    (queryset, the choice: None when there is none to make, as for admins)."""
-    own = updates.own_center_rows(request.user)
+    its own center's rows by default (`own_rows`: updates.own_center_rows, its areas), and may
+    see every row. Returns (queryset, the choice: None when there is none to make, as for admins)."""
+    own = own_rows(request.user)
     if own is None:
         return queryset, None
     scope = "all" if request.GET.get("scope") == "all" else "own"
@@ -615,7 +615,7 @@ def report_error(request, pk):
 @editors
 def rechecks(request):
     show_closed = request.GET.get("closed") == "1"
-    queryset, scope = _scoped(request, Recheck.objects.all())
+    queryset, scope = _scoped(request, Recheck.objects.all(), updates.own_center_rechecks)
     queryset = queryset.select_related("facility__kind", "center", "created_by").filter(
         closed_at__isnull=not show_closed
     )
@@ -637,6 +637,12 @@ def rechecks(request):
     )
 
 
+def _back_to_rechecks(request):
+    """The list an answer was given on, in the scope it was shown in (「すべて」 stays)."""
+    url = reverse("resources:rechecks")
+    return redirect(f"{url}?scope=all" if request.POST.get("scope") == "all" else url)
+
+
 @require_POST
 @editors
 def recheck_close(request, pk):
@@ -646,10 +652,10 @@ def recheck_close(request, pk):
         messages.error(
             request, "「確認の結果」を入力してください（例: 電話番号を修正した、リンクを送った）。"
         )
-        return redirect("resources:rechecks")
+        return _back_to_rechecks(request)
     updates.close_recheck(request, recheck, form.cleaned_data["note"])
     messages.success(request, f"「{recheck.facility.name}」を再確認済みにしました。")
-    return redirect("resources:rechecks")
+    return _back_to_rechecks(request)
 
 
 @require_POST
@@ -675,4 +681,4 @@ def recheck_stopped(request, pk):
         )
     else:
         messages.info(request, f"「{name}」の再確認は、すでに確認済みです。")
-    return redirect("resources:rechecks")
+    return _back_to_rechecks(request)

@@ -941,6 +941,14 @@ def own_center_rows(user):
     return Q(facility__area_id__in=ids) | Q(facility__area__isnull=True)
 
 
+def own_center_rechecks(user, own=None):
+    """The re-check list's 「自センターの地域」: own_center_rows (or `own`, already read), and the
+    re-checks this center's own calls opened wherever the facility is (a 受入停止 heard on its
+    consultation about a facility in another center's area is its to answer)."""
+    own = own_center_rows(user) if own is None else own
+    return None if own is None else own | Q(center_id=user.center_id)
+
+
 def dashboard_rechecks(request):
     """The home page's directory panel: for the staff who keep the directory, how many facilities
     wait on the re-check list (a care manager's report, a 連絡調整 that found a wrong number) and
@@ -952,7 +960,7 @@ def dashboard_rechecks(request):
     rechecks = Recheck.objects.filter(closed_at__isnull=True)
     changes = ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
     if own is not None:
-        rechecks, changes = rechecks.filter(own), changes.filter(own)
+        rechecks, changes = rechecks.filter(own_center_rechecks(request.user, own)), changes.filter(own)
     return {"open_rechecks": rechecks.count(), "pending_changes": changes.count()}
 
 

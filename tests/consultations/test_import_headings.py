@@ -30,7 +30,13 @@ def test_an_old_sheets_headings_are_read_as_the_columns_they_are(cast):
     first = result.rows[0][1]
     assert (first.received_at.hour, first.received_at.minute) == (10, 15)
     assert first.client_area.name == "東区" and "退院後の訪問診療先" in first.summary
-    assert result.notes == ["次の列は取り込みません: No.、備考"]
+    assert result.notes == [
+        "次の列は取り込みません: No.",
+        "「受付方法」の列がないため、すべての行を「電話」として取り込みます",
+        "「状態」の列がないため、すべての行を「完了」として取り込みます",
+        "「備考」の列は、対応内容の最後に「備考: …」として残します",
+    ]
+    assert first.response == "備考: 済"
 
 
 def test_headings_with_a_bracketed_note_or_spaces_are_the_same_column(cast):
@@ -61,5 +67,5 @@ def test_the_preview_says_which_columns_are_left_out(client_for, cast):
     batch = ConsultationImport.objects.latest("pk")
     html = client.get(f"/consultations/import/{batch.pk}/").content.decode()
     assert 'data-import-new="1"' in html
-    assert "data-import-note>次の列は取り込みません: 備考（" in html
+    assert "<li data-import-note>「備考」の列は、対応内容の最後に「備考: …」として残します</li>" in html
     assert Consultation.objects.count() == 0  # a preview writes nothing

@@ -34,7 +34,8 @@ def rows(cast):
         ChangeRequest.objects.create(
             facility=facility, before=before, proposed={**before, "contact_person": "新しい担当"}
         )
-        Recheck.objects.create(facility=facility, reason="wrong", center=cast.center2)
+        # A user's report from the facility page: no center's call opened it.
+        Recheck.objects.create(facility=facility, reason="wrong")
     return places
 
 
@@ -78,6 +79,21 @@ def test_the_status_tabs_count_and_keep_the_chosen_scope(client_for, rows):
     assert '<a href="?status=all&amp;scope=all">すべて</a>' in decided
     closed = coordinator.get(f"{RECHECKS}?scope=all").content.decode()
     assert '<a href="?scope=all&amp;closed=1">確認済みのものを見る</a>' in closed
+
+
+def test_a_recheck_the_centers_own_call_opened_is_its_own_wherever_the_facility_is(client_for, cast, rows):
+    west = make_facility("西区の訪問看護", area=cast.ward2)
+    heard = Recheck.objects.create(
+        facility=west, reason="stopped", center=cast.center1, origin="相談 #8（受入停止中）"
+    )
+    coordinator = client_for("coordinator")
+    assert f'<tr data-recheck="{heard.pk}">' in coordinator.get(RECHECKS).content.decode()
+    assert 'data-open-rechecks="5"' in coordinator.get("/").content.decode()
+    # Answered from 「すべて」, the list comes back as it was shown.
+    response = coordinator.post(
+        f"/resources/rechecks/{heard.pk}/close/", {"note": "電話で確認した", "scope": "all"}
+    )
+    assert response.url == f"{RECHECKS}?scope=all"
 
 
 def test_the_home_panel_counts_what_the_lists_show_by_default(client_for, rows):
