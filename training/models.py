@@ -135,6 +135,8 @@ class EventState(models.TextChoices):
     FULL = "full", "満席（キャンセル待ち可）"
     CLOSED = "closed", "申込受付終了"
     NOT_NEEDED = "not_needed", "申込不要"
+    # Sign-ups by phone or FAX to the center (the event's 申込方法), not through the portal.
+    ELSEWHERE = "elsewhere", "電話・FAX等で申込"
     IN_PROGRESS = "in_progress", "開催中"
     ENDED = "ended", "終了"
 
@@ -326,9 +328,14 @@ class Event(CreatedAndUpdated):
         now = now or timezone.now()
         if now >= self.starts_at:
             return EventState.ENDED if now >= self.ends_by else EventState.IN_PROGRESS
+        past_deadline = bool(
+            self.application_deadline and timezone.localtime(now).date() > self.application_deadline
+        )
         if not self.registration_open:
+            if self.application_method and not self.took_registrations:
+                return EventState.CLOSED if past_deadline else EventState.ELSEWHERE
             return EventState.CLOSED if self.took_registrations else EventState.NOT_NEEDED
-        if self.application_deadline and timezone.localtime(now).date() > self.application_deadline:
+        if past_deadline:
             return EventState.CLOSED
         return EventState.FULL if self.is_full else EventState.OPEN
 

@@ -48,3 +48,15 @@ def test_the_list_gives_no_seats_left_for_an_event_that_needs_no_sign_up(client_
     cell = page[page.index(f'data-seats-cell="{event.pk}"') :]
     cell = cell[: cell.index("</td>")]
     assert "定員200名" in cell and "残り" not in cell and "確定" not in cell
+
+
+def test_an_event_taking_applications_by_phone_says_so_not_no_sign_up_needed(client_for, cast):
+    event = soon(cast, registration_open=False, application_method="電話またはFAXで東センターへ")
+    assert Event.objects.with_seats().get(pk=event.pk).state() == EventState.ELSEWHERE
+    page = client_for("coordinator").get("/training/").content.decode()
+    assert ("elsewhere", "電話・FAX等で申込") in badge(page) and "申込不要" not in badge(page)
+    # Past its 申込締切, it is closed.
+    Event.objects.filter(pk=event.pk).update(
+        application_deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert Event.objects.with_seats().get(pk=event.pk).state() == EventState.CLOSED
