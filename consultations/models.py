@@ -344,10 +344,11 @@ class Consultation(models.Model):
             return ""
         names = "・".join(c.name for c in centers)
         own = self.center.name
+        # Center names are long (「門司・小倉北 在宅医療・介護連携支援センター」): each said once.
         return (
-            f"{self.client_area.name}は{names}の担当地域です。この相談は受け付けた{own}の記録として残り、"
-            f"月報も{own}の件数に数えます（記録をセンター間で移すことはしません）。"
-            f"続けて支援が必要なときは、{names}に引き継ぐか、相談者に{names}を案内してください。"
+            f"{self.client_area.name}は{names}の担当地域です。この相談は受け付けた{own}の記録・月報の件数"
+            "として残ります（センター間で移しません）。続けて支援が必要なときは、担当のセンターに引き継ぐか、"
+            "相談者に案内してください。"
         )
 
     def directory_conditions(self, names=None):

@@ -162,7 +162,7 @@ def test_a_client_living_in_another_centers_area_is_said_after_saving_and_on_the
     # The record stays with the center that took the call, and is counted there.
     assert c.center == cast.center1
     assert "西区は西センターの担当地域です。" in html
-    assert "受け付けた東センターの記録として残り、月報も東センターの件数に数えます" in html
+    assert "受け付けた東センターの記録・月報の件数として残ります" in html
     assert "data-other-center-area>西センターの担当地域<" in html
     # Said once, on saving: the page itself keeps only the badge.
     again = client_for("coordinator").get(f"/consultations/{c.pk}/").content.decode()
