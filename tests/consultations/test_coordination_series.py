@@ -58,6 +58,23 @@ def test_after_an_add_the_page_comes_back_at_the_open_add_form(client_for, cast)
         assert " open" in form[: form.index(">")]
         assert "autofocus" in form and 'name="co-facility_query"' in form
     assert c.coordinations.count() == 3
-    # Opened plainly, a page with rows keeps the add form closed.
+    # Opened plainly, a closed consultation's page with rows keeps the add form closed (one still
+    # being worked on keeps it open: test_the_add_form_stays_open_while_…).
+    c.status = "done"
+    c.save(update_fields=["status"])
     form = add_form(client.get(f"/consultations/{c.pk}/").content.decode())
     assert " open" not in form[: form.index(">")]
+
+
+def test_the_add_form_stays_open_while_the_consultation_is_being_worked_on(client_for, cast):
+    from consultations.models import Consultation, Coordination
+
+    c = make_consultation(cast.center1)
+    Coordination.objects.create(consultation=c, facility_text="一軒目の医院", result="no_answer")
+    client = client_for("coordinator")
+    Consultation.objects.filter(pk=c.pk).update(status="continuing")
+    form = add_form(client.get(f"/consultations/{c.pk}/").content.decode())
+    assert " open" in form[: form.index(">")]  # the next call is recorded without unfolding it
+    Consultation.objects.filter(pk=c.pk).update(status="done")
+    form = add_form(client.get(f"/consultations/{c.pk}/").content.decode())
+    assert " open" not in form[: form.index(">")]  # a closed consultation keeps its page short
