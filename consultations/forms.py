@@ -26,8 +26,10 @@ def topic_choices():
     return [*groups.items(), ("その他の分類", leaves)] if leaves else list(groups.items())
 
 
-def find_facility(text):
-    """A directory facility from `#123` / `123` (its ID) or a name; returns (facility, candidates)."""
+def find_facility(text, near=None):
+    """A directory facility from `#123` / `123` (its ID) or a name; returns (facility, candidates).
+    `near`: the client's area; the candidates in its ward come first (the coordinator calls the
+    facilities near the client, and a common name such as すこやか has one in every ward)."""
     text = (text or "").strip()
     if not text:
         return None, []
@@ -42,14 +44,16 @@ def find_facility(text):
         return exact[0], []
     # Open facilities only (a closed one is no one to call), the medical and care ones before the
     # community activities of the same name; one more than are listed, to say that there are more.
-    found = (
-        Facility.objects.open()
-        .search(text)
-        .select_related("kind")
-        .order_by(
-            Case(When(kind__group=FacilityKind.Group.COMMUNITY, then=1), default=0), "name_kana", "name", "pk"
-        )
-    )
+    order = [
+        Case(When(kind__group=FacilityKind.Group.COMMUNITY, then=1), default=0),
+        "name_kana",
+        "name",
+        "pk",
+    ]
+    if near is not None:
+        ward = near.parent if near.kind == Area.Kind.DAILY and near.parent_id else near
+        order.insert(0, Case(When(area_id__in=ward.descendant_ids(), then=0), default=1))
+    found = Facility.objects.open().search(text).select_related("kind").order_by(*order)
     candidates = list(found[: CANDIDATE_LIMIT + 1])
     if len(candidates) == 1:
         return candidates[0], []
@@ -352,8 +356,12 @@ class CoordinationForm(forms.ModelForm):
         field_classes = {"contacted_at": PlausibleDateTimeField}
         widgets = {"contacted_at": DateTimeInput(), "means": forms.RadioSelect, "result": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The client's area orders the candidates (find_facility): the same in the form and its check.
+        self.near = (
+            consultation.client_area if consultation is not None and consultation.client_area_id else None
+        )
         self.fields["contacted_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["result"].choices = self.fields["result"].choices[1:]  # no empty radio
         self.fields["facility_query"].widget.attrs["autocomplete"] = "off"
@@ -368,7 +376,7 @@ class CoordinationForm(forms.ModelForm):
         self.candidates = []
         query = self.data.get(self.add_prefix("facility_query"), "") if self.is_bound else ""
         if query:
-            _, self.candidates = find_facility(query)
+            _, self.candidates = find_facility(query, self.near)
         if self.candidates:
             self.fields["facility_choice"].choices = [
                 (f.pk, candidate_label(f)) for f in self.candidates[:CANDIDATE_LIMIT]
@@ -405,7 +413,7 @@ class CoordinationForm(forms.ModelForm):
         if data.get("unlisted"):
             self.instance.facility, self.instance.facility_text = None, query
             return data
-        facility, candidates = find_facility(query)
+        facility, candidates = find_facility(query, self.near)
         chosen = data.get("facility_choice")
         if chosen:
             facility = next((f for f in candidates if f.pk == chosen), None)

@@ -293,7 +293,7 @@ def edit(request, pk):
 @role_required(*WRITERS)
 def add_coordination(request, pk):
     consultation = get_for_user(Consultation.objects, request.user, pk=pk)
-    form = CoordinationForm(request.POST, prefix="co")
+    form = CoordinationForm(request.POST, prefix="co", consultation=consultation)
     done = ""
     if form.is_valid():
         row = services.add_coordination(request, consultation, form)
@@ -328,7 +328,7 @@ def edit_coordination(request, pk, cid):
     consultation = get_for_user(Consultation.objects, request.user, pk=pk)
     row = get_object_or_404(consultation.coordinations.select_related("facility"), pk=cid)
     stored = as_stored(row)
-    form = CoordinationForm(request.POST or None, instance=row, prefix="co")
+    form = CoordinationForm(request.POST or None, instance=row, prefix="co", consultation=consultation)
     if request.method == "POST" and form.is_valid():
         services.update_coordination(request, row, form)
         messages.success(request, f"連絡調整「{row.facility_label}」を更新しました。")

@@ -107,3 +107,38 @@ def test_the_facility_page_keeps_its_queries_as_rows_grow(
     with django_assert_num_queries(len(one.captured_queries)):
         html = client.get(f"/resources/{facility.pk}/").content.decode()
     assert len(rows(html)) == 10
+
+
+def test_the_candidates_for_a_name_list_those_in_the_clients_ward_first(client_for, cast):
+    from coordination.models import Area
+
+    far = make_facility("すこやかクリニック", area=cast.ward1)
+    near = make_facility(
+        "すこやかクリニック",
+        area=Area.objects.create(name="西南圏域", kind=Area.Kind.DAILY, parent=cast.ward2),
+    )
+    c = make_consultation(cast.center1, client_area=cast.ward2)
+    response = client_for("coordinator").post(
+        f"/consultations/{c.pk}/coordinations/",
+        {
+            "co-facility_query": "すこやか",
+            "co-contacted_at": "2026-08-03T10:00",
+            "co-means": "phone",
+            "co-result": "accepted",
+        },
+    )
+    html = response.content.decode()
+    # The one in 西区 (the client's ward, in one of its 圏域) is offered first.
+    assert html.index(f'value="{near.pk}"') < html.index(f'value="{far.pk}"')
+    # Choosing it records it (the check reads the candidates in the same order).
+    client_for("coordinator").post(
+        f"/consultations/{c.pk}/coordinations/",
+        {
+            "co-facility_query": "すこやか",
+            "co-facility_choice": str(near.pk),
+            "co-contacted_at": "2026-08-03T10:00",
+            "co-means": "phone",
+            "co-result": "accepted",
+        },
+    )
+    assert c.coordinations.get().facility == near
