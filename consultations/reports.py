@@ -302,9 +302,9 @@ class Report:
             return []
         if cumulative and [c.pk for c in cumulative.left_out] == [c.pk for c in self.left_out]:
             # The same centers (nothing since April, so nothing this month): said once.
-            notes = [cumulative.range_note("最少・最大と累計 最少・累計 最大")]
+            notes = [cumulative.range_note("当月と累計の最少・最大")]
         else:
-            notes = [self.range_note(), cumulative.range_note("累計 最少・累計 最大") if cumulative else None]
+            notes = [self.range_note(), cumulative.range_note("累計の最少・最大") if cumulative else None]
         unclosed = [c for c in self.not_closed(closings) if c.pk in self.range_ids]
         if unclosed:
             names = "、".join(f"{c.code} {c.name}" for c in unclosed)

@@ -543,6 +543,10 @@ def reports(request):
             "lines": table,
             "cumulative": cumulative,
             "monthly": monthly,
+            # The table's 合計 row (each center's months added up; the last cell the whole).
+            "monthly_totals": [sum(column) for column in zip(*(values for _, values in monthly), strict=True)]
+            if monthly
+            else [],
             "chart": chart,
             "selected_center": code or "",
             "closings": closings,

@@ -58,7 +58,7 @@ def test_the_page_says_which_centers_were_left_out_and_why(client_for, august):
     said = [n for n in notes(page(client_for("official"))) if "除いたセンター" in n]
     # Nothing since April, so nothing in August: the month's range and the 年度累計's, said once.
     assert said == [
-        "最少・最大と累計 最少・累計 最大は、相談記録のないセンターを除いて出しています。"
+        "当月と累計の最少・最大は、相談記録のないセンターを除いて出しています。"
         "除いたセンター: C03 南センター（2026年4月〜8月の相談記録がありません）"
     ]
     # The admin reads the same page.

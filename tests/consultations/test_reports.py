@@ -193,3 +193,11 @@ def test_a_running_years_monthly_trend_stops_at_this_month(cast, monkeypatch):
     assert labels[0] == "2026年4月" and labels[-1] == "2026年12月" and len(labels) == 9
     ended = Period(datetime.date(2025, 4, 1), datetime.date(2026, 3, 31), "2025年度", 2025)
     assert len(Report(ended, [cast.center1]).monthly()) == 12
+
+
+def test_the_monthly_table_ends_with_each_centers_total(client_for, august):
+    html = client_for("official").get("/consultations/reports/?fiscal_year=2026").content.decode()
+    row = re.search(r"<tr data-monthly-total>(.*?)</tr>", html, re.S).group(1)
+    # Over the 年度: C01 two in August and one in September, C02 one each in July and August, C03
+    # none (in the centers' order).
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["3", "2", "0"]
