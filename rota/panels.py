@@ -139,9 +139,9 @@ def search_result_beds(request, facility_ids):
         )
         if available_from <= today:
             note["today"] += beds
-            # The first line of each row's conditions, once: the card has room for a hint, the
-            # list (/rota/backup-beds/) has them in full.
-            line = conditions.strip().splitlines()[0].strip() if conditions.strip() else ""
+            # The first sentence of each row's conditions, once: the card has room for a hint
+            # (登録患者のみ), the list (/rota/backup-beds/) has them in full.
+            line = conditions.strip().splitlines()[0].split("。")[0].strip() if conditions.strip() else ""
             if line and line not in note["conditions"]:
                 note["conditions"].append(line)
         elif note["next_from"] is None or available_from == note["next_from"]:

@@ -32,7 +32,7 @@ def test_a_hospital_with_beds_today_says_so_on_its_card_for_professionals_and_st
         start=(2027, 1, 10),
         end=(2027, 1, 20),
         beds=2,
-        conditions="登録患者のみ\n夜間は要電話",
+        conditions="登録患者のみ。\n夜間は要電話",
     )
     make_backup_bed(
         cast.center2, hospital, start=(2027, 1, 15), end=(2027, 1, 15), beds=1, conditions="登録患者のみ"
@@ -41,7 +41,9 @@ def test_a_hospital_with_beds_today_says_so_on_its_card_for_professionals_and_st
     html = client_for(role).get(URL).content.decode()
     row = card(html, "東部後方病院")
     assert 'data-result-beds="today"' in row
-    assert "後方支援病床 <strong>今日3床</strong>（登録患者のみ）" in row  # both rows, the condition once
+    assert (
+        "後方支援病床 <strong>今日3床</strong></a>（登録患者のみ）</p>" in row
+    )  # both rows, the condition once
     assert 'href="/rota/backup-beds/"' in row
     assert "data-result-beds" not in card(html, "病床なし病院")
 
@@ -63,7 +65,7 @@ def test_beds_that_ended_are_not_shown_and_beds_to_come_say_from_when(cast, clie
     assert "data-result-beds" not in card(html, "終了病院")
     row = card(html, "予定病院")
     assert 'data-result-beds="2027-01-20"' in row
-    assert "後方支援病床 1月20日から3床" in row and "今日" not in row  # the next start only
+    assert "後方支援病床 1月20日から3床</a></p>" in row and "今日" not in row  # the next start only
 
 
 def test_a_hospital_with_beds_today_and_later_shows_today_only(cast, client_for):
