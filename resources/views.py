@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
 from coordination.exports import csv_response, xlsx_response
+from coordination.extensions import annotations as slot_annotations
 from coordination.extensions import panels as slot_panels
 from coordination.forms import as_stored
 from coordination.models import DIRECTORY_EDITORS, Role
@@ -108,7 +109,15 @@ def search(request):
     # to the same results and page.
     href_tail += "?back=" + quote(request.get_full_path(), safe="/")
     stale_before = Facility.stale_before()
+    # Later apps' lines on a row (rota: a hospital's backup beds, for professionals and staff),
+    # asked once for the page's rows; the medical side's only, like the panels.
+    notes = (
+        {}
+        if filterset.community
+        else slot_annotations("search_results", request, (f.pk for f in page.object_list))
+    )
     for facility in page.object_list:
+        facility.annotations = notes.get(facility.pk, ())
         facility.kind_name, facility.area_name = kinds.get(facility.kind_id, ""), areas.get(facility.area_id)
         facility.href = f"{href_head}{facility.pk}{href_tail}"
         stale = facility.stale_as_of(stale_before)

@@ -16,6 +16,11 @@ class RotaConfig(AppConfig):
         dashboard.register("rota/_dashboard_gaps.html", (Role.ADMIN, Role.COORDINATOR), panels.gaps, order=4)
         # On the directory's search page: who is on duty now and tonight (the contact is theirs only).
         extensions.register("search", "rota/_search_on_duty.html", panels.search_on_duty, staff)
+        # On each hospital's card in the search results: its backup beds today (or when the
+        # next start), one query for the page.
+        extensions.register_annotations(
+            "search_results", "rota/_search_result_beds.html", panels.search_result_beds, staff
+        )
         # On the facility page for staff and professionals (the on-duty contact is theirs only).
         extensions.register("facility", "rota/_facility_on_duty.html", panels.facility_on_duty, staff)
         for slot in ("consultation", "consultation_form"):

@@ -121,6 +121,37 @@ def search_on_duty(request, obj=None):
     return {"moment": moment, "rows": list(rows.values()), "pro": sees_professional_fields(request.user)}
 
 
+def search_result_beds(request, facility_ids):
+    """The directory's search results (the `search_results` annotations): for each hospital on
+    the page with backup beds today, their number and conditions; for one with none today but
+    beds to come, the day they start and their number. One query for the page's hospitals."""
+    today = timezone.localdate(now())
+    rows = (
+        BackupBed.objects.readable_by(request.user)
+        .filter(facility_id__in=facility_ids, available_until__gte=today)
+        .order_by("facility_id", "available_from", "pk")
+        .values_list("facility_id", "beds", "available_from", "conditions")
+    )
+    found = {}
+    for facility_id, beds, available_from, conditions in rows:
+        note = found.setdefault(
+            facility_id, {"today": 0, "conditions": [], "next_from": None, "next_beds": 0}
+        )
+        if available_from <= today:
+            note["today"] += beds
+            # The first sentence of each row's conditions, once: the card has room for a hint
+            # (登録患者のみ), the list (/rota/backup-beds/) has them in full.
+            line = conditions.strip().splitlines()[0].split("。")[0].strip() if conditions.strip() else ""
+            if line and line not in note["conditions"]:
+                note["conditions"].append(line)
+        elif note["next_from"] is None or available_from == note["next_from"]:
+            note["next_from"] = available_from
+            note["next_beds"] += beds
+    for note in found.values():
+        note["conditions"] = "／".join(note["conditions"])
+    return found
+
+
 def gaps(request):
     """Coordinators' dashboard: shifts with nobody on duty from now on (their center's rotas)."""
     moment = now()
