@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from consultations.models import AccessLog, Consultation, ConsultationImport, attach_topics
-from coordination.batch_views import BatchFlow, start, upload
+from coordination.batch_views import BatchFlow, UploadRefused, start
 from coordination.models import Center, Role
 
 # The checkbox the batch page shows when the same file was imported before.
@@ -17,8 +17,9 @@ ALLOW_DUPLICATE = "allow_duplicate"
 
 
 class CenterBatches:
-    """A center's uploads are its own: a coordinator sees its own center's only (an admin's
-    upload by the センター column may hold every center's rows, so it is the admin's alone)."""
+    """A center's uploads are its own: a coordinator uploads its own center's rows and sees its
+    own center's uploads only (an admin's upload by the センター column may hold every center's
+    rows, so it is the admin's alone)."""
 
     def batches(self, request):
         user = request.user
@@ -28,6 +29,15 @@ class CenterBatches:
         if user.center_id:
             return batches.filter(center_id=user.center_id)
         return batches.none()
+
+    def upload_fields(self, request):
+        """A coordinator uploads its own center's rows only (and without a center, nothing)."""
+        user = request.user
+        if user.role != Role.COORDINATOR:
+            return {"center": None}
+        if not user.center_id:
+            raise Http404
+        return {"center": user.center}
 
 
 class ConsultationImportFlow(CenterBatches, BatchFlow):
@@ -39,38 +49,22 @@ class ConsultationImportFlow(CenterBatches, BatchFlow):
     rejected_file = "errors.csv"
     roles = (Role.ADMIN, Role.COORDINATOR)
 
-    def upload_center(self, request):
-        """(center, error): the coordinator's own center; for an admin the center chosen on the
-        page, or None for the file's センター column."""
-        user = request.user
-        if user.role == Role.COORDINATOR:
-            if not user.center_id:
-                raise Http404
-            return user.center, ""
-        code = request.POST.get("center", "")
-        if not code:
-            return None, ""
-        center = Center.objects.filter(code=code).first()
-        return center, "" if center else "取り込む先のセンターを選び直してください。"
+    def upload_fields(self, request):
+        """The coordinator's own center; for an admin the center chosen on the page, or None for
+        the file's センター column."""
+        fields = super().upload_fields(request)
+        code = request.POST.get("center", "") if request.user.role == Role.ADMIN else ""
+        if code:
+            fields["center"] = Center.objects.filter(code=code).first()
+            if fields["center"] is None:
+                raise UploadRefused("取り込む先のセンターを選び直してください。")
+        return fields
 
     def upload_context(self, request):
         return {
             **super().upload_context(request),
             "centers": Center.objects.all() if request.user.role == Role.ADMIN else [],
         }
-
-    def upload_view(self, request):
-        if request.method == "POST":
-            center, error = self.upload_center(request)
-            if error:
-                messages.error(request, error)
-            else:
-                response = upload(request, self.model, self.detail_url, center=center)
-                if response:
-                    return response
-        elif request.user.role == Role.COORDINATOR and not request.user.center_id:
-            raise Http404
-        return render(request, self.upload_template, self.upload_context(request))
 
     def detail_context(self, request, batch):
         warning = batch.duplicate_warning if batch.status == batch.Status.READY else ""

@@ -2,8 +2,6 @@
 (coordination.batch_views). Admins (any center's rows) and coordinators (their own center's;
 another center's upload answers 404)."""
 
-from django.http import Http404
-
 from consultations.import_views import CenterBatches
 from consultations.models import PastTotalsImport
 from coordination.batch_views import BatchFlow
@@ -17,15 +15,6 @@ class PastTotalsFlow(CenterBatches, BatchFlow):
     upload_template = "consultations/past_totals.html"
     detail_template = "consultations/past_totals_detail.html"
     roles = (Role.ADMIN, Role.COORDINATOR)
-
-    def upload_fields(self, request):
-        """A coordinator uploads its own center's rows only (and without a center, nothing)."""
-        user = request.user
-        if user.role != Role.COORDINATOR:
-            return {"center": None}
-        if not user.center_id:
-            raise Http404
-        return {"center": user.center}
 
 
 flow = PastTotalsFlow()

@@ -18,6 +18,11 @@ from coordination.models import AuditEvent, Role
 from coordination.security import CREATE, UPDATE, audit
 
 
+class UploadRefused(Exception):
+    """A flow's upload_fields cannot take what was posted (a center to choose again): the upload
+    page says why, in these words, and nothing is uploaded."""
+
+
 def upload(request, model, detail_url, **fields):
     """POST with a file: a new batch holding it, its preview queued; redirects to the batch page
     (a reload of that page never uploads again). Returns None when there was no file."""
@@ -117,7 +122,8 @@ class BatchFlow:
         return get_object_or_404(self.batches(request), pk=pk)
 
     def upload_fields(self, request):
-        """The new batch's own fields besides the file (raise Http404 for a user who may not upload)."""
+        """The new batch's own fields besides the file (raise Http404 for a user who may not
+        upload, UploadRefused for a POST whose choices cannot be taken)."""
         return {}
 
     def upload_context(self, request):
@@ -137,11 +143,15 @@ class BatchFlow:
     # --- the views -----------------------------------------------------------------------------
 
     def upload_view(self, request):
-        fields = self.upload_fields(request)
-        if request.method == "POST":
-            response = upload(request, self.model, self.detail_url, **fields)
-            if response:
-                return response
+        try:
+            fields = self.upload_fields(request)
+        except UploadRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            if request.method == "POST":
+                response = upload(request, self.model, self.detail_url, **fields)
+                if response:
+                    return response
         return render(request, self.upload_template, self.upload_context(request))
 
     def detail_view(self, request, pk):
