@@ -266,9 +266,10 @@ def parse(data, filename, center=None):
         for number, cells in rows:
             read = number
             if any(cells):
-                first = first or (number, cells)
-                if sum(1 for column in read_header(cells)[0] if column) >= 2:
-                    found = (number, cells)
+                heading = (number, cells, *read_header(cells))
+                first = first or heading
+                if sum(1 for column in heading[2] if column) >= 2:
+                    found = heading
                     break
             if number >= HEADER_SEARCH_ROWS:
                 break
@@ -278,9 +279,8 @@ def parse(data, filename, center=None):
             raise SpreadsheetError(
                 f"最初の{HEADER_SEARCH_ROWS}行に見出しの行が見つかりません（空の行が続いています）。"
             )
-        header_row, header = found or first
+        header_row, header, columns, unknown, clash = found or first
         result.header = list(header)
-        columns, unknown, clash = read_header(header)
         if clash:
             raise SpreadsheetError(f"{header_row}行目（見出し）: {clash}")
         missing = [h for h in REQUIRED if h not in columns and not (center and h == "センター")]
@@ -502,6 +502,10 @@ def confirm(batch):
         return
     result = parse(bytes(batch.content), batch.file_name, batch.center)
     batch.report("書き込み中", 0, len(result.rows))
+    refused = None
+    if result.rejected:
+        header, rows = _refused_table(result)
+        refused = {"header": header, "rows": rows}
     # The rows and the batch's 取込済み in one transaction: a worker stopped in between leaves
     # neither, and the retry imports the rows once.
     with transaction.atomic():
@@ -514,9 +518,7 @@ def confirm(batch):
             # The rows refused now, as the file had them: what the center fixes and uploads again.
             # Kept as they were (a synonym added later must not turn them into rows that look
             # imported), and the file itself, every client's line in it, is dropped.
-            "refused_table": dict(zip(("header", "rows"), _refused_table(result), strict=True))
-            if result.rejected
-            else None,
+            "refused_table": refused,
         }
         batch.content = b""
         batch.confirm_done()
@@ -529,8 +531,7 @@ def error_table(batch):
     kept = (batch.result or {}).get("refused_table")
     if kept:
         return kept["header"], kept["rows"]
-    result = parse(bytes(batch.content), batch.file_name, batch.center)
-    return _refused_table(result)
+    return _refused_table(parse(bytes(batch.content), batch.file_name, batch.center))
 
 
 def _refused_table(result):
@@ -540,8 +541,9 @@ def _refused_table(result):
     for row, column, message in result.errors:
         reasons.setdefault(row, []).append(f"{column}: {message}" if column else message)
     header = list(result.header)
-    if REASON in [nfkc(h) for h in header]:  # a refused-rows file uploaded again: one 理由 column
-        at = [nfkc(h) for h in header].index(REASON)
+    folded = [nfkc(h) for h in header]
+    if REASON in folded:  # a refused-rows file uploaded again: one 理由 column
+        at = folded.index(REASON)
         header.pop(at)
         cells_of = {row: cells[:at] + cells[at + 1 :] for row, cells in result.rejected.items()}
     else:
