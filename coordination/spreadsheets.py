@@ -61,12 +61,12 @@ UNDECODABLE_MESSAGE = (
 REPLACEMENT = "\ufffd"
 
 
-def _decodes(line, encoding):
+def _as_utf8(line):
+    """The line's text if it is UTF-8, else None."""
     try:
-        line.decode(encoding)
+        return line.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def decode_csv_lenient(data):
@@ -84,21 +84,23 @@ def decode_csv_lenient(data):
     except UnicodeDecodeError:
         pass
     lines = body.split(b"\n")
-    foreign = [line for line in lines if not line.isascii()]
-    utf8 = sum(1 for line in foreign if _decodes(line, "utf-8"))
-    if bom or utf8 * 2 > len(foreign):
+    as_utf8 = [_as_utf8(line) for line in lines]  # each line decoded once (ASCII ones are UTF-8)
+    foreign = sum(1 for line in lines if not line.isascii())
+    utf8 = sum(
+        1 for line, text in zip(lines, as_utf8, strict=True) if text is not None and not line.isascii()
+    )
+    if bom or utf8 * 2 > foreign:
         text, good = body.decode("utf-8", errors="replace"), utf8
     else:
-        read, good = [], 0
-        for line in lines:
-            if line.isascii() or _decodes(line, "utf-8"):
-                read.append(line.decode("utf-8"))
-            else:
-                text = line.decode("cp932", errors="replace")
-                good += REPLACEMENT not in text
-                read.append(text)
-        text, good = "\n".join(read), good + utf8
-    if good * 2 <= len(foreign):
+        read = [
+            text if text is not None else line.decode("cp932", errors="replace")
+            for line, text in zip(lines, as_utf8, strict=True)
+        ]
+        cp932 = sum(
+            1 for text, got in zip(as_utf8, read, strict=True) if text is None and REPLACEMENT not in got
+        )
+        text, good = "\n".join(read), utf8 + cp932
+    if good * 2 <= foreign:
         # Not a few bad lines: the file is in another encoding. decode_csv fails on these bytes
         # too (both strict decodings failed above) and says why in its words.
         decode_csv(data)
