@@ -45,3 +45,27 @@ def test_the_command_links_its_records_to_its_import(tmp_path, cast):
     batch = ConsultationImport.objects.get()
     assert batch.status == "done" and batch.created == 2
     assert Consultation.objects.filter(import_batch=batch).count() == 2
+
+
+def test_the_records_list_reads_the_same_queries_however_many_were_imported(
+    client_for, cast, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("coordinator")
+
+    def imported(n):
+        batch = ConsultationImport.objects.create(
+            user=cast.coordinator, center=cast.center1, file_name="x.csv"
+        )
+        for i in range(n):
+            make_consultation(cast.center1, (2026, 8, 3, 9, i), import_batch=batch)
+        return f"/consultations/import/{batch.pk}/records/"
+
+    few, many = imported(1), imported(12)
+    with CaptureQueriesContext(connection) as one:
+        client.get(few)
+    with django_assert_num_queries(len(one)):
+        html = client.get(many).content.decode()
+    assert 'data-result-count="12"' in html
