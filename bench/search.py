@@ -35,7 +35,7 @@ QUERIES = [
 ]
 
 
-def naive_search(self, text, names=None):
+def naive_search(self, text, names=None, direct_lines=False):
     """The baseline: icontains on each raw field, no normalisation, no index."""
     from django.db.models import Q
 
