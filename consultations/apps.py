@@ -9,10 +9,12 @@ class ConsultationsConfig(AppConfig):
         from consultations import area_counts, panels  # noqa: PLC0415 — registrations run once the app registry is ready
         from coordination import area_counts as counts_registry  # noqa: PLC0415 — registrations run once the app registry is ready
         from coordination import dashboard  # noqa: PLC0415 — registrations run once the app registry is ready
+        from coordination import extensions as registry  # noqa: PLC0415 — registrations run once the app registry is ready
         from coordination.models import Role  # noqa: PLC0415 — registrations run once the app registry is ready
         from coordination.security import register_retained_log  # noqa: PLC0415 — registrations run once the app registry is ready
         from resources import extensions  # noqa: PLC0415 — registrations run once the app registry is ready
 
+        writers = (Role.ADMIN, Role.COORDINATOR)
         # Who opened which client's record is kept as long as the audit log, then purged with it.
         register_retained_log(self.get_model("AccessLog"))
         dashboard.register_nav("相談記録", "consultations:index", (Role.ADMIN, Role.COORDINATOR), order=20)
@@ -45,6 +47,13 @@ class ConsultationsConfig(AppConfig):
             (Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR),
             panels.reports_links,
             order=30,
+        )
+        # The directory search opened from a consultation (consultations.directory) keeps its
+        # number, and offers 「この相談に記録」 on each result.
+        registry.register_carried("search", panels.SEARCH_PARAM)
+        registry.register("search", "consultations/_search_for.html", panels.search_for_consultation, writers)
+        registry.register_annotations(
+            "search_results", "consultations/_search_result_record.html", panels.search_result_record, writers
         )
         extensions.register_facility_panel(
             "consultations/_facility_coordinations.html",

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from consultations.panels import SEARCH_PARAM
 from resources.filters import FacilityFilter
 from resources.models import Facility, LookupNames
 
@@ -22,6 +23,13 @@ class Search(typing.NamedTuple):
 class DirectorySearches(typing.NamedTuple):
     all: Search | None  # every condition at once (the page's button)
     parts: list  # each kind or capability alone (with the area), when there are two or more
+    browse: str  # the search without conditions, for a consultation that names none
+
+
+def _for(url, consultation):
+    """`url` for `consultation`: the search page then offers 「この相談に記録」 on each result
+    (consultations.panels; the page keeps the parameter through its form)."""
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({SEARCH_PARAM: consultation.pk})}"
 
 
 def _count(url, user, names):
@@ -32,17 +40,17 @@ def _count(url, user, names):
 
 def directory_searches(consultation, user):
     """The searches of `consultation` for `user` (counted as the search page counts them for that
-    user), or DirectorySearches(None, []) when there is nothing to ask."""
+    user), or DirectorySearches(None, [], browse) when there is nothing to ask."""
     names = LookupNames()
     url, asks = consultation.directory_search(names)
-    if url is None:
-        return DirectorySearches(None, [])
     search_url = reverse("resources:search")
-    everything = Search(url, asks, _count(url, user, names))
+    if url is None:
+        return DirectorySearches(None, [], _for(search_url, consultation))
+    everything = Search(_for(url, consultation), asks, _count(url, user, names))
     area, conditions = consultation.directory_conditions(names)
     parts = []
     if len(conditions) > 1:
         for key, pk, name in conditions:
             part_url = f"{search_url}?{urlencode(([area[:2]] if area else []) + [(key, pk)])}"
-            parts.append(Search(part_url, [name], _count(part_url, user, names)))
-    return DirectorySearches(everything, parts)
+            parts.append(Search(_for(part_url, consultation), [name], _count(part_url, user, names)))
+    return DirectorySearches(everything, parts, _for(search_url, consultation))

@@ -367,9 +367,7 @@ class CoordinationForm(forms.ModelForm):
         self.fields["facility_query"].widget.attrs["autocomplete"] = "off"
         if self.instance.pk:
             if self.instance.facility_id:
-                self.fields[
-                    "facility_query"
-                ].initial = f"{self.instance.facility.name} #{self.instance.facility_id}"
+                self.fields["facility_query"].initial = self.query_for(self.instance.facility)
             else:
                 self.fields["facility_query"].initial = self.instance.facility_text
                 self.fields["unlisted"].initial = True
@@ -383,6 +381,11 @@ class CoordinationForm(forms.ModelForm):
             ]
         else:
             del self.fields["facility_choice"]
+
+    @staticmethod
+    def query_for(facility):
+        """The facility as the form's field shows a chosen one (みどりクリニック #123): its ID decides."""
+        return f"{facility.name} #{facility.pk}"
 
     CHOOSE = "choose"
 

@@ -76,3 +76,33 @@ def public_contact(request):
         "contact_centers": centers[:PUBLIC_HOME_CENTERS],
         "more_centers": len(centers) > PUBLIC_HOME_CENTERS,
     }
+
+
+# The directory search opened from a consultation carries its number, so that the page says
+# which consultation it is for and each result offers 「この相談の連絡調整に記録」: the coordinator
+# who found the facility to call records the call without typing its name again.
+SEARCH_PARAM = "consultation"
+
+
+def _searched_for(request):
+    """The consultation the directory search is for, when the user may record on it; else None."""
+    value = request.GET.get(SEARCH_PARAM, "")
+    if not value.isdigit():
+        return None
+    return Consultation.objects.for_user(request.user).only("pk", "received_at").filter(pk=int(value)).first()
+
+
+def search_for_consultation(request, obj=None):
+    """The search page's notice (its `search` slot): which consultation the search is for, and the
+    way back to it. Its number and time only: nothing of the client."""
+    return {"for_consultation": _searched_for(request)}
+
+
+def search_result_record(request, facility_ids):
+    """Each result's 「この相談の連絡調整に記録」 (`search_results` annotations): the consultation's
+    page with its 連絡調整 form opened on that facility."""
+    consultation = _searched_for(request)
+    if consultation is None:
+        return {}
+    url = consultation.get_absolute_url()
+    return {pk: {"record_url": f"{url}?co_facility={pk}#coordination-add"} for pk in facility_ids}

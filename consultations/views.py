@@ -24,6 +24,7 @@ from coordination.exports import csv_response, xlsx_response
 from coordination.filters import filtered_page
 from coordination.forms import as_stored
 from coordination.models import Role
+from resources.models import Facility
 
 WRITERS, REPORT_READERS = access.CENTER_WRITERS, access.CENTER_READERS
 PAGE_SIZE = 25
@@ -212,6 +213,14 @@ def _detail(request, pk, status=200, **forms):
     coordination_form = forms.get("coordination_form")
     # Just after a 連絡調整 was added without JavaScript: the add form stays open, cursor in it.
     next_coordination = coordination_form is None and request.GET.get(NEXT_COORDINATION) == "1"
+    # From a directory search result's 「この相談に記録」: the add form opens with that facility.
+    facility = _facility_asked(request) if coordination_form is None else None
+    if facility is not None:
+        coordination_form = CoordinationForm(
+            prefix="co", initial={"facility_query": CoordinationForm.query_for(facility)}
+        )
+        _focus_first_error(coordination_form, "means")
+        next_coordination = True
     if coordination_form is None:
         coordination_form = CoordinationForm(prefix="co")
         if next_coordination:
@@ -231,6 +240,7 @@ def _detail(request, pk, status=200, **forms):
         "area_centers": consultation.area_centers(),
         "search": searches.all,
         "search_parts": searches.parts,
+        "directory_browse": searches.browse,
         "coordinations": _coordinations(consultation),
         "coordination_form": coordination_form,
         "next_coordination": next_coordination,
@@ -240,6 +250,18 @@ def _detail(request, pk, status=200, **forms):
         "panels": extensions.panels("consultation", request, consultation),
     }
     return render(request, "consultations/detail.html", context, status=status)
+
+
+# The parameter of 「この相談に記録」 on a directory search result (consultations.panels): the
+# facility the add form starts with.
+RECORD_FACILITY = "co_facility"
+
+
+def _facility_asked(request):
+    value = request.GET.get(RECORD_FACILITY, "")
+    return (
+        Facility.objects.open().filter(pk=int(value)).only("pk", "name").first() if value.isdigit() else None
+    )
 
 
 def _coordinations(consultation):

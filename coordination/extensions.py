@@ -81,3 +81,23 @@ def annotations(slot, request, ids):
         for pk, values in context(request, ids).items():
             out.setdefault(pk, []).append({"template": template, **values})
     return out
+
+
+# Query parameters that a later app's panels and row lines read on an earlier app's page, and
+# that the page keeps through its own form and links (the directory search keeps `consultation`:
+# a coordinator who came from a consultation is offered 「この相談に記録」 on each result until
+# they leave the search, however they change its conditions).
+_carried: dict[str, list] = {}
+
+
+def register_carried(slot, name):
+    names = _carried.setdefault(slot, [])
+    if name not in names:
+        names.append(name)
+
+
+def carried(slot, request):
+    """[(name, value)] of the `slot` page's carried parameters that this request has."""
+    if not request.user.is_authenticated:
+        return []
+    return [(name, request.GET[name]) for name in _carried.get(slot, ()) if request.GET.get(name)]

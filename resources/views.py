@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from coordination.access import can_edit_directory, role_required, sees_professional_fields
 from coordination.exports import csv_response, xlsx_response
 from coordination.extensions import annotations as slot_annotations
+from coordination.extensions import carried as slot_carried
 from coordination.extensions import panels as slot_panels
 from coordination.forms import as_stored
 from coordination.models import DIRECTORY_EDITORS, Role
@@ -136,6 +137,7 @@ def search(request):
             facility.next_date = activity.next_date(today) if activity else None
             facility.schedule_text = (activity.schedule_text if activity else "") or ""
     terms = filterset.form.cleaned_data.get("q", "").split() if valid else []
+    carried = [] if filterset.community else slot_carried("search", request)
     hints = (
         _relaxed_counts(request, filterset.form.cleaned_data, names)
         if valid and page.paginator.count == 0
@@ -159,6 +161,10 @@ def search(request):
             "can_start_round": can_edit_directory(request.user),
             # Later apps' blocks for this page (rota: who is on duty now, for professionals and staff).
             "panels": [] if filterset.community else slot_panels("search", request, None),
+            # Later apps' parameters the form and the clear/switch links keep (consultations:
+            # the consultation the search is for), as hidden fields and as a query.
+            "carried": carried,
+            "carried_query": urlencode(carried),
         },
     )
 

@@ -26,6 +26,11 @@ def kind_id(code):
     return str(FacilityKind.objects.get(code=code).pk)
 
 
+def conditions(url):
+    """The search's conditions, without the consultation's number that every link carries."""
+    return [(k, v) for k, v in parse_qsl(urlsplit(url).query) if k != "consultation"]
+
+
 def asked(url, key):
     return sorted(v for k, v in parse_qsl(urlsplit(url).query) if k == key)
 
@@ -50,7 +55,9 @@ def test_the_link_carries_the_area_and_the_topics_capabilities_and_nothing_perso
     assert sorted(v for k, v in params if k == "capabilities") == sorted(
         [capability_id("home-visit"), capability_id("end-of-life")]
     )
-    assert {k for k, _ in params} == {"visits", "capabilities"}
+    # The consultation's number (for the search page's 「この相談に記録」), and nothing of the client.
+    assert {k for k, _ in params} == {"visits", "capabilities", "consultation"}
+    assert ("consultation", str(c.pk)) in params
     for personal in ("佐藤", "84", "末期", "訪問診療医"):
         assert personal not in url
     assert "この相談の地域で資源を探す" in text and "新しいタブ" in text
@@ -79,7 +86,7 @@ def test_the_correspondence_is_data_an_admin_can_change(client_for, cast):
     nursing.capabilities.add(Capability.objects.get(code="home-nursing-care"))
     c = make_consultation(cast.center1, topics=("医療/訪問看護に関する事",))
     url, text, _ = search_link(client_for("coordinator").get(f"/consultations/{c.pk}/").content.decode())
-    assert parse_qsl(urlsplit(url).query) == [
+    assert conditions(url) == [
         ("kind", kind_id("visiting-nursing")),
         ("capabilities", capability_id("home-nursing-care")),
     ]
@@ -144,7 +151,7 @@ def test_a_condition_that_names_nothing_adds_nothing(client_for, cast):
     c = make_consultation(
         cast.center1, topics=("連絡調整",), client_area=cast.daily1, client_condition="大腿骨骨折"
     )
-    assert parse_qsl(urlsplit(link_of(client_for, c)).query) == [("visits", str(cast.daily1.pk))]
+    assert conditions(link_of(client_for, c)) == [("visits", str(cast.daily1.pk))]
     c = make_consultation(cast.center1, topics=("連絡調整",), client_condition="大腿骨骨折")
     assert link_of(client_for, c) is None
 
@@ -243,7 +250,7 @@ def test_when_every_condition_at_once_finds_nothing_each_is_offered_alone_with_i
     parts = part_links(html)
     assert [(t, n) for t, _, n in parts] == [("訪問診療（1件）", 1), ("褥瘡（0件）", 0)]
     home_visit = parts[0][1]
-    assert parse_qsl(urlsplit(home_visit).query) == [
+    assert conditions(home_visit) == [
         ("visits", str(cast.daily1.pk)),
         ("capabilities", capability_id("home-visit")),
     ]
