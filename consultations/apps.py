@@ -56,6 +56,9 @@ class ConsultationsConfig(AppConfig):
             "search_results", "consultations/_search_result_record.html", panels.search_result_record, writers
         )
         extensions.register_facility_panel(
+            "consultations/_facility_record.html", panels.facility_record, writers
+        )
+        extensions.register_facility_panel(
             "consultations/_facility_coordinations.html",
             panels.facility_coordinations,
             (Role.ADMIN, Role.COORDINATOR),

@@ -1,6 +1,7 @@
 """What consultations contributes to pages of earlier apps (the dashboard, the facility page)."""
 
 import datetime
+from urllib.parse import parse_qs, urlsplit
 
 from django.db.models import Count, Q
 
@@ -84,9 +85,10 @@ def public_contact(request):
 SEARCH_PARAM = "consultation"
 
 
-def _searched_for(request):
-    """The consultation the directory search is for, when the user may record on it; else None."""
-    value = request.GET.get(SEARCH_PARAM, "")
+def _searched_for(request, value=None):
+    """The consultation the directory search is for (`value`: its number, default the request's
+    parameter), when the user may record on it; else None."""
+    value = request.GET.get(SEARCH_PARAM, "") if value is None else value
     if not value.isdigit():
         return None
     return Consultation.objects.for_user(request.user).only("pk", "received_at").filter(pk=int(value)).first()
@@ -106,3 +108,15 @@ def search_result_record(request, facility_ids):
         return {}
     url = consultation.get_absolute_url()
     return {pk: {"record_url": f"{url}?co_facility={pk}#coordination-add"} for pk in facility_ids}
+
+
+def facility_record(request, facility):
+    """The facility page opened from such a search (its 「検索結果に戻る」 address carries the
+    consultation's number): the same 「この相談の連絡調整に記録」, where the coordinator reads the
+    facility's numbers and ケアマネタイム before calling."""
+    back = parse_qs(urlsplit(request.GET.get("back", "")).query).get(SEARCH_PARAM, [""])[-1]
+    consultation = _searched_for(request, back) if back else None
+    if consultation is None:
+        return {"for_consultation": None}
+    url = f"{consultation.get_absolute_url()}?co_facility={facility.pk}#coordination-add"
+    return {"for_consultation": consultation, "record_url": url}

@@ -146,3 +146,19 @@ def test_a_facility_number_that_is_no_open_facility_opens_the_usual_form(client_
     )
     field = re.search(r'<input[^>]*name="co-facility_query"[^>]*>', html).group(0)
     assert "閉院クリニック" not in field
+
+
+def test_the_facility_page_opened_from_the_search_offers_the_same_record(client_for, consultation):
+    clinic = make_facility("みなみ在宅クリニック")
+    client = client_for("coordinator")
+    html = client.get(f"/resources/?q=みなみ&consultation={consultation.pk}").content.decode()
+    detail = unescape(re.search(r'<h3><a href="([^"]+)">みなみ在宅クリニック', html).group(1))
+    page = client.get(detail).content.decode()
+    section = re.search(r"<section [^>]*data-facility-record-for=\"(\d+)\".*?</section>", page, re.S)
+    assert section and section.group(1) == str(consultation.pk)
+    assert record_link(section.group(0)) == (
+        f"/consultations/{consultation.pk}/?co_facility={clinic.pk}#coordination-add"
+    )
+    # Opened otherwise, or by someone who may not record on that consultation: nothing.
+    assert "data-facility-record-for" not in client.get(f"/resources/{clinic.pk}/").content.decode()
+    assert "data-facility-record-for" not in client_for("coordinator2").get(detail).content.decode()
