@@ -54,7 +54,7 @@ def test_a_facility_answers_on_a_phone_and_a_coordinator_approves(browser, live_
     login(page, "coordinator")
     page.goto(page.base_url + "/resources/")
     page.get_by_role("link", name="変更申請").click()
-    page.get_by_role("link", name=cr.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")).click()
+    page.get_by_role("link", name=cr.submitted_at.astimezone().strftime("%Y/%-m/%-d %H:%M")).click()
     expect(page.locator("[data-diff]")).to_have_count(4)
     page.locator(
         '[data-diff="accepting"] input[type=checkbox]'

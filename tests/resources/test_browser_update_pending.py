@@ -55,7 +55,7 @@ def test_a_clerk_corrects_her_waiting_answer_and_the_coordinator_sees_what_was_a
     page.goto(page.base_url + "/")
     expect(page.locator("[data-pending-changes]")).to_contain_text("1件")
     page.locator("[data-pending-changes]").get_by_role("link", name="変更申請").click()
-    page.get_by_role("link", name=cr.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")).click()
+    page.get_by_role("link", name=cr.submitted_at.astimezone().strftime("%Y/%-m/%-d %H:%M")).click()
     page.locator('[data-diff="direct_phone"] input[type=checkbox]').uncheck()
     page.get_by_label("反映しない項目がある場合の理由（任意）").fill("直通電話は電話で確かめてから")
     page.get_by_role("button", name="チェックした項目だけ承認する").click()

@@ -184,7 +184,7 @@ def test_closing_a_round_leaves_a_closed_entry_as_it_is(client_for, cast):
     coordinator = client_for("coordinator")
     page = coordinator.get(f"/resources/rounds/{round_.pk}/").content.decode()
     row = page[page.index("統合した医院") :].split("</tr>", 1)[0]
-    assert "廃止（2026-04-01）: リンクは使えません" in row
+    assert "廃止（2026/4/1）: リンクは使えません" in row
     response = coordinator.post(f"/resources/rounds/{round_.pk}/close/", follow=True)
     assert "未回答の1施設を「未確認」にしました" in response.content.decode()
     quiet.refresh_from_db()
