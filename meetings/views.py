@@ -17,7 +17,7 @@ from coordination.forms import as_stored, errors_to_messages, post_data
 from coordination.models import Area, Organisation, Role
 from meetings import evaluation as evaluation_report
 from meetings import services
-from meetings.filters import IssueFilter, MeetingFilter, sees_every_center
+from meetings.filters import IssueFilter, MeetingFilter, refuse_unreadable_center, sees_every_center
 from meetings.forms import (
     IssueForm,
     MeetingAttendanceForm,
@@ -67,7 +67,8 @@ def index(request):
         .select_related("kind", "center", "series")
         .prefetch_related("organisations", "professions")
     )
-    filter_form, page = filtered_page(request, MeetingFilter, queryset, PAGE_SIZE)
+    filter_form, page = filtered_page(request, MeetingFilter, queryset, PAGE_SIZE, request=request)
+    refuse_unreadable_center(filter_form)
     return render(
         request,
         "meetings/index.html",
@@ -234,6 +235,7 @@ def issues(request):
         Issue.objects.for_user(request.user).select_related(*ISSUE_LIST_RELATED).prefetch_related("solutions")
     )
     filter_form, results = filtered(request, IssueFilter, queryset, request=request)
+    refuse_unreadable_center(filter_form)
     if request.GET.get("format") == "xlsx":
         return _issues_xlsx(results)
     if request.GET.get("format"):
