@@ -157,6 +157,15 @@ def ward_center_ids(ward):
     return set(Center.objects.filter(areas__in=ward.descendant_ids()).values_list("pk", flat=True))
 
 
+def scope_name(centers, ward=None):
+    """What the page covers, as its title says it: the one center by name (a ward that one center
+    covers is that center, not 「全センター」), else all of the ward's or the city's with their number."""
+    if len(centers) == 1:
+        return centers[0].name
+    whose = f"{ward.name}の" if ward else ""
+    return f"{whose}全センター（{len(centers)}か所）" if centers else f"{whose}全センター"
+
+
 def planned_targets(fiscal_year, center=None, ward=None):
     """{(item, measure): planned} of the center, the ward, or (neither) the city."""
     targets = ItemTarget.objects.filter(fiscal_year=fiscal_year, center=center, ward=ward)

@@ -681,7 +681,7 @@ def evaluation(request):
     sections, narrative_is_city = evaluation_report.case_sheet(
         year, centers, result, Area.city(), with_city=selected is None
     )
-    names = selected.name if selected else (f"{ward.name}の全センター" if ward else "全センター")
+    names = selected.name if selected else evaluation_report.scope_name(centers, ward)
     title = f"在宅医療・介護連携推進事業 事業評価 {dates.fiscal_year_label(year)}（{names}）"
     if request.GET.get("format") == "xlsx":
         return _evaluation_xlsx(title, result, sections, year)
