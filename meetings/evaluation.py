@@ -39,6 +39,19 @@ ITEM_MEASURES = {
     "ク": [Measure.MEETINGS, Measure.ISSUES_RAISED],
 }
 EVENT_ITEMS = {Item.TRAINING: "カ", Item.PUBLIC: "キ"}
+# Where an item's measure has a plainer name than the Measure's own (which the targets share):
+# カ counts training for professionals, キ the public's lectures and events (training.Item).
+ITEM_MEASURE_LABELS = {
+    ("カ", Measure.EVENTS): "研修の開催数（回）",
+    ("カ", Measure.PARTICIPANTS): "研修の参加人数（人）",
+    ("キ", Measure.EVENTS): "講座・講演会などの開催数（回）",
+    ("キ", Measure.PARTICIPANTS): "講座・講演会などの参加人数（人）",
+}
+
+
+def measure_label(item, measure):
+    """The name of an item's measure with its unit (回, 件, 人)."""
+    return ITEM_MEASURE_LABELS.get((item, measure)) or Measure(measure).label
 
 
 @dataclass
@@ -136,9 +149,12 @@ def actuals(fiscal_year, center_ids, with_city):
     ).aggregate(n=Count("id"), persons=Count(Coalesce("first_consultation_id", "id"), distinct=True))
     actual["オ"][Measure.CONSULTATIONS] = counts["n"]
     actual["オ"][Measure.PERSONS] = counts["persons"]
+    # An event held jointly counts once, under its host and under each co-hosting center shown,
+    # as 研修の実績 counts it (training.models.EventQuerySet.of_centers).
     events = {
         e.pk: e
-        for e in Event.objects.filter(center_id__in=center_ids, starts_at__gte=first, starts_at__lt=after)
+        for e in Event.objects.of_centers(center_ids)
+        .filter(starts_at__gte=first, starts_at__lt=after)
         .held()
         .only("pk", "item", "title", "starts_at")
         .order_by("starts_at", "pk")
@@ -173,7 +189,6 @@ def planned_targets(fiscal_year, center=None, ward=None):
 
 
 def _reports(actual, planned, city_actual=None):
-    labels = dict(Measure.choices)
     reports = []
     for letter, label in PROGRAM_ITEMS:
         measures = list(ITEM_MEASURES[letter])
@@ -181,7 +196,7 @@ def _reports(actual, planned, city_actual=None):
         figures = [
             Figure(
                 m,
-                labels[m],
+                measure_label(letter, m),
                 actual[letter].get(m, 0),
                 planned.get((letter, m)),
                 None if city_actual is None else city_actual[letter].get(m, 0),

@@ -811,7 +811,8 @@ def evaluation_targets(request):
     for form in formset:
         item = form["item"].value()
         form.item_label = items.get(item, "")
-        form.measure_label = measures.get(form["measure"].value(), "")
+        measure = form["measure"].value()
+        form.measure_label = evaluation_report.measure_label(item, measure) if measure in measures else ""
         form.city_planned = city_targets.get((item, form["measure"].value()))
         # The item's name once, over its rows (as on the 事業評価).
         form.item_rows = sum(1 for f in formset if f["item"].value() == item) if item != previous else 0

@@ -115,9 +115,7 @@ def test_the_xlsx_has_one_row_per_item_and_measure(client_for, year):
     response = client_for("official").get("/meetings/evaluation/?fiscal_year=2026&format=xlsx")
     rows = list(load_workbook(io.BytesIO(response.content))["事業評価"].iter_rows(values_only=True))
     assert rows[0][0].startswith("在宅医療・介護連携推進事業 事業評価")
-    training = next(
-        r for r in rows if r[0] and r[0].startswith("カ") and r[1].startswith("研修・講座の開催数")
-    )
+    training = next(r for r in rows if r[0] and r[0].startswith("カ") and r[1].startswith("研修の開催数"))
     assert training[2:] == (4, 1, "25%")
 
 
