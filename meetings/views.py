@@ -714,37 +714,35 @@ def _ward_choices():
 
 
 def _evaluation_xlsx(title, result, sections, year):
-    fallback = result.city_fallback
+    ward = result.targets_of == "ward"
     rows = [
         [
             report.label,
             figure.label,
-            figure.planned if figure.planned is not None else "",
-            *([figure.city_actual] if fallback else []),
+            figure.planned if figure.planned is not None else "目標未設定",
+            *([figure.city_planned if figure.city_planned is not None else ""] if ward else []),
             figure.actual,
             f"{figure.rate}%" if figure.rate is not None else "",
         ]
         for report in result.items
         for figure in report.figures
     ]
-    if fallback:
+    if ward:
         header = [
             "事業項目",
             "指標",
-            "計画値（市）",
-            "実績（市全体）",
-            "達成率（市全体）",
+            result.targets_label,
+            "市全体の目標（参考）",
             f"実績（{result.ward.name}）",
-        ]
-        # The 達成率 stays beside the city's result it was computed from.
-        rows = [r[:4] + [r[5], r[4]] for r in rows]
-        title_rows = [
-            title,
-            f"{result.ward.name}の計画値は未入力のため、市の計画値と市全体の実績を表示しています。",
+            "達成率",
         ]
     else:
         header = ["事業項目", "指標", result.targets_label, "実績", "達成率"]
-        title_rows = [title]
+    title_rows = [title]
+    if result.ward_without_targets:
+        title_rows.append(
+            f"{result.ward.name}の計画値は未入力です。実績は{result.ward.name}の数、市全体の目標は参考です（達成率は出しません）。"
+        )
     sheet = (
         "事業評価",
         header,

@@ -75,7 +75,7 @@ def test_each_item_counts_what_was_done_against_the_targets(client_for, year):
     assert got[("カ", "events")]["actual"] == "1" and got[("カ", "participants")]["actual"] == "30"
     assert got[("キ", "events")]["actual"] == "1"
     # The targets are the city's; with one center chosen they are that center's (none here).
-    assert got[("カ", "events")]["planned"] == "—"
+    assert got[("カ", "events")]["planned"] == "目標未設定"
     city = figures(client_for("admin"), "fiscal_year=2026")
     assert city[("カ", "events")] == {"planned": "4", "actual": "1", "rate": "25%"}
     assert city[("オ", "consultations")] == {"planned": "6", "actual": "3", "rate": "50%"}

@@ -69,6 +69,6 @@ def test_a_ward_officials_page_reads_a_fixed_number_of_queries(joint, django_ass
         c.get("/meetings/evaluation/?fiscal_year=2026")
 
 
-# The session and the user; the ward's centers; the figures of the ward and, for a ward without
-# targets, of the city beside them; the 取組事例 and the ward's statistics.
-QUERIES = 30
+# The session and the user; the ward's centers; the ward's figures (once: never the city's in their
+# place), the ward's targets and the city's beside them; the 取組事例 and the ward's statistics.
+QUERIES = 22
