@@ -25,6 +25,13 @@ class MeetingsConfig(AppConfig):
             panels.issue_counts,
             order=35,
         )
+        # The 事業評価 was reachable from the 会議・連携 menu only; the city's staff start from home.
+        dashboard.register(
+            "meetings/_dashboard_evaluation.html",
+            (Role.ADMIN, Role.OFFICIAL),
+            panels.evaluation_links,
+            order=36,
+        )
         extensions.register(
             "consultation",
             "meetings/_consultation_issues.html",

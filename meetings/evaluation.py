@@ -39,6 +39,19 @@ ITEM_MEASURES = {
     "ク": [Measure.MEETINGS, Measure.ISSUES_RAISED],
 }
 EVENT_ITEMS = {Item.TRAINING: "カ", Item.PUBLIC: "キ"}
+# Where an item's measure has a plainer name than the Measure's own (which the targets share):
+# カ counts training for professionals, キ the public's lectures and events (training.Item).
+ITEM_MEASURE_LABELS = {
+    ("カ", Measure.EVENTS): "研修の開催数（回）",
+    ("カ", Measure.PARTICIPANTS): "研修の参加人数（人）",
+    ("キ", Measure.EVENTS): "講座・講演会などの開催数（回）",
+    ("キ", Measure.PARTICIPANTS): "講座・講演会などの参加人数（人）",
+}
+
+
+def measure_label(item, measure):
+    """The name of an item's measure with its unit (回, 件, 人)."""
+    return ITEM_MEASURE_LABELS.get((item, measure)) or Measure(measure).label
 
 
 @dataclass
@@ -47,17 +60,16 @@ class Figure:
     label: str
     actual: int
     planned: int | None
-    # The city's result beside a ward's, when the targets shown are the city's (the 達成率 is then
-    # the city's: a city target is never compared with a ward's numbers).
-    city_actual: int | None = None
+    # A ward's figure without a target of its own: the city's target, shown beside for reference
+    # only (a city target is never read against a ward's numbers: no 達成率 from it).
+    city_planned: int | None = None
 
     @property
     def rate(self):
-        """達成率 (%), when there is a target."""
+        """達成率 (%), against the figure's own target only."""
         if not self.planned:
             return None
-        base = self.actual if self.city_actual is None else self.city_actual
-        return round(base * 100 / self.planned)
+        return round(self.actual * 100 / self.planned)
 
 
 @dataclass
@@ -75,9 +87,12 @@ class Evaluation:
     # "center", "ward" or "city": whose 計画値 the figures carry.
     targets_of: str
     ward: Area | None = None
-    # A ward without targets of its own: the city's targets with the city's results beside.
-    city_fallback: bool = False
     events: list = field(default_factory=list)  # [(event, attendance)] held in the 年度
+
+    @property
+    def ward_without_targets(self):
+        """A ward's page whose 年度 has no target of the ward's own at all."""
+        return self.targets_of == "ward" and all(f.planned is None for r in self.items for f in r.figures)
 
     @property
     def targets_label(self):
@@ -136,9 +151,12 @@ def actuals(fiscal_year, center_ids, with_city):
     ).aggregate(n=Count("id"), persons=Count(Coalesce("first_consultation_id", "id"), distinct=True))
     actual["オ"][Measure.CONSULTATIONS] = counts["n"]
     actual["オ"][Measure.PERSONS] = counts["persons"]
+    # An event held jointly counts once, under its host and under each co-hosting center shown,
+    # as 研修の実績 counts it (training.models.EventQuerySet.of_centers).
     events = {
         e.pk: e
-        for e in Event.objects.filter(center_id__in=center_ids, starts_at__gte=first, starts_at__lt=after)
+        for e in Event.objects.of_centers(center_ids)
+        .filter(starts_at__gte=first, starts_at__lt=after)
         .held()
         .only("pk", "item", "title", "starts_at")
         .order_by("starts_at", "pk")
@@ -157,25 +175,38 @@ def ward_center_ids(ward):
     return set(Center.objects.filter(areas__in=ward.descendant_ids()).values_list("pk", flat=True))
 
 
+def scope_name(centers, ward=None):
+    """What the page covers, as its title says it: the one center by name (a ward that one center
+    covers is that center, not 「全センター」), else all of the ward's or the city's with their number."""
+    if len(centers) == 1:
+        return centers[0].name
+    whose = f"{ward.name}の" if ward else ""
+    return f"{whose}全センター（{len(centers)}か所）" if centers else f"{whose}全センター"
+
+
 def planned_targets(fiscal_year, center=None, ward=None):
     """{(item, measure): planned} of the center, the ward, or (neither) the city."""
     targets = ItemTarget.objects.filter(fiscal_year=fiscal_year, center=center, ward=ward)
     return {(t.item, t.measure): t.planned for t in targets}
 
 
-def _reports(actual, planned, city_actual=None):
-    labels = dict(Measure.choices)
+def _reports(actual, planned, city_planned=None):
+    """The items' figures against `planned`; `city_planned` (a ward's page) is shown beside a
+    figure the ward set no target for."""
+    city_planned = city_planned or {}
     reports = []
     for letter, label in PROGRAM_ITEMS:
         measures = list(ITEM_MEASURES[letter])
-        measures += [m for (i, m) in planned if i == letter and m not in measures]
+        for i, m in [*planned, *city_planned]:
+            if i == letter and m not in measures:
+                measures.append(m)
         figures = [
             Figure(
                 m,
-                labels[m],
+                measure_label(letter, m),
                 actual[letter].get(m, 0),
                 planned.get((letter, m)),
-                None if city_actual is None else city_actual[letter].get(m, 0),
+                city_planned.get((letter, m)) if (letter, m) not in planned else None,
             )
             for m in measures
         ]
@@ -192,8 +223,9 @@ def build(fiscal_year, centers, selected_center=None):
 
 def evaluate(fiscal_year, centers, selected_center=None, ward=None):
     """The 事業評価 of the centers shown. With one center chosen: its targets. With a ward (a
-    ward-scoped official, or a ward chosen): the ward's targets when it has any for the 年度, else
-    the city's targets beside the city's results (said so on the page), the ward's results apart."""
+    ward-scoped official, or a ward chosen): the ward's own results against the ward's targets;
+    a figure the ward set no target for reads 「目標未設定」, the city's target beside it for
+    reference (never the city's results in place of the ward's)."""
     actual, events = actuals(fiscal_year, [c.pk for c in centers], selected_center is None)
     if selected_center is not None:
         return Evaluation(
@@ -204,15 +236,10 @@ def evaluate(fiscal_year, centers, selected_center=None, ward=None):
         )
     if ward is None:
         return Evaluation(_reports(actual, planned_targets(fiscal_year)), "city", events=events)
-    planned = planned_targets(fiscal_year, ward=ward)
-    if planned:
-        return Evaluation(_reports(actual, planned), "ward", ward, events=events)
-    city_actual, _ = actuals(fiscal_year, list(Center.objects.values_list("pk", flat=True)), True)
     return Evaluation(
-        _reports(actual, planned_targets(fiscal_year), city_actual),
-        "city",
+        _reports(actual, planned_targets(fiscal_year, ward=ward), planned_targets(fiscal_year)),
+        "ward",
         ward,
-        city_fallback=True,
         events=events,
     )
 

@@ -3,6 +3,7 @@ it) and the training event page (the 解決策 it carried out)."""
 
 from django.db.models import Count
 
+from coordination import dates
 from meetings.models import Issue, IssueStatus, Solution
 
 
@@ -32,3 +33,14 @@ def issue_counts(request):
         Issue.objects.for_user(request.user).order_by().values_list("status").annotate(n=Count("id"))
     )
     return {"counts": [(value, label, counts.get(value, 0)) for value, label in IssueStatus.choices]}
+
+
+def evaluation_links(request):
+    """The 事業評価 of this 年度 and the last from an official's home (no query: links only)."""
+    this = dates.fiscal_year(dates.today())
+    return {
+        "fiscal_year": this,
+        "fiscal_year_label": dates.fiscal_year_label(this),
+        "last_fiscal_year": this - 1,
+        "last_fiscal_year_label": dates.fiscal_year_label(this - 1),
+    }

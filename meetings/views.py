@@ -17,7 +17,7 @@ from coordination.forms import as_stored, errors_to_messages, post_data
 from coordination.models import Area, Organisation, Role
 from meetings import evaluation as evaluation_report
 from meetings import services
-from meetings.filters import IssueFilter, MeetingFilter, sees_every_center
+from meetings.filters import IssueFilter, MeetingFilter, refuse_unreadable_center, sees_every_center
 from meetings.forms import (
     IssueForm,
     MeetingAttendanceForm,
@@ -67,7 +67,8 @@ def index(request):
         .select_related("kind", "center", "series")
         .prefetch_related("organisations", "professions")
     )
-    filter_form, page = filtered_page(request, MeetingFilter, queryset, PAGE_SIZE)
+    filter_form, page = filtered_page(request, MeetingFilter, queryset, PAGE_SIZE, request=request)
+    refuse_unreadable_center(filter_form)
     return render(
         request,
         "meetings/index.html",
@@ -234,6 +235,7 @@ def issues(request):
         Issue.objects.for_user(request.user).select_related(*ISSUE_LIST_RELATED).prefetch_related("solutions")
     )
     filter_form, results = filtered(request, IssueFilter, queryset, request=request)
+    refuse_unreadable_center(filter_form)
     if request.GET.get("format") == "xlsx":
         return _issues_xlsx(results)
     if request.GET.get("format"):
@@ -679,7 +681,7 @@ def evaluation(request):
     sections, narrative_is_city = evaluation_report.case_sheet(
         year, centers, result, Area.city(), with_city=selected is None
     )
-    names = selected.name if selected else (f"{ward.name}の全センター" if ward else "全センター")
+    names = selected.name if selected else evaluation_report.scope_name(centers, ward)
     title = f"在宅医療・介護連携推進事業 事業評価 {dates.fiscal_year_label(year)}（{names}）"
     if request.GET.get("format") == "xlsx":
         return _evaluation_xlsx(title, result, sections, year)
@@ -712,37 +714,35 @@ def _ward_choices():
 
 
 def _evaluation_xlsx(title, result, sections, year):
-    fallback = result.city_fallback
+    ward = result.targets_of == "ward"
     rows = [
         [
             report.label,
             figure.label,
-            figure.planned if figure.planned is not None else "",
-            *([figure.city_actual] if fallback else []),
+            figure.planned if figure.planned is not None else "目標未設定",
+            *([figure.city_planned if figure.city_planned is not None else ""] if ward else []),
             figure.actual,
             f"{figure.rate}%" if figure.rate is not None else "",
         ]
         for report in result.items
         for figure in report.figures
     ]
-    if fallback:
+    if ward:
         header = [
             "事業項目",
             "指標",
-            "計画値（市）",
-            "実績（市全体）",
-            "達成率（市全体）",
+            result.targets_label,
+            "市全体の目標（参考）",
             f"実績（{result.ward.name}）",
-        ]
-        # The 達成率 stays beside the city's result it was computed from.
-        rows = [r[:4] + [r[5], r[4]] for r in rows]
-        title_rows = [
-            title,
-            f"{result.ward.name}の計画値は未入力のため、市の計画値と市全体の実績を表示しています。",
+            "達成率",
         ]
     else:
         header = ["事業項目", "指標", result.targets_label, "実績", "達成率"]
-        title_rows = [title]
+    title_rows = [title]
+    if result.ward_without_targets:
+        title_rows.append(
+            f"{result.ward.name}の計画値は未入力です。実績は{result.ward.name}の数、市全体の目標は参考です（達成率は出しません）。"
+        )
     sheet = (
         "事業評価",
         header,
@@ -809,7 +809,8 @@ def evaluation_targets(request):
     for form in formset:
         item = form["item"].value()
         form.item_label = items.get(item, "")
-        form.measure_label = measures.get(form["measure"].value(), "")
+        measure = form["measure"].value()
+        form.measure_label = evaluation_report.measure_label(item, measure) if measure in measures else ""
         form.city_planned = city_targets.get((item, form["measure"].value()))
         # The item's name once, over its rows (as on the 事業評価).
         form.item_rows = sum(1 for f in formset if f["item"].value() == item) if item != previous else 0

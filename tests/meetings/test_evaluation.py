@@ -75,7 +75,7 @@ def test_each_item_counts_what_was_done_against_the_targets(client_for, year):
     assert got[("カ", "events")]["actual"] == "1" and got[("カ", "participants")]["actual"] == "30"
     assert got[("キ", "events")]["actual"] == "1"
     # The targets are the city's; with one center chosen they are that center's (none here).
-    assert got[("カ", "events")]["planned"] == "—"
+    assert got[("カ", "events")]["planned"] == "目標未設定"
     city = figures(client_for("admin"), "fiscal_year=2026")
     assert city[("カ", "events")] == {"planned": "4", "actual": "1", "rate": "25%"}
     assert city[("オ", "consultations")] == {"planned": "6", "actual": "3", "rate": "50%"}
@@ -115,9 +115,7 @@ def test_the_xlsx_has_one_row_per_item_and_measure(client_for, year):
     response = client_for("official").get("/meetings/evaluation/?fiscal_year=2026&format=xlsx")
     rows = list(load_workbook(io.BytesIO(response.content))["事業評価"].iter_rows(values_only=True))
     assert rows[0][0].startswith("在宅医療・介護連携推進事業 事業評価")
-    training = next(
-        r for r in rows if r[0] and r[0].startswith("カ") and r[1].startswith("研修・講座の開催数")
-    )
+    training = next(r for r in rows if r[0] and r[0].startswith("カ") and r[1].startswith("研修の開催数"))
     assert training[2:] == (4, 1, "25%")
 
 

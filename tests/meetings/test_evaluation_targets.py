@@ -118,20 +118,20 @@ def test_the_evaluation_page_links_to_the_targets_page_for_those_who_enter_them(
     assert "data-targets-link" not in client_for("coordinator").get("/meetings/evaluation/").content.decode()
 
 
-def test_a_ward_official_without_ward_targets_sees_the_city_targets_labelled_with_the_city_results(
-    cast, ward_official
-):
+def test_a_ward_official_without_ward_targets_sees_the_wards_own_figures_and_no_target(cast, ward_official):
     ItemTarget.objects.create(fiscal_year=2026, item="イ", measure=Measure.MEETINGS, planned=4)
     make_meeting(cast.center1, day=(2026, 5, 1), items="イ")  # 東区
     make_meeting(cast.center2, day=(2026, 6, 1), items="イ")  # 西区
     make_meeting(cast.center2, day=(2026, 7, 1), items="イ")
     c = signed_in(ward_official)
     html = c.get("/meetings/evaluation/?fiscal_year=2026").content.decode()
-    assert 'data-targets-of="city"' in html and "東区の計画値は2026年度分がまだ入力されていません" in html
-    assert "市全体の計画値" in html and "計画値（市）" in html
-    got = figures(c, "fiscal_year=2026")[("イ", "meetings")]
-    # The city's 4 against the city's 3 meetings (75%), the ward's 1 apart: never 1 against 4.
-    assert got == {"planned": "4", "city-actual": "3", "rate": "75%", "actual": "1"}
+    assert 'data-targets-of="ward"' in html and "東区の計画値は2026年度分がまだ入力されていません" in html
+    assert "data-city-actual" not in html  # the city's results are not the ward's page
+    got = figures(c, "fiscal_year=2026")
+    # The ward's 1 meeting; 目標未設定 with the city's 4 beside it, and no 達成率 from it.
+    assert got[("イ", "meetings")] == {"planned": "目標未設定市全体の目標: 4", "actual": "1", "rate": "—"}
+    # a measure the city set no target for either
+    assert got[("イ", "issues_raised")] == {"planned": "目標未設定", "actual": "0", "rate": "—"}
 
 
 def test_a_ward_official_with_ward_targets_sees_them(cast, ward_official):
@@ -163,7 +163,9 @@ def test_a_ward_official_with_ward_targets_sees_them(cast, ward_official):
     }
 
 
-def test_the_xlsx_of_a_ward_without_targets_says_the_targets_are_the_citys(cast, ward_official):
+def test_the_xlsx_of_a_ward_without_targets_has_the_wards_figures_and_the_citys_target_apart(
+    cast, ward_official
+):
     import io
 
     from openpyxl import load_workbook
@@ -171,6 +173,28 @@ def test_the_xlsx_of_a_ward_without_targets_says_the_targets_are_the_citys(cast,
     ItemTarget.objects.create(fiscal_year=2026, item="カ", measure=Measure.EVENTS, planned=4)
     response = signed_in(ward_official).get("/meetings/evaluation/?fiscal_year=2026&format=xlsx")
     rows = list(load_workbook(io.BytesIO(response.content))["事業評価"].iter_rows(values_only=True))
-    assert any(r[0] and "市の計画値と市全体の実績" in r[0] for r in rows)
+    assert any(r[0] and "東区の計画値は未入力です" in r[0] for r in rows)
     header = next(r for r in rows if r[0] == "事業項目")
-    assert header[2:6] == ("計画値（市）", "実績（市全体）", "達成率（市全体）", "実績（東区）")
+    assert header[2:6] == ("東区の計画値", "市全体の目標（参考）", "実績（東区）", "達成率")
+    training = next(r for r in rows if r[0] and r[0].startswith("カ") and r[1].startswith("研修の開催数"))
+    assert training[2:6] == ("目標未設定", 4, 0, None)
+
+
+def test_a_ward_with_some_targets_reads_its_own_and_says_which_it_has_not_set(cast, ward_official):
+    ItemTarget.objects.create(
+        fiscal_year=2026, item="イ", measure=Measure.MEETINGS, planned=2, ward=cast.ward1
+    )
+    ItemTarget.objects.create(fiscal_year=2026, item="イ", measure=Measure.MEETINGS, planned=12)
+    ItemTarget.objects.create(fiscal_year=2026, item="カ", measure=Measure.EVENTS, planned=4)
+    make_meeting(cast.center1, day=(2026, 5, 1), items="イ")
+    make_meeting(cast.center2, day=(2026, 6, 1), items="イ")
+    c = signed_in(ward_official)
+    html = c.get("/meetings/evaluation/?fiscal_year=2026").content.decode()
+    assert "まだ入力されていません" not in html and "計画値: 東区の計画値" in html
+    got = figures(c, "fiscal_year=2026")
+    # its own target: no city figure beside it
+    assert got[("イ", "meetings")] == {"planned": "2", "actual": "1", "rate": "50%"}
+    assert got[("カ", "events")] == {"planned": "目標未設定市全体の目標: 4", "actual": "0", "rate": "—"}
+    # an admin choosing the ward reads the same page
+    admin = signed_in(cast.admin)
+    assert figures(admin, f"fiscal_year=2026&ward={cast.ward1.pk}") == got
