@@ -6,16 +6,18 @@ from django.core.exceptions import FieldDoesNotExist
 CONSULTANT_TYPES = [
     "医療関係者",
     "訪問看護",
-    "ケアマネージャー",
+    "ケアマネジャー",
     "地域包括支援センター",
     "区役所・保健福祉センター",
     "その他(区民等)",
 ]
 
 # How old sheets write a 相談者区分 (ConsultantTypeSynonym, read by the import of past logs);
-# admins add their center's words in the admin. Matched folded (width, case, katakana).
+# admins add their center's words in the admin. Matched folded (width, case, katakana). The
+# official word is ケアマネジャー (介護支援専門員); sheets often write ケアマネージャー, the type's
+# name until migration 0013.
 CONSULTANT_TYPE_SYNONYMS = {
-    "ケアマネージャー": ["ケアマネ", "ケアマネジャー", "CM", "介護支援専門員", "居宅", "居宅介護支援事業所"],
+    "ケアマネジャー": ["ケアマネ", "ケアマネージャー", "CM", "介護支援専門員", "居宅", "居宅介護支援事業所"],
     "訪問看護": ["訪看", "訪問看護師", "訪問看護ステーション", "訪問看護st"],
     "地域包括支援センター": ["包括", "地域包括", "包括支援センター"],
     "区役所・保健福祉センター": ["区役所", "保健福祉センター", "保健師"],

@@ -76,3 +76,18 @@ def digits(text):
     (093-123-4567, ０９３（１２３）４５６７ and 0931234567 are one number) — in imports, duplicate
     checks and the search text alike."""
     return re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""))
+
+
+# A reading (ふりがな): hiragana (ゔ ゕ ゖ and the iteration marks included), the long-vowel mark,
+# ・ between the parts of a foreign name, and spaces.
+_KANA_READING = re.compile(r"[\u3041-\u3096\u309d\u309e\u30fc\u30fb ]*")
+
+
+def kana_reading(text):
+    """A name's reading typed in hiragana or katakana, in any width, as the one form it is kept in:
+    hiragana with single spaces (ヤマダ　ハナコ and ﾔﾏﾀﾞ ﾊﾅｺ → やまだ はなこ). "" for nothing typed;
+    None when the text holds anything else (kanji, letters, digits), which is not a reading."""
+    if not text or not text.strip():
+        return ""
+    folded = " ".join(_fold_katakana(unicodedata.normalize("NFKC", text)).split())
+    return folded if _KANA_READING.fullmatch(folded) else None

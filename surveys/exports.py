@@ -97,12 +97,10 @@ def _question_label(q):
     return f"{q.text}（複数回答）" if q.kind == Question.Kind.MULTIPLE else q.text
 
 
-def table_sheets(survey, items, admission, public=True):
-    """The result tables: the public version (small counts as 「－」, `items` and `admission` built
-    public) or, with public=False, the internal one with every count, for the center's partners.
-    The version is said in the sheet's first line, as in the file's name. Each choice and rating
-    question has its counts, their 割合 (% of those who answered it) and its 回答者数; a survey
-    whose respondents' groups are 職種 has the same counts by 職種 on a sheet of its own."""
+def _count_rows(items, every_kind=False):
+    """The lines of the 集計表: each choice and rating question's counts, 割合 and 回答者数, a
+    利用者ごとの記録's columns; `every_kind` adds the other questions' figures as the results page
+    gives them (matrix, number, date, the number of free texts)."""
     rows = []
     for item in items:
         q = item["question"]
@@ -122,6 +120,92 @@ def table_sheets(survey, items, admission, public=True):
         for column in item.get("columns", []):
             rows.append([f"{q.text}：{column['label']}", "", "", ""])
             rows += [["", label, _hidden(n), _share(pct)] for label, n, pct in column["rows"]]
+        if every_kind:
+            rows += _other_rows(item)
+    return rows
+
+
+def _other_rows(item):
+    """The results page's figures of the questions the 集計表 leaves out (matrix, number, date,
+    free text), as lines of the same table."""
+    q = item["question"]
+    if "matrix_rows" in item:
+        rows = []
+        for row, cells in item["matrix_rows"]:
+            rows.append([f"{q.text}：{row}", "", "", ""])
+            rows += [
+                ["", label, _hidden(n), ""] for label, n in zip(item["matrix_header"], cells, strict=True)
+            ]
+        return rows + [["", ANSWERED, _hidden(item["n"]), ""]]
+    stats = item.get("stats")
+    if q.kind == Question.Kind.NUMBER:
+        lines = (("合計", "sum"), ("平均", "mean"), ("最小", "min"), ("最大", "max")) if stats else ()
+        return [
+            [q.text, "", "", ""],
+            *(["", label, round(stats[key], 2), ""] for label, key in lines),
+            ["", ANSWERED, _hidden(item["n"]), ""],
+        ]
+    if q.kind == Question.Kind.DATE:
+        lines = (("最も早い", "min"), ("最も遅い", "max")) if stats else ()
+        return [
+            [q.text, "", "", ""],
+            *(["", label, stats[key], ""] for label, key in lines),
+            ["", ANSWERED, _hidden(item["n"]), ""],
+        ]
+    if q.kind in (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT):
+        return [
+            [q.text, "", "", ""],
+            ["", f"自由記述（「{FREE_TEXT_SHEET}」のシート）", len(item.get("texts", [])), ""],
+        ]
+    return []
+
+
+FREE_TEXT_SHEET = "自由記述"
+ANONYMOUS_NOTE = "無記名のため、一人ずつの回答は載せていません（件数と自由記述のみ）"
+
+
+def anonymous_sheets(survey, items):
+    """The answers workbook of a 無記名 survey answered by its open link
+    (Survey.answers_are_anonymous): what the results page shows its staff, never a row per
+    respondent. The counts of every question (and by 職種 for an event's survey), and the free
+    text on a sheet of its own, each question's texts sorted (results.build), so that no line of
+    one question can be matched with a line of another as one person's. `items`: results.build
+    with every count (public=False) and the free text."""
+    sheets = [
+        (
+            "集計",
+            ["質問", "選択肢", "件数", "割合（%）"],
+            _count_rows(items, every_kind=True),
+            {"title_rows": [f"{survey}　回答の集計　{ANONYMOUS_NOTE}"], "number_formats": {3: SHARE_FORMAT}},
+        )
+    ]
+    if survey.groups_are_professions:
+        sheets.append(_by_profession_sheet(survey, items, ANONYMOUS_NOTE, public=False))
+    texts = [[item["question"].text, t] for item in items for t in item.get("texts", [])]
+    if texts:
+        sheets.append(
+            (
+                FREE_TEXT_SHEET,
+                ["質問", "回答"],
+                texts,
+                {
+                    "title_rows": [
+                        f"{survey}　自由記述（質問ごとに並べ替えてあり、行どうしは結びつきません）"
+                    ],
+                    "widths": [30, 80],
+                },
+            )
+        )
+    return sheets
+
+
+def table_sheets(survey, items, admission, public=True):
+    """The result tables: the public version (small counts as 「－」, `items` and `admission` built
+    public) or, with public=False, the internal one with every count, for the center's partners.
+    The version is said in the sheet's first line, as in the file's name. Each choice and rating
+    question has its counts, their 割合 (% of those who answered it) and its 回答者数; a survey
+    whose respondents' groups are 職種 has the same counts by 職種 on a sheet of its own."""
+    rows = _count_rows(items)
     version = (
         f"公開用（{threshold()}件未満の件数などは「－」）"
         if public

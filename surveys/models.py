@@ -210,6 +210,13 @@ class Survey(CenterOrCity, CreatedBy):
     def answers_by_link(self):
         return self.audience in self.OPEN_LINK
 
+    @property
+    def answers_are_anonymous(self):
+        """A 無記名 survey answered by its open link: its answers are the respondents' alone, so
+        staff read counts (and free text not linked to one another), never one person's answers.
+        A survey that asks for a name (無記名 off) keeps its answers one by one."""
+        return self.answers_by_link and self.anonymous
+
     def response_figures(self):
         """(answered, asked, rate) as SurveyQuerySet.with_response_counts defines them. One query."""
         answered, asked = (

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from coordination.publishing import SUPPRESSED, complete_hiding, hidden_in_group, suppress, threshold
+from coordination.text import normalize
 from surveys import presets
 from surveys.models import Answer, Question, Survey, rate
 
@@ -152,7 +153,11 @@ def build(survey, public=False, free_text=True):
         elif q.kind in (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT):
             # Free text may name people: never in the public version, nor for a reader of the
             # aggregates only (the page says so).
-            item["texts"] = [] if public or not free_text else [v for v, _ in answers if v]
+            texts = [] if public or not free_text else [v for v, _ in answers if v]
+            if survey.answers_are_anonymous:
+                # In the order they came, the n-th text of two questions would be one person's.
+                texts.sort(key=lambda t: (normalize(str(t)), str(t)))
+            item["texts"] = texts
             item["texts_withheld"] = not public and not free_text and any(v for v, _ in answers)
         elif q.kind == Question.Kind.MATRIX:
             counts = defaultdict(Counter)

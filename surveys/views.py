@@ -273,7 +273,8 @@ TABLE_FORMATS = {"tables": True, "tables_internal": False}  # ?format= → publi
 @role_required(*READERS)
 def results_view(request, pk):
     """The results: aggregates for every reader (officials too, without the free text); the
-    answers one by one (?format=raw) for the survey's managers; the tables as a workbook, 公開用
+    answers one by one (?format=raw) for the survey's managers (of a 無記名 survey answered by
+    link, its counts and free text instead: exports.anonymous_sheets); the tables as a workbook, 公開用
     (small counts hidden) or 内部用 (the figures of the staff view, for partners of the center)."""
     survey = get_object_or_404(
         Survey.objects.readable_by(request.user).select_related("center", "event"), pk=pk
@@ -286,6 +287,13 @@ def results_view(request, pk):
     if fmt == "raw":
         if not reads_answers:
             raise PermissionDenied
+        if survey.answers_are_anonymous:
+            # 無記名: the staff's workbook gives what their page gives, counts and unlinked texts.
+            return xlsx_response(
+                f"{survey.title}_回答の集計.xlsx",
+                exports.anonymous_sheets(survey, results.build(survey)),
+                fallback=f"survey-{survey.pk}-answers.xlsx",
+            )
         return xlsx_response(
             f"{survey.title}_回答一覧.xlsx",
             exports.raw_sheets(survey),

@@ -142,7 +142,7 @@ def test_coordinator_logs_a_phone_call_with_two_topics_and_two_coordinations_and
     keyboard_login(page, "coordinator")
     press_on(page, page.get_by_role("link", name="相談を記録する"))
     choose_radio(page, page.get_by_role("group", name="受付方法"), "電話")
-    choose_radio(page, page.get_by_role("group", name="相談者区分"), "ケアマネージャー")
+    choose_radio(page, page.get_by_role("group", name="相談者区分"), "ケアマネジャー")
     type_into(page, page.get_by_label("相談者所属"), "△△ケアプランセンター")
     type_into(page, page.get_by_label("対象者の年齢"), "84")
     tab_to(page, page.get_by_role("group", name="医療").get_by_label("訪問診療できる医療機関に関する事"))

@@ -143,12 +143,18 @@ def seed(stdout, **options):
             audience_note="医療・介護の多職種",
         )
         upcoming.audience_professions.set(professions.values())
-        for name, org, prof in [
-            ("山田 花子", "○○訪問看護ステーション", "看護師"),
-            ("佐藤 一郎", "△△ケアプランセンター", "介護支援専門員"),
-            ("鈴木 次郎", "□□薬局", "薬剤師"),
+        # By kanji code point 佐藤 < 山田 < 鈴木 < 阿部; in 五十音順 あべ さとう すずき やまだ, and
+        # the one sign-up without ふりがな after them.
+        for name, kana, org, prof in [
+            ("山田 花子", "やまだ はなこ", "○○訪問看護ステーション", "看護師"),
+            ("佐藤 一郎", "さとう いちろう", "△△ケアプランセンター", "介護支援専門員"),
+            ("鈴木 次郎", "すずき じろう", "□□薬局", "薬剤師"),
+            ("阿部 美咲", "あべ みさき", "◇◇病院 地域連携室", "看護師"),
+            ("渡辺 健", "", "☆☆歯科医院", "歯科医師"),
         ]:
-            upcoming.register(name=name, organisation=org, profession=professions[prof], by=coordinator)
+            upcoming.register(
+                name=name, name_kana=kana, organisation=org, profession=professions[prof], by=coordinator
+            )
         TaskTemplate.objects.get(name="多職種研修会").apply_to(upcoming)
         later = dates.today() + datetime.timedelta(days=45)
         if index:

@@ -12,7 +12,7 @@ from coordination.forms import (
     optional_checkboxes,
 )
 from coordination.models import Organisation, Profession
-from coordination.text import normalize
+from coordination.text import kana_reading, normalize
 from training.models import (
     AttendanceCount,
     Event,
@@ -127,11 +127,24 @@ class EventForm(CenterOwnedForm):
 
 class RegistrationForm(forms.Form):
     name = forms.CharField(label="氏名", max_length=100)
+    name_kana = forms.CharField(
+        label="ふりがな",
+        max_length=100,
+        required=False,
+        help_text="ひらがなかカタカナで（例: やまだ はなこ）",
+    )
     organisation = forms.CharField(label="所属", max_length=200, help_text="事業所・医療機関名")
     profession = forms.ModelChoiceField(
         label="職種", queryset=Profession.objects.all(), widget=forms.Select, empty_label="選んでください"
     )
     email = forms.EmailField(label="連絡先メール", required=False)
+
+    def clean_name_kana(self):
+        # Kept in one form (hiragana), so that ヤマダ and やまだ sort together.
+        reading = kana_reading(self.cleaned_data["name_kana"])
+        if reading is None:
+            raise forms.ValidationError("ふりがなは、ひらがなかカタカナで入力してください。")
+        return reading
 
 
 class StaffRegistrationForm(RegistrationForm):

@@ -243,7 +243,7 @@ class Event(CreatedAndUpdated):
 
     # --- Registration and the waiting list -------------------------------------------------
 
-    def register(self, *, name, organisation, profession, email="", user=None, by=None):
+    def register(self, *, name, organisation, profession, email="", name_kana="", user=None, by=None):
         """A registration, on the waiting list when the event is full. The event row is locked
         so that two people taking the last seat at once cannot both get it."""
         with transaction.atomic():
@@ -252,6 +252,7 @@ class Event(CreatedAndUpdated):
             return Registration.objects.create(
                 event=event,
                 name=name,
+                name_kana=name_kana,
                 organisation=organisation,
                 profession=profession,
                 email=email,
@@ -478,6 +479,9 @@ class Registration(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField("氏名", max_length=100)
+    # The reading the door list and the 受付名簿 sort by (a name's kanji sort by code point, not in
+    # 五十音 order); kept in hiragana (coordination.text.kana_reading), optional.
+    name_kana = models.CharField("ふりがな", max_length=100, blank=True)
     organisation = models.CharField("所属", max_length=200)
     profession = models.ForeignKey(
         Profession, verbose_name="職種", on_delete=models.PROTECT, related_name="+"
@@ -534,11 +538,15 @@ class Registration(models.Model):
 
 
 def in_name_order(registrations):
-    """Registrations in the one order the event page, the 受付名簿 and the export share: by name,
-    folded as the search folds (width, katakana as hiragana, spaces), so a name typed in kana
-    sorts in 五十音 order and one in kanji by its characters. Registrations hold no reading, and
-    the database's collation differs between SQLite and PostgreSQL, so the sort is done here."""
-    return sorted(registrations, key=lambda r: (normalize(r.name), r.pk))
+    """Registrations in the one order the event page, the 受付名簿 and the export share: 五十音順
+    by ふりがな, then name; those without ふりがな after them, by name. Both folded as the search
+    folds (width, katakana as hiragana, spaces), so a name typed in kana sorts in 五十音 order and
+    one in kanji by its characters. The database's collation differs between SQLite and
+    PostgreSQL (and neither knows a kanji's reading), so the sort is done here."""
+    return sorted(
+        registrations,
+        key=lambda r: (not r.name_kana, normalize(r.name_kana), normalize(r.name), r.pk),
+    )
 
 
 class AttendanceCount(models.Model):

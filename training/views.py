@@ -174,8 +174,9 @@ def detail(request, pk):
 
 
 class Roster:
-    """The door list's filter (GET or the check-in form's hidden fields): `q` a part of the name
-    or 所属 (folded as the search folds), `pending` 未受付のみ (signed up, not yet checked in)."""
+    """The door list's filter (GET or the check-in form's hidden fields): `q` a part of the name,
+    its ふりがな or 所属 (folded as the search folds), `pending` 未受付のみ (signed up, not yet
+    checked in)."""
 
     def __init__(self, data):
         self.q = (data.get("q") or "").strip()[:50]
@@ -190,8 +191,9 @@ class Roster:
         if self.pending and not self.is_pending(registration):
             return False
         if self._folded:
-            return self._folded in normalize(registration.name) or self._folded in normalize(
-                registration.organisation
+            return any(
+                self._folded in normalize(text)
+                for text in (registration.name, registration.name_kana, registration.organisation)
             )
         return True
 
@@ -504,7 +506,7 @@ ROSTER_BLANK_LINES = 8
 @never_cache
 @role_required(*MANAGERS)
 def roster_print(request, pk):
-    """受付名簿 on A4: the sign-ups still standing in name order (the order of the door list), with
+    """受付名簿 on A4: the sign-ups still standing in 五十音順 (the order of the door list), with
     a 当日受付 column left empty for ticks by hand and a 署名 column, and blank lines for walk-ins."""
     event = _managed(request, pk)
     people = in_name_order(
@@ -524,6 +526,7 @@ def roster_print(request, pk):
 
 REGISTRATION_EXPORT_HEADER = [
     "氏名",
+    "ふりがな",
     "所属",
     "職種",
     "連絡先メール",
@@ -539,7 +542,7 @@ REGISTRATION_EXPORT_HEADER = [
 @role_required(*MANAGERS)
 def registrations_export(request, pk):
     """The event's registrations with their attendance (CSV or XLSX; the XLSX also has the
-    職種別参加人数 with the counts entered by hand and the 合計), in the door list's order. Like
+    職種別参加人数 with the counts entered by hand and the 合計), in the door list's order (五十音順). Like
     every download it is recorded in the audit log (coordination.security's middleware)."""
     event = _managed(request, pk)
     fmt = request.GET.get("format", "xlsx")
@@ -549,6 +552,7 @@ def registrations_export(request, pk):
     rows = [
         [
             r.name,
+            r.name_kana,
             r.organisation,
             r.profession.name,
             r.email,
@@ -577,8 +581,8 @@ def registrations_export(request, pk):
                     "title_rows": [
                         f"{event.title}（{event.day.year}年{event.day.month}月{event.day.day}日）参加申込と当日受付"
                     ],
-                    "widths": [16, 28, 14, 26, 12, 8, 16, 16, 16],
-                    "number_formats": {6: "yyyy/mm/dd hh:mm", 7: "yyyy/mm/dd hh:mm", 8: "yyyy/mm/dd hh:mm"},
+                    "widths": [16, 18, 28, 14, 26, 12, 8, 16, 16, 16],
+                    "number_formats": {7: "yyyy/mm/dd hh:mm", 8: "yyyy/mm/dd hh:mm", 9: "yyyy/mm/dd hh:mm"},
                 },
             ),
             (

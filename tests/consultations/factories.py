@@ -15,7 +15,7 @@ def topic(path):
 
 
 def make_consultation(
-    center, when=(2026, 8, 3, 10, 15), consultant="ケアマネージャー", topics=("連絡調整",), **fields
+    center, when=(2026, 8, 3, 10, 15), consultant="ケアマネジャー", topics=("連絡調整",), **fields
 ):
     c = Consultation.objects.create(
         center=center,

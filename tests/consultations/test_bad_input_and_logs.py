@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def valid(**changes):
     return form_data(
-        consultant_type=ConsultantType.objects.get(name="ケアマネージャー").pk,
+        consultant_type=ConsultantType.objects.get(name="ケアマネジャー").pk,
         topic_ids=[topic("その他").pk],
         **changes,
     )

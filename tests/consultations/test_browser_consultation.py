@@ -15,7 +15,7 @@ def test_coordinator_logs_a_call_with_two_topics_and_a_coordination_then_sees_it
     login(page, "coordinator")
     page.get_by_role("link", name="相談を記録する").click()
     page.get_by_role("radio", name="電話").check()
-    page.get_by_role("radio", name="ケアマネージャー").check()
+    page.get_by_role("radio", name="ケアマネジャー").check()
     page.get_by_label("相談者所属").fill("△△ケアプランセンター")
     page.get_by_label("対象者の年齢").fill("84")
     page.get_by_role("group", name="医療").get_by_label("訪問診療できる医療機関に関する事").check()
@@ -44,7 +44,7 @@ def test_coordinator_logs_a_call_with_two_topics_and_a_coordination_then_sees_it
     data = open(info.value.path(), "rb").read()
     ws = load_workbook(io.BytesIO(data))["相談実績"]
     values = {(r[0], r[1]): r[2] for r in ws.iter_rows(min_row=4, values_only=True)}
-    assert values[("相談者", "ケアマネージャー")] == 1
+    assert values[("相談者", "ケアマネジャー")] == 1
     assert values[("相談内容", "連絡調整")] == 1
     assert page.js_errors == []
 

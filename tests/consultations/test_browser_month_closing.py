@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_coordinator_closes_a_month_and_sees_the_mark_and_a_later_edit(page, cast):
-    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネジャー", ["連絡調整"])
     login(page, "coordinator")
     page.goto(page.base_url + "/consultations/reports/?year=2026&month=8")
     # The 月報 asks first: the link opens the confirmation, whose button closes.

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_report_on_a_phone_keeps_items_readable_and_scrolls_inside_its_box(page, cast):
     make_consultation(
-        cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["医療/訪問診療できる医療機関に関する事"]
+        cast.center1, (2026, 8, 3, 10, 15), "ケアマネジャー", ["医療/訪問診療できる医療機関に関する事"]
     )
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, "official")
@@ -37,7 +37,7 @@ def test_the_report_on_a_phone_keeps_items_readable_and_scrolls_inside_its_box(p
 
 
 def test_a_coordinator_goes_to_the_previous_month_and_resubmits_it(page, cast):
-    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネジャー", ["連絡調整"])
     login(page, "coordinator")
     page.goto(page.base_url + "/consultations/reports/?year=2026&month=9")
     page.get_by_role("link", name=re.compile("前月（2026年8月）")).click()

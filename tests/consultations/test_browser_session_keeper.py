@@ -37,7 +37,7 @@ def status_requests(page):
 
 def start_a_consultation(page):
     page.goto(page.base_url + "/consultations/new/")
-    page.get_by_role("radio", name="ケアマネージャー").check()
+    page.get_by_role("radio", name="ケアマネジャー").check()
     page.get_by_role("group", name="その他の分類").get_by_label("連絡調整").check()
 
 

@@ -404,7 +404,7 @@ def test_leaving_sex_and_location_unchosen_records_unknown(client_for, cast):
     from consultations.models import ConsultantType
 
     data = form_data(
-        consultant_type=ConsultantType.objects.get(name="ケアマネージャー").pk, topic_ids=[topic("その他").pk]
+        consultant_type=ConsultantType.objects.get(name="ケアマネジャー").pk, topic_ids=[topic("その他").pk]
     )
     del data["client_sex"], data["consultant_location"]
     assert client_for("coordinator").post("/consultations/new/", data).status_code == 302

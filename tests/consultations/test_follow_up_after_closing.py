@@ -67,7 +67,7 @@ def test_clearing_the_date_on_the_form_ends_the_reminder(client_for, cast, close
     client = client_for("coordinator")
     data = form_data(
         received_at="2026-01-05T10:00",
-        consultant_type=ConsultantType.objects.get(name="ケアマネージャー").pk,
+        consultant_type=ConsultantType.objects.get(name="ケアマネジャー").pk,
         topic_ids=[topic("連絡調整").pk],
         status="done",
         summary="家族に折り返す",

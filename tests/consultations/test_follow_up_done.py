@@ -98,7 +98,7 @@ def test_an_edit_form_opened_before_does_not_write_the_date_back(client_for, cas
     client.post(f"/consultations/{due.pk}/follow-up-done/")
     data = form_data(
         received_at="2026-01-05T10:00",
-        consultant_type=ConsultantType.objects.get(name="ケアマネージャー").pk,
+        consultant_type=ConsultantType.objects.get(name="ケアマネジャー").pk,
         topic_ids=[topic("連絡調整").pk],
         follow_up_on="2026-01-06",
         version=str(opened_at),

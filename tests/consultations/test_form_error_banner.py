@@ -39,7 +39,7 @@ def test_one_wrong_field_is_named_alone(client_for, cast):
     from tests.consultations.factories import topic
 
     data = form_data(
-        consultant_type=ConsultantType.objects.get(name="ケアマネージャー").pk,
+        consultant_type=ConsultantType.objects.get(name="ケアマネジャー").pk,
         topic_ids=[topic("連絡調整").pk],
         client_age="200",
     )

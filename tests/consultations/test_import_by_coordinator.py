@@ -6,7 +6,7 @@ import io
 from consultations.models import Consultation, ConsultationImport
 
 HEADER = "受付日時,センター,受付方法,相談者区分,相談者所属,相談者氏名,対象者年齢,対象者性別,対象者居住区,相談内容,相談概要,対応内容,対応結果,状態"
-BLANK_CENTER = "2026/8/4 9:05,,電話,ケアマネージャー,,佐藤,,,,連絡調整,,,,完了"
+BLANK_CENTER = "2026/8/4 9:05,,電話,ケアマネジャー,,佐藤,,,,連絡調整,,,,完了"
 OWN_CENTER = "2026/8/5 9:05,C01,電話,訪問看護,,鈴木,,,,連絡調整,,,,完了"
 OTHER_CENTER = "2026/8/6 9:05,C02,電話,訪問看護,,田中,,,,連絡調整,,,,完了"
 
@@ -37,7 +37,7 @@ def test_a_coordinators_file_needs_no_center_column(client_for, cast):
     header = HEADER.replace("センター,", "")
     batch = upload(
         client_for("coordinator"),
-        csv_bytes("2026/8/4 9:05,電話,ケアマネージャー,,,,,,連絡調整,,,,完了", header=header),
+        csv_bytes("2026/8/4 9:05,電話,ケアマネジャー,,,,,,連絡調整,,,,完了", header=header),
     )
     assert batch.status == "ready" and batch.rows == 1
 

@@ -75,7 +75,7 @@ def test_a_dry_run_of_a_duplicate_says_so_and_saves_nothing(tmp_path, cast):
 
 def test_a_refused_file_leaves_no_record(tmp_path, cast):
     with pytest.raises(CommandError):
-        command(tmp_path, csv_bytes(["2026-08-03 10:15,C99,電話,ケアマネージャー,,,,,,連絡調整,,,,完了"]))
+        command(tmp_path, csv_bytes(["2026-08-03 10:15,C99,電話,ケアマネジャー,,,,,,連絡調整,,,,完了"]))
     assert not ConsultationImport.objects.exists()
 
 

@@ -15,7 +15,7 @@ def row(**cells):
     values = {
         "受付日時": "2026/8/3 10:15",
         "センター": "C01",
-        "相談者区分": "ケアマネージャー",
+        "相談者区分": "ケアマネジャー",
         "相談内容": "連絡調整",
     }
     values.update(cells)
@@ -72,9 +72,9 @@ def test_an_unreadable_date_is_a_row_error_naming_the_field(cast, text, reason):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("ケアマネ", "ケアマネージャー"),
-        ("ｹｱﾏﾈ", "ケアマネージャー"),
-        ("介護支援専門員", "ケアマネージャー"),
+        ("ケアマネ", "ケアマネジャー"),
+        ("ｹｱﾏﾈ", "ケアマネジャー"),
+        ("介護支援専門員", "ケアマネジャー"),
         ("訪看", "訪問看護"),
         ("包括", "地域包括支援センター"),
         ("地域包括", "地域包括支援センター"),  # also the start of the name

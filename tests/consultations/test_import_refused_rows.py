@@ -49,7 +49,7 @@ def test_the_refused_rows_download_as_the_file_had_them_and_import_once_fixed(cl
     assert rows[2][:-1] == BAD_DATE_AND_TOPIC.split(",")
     assert "受付日時: " in rows[2][-1] and " / 相談内容: " in rows[2][-1]
     # Fixed in the downloaded file (its 理由 column left in) and uploaded again.
-    rows[1][3] = "ケアマネージャー"
+    rows[1][3] = "ケアマネジャー"
     rows[2][0], rows[2][9] = "2026/1/5 9:00", "医療/その他"
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)

@@ -14,9 +14,9 @@ from tests.consultations.factories import make_consultation
 
 @pytest.fixture
 def august(cast):
-    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネジャー", ["連絡調整"])
     make_consultation(cast.center1, (2026, 8, 20, 9, 0), "訪問看護", ["看取りに関する事"])
-    make_consultation(cast.center2, (2026, 8, 4, 9, 0), "ケアマネージャー", ["その他"])
+    make_consultation(cast.center2, (2026, 8, 4, 9, 0), "ケアマネジャー", ["その他"])
     return cast
 
 
@@ -74,10 +74,10 @@ def test_another_centers_coordinator_cannot_close_it_and_officials_cannot_close_
 def test_an_edit_after_closing_shows_the_difference_per_line(client_for, august):
     close(client_for("coordinator"))
     # A consultation of August logged after the month was submitted.
-    make_consultation(august.center1, (2026, 8, 25, 14, 0), "ケアマネージャー", ["看取りに関する事"])
+    make_consultation(august.center1, (2026, 8, 25, 14, 0), "ケアマネジャー", ["看取りに関する事"])
     html = report(client_for("official"))
     changed = re.findall(r'<tr [^>]*data-item="([^"]+)"[^>]*data-changed-after-submission', html)
-    assert "ケアマネージャー" in changed and "看取りに関する事" in changed and "延べ件数" in changed
+    assert "ケアマネジャー" in changed and "看取りに関する事" in changed and "延べ件数" in changed
     assert "訪問看護" not in changed  # the line did not change
     row = re.search(
         r'data-item="看取りに関する事"[^>]*data-changed-after-submission.*?</tr>', html, re.S
@@ -87,7 +87,7 @@ def test_an_edit_after_closing_shows_the_difference_per_line(client_for, august)
 
 def test_officials_see_submitted_and_current_side_by_side(client_for, august):
     close(client_for("coordinator"))
-    make_consultation(august.center1, (2026, 8, 25, 14, 0), "ケアマネージャー", ["その他"])
+    make_consultation(august.center1, (2026, 8, 25, 14, 0), "ケアマネジャー", ["その他"])
     html = report(client_for("official"), "year=2026&month=8")
     assert "提出値" in html and "現在値" in html and "提出後の修正" in html
     assert 'data-closed-month="2026-08" data-center="C01"' in html

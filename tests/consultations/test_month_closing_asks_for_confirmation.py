@@ -16,7 +16,7 @@ CONFIRM = "/consultations/reports/close/?center=C01&year=2026&month=8"
 
 @pytest.fixture
 def august(cast):
-    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネジャー", ["連絡調整"])
     make_consultation(cast.center1, (2026, 8, 20, 9, 0), "訪問看護", ["看取りに関する事"])
     return cast
 

@@ -13,7 +13,7 @@ URL = "/consultations/reports/?year=2026&month=8&center=C01"
 
 @pytest.fixture
 def closed_then_changed(cast, client_for):
-    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネジャー", ["連絡調整"])
     client_for("coordinator").post(
         "/consultations/reports/close/", {"center": "C01", "year": 2026, "month": 8}
     )
@@ -51,7 +51,7 @@ def test_a_changed_closed_month_is_resubmitted_with_the_new_figures_and_the_old_
 
 
 def test_resubmitting_unchanged_figures_is_refused_in_japanese(client_for, cast):
-    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネジャー", ["連絡調整"])
     coordinator = client_for("coordinator")
     coordinator.post("/consultations/reports/close/", {"center": "C01", "year": 2026, "month": 8})
     closing = MonthClosing.objects.get()

@@ -97,11 +97,11 @@ def test_no_hidden_count_of_a_two_way_table_can_be_worked_out(settings, items):
 
 @pytest.fixture
 def leak(cast):
-    """相談者 ケアマネージャー: 3 at 東 (C01), 10 at 西 (C02); 合計 13."""
+    """相談者 ケアマネジャー: 3 at 東 (C01), 10 at 西 (C02); 合計 13."""
     for day in (3, 4, 5):
-        make_consultation(cast.center1, (2026, 8, day, 10, 0), "ケアマネージャー", ["その他"])
+        make_consultation(cast.center1, (2026, 8, day, 10, 0), "ケアマネジャー", ["その他"])
     for day in range(3, 13):
-        make_consultation(cast.center2, (2026, 8, day, 10, 0), "ケアマネージャー", ["その他"])
+        make_consultation(cast.center2, (2026, 8, day, 10, 0), "ケアマネジャー", ["その他"])
     return cast
 
 
@@ -116,8 +116,8 @@ def test_the_published_csv_of_a_case_that_leaked_shows_nothing_to_subtract(clien
     # The month's columns (合計, C01, C02, 最少, 最大); the 年度累計 ones follow, hidden alike.
     rows = {(r[0], r[1]): r[2:7] for r in table}
     # On main: ['13', '－', '10', '－', '10'] — 13 − 10 (or 最少) gave the 3.
-    assert rows[("相談者", "ケアマネージャー")] == ["13", MARK, MARK, MARK, MARK]
-    line = next(r for r in table if r[:2] == ["相談者", "ケアマネージャー"])
+    assert rows[("相談者", "ケアマネジャー")] == ["13", MARK, MARK, MARK, MARK]
+    line = next(r for r in table if r[:2] == ["相談者", "ケアマネジャー"])
     assert line[7:] == ["13", MARK, MARK, MARK, MARK]  # as the XLSX (below)
     for key in (("相談件数", "延べ件数"), ("相談者", "合計"), ("相談内容", "その他")):
         assert rows[key][1:] == [MARK, MARK, MARK, MARK], key
@@ -130,7 +130,7 @@ def test_the_published_csv_of_a_case_that_leaked_shows_nothing_to_subtract(clien
 def test_the_unpublished_csv_is_unchanged(client_for, leak):
     rows = {(r[0], r[1]): r[2:] for r in _csv(client_for("admin"), "year=2026&month=8")}
     # The month, then its 年度累計 (April–August is August here), as in the XLSX.
-    assert rows[("相談者", "ケアマネージャー")] == ["13", "3", "10", "3", "10"] * 2
+    assert rows[("相談者", "ケアマネジャー")] == ["13", "3", "10", "3", "10"] * 2
     rows = {key: cells[:5] for key, cells in rows.items()}
     assert rows[("相談者", "合計")] == ["13", "3", "10", "3", "10"]
     assert all(MARK not in r for r in rows.values())
@@ -147,7 +147,7 @@ def _sheet(client, query):
 def test_the_published_xlsx_hides_the_month_and_the_cumulative_columns_alike(client_for, leak, settings):
     settings.PUBLISH_SUPPRESS_BELOW = 5
     rows, months = _sheet(client_for("admin"), "year=2026&month=8&publish=1")
-    line = next(r for r in rows if r[:2] == ("相談者", "ケアマネージャー"))
+    line = next(r for r in rows if r[:2] == ("相談者", "ケアマネジャー"))
     # 区分, 項目, 合計, C01, C02, 最少, 最大, then 年度累計, 累計 C01, 累計 C02, 累計 最少, 累計 最大.
     assert list(line[2:]) == [13, MARK, MARK, MARK, MARK, 13, MARK, MARK, MARK, MARK]
     subtotal = next(r for r in rows if r[1] == "医療/小計")
@@ -160,7 +160,7 @@ def test_the_published_xlsx_hides_the_month_and_the_cumulative_columns_alike(cli
 
 def test_the_unpublished_xlsx_is_unchanged(client_for, leak):
     rows, months = _sheet(client_for("admin"), "year=2026&month=8")
-    line = next(r for r in rows if r[:2] == ("相談者", "ケアマネージャー"))
+    line = next(r for r in rows if r[:2] == ("相談者", "ケアマネジャー"))
     assert list(line[2:]) == [13, 3, 10, 3, 10, 13, 3, 10, 3, 10]
     august = next(r for r in months if r[0] == "2026年8月")
     assert list(august[1:4]) == [3, 10, 13]
@@ -170,9 +170,9 @@ def test_the_unpublished_xlsx_is_unchanged(client_for, leak):
 def test_a_month_hidden_in_the_month_sheet_is_not_given_by_the_years_cases(client_for, cast, settings):
     settings.PUBLISH_SUPPRESS_BELOW = 5
     for day in (3, 4, 5):
-        make_consultation(cast.center1, (2026, 7, day, 10, 0), "ケアマネージャー", ["その他"])
+        make_consultation(cast.center1, (2026, 7, day, 10, 0), "ケアマネジャー", ["その他"])
     for day in range(3, 13):
-        make_consultation(cast.center1, (2026, 8, day, 10, 0), "ケアマネージャー", ["その他"])
+        make_consultation(cast.center1, (2026, 8, day, 10, 0), "ケアマネジャー", ["その他"])
     rows, months = _sheet(client_for("admin"), "fiscal_year=2026&publish=1")
     cases = next(r for r in rows if r[1] == "延べ件数")
     assert cases[2:4] == (13, 13)  # 東 13 in the 年度, nothing hidden on that line

@@ -14,8 +14,8 @@ from tests.consultations.factories import make_consultation
 
 @pytest.fixture
 def closed_october_changed_november(cast, client_for):
-    make_consultation(cast.center1, (2026, 10, 5, 10, 0), "ケアマネージャー", ["連絡調整"])
-    make_consultation(cast.center1, (2026, 11, 4, 10, 0), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 10, 5, 10, 0), "ケアマネジャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 11, 4, 10, 0), "ケアマネジャー", ["連絡調整"])
     make_consultation(cast.center1, (2026, 11, 5, 10, 0), "訪問看護", ["看取りに関する事"])
     coordinator = client_for("coordinator")
     for month in (10, 11):

@@ -15,8 +15,8 @@ from tests.consultations.factories import make_consultation
 @pytest.fixture
 def months(cast):
     for day in (3, 4, 5, 6, 7, 10):
-        make_consultation(cast.center1, (2026, 7, day, 10, 0), "ケアマネージャー", ["その他"])
-    make_consultation(cast.center1, (2026, 8, 3, 10, 0), "ケアマネージャー", ["連絡調整"])
+        make_consultation(cast.center1, (2026, 7, day, 10, 0), "ケアマネジャー", ["その他"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 0), "ケアマネジャー", ["連絡調整"])
     return cast
 
 

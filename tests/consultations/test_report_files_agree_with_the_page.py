@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def months(cast):
     for day in (3, 6, 7):
-        make_consultation(cast.center1, (2026, 7, day, 10, 0), "ケアマネージャー", ["その他"])
+        make_consultation(cast.center1, (2026, 7, day, 10, 0), "ケアマネジャー", ["その他"])
     make_consultation(cast.center2, (2026, 7, 8, 10, 0), "訪問看護", ["看取りに関する事"])
-    make_consultation(cast.center1, (2026, 8, 3, 10, 0), "ケアマネージャー", ["連絡調整"])
-    make_consultation(cast.center2, (2026, 8, 4, 10, 0), "ケアマネージャー", ["その他"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 0), "ケアマネジャー", ["連絡調整"])
+    make_consultation(cast.center2, (2026, 8, 4, 10, 0), "ケアマネジャー", ["その他"])
     return cast
 
 

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 def august(cast):
     """C01 2 consultations, C02 1, and a third center C03 that has entered nothing."""
     cast.center3 = Center.objects.create(code="C03", name="南センター", sort_order=3)
-    make_consultation(cast.center1, (2026, 8, 3, 10, 0), "ケアマネージャー", ["連絡調整"])
-    make_consultation(cast.center1, (2026, 8, 4, 10, 0), "ケアマネージャー", ["その他"])
-    make_consultation(cast.center2, (2026, 8, 5, 10, 0), "ケアマネージャー", ["その他"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 0), "ケアマネジャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 8, 4, 10, 0), "ケアマネジャー", ["その他"])
+    make_consultation(cast.center2, (2026, 8, 5, 10, 0), "ケアマネジャー", ["その他"])
     return cast
 
 
@@ -44,13 +44,13 @@ def notes(html):
 
 def test_the_minimum_leaves_out_a_center_that_has_entered_nothing(client_for, august):
     html = page(client_for("official"))
-    # ケアマネージャー: C01 2, C02 1, C03 0 (nothing entered): 最少 is C02's 1, not C03's 0.
-    assert cell(html, "相談者", "ケアマネージャー", "low") == "1"
-    assert cell(html, "相談者", "ケアマネージャー", "high") == "2"
+    # ケアマネジャー: C01 2, C02 1, C03 0 (nothing entered): 最少 is C02's 1, not C03's 0.
+    assert cell(html, "相談者", "ケアマネジャー", "low") == "1"
+    assert cell(html, "相談者", "ケアマネジャー", "high") == "2"
     # The 年度累計's range alike (C03 has nothing from April either).
-    assert cell(html, "相談者", "ケアマネージャー", "cumulative-low") == "1"
+    assert cell(html, "相談者", "ケアマネジャー", "cumulative-low") == "1"
     # Its own column still shows its 0.
-    row = re.search(r'data-section="相談者" data-item="ケアマネージャー"[^>]*>.*?</tr>', html, re.S).group(0)
+    row = re.search(r'data-section="相談者" data-item="ケアマネジャー"[^>]*>.*?</tr>', html, re.S).group(0)
     assert re.findall(r'<td class="num">(\d+)</td>', row)[:3] == ["2", "1", "0"]
 
 
@@ -66,14 +66,14 @@ def test_the_page_says_which_centers_were_left_out_and_why(client_for, august):
 
 
 def test_a_center_with_earlier_records_is_left_out_of_the_months_range_only(client_for, august):
-    make_consultation(august.center3, (2026, 7, 6, 10, 0), "ケアマネージャー", ["その他"])
+    make_consultation(august.center3, (2026, 7, 6, 10, 0), "ケアマネジャー", ["その他"])
     html = page(client_for("official"))
     assert [n for n in notes(html) if "除いたセンター" in n] == [
         "最少・最大は、相談記録のないセンターを除いて出しています。"
         "除いたセンター: C03 南センター（この月の相談記録がありません）"
     ]
-    assert cell(html, "相談者", "ケアマネージャー", "low") == "1"
-    assert cell(html, "相談者", "ケアマネージャー", "cumulative-low") == "1"  # C03: 1 since April
+    assert cell(html, "相談者", "ケアマネジャー", "low") == "1"
+    assert cell(html, "相談者", "ケアマネジャー", "cumulative-low") == "1"  # C03: 1 since April
     assert cell(html, "相談内容", "連絡調整", "cumulative-low") == "0"
 
 
@@ -87,10 +87,10 @@ def test_a_center_not_yet_open_is_left_out_as_not_open(client_for, august):
 
 
 def test_no_center_is_left_out_when_every_center_has_records(client_for, august):
-    make_consultation(august.center3, (2026, 8, 6, 10, 0), "ケアマネージャー", ["その他"])
+    make_consultation(august.center3, (2026, 8, 6, 10, 0), "ケアマネジャー", ["その他"])
     html = page(client_for("official"))
     assert not any("除いたセンター" in n for n in notes(html))
-    assert cell(html, "相談者", "ケアマネージャー", "low") == "1"
+    assert cell(html, "相談者", "ケアマネジャー", "low") == "1"
     assert cell(html, "相談内容", "連絡調整", "low") == "0"  # a real 0 of a center that logged
 
 
@@ -121,7 +121,7 @@ def test_the_files_carry_the_same_range_and_the_note(client_for, august):
     body = client.get("/consultations/reports/?year=2026&month=8&format=csv").content.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(body)))
     header = table[0]
-    line = next(r for r in table if r[:2] == ["相談者", "ケアマネージャー"])
+    line = next(r for r in table if r[:2] == ["相談者", "ケアマネジャー"])
     assert line[header.index("最少")] == "1" and line[header.index("累計 最少")] == "1"
     csv_notes = [r[1] for r in table if r[0] == "注記"]
     assert any("除いたセンター: C03 南センター" in n for n in csv_notes)
@@ -130,7 +130,7 @@ def test_the_files_carry_the_same_range_and_the_note(client_for, august):
     )
     rows = list(book["相談実績"].iter_rows(values_only=True))
     head = next(i for i, r in enumerate(rows) if r[0] == "区分")
-    xlsx_line = next(r for r in rows if r[:2] == ("相談者", "ケアマネージャー"))
+    xlsx_line = next(r for r in rows if r[:2] == ("相談者", "ケアマネジャー"))
     assert xlsx_line[list(rows[head]).index("最少")] == 1
     titles = [r[0] for r in rows[:head]]
     # The same notes above the XLSX table as below the CSV's lines.

@@ -59,7 +59,7 @@ def test_the_fiscal_year_page_says_up_to_when_open_days_are_counted(client_for, 
 
 
 def test_the_centers_that_have_not_closed_the_month_are_named(client_for, cast):
-    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネジャー", ["連絡調整"])
     official = client_for("official")
     page = html(official, "year=2026&month=8")
     assert re.search(r"data-not-closed>まだ締めていないセンター: C01 東センター、C02 西センター<", page)

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def august(cast):
-    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネジャー", ["連絡調整"])
     make_consultation(cast.center1, (2026, 8, 20, 9, 0), "訪問看護", ["看取りに関する事"])
-    make_consultation(cast.center2, (2026, 8, 4, 9, 0), "ケアマネージャー", ["その他"])
+    make_consultation(cast.center2, (2026, 8, 4, 9, 0), "ケアマネジャー", ["その他"])
     return cast
 
 
@@ -52,7 +52,7 @@ def test_a_coordinators_report_has_one_column_of_numbers(client_for, august):
     )
     # A closed month: 提出値 and 提出後の修正 beside the one column, no 現在値 repeating it.
     close_august(client_for)
-    make_consultation(august.center1, (2026, 8, 25, 14, 0), "ケアマネージャー", ["その他"])
+    make_consultation(august.center1, (2026, 8, 25, 14, 0), "ケアマネジャー", ["その他"])
     page = report(client_for("coordinator"), "year=2026&month=8")
     assert header(page) == ["区分", "項目", "C01", "年度累計", "提出値", "提出後の修正"]
     now, cumulative, submitted, difference = cells(page, "相談件数", "延べ件数")

@@ -23,7 +23,7 @@ def august(cast):
     a = make_consultation(
         c1,
         (2026, 8, 3, 10, 15),
-        "ケアマネージャー",
+        "ケアマネジャー",
         ["医療/訪問診療できる医療機関に関する事", "介護/ケアマネに関する事", "連絡調整"],
     )
     coordinate(a, f, "declined", reason="満床")
@@ -37,10 +37,10 @@ def august(cast):
         consultant_location="outside",
         status="done",
     )
-    make_consultation(c2, (2026, 8, 1, 0, 0), "ケアマネージャー", ["看取りに関する事"], status="continuing")
+    make_consultation(c2, (2026, 8, 1, 0, 0), "ケアマネジャー", ["看取りに関する事"], status="continuing")
     # Outside August (Tokyo time): 9/1 00:30 JST, and 7/31 23:59 JST.
-    make_consultation(c1, (2026, 9, 1, 0, 30), "ケアマネージャー", ["その他"])
-    make_consultation(c2, (2026, 7, 31, 23, 59), "ケアマネージャー", ["その他"])
+    make_consultation(c1, (2026, 9, 1, 0, 30), "ケアマネジャー", ["その他"])
+    make_consultation(c2, (2026, 7, 31, 23, 59), "ケアマネジャー", ["その他"])
     return cast
 
 
@@ -76,7 +76,7 @@ def test_month_report_csv_columns_and_tallies(client_for, august):
     }
     assert ("窓口開設日数", "合計") not in t
     # C03 has logged nothing in August: its column says 0, 最少/最大 are over C01 and C02.
-    assert t[("相談者", "ケアマネージャー")] == {
+    assert t[("相談者", "ケアマネジャー")] == {
         "合計": 2,
         "C01": 1,
         "C02": 1,

@@ -15,7 +15,7 @@ from tests.consultations.test_consultations import form_data
 
 def new_form(**changes):
     return form_data(
-        consultant_type=ConsultantType.objects.get(name="ケアマネージャー").pk,
+        consultant_type=ConsultantType.objects.get(name="ケアマネジャー").pk,
         topic_ids=[topic("医療/訪問診療できる医療機関に関する事").pk],
         **changes,
     )
@@ -189,7 +189,7 @@ def test_back_and_save_again_in_the_browser_leads_to_the_saved_consultation(page
     login(page, "coordinator")
     page.goto(page.base_url + "/consultations/")
     page.get_by_role("navigation", name="相談支援メニュー").get_by_role("link", name="相談を記録").click()
-    page.get_by_role("radio", name="ケアマネージャー").check()
+    page.get_by_role("radio", name="ケアマネジャー").check()
     page.get_by_role("group", name="医療").get_by_label("訪問診療できる医療機関に関する事").check()
     page.get_by_label("相談概要").fill("退院後の訪問診療医を探したい。")
     page.get_by_role("button", name="保存する").click()
@@ -218,7 +218,7 @@ def test_back_and_save_again_after_opening_the_bare_address_saves_once(page, cas
     login(page, "coordinator")
     page.goto(page.base_url + "/consultations/new/")
     assert re.search(r"/consultations/new/\?form=[0-9a-f-]{36}$", page.url)
-    page.get_by_role("radio", name="ケアマネージャー").check()
+    page.get_by_role("radio", name="ケアマネジャー").check()
     page.get_by_role("group", name="医療").get_by_label("訪問診療できる医療機関に関する事").check()
     page.get_by_label("相談概要").fill("退院後の訪問診療医を探したい。")
     page.get_by_role("button", name="保存する").click()

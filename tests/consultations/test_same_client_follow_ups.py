@@ -145,7 +145,7 @@ def _new_consultation(client, area):
     return client.post(
         "/consultations/new/",
         {
-            "consultant_type": ConsultantType.objects.get(name="ケアマネージャー").pk,
+            "consultant_type": ConsultantType.objects.get(name="ケアマネジャー").pk,
             "topic_ids": [topic("連絡調整").pk],
             "received_at": "2026-08-25T10:00",
             "method": "phone",

@@ -36,7 +36,7 @@ def assert_tallies_equal_a_recount():
 
 def consultation_form(user, instance=None, **changes):
     changes.setdefault("topic_ids", [topic("医療/その他").pk])
-    data = form_data(consultant_type=ConsultantType.objects.get(name="ケアマネージャー").pk, **changes)
+    data = form_data(consultant_type=ConsultantType.objects.get(name="ケアマネジャー").pk, **changes)
     if instance:
         data["version"] = str(instance.version)
     form = ConsultationForm(data, instance=instance, user=user)

@@ -30,13 +30,13 @@ def numbers(query, centers=None):
 def test_form_create_edit_and_coordination_keep_the_report_current(client_for, cast):
     client = client_for("coordinator")
     data = form_data(
-        consultant_type=ConsultantType.objects.get(name="ケアマネージャー").pk,
+        consultant_type=ConsultantType.objects.get(name="ケアマネジャー").pk,
         topic_ids=[topic("連絡調整").pk, topic("医療/その他").pk],
     )
     client.post("/consultations/new/", data)
     c = Consultation.objects.get()
     aug = numbers({"year": 2026, "month": 8})
-    assert aug[("相談者", "ケアマネージャー")] == 1 and aug[("相談内容", "医療/その他")] == 1
+    assert aug[("相談者", "ケアマネジャー")] == 1 and aug[("相談内容", "医療/その他")] == 1
     # Moved to September with one topic less: August is empty again, September has it.
     client.post(
         f"/consultations/{c.pk}/edit/",
@@ -44,7 +44,7 @@ def test_form_create_edit_and_coordination_keep_the_report_current(client_for, c
     )
     aug, sep = numbers({"year": 2026, "month": 8}), numbers({"year": 2026, "month": 9})
     assert aug[("相談者", "合計")] == 0 and aug[("相談内容", "連絡調整")] == 0
-    assert sep[("相談者", "ケアマネージャー")] == 1 and sep[("相談内容", "医療/その他")] == 0
+    assert sep[("相談者", "ケアマネジャー")] == 1 and sep[("相談内容", "医療/その他")] == 0
     facility = make_facility("受入先クリニック")
     client.post(
         f"/consultations/{c.pk}/coordinations/",

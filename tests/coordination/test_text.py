@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from coordination.text import normalize
+from coordination.text import kana_reading, normalize
 from resources.models import Facility
 
 
@@ -48,3 +48,22 @@ def test_search_text_is_each_field_normalised_and_joined_with_the_phones_as_digi
     texts = "|".join(normalize(values[f]) for f in ("name", "name_kana", "address", "corporation_name"))
     assert Facility.search_text_for(values) == texts + "|0935821111"
     assert texts == "かふぇ&けあ|かふぇあんどけあ|北九州市小倉北区1丁目2-3|"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("やまだ はなこ", "やまだ はなこ"),
+        ("ヤマダ　ハナコ", "やまだ はなこ"),  # full-width space
+        ("ﾔﾏﾀﾞ  ﾊﾅｺ", "やまだ はなこ"),  # half-width kana, two spaces
+        (" サトー ", "さとー"),
+        ("スミス・ジョン", "すみす・じょん"),
+        ("", ""),
+        ("   ", ""),
+        ("山田", None),
+        ("yamada", None),
+        ("やまだ1", None),
+    ],
+)
+def test_a_reading_is_kept_in_hiragana_and_anything_else_is_not_a_reading(typed, kept):
+    assert kana_reading(typed) == kept

@@ -79,8 +79,10 @@ def test_the_centers_staff_read_the_answers_with_the_name_the_attendee_gave(name
     assert client_for("admin").get(f"/surveys/{named.pk}/results/?format=raw").status_code == 200
 
 
-def test_an_anonymous_surveys_link_answers_are_numbered_not_named(cast, client_for):
-    survey = _open(make_survey(cast.center1, audience="link"))
+def test_link_answers_that_gave_no_name_are_numbered(cast, client_for):
+    # A survey that asks for a name keeps its answers one by one; a 無記名 one gives counts only
+    # (test_anonymous_answers_workbook.py).
+    survey = _open(make_survey(cast.center1, audience="link", anonymous=False))
     question(survey, "q1", choices=["はい", "いいえ"], text="はい・いいえ")
     for value in ("はい", "いいえ"):
         link_answer(survey, {"はい・いいえ": value})

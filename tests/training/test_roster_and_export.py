@@ -50,11 +50,11 @@ def test_the_export_csv_has_every_registration_with_its_attendance_formula_safe(
     response = client_for("coordinator").get(f"/training/{event.pk}/registrations/export/?format=csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:6] == ["氏名", "所属", "職種", "連絡先メール", "状態", "当日受付"]
+    assert rows[0][:7] == ["氏名", "ふりがな", "所属", "職種", "連絡先メール", "状態", "当日受付"]
     assert [r[0] for r in rows[1:]] == ["アベ 一郎", "さとう 次郎", "わたなべ 花", "取消 三郎"]
     satou = rows[2]
-    assert satou[1].startswith("'=") and satou[4] == "参加確定" and satou[5] == "○" and satou[6]
-    assert rows[4][4] == "取消" and rows[4][5] == ""
+    assert satou[2].startswith("'=") and satou[5] == "参加確定" and satou[6] == "○" and satou[7]
+    assert rows[4][5] == "取消" and rows[4][6] == ""
     # Names and addresses of people: the download is in the audit log with its file name.
     assert AuditEvent.objects.filter(action="export", detail__contains="参加申込_").exists()
 
