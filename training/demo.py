@@ -84,6 +84,29 @@ PAST = [
     ),
 ]
 
+# The city's 多職種連携研修会 and public lectures are held jointly by the centers: one event each,
+# hosted by the first center and co-hosted by the others (the same lecture seeded once a center
+# would count twice in the city's 研修の実績 and 事業評価). Each other center holds one of its own.
+OWN = [
+    # (years ago, month, day, title, item, formats, hosts, counts by profession, extra organisations)
+    (
+        1,
+        7,
+        18,
+        "医療・介護連携研修会「退院支援の事例から」",
+        Item.TRAINING,
+        ["事例検討", "グループワーク"],
+        ["病院地域連携室連絡会"],
+        {"看護師": 14, "介護支援専門員": 22, "MSW・社会福祉士": 6, "理学療法士": 3},
+        2,
+    ),
+]
+
+
+def _joint(title, item):
+    return item == Item.PUBLIC or "多職種" in title
+
+
 UPCOMING_TITLES = [
     "多職種連携研修会「在宅での看取りを支える連携」",
     "多職種連携研修会「退院前カンファレンスの進め方」",
@@ -104,9 +127,7 @@ def seed(stdout, **options):
         if Event.objects.filter(center=center).exists():
             continue
         coordinator = User.objects.filter(center=center, role=Role.COORDINATOR).first()
-        for years_ago, month, day, title, item, fmt, hosts, counts, extra in PAST:
-            if item == Item.PUBLIC and index:
-                continue  # the city's public lectures are held jointly: one event, co-hosted below
+        for years_ago, month, day, title, item, fmt, hosts, counts, extra in OWN if index else PAST:
             year = fy - years_ago + (month < 4)
             event = _event(
                 center,
@@ -176,8 +197,11 @@ def seed(stdout, **options):
             fee="無料",
         )
     if len(centers) > 1:
-        for event in Event.objects.filter(center=centers[0], item=Item.PUBLIC):
+        joint = [title for _, _, _, title, item, *_ in PAST if _joint(title, item)]
+        for event in Event.objects.filter(center=centers[0], title__in=joint):
             event.co_host_centers.add(*centers[1:])
+        for event in Event.objects.filter(center=centers[0], item=Item.PUBLIC):
+            event.co_host_centers.add(*centers[1:])  # the public lecture to come too
     if centers:
         _seed_supporters(centers[0], fy, formats, orgs, professions)
     stdout.write(f"training: {Event.objects.count()} events")
