@@ -481,10 +481,14 @@ def reports(request):
     ward, scope = _report_scope(user, centers)
     if fmt in ("csv", "xlsx"):
         publish = request.GET.get("publish") == "1"
-        return _report_export(Report(period, centers).build(), fmt, publish, scope)
+        # 前年度同期 only in the files as read (the file for publication hides cells by the
+        # current figures, which a comparison column would give away by subtraction).
+        report = Report(period, centers).build(compare=not period.month and not publish)
+        return _report_export(report, fmt, publish, scope)
     if fmt:
         raise PermissionDenied
-    report = Report(period, centers).build()
+    # A fiscal-year report compares with the previous 年度's same months (read by the same queries).
+    report = Report(period, centers).build(compare=not period.month)
     table = report.table()
     closings = report.closings()
     if period.month:
@@ -495,6 +499,7 @@ def reports(request):
         for line in table:
             line.cumulative = cumulative_lines.get(line.key)
     monthly = report.monthly()
+    comparison = report.compare_with_previous(table)
     chart = {
         "centers": [c.code for c in centers],
         "months": [label for label, _ in monthly],
@@ -541,6 +546,7 @@ def reports(request):
             "single_center": centers[0] if len(centers) == 1 else None,
             "ward": ward,
             "lines": table,
+            "comparison": comparison,
             "cumulative": cumulative,
             "monthly": monthly,
             # The table's 合計 row (each center's months added up; the last cell the whole).
@@ -643,6 +649,7 @@ def reopen_month(request, pk):
 
 
 SUBMITTED_HEADER = ["提出値", "現在値", "提出後の修正"]
+PREVIOUS_HEADER = ["今年度同期", "前年度同期", "増減"]
 
 
 RANGE_COLUMNS = ("最少", "最大", "累計 最少", "累計 最大")
@@ -707,6 +714,12 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
         cum_cells = [[c.total, *c.per_center, c.low, c.high] for c in cumulative or []]
         month_cells = [[*values, sum(values)] for _label, values in monthly]
     rows = [[line.section, line.label, *row] for line, row in zip(lines, cells, strict=True)]
+    comparison = report.compare_with_previous(lines)
+    if comparison and comparison.span:
+        # The compared months of this 年度, the 前年度同期 and the 増減 after the centers' range,
+        # as on the page; empty where a year has no record to give (the notes say so), never 0.
+        header += PREVIOUS_HEADER
+        rows = [row + [line.now, line.previous, line.change] for line, row in zip(lines, rows, strict=True)]
     closed_codes = "・".join(c.center.code for c in closings)
     submitted_note = (
         f"提出値・現在値: 締めたセンター（{closed_codes}）の合計。提出後の修正 = 現在値 − 提出値"
@@ -749,6 +762,8 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     if open_days_note:
         notes.append(open_days_note)
     notes += report.range_notes(cumulative_report, closings)
+    if comparison:
+        notes += comparison.notes()
     if publish:
         notes.append(published.note())
     if fmt == "csv":
