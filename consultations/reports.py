@@ -299,10 +299,11 @@ class Report:
     def _tallies(self, start, end):
         return DailyTally.objects.filter(center_id__in=self.center_ids, day__gte=start, day__lte=end)
 
-    def build(self, compare=False):
+    def build(self, compare=False, closings=()):
         """The report's sections. `compare` (a fiscal-year report): the compared months of this
         年度 and of the previous one (前年度同期) are read by the same queries (one date range
-        per year, summed apart), for compare_with_previous."""
+        per year, summed apart), for compare_with_previous. `closings`: the active closings read
+        for the page (those of the period's months count), for 最少/最大."""
         self.span = self.period.compared_span(self.today) if compare else None
         # No month of this 年度 has ended yet (April): said on the page instead of a comparison.
         self.comparison_pending = bool(compare and self.span is None and self.period.start <= self.today)
@@ -330,8 +331,13 @@ class Report:
         # A center that has logged no consultation in the period is left out of 最少/最大: its
         # zeros say that nothing was entered (yet), not that nobody called, and a city officer
         # reading 「最少 0」 beside the centers would take it for the latter. Its own column stays.
-        self.left_out = [c for c in self.centers if not totals.get(c.pk)]
-        self.range_ids = [c.pk for c in self.centers if totals.get(c.pk)]
+        # A center that closed (締め) a month of the period with nothing logged has submitted that
+        # 0 as its figure: it is a real 0 and counts (an empty month not closed still does not).
+        closed = {c.center_id for c in closings if self.month_in_period(c.year, c.month)}
+        counted = [c for c in self.centers if totals.get(c.pk) or c.pk in closed]
+        self.left_out = [c for c in self.centers if c not in counted]
+        self.range_ids = [c.pk for c in counted]
+        self.closed_zero = [c for c in counted if not totals.get(c.pk)]
         return self
 
     def _grid_rows(self):
@@ -412,6 +418,13 @@ class Report:
             notes = [cumulative.range_note("当月と累計の最少・最大")]
         else:
             notes = [self.range_note(), cumulative.range_note("累計の最少・最大") if cumulative else None]
+        if cumulative and [c.pk for c in cumulative.closed_zero] == [c.pk for c in self.closed_zero]:
+            notes.append(cumulative.closed_zero_note("当月と累計の最少・最大"))
+        else:
+            notes += [
+                self.closed_zero_note(),
+                cumulative.closed_zero_note("累計の最少・最大") if cumulative else None,
+            ]
         unclosed = [c for c in self.not_closed(closings) if c.pk in self.range_ids]
         if unclosed:
             names = "、".join(f"{c.code} {c.name}" for c in unclosed)
@@ -420,6 +433,14 @@ class Report:
                 "（締めるまでに変わることがあります）。"
             )
         return [n for n in notes if n]
+
+    def closed_zero_note(self, label="最少・最大"):
+        """The centers whose 0 counts in 最少/最大 because they closed a month with nothing
+        logged (else a 0 there would read as "left out"), or None."""
+        if len(self.centers) < 2 or not self.closed_zero:
+            return None
+        names = "、".join(f"{c.code} {c.name}" for c in self.closed_zero)
+        return f"相談0件で締めたセンター（{names}）は、その0件を{label}に含めています。"
 
     def range_note(self, label="最少・最大"):
         """What the report's 最少/最大 leave out and why, for the page and the files; None when

@@ -483,17 +483,25 @@ def reports(request):
         publish = request.GET.get("publish") == "1"
         # 前年度同期 only in the files as read (the file for publication hides cells by the
         # current figures, which a comparison column would give away by subtraction).
-        report = Report(period, centers).build(compare=not period.month and not publish)
-        return _report_export(report, fmt, publish, scope)
+        report = Report(period, centers)
+        year_closings = report.closings(whole_fiscal_year=True)
+        report.build(compare=not period.month and not publish, closings=year_closings)
+        return _report_export(report, fmt, publish, scope, year_closings)
     if fmt:
         raise PermissionDenied
+    report = Report(period, centers)
+    # The closings of the 年度 (one query): the month's for the page, and each report's for its
+    # 最少/最大 (a month closed with nothing logged is a real 0).
+    year_closings = report.closings(whole_fiscal_year=True)
+    closings = [c for c in year_closings if report.month_in_period(c.year, c.month)]
     # A fiscal-year report compares with the previous 年度's same months (read by the same queries).
-    report = Report(period, centers).build(compare=not period.month)
+    report.build(compare=not period.month, closings=year_closings)
     table = report.table()
-    closings = report.closings()
     if period.month:
         report.compare_with_submitted(table, closings)
-    cumulative = Report(period.fiscal_to_date(), centers).build() if period.month else None
+    cumulative = (
+        Report(period.fiscal_to_date(), centers).build(closings=year_closings) if period.month else None
+    )
     if cumulative:
         cumulative_lines = {line.key: line for line in cumulative.table()}
         for line in table:
@@ -672,7 +680,7 @@ def _difference_cell(line):
     return "あり" if line.difference is None else line.difference
 
 
-def _report_export(report, fmt, publish=False, scope="全センター"):
+def _report_export(report, fmt, publish, scope, year_closings):
     codes = [c.code for c in report.centers]
     header = ["区分", "項目", "合計", *codes, "最少", "最大"]
     stamp = f"{report.period.start:%Y%m}" if report.period.month else f"FY{report.period.fiscal_year}"
@@ -687,7 +695,6 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     filename = f"相談実績_{period_name}_{scope}{'_公表用' if publish else ''}.{fmt}"
     fallback = f"consultation-report-{stamp}{'-' + codes[0] if len(codes) == 1 else ''}.{fmt}"
     lines = report.table()
-    year_closings = report.closings(whole_fiscal_year=True)
     closings = [c for c in year_closings if report.month_in_period(c.year, c.month)]
     # A closed month's file says what the screen says: the submitted figure beside the current
     # one (the centers' columns are the records as they are now). Not in the file for
@@ -699,7 +706,9 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     if report.period.month:
         # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does: in the CSV as
         # in the XLSX and on the screen.
-        cumulative_report = Report(report.period.fiscal_to_date(), report.centers).build()
+        cumulative_report = Report(report.period.fiscal_to_date(), report.centers).build(
+            closings=year_closings
+        )
         cumulative = cumulative_report.table()
     monthly = report.monthly() if fmt == "xlsx" or publish else []
     if publish:
