@@ -760,7 +760,6 @@ def _report_export(report, fmt, publish, scope, year_closings):
         else:
             header += cum_header
             rows = [row + by_key.get(line.key, [""] * width) for line, row in zip(lines, rows, strict=True)]
-    subtotal = [line.kind == "subtotal" for line in lines]
     header, rows = _one_center_columns(codes, header, rows)
     names = "・".join(c.name for c in report.centers) or "センターなし"
     title = f"{names} 相談実績 {report.period.label}"
@@ -776,9 +775,9 @@ def _report_export(report, fmt, publish, scope, year_closings):
     if publish:
         notes.append(published.note())
     if fmt == "csv":
-        # No 小計 lines (a CSV is read by machine as much as by eye); the notes the XLSX carries
-        # above its table follow the lines, one a row under 注記, as wide as the table.
-        rows = [row for row, sub in zip(rows, subtotal, strict=True) if not sub]
+        # The page's lines in its order, 小計 included (a reader setting the file beside the page
+        # finds every row; a program tells a 小計 by its 項目 「…/小計」). The notes the XLSX
+        # carries above its table follow the lines, one a row under 注記, as wide as the table.
         rows += [["注記", note] + [""] * (len(header) - 2) for note in notes]
         return csv_response(filename, header, rows, fallback=fallback)
     # 月別推移: every month of the fiscal year marked from its closings, not only the report's.
