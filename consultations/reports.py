@@ -354,8 +354,10 @@ class Report:
         period = Q(day__gte=self.period.start, day__lte=self.period.end)
         now = Q(day__gte=self.span.start, day__lte=self.span.end)
         before = Q(day__gte=self.span.previous_start, day__lte=self.span.previous_end)
+        # One range from the previous April to the period's end (the index's range scan; an OR of
+        # the two years' ranges made SQLite merge two index searches and sort for the GROUP BY).
         return (
-            DailyTally.objects.filter(period | before, center_id__in=self.center_ids)
+            self._tallies(self.span.previous_start, self.period.end)
             .order_by()
             .values_list("kind", "key", "center_id")
             .annotate(total=Sum("n", filter=period), now=Sum("n", filter=now), before=Sum("n", filter=before))
