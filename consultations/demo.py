@@ -15,6 +15,7 @@ from consultations.models import (
     Coordination,
     Method,
     MonthClosing,
+    PastMonthlyTotal,
     PublicQuestion,
     Topic,
 )
@@ -128,6 +129,7 @@ def seed(stdout, consultations=0, **options):
         _link_repeat_clients()
     if seeded or consultations:
         tallies.recount_consultations(Consultation.objects.all())
+    previous = _previous_year(topics, types)
     PublicQuestion.objects.bulk_create(
         [
             PublicQuestion(question=q, answer=a, sort_order=i)
@@ -137,8 +139,136 @@ def seed(stdout, consultations=0, **options):
     )
     closed = _close_last_month(types)
     stdout.write(
-        f"consultations: {Consultation.objects.count()} consultations, "
+        f"consultations: {Consultation.objects.count()} consultations ({previous} of the previous 年度 now), "
         f"{PublicQuestion.objects.count()} public questions, {closed} months closed now"
+    )
+
+
+def _previous_year(topics, types):
+    """The 年度 before this one, so that the fiscal-year report's 前年度同期 has something to
+    compare with: the two demo centers' consultations of that year (idempotent: only for a center
+    with none in it), written in bulk and recounted through the tallies like any bulk write, and
+    for the third center the old 月報's monthly totals (a center that kept its log on paper until
+    the portal), which the report counts for 延べ件数 only. Answers how many consultations it made."""
+    fy = dates.fiscal_year(dates.today()) - 1
+    start, end = dates.fiscal_year_range(fy)
+    first, after = dates.day_bounds(start, end)
+    rng = random.Random(20250401)
+    centers = list(Center.objects.all()[:3])
+    made = []
+    for center in centers[:2]:
+        if Consultation.objects.filter(center=center, received_at__gte=first, received_at__lt=after).exists():
+            continue
+        coordinator = User.objects.filter(center=center, role=Role.COORDINATOR).first()
+        areas = list(center.areas.all()) or list(Area.objects.filter(kind=Area.Kind.WARD)[:1])
+        facilities = {}
+        rows = []
+        day = start
+        while day <= end:
+            if day.weekday() < 5 and center.open_days(day, day):
+                # A little quieter than this 年度: the comparison shows an increase on most lines.
+                for _ in range(rng.choice([0, 1, 1, 1, 2, 3])):
+                    case = rng.choice(CASES)
+                    moment = timezone.make_aware(
+                        datetime.datetime.combine(
+                            day, datetime.time(rng.randint(9, 16), rng.choice([0, 15, 30, 45]))
+                        )
+                    )
+                    rows.append(
+                        (
+                            case,
+                            moment,
+                            _previous_consultation(rng, center, coordinator, areas, case, moment, types),
+                        )
+                    )
+            day += datetime.timedelta(days=1)
+        created = Consultation.objects.bulk_create([c for _case, _m, c in rows], batch_size=2000)
+        links, contacts, consents = [], [], []
+        for (case, moment, _c), c in zip(rows, created, strict=True):
+            paths, kind = case[7], case[8]
+            links += [ConsultationTopic(consultation_id=c.pk, topic=topics[p]) for p in paths]
+            if not kind:
+                continue
+            if kind not in facilities:
+                facilities[kind] = list(
+                    Facility.objects.filter(kind__code=kind, area__in=Area.objects.filter(parent__in=areas))[
+                        :5
+                    ]
+                )
+            for i, facility in enumerate(facilities[kind][: rng.randint(1, 3)]):
+                accepted = i == 1 or rng.random() < 0.4
+                contacts.append(
+                    Coordination(
+                        consultation_id=c.pk,
+                        facility=facility,
+                        contacted_at=moment + datetime.timedelta(minutes=20 * (i + 1)),
+                        result=Coordination.Result.ACCEPTED if accepted else Coordination.Result.DECLINED,
+                        reason="" if accepted else rng.choice(["対応エリア外", "医師の訪問枠が満杯"]),
+                        recorded_by=coordinator,
+                    )
+                )
+                if accepted:
+                    break
+            consents.append(
+                Consent(
+                    consultation_id=c.pk,
+                    consented_by="本人",
+                    consented_on=moment.date(),
+                    how=Consent.How.ORAL,
+                    scope="医療機関・介護事業所への情報提供",
+                    recorded_by=coordinator,
+                )
+            )
+        ConsultationTopic.objects.bulk_create(links, batch_size=5000)
+        Coordination.objects.bulk_create(contacts, batch_size=5000)
+        Consent.objects.bulk_create(consents, batch_size=5000)
+        made.append(center.pk)
+    if made:
+        # The tallies of those days from the records, as the import of past logs does.
+        tallies.recount_consultations(
+            Consultation.objects.filter(center_id__in=made, received_at__gte=first, received_at__lt=after)
+        )
+    for center in centers[2:]:
+        have = set(PastMonthlyTotal.objects.filter(center=center).values_list("year", "month"))
+        PastMonthlyTotal.objects.bulk_create(
+            [
+                PastMonthlyTotal(
+                    center=center,
+                    year=y,
+                    month=m,
+                    consultations=rng.randint(18, 34),
+                    source="デモ（紙の月報の合計）",
+                )
+                for y, m in dates.fiscal_months(fy)
+                if (y, m) not in have
+            ]
+        )
+    return Consultation.objects.filter(received_at__gte=first, received_at__lt=after).count()
+
+
+def _previous_consultation(rng, center, coordinator, areas, case, moment, types):
+    summary, response, result, condition, age, sex, level, _paths, _kind = case
+    return Consultation(
+        center=center,
+        received_at=moment,
+        method=rng.choice([Method.PHONE] * 6 + [Method.FAX, Method.VISIT_CENTER, Method.EMAIL]),
+        consultant_type=rng.choice(types),
+        consultant_name=rng.choice(["佐藤", "鈴木", "高橋", "田中", "伊藤"]) + "（担当）",
+        consultant_affiliation=rng.choice(
+            ["〇〇病院 地域連携室", "△△ケアプランセンター", "家族", "□□訪問看護ステーション"]
+        ),
+        consultant_location=rng.choice(["inside"] * 4 + ["outside"]),
+        client_age=age + rng.randint(-3, 3),
+        client_sex=sex,
+        client_area=rng.choice(areas),
+        client_care_level=level,
+        client_condition=condition,
+        summary=summary,
+        response=response,
+        result=result,
+        status=Consultation.Status.DONE,
+        minutes_spent=rng.choice([10, 15, 30, 45, 60]),
+        handled_by=coordinator,
     )
 
 

@@ -66,6 +66,20 @@ class Period:
             return f"year={self.month[0]}&month={self.month[1]}"
         return f"fiscal_year={self.fiscal_year}"
 
+    def compared_span(self, today):
+        """The months a fiscal-year report compares with the previous 年度 (前年度同期): April up
+        to the last month that has ended (April–November read in December), the whole year once
+        it has ended; the same months in both years, so that neither side has a month the other
+        has only part of. None for a 月報, a 年度 not yet begun, or April (no month has ended)."""
+        if self.month or self.start > today:
+            return None
+        if today > self.end:
+            return ComparedSpan(self.start, self.end, whole_year=True)
+        if (today.year, today.month) == (self.start.year, 4):
+            return None
+        last = today.replace(day=1) - datetime.timedelta(days=1)
+        return ComparedSpan(self.start, last, whole_year=False)
+
     def neighbours(self):
         """(label, query) of the period before and after this one (前月/次月, 前年度/次年度)."""
         if self.month:
@@ -80,6 +94,50 @@ class Period:
             (f"{fy}年度", f"fiscal_year={fy}") if 2000 <= fy <= 2100 else None
             for fy in (self.fiscal_year - 1, self.fiscal_year + 1)
         ]
+
+
+@dataclass
+class ComparedSpan:
+    """This 年度's April up to the end of a month, and the same months of the previous 年度."""
+
+    start: datetime.date
+    end: datetime.date
+    whole_year: bool  # the 年度 has ended: compared whole, April–March
+
+    @property
+    def previous_start(self):
+        return self.start.replace(year=self.start.year - 1)
+
+    @property
+    def previous_end(self):
+        return dates.month_range(self.end.year - 1, self.end.month)[1]
+
+    @property
+    def bounds(self):
+        return dates.day_bounds(self.start, self.end)
+
+    @property
+    def previous_bounds(self):
+        return dates.day_bounds(self.previous_start, self.previous_end)
+
+    @property
+    def months_words(self):
+        """4月〜11月 (or 4月 alone)."""
+        return "4月" if self.end.month == 4 else f"4月〜{self.end.month}月"
+
+    @property
+    def label(self):
+        return f"前年度同期（{self.months_words}）"
+
+    @property
+    def this_label(self):
+        return f"今年度（{self.months_words}）"
+
+    def months(self):
+        return [m for m in dates.fiscal_months(self.start.year) if dates.month_range(*m)[1] <= self.end]
+
+    def previous_months(self):
+        return [(y - 1, m) for y, m in self.months()]
 
 
 class PeriodError(ValueError):
@@ -183,6 +241,18 @@ class Line:
     # Some closed center's figure differs from what it submitted (decided per center: two
     # centers' 窓口開設日数 have no 合計 to compare).
     changed: bool = False
+    # 前年度同期 (a fiscal-year report): the line over the compared months of this 年度 and of
+    # the previous one, None where that year has no record to give it (never a 0 standing for
+    # "nothing was entered").
+    now: int | None = None
+    previous: int | None = None
+
+    @property
+    def change(self):
+        """増減: this 年度's compared months minus the previous one's."""
+        if self.previous is None or self.now is None:
+            return None
+        return self.now - self.previous
 
     @property
     def changed_after_submission(self):
@@ -229,27 +299,79 @@ class Report:
     def _tallies(self, start, end):
         return DailyTally.objects.filter(center_id__in=self.center_ids, day__gte=start, day__lte=end)
 
-    def build(self):
+    def build(self, compare=False, closings=()):
+        """The report's sections. `compare` (a fiscal-year report): the compared months of this
+        年度 and of the previous one (前年度同期) are read by the same queries (one date range
+        per year, summed apart), for compare_with_previous. `closings`: the active closings read
+        for the page (those of the period's months count), for 最少/最大."""
+        self.span = self.period.compared_span(self.today) if compare else None
+        # No month of this 年度 has ended yet (April): said on the page instead of a comparison.
+        self.comparison_pending = bool(compare and self.span is None and self.period.start <= self.today)
         # 1 query: the period's daily tallies summed by category and center (consultations.tallies).
-        grid = {}
-        for kind, key, center_id, n in (
-            self._tallies(self.period.start, self.period.end)
+        grid, now, before = {}, {}, {}
+        for kind, key, center_id, *sums in self._grid_rows():
+            for into, n in zip((grid, now, before), sums, strict=True):
+                if n is not None:
+                    into.setdefault(kind, {}).setdefault(key, {})[center_id] = n
+        linked = self._linked()
+        self.types = list(ConsultantType.objects.all())
+        self.topics = list(Topic.objects.select_related("parent"))
+        totals = dict(grid.get(tallies.TOTAL, {}).get("", {}))
+        self.sections = self._sections(grid, linked[""], self._open_days())
+        self.totals = totals
+        if self.span:
+            # No 窓口開設日数 in the comparison: a calendar, not a record.
+            no_days = Section("窓口開設日数", [], has_total=False)
+            self.compared = {}
+            for year, counts in (("now", now), ("before", before)):
+                self.compared[year] = (
+                    {c for c, n in counts.get(tallies.TOTAL, {}).get("", {}).items() if n},
+                    self._sections(counts, linked[year], no_days),
+                )
+        # A center that has logged no consultation in the period is left out of 最少/最大: its
+        # zeros say that nothing was entered (yet), not that nobody called, and a city officer
+        # reading 「最少 0」 beside the centers would take it for the latter. Its own column stays.
+        # A center that closed (締め) a month of the period with nothing logged has submitted that
+        # 0 as its figure: it is a real 0 and counts (an empty month not closed still does not).
+        closed = {c.center_id for c in closings if self.month_in_period(c.year, c.month)}
+        counted = [c for c in self.centers if totals.get(c.pk) or c.pk in closed]
+        self.left_out = [c for c in self.centers if c not in counted]
+        self.range_ids = [c.pk for c in counted]
+        self.closed_zero = [c for c in counted if not totals.get(c.pk)]
+        return self
+
+    def _grid_rows(self):
+        """(kind, key, center_id, the period's sum[, the compared months' sum this 年度 and the
+        previous one's, None where there is none])."""
+        if not self.span:
+            rows = (
+                self._tallies(self.period.start, self.period.end)
+                .order_by()
+                .values_list("kind", "key", "center_id")
+                .annotate(total=Sum("n"))
+            )
+            return ((*row, None, None) for row in rows)
+        period = Q(day__gte=self.period.start, day__lte=self.period.end)
+        now = Q(day__gte=self.span.start, day__lte=self.span.end)
+        before = Q(day__gte=self.span.previous_start, day__lte=self.span.previous_end)
+        # One range from the previous April to the period's end (the index's range scan; an OR of
+        # the two years' ranges made SQLite merge two index searches and sort for the GROUP BY).
+        return (
+            self._tallies(self.span.previous_start, self.period.end)
             .order_by()
             .values_list("kind", "key", "center_id")
-            .annotate(total=Sum("n"))
-        ):
-            grid.setdefault(kind, {}).setdefault(key, {})[center_id] = n
+            .annotate(total=Sum("n", filter=period), now=Sum("n", filter=now), before=Sum("n", filter=before))
+        )
+
+    def _sections(self, grid, linked, open_days):
         method, location, status = grid.get("method", {}), grid.get("location", {}), grid.get("status", {})
         by_result = grid.get("result", {})
         by_type = {int(k): v for k, v in grid.get("type", {}).items()}
         by_topic = {int(k): v for k, v in grid.get("topic", {}).items()}
         totals = dict(grid.get(tallies.TOTAL, {}).get("", {}))
-        types = list(ConsultantType.objects.all())
-        topics = list(Topic.objects.select_related("parent"))
-
-        sections = [self._open_days(), self._persons(totals)]
-        sections.append(self._section("相談者", [(t.name, by_type.get(t.pk, {})) for t in types]))
-        sections.append(self._topic_section(topics, by_topic))
+        sections = [open_days, self._persons(totals, linked)]
+        sections.append(self._section("相談者", [(t.name, by_type.get(t.pk, {})) for t in self.types]))
+        sections.append(self._topic_section(self.topics, by_topic))
         sections.append(
             self._section("受付方法", [(label, method.get(value, {})) for value, label in Method.choices])
         )
@@ -273,14 +395,7 @@ class Report:
             Row(CONTACTS_LABEL, dict(grid.get(tallies.CONTACTS, {}).get("", {}))),
         ]
         sections.append(coordination)
-        self.sections = sections
-        self.totals = totals
-        # A center that has logged no consultation in the period is left out of 最少/最大: its
-        # zeros say that nothing was entered (yet), not that nobody called, and a city officer
-        # reading 「最少 0」 beside the centers would take it for the latter. Its own column stays.
-        self.left_out = [c for c in self.centers if not totals.get(c.pk)]
-        self.range_ids = [c.pk for c in self.centers if totals.get(c.pk)]
-        return self
+        return sections
 
     def left_out_reason(self, center):
         if center.clip(self.period.start, self.period.end) is None:
@@ -305,6 +420,13 @@ class Report:
             notes = [cumulative.range_note("当月と累計の最少・最大")]
         else:
             notes = [self.range_note(), cumulative.range_note("累計の最少・最大") if cumulative else None]
+        if cumulative and [c.pk for c in cumulative.closed_zero] == [c.pk for c in self.closed_zero]:
+            notes.append(cumulative.closed_zero_note("当月と累計の最少・最大"))
+        else:
+            notes += [
+                self.closed_zero_note(),
+                cumulative.closed_zero_note("累計の最少・最大") if cumulative else None,
+            ]
         unclosed = [c for c in self.not_closed(closings) if c.pk in self.range_ids]
         if unclosed:
             names = "、".join(f"{c.code} {c.name}" for c in unclosed)
@@ -313,6 +435,14 @@ class Report:
                 "（締めるまでに変わることがあります）。"
             )
         return [n for n in notes if n]
+
+    def closed_zero_note(self, label="最少・最大"):
+        """The centers whose 0 counts in 最少/最大 because they closed a month with nothing
+        logged (else a 0 there would read as "left out"), or None."""
+        if len(self.centers) < 2 or not self.closed_zero:
+            return None
+        names = "、".join(f"{c.code} {c.name}" for c in self.closed_zero)
+        return f"相談0件で締めたセンター（{names}）は、その0件を{label}に含めています。"
 
     def range_note(self, label="最少・最大"):
         """What the report's 最少/最大 leave out and why, for the page and the files; None when
@@ -328,27 +458,46 @@ class Report:
         values = {c.pk: c.open_days(self.period.start, self.open_days_until) for c in self.centers}
         return Section("窓口開設日数", [Row("窓口開設日数", values, summable=False)], has_total=False)
 
-    def _persons(self, totals):
-        """実人数 (a client consulted about again is one person: consultations linked to the same
-        first consultation count once) and 延べ件数 (every consultation). 1 query."""
-        first, after = self.period.bounds
-        # Each client once: 延べ件数 less the consultations linked to an earlier one, plus the
-        # clients of those whose first consultation lies outside the period. Only the few linked
-        # consultations are read (the first_consultation index), not the whole year's.
-        earlier = ~Q(first_consultation__received_at__gte=first, first_consultation__received_at__lt=after)
-        linked = {
-            center_id: (count, returning)
-            for center_id, count, returning in Consultation.objects.filter(
-                center_id__in=self.center_ids,
-                received_at__gte=first,
-                received_at__lt=after,
-                first_consultation__isnull=False,
+    def _linked(self):
+        """{span: {center_id: (consultations linked to an earlier one, distinct clients of those
+        whose first consultation lies before the span)}} for the period ("") and, compared, the
+        months of this 年度 ("now") and of the previous one ("before"). 1 query."""
+        # Only the few linked consultations are read (the first_consultation index), not the
+        # whole year's.
+        spans = {"": self.period.bounds}
+        if self.span:
+            spans |= {"now": self.span.bounds, "before": self.span.previous_bounds}
+        aggregates, reach = {}, Q()
+        for name, (first, after) in spans.items():
+            within = Q(received_at__gte=first, received_at__lt=after)
+            earlier = ~Q(
+                first_consultation__received_at__gte=first, first_consultation__received_at__lt=after
+            )
+            reach |= within
+            one = len(spans) == 1  # the query as it always was when nothing is compared
+            aggregates[f"n_{name}"] = Count("id") if one else Count("id", filter=within)
+            aggregates[f"returning_{name}"] = Count(
+                "first_consultation_id", distinct=True, filter=earlier if one else within & earlier
+            )
+        rows = (
+            Consultation.objects.filter(
+                reach, center_id__in=self.center_ids, first_consultation__isnull=False
             )
             .order_by()
             .values("center_id")
-            .annotate(n=Count("id"), returning=Count("first_consultation_id", distinct=True, filter=earlier))
-            .values_list("center_id", "n", "returning")
-        }
+            .annotate(**aggregates)
+        )
+        linked = {name: {} for name in spans}
+        for row in rows:
+            for name in spans:
+                linked[name][row["center_id"]] = (row[f"n_{name}"], row[f"returning_{name}"])
+        return linked
+
+    def _persons(self, totals, linked):
+        """実人数 (a client consulted about again is one person: consultations linked to the same
+        first consultation count once) and 延べ件数 (every consultation)."""
+        # Each client once: 延べ件数 less the consultations linked to an earlier one, plus the
+        # clients of those whose first consultation lies outside the period.
         persons = {
             center_id: cases - linked.get(center_id, (0, 0))[0] + linked.get(center_id, (0, 0))[1]
             for center_id, cases in dict(totals).items()
@@ -387,10 +536,10 @@ class Report:
 
     # --- presentation -----------------------------------------------------------------
 
-    def table(self, include_subtotals=True):
+    def table(self, include_subtotals=True, sections=None):
         """[Line] in report order, with a 合計 line per 区分 (except 窓口開設日数)."""
         lines = []
-        for section in self.sections:
+        for section in self.sections if sections is None else sections:
             totals = {}
             for row in section.rows:
                 if row.subtotal and not include_subtotals:
@@ -410,15 +559,77 @@ class Report:
         total = _combine(per_center, row.summable)
         return Line(section, row.label, total, per_center, low, high, kind, summable=row.summable)
 
+    def _month_end(self):
+        """The last day of the monthly trend: a running 年度 stops at the end of this month."""
+        today = dates.today()
+        return min(self.period.end, dates.month_range(today.year, today.month)[1])
+
+    def _months(self):
+        """{(year, month): {center_id: consultations}} from April (of the previous 年度 when it
+        is compared) to the trend's end, and the (year, month, center_id) taken from an old 月報's
+        total (2 queries, once per report)."""
+        if not hasattr(self, "_month_grid"):
+            span = getattr(self, "span", None)
+            start = span.previous_start if span else self.period.fiscal_to_date().start
+            self._month_grid = month_grid(self.center_ids, start, self._month_end())
+        return self._month_grid
+
     def monthly(self):
         """Consultations per month of the fiscal year up to the period's end, per center. A running
         年度 stops at the end of this month: the months to come would read as months with no calls, and
         this month counts whole, as its own 月報 does."""
-        today = dates.today()
-        end = min(self.period.end, dates.month_range(today.year, today.month)[1])
-        grid = monthly_totals(self.center_ids, self.period.fiscal_year, end)
+        end = self._month_end()
+        grid, _paper = self._months()
         months = [m for m in dates.fiscal_months(self.period.fiscal_year) if dates.month_range(*m)[0] <= end]
         return [(f"{y}年{m}月", [grid.get((y, m), {}).get(c, 0) for c in self.center_ids]) for y, m in months]
+
+    # --- 前年度同期 -----------------------------------------------------------------------
+
+    def compare_with_previous(self, lines):
+        """Sets each line's compared months of this 年度 and of the previous one (build(compare=
+        True)) and answers what the page and the files say about them (Comparison), or None when
+        there is nothing to compare (a 月報, a 年度 not yet begun). An old 月報's total
+        (PastMonthlyTotal) counts for 延べ件数 where the portal has no records of that month, as in
+        the monthly trend; it has no breakdown, so the other lines take the records only. A line
+        none of whose centers has anything to give it stays None, said as 「前年度の記録は
+        ありません」 and never shown as 0."""
+        if self.comparison_pending:
+            return Comparison(None, self.today, [], [], [])
+        if not getattr(self, "span", None):
+            return None
+        grid, paper = self._months()
+        sides = {}
+        for year, months in (("now", self.span.months()), ("before", self.span.previous_months())):
+            recorded, sections = self.compared[year]
+            cases = sum(grid.get(m, {}).get(c, 0) for m in months for c in self.center_ids)
+            on_paper = {}
+            for y, m, c in paper:
+                if (y, m) in months:
+                    on_paper[c] = on_paper.get(c, 0) + 1
+            by_key = {line.key: line.total for line in self.table(sections=sections)}
+            sides[year] = (recorded, on_paper, cases, by_key)
+        for line in lines:
+            if line.section == "窓口開設日数":
+                continue
+            for year, (recorded, on_paper, cases, by_key) in sides.items():
+                if line.key == ("相談件数", CASES_LABEL):
+                    value = cases if recorded or on_paper else None
+                else:
+                    value = by_key.get(line.key, 0) if recorded else None
+                setattr(line, "now" if year == "now" else "previous", value)
+        recorded, on_paper, _cases, _by_key = sides["before"]
+        now_paper = sides["now"][1]
+        return Comparison(
+            self.span,
+            self.today,
+            [c for c in self.centers if c.pk in recorded or c.pk in on_paper],
+            [
+                (c, on_paper.get(c.pk, 0), now_paper.get(c.pk, 0))
+                for c in self.centers
+                if c.pk in on_paper or c.pk in now_paper
+            ],
+            [c for c in self.centers if c.pk not in recorded and c.pk not in on_paper],
+        )
 
     # --- 締め ------------------------------------------------------------------------------
 
@@ -483,11 +694,61 @@ class Report:
         return lines
 
 
-def monthly_totals(center_ids, fiscal_year, end):
-    """{(year, month): {center_id: consultations}} of a fiscal year up to `end` (2 queries): the
-    portal's records, and for a month of a center it has none of, the old 月報's total
-    (PastMonthlyTotal). The report's trend and the public page's yearly count both read this."""
-    start, _ = dates.fiscal_year_range(fiscal_year)
+@dataclass
+class Comparison:
+    """What a fiscal-year report's 前年度同期 was taken over, for the notes of the page and files."""
+
+    span: ComparedSpan | None  # None: no month of this 年度 has ended yet
+    today: datetime.date
+    with_data: list  # centers with records or an old 月報's total in the previous 年度's months
+    on_paper: list  # (center, months of the previous 年度, of this one, from an old 月報's total)
+    without: list  # centers with neither
+
+    @property
+    def label(self):
+        return self.span.label
+
+    @property
+    def this_label(self):
+        return self.span.this_label
+
+    def notes(self):
+        span = self.span
+        if span is None:
+            return ["前年度同期との比較は、4月が終わってから出します（まだ終わった月がありません）。"]
+        if not self.with_data:
+            return [f"{span.label}: 前年度の記録はありません。"]
+        end = f"{span.previous_end.year}年{span.previous_end.month}月"
+        notes = [
+            f"{span.label}: {span.previous_start.year}年4月〜{end}の記録と比べています（増減 = 今年度 − 前年度）。"
+        ]
+        if not span.whole_year:
+            notes[0] += (
+                f"今年度は終わった月（{span.months_words}）だけで比べるため、{self.today.month}月の分は"
+                f"{span.this_label}に含みません。"
+            )
+        if self.without and len(self.with_data) + len(self.without) > 1:
+            names = "、".join(f"{c.code} {c.name}" for c in self.without)
+            notes.append(f"前年度の記録がないセンター: {names}（前年度同期の数値に含まれていません）。")
+        if self.on_paper:
+            names = "、".join(
+                f"{c.code} {c.name}"
+                + "（"
+                + "、".join(f"{which}{n}か月分" for which, n in (("前年度", before), ("今年度", now)) if n)
+                + "）"
+                for c, before, now in self.on_paper
+            )
+            notes.append(
+                f"ポータル導入前の月報から取り込んだ合計（{names}）は、延べ件数にだけ含みます"
+                "（相談者・相談内容などの内訳の記録はありません）。"
+            )
+        return notes
+
+
+def month_grid(center_ids, start, end):
+    """({(year, month): {center_id: consultations}}, {(year, month, center_id) from an old 月報})
+    of the months from `start` to `end` (2 queries): the portal's records, and for a month of a
+    center it has none of, the old 月報's total (PastMonthlyTotal)."""
     counts = (
         DailyTally.objects.filter(center_id__in=center_ids, day__gte=start, day__lte=end, kind=tallies.TOTAL)
         .annotate(m=TruncMonth("day"))
@@ -495,13 +756,22 @@ def monthly_totals(center_ids, fiscal_year, end):
         .values_list("m", "center_id")
         .annotate(total=Sum("n"))
     )
-    grid = {}
+    grid, paper = {}, set()
     for month, center_id, n in counts:
         grid.setdefault((month.year, month.month), {})[center_id] = n
     for year, month, center_id, n in PastMonthlyTotal.objects.filter(
-        center_id__in=center_ids, year__in=[fiscal_year, fiscal_year + 1]
+        center_id__in=center_ids, year__gte=start.year, year__lte=end.year
     ).values_list("year", "month", "center_id", "consultations"):
         first = datetime.date(year, month, 1)
-        if dates.fiscal_year(first) == fiscal_year and first <= end:
-            grid.setdefault((year, month), {}).setdefault(center_id, n)
-    return grid
+        if start <= first <= end and center_id not in grid.get((year, month), {}):
+            grid.setdefault((year, month), {})[center_id] = n
+            paper.add((year, month, center_id))
+    return grid, paper
+
+
+def monthly_totals(center_ids, fiscal_year, end):
+    """{(year, month): {center_id: consultations}} of a fiscal year up to `end` (2 queries), the
+    records or an old 月報's total (month_grid). The report's trend and the public page's yearly
+    count both read this."""
+    start, _ = dates.fiscal_year_range(fiscal_year)
+    return month_grid(center_ids, start, end)[0]

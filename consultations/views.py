@@ -503,20 +503,33 @@ def reports(request):
     ward, scope = _report_scope(user, centers)
     if fmt in ("csv", "xlsx"):
         publish = request.GET.get("publish") == "1"
-        return _report_export(Report(period, centers).build(), fmt, publish, scope)
+        # 前年度同期 only in the files as read (the file for publication hides cells by the
+        # current figures, which a comparison column would give away by subtraction).
+        report = Report(period, centers)
+        year_closings = report.closings(whole_fiscal_year=True)
+        report.build(compare=not period.month and not publish, closings=year_closings)
+        return _report_export(report, fmt, publish, scope, year_closings)
     if fmt:
         raise PermissionDenied
-    report = Report(period, centers).build()
+    report = Report(period, centers)
+    # The closings of the 年度 (one query): the month's for the page, and each report's for its
+    # 最少/最大 (a month closed with nothing logged is a real 0).
+    year_closings = report.closings(whole_fiscal_year=True)
+    closings = [c for c in year_closings if report.month_in_period(c.year, c.month)]
+    # A fiscal-year report compares with the previous 年度's same months (read by the same queries).
+    report.build(compare=not period.month, closings=year_closings)
     table = report.table()
-    closings = report.closings()
     if period.month:
         report.compare_with_submitted(table, closings)
-    cumulative = Report(period.fiscal_to_date(), centers).build() if period.month else None
+    cumulative = (
+        Report(period.fiscal_to_date(), centers).build(closings=year_closings) if period.month else None
+    )
     if cumulative:
         cumulative_lines = {line.key: line for line in cumulative.table()}
         for line in table:
             line.cumulative = cumulative_lines.get(line.key)
     monthly = report.monthly()
+    comparison = report.compare_with_previous(table)
     chart = {
         "centers": [c.code for c in centers],
         "months": [label for label, _ in monthly],
@@ -563,6 +576,7 @@ def reports(request):
             "single_center": centers[0] if len(centers) == 1 else None,
             "ward": ward,
             "lines": table,
+            "comparison": comparison,
             "cumulative": cumulative,
             "monthly": monthly,
             # The table's 合計 row (each center's months added up; the last cell the whole).
@@ -665,6 +679,7 @@ def reopen_month(request, pk):
 
 
 SUBMITTED_HEADER = ["提出値", "現在値", "提出後の修正"]
+PREVIOUS_HEADER = ["今年度同期", "前年度同期", "増減"]
 
 
 RANGE_COLUMNS = ("最少", "最大", "累計 最少", "累計 最大")
@@ -687,7 +702,7 @@ def _difference_cell(line):
     return "あり" if line.difference is None else line.difference
 
 
-def _report_export(report, fmt, publish=False, scope="全センター"):
+def _report_export(report, fmt, publish, scope, year_closings):
     codes = [c.code for c in report.centers]
     header = ["区分", "項目", "合計", *codes, "最少", "最大"]
     stamp = f"{report.period.start:%Y%m}" if report.period.month else f"FY{report.period.fiscal_year}"
@@ -702,7 +717,6 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     filename = f"相談実績_{period_name}_{scope}{'_公表用' if publish else ''}.{fmt}"
     fallback = f"consultation-report-{stamp}{'-' + codes[0] if len(codes) == 1 else ''}.{fmt}"
     lines = report.table()
-    year_closings = report.closings(whole_fiscal_year=True)
     closings = [c for c in year_closings if report.month_in_period(c.year, c.month)]
     # A closed month's file says what the screen says: the submitted figure beside the current
     # one (the centers' columns are the records as they are now). Not in the file for
@@ -714,7 +728,9 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     if report.period.month:
         # The 月報 carries the 年度累計 beside the month, as the 大阪市 format does: in the CSV as
         # in the XLSX and on the screen.
-        cumulative_report = Report(report.period.fiscal_to_date(), report.centers).build()
+        cumulative_report = Report(report.period.fiscal_to_date(), report.centers).build(
+            closings=year_closings
+        )
         cumulative = cumulative_report.table()
     monthly = report.monthly() if fmt == "xlsx" or publish else []
     if publish:
@@ -729,6 +745,12 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
         cum_cells = [[c.total, *c.per_center, c.low, c.high] for c in cumulative or []]
         month_cells = [[*values, sum(values)] for _label, values in monthly]
     rows = [[line.section, line.label, *row] for line, row in zip(lines, cells, strict=True)]
+    comparison = report.compare_with_previous(lines)
+    if comparison and comparison.span:
+        # The compared months of this 年度, the 前年度同期 and the 増減 after the centers' range,
+        # as on the page; empty where a year has no record to give (the notes say so), never 0.
+        header += PREVIOUS_HEADER
+        rows = [row + [line.now, line.previous, line.change] for line, row in zip(lines, rows, strict=True)]
     closed_codes = "・".join(c.center.code for c in closings)
     submitted_note = (
         f"提出値・現在値: 締めたセンター（{closed_codes}）の合計。提出後の修正 = 現在値 − 提出値"
@@ -760,7 +782,6 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
         else:
             header += cum_header
             rows = [row + by_key.get(line.key, [""] * width) for line, row in zip(lines, rows, strict=True)]
-    subtotal = [line.kind == "subtotal" for line in lines]
     header, rows = _one_center_columns(codes, header, rows)
     names = "・".join(c.name for c in report.centers) or "センターなし"
     title = f"{names} 相談実績 {report.period.label}"
@@ -771,12 +792,14 @@ def _report_export(report, fmt, publish=False, scope="全センター"):
     if open_days_note:
         notes.append(open_days_note)
     notes += report.range_notes(cumulative_report, closings)
+    if comparison:
+        notes += comparison.notes()
     if publish:
         notes.append(published.note())
     if fmt == "csv":
-        # No 小計 lines (a CSV is read by machine as much as by eye); the notes the XLSX carries
-        # above its table follow the lines, one a row under 注記, as wide as the table.
-        rows = [row for row, sub in zip(rows, subtotal, strict=True) if not sub]
+        # The page's lines in its order, 小計 included (a reader setting the file beside the page
+        # finds every row; a program tells a 小計 by its 項目 「…/小計」). The notes the XLSX
+        # carries above its table follow the lines, one a row under 注記, as wide as the table.
         rows += [["注記", note] + [""] * (len(header) - 2) for note in notes]
         return csv_response(filename, header, rows, fallback=fallback)
     # 月別推移: every month of the fiscal year marked from its closings, not only the report's.

@@ -1,5 +1,6 @@
 """In a real browser: the 月報 on a phone keeps its item column readable and scrolls its numbers
-inside the table's box; a coordinator moves to the previous month and resubmits a changed one."""
+inside the table's box, its header row staying at the top of the box; a coordinator moves to the
+previous month and resubmits a changed one."""
 
 import re
 
@@ -33,6 +34,35 @@ def test_the_report_on_a_phone_keeps_items_readable_and_scrolls_inside_its_box(p
     assert 0 <= item.bounding_box()["x"] - wrap.bounding_box()["x"] < 5
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report-phone.png"))
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_reports_header_row_stays_at_the_top_of_its_box_as_the_lines_scroll(page, cast, width):
+    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center2, (2026, 8, 4, 10, 15), "訪問看護", ["その他"])
+    page.set_viewport_size({"width": width, "height": 844})
+    login(page, "official")
+    page.goto(page.base_url + "/consultations/reports/?year=2026&month=8")
+    wrap = page.locator("[data-report-table]").locator("xpath=..")
+    heading = page.locator("[data-report-table] thead th").nth(2)  # 合計
+    item = page.locator("[data-report-table] thead th").nth(1)  # 項目
+    wrap.scroll_into_view_if_needed()
+    # The lines scroll inside the box (no taller than the window), not the page past the header.
+    assert wrap.evaluate("el => el.scrollHeight > el.clientHeight && el.clientHeight <= window.innerHeight")
+    wrap.evaluate("el => { el.scrollTop = 600; }")
+    top = wrap.bounding_box()["y"]
+    assert abs(heading.bounding_box()["y"] - top) < 2
+    cases = page.locator('tr[data-item="延べ件数"] td[data-total]')
+    assert cases.bounding_box()["y"] < top  # that line has gone up under the header
+    if width == 390:
+        # Scrolled sideways too, the 項目 heading keeps the corner above the 項目 column.
+        wrap.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+        assert abs(item.bounding_box()["x"] - wrap.bounding_box()["x"]) < 2
+        assert abs(item.bounding_box()["y"] - top) < 2
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"report-sticky-header-{width}.png"))
     assert page.js_errors == []
 
 

@@ -47,7 +47,7 @@ def test_the_months_csv_has_the_year_to_date_columns_of_the_xlsx(client_for, mon
     head = next(i for i, r in enumerate(rows) if r[0] == "区分")
     assert table[0] == list(rows[head])
     assert table[0][7:] == ["年度累計", "累計 C01", "累計 C02", "累計 最少", "累計 最大"]
-    # Every line of the CSV is the XLSX's line (the CSV leaves out the 小計 lines).
+    # Every line of the CSV is the XLSX's line, 小計 lines included.
     xlsx_lines = {tuple(r[:2]): as_text(r) for r in rows[head + 1 :]}
     lines = [r for r in table[1:] if r[0] != "注記"]
     assert lines and all(r == xlsx_lines[tuple(r[:2])] for r in lines)
@@ -90,3 +90,30 @@ def test_the_month_sheet_names_the_fiscal_year_as_the_pages_heading(client_for, 
         title = xlsx_rows(client, query, "月別推移")[0][0]
         assert title.endswith(heading), title
         assert title.startswith("東センター・西センター ")
+
+
+def page_rows(html):
+    return re.findall(r'<tr class="row--[^"]*" data-section="([^"]*)" data-item="([^"]*)"', html)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["year=2026&month=8", "fiscal_year=2026", "fiscal_year=2026&center=C02", "year=2026&month=8&publish=1"],
+)
+def test_the_csv_and_xlsx_have_the_pages_rows_subtotals_included_in_its_order(client_for, months, query):
+    client = client_for("official")
+    shown = page_rows(
+        client.get("/consultations/reports/?" + query.replace("&publish=1", "")).content.decode()
+    )
+    assert ("相談内容", "医療/小計") in shown and ("相談内容", "介護/小計") in shown
+    lines = [tuple(r[:2]) for r in csv_table(client, query)[1:] if r[0] != "注記"]
+    assert lines == shown
+    rows = xlsx_rows(client, query)
+    head = next(i for i, r in enumerate(rows) if r[0] == "区分")
+    assert [tuple(r[:2]) for r in rows[head + 1 :]] == shown
+    # A 小計 is the sum of its 大分類's items, in the CSV as on the page.
+    table = csv_table(client, query)
+    if "publish" not in query:
+        total = table[0].index("合計")
+        medical = [int(r[total]) for r in table if r[0] == "相談内容" and r[1].startswith("医療/")]
+        assert medical[-1] == sum(medical[:-1])

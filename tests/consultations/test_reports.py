@@ -109,7 +109,8 @@ def test_month_report_csv_columns_and_tallies(client_for, august):
 
 def test_fiscal_year_report_and_one_center(client_for, august):
     _, t = rows(client_for("admin"), "fiscal_year=2026&center=C01")
-    assert t[("相談者", "合計")] == {"合計": 3, "C01": 3}  # 8/3, 8/31, 9/1; one center: no 最少/最大
+    # 8/3, 8/31, 9/1; one center: no 最少/最大. Nothing in 2025年度: no 前年度同期, no 増減 (not 0); 今年度同期 is April–November.
+    assert t[("相談者", "合計")] == {"合計": 3, "C01": 3, "今年度同期": 3, "前年度同期": None, "増減": None}
 
 
 def test_html_report_shows_subtotals_and_fiscal_cumulative(client_for, august):
@@ -166,10 +167,13 @@ def test_report_query_count_is_constant(client_for, august, django_assert_max_nu
 
 def test_fiscal_year_report_runs_at_most_twelve_queries_rendered_every_time(client_for, august):
     """No cached fragment: the report is rendered from the database on each view, within 12 queries
-    (session, user, centers, closed days, the tallies, 相談者区分, 相談内容, the monthly trend …)."""
+    (session, user, centers, closed days, the tallies, 相談者区分, 相談内容, the monthly trend …),
+    the previous 年度's same months (前年度同期) read by the same queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    make_consultation(august.center1, (2025, 6, 2, 10, 0), "訪問看護", ["その他"])
+    make_consultation(august.center2, (2025, 4, 1, 9, 0), "訪問看護", ["その他"])
     client = client_for("official")
     url = "/consultations/reports/?fiscal_year=2026"
     with CaptureQueriesContext(connection) as ctx:
@@ -182,6 +186,8 @@ def test_fiscal_year_report_runs_at_most_twelve_queries_rendered_every_time(clie
     total = re.compile(r'data-section="相談者" data-item="合計">.*?data-total>(\d+)<', re.S)
     # The new consultation shows at once: nothing served from an earlier rendering.
     assert int(total.search(second).group(1)) == int(total.search(first).group(1)) + 1
+    previous = re.compile(r'data-section="相談者" data-item="合計">.*?data-previous>(\d+)<', re.S)
+    assert previous.search(second).group(1) == "2"
 
 
 def test_a_running_years_monthly_trend_stops_at_this_month(cast, monkeypatch):
