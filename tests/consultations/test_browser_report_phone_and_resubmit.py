@@ -39,7 +39,7 @@ def test_the_report_on_a_phone_keeps_items_readable_and_scrolls_inside_its_box(p
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_reports_header_row_stays_at_the_top_of_its_box_as_the_lines_scroll(page, cast, width):
-    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネージャー", ["連絡調整"])
+    make_consultation(cast.center1, (2026, 8, 3, 10, 15), "ケアマネジャー", ["連絡調整"])
     make_consultation(cast.center2, (2026, 8, 4, 10, 15), "訪問看護", ["その他"])
     page.set_viewport_size({"width": width, "height": 844})
     login(page, "official")

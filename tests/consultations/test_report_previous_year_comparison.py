@@ -31,13 +31,13 @@ def years(cast, monkeypatch):
     December 1st counts in the 合計 but not in the compared months."""
     monkeypatch.setattr(dates, "today", lambda: datetime.date(2026, 12, 3))
     c1, c2 = cast.center1, cast.center2
-    make_consultation(c1, (2025, 5, 12, 10, 0), "ケアマネージャー", ["その他"])
+    make_consultation(c1, (2025, 5, 12, 10, 0), "ケアマネジャー", ["その他"])
     make_consultation(c1, (2025, 11, 28, 10, 0), "訪問看護", ["看取りに関する事"])
-    make_consultation(c1, (2025, 12, 1, 10, 0), "ケアマネージャー", ["その他"])  # after November
-    make_consultation(c1, (2025, 3, 31, 23, 59), "ケアマネージャー", ["その他"])  # 2024年度
+    make_consultation(c1, (2025, 12, 1, 10, 0), "ケアマネジャー", ["その他"])  # after November
+    make_consultation(c1, (2025, 3, 31, 23, 59), "ケアマネジャー", ["その他"])  # 2024年度
     for day in (6, 7, 8):
-        make_consultation(c1, (2026, 10, day, 10, 0), "ケアマネージャー", ["その他"])
-    make_consultation(c2, (2026, 9, 1, 10, 0), "ケアマネージャー", ["連絡調整"])
+        make_consultation(c1, (2026, 10, day, 10, 0), "ケアマネジャー", ["その他"])
+    make_consultation(c2, (2026, 9, 1, 10, 0), "ケアマネジャー", ["連絡調整"])
     make_consultation(c1, (2026, 12, 1, 10, 0), "訪問看護", ["その他"])
     return cast
 
@@ -74,8 +74,8 @@ def test_each_line_is_compared_with_the_same_months_of_the_previous_year(client_
     assert cell(html, "相談件数", "延べ件数", "now") == "4"
     assert cell(html, "相談件数", "延べ件数", "previous") == "2"
     assert cell(html, "相談件数", "延べ件数", "change") == "+2"
-    assert cell(html, "相談者", "ケアマネージャー", "previous") == "1"
-    assert cell(html, "相談者", "ケアマネージャー", "change") == "+3"
+    assert cell(html, "相談者", "ケアマネジャー", "previous") == "1"
+    assert cell(html, "相談者", "ケアマネジャー", "change") == "+3"
     assert cell(html, "相談者", "訪問看護", "total") == "1"
     assert cell(html, "相談者", "訪問看護", "now") == "0"
     assert cell(html, "相談者", "訪問看護", "change") == "-1"
@@ -114,11 +114,11 @@ def test_the_csv_and_xlsx_carry_the_comparison_and_its_notes(client_for, years):
 
 def test_no_previous_records_is_said_not_shown_as_zeros(client_for, cast, monkeypatch):
     monkeypatch.setattr(dates, "today", lambda: datetime.date(2026, 12, 3))
-    make_consultation(cast.center1, (2026, 10, 6, 10, 0), "ケアマネージャー", ["その他"])
+    make_consultation(cast.center1, (2026, 10, 6, 10, 0), "ケアマネジャー", ["その他"])
     client = client_for("official")
     html = page(client)
     assert notes(html) == ["前年度同期（4月〜11月）: 前年度の記録はありません。"]
-    for section, item in [("相談件数", "延べ件数"), ("相談者", "ケアマネージャー"), ("相談者", "合計")]:
+    for section, item in [("相談件数", "延べ件数"), ("相談者", "ケアマネジャー"), ("相談者", "合計")]:
         assert cell(html, section, item, "previous") == "—"
         assert cell(html, section, item, "change") == "—"
     _, lines, csv_notes = csv_table(client)
@@ -135,7 +135,7 @@ def test_an_old_monthly_total_counts_for_the_cases_of_a_month_without_records(cl
     html = page(client_for("official"))
     assert cell(html, "相談件数", "延べ件数", "previous") == "19"  # C01 2 + C02 10 + 7
     assert cell(html, "相談件数", "延べ件数", "change") == "-15"  # 4 − 19
-    assert cell(html, "相談者", "ケアマネージャー", "previous") == "1"  # C01's records only
+    assert cell(html, "相談者", "ケアマネジャー", "previous") == "1"  # C01's records only
     said = notes(html)
     assert not any("前年度の記録がないセンター" in n for n in said)
     assert any(
@@ -146,13 +146,13 @@ def test_an_old_monthly_total_counts_for_the_cases_of_a_month_without_records(cl
 
 def test_paper_totals_alone_give_the_cases_and_no_breakdown(client_for, cast, monkeypatch):
     monkeypatch.setattr(dates, "today", lambda: datetime.date(2026, 12, 3))
-    make_consultation(cast.center2, (2026, 10, 6, 10, 0), "ケアマネージャー", ["その他"])
+    make_consultation(cast.center2, (2026, 10, 6, 10, 0), "ケアマネジャー", ["その他"])
     PastMonthlyTotal.objects.create(center=cast.center2, year=2025, month=6, consultations=12)
     html = page(client_for("official"), URL + "&center=C02")
     assert cell(html, "相談件数", "延べ件数", "previous") == "12"
     assert cell(html, "相談件数", "延べ件数", "change") == "-11"
     # The breakdown of paper totals is not known: no 0 standing for it.
-    assert cell(html, "相談者", "ケアマネージャー", "previous") == "—"
+    assert cell(html, "相談者", "ケアマネジャー", "previous") == "—"
     assert cell(html, "相談件数", PERSONS, "previous") == "—"
 
 
@@ -198,7 +198,7 @@ def test_a_ward_official_compares_the_wards_centers_only(years, client):
     # C02 only: its one 2025 consultation, not C01's two.
     assert cell(html, "相談件数", "延べ件数", "previous") == "1"
     assert cell(html, "相談者", "訪問看護", "previous") == "1"
-    assert cell(html, "相談者", "ケアマネージャー", "previous") == "0"
+    assert cell(html, "相談者", "ケアマネジャー", "previous") == "0"
     _, lines, _ = csv_table(client)
     assert lines[("相談件数", "延べ件数")]["前年度同期"] == "1"
     assert client.get(URL + "&center=C01").status_code == 404

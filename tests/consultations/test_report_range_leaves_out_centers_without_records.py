@@ -143,8 +143,8 @@ def test_a_month_closed_with_no_consultation_is_a_real_zero_in_the_range(client_
     # C03 closed August with nothing logged: its 0 is a figure it submitted, not "nothing entered".
     services.close_month(None, august.center3, 2026, 8, user=august.admin)
     html = page(client_for("official"))
-    assert cell(html, "相談者", "ケアマネージャー", "low") == "0"
-    assert cell(html, "相談者", "ケアマネージャー", "cumulative-low") == "0"  # April–August: closed August
+    assert cell(html, "相談者", "ケアマネジャー", "low") == "0"
+    assert cell(html, "相談者", "ケアマネジャー", "cumulative-low") == "0"  # April–August: closed August
     said = notes(html)
     assert not any("除いたセンター" in n for n in said)
     assert (
@@ -160,7 +160,7 @@ def test_a_month_closed_with_no_consultation_is_a_real_zero_in_the_range(client_
         )
     )
     header = table[0]
-    line = next(r for r in table if r[:2] == ["相談者", "ケアマネージャー"])
+    line = next(r for r in table if r[:2] == ["相談者", "ケアマネジャー"])
     assert line[header.index("最少")] == "0" and line[header.index("累計 最少")] == "0"
     assert any("相談0件で締めたセンター（C03 南センター）" in r[1] for r in table if r[0] == "注記")
 
@@ -169,8 +169,8 @@ def test_an_unclosed_empty_month_stays_out_while_a_closed_zero_month_of_the_year
     # C03 closed July with nothing (a real 0) and has not closed August, where it logged nothing.
     services.close_month(None, august.center3, 2026, 7, user=august.admin)
     html = page(client_for("official"))
-    assert cell(html, "相談者", "ケアマネージャー", "low") == "1"  # August: C03 left out
-    assert cell(html, "相談者", "ケアマネージャー", "cumulative-low") == "0"  # April–August: July closed
+    assert cell(html, "相談者", "ケアマネジャー", "low") == "1"  # August: C03 left out
+    assert cell(html, "相談者", "ケアマネジャー", "cumulative-low") == "0"  # April–August: July closed
     said = notes(html)
     assert (
         "最少・最大は、相談記録のないセンターを除いて出しています。除いたセンター: C03 南センター（この月の相談記録がありません）"
@@ -179,4 +179,4 @@ def test_an_unclosed_empty_month_stays_out_while_a_closed_zero_month_of_the_year
     assert "相談0件で締めたセンター（C03 南センター）は、その0件を累計の最少・最大に含めています。" in said
     # The fiscal year's range alike.
     year = page(client_for("official"), "fiscal_year=2026")
-    assert cell(year, "相談者", "ケアマネージャー", "low") == "0"
+    assert cell(year, "相談者", "ケアマネジャー", "low") == "0"
