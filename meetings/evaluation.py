@@ -370,7 +370,11 @@ def case_sheet(fiscal_year, centers, evaluation, city, with_city=True):
 
 
 def _survey_line(survey):
-    """A survey's line of ⑦ from SurveyQuerySet.with_response_counts (answered, asked)."""
+    """A survey's line of ⑦ from SurveyQuerySet.with_response_counts (answered, asked). One not
+    yet open says when it opens: an event still to come has sign-ups, not participants, and ⑧
+    counts only the events held."""
+    if survey.opens_at > timezone.now():
+        return f"調査「{survey.title}」: 回答受付前（{_day(timezone.localtime(survey.opens_at).date())}から）"
     if survey.event_id:
         line = f"調査「{survey.title}」: 研修の参加者 {survey.asked}名・回答 {survey.answered}件"
     else:

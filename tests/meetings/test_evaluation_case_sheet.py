@@ -97,3 +97,12 @@ def test_population_and_ageing_come_from_the_area_statistics_summed_from_the_war
     )
     html = client_for("official").get("/meetings/evaluation/?fiscal_year=2026").content.decode()
     assert "100,000人" in section(html, "②") and "28.0%" in section(html, "③")
+
+
+def test_a_survey_not_yet_open_says_when_it_opens_not_a_count(client_for, year):  # noqa: F811
+    make_survey(year.center1, title="来月の研修のアンケート", year=2026, opens=(2099, 1, 10))
+    history = section(
+        client_for("official").get("/meetings/evaluation/?fiscal_year=2026").content.decode(), "⑦"
+    )
+    assert "調査「来月の研修のアンケート」: 回答受付前（2099年1月10日から）" in history
+    assert "来月の研修のアンケート」: 回答 " not in history
