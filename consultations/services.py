@@ -11,12 +11,20 @@ from django.db.models import F
 from django.utils import timezone
 
 from consultations import reference, tallies
-from consultations.models import Consultation, ConsultationTopic, MonthClosing, Provision, Topic
+from consultations.models import (
+    Consultation,
+    ConsultationTopic,
+    Coordination,
+    MonthClosing,
+    Provision,
+    Topic,
+)
 from consultations.reports import Report, month_period
 from coordination import dates
 from coordination.models import Role
 from coordination.security import CREATE, DELETE, UPDATE, audit
 from resources import updates as directory_updates
+from resources.models import Recheck
 
 # Fields whose values identify or describe the client or the caller. The audit log keeps for
 # five years which of them changed and who changed them, never the values themselves.
@@ -176,16 +184,30 @@ def add_coordination(request, consultation, form):
         tallies.recount_days({_day(consultation)})
         audit(request, CREATE, row, f"相談 #{consultation.pk}")
         recheck_facility(request, row)
+        close_lifted_stops(request, row)
     return row
+
+
+def _heard_on(row):
+    """The day a 連絡調整 heard what it heard: its 連絡日時 in Asia/Tokyo (not the day it was logged)."""
+    return timezone.localdate(row.contacted_at)
+
+
+def _lifted_note(day):
+    return f"{day.month}月{day.day}日の連絡調整で受入可と聞いたため終了"
 
 
 def recheck_facility(request, row):
     """A row that says the directory is wrong (連絡不通, 情報誤り, 受入停止) puts its facility on
-    the re-check list with the consultation; the entry itself is left for a person to correct."""
+    the re-check list with the consultation and the day it was heard; the entry itself is left
+    for a person to correct. A 受入停止 logged after a later call already heard 受入可 (a call
+    written up days afterwards) is answered at once by that newer call, so it never offers to
+    publish the stop. Days are compared, as close_lifted_stops does, so the order the two calls
+    are logged in does not change the outcome."""
     code = reference.recheck_reason(row.result, row.reason) if row.facility_id else None
     if code:
         consultation = row.consultation
-        directory_updates.open_recheck(
+        recheck = directory_updates.open_recheck(
             request,
             row.facility,
             code,
@@ -194,7 +216,29 @@ def recheck_facility(request, row):
             origin_url=consultation.get_absolute_url(),
             origin_key=f"consultation:{consultation.pk}",
             center=consultation.center,
+            heard_on=_heard_on(row),
         )
+        if code == Recheck.Reason.STOPPED and recheck.closed_at is None:
+            later = (
+                Coordination.objects.filter(
+                    facility_id=row.facility_id,
+                    result=Coordination.Result.ACCEPTED,
+                    contacted_at__gte=dates.day_bounds(recheck.heard_date, recheck.heard_date)[0],
+                )
+                .order_by("-contacted_at")
+                .first()
+            )
+            if later:
+                directory_updates.close_recheck(request, recheck, _lifted_note(_heard_on(later)))
+
+
+def close_lifted_stops(request, row):
+    """A 受入可 with a facility of the directory answers its open 受入停止 re-checks heard on or
+    before this call's day: the stop is over, and one click on the list would otherwise publish
+    受入停止中 to every professional. Called inside the row's own transaction."""
+    if row.facility_id and row.result == Coordination.Result.ACCEPTED:
+        day = _heard_on(row)
+        directory_updates.close_stopped_rechecks(request, row.facility, day, _lifted_note(day))
 
 
 def update_coordination(request, row, form):
@@ -203,6 +247,7 @@ def update_coordination(request, row, form):
         tallies.recount_days({_day(row.consultation)})
         audit(request, UPDATE, row, f"相談 #{row.consultation_id}\n{audit_changes(form)}")
         recheck_facility(request, row)
+        close_lifted_stops(request, row)
     return row
 
 

@@ -1275,6 +1275,10 @@ class Recheck(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("登録日時", default=timezone.now)
+    # The day the facility said it (a 連絡調整's 連絡日時, Asia/Tokyo), told by the consultation log
+    # that opened it: a call is often logged days later, and a status is dated by when it was
+    # heard. Empty for a report, and for the re-checks opened before it was kept (heard_date).
+    heard_on = models.DateField("聞き取った日", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -1291,6 +1295,11 @@ class Recheck(models.Model):
 
     def __str__(self):
         return f"{self.facility} {self.get_reason_display()}"
+
+    @property
+    def heard_date(self):
+        """The day the re-check's news was heard: the one told, else the day it was listed."""
+        return self.heard_on or timezone.localdate(self.created_at)
 
 
 class RoundMailing(Progress, models.Model):

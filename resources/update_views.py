@@ -673,11 +673,12 @@ def recheck_stopped(request, pk):
     if outcome == updates.STOPPED_RECORDED:
         messages.success(request, f"「{name}」の新規受入状況を「受入停止中」にし、再確認済みにしました。")
     elif outcome == updates.NEWER_STATEMENT:
-        stated = recheck.facility.accepting_stated_on
+        stated, heard = recheck.facility.accepting_stated_on, recheck.heard_date
         messages.warning(
             request,
             f"「{name}」は{stated:%-m月%-d日}に新規受入状況を届けています（連絡調整より後）。"
-            "名簿は変えていません。施設に確かめて、結果を書いて確認済みにしてください。",
+            f"{heard:%-m月%-d日}の連絡調整で聞いた受入停止は、名簿に載せていません。"
+            "施設に確かめて、結果を書いて確認済みにしてください。",
         )
     else:
         messages.info(request, f"「{name}」の再確認は、すでに確認済みです。")

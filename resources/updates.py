@@ -905,8 +905,11 @@ def close_round(request, round_):
 # --- re-checks -------------------------------------------------------------------------------
 
 
-def open_recheck(request, facility, reason, detail="", origin="", origin_url="", origin_key="", center=None):
-    """Puts the facility on the re-check list (once per origin and reason while open)."""
+def open_recheck(
+    request, facility, reason, detail="", origin="", origin_url="", origin_key="", center=None, heard_on=None
+):
+    """Puts the facility on the re-check list (once per origin and reason while open). `heard_on`:
+    the day the facility said it, when the caller knows (a 連絡調整's 連絡日時)."""
     with transaction.atomic():
         existing = Recheck.objects.filter(
             facility=facility, reason=reason, origin_key=origin_key, closed_at__isnull=True
@@ -921,6 +924,7 @@ def open_recheck(request, facility, reason, detail="", origin="", origin_url="",
             origin_url=origin_url,
             origin_key=origin_key,
             center=center,
+            heard_on=heard_on,
             created_by=request.user if request and request.user.is_authenticated else None,
         )
         audit(request, CREATE, recheck, origin)
@@ -981,8 +985,10 @@ def report_error(request, facility, text):
 
 
 def close_recheck(request, recheck, note):
+    # No request for the demo's seeding (a newer 受入可 answering a 受入停止 it plants).
+    user = request.user if request is not None and request.user.is_authenticated else None
     with transaction.atomic():
-        recheck.closed_at, recheck.closed_by, recheck.closing_note = timezone.now(), request.user, note[:300]
+        recheck.closed_at, recheck.closed_by, recheck.closing_note = timezone.now(), user, note[:300]
         recheck.save(update_fields=["closed_at", "closed_by", "closing_note"])
         audit(request, UPDATE, recheck, f"再確認済み: {note}")
 
@@ -1013,9 +1019,11 @@ def record_stopped(request, recheck):
     facility has stated its status since the call (its newer word stands). Returns the outcome."""
     with transaction.atomic():
         facility = Facility.objects.select_for_update().get(pk=recheck.facility_id)
-        if not Recheck.objects.select_for_update().filter(pk=recheck.pk, closed_at__isnull=True).exists():
+        locked = Recheck.objects.select_for_update().filter(pk=recheck.pk, closed_at__isnull=True).first()
+        if locked is None:
             return ALREADY_CLOSED
-        heard_on = timezone.localdate(recheck.created_at)
+        # Dated by the call, not by the day it was logged (older re-checks know only the latter).
+        heard_on = locked.heard_date
         if facility.accepting_stated_on and facility.accepting_stated_on > heard_on:
             return NEWER_STATEMENT
         facility.accepting, facility.accepting_stated_on = Facility.Accepting.NO, heard_on
@@ -1039,3 +1047,20 @@ def record_stopped(request, recheck):
         for same in facility.rechecks.filter(reason=Recheck.Reason.STOPPED, closed_at__isnull=True):
             close_recheck(request, same, note)
     return STOPPED_RECORDED
+
+
+def close_stopped_rechecks(request, facility, day, note):
+    """A later call heard the facility accepting again (受入可 on `day`): its open 受入停止
+    re-checks heard on or before that day are answered by it, so the list no longer offers to
+    publish a stop the facility has since lifted. One heard after `day` stays (newer news).
+    Runs in the caller's transaction; each closing is audited. Returns how many closed."""
+    with transaction.atomic():
+        rechecks = facility.rechecks.select_for_update().filter(
+            reason=Recheck.Reason.STOPPED, closed_at__isnull=True
+        )
+        closed = 0
+        for recheck in rechecks:
+            if recheck.heard_date <= day:
+                close_recheck(request, recheck, note)
+                closed += 1
+    return closed

@@ -1,6 +1,8 @@
 """The consultation window keeps the directory honest: a 連絡調整 result of 連絡不通, 情報誤り or
 受入停止 puts the facility on the re-check list with its consultation, never editing it."""
 
+import datetime
+
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -178,7 +180,8 @@ def test_a_stop_heard_on_a_call_becomes_the_entrys_status_in_one_click(client_fo
     assert response.status_code == 302
     f.refresh_from_db()
     recheck.refresh_from_db()
-    assert f.accepting == "no" and f.accepting_stated_on == timezone.localdate(recheck.created_at)
+    # Dated by the call (the form's 連絡日時), not by the day it was listed.
+    assert f.accepting == "no" and f.accepting_stated_on == recheck.heard_on == datetime.date(2026, 8, 3)
     assert "accepting" in f.manual_fields
     assert recheck.closed_at is not None and "受入停止中にした" in recheck.closing_note
     also.refresh_from_db()
