@@ -253,19 +253,21 @@ def seed(stdout, consultations=0, **options):
     )
 
 
+# Where the demo once gave the third center old 月報 totals (see _previous_year).
+PAPER_SOURCE = "デモ（紙の月報の合計）"
+
+
 def _previous_year(topics, types):
     """The 年度 before this one, so that the fiscal-year report's 前年度同期 has something to
     compare with: the two demo centers' consultations of that year (idempotent: only for a center
-    with none in it), written in bulk and recounted through the tallies like any bulk write, and
-    for the third center the old 月報's monthly totals (a center that kept its log on paper until
-    the portal), which the report counts for 延べ件数 only. Answers how many consultations it made."""
+    with none in it), written in bulk and recounted through the tallies like any bulk write.
+    Answers how many consultations it made."""
     fy = dates.fiscal_year(dates.today()) - 1
     start, end = dates.fiscal_year_range(fy)
     first, after = dates.day_bounds(start, end)
     rng = random.Random(20250401)
-    centers = list(Center.objects.all()[:3])
     made = []
-    for center in centers[:2]:
+    for center in Center.objects.all()[:2]:
         if Consultation.objects.filter(center=center, received_at__gte=first, received_at__lt=after).exists():
             continue
         coordinator = User.objects.filter(center=center, role=Role.COORDINATOR).first()
@@ -337,21 +339,10 @@ def _previous_year(topics, types):
         tallies.recount_consultations(
             Consultation.objects.filter(center_id__in=made, received_at__gte=first, received_at__lt=after)
         )
-    for center in centers[2:]:
-        have = set(PastMonthlyTotal.objects.filter(center=center).values_list("year", "month"))
-        PastMonthlyTotal.objects.bulk_create(
-            [
-                PastMonthlyTotal(
-                    center=center,
-                    year=y,
-                    month=m,
-                    consultations=rng.randint(18, 34),
-                    source="デモ（紙の月報の合計）",
-                )
-                for y, m in dates.fiscal_months(fy)
-                if (y, m) not in have
-            ]
-        )
+    # The third center has no records in either 年度 (its 前年度同期 is nothing, as its 年度 is):
+    # old 月報 totals for it alone made the report's 延べ件数 compare a year of paper with nothing,
+    # while its 相談者 lines compared nothing with nothing. Demo DBs seeded before drop them.
+    PastMonthlyTotal.objects.filter(source=PAPER_SOURCE).delete()
     return Consultation.objects.filter(received_at__gte=first, received_at__lt=after).count()
 
 
