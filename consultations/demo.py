@@ -24,9 +24,15 @@ from coordination.models import Area, Center, Role, User
 from resources.models import Facility, Recheck
 
 CASES = [
-    # (summary, response, result, condition, age, sex, care level, topic paths, wants kind)
+    # (summaries: ways of putting the need, response, result, condition, age, sex, care level,
+    #  topic paths, wants kind). The summary a record shows is an opening fitting who consulted
+    # and about whom (OPENINGS) and one of these: the demo's list reads as many different calls.
     (
-        "寝たきりで褥瘡のある80代女性。通院が難しく、訪問してくれる医師を探したい。",
+        [
+            "寝たきりで褥瘡がある。通院が難しく、訪問してくれる医師を探したい。",
+            "褥瘡の処置が続いており、通院の負担が大きい。訪問診療に切り替えたい。",
+            "通院できなくなってきた。褥瘡の処置ができる訪問診療医を紹介してほしい。",
+        ],
         "褥瘡処置に対応できる訪問診療医を名簿から抽出し、順に連絡調整。",
         "2件目の診療所が受入可。初回訪問日を調整。",
         "褥瘡",
@@ -37,7 +43,11 @@ CASES = [
         "clinic",
     ),
     (
-        "脳梗塞後の夫を介護している妻が体調不良。レスパイト入院先を事前に確保したい。",
+        [
+            "脳梗塞後の夫を介護している妻が体調不良。レスパイト入院先を事前に確保したい。",
+            "介護者の入院が決まった。その間に本人を受け入れてくれる病院を探したい。",
+            "家族の介護疲れが強い。短期間のレスパイト入院ができる病院はあるか。",
+        ],
         "レスパイト入院に対応する病院に空床と条件を確認。",
         "病院から受入可の回答。ケアマネへ情報提供。",
         "脳梗塞後遺症",
@@ -48,7 +58,11 @@ CASES = [
         "hospital",
     ),
     (
-        "末期がんで自宅に帰りたい。訪問看護と居宅介護支援事業所を至急探したい。",
+        [
+            "末期がんで自宅に帰りたいと希望。訪問看護と居宅介護支援事業所を至急探したい。",
+            "末期がんで退院が近い。自宅で看取りまで対応できる訪問看護を探したい。",
+            "緩和ケア病棟から在宅へ移る予定。退院前カンファレンスの調整を手伝ってほしい。",
+        ],
         "退院前カンファレンスの日程を病院と調整し、訪問看護ステーションに連絡。",
         "訪問看護・居宅ともに受入可。",
         "末期がん",
@@ -59,7 +73,10 @@ CASES = [
         "visiting-nursing",
     ),
     (
-        "眼科の往診医が見つからない。施設入所中の利用者の眼科受診について相談。",
+        [
+            "眼科の往診医が見つからない。施設入所中で眼科を受診させたい。",
+            "緑内障の点眼を続けているが通院が難しい。眼科の往診はあるか。",
+        ],
         "眼科で往診している医療機関を確認。",
         "該当なし。継続して情報収集。",
         "緑内障",
@@ -70,7 +87,11 @@ CASES = [
         "clinic",
     ),
     (
-        "麻薬の調剤と配達ができる薬局を知りたい。",
+        [
+            "麻薬の調剤と配達ができる薬局を知りたい。",
+            "医療用麻薬が処方された。自宅まで届けて服薬指導してくれる薬局はあるか。",
+            "疼痛の薬が増え、飲み方の管理が難しい。訪問してくれる薬剤師を探したい。",
+        ],
         "麻薬調剤・訪問服薬指導に対応する薬局を紹介。",
         "薬局2件を紹介。",
         "がん性疼痛",
@@ -81,7 +102,11 @@ CASES = [
         "pharmacy",
     ),
     (
-        "介護保険の申請方法が分からないと家族から相談。",
+        [
+            "介護保険の申請方法が分からない。",
+            "物忘れが増えて一人暮らしが心配。介護サービスを使うには何から始めればよいか。",
+            "要介護認定を受けたいが、どこに申し込めばよいか分からない。",
+        ],
         "地域包括支援センターを紹介し、申請手続きを説明。",
         "包括につないだ。",
         "認知症",
@@ -92,6 +117,90 @@ CASES = [
         None,
     ),
 ]
+
+# Who consulted, by 相談者区分: (names with their job, 所属). A 区役所's 所属 is the client's ward's
+# 保健福祉課; the public (その他) consult as the client's family or as the client.
+SURNAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村", "小林", "山本", "加藤"]
+CONSULTANTS = {
+    "医療関係者": (
+        ["MSW", "看護師", "医師"],
+        ["〇〇病院 地域連携室", "◇◇病院 医療相談室", "△△内科クリニック", "□□総合病院 入退院支援室"],
+    ),
+    "訪問看護": (
+        ["看護師"],
+        ["□□訪問看護ステーション", "訪問看護ステーションさくら", "◎◎訪問看護ステーション"],
+    ),
+    "ケアマネジャー": (
+        ["介護支援専門員"],
+        ["△△ケアプランセンター", "居宅介護支援事業所ひまわり", "◇◇居宅介護支援事業所"],
+    ),
+    "地域包括支援センター": (["社会福祉士", "保健師", "主任介護支援専門員"], ["○○地域包括支援センター"]),
+    "区役所・保健福祉センター": (["保健師", "社会福祉士"], None),
+}
+# The family who call about the client: 続柄 by the client's sex, and what they call the client.
+FAMILY = {
+    "female": [("長女", "母"), ("長男", "母"), ("夫", "妻"), ("次女", "母")],
+    "male": [("妻", "夫"), ("長女", "父"), ("長男", "父")],
+}
+SEX_WORD = {"female": "女性", "male": "男性"}
+# How a call opens, by who made it (about whom: {who} the client as they put it).
+OPENINGS = {
+    "医療関係者": ["入院中の{who}について。", "外来通院中の{who}について。", "{who}の退院後について。"],
+    "訪問看護": ["訪問看護で関わっている{who}について。", "利用者（{who}）について。"],
+    "ケアマネジャー": [
+        "担当利用者（{who}）について。",
+        "新規に担当する{who}について。",
+        "{who}の担当ケアマネから。",
+    ],
+    "地域包括支援センター": ["総合相談で受けた{who}のケース。", "{who}について、包括から。"],
+    "区役所・保健福祉センター": ["保健師の訪問で把握した{who}のケース。", "窓口に来られた{who}の件。"],
+}
+
+
+def _consultant(rng, ctype, area, age, sex):
+    """(氏名, 所属, summary opening) fitting the 相談者区分: a ケアマネ from a 居宅介護支援事業所, a
+    区役所's staff from the client's ward's 保健福祉課, the public as family or the client."""
+    decade = f"{age // 10 * 10}代"
+    who = f"{decade}{SEX_WORD.get(sex, '')}"
+    surname = rng.choice(SURNAMES)
+    name = getattr(ctype, "name", "")
+    if name in CONSULTANTS:
+        jobs, places = CONSULTANTS[name]
+        place = rng.choice(places) if places else f"{area.name if area else '区'}役所 保健福祉課"
+        return f"{surname}（{rng.choice(jobs)}）", place, rng.choice(OPENINGS[name]).format(who=who)
+    if rng.random() < 0.25:
+        return f"{surname}（本人）", "本人", f"本人（{who}）から。"
+    relation, called = rng.choice(FAMILY.get(sex, FAMILY["female"]))
+    return f"{surname}（{relation}）", f"家族（{relation}）", f"{relation}から、{decade}の{called}について。"
+
+
+def _types_weighted(types):
+    """ケアマネ call most, the 区役所 least, as in the centers' 月報."""
+    weights = {
+        "ケアマネジャー": 4,
+        "医療関係者": 3,
+        "訪問看護": 2,
+        "地域包括支援センター": 2,
+        "その他(区民等)": 2,
+    }
+    return [t for t in types for _ in range(weights.get(t.name, 1))]
+
+
+def _who_and_what(rng, case, areas, types):
+    """The consultant and the summary of one demo record of `case`: fields for Consultation."""
+    summaries, age, sex = case[0], case[4] + rng.randint(-3, 3), case[5]
+    area = rng.choice(areas)
+    ctype = rng.choice(_types_weighted(types))
+    name, affiliation, opening = _consultant(rng, ctype, area, age, sex)
+    return {
+        "consultant_type": ctype,
+        "consultant_name": name,
+        "consultant_affiliation": affiliation,
+        "client_age": age,
+        "client_sex": sex,
+        "client_area": area,
+        "summary": opening + rng.choice(summaries),
+    }
 
 
 def add_arguments(parser):
@@ -144,19 +253,21 @@ def seed(stdout, consultations=0, **options):
     )
 
 
+# Where the demo once gave the third center old 月報 totals (see _previous_year).
+PAPER_SOURCE = "デモ（紙の月報の合計）"
+
+
 def _previous_year(topics, types):
     """The 年度 before this one, so that the fiscal-year report's 前年度同期 has something to
     compare with: the two demo centers' consultations of that year (idempotent: only for a center
-    with none in it), written in bulk and recounted through the tallies like any bulk write, and
-    for the third center the old 月報's monthly totals (a center that kept its log on paper until
-    the portal), which the report counts for 延べ件数 only. Answers how many consultations it made."""
+    with none in it), written in bulk and recounted through the tallies like any bulk write.
+    Answers how many consultations it made."""
     fy = dates.fiscal_year(dates.today()) - 1
     start, end = dates.fiscal_year_range(fy)
     first, after = dates.day_bounds(start, end)
     rng = random.Random(20250401)
-    centers = list(Center.objects.all()[:3])
     made = []
-    for center in centers[:2]:
+    for center in Center.objects.all()[:2]:
         if Consultation.objects.filter(center=center, received_at__gte=first, received_at__lt=after).exists():
             continue
         coordinator = User.objects.filter(center=center, role=Role.COORDINATOR).first()
@@ -228,47 +339,28 @@ def _previous_year(topics, types):
         tallies.recount_consultations(
             Consultation.objects.filter(center_id__in=made, received_at__gte=first, received_at__lt=after)
         )
-    for center in centers[2:]:
-        have = set(PastMonthlyTotal.objects.filter(center=center).values_list("year", "month"))
-        PastMonthlyTotal.objects.bulk_create(
-            [
-                PastMonthlyTotal(
-                    center=center,
-                    year=y,
-                    month=m,
-                    consultations=rng.randint(18, 34),
-                    source="デモ（紙の月報の合計）",
-                )
-                for y, m in dates.fiscal_months(fy)
-                if (y, m) not in have
-            ]
-        )
+    # The third center has no records in either 年度 (its 前年度同期 is nothing, as its 年度 is):
+    # old 月報 totals for it alone made the report's 延べ件数 compare a year of paper with nothing,
+    # while its 相談者 lines compared nothing with nothing. Demo DBs seeded before drop them.
+    PastMonthlyTotal.objects.filter(source=PAPER_SOURCE).delete()
     return Consultation.objects.filter(received_at__gte=first, received_at__lt=after).count()
 
 
 def _previous_consultation(rng, center, coordinator, areas, case, moment, types):
-    summary, response, result, condition, age, sex, level, _paths, _kind = case
+    _summaries, response, result, condition, _age, _sex, level, _paths, _kind = case
     return Consultation(
         center=center,
         received_at=moment,
         method=rng.choice([Method.PHONE] * 6 + [Method.FAX, Method.VISIT_CENTER, Method.EMAIL]),
-        consultant_type=rng.choice(types),
-        consultant_name=rng.choice(["佐藤", "鈴木", "高橋", "田中", "伊藤"]) + "（担当）",
-        consultant_affiliation=rng.choice(
-            ["〇〇病院 地域連携室", "△△ケアプランセンター", "家族", "□□訪問看護ステーション"]
-        ),
         consultant_location=rng.choice(["inside"] * 4 + ["outside"]),
-        client_age=age + rng.randint(-3, 3),
-        client_sex=sex,
-        client_area=rng.choice(areas),
         client_care_level=level,
         client_condition=condition,
-        summary=summary,
         response=response,
         result=result,
         status=Consultation.Status.DONE,
         minutes_spent=rng.choice([10, 15, 30, 45, 60]),
         handled_by=coordinator,
+        **_who_and_what(rng, case, areas, types),
     )
 
 
@@ -370,7 +462,8 @@ QUESTIONS = [
 
 
 def _one(rng, center, coordinator, areas, day, topics, types):
-    summary, response, result, condition, age, sex, level, paths, kind = rng.choice(CASES)
+    case = rng.choice(CASES)
+    _summaries, response, result, condition, _age, _sex, level, paths, kind = case
     moment = timezone.make_aware(
         datetime.datetime.combine(day, datetime.time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])))
     )
@@ -379,18 +472,9 @@ def _one(rng, center, coordinator, areas, day, topics, types):
         center=center,
         received_at=moment,
         method=rng.choice([Method.PHONE] * 6 + [Method.FAX, Method.VISIT_CENTER, Method.EMAIL]),
-        consultant_type=rng.choice(types),
-        consultant_name=rng.choice(["佐藤", "鈴木", "高橋", "田中", "伊藤"]) + "（担当）",
-        consultant_affiliation=rng.choice(
-            ["〇〇病院 地域連携室", "△△ケアプランセンター", "家族", "□□訪問看護ステーション"]
-        ),
         consultant_location=rng.choice(["inside"] * 4 + ["outside"]),
-        client_age=age + rng.randint(-3, 3),
-        client_sex=sex,
-        client_area=rng.choice(areas),
         client_care_level=level,
         client_condition=condition,
-        summary=summary,
         response=response,
         result=result if done else "",
         status=Consultation.Status.DONE
@@ -399,6 +483,7 @@ def _one(rng, center, coordinator, areas, day, topics, types):
         follow_up_on=None if done else day + datetime.timedelta(days=rng.randint(1, 14)),
         minutes_spent=rng.choice([10, 15, 30, 45, 60]),
         handled_by=coordinator,
+        **_who_and_what(rng, case, areas, types),
     )
     ConsultationTopic.objects.bulk_create([ConsultationTopic(consultation=c, topic=topics[p]) for p in paths])
     if kind:

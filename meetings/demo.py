@@ -1,7 +1,8 @@
 """Demo meetings and 課題 modelled on 釜石市's 薬剤師会 and 歯科 tables (seed 003), over three
 fiscal years (idempotent: only when a center has no meeting): at the first center 一次連携 that
 raise 課題 薬-A…G, 二次連携 同行訪問研修 that carry out 解決策 and a 三次連携 推進協議会; at the second
-the 歯科 line; a monthly 地域コア会議 series at each; and one 課題 raised from a consultation. Each
+the 歯科 line; a monthly 地域コア会議 series at each, running to date; a few meetings of this 年度
+after the 推進協議会 (RECENT); and one 課題 raised from a consultation. Each
 課題 is raised once, at one center, so that the city's counts are the sum of the centers'."""
 
 import datetime
@@ -51,6 +52,9 @@ def seed(stdout, **options):
         if index == 1 or len(centers) == 1:
             _dental_line(record, fy)
         _core_series(record, fy)
+    for center in centers:
+        _core_months(center, fy)
+    _recent(centers)
     _issue_from_consultation(centers)
     _targets()
     # A 推進協議会 also serves ク (the city's wards and its neighbours together), a 課題 of 健康局's
@@ -217,24 +221,97 @@ def _dental_line(record, fy):
 
 
 def _core_series(record, fy):
-    """The center's own monthly 地域コア会議 (no 課題 of its own)."""
-    core = Series.objects.create(
+    """The center's own monthly 地域コア会議 (no 課題 of its own): see _core_months."""
+    Series.objects.create(
         center=record.center,
         name="地域コア会議",
         kind=record.kinds["地域コア会議"],
         tier=Tier.SECONDARY,
         cadence="毎月",
     )
-    for month in (4, 5, 6):
+
+
+def _core_months(center, fy):
+    """The 地域コア会議 on the 15th of each month of the 年度 up to today (and April to June in any
+    case, planned ahead), each month once: a demo loaded later in the year, or again next month,
+    has the series running to date rather than stopping in June."""
+    core = Series.objects.filter(center=center, name="地域コア会議").first()
+    if core is None:
+        return
+    record = _Recorder(center)
+    held = core.meetings.filter(held_on__range=dates.fiscal_year_range(fy)).values_list("held_on", flat=True)
+    have = {(d.year, d.month) for d in held}
+    for year, month in dates.fiscal_months(fy):
+        day = datetime.date(year, month, 15)
+        if (year, month) in have or (month not in (4, 5, 6) and day > dates.today()):
+            continue
         m = record.meeting(
             Tier.SECONDARY,
             "地域コア会議",
-            datetime.date(fy, month, 15),
+            day,
             ["地域包括支援センター", "市保健福祉局"],
             series=core,
         )
         m.professions.set(
             [p for name, p in record.professions.items() if name in ("保健師", "介護支援専門員")]
+        )
+
+
+# Meetings of this 年度 after the 推進協議会 (July), dated from today so that the demo's year keeps
+# going whenever it is loaded: (days before today, center index, tier, kind, title, organisations,
+# agenda, minutes). Each once, by its center and title.
+RECENT = [
+    (
+        115,
+        0,
+        Tier.SECONDARY,
+        "実務者部会",
+        "入退院支援ルール 実務者部会",
+        ["病院地域連携室連絡会", "介護支援専門員協会（ケアマネ協議会）"],
+        "推進協議会で確認した入退院支援ルールの運用案",
+        "病院とケアマネの連絡票の様式を一本化する案で合意。\n入院時の情報提供は3日以内を目安とする。",
+    ),
+    (
+        85,
+        1,
+        Tier.PRIMARY,
+        "意見交換会",
+        "訪問看護ステーションとの意見交換会",
+        ["訪問看護ステーション連絡協議会"],
+        "退院直後の訪問看護の導入で困っていること",
+        "退院前カンファレンスへの参加の呼びかけが遅いとの声。\n病院への周知を次回の実務者部会で検討。",
+    ),
+    (
+        50,
+        0,
+        Tier.SECONDARY,
+        "ワーキングチーム",
+        "入退院支援ルール ワーキングチーム",
+        ["病院地域連携室連絡会", "介護支援専門員協会（ケアマネ協議会）", "訪問看護ステーション連絡協議会"],
+        "連絡票の試行結果の確認",
+        "試行した病院5か所・居宅12か所の意見を集約。\n様式を一部修正し、年明けから全市で運用する。",
+    ),
+    (
+        20,
+        1,
+        Tier.PRIMARY,
+        "打ち合わせ会",
+        "歯科医師会との打ち合わせ会（依頼書の運用）",
+        ["歯科医師会"],
+        "歯科往診依頼書の利用状況",
+        "依頼書による往診依頼は半年で14件。\nケアマネへの周知を続ける。",
+    ),
+]
+
+
+def _recent(centers):
+    for days_ago, index, tier, kind, title, organisations, agenda, minutes in RECENT:
+        if index >= len(centers) or Meeting.objects.filter(center=centers[index], title=title).exists():
+            continue
+        day = dates.today() - datetime.timedelta(days=days_ago)
+        day -= datetime.timedelta(days=max(0, day.weekday() - 4))  # a weekday
+        _Recorder(centers[index]).meeting(
+            tier, kind, day, organisations, title, agenda=agenda, minutes=minutes
         )
 
 

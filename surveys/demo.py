@@ -113,13 +113,16 @@ COMMENTS = ["グループワークで他職種の考えが聞けてよかった�
 
 def _event_surveys():
     """Per center, a survey for its next training event open for sign-ups and, answered, for its
-    latest one held; events that have one already are left alone."""
+    latest one held; once each (a center with such a survey already is left alone)."""
     names = list(Profession.objects.values_list("name", flat=True)[:6]) or [services.NO_PROFESSION]
     now = timezone.now()
     for center in Center.objects.order_by("sort_order", "code"):
         trainings = Event.objects.filter(center=center, item=Item.TRAINING, attendee_survey__isnull=True)
+        # Once per center each: the next event without a survey is not the one the demo gave a
+        # survey before (seeding again would give each older training a survey of its own).
+        surveyed = Survey.objects.filter(event__center=center, event__item=Item.TRAINING)
         upcoming = trainings.filter(starts_at__gte=now, registration_open=True).order_by("starts_at").first()
-        if upcoming:
+        if upcoming and not surveyed.filter(event__starts_at__gte=now).exists():
             services.create_event_survey(
                 None,
                 upcoming,
@@ -127,7 +130,7 @@ def _event_surveys():
                 closes_at=upcoming.starts_at + datetime.timedelta(days=14),
             )
         last = trainings.filter(starts_at__lt=now).order_by("-starts_at").first()
-        if last is None:
+        if last is None or surveyed.filter(event__starts_at__lt=now).exists():
             continue
         survey = services.create_event_survey(
             None, last, opens_at=last.starts_at, closes_at=last.starts_at + datetime.timedelta(days=14)

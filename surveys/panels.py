@@ -24,4 +24,15 @@ def event_survey(request, event):
         "event": event,
         "answered": survey.respondents.answered().count(),
         "link": open_link(request, survey),
+        "off_dates": off_dates(survey, event),
     }
+
+
+def off_dates(survey, event):
+    """Which ends of the survey's answer window miss the event's time, or None: an event moved to
+    another day leaves its survey where it was (training knows nothing of surveys), and its link
+    then answers 「受付前」 or 410 to the attendees in the room. {"opens": the window opens after
+    the event has begun, "closes": it closes before the event ends (its start if no end)}."""
+    ends_at = event.ends_at or event.starts_at
+    opens, closes = survey.opens_at > event.starts_at, survey.closes_at < ends_at
+    return {"opens": opens, "closes": closes} if opens or closes else None

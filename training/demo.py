@@ -1,5 +1,5 @@
 """Demo training and public events over three fiscal years (idempotent: only when a center has
-none): attendance by profession like 釜石市's 職場研修会 (医師6, リハ2, 看護師17, 事務18, MSW2), an
+none; this 年度's held ones, THIS_YEAR, each once by title): attendance by profession like 釜石市's 職場研修会 (医師6, リハ2, 看護師17, 事務18, MSW2), an
 upcoming 多職種研修会 open for registration with a task list (its survey: surveys/demo.py), and a 市民公開講座."""
 
 import datetime
@@ -103,6 +103,59 @@ OWN = [
 ]
 
 
+# Held this 年度 before today, so that a year-end look (研修の実績, 事業評価 カ・キ) finds the year's
+# work: (days before today, weekday it falls back to (0 = Monday), hour, center index, title, item,
+# formats, hosts, counts by profession, extra organisations). Dated from today, not on fixed days,
+# so a demo loaded next month still has them behind it.
+THIS_YEAR = [
+    (
+        120,
+        3,
+        18,
+        1,
+        "医療・介護連携研修会「入退院支援ルールの使い方」",
+        Item.TRAINING,
+        ["講演", "事例検討"],
+        ["病院地域連携室連絡会"],
+        {"看護師": 12, "介護支援専門員": 19, "MSW・社会福祉士": 7, "事務": 2},
+        1,
+    ),
+    (
+        75,
+        4,
+        18,
+        0,
+        "多職種連携研修会「ACP（人生会議）を支える多職種の連携」",
+        Item.TRAINING,
+        ["講演", "グループワーク"],
+        ["医師会", "介護支援専門員協会（ケアマネ協議会）", "訪問看護ステーション連絡協議会"],
+        {
+            "医師": 11,
+            "歯科医師": 5,
+            "看護師": 38,
+            "介護支援専門員": 84,
+            "薬剤師": 17,
+            "MSW・社会福祉士": 15,
+            "理学療法士": 9,
+            "管理栄養士": 4,
+        },
+        9,
+    ),
+    (
+        49,
+        5,
+        13,
+        0,
+        "市民公開講座「知っておきたい 在宅医療と介護のこと」",
+        Item.PUBLIC,
+        ["市民公開講座", "講演"],
+        ["医師会"],
+        {"その他": 112},
+        0,
+    ),
+]
+
+
 def _joint(title, item):
     return item == Item.PUBLIC or "多職種" in title
 
@@ -202,9 +255,46 @@ def seed(stdout, **options):
             event.co_host_centers.add(*centers[1:])
         for event in Event.objects.filter(center=centers[0], item=Item.PUBLIC):
             event.co_host_centers.add(*centers[1:])  # the public lecture to come too
+    _seed_this_year(centers, formats, orgs, professions)
     if centers:
         _seed_supporters(centers[0], fy, formats, orgs, professions)
     stdout.write(f"training: {Event.objects.count()} events")
+
+
+def _seed_this_year(centers, formats, orgs, professions):
+    """THIS_YEAR's events, each once (by title: a demo loaded earlier gets them too); the joint
+    ones hosted by the first center and co-hosted by the others."""
+    for days_ago, weekday, hour, index, title, item, fmt, hosts, counts, extra in THIS_YEAR:
+        if index >= len(centers) or Event.objects.filter(title=title).exists():
+            continue
+        center = centers[0] if _joint(title, item) else centers[index]
+        day = dates.today() - datetime.timedelta(days=days_ago)
+        day -= datetime.timedelta(days=(day.weekday() - weekday) % 7)
+        event = _event(
+            center,
+            User.objects.filter(center=center, role=Role.COORDINATOR).first(),
+            title,
+            item,
+            datetime.datetime(day.year, day.month, day.day, hour, 30 if hour == 13 else 0),
+            fmt,
+            hosts,
+            formats,
+            orgs,
+            extra_organisations=extra,
+            registration_open=False,
+            **(
+                {"venue": "市民会館 中ホール", "fee": "無料", "audience_note": "どなたでも"}
+                if item == Item.PUBLIC
+                else {}
+            ),
+        )
+        AttendanceCount.objects.bulk_create(
+            AttendanceCount(event=event, profession=professions[name], count=n)
+            for name, n in counts.items()
+            if name in professions
+        )
+        if _joint(title, item):
+            event.co_host_centers.add(*centers[1:])
 
 
 def _seed_supporters(center, fy, formats, orgs, professions):

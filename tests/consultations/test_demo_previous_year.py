@@ -1,6 +1,7 @@
 """seed_demo gives the 年度 before this one, so that the fiscal-year report's 前年度同期 shows in
-`make run`: the demo centers' consultations (in bulk, tallied by the recount like any bulk write)
-and, for the center that kept paper, its old 月報's totals."""
+`make run`: the demo centers' consultations (in bulk, tallied by the recount like any bulk write).
+The third center has no records in either year, and no old 月報 totals either: its 延べ件数 and its
+相談者 lines then compare alike (the report's 延べ件数 counts paper totals, its 相談者 lines do not)."""
 
 import datetime
 import io
@@ -34,21 +35,37 @@ def test_the_demo_seeds_the_previous_year_for_every_center_with_tallies_equal_to
     by_center = {c.code: previous.filter(center=c).count() for c in centers}
     # Every weekday of 2025年度 may have calls: a believable year, a few hundred per center.
     assert by_center["C01"] > 150 and by_center["C02"] > 150 and by_center["C03"] == 0
-    paper = PastMonthlyTotal.objects.filter(center__code="C03", year__in=[2025, 2026])
-    assert paper.count() == 12 and all(t.consultations > 0 for t in paper)
+    assert not PastMonthlyTotal.objects.exists()
     # The tallies are the records' own counts, as a recount gives them.
     seeded = tally_rows()
     tallies.recount_consultations(Consultation.objects.all())
     assert tally_rows() == seeded
     # Idempotent.
     demo.seed(out)
-    assert previous.count() == sum(by_center.values()) and PastMonthlyTotal.objects.count() == 12
-    # The report compares with it: the three centers have a 前年度同期.
+    assert previous.count() == sum(by_center.values()) and not PastMonthlyTotal.objects.exists()
+    # The report compares with it: the two centers with records have a 前年度同期.
     report = Report(period_from({"fiscal_year": "2026"}), centers).build(compare=True)
     lines = report.table()
     comparison = report.compare_with_previous(lines)
-    assert [c.code for c in comparison.with_data] == ["C01", "C02", "C03"]
+    assert [c.code for c in comparison.with_data] == ["C01", "C02"]
     cases = next(line for line in lines if line.label == "延べ件数")
-    # The months that have ended (April): 2025's of C01 and C02 from records, C03's paper April.
+    consultants = next(line for line in lines if line.section == "相談者" and line.kind == "total")
+    # The months that have ended (April): 2025's of C01 and C02 from records; the 延べ件数 and
+    # the 相談者 合計 are the same count, this year and the year before.
     expected = previous.filter(received_at__lt=dates.day_bounds(*dates.month_range(2025, 4))[1]).count()
-    assert cases.previous == expected + paper.get(year=2025, month=4).consultations
+    assert cases.previous == consultants.previous == expected
+    assert cases.total == consultants.total
+
+
+def test_a_demo_seeded_before_loses_the_third_centers_paper_totals(monkeypatch):
+    monkeypatch.setattr(dates, "today", lambda: datetime.date(2026, 5, 20))
+    out = io.StringIO()
+    coordination_demo.seed(out)
+    c03 = Center.objects.get(code="C03")
+    PastMonthlyTotal.objects.create(
+        center=c03, year=2025, month=4, consultations=20, source=demo.PAPER_SOURCE
+    )
+    kept = PastMonthlyTotal.objects.create(center=c03, year=2024, month=4, consultations=9, source="紙の月報")
+    resources_demo.seed(out)
+    demo.seed(out)
+    assert list(PastMonthlyTotal.objects.all()) == [kept]  # an admin's upload is not the demo's

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from surveys import results
 from surveys.models import LinkThrottle, Question, Respondent, Survey
-from tests.training.factories import make_event, make_survey
+from tests.training.factories import at, make_event, make_survey
 from training.models import AttendanceCount
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +258,34 @@ def test_training_never_imports_surveys():
         )
     ]
     assert offenders == []
+
+
+def test_an_event_moved_after_its_survey_was_made_warns_on_its_page(client_for, cast):
+    # The survey was made for 12/10 18:30 (its window 12/10 18:00〜12/24 18:00); the event moves.
+    event = make_event(cast.center1, ends_at=at(2026, 12, 10, 20, 30))
+    survey = make_survey(event)
+    staff = client_for("coordinator")
+    assert "data-survey-off-dates" not in staff.get(f"/training/{event.pk}/").content.decode()
+    # to an earlier day: the window opens after the event has begun
+    event.starts_at, event.ends_at = at(2026, 12, 3, 18, 30), at(2026, 12, 3, 20, 30)
+    event.save()
+    page = staff.get(f"/training/{event.pk}/").content.decode()
+    warning = page.split("data-survey-off-dates>", 1)[1].split("</p>", 1)[0]
+    assert "アンケートの受付期間（12/10 18:00〜）が研修の日時と合っていません。" in warning
+    assert (
+        f'<a href="/surveys/{survey.pk}/edit/#id_opens_at">アンケートの受付期間を直してください</a>'
+        in warning
+    )
+    # to a later day: the window closes before the event ends
+    event.starts_at, event.ends_at = at(2026, 12, 25, 18, 30), None
+    event.save()
+    page = staff.get(f"/training/{event.pk}/").content.decode()
+    assert "アンケートの受付期間（〜12/24 18:00）が研修の日時と合っていません。" in page
+    # a survey whose window takes in the new day says nothing
+    survey.closes_at = at(2027, 1, 8, 18, 0)
+    survey.save()
+    survey.opens_at = at(2026, 12, 25, 18, 30)
+    survey.save()
+    assert "data-survey-off-dates" not in staff.get(f"/training/{event.pk}/").content.decode()
+    edit = staff.get(f"/surveys/{survey.pk}/edit/").content.decode()
+    assert 'id="id_opens_at"' in edit
