@@ -11,7 +11,8 @@ from coordination.models import Role, User
 class ConsultationFilter(django_filters.FilterSet):
     q = KeywordFilter(
         ["summary", "response", "consultant_name", "consultant_affiliation", "consultant_facility__name"],
-        help_text="相談概要・対応内容・相談者・所属",
+        number_field="pk",
+        help_text="相談番号（#471 など）・相談概要・対応内容・相談者・所属",
     )
     date_from = django_filters.DateFilter(
         label="受付日（から）", field_name="received_at", lookup_expr="date__gte", widget=DateInput()

@@ -232,8 +232,12 @@ def _detail(request, pk, status=200, **forms):
         .order_by("received_at", "pk")
         .only("pk", "received_at", "status", "first_consultation_id")
     )
+    shown = list(messages.get_messages(request))
+    in_section = [m for m in shown if IN_COORDINATIONS in (m.extra_tags or "").split()]
     context = {
         "consultation": consultation,
+        "page_messages": [m for m in shown if IN_COORDINATIONS not in (m.extra_tags or "").split()],
+        "coordination_messages": in_section,
         "today": dates.today(),
         "follow_ups": [c for c in linked if c.pk != consultation.first_consultation_id],
         "consents": list(consultation.client_consents()),
@@ -353,7 +357,9 @@ def edit_coordination(request, pk, cid):
     form = CoordinationForm(request.POST or None, instance=row, prefix="co", consultation=consultation)
     if request.method == "POST" and form.is_valid():
         services.update_coordination(request, row, form)
-        messages.success(request, f"連絡調整「{row.facility_label}」を更新しました。")
+        messages.success(
+            request, f"連絡調整「{row.facility_label}」を更新しました。", extra_tags=IN_COORDINATIONS
+        )
         return redirect(f"{consultation.get_absolute_url()}#coordinations")
     _log(request, consultation, AccessLog.Action.EDIT)
     return render(
@@ -363,14 +369,37 @@ def edit_coordination(request, pk, cid):
     )
 
 
-@require_POST
+# A message of the 連絡調整 section: shown in that section (the page a redirect to #coordinations
+# lands on scrolls past the messages at the top), not at the top of the page.
+IN_COORDINATIONS = "in-coordinations"
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
 @role_required(*WRITERS)
 def delete_coordination(request, pk, cid):
+    """GET (or a POST without `confirm`, as a form opened before this step posts) is the
+    confirmation: which row (facility, date, result) goes; its 削除する posts `confirm`."""
     consultation = get_for_user(Consultation.objects, request.user, pk=pk)
-    row = get_object_or_404(consultation.coordinations.select_related("facility"), pk=cid)
-    label = row.facility_label
+    row = get_object_or_404(
+        consultation.coordinations.select_related("facility__kind", "recorded_by"), pk=cid
+    )
+    if request.method == "GET" or not request.POST.get("confirm"):
+        _log(request, consultation, AccessLog.Action.EDIT)
+        return render(
+            request,
+            "consultations/coordination_delete.html",
+            {
+                "consultation": consultation,
+                "row": row,
+                "closing": MonthClosing.objects.covering(consultation),
+            },
+        )
+    when = timezone.localtime(row.contacted_at)
+    label = f"{row.facility_label}（{when.month}/{when.day} {when:%H:%M}・{row.get_result_display()}）"
     services.delete_coordination(request, row)
-    messages.success(request, f"連絡調整「{label}」を削除しました。")
+    messages.success(request, f"連絡調整「{label}」を削除しました。", extra_tags=IN_COORDINATIONS)
+    _warn_if_closed(request, consultation)
     return redirect(f"{consultation.get_absolute_url()}#coordinations")
 
 

@@ -2,6 +2,7 @@
 
 import functools
 import operator
+import unicodedata
 
 import django_filters
 from django.core.paginator import Paginator
@@ -57,19 +58,37 @@ class FiscalYearChoices:
 
 class KeywordFilter(django_filters.CharFilter):
     """キーワード of a list page: every word typed (split on spaces) must appear in one of `fields`
-    (icontains), so that two words narrow the list. KeywordFilter(["title", "venue"], help_text=…)."""
+    (icontains), so that two words narrow the list. KeywordFilter(["title", "venue"], help_text=…).
+    A record named by its number on the pages (「相談 #471」) is found by it too with
+    `number_field="pk"`: a term that is a number, with or without # (full-width folded), also
+    matches that field exactly."""
 
-    def __init__(self, fields, *args, **kwargs):
+    def __init__(self, fields, *args, number_field=None, **kwargs):
         self.search_fields = fields
+        self.number_field = number_field
         kwargs.setdefault("label", "キーワード")
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         for term in (value or "").split():
-            qs = qs.filter(
-                functools.reduce(operator.or_, (Q(**{f"{f}__icontains": term}) for f in self.search_fields))
+            match = functools.reduce(
+                operator.or_, (Q(**{f"{f}__icontains": term}) for f in self.search_fields)
             )
+            number = self.number_of(term)
+            if number is not None:
+                match |= Q(**{self.number_field: number})
+            qs = qs.filter(match)
         return qs
+
+    def number_of(self, term):
+        """The number a term names (「#471」「＃４７１」「471」), or None."""
+        if not self.number_field:
+            return None
+        digits = unicodedata.normalize("NFKC", term).removeprefix("#")
+        # isascii: NFKC leaves digits of other scripts (which int() would read) as they are.
+        if digits.isascii() and digits.isdigit() and int(digits) < 2**63:
+            return int(digits)
+        return None
 
 
 def filtered(http_request, filterset_class, queryset, **filter_kwargs):

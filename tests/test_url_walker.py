@@ -262,8 +262,9 @@ EXPECTED = {
     "consultations:edit_coordination": Expect(
         own_center(), kwargs=lambda w: {"pk": w.consultation.pk, "cid": w.coordination.pk}
     ),
+    # GET is the confirmation page (the row to delete, 削除する / やめる).
     "consultations:delete_coordination": Expect(
-        everyone(405), kwargs=lambda w: {"pk": w.consultation.pk, "cid": w.coordination.pk}
+        own_center(), kwargs=lambda w: {"pk": w.consultation.pk, "cid": w.coordination.pk}
     ),
     "consultations:add_consent": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
     "consultations:follow_up_done": Expect(everyone(405), kwargs=lambda w: {"pk": w.consultation.pk}),
@@ -470,10 +471,14 @@ def test_deleting_a_coordination_row_only_by_its_centers_staff(cast, client_for)
     url = reverse(
         "consultations:delete_coordination", kwargs={"pk": w.consultation.pk, "cid": w.coordination.pk}
     )
-    got = {role: client_for(role).post(url, {}).status_code for role in (A, CO2, PRO, OFF)}
+    confirmed = {"confirm": "1"}
+    got = {role: client_for(role).post(url, confirmed).status_code for role in (A, CO2, PRO, OFF)}
     assert got == {A: 302, CO2: 404, PRO: 403, OFF: 403}
     assert Coordination.objects.filter(pk=w.coordination.pk).exists()
-    assert client_for(CO).post(url, {}).status_code == 302
+    # Without the confirmation step's `confirm`, a POST only asks.
+    assert client_for(CO).post(url, {}).status_code == 200
+    assert Coordination.objects.filter(pk=w.coordination.pk).exists()
+    assert client_for(CO).post(url, confirmed).status_code == 302
     assert not Coordination.objects.filter(pk=w.coordination.pk).exists()
 
 

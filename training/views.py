@@ -507,7 +507,8 @@ ROSTER_BLANK_LINES = 8
 @role_required(*MANAGERS)
 def roster_print(request, pk):
     """受付名簿 on A4: the sign-ups still standing in 五十音順 (the order of the door list), with
-    a 当日受付 column left empty for ticks by hand and a 署名 column, and blank lines for walk-ins."""
+    a 当日受付 column for ticks by hand (those already checked in marked with the time) and a
+    署名 column, and blank lines for walk-ins."""
     event = _managed(request, pk)
     people = in_name_order(
         event.registrations.exclude(status=Registration.Status.CANCELLED).select_related("profession")
@@ -518,6 +519,7 @@ def roster_print(request, pk):
         {
             "event": event,
             "people": people,
+            "checked_in": sum(1 for r in people if r.checked_in_at),
             "blank_lines": range(len(people) + 1, len(people) + 1 + ROSTER_BLANK_LINES),
             "printed_at": timezone.localtime(),
         },

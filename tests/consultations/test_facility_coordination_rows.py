@@ -142,3 +142,19 @@ def test_the_candidates_for_a_name_list_those_in_the_clients_ward_first(client_f
         },
     )
     assert c.coordinations.get().facility == near
+
+
+@pytest.mark.parametrize(
+    "role, scope",
+    [
+        ("coordinator", "東センターの相談で記録したものです。"),
+        ("admin", "全センターの相談で記録したものです。"),
+    ],
+)
+def test_the_panel_says_plainly_what_it_lists(client_for, cast, facility, role, scope):
+    # Not 「最近の連絡調整（開ける相談の分…）」: what the rows are, and whose consultations they come from.
+    html = client_for(role).get(f"/resources/{facility.pk}/").content.decode()
+    count = len(rows(html))
+    assert f"<h3>この施設への最近の連絡調整（新しい順に{count}件）</h3>" in html
+    assert f'<p class="help" data-facility-coordinations-scope>{scope}</p>' in html
+    assert "全センターの合計: 依頼" in html and "開ける相談" not in html

@@ -1,4 +1,4 @@
-"""「フォロー済み」: a consultation whose follow-up day has come is cleared from the home panel and
+"""「フォロー済みにする」: a consultation whose follow-up day has come is cleared from the home panel and
 the list in one click (POST), its status left as it is, the change audited; a form opened before
 is refused rather than writing the date back."""
 
@@ -112,3 +112,16 @@ def test_another_centers_consultation_is_not_found(client_for, cast):
     other = make_consultation(cast.center2, follow_up_on=PAST)
     assert client_for("coordinator").post(f"/consultations/{other.pk}/follow-up-done/").status_code == 404
     assert Consultation.objects.get(pk=other.pk).follow_up_on == PAST
+
+
+BUTTON = re.compile(r'<button type="submit"[^>]*aria-label="([^"]*)"[^>]*>([^<]*)</button>')
+
+
+@pytest.mark.parametrize("url", ["/", "/consultations/", "/consultations/{pk}/"])
+def test_the_button_says_what_it_does_rather_than_a_state(client_for, cast, due, url):
+    # Beside the day (「11/29 [フォロー済み]」) a bare 「フォロー済み」 read as "followed up on 11/29".
+    html = client_for("coordinator").get(url.format(pk=due.pk)).content.decode()
+    form = done_form(html, due.pk)
+    assert form and f'data-follow-up-done-form="{due.pk}"' in html
+    label, text = BUTTON.search(form.group(1)).groups()
+    assert text == "フォロー済みにする" and label == f"フォロー済みにする（相談 #{due.pk}）"

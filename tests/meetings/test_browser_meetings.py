@@ -94,7 +94,8 @@ def test_an_official_tells_the_centers_issues_apart_and_filters_one_center(page,
     make_issue(cast.center2, "相-1", organisation=pharmacy)
     login(page, "official")
     page.goto(page.base_url + "/meetings/issues/")
-    cells = page.locator("[data-center-cell]").all_inner_texts()
+    # The code shown, the name as its tooltip and for screen readers (visually hidden).
+    cells = [" ".join(text.split()) for text in page.locator("[data-center-cell]").all_inner_texts()]
     assert sorted(cells) == ["C01 東センター", "C02 西センター"]
     page.get_by_label("センター").select_option(label="西センター")
     page.get_by_role("button", name="検索", exact=True).click()
@@ -173,4 +174,36 @@ def test_the_meeting_list_keeps_titles_and_the_tier_badge_whole(page, cast, widt
         title = card.locator("td[data-label='種類・名称'] a")
         assert title.bounding_box()["width"] > 150  # a line of words, not a column of characters
         card.screenshot(path=str(ARTIFACTS / "meetings-390-card.png"))
+    assert page.js_errors == []
+
+
+def test_at_1280_the_issue_register_shows_the_center_code_and_keeps_its_headers_whole(page, cast):
+    # The full center name in every row squeezed the other headers to 「ラベ/ル」「解決/策」.
+    from tests.meetings.factories import make_issue, org
+
+    for center, name in (
+        (cast.center1, "門司・小倉北 在宅医療・介護連携支援センター"),
+        (cast.center2, "小倉南 在宅医療・介護連携支援センター"),
+    ):
+        center.name = name
+        center.save()
+    pharmacy = org("薬剤師会", "薬")
+    for i, center in enumerate((cast.center1, cast.center2, cast.center1)):
+        make_issue(center, f"薬-{i}", organisation=pharmacy)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, "official")
+    page.goto(page.base_url + "/meetings/issues/")
+    one_line = "(el) => new Set([...(() => { const r = document.createRange(); r.selectNodeContents(el); return r.getClientRects(); })()].map((b) => Math.round(b.top))).size"
+    for name in ("センター", "ラベル", "状態", "提起", "解決策"):
+        header = page.locator("thead th", has_text=name).first
+        assert header.evaluate(one_line) == 1, name
+    cell = page.locator("[data-issue='薬-0'] [data-center-cell]")
+    assert cell.get_attribute("title") == "門司・小倉北 在宅医療・介護連携支援センター"
+    assert (
+        cell.locator(".visually-hidden").inner_text().strip() == "門司・小倉北 在宅医療・介護連携支援センター"
+    )
+    box = cell.bounding_box()
+    assert box["width"] < 160  # the code, not the name
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "official-issues-1280-center-codes.png"), full_page=True)
     assert page.js_errors == []

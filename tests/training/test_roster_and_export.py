@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from coordination.models import AuditEvent
@@ -38,11 +39,26 @@ def test_the_roster_lists_those_signed_up_in_name_order_with_empty_tick_and_sign
     names = re.findall(r'data-roster-person="([^"]+)"', page)
     assert names == ["アベ 一郎", "さとう 次郎", "わたなべ 花"]  # no cancelled one
     assert '<th scope="col" class="roster-tick">当日受付</th>' in page and ">署名</th>" in page
-    # The tick column is empty even for someone checked in on the portal: it is ticked by hand.
-    row = page[page.index('data-roster-person="さとう 次郎"') :]
+    # The tick column is empty for those not yet checked in: it is ticked by hand.
+    row = page[page.index('data-roster-person="アベ 一郎"') :]
     row = row[: row.index("</tr>")]
     assert '<td data-label="当日受付" class="roster-tick"></td>' in row
     assert page.count("data-roster-blank") == 8  # lines for walk-ins
+
+
+def test_the_roster_marks_those_already_checked_in_with_the_time(client_for, cast):
+    # A copy printed after the door opened: a blank cell would read as "not come yet".
+    event, people = event_with_people(cast)
+    at = timezone.localtime(people["さとう 次郎"].checked_in_at)
+    page = client_for("coordinator").get(f"/training/{event.pk}/registrations/print/").content.decode()
+    row = page[page.index('data-roster-person="さとう 次郎"') :]
+    row = row[: row.index("</tr>")]
+    assert (
+        f'<td data-label="当日受付" class="roster-tick"><span data-roster-checked-in>受付済 {at:%H:%M}</span></td>'
+        in row
+    )
+    assert page.count("data-roster-checked-in") == 1
+    assert "申込 3名（五十音順）　うち受付済 1名" in page
 
 
 def test_the_export_csv_has_every_registration_with_its_attendance_formula_safe(client_for, cast):
