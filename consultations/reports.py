@@ -561,7 +561,7 @@ class Report:
 
     def _month_end(self):
         """The last day of the monthly trend: a running 年度 stops at the end of this month."""
-        today = dates.today()
+        today = self.today
         return min(self.period.end, dates.month_range(today.year, today.month)[1])
 
     def _months(self):

@@ -202,8 +202,8 @@ def recheck_facility(request, row):
     the re-check list with the consultation and the day it was heard; the entry itself is left
     for a person to correct. A 受入停止 logged after a later call already heard 受入可 (a call
     written up days afterwards) is answered at once by that newer call, so it never offers to
-    publish the stop. Days are compared, as close_lifted_stops does, so the order the two calls
-    are logged in does not change the outcome."""
+    publish the stop. The calls' 連絡日時 are compared, as close_lifted_stops does, so the order
+    the two calls are logged in does not change the outcome."""
     code = reference.recheck_reason(row.result, row.reason) if row.facility_id else None
     if code:
         consultation = row.consultation
@@ -223,7 +223,7 @@ def recheck_facility(request, row):
                 Coordination.objects.filter(
                     facility_id=row.facility_id,
                     result=Coordination.Result.ACCEPTED,
-                    contacted_at__gte=dates.day_bounds(recheck.heard_date, recheck.heard_date)[0],
+                    contacted_at__gte=row.contacted_at,
                 )
                 .order_by("-contacted_at")
                 .first()
@@ -233,12 +233,31 @@ def recheck_facility(request, row):
 
 
 def close_lifted_stops(request, row):
-    """A 受入可 with a facility of the directory answers its open 受入停止 re-checks heard on or
-    before this call's day: the stop is over, and one click on the list would otherwise publish
-    受入停止中 to every professional. Called inside the row's own transaction."""
+    """A 受入可 with a facility of the directory answers its open 受入停止 re-checks heard before
+    this call: the stop is over, and one click on the list would otherwise publish 受入停止中 to
+    every professional. The re-check keeps the day only; on the same day the stop's own call
+    (its consultation's 受入停止 row) decides, so a stop heard that afternoon stays open after a
+    morning's 受入可. Called inside the row's own transaction."""
     if row.facility_id and row.result == Coordination.Result.ACCEPTED:
         day = _heard_on(row)
-        directory_updates.close_stopped_rechecks(request, row.facility, day, _lifted_note(day))
+
+        def heard_before(recheck):  # asked of those heard on or before `day`
+            if recheck.heard_date < day or not recheck.origin_key.startswith("consultation:"):
+                return True
+            stop = (
+                Coordination.objects.filter(
+                    consultation_id=int(recheck.origin_key.split(":", 1)[1]),
+                    facility_id=row.facility_id,
+                    result=Coordination.Result.STOPPED,
+                )
+                .order_by("-contacted_at")
+                .first()
+            )
+            return stop is None or stop.contacted_at <= row.contacted_at
+
+        directory_updates.close_stopped_rechecks(
+            request, row.facility, day, _lifted_note(day), heard_before=heard_before
+        )
 
 
 def update_coordination(request, row, form):

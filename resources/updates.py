@@ -915,6 +915,12 @@ def open_recheck(
             facility=facility, reason=reason, origin_key=origin_key, closed_at__isnull=True
         ).first()
         if existing and origin_key:
+            # The same call corrected (its 連絡日時 edited), or a later one of the same
+            # consultation: the re-check reads the day last told.
+            if heard_on and existing.heard_on != heard_on:
+                existing.heard_on = heard_on
+                existing.save(update_fields=["heard_on"])
+                audit(request, UPDATE, existing, f"{origin}\n聞いた日: {heard_on:%Y-%m-%d}")
             return existing
         recheck = Recheck.objects.create(
             facility=facility,
@@ -1049,18 +1055,20 @@ def record_stopped(request, recheck):
     return STOPPED_RECORDED
 
 
-def close_stopped_rechecks(request, facility, day, note):
+def close_stopped_rechecks(request, facility, day, note, heard_before=None):
     """A later call heard the facility accepting again (受入可 on `day`): its open 受入停止
     re-checks heard on or before that day are answered by it, so the list no longer offers to
     publish a stop the facility has since lifted. One heard after `day` stays (newer news).
-    Runs in the caller's transaction; each closing is audited. Returns how many closed."""
+    `heard_before(recheck)`: the caller's finer answer (it knows the calls' times) for those
+    heard on or before `day`. Runs in the caller's transaction; each closing is audited.
+    Returns how many closed."""
     with transaction.atomic():
         rechecks = facility.rechecks.select_for_update().filter(
             reason=Recheck.Reason.STOPPED, closed_at__isnull=True
         )
         closed = 0
         for recheck in rechecks:
-            if recheck.heard_date <= day:
+            if recheck.heard_date <= day and (heard_before is None or heard_before(recheck)):
                 close_recheck(request, recheck, note)
                 closed += 1
     return closed

@@ -105,11 +105,11 @@ def test_a_stop_logged_after_a_newer_accepted_call_is_answered_at_once(cast):
     _call(cast, f, "stopped", "2026-12-01T10:00")
     stop = Recheck.objects.get()
     assert stop.closed_at is not None and stop.closing_note == LIFTED
-    # Days are compared, whichever call is logged first: a 受入可 of the same day answers it.
+    # On the same day the calls' times decide: a morning's 受入可 does not answer the afternoon's stop.
     same_day = make_facility("同じ日の受入可が先に記録された医院")
     _call(cast, same_day, "accepted", "2026-12-04T09:00")
     _call(cast, same_day, "stopped", "2026-12-04T15:00")
-    assert Recheck.objects.get(facility=same_day).closing_note == LIFTED
+    assert Recheck.objects.get(facility=same_day).closed_at is None
     # An older 受入可 does not.
     g = make_facility("前は受け入れていた医院")
     _call(cast, g, "accepted", "2026-11-20T10:00")
@@ -140,3 +140,27 @@ def _then(first, second):
         second(*args, **kwargs)
 
     return both
+
+
+def test_a_morning_accepted_call_leaves_the_same_days_afternoon_stop_open(cast):
+    f = make_facility("午後に停止と聞いた医院")
+    _call(cast, f, "stopped", "2026-12-04T15:00")
+    _call(cast, f, "accepted", "2026-12-04T09:00")  # logged after, heard before
+    assert Recheck.objects.get().closed_at is None
+
+
+def test_correcting_the_stops_call_time_moves_the_day_it_was_heard(cast):
+    f = make_facility("連絡日時を直した医院")
+    row = _call(cast, f, "stopped", "2026-12-10T10:00")
+    services.update_coordination(
+        _request(cast.coordinator),
+        row,
+        coordination_form(
+            f,
+            instance=row,
+            **{"co-result": "stopped", "co-reason": "新規受入停止中", "co-contacted_at": "2026-12-01T10:00"},
+        ),
+    )
+    assert Recheck.objects.get().heard_on.day == 1
+    _call(cast, f, "accepted", "2026-12-05T10:00")
+    assert Recheck.objects.get().closed_at is not None
